@@ -1,0 +1,270 @@
+//! The till's whole logic as a pure state machine: `update(&mut State, Event) -> Vec<Effect>`.
+//!
+//! No IO, no clock, no randomness: time arrives in every [`Event`], outcomes of the platform, the
+//! store and the printer arrive as [`Msg`]s, and everything the till must *do* leaves as [`Effect`]s,
+//! which `app` runs in order (a `Save` is flushed before any effect after it starts).
+
+pub mod catalog;
+pub mod clock;
+pub mod code;
+pub mod money;
+pub mod notice;
+pub mod order;
+mod pay;
+mod sale;
+
+use catalog::Catalogue;
+use clock::Millis;
+use code::Platform;
+use money::Fen;
+use notice::Notice;
+use order::{Order, OrderId};
+use serde::{Deserialize, Serialize};
+
+pub use pay::{QUERY_EVERY_SECS, SLOW_QUERY_EVERY_SECS, TELL_TO_CHECK_AFTER_SECS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+/// What the core needs to know about the shop and this till; fixed while it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub shop_name: String,
+    /// Operator / staff id printed on receipts and sent to the platform.
+    pub operator: String,
+    /// The platform's 8-digit numeric order prefix (Cloud Pay `cloud_cashier_id`).
+    pub order_prefix: String,
+    /// Two digits that keep order numbers of several tills of one shop apart.
+    pub terminal_no: u8,
+    pub utc_offset_minutes: i32,
+    pub lang: Lang,
+}
+
+/// Sequences that must survive a restart; saved with every order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Counters {
+    pub next_order_id: OrderId,
+    /// `yymmdd` of the day `seq` counts in.
+    pub seq_day: u32,
+    /// Order numbers used today.
+    pub seq: u32,
+}
+
+/// A key the cashier pressed, independent of the terminal library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Backspace,
+    Delete,
+    Esc,
+    Up,
+    Down,
+    F(u8),
+}
+
+/// What the platform said about a payment, already mapped from its protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    Paid { transaction_id: String },
+    /// The customer is entering a password (or the platform is still working on it).
+    UserPaying,
+    /// Definitely not charged.
+    Failed { reason: String },
+    /// The platform has no such order (query only).
+    NotFound,
+    /// No trustworthy answer: network error, timeout, bad signature, malformed answer.
+    Unknown { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Msg {
+    /// The store's unfinished orders and counters, once at start.
+    Restored { orders: Vec<Order>, counters: Option<Counters> },
+    /// The clock moved; timers (queries) are driven by it.
+    Tick,
+    Key(Key),
+    /// A whole code from the barcode scanner.
+    Scan(String),
+    PayAnswer { out_trade_no: String, verdict: Verdict },
+    QueryAnswer { out_trade_no: String, verdict: Verdict },
+    SaveFailed { order_id: OrderId, error: String },
+    Printed { order_id: OrderId, preview: Vec<String> },
+    PrintFailed { order_id: OrderId, error: String },
+}
+
+/// A message with the time it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub at: Millis,
+    pub msg: Msg,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub platform: Platform,
+    /// The customer's payment code: only ever in memory, on its way to the platform.
+    pub code: String,
+    pub amount: Fen,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub platform: Platform,
+    pub amount: Fen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Beep {
+    Accepted,
+    Error,
+    Success,
+    Failure,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Effect {
+    /// Write the order and counters and flush; effects after it run only once it is durable.
+    Save { order: Order, counters: Counters },
+    MicroPay(PayCall),
+    Query(QueryCall),
+    /// Print the order's receipt (rendered to ESC/POS by `app`).
+    Print { order: Order },
+    Beep(Beep),
+    /// Speak the outcome of a payment: platform and amount, never a bare "success".
+    Announce { platform: Option<Platform>, amount: Fen },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Screen {
+    Sale,
+    /// Waiting for a tender; `cash_entry` when the cashier is typing the cash received.
+    Pay { cash_entry: bool },
+    /// The sale is settled; the receipt and change are shown until the next sale starts.
+    Done { change: Fen },
+}
+
+/// When the next query of an in-doubt attempt is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryTimer {
+    pub due: Millis,
+    pub in_flight: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub settings: Settings,
+    pub catalogue: Catalogue,
+    pub now: Millis,
+    /// False until the store's orders are restored: nothing is sold before that.
+    pub ready: bool,
+    pub counters: Counters,
+    /// The order on screen.
+    pub sale: Order,
+    pub screen: Screen,
+    /// What the cashier has typed (digits of a barcode, an amount, a quantity).
+    pub input: String,
+    /// Index of the selected line on the sale screen.
+    pub selected: usize,
+    pub notice: Option<Notice>,
+    /// Orders whose payment is still in doubt, confirmed in the background.
+    pub background: Vec<Order>,
+    /// Query timers by out_trade_no.
+    pub timers: std::collections::BTreeMap<String, QueryTimer>,
+    /// The last receipt as printed, decoded back to text.
+    pub receipt_preview: Vec<String>,
+}
+
+impl State {
+    pub fn new(settings: Settings, catalogue: Catalogue) -> State {
+        let operator = settings.operator.clone();
+        State {
+            settings,
+            catalogue,
+            now: Millis(0),
+            ready: false,
+            counters: Counters { next_order_id: 2, seq_day: 0, seq: 0 },
+            sale: Order::new(1, Millis(0), operator),
+            screen: Screen::Sale,
+            input: String::new(),
+            selected: 0,
+            notice: Some(Notice::Starting),
+            background: Vec::new(),
+            timers: Default::default(),
+            receipt_preview: Vec::new(),
+        }
+    }
+
+    /// Orders with a payment whose outcome is not yet known, on screen or in the background.
+    pub fn in_doubt_count(&self) -> usize {
+        std::iter::once(&self.sale).chain(&self.background).filter(|o| o.open_attempt().is_some()).count()
+    }
+
+    fn save(&self, order: &Order) -> Effect {
+        Effect::Save { order: order.clone(), counters: self.counters }
+    }
+
+    fn order_mut(&mut self, id: OrderId) -> Option<&mut Order> {
+        if self.sale.id == id {
+            return Some(&mut self.sale);
+        }
+        self.background.iter_mut().find(|o| o.id == id)
+    }
+
+    fn order_id_of_attempt(&self, out_trade_no: &str) -> Option<OrderId> {
+        std::iter::once(&self.sale)
+            .chain(&self.background)
+            .find(|o| o.attempts.iter().any(|a| a.out_trade_no == out_trade_no))
+            .map(|o| o.id)
+    }
+
+    /// Starts an empty sale with a fresh order id.
+    fn new_sale(&mut self) {
+        let id = self.counters.next_order_id;
+        self.counters.next_order_id += 1;
+        self.sale = Order::new(id, self.now, self.settings.operator.clone());
+        self.screen = Screen::Sale;
+        self.input.clear();
+        self.selected = 0;
+    }
+}
+
+/// The one entry point: apply an event, return what must be done, in order.
+pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    state.now = state.now.max(event.at);
+    let mut fx = Vec::new();
+    match event.msg {
+        Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
+        Msg::Tick => pay::tick(state, &mut fx),
+        _ if !state.ready => {}
+        Msg::Key(key) => sale::on_key(state, key, &mut fx),
+        Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
+        Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
+        Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
+        Msg::SaveFailed { error, .. } => {
+            state.notice = Some(Notice::StoreFailed { error });
+            fx.push(Effect::Beep(Beep::Error));
+        }
+        Msg::Printed { order_id, preview } => {
+            if order_id == state.sale.id {
+                state.receipt_preview = preview;
+            }
+        }
+        Msg::PrintFailed { error, .. } => {
+            state.notice = Some(Notice::PrintFailed { error });
+            fx.push(Effect::Beep(Beep::Error));
+        }
+    }
+    fx
+}
+
+#[cfg(test)]
+mod tests;

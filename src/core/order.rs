@@ -1,0 +1,143 @@
+//! An order: its lines, its payment attempts and how it was paid. This is the record the store keeps.
+
+use super::clock::Millis;
+use super::code::Platform;
+use super::money::Fen;
+use serde::{Deserialize, Serialize};
+
+/// The till's local order id: a sequence that never repeats on this till.
+pub type OrderId = u64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// The product's barcode, or empty for an open-price entry.
+    pub barcode: String,
+    pub name: String,
+    pub unit_price: Fen,
+    pub qty: u32,
+}
+
+impl Line {
+    pub fn amount(&self) -> Fen {
+        self.unit_price.checked_mul(self.qty).unwrap_or(Fen(i64::MAX / 4))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderStatus {
+    /// Being rung up or waiting for a tender.
+    Open,
+    /// A payment attempt is under way or its outcome is not yet known.
+    Paying,
+    /// Settled by cash or by a confirmed payment.
+    Paid,
+    /// Abandoned before any money moved.
+    Voided,
+}
+
+/// How a settled order was paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tender {
+    Cash { received: Fen, change: Fen },
+    Code { platform: Platform, out_trade_no: String, transaction_id: String },
+}
+
+/// Where a payment-code attempt stands. Only `Paid` and `Failed` are final.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttemptState {
+    /// Written to the store; the request is going out (or went out just before a crash).
+    Sending,
+    /// The platform says the customer is entering a password.
+    UserPaying,
+    /// No definite answer: a timeout, an error, a bad signature. Resolved only by querying.
+    Unknown { reason: String },
+    Paid { transaction_id: String },
+    /// Definitely not charged, with the platform's (or the till's) reason.
+    Failed { reason: String },
+}
+
+impl AttemptState {
+    pub fn is_final(&self) -> bool {
+        matches!(self, AttemptState::Paid { .. } | AttemptState::Failed { .. })
+    }
+}
+
+/// One try at charging a customer's payment code. Its `out_trade_no` is never reused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub out_trade_no: String,
+    pub platform: Platform,
+    /// The payment code with its middle hidden; the full code is never stored.
+    pub code_masked: String,
+    pub amount: Fen,
+    pub started_at: Millis,
+    pub state: AttemptState,
+    /// Queries made so far, for the log and the schedule.
+    pub queries: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    pub opened_at: Millis,
+    pub operator: String,
+    pub lines: Vec<Line>,
+    pub status: OrderStatus,
+    pub attempts: Vec<Attempt>,
+    pub tender: Option<Tender>,
+    /// The number printed as the receipt's barcode: the paid attempt's out_trade_no, or a cash number.
+    pub number: Option<String>,
+    pub closed_at: Option<Millis>,
+}
+
+impl Order {
+    pub fn new(id: OrderId, opened_at: Millis, operator: String) -> Order {
+        Order {
+            id,
+            opened_at,
+            operator,
+            lines: Vec::new(),
+            status: OrderStatus::Open,
+            attempts: Vec::new(),
+            tender: None,
+            number: None,
+            closed_at: None,
+        }
+    }
+
+    pub fn total(&self) -> Fen {
+        self.lines.iter().map(Line::amount).sum()
+    }
+
+    pub fn item_count(&self) -> u32 {
+        self.lines.iter().map(|l| l.qty).sum()
+    }
+
+    /// The attempt whose outcome is still open, if any. There is at most one: a new attempt is
+    /// refused while an earlier one may still charge the customer.
+    pub fn open_attempt(&self) -> Option<&Attempt> {
+        self.attempts.iter().find(|a| !a.state.is_final())
+    }
+
+    pub fn attempt_mut(&mut self, out_trade_no: &str) -> Option<&mut Attempt> {
+        self.attempts.iter_mut().find(|a| a.out_trade_no == out_trade_no)
+    }
+
+    pub fn is_settled(&self) -> bool {
+        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn total_is_the_sum_of_lines_in_fen() {
+        let mut o = Order::new(1, Millis(0), "01".into());
+        o.lines.push(Line { barcode: "1".into(), name: "a".into(), unit_price: Fen(350), qty: 3 });
+        o.lines.push(Line { barcode: "2".into(), name: "b".into(), unit_price: Fen(1), qty: 1 });
+        assert_eq!(o.total(), Fen(1051));
+        assert_eq!(o.item_count(), 4);
+    }
+}

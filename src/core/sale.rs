@@ -1,0 +1,244 @@
+//! Ringing up: keys and scanned codes on the sale and tender screens, the cart, and cash.
+
+use super::code::{self, CodeKind, MAX_CODE_LEN};
+use super::money::{Fen, MoneyError};
+use super::notice::Notice;
+use super::order::{Line, OrderStatus, Tender};
+use super::{Beep, Effect, Key, Screen, State, pay};
+
+/// Largest quantity on one line: more is a typing slip, not a sale.
+pub const MAX_QTY: u32 = 9999;
+
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+    if let Screen::Done { .. } = state.screen {
+        state.new_sale();
+        state.notice = None;
+        if matches!(key, Key::Enter | Key::Esc) {
+            return;
+        }
+    }
+    match key {
+        Key::Char(c) => on_char(state, c, fx),
+        Key::Backspace => {
+            state.input.pop();
+        }
+        Key::Enter => on_enter(state, fx),
+        Key::Esc => on_esc(state),
+        Key::Up => state.selected = state.selected.saturating_sub(1),
+        Key::Down => state.selected = (state.selected + 1).min(state.sale.lines.len().saturating_sub(1)),
+        Key::Delete => {
+            if state.screen == Screen::Sale {
+                set_qty(state, 0, fx);
+            }
+        }
+        Key::F(1) => go_to_pay(state, false),
+        Key::F(2) => go_to_pay(state, true),
+        Key::F(_) => {}
+    }
+}
+
+fn on_char(state: &mut State, c: char, fx: &mut Vec<Effect>) {
+    let typing = c.is_ascii_alphanumeric() || c == '.';
+    match (&state.screen, c) {
+        (Screen::Sale, '+') => change_qty(state, 1, fx),
+        (Screen::Sale, '-') => change_qty(state, -1, fx),
+        (Screen::Sale, '*') => match state.input.parse::<u32>() {
+            Ok(n) if n <= MAX_QTY => {
+                state.input.clear();
+                set_qty(state, n, fx);
+            }
+            _ => state.notice = Some(Notice::BadQuantity),
+        },
+        (Screen::Pay { cash_entry: false }, 'c' | 'C') if state.input.is_empty() => go_to_pay(state, true),
+        _ if typing && state.input.len() < MAX_CODE_LEN => state.input.push(c),
+        _ => {}
+    }
+}
+
+fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
+    let input = std::mem::take(&mut state.input);
+    match state.screen {
+        Screen::Pay { cash_entry: true } => tender_cash(state, &input, fx),
+        Screen::Sale if input.is_empty() => go_to_pay(state, false),
+        _ if input.is_empty() => {}
+        _ => on_code(state, &input, fx),
+    }
+}
+
+fn on_esc(state: &mut State) {
+    if !state.input.is_empty() {
+        state.input.clear();
+        return;
+    }
+    match state.screen {
+        Screen::Pay { cash_entry: true } => state.screen = Screen::Pay { cash_entry: false },
+        Screen::Pay { cash_entry: false } => {
+            if let Some(number) = state.sale.open_attempt().map(|a| a.out_trade_no.clone()) {
+                state.background.push(state.sale.clone());
+                state.new_sale();
+                state.notice = Some(Notice::Parked { number });
+            } else {
+                state.screen = Screen::Sale;
+                state.notice = None;
+            }
+        }
+        _ => state.notice = None,
+    }
+}
+
+/// A code from the scanner, or typed and ended with Enter.
+pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
+    if let Screen::Done { .. } = state.screen {
+        state.new_sale();
+    }
+    let code = code.trim();
+    let kind = code::classify(code);
+    if let CodeKind::Payment(platform) = kind {
+        if state.screen == Screen::Sale {
+            go_to_pay(state, false);
+            if state.screen == Screen::Sale {
+                return; // refused: empty cart or zero total
+            }
+        }
+        return pay::pay_with_code(state, code, platform, fx);
+    }
+    if state.screen != Screen::Sale {
+        return refuse(state, Notice::NotAPaymentCode, fx);
+    }
+    if state.sale.open_attempt().is_some() {
+        return refuse(state, Notice::PaymentInDoubt, fx);
+    }
+    match kind {
+        CodeKind::Product => match state.catalogue.get(code).cloned() {
+            Some(p) => add_line(state, &p.barcode, &p.name, p.price, fx),
+            None => refuse(state, Notice::UnknownBarcode { code: code.to_string() }, fx),
+        },
+        CodeKind::BadCheckDigit => refuse(state, Notice::BadCheckDigit { code: code.to_string() }, fx),
+        CodeKind::Garbage if code.contains('.') => match Fen::parse_yuan(code) {
+            Ok(a) if a.is_zero() => refuse(state, Notice::ZeroAmount, fx),
+            Ok(a) => add_line(state, "", "", a, fx),
+            Err(MoneyError::TooLarge) => refuse(state, Notice::AmountTooLarge, fx),
+            Err(MoneyError::NotAnAmount) => refuse(state, Notice::NotAnAmount, fx),
+        },
+        CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
+        CodeKind::Payment(_) => {}
+    }
+}
+
+pub(super) fn refuse(state: &mut State, notice: Notice, fx: &mut Vec<Effect>) {
+    state.notice = Some(notice);
+    fx.push(Effect::Beep(Beep::Error));
+}
+
+/// Adds a product, or one more of it if the last line is the same product. Open-price entries
+/// (empty barcode) always get their own line.
+fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen, fx: &mut Vec<Effect>) {
+    let sale = &mut state.sale;
+    let existing = sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode);
+    let idx = match existing {
+        Some(i) if sale.lines[i].qty < MAX_QTY => {
+            sale.lines[i].qty += 1;
+            i
+        }
+        Some(_) => return refuse(state, Notice::BadQuantity, fx),
+        None => {
+            sale.lines.push(Line { barcode: barcode.into(), name: name.into(), unit_price: price, qty: 1 });
+            sale.lines.len() - 1
+        }
+    };
+    state.selected = idx;
+    let line = &state.sale.lines[idx];
+    state.notice = Some(Notice::Added { name: line.name.clone(), qty: line.qty });
+    fx.push(state.save(&state.sale));
+    fx.push(Effect::Beep(Beep::Accepted));
+}
+
+fn change_qty(state: &mut State, delta: i64, fx: &mut Vec<Effect>) {
+    let Some(line) = state.sale.lines.get(state.selected) else {
+        return refuse(state, Notice::NoLineSelected, fx);
+    };
+    let qty = (i64::from(line.qty) + delta).max(1);
+    set_qty(state, u32::try_from(qty).unwrap_or(MAX_QTY), fx);
+}
+
+/// Sets the selected line's quantity; 0 removes the line.
+fn set_qty(state: &mut State, qty: u32, fx: &mut Vec<Effect>) {
+    if state.sale.open_attempt().is_some() {
+        return refuse(state, Notice::PaymentInDoubt, fx);
+    }
+    if state.selected >= state.sale.lines.len() {
+        return refuse(state, Notice::NoLineSelected, fx);
+    }
+    if qty > MAX_QTY {
+        return refuse(state, Notice::BadQuantity, fx);
+    }
+    if qty == 0 {
+        let line = state.sale.lines.remove(state.selected);
+        state.selected = state.selected.min(state.sale.lines.len().saturating_sub(1));
+        state.notice = Some(Notice::LineRemoved { name: line.name });
+    } else {
+        let line = &mut state.sale.lines[state.selected];
+        line.qty = qty;
+        state.notice = Some(Notice::Added { name: line.name.clone(), qty });
+    }
+    fx.push(state.save(&state.sale));
+}
+
+/// Total: moves to the tender screen if there is something to pay.
+fn go_to_pay(state: &mut State, cash_entry: bool) {
+    if state.screen == (Screen::Pay { cash_entry }) {
+        return;
+    }
+    if state.sale.lines.is_empty() {
+        state.notice = Some(Notice::CartEmpty);
+        return;
+    }
+    if state.sale.total() <= Fen::ZERO {
+        state.notice = Some(Notice::ZeroAmount);
+        return;
+    }
+    if cash_entry && state.sale.open_attempt().is_some() {
+        state.notice = Some(Notice::PaymentInDoubt);
+        return;
+    }
+    state.screen = Screen::Pay { cash_entry };
+    state.notice = None;
+}
+
+/// Cash received (empty input = exactly the total): settles the order and shows the change.
+fn tender_cash(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
+    if state.sale.open_attempt().is_some() {
+        return refuse(state, Notice::PaymentInDoubt, fx);
+    }
+    let total = state.sale.total();
+    let received = if input.is_empty() {
+        Ok(total)
+    } else {
+        Fen::parse_yuan(input)
+    };
+    let received = match received {
+        Ok(r) if r.is_zero() => return refuse(state, Notice::ZeroAmount, fx),
+        Ok(r) => r,
+        Err(MoneyError::TooLarge) => return refuse(state, Notice::AmountTooLarge, fx),
+        Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
+    };
+    if received < total {
+        return refuse(state, Notice::NotEnoughCash { short: total - received }, fx);
+    }
+    let Some(number) = pay::next_number(state) else {
+        return refuse(state, Notice::NumbersExhausted, fx);
+    };
+    let change = received - total;
+    let sale = &mut state.sale;
+    sale.status = OrderStatus::Paid;
+    sale.tender = Some(Tender::Cash { received, change });
+    sale.number = Some(number);
+    sale.closed_at = Some(state.now);
+    state.screen = Screen::Done { change };
+    state.notice = Some(Notice::Paid { platform: None, amount: total });
+    state.receipt_preview.clear();
+    fx.push(state.save(&state.sale));
+    fx.push(Effect::Print { order: state.sale.clone() });
+    fx.push(Effect::Beep(Beep::Success));
+    fx.push(Effect::Announce { platform: None, amount: total });
+}

@@ -1,0 +1,6 @@
+//! till: the software of a self-built point-of-sale box for small shops.
+//!
+//! Data flows one way: devices, platforms and the clock send [`core::Msg`]s into the pure
+//! [`core::update`], which returns [`core::Effect`]s that [`app`] runs; [`ui::view`] draws the state.
+
+pub mod core;
