@@ -102,9 +102,9 @@ mod tests {
 
     #[test]
     fn checks_ean_check_digits() {
-        assert_eq!(classify("6900138600889"), CodeKind::BadCheckDigit);
-        assert_eq!(gtin_check_digit("690013860088"), Some(8));
-        assert_eq!(classify("6900138600888"), CodeKind::Product);
+        assert_eq!(classify("6900138600889"), CodeKind::Product);
+        assert_eq!(gtin_check_digit("690013860088"), Some(9));
+        assert_eq!(classify("6900138600888"), CodeKind::BadCheckDigit);
         assert_eq!(classify("4006381333931"), CodeKind::Product);
         assert_eq!(classify("96385074"), CodeKind::Product);
         assert_eq!(classify("036000291452"), CodeKind::Product);
