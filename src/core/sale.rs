@@ -108,18 +108,19 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.sale.open_attempt().is_some() {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
+    let amount_shaped = code.contains('.') && code.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     match kind {
-        CodeKind::Product => match state.catalogue.get(code).cloned() {
-            Some(p) => add_line(state, &p.barcode, &p.name, p.price, fx),
-            None => refuse(state, Notice::UnknownBarcode { code: code.to_string() }, fx),
-        },
-        CodeKind::BadCheckDigit => refuse(state, Notice::BadCheckDigit { code: code.to_string() }, fx),
-        CodeKind::Garbage if code.contains('.') => match Fen::parse_yuan(code) {
+        _ if amount_shaped => match Fen::parse_yuan(code) {
             Ok(a) if a.is_zero() => refuse(state, Notice::ZeroAmount, fx),
             Ok(a) => add_line(state, "", "", a, fx),
             Err(MoneyError::TooLarge) => refuse(state, Notice::AmountTooLarge, fx),
             Err(MoneyError::NotAnAmount) => refuse(state, Notice::NotAnAmount, fx),
         },
+        CodeKind::Product => match state.catalogue.get(code).cloned() {
+            Some(p) => add_line(state, &p.barcode, &p.name, p.price, fx),
+            None => refuse(state, Notice::UnknownBarcode { code: code.to_string() }, fx),
+        },
+        CodeKind::BadCheckDigit => refuse(state, Notice::BadCheckDigit { code: code.to_string() }, fx),
         CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
         CodeKind::Payment(_) => {}
     }

@@ -1,0 +1,379 @@
+//! The sale flows through the pure core: no terminal, no network, no clock.
+
+use super::catalog::{Catalogue, Product};
+use super::clock::Millis;
+use super::code::Platform;
+use super::money::Fen;
+use super::notice::Notice;
+use super::order::{AttemptState, OrderStatus, Tender};
+use super::*;
+
+const T0: i64 = 1_740_796_215_000; // 2025-03-01 10:30:15 Beijing
+const WECHAT_CODE: &str = "134680423163089456";
+const ALIPAY_CODE: &str = "282129340414399818";
+
+struct Till {
+    state: State,
+    now: i64,
+}
+
+impl Till {
+    fn new() -> Till {
+        let settings = Settings {
+            shop_name: "测试便利店".into(),
+            operator: "01".into(),
+            order_prefix: "01000052".into(),
+            terminal_no: 1,
+            utc_offset_minutes: 480,
+            lang: Lang::Zh,
+        };
+        let catalogue = Catalogue::new([
+            Product { barcode: "6900138600889".into(), name: "可口可乐".into(), price: Fen(350) },
+            Product { barcode: "6920152400777".into(), name: "康师傅红烧牛肉面".into(), price: Fen(450) },
+            Product { barcode: "6901028075022".into(), name: "free sample".into(), price: Fen(0) },
+        ]);
+        let mut till = Till { state: State::new(settings, catalogue), now: T0 };
+        till.send(Msg::Restored { orders: vec![], counters: None });
+        till
+    }
+
+    fn send(&mut self, msg: Msg) -> Vec<Effect> {
+        update(&mut self.state, Event { at: Millis(self.now), msg })
+    }
+
+    fn wait(&mut self, secs: i64) -> Vec<Effect> {
+        self.now += secs * 1000;
+        self.send(Msg::Tick)
+    }
+
+    fn typed(&mut self, text: &str) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        for c in text.chars() {
+            fx.extend(self.send(Msg::Key(Key::Char(c))));
+        }
+        fx.extend(self.send(Msg::Key(Key::Enter)));
+        fx
+    }
+
+    fn scan(&mut self, code: &str) -> Vec<Effect> {
+        self.send(Msg::Scan(code.into()))
+    }
+
+    /// Rings up 2 colas and a noodle (11.50) and goes to the tender screen.
+    fn ring_up(&mut self) {
+        self.scan("6900138600889");
+        self.scan("6900138600889");
+        self.typed("6920152400777");
+        self.send(Msg::Key(Key::Enter));
+        assert_eq!(self.state.screen, Screen::Pay { cash_entry: false });
+    }
+
+    /// Scans a payment code and returns the out_trade_no the till sent.
+    fn pay(&mut self, code: &str) -> (String, Vec<Effect>) {
+        let fx = self.scan(code);
+        let call = fx
+            .iter()
+            .find_map(|e| if let Effect::MicroPay(c) = e { Some(c.clone()) } else { None })
+            .expect("a micro_pay call");
+        (call.out_trade_no, fx)
+    }
+
+    fn attempt_state(&self) -> AttemptState {
+        self.state.sale.attempts.last().expect("an attempt").state.clone()
+    }
+}
+
+fn queries(fx: &[Effect]) -> Vec<&QueryCall> {
+    fx.iter().filter_map(|e| if let Effect::Query(q) = e { Some(q) } else { None }).collect()
+}
+
+fn paid(id: &str) -> Verdict {
+    Verdict::Paid { transaction_id: id.into() }
+}
+
+#[test]
+fn scanning_adds_products_and_the_same_product_again_adds_one() {
+    let mut t = Till::new();
+    let fx = t.scan("6900138600889");
+    assert!(matches!(fx[0], Effect::Save { .. }), "the cart is saved: {fx:?}");
+    assert!(fx.contains(&Effect::Beep(Beep::Accepted)));
+    t.scan("6900138600889");
+    t.scan("6920152400777");
+    assert_eq!(t.state.sale.lines.len(), 2);
+    assert_eq!(t.state.sale.lines[0].qty, 2);
+    assert_eq!(t.state.sale.total(), Fen(1150));
+}
+
+#[test]
+fn unknown_barcode_is_refused_with_a_message_and_an_error_beep() {
+    let mut t = Till::new();
+    let fx = t.typed("6901234567892");
+    assert_eq!(t.state.notice, Some(Notice::UnknownBarcode { code: "6901234567892".into() }));
+    assert_eq!(fx, vec![Effect::Beep(Beep::Error)]);
+    assert!(t.state.sale.lines.is_empty());
+    // A misread (bad check digit) and garbage are refused too, and nothing is added.
+    t.scan("6900138600888");
+    assert_eq!(t.state.notice, Some(Notice::BadCheckDigit { code: "6900138600888".into() }));
+    t.scan("\u{1b}[31m;rm -rf");
+    assert_eq!(t.state.notice, Some(Notice::Garbage));
+    assert!(t.state.sale.lines.is_empty());
+}
+
+#[test]
+fn lines_can_be_changed_and_removed() {
+    let mut t = Till::new();
+    t.scan("6900138600889");
+    t.scan("6920152400777");
+    t.send(Msg::Key(Key::Up));
+    t.send(Msg::Key(Key::Char('+')));
+    assert_eq!(t.state.sale.lines[0].qty, 2);
+    t.send(Msg::Key(Key::Char('5')));
+    t.send(Msg::Key(Key::Char('*')));
+    assert_eq!(t.state.sale.lines[0].qty, 5);
+    t.send(Msg::Key(Key::Char('-')));
+    assert_eq!(t.state.sale.lines[0].qty, 4);
+    t.send(Msg::Key(Key::Delete));
+    assert_eq!(t.state.sale.lines.len(), 1);
+    assert_eq!(t.state.sale.lines[0].name, "康师傅红烧牛肉面");
+}
+
+#[test]
+fn zero_totals_and_amounts_rounding_to_zero_never_reach_the_platform() {
+    let mut t = Till::new();
+    // An empty cart cannot be paid.
+    t.send(Msg::Key(Key::Enter));
+    assert_eq!(t.state.notice, Some(Notice::CartEmpty));
+    // 0.001 rounds to 0.00: refused as an open-price entry.
+    let fx = t.typed("0.001");
+    assert_eq!(t.state.notice, Some(Notice::ZeroAmount));
+    assert!(t.state.sale.lines.is_empty());
+    assert_eq!(fx, vec![Effect::Beep(Beep::Error)]);
+    // A free product makes a zero total: no tender screen, and a payment code scanned now is refused.
+    t.scan("6901028075022");
+    t.send(Msg::Key(Key::Enter));
+    assert_eq!(t.state.notice, Some(Notice::ZeroAmount));
+    assert_eq!(t.state.screen, Screen::Sale);
+    let fx = t.scan(WECHAT_CODE);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::MicroPay(_))), "{fx:?}");
+}
+
+#[test]
+fn open_price_entry_adds_a_line_of_that_amount() {
+    let mut t = Till::new();
+    t.typed("12.5");
+    assert_eq!(t.state.sale.total(), Fen(1250));
+    assert_eq!(t.state.sale.lines[0].barcode, "");
+}
+
+#[test]
+fn wechat_payment_succeeds_only_on_a_paid_order_state() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, fx) = t.pay(WECHAT_CODE);
+    assert_eq!(no, "01000052250301010001");
+    // The attempt is durable before the request leaves.
+    assert!(matches!(&fx[0], Effect::Save { order, .. } if order.attempts[0].state == AttemptState::Sending));
+    assert!(matches!(&fx[1], Effect::MicroPay(c) if c.amount == Fen(1150) && c.platform == Platform::WeChat));
+    // The full code is never in the saved record.
+    assert!(matches!(&fx[0], Effect::Save { order, .. } if order.attempts[0].code_masked == "1346…9456"));
+
+    let fx = t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: paid("4200000067") });
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+    assert_eq!(t.state.sale.number.as_deref(), Some(no.as_str()));
+    assert_eq!(t.state.screen, Screen::Done { change: Fen(0) });
+    assert!(matches!(&fx[0], Effect::Save { order, .. } if order.status == OrderStatus::Paid));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Print { .. })));
+    assert!(fx.contains(&Effect::Announce { platform: Some(Platform::WeChat), amount: Fen(1150) }));
+    assert_eq!(t.state.notice, Some(Notice::Paid { platform: Some(Platform::WeChat), amount: Fen(1150) }));
+    // The next key starts a new sale with a new order id.
+    let old = t.state.sale.id;
+    t.scan("6900138600889");
+    assert_ne!(t.state.sale.id, old);
+    assert_eq!(t.state.sale.lines.len(), 1);
+}
+
+#[test]
+fn user_paying_shows_waiting_and_queries_every_5_seconds_until_paid() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(ALIPAY_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::UserPaying });
+    assert_eq!(t.attempt_state(), AttemptState::UserPaying);
+    assert!(queries(&t.wait(4)).is_empty(), "not before 5 s");
+    let fx = t.wait(1);
+    assert_eq!(queries(&fx).len(), 1);
+    assert!(queries(&t.wait(1)).is_empty(), "one query in flight at a time");
+    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::UserPaying });
+    assert_eq!(t.attempt_state(), AttemptState::UserPaying);
+    assert_eq!(queries(&t.wait(5)).len(), 1);
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("2025030122") });
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+    assert!(fx.contains(&Effect::Announce { platform: Some(Platform::Alipay), amount: Fen(1150) }));
+    assert!(queries(&t.wait(30)).is_empty(), "no queries once paid");
+}
+
+#[test]
+fn declined_payment_returns_to_the_tender_screen_and_a_retry_gets_a_new_number() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    let fx = t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "余额不足".into() } });
+    assert!(fx.contains(&Effect::Beep(Beep::Failure)));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Announce { .. } | Effect::Print { .. })));
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
+    assert_eq!(t.state.sale.status, OrderStatus::Open);
+    assert!(matches!(&t.state.notice, Some(Notice::PaymentDeclined { reason, .. }) if reason == "余额不足"));
+    let (no2, _) = t.pay(WECHAT_CODE);
+    assert_ne!(no, no2, "an order number is never reused");
+}
+
+#[test]
+fn a_timeout_is_unknown_never_paid_or_failed_and_is_resolved_by_query() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    let fx = t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Announce { .. } | Effect::Beep(Beep::Success | Beep::Failure))));
+    assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
+    assert_eq!(t.state.sale.status, OrderStatus::Paying);
+    // No other tender, no new attempt, no cart change while in doubt.
+    t.scan(ALIPAY_CODE);
+    assert_eq!(t.state.notice, Some(Notice::PaymentInDoubt));
+    assert_eq!(t.state.sale.attempts.len(), 1);
+    t.send(Msg::Key(Key::F(2)));
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
+    // First query after 3 s; errors keep it unknown; a definite answer settles it.
+    let fx = t.wait(3);
+    assert_eq!(queries(&fx).len(), 1);
+    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "connection refused".into() } });
+    assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
+    assert_eq!(queries(&t.wait(5)).len(), 1);
+    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("42000") });
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+}
+
+#[test]
+fn queries_slow_down_after_two_minutes_but_never_stop() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    let mut sent = 0;
+    for _ in 0..(600 / 1) {
+        let fx = t.wait(1);
+        for q in queries(&fx) {
+            sent += 1;
+            t.send(Msg::QueryAnswer { out_trade_no: q.out_trade_no.clone(), verdict: Verdict::Unknown { reason: "down".into() } });
+        }
+    }
+    // ~24 in the first two minutes, then every 15 s for eight minutes.
+    assert!((45..=60).contains(&sent), "{sent} queries in 10 minutes");
+    assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
+}
+
+#[test]
+fn not_found_right_after_the_call_is_not_a_failure_but_later_it_is() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    t.wait(3);
+    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::NotFound });
+    assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
+    for _ in 0..6 {
+        for q in queries(&t.wait(5)) {
+            let no = q.out_trade_no.clone();
+            t.send(Msg::QueryAnswer { out_trade_no: no, verdict: Verdict::NotFound });
+        }
+    }
+    assert!(matches!(t.attempt_state(), AttemptState::Failed { .. }));
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
+}
+
+#[test]
+fn a_late_answer_never_overrides_a_final_one_except_a_charge() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: paid("1") });
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "late".into() } });
+    assert!(fx.is_empty());
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+}
+
+#[test]
+fn cash_tender_gives_change_and_refuses_too_little() {
+    let mut t = Till::new();
+    t.ring_up();
+    t.send(Msg::Key(Key::Char('c')));
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: true });
+    t.typed("10");
+    assert_eq!(t.state.notice, Some(Notice::NotEnoughCash { short: Fen(150) }));
+    t.typed("0.001");
+    assert_eq!(t.state.notice, Some(Notice::ZeroAmount));
+    let fx = t.typed("20");
+    assert_eq!(t.state.screen, Screen::Done { change: Fen(850) });
+    assert_eq!(t.state.sale.tender, Some(Tender::Cash { received: Fen(2000), change: Fen(850) }));
+    assert!(matches!(&fx[0], Effect::Save { order, .. } if order.status == OrderStatus::Paid));
+    assert_eq!(t.state.sale.number.as_deref(), Some("01000052250301010001"));
+}
+
+#[test]
+fn order_numbers_are_20_digits_and_restart_each_day() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (a, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: a.clone(), verdict: Verdict::Failed { reason: "x".into() } });
+    let (b, _) = t.pay(WECHAT_CODE);
+    assert_eq!(a.len(), 20);
+    assert_eq!(b, "01000052250301010002");
+    t.send(Msg::PayAnswer { out_trade_no: b, verdict: Verdict::Failed { reason: "x".into() } });
+    t.now += 86_400_000;
+    let (c, _) = t.pay(WECHAT_CODE);
+    assert_eq!(c, "01000052250302010001");
+}
+
+#[test]
+fn a_restart_during_a_payment_resumes_it_as_unknown_and_queries_at_once() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, fx) = t.pay(WECHAT_CODE);
+    let Effect::Save { order, counters } = fx[0].clone() else { panic!("save first") };
+
+    // A new process: same settings, the store gives back what was saved.
+    let mut t2 = Till { state: State::new(t.state.settings.clone(), t.state.catalogue.clone()), now: t.now + 20_000 };
+    assert!(t2.scan("6900138600889").is_empty(), "nothing is sold before the store is restored");
+    let fx = t2.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
+    assert_eq!(t2.state.screen, Screen::Pay { cash_entry: false });
+    assert!(matches!(t2.attempt_state(), AttemptState::Unknown { .. }));
+    assert_eq!(t2.state.notice, Some(Notice::Restored { in_doubt: 1 }));
+    assert_eq!(queries(&fx).len(), 1, "queried at once: {fx:?}");
+    t2.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("9") });
+    assert_eq!(t2.state.sale.status, OrderStatus::Paid);
+    // Counters survive: the next number is not reused.
+    t2.send(Msg::Key(Key::Enter));
+    t2.ring_up();
+    let (next, _) = t2.pay(WECHAT_CODE);
+    assert_ne!(next, no);
+}
+
+#[test]
+fn a_payment_in_doubt_can_be_parked_and_is_confirmed_in_the_background() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    let parked_id = t.state.sale.id;
+    t.send(Msg::Key(Key::Esc));
+    assert_eq!(t.state.notice, Some(Notice::Parked { number: no.clone() }));
+    assert_eq!(t.state.screen, Screen::Sale);
+    assert_ne!(t.state.sale.id, parked_id);
+    assert_eq!(t.state.in_doubt_count(), 1);
+    t.scan("6900138600889");
+    let fx = t.wait(3);
+    assert_eq!(queries(&fx)[0].order_id, parked_id);
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("7") });
+    assert!(matches!(&fx[0], Effect::Save { order, .. } if order.id == parked_id && order.status == OrderStatus::Paid));
+    assert_eq!(t.state.in_doubt_count(), 0);
+    assert_eq!(t.state.sale.lines.len(), 1, "the new sale is untouched");
+}
