@@ -1,0 +1,44 @@
+//! Durable orders. Every `save` is flushed to disk before it returns: the till acts on nothing that
+//! a pulled plug could take back.
+
+mod sled_store;
+
+pub use sled_store::SledStore;
+
+use crate::core::Counters;
+use crate::core::order::{Order, OrderId};
+use std::path::PathBuf;
+
+/// The schema this build writes. A store with a newer one is refused, never rewritten.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database files could not be opened (missing permissions, disk full, another till running,
+    /// damaged files). Cashier sees: "Cannot open the order store: …"; nothing is sold until fixed.
+    #[error("cannot open the order store at {path}: {source}")]
+    Open { path: PathBuf, source: sled::Error },
+    /// A read or write failed at the disk. Cashier sees: "Order store error: …".
+    #[error("order store error: {0}")]
+    Io(#[from] sled::Error),
+    /// A record does not decode: the store was damaged or written by something else. The files are
+    /// kept as they are for recovery.
+    #[error("order store record {key} is damaged: {reason}")]
+    Corrupt { key: String, reason: String },
+    /// The store was written by a newer till. Cashier sees: "Order store is from a newer version".
+    #[error("the order store has schema {found}, newer than this till's {SCHEMA_VERSION}: update the till")]
+    NewerSchema { found: u32 },
+}
+
+/// What the till keeps. Implemented by sled on disk.
+pub trait Store: Send + Sync {
+    /// Writes the order and the counters atomically and flushes them to disk.
+    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError>;
+    /// Orders not yet paid or voided (a cart in progress, a payment in doubt), and the counters.
+    fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError>;
+    fn order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;
+    /// The order whose receipt carries this number (an out_trade_no or a cash number).
+    fn order_by_number(&self, number: &str) -> Result<Option<Order>, StoreError>;
+    /// Every order, oldest first.
+    fn orders(&self) -> Result<Vec<Order>, StoreError>;
+}
