@@ -4,4 +4,9 @@
 //! [`core::update`], which returns [`core::Effect`]s that [`app`] runs; [`ui::view`] draws the state.
 
 pub mod core;
+pub mod demo;
+pub mod devices;
 pub mod store;
+pub mod app;
+pub mod config;
+pub mod logging;

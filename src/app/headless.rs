@@ -1,0 +1,70 @@
+//! Headless front end for tests and scripted runs: one JSON `Msg` per line on stdin, one JSON
+//! observation of the state per line on stdout.
+
+use super::{Engine, ticker};
+use crate::core::order::{AttemptState, OrderStatus};
+use crate::core::{Msg, Screen, money::Fen, notice::Notice};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// What a test can see of the till after each message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    pub screen: Screen,
+    pub notice: Option<Notice>,
+    pub sale_id: u64,
+    pub sale_status: OrderStatus,
+    pub total: Fen,
+    pub attempt: Option<AttemptState>,
+    pub out_trade_no: Option<String>,
+    pub number: Option<String>,
+    pub in_doubt: usize,
+    pub receipt: Vec<String>,
+}
+
+pub fn observe(engine: &Engine) -> Observation {
+    let s = &engine.state;
+    let last = s.sale.attempts.last();
+    Observation {
+        screen: s.screen.clone(),
+        notice: s.notice.clone(),
+        sale_id: s.sale.id,
+        sale_status: s.sale.status,
+        total: s.sale.total(),
+        attempt: last.map(|a| a.state.clone()),
+        out_trade_no: last.map(|a| a.out_trade_no.clone()),
+        number: s.sale.number.clone(),
+        in_doubt: s.in_doubt_count(),
+        receipt: s.receipt_preview.clone(),
+    }
+}
+
+/// Runs until stdin closes or a line `quit` arrives.
+pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut out = tokio::io::stdout();
+    let mut ticker = ticker();
+    let mut last: Option<Observation> = None;
+    loop {
+        let obs = observe(&engine);
+        if last.as_ref() != Some(&obs) {
+            let mut line = serde_json::to_string(&obs)?;
+            line.push('\n');
+            out.write_all(line.as_bytes()).await?;
+            out.flush().await?;
+            last = Some(obs);
+        }
+        tokio::select! {
+            () = engine.step(&mut ticker) => {}
+            line = lines.next_line() => match line? {
+                None => return Ok(()),
+                Some(l) if l.trim() == "quit" => return Ok(()),
+                Some(l) if l.trim().is_empty() => {}
+                Some(l) => match serde_json::from_str::<Msg>(&l) {
+                    Ok(msg) => engine.handle(msg),
+                    Err(e) => tracing::warn!(error = %e, line = %l, "headless: not a message"),
+                },
+            },
+        }
+    }
+}

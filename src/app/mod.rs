@@ -1,0 +1,102 @@
+//! The only place that runs things: it feeds messages into the pure core, hands the core's
+//! effects to the effect runner, and draws (or, headless, reports) the newest state.
+
+mod effects;
+pub mod headless;
+pub mod receipt;
+mod terminal;
+
+pub use effects::Devices;
+
+use crate::core::clock::Millis;
+use crate::core::{self, Effect, Event, Msg, State};
+use crate::escpos::PrinterProfile;
+use crate::payments::Gateway;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+
+/// How often timers in the core are driven.
+const TICK: Duration = Duration::from_millis(250);
+
+/// The clock, behind a trait so that tests can drive time.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Millis;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Millis {
+        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// The running till: its state, and the channels to the effect runner.
+pub struct Engine {
+    pub state: State,
+    clock: Arc<dyn Clock>,
+    effects: UnboundedSender<Vec<Effect>>,
+    pub msgs: UnboundedSender<Msg>,
+    inbox: UnboundedReceiver<Msg>,
+}
+
+impl Engine {
+    /// Starts the effect runner and the receipt printer, then restores unfinished orders from the store.
+    pub fn start<G: Gateway + 'static>(
+        state: State,
+        gateway: Arc<G>,
+        devices: Devices,
+        profile: PrinterProfile,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Engine> {
+        let (msgs, inbox) = mpsc::unbounded_channel();
+        let (effects, batches) = mpsc::unbounded_channel();
+        let (receipts, receipt_rx) = mpsc::unbounded_channel();
+        let restored = devices.store.load_unsettled()?;
+        tokio::spawn(effects::print_receipts(
+            receipt_rx,
+            msgs.clone(),
+            devices.printer.clone(),
+            state.settings.clone(),
+            profile,
+        ));
+        let lang = state.settings.lang;
+        tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));
+        let mut engine = Engine { state, clock, effects, msgs, inbox };
+        let (orders, counters) = restored;
+        engine.handle(Msg::Restored { orders, counters });
+        Ok(engine)
+    }
+
+    /// Applies one message and sends its effects on their way.
+    pub fn handle(&mut self, msg: Msg) {
+        if !matches!(msg, Msg::Tick) {
+            tracing::debug!(?msg, "msg");
+        }
+        let fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
+        if !fx.is_empty() {
+            let _ = self.effects.send(fx);
+        }
+    }
+
+    /// Waits for the next message (or the next tick) and applies it and everything queued behind it.
+    pub async fn step(&mut self, ticker: &mut tokio::time::Interval) {
+        tokio::select! {
+            Some(msg) = self.inbox.recv() => self.handle(msg),
+            _ = ticker.tick() => self.handle(Msg::Tick),
+        }
+        while let Ok(msg) = self.inbox.try_recv() {
+            self.handle(msg);
+        }
+    }
+}
+
+pub fn ticker() -> tokio::time::Interval {
+    let mut t = tokio::time::interval(TICK);
+    t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    t
+}
+
+pub use terminal::run_tui;

@@ -1,0 +1,56 @@
+//! An order as a printed receipt, in the shop's language.
+
+use crate::core::order::{Order, Tender};
+use crate::core::{Settings, money::Fen};
+use crate::escpos::{self, PrinterProfile, Receipt, ReceiptItem, ReceiptLabels};
+use crate::i18n::{self, Text};
+
+pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> Vec<u8> {
+    let lang = settings.lang;
+    let t = |x: Text| i18n::text(lang, x).to_string();
+    let items = order
+        .lines
+        .iter()
+        .map(|l| ReceiptItem {
+            name: if l.name.is_empty() { t(Text::MiscItem) } else { l.name.clone() },
+            qty: l.qty,
+            unit_price: l.unit_price,
+            amount: l.amount(),
+        })
+        .collect();
+    let tender: Vec<(String, Fen)> = match &order.tender {
+        Some(Tender::Cash { received, change }) => vec![(t(Text::TenderCash), *received), (t(Text::TenderChange), *change)],
+        Some(Tender::Code { platform, .. }) => vec![(i18n::platform_name(lang, *platform).to_string(), order.total())],
+        None => Vec::new(),
+    };
+    let receipt = Receipt {
+        shop_name: settings.shop_name.clone(),
+        labels: ReceiptLabels {
+            title: t(Text::ReceiptTitle),
+            item: t(Text::ReceiptItem),
+            qty: t(Text::ReceiptQty),
+            amount: t(Text::ReceiptAmount),
+            total: t(Text::ReceiptTotal),
+            order_no: t(Text::ReceiptOrderNo),
+            time: t(Text::ReceiptTime),
+            operator: t(Text::ReceiptOperator),
+            footer: t(Text::ReceiptFooter),
+        },
+        items,
+        total: order.total(),
+        tender,
+        order_number: order.number.clone().unwrap_or_default(),
+        time: order.closed_at.unwrap_or(order.opened_at).local(settings.utc_offset_minutes).display(),
+        operator: order.operator.clone(),
+    };
+    escpos::render(&receipt, profile)
+}
+
+/// The receipt as the screen shows it: the printed bytes decoded back, so what is shown is what
+/// was printed.
+pub fn preview(bytes: &[u8], profile: &PrinterProfile) -> Vec<String> {
+    match escpos::decode(bytes, profile) {
+        Ok(elements) => escpos::to_text_lines(&elements, profile.columns),
+        Err(e) => vec![format!("(receipt preview unavailable: {e})")],
+    }
+}

@@ -1,0 +1,117 @@
+//! The full-screen terminal front end: keys in, frames out.
+
+use super::{Engine, ticker};
+use crate::core::{Key, Msg};
+use crate::ui::{self, Status};
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What the front end does with a terminal event.
+enum Input {
+    Keys(Vec<Key>),
+    Quit,
+    None,
+}
+
+fn map_event(ev: TermEvent, demo: bool) -> Input {
+    match ev {
+        TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
+            let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+            let key = match k.code {
+                // Ctrl-C and friends do nothing in a kiosk; the demo quits on F10.
+                KeyCode::F(10) if demo => return Input::Quit,
+                KeyCode::Char(_) if ctrl => return Input::None,
+                KeyCode::Char(c) => Key::Char(c),
+                KeyCode::Enter => Key::Enter,
+                KeyCode::Backspace => Key::Backspace,
+                KeyCode::Delete => Key::Delete,
+                KeyCode::Esc => Key::Esc,
+                KeyCode::Up => Key::Up,
+                KeyCode::Down => Key::Down,
+                KeyCode::F(n) => Key::F(n),
+                _ => return Input::None,
+            };
+            Input::Keys(vec![key])
+        }
+        // A pasted payment code counts as typed; a newline in it is Enter.
+        TermEvent::Paste(text) => Input::Keys(
+            text.chars()
+                .filter_map(|c| match c {
+                    '\r' | '\n' => Some(Key::Enter),
+                    c if !c.is_control() => Some(Key::Char(c)),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        _ => Input::None,
+    }
+}
+
+/// Reads the terminal on its own thread so the render loop never waits for a key.
+fn spawn_reader(msgs: UnboundedSender<Msg>, quit: UnboundedSender<()>, demo: bool) {
+    std::thread::spawn(move || {
+        loop {
+            match event::read() {
+                Ok(ev) => match map_event(ev, demo) {
+                    Input::Keys(keys) => {
+                        for k in keys {
+                            if msgs.send(Msg::Key(k)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Input::Quit => {
+                        let _ = quit.send(());
+                        return;
+                    }
+                    Input::None => {}
+                },
+                Err(e) => {
+                    tracing::error!(error = %e, "terminal input failed");
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// Runs the till full-screen until quit (demo: F10) or SIGTERM.
+pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyhow::Result<()> {
+    let mut terminal = ratatui::init();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let (quit_tx, mut quit_rx) = tokio::sync::mpsc::unbounded_channel();
+    spawn_reader(engine.msgs.clone(), quit_tx, demo);
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut ticker = ticker();
+    let result = loop {
+        status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
+        if let Err(e) = terminal.draw(|f| ui::view(&engine.state, &status, f)) {
+            break Err(e.into());
+        }
+        tokio::select! {
+            () = engine.step(&mut ticker) => {}
+            _ = quit_rx.recv() => break Ok(()),
+            _ = term.recv() => break Ok(()),
+        }
+    };
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    #[test]
+    fn ctrl_c_does_nothing_and_paste_is_typing() {
+        let ctrl_c = TermEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+        assert!(matches!(map_event(ctrl_c, false), Input::None));
+        assert!(matches!(map_event(TermEvent::Key(KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE)), false), Input::Keys(_)));
+        match map_event(TermEvent::Paste("1346\n".into()), false) {
+            Input::Keys(k) => assert_eq!(k, vec![Key::Char('1'), Key::Char('3'), Key::Char('4'), Key::Char('6'), Key::Enter]),
+            _ => panic!("paste is typing"),
+        }
+    }
+}

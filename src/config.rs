@@ -1,0 +1,132 @@
+//! Configuration: compiled-in defaults plus one override file (`till.toml`).
+
+use crate::core::{Lang, Settings};
+use crate::escpos::PrinterProfile;
+use crate::payments::cloudpay::CloudPayConfig;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The format this build reads and writes.
+pub const CONFIG_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file is missing or unreadable. Technician sees the path and the OS error.
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    /// Not valid TOML, an unknown key, or a wrong type: the message names the line.
+    #[error("{path}: {source}")]
+    Parse { path: PathBuf, source: toml::de::Error },
+    /// Written for a newer till.
+    #[error("{path}: config version {found} is newer than this till's {CONFIG_VERSION}")]
+    NewerVersion { path: PathBuf, found: u32 },
+    /// A value is out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    /// `58mm` or `80mm`.
+    #[serde(default = "default_profile")]
+    pub profile: String,
+    /// A file or device (`/dev/usb/lp0`); default: `receipts.escpos` in the data directory.
+    #[serde(default)]
+    pub output: Option<PathBuf>,
+}
+
+fn default_profile() -> String {
+    "58mm".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub version: u32,
+    #[serde(default = "default_lang")]
+    pub lang: Lang,
+    pub shop_name: String,
+    #[serde(default = "default_operator")]
+    pub operator: String,
+    #[serde(default = "default_terminal")]
+    pub terminal_no: u8,
+    #[serde(default = "default_offset")]
+    pub utc_offset_minutes: i32,
+    /// Where the order store and logs live; default: the user's state directory.
+    #[serde(default)]
+    pub data_dir: Option<PathBuf>,
+    pub printer: PrinterConfig,
+    pub cloudpay: CloudPayConfig,
+}
+
+fn default_lang() -> Lang {
+    Lang::Zh
+}
+fn default_operator() -> String {
+    "01".into()
+}
+fn default_terminal() -> u8 {
+    1
+}
+fn default_offset() -> i32 {
+    480
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|source| ConfigError::Parse { path: path.into(), source })?;
+        if config.version > CONFIG_VERSION {
+            return Err(ConfigError::NewerVersion { path: path.into(), found: config.version });
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let prefix = &self.cloudpay.cloud_cashier_id;
+        if prefix.len() != 8 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ConfigError::Invalid(format!(
+                "cloudpay.cloud_cashier_id must be the platform's 8-digit numeric order prefix, not {prefix:?}"
+            )));
+        }
+        if self.terminal_no > 99 {
+            return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));
+        }
+        self.profile()?;
+        Ok(())
+    }
+
+    pub fn profile(&self) -> Result<PrinterProfile, ConfigError> {
+        match self.printer.profile.as_str() {
+            "58mm" => Ok(PrinterProfile::mm58()),
+            "80mm" => Ok(PrinterProfile::mm80()),
+            other => Err(ConfigError::Invalid(format!("printer.profile must be 58mm or 80mm, not {other:?}"))),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            shop_name: self.shop_name.clone(),
+            operator: self.operator.clone(),
+            order_prefix: self.cloudpay.cloud_cashier_id.clone(),
+            terminal_no: self.terminal_no,
+            utc_offset_minutes: self.utc_offset_minutes,
+            lang: self.lang,
+        }
+    }
+
+    /// The data directory: configured, or `till` under the user's state directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+}
+
+pub fn default_data_dir() -> PathBuf {
+    dirs::state_dir().or_else(dirs::data_local_dir).unwrap_or_else(std::env::temp_dir).join("till")
+}

@@ -1,0 +1,7 @@
+//! The till's devices behind small traits: the real ones talk to the kernel, the fakes record.
+
+pub mod printer;
+pub mod sound;
+
+pub use printer::{FilePrinter, Printer, PrinterError};
+pub use sound::{Buzzer, LogSpeaker, NoBuzzer, Speaker, TerminalBell};
