@@ -5,3 +5,4 @@
 
 pub mod core;
 pub mod i18n;
+pub mod ui;

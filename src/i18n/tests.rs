@@ -128,7 +128,10 @@ fn announcements_name_the_tender_and_the_amount() {
 #[test]
 fn the_two_minute_message_is_the_platform_guides_wording() {
     assert_eq!(text(Lang::Zh, Text::CheckAfterTwoMinutes), "通过订单查询确认支付结果或手机端商户管理系统确认支付结果");
-    assert_eq!(text(Lang::En, Text::CheckAfterTwoMinutes), "Confirm the result by order query or in the merchant mobile app");
+    assert_eq!(
+        text(Lang::En, Text::CheckAfterTwoMinutes),
+        "Confirm the result by order query or in the merchant mobile app"
+    );
     assert_eq!(text(Lang::Zh, Text::WaitingPassword), "等待用户输入密码中");
     assert_eq!(text(Lang::Zh, Text::Confirming), "正在确认支付结果…");
 }
