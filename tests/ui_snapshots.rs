@@ -280,6 +280,10 @@ fn smaller_and_larger_terminals_still_draw() {
         let text = screen_text(&render_at(&till.state, w, h));
         assert_eq!(text.lines().count(), usize::from(h));
     }
+    // Narrow: the shop's name and the item names keep their room; the gateway and unit price give way.
+    let text = screen_text(&render_at(&cart(Lang::Zh).state, 40, 12));
+    assert!(text.lines().next().is_some_and(|l| l.contains("幸福便利店") && l.contains("14:05")));
+    assert!(text.contains("康师傅红烧牛肉面"));
     let text = screen_text(&render_at(&till.state, 120, 40));
     assert!(text.contains("幸福便利店"));
     assert!(text.contains(i18n::text(Lang::Zh, Text::ScanPaymentCode)));

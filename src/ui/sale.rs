@@ -48,31 +48,44 @@ fn lines(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
-    let header = Row::new(vec![
+    // Narrow terminals drop the unit price so item names stay readable.
+    let wide = area.width >= NARROW;
+    let header = Row::new(columns(
+        wide,
         Cell::from(i18n::text(lang, Text::ColItem)),
         right(i18n::text(lang, Text::ColQty).to_string()),
         right(i18n::text(lang, Text::ColPrice).to_string()),
         right(i18n::text(lang, Text::ColAmount).to_string()),
-    ])
+    ))
     .style(Style::new().fg(Color::DarkGray).add_modifier(Modifier::BOLD));
     let rows = state.sale.lines.iter().map(|l| {
-        Row::new(vec![
+        Row::new(columns(
+            wide,
             Cell::from(i18n::line_name(lang, &l.name).to_string()),
             right(l.qty.to_string()),
             right(l.unit_price.to_string()),
             right(l.amount().to_string()),
-        ])
+        ))
     });
-    let widths = [Constraint::Fill(1), Constraint::Length(6), Constraint::Length(10), Constraint::Length(11)];
+    let widths =
+        columns(wide, Constraint::Fill(1), Constraint::Length(6), Constraint::Length(10), Constraint::Length(11));
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
-        .column_spacing(2)
+        .column_spacing(if wide { 2 } else { 1 })
         .row_highlight_style(Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD))
         .highlight_symbol("▸ ")
         .highlight_spacing(HighlightSpacing::Always);
     let mut selection = TableState::new().with_selected(Some(state.selected));
     frame.render_stateful_widget(table, area, &mut selection);
+}
+
+/// Below this width the cart leaves out the unit price.
+const NARROW: u16 = 56;
+
+/// Name, quantity, unit price and amount; without the price when narrow.
+fn columns<T>(wide: bool, name: T, qty: T, price: T, amount: T) -> Vec<T> {
+    if wide { vec![name, qty, price, amount] } else { vec![name, qty, amount] }
 }
 
 /// Input and item count on the left, the total in big digits on the right.

@@ -45,10 +45,15 @@ pub(super) fn top_bar(state: &State, status: &Status, frame: &mut Frame, area: R
             Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD),
         ));
     }
-    let right = Line::from(vec![
-        Span::styled(format!(" {} ", status.gateway), bar),
-        Span::styled(format!(" {} ", status.clock), bar.add_modifier(Modifier::BOLD)),
-    ]);
+    let clock = Span::styled(format!(" {} ", status.clock), bar.add_modifier(Modifier::BOLD));
+    let gateway = Span::styled(format!(" {} ", status.gateway), bar);
+    // Narrow terminals lose the gateway before the shop's name.
+    let room = area.width.saturating_sub(Line::from(left.clone()).width() as u16);
+    let right = if room >= (gateway.width() + clock.width()) as u16 {
+        Line::from(vec![gateway, clock])
+    } else {
+        Line::from(clock)
+    };
     let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right.width() as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)).style(bar), l);
     frame.render_widget(Paragraph::new(right).style(bar).right_aligned(), r);
