@@ -3,10 +3,15 @@
 //! Data flows one way: devices, platforms and the clock send [`core::Msg`]s into the pure
 //! [`core::update`], which returns [`core::Effect`]s that [`app`] runs; [`ui::view`] draws the state.
 
+pub mod app;
+pub mod config;
 pub mod core;
 pub mod demo;
 pub mod devices;
-pub mod store;
-pub mod app;
-pub mod config;
+pub mod escpos;
+pub mod i18n;
 pub mod logging;
+pub mod payments;
+pub mod sim;
+pub mod store;
+pub mod ui;

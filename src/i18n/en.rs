@@ -1,0 +1,112 @@
+//! English.
+
+use super::{Text, announcement, line_name, platform_name};
+use crate::core::Lang;
+use crate::core::notice::Notice;
+
+pub(super) fn text(t: Text) -> &'static str {
+    match t {
+        Text::Operator => "Operator",
+        Text::Demo => "DEMO",
+        Text::Printer => "Printer",
+        Text::InDoubt => "Payments in doubt",
+        Text::InDoubtNone => "No payment in doubt",
+        Text::SaleTitle => "Sale",
+        Text::PayTitle => "Payment",
+        Text::DoneTitle => "Paid",
+        Text::ColItem => "Item",
+        Text::ColQty => "Qty",
+        Text::ColPrice => "Price",
+        Text::ColAmount => "Amount",
+        Text::MiscItem => "Misc item",
+        Text::EmptyCart => "Scan an item to start a sale",
+        Text::BarcodeInput => "Code",
+        Text::Total => "TOTAL",
+        Text::Items => "Items",
+        Text::AmountDue => "Amount due",
+        Text::ScanPaymentCode => "Scan the customer's payment code",
+        Text::PaymentCodeInput => "Pay code",
+        Text::CashReceived => "Cash received",
+        Text::CashExact => "Enter alone = exact amount",
+        Text::Paying => "Paying…",
+        Text::WaitingPassword => "Waiting for the customer's password",
+        Text::Confirming => "Confirming the payment result…",
+        Text::CheckAfterTwoMinutes => "Confirm the result by order query or in the merchant mobile app",
+        Text::DoNotChargeAgain => "The customer may have paid: do not charge again",
+        Text::LastAttemptFailed => "Last payment failed",
+        Text::PayPlatform => "Wallet",
+        Text::PaymentCode => "Code",
+        Text::OrderNo => "Order no.",
+        Text::ChangeDue => "Change due",
+        Text::ReceiptPreview => "Receipt",
+        Text::ReceiptPrinting => "Printing the receipt…",
+        Text::KeyEnter => "Enter",
+        Text::KeyEsc => "Esc",
+        Text::KeyDel => "Del",
+        Text::KeyPlusMinus => "+/-",
+        Text::KeySetQty => "N*",
+        Text::KeyUpDown => "↑↓",
+        Text::KeyF2 => "F2",
+        Text::KeyCash => "c/F2",
+        Text::KeyAny => "Any key",
+        Text::HintTotal => "Total",
+        Text::HintQty => "Qty",
+        Text::HintSetQty => "Set qty",
+        Text::HintDelete => "Remove",
+        Text::HintSelect => "Select",
+        Text::HintCash => "Cash",
+        Text::HintBack => "Back",
+        Text::HintPark => "Park, confirm in background",
+        Text::HintConfirmCash => "Take cash",
+        Text::HintNextSale => "Next sale",
+        Text::ReceiptTitle => "SALES RECEIPT",
+        Text::ReceiptItem => "Item",
+        Text::ReceiptQty => "Qty",
+        Text::ReceiptPrice => "Price",
+        Text::ReceiptAmount => "Amount",
+        Text::ReceiptTotal => "Total",
+        Text::ReceiptOrderNo => "Order no.",
+        Text::ReceiptTime => "Time",
+        Text::ReceiptOperator => "Operator",
+        Text::ReceiptPaidBy => "Paid by",
+        Text::ReceiptTransactionId => "Transaction",
+        Text::ReceiptFooter => "Thank you",
+        Text::TenderCash => "Cash",
+        Text::TenderReceived => "Received",
+        Text::TenderChange => "Change",
+    }
+}
+
+pub(super) fn notice(n: &Notice) -> String {
+    let lang = Lang::En;
+    match n {
+        Notice::Starting => "Starting, please wait…".into(),
+        Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
+        Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),
+        Notice::BadCheckDigit { code } => format!("Barcode misread, scan it again: {code}"),
+        Notice::Garbage => "Unreadable code, scan it again".into(),
+        Notice::NotAnAmount => "Not an amount: type it like 12.50".into(),
+        Notice::ZeroAmount => "Amount must be more than 0.00".into(),
+        Notice::AmountTooLarge => "Amount too large".into(),
+        Notice::BadQuantity => "Invalid quantity: 1 to 9999".into(),
+        Notice::CartEmpty => "No items yet: scan an item first".into(),
+        Notice::NoLineSelected => "Select a line first with ↑↓".into(),
+        Notice::LineRemoved { name } => format!("Removed {}", line_name(lang, name)),
+        Notice::NotAPaymentCode => "Not a WeChat Pay or Alipay payment code".into(),
+        Notice::NotEnoughCash { short } => format!("Not enough cash: {short} yuan short"),
+        Notice::PaymentDeclined { platform, reason } => {
+            format!("{} failed: {reason}. Scan again or take cash", platform_name(lang, *platform))
+        }
+        Notice::Paid { platform, amount } => announcement(lang, *platform, *amount),
+        Notice::PaymentInDoubt => "Payment not confirmed yet: the order cannot be changed or paid another way".into(),
+        Notice::Parked { number } => format!("Order {number} goes on being confirmed in the background"),
+        Notice::BackgroundPaid { number, amount } => format!("Order {number} confirmed: {amount} yuan received"),
+        Notice::BackgroundNotPaid { number, amount } => {
+            format!("Order {number} NOT paid ({amount} yuan): the customer was not charged")
+        }
+        Notice::NumbersExhausted => "Today's order numbers are used up: call the manager".into(),
+        Notice::StoreFailed { error } => format!("Could not save the order: {error}"),
+        Notice::PrintFailed { error } => format!("Printing failed: {error}. Check the printer"),
+        Notice::Restored { in_doubt } => format!("Restarted: {in_doubt} payment(s) being confirmed"),
+    }
+}

@@ -1,0 +1,214 @@
+//! Every cashier-facing string, in Simplified Chinese and English.
+//!
+//! Static labels are [`Text`] values looked up with [`text`]; messages that carry data are built by
+//! [`notice`] and [`announcement`]. Each language is one exhaustive `match`, so a label missing from a
+//! table is a compile error, not a blank on the screen.
+
+mod en;
+mod zh;
+
+use crate::core::Lang;
+use crate::core::code::Platform;
+use crate::core::money::Fen;
+use crate::core::notice::Notice;
+
+/// A static label. Hints are split in two: the key cap (`Key…`) and what it does (`Hint…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(usize)]
+pub enum Text {
+    // top bar and status line
+    Operator,
+    Demo,
+    Printer,
+    InDoubt,
+    InDoubtNone,
+    // screen titles
+    SaleTitle,
+    PayTitle,
+    DoneTitle,
+    // the sale screen
+    ColItem,
+    ColQty,
+    ColPrice,
+    ColAmount,
+    MiscItem,
+    EmptyCart,
+    BarcodeInput,
+    Total,
+    Items,
+    // the tender screen
+    AmountDue,
+    ScanPaymentCode,
+    PaymentCodeInput,
+    CashReceived,
+    CashExact,
+    Paying,
+    WaitingPassword,
+    Confirming,
+    CheckAfterTwoMinutes,
+    DoNotChargeAgain,
+    LastAttemptFailed,
+    PayPlatform,
+    PaymentCode,
+    OrderNo,
+    // the done screen
+    ChangeDue,
+    ReceiptPreview,
+    ReceiptPrinting,
+    // key caps
+    KeyEnter,
+    KeyEsc,
+    KeyDel,
+    KeyPlusMinus,
+    KeySetQty,
+    KeyUpDown,
+    KeyF2,
+    KeyCash,
+    KeyAny,
+    // what the keys do
+    HintTotal,
+    HintQty,
+    HintSetQty,
+    HintDelete,
+    HintSelect,
+    HintCash,
+    HintBack,
+    HintPark,
+    HintConfirmCash,
+    HintNextSale,
+    // receipts and tenders
+    ReceiptTitle,
+    ReceiptItem,
+    ReceiptQty,
+    ReceiptPrice,
+    ReceiptAmount,
+    ReceiptTotal,
+    ReceiptOrderNo,
+    ReceiptTime,
+    ReceiptOperator,
+    ReceiptPaidBy,
+    ReceiptTransactionId,
+    ReceiptFooter,
+    TenderCash,
+    TenderReceived,
+    TenderChange,
+}
+
+impl Text {
+    /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
+    pub const ALL: [Text; 68] = [
+        Text::Operator,
+        Text::Demo,
+        Text::Printer,
+        Text::InDoubt,
+        Text::InDoubtNone,
+        Text::SaleTitle,
+        Text::PayTitle,
+        Text::DoneTitle,
+        Text::ColItem,
+        Text::ColQty,
+        Text::ColPrice,
+        Text::ColAmount,
+        Text::MiscItem,
+        Text::EmptyCart,
+        Text::BarcodeInput,
+        Text::Total,
+        Text::Items,
+        Text::AmountDue,
+        Text::ScanPaymentCode,
+        Text::PaymentCodeInput,
+        Text::CashReceived,
+        Text::CashExact,
+        Text::Paying,
+        Text::WaitingPassword,
+        Text::Confirming,
+        Text::CheckAfterTwoMinutes,
+        Text::DoNotChargeAgain,
+        Text::LastAttemptFailed,
+        Text::PayPlatform,
+        Text::PaymentCode,
+        Text::OrderNo,
+        Text::ChangeDue,
+        Text::ReceiptPreview,
+        Text::ReceiptPrinting,
+        Text::KeyEnter,
+        Text::KeyEsc,
+        Text::KeyDel,
+        Text::KeyPlusMinus,
+        Text::KeySetQty,
+        Text::KeyUpDown,
+        Text::KeyF2,
+        Text::KeyCash,
+        Text::KeyAny,
+        Text::HintTotal,
+        Text::HintQty,
+        Text::HintSetQty,
+        Text::HintDelete,
+        Text::HintSelect,
+        Text::HintCash,
+        Text::HintBack,
+        Text::HintPark,
+        Text::HintConfirmCash,
+        Text::HintNextSale,
+        Text::ReceiptTitle,
+        Text::ReceiptItem,
+        Text::ReceiptQty,
+        Text::ReceiptPrice,
+        Text::ReceiptAmount,
+        Text::ReceiptTotal,
+        Text::ReceiptOrderNo,
+        Text::ReceiptTime,
+        Text::ReceiptOperator,
+        Text::ReceiptPaidBy,
+        Text::ReceiptTransactionId,
+        Text::ReceiptFooter,
+        Text::TenderCash,
+        Text::TenderReceived,
+        Text::TenderChange,
+    ];
+}
+
+/// A static label in the shop's language.
+pub fn text(lang: Lang, t: Text) -> &'static str {
+    match lang {
+        Lang::Zh => zh::text(t),
+        Lang::En => en::text(t),
+    }
+}
+
+/// The one-line message for a notice, clear to a cashier.
+pub fn notice(lang: Lang, n: &Notice) -> String {
+    match lang {
+        Lang::Zh => zh::notice(n),
+        Lang::En => en::notice(n),
+    }
+}
+
+/// The wallet's name as customers know it.
+pub fn platform_name(lang: Lang, p: Platform) -> &'static str {
+    match (lang, p) {
+        (Lang::Zh, Platform::WeChat) => "微信支付",
+        (Lang::Zh, Platform::Alipay) => "支付宝",
+        (Lang::En, Platform::WeChat) => "WeChat Pay",
+        (Lang::En, Platform::Alipay) => "Alipay",
+    }
+}
+
+/// What is spoken and shown when a sale is paid: the tender and the amount, never a bare "success".
+/// `None` is cash.
+pub fn announcement(lang: Lang, platform: Option<Platform>, amount: Fen) -> String {
+    match (lang, platform) {
+        (Lang::Zh, Some(p)) => format!("{}收款成功 {amount}元", platform_name(lang, p)),
+        (Lang::Zh, None) => format!("现金收款 {amount}元"),
+        (Lang::En, Some(p)) => format!("{} received {amount} yuan", platform_name(lang, p)),
+        (Lang::En, None) => format!("Cash received {amount} yuan"),
+    }
+}
+
+/// A line's name on screen: open-price entries have none and show the misc-item label.
+pub fn line_name(lang: Lang, name: &str) -> &str {
+    if name.is_empty() { text(lang, Text::MiscItem) } else { name }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,145 @@
+use super::*;
+
+const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
+
+#[test]
+fn all_lists_every_text_in_order() {
+    for (i, t) in Text::ALL.iter().enumerate() {
+        assert_eq!(*t as usize, i, "{t:?} out of order in Text::ALL");
+    }
+    // Declaration order plus the last variant being listed means nothing is left out.
+    assert_eq!(Text::ALL.last(), Some(&Text::TenderChange));
+}
+
+#[test]
+fn every_text_is_translated() {
+    for lang in LANGS {
+        for t in Text::ALL {
+            assert!(!text(lang, t).trim().is_empty(), "{lang:?} {t:?} is empty");
+        }
+    }
+    // The Chinese table is Chinese: no label falls back to the English one, key caps aside.
+    for t in Text::ALL {
+        let is_key = format!("{t:?}").starts_with("Key") && t != Text::KeyAny;
+        if !is_key {
+            assert_ne!(text(Lang::Zh, t), text(Lang::En, t), "{t:?} is not translated");
+        }
+    }
+}
+
+fn every_notice() -> Vec<Notice> {
+    let p = Platform::WeChat;
+    vec![
+        Notice::Starting,
+        Notice::Added { name: "可口可乐".into(), qty: 2 },
+        Notice::UnknownBarcode { code: "6901234567892".into() },
+        Notice::BadCheckDigit { code: "6900138600888".into() },
+        Notice::Garbage,
+        Notice::NotAnAmount,
+        Notice::ZeroAmount,
+        Notice::AmountTooLarge,
+        Notice::BadQuantity,
+        Notice::CartEmpty,
+        Notice::NoLineSelected,
+        Notice::LineRemoved { name: "可口可乐".into() },
+        Notice::NotAPaymentCode,
+        Notice::NotEnoughCash { short: Fen(350) },
+        Notice::PaymentDeclined { platform: p, reason: "余额不足".into() },
+        Notice::Paid { platform: Some(p), amount: Fen(1250) },
+        Notice::PaymentInDoubt,
+        Notice::Parked { number: "12345678251122010001".into() },
+        Notice::BackgroundPaid { number: "12345678251122010001".into(), amount: Fen(1250) },
+        Notice::BackgroundNotPaid { number: "12345678251122010001".into(), amount: Fen(1250) },
+        Notice::NumbersExhausted,
+        Notice::StoreFailed { error: "disk full".into() },
+        Notice::PrintFailed { error: "out of paper".into() },
+        Notice::Restored { in_doubt: 1 },
+    ]
+}
+
+/// Exhaustive on purpose: a new `Notice` variant fails to compile here until it is in `every_notice`.
+fn index(n: &Notice) -> usize {
+    match n {
+        Notice::Starting => 0,
+        Notice::Added { .. } => 1,
+        Notice::UnknownBarcode { .. } => 2,
+        Notice::BadCheckDigit { .. } => 3,
+        Notice::Garbage => 4,
+        Notice::NotAnAmount => 5,
+        Notice::ZeroAmount => 6,
+        Notice::AmountTooLarge => 7,
+        Notice::BadQuantity => 8,
+        Notice::CartEmpty => 9,
+        Notice::NoLineSelected => 10,
+        Notice::LineRemoved { .. } => 11,
+        Notice::NotAPaymentCode => 12,
+        Notice::NotEnoughCash { .. } => 13,
+        Notice::PaymentDeclined { .. } => 14,
+        Notice::Paid { .. } => 15,
+        Notice::PaymentInDoubt => 16,
+        Notice::Parked { .. } => 17,
+        Notice::BackgroundPaid { .. } => 18,
+        Notice::BackgroundNotPaid { .. } => 19,
+        Notice::NumbersExhausted => 20,
+        Notice::StoreFailed { .. } => 21,
+        Notice::PrintFailed { .. } => 22,
+        Notice::Restored { .. } => 23,
+    }
+}
+
+#[test]
+fn every_notice_renders_on_one_line_in_both_languages() {
+    let all = every_notice();
+    let mut seen: Vec<usize> = all.iter().map(index).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen, (0..24).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    for lang in LANGS {
+        for n in &all {
+            let s = notice(lang, n);
+            assert!(!s.trim().is_empty(), "{lang:?} {n:?} is empty");
+            assert!(!s.contains('\n'), "{lang:?} {n:?} is more than one line");
+        }
+    }
+}
+
+#[test]
+fn notices_say_what_the_cashier_needs() {
+    let unknown = Notice::UnknownBarcode { code: "6901234567892".into() };
+    assert_eq!(notice(Lang::Zh, &unknown), "未知商品条码 6901234567892");
+    assert_eq!(notice(Lang::En, &unknown), "Unknown barcode 6901234567892");
+    assert_eq!(notice(Lang::Zh, &Notice::ZeroAmount), "金额不能为0");
+    assert_eq!(notice(Lang::En, &Notice::ZeroAmount), "Amount must be more than 0.00");
+    let added = Notice::Added { name: String::new(), qty: 1 };
+    assert!(notice(Lang::Zh, &added).contains(text(Lang::Zh, Text::MiscItem)));
+    assert!(notice(Lang::En, &added).contains(text(Lang::En, Text::MiscItem)));
+}
+
+#[test]
+fn announcements_name_the_tender_and_the_amount() {
+    assert_eq!(announcement(Lang::Zh, Some(Platform::WeChat), Fen(1250)), "微信支付收款成功 12.50元");
+    assert_eq!(announcement(Lang::Zh, Some(Platform::Alipay), Fen(2)), "支付宝收款成功 0.02元");
+    assert_eq!(announcement(Lang::Zh, None, Fen(2000)), "现金收款 20.00元");
+    assert_eq!(announcement(Lang::En, Some(Platform::WeChat), Fen(1250)), "WeChat Pay received 12.50 yuan");
+    assert_eq!(announcement(Lang::En, Some(Platform::Alipay), Fen(2)), "Alipay received 0.02 yuan");
+    assert_eq!(announcement(Lang::En, None, Fen(2000)), "Cash received 20.00 yuan");
+}
+
+#[test]
+fn the_two_minute_message_is_the_platform_guides_wording() {
+    assert_eq!(text(Lang::Zh, Text::CheckAfterTwoMinutes), "通过订单查询确认支付结果或手机端商户管理系统确认支付结果");
+    assert_eq!(
+        text(Lang::En, Text::CheckAfterTwoMinutes),
+        "Confirm the result by order query or in the merchant mobile app"
+    );
+    assert_eq!(text(Lang::Zh, Text::WaitingPassword), "等待用户输入密码中");
+    assert_eq!(text(Lang::Zh, Text::Confirming), "正在确认支付结果…");
+}
+
+#[test]
+fn platform_names() {
+    assert_eq!(platform_name(Lang::Zh, Platform::WeChat), "微信支付");
+    assert_eq!(platform_name(Lang::Zh, Platform::Alipay), "支付宝");
+    assert_eq!(platform_name(Lang::En, Platform::WeChat), "WeChat Pay");
+    assert_eq!(platform_name(Lang::En, Platform::Alipay), "Alipay");
+}

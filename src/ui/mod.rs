@@ -1,0 +1,56 @@
+//! The screens, drawn from the state alone: `view` reads [`State`] and [`Status`] and never changes them.
+//!
+//! Layout, top to bottom: the top bar, the screen's body, the notice line, the status line and the key
+//! hints. Designed for the till's 80×24 terminal; larger terminals give the body the extra room, and
+//! smaller ones lose the big digits first.
+
+mod done;
+mod pay;
+mod sale;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+use crate::core::notice::Notice;
+use crate::core::{Screen, State};
+
+/// What the app knows about the till's surroundings, supplied each frame (the view reads no clock).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Status {
+    /// Running against the simulators: a badge warns that no real money moves.
+    pub demo: bool,
+    /// The payment gateway in use, e.g. `Cloud Pay 127.0.0.1:40123`.
+    pub gateway: String,
+    /// The receipt printer and how it is doing, e.g. `USB OK`.
+    pub printer: String,
+    /// Local time as `HH:MM`.
+    pub clock: String,
+}
+
+/// Draws the whole screen for `state`.
+pub fn view(state: &State, status: &Status, frame: &mut Frame) {
+    let lang = state.settings.lang;
+    let [top, body, notice, status_area, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    widgets::top_bar(state, status, frame, top);
+    let keys = match &state.screen {
+        Screen::Sale => sale::view(state, frame, body),
+        Screen::Pay { cash_entry } => pay::view(state, *cash_entry, frame, body),
+        Screen::Done { change } => done::view(state, *change, frame, body),
+    };
+    // On the done screen the banner already says what was paid; the notice line stays free for news.
+    let notice_text = match (&state.screen, &state.notice) {
+        (Screen::Done { .. }, Some(Notice::Paid { .. })) => None,
+        (_, n) => n.as_ref(),
+    };
+    widgets::notice_line(lang, notice_text, frame, notice);
+    widgets::status_line(state, status, frame, status_area);
+    widgets::hints(lang, keys, frame, footer);
+}

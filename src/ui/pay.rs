@@ -1,0 +1,137 @@
+//! The tender screen: the amount due, then what is happening with the customer's payment code or cash.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
+
+use super::widgets::{self, ERROR, GOOD, WARN};
+use crate::core::TELL_TO_CHECK_AFTER_SECS;
+use crate::core::money::Fen;
+use crate::core::order::{Attempt, AttemptState};
+use crate::core::{Lang, State};
+use crate::i18n::{self, Text};
+
+const KEYS_CODE: &[(Text, Text)] = &[(Text::KeyCash, Text::HintCash), (Text::KeyEsc, Text::HintBack)];
+const KEYS_CASH: &[(Text, Text)] = &[(Text::KeyEnter, Text::HintConfirmCash), (Text::KeyEsc, Text::HintBack)];
+const KEYS_IN_DOUBT: &[(Text, Text)] = &[(Text::KeyEsc, Text::HintPark)];
+
+pub(super) fn view(state: &State, cash_entry: bool, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+    let lang = state.settings.lang;
+    let block =
+        Block::bordered().title(format!(" {} ", i18n::text(lang, Text::PayTitle))).padding(Padding::horizontal(1));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let attempt = state.sale.attempts.last();
+    let details = if attempt.is_some() { 3 } else { 0 };
+    let [due, _, progress, info] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(details),
+    ])
+    .areas(inner);
+    amount_due(state, frame, due);
+    let open = attempt.filter(|a| !a.state.is_final());
+    let (lines, keys) = match open {
+        Some(a) => (in_progress(state, a), KEYS_IN_DOUBT),
+        None if cash_entry => (cash(state, attempt), KEYS_CASH),
+        None => (scan(lang, &state.input, attempt), KEYS_CODE),
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), progress);
+    if let Some(a) = attempt {
+        frame.render_widget(Paragraph::new(details_rows(lang, a)), info);
+    }
+    keys
+}
+
+fn amount_due(state: &State, frame: &mut Frame, area: Rect) {
+    let lang = state.settings.lang;
+    let label = i18n::text(lang, Text::AmountDue);
+    let items = format!("{}  {}", i18n::text(lang, Text::Items), state.sale.item_count());
+    let [l, a, i] = Layout::horizontal([
+        Constraint::Length(widgets::width(label) + 2),
+        Constraint::Fill(1),
+        Constraint::Length(widgets::width(&items)),
+    ])
+    .areas(area);
+    let [_, mid, _] = Layout::vertical([Constraint::Length(1); 3]).areas(l);
+    frame.render_widget(Paragraph::new(Line::styled(label, Style::new().bold())), mid);
+    let style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    widgets::amount(&state.sale.total().to_string(), style, frame, a);
+    let [_, mid, _] = Layout::vertical([Constraint::Length(1); 3]).areas(i);
+    frame.render_widget(Paragraph::new(items), mid);
+}
+
+/// A line saying the last attempt failed, and why, when it did.
+fn failed_line(lang: Lang, last: Option<&Attempt>) -> Option<Line<'static>> {
+    let AttemptState::Failed { reason } = &last?.state else { return None };
+    Some(Line::from(vec![
+        Span::styled(i18n::text(lang, Text::LastAttemptFailed), Style::new().fg(ERROR).bold()),
+        Span::styled(format!("  {reason}"), Style::new().fg(ERROR)),
+    ]))
+}
+
+/// An empty line after the failure line, when there is one.
+fn blank(lang: Lang, last: Option<&Attempt>) -> Option<Line<'static>> {
+    failed_line(lang, last).map(|_| Line::raw(""))
+}
+
+fn scan(lang: Lang, input: &str, last: Option<&Attempt>) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line> = failed_line(lang, last).into_iter().chain(blank(lang, last)).collect();
+    lines.push(Line::styled(i18n::text(lang, Text::ScanPaymentCode), Style::new().fg(WARN).bold()));
+    lines.push(Line::raw(""));
+    lines.push(widgets::input_line(i18n::text(lang, Text::PaymentCodeInput), input));
+    lines
+}
+
+fn cash(state: &State, last: Option<&Attempt>) -> Vec<Line<'static>> {
+    let lang = state.settings.lang;
+    let mut lines: Vec<Line> = failed_line(lang, last).into_iter().chain(blank(lang, last)).collect();
+    lines.push(widgets::input_line(i18n::text(lang, Text::CashReceived), &state.input));
+    lines.push(Line::styled(i18n::text(lang, Text::CashExact), Style::new().fg(Color::DarkGray)));
+    // The change as the cashier types, so it can be counted out before Enter.
+    let total = state.sale.total();
+    if let Ok(received) = Fen::parse_yuan(&state.input)
+        && received >= total
+        && received > Fen::ZERO
+    {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("{}  {}", i18n::text(lang, Text::ChangeDue), received - total),
+            Style::new().fg(GOOD).bold(),
+        ));
+    }
+    lines
+}
+
+/// A payment under way or in doubt: what the till is waiting for, and after two minutes where to look.
+fn in_progress(state: &State, a: &Attempt) -> Vec<Line<'static>> {
+    let lang = state.settings.lang;
+    let loud = Style::new().fg(WARN).add_modifier(Modifier::BOLD);
+    match &a.state {
+        AttemptState::Sending => vec![Line::styled(i18n::text(lang, Text::Paying), loud)],
+        AttemptState::UserPaying => vec![Line::styled(i18n::text(lang, Text::WaitingPassword), loud)],
+        _ => {
+            let mut lines = vec![
+                Line::styled(i18n::text(lang, Text::Confirming), loud),
+                Line::raw(""),
+                Line::styled(i18n::text(lang, Text::DoNotChargeAgain), Style::new().fg(WARN)),
+            ];
+            if state.now.since(a.started_at) >= TELL_TO_CHECK_AFTER_SECS * 1000 {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(i18n::text(lang, Text::CheckAfterTwoMinutes), Style::new().fg(ERROR).bold()));
+            }
+            lines
+        }
+    }
+}
+
+fn details_rows(lang: Lang, a: &Attempt) -> Vec<Line<'static>> {
+    widgets::label_rows(&[
+        (i18n::text(lang, Text::PayPlatform), i18n::platform_name(lang, a.platform).to_string()),
+        (i18n::text(lang, Text::PaymentCode), a.code_masked.clone()),
+        (i18n::text(lang, Text::OrderNo), a.out_trade_no.clone()),
+    ])
+}

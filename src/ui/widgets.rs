@@ -1,0 +1,193 @@
+//! Pieces shared by the screens: the bars, the input line, big digits, and width-aware helpers.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::Status;
+use crate::core::notice::Notice;
+use crate::core::{Lang, State};
+use crate::i18n::{self, Text};
+
+/// The typing position at the end of an input line (drawn, so it shows on every terminal).
+const CURSOR: &str = "█";
+
+pub(super) const WARN: Color = Color::Yellow;
+pub(super) const ERROR: Color = Color::Red;
+pub(super) const GOOD: Color = Color::Green;
+
+/// Screen width of a string in terminal columns (CJK characters take two).
+pub(super) fn width(s: &str) -> u16 {
+    u16::try_from(s.width()).unwrap_or(u16::MAX)
+}
+
+/// `s` followed by spaces up to `cols` columns, by display width, never by bytes.
+pub(super) fn pad(s: &str, cols: usize) -> String {
+    let w = s.width();
+    format!("{s}{}", " ".repeat(cols.saturating_sub(w)))
+}
+
+/// Shop, operator and demo badge on the left; gateway and clock on the right.
+pub(super) fn top_bar(state: &State, status: &Status, frame: &mut Frame, area: Rect) {
+    let lang = state.settings.lang;
+    let bar = Style::new().fg(Color::White).bg(Color::Blue);
+    let mut left = vec![
+        Span::styled(format!(" {} ", state.settings.shop_name), bar.add_modifier(Modifier::BOLD)),
+        Span::styled(format!(" {} {} ", i18n::text(lang, Text::Operator), state.settings.operator), bar),
+    ];
+    if status.demo {
+        left.push(Span::raw(" "));
+        left.push(Span::styled(
+            format!(" {} ", i18n::text(lang, Text::Demo)),
+            Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let clock = Span::styled(format!(" {} ", status.clock), bar.add_modifier(Modifier::BOLD));
+    let gateway = Span::styled(format!(" {} ", status.gateway), bar);
+    // Narrow terminals lose the gateway before the shop's name.
+    let room = area.width.saturating_sub(Line::from(left.clone()).width() as u16);
+    let right = if room >= (gateway.width() + clock.width()) as u16 {
+        Line::from(vec![gateway, clock])
+    } else {
+        Line::from(clock)
+    };
+    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(right.width() as u16)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)).style(bar), l);
+    frame.render_widget(Paragraph::new(right).style(bar).right_aligned(), r);
+}
+
+/// The newest notice: red for errors, green otherwise.
+pub(super) fn notice_line(lang: Lang, notice: Option<&Notice>, frame: &mut Frame, area: Rect) {
+    let Some(n) = notice else { return };
+    let colour = if n.is_error() { ERROR } else { GOOD };
+    let line = Line::from(Span::styled(format!(" {}", i18n::notice(lang, n)), Style::new().fg(colour).bold()));
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Payments in doubt (loud when any) and the printer.
+pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, area: Rect) {
+    let lang = state.settings.lang;
+    let n = state.in_doubt_count();
+    let doubt = if n > 0 {
+        Span::styled(
+            format!(" {} {n} ", i18n::text(lang, Text::InDoubt)),
+            Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD),
+        )
+    } else {
+        Span::styled(format!(" {}", i18n::text(lang, Text::InDoubtNone)), Style::new().fg(Color::DarkGray))
+    };
+    let printer = Line::from(Span::styled(
+        format!("{} {} ", i18n::text(lang, Text::Printer), status.printer),
+        Style::new().fg(Color::DarkGray),
+    ));
+    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(printer.width() as u16)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(doubt)), l);
+    frame.render_widget(Paragraph::new(printer).right_aligned(), r);
+}
+
+/// Key hints: each a key cap and what it does. Hints that do not fit whole are left out.
+pub(super) fn hints(lang: Lang, keys: &[(Text, Text)], frame: &mut Frame, area: Rect) {
+    let cap = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1u16;
+    for (key, what) in keys {
+        let key = format!(" {} ", i18n::text(lang, *key));
+        let what = format!(" {}  ", i18n::text(lang, *what));
+        let w = width(&key) + width(&what);
+        if used.saturating_add(w) > area.width.saturating_add(2) {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, cap));
+        spans.push(Span::raw(what));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `label  typed█`: what the cashier has typed, with the cursor after it.
+pub(super) fn input_line(label: &str, input: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label}  "), Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(input.to_string()),
+        Span::styled(CURSOR, Style::new().add_modifier(Modifier::SLOW_BLINK)),
+    ])
+}
+
+/// Label/value rows with the values lined up, labels padded by display width.
+pub(super) fn label_rows(rows: &[(&str, String)]) -> Vec<Line<'static>> {
+    let cols = rows.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(l, v)| {
+            Line::from(vec![
+                Span::styled(pad(l, cols + 2), Style::new().fg(Color::DarkGray)),
+                Span::styled(v.clone(), Style::new().add_modifier(Modifier::BOLD)),
+            ])
+        })
+        .collect()
+}
+
+/// One glyph of the three-row digit font, `None` for characters it does not have.
+fn glyph(c: char) -> Option<[&'static str; 3]> {
+    Some(match c {
+        '0' => ["█▀█", "█ █", "▀▀▀"],
+        '1' => ["▀█ ", " █ ", "▀▀▀"],
+        '2' => ["▀▀█", "█▀▀", "▀▀▀"],
+        '3' => ["▀▀█", "▀▀█", "▀▀▀"],
+        '4' => ["█ █", "▀▀█", "  ▀"],
+        '5' => ["█▀▀", "▀▀█", "▀▀▀"],
+        '6' => ["█▀▀", "█▀█", "▀▀▀"],
+        '7' => ["▀▀█", "  █", "  ▀"],
+        '8' => ["█▀█", "█▀█", "▀▀▀"],
+        '9' => ["█▀█", "▀▀█", "▀▀▀"],
+        '.' => [" ", " ", "▀"],
+        '-' => ["   ", "▀▀▀", "   "],
+        _ => return None,
+    })
+}
+
+/// An amount in three-row digits, readable from across the counter; `None` if a character has no glyph.
+pub(super) fn big_digits(s: &str) -> Option<[String; 3]> {
+    let mut rows: [String; 3] = Default::default();
+    for (i, c) in s.chars().enumerate() {
+        let g = glyph(c)?;
+        for (row, part) in rows.iter_mut().zip(g) {
+            if i > 0 {
+                row.push(' ');
+            }
+            row.push_str(part);
+        }
+    }
+    Some(rows)
+}
+
+/// Draws `amount` big when the area has room for it, otherwise as one bold line.
+pub(super) fn amount(amount: &str, style: Style, frame: &mut Frame, area: Rect) {
+    let lines: Vec<Line> = match big_digits(amount) {
+        Some(rows) if area.height >= 3 && rows[0].width() <= usize::from(area.width) => {
+            rows.into_iter().map(|r| Line::styled(r, style)).collect()
+        }
+        _ => vec![Line::styled(amount.to_string(), style.add_modifier(Modifier::BOLD))],
+    };
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_digits_have_three_even_rows() {
+        let rows = big_digits("1234567890.50").expect("digits");
+        assert!(rows.iter().all(|r| r.width() == rows[0].width()));
+        assert_eq!(big_digits("12a"), None);
+    }
+
+    #[test]
+    fn pads_by_display_width() {
+        assert_eq!(pad("商品", 6), "商品  ");
+        assert_eq!(pad("Item", 6), "Item  ");
+    }
+}

@@ -1,0 +1,120 @@
+//! Builders shared by the integration tests: a till fed through `core::update` at fixed times, and
+//! the screen as text.
+
+#![allow(dead_code)]
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use till::core::catalog::{Catalogue, Product};
+use till::core::clock::Millis;
+use till::core::money::Fen;
+use till::core::{Event, Key, Lang, Msg, Settings, State, update};
+use till::ui::{self, Status};
+use unicode_width::UnicodeWidthStr;
+
+/// 2025-11-22 14:05:00 in Beijing.
+pub const T0: Millis = Millis(1_763_791_500_000);
+
+pub const WATER: &str = "6921168509256";
+pub const NOODLES: &str = "6902152400773";
+pub const UNKNOWN: &str = "6901234567892";
+pub const WECHAT_CODE: &str = "134680423163089456";
+
+pub fn settings(lang: Lang) -> Settings {
+    Settings {
+        shop_name: "幸福便利店".into(),
+        operator: "01".into(),
+        order_prefix: "12345678".into(),
+        terminal_no: 1,
+        utc_offset_minutes: 480,
+        lang,
+    }
+}
+
+pub fn catalogue() -> Catalogue {
+    let p =
+        |barcode: &str, name: &str, price| Product { barcode: barcode.into(), name: name.into(), price: Fen(price) };
+    Catalogue::new(vec![p(WATER, "农夫山泉 550ml", 200), p(NOODLES, "康师傅红烧牛肉面 五连包", 1250)])
+}
+
+pub fn status() -> Status {
+    Status { demo: true, gateway: "Cloud Pay 127.0.0.1:40123".into(), printer: "USB OK".into(), clock: "14:05".into() }
+}
+
+/// A till that has restored its (empty) store, with its own clock in whole seconds after [`T0`].
+pub struct Till {
+    pub state: State,
+}
+
+impl Till {
+    pub fn new(lang: Lang) -> Till {
+        let mut till = Till { state: State::new(settings(lang), catalogue()) };
+        till.send_at(0, Msg::Restored { orders: vec![], counters: None });
+        till
+    }
+
+    pub fn send_at(&mut self, secs: i64, msg: Msg) -> &mut Till {
+        update(&mut self.state, Event { at: T0.plus_secs(secs), msg });
+        self
+    }
+
+    /// A message at the till's current time.
+    pub fn send(&mut self, msg: Msg) -> &mut Till {
+        let secs = self.state.now.since(T0) / 1000;
+        self.send_at(secs, msg)
+    }
+
+    pub fn key(&mut self, key: Key) -> &mut Till {
+        self.send(Msg::Key(key))
+    }
+
+    pub fn keys(&mut self, typed: &str) -> &mut Till {
+        for c in typed.chars() {
+            self.key(Key::Char(c));
+        }
+        self
+    }
+
+    pub fn scan(&mut self, code: &str) -> &mut Till {
+        self.send(Msg::Scan(code.into()))
+    }
+
+    pub fn render(&self) -> Buffer {
+        render_at(&self.state, 80, 24)
+    }
+}
+
+pub fn render_at(state: &State, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|frame| ui::view(state, &status(), frame)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as lines of text. A wide (CJK) character fills two cells; the cell after it is its
+/// continuation and is skipped, so each line reads as the terminal shows it.
+pub fn screen_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buf[(x, y)].symbol();
+            line.push_str(symbol);
+            skip = symbol.width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The text of one screen row.
+pub fn row(buf: &Buffer, y: u16) -> String {
+    screen_text(buf).lines().nth(usize::from(y)).unwrap_or_default().to_string()
+}
