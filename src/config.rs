@@ -130,3 +130,50 @@ impl Config {
 pub fn default_data_dir() -> PathBuf {
     dirs::state_dir().or_else(dirs::data_local_dir).unwrap_or_else(std::env::temp_dir).join("till")
 }
+
+impl Config {
+    /// The embedded defaults of `till demo`: the reference's fictional merchant, a simulator at
+    /// `base_url`, receipts to a file in `data_dir`.
+    pub fn demo(lang: Lang, data_dir: PathBuf, base_url: String) -> Config {
+        Config {
+            version: CONFIG_VERSION,
+            lang,
+            shop_name: match lang {
+                Lang::Zh => "幸福便利店".into(),
+                Lang::En => "Happy Corner Shop".into(),
+            },
+            operator: default_operator(),
+            terminal_no: default_terminal(),
+            utc_offset_minutes: default_offset(),
+            data_dir: Some(data_dir),
+            printer: PrinterConfig { profile: default_profile(), output: None },
+            cloudpay: CloudPayConfig::demo(&base_url),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_config_round_trips_through_toml_and_keeps_its_key_out_of_debug() {
+        let c = Config::demo(Lang::En, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        let text = toml::to_string(&c).expect("serialise");
+        let back = Config::parse(Path::new("till.toml"), &text).expect("parse");
+        assert_eq!(back.settings(), c.settings());
+        assert!(!format!("{back:?}").contains("SimAuthenKey"), "secrets never in Debug output");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_prefixes_are_refused_with_the_reason() {
+        let c = Config::demo(Lang::Zh, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        let text = toml::to_string(&c).expect("serialise");
+        let typo = text.replacen("shop_name", "shop_nmae", 1);
+        assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
+        let newer = text.replacen("version = 1", "version = 2", 1);
+        assert!(matches!(Config::parse(Path::new("t"), &newer), Err(ConfigError::NewerVersion { found: 2, .. })));
+        let prefix = text.replacen("cloud_cashier_id = \"01000052\"", "cloud_cashier_id = \"sz0100lmnx\"", 1);
+        assert!(matches!(Config::parse(Path::new("t"), &prefix), Err(ConfigError::Invalid(m)) if m.contains("8-digit")));
+    }
+}

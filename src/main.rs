@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
             Command::Sim { port } => {
                 logging::init(LogTo::Stderr)?;
                 let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-                till::sim::cloudpay::run_forever(addr, SimConfig::default()).await
+                Ok(till::sim::cloudpay::run_forever(addr, SimConfig::default()).await?)
             }
         }
     })
@@ -78,7 +78,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn demo(lang: Lang, data_dir: Option<PathBuf>, headless: bool) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config::default_data_dir().with_file_name("till-demo"));
-    let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default()).await?;
+    let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default())?;
     let config = Config::demo(lang, data_dir, sim.base_url());
     run(config, true, headless).await
 }
