@@ -4,3 +4,5 @@
 //! [`core::update`], which returns [`core::Effect`]s that [`app`] runs; [`ui::view`] draws the state.
 
 pub mod core;
+pub mod payments;
+pub mod sim;
