@@ -2,8 +2,9 @@
 //! HTTP transport ([`client`]). See `/work/shared/reference/cloudpay-protocol.md` (cited as "reference §n").
 
 pub mod client;
+pub mod config;
 pub mod proto;
 pub mod sign;
 
 pub use client::{CloudPayClient, CloudPayError};
-pub use proto::CloudPayConfig;
+pub use config::CloudPayConfig;
