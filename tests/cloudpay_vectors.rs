@@ -14,7 +14,7 @@ fn fixture_dir() -> std::path::PathBuf {
 
 fn fixture(name: &str) -> String {
     let path = fixture_dir().join(format!("{name}.json"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    std::fs::read_to_string(&path).expect("fixture file")
 }
 
 #[test]

@@ -159,6 +159,8 @@ pub struct SimHandle {
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     down: watch::Sender<bool>,
+    /// Whether the port is open right now, as reported by the accept loop.
+    listening: watch::Receiver<bool>,
 }
 
 impl SimHandle {
@@ -187,8 +189,11 @@ impl SimHandle {
     }
 
     /// Down: the port is closed, connections are refused. Up: it listens again on the same address.
-    pub fn set_down(&self, down: bool) {
+    /// Returns once the port is in the asked state (or the simulator has stopped).
+    pub async fn set_down(&self, down: bool) {
         self.down.send_replace(down);
+        let mut listening = self.listening.clone();
+        let _ = listening.wait_for(|&open| open != down).await;
     }
 
     /// Stops accepting and ends every open connection, including held and delayed ones.
@@ -214,13 +219,16 @@ impl CloudPaySim {
         let addr = listener.local_addr()?;
         let (stop, stop_rx) = watch::channel(false);
         let (down, down_rx) = watch::channel(cfg.always_down);
+        let (listening_tx, listening) = watch::channel(!cfg.always_down);
+        // A simulator born down must refuse from its first instant, not once the task has run.
+        let listener = (!cfg.always_down).then_some(listener);
         let shared = Arc::new(Shared {
             authen_key: cfg.authen_key.clone(),
             ledger: Mutex::new(Ledger::new(cfg)),
             faults: Mutex::new(VecDeque::new()),
         });
-        tokio::spawn(accept_loop(listener, addr, shared.clone(), stop_rx, down_rx));
-        Ok(SimHandle { addr, shared, stop, down })
+        tokio::spawn(accept_loop(listener, addr, shared.clone(), stop_rx, down_rx, listening_tx));
+        Ok(SimHandle { addr, shared, stop, down, listening })
     }
 }
 
@@ -242,19 +250,21 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
 }
 
 async fn accept_loop(
-    first: TcpListener,
+    first: Option<TcpListener>,
     addr: SocketAddr,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
     mut down: watch::Receiver<bool>,
+    listening: watch::Sender<bool>,
 ) {
-    let mut listener = Some(first);
+    let mut listener = first;
     loop {
         if *stop.borrow() {
             return;
         }
         if *down.borrow_and_update() {
             listener = None; // closing the socket is what makes clients see "connection refused"
+            listening.send_replace(false);
             tokio::select! {
                 changed = down.changed() => if changed.is_err() { return },
                 _ = stop.changed() => return,
@@ -264,7 +274,10 @@ async fn accept_loop(
         let current = match listener.take() {
             Some(l) => l,
             None => match listen(addr) {
-                Ok(l) => l,
+                Ok(l) => {
+                    listening.send_replace(true);
+                    l
+                }
                 Err(e) => {
                     tracing::warn!(%addr, error = %e, "simulator cannot listen again yet");
                     tokio::time::sleep(Duration::from_millis(50)).await;
