@@ -319,3 +319,62 @@ impl Ledger {
         to_json(&answer)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::PayCall;
+    use crate::core::money::Fen;
+    use crate::payments::cloudpay::CloudPayConfig;
+
+    fn request(out_trade_no: &str, code: &str, platform: Platform) -> (String, String) {
+        let cfg = CloudPayConfig::demo("http://sim");
+        let call = PayCall {
+            order_id: 1,
+            out_trade_no: out_trade_no.into(),
+            platform,
+            code: code.into(),
+            amount: Fen(2),
+            body: "b".into(),
+        };
+        let content = proto::micro_pay_content(&cfg, &call, "00");
+        (content.clone(), sign::authen_code(&cfg.authen_key, &content))
+    }
+
+    fn sealed(content: &str, code: &str) -> Vec<u8> {
+        serde_json::json!({"request_content": content, "authen_info": {"a": {"authen_type": 1, "authen_code": code}}})
+            .to_string()
+            .into_bytes()
+    }
+
+    fn status(plan: &Plan) -> (i64, bool) {
+        let (content, signed) = match &plan.reply {
+            Reply::Signed(c) => (c, true),
+            Reply::Unsigned(c) => (c, false),
+            Reply::Raw { .. } => return (-1, false),
+        };
+        (serde_json::from_str::<ResponseContent>(content).map_or(-2, |r| r.status), signed)
+    }
+
+    #[test]
+    fn refuses_foreign_numbers_and_codes_of_the_other_wallet_without_charging() {
+        let mut ledger = Ledger::new(SimConfig::default());
+        let (c, code) = request("99990052001", "134680423163084321", Platform::WeChat);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (104, true), "order prefix");
+        let (c, code) = request("01000052001", "134680423163084321", Platform::Alipay);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (104, true), "WeChat code sent as Alipay");
+        assert!(ledger.orders().is_empty());
+    }
+
+    #[test]
+    fn checks_the_authen_code_in_either_case() {
+        let mut ledger = Ledger::new(SimConfig::default());
+        let (c, code) = request("01000052002", "134680423163084321", Platform::WeChat);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code.to_lowercase()))), (0, true));
+        let (c, _) = request("01000052003", "134680423163084321", Platform::WeChat);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (101, false), "code of another body");
+        assert_eq!(status(&ledger.micro_pay(b"{}")), (101, false));
+        assert_eq!(ledger.charge_count("01000052002"), 1);
+        assert_eq!(ledger.charge_count("01000052003"), 0);
+    }
+}
