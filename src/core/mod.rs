@@ -70,31 +70,55 @@ pub enum Key {
 /// What the platform said about a payment, already mapped from its protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
-    Paid { transaction_id: String },
+    Paid {
+        transaction_id: String,
+    },
     /// The customer is entering a password (or the platform is still working on it).
     UserPaying,
     /// Definitely not charged.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
     /// The platform has no such order (query only).
     NotFound,
     /// No trustworthy answer: network error, timeout, bad signature, malformed answer.
-    Unknown { reason: String },
+    Unknown {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Msg {
     /// The store's unfinished orders and counters, once at start.
-    Restored { orders: Vec<Order>, counters: Option<Counters> },
+    Restored {
+        orders: Vec<Order>,
+        counters: Option<Counters>,
+    },
     /// The clock moved; timers (queries) are driven by it.
     Tick,
     Key(Key),
     /// A whole code from the barcode scanner.
     Scan(String),
-    PayAnswer { out_trade_no: String, verdict: Verdict },
-    QueryAnswer { out_trade_no: String, verdict: Verdict },
-    SaveFailed { order_id: OrderId, error: String },
-    Printed { order_id: OrderId, preview: Vec<String> },
-    PrintFailed { order_id: OrderId, error: String },
+    PayAnswer {
+        out_trade_no: String,
+        verdict: Verdict,
+    },
+    QueryAnswer {
+        out_trade_no: String,
+        verdict: Verdict,
+    },
+    SaveFailed {
+        order_id: OrderId,
+        error: String,
+    },
+    Printed {
+        order_id: OrderId,
+        preview: Vec<String>,
+    },
+    PrintFailed {
+        order_id: OrderId,
+        error: String,
+    },
 }
 
 /// A message with the time it happened.
@@ -134,23 +158,35 @@ pub enum Beep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Effect {
     /// Write the order and counters and flush; effects after it run only once it is durable.
-    Save { order: Order, counters: Counters },
+    Save {
+        order: Order,
+        counters: Counters,
+    },
     MicroPay(PayCall),
     Query(QueryCall),
     /// Print the order's receipt (rendered to ESC/POS by `app`).
-    Print { order: Order },
+    Print {
+        order: Order,
+    },
     Beep(Beep),
     /// Speak the outcome of a payment: platform and amount, never a bare "success".
-    Announce { platform: Option<Platform>, amount: Fen },
+    Announce {
+        platform: Option<Platform>,
+        amount: Fen,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Screen {
     Sale,
     /// Waiting for a tender; `cash_entry` when the cashier is typing the cash received.
-    Pay { cash_entry: bool },
+    Pay {
+        cash_entry: bool,
+    },
     /// The sale is settled; the receipt and change are shown until the next sale starts.
-    Done { change: Fen },
+    Done {
+        change: Fen,
+    },
 }
 
 /// When the next query of an in-doubt attempt is due.

@@ -54,7 +54,8 @@ impl Fen {
         if int_digits.len() > 8 {
             return Err(MoneyError::TooLarge);
         }
-        let yuan: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| MoneyError::NotAnAmount)? };
+        let yuan: i64 =
+            if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| MoneyError::NotAnAmount)? };
         let digit = |i: usize| -> i64 { frac_part.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0')) };
         let mut fen = yuan * 100 + digit(0) * 10 + digit(1);
         if digit(2) >= 5 {

@@ -7,9 +7,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {
     Starting,
-    Added { name: String, qty: u32 },
-    UnknownBarcode { code: String },
-    BadCheckDigit { code: String },
+    Added {
+        name: String,
+        qty: u32,
+    },
+    UnknownBarcode {
+        code: String,
+    },
+    BadCheckDigit {
+        code: String,
+    },
     Garbage,
     NotAnAmount,
     ZeroAmount,
@@ -17,23 +24,47 @@ pub enum Notice {
     BadQuantity,
     CartEmpty,
     NoLineSelected,
-    LineRemoved { name: String },
+    LineRemoved {
+        name: String,
+    },
     /// The typed code is not a WeChat/Alipay payment code.
     NotAPaymentCode,
-    NotEnoughCash { short: Fen },
-    PaymentDeclined { platform: Platform, reason: String },
-    Paid { platform: Option<Platform>, amount: Fen },
+    NotEnoughCash {
+        short: Fen,
+    },
+    PaymentDeclined {
+        platform: Platform,
+        reason: String,
+    },
+    Paid {
+        platform: Option<Platform>,
+        amount: Fen,
+    },
     /// A payment is still in doubt: the order cannot be changed or paid another way.
     PaymentInDoubt,
     /// The in-doubt payment goes on being confirmed while a new sale starts.
-    Parked { number: String },
-    BackgroundPaid { number: String, amount: Fen },
-    BackgroundNotPaid { number: String, amount: Fen },
+    Parked {
+        number: String,
+    },
+    BackgroundPaid {
+        number: String,
+        amount: Fen,
+    },
+    BackgroundNotPaid {
+        number: String,
+        amount: Fen,
+    },
     /// Order numbers for today are used up (10,000 attempts on this till).
     NumbersExhausted,
-    StoreFailed { error: String },
-    PrintFailed { error: String },
-    Restored { in_doubt: usize },
+    StoreFailed {
+        error: String,
+    },
+    PrintFailed {
+        error: String,
+    },
+    Restored {
+        in_doubt: usize,
+    },
 }
 
 impl Notice {

@@ -50,10 +50,16 @@ pub enum AttemptState {
     /// The platform says the customer is entering a password.
     UserPaying,
     /// No definite answer: a timeout, an error, a bad signature. Resolved only by querying.
-    Unknown { reason: String },
-    Paid { transaction_id: String },
+    Unknown {
+        reason: String,
+    },
+    Paid {
+        transaction_id: String,
+    },
     /// Definitely not charged, with the platform's (or the till's) reason.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 impl AttemptState {

@@ -95,7 +95,9 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     }
     // A late answer never overrides a final one, except the one thing that must not be lost:
     // the platform saying the customer *was* charged.
-    if attempt.state.is_final() && !matches!((&attempt.state, &verdict), (AttemptState::Failed { .. }, Verdict::Paid { .. })) {
+    if attempt.state.is_final()
+        && !matches!((&attempt.state, &verdict), (AttemptState::Failed { .. }, Verdict::Paid { .. }))
+    {
         return;
     }
     let elapsed = now.since(attempt.started_at);
@@ -202,7 +204,12 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         }
         timer.in_flight = true;
         timer.due = now.plus_secs(query_interval(a.started_at, now));
-        fx.push(Effect::Query(QueryCall { order_id, out_trade_no: a.out_trade_no, platform: a.platform, amount: a.amount }));
+        fx.push(Effect::Query(QueryCall {
+            order_id,
+            out_trade_no: a.out_trade_no,
+            platform: a.platform,
+            amount: a.amount,
+        }));
     }
 }
 

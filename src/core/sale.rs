@@ -212,11 +212,7 @@ fn tender_cash(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
     let total = state.sale.total();
-    let received = if input.is_empty() {
-        Ok(total)
-    } else {
-        Fen::parse_yuan(input)
-    };
+    let received = if input.is_empty() { Ok(total) } else { Fen::parse_yuan(input) };
     let received = match received {
         Ok(r) if r.is_zero() => return refuse(state, Notice::ZeroAmount, fx),
         Ok(r) => r,

@@ -1,3 +1,4 @@
+<<<<<<< HEAD
 //! The sale flows through the pure core: no terminal, no network, no clock.
 
 use super::catalog::{Catalogue, Product};
@@ -377,3 +378,6 @@ fn a_payment_in_doubt_can_be_parked_and_is_confirmed_in_the_background() {
     assert_eq!(t.state.in_doubt_count(), 0);
     assert_eq!(t.state.sale.lines.len(), 1, "the new sale is untouched");
 }
+=======
+
+>>>>>>> cloudpay

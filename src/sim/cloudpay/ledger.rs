@@ -1,0 +1,380 @@
+//! The simulated platform's books and rules: who is charged, what each interface answers.
+//! No sockets here; [`super`] moves the bytes and applies faults.
+
+use super::{Scenario, SimConfig};
+use crate::core::code::{Platform, payment_platform};
+use crate::payments::cloudpay::proto::{
+    self, FEE_TYPE, INTERNAL_DUPLICATE_ORDER, INTERNAL_ORDER_NOT_FOUND, MicroPayRequest, OrderAnswer, OrderContent,
+    PayMchKey, QueryOrderRequest, ResponseContent, TRADE_TYPE_MICRO_PAY, TradeStateExt,
+};
+use crate::payments::cloudpay::sign;
+
+/// Where an order stands on the simulated platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimOrderState {
+    /// Waiting for the customer's password (WeChat 9 USERPAYING / Alipay 4 WAIT_BUYER_PAY).
+    UserPaying,
+    /// Charged (WeChat 2 / Alipay 2). A paid order stays paid.
+    Paid,
+    /// Declined by the wallet (WeChat 10 PAYERROR / Alipay 5 TRADE_CLOSED); never charged.
+    Declined,
+}
+
+/// One order in the simulator's ledger, as tests see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimOrder {
+    pub out_trade_no: String,
+    pub author_code: String,
+    pub total_fee: i64,
+    pub state: SimOrderState,
+    pub charged: bool,
+    pub micro_pay_calls: u32,
+    pub query_calls: u32,
+}
+
+/// What to send back, before faults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// `response_content` sent with a correct `authen_info` (or a wrong one if a fault says so).
+    Signed(String),
+    /// `response_content` without `authen_info`, as the platform does for status 3 and 101.
+    Unsigned(String),
+    /// A non-Cloud-Pay HTTP answer, e.g. a proxy's 502 page.
+    Raw { status: u16, reason: &'static str, content_type: &'static str, body: Vec<u8> },
+}
+
+/// A reply and how long the platform "thinks" before sending it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub reply: Reply,
+    pub delay_ms: u64,
+    /// Sign with the wrong key (scenario `…0005`).
+    pub bad_signature: bool,
+}
+
+impl Plan {
+    pub fn now(reply: Reply) -> Plan {
+        Plan { reply, delay_ms: 0, bad_signature: false }
+    }
+}
+
+const DECLINE_REASON: &str = "余额不足 / insufficient balance";
+
+struct Entry {
+    order: SimOrder,
+    platform: Platform,
+    pay_mch_key: PayMchKey,
+    body: String,
+    /// How many times the customer's money moved: the assertion behind "never charge twice".
+    charges: u32,
+    polls_left: u32,
+    transaction_id: String,
+    create_time: i64,
+    update_time: i64,
+}
+
+/// The simulator's books.
+pub struct Ledger {
+    cfg: SimConfig,
+    entries: Vec<Entry>,
+    next_log_id: u64,
+    next_transaction: u64,
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+fn content(status: i64, description: &str, log_id: u64, internal_status: i64) -> ResponseContent {
+    ResponseContent { status, description: description.into(), log_id, internal_status, ..Default::default() }
+}
+
+fn to_json(value: &ResponseContent) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Ledger {
+    pub fn new(cfg: SimConfig) -> Ledger {
+        Ledger { cfg, entries: Vec::new(), next_log_id: 18_654_852, next_transaction: 1 }
+    }
+
+    pub fn orders(&self) -> Vec<SimOrder> {
+        self.entries.iter().map(|e| e.order.clone()).collect()
+    }
+
+    pub fn charge_count(&self, out_trade_no: &str) -> u32 {
+        self.entries.iter().find(|e| e.order.out_trade_no == out_trade_no).map_or(0, |e| e.charges)
+    }
+
+    fn log_id(&mut self) -> u64 {
+        self.next_log_id += 1;
+        self.next_log_id
+    }
+
+    /// Status 101 without authen_info: the request itself is refused (reference §7.3).
+    fn refuse(&mut self, description: &str) -> Plan {
+        let log_id = self.log_id();
+        Plan::now(Reply::Unsigned(to_json(&content(101, description, log_id, 0))))
+    }
+
+    fn signed(&mut self, status: i64, description: &str, internal_status: i64) -> Plan {
+        let log_id = self.log_id();
+        Plan::now(Reply::Signed(to_json(&content(status, description, log_id, internal_status))))
+    }
+
+    /// Checks the envelope's HMAC (upper or lower hex, like the client: open question 10) and the merchant.
+    fn open<T: serde::de::DeserializeOwned>(&mut self, body: &[u8]) -> Result<T, Plan> {
+        let Ok(envelope) = sign::open_request(body) else {
+            return Err(self.refuse("request is not a Cloud Pay envelope"));
+        };
+        let authentic = envelope
+            .authen_code()
+            .is_some_and(|code| sign::verify(&self.cfg.authen_key, &envelope.request_content, code));
+        if !authentic {
+            return Err(self.refuse("authen code check fail"));
+        }
+        serde_json::from_str(&envelope.request_content).map_err(|_| self.refuse("invalid request_content"))
+    }
+
+    fn known_merchant(&self, key: &PayMchKey) -> bool {
+        key.out_mch_id == self.cfg.out_mch_id
+            && key.out_sub_mch_id == self.cfg.out_sub_mch_id
+            && key.out_shop_id == self.cfg.out_shop_id
+    }
+
+    pub fn micro_pay(&mut self, body: &[u8]) -> Plan {
+        let request: MicroPayRequest = match self.open(body) {
+            Ok(r) => r,
+            Err(plan) => return plan,
+        };
+        if !self.known_merchant(&request.pay_mch_key) {
+            return self.refuse("unknown merchant or shop");
+        }
+        let pay = &request.pay_content;
+        let platform = payment_platform(&pay.author_code);
+        let (expected_platform, _) = platform.map(proto::platform_numbers).unwrap_or_default();
+        if pay.total_fee <= 0 || pay.fee_type != FEE_TYPE {
+            return self.signed(104, "total_fee must be a positive amount of CNY fen", 0);
+        }
+        if !pay.out_trade_no.starts_with(&self.cfg.order_prefix) {
+            return self.signed(104, "out_trade_no must start with the order prefix (cloud_cashier_id)", 0);
+        }
+        let Some(platform) = platform.filter(|_| expected_platform == request.pay_mch_key.pay_platform) else {
+            return self.signed(104, "付款码无效 / payment code does not match pay_platform", 0);
+        };
+        if let Some(i) = self.entries.iter().position(|e| e.order.out_trade_no == pay.out_trade_no) {
+            let entry = &mut self.entries[i];
+            entry.order.micro_pay_calls += 1;
+            if entry.order.total_fee != pay.total_fee || entry.order.author_code != pay.author_code {
+                // Cloud Pay's anti-re-entry: the number is taken; the first order is untouched.
+                return self.signed(102, "订单号重复 / out_trade_no already used", INTERNAL_DUPLICATE_ORDER);
+            }
+            // The same request again: answer the order as it stands, charge nothing.
+            return Plan::now(Reply::Signed(self.order_answer(i, true)));
+        }
+        let scenario = Scenario::of(&pay.author_code);
+        let (state, created) = match scenario {
+            Scenario::SlowNotCharged | Scenario::BadGateway => (SimOrderState::Declined, false),
+            Scenario::PasswordNeeded => (SimOrderState::UserPaying, true),
+            Scenario::Declined => (SimOrderState::Declined, true),
+            _ => (SimOrderState::Paid, true),
+        };
+        if created {
+            let now = unix_now();
+            let paid = state == SimOrderState::Paid;
+            self.entries.push(Entry {
+                order: SimOrder {
+                    out_trade_no: pay.out_trade_no.clone(),
+                    author_code: pay.author_code.clone(),
+                    total_fee: pay.total_fee,
+                    state,
+                    charged: paid,
+                    micro_pay_calls: 1,
+                    query_calls: 0,
+                },
+                platform,
+                pay_mch_key: request.pay_mch_key.clone(),
+                body: pay.body.clone(),
+                charges: u32::from(paid),
+                polls_left: self.cfg.user_paying_polls,
+                transaction_id: String::new(),
+                create_time: now,
+                update_time: now,
+            });
+            if paid {
+                self.assign_transaction(self.entries.len() - 1);
+            }
+        }
+        let last = self.entries.len().saturating_sub(1);
+        match scenario {
+            Scenario::BadGateway => Plan::now(Reply::Raw {
+                status: 502,
+                reason: "Bad Gateway",
+                content_type: "text/html",
+                body: b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>".to_vec(),
+            }),
+            Scenario::SlowNotCharged => {
+                let log_id = self.log_id();
+                let answer = to_json(&content(3, "系统超时 / timed out, result unknown", log_id, 0));
+                Plan { delay_ms: self.cfg.slow_ms, ..Plan::now(Reply::Unsigned(answer)) }
+            }
+            Scenario::Busy => self.signed(103, "系统繁忙，请稍后查询订单", 0),
+            Scenario::SlowCharged => Plan { delay_ms: self.cfg.slow_ms, ..Plan::now(Reply::Signed(self.order_answer(last, true))) },
+            Scenario::BadSignature => Plan { bad_signature: true, ..Plan::now(Reply::Signed(self.order_answer(last, true))) },
+            _ => Plan::now(Reply::Signed(self.order_answer(last, true))),
+        }
+    }
+
+    pub fn query_order(&mut self, body: &[u8]) -> Plan {
+        let request: QueryOrderRequest = match self.open(body) {
+            Ok(r) => r,
+            Err(plan) => return plan,
+        };
+        if !self.known_merchant(&request.pay_mch_key) {
+            return self.refuse("unknown merchant or shop");
+        }
+        let Some(i) = self.entries.iter().position(|e| e.order.out_trade_no == request.out_trade_no) else {
+            // Open question 9: the platform's "no such order" is undocumented; this is the simulator's
+            // (and the client's) choice, see proto::INTERNAL_ORDER_NOT_FOUND.
+            return self.signed(104, "订单不存在 / order does not exist", INTERNAL_ORDER_NOT_FOUND);
+        };
+        let entry = &mut self.entries[i];
+        entry.order.query_calls += 1;
+        if entry.order.state == SimOrderState::UserPaying {
+            if entry.polls_left > 0 {
+                entry.polls_left -= 1;
+            } else {
+                // The customer typed the password: the one and only charge.
+                entry.order.state = SimOrderState::Paid;
+                entry.order.charged = true;
+                entry.charges += 1;
+                entry.update_time = unix_now();
+                self.assign_transaction(i);
+            }
+        }
+        Plan::now(Reply::Signed(self.order_answer(i, false)))
+    }
+
+    fn assign_transaction(&mut self, i: usize) {
+        let n = self.next_transaction;
+        self.next_transaction += 1;
+        if let Some(e) = self.entries.get_mut(i) {
+            e.transaction_id = match e.platform {
+                Platform::WeChat => format!("42000000{n:020}"),
+                Platform::Alipay => format!("20250301220014{n:014}"),
+            };
+        }
+    }
+
+    /// A status-0 answer carrying the order, under the `micro_pay` or `query_order` key.
+    fn order_answer(&mut self, i: usize, for_micro_pay: bool) -> String {
+        let log_id = self.log_id();
+        let Some(e) = self.entries.get(i) else { return to_json(&content(3, "ledger lost the order", log_id, 0)) };
+        let (wx_state, ali_state) = match e.order.state {
+            SimOrderState::UserPaying => (9, 4),
+            SimOrderState::Paid => (2, 2),
+            SimOrderState::Declined => (10, 5),
+        };
+        let paid = e.order.state == SimOrderState::Paid;
+        let declined = e.order.state == SimOrderState::Declined;
+        let (wx, ali) = match e.platform {
+            Platform::WeChat => {
+                let desc = match e.order.state {
+                    SimOrderState::UserPaying => Some("需要用户输入支付密码".to_string()),
+                    SimOrderState::Declined => Some(DECLINE_REASON.to_string()),
+                    SimOrderState::Paid => None,
+                };
+                (Some(TradeStateExt { current_trade_state: wx_state, trade_state_desc: desc }), None)
+            }
+            Platform::Alipay => (None, Some(TradeStateExt { current_trade_state: ali_state, trade_state_desc: None })),
+        };
+        let order = OrderContent {
+            out_trade_no: e.order.out_trade_no.clone(),
+            transaction_id: paid.then(|| e.transaction_id.clone()),
+            trade_type: TRADE_TYPE_MICRO_PAY,
+            author_code: Some(e.order.author_code.clone()),
+            time_end: paid.then_some(e.update_time),
+            create_time: e.create_time,
+            last_update_time: e.update_time,
+            is_transforming: false,
+            total_fee: e.order.total_fee,
+            fee_type: FEE_TYPE.into(),
+            body: Some(e.body.clone()),
+            wxpay_order_content_ext: wx,
+            alipay_order_content_ext: ali,
+        };
+        let object = OrderAnswer {
+            pay_mch_key: Some(e.pay_mch_key.clone()),
+            order_content: Some(order),
+            nonce_str: crate::payments::cloudpay::client::nonce().unwrap_or_default(),
+        };
+        // Alipay's extension has no text field, so a decline's reason travels in `description`.
+        let description = if declined { DECLINE_REASON } else { "" };
+        let mut answer = content(0, description, log_id, 0);
+        if for_micro_pay {
+            answer.micro_pay = Some(object);
+        } else {
+            answer.query_order = Some(object);
+        }
+        to_json(&answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::PayCall;
+    use crate::core::money::Fen;
+    use crate::payments::cloudpay::CloudPayConfig;
+
+    fn request(out_trade_no: &str, code: &str, platform: Platform) -> (String, String) {
+        let cfg = CloudPayConfig::demo("http://sim");
+        let call = PayCall {
+            order_id: 1,
+            out_trade_no: out_trade_no.into(),
+            platform,
+            code: code.into(),
+            amount: Fen(2),
+            body: "b".into(),
+        };
+        let content = proto::micro_pay_content(&cfg, &call, "00");
+        (content.clone(), sign::authen_code(&cfg.authen_key, &content))
+    }
+
+    fn sealed(content: &str, code: &str) -> Vec<u8> {
+        serde_json::json!({"request_content": content, "authen_info": {"a": {"authen_type": 1, "authen_code": code}}})
+            .to_string()
+            .into_bytes()
+    }
+
+    fn status(plan: &Plan) -> (i64, bool) {
+        let (content, signed) = match &plan.reply {
+            Reply::Signed(c) => (c, true),
+            Reply::Unsigned(c) => (c, false),
+            Reply::Raw { .. } => return (-1, false),
+        };
+        (serde_json::from_str::<ResponseContent>(content).map_or(-2, |r| r.status), signed)
+    }
+
+    #[test]
+    fn refuses_foreign_numbers_and_codes_of_the_other_wallet_without_charging() {
+        let mut ledger = Ledger::new(SimConfig::default());
+        let (c, code) = request("99990052001", "134680423163084321", Platform::WeChat);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (104, true), "order prefix");
+        let (c, code) = request("01000052001", "134680423163084321", Platform::Alipay);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (104, true), "WeChat code sent as Alipay");
+        assert!(ledger.orders().is_empty());
+    }
+
+    #[test]
+    fn checks_the_authen_code_in_either_case() {
+        let mut ledger = Ledger::new(SimConfig::default());
+        let (c, code) = request("01000052002", "134680423163084321", Platform::WeChat);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code.to_lowercase()))), (0, true));
+        let (c, _) = request("01000052003", "134680423163084321", Platform::WeChat);
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (101, false), "code of another body");
+        assert_eq!(status(&ledger.micro_pay(b"{}")), (101, false));
+        assert_eq!(ledger.charge_count("01000052002"), 1);
+        assert_eq!(ledger.charge_count("01000052003"), 0);
+    }
+}
