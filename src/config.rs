@@ -174,6 +174,8 @@ mod tests {
         let newer = text.replacen("version = 1", "version = 2", 1);
         assert!(matches!(Config::parse(Path::new("t"), &newer), Err(ConfigError::NewerVersion { found: 2, .. })));
         let prefix = text.replacen("cloud_cashier_id = \"01000052\"", "cloud_cashier_id = \"sz0100lmnx\"", 1);
-        assert!(matches!(Config::parse(Path::new("t"), &prefix), Err(ConfigError::Invalid(m)) if m.contains("8-digit")));
+        assert!(
+            matches!(Config::parse(Path::new("t"), &prefix), Err(ConfigError::Invalid(m)) if m.contains("8-digit"))
+        );
     }
 }

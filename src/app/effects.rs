@@ -48,11 +48,15 @@ pub async fn run<G: Gateway + 'static>(
                 }
                 Effect::MicroPay(call) if !saved => {
                     let reason = "not sent: the order could not be saved".to_string();
-                    let _ = msgs.send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Unknown { reason } });
+                    let _ = msgs
+                        .send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Unknown { reason } });
                 }
                 Effect::Query(call) if !saved => {
                     let reason = "not sent: the order could not be saved".to_string();
-                    let _ = msgs.send(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Unknown { reason } });
+                    let _ = msgs.send(Msg::QueryAnswer {
+                        out_trade_no: call.out_trade_no,
+                        verdict: Verdict::Unknown { reason },
+                    });
                 }
                 Effect::MicroPay(call) => {
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
@@ -72,7 +76,9 @@ pub async fn run<G: Gateway + 'static>(
                     let _ = receipts.send(order);
                 }
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
-                Effect::Announce { platform, amount } => devices.speaker.say(&i18n::announcement(lang, platform, amount)),
+                Effect::Announce { platform, amount } => {
+                    devices.speaker.say(&i18n::announcement(lang, platform, amount))
+                }
             }
         }
     }

@@ -19,7 +19,9 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
         })
         .collect();
     let tender: Vec<(String, Fen)> = match &order.tender {
-        Some(Tender::Cash { received, change }) => vec![(t(Text::TenderCash), *received), (t(Text::TenderChange), *change)],
+        Some(Tender::Cash { received, change }) => {
+            vec![(t(Text::TenderCash), *received), (t(Text::TenderChange), *change)]
+        }
         Some(Tender::Code { platform, .. }) => vec![(i18n::platform_name(lang, *platform).to_string(), order.total())],
         None => Vec::new(),
     };

@@ -108,9 +108,14 @@ mod tests {
     fn ctrl_c_does_nothing_and_paste_is_typing() {
         let ctrl_c = TermEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
         assert!(matches!(map_event(ctrl_c, false), Input::None));
-        assert!(matches!(map_event(TermEvent::Key(KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE)), false), Input::Keys(_)));
+        assert!(matches!(
+            map_event(TermEvent::Key(KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE)), false),
+            Input::Keys(_)
+        ));
         match map_event(TermEvent::Paste("1346\n".into()), false) {
-            Input::Keys(k) => assert_eq!(k, vec![Key::Char('1'), Key::Char('3'), Key::Char('4'), Key::Char('6'), Key::Enter]),
+            Input::Keys(k) => {
+                assert_eq!(k, vec![Key::Char('1'), Key::Char('3'), Key::Char('4'), Key::Char('6'), Key::Enter])
+            }
             _ => panic!("paste is typing"),
         }
     }

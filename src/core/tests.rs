@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 //! The sale flows through the pure core: no terminal, no network, no clock.
 
 use super::catalog::{Catalogue, Product};
@@ -218,7 +217,8 @@ fn declined_payment_returns_to_the_tender_screen_and_a_retry_gets_a_new_number()
     let mut t = Till::new();
     t.ring_up();
     let (no, _) = t.pay(WECHAT_CODE);
-    let fx = t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "余额不足".into() } });
+    let fx =
+        t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "余额不足".into() } });
     assert!(fx.contains(&Effect::Beep(Beep::Failure)));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Announce { .. } | Effect::Print { .. })));
     assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
@@ -233,7 +233,8 @@ fn a_timeout_is_unknown_never_paid_or_failed_and_is_resolved_by_query() {
     let mut t = Till::new();
     t.ring_up();
     let (no, _) = t.pay(WECHAT_CODE);
-    let fx = t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    let fx =
+        t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
     assert!(!fx.iter().any(|e| matches!(e, Effect::Announce { .. } | Effect::Beep(Beep::Success | Beep::Failure))));
     assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
     assert_eq!(t.state.sale.status, OrderStatus::Paying);
@@ -246,7 +247,10 @@ fn a_timeout_is_unknown_never_paid_or_failed_and_is_resolved_by_query() {
     // First query after 3 s; errors keep it unknown; a definite answer settles it.
     let fx = t.wait(3);
     assert_eq!(queries(&fx).len(), 1);
-    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "connection refused".into() } });
+    t.send(Msg::QueryAnswer {
+        out_trade_no: no.clone(),
+        verdict: Verdict::Unknown { reason: "connection refused".into() },
+    });
     assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
     assert_eq!(queries(&t.wait(5)).len(), 1);
     t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("42000") });
@@ -264,7 +268,10 @@ fn queries_slow_down_after_two_minutes_but_never_stop() {
         let fx = t.wait(1);
         for q in queries(&fx) {
             sent += 1;
-            t.send(Msg::QueryAnswer { out_trade_no: q.out_trade_no.clone(), verdict: Verdict::Unknown { reason: "down".into() } });
+            t.send(Msg::QueryAnswer {
+                out_trade_no: q.out_trade_no.clone(),
+                verdict: Verdict::Unknown { reason: "down".into() },
+            });
         }
     }
     // ~24 in the first two minutes, then every 15 s for eight minutes.
@@ -378,6 +385,3 @@ fn a_payment_in_doubt_can_be_parked_and_is_confirmed_in_the_background() {
     assert_eq!(t.state.in_doubt_count(), 0);
     assert_eq!(t.state.sale.lines.len(), 1, "the new sale is untouched");
 }
-=======
-
->>>>>>> cloudpay

@@ -39,7 +39,9 @@ impl Printer for FilePrinter {
             .append(true)
             .open(&self.path)
             .map_err(|source| PrinterError::Open { path: self.path.clone(), source })?;
-        f.write_all(bytes).and_then(|()| f.flush()).map_err(|source| PrinterError::Write { path: self.path.clone(), source })
+        f.write_all(bytes)
+            .and_then(|()| f.flush())
+            .map_err(|source| PrinterError::Write { path: self.path.clone(), source })
     }
 
     fn describe(&self) -> String {

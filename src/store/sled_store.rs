@@ -105,7 +105,9 @@ impl Store for SledStore {
             })
             .map_err(|e| match e {
                 TransactionError::Storage(e) => StoreError::Io(e),
-                TransactionError::Abort(()) => StoreError::Corrupt { key: "transaction".into(), reason: "aborted".into() },
+                TransactionError::Abort(()) => {
+                    StoreError::Corrupt { key: "transaction".into(), reason: "aborted".into() }
+                }
             })?;
         self.db.flush()?;
         Ok(())
@@ -144,12 +146,13 @@ impl Store for SledStore {
 mod tests {
     use super::*;
     use crate::core::clock::Millis;
-    use crate::core::order::{Line, OrderStatus};
     use crate::core::money::Fen;
+    use crate::core::order::{Line, OrderStatus};
 
     fn order(id: OrderId, status: OrderStatus) -> Order {
         let mut o = Order::new(id, Millis(1), "01".into());
-        o.lines.push(Line { barcode: "6900138600889".into(), name: "可口可乐".into(), unit_price: Fen(350), qty: 2 });
+        o.lines
+            .push(Line { barcode: "6900138600889".into(), name: "可口可乐".into(), unit_price: Fen(350), qty: 2 });
         o.status = status;
         o
     }
