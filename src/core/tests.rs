@@ -264,7 +264,7 @@ fn queries_slow_down_after_two_minutes_but_never_stop() {
     let (no, _) = t.pay(WECHAT_CODE);
     t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
     let mut sent = 0;
-    for _ in 0..(600 / 1) {
+    for _ in 0..600 {
         let fx = t.wait(1);
         for q in queries(&fx) {
             sent += 1;
