@@ -59,9 +59,11 @@ pub async fn run<G: Gateway + 'static>(
                     });
                 }
                 Effect::MicroPay(call) => {
+                    crash_point("before-pay-call");
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
                     tokio::spawn(async move {
                         let verdict = gateway.micro_pay(&call).await;
+                        crash_point("after-pay-answer");
                         let _ = msgs.send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict });
                     });
                 }
@@ -108,5 +110,14 @@ pub async fn print_receipts(
             tracing::error!(order_id, %error, "receipt not printed");
         }
         let _ = msgs.send(msg);
+    }
+}
+
+/// Test hook: `TILL_CRASH_AT=<point>` makes the process abort there, as a pulled plug would
+/// (no destructors, no flush). Used by the kill tests to hit exact points of a payment.
+fn crash_point(point: &str) {
+    if std::env::var("TILL_CRASH_AT").is_ok_and(|v| v == point) {
+        tracing::warn!(point, "TILL_CRASH_AT: aborting");
+        std::process::abort();
     }
 }

@@ -1,0 +1,182 @@
+//! The real `till` binary, headless, against the Cloud Pay simulator on loopback: a "world" of one
+//! simulator, one data directory and one config, in which tills can be started and killed.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use till::app::headless::Observation;
+use till::config::Config;
+use till::core::order::Order;
+use till::core::{Key, Lang, Msg};
+use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle};
+use till::store::{SledStore, Store};
+
+pub struct World {
+    pub sim: SimHandle,
+    pub dir: tempfile::TempDir,
+    pub config_path: PathBuf,
+    starts: u32,
+    // Declared last: dropped after the simulator handle.
+    _rt: tokio::runtime::Runtime,
+}
+
+impl World {
+    /// A simulator and a config pointing at it; `tweak` adjusts the config (timeouts, language).
+    pub fn new(sim_cfg: SimConfig, tweak: impl FnOnce(&mut Config)) -> World {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
+        let sim = {
+            let _guard = rt.enter();
+            CloudPaySim::start(([127, 0, 0, 1], 0).into(), sim_cfg).expect("simulator")
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::demo(Lang::En, dir.path().join("data"), sim.base_url());
+        config.printer.output = Some(dir.path().join("receipts.escpos"));
+        tweak(&mut config);
+        let config_path = dir.path().join("till.toml");
+        std::fs::write(&config_path, toml::to_string(&config).expect("toml")).expect("write config");
+        World { sim, dir, config_path, starts: 0, _rt: rt }
+    }
+
+    pub fn start_till(&mut self) -> TillProcess {
+        self.start_till_with(&[])
+    }
+
+    /// Starts `till run --headless` with extra environment variables (e.g. TILL_CRASH_AT).
+    pub fn start_till_with(&mut self, env: &[(&str, &str)]) -> TillProcess {
+        self.starts += 1;
+        let stderr =
+            std::fs::File::create(self.dir.path().join(format!("till-{}.stderr", self.starts))).expect("stderr");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
+            .args(["run", "--headless", "--config"])
+            .arg(&self.config_path)
+            .envs(env.iter().copied())
+            .env("TILL_LOG", "info")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("spawn till");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                match serde_json::from_str::<Observation>(&line) {
+                    Ok(o) => {
+                        if tx.send(o).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => eprintln!("till printed a non-observation: {e}: {line}"),
+                }
+            }
+        });
+        TillProcess { child, stdin, rx, seen: Vec::new() }
+    }
+
+    pub fn receipts(&self) -> Vec<u8> {
+        std::fs::read(self.dir.path().join("receipts.escpos")).unwrap_or_default()
+    }
+
+    /// Every order in the store (only while no till runs: sled locks its files).
+    pub fn stored_orders(&self) -> Vec<Order> {
+        let store = SledStore::open(&self.dir.path().join("data").join("store")).expect("open store");
+        store.orders().expect("orders")
+    }
+
+    pub fn till_log(&self) -> String {
+        (1..=self.starts)
+            .map(|n| std::fs::read_to_string(self.dir.path().join(format!("till-{n}.stderr"))).unwrap_or_default())
+            .collect()
+    }
+}
+
+pub struct TillProcess {
+    child: Child,
+    stdin: ChildStdin,
+    rx: mpsc::Receiver<Observation>,
+    /// Every observation so far, oldest first.
+    pub seen: Vec<Observation>,
+}
+
+impl TillProcess {
+    pub fn send(&mut self, msg: &Msg) {
+        let line = serde_json::to_string(msg).expect("json");
+        writeln!(self.stdin, "{line}").expect("write to till");
+        self.stdin.flush().expect("flush");
+    }
+
+    pub fn scan(&mut self, code: &str) {
+        self.send(&Msg::Scan(code.into()));
+    }
+
+    pub fn key(&mut self, key: Key) {
+        self.send(&Msg::Key(key));
+    }
+
+    /// Types text and Enter, as the keyboard does in the demo.
+    pub fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(Key::Char(c));
+        }
+        self.key(Key::Enter);
+    }
+
+    /// Waits until an observation satisfies `pred`; panics with the last ones if none does in time.
+    pub fn wait_for(&mut self, what: &str, within: Duration, pred: impl Fn(&Observation) -> bool) -> Observation {
+        if let Some(o) = self.seen.last().filter(|o| pred(o)) {
+            return o.clone();
+        }
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(o) => {
+                    self.seen.push(o.clone());
+                    if pred(&o) {
+                        return o;
+                    }
+                }
+                Err(_) => panic!(
+                    "till did not reach '{what}' within {within:?}; last: {:#?}",
+                    self.seen.iter().rev().take(3).collect::<Vec<_>>()
+                ),
+            }
+        }
+    }
+
+    /// SIGKILL, as a pulled plug: nothing runs after it.
+    pub fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits for the process to end by itself (a crash point) and returns whether it failed.
+    pub fn wait_exit(mut self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return !status.success();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!("till did not exit within {within:?}");
+    }
+
+    pub fn quit(mut self) {
+        let _ = writeln!(self.stdin, "quit");
+        let _ = self.stdin.flush();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for TillProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
