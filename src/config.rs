@@ -178,4 +178,12 @@ mod tests {
             matches!(Config::parse(Path::new("t"), &prefix), Err(ConfigError::Invalid(m)) if m.contains("8-digit"))
         );
     }
+
+    #[test]
+    fn the_documented_example_config_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/till.example.toml");
+        let c = Config::load(&path).expect("docs/till.example.toml parses");
+        assert_eq!(c.cloudpay.base_urls.len(), 4);
+        assert_eq!(c.settings().order_prefix, "01000052");
+    }
 }
