@@ -121,3 +121,127 @@ fn crash_point(point: &str) {
         std::process::abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::{Catalogue, Product};
+    use crate::core::money::Fen;
+    use crate::core::order::{Order, OrderId};
+    use crate::core::{Counters, PayCall, QueryCall};
+    use crate::devices::fake::{Journal, RecordingBuzzer, RecordingPrinter, RecordingSpeaker};
+    use crate::store::StoreError;
+    use std::time::Duration;
+
+    struct FakeStore {
+        journal: Journal,
+        fail: bool,
+    }
+
+    impl Store for FakeStore {
+        fn save(&self, order: &Order, _: &Counters) -> Result<(), StoreError> {
+            if self.fail {
+                self.journal.push("save FAILED");
+                return Err(StoreError::Corrupt { key: "disk".into(), reason: "full".into() });
+            }
+            self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
+            Ok(())
+        }
+        fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
+            Ok((vec![], None))
+        }
+        fn order(&self, _: OrderId) -> Result<Option<Order>, StoreError> {
+            Ok(None)
+        }
+        fn order_by_number(&self, _: &str) -> Result<Option<Order>, StoreError> {
+            Ok(None)
+        }
+        fn orders(&self) -> Result<Vec<Order>, StoreError> {
+            Ok(vec![])
+        }
+    }
+
+    struct FakeGateway(Journal);
+
+    impl Gateway for FakeGateway {
+        async fn micro_pay(&self, call: &PayCall) -> Verdict {
+            self.0.push(format!("micro_pay {}", call.amount));
+            Verdict::Paid { transaction_id: "t1".into() }
+        }
+        async fn query(&self, _: &QueryCall) -> Verdict {
+            self.0.push("query");
+            Verdict::UserPaying
+        }
+    }
+
+    fn engine(journal: &Journal, fail_saves: bool) -> super::super::Engine {
+        let settings = crate::core::Settings {
+            shop_name: "小店".into(),
+            operator: "01".into(),
+            order_prefix: "01000052".into(),
+            terminal_no: 1,
+            utc_offset_minutes: 480,
+            lang: Lang::Zh,
+        };
+        let catalogue =
+            Catalogue::new([Product { barcode: "6900138600889".into(), name: "可乐".into(), price: Fen(350) }]);
+        let devices = Devices {
+            store: Arc::new(FakeStore { journal: journal.clone(), fail: fail_saves }),
+            printer: Arc::new(RecordingPrinter(journal.clone())),
+            buzzer: Arc::new(RecordingBuzzer(journal.clone())),
+            speaker: Arc::new(RecordingSpeaker(journal.clone())),
+        };
+        let state = crate::core::State::new(settings, catalogue);
+        super::super::Engine::start(
+            state,
+            Arc::new(FakeGateway(journal.clone())),
+            devices,
+            PrinterProfile::mm58(),
+            Arc::new(super::super::SystemClock),
+        )
+        .expect("engine")
+    }
+
+    async fn run_until(engine: &mut super::super::Engine, done: impl Fn(&crate::core::State) -> bool) {
+        let mut ticker = super::super::ticker();
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while !done(&engine.state) {
+                engine.step(&mut ticker).await;
+            }
+        })
+        .await
+        .expect("reached in time");
+    }
+
+    #[tokio::test]
+    async fn the_attempt_is_saved_before_the_platform_is_called_and_the_receipt_after_the_paid_save() {
+        let journal = Journal::default();
+        let mut engine = engine(&journal, false);
+        engine.handle(Msg::Scan("6900138600889".into()));
+        engine.handle(Msg::Scan("134680423163089456".into()));
+        run_until(&mut engine, |s| !s.receipt_preview.is_empty()).await;
+        let j = journal.entries();
+        let pos = |prefix: &str| j.iter().position(|e| e.starts_with(prefix)).unwrap_or(usize::MAX);
+        assert!(pos("save Paying Some(Sending)") < pos("micro_pay 3.50"), "{j:#?}");
+        assert!(pos("save Paid") < pos("print"), "{j:#?}");
+        assert!(pos("save Paid") < pos("say 微信支付收款成功 3.50元"), "{j:#?}");
+    }
+
+    #[tokio::test]
+    async fn when_the_attempt_cannot_be_saved_the_platform_is_not_called() {
+        let journal = Journal::default();
+        let mut engine = engine(&journal, true);
+        engine.handle(Msg::Scan("6900138600889".into()));
+        engine.handle(Msg::Scan("134680423163089456".into()));
+        run_until(&mut engine, |s| {
+            matches!(s.sale.attempts.last().map(|a| &a.state), Some(crate::core::order::AttemptState::Unknown { .. }))
+        })
+        .await;
+        assert!(!journal.entries().iter().any(|e| e.starts_with("micro_pay")), "{:#?}", journal.entries());
+        assert!(
+            matches!(engine.state.notice, Some(crate::core::notice::Notice::StoreFailed { .. })),
+            "{:?}",
+            engine.state.notice
+        );
+    }
+}

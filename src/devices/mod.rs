@@ -1,5 +1,6 @@
 //! The till's devices behind small traits: the real ones talk to the kernel, the fakes record.
 
+pub mod fake;
 pub mod printer;
 pub mod sound;
 

@@ -1,3 +1,4 @@
+#![allow(clippy::panic)] // test helpers fail the test by panicking
 //! The real `till` binary, headless, against the Cloud Pay simulator on loopback: a "world" of one
 //! simulator, one data directory and one config, in which tills can be started and killed.
 
