@@ -57,6 +57,9 @@ pub struct Config {
     #[serde(default)]
     pub data_dir: Option<PathBuf>,
     pub printer: PrinterConfig,
+    /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
+    #[serde(default)]
+    pub scanner_serial: Option<PathBuf>,
     pub cloudpay: CloudPayConfig,
 }
 
@@ -147,6 +150,7 @@ impl Config {
             utc_offset_minutes: default_offset(),
             data_dir: Some(data_dir),
             printer: PrinterConfig { profile: default_profile(), output: None },
+            scanner_serial: None,
             cloudpay: CloudPayConfig::demo(&base_url),
         }
     }

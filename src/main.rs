@@ -7,7 +7,7 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config};
 use till::core::{Lang, State};
-use till::devices::{Buzzer, FilePrinter, LogSpeaker, NoBuzzer, TerminalBell};
+use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, TerminalBell};
 use till::logging::{self, LogTo};
 use till::payments::cloudpay::CloudPayClient;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -109,6 +109,10 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let catalogue = till::demo::catalogue(settings.lang);
     let devices = Devices { store: Arc::new(store), printer, buzzer, speaker: Arc::new(LogSpeaker) };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
+    if let Some(path) = &config.scanner_serial {
+        let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
+        engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));
+    }
     if headless { app::headless::run_headless(engine).await } else { app::run_tui(engine, status, demo).await }
 }
 

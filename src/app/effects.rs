@@ -197,7 +197,7 @@ mod tests {
             Arc::new(FakeGateway(journal.clone())),
             devices,
             PrinterProfile::mm58(),
-            Arc::new(super::super::SystemClock),
+            Arc::new(super::super::ManualClock::new(crate::core::clock::Millis(1_740_796_215_000))),
         )
         .expect("engine")
     }
@@ -217,8 +217,8 @@ mod tests {
     async fn the_attempt_is_saved_before_the_platform_is_called_and_the_receipt_after_the_paid_save() {
         let journal = Journal::default();
         let mut engine = engine(&journal, false);
-        engine.handle(Msg::Scan("6900138600889".into()));
-        engine.handle(Msg::Scan("134680423163089456".into()));
+        let codes = vec!["6900138600889".to_string(), "134680423163089456".to_string()];
+        engine.attach_scanner(Box::new(crate::devices::ScriptedScanner(codes)));
         run_until(&mut engine, |s| !s.receipt_preview.is_empty()).await;
         let j = journal.entries();
         let pos = |prefix: &str| j.iter().position(|e| e.starts_with(prefix)).unwrap_or(usize::MAX);

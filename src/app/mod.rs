@@ -33,6 +33,26 @@ impl Clock for SystemClock {
     }
 }
 
+/// A clock that moves only when told: the fake for tests.
+#[derive(Default)]
+pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+impl ManualClock {
+    pub fn new(at: Millis) -> ManualClock {
+        ManualClock(std::sync::atomic::AtomicI64::new(at.0))
+    }
+
+    pub fn advance_secs(&self, secs: i64) {
+        self.0.fetch_add(secs * 1000, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Millis {
+        Millis(self.0.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// The running till: its state, and the channels to the effect runner.
 pub struct Engine {
     pub state: State,
@@ -68,6 +88,12 @@ impl Engine {
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
         Ok(engine)
+    }
+
+    /// Starts a scanner on its own thread; its codes arrive as messages.
+    pub fn attach_scanner(&self, scanner: Box<dyn crate::devices::Scanner>) {
+        let msgs = self.msgs.clone();
+        std::thread::spawn(move || scanner.run(msgs));
     }
 
     /// Applies one message and sends its effects on their way.

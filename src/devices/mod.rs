@@ -2,7 +2,9 @@
 
 pub mod fake;
 pub mod printer;
+pub mod scanner;
 pub mod sound;
 
 pub use printer::{FilePrinter, Printer, PrinterError};
+pub use scanner::{LineScanner, Scanner, ScriptedScanner};
 pub use sound::{Buzzer, LogSpeaker, NoBuzzer, Speaker, TerminalBell};
