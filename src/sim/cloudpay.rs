@@ -60,12 +60,13 @@ pub struct SimConfig {
 impl Default for SimConfig {
     /// The reference's fictional merchant and key (reference §7), as in `CloudPayConfig::demo`.
     fn default() -> SimConfig {
+        let device = crate::payments::cloudpay::CloudPayConfig::demo("");
         SimConfig {
-            authen_key: "SimAuthenKey0123456789abcdefABCD".into(),
-            out_mch_id: "sz01SimMchA1b2C3d4E5".into(),
-            out_sub_mch_id: "sz01SimSubF6g7H8i9J0".into(),
-            out_shop_id: "sz01SimShopK1l2M3n4O".into(),
-            order_prefix: "01000052".into(),
+            authen_key: device.authen_key,
+            out_mch_id: device.out_mch_id,
+            out_sub_mch_id: device.out_sub_mch_id,
+            out_shop_id: device.out_shop_id,
+            order_prefix: device.cloud_cashier_id,
             user_paying_polls: 2,
             slow_ms: 12_000,
             always_down: false,
