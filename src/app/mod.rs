@@ -98,8 +98,11 @@ impl Engine {
 
     /// Applies one message and sends its effects on their way.
     pub fn handle(&mut self, msg: Msg) {
-        if !matches!(msg, Msg::Tick) {
-            tracing::debug!(?msg, "msg");
+        // Keys and scans may carry a customer's payment code: log their size, never their text.
+        match &msg {
+            Msg::Tick | Msg::Key(_) => {}
+            Msg::Scan(code) => tracing::debug!(len = code.len(), "scan"),
+            other => tracing::debug!(msg = ?other, "msg"),
         }
         let fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
         if !fx.is_empty() {
