@@ -7,7 +7,7 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config};
 use till::core::{Lang, State};
-use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, TerminalBell};
+use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, Printer, TerminalBell};
 use till::logging::{self, LogTo};
 use till::payments::cloudpay::CloudPayClient;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -101,7 +101,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let status = Status {
         demo,
         gateway: format!("Cloud Pay {}", gateway.active_base_url()),
-        printer: receipts.display().to_string(),
+        printer: printer.describe(),
         clock: String::new(),
     };
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");

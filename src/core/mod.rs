@@ -21,7 +21,7 @@ use notice::Notice;
 use order::{Order, OrderId};
 use serde::{Deserialize, Serialize};
 
-pub use pay::{QUERY_EVERY_SECS, SLOW_QUERY_EVERY_SECS, TELL_TO_CHECK_AFTER_SECS};
+pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
