@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use till::core::code::Platform;
 use till::core::money::Fen;
-use till::core::{PayCall, QueryCall, Verdict};
+use till::core::{PayCall, QueryAfter, QueryCall, Verdict};
 use till::payments::Gateway;
 use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
 use till::sim::cloudpay::{CloudPaySim, Fault, SimConfig, SimHandle, SimOrderState};
@@ -54,6 +54,7 @@ fn pay(platform: Platform, last4: &str) -> PayCall {
         code: code(platform, last4),
         amount: Fen(1250),
         body: "测试便利店-自助收银".into(),
+        items: vec![],
     }
 }
 
@@ -63,6 +64,7 @@ fn query_of(call: &PayCall) -> QueryCall {
         out_trade_no: call.out_trade_no.clone(),
         platform: call.platform,
         amount: call.amount,
+        after: QueryAfter::Unknown,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use till::core::code::Platform;
 use till::core::money::Fen;
-use till::core::{PayCall, QueryCall};
+use till::core::{PayCall, QueryAfter, QueryCall};
 use till::payments::cloudpay::{CloudPayConfig, proto, sign};
 
 const KEY: &str = "SimAuthenKey0123456789abcdefABCD";
@@ -57,6 +57,7 @@ fn builds_the_reference_micro_pay_request_byte_for_byte() {
         code: "134680423163089456".into(),
         amount: Fen(1250),
         body: "测试便利店-自助收银".into(),
+        items: vec![],
     };
     let content = proto::micro_pay_content(&cfg, &call, "5f1c0a9e2b7d4c3a8e6f1b2d3c4a5e6f");
     assert_eq!(
@@ -74,6 +75,7 @@ fn builds_the_reference_query_order_request_byte_for_byte() {
         out_trade_no: "0100005225030111054000187".into(),
         platform: Platform::Alipay,
         amount: Fen(2),
+        after: QueryAfter::Unknown,
     };
     let content = proto::query_order_content(&cfg, &call, "0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4");
     assert_eq!(sign::seal_request(&cfg.authen_key, &content), fixture("query_order_request"));

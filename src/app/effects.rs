@@ -172,6 +172,21 @@ mod tests {
             self.0.push("query");
             Verdict::UserPaying
         }
+        async fn cancel(&self, _: &crate::core::CancelCall) -> crate::core::CancelVerdict {
+            crate::core::CancelVerdict::Cancelled
+        }
+        async fn lookup(&self, _: &crate::core::LookupCall) -> crate::core::LookupVerdict {
+            crate::core::LookupVerdict::NotFound
+        }
+        async fn refund(&self, _: &crate::core::RefundCall) -> crate::core::RefundVerdict {
+            crate::core::RefundVerdict::Failed { reason: "fake".into() }
+        }
+        async fn query_refund(&self, _: &crate::core::RefundCall) -> crate::core::RefundVerdict {
+            crate::core::RefundVerdict::NotFound
+        }
+        fn describe(&self) -> String {
+            "fake".into()
+        }
     }
 
     fn engine(journal: &Journal, fail_saves: bool) -> super::super::Engine {

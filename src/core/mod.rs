@@ -4,6 +4,7 @@
 //! store and the printer arrive as [`Msg`]s, and everything the till must *do* leaves as [`Effect`]s,
 //! which `app` runs in order (a `Save` is flushed before any effect after it starts).
 
+pub mod calls;
 pub mod catalog;
 pub mod clock;
 pub mod code;
@@ -21,6 +22,7 @@ use notice::Notice;
 use order::{Order, OrderId};
 use serde::{Deserialize, Serialize};
 
+pub use calls::*;
 pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,26 +69,6 @@ pub enum Key {
     F(u8),
 }
 
-/// What the platform said about a payment, already mapped from its protocol.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Verdict {
-    Paid {
-        transaction_id: String,
-    },
-    /// The customer is entering a password (or the platform is still working on it).
-    UserPaying,
-    /// Definitely not charged.
-    Failed {
-        reason: String,
-    },
-    /// The platform has no such order (query only).
-    NotFound,
-    /// No trustworthy answer: network error, timeout, bad signature, malformed answer.
-    Unknown {
-        reason: String,
-    },
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Msg {
     /// The store's unfinished orders and counters, once at start.
@@ -126,25 +108,6 @@ pub enum Msg {
 pub struct Event {
     pub at: Millis,
     pub msg: Msg,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PayCall {
-    pub order_id: OrderId,
-    pub out_trade_no: String,
-    pub platform: Platform,
-    /// The customer's payment code: only ever in memory, on its way to the platform.
-    pub code: String,
-    pub amount: Fen,
-    pub body: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueryCall {
-    pub order_id: OrderId,
-    pub out_trade_no: String,
-    pub platform: Platform,
-    pub amount: Fen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use super::money::Fen;
 use super::notice::Notice;
 use super::order::{Attempt, AttemptState, Order, OrderStatus, Tender};
 use super::sale::refuse;
-use super::{Beep, Counters, Effect, PayCall, QueryCall, QueryTimer, Screen, State, Verdict};
+use super::{Beep, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, State, Verdict};
 
 /// Query an open attempt this often (the wallets ask for every 3–5 s)...
 pub const QUERY_EVERY_SECS: i64 = 5;
@@ -76,7 +76,19 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
         code: code.to_string(),
         amount,
         body: state.settings.shop_name.clone(),
+        items: item_codes(&state.sale),
     }));
+}
+
+/// The order's product barcodes, one per unit (at most 100: a detail for the platform's bill).
+fn item_codes(order: &super::order::Order) -> Vec<String> {
+    order
+        .lines
+        .iter()
+        .filter(|l| !l.barcode.is_empty())
+        .flat_map(|l| std::iter::repeat_n(l.barcode.clone(), l.qty as usize))
+        .take(100)
+        .collect()
 }
 
 fn query_interval(started_at: Millis, now: Millis) -> i64 {
@@ -209,6 +221,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             out_trade_no: a.out_trade_no,
             platform: a.platform,
             amount: a.amount,
+            after: if a.state == AttemptState::UserPaying { QueryAfter::UserPaying } else { QueryAfter::Unknown },
         }));
     }
 }

@@ -1,16 +1,28 @@
 //! The payment platforms as the till's `app` sees them: a [`Gateway`] takes the core's calls and
-//! answers with a [`Verdict`], never an error — every failure is already mapped to what it means
-//! for the money (`Unknown` when nobody can tell whether the customer was charged).
+//! answers with verdicts, never an error — every failure is already mapped to what it means for
+//! the money (`Unknown` when nobody can tell whether the customer was charged or refunded).
 
 pub mod cloudpay;
 
-use crate::core::{PayCall, QueryCall, Verdict};
+use crate::core::{
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, Verdict,
+};
 use std::future::Future;
 
-/// A payment platform that charges payment codes and answers order queries.
+/// A payment platform: charges payment codes, answers queries, cancels, refunds.
 pub trait Gateway: Send + Sync {
     /// Charges the customer's payment code once for `call.out_trade_no`.
     fn micro_pay(&self, call: &PayCall) -> impl Future<Output = Verdict> + Send;
     /// Asks the platform what became of `call.out_trade_no`.
     fn query(&self, call: &QueryCall) -> impl Future<Output = Verdict> + Send;
+    /// Cancels (reverses) an unpaid or unknown payment so that it can never be charged later.
+    fn cancel(&self, call: &CancelCall) -> impl Future<Output = CancelVerdict> + Send;
+    /// The order behind a receipt's number: state, total, refunded so far.
+    fn lookup(&self, call: &LookupCall) -> impl Future<Output = LookupVerdict> + Send;
+    /// Asks for a refund.
+    fn refund(&self, call: &RefundCall) -> impl Future<Output = RefundVerdict> + Send;
+    /// Asks what became of a refund (`Accepted` or `Unknown` before).
+    fn query_refund(&self, call: &RefundCall) -> impl Future<Output = RefundVerdict> + Send;
+    /// Where requests go now, for the status bar (e.g. `Cloud Pay sz.pay.qcloud.com`).
+    fn describe(&self) -> String;
 }

@@ -6,7 +6,9 @@ use super::proto::{self, Answer, CloudPayConfig, Interface, PingAnswer};
 use super::sign;
 use crate::core::code::mask_code;
 use crate::core::money::Fen;
-use crate::core::{PayCall, QueryCall, Verdict};
+use crate::core::{
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, Verdict,
+};
 use crate::payments::Gateway;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -213,6 +215,26 @@ impl Gateway for CloudPayClient {
         };
         let content = proto::query_order_content(&self.cfg, call, &nonce);
         self.call(Interface::QueryOrder, &call.out_trade_no, call.amount, None, &content).await
+    }
+
+    async fn cancel(&self, _call: &CancelCall) -> CancelVerdict {
+        CancelVerdict::Unknown { reason: "reverse: not implemented yet".into() }
+    }
+
+    async fn lookup(&self, _call: &LookupCall) -> LookupVerdict {
+        LookupVerdict::Unknown { reason: "lookup: not implemented yet".into() }
+    }
+
+    async fn refund(&self, _call: &RefundCall) -> RefundVerdict {
+        RefundVerdict::Unknown { reason: "refund: not implemented yet".into() }
+    }
+
+    async fn query_refund(&self, _call: &RefundCall) -> RefundVerdict {
+        RefundVerdict::Unknown { reason: "query_refund: not implemented yet".into() }
+    }
+
+    fn describe(&self) -> String {
+        format!("Cloud Pay {}", self.active_base_url())
     }
 }
 

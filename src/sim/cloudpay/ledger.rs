@@ -336,6 +336,7 @@ mod tests {
             code: code.into(),
             amount: Fen(2),
             body: "b".into(),
+            items: vec![],
         };
         let content = proto::micro_pay_content(&cfg, &call, "00");
         (content.clone(), sign::authen_code(&cfg.authen_key, &content))

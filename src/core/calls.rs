@@ -1,0 +1,166 @@
+//! What the core asks of a payment platform, and what the answers mean for the money.
+//!
+//! Both platforms (Cloud Pay, 微收银) map their protocol onto these types in `payments`; the core never
+//! sees a status code. Every answer that cannot be trusted is `Unknown`, which only a later query or
+//! cancel can settle.
+
+use super::code::Platform;
+use super::money::Fen;
+use super::order::OrderId;
+use serde::{Deserialize, Serialize};
+
+/// Charge a customer's payment code once, under a number never used before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub platform: Platform,
+    /// The customer's payment code: only ever in memory, on its way to the platform.
+    pub code: String,
+    pub amount: Fen,
+    pub body: String,
+    /// Product barcodes of the order, one per unit (微收银 lists them in `infoaddo`).
+    #[serde(default)]
+    pub items: Vec<String>,
+}
+
+/// Why a payment is being queried: 微收银 has a separate interface for each case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum QueryAfter {
+    /// The platform said the customer is entering a password (微收银 status −1).
+    UserPaying,
+    /// No answer, or none that could be trusted (微收银 "timeout-order query").
+    #[default]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub platform: Platform,
+    pub amount: Fen,
+    #[serde(default)]
+    pub after: QueryAfter,
+}
+
+/// What the platform said about a payment, already mapped from its protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Charged. `transaction_id` is the platform's id of the order: what refunds and lookups quote
+    /// (Cloud Pay: the wallet's transaction id; 微收银: the bill id `dm…`).
+    Paid { transaction_id: String },
+    /// The customer is entering a password (or the platform is still working on it).
+    UserPaying,
+    /// Definitely not charged.
+    Failed { reason: String },
+    /// The platform has no such order (query only).
+    NotFound,
+    /// No trustworthy answer: network error, timeout, bad signature, malformed answer.
+    Unknown { reason: String },
+}
+
+/// Cancel (WeChat "reverse", Alipay "cancel") a payment that is unpaid or whose outcome is unknown,
+/// so that it can never be charged later. Sent with the attempt's own number, never a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub platform: Platform,
+    pub amount: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CancelVerdict {
+    /// The order is closed for good; if the customer had paid, the wallet gives the money back.
+    Cancelled,
+    /// The platform definitely refused (e.g. too early, or the order is paid and may not be
+    /// reversed); a query says where the order stands.
+    Refused { reason: String },
+    /// The platform has no cancel interface (微收银): the order is settled by querying only.
+    Unsupported,
+    /// No trustworthy answer: cancel again.
+    Unknown { reason: String },
+}
+
+/// Look up an order by the number printed on its receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupCall {
+    pub out_trade_no: String,
+    /// The wallet, when the till knows it (from its own record).
+    pub platform: Option<Platform>,
+    /// The platform's id of the order, when the till knows it.
+    pub transaction_id: Option<String>,
+}
+
+/// Where an order stands at the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlatformOrderState {
+    /// Paid; refunds may have been made (see `refunded`).
+    Paid,
+    /// The customer is still paying, or the platform has not decided.
+    Paying,
+    /// Never charged: failed, closed or cancelled.
+    NotPaid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformOrder {
+    pub out_trade_no: String,
+    pub platform: Platform,
+    pub state: PlatformOrderState,
+    pub transaction_id: String,
+    /// What the customer paid, in fen.
+    pub total: Fen,
+    /// What has been refunded so far, in fen (0 ≤ refunded ≤ total).
+    pub refunded: Fen,
+}
+
+impl PlatformOrder {
+    /// What can still be refunded.
+    pub fn refundable(&self) -> Fen {
+        if self.state != PlatformOrderState::Paid {
+            return Fen::ZERO;
+        }
+        (self.total - self.refunded).max(Fen::ZERO)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LookupVerdict {
+    Found(PlatformOrder),
+    NotFound,
+    Unknown { reason: String },
+}
+
+/// Refund part or all of a paid order. The same `out_refund_no` is sent again (never a new one)
+/// until its outcome is definite, so a refund is never made twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub out_refund_no: String,
+    pub platform: Platform,
+    pub transaction_id: String,
+    /// The order's total, in fen.
+    pub total: Fen,
+    /// This refund, in fen.
+    pub amount: Fen,
+    /// Refunded before this one, as the lookup found it (微收银 confirms a refund by the bill's
+    /// refund total having grown by `amount`).
+    pub refunded_before: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefundVerdict {
+    /// The money is on its way back to the customer.
+    Refunded { refund_id: String },
+    /// The platform took the refund; whether it succeeds is decided later (query_refund).
+    Accepted { refund_id: String },
+    /// Definitely not refunded, with the platform's reason.
+    Failed { reason: String },
+    /// No such refund at the platform (query only): not made, unless it is still on its way.
+    NotFound,
+    /// No trustworthy answer: the refund is queried (and the same request may be repeated).
+    Unknown { reason: String },
+}
