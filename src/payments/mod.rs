@@ -25,4 +25,13 @@ pub trait Gateway: Send + Sync {
     fn query_refund(&self, call: &RefundCall) -> impl Future<Output = RefundVerdict> + Send;
     /// Where requests go now, for the status bar (e.g. `Cloud Pay sz.pay.qcloud.com`).
     fn describe(&self) -> String;
+    /// The platform's own receipt for a payment or refund just made (微收银 `printinfo`, already
+    /// decoded to ESC/POS bytes), keyed by out_trade_no / out_refund_no; printed after the till's.
+    fn take_slip(&self, _number: &str) -> Option<Vec<u8>> {
+        None
+    }
+    /// Asks the platform for its receipt of a paid order again (微收银 `pay_printinfo.php`).
+    fn reprint(&self, _transaction_id: &str) -> impl Future<Output = Option<Vec<u8>>> + Send {
+        async { None }
+    }
 }
