@@ -287,3 +287,55 @@ fn smaller_and_larger_terminals_still_draw() {
     assert!(text.contains("幸福便利店"));
     assert!(text.contains(i18n::text(Lang::Zh, Text::ScanPaymentCode)));
 }
+
+/// A receipt of this shop (prefix 12345678) scanned on the empty sale screen, found paid 0.02 with
+/// 0.01 refunded and a second refund accepted but not yet confirmed.
+fn looked_up(lang: Lang) -> Till {
+    use till::core::{LookupVerdict, PlatformOrder, PlatformOrderState};
+    let number = format!("{}251122020001", settings(lang).order_prefix);
+    let mut till = Till::new(lang);
+    till.send_at(1, Msg::Scan(number.clone()));
+    let found = LookupVerdict::Found(PlatformOrder {
+        out_trade_no: number.clone(),
+        platform: Platform::Alipay,
+        state: PlatformOrderState::Paid,
+        transaction_id: "2025112222001404620281091091".into(),
+        total: Fen(2),
+        refunded: Fen(0),
+    });
+    till.send_at(2, Msg::LookupAnswer { number, local: None, verdict: found });
+    till
+}
+
+#[test]
+fn lookup_proposes_the_refundable_amount() {
+    for (lang, l) in LANGS {
+        snapshot("lookup_paid", l, &looked_up(lang));
+    }
+}
+
+#[test]
+fn lookup_after_a_refund_accepted_says_accepted_not_refunded() {
+    for (lang, l) in LANGS {
+        let mut till = looked_up(lang);
+        till.state.input.clear();
+        for c in "0.01".chars() {
+            till.key(Key::Char(c));
+        }
+        till.key(Key::Enter);
+        let no = till.state.lookup.as_ref().and_then(|v| v.open_refund()).map(|r| r.out_refund_no.clone());
+        let verdict = till::core::RefundVerdict::Accepted { refund_id: "r1".into() };
+        till.send_at(3, Msg::RefundAnswer { out_refund_no: no.expect("a refund"), verdict });
+        snapshot("lookup_refund_accepted", l, &till);
+    }
+}
+
+#[test]
+fn cancelling_a_payment_given_up_on() {
+    for (lang, l) in LANGS {
+        let mut till = confirming(lang);
+        let no = trade_no(&till);
+        till.send_at(70, Msg::QueryAnswer { out_trade_no: no, verdict: Verdict::Unknown { reason: "down".into() } });
+        snapshot("cancelling", l, &till);
+    }
+}

@@ -1,8 +1,8 @@
 //! Runs the core's effects, in order, off the render loop. A `Save` is flushed before any later
 //! effect of its batch starts; if it fails, the batch's platform calls are not made.
 
-use crate::core::order::Order;
-use crate::core::{Effect, Lang, Msg, Settings, Verdict};
+use crate::core::order::{Order, Tender};
+use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict};
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
 use crate::i18n;
@@ -18,13 +18,25 @@ pub struct Devices {
     pub speaker: Arc<dyn Speaker>,
 }
 
+/// Something to print, in order.
+#[derive(Debug)]
+pub enum PrintJob {
+    /// A sale's receipt, then the platform's own slip for its payment, if it gave one.
+    Sale(Order),
+    /// A refund's slip, then the platform's own slip for it, if it gave one.
+    Refund { order: Order, out_refund_no: String },
+}
+
+/// The platform's own receipt for a payment or refund, by number (see `Gateway::take_slip`).
+pub type Slips = Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
+
 /// Takes batches of effects and feeds their outcomes back as messages.
 pub async fn run<G: Gateway + 'static>(
     mut batches: UnboundedReceiver<Vec<Effect>>,
     msgs: UnboundedSender<Msg>,
     gateway: Arc<G>,
     devices: Devices,
-    receipts: UnboundedSender<Order>,
+    receipts: UnboundedSender<PrintJob>,
     lang: Lang,
 ) {
     while let Some(batch) = batches.recv().await {
@@ -74,8 +86,44 @@ pub async fn run<G: Gateway + 'static>(
                         let _ = msgs.send(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict });
                     });
                 }
+                Effect::Cancel(call) => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.cancel(&call).await;
+                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "cancel");
+                        let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
+                    });
+                }
+                Effect::Lookup(call) => {
+                    let (gateway, msgs, store) = (gateway.clone(), msgs.clone(), devices.store.clone());
+                    tokio::spawn(lookup(call, gateway, store, msgs));
+                }
+                Effect::Refund(call) if !saved => {
+                    let reason = "not sent: the refund could not be saved".to_string();
+                    let verdict = RefundVerdict::Failed { reason };
+                    let _ = msgs.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict });
+                }
+                Effect::Refund(call) => {
+                    crash_point("before-refund-call");
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.refund(&call).await;
+                        crash_point("after-refund-answer");
+                        let _ = msgs.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict });
+                    });
+                }
+                Effect::QueryRefund(call) => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.query_refund(&call).await;
+                        let _ = msgs.send(Msg::RefundQueryAnswer { out_refund_no: call.out_refund_no, verdict });
+                    });
+                }
                 Effect::Print { order } => {
-                    let _ = receipts.send(order);
+                    let _ = receipts.send(PrintJob::Sale(order));
+                }
+                Effect::PrintRefund { order, out_refund_no } => {
+                    let _ = receipts.send(PrintJob::Refund { order, out_refund_no });
                 }
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
                 Effect::Announce { platform, amount } => {
@@ -86,18 +134,62 @@ pub async fn run<G: Gateway + 'static>(
     }
 }
 
+/// Looks an order up: the store's record first (it tells the wallet and the platform's id), then
+/// the platform.
+async fn lookup<G: Gateway + 'static>(
+    mut call: LookupCall,
+    gateway: Arc<G>,
+    store: Arc<dyn Store>,
+    msgs: UnboundedSender<Msg>,
+) {
+    let number = call.out_trade_no.clone();
+    let found = tokio::task::spawn_blocking(move || store.order_by_number(&number)).await;
+    let local = match found {
+        Ok(Ok(order)) => order,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "lookup: the store's record could not be read");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "lookup: the store's record could not be read");
+            None
+        }
+    };
+    if let Some(Tender::Code { platform, transaction_id, .. }) = local.as_ref().and_then(|o| o.tender.as_ref()) {
+        call.platform = Some(*platform);
+        call.transaction_id = Some(transaction_id.clone());
+    }
+    let verdict = gateway.lookup(&call).await;
+    tracing::info!(number = call.out_trade_no, local = local.is_some(), ?verdict, "lookup");
+    let _ = msgs.send(Msg::LookupAnswer { number: call.out_trade_no, local: local.map(Box::new), verdict });
+}
+
 /// Prints receipts one after another (a printer at 9600 baud takes a second each) and sends the
 /// decoded receipt back for the screen.
 pub async fn print_receipts(
-    mut orders: UnboundedReceiver<Order>,
+    mut jobs: UnboundedReceiver<PrintJob>,
     msgs: UnboundedSender<Msg>,
     printer: Arc<dyn Printer>,
     settings: Settings,
     profile: PrinterProfile,
+    slips: Slips,
 ) {
-    while let Some(order) = orders.recv().await {
-        let bytes = super::receipt::render(&order, &settings, &profile);
+    while let Some(job) = jobs.recv().await {
+        let (order, mut bytes, slip_no) = match job {
+            PrintJob::Sale(order) => {
+                let bytes = super::receipt::render(&order, &settings, &profile);
+                let no = order.number.clone().unwrap_or_default();
+                (order, bytes, no)
+            }
+            PrintJob::Refund { order, out_refund_no } => {
+                let bytes = super::receipt::render_refund(&order, &out_refund_no, &settings, &profile);
+                (order, bytes, out_refund_no)
+            }
+        };
         let preview = super::receipt::preview(&bytes, &profile);
+        if let Some(slip) = slips(&slip_no) {
+            bytes.extend_from_slice(&slip);
+        }
         let printer = printer.clone();
         let order_id = order.id;
         let result = tokio::task::spawn_blocking(move || printer.print(&bytes)).await;

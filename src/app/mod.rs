@@ -75,12 +75,15 @@ impl Engine {
         let (effects, batches) = mpsc::unbounded_channel();
         let (receipts, receipt_rx) = mpsc::unbounded_channel();
         let restored = devices.store.load_unsettled()?;
+        let slips_from = gateway.clone();
+        let slips: effects::Slips = Arc::new(move |number: &str| slips_from.take_slip(number));
         tokio::spawn(effects::print_receipts(
             receipt_rx,
             msgs.clone(),
             devices.printer.clone(),
             state.settings.clone(),
             profile,
+            slips,
         ));
         let lang = state.settings.lang;
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));

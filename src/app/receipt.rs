@@ -48,6 +48,40 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
     escpos::render(&receipt, profile)
 }
 
+/// A refund's slip: the order's number as a barcode (scan it to look the order up again), the
+/// wallet and the amount refunded.
+pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, profile: &PrinterProfile) -> Vec<u8> {
+    let lang = settings.lang;
+    let t = |x: Text| i18n::text(lang, x).to_string();
+    let refund = order.refunds.iter().find(|r| r.out_refund_no == out_refund_no);
+    let amount = refund.map_or(Fen::ZERO, |r| r.amount);
+    let platform = match &order.tender {
+        Some(Tender::Code { platform, .. }) => i18n::platform_name(lang, *platform).to_string(),
+        _ => t(Text::TenderCash),
+    };
+    let receipt = Receipt {
+        shop_name: settings.shop_name.clone(),
+        labels: ReceiptLabels {
+            title: t(Text::RefundReceiptTitle),
+            item: t(Text::ReceiptItem),
+            qty: t(Text::ReceiptQty),
+            amount: t(Text::ReceiptAmount),
+            total: t(Text::ReceiptRefundAmount),
+            order_no: t(Text::ReceiptOrderNo),
+            time: t(Text::ReceiptTime),
+            operator: t(Text::ReceiptOperator),
+            footer: format!("{} {out_refund_no}", t(Text::ReceiptRefundNo)),
+        },
+        items: Vec::new(),
+        total: amount,
+        tender: vec![(platform, amount)],
+        order_number: order.number.clone().unwrap_or_default(),
+        time: refund.map_or(order.opened_at, |r| r.requested_at).local(settings.utc_offset_minutes).display(),
+        operator: refund.map_or_else(|| order.operator.clone(), |r| r.operator.clone()),
+    };
+    escpos::render(&receipt, profile)
+}
+
 /// The receipt as the screen shows it: the printed bytes decoded back, so what is shown is what
 /// was printed.
 pub fn preview(bytes: &[u8], profile: &PrinterProfile) -> Vec<String> {

@@ -12,6 +12,7 @@ pub mod money;
 pub mod notice;
 pub mod order;
 mod pay;
+pub mod refund;
 mod sale;
 
 use catalog::Catalogue;
@@ -93,6 +94,24 @@ pub enum Msg {
         order_id: OrderId,
         error: String,
     },
+    CancelAnswer {
+        out_trade_no: String,
+        verdict: CancelVerdict,
+    },
+    /// The platform's answer to a lookup, with the till's own record of the order if it has one.
+    LookupAnswer {
+        number: String,
+        local: Option<Box<Order>>,
+        verdict: LookupVerdict,
+    },
+    RefundAnswer {
+        out_refund_no: String,
+        verdict: RefundVerdict,
+    },
+    RefundQueryAnswer {
+        out_refund_no: String,
+        verdict: RefundVerdict,
+    },
     Printed {
         order_id: OrderId,
         preview: Vec<String>,
@@ -127,6 +146,16 @@ pub enum Effect {
     },
     MicroPay(PayCall),
     Query(QueryCall),
+    Cancel(CancelCall),
+    /// Look an order up at the platform (the app adds the store's record of it).
+    Lookup(LookupCall),
+    Refund(RefundCall),
+    QueryRefund(RefundCall),
+    /// Print the refund slip of `out_refund_no`.
+    PrintRefund {
+        order: Order,
+        out_refund_no: String,
+    },
     /// Print the order's receipt (rendered to ESC/POS by `app`).
     Print {
         order: Order,
@@ -150,6 +179,8 @@ pub enum Screen {
     Done {
         change: Fen,
     },
+    /// An order looked up by its receipt's number; refunds are made here.
+    Lookup,
 }
 
 /// When the next query of an in-doubt attempt is due.
@@ -157,6 +188,8 @@ pub enum Screen {
 pub struct QueryTimer {
     pub due: Millis,
     pub in_flight: bool,
+    /// For a payment being cancelled: the next action is a cancel (else a query).
+    pub cancel: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +214,8 @@ pub struct State {
     pub timers: std::collections::BTreeMap<String, QueryTimer>,
     /// The last receipt as printed, decoded back to text.
     pub receipt_preview: Vec<String>,
+    /// The order on the lookup screen.
+    pub lookup: Option<refund::LookupView>,
 }
 
 impl State {
@@ -200,6 +235,7 @@ impl State {
             background: Vec::new(),
             timers: Default::default(),
             receipt_preview: Vec::new(),
+            lookup: None,
         }
     }
 
@@ -234,6 +270,7 @@ impl State {
         self.screen = Screen::Sale;
         self.input.clear();
         self.selected = 0;
+        self.lookup = None;
     }
 }
 
@@ -249,6 +286,14 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
+        Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),
+        Msg::LookupAnswer { number, local, verdict } => refund::on_lookup_answer(state, &number, local, verdict),
+        Msg::RefundAnswer { out_refund_no, verdict } => {
+            refund::on_refund_answer(state, &out_refund_no, verdict, false, &mut fx)
+        }
+        Msg::RefundQueryAnswer { out_refund_no, verdict } => {
+            refund::on_refund_answer(state, &out_refund_no, verdict, true, &mut fx)
+        }
         Msg::SaveFailed { error, .. } => {
             state.notice = Some(Notice::StoreFailed { error });
             fx.push(Effect::Beep(Beep::Error));

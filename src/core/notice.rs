@@ -65,6 +65,41 @@ pub enum Notice {
     Restored {
         in_doubt: usize,
     },
+    /// The wallet's deadline passed without a result: the payment was cancelled (reversed).
+    PaymentCancelled {
+        platform: Platform,
+    },
+    /// Lookup is for an empty sale screen.
+    FinishSaleFirst,
+    /// The lookup screen is waiting for a receipt to be scanned.
+    ScanReceipt,
+    NotAnOrderNumber,
+    OrderNotFound {
+        number: String,
+    },
+    LookupFailed {
+        reason: String,
+    },
+    /// A refund of this order is still being confirmed: no other refund until it is.
+    RefundInDoubt,
+    NothingToRefund,
+    ExceedsRefundable {
+        refundable: Fen,
+    },
+    Refunding {
+        amount: Fen,
+    },
+    /// The platform took the refund; whether it succeeds is still being confirmed.
+    RefundAccepted {
+        amount: Fen,
+    },
+    Refunded {
+        amount: Fen,
+    },
+    RefundFailed {
+        amount: Fen,
+        reason: String,
+    },
 }
 
 impl Notice {
@@ -89,6 +124,15 @@ impl Notice {
                 | Notice::NumbersExhausted
                 | Notice::StoreFailed { .. }
                 | Notice::PrintFailed { .. }
+                | Notice::PaymentCancelled { .. }
+                | Notice::NotAnOrderNumber
+                | Notice::FinishSaleFirst
+                | Notice::OrderNotFound { .. }
+                | Notice::LookupFailed { .. }
+                | Notice::RefundInDoubt
+                | Notice::NothingToRefund
+                | Notice::ExceedsRefundable { .. }
+                | Notice::RefundFailed { .. }
         )
     }
 }

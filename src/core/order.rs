@@ -42,7 +42,7 @@ pub enum Tender {
     Code { platform: Platform, out_trade_no: String, transaction_id: String },
 }
 
-/// Where a payment-code attempt stands. Only `Paid` and `Failed` are final.
+/// Where a payment-code attempt stands. Only `Paid`, `Failed` and `Cancelled` are final.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AttemptState {
     /// Written to the store; the request is going out (or went out just before a crash).
@@ -60,11 +60,18 @@ pub enum AttemptState {
     Failed {
         reason: String,
     },
+    /// Given up on (the wallet's deadline passed without a definite answer): being cancelled
+    /// (reversed) under its own number until the platform confirms.
+    Cancelling {
+        reason: String,
+    },
+    /// Cancelled (reversed) at the platform: not charged, or the charge was given back.
+    Cancelled,
 }
 
 impl AttemptState {
     pub fn is_final(&self) -> bool {
-        matches!(self, AttemptState::Paid { .. } | AttemptState::Failed { .. })
+        matches!(self, AttemptState::Paid { .. } | AttemptState::Failed { .. } | AttemptState::Cancelled)
     }
 }
 
@@ -80,6 +87,52 @@ pub struct Attempt {
     pub state: AttemptState,
     /// Queries made so far, for the log and the schedule.
     pub queries: u32,
+    /// Cancel requests made so far.
+    #[serde(default)]
+    pub cancels: u32,
+    /// The platform has no cancel interface: the attempt is settled by querying only.
+    #[serde(default)]
+    pub cancel_unsupported: bool,
+}
+
+/// Where a refund stands. `Refunded` and `Failed` are final; `Accepted` means the platform took it
+/// and will decide later (query_refund says which).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefundState {
+    /// Written to the store; the request is going out (or went out just before a crash).
+    Sending,
+    Accepted,
+    /// No definite answer: resolved by querying the refund.
+    Unknown {
+        reason: String,
+    },
+    Refunded,
+    Failed {
+        reason: String,
+    },
+}
+
+impl RefundState {
+    pub fn is_final(&self) -> bool {
+        matches!(self, RefundState::Refunded | RefundState::Failed { .. })
+    }
+}
+
+/// One refund of a paid order. Its `out_refund_no` is sent again, never replaced, until the outcome
+/// is definite, so the customer is never refunded twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub out_refund_no: String,
+    pub amount: Fen,
+    /// The order's total at the platform.
+    pub total: Fen,
+    /// What the platform said was refunded before this one.
+    pub refunded_before: Fen,
+    pub requested_at: Millis,
+    pub operator: String,
+    pub state: RefundState,
+    pub refund_id: Option<String>,
+    pub queries: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +147,12 @@ pub struct Order {
     /// The number printed as the receipt's barcode: the paid attempt's out_trade_no, or a cash number.
     pub number: Option<String>,
     pub closed_at: Option<Millis>,
+    /// Refunds of this (paid) order, oldest first.
+    #[serde(default)]
+    pub refunds: Vec<Refund>,
+    /// The till knows this order only from the platform (paid at another till): no lines.
+    #[serde(default)]
+    pub imported: bool,
 }
 
 impl Order {
@@ -108,6 +167,8 @@ impl Order {
             tender: None,
             number: None,
             closed_at: None,
+            refunds: Vec::new(),
+            imported: false,
         }
     }
 
@@ -129,8 +190,29 @@ impl Order {
         self.attempts.iter_mut().find(|a| a.out_trade_no == out_trade_no)
     }
 
+    /// Settled and with no refund in doubt: nothing left for the till to follow up.
     pub fn is_settled(&self) -> bool {
-        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided)
+        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided) && self.open_refund().is_none()
+    }
+
+    /// The refund whose outcome is still open, if any (at most one: a new refund of the order is
+    /// refused while one is in doubt).
+    pub fn open_refund(&self) -> Option<&Refund> {
+        self.refunds.iter().find(|r| !r.state.is_final())
+    }
+
+    pub fn refund_mut(&mut self, out_refund_no: &str) -> Option<&mut Refund> {
+        self.refunds.iter_mut().find(|r| r.out_refund_no == out_refund_no)
+    }
+
+    /// Refunds the till made that succeeded, or may still succeed.
+    pub fn refunds_not_failed(&self) -> Fen {
+        self.refunds.iter().filter(|r| !matches!(r.state, RefundState::Failed { .. })).map(|r| r.amount).sum()
+    }
+
+    /// Whether the till has follow-up work on this order: a payment or a refund in doubt.
+    pub fn has_open_work(&self) -> bool {
+        self.open_attempt().is_some() || self.open_refund().is_some()
     }
 }
 

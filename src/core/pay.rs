@@ -11,7 +11,10 @@ use super::money::Fen;
 use super::notice::Notice;
 use super::order::{Attempt, AttemptState, Order, OrderStatus, Tender};
 use super::sale::refuse;
-use super::{Beep, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, State, Verdict};
+use super::{
+    Beep, CancelCall, CancelVerdict, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, State,
+    Verdict,
+};
 
 /// Query an open attempt this often (the wallets ask for every 3–5 s)...
 pub const QUERY_EVERY_SECS: i64 = 5;
@@ -23,6 +26,24 @@ pub const TELL_TO_CHECK_AFTER_SECS: i64 = 120;
 pub const SLOW_QUERY_EVERY_SECS: i64 = 15;
 /// "No such order" right after a request may only mean the request is still on its way.
 pub const NOT_FOUND_GRACE_SECS: i64 = 30;
+/// WeChat closes an unpaid payment-code order by itself 45 s after the call; a payment still open
+/// then is given up and reversed, which its rules allow only 15 s or more after the call.
+pub const WECHAT_GIVE_UP_SECS: i64 = 45;
+pub const WECHAT_REVERSE_NOT_BEFORE_SECS: i64 = 15;
+/// Alipay: give up after about 60 s and cancel right after the last query.
+pub const ALIPAY_GIVE_UP_SECS: i64 = 60;
+/// A cancel without a definite answer is sent again this soon...
+pub const CANCEL_RETRY_SECS: i64 = 5;
+/// ...and after a refused cancel and a query that still cannot tell, this long.
+pub const CANCEL_AFTER_REFUSAL_SECS: i64 = 15;
+
+/// How long a payment may stay open before the till cancels it (the wallets' rules).
+pub fn give_up_after_secs(platform: Platform) -> i64 {
+    match platform {
+        Platform::WeChat => WECHAT_GIVE_UP_SECS,
+        Platform::Alipay => ALIPAY_GIVE_UP_SECS,
+    }
+}
 
 /// The next order number: platform prefix + yymmdd + terminal + 4-digit daily sequence (20 digits,
 /// compact in CODE128 set C). `None` when today's numbers are used up.
@@ -63,11 +84,13 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
         started_at: state.now,
         state: AttemptState::Sending,
         queries: 0,
+        cancels: 0,
+        cancel_unsupported: false,
     });
     state.sale.status = OrderStatus::Paying;
     state.screen = Screen::Pay { cash_entry: false };
     state.notice = None;
-    state.timers.insert(out_trade_no.clone(), QueryTimer { due: state.now, in_flight: true });
+    state.timers.insert(out_trade_no.clone(), QueryTimer { due: state.now, in_flight: true, cancel: false });
     fx.push(state.save(&state.sale));
     fx.push(Effect::MicroPay(PayCall {
         order_id: state.sale.id,
@@ -99,20 +122,36 @@ fn query_interval(started_at: Millis, now: Millis) -> i64 {
 pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict, is_query: bool, fx: &mut Vec<Effect>) {
     let Some(order_id) = state.order_id_of_attempt(out_trade_no) else { return };
     let now = state.now;
-    let counters = state.counters;
     let Some(order) = state.order_mut(order_id) else { return };
     let Some(attempt) = order.attempt_mut(out_trade_no) else { return };
     if is_query {
         attempt.queries += 1;
     }
     // A late answer never overrides a final one, except the one thing that must not be lost:
-    // the platform saying the customer *was* charged.
+    // the platform saying the customer *was* charged after all.
     if attempt.state.is_final()
         && !matches!((&attempt.state, &verdict), (AttemptState::Failed { .. }, Verdict::Paid { .. }))
     {
         return;
     }
     let elapsed = now.since(attempt.started_at);
+    if let AttemptState::Cancelling { reason } = &attempt.state {
+        // While a cancel is under way only the cancel decides, or a query after a refused cancel.
+        if !is_query {
+            return;
+        }
+        let new_state = match verdict {
+            Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
+            Verdict::Failed { reason } => AttemptState::Failed { reason },
+            Verdict::NotFound if elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
+                AttemptState::Failed { reason: "order not found at the platform: not charged".into() }
+            }
+            _ => AttemptState::Cancelling { reason: reason.clone() },
+        };
+        attempt.state = new_state;
+        let attempt = attempt.clone();
+        return after_change(state, order_id, &attempt, CANCEL_AFTER_REFUSAL_SECS, true, false, fx);
+    }
     let new_state = match verdict {
         Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
         Verdict::Failed { reason } => AttemptState::Failed { reason },
@@ -127,29 +166,93 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
             _ => AttemptState::Unknown { reason },
         },
     };
+    // The wallet's deadline has passed and the platform still cannot say "paid" or "not paid":
+    // cancel right after this last answer, under the same number.
+    let give_up = !new_state.is_final()
+        && !attempt.cancel_unsupported
+        && elapsed >= give_up_after_secs(attempt.platform) * 1000
+        && elapsed >= WECHAT_REVERSE_NOT_BEFORE_SECS * 1000;
+    let new_state = if give_up {
+        let secs = elapsed / 1000;
+        AttemptState::Cancelling { reason: format!("no result after {secs} s: cancelling") }
+    } else {
+        new_state
+    };
     let changed = new_state != attempt.state;
     attempt.state = new_state;
     let attempt = attempt.clone();
+    let delay = match (&attempt.state, is_query) {
+        (AttemptState::Unknown { .. }, false) => FIRST_QUERY_AFTER_UNKNOWN_SECS,
+        (AttemptState::Cancelling { .. }, _) => 0,
+        _ => query_interval(attempt.started_at, now),
+    };
+    after_change(state, order_id, &attempt, delay, give_up, changed, fx)
+}
+
+/// After an attempt's state changed (or not): schedules what comes next, settles final outcomes,
+/// saves. `cancel_next`: the next action for a `Cancelling` attempt is a cancel (else a query).
+fn after_change(
+    state: &mut State,
+    order_id: u64,
+    attempt: &Attempt,
+    delay_secs: i64,
+    cancel_next: bool,
+    changed: bool,
+    fx: &mut Vec<Effect>,
+) {
+    let now = state.now;
+    let no = attempt.out_trade_no.clone();
     if attempt.state.is_final() {
-        state.timers.remove(out_trade_no);
+        state.timers.remove(&no);
     } else {
-        let delay = match (&attempt.state, is_query) {
-            (AttemptState::Unknown { .. }, false) => FIRST_QUERY_AFTER_UNKNOWN_SECS,
-            _ => query_interval(attempt.started_at, now),
-        };
-        state.timers.insert(out_trade_no.to_string(), QueryTimer { due: now.plus_secs(delay), in_flight: false });
+        let cancel = matches!(attempt.state, AttemptState::Cancelling { .. }) && cancel_next;
+        state.timers.insert(no, QueryTimer { due: now.plus_secs(delay_secs), in_flight: false, cancel });
     }
     match &attempt.state {
-        AttemptState::Paid { transaction_id } => settle(state, order_id, &attempt, transaction_id, fx),
-        AttemptState::Failed { reason } => not_paid(state, order_id, &attempt, reason, fx),
+        AttemptState::Paid { transaction_id } => settle(state, order_id, attempt, transaction_id, fx),
+        AttemptState::Failed { reason } => not_paid(state, order_id, attempt, reason, false, fx),
+        AttemptState::Cancelled => not_paid(state, order_id, attempt, "cancelled", true, fx),
         _ if changed => {
             if let Some(order) = state.order_mut(order_id) {
                 let order = order.clone();
-                fx.push(Effect::Save { order, counters });
+                fx.push(state.save(&order));
+            }
+            if matches!(attempt.state, AttemptState::Cancelling { .. }) {
+                // Cancel at once: the last query has just answered.
+                tick(state, fx);
             }
         }
         _ => {}
     }
+}
+
+/// Applies the platform's answer to a cancel (reverse).
+pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: CancelVerdict, fx: &mut Vec<Effect>) {
+    let Some(order_id) = state.order_id_of_attempt(out_trade_no) else { return };
+    let Some(order) = state.order_mut(order_id) else { return };
+    let Some(attempt) = order.attempt_mut(out_trade_no) else { return };
+    if !matches!(attempt.state, AttemptState::Cancelling { .. }) {
+        return;
+    }
+    let (delay, cancel_next, changed) = match verdict {
+        CancelVerdict::Cancelled => {
+            attempt.state = AttemptState::Cancelled;
+            (0, false, true)
+        }
+        CancelVerdict::Unknown { .. } => (CANCEL_RETRY_SECS, true, false),
+        // Refused: ask where the order stands (paid in the meantime, or closed already).
+        CancelVerdict::Refused { reason } => {
+            attempt.state = AttemptState::Cancelling { reason };
+            (FIRST_QUERY_AFTER_UNKNOWN_SECS, false, true)
+        }
+        CancelVerdict::Unsupported => {
+            attempt.cancel_unsupported = true;
+            attempt.state = AttemptState::Unknown { reason: "the platform cannot cancel: confirming by query".into() };
+            (SLOW_QUERY_EVERY_SECS, false, true)
+        }
+    };
+    let attempt = attempt.clone();
+    after_change(state, order_id, &attempt, delay, cancel_next, changed, fx);
 }
 
 fn settle(state: &mut State, order_id: u64, attempt: &Attempt, transaction_id: &str, fx: &mut Vec<Effect>) {
@@ -178,7 +281,7 @@ fn settle(state: &mut State, order_id: u64, attempt: &Attempt, transaction_id: &
     }
 }
 
-fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, fx: &mut Vec<Effect>) {
+fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, cancelled: bool, fx: &mut Vec<Effect>) {
     let now = state.now;
     let on_screen = state.sale.id == order_id;
     let Some(order) = state.order_mut(order_id) else { return };
@@ -194,7 +297,9 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, f
     let order = order.clone();
     fx.push(state.save(&order));
     fx.push(Effect::Beep(Beep::Failure));
-    if on_screen {
+    if on_screen && cancelled {
+        state.notice = Some(Notice::PaymentCancelled { platform: attempt.platform });
+    } else if on_screen {
         state.notice = Some(Notice::PaymentDeclined { platform: attempt.platform, reason: reason.to_string() });
     } else {
         state.background.retain(|o| o.id != order_id);
@@ -202,7 +307,7 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, f
     }
 }
 
-/// Sends the queries that are due.
+/// Sends the queries, cancels and refund queries that are due.
 pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
     let now = state.now;
     let open: Vec<(u64, Attempt)> = std::iter::once(&state.sale)
@@ -210,12 +315,29 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         .filter_map(|o| o.open_attempt().map(|a| (o.id, a.clone())))
         .collect();
     for (order_id, a) in open {
-        let timer = state.timers.entry(a.out_trade_no.clone()).or_insert(QueryTimer { due: now, in_flight: false });
+        let cancelling = matches!(a.state, AttemptState::Cancelling { .. });
+        let timer = state.timers.entry(a.out_trade_no.clone()).or_insert(QueryTimer {
+            due: now,
+            in_flight: false,
+            cancel: cancelling,
+        });
         if timer.in_flight || now < timer.due {
             continue;
         }
         timer.in_flight = true;
         timer.due = now.plus_secs(query_interval(a.started_at, now));
+        if cancelling && timer.cancel {
+            if let Some(attempt) = state.order_mut(order_id).and_then(|o| o.attempt_mut(&a.out_trade_no)) {
+                attempt.cancels += 1;
+            }
+            fx.push(Effect::Cancel(CancelCall {
+                order_id,
+                out_trade_no: a.out_trade_no,
+                platform: a.platform,
+                amount: a.amount,
+            }));
+            continue;
+        }
         fx.push(Effect::Query(QueryCall {
             order_id,
             out_trade_no: a.out_trade_no,
@@ -224,6 +346,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             after: if a.state == AttemptState::UserPaying { QueryAfter::UserPaying } else { QueryAfter::Unknown },
         }));
     }
+    super::refund::tick(state, fx);
 }
 
 /// Takes over the store's unfinished orders after a start: the newest goes back on screen, other
@@ -238,6 +361,13 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     state.counters = counters;
     orders.retain(|o| !o.is_settled());
     orders.sort_by_key(|o| o.id);
+    // Paid orders with a refund in doubt are followed in the background, never put on screen.
+    let (refunding, mut orders): (Vec<Order>, Vec<Order>) =
+        orders.into_iter().partition(|o| o.status == OrderStatus::Paid && o.open_refund().is_some());
+    for mut o in refunding {
+        super::refund::restore_refunds(&mut o);
+        state.background.push(o);
+    }
     for o in &mut orders {
         for a in &mut o.attempts {
             if a.state == AttemptState::Sending {

@@ -4,7 +4,7 @@ use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Line, OrderStatus, Tender};
-use super::{Beep, Effect, Key, Screen, State, pay};
+use super::{Beep, Effect, Key, Screen, State, pay, refund};
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
 pub const MAX_QTY: u32 = 9999;
@@ -33,6 +33,8 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         Key::F(1) => go_to_pay(state, false),
         Key::F(2) => go_to_pay(state, true),
+        Key::F(3) if state.screen == Screen::Sale && state.sale.lines.is_empty() => refund::open_empty(state),
+        Key::F(3) => refuse(state, Notice::FinishSaleFirst, fx),
         Key::F(_) => {}
     }
 }
@@ -58,6 +60,7 @@ fn on_char(state: &mut State, c: char, fx: &mut Vec<Effect>) {
 fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
     let input = std::mem::take(&mut state.input);
     match state.screen {
+        Screen::Lookup => refund::on_enter(state, &input, fx),
         Screen::Pay { cash_entry: true } => tender_cash(state, &input, fx),
         Screen::Sale if input.is_empty() => go_to_pay(state, false),
         _ if input.is_empty() => {}
@@ -71,6 +74,11 @@ fn on_esc(state: &mut State) {
         return;
     }
     match state.screen {
+        Screen::Lookup => {
+            state.screen = Screen::Sale;
+            state.lookup = None;
+            state.notice = None;
+        }
         Screen::Pay { cash_entry: true } => state.screen = Screen::Pay { cash_entry: false },
         Screen::Pay { cash_entry: false } => {
             if let Some(number) = state.sale.open_attempt().map(|a| a.out_trade_no.clone()) {
@@ -92,6 +100,15 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         state.new_sale();
     }
     let code = code.trim();
+    if state.screen == Screen::Lookup {
+        if refund::is_order_number(state, code) {
+            return refund::start(state, code, fx);
+        }
+        return refuse(state, Notice::NotAnOrderNumber, fx);
+    }
+    if state.screen == Screen::Sale && state.sale.lines.is_empty() && refund::is_order_number(state, code) {
+        return refund::start(state, code, fx);
+    }
     let kind = code::classify(code);
     if let CodeKind::Payment(platform) = kind {
         if state.screen == Screen::Sale {

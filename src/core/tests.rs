@@ -19,6 +19,12 @@ struct Till {
 
 impl Till {
     fn new() -> Till {
+        let mut till = Till::new_unrestored();
+        till.send(Msg::Restored { orders: vec![], counters: None });
+        till
+    }
+
+    fn new_unrestored() -> Till {
         let settings = Settings {
             shop_name: "测试便利店".into(),
             operator: "01".into(),
@@ -32,9 +38,7 @@ impl Till {
             Product { barcode: "6920152400777".into(), name: "康师傅红烧牛肉面".into(), price: Fen(450) },
             Product { barcode: "6901028075022".into(), name: "free sample".into(), price: Fen(0) },
         ]);
-        let mut till = Till { state: State::new(settings, catalogue), now: T0 };
-        till.send(Msg::Restored { orders: vec![], counters: None });
-        till
+        Till { state: State::new(settings, catalogue), now: T0 }
     }
 
     fn send(&mut self, msg: Msg) -> Vec<Effect> {
@@ -257,26 +261,131 @@ fn a_timeout_is_unknown_never_paid_or_failed_and_is_resolved_by_query() {
     assert_eq!(t.state.sale.status, OrderStatus::Paid);
 }
 
+fn cancels(fx: &[Effect]) -> Vec<&CancelCall> {
+    fx.iter().filter_map(|e| if let Effect::Cancel(c) = e { Some(c) } else { None }).collect()
+}
+
+/// Answers every query and cancel the till sends with `query` / `cancel`, for `secs` seconds.
+fn answer_for(t: &mut Till, secs: i64, query: Verdict, cancel: CancelVerdict) -> (usize, usize) {
+    let (mut q, mut c) = (0, 0);
+    let mut fx = Vec::new();
+    for _ in 0..secs {
+        fx.extend(t.wait(1));
+        while !fx.is_empty() {
+            let mut next = Vec::new();
+            for e in std::mem::take(&mut fx) {
+                match e {
+                    Effect::Query(call) => {
+                        q += 1;
+                        let verdict = query.clone();
+                        next.extend(t.send(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict }));
+                    }
+                    Effect::Cancel(call) => {
+                        c += 1;
+                        let verdict = cancel.clone();
+                        next.extend(t.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict }));
+                    }
+                    _ => {}
+                }
+            }
+            fx = next;
+        }
+    }
+    (q, c)
+}
+
 #[test]
-fn queries_slow_down_after_two_minutes_but_never_stop() {
+fn an_unanswered_wechat_payment_is_reversed_after_45_s_and_the_reversal_repeats_until_definite() {
     let mut t = Till::new();
     t.ring_up();
     let (no, _) = t.pay(WECHAT_CODE);
     t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
-    let mut sent = 0;
-    for _ in 0..600 {
-        let fx = t.wait(1);
-        for q in queries(&fx) {
-            sent += 1;
-            t.send(Msg::QueryAnswer {
-                out_trade_no: q.out_trade_no.clone(),
-                verdict: Verdict::Unknown { reason: "down".into() },
-            });
-        }
+    let down = Verdict::Unknown { reason: "down".into() };
+    let (q, c) = answer_for(&mut t, 44, down.clone(), CancelVerdict::Unknown { reason: "down".into() });
+    assert_eq!(c, 0, "no reversal before WeChat's 45 s");
+    assert!((8..=10).contains(&q), "{q} queries in 44 s");
+    // The first answer at or after 45 s is the last query; the reversal follows at once.
+    let (_, c) = answer_for(&mut t, 60, down.clone(), CancelVerdict::Unknown { reason: "down".into() });
+    assert!((10..=13).contains(&c), "{c} reversals in a minute of no answers");
+    assert!(matches!(t.attempt_state(), AttemptState::Cancelling { .. }));
+    assert_eq!(t.state.in_doubt_count(), 1);
+    let (_, c) = answer_for(&mut t, 6, down, CancelVerdict::Cancelled);
+    assert_eq!(c, 1);
+    assert_eq!(t.attempt_state(), AttemptState::Cancelled);
+    assert_eq!(t.state.notice, Some(Notice::PaymentCancelled { platform: Platform::WeChat }));
+    assert_eq!(t.state.sale.status, OrderStatus::Open, "back to the tender screen for another try");
+    assert_eq!(t.state.in_doubt_count(), 0);
+    // A new attempt gets a new number; the cancelled one is never reused.
+    let (again, _) = t.pay(WECHAT_CODE);
+    assert_ne!(again, no);
+}
+
+#[test]
+fn alipay_gives_up_after_60_s_and_cancels_right_after_the_last_query() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(ALIPAY_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::UserPaying });
+    let (_, c) = answer_for(&mut t, 59, Verdict::UserPaying, CancelVerdict::Cancelled);
+    assert_eq!(c, 0);
+    assert_eq!(t.attempt_state(), AttemptState::UserPaying);
+    // The query due at 60 s: its answer brings the cancel in the same batch.
+    let mut sent = Vec::new();
+    for _ in 0..5 {
+        sent.extend(t.wait(1));
     }
+    let q = queries(&sent)[0].out_trade_no.clone();
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: q, verdict: Verdict::UserPaying });
+    assert_eq!(cancels(&fx).len(), 1, "{fx:?}");
+    let save_pos = fx.iter().position(|e| matches!(e, Effect::Save { .. })).expect("saved");
+    let cancel_pos = fx.iter().position(|e| matches!(e, Effect::Cancel(_))).expect("cancel");
+    assert!(save_pos < cancel_pos, "the decision to cancel is durable before the cancel leaves");
+}
+
+#[test]
+fn a_refused_cancel_is_followed_by_a_query_that_may_find_the_customer_paid() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::UserPaying });
+    answer_for(&mut t, 50, Verdict::UserPaying, CancelVerdict::Refused { reason: "order paid".into() });
+    assert!(matches!(t.attempt_state(), AttemptState::Cancelling { .. }));
+    // The customer paid between the last query and the cancel: the query after the refusal says so.
+    answer_for(&mut t, 20, paid("42000"), CancelVerdict::Refused { reason: "order paid".into() });
+    assert_eq!(t.attempt_state(), AttemptState::Paid { transaction_id: "42000".into() });
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+}
+
+#[test]
+fn while_a_cancel_is_under_way_a_late_paid_answer_to_the_payment_call_decides_nothing() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    answer_for(&mut t, 50, Verdict::Unknown { reason: "down".into() }, CancelVerdict::Unknown { reason: "x".into() });
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: paid("late") });
+    assert!(matches!(t.attempt_state(), AttemptState::Cancelling { .. }));
+    // The reversal returns the money, so the order is not paid.
+    answer_for(&mut t, 6, Verdict::Unknown { reason: "down".into() }, CancelVerdict::Cancelled);
+    assert_eq!(t.attempt_state(), AttemptState::Cancelled);
+    // ...and a stale query answer cannot turn it into paid again.
+    t.send(Msg::QueryAnswer { out_trade_no: no, verdict: paid("stale") });
+    assert_eq!(t.attempt_state(), AttemptState::Cancelled);
+}
+
+#[test]
+fn a_platform_without_cancel_is_settled_by_queries_that_slow_down_but_never_stop() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    let (q, c) = answer_for(&mut t, 600, Verdict::Unknown { reason: "down".into() }, CancelVerdict::Unsupported);
+    assert_eq!(c, 1, "asked once, then never again");
     // ~24 in the first two minutes, then every 15 s for eight minutes.
-    assert!((45..=60).contains(&sent), "{sent} queries in 10 minutes");
+    assert!((45..=62).contains(&q), "{q} queries in 10 minutes");
     assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }));
+    answer_for(&mut t, 20, paid("42"), CancelVerdict::Unsupported);
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
 }
 
 #[test]
@@ -384,4 +493,159 @@ fn a_payment_in_doubt_can_be_parked_and_is_confirmed_in_the_background() {
     assert!(matches!(&fx[0], Effect::Save { order, .. } if order.id == parked_id && order.status == OrderStatus::Paid));
     assert_eq!(t.state.in_doubt_count(), 0);
     assert_eq!(t.state.sale.lines.len(), 1, "the new sale is untouched");
+}
+
+// ---- lookup and refunds (seed 003 §3.1.4, §4.2) ----
+
+const RECEIPT_NO: &str = "01000052250301010001";
+
+fn found(total: i64, refunded: i64) -> LookupVerdict {
+    LookupVerdict::Found(PlatformOrder {
+        out_trade_no: RECEIPT_NO.into(),
+        platform: Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200".into(),
+        total: Fen(total),
+        refunded: Fen(refunded),
+    })
+}
+
+fn refunds(fx: &[Effect]) -> Vec<&RefundCall> {
+    fx.iter().filter_map(|e| if let Effect::Refund(c) = e { Some(c) } else { None }).collect()
+}
+
+/// Scans a receipt on the empty sale screen and answers the lookup.
+fn look_up(t: &mut Till, verdict: LookupVerdict) {
+    let fx = t.scan(RECEIPT_NO);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(c) if c.out_trade_no == RECEIPT_NO)), "{fx:?}");
+    assert_eq!(t.state.screen, Screen::Lookup);
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict });
+}
+
+/// Types `amount` over the proposed one and presses Enter.
+fn refund(t: &mut Till, amount: &str) -> Vec<Effect> {
+    t.state.input.clear();
+    t.typed(amount)
+}
+
+#[test]
+fn a_receipt_scan_shows_the_order_and_proposes_what_can_be_refunded() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let view = t.state.lookup.as_ref().expect("lookup");
+    assert_eq!(view.status(), Some(refund::LookupStatus::Paid));
+    assert_eq!(view.refundable(), Fen(2));
+    assert_eq!(t.state.input, "0.02");
+}
+
+#[test]
+fn more_than_the_refundable_amount_is_refused_at_the_till_and_never_sent() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let fx = refund(&mut t, "0.03");
+    assert!(refunds(&fx).is_empty());
+    assert_eq!(t.state.notice, Some(Notice::ExceedsRefundable { refundable: Fen(2) }));
+    for bad in ["0", "0.001", "abc"] {
+        assert!(refunds(&refund(&mut t, bad)).is_empty(), "{bad}");
+    }
+}
+
+#[test]
+fn the_seed_refund_sequence_partial_then_full() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let fx = refund(&mut t, "0.01");
+    let call = refunds(&fx)[0].clone();
+    assert_eq!((call.amount, call.total, call.refunded_before), (Fen(1), Fen(2), Fen(0)));
+    assert!(call.out_refund_no.starts_with("01000052") && call.out_refund_no.len() == 20);
+    let save_pos = fx.iter().position(|e| matches!(e, Effect::Save { order, .. } if order.refunds.len() == 1));
+    assert!(save_pos.expect("saved") < fx.iter().position(|e| matches!(e, Effect::Refund(_))).expect("sent"));
+    // Accepted is not refunded: the refund is queried.
+    let no = call.out_refund_no.clone();
+    t.send(Msg::RefundAnswer {
+        out_refund_no: no.clone(),
+        verdict: RefundVerdict::Accepted { refund_id: "r1".into() },
+    });
+    assert_eq!(t.state.notice, Some(Notice::RefundAccepted { amount: Fen(1) }));
+    // While it is being confirmed no other refund of the order is taken.
+    assert!(refunds(&refund(&mut t, "0.01")).is_empty());
+    assert_eq!(t.state.notice, Some(Notice::RefundInDoubt));
+    let fx = t.wait(5);
+    let q = fx.iter().find_map(|e| if let Effect::QueryRefund(c) = e { Some(c.clone()) } else { None });
+    assert_eq!(q.expect("refund queried").out_refund_no, no);
+    let fx = t.send(Msg::RefundQueryAnswer {
+        out_refund_no: no,
+        verdict: RefundVerdict::Refunded { refund_id: "r1".into() },
+    });
+    assert_eq!(t.state.notice, Some(Notice::Refunded { amount: Fen(1) }));
+    assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(_))), "the screen is refreshed from the platform");
+    t.send(Msg::LookupAnswer {
+        number: RECEIPT_NO.into(),
+        local: t.state.lookup.as_ref().and_then(|v| v.order.clone()).map(Box::new),
+        verdict: found(2, 1),
+    });
+    let view = t.state.lookup.as_ref().expect("lookup");
+    assert_eq!(view.status(), Some(refund::LookupStatus::PartiallyRefunded));
+    assert_eq!(t.state.input, "0.01");
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty());
+    assert_eq!(t.state.notice, Some(Notice::ExceedsRefundable { refundable: Fen(1) }));
+    let fx = refund(&mut t, "0.01");
+    let no = refunds(&fx)[0].out_refund_no.clone();
+    t.send(Msg::RefundAnswer { out_refund_no: no, verdict: RefundVerdict::Refunded { refund_id: "r2".into() } });
+    let local = t.state.lookup.as_ref().and_then(|v| v.order.clone()).map(Box::new);
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local, verdict: found(2, 2) });
+    let view = t.state.lookup.as_ref().expect("lookup");
+    assert_eq!(view.status(), Some(refund::LookupStatus::FullyRefunded));
+    assert_eq!(view.refundable(), Fen(0));
+}
+
+#[test]
+fn the_tills_own_refunds_count_even_before_the_platform_shows_them() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let fx = refund(&mut t, "0.01");
+    let no = refunds(&fx)[0].out_refund_no.clone();
+    t.send(Msg::RefundAnswer { out_refund_no: no, verdict: RefundVerdict::Refunded { refund_id: "r".into() } });
+    // The platform has not caught up yet (Alipay's query_order shows nothing until fully refunded).
+    let local = t.state.lookup.as_ref().and_then(|v| v.order.clone()).map(Box::new);
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local, verdict: found(2, 0) });
+    assert_eq!(t.state.lookup.as_ref().map(|v| v.refundable()), Some(Fen(1)));
+}
+
+#[test]
+fn a_refund_in_doubt_survives_a_restart_and_is_queried_at_once() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let fx = refund(&mut t, "0.02");
+    let saved = fx
+        .iter()
+        .find_map(|e| if let Effect::Save { order, counters } = e { Some((order.clone(), *counters)) } else { None })
+        .expect("saved");
+    assert!(!saved.0.is_settled(), "a paid order with a refund in doubt stays on the unsettled list");
+    let mut t2 = Till::new_unrestored();
+    let fx = t2.send(Msg::Restored { orders: vec![saved.0.clone()], counters: Some(saved.1) });
+    assert_eq!(t2.state.screen, Screen::Sale, "never put back on screen as a sale");
+    let q = fx.iter().find_map(|e| if let Effect::QueryRefund(c) = e { Some(c.clone()) } else { None });
+    assert_eq!(q.expect("queried").amount, Fen(2));
+    let no = saved.0.refunds[0].out_refund_no.clone();
+    t2.send(Msg::RefundQueryAnswer { out_refund_no: no, verdict: RefundVerdict::Refunded { refund_id: "r".into() } });
+    assert!(t2.state.background.is_empty());
+}
+
+#[test]
+fn lookup_is_only_for_an_empty_sale_and_garbage_is_refused() {
+    let mut t = Till::new();
+    t.scan("6900138600889");
+    t.send(Msg::Key(Key::F(3)));
+    assert_eq!(t.state.notice, Some(Notice::FinishSaleFirst));
+    let mut t = Till::new();
+    t.send(Msg::Key(Key::F(3)));
+    assert_eq!(t.state.screen, Screen::Lookup);
+    t.scan("6900138600889");
+    assert_eq!(t.state.notice, Some(Notice::NotAnOrderNumber));
+    let fx = t.typed(RECEIPT_NO);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(_))));
+    t.send(Msg::Key(Key::Esc));
+    assert_eq!(t.state.screen, Screen::Sale);
 }

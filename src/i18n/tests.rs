@@ -8,7 +8,7 @@ fn all_lists_every_text_in_order() {
         assert_eq!(*t as usize, i, "{t:?} out of order in Text::ALL");
     }
     // Declaration order plus the last variant being listed means nothing is left out.
-    assert_eq!(Text::ALL.last(), Some(&Text::TenderChange));
+    assert_eq!(Text::ALL.last(), Some(&Text::ReceiptRefundAmount));
 }
 
 #[test]
@@ -54,6 +54,19 @@ fn every_notice() -> Vec<Notice> {
         Notice::StoreFailed { error: "disk full".into() },
         Notice::PrintFailed { error: "out of paper".into() },
         Notice::Restored { in_doubt: 1 },
+        Notice::PaymentCancelled { platform: p },
+        Notice::FinishSaleFirst,
+        Notice::ScanReceipt,
+        Notice::NotAnOrderNumber,
+        Notice::OrderNotFound { number: "12345678251122010001".into() },
+        Notice::LookupFailed { reason: "timeout".into() },
+        Notice::RefundInDoubt,
+        Notice::NothingToRefund,
+        Notice::ExceedsRefundable { refundable: Fen(1) },
+        Notice::Refunding { amount: Fen(1) },
+        Notice::RefundAccepted { amount: Fen(1) },
+        Notice::Refunded { amount: Fen(1) },
+        Notice::RefundFailed { amount: Fen(1), reason: "余额不足".into() },
     ]
 }
 
@@ -84,6 +97,19 @@ fn index(n: &Notice) -> usize {
         Notice::StoreFailed { .. } => 21,
         Notice::PrintFailed { .. } => 22,
         Notice::Restored { .. } => 23,
+        Notice::PaymentCancelled { .. } => 24,
+        Notice::FinishSaleFirst => 25,
+        Notice::ScanReceipt => 26,
+        Notice::NotAnOrderNumber => 27,
+        Notice::OrderNotFound { .. } => 28,
+        Notice::LookupFailed { .. } => 29,
+        Notice::RefundInDoubt => 30,
+        Notice::NothingToRefund => 31,
+        Notice::ExceedsRefundable { .. } => 32,
+        Notice::Refunding { .. } => 33,
+        Notice::RefundAccepted { .. } => 34,
+        Notice::Refunded { .. } => 35,
+        Notice::RefundFailed { .. } => 36,
     }
 }
 
@@ -93,7 +119,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..24).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..37).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -5,6 +5,7 @@
 //! smaller ones lose the big digits first.
 
 mod done;
+mod lookup;
 mod pay;
 mod sale;
 mod widgets;
@@ -44,6 +45,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Sale => sale::view(state, frame, body),
         Screen::Pay { cash_entry } => pay::view(state, *cash_entry, frame, body),
         Screen::Done { change } => done::view(state, *change, frame, body),
+        Screen::Lookup => lookup::view(state, frame, body),
     };
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {

@@ -113,6 +113,11 @@ fn in_progress(state: &State, a: &Attempt) -> Vec<Line<'static>> {
     match &a.state {
         AttemptState::Sending => vec![Line::styled(i18n::text(lang, Text::Paying), loud)],
         AttemptState::UserPaying => vec![Line::styled(i18n::text(lang, Text::WaitingPassword), loud)],
+        AttemptState::Cancelling { .. } => vec![
+            Line::styled(i18n::text(lang, Text::Cancelling), loud),
+            Line::raw(""),
+            Line::styled(i18n::text(lang, Text::DoNotChargeAgain), Style::new().fg(WARN)),
+        ],
         _ => {
             let mut lines = vec![
                 Line::styled(i18n::text(lang, Text::Confirming), loud),

@@ -18,6 +18,8 @@ const KEYS: &[(Text, Text)] = &[
     (Text::KeyUpDown, Text::HintSelect),
     (Text::KeyF2, Text::HintCash),
 ];
+/// Lookup and refunds are for an empty sale screen.
+const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyF3, Text::HintLookup)];
 
 /// Height of the totals panel with big digits: three rows inside a border.
 const TOTALS_HEIGHT: u16 = 5;
@@ -32,7 +34,7 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
     } else {
         small_totals(state, frame, totals);
     }
-    KEYS
+    if state.sale.lines.is_empty() { KEYS_EMPTY } else { KEYS }
 }
 
 fn lines(state: &State, frame: &mut Frame, area: Rect) {

@@ -1,0 +1,344 @@
+//! Order lookup and refunds (seed 003 §3.1.4, §4.2): scan a receipt's order number, see where the
+//! order stands at the platform, refund all or part of what is still refundable.
+//!
+//! Rules:
+//! * what can be refunded is the platform's total less the most that may already be refunded (the
+//!   platform's figure or the till's own refunds that have not failed, whichever is larger);
+//!   more is refused at the till and never sent;
+//! * a refund is written to the store before it is requested; while its outcome is open no other
+//!   refund of that order is taken, and its number is never replaced by a new one;
+//! * "accepted" is not "refunded": the refund is queried until the platform says which.
+
+use super::money::{Fen, MoneyError};
+use super::notice::Notice;
+use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, Tender};
+use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
+use super::sale::refuse;
+use super::{
+    Beep, Effect, LookupCall, LookupVerdict, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall, RefundVerdict,
+    Screen, State,
+};
+use serde::{Deserialize, Serialize};
+
+/// What the lookup screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupView {
+    /// The order number scanned or typed.
+    pub number: String,
+    /// A lookup is on its way to the platform.
+    pub pending: bool,
+    pub answer: Option<LookupVerdict>,
+    /// The till's own record of the order, if it has one.
+    pub order: Option<Order>,
+}
+
+/// Where a looked-up order stands, as the cashier is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LookupStatus {
+    Paid,
+    PartiallyRefunded,
+    FullyRefunded,
+    Paying,
+    NotPaid,
+}
+
+impl LookupView {
+    pub fn found(&self) -> Option<&PlatformOrder> {
+        match &self.answer {
+            Some(LookupVerdict::Found(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Refunded so far: the platform's figure, or the till's own refunds if it knows of more.
+    pub fn refunded(&self) -> Fen {
+        let own = self.order.as_ref().map_or(Fen::ZERO, Order::refunds_not_failed);
+        self.found().map_or(own, |o| o.refunded.max(own))
+    }
+
+    /// What may still be refunded: zero unless the platform says the order is paid.
+    pub fn refundable(&self) -> Fen {
+        match self.found() {
+            Some(o) if o.state == PlatformOrderState::Paid => (o.total - self.refunded()).max(Fen::ZERO),
+            _ => Fen::ZERO,
+        }
+    }
+
+    pub fn status(&self) -> Option<LookupStatus> {
+        let o = self.found()?;
+        Some(match o.state {
+            PlatformOrderState::Paying => LookupStatus::Paying,
+            PlatformOrderState::NotPaid => LookupStatus::NotPaid,
+            PlatformOrderState::Paid if self.refunded() >= o.total => LookupStatus::FullyRefunded,
+            PlatformOrderState::Paid if self.refunded() > Fen::ZERO => LookupStatus::PartiallyRefunded,
+            PlatformOrderState::Paid => LookupStatus::Paid,
+        })
+    }
+
+    /// The refund of this order still in doubt, if any.
+    pub fn open_refund(&self) -> Option<&Refund> {
+        self.order.as_ref().and_then(Order::open_refund)
+    }
+}
+
+/// Whether `code` is one of this shop's order numbers (the receipt's barcode): 20 digits that start
+/// with the platform's order prefix.
+pub fn is_order_number(state: &State, code: &str) -> bool {
+    code.len() == 20 && code.bytes().all(|b| b.is_ascii_digit()) && code.starts_with(&state.settings.order_prefix)
+}
+
+/// Opens the lookup screen for `number` and asks the platform (the app adds the till's own record).
+pub(super) fn start(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
+    state.screen = Screen::Lookup;
+    state.input.clear();
+    state.notice = None;
+    state.lookup = Some(LookupView { number: number.to_string(), pending: true, answer: None, order: None });
+    fx.push(Effect::Lookup(LookupCall { out_trade_no: number.to_string(), platform: None, transaction_id: None }));
+}
+
+/// The lookup screen with no number yet: the cashier types one.
+pub(super) fn open_empty(state: &mut State) {
+    state.screen = Screen::Lookup;
+    state.input.clear();
+    state.lookup = None;
+    state.notice = Some(Notice::ScanReceipt);
+}
+
+pub(super) fn on_lookup_answer(state: &mut State, number: &str, local: Option<Box<Order>>, verdict: LookupVerdict) {
+    let local = local.map(|o| *o);
+    let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
+    view.pending = false;
+    // An order with a refund in flight is followed in memory; that copy is the newest.
+    let live = local.as_ref().and_then(|o| state.background.iter().find(|b| b.id == o.id)).cloned();
+    view.order = live.or(local);
+    view.answer = Some(verdict);
+    let refundable = view.refundable();
+    state.input =
+        if refundable > Fen::ZERO && view.open_refund().is_none() { refundable.to_string() } else { String::new() };
+    state.notice = match &view.answer {
+        Some(LookupVerdict::NotFound) => Some(Notice::OrderNotFound { number: number.to_string() }),
+        Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.clone() }),
+        _ => None,
+    };
+}
+
+/// Enter on the lookup screen: look up the typed number, or refund the typed amount.
+pub(super) fn on_enter(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
+    let has_answer = state.lookup.as_ref().is_some_and(|v| v.found().is_some());
+    if !has_answer || is_order_number(state, input) {
+        if is_order_number(state, input) {
+            return start(state, input, fx);
+        }
+        if state.lookup.as_ref().is_some_and(|v| v.pending) {
+            return;
+        }
+        return refuse(state, Notice::NotAnOrderNumber, fx);
+    }
+    request_refund(state, input, fx);
+}
+
+fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
+    let Some(view) = state.lookup.clone() else { return };
+    let Some(found) = view.found().cloned() else { return };
+    if view.open_refund().is_some() {
+        return refuse(state, Notice::RefundInDoubt, fx);
+    }
+    let refundable = view.refundable();
+    if refundable.is_zero() {
+        return refuse(state, Notice::NothingToRefund, fx);
+    }
+    let amount = match Fen::parse_yuan(input) {
+        Ok(a) if a.is_zero() => return refuse(state, Notice::ZeroAmount, fx),
+        Ok(a) if a > refundable => return refuse(state, Notice::ExceedsRefundable { refundable }, fx),
+        Ok(a) => a,
+        Err(MoneyError::TooLarge) => return refuse(state, Notice::ExceedsRefundable { refundable }, fx),
+        Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
+    };
+    let Some(out_refund_no) = next_number(state) else {
+        return refuse(state, Notice::NumbersExhausted, fx);
+    };
+    let mut order = match view.order {
+        Some(o) => o,
+        None => imported_order(state, &found),
+    };
+    order.refunds.push(Refund {
+        out_refund_no: out_refund_no.clone(),
+        amount,
+        total: found.total,
+        refunded_before: found.refunded,
+        requested_at: state.now,
+        operator: state.settings.operator.clone(),
+        state: RefundState::Sending,
+        refund_id: None,
+        queries: 0,
+    });
+    let call = RefundCall {
+        order_id: order.id,
+        out_trade_no: found.out_trade_no.clone(),
+        out_refund_no: out_refund_no.clone(),
+        platform: found.platform,
+        transaction_id: found.transaction_id.clone(),
+        total: found.total,
+        amount,
+        refunded_before: found.refunded,
+    };
+    state.timers.insert(out_refund_no, QueryTimer { due: state.now, in_flight: true, cancel: false });
+    state.input.clear();
+    state.notice = Some(Notice::Refunding { amount });
+    fx.push(state.save(&order));
+    fx.push(Effect::Refund(call));
+    keep(state, order);
+}
+
+/// A record for an order paid at another till (or before this till kept records): the refund
+/// must be written down somewhere before it is asked for.
+fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
+    let id = state.counters.next_order_id;
+    state.counters.next_order_id += 1;
+    let mut order = Order::new(id, state.now, state.settings.operator.clone());
+    order.status = OrderStatus::Paid;
+    order.imported = true;
+    order.number = Some(found.out_trade_no.clone());
+    order.tender = Some(Tender::Code {
+        platform: found.platform,
+        out_trade_no: found.out_trade_no.clone(),
+        transaction_id: found.transaction_id.clone(),
+    });
+    order.closed_at = Some(state.now);
+    order
+}
+
+/// Follows `order` in the background while it has a refund in doubt, and shows the newest copy
+/// on the lookup screen.
+fn keep(state: &mut State, order: Order) {
+    if let Some(view) = state.lookup.as_mut().filter(|v| v.order.as_ref().is_none_or(|o| o.id == order.id)) {
+        if view.found().is_some_and(|f| order.number.as_deref() == Some(f.out_trade_no.as_str())) {
+            view.order = Some(order.clone());
+        }
+    }
+    state.background.retain(|o| o.id != order.id);
+    if order.has_open_work() {
+        state.background.push(order);
+    }
+}
+
+fn order_of_refund(state: &State, out_refund_no: &str) -> Option<Order> {
+    state.background.iter().find(|o| o.refunds.iter().any(|r| r.out_refund_no == out_refund_no)).cloned()
+}
+
+/// Applies the platform's answer to a refund or to a refund query.
+pub(super) fn on_refund_answer(
+    state: &mut State,
+    out_refund_no: &str,
+    verdict: RefundVerdict,
+    is_query: bool,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(mut order) = order_of_refund(state, out_refund_no) else { return };
+    let now = state.now;
+    let Some(refund) = order.refund_mut(out_refund_no) else { return };
+    if refund.state.is_final() {
+        return;
+    }
+    if is_query {
+        refund.queries += 1;
+    }
+    let elapsed = now.since(refund.requested_at);
+    let new_state = match verdict {
+        RefundVerdict::Refunded { refund_id } => {
+            refund.refund_id = Some(refund_id);
+            RefundState::Refunded
+        }
+        RefundVerdict::Accepted { refund_id } => {
+            refund.refund_id = Some(refund_id);
+            RefundState::Accepted
+        }
+        RefundVerdict::Failed { reason } => RefundState::Failed { reason },
+        RefundVerdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
+            RefundState::Failed { reason: "the platform has no such refund: nothing was refunded".into() }
+        }
+        RefundVerdict::NotFound => refund.state.clone(),
+        RefundVerdict::Unknown { reason } => match refund.state {
+            RefundState::Accepted => RefundState::Accepted,
+            _ => RefundState::Unknown { reason },
+        },
+    };
+    let changed = new_state != refund.state;
+    refund.state = new_state.clone();
+    let amount = refund.amount;
+    if new_state.is_final() {
+        state.timers.remove(out_refund_no);
+    } else {
+        let delay = if is_query { QUERY_EVERY_SECS } else { FIRST_QUERY_AFTER_UNKNOWN_SECS };
+        state.timers.insert(
+            out_refund_no.to_string(),
+            QueryTimer { due: now.plus_secs(delay), in_flight: false, cancel: false },
+        );
+    }
+    if !changed {
+        return;
+    }
+    fx.push(state.save(&order));
+    let on_screen = state.lookup.as_ref().and_then(|v| v.order.as_ref()).is_some_and(|o| o.id == order.id);
+    match &new_state {
+        RefundState::Refunded => {
+            fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no: out_refund_no.to_string() });
+            fx.push(Effect::Beep(Beep::Success));
+            state.notice = Some(Notice::Refunded { amount });
+        }
+        RefundState::Accepted => state.notice = Some(Notice::RefundAccepted { amount }),
+        RefundState::Failed { reason } => {
+            fx.push(Effect::Beep(Beep::Failure));
+            state.notice = Some(Notice::RefundFailed { amount, reason: reason.clone() });
+        }
+        _ => {}
+    }
+    let number = order.number.clone();
+    keep(state, order);
+    // Show the platform's new figures once the refund is settled.
+    if new_state.is_final() && on_screen {
+        if let (Some(number), Some(view)) = (number, state.lookup.as_mut()) {
+            view.pending = true;
+            fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
+        }
+    }
+}
+
+/// Sends the refund queries that are due.
+pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
+    let now = state.now;
+    let open: Vec<(OrderId, Refund, Option<Tender>)> =
+        state.background.iter().filter_map(|o| o.open_refund().map(|r| (o.id, r.clone(), o.tender.clone()))).collect();
+    for (order_id, r, tender) in open {
+        let timer = state.timers.entry(r.out_refund_no.clone()).or_insert(QueryTimer {
+            due: now,
+            in_flight: false,
+            cancel: false,
+        });
+        if timer.in_flight || now < timer.due {
+            continue;
+        }
+        let Some(Tender::Code { platform, out_trade_no, transaction_id }) = tender else { continue };
+        timer.in_flight = true;
+        timer.due = now.plus_secs(QUERY_EVERY_SECS);
+        fx.push(Effect::QueryRefund(RefundCall {
+            order_id,
+            out_trade_no,
+            out_refund_no: r.out_refund_no,
+            platform,
+            transaction_id,
+            total: r.total,
+            amount: r.amount,
+            refunded_before: r.refunded_before,
+        }));
+    }
+}
+
+/// After a restart: a refund that was being sent may or may not have reached the platform.
+pub(super) fn restore_refunds(order: &mut Order) {
+    for r in &mut order.refunds {
+        if r.state == RefundState::Sending {
+            r.state = RefundState::Unknown { reason: "the till restarted during the refund".into() };
+        }
+    }
+}
