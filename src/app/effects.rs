@@ -126,6 +126,18 @@ pub async fn run<G: Gateway + 'static>(
                     let _ = receipts.send(PrintJob::Refund { order, out_refund_no });
                 }
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
+                Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
+                Effect::Setup { code } => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let result = gateway.setup(&code).await;
+                        match &result {
+                            Ok(info) => tracing::info!(shop = info.shop_name, "device set up"),
+                            Err(error) => tracing::warn!(%error, "device set-up failed"),
+                        }
+                        let _ = msgs.send(Msg::SetupAnswer { result });
+                    });
+                }
                 Effect::Announce { platform, amount } => {
                     devices.speaker.say(&i18n::announcement(lang, platform, amount))
                 }

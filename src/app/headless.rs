@@ -3,6 +3,7 @@
 
 use super::{Engine, ticker};
 use crate::core::order::{AttemptState, OrderStatus};
+use crate::core::refund::{LookupStatus, LookupView};
 use crate::core::{Msg, Screen, money::Fen, notice::Notice};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -20,6 +21,14 @@ pub struct Observation {
     pub number: Option<String>,
     pub in_doubt: usize,
     pub receipt: Vec<String>,
+    /// The lookup screen's order, and what it shows.
+    pub lookup: Option<LookupView>,
+    pub lookup_status: Option<LookupStatus>,
+    pub refundable: Option<Fen>,
+    /// Orders followed in the background (payments or refunds in doubt).
+    pub background: usize,
+    /// Where payments go now (e.g. `Cloud Pay sz.pay.qcloud.com`).
+    pub gateway: String,
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -36,6 +45,11 @@ pub fn observe(engine: &Engine) -> Observation {
         number: s.sale.number.clone(),
         in_doubt: s.in_doubt_count(),
         receipt: s.receipt_preview.clone(),
+        lookup: s.lookup.clone(),
+        lookup_status: s.lookup.as_ref().and_then(LookupView::status),
+        refundable: s.lookup.as_ref().filter(|v| !v.pending).map(LookupView::refundable),
+        background: s.background.len(),
+        gateway: engine.gateway_name(),
     }
 }
 

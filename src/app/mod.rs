@@ -60,6 +60,8 @@ pub struct Engine {
     effects: UnboundedSender<Vec<Effect>>,
     pub msgs: UnboundedSender<Msg>,
     inbox: UnboundedReceiver<Msg>,
+    /// Names where payments go now (it changes when the platform's domain fails over).
+    describe: Arc<dyn Fn() -> String + Send + Sync>,
 }
 
 impl Engine {
@@ -75,6 +77,8 @@ impl Engine {
         let (effects, batches) = mpsc::unbounded_channel();
         let (receipts, receipt_rx) = mpsc::unbounded_channel();
         let restored = devices.store.load_unsettled()?;
+        let described = gateway.clone();
+        let describe = Arc::new(move || described.describe());
         let slips_from = gateway.clone();
         let slips: effects::Slips = Arc::new(move |number: &str| slips_from.take_slip(number));
         tokio::spawn(effects::print_receipts(
@@ -87,10 +91,15 @@ impl Engine {
         ));
         let lang = state.settings.lang;
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));
-        let mut engine = Engine { state, clock, effects, msgs, inbox };
+        let mut engine = Engine { state, clock, effects, msgs, inbox, describe };
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
         Ok(engine)
+    }
+
+    /// Where payments go now, for the status bar.
+    pub fn gateway_name(&self) -> String {
+        (self.describe)()
     }
 
     /// Starts a scanner on its own thread; its codes arrive as messages.

@@ -112,6 +112,10 @@ pub enum Msg {
         out_refund_no: String,
         verdict: RefundVerdict,
     },
+    /// The outcome of a device set-up: what changed, or why it failed (one line for the cashier).
+    SetupAnswer {
+        result: Result<SetupInfo, String>,
+    },
     Printed {
         order_id: OrderId,
         preview: Vec<String>,
@@ -166,6 +170,31 @@ pub enum Effect {
         platform: Option<Platform>,
         amount: Fen,
     },
+    /// Speak one of the fixed prompts.
+    Say(Speech),
+    /// Configure the payment platform from a scanned configuration code (Cloud Pay
+    /// `use_device_setting` URL); the answer comes back as `Msg::SetupAnswer`.
+    Setup {
+        code: String,
+    },
+}
+
+/// Fixed voice prompts (the seed asks for start and end of device set-up to be announced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Speech {
+    SetupStarted,
+    SetupDone,
+    SetupFailed,
+}
+
+/// What a successful set-up changed, as far as the core is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupInfo {
+    pub shop_name: String,
+    /// The platform's order-number prefix (Cloud Pay `cloud_cashier_id`).
+    pub order_prefix: String,
+    /// The staff id the platform assigned, if any.
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,6 +323,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::RefundQueryAnswer { out_refund_no, verdict } => {
             refund::on_refund_answer(state, &out_refund_no, verdict, true, &mut fx)
         }
+        Msg::SetupAnswer { result } => sale::on_setup_answer(state, result, &mut fx),
         Msg::SaveFailed { error, .. } => {
             state.notice = Some(Notice::StoreFailed { error });
             fx.push(Effect::Beep(Beep::Error));

@@ -100,6 +100,16 @@ pub enum Notice {
         amount: Fen,
         reason: String,
     },
+    /// A configuration code was scanned: the platform is being asked.
+    SettingUp,
+    SetupDone {
+        shop_name: String,
+    },
+    SetupFailed {
+        error: String,
+    },
+    /// Set-up only on an empty sale screen with no payment in doubt.
+    SetupNotNow,
 }
 
 impl Notice {
@@ -133,6 +143,8 @@ impl Notice {
                 | Notice::NothingToRefund
                 | Notice::ExceedsRefundable { .. }
                 | Notice::RefundFailed { .. }
+                | Notice::SetupFailed { .. }
+                | Notice::SetupNotNow
         )
     }
 }

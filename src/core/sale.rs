@@ -4,7 +4,7 @@ use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Line, OrderStatus, Tender};
-use super::{Beep, Effect, Key, Screen, State, pay, refund};
+use super::{Beep, Effect, Key, Screen, SetupInfo, Speech, State, pay, refund};
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
 pub const MAX_QTY: u32 = 9999;
@@ -109,6 +109,15 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.screen == Screen::Sale && state.sale.lines.is_empty() && refund::is_order_number(state, code) {
         return refund::start(state, code, fx);
     }
+    if is_setup_code(code) {
+        if state.screen != Screen::Sale || !state.sale.lines.is_empty() || state.in_doubt_count() > 0 {
+            return refuse(state, Notice::SetupNotNow, fx);
+        }
+        state.notice = Some(Notice::SettingUp);
+        fx.push(Effect::Say(Speech::SetupStarted));
+        fx.push(Effect::Setup { code: code.to_string() });
+        return;
+    }
     let kind = code::classify(code);
     if let CodeKind::Payment(platform) = kind {
         if state.screen == Screen::Sale {
@@ -140,6 +149,37 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         CodeKind::BadCheckDigit => refuse(state, Notice::BadCheckDigit { code: code.to_string() }, fx),
         CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
         CodeKind::Payment(_) => {}
+    }
+}
+
+/// A payment platform's configuration code: the Cloud Pay `use_device_setting` URL. Only routed
+/// here; the platform module checks it strictly.
+fn is_setup_code(code: &str) -> bool {
+    let lower = code.get(..8).unwrap_or(code).to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")) && code.contains("/use_device_setting")
+}
+
+/// Applies the outcome of a device set-up. Order numbers follow the new prefix from now on.
+pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, String>, fx: &mut Vec<Effect>) {
+    match result {
+        Ok(info) => {
+            state.settings.shop_name = info.shop_name.clone();
+            if !info.order_prefix.is_empty() {
+                state.settings.order_prefix = info.order_prefix;
+            }
+            if let Some(op) = info.operator.filter(|o| !o.is_empty()) {
+                state.settings.operator = op.clone();
+                state.sale.operator = op;
+            }
+            state.notice = Some(Notice::SetupDone { shop_name: info.shop_name });
+            fx.push(Effect::Beep(Beep::Success));
+            fx.push(Effect::Say(Speech::SetupDone));
+        }
+        Err(error) => {
+            state.notice = Some(Notice::SetupFailed { error });
+            fx.push(Effect::Beep(Beep::Failure));
+            fx.push(Effect::Say(Speech::SetupFailed));
+        }
     }
 }
 

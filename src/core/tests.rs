@@ -649,3 +649,36 @@ fn lookup_is_only_for_an_empty_sale_and_garbage_is_refused() {
     t.send(Msg::Key(Key::Esc));
     assert_eq!(t.state.screen, Screen::Sale);
 }
+
+const SETUP_QR: &str = "https://pay.qcloud.com/cpay/use_device_setting?osi=sz01abc&si=5f1c0a9e";
+
+#[test]
+fn a_configuration_code_sets_the_device_up_and_announces_start_and_end() {
+    let mut t = Till::new();
+    let fx = t.scan(SETUP_QR);
+    assert_eq!(fx, vec![Effect::Say(Speech::SetupStarted), Effect::Setup { code: SETUP_QR.into() }]);
+    let info = SetupInfo { shop_name: "新店".into(), order_prefix: "02000077".into(), operator: Some("1001".into()) };
+    let fx = t.send(Msg::SetupAnswer { result: Ok(info) });
+    assert!(fx.contains(&Effect::Say(Speech::SetupDone)));
+    assert_eq!(t.state.notice, Some(Notice::SetupDone { shop_name: "新店".into() }));
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    assert!(no.starts_with("02000077"), "order numbers follow the new prefix: {no}");
+}
+
+#[test]
+fn a_failed_set_up_says_why_and_can_start_over() {
+    let mut t = Till::new();
+    t.scan(SETUP_QR);
+    let fx = t.send(Msg::SetupAnswer { result: Err("configuration code expired".into()) });
+    assert!(fx.contains(&Effect::Say(Speech::SetupFailed)));
+    assert_eq!(t.state.notice, Some(Notice::SetupFailed { error: "configuration code expired".into() }));
+    assert_eq!(t.state.settings.order_prefix, "01000052");
+    assert!(t.scan(SETUP_QR).contains(&Effect::Setup { code: SETUP_QR.into() }));
+    // Not in the middle of a sale.
+    let mut t = Till::new();
+    t.scan("6900138600889");
+    let fx = t.scan(SETUP_QR);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Setup { .. })));
+    assert_eq!(t.state.notice, Some(Notice::SetupNotNow));
+}

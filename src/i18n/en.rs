@@ -151,5 +151,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::RefundAccepted { amount } => format!("Refund accepted ({amount} yuan): confirming the result"),
         Notice::Refunded { amount } => format!("Refunded {amount} yuan"),
         Notice::RefundFailed { amount, reason } => format!("Refund of {amount} yuan failed: {reason}"),
+        Notice::SettingUp => "Setting up the device, please wait…".into(),
+        Notice::SetupDone { shop_name } => format!("Device set up for {shop_name}"),
+        Notice::SetupFailed { error } => format!("Set-up failed: {error}. Scan a new code to start over"),
+        Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
     }
 }

@@ -259,6 +259,19 @@ pub fn announcement(lang: Lang, platform: Option<Platform>, amount: Fen) -> Stri
     }
 }
 
+/// A fixed voice prompt.
+pub fn speech(lang: Lang, s: crate::core::Speech) -> &'static str {
+    use crate::core::Speech;
+    match (lang, s) {
+        (Lang::Zh, Speech::SetupStarted) => "开始配置设备",
+        (Lang::Zh, Speech::SetupDone) => "设备配置成功",
+        (Lang::Zh, Speech::SetupFailed) => "设备配置失败",
+        (Lang::En, Speech::SetupStarted) => "Device set-up started",
+        (Lang::En, Speech::SetupDone) => "Device set-up complete",
+        (Lang::En, Speech::SetupFailed) => "Device set-up failed",
+    }
+}
+
 /// A line's name on screen: open-price entries have none and show the misc-item label.
 pub fn line_name(lang: Lang, name: &str) -> &str {
     if name.is_empty() { text(lang, Text::MiscItem) } else { name }

@@ -67,6 +67,10 @@ fn every_notice() -> Vec<Notice> {
         Notice::RefundAccepted { amount: Fen(1) },
         Notice::Refunded { amount: Fen(1) },
         Notice::RefundFailed { amount: Fen(1), reason: "余额不足".into() },
+        Notice::SettingUp,
+        Notice::SetupDone { shop_name: "幸福便利店".into() },
+        Notice::SetupFailed { error: "二维码已过期".into() },
+        Notice::SetupNotNow,
     ]
 }
 
@@ -110,6 +114,10 @@ fn index(n: &Notice) -> usize {
         Notice::RefundAccepted { .. } => 34,
         Notice::Refunded { .. } => 35,
         Notice::RefundFailed { .. } => 36,
+        Notice::SettingUp => 37,
+        Notice::SetupDone { .. } => 38,
+        Notice::SetupFailed { .. } => 39,
+        Notice::SetupNotNow => 40,
     }
 }
 
@@ -119,7 +127,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..37).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..41).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

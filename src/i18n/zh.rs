@@ -150,5 +150,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::RefundAccepted { amount } => format!("退款已受理 {amount}元，正在确认退款结果"),
         Notice::Refunded { amount } => format!("退款成功 {amount}元"),
         Notice::RefundFailed { amount, reason } => format!("退款 {amount}元失败：{reason}"),
+        Notice::SettingUp => "正在配置设备，请稍候…".into(),
+        Notice::SetupDone { shop_name } => format!("设备配置成功：{shop_name}"),
+        Notice::SetupFailed { error } => format!("设备配置失败：{error}。可重新扫码配置"),
+        Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
     }
 }

@@ -5,7 +5,8 @@
 pub mod cloudpay;
 
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, Verdict,
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupInfo,
+    Verdict,
 };
 use std::future::Future;
 
@@ -29,6 +30,11 @@ pub trait Gateway: Send + Sync {
     /// decoded to ESC/POS bytes), keyed by out_trade_no / out_refund_no; printed after the till's.
     fn take_slip(&self, _number: &str) -> Option<Vec<u8>> {
         None
+    }
+    /// Configures the platform from a scanned configuration code (Cloud Pay `use_device_setting`
+    /// URL), stores the result and uses it from now on. The error is one line for the cashier.
+    fn setup(&self, _code: &str) -> impl Future<Output = Result<SetupInfo, String>> + Send {
+        async { Err("this payment platform is not set up by scanning a code".to_string()) }
     }
     /// Asks the platform for its receipt of a paid order again (微收银 `pay_printinfo.php`).
     fn reprint(&self, _transaction_id: &str) -> impl Future<Output = Option<Vec<u8>>> + Send {
