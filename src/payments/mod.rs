@@ -3,6 +3,7 @@
 //! the money (`Unknown` when nobody can tell whether the customer was charged or refunded).
 
 pub mod cloudpay;
+pub mod weishouyin;
 
 use crate::core::{
     CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupInfo,

@@ -43,6 +43,31 @@ impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
+
+    /// The path without its query string.
+    pub fn route(&self) -> &str {
+        self.path.split_once('?').map_or(self.path.as_str(), |(route, _)| route)
+    }
+
+    /// The query string's parameters, then a form body's (`application/x-www-form-urlencoded`, or no
+    /// content type), decoded: `+` is a space, `%XX` bytes are UTF-8. A bare `reprint` gives
+    /// `("reprint", "")`.
+    pub fn params(&self) -> Vec<(String, String)> {
+        let mut params = match self.path.split_once('?') {
+            Some((_, query)) => parse_form(query.as_bytes()),
+            None => Vec::new(),
+        };
+        let form = self.header("content-type").is_none_or(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if form && !self.body.is_empty() {
+            params.extend(parse_form(&self.body));
+        }
+        params
+    }
+}
+
+/// Decodes `a=1&b=%E4%B8%AD` into pairs.
+pub fn parse_form(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 /// Reads one request: head up to the blank line, then exactly `Content-Length` body bytes.
@@ -152,6 +177,18 @@ mod tests {
         assert!(matches!(parse(big.as_bytes()).await, Err(HttpError::BodyTooLarge)));
         let long = format!("POST / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD_BYTES));
         assert!(matches!(parse(long.as_bytes()).await, Err(HttpError::HeadTooLarge)));
+    }
+
+    #[tokio::test]
+    async fn reads_query_and_form_parameters() {
+        let raw = "POST /o2o-dm/op.php?action=read&x HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 24\r\n\r\ninfo=%E4%B8%AD+a%0D%0A&b=";
+        let req = parse(raw.as_bytes()).await.expect("req");
+        assert_eq!(req.route(), "/o2o-dm/op.php");
+        let expected: Vec<(String, String)> = [("action", "read"), ("x", ""), ("info", "中 a\r\n"), ("b", "")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(req.params(), expected);
     }
 
     #[test]

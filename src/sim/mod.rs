@@ -3,3 +3,4 @@
 
 pub mod cloudpay;
 pub mod http;
+pub mod weishouyin;
