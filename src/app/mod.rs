@@ -45,6 +45,11 @@ impl ManualClock {
     pub fn advance_secs(&self, secs: i64) {
         self.0.fetch_add(secs * 1000, std::sync::atomic::Ordering::SeqCst);
     }
+
+    /// Moves the clock forward to `at` (never back).
+    pub fn advance_to(&self, at: Millis) {
+        self.0.fetch_max(at.0, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Clock for ManualClock {
@@ -119,6 +124,21 @@ impl Engine {
         let fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
         if !fx.is_empty() {
             let _ = self.effects.send(fx);
+        }
+    }
+
+    /// Applies the next message (and everything queued behind it) if one arrives within `within`;
+    /// false if none did. For tests that drive time themselves.
+    pub async fn next_msg(&mut self, within: Duration) -> bool {
+        match tokio::time::timeout(within, self.inbox.recv()).await {
+            Ok(Some(msg)) => {
+                self.handle(msg);
+                while let Ok(msg) = self.inbox.try_recv() {
+                    self.handle(msg);
+                }
+                true
+            }
+            _ => false,
         }
     }
 

@@ -268,6 +268,17 @@ impl State {
         }
     }
 
+    /// Whether a call to the platform is out and its answer awaited (payment, query, cancel,
+    /// refund, refund query, lookup).
+    pub fn calls_in_flight(&self) -> bool {
+        self.timers.values().any(|t| t.in_flight) || self.lookup.as_ref().is_some_and(|v| v.pending)
+    }
+
+    /// When the next query, cancel or refund query falls due, if any is waiting.
+    pub fn next_due(&self) -> Option<Millis> {
+        self.timers.values().filter(|t| !t.in_flight).map(|t| t.due).min()
+    }
+
     /// Orders with a payment whose outcome is not yet known, on screen or in the background.
     pub fn in_doubt_count(&self) -> usize {
         std::iter::once(&self.sale).chain(&self.background).filter(|o| o.open_attempt().is_some()).count()
