@@ -299,6 +299,7 @@ impl Ledger {
             is_transforming: false,
             total_fee: e.order.total_fee,
             fee_type: FEE_TYPE.into(),
+            refunded_fee: None,
             body: Some(e.body.clone()),
             wxpay_order_content_ext: wx,
             alipay_order_content_ext: ali,
