@@ -190,3 +190,26 @@ fn builds_the_reference_client_order_detail_request_byte_for_byte() {
     let other = lookup::read_detail(KEY, "0100005225030111054000188", 1, body.as_bytes()).verdict;
     assert_eq!(other, lookup::DetailFound::NotOnPage { more: false });
 }
+
+#[test]
+fn sub_terminal_type_is_always_on_the_wire() {
+    let toml_text = r#"
+        out_mch_id = "m"
+        out_sub_mch_id = "s"
+        out_shop_id = "shop"
+        cloud_cashier_id = "01000052"
+        authen_key = "SimAuthenKey0123456789abcdefABCD"
+        device_id = "kiosk-01"
+        staff_id = "1001"
+        machine_no = "PI4B0000C0FFEE"
+        sdk_version = "rs0.1"
+        spbill_create_ip = "192.168.1.50"
+        sn_code = "PI4B0000C0FFEE"
+    "#;
+    let cfg: CloudPayConfig = toml::from_str(toml_text).expect("config without sub_terminal_type");
+    assert_eq!(cfg.sub_terminal_type, till::payments::cloudpay::config::DEFAULT_SUB_TERMINAL_TYPE);
+    let cancel =
+        CancelCall { order_id: 1, out_trade_no: "0100005201".into(), platform: Platform::Alipay, amount: Fen(1) };
+    let content = refund::reverse_content(&cfg, &cancel, "00");
+    assert!(content.contains(r#""sub_terminal_type":50200"#), "{content}");
+}

@@ -211,3 +211,48 @@ pub fn platform_order(out_trade_no: &str, found: &OrderFound, refunded: Option<F
         refunded,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PlatformOrderState::*;
+
+    fn found(platform: Platform, trade_state: u32, transaction_id: &str) -> OrderFound {
+        OrderFound::Found {
+            platform,
+            trade_state,
+            total: Fen(2),
+            transaction_id: transaction_id.into(),
+            create_time: 1,
+        }
+    }
+
+    fn state(platform: Platform, trade_state: u32, refunded: Option<i64>) -> Result<(PlatformOrderState, Fen), String> {
+        platform_order("N", &found(platform, trade_state, "T"), refunded.map(Fen)).map(|o| (o.state, o.refunded))
+    }
+
+    #[test]
+    fn trade_states_and_refunded_fee_make_the_order() {
+        use Platform::*;
+        for s in [2, 3] {
+            assert_eq!(state(WeChat, s, None), Ok((Paid, Fen(0))), "WeChat {s} never refunded");
+        }
+        assert_eq!(state(WeChat, 4, Some(1)), Ok((Paid, Fen(1))));
+        assert!(state(WeChat, 4, None).is_err(), "refunded, amount unknown");
+        assert_eq!(state(Alipay, 2, Some(1)), Ok((Paid, Fen(1))));
+        assert!(state(Alipay, 2, None).is_err(), "Alipay partial refunds are invisible to query_order");
+        assert_eq!(state(Alipay, 5, Some(2)), Ok((Paid, Fen(2))), "fully refunded");
+        assert_eq!(state(Alipay, 5, Some(0)), Ok((NotPaid, Fen(0))), "closed");
+        assert!(state(Alipay, 5, None).is_err());
+        assert_eq!(platform_order("N", &found(Alipay, 5, ""), None).map(|o| o.state), Ok(NotPaid));
+        for s in [1, 6, 9] {
+            assert_eq!(state(WeChat, s, None), Ok((Paying, Fen(0))));
+        }
+        assert_eq!(state(Alipay, 4, None), Ok((Paying, Fen(0))));
+        for s in [5, 7, 8, 10, 11] {
+            assert_eq!(state(WeChat, s, None), Ok((NotPaid, Fen(0))));
+        }
+        assert!(state(WeChat, 99, None).is_err());
+        assert!(state(WeChat, 2, Some(3)).is_err(), "refunded above the total");
+    }
+}

@@ -243,3 +243,104 @@ pub fn read_query_refund(key: &str, call: &RefundCall, body: &[u8]) -> Answer<Re
         _ => unknown(&format!("refund query refused or busy: {}", described(&o.content))),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::code::Platform;
+    use crate::core::money::Fen;
+    use crate::payments::cloudpay::sign;
+
+    const KEY: &str = "SimAuthenKey0123456789abcdefABCD";
+
+    fn body(status: i64, internal_status: i64, signed: bool, edit: impl FnOnce(&mut ResponseContent)) -> Vec<u8> {
+        let mut c = ResponseContent { status, description: "d".into(), internal_status, ..Default::default() };
+        edit(&mut c);
+        let json = serde_json::to_string(&c).expect("json");
+        if signed { sign::seal_response(KEY, &json) } else { sign::unsigned_response(&json) }.into_bytes()
+    }
+
+    fn call() -> RefundCall {
+        RefundCall {
+            order_id: 1,
+            out_trade_no: "T".into(),
+            out_refund_no: "R".into(),
+            platform: Platform::WeChat,
+            transaction_id: String::new(),
+            total: Fen(10),
+            amount: Fen(4),
+            refunded_before: Fen(0),
+        }
+    }
+
+    fn refund(wx_state: Option<u32>, ali_status: Option<u32>) -> RefundOrderContent {
+        RefundOrderContent {
+            out_refund_no: "R".into(),
+            refund_id: "ID".into(),
+            refund_fee: 4,
+            wxpay_refund_order_content_ext: wx_state.map(|s| RefundStateExt { state: Some(s), refund_status: None }),
+            alipay_refund_order_content_ext: ali_status.map(|s| RefundStateExt { state: None, refund_status: Some(s) }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reverse_statuses() {
+        let reverse = |c: &mut ResponseContent| c.reverse = Some(ReverseAnswer::default());
+        assert_eq!(read_reverse(KEY, &body(0, 0, true, reverse)).verdict, CancelVerdict::Cancelled);
+        for (status, signed) in [(0, false), (3, false), (103, true), (104, false), (102, false)] {
+            let v = read_reverse(KEY, &body(status, 0, signed, reverse)).verdict;
+            assert!(matches!(v, CancelVerdict::Unknown { .. }), "{status} {signed}: {v:?}");
+        }
+        assert!(matches!(read_reverse(KEY, &body(0, 0, true, |_| {})).verdict, CancelVerdict::Unknown { .. }));
+        for (status, signed) in [(101, false), (102, true), (104, true)] {
+            let v = read_reverse(KEY, &body(status, 0, signed, |_| {})).verdict;
+            assert_eq!(v, CancelVerdict::Refused { reason: format!("d ({status})") });
+        }
+    }
+
+    #[test]
+    fn refund_states_and_statuses() {
+        let with = |r: RefundOrderContent| {
+            move |c: &mut ResponseContent| {
+                c.refund = Some(RefundAnswer { refund_order_content: Some(r), ..Default::default() })
+            }
+        };
+        let id = || "ID".to_string();
+        for (wx, ali, expected) in [
+            (Some(2), None, RefundVerdict::Refunded { refund_id: id() }),
+            (Some(4), None, RefundVerdict::Accepted { refund_id: id() }),
+            (Some(1), None, RefundVerdict::Accepted { refund_id: id() }),
+            (None, Some(2), RefundVerdict::Refunded { refund_id: id() }),
+            (None, Some(1), RefundVerdict::Accepted { refund_id: id() }),
+            (None, None, RefundVerdict::Accepted { refund_id: id() }),
+        ] {
+            assert_eq!(read_refund(KEY, &call(), &body(0, 0, true, with(refund(wx, ali)))).verdict, expected);
+        }
+        for (wx, ali) in [(Some(3), None), (Some(5), None), (Some(6), None), (None, Some(3))] {
+            let v = read_refund(KEY, &call(), &body(0, 0, true, with(refund(wx, ali)))).verdict;
+            assert!(matches!(v, RefundVerdict::Failed { .. }), "{wx:?} {ali:?}");
+        }
+        assert!(matches!(read_refund(KEY, &call(), &body(104, 0, true, |_| {})).verdict, RefundVerdict::Failed { .. }));
+        for (status, signed) in [(0, false), (3, false), (103, true), (104, false)] {
+            let v = read_refund(KEY, &call(), &body(status, 0, signed, with(refund(Some(2), None)))).verdict;
+            assert!(matches!(v, RefundVerdict::Unknown { .. }), "{status} {signed}");
+        }
+    }
+
+    #[test]
+    fn refund_queries_know_no_refunds() {
+        let list = |c: &mut ResponseContent| {
+            c.query_refund_order =
+                Some(QueryRefundAnswer { refund_order_content: vec![refund(Some(4), None)], ..Default::default() })
+        };
+        let accepted = RefundVerdict::Accepted { refund_id: "ID".into() };
+        assert_eq!(read_query_refund(KEY, &call(), &body(0, 0, true, list)).verdict, accepted);
+        let none = body(104, INTERNAL_NO_REFUNDS, true, |_| {});
+        assert_eq!(read_query_refund(KEY, &call(), &none).verdict, RefundVerdict::NotFound);
+        let unsigned = body(104, INTERNAL_NO_REFUNDS, false, |_| {});
+        assert!(matches!(read_query_refund(KEY, &call(), &unsigned).verdict, RefundVerdict::Unknown { .. }));
+        let refused = body(104, 0, true, |_| {});
+        assert!(matches!(read_query_refund(KEY, &call(), &refused).verdict, RefundVerdict::Unknown { .. }));
+    }
+}
