@@ -9,6 +9,7 @@ use till::config::{self, Config};
 use till::core::{Lang, State};
 use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, Printer, TerminalBell};
 use till::logging::{self, LogTo};
+use till::payments::Gateway;
 use till::payments::cloudpay::CloudPayClient;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
 use till::store::SledStore;
@@ -98,12 +99,11 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let printer = Arc::new(FilePrinter::new(&receipts));
     let buzzer: Arc<dyn Buzzer> = if demo && !headless { Arc::new(TerminalBell) } else { Arc::new(NoBuzzer) };
     let gateway = Arc::new(CloudPayClient::new(config.cloudpay.clone())?);
-    let status = Status {
-        demo,
-        gateway: format!("Cloud Pay {}", gateway.active_base_url()),
-        printer: printer.describe(),
-        clock: String::new(),
-    };
+    // Reference §6 rule 8: start on the first domain that answers ping (stays on the first if none does).
+    if gateway.probe().await.is_none() {
+        tracing::warn!("no Cloud Pay domain answers ping; payments will be in doubt until one does");
+    }
+    let status = Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new() };
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");
     let settings = config.settings();
     let catalogue = till::demo::catalogue(settings.lang);

@@ -21,11 +21,21 @@
 //! WeChat Pay codes are 18 digits starting 10–15 (e.g. `134680423163080001`), Alipay codes 16–24 digits
 //! starting 25–30 (e.g. `282129340414390002`).
 //!
-//! On top of the scenarios, [`SimHandle::inject`] queues [`Fault`]s, each consumed by the next request.
+//! On top of the scenarios, [`SimHandle::inject`] queues [`Fault`]s, each consumed by the next request;
+//! `SimConfig::random_faults` draws them at random for chaos tests.
+//!
+//! Also served: `reverse` (WeChat: 15 s after the payment at the earliest; a paid order's money goes
+//! back), `refund` (idempotent per out_refund_no, never above the total), `query_refund_order`
+//! (processing for `refund_processing_polls` queries), `client_order_detail` (≥ 25 KB answers with
+//! `refunded_fee`), `GET use_device_setting` (codes from [`SimHandle::issue_setup_qr`]). WeChat
+//! closes an unpaid password wait after 45 s. All times come from `SimConfig::clock`. Several
+//! domains ([`CloudPaySim::start_domains`]) serve one ledger and go down one by one.
 
 mod ledger;
 
-pub use ledger::{SimOrder, SimOrderState};
+pub use ledger::detail::DETAIL_ANSWER_MIN_BYTES;
+pub use ledger::setup::SETUP_CODE_VALID_MS;
+pub use ledger::{AUTO_CLOSE_MS, REVERSE_MIN_AGE_MS, SimOrder, SimOrderState, SimRefund, SimRefundState};
 
 use super::http;
 use crate::payments::cloudpay::sign;
@@ -39,8 +49,51 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 
+/// The simulator's clock: unix milliseconds.
+pub type SimClock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// The system clock, the default.
+pub fn system_clock() -> SimClock {
+    Arc::new(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64))
+}
+
+/// A clock tests move by hand: starts at the system time; `advance` jumps forward.
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<std::sync::atomic::AtomicI64>);
+
+impl ManualClock {
+    pub fn new() -> ManualClock {
+        ManualClock(Arc::new(std::sync::atomic::AtomicI64::new((system_clock())())))
+    }
+    pub fn advance_ms(&self, ms: i64) {
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+    pub fn now_ms(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    pub fn clock(&self) -> SimClock {
+        let inner = self.0.clone();
+        Arc::new(move || inner.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+impl Default for ManualClock {
+    fn default() -> ManualClock {
+        ManualClock::new()
+    }
+}
+
+/// Faults drawn at random: each request gets one with probability `per_mille`/1000, from a seeded
+/// xorshift generator (the same seed, the same sequence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RandomFaults {
+    pub seed: u64,
+    pub per_mille: u32,
+}
+
 /// What the simulated platform knows about its one merchant, and its timing.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SimConfig {
     pub authen_key: String,
@@ -55,6 +108,15 @@ pub struct SimConfig {
     pub slow_ms: u64,
     /// Start refusing connections (domain down); see [`SimHandle::set_down`].
     pub always_down: bool,
+    /// query_refund_order calls answered "processing" before a refund succeeds (0: at once).
+    pub refund_processing_polls: u32,
+    /// Alipay `current_trade_state` of a fully refunded order: 5 TRADE_CLOSED as the enum says, or
+    /// 4 as the acceptance guide says (open question 1).
+    pub alipay_refunded_state: u32,
+    pub random_faults: Option<RandomFaults>,
+    /// Unix milliseconds; the 15 s / 45 s / 5 min rules follow it.
+    #[serde(skip)]
+    pub clock: SimClock,
 }
 
 impl Default for SimConfig {
@@ -70,6 +132,10 @@ impl Default for SimConfig {
             user_paying_polls: 2,
             slow_ms: 12_000,
             always_down: false,
+            refund_processing_polls: 1,
+            alipay_refunded_state: 5,
+            random_faults: None,
+            clock: system_clock(),
         }
     }
 }
@@ -85,7 +151,10 @@ impl std::fmt::Debug for SimConfig {
             .field("user_paying_polls", &self.user_paying_polls)
             .field("slow_ms", &self.slow_ms)
             .field("always_down", &self.always_down)
-            .finish()
+            .field("refund_processing_polls", &self.refund_processing_polls)
+            .field("alipay_refunded_state", &self.alipay_refunded_state)
+            .field("random_faults", &self.random_faults)
+            .finish_non_exhaustive()
     }
 }
 
@@ -144,8 +213,43 @@ pub enum Fault {
 
 struct Shared {
     authen_key: String,
+    slow_ms: u64,
     ledger: Mutex<Ledger>,
     faults: Mutex<VecDeque<Fault>>,
+    random: Option<(u32, Mutex<u64>)>,
+}
+
+impl Shared {
+    /// The next queued fault, else maybe a random one. Never [`Fault::NoAnswer`]: a chaos test must
+    /// not hold sockets until shutdown.
+    fn next_fault(&self) -> Option<Fault> {
+        if let Some(f) = lock(&self.faults).pop_front() {
+            return Some(f);
+        }
+        let (per_mille, state) = self.random.as_ref()?;
+        let mut x = lock(state);
+        let mut draw = || {
+            // xorshift64
+            *x ^= *x << 13;
+            *x ^= *x >> 7;
+            *x ^= *x << 17;
+            *x
+        };
+        if draw() % 1000 >= u64::from(*per_mille) {
+            return None;
+        }
+        let faults = [
+            Fault::Delay(self.slow_ms),
+            Fault::Reset,
+            Fault::Http5xx,
+            Fault::HtmlPage,
+            Fault::Truncated,
+            Fault::BadSignature,
+            Fault::Oversized(300 * 1024),
+            Fault::Garbage,
+        ];
+        faults.get((draw() % faults.len() as u64) as usize).cloned()
+    }
 }
 
 /// A mutex holder panicking cannot leave the ledger half-written in a way tests would miss, so a
@@ -154,29 +258,45 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The running simulator. Dropping it shuts it down.
-pub struct SimHandle {
+/// One address of the platform (reference §1: four domains).
+struct Domain {
     addr: SocketAddr,
-    shared: Arc<Shared>,
-    stop: watch::Sender<bool>,
     down: watch::Sender<bool>,
     /// Whether the port is open right now, as reported by the accept loop.
     listening: watch::Receiver<bool>,
 }
 
+/// The running simulator. Dropping it shuts it down.
+pub struct SimHandle {
+    domains: Vec<Domain>,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+}
+
 impl SimHandle {
+    /// The first domain's address.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.domains[0].addr
     }
 
-    /// `http://127.0.0.1:PORT`, to put into the client's `base_urls`.
+    /// `http://127.0.0.1:PORT` of the first domain, to put into the client's `base_urls`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addr())
+    }
+
+    /// Every domain's base URL, in order.
+    pub fn base_urls(&self) -> Vec<String> {
+        self.domains.iter().map(|d| format!("http://{}", d.addr)).collect()
     }
 
     /// A snapshot of the ledger, in order of creation.
     pub fn orders(&self) -> Vec<SimOrder> {
         lock(&self.shared.ledger).orders()
+    }
+
+    /// One order of the ledger.
+    pub fn order(&self, out_trade_no: &str) -> Option<SimOrder> {
+        self.orders().into_iter().find(|o| o.out_trade_no == out_trade_no)
     }
 
     /// How many times the customer of `out_trade_no` was charged (0 if no such order). Never above 1.
@@ -189,11 +309,24 @@ impl SimHandle {
         lock(&self.shared.faults).push_back(fault);
     }
 
-    /// Down: the port is closed, connections are refused. Up: it listens again on the same address.
-    /// Returns once the port is in the asked state (or the simulator has stopped).
+    /// A configuration QR's text: `http://<first domain>/cpay/use_device_setting?osi=…&si=…`, valid
+    /// [`SETUP_CODE_VALID_MS`] by the simulator's clock, usable once.
+    pub fn issue_setup_qr(&self) -> String {
+        let (osi, si) = lock(&self.shared.ledger).issue_setup_code();
+        format!("{}/cpay/use_device_setting?osi={osi}&si={si}", self.base_url())
+    }
+
+    /// Down: the first domain's port is closed, connections are refused. Up: it listens again on the
+    /// same address. Returns once the port is in the asked state (or the simulator has stopped).
     pub async fn set_down(&self, down: bool) {
-        self.down.send_replace(down);
-        let mut listening = self.listening.clone();
+        self.set_down_domain(0, down).await;
+    }
+
+    /// [`SimHandle::set_down`] for domain `index` (ignored if there is no such domain).
+    pub async fn set_down_domain(&self, index: usize, down: bool) {
+        let Some(domain) = self.domains.get(index) else { return };
+        domain.down.send_replace(down);
+        let mut listening = domain.listening.clone();
         let _ = listening.wait_for(|&open| open != down).await;
     }
 
@@ -215,21 +348,38 @@ pub struct CloudPaySim;
 impl CloudPaySim {
     /// Binds `bind` (port 0 picks a free port) and serves on the current tokio runtime.
     pub fn start(bind: SocketAddr, cfg: SimConfig) -> std::io::Result<SimHandle> {
+        CloudPaySim::start_on(&[bind], cfg)
+    }
+
+    /// `n` domains on loopback ports, one shared ledger: the platform's four domains.
+    pub fn start_domains(n: usize, cfg: SimConfig) -> std::io::Result<SimHandle> {
+        let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
+        CloudPaySim::start_on(&vec![loopback; n.max(1)], cfg)
+    }
+
+    fn start_on(binds: &[SocketAddr], cfg: SimConfig) -> std::io::Result<SimHandle> {
         tokio::runtime::Handle::try_current().map_err(std::io::Error::other)?;
-        let listener = listen(bind)?;
-        let addr = listener.local_addr()?;
         let (stop, stop_rx) = watch::channel(false);
-        let (down, down_rx) = watch::channel(cfg.always_down);
-        let (listening_tx, listening) = watch::channel(!cfg.always_down);
-        // A simulator born down must refuse from its first instant, not once the task has run.
-        let listener = (!cfg.always_down).then_some(listener);
+        let born_down = cfg.always_down;
         let shared = Arc::new(Shared {
             authen_key: cfg.authen_key.clone(),
+            slow_ms: cfg.slow_ms,
+            random: cfg.random_faults.map(|r| (r.per_mille, Mutex::new(r.seed | 1))),
             ledger: Mutex::new(Ledger::new(cfg)),
             faults: Mutex::new(VecDeque::new()),
         });
-        tokio::spawn(accept_loop(listener, addr, shared.clone(), stop_rx, down_rx, listening_tx));
-        Ok(SimHandle { addr, shared, stop, down, listening })
+        let mut domains = Vec::new();
+        for bind in binds {
+            let listener = listen(*bind)?;
+            let addr = listener.local_addr()?;
+            let (down, down_rx) = watch::channel(born_down);
+            let (listening_tx, listening) = watch::channel(!born_down);
+            // A simulator born down must refuse from its first instant, not once the task has run.
+            let listener = (!born_down).then_some(listener);
+            tokio::spawn(accept_loop(listener, addr, shared.clone(), stop_rx.clone(), down_rx, listening_tx));
+            domains.push(Domain { addr, down, listening });
+        }
+        Ok(SimHandle { domains, shared, stop })
     }
 }
 
@@ -314,14 +464,20 @@ async fn serve(stream: &mut TcpStream, shared: &Shared) {
             return;
         }
     };
-    let fault = lock(&shared.faults).pop_front();
-    let mut plan = match (&fault, request.method.as_str(), request.path.as_str()) {
+    let fault = shared.next_fault();
+    let (path, query) = request.path.split_once('?').unwrap_or((request.path.as_str(), ""));
+    let mut plan = match (&fault, request.method.as_str(), path) {
         (Some(Fault::Http5xx), ..) => raw(503, "Service Unavailable", "text/plain", b"upstream unavailable"),
         (Some(Fault::HtmlPage), ..) => {
             raw(200, "OK", "text/html", "<html><body><h1>请登录 / Please log in</h1></body></html>".as_bytes())
         }
         (_, "POST", "/cpay/micro_pay") => lock(&shared.ledger).micro_pay(&request.body),
         (_, "POST", "/cpay/query_order") => lock(&shared.ledger).query_order(&request.body),
+        (_, "POST", "/cpay/reverse") => lock(&shared.ledger).reverse(&request.body),
+        (_, "POST", "/cpay/refund") => lock(&shared.ledger).refund(&request.body),
+        (_, "POST", "/cpay/query_refund_order") => lock(&shared.ledger).query_refund_order(&request.body),
+        (_, "POST", "/cpay/client_order_detail") => lock(&shared.ledger).client_order_detail(&request.body),
+        (_, "GET", "/cpay/use_device_setting") => lock(&shared.ledger).use_device_setting(query),
         (_, "POST", "/cpay/ping") => raw(200, "OK", "application/json", br#"{"status":0,"description":""}"#),
         _ => raw(404, "Not Found", "text/plain", b"no such interface"),
     };

@@ -5,11 +5,6 @@
 use super::proto::{self, Answer, CloudPayConfig, Interface, PingAnswer};
 use super::sign;
 use crate::core::code::mask_code;
-use crate::core::money::Fen;
-use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, Verdict,
-};
-use crate::payments::Gateway;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -49,16 +44,37 @@ pub enum CloudPayError {
 
 /// A Cloud Pay device client. Cheap to share behind an `Arc`; one per till.
 pub struct CloudPayClient {
-    cfg: CloudPayConfig,
+    pub(super) cfg: CloudPayConfig,
     http: reqwest::Client,
     /// Index into `cfg.base_urls` of the domain in use; domain failover (reference §6 rule 8) moves it.
     active: AtomicUsize,
+    /// One probe at a time: a burst of failed calls must not start a burst of probes.
+    probing: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for CloudPayClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CloudPayClient").field("cfg", &self.cfg).field("active", &self.active).finish()
     }
+}
+
+/// Whether a failed call may be sent again on the domain failover switched to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Resend {
+    /// Never (micro_pay: a second charge request could charge twice; the core queries instead).
+    Never,
+    /// Once, the same content (queries, reverse, and refund, whose out_refund_no makes it idempotent).
+    Once,
+}
+
+/// Which call, about which order or refund number, and whether it may be re-sent.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CallSpec<'a> {
+    pub iface: Interface,
+    pub number: &'a str,
+    /// The customer's payment code (micro_pay only), logged masked.
+    pub code: Option<&'a str>,
+    pub resend: Resend,
 }
 
 impl CloudPayClient {
@@ -74,7 +90,7 @@ impl CloudPayClient {
             .no_proxy()
             .build()
             .map_err(|e| CloudPayError::Setup(e.to_string()))?;
-        Ok(CloudPayClient { cfg, http, active: AtomicUsize::new(0) })
+        Ok(CloudPayClient { cfg, http, active: AtomicUsize::new(0), probing: tokio::sync::Mutex::new(()) })
     }
 
     pub fn config(&self) -> &CloudPayConfig {
@@ -87,13 +103,27 @@ impl CloudPayClient {
         self.cfg.base_urls.get(i).or(self.cfg.base_urls.first()).map_or("", String::as_str)
     }
 
+    /// The host (and port, if the URL names one) of the domain in use, e.g. `sz.pay.qcloud.com`.
+    pub fn active_host(&self) -> String {
+        host_of(self.active_base_url())
+    }
+
     /// Switches to `base_urls[index]`; false if there is no such entry.
     pub fn set_active(&self, index: usize) -> bool {
         if index >= self.cfg.base_urls.len() {
             return false;
         }
-        self.active.store(index, Ordering::Relaxed);
+        self.switch_to(index, "set by the till");
         true
+    }
+
+    fn switch_to(&self, index: usize, why: &str) {
+        let from = self.active.swap(index, Ordering::Relaxed);
+        if from != index {
+            let from = self.cfg.base_urls.get(from).map_or("", String::as_str);
+            let to = self.cfg.base_urls.get(index).map_or("", String::as_str);
+            tracing::warn!(from, to, why, "cloudpay domain switch");
+        }
     }
 
     /// Probes a domain with `/cpay/ping` (reference §7.2): usable only if it answers status 0.
@@ -108,31 +138,91 @@ impl CloudPayClient {
         usable
     }
 
-    async fn call(
+    /// Pings the domains cyclically from the one in use and makes the first that answers status 0 the
+    /// active one (reference §6 rule 8, strategy A); call at start. `None` (and no switch) if none
+    /// answers. Unlike the SDK it does not wait 1 s between domains: a till waiting to charge should
+    /// not wait for a dead domain's neighbours.
+    pub async fn probe(&self) -> Option<usize> {
+        let _one_at_a_time = self.probing.lock().await;
+        self.probe_from(self.active.load(Ordering::Relaxed), "probe").await
+    }
+
+    async fn probe_from(&self, start: usize, why: &str) -> Option<usize> {
+        let n = self.cfg.base_urls.len();
+        for step in 0..n {
+            let i = (start + step) % n;
+            if self.ping(&self.cfg.base_urls[i]).await {
+                self.switch_to(i, why);
+                return Some(i);
+            }
+        }
+        tracing::warn!(domains = n, "cloudpay: no domain answers ping");
+        None
+    }
+
+    /// After a transport failure on domain `failed`: probes the others (then `failed` itself) and
+    /// switches. True if requests now go to another domain.
+    async fn fail_over(&self, failed: usize) -> bool {
+        let _one_at_a_time = self.probing.lock().await;
+        if self.active.load(Ordering::Relaxed) != failed {
+            return true; // another call already moved on while this one waited
+        }
+        let next = self.probe_from(failed + 1, "transport failure").await;
+        next.is_some_and(|i| i != failed)
+    }
+
+    /// Posts a sealed `content` to the active domain. On a transport failure (no connection, timeout,
+    /// HTTP error, an answer that is not a Cloud Pay envelope) fails over to another domain and, if
+    /// `resend` allows and the domain changed, sends the same content there once.
+    pub(super) async fn send(&self, iface: Interface, content: &str, resend: Resend) -> Result<Vec<u8>, CloudPayError> {
+        let body = sign::seal_request(&self.cfg.authen_key, content).into_bytes();
+        let domain = self.active.load(Ordering::Relaxed);
+        let result = self.post_iface(domain, iface, body.clone()).await;
+        if !transport_failed(&result) {
+            return result;
+        }
+        tracing::warn!(interface = iface.name(), error = ?result.as_ref().err(), "cloudpay transport failure");
+        if self.fail_over(domain).await && resend == Resend::Once {
+            let retry = self.post_iface(self.active.load(Ordering::Relaxed), iface, body).await;
+            tracing::info!(
+                interface = iface.name(),
+                ok = !transport_failed(&retry),
+                "cloudpay resent on the new domain"
+            );
+            return retry;
+        }
+        result
+    }
+
+    async fn post_iface(&self, domain: usize, iface: Interface, body: Vec<u8>) -> Result<Vec<u8>, CloudPayError> {
+        let base = self.cfg.base_urls.get(domain).map_or("", String::as_str);
+        let url = format!("{}/cpay/{}", base.trim_end_matches('/'), iface.name());
+        self.post_bytes(&url, body).await
+    }
+
+    /// One logged call: the payment code only ever appears masked; the key never.
+    pub(super) async fn call<V: std::fmt::Debug>(
         &self,
-        iface: Interface,
-        out_trade_no: &str,
-        amount: Fen,
-        code: Option<&str>,
+        spec: CallSpec<'_>,
         content: &str,
-    ) -> Verdict {
+        read: impl FnOnce(&[u8]) -> Answer<V>,
+        unknown: impl FnOnce(String) -> V,
+    ) -> V {
+        let CallSpec { iface, number, code, resend } = spec;
         let started = Instant::now();
-        let url = format!("{}/cpay/{}", self.active_base_url().trim_end_matches('/'), iface.name());
-        let body = sign::seal_request(&self.cfg.authen_key, content);
-        let answer = match self.post_bytes(&url, body.into_bytes()).await {
-            Ok(bytes) => proto::read_answer(iface, &self.cfg.authen_key, out_trade_no, amount, &bytes),
-            Err(e) => Answer { verdict: Verdict::Unknown { reason: e.to_string() }, status: None, log_id: None },
+        let answer = match self.send(iface, content, resend).await {
+            Ok(bytes) => read(&bytes),
+            Err(e) => Answer { verdict: unknown(e.to_string()), status: None, log_id: None },
         };
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        // The payment code only ever appears masked; the key never.
         let code = code.map(mask_code);
         tracing::info!(
-            out_trade_no,
+            number,
             interface = iface.name(),
+            domain = self.active_base_url(),
             code,
             status = answer.status,
             log_id = answer.log_id,
-            elapsed_ms,
+            elapsed_ms = started.elapsed().as_millis() as u64,
             verdict = ?answer.verdict,
             "cloudpay call"
         );
@@ -161,21 +251,53 @@ impl CloudPayClient {
             .send()
             .await
             .map_err(net)?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(CloudPayError::HttpStatus(status.as_u16()));
-        }
-        if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        read_capped(&mut response, limit).await
+    }
+}
+
+/// Reads a response body of at most [`MAX_ANSWER_BYTES`]; non-2xx is an error.
+pub(super) async fn read_capped(response: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>, CloudPayError> {
+    let net = |e: reqwest::Error| {
+        if e.is_timeout() { CloudPayError::Timeout(limit) } else { CloudPayError::Network(error_chain(&e)) }
+    };
+    let status = response.status();
+    if !status.is_success() {
+        return Err(CloudPayError::HttpStatus(status.as_u16()));
+    }
+    if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        return Err(CloudPayError::Oversized(MAX_ANSWER_BYTES));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(net)? {
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
             return Err(CloudPayError::Oversized(MAX_ANSWER_BYTES));
         }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(net)? {
-            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(CloudPayError::Oversized(MAX_ANSWER_BYTES));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// The failures that say "this domain does not work", not "the platform said something": nothing
+/// came back, an HTTP error came back, or what came back is not a Cloud Pay envelope (a captive
+/// portal's page, garbage). A wrong signature is not one: that is the platform's (or an attacker's)
+/// answer, and another domain would not make it trustworthy.
+fn transport_failed(result: &Result<Vec<u8>, CloudPayError>) -> bool {
+    match result {
+        Ok(bytes) => sign::open_response(bytes).is_err(),
+        Err(CloudPayError::HttpStatus(status)) => *status >= 500 || *status == 404 || *status == 403,
+        Err(_) => true,
+    }
+}
+
+/// `https://sz.pay.qcloud.com/` → `sz.pay.qcloud.com`; `http://127.0.0.1:8080` → `127.0.0.1:8080`.
+pub fn host_of(base_url: &str) -> String {
+    match reqwest::Url::parse(base_url) {
+        Ok(url) => match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_string(),
+            _ => base_url.to_string(),
+        },
+        Err(_) => base_url.to_string(),
     }
 }
 
@@ -198,46 +320,6 @@ pub fn nonce() -> Result<String, CloudPayError> {
     Ok(hex::encode(bytes))
 }
 
-impl Gateway for CloudPayClient {
-    async fn micro_pay(&self, call: &PayCall) -> Verdict {
-        let nonce = match nonce() {
-            Ok(n) => n,
-            Err(e) => return Verdict::Unknown { reason: e.to_string() },
-        };
-        let content = proto::micro_pay_content(&self.cfg, call, &nonce);
-        self.call(Interface::MicroPay, &call.out_trade_no, call.amount, Some(&call.code), &content).await
-    }
-
-    async fn query(&self, call: &QueryCall) -> Verdict {
-        let nonce = match nonce() {
-            Ok(n) => n,
-            Err(e) => return Verdict::Unknown { reason: e.to_string() },
-        };
-        let content = proto::query_order_content(&self.cfg, call, &nonce);
-        self.call(Interface::QueryOrder, &call.out_trade_no, call.amount, None, &content).await
-    }
-
-    async fn cancel(&self, _call: &CancelCall) -> CancelVerdict {
-        CancelVerdict::Unknown { reason: "reverse: not implemented yet".into() }
-    }
-
-    async fn lookup(&self, _call: &LookupCall) -> LookupVerdict {
-        LookupVerdict::Unknown { reason: "lookup: not implemented yet".into() }
-    }
-
-    async fn refund(&self, _call: &RefundCall) -> RefundVerdict {
-        RefundVerdict::Unknown { reason: "refund: not implemented yet".into() }
-    }
-
-    async fn query_refund(&self, _call: &RefundCall) -> RefundVerdict {
-        RefundVerdict::Unknown { reason: "query_refund: not implemented yet".into() }
-    }
-
-    fn describe(&self) -> String {
-        format!("Cloud Pay {}", self.active_base_url())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,6 +339,13 @@ mod tests {
         let text = format!("{client:?}");
         assert!(!text.contains("SimAuthenKey"), "{text}");
         assert!(text.contains("***"));
+    }
+
+    #[test]
+    fn describes_the_host_of_a_domain() {
+        assert_eq!(host_of("https://sz.pay.qcloud.com"), "sz.pay.qcloud.com");
+        assert_eq!(host_of("https://pay.qcloud.com/"), "pay.qcloud.com");
+        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1:8080");
     }
 
     #[test]

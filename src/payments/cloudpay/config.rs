@@ -8,6 +8,12 @@ use std::fmt;
 fn default_terminal_type() -> u32 {
     4 // linux
 }
+/// The reference's placeholder model code (§7): Cloud Pay allocates the real one per device model
+/// (open question 11). Always sent, because the acceptance guide makes it mandatory.
+pub const DEFAULT_SUB_TERMINAL_TYPE: u32 = 50200;
+fn default_sub_terminal_type() -> u32 {
+    DEFAULT_SUB_TERMINAL_TYPE
+}
 fn default_base_urls() -> Vec<String> {
     ["https://pay.qcloud.com", "https://sz.pay.qcloud.com", "https://sh.pay.qcloud.com", "https://tj.pay.qcloud.com"]
         .map(String::from)
@@ -35,7 +41,9 @@ pub struct CloudPayConfig {
     pub staff_id: String,
     #[serde(default = "default_terminal_type")]
     pub terminal_type: u32,
-    /// Allocated by Cloud Pay per device model; 50200 in the reference is a placeholder.
+    /// Allocated by Cloud Pay per device model; always on the wire. Defaults to
+    /// [`DEFAULT_SUB_TERMINAL_TYPE`], the reference's placeholder, until Cloud Pay allocates ours.
+    #[serde(default = "default_sub_terminal_type")]
     pub sub_terminal_type: u32,
     pub machine_no: String,
     pub sdk_version: String,
@@ -86,7 +94,7 @@ impl CloudPayConfig {
             device_id: "kiosk-01".into(),
             staff_id: "1001".into(),
             terminal_type: 4,
-            sub_terminal_type: 50200,
+            sub_terminal_type: DEFAULT_SUB_TERMINAL_TYPE,
             machine_no: "PI4B0000C0FFEE".into(),
             sdk_version: "rs0.1".into(),
             spbill_create_ip: "192.168.1.50".into(),

@@ -11,6 +11,12 @@ use crate::core::money::Fen;
 use crate::core::{PayCall, QueryCall, Verdict};
 use serde::{Deserialize, Serialize};
 
+pub use super::lookup::{DetailOrder, DetailReceipt, OrderDetail, OrderDetailQuery, OrderDetailRequest};
+pub use super::refund::{
+    QueryRefundAnswer, QueryRefundRequest, RefundAnswer, RefundContent, RefundOrderContent, RefundRequest,
+    RefundStateExt, ReverseAnswer, ReverseRequest,
+};
+
 /// The only currency Cloud Pay takes.
 pub const FEE_TYPE: &str = "CNY";
 /// TradeType 1: the customer shows a payment code that the till scans (刷卡).
@@ -143,6 +149,14 @@ pub struct ResponseContent {
     pub micro_pay: Option<OrderAnswer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_order: Option<OrderAnswer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverse: Option<ReverseAnswer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund: Option<RefundAnswer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_refund_order: Option<QueryRefundAnswer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_detail_query: Option<OrderDetailQuery>,
 }
 
 /// The `micro_pay` / `query_order` object of an answer.
@@ -178,6 +192,9 @@ pub struct OrderContent {
     pub total_fee: i64,
     #[serde(default)]
     pub fee_type: String,
+    /// Refunded so far, in fen: only client_order_detail carries it (reference §3.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunded_fee: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +216,10 @@ pub struct TradeStateExt {
 pub enum Interface {
     MicroPay,
     QueryOrder,
+    Reverse,
+    Refund,
+    QueryRefundOrder,
+    ClientOrderDetail,
 }
 
 impl Interface {
@@ -206,16 +227,79 @@ impl Interface {
         match self {
             Interface::MicroPay => "micro_pay",
             Interface::QueryOrder => "query_order",
+            Interface::Reverse => "reverse",
+            Interface::Refund => "refund",
+            Interface::QueryRefundOrder => "query_refund_order",
+            Interface::ClientOrderDetail => "client_order_detail",
         }
     }
 }
 
 /// A decoded answer: the verdict plus what the log line needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    pub verdict: Verdict,
+pub struct Answer<V = Verdict> {
+    pub verdict: V,
     pub status: Option<i64>,
     pub log_id: Option<u64>,
+}
+
+/// A `response_content` whose signature checked out (or that came without one: `signed` false).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub content: ResponseContent,
+    pub signed: bool,
+}
+
+/// Why a body is not a Cloud Pay answer at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAnAnswer {
+    /// Not an envelope: an HTML page, garbage, a proxy's text. Says the domain is not the platform.
+    Malformed,
+    /// An envelope whose authen_code does not match.
+    BadSignature,
+    /// An envelope whose response_content is not a Cloud Pay object.
+    BadContent,
+}
+
+impl NotAnAnswer {
+    pub fn reason(self) -> &'static str {
+        match self {
+            NotAnAnswer::Malformed => "malformed answer (no response_content)",
+            NotAnAnswer::BadSignature => "answer signature does not match",
+            NotAnAnswer::BadContent => "malformed response_content",
+        }
+    }
+}
+
+/// Opens and verifies an answer body with the device's `key` (reference §2.3).
+pub fn open_answer(key: &str, body: &[u8]) -> Result<Opened, NotAnAnswer> {
+    let envelope = sign::open_response(body).map_err(|_| NotAnAnswer::Malformed)?;
+    let code = envelope.authen_code();
+    if let Some(code) = code {
+        if !sign::verify(key, &envelope.response_content, code) {
+            return Err(NotAnAnswer::BadSignature);
+        }
+    }
+    let content =
+        serde_json::from_str::<ResponseContent>(&envelope.response_content).map_err(|_| NotAnAnswer::BadContent)?;
+    Ok(Opened { content, signed: code.is_some() })
+}
+
+/// Opens `body` and lets `decide` map it, or maps a body that is no answer with `unknown`.
+pub fn read_with<V>(
+    key: &str,
+    body: &[u8],
+    unknown: impl FnOnce(&str) -> V,
+    decide: impl FnOnce(&Opened) -> V,
+) -> Answer<V> {
+    match open_answer(key, body) {
+        Ok(opened) => Answer {
+            status: Some(opened.content.status),
+            log_id: Some(opened.content.log_id),
+            verdict: decide(&opened),
+        },
+        Err(e) => Answer { verdict: unknown(e.reason()), status: None, log_id: None },
+    }
 }
 
 fn unknown(reason: impl Into<String>) -> Verdict {
@@ -224,26 +308,7 @@ fn unknown(reason: impl Into<String>) -> Verdict {
 
 /// Reads a received body for the order `out_trade_no` of `amount`, with the device's `key`.
 pub fn read_answer(iface: Interface, key: &str, out_trade_no: &str, amount: Fen, body: &[u8]) -> Answer {
-    let mut answer = Answer { verdict: unknown(""), status: None, log_id: None };
-    let Ok(envelope) = sign::open_response(body) else {
-        answer.verdict = unknown("malformed answer (no response_content)");
-        return answer;
-    };
-    let code = envelope.authen_code();
-    if let Some(code) = code {
-        if !sign::verify(key, &envelope.response_content, code) {
-            answer.verdict = unknown("answer signature does not match");
-            return answer;
-        }
-    }
-    let Ok(content) = serde_json::from_str::<ResponseContent>(&envelope.response_content) else {
-        answer.verdict = unknown("malformed response_content");
-        return answer;
-    };
-    answer.status = Some(content.status);
-    answer.log_id = Some(content.log_id);
-    answer.verdict = decide(iface, code.is_some(), out_trade_no, amount, &content);
-    answer
+    read_with(key, body, |r| unknown(r), |o| decide(iface, o.signed, out_trade_no, amount, &o.content))
 }
 
 fn decide(iface: Interface, signed: bool, out_trade_no: &str, amount: Fen, content: &ResponseContent) -> Verdict {
@@ -273,6 +338,7 @@ fn decide_order(iface: Interface, out_trade_no: &str, amount: Fen, content: &Res
     let object = match iface {
         Interface::MicroPay => content.micro_pay.as_ref(),
         Interface::QueryOrder => content.query_order.as_ref(),
+        _ => None,
     };
     let Some(order) = object.and_then(|o| o.order_content.as_ref()) else {
         return unknown(format!("answer without {} order_content", iface.name()));

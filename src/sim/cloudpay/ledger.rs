@@ -1,5 +1,12 @@
 //! The simulated platform's books and rules: who is charged, what each interface answers.
-//! No sockets here; [`super`] moves the bytes and applies faults.
+//! No sockets here; [`super`] moves the bytes and applies faults. Time is the simulator's clock
+//! (`SimConfig::clock`), so tests can jump over the 15 s / 45 s / 5 min rules.
+
+pub mod detail;
+mod refunds;
+pub mod setup;
+
+pub use refunds::{SimRefund, SimRefundState};
 
 use super::{Scenario, SimConfig};
 use crate::core::code::{Platform, payment_platform};
@@ -18,7 +25,17 @@ pub enum SimOrderState {
     Paid,
     /// Declined by the wallet (WeChat 10 PAYERROR / Alipay 5 TRADE_CLOSED); never charged.
     Declined,
+    /// WeChat closed it: the customer did not pay within [`AUTO_CLOSE_MS`] (WeChat 5 NOTPAY).
+    Closed,
+    /// Reversed (撤单) by the till (WeChat 8 REVOKED / Alipay 5 TRADE_CLOSED); if it was paid, the
+    /// money went back (`SimOrder::reversed`).
+    Reversed,
 }
+
+/// WeChat refuses to reverse a micro_pay younger than this (status 104).
+pub const REVERSE_MIN_AGE_MS: i64 = 15_000;
+/// WeChat closes a micro_pay still waiting for the password this long after its creation.
+pub const AUTO_CLOSE_MS: i64 = 45_000;
 
 /// One order in the simulator's ledger, as tests see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +47,18 @@ pub struct SimOrder {
     pub charged: bool,
     pub micro_pay_calls: u32,
     pub query_calls: u32,
+    /// A reverse gave the whole charge back (`charged` stays true: it did happen).
+    pub reversed: bool,
+    /// Sum of the refunds taken (processing or done), fen.
+    pub refunded_fee: i64,
+    pub refunds: Vec<SimRefund>,
+}
+
+impl SimOrder {
+    /// What the customer is out of pocket now: the charge minus refunds, nothing after a reverse.
+    pub fn kept_fee(&self) -> i64 {
+        if !self.charged || self.reversed { 0 } else { self.total_fee - self.refunded_fee }
+    }
 }
 
 /// What to send back, before faults.
@@ -69,6 +98,9 @@ struct Entry {
     charges: u32,
     polls_left: u32,
     transaction_id: String,
+    /// The terminal that created the order: only it may reverse (reference §6 rule 7).
+    device_id: String,
+    create_ms: i64,
     create_time: i64,
     update_time: i64,
 }
@@ -79,10 +111,8 @@ pub struct Ledger {
     entries: Vec<Entry>,
     next_log_id: u64,
     next_transaction: u64,
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    next_refund: u64,
+    setup_codes: Vec<setup::SetupCode>,
 }
 
 fn content(status: i64, description: &str, log_id: u64, internal_status: i64) -> ResponseContent {
@@ -95,7 +125,45 @@ fn to_json(value: &ResponseContent) -> String {
 
 impl Ledger {
     pub fn new(cfg: SimConfig) -> Ledger {
-        Ledger { cfg, entries: Vec::new(), next_log_id: 18_654_852, next_transaction: 1 }
+        Ledger {
+            cfg,
+            entries: Vec::new(),
+            next_log_id: 18_654_852,
+            next_transaction: 1,
+            next_refund: 1,
+            setup_codes: Vec::new(),
+        }
+    }
+
+    /// The simulator's clock, unix milliseconds.
+    fn now_ms(&self) -> i64 {
+        (self.cfg.clock)()
+    }
+
+    fn unix_now(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+
+    fn find(&self, out_trade_no: &str) -> Option<usize> {
+        self.entries.iter().position(|e| e.order.out_trade_no == out_trade_no)
+    }
+
+    /// Applies what time does to order `i`: WeChat closes an unpaid password wait after 45 s.
+    fn settle(&mut self, i: usize) {
+        let now = self.now_ms();
+        let now_secs = self.unix_now();
+        if let Some(e) = self.entries.get_mut(i) {
+            let waiting = e.order.state == SimOrderState::UserPaying;
+            if waiting && e.platform == Platform::WeChat && now - e.create_ms >= AUTO_CLOSE_MS {
+                e.order.state = SimOrderState::Closed;
+                e.update_time = now_secs;
+            }
+        }
+    }
+
+    /// Whether `pay_platform` (0 = omitted, as the SDK does) names the order's wallet.
+    fn same_wallet(e: &Entry, pay_platform: u32) -> bool {
+        pay_platform == 0 || pay_platform == proto::platform_numbers(e.platform).0
     }
 
     pub fn orders(&self) -> Vec<SimOrder> {
@@ -162,7 +230,8 @@ impl Ledger {
         let Some(platform) = platform.filter(|_| expected_platform == request.pay_mch_key.pay_platform) else {
             return self.signed(104, "付款码无效 / payment code does not match pay_platform", 0);
         };
-        if let Some(i) = self.entries.iter().position(|e| e.order.out_trade_no == pay.out_trade_no) {
+        if let Some(i) = self.find(&pay.out_trade_no) {
+            self.settle(i);
             let entry = &mut self.entries[i];
             entry.order.micro_pay_calls += 1;
             if entry.order.total_fee != pay.total_fee || entry.order.author_code != pay.author_code {
@@ -180,7 +249,8 @@ impl Ledger {
             _ => (SimOrderState::Paid, true),
         };
         if created {
-            let now = unix_now();
+            let now = self.unix_now();
+            let create_ms = self.now_ms();
             let paid = state == SimOrderState::Paid;
             self.entries.push(Entry {
                 order: SimOrder {
@@ -191,6 +261,9 @@ impl Ledger {
                     charged: paid,
                     micro_pay_calls: 1,
                     query_calls: 0,
+                    reversed: false,
+                    refunded_fee: 0,
+                    refunds: Vec::new(),
                 },
                 platform,
                 pay_mch_key: request.pay_mch_key.clone(),
@@ -198,6 +271,8 @@ impl Ledger {
                 charges: u32::from(paid),
                 polls_left: self.cfg.user_paying_polls,
                 transaction_id: String::new(),
+                device_id: request.order_client.device_id.clone(),
+                create_ms,
                 create_time: now,
                 update_time: now,
             });
@@ -233,11 +308,16 @@ impl Ledger {
         if !self.known_merchant(&request.pay_mch_key) {
             return self.refuse("unknown merchant or shop");
         }
-        let Some(i) = self.entries.iter().position(|e| e.order.out_trade_no == request.out_trade_no) else {
+        // Another wallet's pay_platform does not find the order (the client's lookup without a known
+        // wallet tries WeChat, then Alipay).
+        let found = self.find(&request.out_trade_no);
+        let Some(i) = found.filter(|&i| Self::same_wallet(&self.entries[i], request.pay_mch_key.pay_platform)) else {
             // Open question 9: the platform's "no such order" is undocumented; this is the simulator's
             // (and the client's) choice, see proto::INTERNAL_ORDER_NOT_FOUND.
             return self.signed(104, "订单不存在 / order does not exist", INTERNAL_ORDER_NOT_FOUND);
         };
+        self.settle(i);
+        let now = self.unix_now();
         let entry = &mut self.entries[i];
         entry.order.query_calls += 1;
         if entry.order.state == SimOrderState::UserPaying {
@@ -248,7 +328,7 @@ impl Ledger {
                 entry.order.state = SimOrderState::Paid;
                 entry.order.charged = true;
                 entry.charges += 1;
-                entry.update_time = unix_now();
+                entry.update_time = now;
                 self.assign_transaction(i);
             }
         }
@@ -266,50 +346,62 @@ impl Ledger {
         }
     }
 
-    /// A status-0 answer carrying the order, under the `micro_pay` or `query_order` key.
-    fn order_answer(&mut self, i: usize, for_micro_pay: bool) -> String {
-        let log_id = self.log_id();
-        let Some(e) = self.entries.get(i) else { return to_json(&content(3, "ledger lost the order", log_id, 0)) };
+    /// The order as query_order / micro_pay / client_order_detail show it.
+    fn order_content(&self, e: &Entry) -> OrderContent {
+        let fully_refunded = e.order.refunded_fee >= e.order.total_fee;
         let (wx_state, ali_state) = match e.order.state {
             SimOrderState::UserPaying => (9, 4),
-            SimOrderState::Paid => (2, 2),
+            // WeChat shows 4 after any refund; Alipay stays 2 until fully refunded (reference §6 rule 6).
+            SimOrderState::Paid if e.order.refunds.is_empty() => (2, 2),
+            SimOrderState::Paid if fully_refunded => (4, self.cfg.alipay_refunded_state),
+            SimOrderState::Paid => (4, 2),
             SimOrderState::Declined => (10, 5),
+            SimOrderState::Closed => (5, 5),
+            SimOrderState::Reversed => (8, 5),
         };
-        let paid = e.order.state == SimOrderState::Paid;
-        let declined = e.order.state == SimOrderState::Declined;
         let (wx, ali) = match e.platform {
             Platform::WeChat => {
                 let desc = match e.order.state {
                     SimOrderState::UserPaying => Some("需要用户输入支付密码".to_string()),
                     SimOrderState::Declined => Some(DECLINE_REASON.to_string()),
+                    SimOrderState::Closed => Some("用户未支付，订单已关闭 / not paid in time, closed".to_string()),
+                    SimOrderState::Reversed => Some("已撤销 / reversed".to_string()),
                     SimOrderState::Paid => None,
                 };
                 (Some(TradeStateExt { current_trade_state: wx_state, trade_state_desc: desc }), None)
             }
             Platform::Alipay => (None, Some(TradeStateExt { current_trade_state: ali_state, trade_state_desc: None })),
         };
-        let order = OrderContent {
+        let charged = e.order.charged;
+        OrderContent {
             out_trade_no: e.order.out_trade_no.clone(),
-            transaction_id: paid.then(|| e.transaction_id.clone()),
+            transaction_id: charged.then(|| e.transaction_id.clone()),
             trade_type: TRADE_TYPE_MICRO_PAY,
             author_code: Some(e.order.author_code.clone()),
-            time_end: paid.then_some(e.update_time),
+            time_end: charged.then_some(e.update_time),
             create_time: e.create_time,
             last_update_time: e.update_time,
             is_transforming: false,
             total_fee: e.order.total_fee,
             fee_type: FEE_TYPE.into(),
+            refunded_fee: None,
             body: Some(e.body.clone()),
             wxpay_order_content_ext: wx,
             alipay_order_content_ext: ali,
-        };
+        }
+    }
+
+    /// A status-0 answer carrying the order, under the `micro_pay` or `query_order` key.
+    fn order_answer(&mut self, i: usize, for_micro_pay: bool) -> String {
+        let log_id = self.log_id();
+        let Some(e) = self.entries.get(i) else { return to_json(&content(3, "ledger lost the order", log_id, 0)) };
         let object = OrderAnswer {
             pay_mch_key: Some(e.pay_mch_key.clone()),
-            order_content: Some(order),
+            order_content: Some(self.order_content(e)),
             nonce_str: crate::payments::cloudpay::client::nonce().unwrap_or_default(),
         };
         // Alipay's extension has no text field, so a decline's reason travels in `description`.
-        let description = if declined { DECLINE_REASON } else { "" };
+        let description = if e.order.state == SimOrderState::Declined { DECLINE_REASON } else { "" };
         let mut answer = content(0, description, log_id, 0);
         if for_micro_pay {
             answer.micro_pay = Some(object);

@@ -38,7 +38,7 @@ fn order_body(iface: Interface, wechat: bool, state: u32, total_fee: i64) -> Str
     let mut content = ResponseContent { log_id: 7, ..Default::default() };
     match iface {
         Interface::MicroPay => content.micro_pay = object,
-        Interface::QueryOrder => content.query_order = object,
+        _ => content.query_order = object,
     }
     sign::seal_response(KEY, &serde_json::to_string(&content).expect("json"))
 }

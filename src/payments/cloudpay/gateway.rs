@@ -1,0 +1,153 @@
+//! [`Gateway`] for Cloud Pay: each core call becomes one (or, for a lookup, a few) platform calls,
+//! each answer a verdict (reference §5–§7).
+
+use super::client::{CallSpec, CloudPayClient, Resend, nonce};
+use super::lookup::{self, DETAIL_MAX_PAGES, DetailFound, OrderFound};
+use super::proto::{self, Interface};
+use super::refund;
+use crate::core::code::Platform;
+use crate::core::money::Fen;
+use crate::core::{
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryAfter, QueryCall, RefundCall, RefundVerdict,
+    Verdict,
+};
+use crate::payments::Gateway;
+
+fn spec(iface: Interface, number: &str, resend: Resend) -> CallSpec<'_> {
+    CallSpec { iface, number, code: None, resend }
+}
+
+impl CloudPayClient {
+    /// query_order for a lookup, under one guess of the wallet.
+    async fn lookup_order(&self, out_trade_no: &str, platform: Platform) -> OrderFound {
+        let Ok(nonce) = nonce() else { return OrderFound::Unknown("no nonce".into()) };
+        let query = QueryCall {
+            order_id: 0,
+            out_trade_no: out_trade_no.to_string(),
+            platform,
+            amount: Fen::ZERO,
+            after: QueryAfter::Unknown,
+        };
+        let content = proto::query_order_content(&self.cfg, &query, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| lookup::read_order(key, out_trade_no, b);
+        self.call(spec(Interface::QueryOrder, out_trade_no, Resend::Once), &content, read, OrderFound::Unknown).await
+    }
+
+    /// `refunded_fee` from client_order_detail, paging through the order's time window; `None` when
+    /// the list gives no answer for this order.
+    async fn refunded_fee(&self, out_trade_no: &str, platform: Platform, create_time: i64, total: Fen) -> Option<Fen> {
+        for page in 1..=DETAIL_MAX_PAGES {
+            let nonce = nonce().ok()?;
+            let content = lookup::order_detail_content(&self.cfg, platform, create_time, page, &nonce);
+            let key = &self.cfg.authen_key;
+            let read = |b: &[u8]| lookup::read_detail(key, out_trade_no, page, b);
+            let iface = Interface::ClientOrderDetail;
+            match self.call(spec(iface, out_trade_no, Resend::Once), &content, read, DetailFound::Unknown).await {
+                DetailFound::Refunded { refunded, total: listed } if listed == total => return Some(refunded),
+                DetailFound::NotOnPage { more: true } => continue,
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+impl Gateway for CloudPayClient {
+    async fn micro_pay(&self, call: &PayCall) -> Verdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return Verdict::Unknown { reason: e.to_string() },
+        };
+        let content = proto::micro_pay_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| proto::read_answer(Interface::MicroPay, key, &call.out_trade_no, call.amount, b);
+        // Never re-sent on another domain: the core's next query settles it there.
+        let spec = CallSpec {
+            iface: Interface::MicroPay,
+            number: &call.out_trade_no,
+            code: Some(&call.code),
+            resend: Resend::Never,
+        };
+        self.call(spec, &content, read, |reason| Verdict::Unknown { reason }).await
+    }
+
+    async fn query(&self, call: &QueryCall) -> Verdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return Verdict::Unknown { reason: e.to_string() },
+        };
+        let content = proto::query_order_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| proto::read_answer(Interface::QueryOrder, key, &call.out_trade_no, call.amount, b);
+        let spec = spec(Interface::QueryOrder, &call.out_trade_no, Resend::Once);
+        self.call(spec, &content, read, |reason| Verdict::Unknown { reason }).await
+    }
+
+    async fn cancel(&self, call: &CancelCall) -> CancelVerdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return CancelVerdict::Unknown { reason: e.to_string() },
+        };
+        let content = refund::reverse_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| refund::read_reverse(key, b);
+        let spec = spec(Interface::Reverse, &call.out_trade_no, Resend::Once);
+        self.call(spec, &content, read, |reason| CancelVerdict::Unknown { reason }).await
+    }
+
+    async fn lookup(&self, call: &LookupCall) -> LookupVerdict {
+        // Without the wallet, WeChat first then Alipay (reference §8: no documented way to ask
+        // without pay_platform; the SDK's omission is not relied on).
+        let guesses = match call.platform {
+            Some(p) => vec![p],
+            None => vec![Platform::WeChat, Platform::Alipay],
+        };
+        let mut found = OrderFound::NotFound;
+        for platform in guesses {
+            found = self.lookup_order(&call.out_trade_no, platform).await;
+            if found != OrderFound::NotFound {
+                break;
+            }
+        }
+        let (platform, create_time, total) = match &found {
+            OrderFound::Found { platform, create_time, total, .. } => (*platform, *create_time, *total),
+            OrderFound::NotFound => return LookupVerdict::NotFound,
+            OrderFound::Unknown(reason) => return LookupVerdict::Unknown { reason: reason.clone() },
+        };
+        let refunded = self.refunded_fee(&call.out_trade_no, platform, create_time, total).await;
+        match lookup::platform_order(&call.out_trade_no, &found, refunded) {
+            Ok(order) => LookupVerdict::Found(order),
+            Err(reason) => LookupVerdict::Unknown { reason },
+        }
+    }
+
+    async fn refund(&self, call: &RefundCall) -> RefundVerdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return RefundVerdict::Unknown { reason: e.to_string() },
+        };
+        let content = refund::refund_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| refund::read_refund(key, call, b);
+        // Re-sent on a new domain with the same out_refund_no: the platform refunds a number once.
+        let spec = spec(Interface::Refund, &call.out_refund_no, Resend::Once);
+        self.call(spec, &content, read, |reason| RefundVerdict::Unknown { reason }).await
+    }
+
+    async fn query_refund(&self, call: &RefundCall) -> RefundVerdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return RefundVerdict::Unknown { reason: e.to_string() },
+        };
+        let content = refund::query_refund_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| refund::read_query_refund(key, call, b);
+        let spec = spec(Interface::QueryRefundOrder, &call.out_refund_no, Resend::Once);
+        self.call(spec, &content, read, |reason| RefundVerdict::Unknown { reason }).await
+    }
+
+    fn describe(&self) -> String {
+        format!("Cloud Pay {}", self.active_host())
+    }
+}
