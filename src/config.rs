@@ -3,6 +3,7 @@
 use crate::core::{Lang, Settings};
 use crate::escpos::PrinterProfile;
 use crate::payments::cloudpay::CloudPayConfig;
+use crate::payments::weishouyin::WeishouyinConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -60,8 +61,29 @@ pub struct Config {
     /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
     #[serde(default)]
     pub scanner_serial: Option<PathBuf>,
+    /// The shop's payment platform: `cloudpay` (Tencent Cloud Pay) or `weishouyin` (微收银).
+    #[serde(default)]
+    pub platform: PaymentPlatform,
+    /// Cloud Pay: the local parts (terminal info, domains, timeouts) and, unless the till was set up
+    /// by scanning the merchant's configuration code, the merchant's settings.
+    #[serde(default = "CloudPayConfig::blank")]
     pub cloudpay: CloudPayConfig,
+    /// 微收银: the activation/configuration host and the operator; the device number and key
+    /// come from activation (`till activate`).
+    #[serde(default)]
+    pub weishouyin: Option<WeishouyinConfig>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PaymentPlatform {
+    #[default]
+    CloudPay,
+    Weishouyin,
+}
+
+/// The order-number prefix of a till not set up yet (Cloud Pay gives the real one).
+pub const UNSET_PREFIX: &str = "00000000";
 
 fn default_lang() -> Lang {
     Lang::Zh
@@ -93,10 +115,14 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let prefix = &self.cloudpay.cloud_cashier_id;
-        if prefix.len() != 8 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        let cloudpay = self.platform == PaymentPlatform::CloudPay && !prefix.is_empty();
+        if cloudpay && (prefix.len() != 8 || !prefix.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ConfigError::Invalid(format!(
                 "cloudpay.cloud_cashier_id must be the platform's 8-digit numeric order prefix, not {prefix:?}"
             )));
+        }
+        if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
+            return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
         if self.terminal_no > 99 {
             return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));
@@ -117,10 +143,25 @@ impl Config {
         Settings {
             shop_name: self.shop_name.clone(),
             operator: self.operator.clone(),
-            order_prefix: self.cloudpay.cloud_cashier_id.clone(),
+            order_prefix: self.order_prefix(),
             terminal_no: self.terminal_no,
             utc_offset_minutes: self.utc_offset_minutes,
             lang: self.lang,
+        }
+    }
+
+    /// Every order number starts with this: Cloud Pay's `cloud_cashier_id`; for 微收银 the device
+    /// number, zero-padded to 8 digits (the platform sets no prefix).
+    pub fn order_prefix(&self) -> String {
+        match self.platform {
+            PaymentPlatform::CloudPay if self.cloudpay.cloud_cashier_id.is_empty() => UNSET_PREFIX.into(),
+            PaymentPlatform::CloudPay => self.cloudpay.cloud_cashier_id.clone(),
+            PaymentPlatform::Weishouyin => {
+                let id = self.weishouyin.as_ref().map_or("", |w| w.device_id.as_str());
+                let digits: String = id.chars().filter(char::is_ascii_digit).collect();
+                let tail = &digits[digits.len().saturating_sub(8)..];
+                format!("{tail:0>8}")
+            }
         }
     }
 
@@ -151,7 +192,18 @@ impl Config {
             data_dir: Some(data_dir),
             printer: PrinterConfig { profile: default_profile(), output: None },
             scanner_serial: None,
+            platform: PaymentPlatform::CloudPay,
             cloudpay: CloudPayConfig::demo(&base_url),
+            weishouyin: None,
+        }
+    }
+
+    /// The demo on 微收银: the reference's test device 57206 against a simulator at `base_url`.
+    pub fn demo_weishouyin(lang: Lang, data_dir: PathBuf, base_url: String) -> Config {
+        Config {
+            platform: PaymentPlatform::Weishouyin,
+            weishouyin: Some(WeishouyinConfig::demo(&base_url)),
+            ..Config::demo(lang, data_dir, base_url)
         }
     }
 }
@@ -181,6 +233,28 @@ mod tests {
         assert!(
             matches!(Config::parse(Path::new("t"), &prefix), Err(ConfigError::Invalid(m)) if m.contains("8-digit"))
         );
+    }
+
+    #[test]
+    fn a_weishouyin_till_needs_its_section_and_numbers_orders_by_device() {
+        let c = Config::demo_weishouyin(Lang::Zh, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        assert_eq!(c.settings().order_prefix, "00057206");
+        let text = toml::to_string(&c).expect("serialise");
+        let back = Config::parse(Path::new("t"), &text).expect("parse");
+        assert_eq!(back.platform, PaymentPlatform::Weishouyin);
+        let without = text.split("[weishouyin]").next().expect("head").to_string();
+        assert!(
+            matches!(Config::parse(Path::new("t"), &without), Err(ConfigError::Invalid(m)) if m.contains("weishouyin"))
+        );
+    }
+
+    #[test]
+    fn a_cloudpay_till_may_start_unconfigured_and_is_set_up_by_qr() {
+        let text = "version = 1\nshop_name = \"小店\"\n[printer]\n";
+        let c = Config::parse(Path::new("t"), text).expect("parse");
+        assert!(!c.cloudpay.is_set_up());
+        assert_eq!(c.settings().order_prefix, UNSET_PREFIX);
+        assert_eq!(c.cloudpay.base_urls.len(), 4);
     }
 
     #[test]

@@ -5,12 +5,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
-use till::config::{self, Config};
+use till::config::{self, Config, PaymentPlatform};
 use till::core::{Lang, State};
 use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, Printer, TerminalBell};
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
-use till::payments::cloudpay::CloudPayClient;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
 use till::store::SledStore;
 use till::ui::Status;
@@ -35,6 +34,9 @@ enum Command {
         /// Read JSON messages on stdin and write JSON observations on stdout instead of drawing.
         #[arg(long)]
         headless: bool,
+        /// The payment platform to simulate: cloudpay or weishouyin.
+        #[arg(long, value_parser = parse_platform, default_value = "cloudpay")]
+        platform: PaymentPlatform,
     },
     /// Run the till with a configuration file.
     Run {
@@ -43,11 +45,30 @@ enum Command {
         #[arg(long)]
         headless: bool,
     },
-    /// Serve the payment platform simulator on loopback until killed.
+    /// Serve a payment platform simulator on loopback until killed.
     Sim {
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// cloudpay or weishouyin.
+        #[arg(long, value_parser = parse_platform, default_value = "cloudpay")]
+        platform: PaymentPlatform,
     },
+    /// Activate this till at 微收银 with the activation code from the merchant's back office; the
+    /// device number and key are stored (mode 0600) in the data directory.
+    Activate {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        #[arg(long)]
+        code: String,
+    },
+}
+
+fn parse_platform(s: &str) -> Result<PaymentPlatform, String> {
+    match s {
+        "cloudpay" => Ok(PaymentPlatform::CloudPay),
+        "weishouyin" => Ok(PaymentPlatform::Weishouyin),
+        _ => Err(format!("{s}: use cloudpay or weishouyin")),
+    }
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -62,26 +83,60 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
-        match cli.command.unwrap_or(Command::Demo { lang: Lang::Zh, data_dir: None, headless: false }) {
-            Command::Demo { lang, data_dir, headless } => demo(lang, data_dir, headless).await,
+        let default =
+            Command::Demo { lang: Lang::Zh, data_dir: None, headless: false, platform: PaymentPlatform::CloudPay };
+        match cli.command.unwrap_or(default) {
+            Command::Demo { lang, data_dir, headless, platform } => demo(lang, data_dir, headless, platform).await,
             Command::Run { config, headless } => {
                 let config = Config::load(&config)?;
                 run(config, false, headless).await
             }
-            Command::Sim { port } => {
+            Command::Sim { port, platform } => {
                 logging::init(LogTo::Stderr)?;
                 let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-                Ok(till::sim::cloudpay::run_forever(addr, SimConfig::default()).await?)
+                match platform {
+                    PaymentPlatform::CloudPay => {
+                        Ok(till::sim::cloudpay::run_forever(addr, SimConfig::default()).await?)
+                    }
+                    PaymentPlatform::Weishouyin => {
+                        let cfg = till::sim::weishouyin::SimConfig::default();
+                        Ok(till::sim::weishouyin::run_forever(addr, cfg).await?)
+                    }
+                }
             }
+            Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
         }
     })
 }
 
-async fn demo(lang: Lang, data_dir: Option<PathBuf>, headless: bool) -> anyhow::Result<()> {
+async fn demo(lang: Lang, data_dir: Option<PathBuf>, headless: bool, platform: PaymentPlatform) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config::default_data_dir().with_file_name("till-demo"));
-    let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default())?;
-    let config = Config::demo(lang, data_dir, sim.base_url());
-    run(config, true, headless).await
+    match platform {
+        PaymentPlatform::CloudPay => {
+            let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default())?;
+            run(Config::demo(lang, data_dir, sim.base_url()), true, headless).await
+        }
+        PaymentPlatform::Weishouyin => {
+            let cfg = till::sim::weishouyin::SimConfig::default();
+            let sim = till::sim::weishouyin::WeishouyinSim::start(([127, 0, 0, 1], 0).into(), cfg)?;
+            run(Config::demo_weishouyin(lang, data_dir, sim.base_url()), true, headless).await
+        }
+    }
+}
+
+/// `till activate`: one request to 微收银, the answer stored for every later start.
+async fn activate(config: &Config, code: &str) -> anyhow::Result<()> {
+    logging::init(LogTo::Stderr)?;
+    let Some(w) = &config.weishouyin else { anyhow::bail!("the configuration has no [weishouyin] section") };
+    let device = till::payments::weishouyin::activate(&w.base_url, code.trim(), w.timeout_ms, w.connect_timeout_ms)
+        .await
+        .context("activation")?;
+    let data_dir = config.data_dir();
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+    let file = app::platform::weishouyin_device_file(&data_dir);
+    till::payments::weishouyin::save_device(&file, &device)?;
+    println!("activated: device {} (key stored in {}, mode 0600)", device.device_id, file.display());
+    Ok(())
 }
 
 async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
@@ -98,14 +153,18 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let receipts = config.printer.output.clone().unwrap_or_else(|| data_dir.join("receipts.escpos"));
     let printer = Arc::new(FilePrinter::new(&receipts));
     let buzzer: Arc<dyn Buzzer> = if demo && !headless { Arc::new(TerminalBell) } else { Arc::new(NoBuzzer) };
-    let gateway = Arc::new(CloudPayClient::new(config.cloudpay.clone())?);
-    // Reference §6 rule 8: start on the first domain that answers ping (stays on the first if none does).
-    if gateway.probe().await.is_none() {
-        tracing::warn!("no Cloud Pay domain answers ping; payments will be in doubt until one does");
-    }
+    let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
+    let gateway = Arc::new(gateway);
     let status = Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new() };
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");
-    let settings = config.settings();
+    let mut settings = config.settings();
+    if let Some(info) = stored_setup {
+        settings.shop_name = info.shop_name;
+        settings.order_prefix = info.order_prefix;
+        if let Some(op) = info.operator.filter(|o| !o.is_empty()) {
+            settings.operator = op;
+        }
+    }
     let catalogue = till::demo::catalogue(settings.lang);
     let devices = Devices { store: Arc::new(store), printer, buzzer, speaker: Arc::new(LogSpeaker) };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;

@@ -82,7 +82,7 @@ fn refund_accepted(till: &mut TillProcess, count: usize) -> Observation {
 }
 
 /// The seed's sequence for one wallet on the platform of `w`.
-fn seed_sequence(w: &mut World, platform: Platform) {
+fn seed_sequence<S>(w: &mut World<S>, platform: Platform) {
     let mut till = w.start_till();
     ready(&mut till);
     pay(&mut till, "0.02", &code(platform, "1234"));
@@ -116,7 +116,7 @@ fn seed_sequence(w: &mut World, platform: Platform) {
     till.quit();
 }
 
-fn password_then_paid(w: &mut World, platform: Platform) {
+fn password_then_paid<S>(w: &mut World<S>, platform: Platform) {
     let mut till = w.start_till();
     ready(&mut till);
     pay(&mut till, "0.02", &code(platform, "0001"));
@@ -128,7 +128,7 @@ fn password_then_paid(w: &mut World, platform: Platform) {
     till.quit();
 }
 
-fn timeout_resolved_by_query(w: &mut World, platform: Platform) {
+fn timeout_resolved_by_query<S>(w: &mut World<S>, platform: Platform) {
     let mut till = w.start_till();
     ready(&mut till);
     pay(&mut till, "0.02", &code(platform, "0003"));
@@ -149,7 +149,7 @@ fn timeout_resolved_by_query(w: &mut World, platform: Platform) {
     till.quit();
 }
 
-fn zero_amounts_refused(w: &mut World) {
+fn zero_amounts_refused<S>(w: &mut World<S>) {
     let mut till = w.start_till();
     ready(&mut till);
     for amount in ["0.00", ".0", "0.001"] {
@@ -169,6 +169,49 @@ mod cloudpay {
     fn world() -> World {
         let sim = SimConfig { slow_ms: 1_500, user_paying_polls: 1, ..SimConfig::default() };
         World::new(sim, |c| c.cloudpay.timeout_ms = 500)
+    }
+
+    #[test]
+    fn seed_sequence_wechat() {
+        seed_sequence(&mut world(), Platform::WeChat);
+    }
+
+    #[test]
+    fn seed_sequence_alipay() {
+        seed_sequence(&mut world(), Platform::Alipay);
+    }
+
+    #[test]
+    fn password_wechat_and_alipay() {
+        let mut w = world();
+        password_then_paid(&mut w, Platform::WeChat);
+        password_then_paid(&mut w, Platform::Alipay);
+    }
+
+    #[test]
+    fn timeout_wechat_and_alipay() {
+        let mut w = world();
+        timeout_resolved_by_query(&mut w, Platform::WeChat);
+        timeout_resolved_by_query(&mut w, Platform::Alipay);
+    }
+
+    #[test]
+    fn zero_and_sub_fen_amounts() {
+        zero_amounts_refused(&mut world());
+    }
+}
+
+mod weishouyin {
+    use super::*;
+    use till::sim::weishouyin::{SimConfig, SimHandle};
+
+    fn world() -> World<SimHandle> {
+        let sim = SimConfig { slow_ms: 1_500, user_paying_polls: 1, ..SimConfig::default() };
+        World::weishouyin(sim, |c| {
+            if let Some(w) = c.weishouyin.as_mut() {
+                w.timeout_ms = 500;
+            }
+        })
     }
 
     #[test]

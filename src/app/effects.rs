@@ -133,7 +133,7 @@ pub async fn run<G: Gateway + 'static>(
                         let result = gateway.setup(&code).await;
                         match &result {
                             Ok(info) => tracing::info!(shop = info.shop_name, "device set up"),
-                            Err(error) => tracing::warn!(%error, "device set-up failed"),
+                            Err(error) => tracing::warn!(?error, "device set-up failed"),
                         }
                         let _ = msgs.send(Msg::SetupAnswer { result });
                     });

@@ -3,6 +3,7 @@
 
 mod effects;
 pub mod headless;
+pub mod platform;
 pub mod receipt;
 mod terminal;
 

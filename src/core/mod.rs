@@ -114,7 +114,7 @@ pub enum Msg {
     },
     /// The outcome of a device set-up: what changed, or why it failed (one line for the cashier).
     SetupAnswer {
-        result: Result<SetupInfo, String>,
+        result: Result<SetupInfo, SetupFailure>,
     },
     Printed {
         order_id: OrderId,
@@ -185,6 +185,31 @@ pub enum Speech {
     SetupStarted,
     SetupDone,
     SetupFailed,
+}
+
+/// Why a device set-up failed, for a one-line message in the shop's language. `detail` texts come
+/// from the platform or the OS and are shown as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SetupFailure {
+    /// Not a configuration code this till accepts (wrong host, path, parameters): nothing was sent.
+    NotASetupCode,
+    Expired,
+    AlreadyUsed,
+    Refused {
+        detail: String,
+    },
+    BadAnswer {
+        detail: String,
+    },
+    Network {
+        detail: String,
+    },
+    /// The settings could not be stored.
+    Storage {
+        detail: String,
+    },
+    /// This till uses the other payment platform.
+    WrongPlatform,
 }
 
 /// What a successful set-up changed, as far as the core is concerned.

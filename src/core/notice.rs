@@ -106,7 +106,7 @@ pub enum Notice {
         shop_name: String,
     },
     SetupFailed {
-        error: String,
+        error: super::SetupFailure,
     },
     /// Set-up only on an empty sale screen with no payment in doubt.
     SetupNotNow,

@@ -4,7 +4,7 @@ use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Line, OrderStatus, Tender};
-use super::{Beep, Effect, Key, Screen, SetupInfo, Speech, State, pay, refund};
+use super::{Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, pay, refund};
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
 pub const MAX_QTY: u32 = 9999;
@@ -160,7 +160,7 @@ fn is_setup_code(code: &str) -> bool {
 }
 
 /// Applies the outcome of a device set-up. Order numbers follow the new prefix from now on.
-pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, String>, fx: &mut Vec<Effect>) {
+pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, SetupFailure>, fx: &mut Vec<Effect>) {
     match result {
         Ok(info) => {
             state.settings.shop_name = info.shop_name.clone();

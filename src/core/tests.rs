@@ -670,9 +670,9 @@ fn a_configuration_code_sets_the_device_up_and_announces_start_and_end() {
 fn a_failed_set_up_says_why_and_can_start_over() {
     let mut t = Till::new();
     t.scan(SETUP_QR);
-    let fx = t.send(Msg::SetupAnswer { result: Err("configuration code expired".into()) });
+    let fx = t.send(Msg::SetupAnswer { result: Err(SetupFailure::Expired) });
     assert!(fx.contains(&Effect::Say(Speech::SetupFailed)));
-    assert_eq!(t.state.notice, Some(Notice::SetupFailed { error: "configuration code expired".into() }));
+    assert_eq!(t.state.notice, Some(Notice::SetupFailed { error: SetupFailure::Expired }));
     assert_eq!(t.state.settings.order_prefix, "01000052");
     assert!(t.scan(SETUP_QR).contains(&Effect::Setup { code: SETUP_QR.into() }));
     // Not in the middle of a sale.

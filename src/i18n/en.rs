@@ -153,7 +153,23 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::RefundFailed { amount, reason } => format!("Refund of {amount} yuan failed: {reason}"),
         Notice::SettingUp => "Setting up the device, please wait…".into(),
         Notice::SetupDone { shop_name } => format!("Device set up for {shop_name}"),
-        Notice::SetupFailed { error } => format!("Set-up failed: {error}. Scan a new code to start over"),
+        Notice::SetupFailed { error } => {
+            format!("Set-up failed: {}. Scan a new code to start over", setup_failure(error))
+        }
         Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
+    }
+}
+
+fn setup_failure(f: &crate::core::SetupFailure) -> String {
+    use crate::core::SetupFailure as F;
+    match f {
+        F::NotASetupCode => "not a Cloud Pay configuration code".into(),
+        F::Expired => "the configuration code expired (valid 5 minutes): make a new one in the merchant app".into(),
+        F::AlreadyUsed => "the configuration code was already used: make a new one in the merchant app".into(),
+        F::Refused { detail } => format!("refused by the platform: {detail}"),
+        F::BadAnswer { detail } => format!("bad configuration from the platform: {detail}"),
+        F::Network { detail } => format!("network problem, configuration not received: {detail}"),
+        F::Storage { detail } => format!("cannot store the configuration: {detail}"),
+        F::WrongPlatform => "this till uses 微收银, not Cloud Pay".into(),
     }
 }

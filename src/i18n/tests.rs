@@ -69,7 +69,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::RefundFailed { amount: Fen(1), reason: "余额不足".into() },
         Notice::SettingUp,
         Notice::SetupDone { shop_name: "幸福便利店".into() },
-        Notice::SetupFailed { error: "二维码已过期".into() },
+        Notice::SetupFailed { error: crate::core::SetupFailure::Expired },
         Notice::SetupNotNow,
     ]
 }

@@ -152,7 +152,21 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::RefundFailed { amount, reason } => format!("退款 {amount}元失败：{reason}"),
         Notice::SettingUp => "正在配置设备，请稍候…".into(),
         Notice::SetupDone { shop_name } => format!("设备配置成功：{shop_name}"),
-        Notice::SetupFailed { error } => format!("设备配置失败：{error}。可重新扫码配置"),
+        Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),
         Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
+    }
+}
+
+fn setup_failure(f: &crate::core::SetupFailure) -> String {
+    use crate::core::SetupFailure as F;
+    match f {
+        F::NotASetupCode => "不是云支付的配置二维码".into(),
+        F::Expired => "配置二维码已过期（5分钟有效），请在商户端重新生成".into(),
+        F::AlreadyUsed => "配置二维码已被使用，请在商户端重新生成".into(),
+        F::Refused { detail } => format!("平台拒绝：{detail}"),
+        F::BadAnswer { detail } => format!("平台返回的配置有误：{detail}"),
+        F::Network { detail } => format!("网络问题，未收到配置：{detail}"),
+        F::Storage { detail } => format!("无法保存配置：{detail}"),
+        F::WrongPlatform => "本机使用微收银，不能用云支付二维码配置".into(),
     }
 }

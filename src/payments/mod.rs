@@ -3,11 +3,14 @@
 //! the money (`Unknown` when nobody can tell whether the customer was charged or refunded).
 
 pub mod cloudpay;
+pub mod choice;
 pub mod weishouyin;
 
+pub use choice::Payments;
+
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupInfo,
-    Verdict,
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupFailure,
+    SetupInfo, Verdict,
 };
 use std::future::Future;
 
@@ -34,8 +37,8 @@ pub trait Gateway: Send + Sync {
     }
     /// Configures the platform from a scanned configuration code (Cloud Pay `use_device_setting`
     /// URL), stores the result and uses it from now on. The error is one line for the cashier.
-    fn setup(&self, _code: &str) -> impl Future<Output = Result<SetupInfo, String>> + Send {
-        async { Err("this payment platform is not set up by scanning a code".to_string()) }
+    fn setup(&self, _code: &str) -> impl Future<Output = Result<SetupInfo, SetupFailure>> + Send {
+        async { Err(SetupFailure::WrongPlatform) }
     }
     /// Asks the platform for its receipt of a paid order again (微收银 `pay_printinfo.php`).
     fn reprint(&self, _transaction_id: &str) -> impl Future<Output = Option<Vec<u8>>> + Send {

@@ -12,10 +12,11 @@ use till::config::Config;
 use till::core::order::Order;
 use till::core::{Key, Lang, Msg};
 use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle};
+use till::sim::weishouyin::{SimConfig as WsySimConfig, SimHandle as WsySimHandle, WeishouyinSim};
 use till::store::{SledStore, Store};
 
-pub struct World {
-    pub sim: SimHandle,
+pub struct World<S = SimHandle> {
+    pub sim: S,
     pub dir: tempfile::TempDir,
     pub config_path: PathBuf,
     starts: u32,
@@ -24,20 +25,50 @@ pub struct World {
 }
 
 impl World {
-    /// A simulator and a config pointing at it; `tweak` adjusts the config (timeouts, language).
+    /// A Cloud Pay simulator and a config pointing at it; `tweak` adjusts the config (timeouts, language).
     pub fn new(sim_cfg: SimConfig, tweak: impl FnOnce(&mut Config)) -> World {
+        World::build(
+            |addr| CloudPaySim::start(addr, sim_cfg),
+            |sim: &SimHandle, dir| Config::demo(Lang::En, dir, sim.base_url()),
+            tweak,
+        )
+    }
+}
+
+impl World<WsySimHandle> {
+    /// A 微收银 simulator and a config pointing at it (the reference's test device 57206).
+    pub fn weishouyin(sim_cfg: WsySimConfig, tweak: impl FnOnce(&mut Config)) -> World<WsySimHandle> {
+        World::build(
+            |addr| WeishouyinSim::start(addr, sim_cfg),
+            |sim: &WsySimHandle, dir| Config::demo_weishouyin(Lang::En, dir, sim.base_url()),
+            tweak,
+        )
+    }
+}
+
+impl<S> World<S> {
+    fn build(
+        start: impl FnOnce(std::net::SocketAddr) -> std::io::Result<S>,
+        config_for: impl FnOnce(&S, PathBuf) -> Config,
+        tweak: impl FnOnce(&mut Config),
+    ) -> World<S> {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
         let sim = {
             let _guard = rt.enter();
-            CloudPaySim::start(([127, 0, 0, 1], 0).into(), sim_cfg).expect("simulator")
+            start(([127, 0, 0, 1], 0).into()).expect("simulator")
         };
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut config = Config::demo(Lang::En, dir.path().join("data"), sim.base_url());
+        let mut config = config_for(&sim, dir.path().join("data"));
         config.printer.output = Some(dir.path().join("receipts.escpos"));
         tweak(&mut config);
         let config_path = dir.path().join("till.toml");
         std::fs::write(&config_path, toml::to_string(&config).expect("toml")).expect("write config");
         World { sim, dir, config_path, starts: 0, _rt: rt }
+    }
+
+    /// Runs `f` on the simulator's runtime (for async simulator calls).
+    pub fn block_on<T>(&self, f: impl std::future::Future<Output = T>) -> T {
+        self._rt.block_on(f)
     }
 
     pub fn start_till(&mut self) -> TillProcess {

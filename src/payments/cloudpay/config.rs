@@ -105,6 +105,34 @@ impl CloudPayConfig {
         }
     }
 
+    /// A till not set up yet: no merchant, no key, the real domains. Scanning the merchant's
+    /// configuration code fills it in (`DeviceSetting::apply_to`).
+    pub fn blank() -> CloudPayConfig {
+        CloudPayConfig {
+            out_mch_id: String::new(),
+            out_sub_mch_id: String::new(),
+            out_shop_id: String::new(),
+            cloud_cashier_id: String::new(),
+            authen_key: String::new(),
+            device_id: String::new(),
+            staff_id: String::new(),
+            terminal_type: default_terminal_type(),
+            sub_terminal_type: DEFAULT_SUB_TERMINAL_TYPE,
+            machine_no: String::new(),
+            sdk_version: "rs0.1".into(),
+            spbill_create_ip: String::new(),
+            sn_code: String::new(),
+            base_urls: default_base_urls(),
+            timeout_ms: default_timeout_ms(),
+            connect_timeout_ms: default_connect_timeout_ms(),
+        }
+    }
+
+    /// Whether the platform's settings are in (a key and an order prefix).
+    pub fn is_set_up(&self) -> bool {
+        !self.authen_key.is_empty() && !self.cloud_cashier_id.is_empty()
+    }
+
     pub fn pay_mch_key(&self, platform: Platform) -> PayMchKey {
         let (pay_platform, sub) = platform_numbers(platform);
         PayMchKey {
