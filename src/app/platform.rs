@@ -4,8 +4,8 @@
 use crate::config::{Config, PaymentPlatform};
 use crate::core::SetupInfo;
 use crate::payments::Payments;
-use crate::payments::cloudpay::{CloudPayClient, SetupHttp, load_device_setting};
 use crate::payments::choice::CloudPaySetup;
+use crate::payments::cloudpay::{CloudPayClient, SetupHttp, load_device_setting};
 use crate::payments::weishouyin::{WeishouyinClient, WeishouyinError, load_device};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
@@ -39,7 +39,14 @@ pub async fn start(config: &Config, data_dir: &Path) -> anyhow::Result<(Payments
 
 async fn start_cloudpay(config: &Config, data_dir: &Path) -> anyhow::Result<(Payments, Option<SetupInfo>)> {
     let device_file = cloudpay_device_file(data_dir);
-    let mut cfg = config.cloudpay.clone();
+    let mut template = config.cloudpay.clone();
+    if template.sn_code.is_empty() {
+        template.sn_code = device_serial();
+    }
+    if template.machine_no.is_empty() {
+        template.machine_no = template.sn_code.clone();
+    }
+    let mut cfg = template.clone();
     let mut info = None;
     if device_file.exists() {
         let setting =
@@ -60,12 +67,12 @@ async fn start_cloudpay(config: &Config, data_dir: &Path) -> anyhow::Result<(Pay
     }
     // The configured domains are trusted too (the simulator's loopback address in the demo).
     let mut http = SetupHttp { timeout_ms: cfg.timeout_ms, ..SetupHttp::default() };
-    for url in &config.cloudpay.base_urls {
+    for url in &template.base_urls {
         if let Some(host) = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(String::from)) {
             http.allowed_hosts.push(host);
         }
     }
-    let setup = CloudPaySetup { template: config.cloudpay.clone(), device_file, http };
+    let setup = CloudPaySetup { template, device_file, http };
     Ok((Payments::cloudpay(client, setup), info))
 }
 
@@ -106,6 +113,25 @@ async fn start_weishouyin(config: &Config, data_dir: &Path) -> anyhow::Result<Pa
         Err(e) => bail!("微收银 pay configuration could not be read and none is saved: {e}"),
     }
     Ok(Payments::weishouyin(client))
+}
+
+/// This board's serial number, as Cloud Pay's `sn` (upper-case letters and digits, at most 32): the
+/// SoC serial from the device tree on a Pi, else the machine id, else a fixed placeholder.
+pub fn device_serial() -> String {
+    let sources = ["/sys/firmware/devicetree/base/serial-number", "/proc/device-tree/serial-number", "/etc/machine-id"];
+    sources
+        .iter()
+        .filter_map(|p| std::fs::read(p).ok())
+        .map(|bytes| {
+            bytes
+                .iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|b| b.to_ascii_uppercase() as char)
+                .collect::<String>()
+        })
+        .map(|s| s.chars().take(32).collect::<String>())
+        .find(|s| !s.is_empty())
+        .unwrap_or_else(|| "TILL0000000000".to_string())
 }
 
 /// Writes a file readable by the till's user only, atomically.

@@ -2,8 +2,8 @@
 //! answers with verdicts, never an error — every failure is already mapped to what it means for
 //! the money (`Unknown` when nobody can tell whether the customer was charged or refunded).
 
-pub mod cloudpay;
 pub mod choice;
+pub mod cloudpay;
 pub mod weishouyin;
 
 pub use choice::Payments;

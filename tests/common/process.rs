@@ -35,6 +35,21 @@ impl World {
     }
 }
 
+impl World {
+    /// A Cloud Pay simulator serving `n` domains (one ledger), the config listing them all.
+    pub fn domains(n: usize, sim_cfg: SimConfig, tweak: impl FnOnce(&mut Config)) -> World {
+        World::build(
+            |_| CloudPaySim::start_domains(n, sim_cfg),
+            |sim: &SimHandle, dir| {
+                let mut c = Config::demo(Lang::En, dir, sim.base_url());
+                c.cloudpay.base_urls = sim.base_urls();
+                c
+            },
+            tweak,
+        )
+    }
+}
+
 impl World<WsySimHandle> {
     /// A 微收银 simulator and a config pointing at it (the reference's test device 57206).
     pub fn weishouyin(sim_cfg: WsySimConfig, tweak: impl FnOnce(&mut Config)) -> World<WsySimHandle> {

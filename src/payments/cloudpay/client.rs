@@ -31,6 +31,10 @@ pub enum CloudPayError {
     /// problem, result unknown".
     #[error("network error: {0}")]
     Network(String),
+    /// The connection could not be made (refused, no route, DNS, TLS handshake): the request never
+    /// left the box, so it certainly did not reach the platform. Cashier: "network problem, not sent".
+    #[error("not sent: {0}")]
+    NotSent(String),
     /// No complete answer within `timeout_ms`. Cashier: "platform slow, result unknown".
     #[error("no answer within {0} ms")]
     Timeout(u64),
@@ -182,7 +186,9 @@ impl CloudPayClient {
             return result;
         }
         tracing::warn!(interface = iface.name(), error = ?result.as_ref().err(), "cloudpay transport failure");
-        if self.fail_over(domain).await && resend == Resend::Once {
+        // A request that never left the box may go to the new domain whatever it is.
+        let not_sent = matches!(result, Err(CloudPayError::NotSent(_)));
+        if self.fail_over(domain).await && (resend == Resend::Once || not_sent) {
             let retry = self.post_iface(self.active.load(Ordering::Relaxed), iface, body).await;
             tracing::info!(
                 interface = iface.name(),
@@ -206,13 +212,13 @@ impl CloudPayClient {
         spec: CallSpec<'_>,
         content: &str,
         read: impl FnOnce(&[u8]) -> Answer<V>,
-        unknown: impl FnOnce(String) -> V,
+        unknown: impl FnOnce(CloudPayError) -> V,
     ) -> V {
         let CallSpec { iface, number, code, resend } = spec;
         let started = Instant::now();
         let answer = match self.send(iface, content, resend).await {
             Ok(bytes) => read(&bytes),
-            Err(e) => Answer { verdict: unknown(e.to_string()), status: None, log_id: None },
+            Err(e) => Answer { verdict: unknown(e), status: None, log_id: None },
         };
         let code = code.map(mask_code);
         tracing::info!(
@@ -241,7 +247,13 @@ impl CloudPayClient {
     async fn exchange(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, CloudPayError> {
         let limit = self.cfg.timeout_ms;
         let net = |e: reqwest::Error| {
-            if e.is_timeout() { CloudPayError::Timeout(limit) } else { CloudPayError::Network(error_chain(&e)) }
+            if e.is_timeout() {
+                CloudPayError::Timeout(limit)
+            } else if e.is_connect() {
+                CloudPayError::NotSent(error_chain(&e))
+            } else {
+                CloudPayError::Network(error_chain(&e))
+            }
         };
         let mut response = self
             .http

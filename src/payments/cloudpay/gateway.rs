@@ -1,6 +1,7 @@
 //! [`Gateway`] for Cloud Pay: each core call becomes one (or, for a lookup, a few) platform calls,
 //! each answer a verdict (reference §5–§7).
 
+use super::client::CloudPayError;
 use super::client::{CallSpec, CloudPayClient, Resend, nonce};
 use super::lookup::{self, DETAIL_MAX_PAGES, DetailFound, OrderFound};
 use super::proto::{self, Interface};
@@ -31,7 +32,10 @@ impl CloudPayClient {
         let content = proto::query_order_content(&self.cfg, &query, &nonce);
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| lookup::read_order(key, out_trade_no, b);
-        self.call(spec(Interface::QueryOrder, out_trade_no, Resend::Once), &content, read, OrderFound::Unknown).await
+        self.call(spec(Interface::QueryOrder, out_trade_no, Resend::Once), &content, read, |e| {
+            OrderFound::Unknown(e.to_string())
+        })
+        .await
     }
 
     /// `refunded_fee` from client_order_detail, paging through the order's time window; `None` when
@@ -43,7 +47,10 @@ impl CloudPayClient {
             let key = &self.cfg.authen_key;
             let read = |b: &[u8]| lookup::read_detail(key, out_trade_no, page, b);
             let iface = Interface::ClientOrderDetail;
-            match self.call(spec(iface, out_trade_no, Resend::Once), &content, read, DetailFound::Unknown).await {
+            match self
+                .call(spec(iface, out_trade_no, Resend::Once), &content, read, |e| DetailFound::Unknown(e.to_string()))
+                .await
+            {
                 DetailFound::Refunded { refunded, total: listed } if listed == total => return Some(refunded),
                 DetailFound::NotOnPage { more: true } => continue,
                 _ => return None,
@@ -69,7 +76,12 @@ impl Gateway for CloudPayClient {
             code: Some(&call.code),
             resend: Resend::Never,
         };
-        self.call(spec, &content, read, |reason| Verdict::Unknown { reason }).await
+        self.call(spec, &content, read, |e| match e {
+            // Nothing left the box: definitely not charged, the cashier may try again at once.
+            CloudPayError::NotSent(why) => Verdict::Failed { reason: format!("not sent: {why}") },
+            e => Verdict::Unknown { reason: e.to_string() },
+        })
+        .await
     }
 
     async fn query(&self, call: &QueryCall) -> Verdict {
@@ -81,7 +93,7 @@ impl Gateway for CloudPayClient {
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| proto::read_answer(Interface::QueryOrder, key, &call.out_trade_no, call.amount, b);
         let spec = spec(Interface::QueryOrder, &call.out_trade_no, Resend::Once);
-        self.call(spec, &content, read, |reason| Verdict::Unknown { reason }).await
+        self.call(spec, &content, read, |e| Verdict::Unknown { reason: e.to_string() }).await
     }
 
     async fn cancel(&self, call: &CancelCall) -> CancelVerdict {
@@ -93,7 +105,7 @@ impl Gateway for CloudPayClient {
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| refund::read_reverse(key, b);
         let spec = spec(Interface::Reverse, &call.out_trade_no, Resend::Once);
-        self.call(spec, &content, read, |reason| CancelVerdict::Unknown { reason }).await
+        self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.to_string() }).await
     }
 
     async fn lookup(&self, call: &LookupCall) -> LookupVerdict {
@@ -132,7 +144,7 @@ impl Gateway for CloudPayClient {
         let read = |b: &[u8]| refund::read_refund(key, call, b);
         // Re-sent on a new domain with the same out_refund_no: the platform refunds a number once.
         let spec = spec(Interface::Refund, &call.out_refund_no, Resend::Once);
-        self.call(spec, &content, read, |reason| RefundVerdict::Unknown { reason }).await
+        self.call(spec, &content, read, |e| RefundVerdict::Unknown { reason: e.to_string() }).await
     }
 
     async fn query_refund(&self, call: &RefundCall) -> RefundVerdict {
@@ -144,7 +156,7 @@ impl Gateway for CloudPayClient {
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| refund::read_query_refund(key, call, b);
         let spec = spec(Interface::QueryRefundOrder, &call.out_refund_no, Resend::Once);
-        self.call(spec, &content, read, |reason| RefundVerdict::Unknown { reason }).await
+        self.call(spec, &content, read, |e| RefundVerdict::Unknown { reason: e.to_string() }).await
     }
 
     fn describe(&self) -> String {

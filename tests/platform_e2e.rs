@@ -1,0 +1,88 @@
+//! The platform around the sale, end to end with the real binary: setting a Cloud Pay till up by
+//! scanning the merchant's configuration code, and domain failover shown on the status bar.
+
+mod common;
+
+use common::process::World;
+use std::time::Duration;
+use till::core::money::Fen;
+use till::core::notice::Notice;
+use till::core::{Screen, SetupFailure};
+use till::payments::cloudpay::CloudPayConfig;
+use till::sim::cloudpay::SimConfig;
+
+const SECS: fn(u64) -> Duration = Duration::from_secs;
+const COLA: &str = "6900138600889";
+const WECHAT: &str = "134680423163089456";
+
+#[test]
+fn an_unconfigured_till_is_set_up_by_scanning_the_configuration_code_and_stays_set_up() {
+    let mut w = World::new(SimConfig::default(), |c| {
+        let domains = c.cloudpay.base_urls.clone();
+        c.cloudpay = CloudPayConfig { base_urls: domains, timeout_ms: 2_000, ..CloudPayConfig::blank() };
+    });
+    let qr = w.sim.issue_setup_qr();
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.scan(&qr);
+    let o = till.wait_for("set up", SECS(10), |o| matches!(o.notice, Some(Notice::SetupDone { .. })));
+    assert_eq!(o.notice, Some(Notice::SetupDone { shop_name: "测试便利店".into() }));
+    // The same code again: refused with the reason; the till stays set up.
+    till.scan(&qr);
+    till.wait_for("reused code refused", SECS(10), |o| {
+        o.notice == Some(Notice::SetupFailed { error: SetupFailure::AlreadyUsed })
+    });
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    let done = till.wait_for("paid", SECS(10), |o| matches!(o.screen, Screen::Done { .. }));
+    assert!(done.number.as_deref().is_some_and(|n| n.starts_with("01000052")), "{:?}", done.number);
+    till.quit();
+
+    let file = w.dir.path().join("data").join("cloudpay-device.json");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).expect("stored").permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    assert!(!w.till_log().contains("SimAuthenKey"), "the key never reaches the log");
+
+    // After a restart the stored set-up is used.
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    let done = till.wait_for("paid after restart", SECS(10), |o| matches!(o.screen, Screen::Done { .. }));
+    assert_eq!(done.total, Fen(350));
+    till.quit();
+}
+
+#[test]
+fn hostile_configuration_codes_are_refused_without_a_request() {
+    let mut w = World::new(SimConfig::default(), |_| {});
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.scan("https://evil.example.com/cpay/use_device_setting?osi=a&si=b");
+    till.wait_for("refused", SECS(10), |o| {
+        o.notice == Some(Notice::SetupFailed { error: SetupFailure::NotASetupCode })
+    });
+    till.quit();
+}
+
+#[test]
+fn the_till_starts_on_a_domain_that_answers_and_moves_when_it_fails_during_a_payment() {
+    let mut w = World::domains(3, SimConfig::default(), |c| c.cloudpay.timeout_ms = 500);
+    let urls = w.sim.base_urls();
+    let host = |i: usize| urls[i].trim_start_matches("http://").to_string();
+    w.block_on(w.sim.set_down_domain(0, true));
+    let mut till = w.start_till();
+    let o = till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    assert!(o.gateway.ends_with(&host(1)), "started on the first domain that answers: {}", o.gateway);
+    w.block_on(w.sim.set_down_domain(1, true));
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    let done = till.wait_for("paid on the next domain", SECS(20), |o| matches!(o.screen, Screen::Done { .. }));
+    assert!(done.gateway.ends_with(&host(2)), "{}", done.gateway);
+    till.quit();
+    let charged: u32 = w.sim.orders().iter().map(|o| w.sim.charge_count(&o.out_trade_no)).sum();
+    assert_eq!(charged, 1);
+}
