@@ -94,6 +94,16 @@ fn seed_sequence<S>(w: &mut World<S>, platform: Platform) {
     assert_eq!(o.lookup_status, Some(LookupStatus::Paid), "{o:#?}");
     assert_eq!(o.refundable, Some(Fen(2)));
 
+    // The receipt again (微收银: the platform's own slip; Cloud Pay: the till's from its record).
+    let printed = w.receipts().len();
+    till.key(Key::F(4));
+    till.wait_for("reprinting", SECS(5), |o| o.notice == Some(Notice::Reprinting));
+    let deadline = std::time::Instant::now() + SECS(10);
+    while w.receipts().len() == printed && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(w.receipts().len() > printed, "reprinted");
+
     refund(&mut till, "0.03");
     let o = till.wait_for("refused", SECS(5), |o| o.notice == Some(Notice::ExceedsRefundable { refundable: Fen(2) }));
     assert!(refunds_of(&o).is_empty(), "never sent");
@@ -241,5 +251,21 @@ mod weishouyin {
     #[test]
     fn zero_and_sub_fen_amounts() {
         zero_amounts_refused(&mut world());
+    }
+
+    #[test]
+    fn the_platforms_printinfo_slip_is_printed_after_the_tills_receipt() {
+        let mut w = world();
+        let mut till = w.start_till();
+        ready(&mut till);
+        pay(&mut till, "0.02", &code(Platform::WeChat, "1234"));
+        till.wait_for("paid and printed", SECS(10), |o| is_done(o) && !o.receipt.is_empty());
+        till.quit();
+        let bytes = w.receipts();
+        // The platform's slip ends with its own cut, ESC i, decoded from `\x1B\x69`; the till's
+        // receipt never uses that command.
+        assert!(bytes.windows(2).any(|p| p == [0x1B, 0x69]), "platform slip printed");
+        let text = encoding_rs::GB18030.decode(&bytes).0;
+        assert!(text.contains("实收金额"), "the slip's text, in GB18030 for the printer");
     }
 }

@@ -25,6 +25,8 @@ pub enum PrintJob {
     Sale(Order),
     /// A refund's slip, then the platform's own slip for it, if it gave one.
     Refund { order: Order, out_refund_no: String },
+    /// A receipt again: the platform's slip if it gave one, else the till's receipt of the order.
+    Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
 }
 
 /// The platform's own receipt for a payment or refund, by number (see `Gateway::take_slip`).
@@ -122,6 +124,13 @@ pub async fn run<G: Gateway + 'static>(
                 Effect::Print { order } => {
                     let _ = receipts.send(PrintJob::Sale(order));
                 }
+                Effect::Reprint { order, transaction_id } => {
+                    let (gateway, receipts) = (gateway.clone(), receipts.clone());
+                    tokio::spawn(async move {
+                        let platform_slip = gateway.reprint(&transaction_id).await;
+                        let _ = receipts.send(PrintJob::Reprint { order, platform_slip });
+                    });
+                }
                 Effect::PrintRefund { order, out_refund_no } => {
                     let _ = receipts.send(PrintJob::Refund { order, out_refund_no });
                 }
@@ -187,23 +196,36 @@ pub async fn print_receipts(
     slips: Slips,
 ) {
     while let Some(job) = jobs.recv().await {
-        let (order, mut bytes, slip_no) = match job {
+        let (order_id, bytes, preview) = match job {
             PrintJob::Sale(order) => {
-                let bytes = super::receipt::render(&order, &settings, &profile);
-                let no = order.number.clone().unwrap_or_default();
-                (order, bytes, no)
+                let mut bytes = super::receipt::render(&order, &settings, &profile);
+                let preview = super::receipt::preview(&bytes, &profile);
+                bytes.extend(order.number.as_deref().and_then(|n| slips(n)).unwrap_or_default());
+                (order.id, bytes, preview)
             }
             PrintJob::Refund { order, out_refund_no } => {
-                let bytes = super::receipt::render_refund(&order, &out_refund_no, &settings, &profile);
-                (order, bytes, out_refund_no)
+                let mut bytes = super::receipt::render_refund(&order, &out_refund_no, &settings, &profile);
+                let preview = super::receipt::preview(&bytes, &profile);
+                bytes.extend(slips(&out_refund_no).unwrap_or_default());
+                (order.id, bytes, preview)
+            }
+            PrintJob::Reprint { order, platform_slip } => {
+                let id = order.as_ref().map_or(0, |o| o.id);
+                let bytes = match (platform_slip, &order) {
+                    (Some(slip), _) => slip,
+                    (None, Some(order)) => super::receipt::render(order, &settings, &profile),
+                    (None, None) => {
+                        let error =
+                            "no receipt to print: the platform gave none and the till has no record".to_string();
+                        let _ = msgs.send(Msg::PrintFailed { order_id: id, error });
+                        continue;
+                    }
+                };
+                let preview = super::receipt::preview(&bytes, &profile);
+                (id, bytes, preview)
             }
         };
-        let preview = super::receipt::preview(&bytes, &profile);
-        if let Some(slip) = slips(&slip_no) {
-            bytes.extend_from_slice(&slip);
-        }
         let printer = printer.clone();
-        let order_id = order.id;
         let result = tokio::task::spawn_blocking(move || printer.print(&bytes)).await;
         let msg = match result {
             Ok(Ok(())) => Msg::Printed { order_id, preview },

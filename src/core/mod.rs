@@ -155,6 +155,12 @@ pub enum Effect {
     Lookup(LookupCall),
     Refund(RefundCall),
     QueryRefund(RefundCall),
+    /// Print a looked-up order's receipt again: the platform's own (微收银 reprint) if it has
+    /// one, else the till's from its record.
+    Reprint {
+        order: Option<Order>,
+        transaction_id: String,
+    },
     /// Print the refund slip of `out_refund_no`.
     PrintRefund {
         order: Order,

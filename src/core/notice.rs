@@ -110,6 +110,9 @@ pub enum Notice {
     },
     /// Set-up only on an empty sale screen with no payment in doubt.
     SetupNotNow,
+    Reprinting,
+    /// Only a paid order has a receipt to print again.
+    NothingToReprint,
 }
 
 impl Notice {
@@ -145,6 +148,7 @@ impl Notice {
                 | Notice::RefundFailed { .. }
                 | Notice::SetupFailed { .. }
                 | Notice::SetupNotNow
+                | Notice::NothingToReprint
         )
     }
 }

@@ -122,6 +122,17 @@ pub(super) fn on_lookup_answer(state: &mut State, number: &str, local: Option<Bo
     };
 }
 
+/// F4 on the lookup screen: the receipt again.
+pub(super) fn reprint(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(view) = &state.lookup else { return };
+    let Some(found) = view.found() else { return refuse(state, Notice::NothingToReprint, fx) };
+    if found.state != PlatformOrderState::Paid {
+        return refuse(state, Notice::NothingToReprint, fx);
+    }
+    fx.push(Effect::Reprint { order: view.order.clone(), transaction_id: found.transaction_id.clone() });
+    state.notice = Some(Notice::Reprinting);
+}
+
 /// Enter on the lookup screen: look up the typed number, or refund the typed amount.
 pub(super) fn on_enter(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     let has_answer = state.lookup.as_ref().is_some_and(|v| v.found().is_some());

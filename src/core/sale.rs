@@ -35,6 +35,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::F(2) => go_to_pay(state, true),
         Key::F(3) if state.screen == Screen::Sale && state.sale.lines.is_empty() => refund::open_empty(state),
         Key::F(3) => refuse(state, Notice::FinishSaleFirst, fx),
+        Key::F(4) if state.screen == Screen::Lookup => refund::reprint(state, fx),
         Key::F(_) => {}
     }
 }

@@ -101,6 +101,8 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::RefundReceiptTitle => "REFUND",
         Text::ReceiptRefundNo => "Refund no.",
         Text::ReceiptRefundAmount => "Refunded",
+        Text::KeyF4 => "F4",
+        Text::HintReprint => "Reprint",
     }
 }
 
@@ -157,6 +159,8 @@ pub(super) fn notice(n: &Notice) -> String {
             format!("Set-up failed: {}. Scan a new code to start over", setup_failure(error))
         }
         Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
+        Notice::Reprinting => "Printing the receipt again…".into(),
+        Notice::NothingToReprint => "This order is not paid: no receipt to print again".into(),
     }
 }
 

@@ -119,11 +119,13 @@ pub enum Text {
     RefundReceiptTitle,
     ReceiptRefundNo,
     ReceiptRefundAmount,
+    KeyF4,
+    HintReprint,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 95] = [
+    pub const ALL: [Text; 97] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -219,6 +221,8 @@ impl Text {
         Text::RefundReceiptTitle,
         Text::ReceiptRefundNo,
         Text::ReceiptRefundAmount,
+        Text::KeyF4,
+        Text::HintReprint,
     ];
 }
 

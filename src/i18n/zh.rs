@@ -101,6 +101,8 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::RefundReceiptTitle => "退款凭证",
         Text::ReceiptRefundNo => "退款单号",
         Text::ReceiptRefundAmount => "退款金额",
+        Text::KeyF4 => "F4",
+        Text::HintReprint => "补打小票",
     }
 }
 
@@ -154,6 +156,8 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::SetupDone { shop_name } => format!("设备配置成功：{shop_name}"),
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),
         Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
+        Notice::Reprinting => "正在补打小票…".into(),
+        Notice::NothingToReprint => "该订单未支付，没有小票可补打".into(),
     }
 }
 

@@ -14,7 +14,9 @@ use crate::core::{Lang, State};
 use crate::i18n::{self, Text};
 
 const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyEsc, Text::HintBack)];
-const KEYS_REFUND: &[(Text, Text)] = &[(Text::KeyEnter, Text::HintRefund), (Text::KeyEsc, Text::HintBack)];
+const KEYS_PAID: &[(Text, Text)] = &[(Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
+const KEYS_REFUND: &[(Text, Text)] =
+    &[(Text::KeyEnter, Text::HintRefund), (Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
 
 pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
     let lang = state.settings.lang;
@@ -36,7 +38,8 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
     frame.render_widget(Paragraph::new(summary(lang, view)).wrap(Wrap { trim: true }), head);
     frame.render_widget(Paragraph::new(refund_rows(lang, view)), refunds);
     if view.refundable().is_zero() || view.open_refund().is_some() {
-        return KEYS_EMPTY;
+        let paid = view.found().is_some_and(|f| f.state == crate::core::PlatformOrderState::Paid);
+        return if paid { KEYS_PAID } else { KEYS_EMPTY };
     }
     let line = widgets::input_line(i18n::text(lang, Text::RefundAmount), &state.input);
     frame.render_widget(Paragraph::new(vec![Line::raw(""), line]), input);
