@@ -112,8 +112,24 @@ async fn start_weishouyin(config: &Config, data_dir: &Path) -> anyhow::Result<Pa
         }
         Err(e) => bail!("微收银 pay configuration could not be read and none is saved: {e}"),
     }
+    // Order times and the wallets' deadlines follow the till's clock: say loudly if it is off.
+    match client.server_time().await {
+        Ok(t) => {
+            let ours = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let skew = i64::try_from(ours).unwrap_or(i64::MAX).saturating_sub(t.unix);
+            if skew.abs() > CLOCK_SKEW_WARN_SECS {
+                tracing::warn!(skew_secs = skew, platform_time = t.now, "the till's clock differs from 微收银's");
+            } else {
+                tracing::info!(skew_secs = skew, "clock checked against 微收银");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "微收银 server time not read"),
+    }
     Ok(Payments::weishouyin(client))
 }
+
+/// More than this between the till's clock and the platform's is logged as a warning.
+const CLOCK_SKEW_WARN_SECS: i64 = 60;
 
 /// This board's serial number, as Cloud Pay's `sn` (upper-case letters and digits, at most 32): the
 /// SoC serial from the device tree on a Pi, else the machine id, else a fixed placeholder.
