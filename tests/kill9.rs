@@ -190,3 +190,63 @@ fn killed_at_many_points_of_a_payment_never_loses_or_doubles_a_charge() {
         assert!(o.attempts.iter().all(|a| a.state.is_final()), "{o:#?}");
     }
 }
+
+/// A paid sale of one cola, then a refund of 1.00 of it by a till that crashes at `point`; a
+/// restarted till settles the refund. Returns the world for the books to be checked.
+fn refund_with_crash_at(point: &str) -> World {
+    let mut w = world(1_000);
+    let mut till = w.start_till();
+    ring_up(&mut till);
+    till.scan("134680423163089456");
+    let done = till.wait_for("paid", SECS(10), |o| matches!(o.screen, Screen::Done { .. }));
+    let number = done.number.expect("order number");
+    till.quit();
+
+    let mut till = w.start_till_with(&[("TILL_CRASH_AT", point)]);
+    till.wait_for("ready", SECS(10), |o| o.screen == Screen::Sale);
+    till.scan(&number);
+    till.wait_for("looked up", SECS(10), |o| o.refundable == Some(Fen(350)));
+    for _ in 0..8 {
+        till.key(till::core::Key::Backspace);
+    }
+    till.typed("1.00");
+    assert!(till.wait_exit(SECS(10)), "crashed at {point}");
+
+    let mut till = w.start_till();
+    till.wait_for("refund settled after the restart", SECS(60), |o| o.background == 0 && o.in_doubt == 0);
+    till.quit();
+    w
+}
+
+/// The refunds the till recorded as made equal what the platform refunded; none is left open.
+fn assert_refunds_agree(w: &World) {
+    let orders = w.stored_orders();
+    for o in orders.iter().filter(|o| !o.refunds.is_empty()) {
+        assert!(o.open_refund().is_none(), "order {} has a refund left open: {:?}", o.id, o.refunds);
+        let Some(Tender::Code { out_trade_no, .. }) = &o.tender else { panic!("refund of a cash sale") };
+        let made: i64 =
+            o.refunds.iter().filter(|r| r.state == till::core::order::RefundState::Refunded).map(|r| r.amount.0).sum();
+        let at_platform = w.sim.order(out_trade_no).map_or(0, |s| s.refunded_fee);
+        assert_eq!(made, at_platform, "order {}: till {made} fen refunded, platform {at_platform}", o.id);
+    }
+}
+
+#[test]
+fn killed_before_a_refund_leaves_it_unmade_and_known_as_such() {
+    let w = refund_with_crash_at("before-refund-call");
+    assert_refunds_agree(&w);
+    assert_books_agree(&w);
+    let orders = w.stored_orders();
+    let refund = orders.iter().flat_map(|o| &o.refunds).next().expect("the refund is on record");
+    assert!(matches!(refund.state, till::core::order::RefundState::Failed { .. }), "{refund:?}");
+}
+
+#[test]
+fn killed_after_the_platform_refunded_records_the_refund_once() {
+    let w = refund_with_crash_at("after-refund-answer");
+    assert_refunds_agree(&w);
+    assert_books_agree(&w);
+    let orders = w.stored_orders();
+    let refund = orders.iter().flat_map(|o| &o.refunds).next().expect("the refund is on record");
+    assert_eq!(refund.state, till::core::order::RefundState::Refunded);
+}
