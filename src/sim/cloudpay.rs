@@ -38,6 +38,7 @@ pub use ledger::setup::SETUP_CODE_VALID_MS;
 pub use ledger::{AUTO_CLOSE_MS, REVERSE_MIN_AGE_MS, SimOrder, SimOrderState, SimRefund, SimRefundState};
 
 use super::http;
+use super::server::{Serve, accept_loop, listen};
 use crate::payments::cloudpay::sign;
 use ledger::{Ledger, Plan, Reply};
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 /// The simulator's clock: unix milliseconds.
@@ -392,67 +393,9 @@ pub async fn run_forever(addr: SocketAddr, cfg: SimConfig) -> std::io::Result<()
     Ok(())
 }
 
-fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
-    // Coming back up after set_down must rebind the same port despite connections in TIME_WAIT.
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(128)
-}
-
-async fn accept_loop(
-    first: Option<TcpListener>,
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-    mut stop: watch::Receiver<bool>,
-    mut down: watch::Receiver<bool>,
-    listening: watch::Sender<bool>,
-) {
-    let mut listener = first;
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        if *down.borrow_and_update() {
-            listener = None; // closing the socket is what makes clients see "connection refused"
-            listening.send_replace(false);
-            tokio::select! {
-                changed = down.changed() => if changed.is_err() { return },
-                _ = stop.changed() => return,
-            }
-            continue;
-        }
-        let current = match listener.take() {
-            Some(l) => l,
-            None => match listen(addr) {
-                Ok(l) => {
-                    listening.send_replace(true);
-                    l
-                }
-                Err(e) => {
-                    tracing::warn!(%addr, error = %e, "simulator cannot listen again yet");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-        };
-        tokio::select! {
-            accepted = current.accept() => {
-                if let Ok((stream, _)) = accepted {
-                    tokio::spawn(connection(stream, shared.clone(), stop.clone()));
-                }
-            }
-            changed = down.changed() => if changed.is_err() { return },
-            _ = stop.changed() => return,
-        }
-        listener = Some(current);
-    }
-}
-
-async fn connection(mut stream: TcpStream, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
-    tokio::select! {
-        _ = serve(&mut stream, &shared) => {}
-        _ = stop.changed() => {}
+impl Serve for Shared {
+    async fn serve(&self, stream: &mut TcpStream) {
+        serve(stream, self).await
     }
 }
 

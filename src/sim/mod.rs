@@ -3,4 +3,5 @@
 
 pub mod cloudpay;
 pub mod http;
+pub mod server;
 pub mod weishouyin;
