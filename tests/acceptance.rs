@@ -172,6 +172,40 @@ fn zero_amounts_refused<S>(w: &mut World<S>) {
     till.quit();
 }
 
+/// The seed's tests, for a module whose `world()` makes a world of one platform.
+macro_rules! the_seed_acceptance_tests {
+    () => {
+        #[test]
+        fn seed_sequence_wechat() {
+            seed_sequence(&mut world(), Platform::WeChat);
+        }
+
+        #[test]
+        fn seed_sequence_alipay() {
+            seed_sequence(&mut world(), Platform::Alipay);
+        }
+
+        #[test]
+        fn password_wechat_and_alipay() {
+            let mut w = world();
+            password_then_paid(&mut w, Platform::WeChat);
+            password_then_paid(&mut w, Platform::Alipay);
+        }
+
+        #[test]
+        fn timeout_wechat_and_alipay() {
+            let mut w = world();
+            timeout_resolved_by_query(&mut w, Platform::WeChat);
+            timeout_resolved_by_query(&mut w, Platform::Alipay);
+        }
+
+        #[test]
+        fn zero_and_sub_fen_amounts() {
+            zero_amounts_refused(&mut world());
+        }
+    };
+}
+
 mod cloudpay {
     use super::*;
     use till::sim::cloudpay::SimConfig;
@@ -181,34 +215,7 @@ mod cloudpay {
         World::new(sim, |c| c.cloudpay.timeout_ms = 500)
     }
 
-    #[test]
-    fn seed_sequence_wechat() {
-        seed_sequence(&mut world(), Platform::WeChat);
-    }
-
-    #[test]
-    fn seed_sequence_alipay() {
-        seed_sequence(&mut world(), Platform::Alipay);
-    }
-
-    #[test]
-    fn password_wechat_and_alipay() {
-        let mut w = world();
-        password_then_paid(&mut w, Platform::WeChat);
-        password_then_paid(&mut w, Platform::Alipay);
-    }
-
-    #[test]
-    fn timeout_wechat_and_alipay() {
-        let mut w = world();
-        timeout_resolved_by_query(&mut w, Platform::WeChat);
-        timeout_resolved_by_query(&mut w, Platform::Alipay);
-    }
-
-    #[test]
-    fn zero_and_sub_fen_amounts() {
-        zero_amounts_refused(&mut world());
-    }
+    the_seed_acceptance_tests!();
 }
 
 mod weishouyin {
@@ -224,34 +231,7 @@ mod weishouyin {
         })
     }
 
-    #[test]
-    fn seed_sequence_wechat() {
-        seed_sequence(&mut world(), Platform::WeChat);
-    }
-
-    #[test]
-    fn seed_sequence_alipay() {
-        seed_sequence(&mut world(), Platform::Alipay);
-    }
-
-    #[test]
-    fn password_wechat_and_alipay() {
-        let mut w = world();
-        password_then_paid(&mut w, Platform::WeChat);
-        password_then_paid(&mut w, Platform::Alipay);
-    }
-
-    #[test]
-    fn timeout_wechat_and_alipay() {
-        let mut w = world();
-        timeout_resolved_by_query(&mut w, Platform::WeChat);
-        timeout_resolved_by_query(&mut w, Platform::Alipay);
-    }
-
-    #[test]
-    fn zero_and_sub_fen_amounts() {
-        zero_amounts_refused(&mut world());
-    }
+    the_seed_acceptance_tests!();
 
     #[test]
     fn the_platforms_printinfo_slip_is_printed_after_the_tills_receipt() {
