@@ -7,7 +7,7 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config, PaymentPlatform};
 use till::core::{Lang, State};
-use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, Printer, TerminalBell};
+use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, NoWifi, Printer, TerminalBell};
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -166,7 +166,8 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         }
     }
     let catalogue = till::demo::catalogue(settings.lang);
-    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker: Arc::new(LogSpeaker) };
+    let devices =
+        Devices { store: Arc::new(store), printer, buzzer, speaker: Arc::new(LogSpeaker), wifi: Arc::new(NoWifi) };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;

@@ -16,6 +16,7 @@ pub struct Devices {
     pub printer: Arc<dyn Printer>,
     pub buzzer: Arc<dyn Buzzer>,
     pub speaker: Arc<dyn Speaker>,
+    pub wifi: Arc<dyn crate::devices::Wifi>,
 }
 
 /// Something to print, in order.
@@ -136,6 +137,18 @@ pub async fn run<G: Gateway + 'static>(
                 }
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
                 Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
+                Effect::JoinWifi { code } => {
+                    let msgs = msgs.clone();
+                    let wifi = devices.wifi.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = wifi.join(&code);
+                        match &result {
+                            Ok(ssid) => tracing::info!(ssid, "joined Wi-Fi"),
+                            Err(error) => tracing::warn!(?error, "Wi-Fi not joined"),
+                        }
+                        let _ = msgs.send(Msg::WifiAnswer { result });
+                    });
+                }
                 Effect::Setup { code } => {
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
                     tokio::spawn(async move {
@@ -331,6 +344,7 @@ mod tests {
             printer: Arc::new(RecordingPrinter(journal.clone())),
             buzzer: Arc::new(RecordingBuzzer(journal.clone())),
             speaker: Arc::new(RecordingSpeaker(journal.clone())),
+            wifi: Arc::new(crate::devices::NoWifi),
         };
         let state = crate::core::State::new(settings, catalogue);
         super::super::Engine::start(

@@ -112,6 +112,10 @@ pub enum Msg {
         out_refund_no: String,
         verdict: RefundVerdict,
     },
+    /// The outcome of joining a Wi-Fi network: its name, or why not.
+    WifiAnswer {
+        result: Result<String, WifiFailure>,
+    },
     /// The outcome of a device set-up: what changed, or why it failed (one line for the cashier).
     SetupAnswer {
         result: Result<SetupInfo, SetupFailure>,
@@ -178,6 +182,10 @@ pub enum Effect {
     },
     /// Speak one of the fixed prompts.
     Say(Speech),
+    /// Join the Wi-Fi network of a scanned `WIFI:` code (it carries a password: never logged).
+    JoinWifi {
+        code: String,
+    },
     /// Configure the payment platform from a scanned configuration code (Cloud Pay
     /// `use_device_setting` URL); the answer comes back as `Msg::SetupAnswer`.
     Setup {
@@ -216,6 +224,22 @@ pub enum SetupFailure {
     },
     /// This till uses the other payment platform.
     WrongPlatform,
+}
+
+/// Why joining a Wi-Fi network from a scanned code failed; the till keeps its previous network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WifiFailure {
+    /// The code is not a valid Wi-Fi code (one line saying what is wrong).
+    BadCode {
+        detail: String,
+    },
+    WrongPassword,
+    NotFound,
+    Timeout,
+    /// The box has no Wi-Fi, or the network service cannot be reached.
+    Unavailable {
+        detail: String,
+    },
 }
 
 /// What a successful set-up changed, as far as the core is concerned.
@@ -366,6 +390,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             refund::on_refund_answer(state, &out_refund_no, verdict, true, &mut fx)
         }
         Msg::SetupAnswer { result } => sale::on_setup_answer(state, result, &mut fx),
+        Msg::WifiAnswer { result } => sale::on_wifi_answer(state, result, &mut fx),
         Msg::SaveFailed { error, .. } => {
             state.notice = Some(Notice::StoreFailed { error });
             fx.push(Effect::Beep(Beep::Error));

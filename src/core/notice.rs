@@ -111,6 +111,16 @@ pub enum Notice {
     /// Set-up only on an empty sale screen with no payment in doubt.
     SetupNotNow,
     Reprinting,
+    JoiningWifi,
+    WifiJoined {
+        ssid: String,
+    },
+    /// The till keeps its previous network.
+    WifiFailed {
+        error: super::WifiFailure,
+    },
+    /// Wi-Fi codes only on an empty sale screen.
+    WifiNotNow,
     /// Only a paid order has a receipt to print again.
     NothingToReprint,
 }
@@ -149,6 +159,8 @@ impl Notice {
                 | Notice::SetupFailed { .. }
                 | Notice::SetupNotNow
                 | Notice::NothingToReprint
+                | Notice::WifiFailed { .. }
+                | Notice::WifiNotNow
         )
     }
 }

@@ -4,7 +4,7 @@ use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Line, OrderStatus, Tender};
-use super::{Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, pay, refund};
+use super::{Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, refund};
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
 pub const MAX_QTY: u32 = 9999;
@@ -110,6 +110,14 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.screen == Screen::Sale && state.sale.lines.is_empty() && refund::is_order_number(state, code) {
         return refund::start(state, code, fx);
     }
+    if code.starts_with("WIFI:") {
+        if state.screen != Screen::Sale || !state.sale.lines.is_empty() {
+            return refuse(state, Notice::WifiNotNow, fx);
+        }
+        state.notice = Some(Notice::JoiningWifi);
+        fx.push(Effect::JoinWifi { code: code.to_string() });
+        return;
+    }
     if is_setup_code(code) {
         if state.screen != Screen::Sale || !state.sale.lines.is_empty() || state.in_doubt_count() > 0 {
             return refuse(state, Notice::SetupNotNow, fx);
@@ -158,6 +166,20 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
 fn is_setup_code(code: &str) -> bool {
     let lower = code.get(..8).unwrap_or(code).to_ascii_lowercase();
     (lower.starts_with("http://") || lower.starts_with("https://")) && code.contains("/use_device_setting")
+}
+
+/// Applies the outcome of joining a Wi-Fi network.
+pub(super) fn on_wifi_answer(state: &mut State, result: Result<String, WifiFailure>, fx: &mut Vec<Effect>) {
+    match result {
+        Ok(ssid) => {
+            state.notice = Some(Notice::WifiJoined { ssid });
+            fx.push(Effect::Beep(Beep::Success));
+        }
+        Err(error) => {
+            state.notice = Some(Notice::WifiFailed { error });
+            fx.push(Effect::Beep(Beep::Failure));
+        }
+    }
 }
 
 /// Applies the outcome of a device set-up. Order numbers follow the new prefix from now on.

@@ -682,3 +682,19 @@ fn a_failed_set_up_says_why_and_can_start_over() {
     assert!(!fx.iter().any(|e| matches!(e, Effect::Setup { .. })));
     assert_eq!(t.state.notice, Some(Notice::SetupNotNow));
 }
+
+#[test]
+fn a_wifi_code_joins_the_network_only_on_an_empty_sale_screen() {
+    let mut t = Till::new();
+    let code = "WIFI:T:WPA;S:ShopNet;P:secret123;;";
+    assert_eq!(t.scan(code), vec![Effect::JoinWifi { code: code.into() }]);
+    assert_eq!(t.state.notice, Some(Notice::JoiningWifi));
+    t.send(Msg::WifiAnswer { result: Ok("ShopNet".into()) });
+    assert_eq!(t.state.notice, Some(Notice::WifiJoined { ssid: "ShopNet".into() }));
+    t.send(Msg::WifiAnswer { result: Err(WifiFailure::WrongPassword) });
+    assert_eq!(t.state.notice, Some(Notice::WifiFailed { error: WifiFailure::WrongPassword }));
+    t.scan("6900138600889");
+    assert!(t.scan(code).iter().all(|e| !matches!(e, Effect::JoinWifi { .. })));
+    assert_eq!(t.state.notice, Some(Notice::WifiNotNow));
+    assert_eq!(t.state.sale.lines.len(), 1, "the sale is untouched");
+}

@@ -8,3 +8,20 @@ pub mod sound;
 pub use printer::{FilePrinter, Printer, PrinterError};
 pub use scanner::{LineScanner, Scanner, ScriptedScanner};
 pub use sound::{Buzzer, LogSpeaker, NoBuzzer, Speaker, TerminalBell};
+
+use crate::core::WifiFailure;
+
+/// Joins the Wi-Fi network of a scanned `WIFI:` code, keeping the previous one if that fails.
+/// Blocking: it runs off the UI. Returns the network's name.
+pub trait Wifi: Send + Sync {
+    fn join(&self, code: &str) -> Result<String, WifiFailure>;
+}
+
+/// For boxes without Wi-Fi (and the demo): every code is refused with the reason.
+pub struct NoWifi;
+
+impl Wifi for NoWifi {
+    fn join(&self, _code: &str) -> Result<String, WifiFailure> {
+        Err(WifiFailure::Unavailable { detail: "this till has no Wi-Fi configured".into() })
+    }
+}

@@ -160,6 +160,12 @@ pub(super) fn notice(n: &Notice) -> String {
         }
         Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
         Notice::Reprinting => "Printing the receipt again…".into(),
+        Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),
+        Notice::WifiJoined { ssid } => format!("Connected to Wi-Fi {ssid}"),
+        Notice::WifiFailed { error } => {
+            format!("Wi-Fi not joined: {}; the previous network is kept", wifi_failure(error))
+        }
+        Notice::WifiNotNow => "Finish the current sale before joining a Wi-Fi network".into(),
         Notice::NothingToReprint => "This order is not paid: no receipt to print again".into(),
     }
 }
@@ -175,5 +181,16 @@ fn setup_failure(f: &crate::core::SetupFailure) -> String {
         F::Network { detail } => format!("network problem, configuration not received: {detail}"),
         F::Storage { detail } => format!("cannot store the configuration: {detail}"),
         F::WrongPlatform => "this till uses 微收银, not Cloud Pay".into(),
+    }
+}
+
+fn wifi_failure(f: &crate::core::WifiFailure) -> String {
+    use crate::core::WifiFailure as F;
+    match f {
+        F::BadCode { detail } => format!("not a valid Wi-Fi code ({detail})"),
+        F::WrongPassword => "wrong password".into(),
+        F::NotFound => "network not found".into(),
+        F::Timeout => "no connection in time".into(),
+        F::Unavailable { detail } => format!("Wi-Fi not available ({detail})"),
     }
 }

@@ -72,6 +72,10 @@ fn every_notice() -> Vec<Notice> {
         Notice::SetupFailed { error: crate::core::SetupFailure::Expired },
         Notice::SetupNotNow,
         Notice::Reprinting,
+        Notice::JoiningWifi,
+        Notice::WifiJoined { ssid: "ShopNet".into() },
+        Notice::WifiFailed { error: crate::core::WifiFailure::WrongPassword },
+        Notice::WifiNotNow,
         Notice::NothingToReprint,
     ]
 }
@@ -122,6 +126,10 @@ fn index(n: &Notice) -> usize {
         Notice::SetupNotNow => 40,
         Notice::Reprinting => 41,
         Notice::NothingToReprint => 42,
+        Notice::JoiningWifi => 43,
+        Notice::WifiJoined { .. } => 44,
+        Notice::WifiFailed { .. } => 45,
+        Notice::WifiNotNow => 46,
     }
 }
 
@@ -131,7 +139,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..43).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..47).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

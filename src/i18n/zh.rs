@@ -157,6 +157,10 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),
         Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
         Notice::Reprinting => "正在补打小票…".into(),
+        Notice::JoiningWifi => "正在连接无线网络…".into(),
+        Notice::WifiJoined { ssid } => format!("已连接无线网络 {ssid}"),
+        Notice::WifiFailed { error } => format!("无线网络连接失败：{}，仍使用原网络", wifi_failure(error)),
+        Notice::WifiNotNow => "请先完成当前交易再扫码连网".into(),
         Notice::NothingToReprint => "该订单未支付，没有小票可补打".into(),
     }
 }
@@ -172,5 +176,16 @@ fn setup_failure(f: &crate::core::SetupFailure) -> String {
         F::Network { detail } => format!("网络问题，未收到配置：{detail}"),
         F::Storage { detail } => format!("无法保存配置：{detail}"),
         F::WrongPlatform => "本机使用微收银，不能用云支付二维码配置".into(),
+    }
+}
+
+fn wifi_failure(f: &crate::core::WifiFailure) -> String {
+    use crate::core::WifiFailure as F;
+    match f {
+        F::BadCode { detail } => format!("二维码无效（{detail}）"),
+        F::WrongPassword => "密码错误".into(),
+        F::NotFound => "找不到该网络".into(),
+        F::Timeout => "连接超时".into(),
+        F::Unavailable { detail } => format!("无线网络不可用（{detail}）"),
     }
 }
