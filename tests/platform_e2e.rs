@@ -86,3 +86,41 @@ fn the_till_starts_on_a_domain_that_answers_and_moves_when_it_fails_during_a_pay
     let charged: u32 = w.sim.orders().iter().map(|o| w.sim.charge_count(&o.out_trade_no)).sum();
     assert_eq!(charged, 1);
 }
+
+#[test]
+fn a_till_not_set_up_refuses_code_payments_without_sending_anything_and_takes_cash() {
+    let mut w = World::new(SimConfig::default(), |c| {
+        let domains = c.cloudpay.base_urls.clone();
+        c.cloudpay = CloudPayConfig { base_urls: domains, ..CloudPayConfig::blank() };
+    });
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    let o = till.wait_for("refused", SECS(10), |o| matches!(o.notice, Some(Notice::PaymentDeclined { .. })));
+    assert!(format!("{:?}", o.notice).contains("not set up"), "{:?}", o.notice);
+    till.key(till::core::Key::F(2));
+    till.typed("");
+    till.wait_for("cash sale", SECS(5), |o| matches!(o.screen, Screen::Done { .. }));
+    till.quit();
+    assert!(w.sim.orders().is_empty(), "nothing reached the platform");
+}
+
+#[test]
+fn a_weishouyin_till_not_activated_still_starts_and_says_why() {
+    let mut w = World::weishouyin(till::sim::weishouyin::SimConfig::default(), |c| {
+        if let Some(ws) = c.weishouyin.as_mut() {
+            ws.key.clear();
+        }
+    });
+    let mut till = w.start_till();
+    let o = till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    assert!(o.gateway.contains("not activated"), "{}", o.gateway);
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    let o = till.wait_for("refused", SECS(10), |o| matches!(o.notice, Some(Notice::PaymentDeclined { .. })));
+    assert!(format!("{:?}", o.notice).contains("till activate"), "{:?}", o.notice);
+    till.quit();
+}

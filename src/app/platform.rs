@@ -33,7 +33,14 @@ fn weishouyin_server_file(data_dir: &Path) -> PathBuf {
 pub async fn start(config: &Config, data_dir: &Path) -> anyhow::Result<(Payments, Option<SetupInfo>)> {
     match config.platform {
         PaymentPlatform::CloudPay => start_cloudpay(config, data_dir).await,
-        PaymentPlatform::Weishouyin => Ok((start_weishouyin(config, data_dir).await?, None)),
+        // A till that cannot reach 微收银 as a device still starts: it sells for cash and says why.
+        PaymentPlatform::Weishouyin => match start_weishouyin(config, data_dir).await {
+            Ok(p) => Ok((p, None)),
+            Err(e) => {
+                tracing::error!(error = %e, "微收银 not usable");
+                Ok((Payments::not_ready(&format!("{e:#}")), None))
+            }
+        },
     }
 }
 

@@ -19,6 +19,9 @@ use std::sync::{Arc, RwLock};
 enum Backend {
     CloudPay(CloudPayClient),
     Weishouyin(WeishouyinClient),
+    /// No platform to talk to yet (not activated, or the platform refused this device): the till
+    /// runs, sells for cash, and says why card-less payments are refused.
+    NotReady(String),
 }
 
 /// Where a Cloud Pay set-up by QR code is stored and how it is fetched.
@@ -39,6 +42,11 @@ pub struct Payments {
 impl Payments {
     pub fn cloudpay(client: CloudPayClient, setup: CloudPaySetup) -> Payments {
         Payments { backend: RwLock::new(Arc::new(Backend::CloudPay(client))), setup: Some(setup) }
+    }
+
+    /// A till whose platform cannot be used yet, for `reason` (shown to the cashier on every try).
+    pub fn not_ready(reason: &str) -> Payments {
+        Payments { backend: RwLock::new(Arc::new(Backend::NotReady(reason.to_string()))), setup: None }
     }
 
     pub fn weishouyin(client: WeishouyinClient) -> Payments {
@@ -81,6 +89,8 @@ impl Payments {
     }
 }
 
+const NOT_SET_UP: &str = "payment platform not set up: scan the merchant's configuration code";
+
 fn info(s: &DeviceSetting) -> SetupInfo {
     SetupInfo { shop_name: s.shop_name.clone(), order_prefix: s.cloud_cashier_id.clone(), operator: s.staff_id.clone() }
 }
@@ -98,50 +108,59 @@ fn failure(e: SetupError) -> SetupFailure {
 }
 
 /// Calls the same method on whichever platform is in use.
+/// Calls the same method on whichever platform is in use; `$none` when there is none.
 macro_rules! dispatch {
-    ($self:ident, $g:ident => $call:expr) => {
+    ($self:ident, $g:ident => $call:expr, $reason:ident => $none:expr) => {
         match &*$self.current() {
             Backend::CloudPay($g) => $call,
             Backend::Weishouyin($g) => $call,
+            Backend::NotReady($reason) => $none,
         }
     };
 }
 
 impl Gateway for Payments {
     async fn micro_pay(&self, call: &PayCall) -> Verdict {
-        dispatch!(self, g => g.micro_pay(call).await)
+        // Nothing is sent without a merchant's settings: a definite "not charged".
+        let not_set_up = |g: &CloudPayClient| !g.config().is_set_up();
+        if let Backend::CloudPay(g) = &*self.current() {
+            if not_set_up(g) {
+                return Verdict::Failed { reason: NOT_SET_UP.into() };
+            }
+        }
+        dispatch!(self, g => g.micro_pay(call).await, r => Verdict::Failed { reason: r.clone() })
     }
 
     async fn query(&self, call: &QueryCall) -> Verdict {
-        dispatch!(self, g => g.query(call).await)
+        dispatch!(self, g => g.query(call).await, r => Verdict::Unknown { reason: r.clone() })
     }
 
     async fn cancel(&self, call: &CancelCall) -> CancelVerdict {
-        dispatch!(self, g => g.cancel(call).await)
+        dispatch!(self, g => g.cancel(call).await, r => CancelVerdict::Unknown { reason: r.clone() })
     }
 
     async fn lookup(&self, call: &LookupCall) -> LookupVerdict {
-        dispatch!(self, g => g.lookup(call).await)
+        dispatch!(self, g => g.lookup(call).await, r => LookupVerdict::Unknown { reason: r.clone() })
     }
 
     async fn refund(&self, call: &RefundCall) -> RefundVerdict {
-        dispatch!(self, g => g.refund(call).await)
+        dispatch!(self, g => g.refund(call).await, r => RefundVerdict::Failed { reason: r.clone() })
     }
 
     async fn query_refund(&self, call: &RefundCall) -> RefundVerdict {
-        dispatch!(self, g => g.query_refund(call).await)
+        dispatch!(self, g => g.query_refund(call).await, r => RefundVerdict::Unknown { reason: r.clone() })
     }
 
     fn describe(&self) -> String {
-        dispatch!(self, g => g.describe())
+        dispatch!(self, g => g.describe(), r => format!("— {r}"))
     }
 
     fn take_slip(&self, number: &str) -> Option<Vec<u8>> {
-        dispatch!(self, g => g.take_slip(number))
+        dispatch!(self, g => g.take_slip(number), _r => None)
     }
 
     async fn reprint(&self, transaction_id: &str) -> Option<Vec<u8>> {
-        dispatch!(self, g => g.reprint(transaction_id).await)
+        dispatch!(self, g => g.reprint(transaction_id).await, _r => None)
     }
 
     async fn setup(&self, code: &str) -> Result<SetupInfo, SetupFailure> {
