@@ -343,6 +343,14 @@ impl State {
         Effect::Save { order: order.clone(), counters: self.counters }
     }
 
+    /// The lookup screen's copy of an order that just changed elsewhere (a payment confirmed in
+    /// the background) is replaced by the new one: a refund asked for there starts from it.
+    fn refresh_lookup(&mut self, order: &Order) {
+        if let Some(view) = self.lookup.as_mut().filter(|v| v.order.as_ref().is_some_and(|o| o.id == order.id)) {
+            view.order = Some(order.clone());
+        }
+    }
+
     fn order_mut(&mut self, id: OrderId) -> Option<&mut Order> {
         if self.sale.id == id {
             return Some(&mut self.sale);

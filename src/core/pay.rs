@@ -215,6 +215,7 @@ fn after_change(
         _ if changed => {
             if let Some(order) = state.order_mut(order_id) {
                 let order = order.clone();
+                state.refresh_lookup(&order);
                 fx.push(state.save(&order));
             }
             if matches!(attempt.state, AttemptState::Cancelling { .. }) {
@@ -267,6 +268,7 @@ fn settle(state: &mut State, order_id: u64, attempt: &Attempt, transaction_id: &
     order.number = Some(attempt.out_trade_no.clone());
     order.closed_at = Some(now);
     let order = order.clone();
+    state.refresh_lookup(&order);
     fx.push(state.save(&order));
     fx.push(Effect::Print { order: order.clone() });
     fx.push(Effect::Beep(Beep::Success));
@@ -295,6 +297,7 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
         order.closed_at = Some(now);
     }
     let order = order.clone();
+    state.refresh_lookup(&order);
     fx.push(state.save(&order));
     fx.push(Effect::Beep(Beep::Failure));
     if on_screen && cancelled {

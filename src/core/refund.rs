@@ -154,6 +154,12 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     if view.open_refund().is_some() {
         return refuse(state, Notice::RefundInDoubt, fx);
     }
+    // The till is still confirming this order's payment: its record must settle first, or a
+    // refund could land on an order the till then calls unpaid (Alipay shows a fully refunded
+    // order as closed) and never be followed.
+    if view.order.as_ref().is_some_and(|o| o.open_attempt().is_some()) {
+        return refuse(state, Notice::PaymentInDoubt, fx);
+    }
     let refundable = view.refundable();
     if refundable.is_zero() {
         return refuse(state, Notice::NothingToRefund, fx);
@@ -168,8 +174,9 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };
+    // The newest copy: an order with work in the background may have changed since the lookup.
     let mut order = match view.order {
-        Some(o) => o,
+        Some(o) => state.background.iter().find(|b| b.id == o.id).cloned().unwrap_or(o),
         None => imported_order(state, &found),
     };
     order.refunds.push(Refund {
@@ -222,8 +229,14 @@ fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
 /// Follows `order` in the background while it has a refund in doubt, and shows the newest copy
 /// on the lookup screen.
 fn keep(state: &mut State, order: Order) {
-    if let Some(view) = state.lookup.as_mut().filter(|v| v.order.as_ref().is_none_or(|o| o.id == order.id)) {
-        if view.found().is_some_and(|f| order.number.as_deref() == Some(f.out_trade_no.as_str())) {
+    if let Some(view) = state.lookup.as_mut() {
+        // The same order by id (its number may not be set yet while its payment is in doubt), or
+        // the record just made for an order the till knew only from the platform.
+        let same = match &view.order {
+            Some(o) => o.id == order.id,
+            None => view.found().is_some_and(|f| order.number.as_deref() == Some(f.out_trade_no.as_str())),
+        };
+        if same {
             view.order = Some(order.clone());
         }
     }

@@ -698,3 +698,69 @@ fn a_wifi_code_joins_the_network_only_on_an_empty_sale_screen() {
     assert_eq!(t.state.notice, Some(Notice::WifiNotNow));
     assert_eq!(t.state.sale.lines.len(), 1, "the sale is untouched");
 }
+
+#[test]
+fn a_refund_asked_for_after_the_order_changed_in_the_background_keeps_the_newest_order() {
+    // A parked payment, looked up while still in doubt at the till: the platform says paid.
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::UserPaying });
+    t.send(Msg::Key(Key::Esc));
+    let parked = t.state.background[0].clone();
+    t.scan(&no);
+    let platform_order = PlatformOrder {
+        out_trade_no: no.clone(),
+        platform: Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200".into(),
+        total: Fen(1150),
+        refunded: Fen(0),
+    };
+    let verdict = LookupVerdict::Found(platform_order);
+    t.send(Msg::LookupAnswer { number: no.clone(), local: Some(Box::new(parked)), verdict });
+    // Before the cashier refunds, the background query confirms the payment.
+    t.wait(5);
+    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("4200") });
+    assert_eq!(t.state.in_doubt_count(), 0);
+    let fx = refund(&mut t, "0.01");
+    assert_eq!(refunds(&fx).len(), 1);
+    let saved = fx.iter().find_map(|e| if let Effect::Save { order, .. } = e { Some(order) } else { None });
+    let saved = saved.expect("the refund is saved first");
+    assert_eq!(saved.status, OrderStatus::Paid, "the paid payment is not undone by the refund's record");
+    assert!(matches!(saved.attempts[0].state, AttemptState::Paid { .. }), "{saved:?}");
+    assert!(matches!(&saved.tender, Some(Tender::Code { out_trade_no, .. }) if *out_trade_no == no));
+    assert_eq!(t.state.in_doubt_count(), 0, "nothing to confirm again, no second receipt");
+}
+
+#[test]
+fn a_refund_waits_until_the_till_has_confirmed_the_payment_and_then_blocks_a_second() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::UserPaying });
+    t.send(Msg::Key(Key::Esc));
+    let parked = t.state.background[0].clone();
+    t.scan(&no);
+    let platform_order = PlatformOrder {
+        out_trade_no: no.clone(),
+        platform: Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200".into(),
+        total: Fen(1150),
+        refunded: Fen(0),
+    };
+    let verdict = LookupVerdict::Found(platform_order);
+    t.send(Msg::LookupAnswer { number: no.clone(), local: Some(Box::new(parked)), verdict });
+    assert!(refunds(&refund(&mut t, "0.01")).is_empty(), "not while the till is confirming the payment");
+    assert_eq!(t.state.notice, Some(Notice::PaymentInDoubt));
+    let kept = t.state.background.iter().find(|o| o.attempts.iter().any(|a| a.out_trade_no == no));
+    assert_eq!(kept.map(|o| o.refunds.len()), Some(0), "nothing recorded");
+    // Once confirmed, the refund is taken.
+    t.wait(5);
+    t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: paid("4200") });
+    assert_eq!(refunds(&refund(&mut t, "0.01")).len(), 1);
+    assert!(t.state.lookup.as_ref().is_some_and(|v| v.open_refund().is_some()), "the refund in doubt is on screen");
+    assert!(refunds(&refund(&mut t, "0.01")).is_empty(), "no second refund while the first is in doubt");
+    assert_eq!(t.state.notice, Some(Notice::RefundInDoubt));
+}

@@ -218,12 +218,22 @@ struct Shared {
     ledger: Mutex<Ledger>,
     faults: Mutex<VecDeque<Fault>>,
     random: Option<(u32, Mutex<u64>)>,
+    /// Faults applied so far, queued or random.
+    injected: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
+    fn next_fault(&self) -> Option<Fault> {
+        let fault = self.draw_fault();
+        if fault.is_some() {
+            self.injected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        fault
+    }
+
     /// The next queued fault, else maybe a random one. Never [`Fault::NoAnswer`]: a chaos test must
     /// not hold sockets until shutdown.
-    fn next_fault(&self) -> Option<Fault> {
+    fn draw_fault(&self) -> Option<Fault> {
         if let Some(f) = lock(&self.faults).pop_front() {
             return Some(f);
         }
@@ -310,6 +320,11 @@ impl SimHandle {
         lock(&self.shared.faults).push_back(fault);
     }
 
+    /// How many requests got a fault so far (queued or random).
+    pub fn faults_injected(&self) -> u64 {
+        self.shared.injected.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// A configuration QR's text: `http://<first domain>/cpay/use_device_setting?osi=…&si=…`, valid
     /// [`SETUP_CODE_VALID_MS`] by the simulator's clock, usable once.
     pub fn issue_setup_qr(&self) -> String {
@@ -368,6 +383,7 @@ impl CloudPaySim {
             random: cfg.random_faults.map(|r| (r.per_mille, Mutex::new(r.seed | 1))),
             ledger: Mutex::new(Ledger::new(cfg)),
             faults: Mutex::new(VecDeque::new()),
+            injected: Default::default(),
         });
         let mut domains = Vec::new();
         for bind in binds {

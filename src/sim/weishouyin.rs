@@ -129,6 +129,8 @@ struct Shared {
     faults: Mutex<VecDeque<Fault>>,
     random: Option<(Mutex<Rng>, u32)>,
     slow_ms: u64,
+    /// Faults applied so far, queued or random.
+    injected: std::sync::atomic::AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -137,6 +139,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     fn next_fault(&self) -> Option<Fault> {
+        let fault = self.draw_fault();
+        if fault.is_some() {
+            self.injected.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        fault
+    }
+
+    /// The next queued fault, else maybe a random one. Never [`Fault::NoAnswer`]: a chaos test must
+    /// not hold sockets until shutdown (queue it with [`SimHandle::inject`] where a test wants it).
+    fn draw_fault(&self) -> Option<Fault> {
         if let Some(fault) = lock(&self.faults).pop_front() {
             return Some(fault);
         }
@@ -147,7 +159,6 @@ impl Shared {
         }
         let faults = [
             Fault::Delay(self.slow_ms),
-            Fault::NoAnswer,
             Fault::Reset,
             Fault::Http5xx,
             Fault::HtmlPage,
@@ -194,6 +205,11 @@ impl SimHandle {
         lock(&self.shared.faults).push_back(fault);
     }
 
+    /// How many requests got a fault so far (queued or random).
+    pub fn faults_injected(&self) -> u64 {
+        self.shared.injected.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Down: connections are refused. Up: it listens again on the same address. Returns once the
     /// port is in the asked state (or the simulator has stopped).
     pub async fn set_down(&self, down: bool) {
@@ -234,6 +250,7 @@ impl WeishouyinSim {
             faults: Mutex::new(VecDeque::new()),
             random,
             slow_ms,
+            injected: Default::default(),
         });
         tokio::spawn(accept_loop(listener, addr, shared.clone(), stop_rx, down_rx, listening_tx));
         Ok(SimHandle { addr, shared, stop, down, listening })
