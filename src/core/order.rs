@@ -133,6 +133,17 @@ pub struct Refund {
     pub state: RefundState,
     pub refund_id: Option<String>,
     pub queries: u32,
+    /// The paid order at the platform this refund is of (what its queries quote).
+    #[serde(default)]
+    pub of: Option<RefundOf>,
+}
+
+/// The platform's order a refund belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundOf {
+    pub platform: Platform,
+    pub out_trade_no: String,
+    pub transaction_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
