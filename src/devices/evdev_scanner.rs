@@ -17,7 +17,7 @@ use crate::core::code::MAX_CODE_LEN;
 use evdev::{Device, EventSummary};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde::{Deserialize, Serialize};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc::UnboundedSender;
@@ -217,7 +217,7 @@ impl EvdevScanner {
         };
         let mut unreadable = 0;
         for path in candidates {
-            let mut dev = match Device::open(&path) {
+            let dev = match Device::open(&path) {
                 Ok(dev) => dev,
                 Err(e) if explicit && e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(ScannerError::Open { path, source: e });
@@ -230,7 +230,7 @@ impl EvdevScanner {
             if !self.matches(&dev) {
                 continue;
             }
-            dev.grab().map_err(|source| ScannerError::Grab { path: path.clone(), source })?;
+            grab(&dev).map_err(|source| ScannerError::Grab { path: path.clone(), source })?;
             return Ok((path, dev));
         }
         Err(ScannerError::NotFound { unreadable })
@@ -314,6 +314,16 @@ impl EvdevScanner {
         };
         codes.send(Msg::Scan(text)).is_ok()
     }
+}
+
+// EVIOCGRAB by our own ioctl, not `Device::grab`: an evdev `Device` dropped after its scanner was
+// unplugged fails to ungrab and prints so on stderr, which is the till's screen. The kernel ends a
+// grab when the file is closed, so there is nothing to undo.
+nix::ioctl_write_int!(eviocgrab, b'E', 0x90);
+
+fn grab(dev: &Device) -> std::io::Result<()> {
+    // SAFETY: EVIOCGRAB takes an int by value and writes no memory of ours; `dev` keeps the fd open.
+    unsafe { eviocgrab(dev.as_raw_fd(), 1) }.map(drop).map_err(std::io::Error::from)
 }
 
 fn since_epoch(t: SystemTime) -> Duration {
