@@ -1,6 +1,7 @@
 //! Configuration: compiled-in defaults plus one override file (`till.toml`).
 
 use crate::core::{Lang, Settings};
+use crate::devices::ScannerConfig;
 use crate::escpos::PrinterProfile;
 use crate::payments::cloudpay::CloudPayConfig;
 use crate::payments::weishouyin::WeishouyinConfig;
@@ -61,6 +62,9 @@ pub struct Config {
     /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
     #[serde(default)]
     pub scanner_serial: Option<PathBuf>,
+    /// A barcode scanner in keyboard (USB HID) mode, read through evdev: `[scanner]`.
+    #[serde(default)]
+    pub scanner: Option<ScannerConfig>,
     /// The shop's payment platform: `cloudpay` (Tencent Cloud Pay) or `weishouyin` (微收银).
     #[serde(default)]
     pub platform: PaymentPlatform,
@@ -127,6 +131,9 @@ impl Config {
         if self.terminal_no > 99 {
             return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));
         }
+        if let Some(scanner) = &self.scanner {
+            scanner.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        }
         self.profile()?;
         Ok(())
     }
@@ -192,6 +199,7 @@ impl Config {
             data_dir: Some(data_dir),
             printer: PrinterConfig { profile: default_profile(), output: None },
             scanner_serial: None,
+            scanner: None,
             platform: PaymentPlatform::CloudPay,
             cloudpay: CloudPayConfig::demo(&base_url),
             weishouyin: None,
@@ -255,6 +263,34 @@ mod tests {
         assert!(!c.cloudpay.is_set_up());
         assert_eq!(c.settings().order_prefix, UNSET_PREFIX);
         assert_eq!(c.cloudpay.base_urls.len(), 4);
+    }
+
+    #[test]
+    fn a_keyboard_scanner_section_parses_with_defaults_and_refuses_typos() {
+        let head = "version = 1\nshop_name = \"小店\"\n[printer]\n";
+        let c = Config::parse(Path::new("t"), &format!("{head}[scanner]\ndevice = \"/dev/till-scanner\"\n"))
+            .expect("parse");
+        let s = c.scanner.expect("scanner");
+        assert_eq!(s.device.as_deref(), Some(Path::new("/dev/till-scanner")));
+        assert_eq!(
+            (s.layout.as_str(), s.inter_key_timeout_ms, s.suffix),
+            ("us", 50, crate::devices::wedge::Suffix::Enter)
+        );
+        let full = format!(
+            "{head}[scanner]\nvendor_product = \"0c2e:0b61\"\nname = \"Honeywell\"\nlayout = \"de\"\ninter_key_timeout_ms = 80\nsuffix = \"tab\"\n"
+        );
+        let s = Config::parse(Path::new("t"), &full).expect("parse").scanner.expect("scanner");
+        assert_eq!(
+            (s.layout.as_str(), s.inter_key_timeout_ms, s.suffix),
+            ("de", 80, crate::devices::wedge::Suffix::Tab)
+        );
+        let typo = format!("{head}[scanner]\nname = \"x\"\nsufix = \"tab\"\n");
+        assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
+        let bad = format!("{head}[scanner]\nvendor_product = \"0c2e\"\n");
+        assert!(
+            matches!(Config::parse(Path::new("t"), &bad), Err(ConfigError::Invalid(m)) if m.contains("vendor_product"))
+        );
+        assert!(Config::parse(Path::new("t"), head).expect("parse").scanner.is_none());
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config, PaymentPlatform};
 use till::core::{Lang, State};
-use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, NoWifi, Printer, TerminalBell};
+use till::devices::{
+    Buzzer, EvdevScanner, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, NoWifi, Printer, TerminalBell,
+};
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -172,6 +174,10 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
         engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));
+    }
+    if let Some(scanner) = &config.scanner {
+        // Not plugged in yet is fine: the reader keeps looking (its status is logged).
+        engine.attach_scanner(Box::new(EvdevScanner::new(scanner.clone())?));
     }
     if headless { app::headless::run_headless(engine).await } else { app::run_tui(engine, status, demo).await }
 }
