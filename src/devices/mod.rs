@@ -5,6 +5,9 @@ pub mod printer;
 pub mod scanner;
 pub mod sound;
 
-pub use printer::{FilePrinter, Printer, PrinterError};
+pub use printer::{
+    DevicePrinter, FilePrinter, Flow, Printer, PrinterError, PrinterStatus, SerialPrinter, SerialSettings, TcpPrinter,
+    Transport,
+};
 pub use scanner::{LineScanner, Scanner, ScriptedScanner};
 pub use sound::{Buzzer, LogSpeaker, NoBuzzer, Speaker, TerminalBell};
