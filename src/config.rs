@@ -2,11 +2,13 @@
 
 use crate::core::{Lang, Settings};
 use crate::devices::ScannerConfig;
-use crate::escpos::PrinterProfile;
+use crate::devices::printer::{BAUD_RATES, Options as PrinterOptions, SerialSettings, Transport};
+use crate::escpos::{PrinterProfile, ProfileChoice};
 use crate::payments::cloudpay::CloudPayConfig;
 use crate::payments::weishouyin::WeishouyinConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The format this build reads and writes.
 pub const CONFIG_VERSION: u32 = 1;
@@ -27,19 +29,105 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// `[printer]`: the profile, and where receipts go — at most one of `output`, `serial`, `tcp`
+/// (none: `receipts.escpos` in the data directory).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrinterConfig {
-    /// `58mm` or `80mm`.
+    /// `58mm`, `80mm`, or a table: `{ dots_per_line = 512, encoding = "gb18030", chinese_mode = true, cut = true }`.
     #[serde(default = "default_profile")]
-    pub profile: String,
-    /// A file or device (`/dev/usb/lp0`); default: `receipts.escpos` in the data directory.
-    #[serde(default)]
+    pub profile: ProfileChoice,
+    /// A file, or a printer device (`/dev/usb/lp0`; any path under `/dev` is treated as a device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<PathBuf>,
+    /// A serial printer: `{ path = "/dev/ttyS0", baud = 9600, flow = "rtscts" | "xonxoff" | "none" }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<SerialSettings>,
+    /// A network printer's raw port: `"192.168.1.87:9100"` (a bare host means port 9100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<String>,
+    /// Serial and TCP: ask the printer's status (`DLE EOT`) before each receipt and keep the receipt
+    /// queued on paper out, cover open or no answer. Turn off for printers that never answer.
+    #[serde(default = "default_true")]
+    pub status: bool,
+    /// The longest one receipt may take to send before the printer counts as stuck.
+    #[serde(default = "default_write_timeout")]
+    pub write_timeout_ms: u64,
+    /// TCP connect timeout.
+    #[serde(default = "default_connect_timeout")]
+    pub connect_timeout_ms: u64,
+    /// How often queued receipts are tried again while the printer is not ready.
+    #[serde(default = "default_retry")]
+    pub retry_secs: u64,
+    /// Receipts kept waiting at most; more are refused (the oldest stay first in line).
+    #[serde(default = "default_queue_limit")]
+    pub queue_limit: usize,
 }
 
-fn default_profile() -> String {
-    "58mm".into()
+impl PrinterConfig {
+    /// The default printer: receipts to a file in the data directory, 58 mm.
+    pub fn to_file() -> PrinterConfig {
+        PrinterConfig {
+            profile: default_profile(),
+            output: None,
+            serial: None,
+            tcp: None,
+            status: true,
+            write_timeout_ms: default_write_timeout(),
+            connect_timeout_ms: default_connect_timeout(),
+            retry_secs: default_retry(),
+            queue_limit: default_queue_limit(),
+        }
+    }
+
+    /// Where receipts go; `data_dir` holds the default file.
+    pub fn transport(&self, data_dir: &Path) -> Result<Transport, ConfigError> {
+        match (&self.output, &self.serial, &self.tcp) {
+            (None, None, None) => Ok(Transport::File(data_dir.join("receipts.escpos"))),
+            (Some(path), None, None) if path.starts_with("/dev") => Ok(Transport::Device(path.clone())),
+            (Some(path), None, None) => Ok(Transport::File(path.clone())),
+            (None, Some(serial), None) => {
+                if !BAUD_RATES.contains(&serial.baud) {
+                    return Err(ConfigError::Invalid(format!(
+                        "printer.serial.baud must be one of {BAUD_RATES:?}, not {}",
+                        serial.baud
+                    )));
+                }
+                Ok(Transport::Serial(serial.clone()))
+            }
+            (None, None, Some(addr)) if !addr.trim().is_empty() => Ok(Transport::Tcp(addr.trim().to_string())),
+            (None, None, Some(_)) => Err(ConfigError::Invalid("printer.tcp must be host:port".into())),
+            _ => Err(ConfigError::Invalid("[printer] takes one of output, serial or tcp, not several".into())),
+        }
+    }
+
+    pub fn options(&self) -> PrinterOptions {
+        PrinterOptions {
+            write_timeout: Duration::from_millis(self.write_timeout_ms),
+            connect_timeout: Duration::from_millis(self.connect_timeout_ms),
+            check_status: self.status,
+            ..PrinterOptions::default()
+        }
+    }
+}
+
+fn default_profile() -> ProfileChoice {
+    ProfileChoice::Named("58mm".into())
+}
+fn default_true() -> bool {
+    true
+}
+fn default_write_timeout() -> u64 {
+    20_000
+}
+fn default_connect_timeout() -> u64 {
+    3_000
+}
+fn default_retry() -> u64 {
+    3
+}
+fn default_queue_limit() -> usize {
+    50
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,15 +223,15 @@ impl Config {
             scanner.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
         }
         self.profile()?;
+        self.printer.transport(Path::new("."))?;
+        if self.printer.queue_limit == 0 || self.printer.retry_secs == 0 {
+            return Err(ConfigError::Invalid("printer.queue_limit and printer.retry_secs must be at least 1".into()));
+        }
         Ok(())
     }
 
     pub fn profile(&self) -> Result<PrinterProfile, ConfigError> {
-        match self.printer.profile.as_str() {
-            "58mm" => Ok(PrinterProfile::mm58()),
-            "80mm" => Ok(PrinterProfile::mm80()),
-            other => Err(ConfigError::Invalid(format!("printer.profile must be 58mm or 80mm, not {other:?}"))),
-        }
+        self.printer.profile.build().map_err(|e| ConfigError::Invalid(format!("printer.profile: {e}")))
     }
 
     pub fn settings(&self) -> Settings {
@@ -197,7 +285,7 @@ impl Config {
             terminal_no: default_terminal(),
             utc_offset_minutes: default_offset(),
             data_dir: Some(data_dir),
-            printer: PrinterConfig { profile: default_profile(), output: None },
+            printer: PrinterConfig::to_file(),
             scanner_serial: None,
             scanner: None,
             platform: PaymentPlatform::CloudPay,
@@ -263,6 +351,52 @@ mod tests {
         assert!(!c.cloudpay.is_set_up());
         assert_eq!(c.settings().order_prefix, UNSET_PREFIX);
         assert_eq!(c.cloudpay.base_urls.len(), 4);
+    }
+
+    fn printer(section: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("t"), &format!("version = 1\nshop_name = \"小店\"\n[printer]\n{section}\n"))
+    }
+
+    #[test]
+    fn the_printer_is_a_file_a_device_a_serial_port_or_a_network_printer() {
+        let data = Path::new("/var/lib/till");
+        let t = |section: &str| printer(section).expect(section).printer.transport(data).expect("transport");
+        assert_eq!(t(""), Transport::File(data.join("receipts.escpos")));
+        assert_eq!(t("output = \"/dev/usb/lp0\""), Transport::Device("/dev/usb/lp0".into()));
+        assert_eq!(t("output = \"/tmp/r.bin\""), Transport::File("/tmp/r.bin".into()));
+        let serial = t("serial = { path = \"/dev/serial0\", baud = 115200, flow = \"xonxoff\" }");
+        let want = SerialSettings { path: "/dev/serial0".into(), baud: 115200, flow: crate::devices::Flow::XonXoff };
+        assert_eq!(serial, Transport::Serial(want));
+        let defaults = t("serial = { path = \"/dev/ttyUSB0\" }");
+        let want = SerialSettings { path: "/dev/ttyUSB0".into(), baud: 9600, flow: crate::devices::Flow::RtsCts };
+        assert_eq!(defaults, Transport::Serial(want));
+        assert_eq!(t("tcp = \"192.168.1.87:9100\""), Transport::Tcp("192.168.1.87:9100".into()));
+        let c = printer("tcp = \"p:9100\"\nstatus = false\nwrite_timeout_ms = 5000").expect("parse");
+        let o = c.printer.options();
+        assert!(!o.check_status && o.write_timeout == Duration::from_secs(5));
+        let custom = printer("profile = { dots_per_line = 416 }").expect("parse").profile().expect("profile");
+        assert_eq!((custom.dots_per_line, custom.columns), (416, 34));
+    }
+
+    #[test]
+    fn printer_mistakes_are_refused_with_the_reason() {
+        let invalid = |section: &str| match printer(section) {
+            Err(ConfigError::Invalid(m)) => m,
+            other => format!("not refused as invalid: {other:?}"),
+        };
+        assert!(invalid("output = \"/dev/usb/lp0\"\ntcp = \"p:9100\"").contains("one of output, serial or tcp"));
+        assert!(invalid("serial = { path = \"/dev/ttyS0\", baud = 14400 }").contains("baud"));
+        assert!(invalid("profile = \"76mm\"").contains("76mm"));
+        assert!(invalid("profile = { dots_per_line = 500 }").contains("dots_per_line"));
+        assert!(matches!(
+            printer("serial = { path = \"/dev/ttyS0\", parity = \"even\" }"),
+            Err(ConfigError::Parse { .. })
+        ));
+        assert!(matches!(
+            printer("serial = { path = \"/dev/ttyS0\", flow = \"dtr\" }"),
+            Err(ConfigError::Parse { .. })
+        ));
+        assert!(matches!(printer("usb = \"/dev/usb/lp0\""), Err(ConfigError::Parse { .. })));
     }
 
     #[test]

@@ -7,9 +7,7 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config, PaymentPlatform};
 use till::core::{Lang, State};
-use till::devices::{
-    Buzzer, EvdevScanner, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, NoWifi, Printer, TerminalBell,
-};
+use till::devices::{Buzzer, EvdevScanner, LineScanner, LogSpeaker, NoBuzzer, NoWifi, TerminalBell, printer};
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -54,6 +52,12 @@ enum Command {
         /// cloudpay or weishouyin.
         #[arg(long, value_parser = parse_platform, default_value = "cloudpay")]
         platform: PaymentPlatform,
+    },
+    /// Print a test page (shop name, profile, column ruler, Chinese and English, a CODE128 and a
+    /// QR, cut) to the configured printer and report its status.
+    PrintTest {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
     },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
@@ -107,6 +111,7 @@ fn main() -> anyhow::Result<()> {
                 }
             }
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
+            Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
         }
     })
 }
@@ -141,6 +146,26 @@ async fn activate(config: &Config, code: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `till print-test`: the status where the printer reports one, then the test page.
+async fn print_test(config: &Config) -> anyhow::Result<()> {
+    logging::init(LogTo::Stderr)?;
+    let profile = config.profile()?;
+    let printer = printer::open(&config.printer.transport(&config.data_dir())?, config.printer.options());
+    println!("printer: {}", printer.describe());
+    println!("profile: {} ({} dots, {} columns)", profile.name, profile.dots_per_line, profile.columns);
+    let bytes = till::escpos::testpage::render(&config.shop_name, &profile);
+    let p = printer.clone();
+    let status = tokio::task::spawn_blocking(move || p.status()).await?;
+    match status {
+        Ok(Some(status)) => println!("status: {status}"),
+        Ok(None) => println!("status: not reported by this transport"),
+        Err(e) => println!("status: {e}"),
+    }
+    tokio::task::spawn_blocking(move || printer.print(&bytes)).await?.context("printing the test page")?;
+    println!("test page printed");
+    Ok(())
+}
+
 async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let data_dir = config.data_dir();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
@@ -152,8 +177,10 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     install_panic_hook();
     let profile = config.profile()?;
     let store = SledStore::open(&data_dir.join("store")).context("opening the order store")?;
-    let receipts = config.printer.output.clone().unwrap_or_else(|| data_dir.join("receipts.escpos"));
-    let printer = Arc::new(FilePrinter::new(&receipts));
+    let printer = printer::open(&config.printer.transport(&data_dir)?, config.printer.options());
+    let retry = std::time::Duration::from_secs(config.printer.retry_secs);
+    let print_queue =
+        app::PrintQueue::persistent(&data_dir.join("print-queue.json"), config.printer.queue_limit, retry)?;
     let buzzer: Arc<dyn Buzzer> = if demo && !headless { Arc::new(TerminalBell) } else { Arc::new(NoBuzzer) };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
@@ -168,8 +195,14 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         }
     }
     let catalogue = till::demo::catalogue(settings.lang);
-    let devices =
-        Devices { store: Arc::new(store), printer, buzzer, speaker: Arc::new(LogSpeaker), wifi: Arc::new(NoWifi) };
+    let devices = Devices {
+        store: Arc::new(store),
+        printer,
+        buzzer,
+        speaker: Arc::new(LogSpeaker),
+        wifi: Arc::new(NoWifi),
+        print_queue,
+    };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;

@@ -456,6 +456,7 @@ async fn run<G: Gateway + 'static>(gateway: Arc<G>, clock: Arc<ManualClock>, see
         buzzer: Arc::new(NoBuzzer),
         speaker: Arc::new(LogSpeaker),
         wifi: Arc::new(till::devices::NoWifi),
+        print_queue: till::app::PrintQueue::in_memory(50, std::time::Duration::from_secs(3)),
     };
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();

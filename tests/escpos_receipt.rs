@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use till::core::money::Fen;
 use till::escpos::decode::Symbology;
 use till::escpos::{
-    Element, PrinterProfile, Receipt, ReceiptItem, ReceiptLabels, TextEncoding, decode, layout, render, to_text_lines,
+    Element, PrinterProfile, ProfileSpec, Receipt, ReceiptItem, ReceiptLabels, TextEncoding, decode, layout, render,
+    to_text_lines,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -73,9 +74,21 @@ fn print(receipt: &Receipt, profile: &PrinterProfile) -> Printed {
     Printed { bytes, elements, preview }
 }
 
+/// A profile given in the config by its print head width, Chinese mode on, GB18030.
+fn by_dots(dots_per_line: u16) -> PrinterProfile {
+    let spec =
+        ProfileSpec { name: None, dots_per_line, encoding: TextEncoding::Gb18030, chinese_mode: true, cut: true };
+    spec.build().expect("a supported width")
+}
+
+/// The built-in 58 and 80 mm profiles and the 416- and 512-dot heads given in a config.
+fn all_profiles() -> [PrinterProfile; 4] {
+    [PrinterProfile::mm58(), PrinterProfile::mm80(), by_dots(416), by_dots(512)]
+}
+
 fn all_cases() -> Vec<(Receipt, PrinterProfile)> {
     let mut cases = Vec::new();
-    for profile in [PrinterProfile::mm58(), PrinterProfile::mm80()] {
+    for profile in all_profiles() {
         cases.push((chinese_receipt(), profile.clone()));
         cases.push((english_receipt(), profile));
     }
@@ -167,6 +180,28 @@ fn chinese_text_goes_out_as_gb18030_never_as_question_marks() {
         .collect();
     assert!(!text.contains('?') && !text.contains('\u{FFFD}'), "{text}");
     assert!(printed.elements.starts_with(&[Element::Init, Element::ChineseMode(true)]));
+}
+
+#[test]
+fn configured_widths_lay_a_chinese_receipt_out_to_their_columns_in_gb18030() {
+    for (dots, columns) in [(416, 34), (512, 42)] {
+        let profile = by_dots(dots);
+        assert_eq!(profile.columns, columns);
+        let printed = print(&chinese_receipt(), &profile);
+        let (name, _, _) = encoding_rs::GB18030.encode("康师傅红烧牛肉面");
+        assert!(printed.bytes.windows(name.len()).any(|w| w == &name[..]), "{dots} dots");
+        let text: String = printed
+            .elements
+            .iter()
+            .filter_map(|e| if let Element::Text(t) = e { Some(t.as_str()) } else { None })
+            .collect();
+        assert!(!text.contains('?') && !text.contains('\u{FFFD}'), "{dots} dots: {text}");
+        // The ruled lines run the full width, so the layout really uses the wider paper.
+        assert!(printed.preview.iter().any(|l| l.width() == columns), "{dots}:\n{}", printed.preview.join("\n"));
+        let total = printed.preview.iter().find(|l| l.starts_with("合计")).expect("total line");
+        assert_eq!(total.width(), columns, "{total:?}");
+        assert!(printed.preview.iter().all(|l| l.width() <= columns));
+    }
 }
 
 #[test]

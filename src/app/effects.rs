@@ -1,6 +1,7 @@
 //! Runs the core's effects, in order, off the render loop. A `Save` is flushed before any later
 //! effect of its batch starts; if it fails, the batch's platform calls are not made.
 
+use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::order::{Order, Tender};
 use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict};
 use crate::devices::{Buzzer, Printer, Speaker};
@@ -17,6 +18,8 @@ pub struct Devices {
     pub buzzer: Arc<dyn Buzzer>,
     pub speaker: Arc<dyn Speaker>,
     pub wifi: Arc<dyn crate::devices::Wifi>,
+    /// Receipts waiting for the printer; see [`print_receipts`].
+    pub print_queue: PrintQueue,
 }
 
 /// Something to print, in order.
@@ -199,7 +202,9 @@ async fn lookup<G: Gateway + 'static>(
 }
 
 /// Prints receipts one after another (a printer at 9600 baud takes a second each) and sends the
-/// decoded receipt back for the screen.
+/// decoded receipt back for the screen. A receipt the printer does not take stays in `queue`, in
+/// order, and is tried again every `queue.retry()`: the cashier hears `PrintFailed` once per
+/// receipt, then `Printed` when it comes out.
 pub async fn print_receipts(
     mut jobs: UnboundedReceiver<PrintJob>,
     msgs: UnboundedSender<Msg>,
@@ -207,49 +212,88 @@ pub async fn print_receipts(
     settings: Settings,
     profile: PrinterProfile,
     slips: Slips,
+    queue: PrintQueue,
 ) {
-    while let Some(job) = jobs.recv().await {
-        let (order_id, bytes, preview) = match job {
-            PrintJob::Sale(order) => {
-                let mut bytes = super::receipt::render(&order, &settings, &profile);
-                let preview = super::receipt::preview(&bytes, &profile);
-                bytes.extend(order.number.as_deref().and_then(|n| slips(n)).unwrap_or_default());
-                (order.id, bytes, preview)
+    let mut retry = tokio::time::interval(queue.retry());
+    retry.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            job = jobs.recv() => {
+                let Some(job) = job else { break };
+                let Some(receipt) = render_job(job, &settings, &profile, &slips, &msgs) else { continue };
+                let order_id = receipt.order_id;
+                if let Err(e) = queue.push(receipt) {
+                    tracing::error!(order_id, error = %e, "receipt not queued");
+                    let _ = msgs.send(Msg::PrintFailed { order_id, error: e.to_string() });
+                }
             }
-            PrintJob::Refund { order, out_refund_no } => {
-                let mut bytes = super::receipt::render_refund(&order, &out_refund_no, &settings, &profile);
-                let preview = super::receipt::preview(&bytes, &profile);
-                bytes.extend(slips(&out_refund_no).unwrap_or_default());
-                (order.id, bytes, preview)
-            }
-            PrintJob::Reprint { order, platform_slip } => {
-                let id = order.as_ref().map_or(0, |o| o.id);
-                let bytes = match (platform_slip, &order) {
-                    (Some(slip), _) => slip,
-                    (None, Some(order)) => super::receipt::render(order, &settings, &profile),
-                    (None, None) => {
-                        let error =
-                            "no receipt to print: the platform gave none and the till has no record".to_string();
-                        let _ = msgs.send(Msg::PrintFailed { order_id: id, error });
-                        continue;
-                    }
-                };
-                let preview = super::receipt::preview(&bytes, &profile);
-                (id, bytes, preview)
-            }
-        };
-        let printer = printer.clone();
-        let result = tokio::task::spawn_blocking(move || printer.print(&bytes)).await;
-        let msg = match result {
-            Ok(Ok(())) => Msg::Printed { order_id, preview },
-            Ok(Err(e)) => Msg::PrintFailed { order_id, error: e.to_string() },
-            Err(e) => Msg::PrintFailed { order_id, error: e.to_string() },
-        };
-        if let Msg::PrintFailed { error, .. } = &msg {
-            tracing::error!(order_id, %error, "receipt not printed");
+            _ = retry.tick(), if queue.pending() > 0 => {}
         }
-        let _ = msgs.send(msg);
+        print_queued(&queue, &printer, &msgs).await;
     }
+}
+
+/// Prints from the front of the queue until it is empty or the printer fails.
+async fn print_queued(queue: &PrintQueue, printer: &Arc<dyn Printer>, msgs: &UnboundedSender<Msg>) {
+    while let Some(receipt) = queue.front() {
+        let printer = printer.clone();
+        let bytes = receipt.bytes;
+        let result = tokio::task::spawn_blocking(move || printer.print(&bytes)).await;
+        let error = match result {
+            Ok(Ok(())) => {
+                queue.pop_front();
+                let _ = msgs.send(Msg::Printed { order_id: receipt.order_id, preview: receipt.preview });
+                continue;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(e) => e.to_string(),
+        };
+        let fresh = queue.report_all();
+        tracing::warn!(order_id = receipt.order_id, %error, waiting = queue.pending(), "receipt not printed: queued");
+        for order_id in fresh {
+            let _ = msgs.send(Msg::PrintFailed { order_id, error: error.clone() });
+        }
+        return;
+    }
+}
+
+/// The job's bytes and preview; `None` (reported) when there is nothing to print.
+fn render_job(
+    job: PrintJob,
+    settings: &Settings,
+    profile: &PrinterProfile,
+    slips: &Slips,
+    msgs: &UnboundedSender<Msg>,
+) -> Option<QueuedReceipt> {
+    let (order_id, bytes, preview) = match job {
+        PrintJob::Sale(order) => {
+            let mut bytes = super::receipt::render(&order, settings, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            bytes.extend(order.number.as_deref().and_then(|n| slips(n)).unwrap_or_default());
+            (order.id, bytes, preview)
+        }
+        PrintJob::Refund { order, out_refund_no } => {
+            let mut bytes = super::receipt::render_refund(&order, &out_refund_no, settings, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            bytes.extend(slips(&out_refund_no).unwrap_or_default());
+            (order.id, bytes, preview)
+        }
+        PrintJob::Reprint { order, platform_slip } => {
+            let id = order.as_ref().map_or(0, |o| o.id);
+            let bytes = match (platform_slip, &order) {
+                (Some(slip), _) => slip,
+                (None, Some(order)) => super::receipt::render(order, settings, profile),
+                (None, None) => {
+                    let error = "no receipt to print: the platform gave none and the till has no record".to_string();
+                    let _ = msgs.send(Msg::PrintFailed { order_id: id, error });
+                    return None;
+                }
+            };
+            let preview = super::receipt::preview(&bytes, profile);
+            (id, bytes, preview)
+        }
+    };
+    Some(QueuedReceipt { order_id, bytes, preview, reported: false })
 }
 
 /// Test hook: `TILL_CRASH_AT=<point>` makes the process abort there, as a pulled plug would
@@ -345,6 +389,7 @@ mod tests {
             buzzer: Arc::new(RecordingBuzzer(journal.clone())),
             speaker: Arc::new(RecordingSpeaker(journal.clone())),
             wifi: Arc::new(crate::devices::NoWifi),
+            print_queue: PrintQueue::in_memory(10, Duration::from_secs(3)),
         };
         let state = crate::core::State::new(settings, catalogue);
         super::super::Engine::start(

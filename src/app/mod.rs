@@ -4,10 +4,12 @@
 mod effects;
 pub mod headless;
 pub mod platform;
+pub mod print_queue;
 pub mod receipt;
 mod terminal;
 
-pub use effects::Devices;
+pub use effects::{Devices, PrintJob, Slips, print_receipts};
+pub use print_queue::{PrintQueue, QueuedReceipt};
 
 use crate::core::clock::Millis;
 use crate::core::{self, Effect, Event, Msg, State};
@@ -94,6 +96,7 @@ impl Engine {
             state.settings.clone(),
             profile,
             slips,
+            devices.print_queue.clone(),
         ));
         let lang = state.settings.lang;
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));

@@ -11,7 +11,10 @@ pub mod wedge;
 pub use evdev_scanner::{
     EvdevScanner, InputDeviceInfo, ScannerConfig, ScannerError, ScannerStatus, list_input_devices,
 };
-pub use printer::{FilePrinter, Printer, PrinterError};
+pub use printer::{
+    DevicePrinter, FilePrinter, Flow, Printer, PrinterError, PrinterStatus, SerialPrinter, SerialSettings, TcpPrinter,
+    Transport,
+};
 pub use scanner::{LineScanner, Scanner, ScriptedScanner};
 pub use sound::{Buzzer, LogSpeaker, NoBuzzer, Speaker, TerminalBell};
 

@@ -10,9 +10,10 @@ pub mod layout;
 mod preview;
 pub mod profile;
 pub mod receipt;
+pub mod testpage;
 
 pub use decode::{DecodeError, Element, decode};
 pub use encode::{Align, EncodeError, Encoder};
 pub use preview::to_text_lines;
-pub use profile::{PrinterProfile, TextEncoding};
+pub use profile::{PrinterProfile, ProfileChoice, ProfileError, ProfileSpec, TextEncoding};
 pub use receipt::{Receipt, ReceiptItem, ReceiptLabels, render};
