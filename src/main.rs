@@ -7,7 +7,9 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config, PaymentPlatform};
 use till::core::{Lang, State};
-use till::devices::{Buzzer, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, Printer, TerminalBell};
+use till::devices::{
+    Buzzer, EspeakSpeaker, FilePrinter, LineScanner, LogSpeaker, NoBuzzer, Printer, Speaker, TerminalBell,
+};
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -152,7 +154,21 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let store = SledStore::open(&data_dir.join("store")).context("opening the order store")?;
     let receipts = config.printer.output.clone().unwrap_or_else(|| data_dir.join("receipts.escpos"));
     let printer = Arc::new(FilePrinter::new(&receipts));
-    let buzzer: Arc<dyn Buzzer> = if demo && !headless { Arc::new(TerminalBell) } else { Arc::new(NoBuzzer) };
+    let buzzer: Arc<dyn Buzzer> = match &config.buzzer {
+        Some(b) => match till::devices::buzzer::open(b) {
+            Ok(buzzer) => Arc::new(buzzer),
+            Err(e) => {
+                tracing::warn!(error = %e, "running without the buzzer");
+                Arc::new(NoBuzzer)
+            }
+        },
+        None if demo && !headless => Arc::new(TerminalBell),
+        None => Arc::new(NoBuzzer),
+    };
+    let speaker: Arc<dyn Speaker> = match &config.voice {
+        Some(v) => Arc::new(EspeakSpeaker::start(v, config.lang)),
+        None => Arc::new(LogSpeaker),
+    };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
     let status = Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new() };
@@ -166,7 +182,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         }
     }
     let catalogue = till::demo::catalogue(settings.lang);
-    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker: Arc::new(LogSpeaker) };
+    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;

@@ -27,8 +27,7 @@ fn played(kind: Beep) -> Vec<(bool, u64)> {
     let mut pin = RecordingPin { edges: edges.clone(), now: now.clone(), fail_on: None };
     let clock = now.clone();
     play(&mut pin, kind, &mut |d| *clock.lock().expect("now") += d.as_millis() as u64).expect("play");
-    let edges = edges.lock().expect("edges").clone();
-    edges
+    edges.lock().expect("edges").clone()
 }
 
 #[test]
