@@ -1,8 +1,8 @@
 //! Configuration: compiled-in defaults plus one override file (`till.toml`).
 
 use crate::core::{Lang, Settings};
-use crate::devices::ScannerConfig;
 use crate::devices::printer::{BAUD_RATES, Options as PrinterOptions, SerialSettings, Transport};
+use crate::devices::{BuzzerConfig, ScannerConfig, VoiceConfig};
 use crate::escpos::{PrinterProfile, ProfileChoice};
 use crate::payments::cloudpay::CloudPayConfig;
 use crate::payments::weishouyin::WeishouyinConfig;
@@ -164,6 +164,13 @@ pub struct Config {
     /// come from activation (`till activate`).
     #[serde(default)]
     pub weishouyin: Option<WeishouyinConfig>,
+    /// A buzzer on a GPIO line: `buzzer = { chip = "/dev/gpiochip0", line = 5, active_low = false }`;
+    /// none: no buzzer (the demo rings the terminal bell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buzzer: Option<BuzzerConfig>,
+    /// Spoken announcements through espeak-ng: `voice = { volume = 120, speed = 150 }`; none: logged only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceConfig>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -291,6 +298,8 @@ impl Config {
             platform: PaymentPlatform::CloudPay,
             cloudpay: CloudPayConfig::demo(&base_url),
             weishouyin: None,
+            buzzer: None,
+            voice: None,
         }
     }
 
@@ -428,10 +437,32 @@ mod tests {
     }
 
     #[test]
+    fn buzzer_and_voice_are_optional_and_read_in_their_documented_form() {
+        let base = "version = 1\nshop_name = \"小店\"\n";
+        let c = Config::parse(Path::new("t"), &format!("{base}[printer]\n")).expect("parse");
+        assert_eq!((c.buzzer, c.voice), (None, None));
+        let text = format!(
+            "{base}buzzer = {{ chip = \"/dev/gpiochip0\", line = 5, active_low = false }}\n\
+             voice = {{ enabled = true, volume = 120, speed = 140 }}\n[printer]\n"
+        );
+        let c = Config::parse(Path::new("t"), &text).expect("parse");
+        let buzzer = c.buzzer.clone().expect("buzzer");
+        assert_eq!((buzzer.chip.to_str(), buzzer.line, buzzer.active_low), (Some("/dev/gpiochip0"), 5, false));
+        let voice = c.voice.clone().expect("voice");
+        assert_eq!((voice.enabled, voice.volume, voice.speed), (true, 120, 140));
+        let back = Config::parse(Path::new("t"), &toml::to_string(&c).expect("serialise")).expect("round trip");
+        assert_eq!((back.buzzer, back.voice), (c.buzzer, c.voice));
+        let typo = text.replace("line = 5", "lin = 5");
+        assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
+    }
+
+    #[test]
     fn the_documented_example_config_parses() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/till.example.toml");
         let c = Config::load(&path).expect("docs/till.example.toml parses");
         assert_eq!(c.cloudpay.base_urls.len(), 4);
         assert_eq!(c.settings().order_prefix, "01000052");
+        assert_eq!(c.buzzer.map(|b| b.line), Some(5));
+        assert_eq!(c.voice.map(|v| v.volume), Some(100));
     }
 }

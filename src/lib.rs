@@ -15,3 +15,4 @@ pub mod payments;
 pub mod sim;
 pub mod store;
 pub mod ui;
+pub mod wifi;

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config, PaymentPlatform};
 use till::core::{Lang, State};
-use till::devices::{Buzzer, EvdevScanner, LineScanner, LogSpeaker, NoBuzzer, NoWifi, TerminalBell, printer};
+use till::devices::{
+    Buzzer, EspeakSpeaker, EvdevScanner, LineScanner, LogSpeaker, NoBuzzer, NoWifi, Speaker, TerminalBell, printer,
+};
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -181,7 +183,21 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let retry = std::time::Duration::from_secs(config.printer.retry_secs);
     let print_queue =
         app::PrintQueue::persistent(&data_dir.join("print-queue.json"), config.printer.queue_limit, retry)?;
-    let buzzer: Arc<dyn Buzzer> = if demo && !headless { Arc::new(TerminalBell) } else { Arc::new(NoBuzzer) };
+    let buzzer: Arc<dyn Buzzer> = match &config.buzzer {
+        Some(b) => match till::devices::buzzer::open(b) {
+            Ok(buzzer) => Arc::new(buzzer),
+            Err(e) => {
+                tracing::warn!(error = %e, "running without the buzzer");
+                Arc::new(NoBuzzer)
+            }
+        },
+        None if demo && !headless => Arc::new(TerminalBell),
+        None => Arc::new(NoBuzzer),
+    };
+    let speaker: Arc<dyn Speaker> = match &config.voice {
+        Some(v) => Arc::new(EspeakSpeaker::start(v, config.lang)),
+        None => Arc::new(LogSpeaker),
+    };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
     let status = Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new() };
@@ -195,14 +211,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         }
     }
     let catalogue = till::demo::catalogue(settings.lang);
-    let devices = Devices {
-        store: Arc::new(store),
-        printer,
-        buzzer,
-        speaker: Arc::new(LogSpeaker),
-        wifi: Arc::new(NoWifi),
-        print_queue,
-    };
+    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker, wifi: Arc::new(NoWifi), print_queue };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;

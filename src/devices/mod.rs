@@ -1,13 +1,16 @@
 //! The till's devices behind small traits: the real ones talk to the kernel, the fakes record.
 
+pub mod buzzer;
 pub mod evdev_scanner;
 pub mod fake;
 pub mod keymap;
 pub mod printer;
 pub mod scanner;
 pub mod sound;
+pub mod voice;
 pub mod wedge;
 
+pub use buzzer::{BuzzerConfig, PinBuzzer};
 pub use evdev_scanner::{
     EvdevScanner, InputDeviceInfo, ScannerConfig, ScannerError, ScannerStatus, list_input_devices,
 };
@@ -17,6 +20,7 @@ pub use printer::{
 };
 pub use scanner::{LineScanner, Scanner, ScriptedScanner};
 pub use sound::{Buzzer, LogSpeaker, NoBuzzer, Speaker, TerminalBell};
+pub use voice::{EspeakSpeaker, VoiceConfig};
 
 use crate::core::WifiFailure;
 
