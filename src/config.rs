@@ -164,6 +164,9 @@ pub struct Config {
     /// come from activation (`till activate`).
     #[serde(default)]
     pub weishouyin: Option<WeishouyinConfig>,
+    /// Wi-Fi joined from scanned `WIFI:` codes through wpa_supplicant; none = the till has no Wi-Fi.
+    #[serde(default)]
+    pub wifi: Option<crate::wifi::WifiConfig>,
     /// A buzzer on a GPIO line: `buzzer = { chip = "/dev/gpiochip0", line = 5, active_low = false }`;
     /// none: no buzzer (the demo rings the terminal bell).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,6 +301,7 @@ impl Config {
             platform: PaymentPlatform::CloudPay,
             cloudpay: CloudPayConfig::demo(&base_url),
             weishouyin: None,
+            wifi: None,
             buzzer: None,
             voice: None,
         }

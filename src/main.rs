@@ -211,7 +211,11 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         }
     }
     let catalogue = till::demo::catalogue(settings.lang);
-    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker, wifi: Arc::new(NoWifi), print_queue };
+    let wifi: Arc<dyn till::devices::Wifi> = match &config.wifi {
+        Some(w) => Arc::new(till::wifi::QrWifi::wpa_supplicant(w)),
+        None => Arc::new(NoWifi),
+    };
+    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker, wifi, print_queue };
     let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;

@@ -4,9 +4,11 @@
 
 pub mod apply;
 pub mod config;
+pub mod join;
 pub mod qr;
 
 pub use apply::{FakeApplier, WifiApplier, WifiError, WifiOutcome, WpaCliApplier};
+pub use join::{QrWifi, WifiConfig};
 pub use qr::{WifiQrError, is_wifi_qr, parse_wifi_qr};
 
 /// A network read from a `WIFI:` code.
