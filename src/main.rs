@@ -223,7 +223,9 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     }
     if let Some(scanner) = &config.scanner {
         // Not plugged in yet is fine: the reader keeps looking (its status is logged).
-        engine.attach_scanner(Box::new(EvdevScanner::new(scanner.clone())?));
+        let scanner = EvdevScanner::new(scanner.clone())?;
+        engine.watch_scanner(scanner.status());
+        engine.attach_scanner(Box::new(scanner));
     }
     if headless { app::headless::run_headless(engine).await } else { app::run_tui(engine, status, demo).await }
 }

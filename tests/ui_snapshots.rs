@@ -339,3 +339,14 @@ fn cancelling_a_payment_given_up_on() {
         snapshot("cancelling", l, &till);
     }
 }
+
+#[test]
+fn receipts_waiting_and_an_unplugged_scanner_show_in_the_status_line() {
+    for (lang, l) in LANGS {
+        let mut till = cart(lang);
+        till.send_at(5, Msg::Scanner(till::core::ScannerState::Connected));
+        till.send_at(6, Msg::Scanner(till::core::ScannerState::Unplugged));
+        till.send_at(7, Msg::PrintQueue { waiting: 2 });
+        snapshot("devices_status", l, &till);
+    }
+}

@@ -29,6 +29,8 @@ pub struct Observation {
     pub background: usize,
     /// Where payments go now (e.g. `Cloud Pay sz.pay.qcloud.com`).
     pub gateway: String,
+    pub receipts_waiting: usize,
+    pub scanner: Option<crate::core::ScannerState>,
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -50,6 +52,8 @@ pub fn observe(engine: &Engine) -> Observation {
         refundable: s.lookup.as_ref().filter(|v| !v.pending).map(LookupView::refundable),
         background: s.background.len(),
         gateway: engine.gateway_name(),
+        receipts_waiting: s.receipts_waiting,
+        scanner: s.scanner,
     }
 }
 

@@ -98,12 +98,25 @@ impl Engine {
             slips,
             devices.print_queue.clone(),
         ));
+        tokio::spawn(forward(devices.print_queue.watch(), msgs.clone(), |waiting| Some(Msg::PrintQueue { waiting })));
         let lang = state.settings.lang;
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));
         let mut engine = Engine { state, clock, effects, msgs, inbox, describe };
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
         Ok(engine)
+    }
+
+    /// Shows the HID scanner's comings and goings.
+    pub fn watch_scanner(&self, status: tokio::sync::watch::Receiver<crate::devices::ScannerStatus>) {
+        use crate::core::ScannerState;
+        use crate::devices::ScannerStatus;
+        tokio::spawn(forward(status, self.msgs.clone(), |s| match s {
+            ScannerStatus::Starting => None,
+            ScannerStatus::Connected { .. } => Some(Msg::Scanner(ScannerState::Connected)),
+            ScannerStatus::Unplugged => Some(Msg::Scanner(ScannerState::Unplugged)),
+            ScannerStatus::Missing(_) => Some(Msg::Scanner(ScannerState::Missing)),
+        }));
     }
 
     /// Where payments go now, for the status bar.
@@ -154,6 +167,25 @@ impl Engine {
         }
         while let Ok(msg) = self.inbox.try_recv() {
             self.handle(msg);
+        }
+    }
+}
+
+/// Sends each value of `watch` (the current one first) as the message `to` makes of it.
+async fn forward<T: Clone + Send + Sync + 'static>(
+    mut watch: tokio::sync::watch::Receiver<T>,
+    msgs: UnboundedSender<Msg>,
+    to: impl Fn(T) -> Option<Msg> + Send + 'static,
+) {
+    loop {
+        let value = watch.borrow_and_update().clone();
+        if let Some(msg) = to(value) {
+            if msgs.send(msg).is_err() {
+                return;
+            }
+        }
+        if watch.changed().await.is_err() {
+            return;
         }
     }
 }

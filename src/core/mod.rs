@@ -120,6 +120,12 @@ pub enum Msg {
     SetupAnswer {
         result: Result<SetupInfo, SetupFailure>,
     },
+    /// Receipts waiting for the printer (it is out of paper, open, unplugged or off).
+    PrintQueue {
+        waiting: usize,
+    },
+    /// The barcode scanner came or went.
+    Scanner(ScannerState),
     Printed {
         order_id: OrderId,
         preview: Vec<String>,
@@ -191,6 +197,16 @@ pub enum Effect {
     Setup {
         code: String,
     },
+}
+
+/// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScannerState {
+    Connected,
+    /// It was there and went away: looked for again every second.
+    Unplugged,
+    /// Not found (yet).
+    Missing,
 }
 
 /// Fixed voice prompts (the seed asks for start and end of device set-up to be announced).
@@ -300,6 +316,9 @@ pub struct State {
     pub receipt_preview: Vec<String>,
     /// The order on the lookup screen.
     pub lookup: Option<refund::LookupView>,
+    /// Receipts not yet printed (kept in order, printed when the printer is back).
+    pub receipts_waiting: usize,
+    pub scanner: Option<ScannerState>,
 }
 
 impl State {
@@ -320,6 +339,8 @@ impl State {
             timers: Default::default(),
             receipt_preview: Vec::new(),
             lookup: None,
+            receipts_waiting: 0,
+            scanner: None,
         }
     }
 
@@ -399,6 +420,21 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Msg::SetupAnswer { result } => sale::on_setup_answer(state, result, &mut fx),
         Msg::WifiAnswer { result } => sale::on_wifi_answer(state, result, &mut fx),
+        Msg::PrintQueue { waiting } => {
+            state.receipts_waiting = waiting;
+            if waiting == 0 && matches!(state.notice, Some(Notice::PrintFailed { .. })) {
+                state.notice = None;
+            }
+        }
+        Msg::Scanner(s) => {
+            if state.scanner == Some(ScannerState::Connected) && s != ScannerState::Connected {
+                state.notice = Some(Notice::ScannerGone);
+                fx.push(Effect::Beep(Beep::Error));
+            } else if s == ScannerState::Connected && state.notice == Some(Notice::ScannerGone) {
+                state.notice = None;
+            }
+            state.scanner = Some(s);
+        }
         Msg::SaveFailed { error, .. } => {
             state.notice = Some(Notice::StoreFailed { error });
             fx.push(Effect::Beep(Beep::Error));

@@ -111,6 +111,8 @@ pub enum Notice {
     /// Set-up only on an empty sale screen with no payment in doubt.
     SetupNotNow,
     Reprinting,
+    /// The barcode scanner was unplugged; type codes until it is back.
+    ScannerGone,
     JoiningWifi,
     WifiJoined {
         ssid: String,
@@ -161,6 +163,7 @@ impl Notice {
                 | Notice::NothingToReprint
                 | Notice::WifiFailed { .. }
                 | Notice::WifiNotNow
+                | Notice::ScannerGone
         )
     }
 }

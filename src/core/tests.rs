@@ -764,3 +764,20 @@ fn a_refund_waits_until_the_till_has_confirmed_the_payment_and_then_blocks_a_sec
     assert!(refunds(&refund(&mut t, "0.01")).is_empty(), "no second refund while the first is in doubt");
     assert_eq!(t.state.notice, Some(Notice::RefundInDoubt));
 }
+
+#[test]
+fn receipts_waiting_and_the_scanner_are_shown_and_a_print_failure_clears_once_all_are_printed() {
+    let mut t = Till::new();
+    t.send(Msg::PrintFailed { order_id: 1, error: "out of paper".into() });
+    t.send(Msg::PrintQueue { waiting: 2 });
+    assert_eq!(t.state.receipts_waiting, 2);
+    assert!(matches!(t.state.notice, Some(Notice::PrintFailed { .. })));
+    t.send(Msg::PrintQueue { waiting: 0 });
+    assert_eq!(t.state.notice, None);
+    t.send(Msg::Scanner(ScannerState::Connected));
+    let fx = t.send(Msg::Scanner(ScannerState::Unplugged));
+    assert_eq!(t.state.notice, Some(Notice::ScannerGone));
+    assert!(fx.contains(&Effect::Beep(Beep::Error)));
+    t.send(Msg::Scanner(ScannerState::Connected));
+    assert_eq!(t.state.notice, None);
+}

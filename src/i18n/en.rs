@@ -103,6 +103,10 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptRefundAmount => "Refunded",
         Text::KeyF4 => "F4",
         Text::HintReprint => "Reprint",
+        Text::ReceiptsWaiting => "receipts waiting",
+        Text::Scanner => "Scanner",
+        Text::ScannerOk => "connected",
+        Text::ScannerAway => "not connected",
     }
 }
 
@@ -160,6 +164,7 @@ pub(super) fn notice(n: &Notice) -> String {
         }
         Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
         Notice::Reprinting => "Printing the receipt again…".into(),
+        Notice::ScannerGone => "The barcode scanner was unplugged: plug it back in, or type the code".into(),
         Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),
         Notice::WifiJoined { ssid } => format!("Connected to Wi-Fi {ssid}"),
         Notice::WifiFailed { error } => {

@@ -121,11 +121,15 @@ pub enum Text {
     ReceiptRefundAmount,
     KeyF4,
     HintReprint,
+    ReceiptsWaiting,
+    Scanner,
+    ScannerOk,
+    ScannerAway,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 97] = [
+    pub const ALL: [Text; 101] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -223,6 +227,10 @@ impl Text {
         Text::ReceiptRefundAmount,
         Text::KeyF4,
         Text::HintReprint,
+        Text::ReceiptsWaiting,
+        Text::Scanner,
+        Text::ScannerOk,
+        Text::ScannerAway,
     ];
 }
 

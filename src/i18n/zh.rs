@@ -103,6 +103,10 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptRefundAmount => "退款金额",
         Text::KeyF4 => "F4",
         Text::HintReprint => "补打小票",
+        Text::ReceiptsWaiting => "张小票待打印",
+        Text::Scanner => "扫码枪",
+        Text::ScannerOk => "已连接",
+        Text::ScannerAway => "未连接",
     }
 }
 
@@ -157,6 +161,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),
         Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
         Notice::Reprinting => "正在补打小票…".into(),
+        Notice::ScannerGone => "扫码枪已断开：请重新插好，或手动输入条码".into(),
         Notice::JoiningWifi => "正在连接无线网络…".into(),
         Notice::WifiJoined { ssid } => format!("已连接无线网络 {ssid}"),
         Notice::WifiFailed { error } => format!("无线网络连接失败：{}，仍使用原网络", wifi_failure(error)),

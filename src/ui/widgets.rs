@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Status;
 use crate::core::notice::Notice;
-use crate::core::{Lang, State};
+use crate::core::{Lang, ScannerState, State};
 use crate::i18n::{self, Text};
 
 /// The typing position at the end of an input line (drawn, so it shows on every terminal).
@@ -79,10 +79,27 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
     } else {
         Span::styled(format!(" {}", i18n::text(lang, Text::InDoubtNone)), Style::new().fg(Color::DarkGray))
     };
-    let printer = Line::from(Span::styled(
+    let mut right = Vec::new();
+    if let Some(s) = state.scanner {
+        let (word, style) = match s {
+            ScannerState::Connected => (Text::ScannerOk, Style::new().fg(Color::DarkGray)),
+            _ => (Text::ScannerAway, Style::new().fg(Color::Black).bg(WARN)),
+        };
+        right.push(Span::styled(format!("{} {} ", i18n::text(lang, Text::Scanner), i18n::text(lang, word)), style));
+        right.push(Span::raw(" "));
+    }
+    if state.receipts_waiting > 0 {
+        right.push(Span::styled(
+            format!(" {} {} ", state.receipts_waiting, i18n::text(lang, Text::ReceiptsWaiting)),
+            Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD),
+        ));
+        right.push(Span::raw(" "));
+    }
+    right.push(Span::styled(
         format!("{} {} ", i18n::text(lang, Text::Printer), status.printer),
         Style::new().fg(Color::DarkGray),
     ));
+    let printer = Line::from(right);
     let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(printer.width() as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(doubt)), l);
     frame.render_widget(Paragraph::new(printer).right_aligned(), r);
