@@ -61,6 +61,11 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml")]
         config: PathBuf,
     },
+    /// Check every device and service the till uses and say what works (changes nothing).
+    Doctor {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+    },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
     Activate {
@@ -112,6 +117,7 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
+            Command::Doctor { config } => doctor(&config).await,
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
         }
@@ -131,6 +137,28 @@ async fn demo(lang: Lang, data_dir: Option<PathBuf>, headless: bool, platform: P
             run(Config::demo_weishouyin(lang, data_dir, sim.base_url()), true, headless).await
         }
     }
+}
+
+/// `till doctor`: one line per check; exit status 1 if anything fails.
+async fn doctor(path: &std::path::Path) -> anyhow::Result<()> {
+    let config = match Config::load(path) {
+        Ok(c) => {
+            println!("[ OK ] config     {}", path.display());
+            c
+        }
+        Err(e) => {
+            println!("[FAIL] config     {e}");
+            std::process::exit(1);
+        }
+    };
+    let checks = app::doctor::run(&config).await;
+    for c in &checks {
+        println!("{c}");
+    }
+    if checks.iter().any(|c| c.level == app::doctor::Level::Fail) {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 /// `till activate`: one request to 微收银, the answer stored for every later start.

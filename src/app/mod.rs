@@ -1,6 +1,7 @@
 //! The only place that runs things: it feeds messages into the pure core, hands the core's
 //! effects to the effect runner, and draws (or, headless, reports) the newest state.
 
+pub mod doctor;
 mod effects;
 pub mod headless;
 pub mod platform;

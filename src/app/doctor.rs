@@ -1,0 +1,207 @@
+//! `till doctor`: every device and service the till uses, how it is configured and whether it works,
+//! one line each, for the technician in front of the box. Reads and probes; never changes anything
+//! (no receipt is printed, no payment made, the buzzer stays silent).
+
+use crate::config::{Config, PaymentPlatform};
+use crate::devices::{list_input_devices, printer};
+use crate::store::{SledStore, Store};
+use std::fmt;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Ok,
+    /// Works, or is not needed, but worth a look.
+    Warn,
+    /// The till cannot do this part of its job until it is fixed.
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub level: Level,
+    pub what: &'static str,
+    pub detail: String,
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag = match self.level {
+            Level::Ok => " OK ",
+            Level::Warn => "WARN",
+            Level::Fail => "FAIL",
+        };
+        write!(f, "[{tag}] {:<10} {}", self.what, self.detail)
+    }
+}
+
+fn check(level: Level, what: &'static str, detail: impl Into<String>) -> Check {
+    Check { level, what, detail: detail.into() }
+}
+
+/// Runs every check.
+pub async fn run(config: &Config) -> Vec<Check> {
+    let data_dir = config.data_dir();
+    let mut checks = vec![store(&data_dir)];
+    checks.extend(platform(config, &data_dir).await);
+    checks.extend(scanner(config));
+    checks.push(printer_check(config, &data_dir));
+    checks.push(buzzer(config));
+    checks.push(voice(config));
+    checks.push(wifi(config));
+    checks
+}
+
+fn store(data_dir: &Path) -> Check {
+    let path = data_dir.join("store");
+    if !path.exists() {
+        return check(Level::Warn, "store", format!("{} does not exist yet (created at first start)", path.display()));
+    }
+    match SledStore::open(&path) {
+        Ok(s) => match s.load_unsettled() {
+            Ok((open, _)) => check(Level::Ok, "store", format!("{}: {} open order(s)", path.display(), open.len())),
+            Err(e) => check(Level::Fail, "store", format!("{}: {e}", path.display())),
+        },
+        // sled locks its files: a running till holds them.
+        Err(e) if e.to_string().contains("lock") => {
+            check(Level::Ok, "store", format!("{}: in use by the running till", path.display()))
+        }
+        Err(e) => check(Level::Fail, "store", e.to_string()),
+    }
+}
+
+async fn platform(config: &Config, data_dir: &Path) -> Vec<Check> {
+    match config.platform {
+        PaymentPlatform::CloudPay => {
+            let mut out = Vec::new();
+            let setup = super::platform::cloudpay_device_file(data_dir);
+            let set_up = config.cloudpay.is_set_up() || setup.exists();
+            out.push(if set_up {
+                check(Level::Ok, "cloudpay", "set up (order prefix and key present)")
+            } else {
+                check(Level::Fail, "cloudpay", "not set up: scan the merchant's configuration QR code on the till")
+            });
+            match crate::payments::cloudpay::CloudPayClient::new(config.cloudpay.clone()) {
+                Ok(client) => {
+                    for url in &config.cloudpay.base_urls {
+                        let up = client.ping(url).await;
+                        let level = if up { Level::Ok } else { Level::Warn };
+                        out.push(check(
+                            level,
+                            "domain",
+                            format!("{url}: {}", if up { "answers ping" } else { "no answer" }),
+                        ));
+                    }
+                }
+                Err(e) => out.push(check(Level::Fail, "cloudpay", e.to_string())),
+            }
+            out
+        }
+        PaymentPlatform::Weishouyin => match super::platform::start(config, data_dir).await {
+            Ok((payments, _)) => {
+                use crate::payments::Gateway;
+                let name = payments.describe();
+                let level = if name.starts_with('—') { Level::Fail } else { Level::Ok };
+                vec![check(level, "weishouyin", name)]
+            }
+            Err(e) => vec![check(Level::Fail, "weishouyin", format!("{e:#}"))],
+        },
+    }
+}
+
+fn scanner(config: &Config) -> Vec<Check> {
+    let devices = list_input_devices();
+    let mut out = Vec::new();
+    match (&config.scanner, &config.scanner_serial) {
+        (Some(s), _) => out.push(check(Level::Ok, "scanner", format!("HID through evdev: {s:?}"))),
+        (None, Some(p)) => out.push(check(Level::Ok, "scanner", format!("serial mode on {}", p.display()))),
+        (None, None) => out.push(check(Level::Warn, "scanner", "none configured: the keyboard plays the scanner")),
+    }
+    if devices.is_empty() {
+        out.push(check(Level::Warn, "input", "no /dev/input/event* devices"));
+    }
+    for d in devices {
+        let detail = match &d.error {
+            Some(e) => format!("{}: cannot open ({e})", d.path.display()),
+            None => format!("{} {} \"{}\"", d.path.display(), d.vendor_product, d.name),
+        };
+        out.push(check(if d.error.is_some() { Level::Warn } else { Level::Ok }, "input", detail));
+    }
+    out
+}
+
+fn printer_check(config: &Config, data_dir: &Path) -> Check {
+    let transport = match config.printer.transport(data_dir) {
+        Ok(t) => t,
+        Err(e) => return check(Level::Fail, "printer", e.to_string()),
+    };
+    let p = printer::open(&transport, config.printer.options());
+    match p.status() {
+        Ok(Some(status)) => {
+            let level = if status.paper_out || status.cover_open || !status.online { Level::Fail } else { Level::Ok };
+            check(level, "printer", format!("{}: {status}", p.describe()))
+        }
+        Ok(None) => check(Level::Ok, "printer", format!("{} (status not readable on this transport)", p.describe())),
+        Err(e) => check(Level::Fail, "printer", format!("{}: {e}", p.describe())),
+    }
+}
+
+fn buzzer(config: &Config) -> Check {
+    match &config.buzzer {
+        None => check(Level::Warn, "buzzer", "none configured"),
+        Some(b) => match crate::devices::buzzer::open(b) {
+            Ok(_) => check(Level::Ok, "buzzer", format!("{} line {} can be driven", b.chip.display(), b.line)),
+            Err(e) => check(Level::Fail, "buzzer", e.to_string()),
+        },
+    }
+}
+
+fn voice(config: &Config) -> Check {
+    match &config.voice {
+        None => check(Level::Warn, "voice", "none configured: announcements are only logged"),
+        Some(v) if !v.enabled => check(Level::Warn, "voice", "switched off"),
+        Some(v) => match std::process::Command::new(&v.program).arg("--version").output() {
+            Ok(out) if out.status.success() => {
+                let version = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or_default().to_string();
+                check(Level::Ok, "voice", format!("{}: {version}", v.program.display()))
+            }
+            Ok(_) | Err(_) => check(Level::Fail, "voice", format!("{} cannot be run", v.program.display())),
+        },
+    }
+}
+
+fn wifi(config: &Config) -> Check {
+    let Some(w) = &config.wifi else { return check(Level::Warn, "wifi", "none configured") };
+    let mut cmd = std::process::Command::new("wpa_cli");
+    if let Some(dir) = &w.ctrl_dir {
+        cmd.arg("-p").arg(dir);
+    }
+    match cmd.arg("-i").arg(&w.interface).arg("status").output() {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let field = |k: &str| text.lines().find_map(|l| l.strip_prefix(k)).unwrap_or("?").to_string();
+            let state = field("wpa_state=");
+            let level = if state == "COMPLETED" { Level::Ok } else { Level::Warn };
+            check(level, "wifi", format!("{}: {state}, ssid {}", w.interface, field("ssid=")))
+        }
+        Ok(_) | Err(_) => check(Level::Fail, "wifi", format!("wpa_supplicant on {} does not answer", w.interface)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Lang;
+
+    #[tokio::test]
+    async fn the_demo_configuration_is_checked_line_by_line_without_side_effects() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
+        let checks = run(&config).await;
+        let text: Vec<String> = checks.iter().map(ToString::to_string).collect();
+        assert!(text.iter().any(|l| l.contains("store") && l.contains("does not exist yet")), "{text:#?}");
+        assert!(text.iter().any(|l| l.starts_with("[WARN] domain") && l.contains("no answer")), "{text:#?}");
+        assert!(text.iter().any(|l| l.contains("printer")), "{text:#?}");
+        assert!(!dir.path().join("data").join("store").exists(), "the doctor creates nothing");
+    }
+}
