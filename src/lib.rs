@@ -14,4 +14,5 @@ pub mod logging;
 pub mod payments;
 pub mod sim;
 pub mod store;
+pub mod sync;
 pub mod ui;

@@ -29,6 +29,9 @@ pub struct Observation {
     pub background: usize,
     /// Where payments go now (e.g. `Cloud Pay sz.pay.qcloud.com`).
     pub gateway: String,
+    /// Back-office delivery: records not yet delivered, refused ones, the newest error.
+    #[serde(default)]
+    pub sync: crate::sync::SyncStatus,
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -50,6 +53,7 @@ pub fn observe(engine: &Engine) -> Observation {
         refundable: s.lookup.as_ref().filter(|v| !v.pending).map(LookupView::refundable),
         background: s.background.len(),
         gateway: engine.gateway_name(),
+        sync: engine.sync_status(),
     }
 }
 
