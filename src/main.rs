@@ -160,7 +160,8 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let buzzer: Arc<dyn Buzzer> = if demo && !headless { Arc::new(TerminalBell) } else { Arc::new(NoBuzzer) };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
-    let status = Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new() };
+    let status =
+        Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new(), unsynced: 0 };
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");
     let mut settings = config.settings();
     if let Some(info) = stored_setup {

@@ -67,7 +67,8 @@ impl Bench {
 }
 
 async fn wait_until(status: &mut watch::Receiver<SyncStatus>, what: &str, pred: impl Fn(&SyncStatus) -> bool) {
-    let reached = tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| pred(s))).await.is_ok_and(|r| r.is_ok());
+    let reached =
+        tokio::time::timeout(Duration::from_secs(30), status.wait_for(|s| pred(s))).await.is_ok_and(|r| r.is_ok());
     if !reached {
         panic!("sync did not reach '{what}'; last: {:?}", *status.borrow());
     }
@@ -117,8 +118,10 @@ async fn lost_answers_and_server_errors_are_retried_and_counted_once() {
     Bench::sell(b.store.as_ref(), 1..=6);
     let mut s = sync::start_with(b.store.clone(), Some(b.config()), FAST);
     let receiver = &b.receiver;
-    wait_until(&mut s.status, "all delivered despite the faults", |st| st.pending == 0 && receiver.records().len() == 6)
-        .await;
+    wait_until(&mut s.status, "all delivered despite the faults", |st| {
+        st.pending == 0 && receiver.records().len() == 6
+    })
+    .await;
     b.assert_received_in_order_once(6);
     assert!(b.receiver.duplicates() >= 1, "a record whose answer was lost was sent again and recognised");
 }
@@ -135,7 +138,8 @@ async fn a_wrong_key_fails_every_record_with_the_reason_and_keeps_them() {
     assert!(b.receiver.records().is_empty());
     let kept = b.store.outbox_pending(10).expect("pending");
     assert_eq!(kept.len(), 3);
-    assert!(kept.iter().all(|r| r.state == OutboxState::Failed && r.last_error.as_deref() == Some(error.split_once(": ").map_or("", |(_, e)| e))));
+    assert!(kept.iter().all(|r| r.state == OutboxState::Failed
+        && r.last_error.as_deref() == Some(error.split_once(": ").map_or("", |(_, e)| e))));
     assert_eq!(b.store.outbox_counts().expect("counts"), (0, 3));
 }
 

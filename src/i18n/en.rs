@@ -103,6 +103,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptRefundAmount => "Refunded",
         Text::KeyF4 => "F4",
         Text::HintReprint => "Reprint",
+        Text::Unsynced => "Unsynced",
     }
 }
 

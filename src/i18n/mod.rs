@@ -121,11 +121,13 @@ pub enum Text {
     ReceiptRefundAmount,
     KeyF4,
     HintReprint,
+    /// Status bar: records the back office does not have yet.
+    Unsynced,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 97] = [
+    pub const ALL: [Text; 98] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -223,6 +225,7 @@ impl Text {
         Text::ReceiptRefundAmount,
         Text::KeyF4,
         Text::HintReprint,
+        Text::Unsynced,
     ];
 }
 

@@ -103,6 +103,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptRefundAmount => "退款金额",
         Text::KeyF4 => "F4",
         Text::HintReprint => "补打小票",
+        Text::Unsynced => "未同步",
     }
 }
 

@@ -67,7 +67,7 @@ pub(super) fn notice_line(lang: Lang, notice: Option<&Notice>, frame: &mut Frame
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// Payments in doubt (loud when any) and the printer.
+/// Payments in doubt (loud when any), records not yet at the back office (when any) and the printer.
 pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let n = state.in_doubt_count();
@@ -79,10 +79,16 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
     } else {
         Span::styled(format!(" {}", i18n::text(lang, Text::InDoubtNone)), Style::new().fg(Color::DarkGray))
     };
-    let printer = Line::from(Span::styled(
+    let mut right = Vec::new();
+    if status.unsynced > 0 {
+        let text = format!("{} {} ", i18n::text(lang, Text::Unsynced), status.unsynced);
+        right.push(Span::styled(text, Style::new().fg(WARN).add_modifier(Modifier::BOLD)));
+    }
+    right.push(Span::styled(
         format!("{} {} ", i18n::text(lang, Text::Printer), status.printer),
         Style::new().fg(Color::DarkGray),
     ));
+    let printer = Line::from(right);
     let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(printer.width() as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(doubt)), l);
     frame.render_widget(Paragraph::new(printer).right_aligned(), r);
