@@ -6,6 +6,7 @@ use crate::devices::{BuzzerConfig, ScannerConfig, VoiceConfig};
 use crate::escpos::{PrinterProfile, ProfileChoice};
 use crate::payments::cloudpay::CloudPayConfig;
 use crate::payments::weishouyin::WeishouyinConfig;
+use crate::sync::BackofficeConfig;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -174,6 +175,9 @@ pub struct Config {
     /// Spoken announcements through espeak-ng: `voice = { volume = 120, speed = 150 }`; none: logged only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<VoiceConfig>,
+    /// Where completed orders and refunds are delivered; none: they stay queued in the outbox.
+    #[serde(default)]
+    pub backoffice: Option<BackofficeConfig>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -304,6 +308,7 @@ impl Config {
             wifi: None,
             buzzer: None,
             voice: None,
+            backoffice: None,
         }
     }
 
@@ -328,6 +333,22 @@ mod tests {
         let back = Config::parse(Path::new("till.toml"), &text).expect("parse");
         assert_eq!(back.settings(), c.settings());
         assert!(!format!("{back:?}").contains("SimAuthenKey"), "secrets never in Debug output");
+    }
+
+    #[test]
+    fn a_backoffice_section_is_optional_has_defaults_and_keeps_its_key_out_of_debug() {
+        let mut c = Config::demo(Lang::En, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        assert!(c.backoffice.is_none());
+        c.backoffice = Some(BackofficeConfig::demo("http://127.0.0.1:2"));
+        let text = toml::to_string(&c).expect("serialise");
+        let back = Config::parse(Path::new("t"), &text).expect("parse");
+        assert_eq!(back.backoffice, c.backoffice);
+        assert!(!format!("{back:?}").contains(crate::sync::DEMO_KEY));
+        let minimal = "version = 1\nshop_name = \"小店\"\n[printer]\n[backoffice]\nurl = \"https://bo/v1/records\"\ndevice_id = \"t1\"\nkey = \"k\"\n";
+        let b = Config::parse(Path::new("t"), minimal).expect("parse").backoffice.expect("section");
+        assert_eq!((b.key_id.as_str(), b.timeout_ms), ("1", 10_000));
+        let typo = minimal.replace("device_id", "device");
+        assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
     }
 
     #[test]

@@ -14,5 +14,6 @@ pub mod logging;
 pub mod payments;
 pub mod sim;
 pub mod store;
+pub mod sync;
 pub mod ui;
 pub mod wifi;

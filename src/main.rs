@@ -12,8 +12,10 @@ use till::devices::{
 };
 use till::logging::{self, LogTo};
 use till::payments::Gateway;
+use till::sim::backoffice::{BackofficeSim, BackofficeSimConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
 use till::store::SledStore;
+use till::sync::BackofficeConfig;
 use till::ui::Status;
 
 #[derive(Parser)]
@@ -126,15 +128,18 @@ fn main() -> anyhow::Result<()> {
 
 async fn demo(lang: Lang, data_dir: Option<PathBuf>, headless: bool, platform: PaymentPlatform) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config::default_data_dir().with_file_name("till-demo"));
+    let backoffice = BackofficeSim::start(([127, 0, 0, 1], 0).into(), BackofficeSimConfig::default())?;
+    let bo = Some(BackofficeConfig::demo(&backoffice.base_url()));
     match platform {
         PaymentPlatform::CloudPay => {
             let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default())?;
-            run(Config::demo(lang, data_dir, sim.base_url()), true, headless).await
+            run(Config { backoffice: bo, ..Config::demo(lang, data_dir, sim.base_url()) }, true, headless).await
         }
         PaymentPlatform::Weishouyin => {
             let cfg = till::sim::weishouyin::SimConfig::default();
             let sim = till::sim::weishouyin::WeishouyinSim::start(([127, 0, 0, 1], 0).into(), cfg)?;
-            run(Config::demo_weishouyin(lang, data_dir, sim.base_url()), true, headless).await
+            let config = Config::demo_weishouyin(lang, data_dir, sim.base_url());
+            run(Config { backoffice: bo, ..config }, true, headless).await
         }
     }
 }
@@ -228,7 +233,8 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
-    let status = Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new() };
+    let status =
+        Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new(), unsynced: 0 };
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");
     let mut settings = config.settings();
     if let Some(info) = stored_setup {
@@ -243,8 +249,10 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         Some(w) => Arc::new(till::wifi::QrWifi::wpa_supplicant(w)),
         None => Arc::new(NoWifi),
     };
-    let devices = Devices { store: Arc::new(store), printer, buzzer, speaker, wifi, print_queue };
-    let engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
+    let sync = till::sync::start(Arc::new(store), config.backoffice.clone());
+    let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
+    let mut engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
+    engine.attach_sync(sync.status);
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
         engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));

@@ -342,6 +342,18 @@ mod tests {
         fn orders(&self) -> Result<Vec<Order>, StoreError> {
             Ok(vec![])
         }
+        fn outbox_pending(&self, _: usize) -> Result<Vec<crate::store::OutboxRecord>, StoreError> {
+            Ok(vec![])
+        }
+        fn outbox_mark_delivered(&self, _: u64) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn outbox_mark_failed(&self, _: u64, _: &str) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
+            Ok((0, 0))
+        }
     }
 
     struct FakeGateway(Journal);

@@ -31,6 +31,9 @@ pub struct Observation {
     pub gateway: String,
     pub receipts_waiting: usize,
     pub scanner: Option<crate::core::ScannerState>,
+    /// Back-office delivery: records not yet delivered, refused ones, the newest error.
+    #[serde(default)]
+    pub sync: crate::sync::SyncStatus,
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -54,6 +57,7 @@ pub fn observe(engine: &Engine) -> Observation {
         gateway: engine.gateway_name(),
         receipts_waiting: s.receipts_waiting,
         scanner: s.scanner,
+        sync: engine.sync_status(),
     }
 }
 

@@ -71,6 +71,8 @@ pub struct Engine {
     inbox: UnboundedReceiver<Msg>,
     /// Names where payments go now (it changes when the platform's domain fails over).
     describe: Arc<dyn Fn() -> String + Send + Sync>,
+    /// Back-office delivery, when started (see [`crate::sync`]).
+    sync: Option<tokio::sync::watch::Receiver<crate::sync::SyncStatus>>,
 }
 
 impl Engine {
@@ -102,7 +104,7 @@ impl Engine {
         tokio::spawn(forward(devices.print_queue.watch(), msgs.clone(), |waiting| Some(Msg::PrintQueue { waiting })));
         let lang = state.settings.lang;
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));
-        let mut engine = Engine { state, clock, effects, msgs, inbox, describe };
+        let mut engine = Engine { state, clock, effects, msgs, inbox, describe, sync: None };
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
         Ok(engine)
@@ -123,6 +125,16 @@ impl Engine {
     /// Where payments go now, for the status bar.
     pub fn gateway_name(&self) -> String {
         (self.describe)()
+    }
+
+    /// Shows back-office delivery on the status bar and in observations.
+    pub fn attach_sync(&mut self, status: tokio::sync::watch::Receiver<crate::sync::SyncStatus>) {
+        self.sync = Some(status);
+    }
+
+    /// How back-office delivery is going (all zero when it was not started).
+    pub fn sync_status(&self) -> crate::sync::SyncStatus {
+        self.sync.as_ref().map(|s| s.borrow().clone()).unwrap_or_default()
     }
 
     /// Starts a scanner on its own thread; its codes arrive as messages.

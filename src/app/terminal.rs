@@ -86,6 +86,7 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
     let result = loop {
         status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
         status.gateway = engine.gateway_name();
+        status.unsynced = engine.sync_status().unsynced();
         if let Err(e) = terminal.draw(|f| ui::view(&engine.state, &status, f)) {
             break Err(e.into());
         }

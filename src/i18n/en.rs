@@ -107,6 +107,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::Scanner => "Scanner",
         Text::ScannerOk => "connected",
         Text::ScannerAway => "not connected",
+        Text::Unsynced => "Unsynced",
     }
 }
 

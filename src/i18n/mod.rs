@@ -125,11 +125,13 @@ pub enum Text {
     Scanner,
     ScannerOk,
     ScannerAway,
+    /// Status bar: records the back office does not have yet.
+    Unsynced,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 101] = [
+    pub const ALL: [Text; 102] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -231,6 +233,7 @@ impl Text {
         Text::Scanner,
         Text::ScannerOk,
         Text::ScannerAway,
+        Text::Unsynced,
     ];
 }
 

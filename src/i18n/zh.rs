@@ -107,6 +107,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::Scanner => "扫码枪",
         Text::ScannerOk => "已连接",
         Text::ScannerAway => "未连接",
+        Text::Unsynced => "未同步",
     }
 }
 

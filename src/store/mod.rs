@@ -1,8 +1,10 @@
 //! Durable orders. Every `save` is flushed to disk before it returns: the till acts on nothing that
 //! a pulled plug could take back.
 
+mod outbox;
 mod sled_store;
 
+pub use outbox::{OutboxKind, OutboxRecord, OutboxState};
 pub use sled_store::SledStore;
 
 use crate::core::Counters;
@@ -10,7 +12,8 @@ use crate::core::order::{Order, OrderId};
 use std::path::PathBuf;
 
 /// The schema this build writes. A store with a newer one is refused, never rewritten.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the outbox trees (`outbox`, `outbox_keys`, `outbox_done`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -41,4 +44,13 @@ pub trait Store: Send + Sync {
     fn order_by_number(&self, number: &str) -> Result<Option<Order>, StoreError>;
     /// Every order, oldest first.
     fn orders(&self) -> Result<Vec<Order>, StoreError>;
+    /// Up to `limit` records not yet accepted by the back office (pending and failed), oldest first.
+    /// `save` queues them, in its own transaction, when an order or refund becomes final.
+    fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
+    /// The back office has the record: it leaves the outbox (flushed before returning).
+    fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError>;
+    /// The back office refused the record: it stays, marked failed with the reason.
+    fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError>;
+    /// Records waiting: (pending, failed).
+    fn outbox_counts(&self) -> Result<(usize, usize), StoreError>;
 }

@@ -1,12 +1,16 @@
 //! The order store on sled: trees `orders` (id → JSON), `unsettled` (ids of open orders),
-//! `numbers` (receipt number → id) and `meta` (schema, counters).
+//! `numbers` (receipt number → id), `meta` (schema, counters, the outbox sequence), `outbox`
+//! (seq → record waiting for the back office), `outbox_keys` (idempotency key → seq: a key is
+//! queued once, ever) and `outbox_done` (seq → key of what the back office accepted).
 
+use super::outbox::{self, OutboxRecord, OutboxState};
 use super::{SCHEMA_VERSION, Store, StoreError};
 use crate::core::Counters;
+use crate::core::clock::Millis;
 use crate::core::order::{Order, OrderId};
 use serde::de::DeserializeOwned;
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionResult};
 use std::path::Path;
 
 /// sled caches 1 GiB by default; a Pi Zero 2 W has 512 MiB in all.
@@ -18,20 +22,42 @@ pub struct SledStore {
     unsettled: sled::Tree,
     numbers: sled::Tree,
     meta: sled::Tree,
+    outbox: sled::Tree,
+    outbox_keys: sled::Tree,
+    outbox_done: sled::Tree,
+}
+
+/// sled's file lock is let go by a background thread a moment after the last handle is dropped
+/// (and a restarted till may start while the old process is still being reaped): a lock held by
+/// someone else is waited for, up to two seconds, before it counts as "another till is running".
+fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match sled::Config::new().path(path).cache_capacity(CACHE_BYTES).open() {
+            Err(sled::Error::Io(e))
+                if e.kind() == std::io::ErrorKind::WouldBlock && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) if e.to_string().contains("lock") && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
 }
 
 impl SledStore {
     pub fn open(path: &Path) -> Result<SledStore, StoreError> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        let db = open_db(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
         let store = SledStore {
             orders: db.open_tree("orders")?,
             unsettled: db.open_tree("unsettled")?,
             numbers: db.open_tree("numbers")?,
             meta: db.open_tree("meta")?,
+            outbox: db.open_tree("outbox")?,
+            outbox_keys: db.open_tree("outbox_keys")?,
+            outbox_done: db.open_tree("outbox_done")?,
             db,
         };
         store.check_schema()?;
@@ -45,13 +71,21 @@ impl SledStore {
                 if found > SCHEMA_VERSION {
                     return Err(StoreError::NewerSchema { found });
                 }
-                // Older schemas are upgraded here when there are any.
+                if found < SCHEMA_VERSION {
+                    // 1 → 2: the outbox trees are new and start empty; orders settled before the
+                    // upgrade are not queued (the back office did not exist for them).
+                    tracing::info!(from = found, to = SCHEMA_VERSION, "order store upgraded");
+                    self.write_schema()?;
+                }
             }
-            None => {
-                self.meta.insert("schema", serde_json::to_vec(&SCHEMA_VERSION).unwrap_or_default())?;
-                self.db.flush()?;
-            }
+            None => self.write_schema()?,
         }
+        Ok(())
+    }
+
+    fn write_schema(&self) -> Result<(), StoreError> {
+        self.meta.insert("schema", encode(&SCHEMA_VERSION)?)?;
+        self.db.flush()?;
         Ok(())
     }
 
@@ -67,6 +101,27 @@ fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError>
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(|e| StoreError::Corrupt { key: "(encoding)".into(), reason: e.to_string() })
+}
+
+/// The last outbox sequence number given out, big-endian, in `meta`.
+const OUTBOX_SEQ: &str = "outbox_seq";
+
+fn seq_of(bytes: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
+}
+
+fn transaction_error(e: TransactionError<String>) -> StoreError {
+    match e {
+        TransactionError::Storage(e) => StoreError::Io(e),
+        TransactionError::Abort(reason) => StoreError::Corrupt { key: "transaction".into(), reason },
+    }
+}
+
+/// When a record was queued, for the back office and the screen; the till's clock is the
+/// system's (the store is the app's side, not the pure core).
+fn wall_clock() -> Millis {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 fn order_key(id: OrderId) -> [u8; 8] {
@@ -86,8 +141,10 @@ impl Store for SledStore {
         let value = encode(order)?;
         let counters = encode(counters)?;
         let settled = order.is_settled();
-        (&self.orders, &self.unsettled, &self.numbers, &self.meta)
-            .transaction(|(orders, unsettled, numbers, meta)| {
+        let entries = outbox::entries(order);
+        let created_at = wall_clock();
+        (&self.orders, &self.unsettled, &self.numbers, &self.meta, &self.outbox, &self.outbox_keys)
+            .transaction(|(orders, unsettled, numbers, meta, outbox, outbox_keys)| {
                 orders.insert(&key, value.as_slice())?;
                 if settled {
                     unsettled.remove(&key)?;
@@ -101,14 +158,39 @@ impl Store for SledStore {
                     numbers.insert(a.out_trade_no.as_bytes(), &key)?;
                 }
                 meta.insert("counters", counters.as_slice())?;
-                Ok::<(), ConflictableTransactionError<()>>(())
-            })
-            .map_err(|e| match e {
-                TransactionError::Storage(e) => StoreError::Io(e),
-                TransactionError::Abort(()) => {
-                    StoreError::Corrupt { key: "transaction".into(), reason: "aborted".into() }
+                let mut last = None;
+                for entry in &entries {
+                    if outbox_keys.get(entry.key.as_bytes())?.is_some() {
+                        continue;
+                    }
+                    let seq = match last {
+                        Some(seq) => seq,
+                        None => meta.get(OUTBOX_SEQ)?.as_deref().and_then(seq_of).unwrap_or(0),
+                    } + 1;
+                    let body = entry.body(seq).map_err(|e| ConflictableTransactionError::Abort(e.to_string()))?;
+                    let record = OutboxRecord {
+                        seq,
+                        key: entry.key.clone(),
+                        kind: entry.kind,
+                        order_number: entry.order_number.clone(),
+                        body,
+                        created_at,
+                        state: OutboxState::Pending,
+                        attempts: 0,
+                        last_error: None,
+                    };
+                    let record =
+                        serde_json::to_vec(&record).map_err(|e| ConflictableTransactionError::Abort(e.to_string()))?;
+                    outbox.insert(&seq.to_be_bytes(), record)?;
+                    outbox_keys.insert(entry.key.as_bytes(), &seq.to_be_bytes())?;
+                    last = Some(seq);
                 }
-            })?;
+                if let Some(seq) = last {
+                    meta.insert(OUTBOX_SEQ, &seq.to_be_bytes())?;
+                }
+                Ok(())
+            })
+            .map_err(transaction_error)?;
         self.db.flush()?;
         Ok(())
     }
@@ -139,6 +221,61 @@ impl Store for SledStore {
 
     fn orders(&self) -> Result<Vec<Order>, StoreError> {
         self.orders.iter().map(|kv| kv.map_err(StoreError::from).and_then(|(k, v)| decode(&key_name(&k), &v))).collect()
+    }
+
+    fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        self.outbox
+            .iter()
+            .take(limit)
+            .map(|kv| kv.map_err(StoreError::from).and_then(|(k, v)| decode(&outbox_name(&k), &v)))
+            .collect()
+    }
+
+    fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
+        let key = seq.to_be_bytes();
+        let result: TransactionResult<(), String> = (&self.outbox, &self.outbox_done).transaction(|(outbox, done)| {
+            if let Some(v) = outbox.remove(&key)? {
+                let record: OutboxRecord = serde_json::from_slice(&v)
+                    .map_err(|e| ConflictableTransactionError::Abort(format!("outbox/{seq}: {e}")))?;
+                done.insert(&key, record.key.as_bytes())?;
+            }
+            Ok(())
+        });
+        result.map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
+        let key = seq.to_be_bytes();
+        let Some(v) = self.outbox.get(key)? else { return Ok(()) };
+        let mut record: OutboxRecord = decode(&outbox_name(&key), &v)?;
+        record.state = OutboxState::Failed;
+        record.attempts += 1;
+        record.last_error = Some(error.to_string());
+        self.outbox.insert(key, encode(&record)?)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
+        let (mut pending, mut failed) = (0, 0);
+        for kv in self.outbox.iter() {
+            let (k, v) = kv?;
+            let record: OutboxRecord = decode(&outbox_name(&k), &v)?;
+            match record.state {
+                OutboxState::Pending => pending += 1,
+                OutboxState::Failed => failed += 1,
+            }
+        }
+        Ok((pending, failed))
+    }
+}
+
+fn outbox_name(key: &[u8]) -> String {
+    match seq_of(key) {
+        Some(seq) => format!("outbox/{seq}"),
+        None => format!("outbox/{key:02x?}"),
     }
 }
 
@@ -205,3 +342,7 @@ mod tests {
         assert!(matches!(s.load_unsettled(), Err(StoreError::Corrupt { key, .. }) if key == "orders/5"));
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod outbox_tests;

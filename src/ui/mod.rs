@@ -27,6 +27,8 @@ pub struct Status {
     pub printer: String,
     /// Local time as `HH:MM`.
     pub clock: String,
+    /// Records the back office does not have yet (shown when any).
+    pub unsynced: usize,
 }
 
 /// Draws the whole screen for `state`.

@@ -67,7 +67,7 @@ pub(super) fn notice_line(lang: Lang, notice: Option<&Notice>, frame: &mut Frame
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// Payments in doubt (loud when any) and the printer.
+/// Payments in doubt (loud when any), records not yet at the back office (when any) and the printer.
 pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let n = state.in_doubt_count();
@@ -94,6 +94,10 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
             Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD),
         ));
         right.push(Span::raw(" "));
+    }
+    if status.unsynced > 0 {
+        let text = format!("{} {} ", i18n::text(lang, Text::Unsynced), status.unsynced);
+        right.push(Span::styled(text, Style::new().fg(WARN).add_modifier(Modifier::BOLD)));
     }
     right.push(Span::styled(
         format!("{} {} ", i18n::text(lang, Text::Printer), status.printer),

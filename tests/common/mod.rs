@@ -39,7 +39,13 @@ pub fn catalogue() -> Catalogue {
 }
 
 pub fn status() -> Status {
-    Status { demo: true, gateway: "Cloud Pay 127.0.0.1:40123".into(), printer: "USB OK".into(), clock: "14:05".into() }
+    Status {
+        demo: true,
+        gateway: "Cloud Pay 127.0.0.1:40123".into(),
+        printer: "USB OK".into(),
+        clock: "14:05".into(),
+        unsynced: 0,
+    }
 }
 
 /// A till that has restored its (empty) store, with its own clock in whole seconds after [`T0`].

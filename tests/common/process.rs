@@ -11,9 +11,11 @@ use till::app::headless::Observation;
 use till::config::Config;
 use till::core::order::Order;
 use till::core::{Key, Lang, Msg};
+use till::sim::backoffice::{BackofficeHandle, BackofficeSim, BackofficeSimConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle};
 use till::sim::weishouyin::{SimConfig as WsySimConfig, SimHandle as WsySimHandle, WeishouyinSim};
 use till::store::{SledStore, Store};
+use till::sync::BackofficeConfig;
 
 pub struct World<S = SimHandle> {
     pub sim: S,
@@ -79,6 +81,19 @@ impl<S> World<S> {
         let config_path = dir.path().join("till.toml");
         std::fs::write(&config_path, toml::to_string(&config).expect("toml")).expect("write config");
         World { sim, dir, config_path, starts: 0, _rt: rt }
+    }
+
+    /// Starts the reference back-office receiver on the world's runtime and points the till's
+    /// config at it.
+    pub fn start_backoffice(&mut self) -> BackofficeHandle {
+        let receiver = {
+            let _guard = self._rt.enter();
+            BackofficeSim::start(([127, 0, 0, 1], 0).into(), BackofficeSimConfig::default()).expect("receiver")
+        };
+        let mut config = Config::load(&self.config_path).expect("config");
+        config.backoffice = Some(BackofficeConfig::demo(&receiver.base_url()));
+        std::fs::write(&self.config_path, toml::to_string(&config).expect("toml")).expect("write config");
+        receiver
     }
 
     /// Runs `f` on the simulator's runtime (for async simulator calls).

@@ -1,0 +1,122 @@
+//! The outbox: records that must reach the back office, written in the same transaction as the
+//! order that made them final, so a pulled plug can never leave a sale without its record.
+//!
+//! What is queued: every paid order the till took (cash or code; not one imported from the
+//! platform, which the till that took it reports), and every refund once its outcome is final
+//! (refunded or failed). A voided order is not queued: no money moved, or the platform reversed it.
+
+use crate::core::clock::Millis;
+use crate::core::order::{Order, OrderStatus, Refund};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxKind {
+    Order,
+    Refund,
+}
+
+/// Where a record stands. Delivered records leave the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxState {
+    /// Not yet accepted by the back office (never sent, or only met network errors so far).
+    #[default]
+    Pending,
+    /// The back office refused it (a 4xx other than 409): kept, shown, retried slowly.
+    Failed,
+}
+
+/// One record for the back office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRecord {
+    /// The till's outbox sequence: 1, 2, 3, … with no gaps, in the order records became final.
+    pub seq: u64,
+    /// The idempotency key: `order:<number>` or `refund:<out_refund_no>`.
+    pub key: String,
+    pub kind: OutboxKind,
+    /// The order's number (for a refund: the number of the order refunded); records of one order
+    /// are delivered in sequence order.
+    pub order_number: String,
+    /// The exact JSON sent (and signed), amounts in integer fen.
+    pub body: String,
+    pub created_at: Millis,
+    #[serde(default)]
+    pub state: OutboxState,
+    /// Times the back office refused it.
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
+/// What an order being saved puts in the outbox, before dedup: (key, kind, order number, the
+/// body without its `seq`).
+pub(super) struct Entry<'a> {
+    pub key: String,
+    pub kind: OutboxKind,
+    pub order_number: String,
+    pub content: Content<'a>,
+}
+
+pub(super) enum Content<'a> {
+    Order(&'a Order),
+    Refund(&'a Order, &'a Refund),
+}
+
+#[derive(Serialize)]
+struct OrderBody<'a> {
+    kind: OutboxKind,
+    key: &'a str,
+    seq: u64,
+    order: &'a Order,
+}
+
+#[derive(Serialize)]
+struct RefundBody<'a> {
+    kind: OutboxKind,
+    key: &'a str,
+    seq: u64,
+    order_number: &'a str,
+    order_id: u64,
+    refund: &'a Refund,
+}
+
+impl Entry<'_> {
+    pub fn body(&self, seq: u64) -> Result<String, serde_json::Error> {
+        match self.content {
+            Content::Order(order) => serde_json::to_string(&OrderBody { kind: self.kind, key: &self.key, seq, order }),
+            Content::Refund(order, refund) => serde_json::to_string(&RefundBody {
+                kind: self.kind,
+                key: &self.key,
+                seq,
+                order_number: &self.order_number,
+                order_id: order.id,
+                refund,
+            }),
+        }
+    }
+}
+
+/// The records this version of the order makes final, the order's own first.
+pub(super) fn entries(order: &Order) -> Vec<Entry<'_>> {
+    let Some(number) = order.number.clone() else { return Vec::new() };
+    let mut out = Vec::new();
+    if order.status == OrderStatus::Paid && !order.imported {
+        out.push(Entry {
+            key: format!("order:{number}"),
+            kind: OutboxKind::Order,
+            order_number: number.clone(),
+            content: Content::Order(order),
+        });
+    }
+    for refund in order.refunds.iter().filter(|r| r.state.is_final()) {
+        out.push(Entry {
+            key: format!("refund:{}", refund.out_refund_no),
+            kind: OutboxKind::Refund,
+            order_number: number.clone(),
+            content: Content::Refund(order, refund),
+        });
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! The outbox is written with the order, once per key, and survives reopening; the schema upgrade.
+
+use super::*;
+use crate::core::clock::Millis;
+use crate::core::money::Fen;
+use crate::core::order::{Line, OrderStatus, Refund, RefundState, Tender};
+use crate::store::{OutboxKind, OutboxState};
+
+fn paid_cash(id: OrderId, number: &str) -> Order {
+    let mut o = Order::new(id, Millis(1), "01".into());
+    o.lines.push(Line { barcode: "6900138600889".into(), name: "可口可乐".into(), unit_price: Fen(350), qty: 2 });
+    o.status = OrderStatus::Paid;
+    o.tender = Some(Tender::Cash { received: Fen(1000), change: Fen(300) });
+    o.number = Some(number.into());
+    o.closed_at = Some(Millis(2));
+    o
+}
+
+fn refund(no: &str, state: RefundState) -> Refund {
+    Refund {
+        out_refund_no: no.into(),
+        amount: Fen(100),
+        total: Fen(700),
+        refunded_before: Fen(0),
+        requested_at: Millis(3),
+        operator: "01".into(),
+        state,
+        refund_id: None,
+        queries: 0,
+        of: None,
+    }
+}
+
+fn keys(s: &SledStore) -> Vec<(u64, String)> {
+    s.outbox_pending(100).expect("pending").into_iter().map(|r| (r.seq, r.key)).collect()
+}
+
+#[test]
+fn a_paid_order_is_queued_once_with_its_save_and_an_open_one_not_at_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = SledStore::open(dir.path()).expect("open");
+    let c = Counters::default();
+    let mut open = paid_cash(1, "N1");
+    open.status = OrderStatus::Open;
+    s.save(&open, &c).expect("save");
+    assert!(keys(&s).is_empty());
+    let paid = paid_cash(1, "N1");
+    s.save(&paid, &c).expect("save");
+    s.save(&paid, &c).expect("save again");
+    let pending = s.outbox_pending(10).expect("pending");
+    assert_eq!(pending.len(), 1);
+    let r = &pending[0];
+    assert_eq!((r.seq, r.key.as_str(), r.kind, r.state), (1, "order:N1", OutboxKind::Order, OutboxState::Pending));
+    let body: serde_json::Value = serde_json::from_str(&r.body).expect("json body");
+    assert_eq!(body["key"], "order:N1");
+    assert_eq!(body["seq"], 1);
+    assert_eq!(body["order"]["lines"][0]["unit_price"], 350, "amounts in integer fen");
+    assert_eq!(s.outbox_counts().expect("counts"), (1, 0));
+}
+
+#[test]
+fn refunds_are_queued_when_final_after_their_order_and_delivered_keys_never_return() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = Counters::default();
+    {
+        let s = SledStore::open(dir.path()).expect("open");
+        let mut o = paid_cash(7, "N7");
+        s.save(&o, &c).expect("paid");
+        o.refunds.push(refund("R1", RefundState::Sending));
+        s.save(&o, &c).expect("refund sending");
+        assert_eq!(keys(&s), vec![(1, "order:N7".to_string())], "a refund in doubt is not queued");
+        o.refunds[0].state = RefundState::Refunded;
+        s.save(&o, &c).expect("refunded");
+        o.refunds.push(refund("R2", RefundState::Failed { reason: "余额不足".into() }));
+        s.save(&o, &c).expect("second refund failed");
+        assert_eq!(keys(&s), vec![(1, "order:N7".into()), (2, "refund:R1".into()), (3, "refund:R2".into())]);
+        s.outbox_mark_delivered(1).expect("delivered");
+        s.outbox_mark_failed(2, "HTTP 400: bad body").expect("failed");
+        assert_eq!(s.outbox_counts().expect("counts"), (1, 1));
+        s.save(&o, &c).expect("save again after delivery");
+    }
+    let s = SledStore::open(dir.path()).expect("reopen");
+    assert_eq!(keys(&s), vec![(2, "refund:R1".into()), (3, "refund:R2".into())], "order:N7 not queued again");
+    let failed = &s.outbox_pending(1).expect("pending")[0];
+    assert_eq!((failed.state, failed.attempts), (OutboxState::Failed, 1));
+    assert_eq!(failed.last_error.as_deref(), Some("HTTP 400: bad body"));
+    let body: serde_json::Value = serde_json::from_str(&failed.body).expect("json");
+    assert_eq!((body["kind"].as_str(), body["order_number"].as_str()), (Some("refund"), Some("N7")));
+    s.save(&paid_cash(8, "N8"), &c).expect("next sale");
+    assert_eq!(keys(&s).last(), Some(&(4, "order:N8".to_string())), "the sequence goes on without gaps");
+}
+
+#[test]
+fn a_refund_of_an_order_never_queued_queues_the_order_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = SledStore::open(dir.path()).expect("open");
+    let mut o = paid_cash(3, "N3");
+    o.refunds.push(refund("R9", RefundState::Refunded));
+    s.save(&o, &Counters::default()).expect("save");
+    assert_eq!(keys(&s), vec![(1, "order:N3".into()), (2, "refund:R9".into())]);
+}
+
+#[test]
+fn a_voided_or_imported_order_is_not_a_sale_to_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = SledStore::open(dir.path()).expect("open");
+    let mut voided = paid_cash(1, "N1");
+    voided.status = OrderStatus::Voided;
+    s.save(&voided, &Counters::default()).expect("save");
+    let mut imported = paid_cash(2, "N2");
+    imported.imported = true;
+    s.save(&imported, &Counters::default()).expect("save");
+    assert!(keys(&s).is_empty());
+    imported.refunds.push(refund("R2", RefundState::Refunded));
+    s.save(&imported, &Counters::default()).expect("save");
+    assert_eq!(keys(&s), vec![(1, "refund:R2".into())], "the refund this till made is reported");
+}
+
+#[test]
+fn a_version_1_store_is_upgraded_and_keeps_its_orders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let db = sled::open(dir.path()).expect("raw open");
+        let meta = db.open_tree("meta").expect("meta");
+        meta.insert("schema", b"1".as_slice()).expect("schema");
+        let orders = db.open_tree("orders").expect("orders");
+        orders.insert(order_key(4), serde_json::to_vec(&paid_cash(4, "N4")).expect("json")).expect("order");
+        db.flush().expect("flush");
+    }
+    let s = SledStore::open(dir.path()).expect("open upgrades");
+    assert_eq!(s.meta.get("schema").expect("get").as_deref(), Some(b"2".as_slice()));
+    assert_eq!(s.order(4).expect("order").map(|o| o.number), Some(Some("N4".into())));
+    assert_eq!(s.outbox_counts().expect("counts"), (0, 0), "nothing settled before the upgrade is queued");
+}
+
+#[test]
+fn a_version_3_store_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let db = sled::open(dir.path()).expect("raw open");
+        db.open_tree("meta").expect("meta").insert("schema", b"3".as_slice()).expect("schema");
+        db.flush().expect("flush");
+    }
+    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::NewerSchema { found: 3 })));
+}

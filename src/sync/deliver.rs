@@ -1,0 +1,277 @@
+//! The delivery task: reads the outbox, posts records in sequence order, marks what the back
+//! office accepted or refused, and waits (woken by saves) when there is nothing to do.
+
+use super::{BackofficeConfig, SyncStatus, Timing, sign};
+use crate::core::clock::Millis;
+use crate::store::{OutboxRecord, OutboxState, Store, StoreError};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+use tokio::time::Instant;
+
+/// Records read from the store per pass (plus the failed ones, which may be skipped).
+const BATCH: usize = 64;
+/// How much of a refusal's body is kept as its reason.
+const REASON_CHARS: usize = 200;
+
+/// What the back office made of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// 2xx, or 409: it has the record.
+    Delivered,
+    /// Another 4xx (or a redirect): this record is refused; the reason is shown.
+    Refused(String),
+    /// The network, a timeout, 408, 429 or 5xx: try again later, this record first.
+    Retry(String),
+}
+
+/// How a pass over the outbox ended.
+enum Pass {
+    /// A whole batch was worked through: there may be more.
+    More,
+    /// Nothing left to send now; the earliest refused record may be tried again at this time.
+    Idle(Option<Instant>),
+    /// The back office cannot be reached: wait, then start again from the oldest record.
+    Retry(String),
+}
+
+struct Delivery {
+    store: Arc<dyn Store>,
+    config: BackofficeConfig,
+    client: reqwest::Client,
+    timing: Timing,
+    status: watch::Sender<SyncStatus>,
+    /// Refused records and when they may be sent again (in memory: a restart tries them at once).
+    parked: HashMap<u64, Instant>,
+    /// Failures in a row, for the backoff.
+    failures: u32,
+}
+
+pub(super) async fn run(
+    store: Arc<dyn Store>,
+    config: Option<BackofficeConfig>,
+    timing: Timing,
+    wake: Arc<Notify>,
+    status: watch::Sender<SyncStatus>,
+) {
+    let client = config.as_ref().map(|c| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_millis(c.timeout_ms))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+    });
+    let (config, client) = match (config, client) {
+        (Some(config), Some(Ok(client))) => (config, client),
+        (_, Some(Err(e))) => {
+            status.send_modify(|s| s.last_error = Some(format!("back office client: {e}")));
+            return count_only(store, timing, wake, status).await;
+        }
+        _ => return count_only(store, timing, wake, status).await,
+    };
+    tracing::info!(url = config.url, device = config.device_id, "back-office sync started");
+    let mut d = Delivery { store, config, client, timing, status, parked: HashMap::new(), failures: 0 };
+    loop {
+        d.refresh_counts().await;
+        match d.pass().await {
+            Pass::More => continue,
+            Pass::Idle(due) => {
+                let wait = due.map_or(timing.idle_poll, |t| t.saturating_duration_since(Instant::now()));
+                tokio::select! {
+                    () = wake.notified() => {}
+                    () = tokio::time::sleep(wait.min(timing.idle_poll)) => {}
+                }
+            }
+            Pass::Retry(reason) => {
+                let delay = backoff(timing, d.failures);
+                d.failures = d.failures.saturating_add(1);
+                tracing::warn!(error = reason, retry_in_ms = delay.as_millis() as u64, "back office not reached");
+                d.status.send_modify(|s| s.last_error = Some(reason));
+                // Sales made meanwhile still show up in the count.
+                let until = Instant::now() + delay;
+                loop {
+                    tokio::select! {
+                        () = wake.notified() => d.refresh_counts().await,
+                        () = tokio::time::sleep_until(until) => break,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// No back office configured: the records stay queued and are counted for the status bar.
+async fn count_only(store: Arc<dyn Store>, timing: Timing, wake: Arc<Notify>, status: watch::Sender<SyncStatus>) {
+    loop {
+        if let Ok(Ok((pending, failed))) = tokio::task::spawn_blocking({
+            let store = store.clone();
+            move || store.outbox_counts()
+        })
+        .await
+        {
+            status.send_modify(|s| (s.pending, s.failed) = (pending, failed));
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(timing.idle_poll) => {}
+        }
+    }
+}
+
+impl Delivery {
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, String> {
+        let store = self.store.clone();
+        match tokio::task::spawn_blocking(move || f(store.as_ref())).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    async fn refresh_counts(&mut self) {
+        match self.blocking(|s| s.outbox_counts()).await {
+            Ok((pending, failed)) => self.status.send_modify(|s| (s.pending, s.failed) = (pending, failed)),
+            Err(e) => self.status.send_modify(|s| s.last_error = Some(e)),
+        }
+    }
+
+    async fn pass(&mut self) -> Pass {
+        let limit = BATCH + self.status.borrow().failed;
+        let batch = match self.blocking(move |s| s.outbox_pending(limit)).await {
+            Ok(batch) => batch,
+            Err(e) => return Pass::Retry(e),
+        };
+        let full = batch.len() >= limit;
+        let now = Instant::now();
+        // Orders with a refused record: their later records wait behind it.
+        let mut held: HashSet<String> = HashSet::new();
+        let mut worked = false;
+        for record in batch {
+            if held.contains(&record.order_number) {
+                continue;
+            }
+            if record.state == OutboxState::Failed && self.parked.get(&record.seq).is_some_and(|due| *due > now) {
+                held.insert(record.order_number);
+                continue;
+            }
+            match post(&self.client, &self.config, &record).await {
+                Outcome::Delivered => {
+                    let seq = record.seq;
+                    if let Err(e) = self.blocking(move |s| s.outbox_mark_delivered(seq)).await {
+                        // Sent again later; the back office answers 409 and it is marked then.
+                        return Pass::Retry(e);
+                    }
+                    tracing::info!(seq, key = record.key, "delivered to the back office");
+                    self.parked.remove(&seq);
+                    self.failures = 0;
+                    worked = true;
+                    self.status.send_modify(|s| {
+                        match record.state {
+                            OutboxState::Pending => s.pending = s.pending.saturating_sub(1),
+                            OutboxState::Failed => s.failed = s.failed.saturating_sub(1),
+                        }
+                        s.last_error = None;
+                        s.last_success_at = Some(wall_clock());
+                    });
+                }
+                Outcome::Refused(reason) => {
+                    let (seq, why) = (record.seq, reason.clone());
+                    if let Err(e) = self.blocking(move |s| s.outbox_mark_failed(seq, &why)).await {
+                        return Pass::Retry(e);
+                    }
+                    tracing::warn!(seq, key = record.key, reason, "refused by the back office");
+                    self.parked.insert(seq, now + self.timing.failed_retry);
+                    worked = true;
+                    self.status.send_modify(|s| {
+                        if record.state == OutboxState::Pending {
+                            s.pending = s.pending.saturating_sub(1);
+                            s.failed += 1;
+                        }
+                        s.last_error = Some(format!("{}: {reason}", record.key));
+                    });
+                    held.insert(record.order_number);
+                }
+                Outcome::Retry(reason) => return Pass::Retry(reason),
+            }
+        }
+        if full && worked { Pass::More } else { Pass::Idle(self.parked.values().min().copied()) }
+    }
+}
+
+/// One signed POST of one record.
+pub(super) async fn post(client: &reqwest::Client, config: &BackofficeConfig, record: &OutboxRecord) -> Outcome {
+    let timestamp = wall_clock().0 / 1000;
+    let signature = sign::signature(&config.key, timestamp, &record.key, &record.body);
+    let sent = client
+        .post(&config.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(sign::HEADER_DEVICE, &config.device_id)
+        .header(sign::HEADER_KEY_ID, &config.key_id)
+        .header(sign::HEADER_TIMESTAMP, timestamp.to_string())
+        .header(sign::HEADER_SIGNATURE, signature)
+        .header(sign::HEADER_IDEMPOTENCY, &record.key)
+        .body(record.body.clone())
+        .send()
+        .await;
+    let answer = match sent {
+        Ok(answer) => answer,
+        Err(e) => return Outcome::Retry(describe(&e)),
+    };
+    let code = answer.status().as_u16();
+    if answer.status().is_success() || code == 409 {
+        return Outcome::Delivered;
+    }
+    if code == 408 || code == 429 || code >= 500 {
+        return Outcome::Retry(format!("HTTP {code}"));
+    }
+    let text = answer.text().await.unwrap_or_default();
+    let text: String = text.trim().chars().take(REASON_CHARS).collect();
+    Outcome::Refused(if text.is_empty() { format!("HTTP {code}") } else { format!("HTTP {code}: {text}") })
+}
+
+/// A reqwest error with its causes ("error sending request …: connection refused").
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The wait after `failures` failures in a row: first, 2×, 4×, … up to the cap, plus up to a
+/// quarter more at random so that tills cut off together do not all come back at once.
+fn backoff(timing: Timing, failures: u32) -> Duration {
+    let base = timing.backoff_first.saturating_mul(1u32 << failures.min(20)).min(timing.backoff_max);
+    let mut bytes = [0u8; 4];
+    let jitter = match getrandom::fill(&mut bytes) {
+        Ok(()) => base.mul_f64(f64::from(u32::from_le_bytes(bytes)) / f64::from(u32::MAX) / 4.0),
+        Err(_) => Duration::ZERO,
+    };
+    base + jitter
+}
+
+fn wall_clock() -> Millis {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_first_wait_up_to_the_cap_with_at_most_a_quarter_of_jitter() {
+        let t = Timing::default();
+        for (failures, secs) in [(0, 1), (1, 2), (2, 4), (8, 256), (9, 300), (40, 300)] {
+            let d = backoff(t, failures);
+            let base = Duration::from_secs(secs);
+            assert!(d >= base && d <= base + base / 4, "{failures} failures: {d:?}");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Back-office sync: a background task that delivers the store's outbox, oldest record first, as a
+//! signed JSON POST per record to the configured endpoint, and reports how far it got.
+//!
+//! Each record is sent until the back office has it (at least once); the back office keeps records
+//! by their idempotency key, so a record sent twice (its answer lost to a pulled plug or a reset)
+//! counts once. 2xx or 409 (already have it): delivered. Another 4xx: failed, kept and shown, tried
+//! again every [`Timing::failed_retry`]; later records of the same order wait behind it, others go
+//! on. A network error, 408, 429 or 5xx: the whole queue waits, with exponential backoff and jitter,
+//! and goes on at once when a record gets through.
+//!
+//! Without a `[backoffice]` section records are still queued (the outbox is the till's record of
+//! what the back office has not seen; one configured later receives them all) and only counted.
+
+mod deliver;
+pub mod sign;
+
+use crate::core::Counters;
+use crate::core::clock::Millis;
+use crate::core::order::{Order, OrderId};
+use crate::store::{OutboxRecord, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// `[backoffice]` in `till.toml`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackofficeConfig {
+    /// The endpoint records are POSTed to, e.g. `https://bo.example.com/v1/records`.
+    pub url: String,
+    /// Sent as `X-Till-Device`.
+    pub device_id: String,
+    /// The per-device signing key (HMAC-SHA256). Never logged.
+    pub key: String,
+    /// Sent as `X-Till-Key-Id`, so the back office can rotate keys.
+    #[serde(default = "default_key_id")]
+    pub key_id: String,
+    /// Per request, connect to answer.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+}
+
+fn default_key_id() -> String {
+    "1".into()
+}
+fn default_timeout_ms() -> u64 {
+    10_000
+}
+
+/// The demo's device and key (also the reference receiver's defaults).
+pub const DEMO_DEVICE_ID: &str = "till-demo-01";
+pub const DEMO_KEY: &str = "demo-backoffice-key";
+
+impl BackofficeConfig {
+    /// The demo's section, pointing at the reference receiver at `base_url`.
+    pub fn demo(base_url: &str) -> BackofficeConfig {
+        BackofficeConfig {
+            url: format!("{base_url}{}", crate::sim::backoffice::RECORDS_PATH),
+            device_id: DEMO_DEVICE_ID.into(),
+            key: DEMO_KEY.into(),
+            key_id: default_key_id(),
+            timeout_ms: default_timeout_ms(),
+        }
+    }
+}
+
+impl std::fmt::Debug for BackofficeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackofficeConfig")
+            .field("url", &self.url)
+            .field("device_id", &self.device_id)
+            .field("key", &"***")
+            .field("key_id", &self.key_id)
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
+}
+
+/// How delivery is going, for the status bar and the headless observation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// Records not yet delivered and not refused.
+    pub pending: usize,
+    /// Records the back office refused (kept, retried slowly).
+    pub failed: usize,
+    /// The newest error (network, HTTP status or the store), cleared by the next delivery.
+    pub last_error: Option<String>,
+    pub last_success_at: Option<Millis>,
+    /// Whether a back office is configured at all.
+    pub enabled: bool,
+}
+
+impl SyncStatus {
+    /// Records the back office does not have yet: what the status bar shows.
+    pub fn unsynced(&self) -> usize {
+        self.pending + self.failed
+    }
+}
+
+/// The delays of delivery; tests shorten them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// The first wait after a network error or 5xx; doubled per failure.
+    pub backoff_first: Duration,
+    pub backoff_max: Duration,
+    /// How long a refused record waits before it is sent again.
+    pub failed_retry: Duration,
+    /// Looks at the outbox this often even when nothing woke the task.
+    pub idle_poll: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Timing {
+        Timing {
+            backoff_first: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(300),
+            failed_retry: Duration::from_secs(600),
+            idle_poll: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The running sync: the store to hand to the app (a save wakes the task) and the status.
+pub struct Sync {
+    pub store: Arc<dyn Store>,
+    pub status: watch::Receiver<SyncStatus>,
+}
+
+/// Starts delivery on the current tokio runtime with the default timing.
+pub fn start(store: Arc<dyn Store>, config: Option<BackofficeConfig>) -> Sync {
+    start_with(store, config, Timing::default())
+}
+
+pub fn start_with(store: Arc<dyn Store>, config: Option<BackofficeConfig>, timing: Timing) -> Sync {
+    let wake = Arc::new(Notify::new());
+    let (tx, status) = watch::channel(SyncStatus { enabled: config.is_some(), ..SyncStatus::default() });
+    tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx));
+    Sync { store: Arc::new(WakingStore { inner: store, wake }), status }
+}
+
+/// The store, waking the sync task after each save (a save may have queued a record).
+struct WakingStore {
+    inner: Arc<dyn Store>,
+    wake: Arc<Notify>,
+}
+
+impl Store for WakingStore {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+        self.inner.save(order, counters)?;
+        self.wake.notify_one();
+        Ok(())
+    }
+    fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
+        self.inner.load_unsettled()
+    }
+    fn order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        self.inner.order(id)
+    }
+    fn order_by_number(&self, number: &str) -> Result<Option<Order>, StoreError> {
+        self.inner.order_by_number(number)
+    }
+    fn orders(&self) -> Result<Vec<Order>, StoreError> {
+        self.inner.orders()
+    }
+    fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        self.inner.outbox_pending(limit)
+    }
+    fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
+        self.inner.outbox_mark_delivered(seq)
+    }
+    fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
+        self.inner.outbox_mark_failed(seq, error)
+    }
+    fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
+        self.inner.outbox_counts()
+    }
+}
