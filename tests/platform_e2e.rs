@@ -124,3 +124,28 @@ fn a_weishouyin_till_not_activated_still_starts_and_says_why() {
     assert!(format!("{:?}", o.notice).contains("till activate"), "{:?}", o.notice);
     till.quit();
 }
+
+#[test]
+fn with_the_platform_down_the_till_says_so_at_once_and_takes_cash_then_codes_again_when_back() {
+    let mut w = World::new(SimConfig::default(), |c| c.cloudpay.timeout_ms = 500);
+    w.block_on(w.sim.set_down(true));
+    let mut till = w.start_till();
+    till.wait_for("offline known", SECS(10), |o| !o.online && o.screen == Screen::Sale);
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    let o = till.wait_for("refused at once", SECS(5), |o| o.notice == Some(Notice::OfflineTakeCash));
+    assert!(o.out_trade_no.is_none(), "no attempt, no number used");
+    till.key(till::core::Key::F(2));
+    till.typed("");
+    till.wait_for("cash sale", SECS(5), |o| matches!(o.screen, Screen::Done { .. }));
+    till.quit();
+    w.block_on(w.sim.set_down(false));
+    let mut till = w.start_till();
+    till.wait_for("online", SECS(10), |o| o.online && o.screen == Screen::Sale);
+    till.scan(COLA);
+    till.typed("");
+    till.scan(WECHAT);
+    till.wait_for("paid by code", SECS(10), |o| matches!(o.screen, Screen::Done { .. }) && o.number.is_some());
+    till.quit();
+}

@@ -350,3 +350,12 @@ fn receipts_waiting_and_an_unplugged_scanner_show_in_the_status_line() {
         snapshot("devices_status", l, &till);
     }
 }
+
+#[test]
+fn offline_is_shown_on_the_status_line() {
+    for (lang, l) in LANGS {
+        let mut till = cart(lang);
+        till.send_at(5, Msg::Connectivity { online: false });
+        snapshot("offline", l, &till);
+    }
+}

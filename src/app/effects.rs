@@ -82,6 +82,9 @@ pub async fn run<G: Gateway + 'static>(
                     tokio::spawn(async move {
                         let verdict = gateway.micro_pay(&call).await;
                         crash_point("after-pay-answer");
+                        if matches!(&verdict, Verdict::Failed { reason } if reason.starts_with("not sent")) {
+                            let _ = msgs.send(Msg::Connectivity { online: false });
+                        }
                         let _ = msgs.send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict });
                     });
                 }

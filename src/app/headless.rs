@@ -30,6 +30,7 @@ pub struct Observation {
     /// Where payments go now (e.g. `Cloud Pay sz.pay.qcloud.com`).
     pub gateway: String,
     pub receipts_waiting: usize,
+    pub online: bool,
     pub scanner: Option<crate::core::ScannerState>,
     /// Back-office delivery: records not yet delivered, refused ones, the newest error.
     #[serde(default)]
@@ -56,6 +57,7 @@ pub fn observe(engine: &Engine) -> Observation {
         background: s.background.len(),
         gateway: engine.gateway_name(),
         receipts_waiting: s.receipts_waiting,
+        online: s.online,
         scanner: s.scanner,
         sync: engine.sync_status(),
     }

@@ -102,6 +102,7 @@ impl Engine {
             devices.print_queue.clone(),
         ));
         tokio::spawn(forward(devices.print_queue.watch(), msgs.clone(), |waiting| Some(Msg::PrintQueue { waiting })));
+        tokio::spawn(watch_connectivity(gateway.clone(), msgs.clone()));
         let lang = state.settings.lang;
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));
         let mut engine = Engine { state, clock, effects, msgs, inbox, describe, sync: None };
@@ -181,6 +182,20 @@ impl Engine {
         while let Ok(msg) = self.inbox.try_recv() {
             self.handle(msg);
         }
+    }
+}
+
+/// Pings the platform: every 15 s while it does not answer, every minute while it does.
+const PING_OFFLINE: Duration = Duration::from_secs(15);
+const PING_ONLINE: Duration = Duration::from_secs(60);
+
+async fn watch_connectivity<G: Gateway + 'static>(gateway: Arc<G>, msgs: UnboundedSender<Msg>) {
+    loop {
+        let online = gateway.reachable().await;
+        if msgs.send(Msg::Connectivity { online }).is_err() {
+            return;
+        }
+        tokio::time::sleep(if online { PING_ONLINE } else { PING_OFFLINE }).await;
     }
 }
 

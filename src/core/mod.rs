@@ -126,6 +126,10 @@ pub enum Msg {
     },
     /// The barcode scanner came or went.
     Scanner(ScannerState),
+    /// Whether the payment platform can be reached (from pings and from calls that could not be sent).
+    Connectivity {
+        online: bool,
+    },
     Printed {
         order_id: OrderId,
         preview: Vec<String>,
@@ -319,6 +323,8 @@ pub struct State {
     /// Receipts not yet printed (kept in order, printed when the printer is back).
     pub receipts_waiting: usize,
     pub scanner: Option<ScannerState>,
+    /// The payment platform answered its last ping (assumed until told otherwise).
+    pub online: bool,
 }
 
 impl State {
@@ -341,6 +347,7 @@ impl State {
             lookup: None,
             receipts_waiting: 0,
             scanner: None,
+            online: true,
         }
     }
 
@@ -426,6 +433,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 state.notice = None;
             }
         }
+        Msg::Connectivity { online } => pay::on_connectivity(state, online, &mut fx),
         Msg::Scanner(s) => {
             if state.scanner == Some(ScannerState::Connected) && s != ScannerState::Connected {
                 state.notice = Some(Notice::ScannerGone);

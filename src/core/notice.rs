@@ -111,6 +111,11 @@ pub enum Notice {
     /// Set-up only on an empty sale screen with no payment in doubt.
     SetupNotNow,
     Reprinting,
+    /// The payment platform cannot be reached: cash only until it can.
+    Offline,
+    /// A payment code scanned while offline: refused at once, nothing sent.
+    OfflineTakeCash,
+    BackOnline,
     /// The barcode scanner was unplugged; type codes until it is back.
     ScannerGone,
     JoiningWifi,
@@ -164,6 +169,8 @@ impl Notice {
                 | Notice::WifiFailed { .. }
                 | Notice::WifiNotNow
                 | Notice::ScannerGone
+                | Notice::Offline
+                | Notice::OfflineTakeCash
         )
     }
 }

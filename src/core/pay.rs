@@ -69,6 +69,10 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
     if state.sale.open_attempt().is_some() {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
+    if !state.online {
+        // Said at once, not after a timeout: the customer can pay cash.
+        return refuse(state, Notice::OfflineTakeCash, fx);
+    }
     let amount = state.sale.total();
     if amount <= Fen::ZERO {
         return refuse(state, Notice::ZeroAmount, fx);
@@ -307,6 +311,28 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     } else {
         state.background.retain(|o| o.id != order_id);
         state.notice = Some(Notice::BackgroundNotPaid { number: attempt.out_trade_no.clone(), amount: attempt.amount });
+    }
+}
+
+/// The platform became reachable or unreachable. Back online, everything in doubt is asked about at
+/// once instead of at its next turn.
+pub(super) fn on_connectivity(state: &mut State, online: bool, fx: &mut Vec<Effect>) {
+    if online == state.online {
+        return;
+    }
+    state.online = online;
+    if online {
+        if state.notice == Some(Notice::Offline) || state.notice == Some(Notice::OfflineTakeCash) {
+            state.notice = Some(Notice::BackOnline);
+        }
+        let now = state.now;
+        for timer in state.timers.values_mut().filter(|t| !t.in_flight) {
+            timer.due = timer.due.min(now);
+        }
+        tick(state, fx);
+    } else {
+        state.notice = Some(Notice::Offline);
+        fx.push(Effect::Beep(Beep::Error));
     }
 }
 

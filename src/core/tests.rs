@@ -781,3 +781,31 @@ fn receipts_waiting_and_the_scanner_are_shown_and_a_print_failure_clears_once_al
     t.send(Msg::Scanner(ScannerState::Connected));
     assert_eq!(t.state.notice, None);
 }
+
+#[test]
+fn offline_a_payment_code_is_refused_at_once_and_back_online_everything_in_doubt_is_asked_at_once() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    t.send(Msg::Key(Key::Esc)); // parked
+    let q = t.wait(3);
+    assert_eq!(queries(&q).len(), 1);
+    for call in queries(&q) {
+        let verdict = Verdict::Unknown { reason: "down".into() };
+        t.send(Msg::QueryAnswer { out_trade_no: call.out_trade_no.clone(), verdict });
+    }
+    t.send(Msg::Connectivity { online: false });
+    assert_eq!(t.state.notice, Some(Notice::Offline));
+    t.ring_up();
+    let fx = t.scan(ALIPAY_CODE);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::MicroPay(_))), "nothing sent while offline");
+    assert_eq!(t.state.notice, Some(Notice::OfflineTakeCash));
+    // Back: the parked payment is queried now, not at its next turn.
+    t.now += 1000;
+    let fx = t.send(Msg::Connectivity { online: true });
+    assert_eq!(queries(&fx).len(), 1, "{fx:?}");
+    assert_eq!(t.state.notice, Some(Notice::BackOnline));
+    let (_, fx) = t.pay(ALIPAY_CODE);
+    assert!(fx.iter().any(|e| matches!(e, Effect::MicroPay(_))));
+}

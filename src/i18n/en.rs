@@ -108,6 +108,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerOk => "connected",
         Text::ScannerAway => "not connected",
         Text::Unsynced => "Unsynced",
+        Text::OfflineBadge => "OFFLINE · cash only",
     }
 }
 
@@ -165,6 +166,9 @@ pub(super) fn notice(n: &Notice) -> String {
         }
         Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
         Notice::Reprinting => "Printing the receipt again…".into(),
+        Notice::Offline => "No connection to the payment platform: cash only for now".into(),
+        Notice::OfflineTakeCash => "Offline: payment codes cannot be taken now. Take cash (F2)".into(),
+        Notice::BackOnline => "Back online: payment codes work again".into(),
         Notice::ScannerGone => "The barcode scanner was unplugged: plug it back in, or type the code".into(),
         Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),
         Notice::WifiJoined { ssid } => format!("Connected to Wi-Fi {ssid}"),

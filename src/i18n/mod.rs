@@ -127,11 +127,12 @@ pub enum Text {
     ScannerAway,
     /// Status bar: records the back office does not have yet.
     Unsynced,
+    OfflineBadge,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 102] = [
+    pub const ALL: [Text; 103] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -234,6 +235,7 @@ impl Text {
         Text::ScannerOk,
         Text::ScannerAway,
         Text::Unsynced,
+        Text::OfflineBadge,
     ];
 }
 

@@ -8,7 +8,7 @@ fn all_lists_every_text_in_order() {
         assert_eq!(*t as usize, i, "{t:?} out of order in Text::ALL");
     }
     // Declaration order plus the last variant being listed means nothing is left out.
-    assert_eq!(Text::ALL.last(), Some(&Text::Unsynced));
+    assert_eq!(Text::ALL.last(), Some(&Text::OfflineBadge));
 }
 
 #[test]
@@ -72,6 +72,9 @@ fn every_notice() -> Vec<Notice> {
         Notice::SetupFailed { error: crate::core::SetupFailure::Expired },
         Notice::SetupNotNow,
         Notice::Reprinting,
+        Notice::Offline,
+        Notice::OfflineTakeCash,
+        Notice::BackOnline,
         Notice::ScannerGone,
         Notice::JoiningWifi,
         Notice::WifiJoined { ssid: "ShopNet".into() },
@@ -132,6 +135,9 @@ fn index(n: &Notice) -> usize {
         Notice::WifiFailed { .. } => 45,
         Notice::WifiNotNow => 46,
         Notice::ScannerGone => 47,
+        Notice::Offline => 48,
+        Notice::OfflineTakeCash => 49,
+        Notice::BackOnline => 50,
     }
 }
 
@@ -141,7 +147,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..48).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..51).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -108,6 +108,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerOk => "已连接",
         Text::ScannerAway => "未连接",
         Text::Unsynced => "未同步",
+        Text::OfflineBadge => "离线·仅收现金",
     }
 }
 
@@ -162,6 +163,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),
         Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
         Notice::Reprinting => "正在补打小票…".into(),
+        Notice::Offline => "网络中断，无法连接支付平台：暂时只能收现金".into(),
+        Notice::OfflineTakeCash => "网络中断，不能扫码支付：请收现金（按 F2）".into(),
+        Notice::BackOnline => "网络已恢复，可以扫码支付".into(),
         Notice::ScannerGone => "扫码枪已断开：请重新插好，或手动输入条码".into(),
         Notice::JoiningWifi => "正在连接无线网络…".into(),
         Notice::WifiJoined { ssid } => format!("已连接无线网络 {ssid}"),

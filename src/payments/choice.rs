@@ -155,6 +155,11 @@ impl Gateway for Payments {
         dispatch!(self, g => g.describe(), r => format!("— {r}"))
     }
 
+    async fn reachable(&self) -> bool {
+        // A platform not ready is no network problem: its own reason is given on every try.
+        dispatch!(self, g => g.reachable().await, _r => true)
+    }
+
     fn take_slip(&self, number: &str) -> Option<Vec<u8>> {
         dispatch!(self, g => g.take_slip(number), _r => None)
     }

@@ -30,6 +30,10 @@ pub trait Gateway: Send + Sync {
     fn query_refund(&self, call: &RefundCall) -> impl Future<Output = RefundVerdict> + Send;
     /// Where requests go now, for the status bar (e.g. `Cloud Pay sz.pay.qcloud.com`).
     fn describe(&self) -> String;
+    /// Whether the platform answers now (a ping): decides whether the till takes payment codes.
+    fn reachable(&self) -> impl Future<Output = bool> + Send {
+        async { true }
+    }
     /// The platform's own receipt for a payment or refund just made (微收银 `printinfo`, already
     /// decoded to ESC/POS bytes), keyed by out_trade_no / out_refund_no; printed after the till's.
     fn take_slip(&self, _number: &str) -> Option<Vec<u8>> {

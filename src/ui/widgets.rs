@@ -79,6 +79,11 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
     } else {
         Span::styled(format!(" {}", i18n::text(lang, Text::InDoubtNone)), Style::new().fg(Color::DarkGray))
     };
+    let mut doubt = vec![doubt];
+    if !state.online {
+        let badge = format!(" {} ", i18n::text(lang, Text::OfflineBadge));
+        doubt.insert(0, Span::styled(badge, Style::new().fg(Color::White).bg(ERROR).add_modifier(Modifier::BOLD)));
+    }
     let mut right = Vec::new();
     if let Some(s) = state.scanner {
         let (word, style) = match s {

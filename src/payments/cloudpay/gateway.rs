@@ -61,6 +61,11 @@ impl CloudPayClient {
 }
 
 impl Gateway for CloudPayClient {
+    async fn reachable(&self) -> bool {
+        // From the domain in use round the others: a dead domain is also left for a live one.
+        !self.config().is_set_up() || self.probe().await.is_some()
+    }
+
     async fn micro_pay(&self, call: &PayCall) -> Verdict {
         let nonce = match nonce() {
             Ok(n) => n,

@@ -236,6 +236,10 @@ impl WeishouyinClient {
 }
 
 impl Gateway for WeishouyinClient {
+    async fn reachable(&self) -> bool {
+        self.server_time().await.is_ok()
+    }
+
     async fn micro_pay(&self, call: &PayCall) -> Verdict {
         let code = mask_code(&call.code);
         let verdict = match self.op("micropay", &call.out_trade_no, proto::micropay_params(&self.cfg, call)).await {
