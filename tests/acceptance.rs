@@ -211,8 +211,8 @@ mod cloudpay {
     use till::sim::cloudpay::SimConfig;
 
     fn world() -> World {
-        let sim = SimConfig { slow_ms: 1_500, user_paying_polls: 1, ..SimConfig::default() };
-        World::new(sim, |c| c.cloudpay.timeout_ms = 500)
+        let sim = SimConfig { slow_ms: 2_500, user_paying_polls: 1, ..SimConfig::default() };
+        World::new(sim, |c| c.cloudpay.timeout_ms = 1_000)
     }
 
     the_seed_acceptance_tests!();
@@ -223,10 +223,10 @@ mod weishouyin {
     use till::sim::weishouyin::{SimConfig, SimHandle};
 
     fn world() -> World<SimHandle> {
-        let sim = SimConfig { slow_ms: 1_500, user_paying_polls: 1, ..SimConfig::default() };
+        let sim = SimConfig { slow_ms: 2_500, user_paying_polls: 1, ..SimConfig::default() };
         World::weishouyin(sim, |c| {
             if let Some(w) = c.weishouyin.as_mut() {
-                w.timeout_ms = 500;
+                w.timeout_ms = 1_000;
             }
         })
     }

@@ -185,17 +185,26 @@ impl Engine {
     }
 }
 
-/// Pings the platform: every 15 s while it does not answer, every minute while it does.
-const PING_OFFLINE: Duration = Duration::from_secs(15);
+/// Pings the platform: every minute while it answers; a missed ping is tried again after 5 s, and
+/// only two missed in a row mean offline (one lost packet must not stop payments); then every 15 s.
 const PING_ONLINE: Duration = Duration::from_secs(60);
+const PING_AGAIN: Duration = Duration::from_secs(5);
+const PING_OFFLINE: Duration = Duration::from_secs(15);
 
 async fn watch_connectivity<G: Gateway + 'static>(gateway: Arc<G>, msgs: UnboundedSender<Msg>) {
+    let mut missed = 0u32;
     loop {
         let online = gateway.reachable().await;
-        if msgs.send(Msg::Connectivity { online }).is_err() {
+        missed = if online { 0 } else { missed + 1 };
+        if (online || missed >= 2) && msgs.send(Msg::Connectivity { online }).is_err() {
             return;
         }
-        tokio::time::sleep(if online { PING_ONLINE } else { PING_OFFLINE }).await;
+        let wait = match missed {
+            0 => PING_ONLINE,
+            1 => PING_AGAIN,
+            _ => PING_OFFLINE,
+        };
+        tokio::time::sleep(wait).await;
     }
 }
 
