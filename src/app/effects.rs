@@ -29,6 +29,8 @@ pub enum PrintJob {
     Sale(Order),
     /// A refund's slip, then the platform's own slip for it, if it gave one.
     Refund { order: Order, out_refund_no: String },
+    /// The printer's test page.
+    TestPage,
     /// A receipt again: the platform's slip if it gave one, else the till's receipt of the order.
     Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
 }
@@ -143,6 +145,10 @@ pub async fn run<G: Gateway + 'static>(
                 }
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
                 Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
+                Effect::AnnounceRefund { amount } => devices.speaker.say(&i18n::refund_announcement(lang, amount)),
+                Effect::PrintTestPage => {
+                    let _ = receipts.send(PrintJob::TestPage);
+                }
                 Effect::JoinWifi { code } => {
                     let msgs = msgs.clone();
                     let wifi = devices.wifi.clone();
@@ -280,6 +286,11 @@ fn render_job(
             let preview = super::receipt::preview(&bytes, profile);
             bytes.extend(slips(&out_refund_no).unwrap_or_default());
             (order.id, bytes, preview)
+        }
+        PrintJob::TestPage => {
+            let bytes = crate::escpos::testpage::render(&settings.shop_name, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            (0, bytes, preview)
         }
         PrintJob::Reprint { order, platform_slip } => {
             let id = order.as_ref().map_or(0, |o| o.id);

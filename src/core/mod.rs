@@ -192,6 +192,12 @@ pub enum Effect {
     },
     /// Speak one of the fixed prompts.
     Say(Speech),
+    /// Speak a refund: "退款成功 0.01元".
+    AnnounceRefund {
+        amount: Fen,
+    },
+    /// Print the printer's test page (ruler, Chinese and English, barcode, QR, cut).
+    PrintTestPage,
     /// Join the Wi-Fi network of a scanned `WIFI:` code (it carries a password: never logged).
     JoinWifi {
         code: String,

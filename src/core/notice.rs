@@ -111,6 +111,7 @@ pub enum Notice {
     /// Set-up only on an empty sale screen with no payment in doubt.
     SetupNotNow,
     Reprinting,
+    PrintingTestPage,
     /// The payment platform cannot be reached: cash only until it can.
     Offline,
     /// A payment code scanned while offline: refused at once, nothing sent.

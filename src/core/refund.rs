@@ -313,6 +313,7 @@ pub(super) fn on_refund_answer(
         RefundState::Refunded => {
             fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no: out_refund_no.to_string() });
             fx.push(Effect::Beep(Beep::Success));
+            fx.push(Effect::AnnounceRefund { amount });
             state.notice = Some(Notice::Refunded { amount });
         }
         RefundState::Accepted => state.notice = Some(Notice::RefundAccepted { amount }),

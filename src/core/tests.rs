@@ -579,6 +579,7 @@ fn the_seed_refund_sequence_partial_then_full() {
     });
     assert_eq!(t.state.notice, Some(Notice::Refunded { amount: Fen(1) }));
     assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })));
+    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(1) }), "the amount is spoken, not a bare success");
     assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(_))), "the screen is refreshed from the platform");
     t.send(Msg::LookupAnswer {
         number: RECEIPT_NO.into(),
@@ -808,4 +809,13 @@ fn offline_a_payment_code_is_refused_at_once_and_back_online_everything_in_doubt
     assert_eq!(t.state.notice, Some(Notice::BackOnline));
     let (_, fx) = t.pay(ALIPAY_CODE);
     assert!(fx.iter().any(|e| matches!(e, Effect::MicroPay(_))));
+}
+
+#[test]
+fn f9_on_an_empty_sale_screen_prints_the_test_page() {
+    let mut t = Till::new();
+    assert_eq!(t.send(Msg::Key(Key::F(9))), vec![Effect::PrintTestPage]);
+    assert_eq!(t.state.notice, Some(Notice::PrintingTestPage));
+    t.scan("6900138600889");
+    assert!(!t.send(Msg::Key(Key::F(9))).contains(&Effect::PrintTestPage), "not in the middle of a sale");
 }

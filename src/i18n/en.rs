@@ -165,6 +165,7 @@ pub(super) fn notice(n: &Notice) -> String {
             format!("Set-up failed: {}. Scan a new code to start over", setup_failure(error))
         }
         Notice::SetupNotNow => "Finish the current sale (and payments in doubt) before set-up".into(),
+        Notice::PrintingTestPage => "Printing the test page…".into(),
         Notice::Reprinting => "Printing the receipt again…".into(),
         Notice::Offline => "No connection to the payment platform: cash only for now".into(),
         Notice::OfflineTakeCash => "Offline: payment codes cannot be taken now. Take cash (F2)".into(),

@@ -289,6 +289,14 @@ pub fn speech(lang: Lang, s: crate::core::Speech) -> &'static str {
     }
 }
 
+/// What is spoken when a refund is confirmed: the amount, never a bare "success".
+pub fn refund_announcement(lang: Lang, amount: Fen) -> String {
+    match lang {
+        Lang::Zh => format!("退款成功 {amount}元"),
+        Lang::En => format!("Refunded {amount} yuan"),
+    }
+}
+
 /// A line's name on screen: open-price entries have none and show the misc-item label.
 pub fn line_name(lang: Lang, name: &str) -> &str {
     if name.is_empty() { text(lang, Text::MiscItem) } else { name }

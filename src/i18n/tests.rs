@@ -71,6 +71,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::SetupDone { shop_name: "幸福便利店".into() },
         Notice::SetupFailed { error: crate::core::SetupFailure::Expired },
         Notice::SetupNotNow,
+        Notice::PrintingTestPage,
         Notice::Reprinting,
         Notice::Offline,
         Notice::OfflineTakeCash,
@@ -138,6 +139,7 @@ fn index(n: &Notice) -> usize {
         Notice::Offline => 48,
         Notice::OfflineTakeCash => 49,
         Notice::BackOnline => 50,
+        Notice::PrintingTestPage => 51,
     }
 }
 
@@ -147,7 +149,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..51).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..52).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -162,6 +162,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::SetupDone { shop_name } => format!("设备配置成功：{shop_name}"),
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),
         Notice::SetupNotNow => "请先完成当前交易再配置设备".into(),
+        Notice::PrintingTestPage => "正在打印测试页…".into(),
         Notice::Reprinting => "正在补打小票…".into(),
         Notice::Offline => "网络中断，无法连接支付平台：暂时只能收现金".into(),
         Notice::OfflineTakeCash => "网络中断，不能扫码支付：请收现金（按 F2）".into(),
