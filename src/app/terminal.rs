@@ -83,12 +83,18 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
     spawn_reader(engine.msgs.clone(), quit_tx, demo);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut ticker = ticker();
+    let mut systemd = super::watchdog::Notifier::from_env();
     let result = loop {
         status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
         status.gateway = engine.gateway_name();
         status.unsynced = engine.sync_status().unsynced();
         if let Err(e) = terminal.draw(|f| ui::view(&engine.state, &status, f)) {
             break Err(e.into());
+        }
+        // The loop runs at least once a tick; a drawn screen is the sign of life systemd waits for.
+        if let Some(n) = &mut systemd {
+            n.ready_once();
+            n.alive(std::time::Instant::now());
         }
         tokio::select! {
             () = engine.step(&mut ticker) => {}

@@ -1,0 +1,286 @@
+//! The aarch64 till booted under qemu-system-aarch64 (`make test-qemu`, through
+//! `tests/qemu/run_arm.sh`, which builds the kit and sets `TILL_QEMU_ARM_KIT`; skipped without it).
+//!
+//! The real TUI runs on the guest's serial console inside a tmux pane, whose screen text the test
+//! reads; the scanner is QEMU's virtio keyboard played through QMP and read by the till through
+//! evdev; receipts come out of a virtio serial port into a host file; payments go to the Cloud Pay
+//! simulator on the host through QEMU's restricted user network; the data directory is an ext4
+//! virtio disk image that outlives a power cut (QEMU killed during a payment).
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use till::config::Config;
+use till::escpos::{Element, PrinterProfile};
+use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle, SimOrderState};
+
+const PRODUCT: &str = "6900138600889";
+const WECHAT_CODE: &str = "134680423163089456";
+/// The simulator charges at once and answers only after `slow_ms`: the power goes meanwhile.
+const SLOW_CODE: &str = "134680423163080003";
+
+/// One boot of the kit: QEMU in a tmux pane (the console), its QMP socket, its printer file.
+struct Board {
+    session: String,
+    dir: PathBuf,
+    printer: PathBuf,
+    n: u32,
+    qmp: Option<BufReader<UnixStream>>,
+}
+
+impl Board {
+    fn boot(kit: &Path, dir: &Path, sim_port: u16, n: u32) -> Board {
+        let session = format!("till-qemu-{}-{n}", std::process::id());
+        let printer = dir.join(format!("printer{n}.bin"));
+        let qmp = dir.join(format!("qmp{n}.sock"));
+        let qemu = [
+            "qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 -display none -monitor none -no-reboot",
+            "-global virtio-mmio.force-legacy=false",
+            &format!("-kernel {0}/vmlinuz -initrd {0}/initrd.gz", kit.display()),
+            "-append 'console=ttyAMA0 quiet loglevel=1 panic=-1'",
+            &format!("-chardev stdio,id=con,signal=off,logfile={}/console{n}.log -serial chardev:con", dir.display()),
+            &format!("-qmp unix:{},server=on,wait=off -pidfile {}/qemu.pid", qmp.display(), dir.display()),
+            "-device virtio-keyboard-device",
+            &format!("-chardev file,id=prn,path={} -device virtio-serial-device", printer.display()),
+            "-device virtserialport,chardev=prn,name=printer",
+            // `cmd:` runs socat per connection; a `tcp:` target would be one connection for the boot.
+            &format!(
+                "-netdev 'user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:{sim_port}'"
+            ),
+            "-device virtio-net-device,netdev=n0",
+            &format!(
+                "-drive file={}/data.img,format=raw,if=none,id=d0 -device virtio-blk-device,drive=d0",
+                dir.display()
+            ),
+            &format!("2>{}/qemu{n}.err", dir.display()),
+        ]
+        .join(" ");
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &qemu])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        let mut board = Board { session, dir: dir.to_path_buf(), printer, n, qmp: None };
+        let err = dir.join(format!("qemu{n}.err"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !qmp.exists() {
+            let why = std::fs::read_to_string(&err).unwrap_or_default();
+            assert!(Instant::now() < deadline, "QEMU did not start: {why}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        board.qmp = Some(qmp_connect(&qmp));
+        board
+    }
+
+    /// The guest's boot messages (init's lines, before the till takes the screen).
+    fn boot_log(&self) -> String {
+        let n = self.n;
+        let log = std::fs::read(self.dir.join(format!("console{n}.log"))).unwrap_or_default();
+        String::from_utf8_lossy(&log).lines().filter(|l| l.contains("till-qemu")).collect::<Vec<_>>().join("\n")
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the console shows `text`; on a timeout the screen is in the panic message.
+    fn wait_screen(&self, what: &str, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "{what}: {text:?} not on the console within {within:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits for `probe`; on a timeout the console's screen is in the panic message.
+    fn wait<T>(&self, what: &str, within: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(v) = probe() {
+                return v;
+            }
+            let (boot, screen) = (self.boot_log(), self.screen());
+            assert!(Instant::now() < deadline, "{what}: not within {within:?}; boot:\n{boot}\nthe console:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// A key on the cashier's keyboard: the serial console.
+    fn console_key(&self, key: &str) {
+        let ok = Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("tmux");
+        assert!(ok.success());
+    }
+
+    /// The barcode scanner: each character down and up on the virtio keyboard, then Enter.
+    fn scan(&mut self, code: &str) {
+        let qmp = self.qmp.as_mut().expect("QMP connected");
+        for qcode in code.chars().map(|c| c.to_string()).chain(["ret".to_string()]) {
+            for down in [true, false] {
+                let cmd = serde_json::json!({"execute": "input-send-event", "arguments": {"events": [
+                    {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}]}});
+                qmp_execute(qmp, &cmd);
+            }
+        }
+    }
+
+    fn printed(&self) -> Vec<u8> {
+        std::fs::read(&self.printer).unwrap_or_default()
+    }
+
+    /// Cuts the power: QEMU killed at once, nothing flushed by the guest.
+    fn power_cut(mut self) {
+        self.qmp = None;
+        let pid = std::fs::read_to_string(self.dir.join("qemu.pid")).expect("QEMU pid file");
+        let ok = Command::new("kill").args(["-KILL", pid.trim()]).status().expect("kill");
+        assert!(ok.success(), "kill QEMU {pid}");
+    }
+}
+
+impl Drop for Board {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+    }
+}
+
+fn qmp_connect(path: &Path) -> BufReader<UnixStream> {
+    let stream = wait_for("QMP connection", Duration::from_secs(10), || UnixStream::connect(path).ok());
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut qmp = BufReader::new(stream);
+    let mut greeting = String::new();
+    qmp.read_line(&mut greeting).expect("QMP greeting");
+    assert!(greeting.contains("QMP"), "not QMP: {greeting}");
+    qmp_execute(&mut qmp, &serde_json::json!({"execute": "qmp_capabilities"}));
+    qmp
+}
+
+fn qmp_execute(qmp: &mut BufReader<UnixStream>, cmd: &serde_json::Value) {
+    writeln!(qmp.get_mut(), "{cmd}").expect("QMP write");
+    loop {
+        let mut line = String::new();
+        qmp.read_line(&mut line).expect("QMP answer");
+        if line.contains("\"return\"") {
+            return;
+        }
+        assert!(!line.contains("\"error\"") && !line.is_empty(), "QMP {cmd}: {line}");
+    }
+}
+
+fn wait_for<T>(what: &str, within: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The texts and CODE128/QR payloads of everything printed so far.
+fn receipt_contents(bytes: &[u8]) -> (String, Vec<String>) {
+    let elements = till::escpos::decode(bytes, &PrinterProfile::mm58()).expect("receipt bytes decode");
+    let mut text = String::new();
+    let mut codes = Vec::new();
+    for e in elements {
+        match e {
+            Element::Text(t) => text.push_str(&t),
+            Element::Newline => text.push('\n'),
+            Element::Barcode { data, .. } | Element::Qr(data) => codes.push(data),
+            _ => {}
+        }
+    }
+    (text, codes)
+}
+
+fn order_paid_with(sim: &SimHandle, code: &str) -> Option<till::sim::cloudpay::SimOrder> {
+    sim.orders().into_iter().find(|o| o.author_code == code)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_aarch64_till_sells_prints_and_survives_a_power_cut_under_qemu() {
+    let Some(kit) = std::env::var_os("TILL_QEMU_ARM_KIT").map(PathBuf::from) else {
+        eprintln!("skipped: TILL_QEMU_ARM_KIT not set (run `make test-qemu`)");
+        return;
+    };
+    let started = Instant::now();
+    let config = Config::load(Path::new("tests/qemu/till.toml")).expect("the guest's config parses");
+    let demo = till::payments::cloudpay::CloudPayConfig::demo("http://10.0.2.100");
+    assert_eq!(format!("{:?}", config.cloudpay), format!("{demo:?}"), "guest config = the simulator's merchant");
+
+    let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig { slow_ms: 600_000, ..SimConfig::default() })
+        .expect("simulator");
+    let mut dir = tempfile::tempdir().expect("temp dir");
+    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
+        dir.disable_cleanup(true);
+        eprintln!("keeping {} (console logs, printer files, data.img)", dir.path().display());
+    }
+    let data = dir.path().join("data.img");
+    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
+    assert!(mkfs.success());
+    let mut timings: Vec<(&str, Duration)> = Vec::new();
+
+    // First boot: one sale paid by WeChat, its receipt on the virtio serial printer.
+    let t = Instant::now();
+    let mut board = Board::boot(&kit, dir.path(), sim.addr().port(), 1);
+    board.wait_screen("the till's first screen", "Happy Corner Shop", Duration::from_secs(60));
+    timings.push(("boot to the till's first screen", t.elapsed()));
+    let t = Instant::now();
+    board.scan(PRODUCT);
+    board.wait_screen("the product in the cart", "3.50", Duration::from_secs(20));
+    timings.push(("scan to product on screen", t.elapsed()));
+    board.console_key("Enter");
+    let t = Instant::now();
+    board.scan(WECHAT_CODE);
+    let paid = board.wait("the WeChat payment in the simulator", Duration::from_secs(30), || {
+        order_paid_with(&sim, WECHAT_CODE).filter(|o| o.state == SimOrderState::Paid)
+    });
+    let (text, codes) = board.wait("the receipt on the printer port", Duration::from_secs(30), || {
+        let (text, codes) = receipt_contents(&board.printed());
+        codes.iter().any(|c| c.contains(&paid.out_trade_no)).then_some((text, codes))
+    });
+    timings.push(("payment code to receipt printed", t.elapsed()));
+    assert_eq!(paid.total_fee, 350, "charged 3.50");
+    assert!(text.contains("3.50"), "the receipt shows 3.50:\n{text}");
+    assert!(codes.iter().any(|c| c.contains(&paid.out_trade_no)), "order number barcode {codes:?}");
+
+    // Second sale: the platform is slow; the power goes while the till waits for its answer.
+    board.scan(PRODUCT);
+    board.wait_screen("the second sale", "3.50", Duration::from_secs(20));
+    board.console_key("Enter");
+    board.scan(SLOW_CODE);
+    let charged = board.wait("the slow payment reaching the simulator", Duration::from_secs(30), || {
+        order_paid_with(&sim, SLOW_CODE).filter(|o| o.charged)
+    });
+    board.power_cut();
+    let before_cut = receipt_contents(&std::fs::read(dir.path().join("printer1.bin")).unwrap_or_default()).1;
+    assert!(!before_cut.iter().any(|c| c.contains(&charged.out_trade_no)), "no receipt before the answer");
+
+    // Second boot on the same data disk: the till finds the payment in doubt and resolves it.
+    let t = Instant::now();
+    let board = Board::boot(&kit, dir.path(), sim.addr().port(), 2);
+    board.wait_screen("the till after the power cut", "Happy Corner Shop", Duration::from_secs(60));
+    timings.push(("boot to the till after the power cut", t.elapsed()));
+    let resolved = board.wait("the order resolved after the restart", Duration::from_secs(60), || {
+        let order = order_paid_with(&sim, SLOW_CODE)?;
+        (order.query_calls > 0).then_some(order)
+    });
+    timings.push(("restart to order resolved", t.elapsed()));
+    assert_eq!(sim.charge_count(&resolved.out_trade_no), 1, "charged exactly once");
+    assert_eq!(resolved.state, SimOrderState::Paid);
+    assert_eq!(resolved.micro_pay_calls, 1, "the payment was not sent again");
+    let after = board.wait_screen("screen after resolving", "Happy Corner Shop", Duration::from_secs(1));
+    eprintln!("console after the restart:\n{after}");
+    drop(board);
+    timings.push(("whole test (kit built)", started.elapsed()));
+    eprintln!("\n{:<40} {:>8}", "QEMU-arm timings", "seconds");
+    for (what, d) in &timings {
+        eprintln!("{what:<40} {:>8.1}", d.as_secs_f64());
+    }
+}
