@@ -8,6 +8,7 @@ use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
 use crate::i18n;
 use crate::payments::Gateway;
+use crate::crash::point as crash_point;
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -44,8 +45,25 @@ pub async fn run<G: Gateway + 'static>(
     devices: Devices,
     receipts: UnboundedSender<PrintJob>,
     lang: Lang,
+    done: tokio::sync::watch::Sender<u64>,
 ) {
     while let Some(batch) = batches.recv().await {
+        run_batch(batch, &msgs, &gateway, &devices, &receipts, lang).await;
+        // Every save of the batch is on disk: the state that made it may be shown.
+        done.send_modify(|n| *n += 1);
+    }
+}
+
+/// One batch, in order; its saves are flushed before the next effect starts.
+async fn run_batch<G: Gateway + 'static>(
+    batch: Vec<Effect>,
+    msgs: &UnboundedSender<Msg>,
+    gateway: &Arc<G>,
+    devices: &Devices,
+    receipts: &UnboundedSender<PrintJob>,
+    lang: Lang,
+) {
+    {
         let mut saved = true;
         for effect in batch {
             match effect {
@@ -294,15 +312,6 @@ fn render_job(
         }
     };
     Some(QueuedReceipt { order_id, bytes, preview, reported: false })
-}
-
-/// Test hook: `TILL_CRASH_AT=<point>` makes the process abort there, as a pulled plug would
-/// (no destructors, no flush). Used by the kill tests to hit exact points of a payment.
-fn crash_point(point: &str) {
-    if std::env::var("TILL_CRASH_AT").is_ok_and(|v| v == point) {
-        tracing::warn!(point, "TILL_CRASH_AT: aborting");
-        std::process::abort();
-    }
 }
 
 #[cfg(test)]
