@@ -29,7 +29,7 @@ const COLA: &str = "6900138600889";
 /// Rounds ended by a kill or a crash point.
 const ROUNDS: usize = 210;
 /// Every this many rounds, one ends at an exact crash point instead of a random kill.
-const CRASH_EVERY: usize = 7;
+const CRASH_EVERY: usize = 6;
 const CRASH_POINTS: [&str; 5] =
     ["before-pay-call", "after-pay-answer", "before-refund-call", "after-refund-answer", "after-delivery-answer"];
 
@@ -128,8 +128,8 @@ fn pulled_plugs_at_random_points_lose_nothing_and_charge_nothing_twice() {
             Some(_) => Action::Cash,
             None => pick(&mut rng, refundable),
         };
-        let refund_of = (!paid_by_code.is_empty())
-            .then(|| paid_by_code[rng.below(paid_by_code.len() as u64) as usize].clone());
+        let refund_of =
+            (!paid_by_code.is_empty()).then(|| paid_by_code[rng.below(paid_by_code.len() as u64) as usize].clone());
         let mut till = match crash {
             Some(point) => w.start_till_with(&[("TILL_CRASH_AT", point)]),
             None => w.start_till(),
@@ -137,7 +137,7 @@ fn pulled_plugs_at_random_points_lose_nothing_and_charge_nothing_twice() {
         let spawned = Instant::now();
         play(&mut till, &mut rng, action, refund_of.as_deref());
         // A random moment from the start-up (restore, queries, delivery) to well after the payment.
-        let cut = spawned + Duration::from_millis(if crash.is_some() { 1_000 } else { 5 + rng.below(300) });
+        let cut = spawned + Duration::from_millis(if crash.is_some() { 2_000 } else { 5 + rng.below(300) });
         till.poll_until(cut, |_| false);
         if let Some(point) = crash.filter(|_| till.exited()) {
             crashes += 1;

@@ -4,11 +4,11 @@
 use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::order::{Order, Tender};
 use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict};
+use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
 use crate::i18n;
 use crate::payments::Gateway;
-use crate::crash::point as crash_point;
 use crate::store::Store;
 use std::sync::Arc;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};

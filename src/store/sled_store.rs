@@ -17,14 +17,14 @@ use std::path::Path;
 const CACHE_BYTES: u64 = 4 << 20;
 
 pub struct SledStore {
-    db: sled::Db,
-    orders: sled::Tree,
-    unsettled: sled::Tree,
-    numbers: sled::Tree,
-    meta: sled::Tree,
-    outbox: sled::Tree,
-    outbox_keys: sled::Tree,
-    outbox_done: sled::Tree,
+    pub(super) db: sled::Db,
+    pub(super) orders: sled::Tree,
+    pub(super) unsettled: sled::Tree,
+    pub(super) numbers: sled::Tree,
+    pub(super) meta: sled::Tree,
+    pub(super) outbox: sled::Tree,
+    pub(super) outbox_keys: sled::Tree,
+    pub(super) outbox_done: sled::Tree,
 }
 
 /// sled's file lock is let go by a background thread a moment after the last handle is dropped
@@ -104,9 +104,9 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
 }
 
 /// The last outbox sequence number given out, big-endian, in `meta`.
-const OUTBOX_SEQ: &str = "outbox_seq";
+pub(super) const OUTBOX_SEQ: &str = "outbox_seq";
 
-fn seq_of(bytes: &[u8]) -> Option<u64> {
+pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
 }
 
@@ -124,7 +124,7 @@ fn wall_clock() -> Millis {
     Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn order_key(id: OrderId) -> [u8; 8] {
+pub(super) fn order_key(id: OrderId) -> [u8; 8] {
     id.to_be_bytes()
 }
 

@@ -29,7 +29,13 @@ pub fn assert_money_agrees(orders: &[Order], sim: &SimHandle) {
         assert!(sim.charge_count(&s.out_trade_no) <= 1, "{} charged twice", s.out_trade_no);
         let owners = paid_with(&s.out_trade_no);
         if s.charged && !s.reversed {
-            assert_eq!(owners.len(), 1, "charge {} kept by the platform has {} paid orders", s.out_trade_no, owners.len());
+            assert_eq!(
+                owners.len(),
+                1,
+                "charge {} kept by the platform has {} paid orders",
+                s.out_trade_no,
+                owners.len()
+            );
             assert_eq!(owners[0].total().0, s.total_fee, "charge {}", s.out_trade_no);
         } else {
             assert!(owners.is_empty(), "{} not charged (or reversed) but paid in the till", s.out_trade_no);
