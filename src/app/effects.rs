@@ -328,6 +328,8 @@ mod tests {
     struct FakeStore {
         journal: Journal,
         fail: bool,
+        /// A slow disk: each save takes this long.
+        delay: Duration,
     }
 
     impl Store for FakeStore {
@@ -336,6 +338,7 @@ mod tests {
                 self.journal.push("save FAILED");
                 return Err(StoreError::Corrupt { key: "disk".into(), reason: "full".into() });
             }
+            std::thread::sleep(self.delay);
             self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
             Ok(())
         }
@@ -394,6 +397,10 @@ mod tests {
     }
 
     fn engine(journal: &Journal, fail_saves: bool) -> super::super::Engine {
+        engine_on(journal, FakeStore { journal: journal.clone(), fail: fail_saves, delay: Duration::ZERO })
+    }
+
+    fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
         let settings = crate::core::Settings {
             shop_name: "小店".into(),
             operator: "01".into(),
@@ -405,7 +412,7 @@ mod tests {
         let catalogue =
             Catalogue::new([Product { barcode: "6900138600889".into(), name: "可乐".into(), price: Fen(350) }]);
         let devices = Devices {
-            store: Arc::new(FakeStore { journal: journal.clone(), fail: fail_saves }),
+            store: Arc::new(store),
             printer: Arc::new(RecordingPrinter(journal.clone())),
             buzzer: Arc::new(RecordingBuzzer(journal.clone())),
             speaker: Arc::new(RecordingSpeaker(journal.clone())),
@@ -446,6 +453,22 @@ mod tests {
         assert!(pos("save Paying Some(Sending)") < pos("micro_pay 3.50"), "{j:#?}");
         assert!(pos("save Paid") < pos("print"), "{j:#?}");
         assert!(pos("save Paid") < pos("say 微信支付收款成功 3.50元"), "{j:#?}");
+    }
+
+    #[tokio::test]
+    async fn a_cash_sale_is_shown_paid_only_once_its_save_is_on_disk() {
+        let journal = Journal::default();
+        let store = FakeStore { journal: journal.clone(), fail: false, delay: Duration::from_millis(300) };
+        let mut engine = engine_on(&journal, store);
+        engine.handle(Msg::Scan("6900138600889".into()));
+        engine.handle(Msg::Key(crate::core::Key::Enter));
+        engine.handle(Msg::Key(crate::core::Key::Char('c')));
+        engine.handle(Msg::Key(crate::core::Key::Enter));
+        assert!(matches!(engine.state.screen, crate::core::Screen::Done { .. }), "{:?}", engine.state.screen);
+        // What the screen (or the headless observation) shows waits for this: a pulled plug
+        // after the cashier saw "paid" cannot take the sale back.
+        engine.durable().await;
+        assert!(journal.entries().iter().any(|e| e.starts_with("save Paid")), "{:#?}", journal.entries());
     }
 
     #[tokio::test]
