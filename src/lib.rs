@@ -6,6 +6,7 @@
 pub mod app;
 pub mod config;
 pub mod core;
+pub mod crash;
 pub mod demo;
 pub mod devices;
 pub mod escpos;

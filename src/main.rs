@@ -68,6 +68,17 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml")]
         config: PathBuf,
     },
+    /// Write the whole order store (orders, counters, outbox) to stdout as JSON lines, for a backup.
+    /// The till must not be running.
+    Export {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+    },
+    /// Read a `till export` file from stdin into an empty order store.
+    Import {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+    },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
     Activate {
@@ -120,6 +131,8 @@ fn main() -> anyhow::Result<()> {
                 }
             }
             Command::Doctor { config } => doctor(&config).await,
+            Command::Export { config } => export(&Config::load(&config)?),
+            Command::Import { config } => import(&Config::load(&config)?),
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
         }
@@ -163,6 +176,26 @@ async fn doctor(path: &std::path::Path) -> anyhow::Result<()> {
     if checks.iter().any(|c| c.level == app::doctor::Level::Fail) {
         std::process::exit(1);
     }
+    Ok(())
+}
+
+/// `till export`: the store as JSON lines on stdout; the counts on stderr.
+fn export(config: &Config) -> anyhow::Result<()> {
+    let path = config.data_dir().join("store");
+    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let header = store.export(&mut out)?;
+    eprintln!("exported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
+    Ok(())
+}
+
+/// `till import`: a `till export` file on stdin into an empty store, counts checked, flushed.
+fn import(config: &Config) -> anyhow::Result<()> {
+    let path = config.data_dir().join("store");
+    std::fs::create_dir_all(config.data_dir())?;
+    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let header = store.import(std::io::stdin().lock())?;
+    eprintln!("imported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
     Ok(())
 }
 
@@ -211,7 +244,11 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     }
     install_panic_hook();
     let profile = config.profile()?;
-    let store = SledStore::open(&data_dir.join("store")).context("opening the order store")?;
+    let store_path = data_dir.join("store");
+    let store = match SledStore::open(&store_path) {
+        Ok(store) => store,
+        Err(e) => refuse_store(&store_path, &e),
+    };
     let printer = printer::open(&config.printer.transport(&data_dir)?, config.printer.options());
     let retry = std::time::Duration::from_secs(config.printer.retry_secs);
     let print_queue =
@@ -264,6 +301,20 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         engine.attach_scanner(Box::new(scanner));
     }
     if headless { app::headless::run_headless(engine).await } else { app::run_tui(engine, status, demo).await }
+}
+
+/// A store that cannot be opened (damaged, newer, locked) is never repaired or replaced here: one
+/// line on stderr (the journal) says where it is and how to recover, and the till does not start.
+fn refuse_store(path: &std::path::Path, error: &till::store::StoreError) -> ! {
+    tracing::error!(path = %path.display(), %error, "order store refused");
+    let error = error.to_string().replace('\n', " ");
+    eprintln!(
+        "till: the order store at {} cannot be used ({error}); the till will not sell until it is fixed and has \
+         changed nothing: keep a copy of that directory, then either move it aside and restore a backup with \
+         `till import --config <till.toml> < backup.jsonl`, or move it aside to start an empty store",
+        path.display()
+    );
+    std::process::exit(2);
 }
 
 /// A panic restores the terminal (ratatui's hook), is logged, and ends the process non-zero so

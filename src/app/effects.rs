@@ -4,6 +4,7 @@
 use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::order::{Order, Tender};
 use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict};
+use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
 use crate::i18n;
@@ -46,8 +47,25 @@ pub async fn run<G: Gateway + 'static>(
     devices: Devices,
     receipts: UnboundedSender<PrintJob>,
     lang: Lang,
+    done: tokio::sync::watch::Sender<u64>,
 ) {
     while let Some(batch) = batches.recv().await {
+        run_batch(batch, &msgs, &gateway, &devices, &receipts, lang).await;
+        // Every save of the batch is on disk: the state that made it may be shown.
+        done.send_modify(|n| *n += 1);
+    }
+}
+
+/// One batch, in order; its saves are flushed before the next effect starts.
+async fn run_batch<G: Gateway + 'static>(
+    batch: Vec<Effect>,
+    msgs: &UnboundedSender<Msg>,
+    gateway: &Arc<G>,
+    devices: &Devices,
+    receipts: &UnboundedSender<PrintJob>,
+    lang: Lang,
+) {
+    {
         let mut saved = true;
         for effect in batch {
             match effect {
@@ -310,15 +328,6 @@ fn render_job(
     Some(QueuedReceipt { order_id, bytes, preview, reported: false })
 }
 
-/// Test hook: `TILL_CRASH_AT=<point>` makes the process abort there, as a pulled plug would
-/// (no destructors, no flush). Used by the kill tests to hit exact points of a payment.
-fn crash_point(point: &str) {
-    if std::env::var("TILL_CRASH_AT").is_ok_and(|v| v == point) {
-        tracing::warn!(point, "TILL_CRASH_AT: aborting");
-        std::process::abort();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +342,8 @@ mod tests {
     struct FakeStore {
         journal: Journal,
         fail: bool,
+        /// A slow disk: each save takes this long.
+        delay: Duration,
     }
 
     impl Store for FakeStore {
@@ -341,6 +352,7 @@ mod tests {
                 self.journal.push("save FAILED");
                 return Err(StoreError::Corrupt { key: "disk".into(), reason: "full".into() });
             }
+            std::thread::sleep(self.delay);
             self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
             Ok(())
         }
@@ -399,6 +411,10 @@ mod tests {
     }
 
     fn engine(journal: &Journal, fail_saves: bool) -> super::super::Engine {
+        engine_on(journal, FakeStore { journal: journal.clone(), fail: fail_saves, delay: Duration::ZERO })
+    }
+
+    fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
         let settings = crate::core::Settings {
             shop_name: "小店".into(),
             operator: "01".into(),
@@ -410,7 +426,7 @@ mod tests {
         let catalogue =
             Catalogue::new([Product { barcode: "6900138600889".into(), name: "可乐".into(), price: Fen(350) }]);
         let devices = Devices {
-            store: Arc::new(FakeStore { journal: journal.clone(), fail: fail_saves }),
+            store: Arc::new(store),
             printer: Arc::new(RecordingPrinter(journal.clone())),
             buzzer: Arc::new(RecordingBuzzer(journal.clone())),
             speaker: Arc::new(RecordingSpeaker(journal.clone())),
@@ -451,6 +467,22 @@ mod tests {
         assert!(pos("save Paying Some(Sending)") < pos("micro_pay 3.50"), "{j:#?}");
         assert!(pos("save Paid") < pos("print"), "{j:#?}");
         assert!(pos("save Paid") < pos("say 微信支付收款成功 3.50元"), "{j:#?}");
+    }
+
+    #[tokio::test]
+    async fn a_cash_sale_is_shown_paid_only_once_its_save_is_on_disk() {
+        let journal = Journal::default();
+        let store = FakeStore { journal: journal.clone(), fail: false, delay: Duration::from_millis(300) };
+        let mut engine = engine_on(&journal, store);
+        engine.handle(Msg::Scan("6900138600889".into()));
+        engine.handle(Msg::Key(crate::core::Key::Enter));
+        engine.handle(Msg::Key(crate::core::Key::Char('c')));
+        engine.handle(Msg::Key(crate::core::Key::Enter));
+        assert!(matches!(engine.state.screen, crate::core::Screen::Done { .. }), "{:?}", engine.state.screen);
+        // What the screen (or the headless observation) shows waits for this: a pulled plug
+        // after the cashier saw "paid" cannot take the sale back.
+        engine.durable().await;
+        assert!(journal.entries().iter().any(|e| e.starts_with("save Paid")), "{:#?}", journal.entries());
     }
 
     #[tokio::test]

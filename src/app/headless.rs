@@ -70,6 +70,7 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
     let mut ticker = ticker();
     let mut last: Option<Observation> = None;
     loop {
+        engine.durable().await;
         let obs = observe(&engine);
         if last.as_ref() != Some(&obs) {
             let mut line = serde_json::to_string(&obs)?;

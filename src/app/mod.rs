@@ -74,6 +74,9 @@ pub struct Engine {
     describe: Arc<dyn Fn() -> String + Send + Sync>,
     /// Back-office delivery, when started (see [`crate::sync`]).
     sync: Option<tokio::sync::watch::Receiver<crate::sync::SyncStatus>>,
+    /// Effect batches handed to the runner, and how many it has finished (saves flushed).
+    batches_sent: u64,
+    batches_done: tokio::sync::watch::Receiver<u64>,
 }
 
 impl Engine {
@@ -105,8 +108,10 @@ impl Engine {
         tokio::spawn(forward(devices.print_queue.watch(), msgs.clone(), |waiting| Some(Msg::PrintQueue { waiting })));
         tokio::spawn(watch_connectivity(gateway.clone(), msgs.clone()));
         let lang = state.settings.lang;
-        tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang));
-        let mut engine = Engine { state, clock, effects, msgs, inbox, describe, sync: None };
+        let (done, batches_done) = tokio::sync::watch::channel(0);
+        tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
+        let mut engine =
+            Engine { state, clock, effects, msgs, inbox, describe, sync: None, batches_sent: 0, batches_done };
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
         Ok(engine)
@@ -154,9 +159,17 @@ impl Engine {
             other => tracing::debug!(msg = ?other, "msg"),
         }
         let fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
-        if !fx.is_empty() {
-            let _ = self.effects.send(fx);
+        if !fx.is_empty() && self.effects.send(fx).is_ok() {
+            self.batches_sent += 1;
         }
+    }
+
+    /// Waits until every effect batch handed out so far has run, so that each save behind the
+    /// current state is on disk. The screen shows a state only after this: a cash sale is shown
+    /// paid once its record would survive a pulled plug.
+    pub async fn durable(&mut self) {
+        let sent = self.batches_sent;
+        let _ = self.batches_done.wait_for(|done| *done >= sent).await;
     }
 
     /// Applies the next message (and everything queued behind it) if one arrives within `within`;

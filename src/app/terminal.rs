@@ -85,6 +85,7 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
     let mut ticker = ticker();
     let mut systemd = super::watchdog::Notifier::from_env();
     let result = loop {
+        engine.durable().await;
         status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
         status.gateway = engine.gateway_name();
         status.unsynced = engine.sync_status().unsynced();

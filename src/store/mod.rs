@@ -1,9 +1,11 @@
 //! Durable orders. Every `save` is flushed to disk before it returns: the till acts on nothing that
 //! a pulled plug could take back.
 
+mod backup;
 mod outbox;
 mod sled_store;
 
+pub use backup::{BackupError, EXPORT_FORMAT, Header as ExportHeader};
 pub use outbox::{OutboxKind, OutboxRecord, OutboxState};
 pub use sled_store::SledStore;
 

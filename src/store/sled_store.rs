@@ -17,16 +17,16 @@ use std::path::Path;
 const CACHE_BYTES: u64 = 4 << 20;
 
 pub struct SledStore {
-    db: sled::Db,
+    pub(super) db: sled::Db,
     /// The database's directory: its files are fsynced after every flush (see [`SledStore::durable`]).
     dir: std::path::PathBuf,
-    orders: sled::Tree,
-    unsettled: sled::Tree,
-    numbers: sled::Tree,
-    meta: sled::Tree,
-    outbox: sled::Tree,
-    outbox_keys: sled::Tree,
-    outbox_done: sled::Tree,
+    pub(super) orders: sled::Tree,
+    pub(super) unsettled: sled::Tree,
+    pub(super) numbers: sled::Tree,
+    pub(super) meta: sled::Tree,
+    pub(super) outbox: sled::Tree,
+    pub(super) outbox_keys: sled::Tree,
+    pub(super) outbox_done: sled::Tree,
 }
 
 /// fsyncs every regular file below `dir`, then `dir` and its subdirectories themselves.
@@ -89,7 +89,7 @@ impl SledStore {
     /// `sync_file_range`, which persists neither file sizes nor the directory: on a real power cut
     /// (found by the QEMU power-cut test, not by SIGKILL) an append can vanish. `fsync` on our own
     /// descriptor of each file covers the file's data and metadata.
-    fn durable(&self) -> Result<(), StoreError> {
+    pub(super) fn durable(&self) -> Result<(), StoreError> {
         self.db.flush()?;
         sync_tree(&self.dir).map_err(|e| StoreError::Io(sled::Error::Io(e)))
     }
@@ -134,9 +134,9 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
 }
 
 /// The last outbox sequence number given out, big-endian, in `meta`.
-const OUTBOX_SEQ: &str = "outbox_seq";
+pub(super) const OUTBOX_SEQ: &str = "outbox_seq";
 
-fn seq_of(bytes: &[u8]) -> Option<u64> {
+pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
 }
 
@@ -154,7 +154,7 @@ fn wall_clock() -> Millis {
     Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn order_key(id: OrderId) -> [u8; 8] {
+pub(super) fn order_key(id: OrderId) -> [u8; 8] {
     id.to_be_bytes()
 }
 

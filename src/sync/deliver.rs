@@ -159,6 +159,7 @@ impl Delivery {
             }
             match post(&self.client, &self.config, &record).await {
                 Outcome::Delivered => {
+                    crate::crash::point("after-delivery-answer");
                     let seq = record.seq;
                     if let Err(e) = self.blocking(move |s| s.outbox_mark_delivered(seq)).await {
                         // Sent again later; the back office answers 409 and it is marked then.

@@ -149,6 +149,11 @@ impl<S> World<S> {
         store.orders().expect("orders")
     }
 
+    /// The data directory of the till (its store is `store/` under it).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
     pub fn till_log(&self) -> String {
         (1..=self.starts)
             .map(|n| std::fs::read_to_string(self.dir.path().join(format!("till-{n}.stderr"))).unwrap_or_default())
@@ -208,6 +213,41 @@ impl TillProcess {
                 ),
             }
         }
+    }
+
+    /// Collects observations until `pred` holds (returned) or `deadline` passes (`None`).
+    pub fn poll_until(&mut self, deadline: Instant, pred: impl Fn(&Observation) -> bool) -> Option<Observation> {
+        if let Some(o) = self.seen.last().filter(|o| pred(o)) {
+            return Some(o.clone());
+        }
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(o) => {
+                    self.seen.push(o.clone());
+                    if pred(&o) {
+                        return Some(o);
+                    }
+                }
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Whether the process has ended by itself (a crash point).
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// SIGKILL, then every observation the till wrote before it died, oldest first.
+    pub fn kill9_seen(mut self) -> Vec<Observation> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // The reader thread ends at end of file: what is left in the pipe was shown before the kill.
+        while let Ok(o) = self.rx.recv_timeout(Duration::from_secs(2)) {
+            self.seen.push(o);
+        }
+        std::mem::take(&mut self.seen)
     }
 
     /// SIGKILL, as a pulled plug: nothing runs after it.
