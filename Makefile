@@ -37,8 +37,7 @@ run: deps
 test: deps
 	$(CARGO) test --all-targets --locked
 	$(CARGO) test --doc --locked
-# Not yet in `make test`: `make test-qemu` (the till on aarch64 under QEMU) fails at its power-cut
-# step; it joins `make test` once it passes (issue 6).
+	$(MAKE) test-qemu
 
 # $(call install_missing,PACKAGES): apt-get installs those not installed yet.
 install_missing = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
