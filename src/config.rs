@@ -178,6 +178,10 @@ pub struct Config {
     /// Where completed orders and refunds are delivered; none: they stay queued in the outbox.
     #[serde(default)]
     pub backoffice: Option<BackofficeConfig>,
+    /// Orders closed longer ago than this, settled and delivered to the back office, are removed from
+    /// the store at start and daily (0: keep everything).
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -191,6 +195,9 @@ pub enum PaymentPlatform {
 /// The order-number prefix of a till not set up yet (Cloud Pay gives the real one).
 pub const UNSET_PREFIX: &str = "00000000";
 
+fn default_retention_days() -> u32 {
+    400
+}
 fn default_lang() -> Lang {
     Lang::Zh
 }
@@ -309,6 +316,7 @@ impl Config {
             buzzer: None,
             voice: None,
             backoffice: None,
+            retention_days: default_retention_days(),
         }
     }
 

@@ -286,7 +286,9 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         Some(w) => Arc::new(till::wifi::QrWifi::wpa_supplicant(w)),
         None => Arc::new(NoWifi),
     };
-    let sync = till::sync::start(Arc::new(store), config.backoffice.clone());
+    let store = Arc::new(store);
+    keep_store_bounded(store.clone(), config.retention_days);
+    let sync = till::sync::start(store, config.backoffice.clone());
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
     let mut engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     engine.attach_sync(sync.status);
@@ -315,6 +317,31 @@ fn refuse_store(path: &std::path::Path, error: &till::store::StoreError) -> ! {
         path.display()
     );
     std::process::exit(2);
+}
+
+/// Retention, beside the till: at start and then daily, orders older than `days` that are settled and
+/// delivered are removed from the store (`SledStore::compact_closed_before`).
+fn keep_store_bounded(store: Arc<SledStore>, days: u32) {
+    if days == 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            let store = store.clone();
+            let done = tokio::task::spawn_blocking(move || {
+                use till::app::Clock;
+                let cutoff = SystemClock.now().plus_secs(-i64::from(days) * 86_400);
+                store.compact_closed_before(cutoff)
+            })
+            .await;
+            match done {
+                Ok(Ok(n)) => tracing::info!(removed = n, days, "store retention"),
+                Ok(Err(e)) => tracing::error!(error = %e, "store retention failed"),
+                Err(e) => tracing::error!(error = %e, "store retention failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(86_400)).await;
+        }
+    });
 }
 
 /// A panic restores the terminal (ratatui's hook), is logged, and ends the process non-zero so

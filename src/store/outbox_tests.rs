@@ -143,3 +143,34 @@ fn a_version_3_store_is_refused() {
     }
     assert!(matches!(SledStore::open(dir.path()), Err(StoreError::NewerSchema { found: 3 })));
 }
+
+#[test]
+fn retention_removes_only_old_settled_and_delivered_orders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = SledStore::open(&dir.path().join("store")).expect("open");
+    let counters = Counters::default();
+    let delivered_old = paid_cash(1, "N1");
+    let pending_old = paid_cash(2, "N2");
+    let mut recent = paid_cash(3, "N3");
+    recent.closed_at = Some(Millis(10_000));
+    let open_old = Order::new(4, Millis(1), "01".into());
+    for o in [&delivered_old, &pending_old, &recent, &open_old] {
+        s.save(o, &counters).expect("save");
+    }
+    let first = keys(&s).into_iter().find(|(_, k)| k == "order:N1").expect("queued").0;
+    s.outbox_mark_delivered(first).expect("delivered");
+    let recent_seq = keys(&s).into_iter().find(|(_, k)| k == "order:N3").expect("queued").0;
+    s.outbox_mark_delivered(recent_seq).expect("delivered");
+
+    assert_eq!(s.compact_closed_before(Millis(5_000)).expect("compact"), 1);
+    let left: Vec<OrderId> = s.orders().expect("orders").iter().map(|o| o.id).collect();
+    assert_eq!(left, vec![2, 3, 4], "undelivered, recent and open orders stay");
+    assert!(s.order_by_number("N1").expect("lookup").is_none(), "its number index goes with it");
+    assert!(s.order_by_number("N2").expect("lookup").is_some());
+    // Never queued again: the key is remembered.
+    s.save(&delivered_old, &counters).expect("save again");
+    assert!(!keys(&s).iter().any(|(_, k)| k == "order:N1"));
+    drop(s);
+    let s = SledStore::open(&dir.path().join("store")).expect("reopen");
+    assert_eq!(s.compact_closed_before(Millis(5_000)).expect("compact"), 1, "the re-saved copy, delivered");
+}

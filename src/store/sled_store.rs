@@ -94,6 +94,50 @@ impl SledStore {
         sync_tree(&self.dir).map_err(|e| StoreError::Io(sled::Error::Io(e)))
     }
 
+    /// Retention: removes the orders closed before `cutoff` that the till has nothing left to do
+    /// with — settled (no payment or refund in doubt) and every record they make for the back office
+    /// delivered. An order never queued (from before the outbox) or still pending or refused stays.
+    /// Returns how many were removed.
+    pub fn compact_closed_before(&self, cutoff: Millis) -> Result<usize, StoreError> {
+        let mut removed = 0;
+        for item in self.orders.iter() {
+            let (key, value) = item?;
+            let order: Order = decode(&key_name(&key), &value)?;
+            if !order.is_settled() || order.closed_at.unwrap_or(order.opened_at) >= cutoff {
+                continue;
+            }
+            let entries = super::outbox::entries(&order);
+            let mut delivered = true;
+            for e in &entries {
+                delivered &= match self.outbox_keys.get(e.key.as_bytes())? {
+                    Some(seq) => self.outbox.get(&seq)?.is_none(),
+                    None => false,
+                };
+            }
+            // A settled order that makes no record (voided, imported) has nothing to deliver.
+            if !delivered {
+                continue;
+            }
+            (&self.orders, &self.unsettled, &self.numbers)
+                .transaction(|(orders, unsettled, numbers)| {
+                    orders.remove(&key)?;
+                    unsettled.remove(&key)?;
+                    for n in order.number.iter().chain(order.attempts.iter().map(|a| &a.out_trade_no)) {
+                        if numbers.get(n.as_bytes())?.as_deref() == Some(&key[..]) {
+                            numbers.remove(n.as_bytes())?;
+                        }
+                    }
+                    Ok::<(), ConflictableTransactionError<String>>(())
+                })
+                .map_err(transaction_error)?;
+            removed += 1;
+        }
+        if removed > 0 {
+            self.durable()?;
+        }
+        Ok(removed)
+    }
+
     fn check_schema(&self) -> Result<(), StoreError> {
         match self.meta.get("schema")? {
             Some(v) => {
