@@ -5,6 +5,7 @@
 use super::proto::{self, Answer, CloudPayConfig, Interface, PingAnswer};
 use super::sign;
 use crate::core::code::mask_code;
+use crate::payments::http::{self, BodyError, error_chain};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -269,24 +270,12 @@ impl CloudPayClient {
 
 /// Reads a response body of at most [`MAX_ANSWER_BYTES`]; non-2xx is an error.
 pub(super) async fn read_capped(response: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>, CloudPayError> {
-    let net = |e: reqwest::Error| {
-        if e.is_timeout() { CloudPayError::Timeout(limit) } else { CloudPayError::Network(error_chain(&e)) }
-    };
-    let status = response.status();
-    if !status.is_success() {
-        return Err(CloudPayError::HttpStatus(status.as_u16()));
-    }
-    if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
-        return Err(CloudPayError::Oversized(MAX_ANSWER_BYTES));
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(net)? {
-        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(CloudPayError::Oversized(MAX_ANSWER_BYTES));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
+    http::read_capped(response, MAX_ANSWER_BYTES).await.map_err(|e| match e {
+        BodyError::Status(status) => CloudPayError::HttpStatus(status),
+        BodyError::Oversized(max) => CloudPayError::Oversized(max),
+        BodyError::Transport(e) if e.is_timeout() => CloudPayError::Timeout(limit),
+        BodyError::Transport(e) => CloudPayError::Network(error_chain(&e)),
+    })
 }
 
 /// The failures that say "this domain does not work", not "the platform said something": nothing
@@ -311,18 +300,6 @@ pub fn host_of(base_url: &str) -> String {
         },
         Err(_) => base_url.to_string(),
     }
-}
-
-/// reqwest's top-level message hides the cause ("error sending request"); the chain says what broke.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// 32 lower-case hex chars from the OS random source (nonce_str is String(32), reference §7.3).

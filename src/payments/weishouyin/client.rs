@@ -13,6 +13,7 @@ use crate::core::{
     Verdict,
 };
 use crate::payments::Gateway;
+use crate::payments::http::{self, BodyError, error_chain};
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
@@ -86,18 +87,6 @@ pub(super) fn http_client(timeout_ms: u64, connect_timeout_ms: u64) -> Result<re
         .map_err(|e| WeishouyinError::Setup(e.to_string()))
 }
 
-/// reqwest's top-level message hides the cause; the chain says what broke.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
 /// Sends one request and reads the whole answer, bounded in time and size.
 pub(super) async fn exchange(request: reqwest::RequestBuilder, timeout_ms: u64) -> Result<Vec<u8>, WeishouyinError> {
     let work = async {
@@ -109,21 +98,11 @@ pub(super) async fn exchange(request: reqwest::RequestBuilder, timeout_ms: u64) 
             }
         };
         let mut response = request.send().await.map_err(net)?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(WeishouyinError::HttpStatus(status.as_u16()));
-        }
-        if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
-            return Err(WeishouyinError::Oversized(MAX_ANSWER_BYTES));
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(net)? {
-            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(WeishouyinError::Oversized(MAX_ANSWER_BYTES));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        Ok(bytes)
+        http::read_capped(&mut response, MAX_ANSWER_BYTES).await.map_err(|e| match e {
+            BodyError::Status(status) => WeishouyinError::HttpStatus(status),
+            BodyError::Oversized(max) => WeishouyinError::Oversized(max),
+            BodyError::Transport(e) => net(e),
+        })
     };
     // reqwest's timeout covers the body too; this one also bounds the chunk loop.
     tokio::time::timeout(Duration::from_millis(timeout_ms), work)
