@@ -14,7 +14,7 @@ use till::config::Config;
 use till::core::money::Fen;
 use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
-use till::store::{SledStore, Store};
+use till::store::{Put, SledStore, Store, Table};
 
 const COLA: &str = "6900138600889";
 const SECS: fn(u64) -> Duration = Duration::from_secs;
@@ -62,6 +62,13 @@ fn export_then_import_into_an_empty_store_gives_the_same_store() {
     sale(&mut t, Some("134680423163089456"));
     sale(&mut t, None);
     t.quit();
+    {
+        let s = store_of(&w.config_path);
+        let op = Put { table: Table::Operators, key: "01".into(), value: Some(r#"{"name":"店长"}"#.into()) };
+        s.write_records(&[op], None).expect("operator");
+        s.append_record(Table::Audit, r#"{"sign_in":"01"}"#).expect("audit");
+        s.append_record(Table::Audit, r#"{"sign_out":"01"}"#).expect("audit");
+    }
 
     let (ok, backup, stderr) = till("export", &w.config_path, b"");
     assert!(ok, "export failed: {stderr}");
@@ -71,6 +78,7 @@ fn export_then_import_into_an_empty_store_gives_the_same_store() {
     assert_eq!(header["schema"], till::store::SCHEMA_VERSION);
     assert_eq!(header["orders"], 3, "{header}");
     assert_eq!(header["outbox"], 3, "no back office: three records queued: {header}");
+    assert_eq!(header["records"], 3, "{header}");
 
     // Not into a store that has orders.
     let (ok, _, stderr) = till("import", &w.config_path, &backup);
@@ -95,8 +103,13 @@ fn export_then_import_into_an_empty_store_gives_the_same_store() {
     assert_eq!(a.outbox_pending(100).expect("a"), b.outbox_pending(100).expect("b"));
     let number = a.orders().expect("a")[1].number.clone().expect("number");
     assert_eq!(b.order_by_number(&number).expect("b").map(|o| o.id), Some(a.orders().expect("a")[1].id));
+    for table in Table::ALL {
+        assert_eq!(a.records(table).expect("a"), b.records(table).expect("b"), "{table:?}");
+    }
     drop((a, b));
     let (ok, again, _) = till("export", &other_path, b"");
     assert!(ok);
     assert_eq!(String::from_utf8(again).expect("utf-8"), text, "the restored store exports the same lines");
+    let b = store_of(&other_path);
+    assert_eq!(b.append_record(Table::Audit, "{}").expect("append"), 3, "the audit log goes on after the import");
 }

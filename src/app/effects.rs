@@ -380,6 +380,18 @@ mod tests {
         fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
             Ok((0, 0))
         }
+        fn write_records(&self, _: &[crate::store::Put], _: Option<&crate::store::Dispatch>) -> Result<(), StoreError> {
+            Ok(())
+        }
+        fn record(&self, _: crate::store::Table, _: &str) -> Result<Option<String>, StoreError> {
+            Ok(None)
+        }
+        fn records(&self, _: crate::store::Table) -> Result<Vec<(String, String)>, StoreError> {
+            Ok(vec![])
+        }
+        fn append_record(&self, _: crate::store::Table, _: &str) -> Result<u64, StoreError> {
+            Ok(1)
+        }
     }
 
     struct FakeGateway(Journal);

@@ -1,12 +1,15 @@
 //! `till export` / `till import`: the whole store as JSON lines, for backup and migration.
 //!
-//! The first line is a header: `{"till_export":1,"schema":2,"orders":N,"outbox":P,"delivered":D}`.
+//! The first line is a header:
+//! `{"till_export":1,"schema":3,"orders":N,"outbox":P,"delivered":D,"records":R}`.
 //! Then one line each: `{"counters":…}` (if any), `{"outbox_seq":n}`, `{"order":…}` per order
-//! (attempts and refunds inside), `{"outbox":…}` per record the back office does not have yet, and
-//! `{"delivered":{"seq":…,"key":…}}` per record it has. Import goes only into an empty store, checks
+//! (attempts and refunds inside), `{"outbox":…}` per record the back office does not have yet,
+//! `{"delivered":{"seq":…,"key":…}}` per record it has, and `{"record":{"table":…,"key":…,"value":…}}`
+//! per shop record (operators, shifts, audit log, catalogue, stock, settings). Import goes only into an empty store, checks
 //! the counts against the header, and flushes; a short or damaged file leaves the store empty.
 
 use super::outbox::OutboxRecord;
+use super::records::Table;
 use super::sled_store::{SledStore, order_key, seq_of};
 use super::{SCHEMA_VERSION, Store, StoreError};
 use crate::core::Counters;
@@ -24,6 +27,17 @@ pub struct Header {
     pub orders: u64,
     pub outbox: u64,
     pub delivered: u64,
+    /// Shop records (schema 3; an export of schema 2 has none).
+    #[serde(default)]
+    pub records: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub table: Table,
+    pub key: String,
+    /// The record's JSON text.
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +54,7 @@ enum Line {
     Order(Box<Order>),
     Outbox(Box<OutboxRecord>),
     Delivered(Delivered),
+    Record(Record),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +86,7 @@ impl SledStore {
             orders: self.orders.len() as u64,
             outbox: self.outbox.len() as u64,
             delivered: self.outbox_done.len() as u64,
+            records: self.records.len() as u64,
         };
         writeln!(out, "{}", json(&header)?)?;
         if let Some(v) = self.meta.get("counters").map_err(StoreError::from)? {
@@ -79,7 +95,7 @@ impl SledStore {
         }
         let seq = self.meta.get(super::sled_store::OUTBOX_SEQ).map_err(StoreError::from)?;
         writeln!(out, "{}", json(&Line::OutboxSeq(seq.as_deref().and_then(seq_of).unwrap_or(0)))?)?;
-        let mut counted = Header { orders: 0, outbox: 0, delivered: 0, ..header };
+        let mut counted = Header { orders: 0, outbox: 0, delivered: 0, records: 0, ..header };
         for kv in self.orders.iter() {
             let (_, v) = kv.map_err(StoreError::from)?;
             let order: Order = serde_json::from_slice(&v).map_err(|e| BackupError::Format(e.to_string()))?;
@@ -97,6 +113,12 @@ impl SledStore {
             writeln!(out, "{}", json(&Line::Delivered(Delivered { seq, key }))?)?;
             counted.delivered += 1;
         }
+        for table in Table::ALL {
+            for (key, value) in self.records(table)? {
+                writeln!(out, "{}", json(&Line::Record(Record { table, key, value }))?)?;
+                counted.records += 1;
+            }
+        }
         out.flush()?;
         // sled's len() is exact, but the store may be written meanwhile by nothing else (its lock).
         if counted != header {
@@ -107,21 +129,35 @@ impl SledStore {
 
     /// Reads an export into this store, which must be empty. Returns the header read.
     pub fn import(&self, input: impl BufRead) -> Result<Header, BackupError> {
-        if !self.orders.is_empty() || !self.outbox.is_empty() || !self.outbox_done.is_empty() {
+        if !self.orders.is_empty()
+            || !self.outbox.is_empty()
+            || !self.outbox_done.is_empty()
+            || !self.records.is_empty()
+        {
             return Err(BackupError::NotEmpty(format!(
-                "{} orders, {} records queued, {} delivered",
+                "{} orders, {} records queued, {} delivered, {} shop records",
                 self.orders.len(),
                 self.outbox.len(),
-                self.outbox_done.len()
+                self.outbox_done.len(),
+                self.records.len()
             )));
         }
         let result = self.import_lines(input);
         if result.is_err() {
             // Leave it empty, as it was, rather than half imported.
-            for tree in
-                [&self.orders, &self.unsettled, &self.numbers, &self.outbox, &self.outbox_keys, &self.outbox_done]
-            {
+            for tree in [
+                &self.orders,
+                &self.unsettled,
+                &self.numbers,
+                &self.outbox,
+                &self.outbox_keys,
+                &self.outbox_done,
+                &self.records,
+            ] {
                 tree.clear().map_err(StoreError::from)?;
+            }
+            for table in Table::ALL {
+                self.meta.remove(format!("seq/{}", table.name())).map_err(StoreError::from)?;
             }
             self.meta.remove("counters").map_err(StoreError::from)?;
             self.meta.remove(super::sled_store::OUTBOX_SEQ).map_err(StoreError::from)?;
@@ -134,13 +170,14 @@ impl SledStore {
         let mut lines = input.lines();
         let first = lines.next().ok_or_else(|| BackupError::Format("empty input".into()))??;
         let header: Header = serde_json::from_str(&first).map_err(|e| BackupError::Format(format!("header: {e}")))?;
-        if header.till_export != EXPORT_FORMAT || header.schema != SCHEMA_VERSION {
+        // Schema 2 differs from 3 only by having no shop records.
+        if header.till_export != EXPORT_FORMAT || !(2..=SCHEMA_VERSION).contains(&header.schema) {
             return Err(BackupError::Format(format!(
                 "format {} schema {} (this till: format {EXPORT_FORMAT}, schema {SCHEMA_VERSION})",
                 header.till_export, header.schema
             )));
         }
-        let mut counted = Header { orders: 0, outbox: 0, delivered: 0, ..header };
+        let mut counted = Header { orders: 0, outbox: 0, delivered: 0, records: 0, ..header };
         let io = |e: sled::Error| BackupError::Store(StoreError::from(e));
         for (n, line) in lines.enumerate() {
             let line = line?;
@@ -181,13 +218,31 @@ impl SledStore {
                     self.outbox_done.insert(seq, d.key.as_bytes()).map_err(io)?;
                     counted.delivered += 1;
                 }
+                Line::Record(r) => {
+                    let key = format!("{}/{}", r.table.name(), r.key);
+                    self.records.insert(key.as_bytes(), r.value.as_bytes()).map_err(io)?;
+                    // An appended record's key is its sequence number: appending goes on after it.
+                    if let Ok(seq) = r.key.parse::<u64>() {
+                        let name = format!("seq/{}", r.table.name());
+                        let last = self.meta.get(&name).map_err(io)?.as_deref().and_then(seq_of).unwrap_or(0);
+                        self.meta.insert(name, &seq.max(last).to_be_bytes()).map_err(io)?;
+                    }
+                    counted.records += 1;
+                }
             }
         }
         if counted != header {
             return Err(BackupError::Format(format!(
-                "the file has {} orders, {} queued and {} delivered records; its header says {}, {}, {} \
-                 (truncated?)",
-                counted.orders, counted.outbox, counted.delivered, header.orders, header.outbox, header.delivered
+                "the file has {} orders, {} queued and {} delivered records and {} shop records; its header \
+                 says {}, {}, {}, {} (truncated?)",
+                counted.orders,
+                counted.outbox,
+                counted.delivered,
+                counted.records,
+                header.orders,
+                header.outbox,
+                header.delivered,
+                header.records
             )));
         }
         Ok(header)

@@ -3,10 +3,13 @@
 
 mod backup;
 mod outbox;
+mod records;
+mod sled_records;
 mod sled_store;
 
 pub use backup::{BackupError, EXPORT_FORMAT, Header as ExportHeader};
 pub use outbox::{OutboxKind, OutboxRecord, OutboxState};
+pub use records::{Dispatch, Put, Table, append_key};
 pub use sled_store::SledStore;
 
 use crate::core::Counters;
@@ -15,7 +18,8 @@ use std::path::PathBuf;
 
 /// The schema this build writes. A store with a newer one is refused, never rewritten.
 /// 2: the outbox trees (`outbox`, `outbox_keys`, `outbox_done`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: shop records (`records`: operators, shifts, audit, catalogue, stock, settings).
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,6 +37,9 @@ pub enum StoreError {
     /// The store was written by a newer till. Cashier sees: "Order store is from a newer version".
     #[error("the order store has schema {found}, newer than this till's {SCHEMA_VERSION}: update the till")]
     NewerSchema { found: u32 },
+    /// A change to a record of an append-only table (the audit log) was asked for: a bug, refused.
+    #[error("the {0} table is append-only")]
+    AppendOnly(&'static str),
 }
 
 /// What the till keeps. Implemented by sled on disk.
@@ -55,4 +62,15 @@ pub trait Store: Send + Sync {
     fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError>;
     /// Records waiting: (pending, failed).
     fn outbox_counts(&self) -> Result<(usize, usize), StoreError>;
+
+    /// Writes shop records (and queues `dispatch` for the back office, once per key) in one
+    /// transaction, flushed before returning. A `Put` into the append-only audit table is refused.
+    fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError>;
+    /// One record's JSON text.
+    fn record(&self, table: Table, key: &str) -> Result<Option<String>, StoreError>;
+    /// A table's records in key order.
+    fn records(&self, table: Table) -> Result<Vec<(String, String)>, StoreError>;
+    /// Appends to the audit log (or another append-only use of a table) under the next
+    /// [`append_key`]; flushed before returning. Returns the sequence number (1, 2, …).
+    fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError>;
 }

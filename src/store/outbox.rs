@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 pub enum OutboxKind {
     Order,
     Refund,
+    /// A closed day's Z report.
+    #[serde(rename = "zreport")]
+    ZReport,
 }
 
 /// Where a record stands. Delivered records leave the outbox.

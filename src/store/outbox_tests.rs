@@ -128,20 +128,20 @@ fn a_version_1_store_is_upgraded_and_keeps_its_orders() {
         db.flush().expect("flush");
     }
     let s = SledStore::open(dir.path()).expect("open upgrades");
-    assert_eq!(s.meta.get("schema").expect("get").as_deref(), Some(b"2".as_slice()));
+    assert_eq!(s.meta.get("schema").expect("get").as_deref(), Some(b"3".as_slice()));
     assert_eq!(s.order(4).expect("order").map(|o| o.number), Some(Some("N4".into())));
     assert_eq!(s.outbox_counts().expect("counts"), (0, 0), "nothing settled before the upgrade is queued");
 }
 
 #[test]
-fn a_version_3_store_is_refused() {
+fn a_version_4_store_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let db = sled::open(dir.path()).expect("raw open");
-        db.open_tree("meta").expect("meta").insert("schema", b"3".as_slice()).expect("schema");
+        db.open_tree("meta").expect("meta").insert("schema", b"4".as_slice()).expect("schema");
         db.flush().expect("flush");
     }
-    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::NewerSchema { found: 3 })));
+    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::NewerSchema { found: 4 })));
 }
 
 #[test]

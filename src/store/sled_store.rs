@@ -1,9 +1,11 @@
 //! The order store on sled: trees `orders` (id → JSON), `unsettled` (ids of open orders),
 //! `numbers` (receipt number → id), `meta` (schema, counters, the outbox sequence), `outbox`
 //! (seq → record waiting for the back office), `outbox_keys` (idempotency key → seq: a key is
-//! queued once, ever) and `outbox_done` (seq → key of what the back office accepted).
+//! queued once, ever), `outbox_done` (seq → key of what the back office accepted) and `records`
+//! (shop records, `sled_records.rs`).
 
 use super::outbox::{self, OutboxRecord, OutboxState};
+use super::records::{Dispatch, Put, Table};
 use super::{SCHEMA_VERSION, Store, StoreError};
 use crate::core::Counters;
 use crate::core::clock::Millis;
@@ -27,6 +29,8 @@ pub struct SledStore {
     pub(super) outbox: sled::Tree,
     pub(super) outbox_keys: sled::Tree,
     pub(super) outbox_done: sled::Tree,
+    /// Shop records: `<table>/<key>` → JSON text (see `records.rs`).
+    pub(super) records: sled::Tree,
 }
 
 /// fsyncs every regular file below `dir`, then `dir` and its subdirectories themselves.
@@ -78,6 +82,7 @@ impl SledStore {
             outbox: db.open_tree("outbox")?,
             outbox_keys: db.open_tree("outbox_keys")?,
             outbox_done: db.open_tree("outbox_done")?,
+            records: db.open_tree("records")?,
             db,
             dir: path.to_path_buf(),
         };
@@ -148,6 +153,7 @@ impl SledStore {
                 if found < SCHEMA_VERSION {
                     // 1 → 2: the outbox trees are new and start empty; orders settled before the
                     // upgrade are not queued (the back office did not exist for them).
+                    // 2 → 3: the records tree is new and starts empty.
                     tracing::info!(from = found, to = SCHEMA_VERSION, "order store upgraded");
                     self.write_schema()?;
                 }
@@ -169,11 +175,11 @@ impl SledStore {
     }
 }
 
-fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+pub(super) fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt { key: key.to_string(), reason: e.to_string() })
 }
 
-fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+pub(super) fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(|e| StoreError::Corrupt { key: "(encoding)".into(), reason: e.to_string() })
 }
 
@@ -184,7 +190,7 @@ pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
 }
 
-fn transaction_error(e: TransactionError<String>) -> StoreError {
+pub(super) fn transaction_error(e: TransactionError<String>) -> StoreError {
     match e {
         TransactionError::Storage(e) => StoreError::Io(e),
         TransactionError::Abort(reason) => StoreError::Corrupt { key: "transaction".into(), reason },
@@ -193,7 +199,7 @@ fn transaction_error(e: TransactionError<String>) -> StoreError {
 
 /// When a record was queued, for the back office and the screen; the till's clock is the
 /// system's (the store is the app's side, not the pure core).
-fn wall_clock() -> Millis {
+pub(super) fn wall_clock() -> Millis {
     let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
@@ -344,6 +350,22 @@ impl Store for SledStore {
         }
         Ok((pending, failed))
     }
+
+    fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError> {
+        self.write_records_sled(puts, dispatch)
+    }
+
+    fn record(&self, table: Table, key: &str) -> Result<Option<String>, StoreError> {
+        self.record_sled(table, key)
+    }
+
+    fn records(&self, table: Table) -> Result<Vec<(String, String)>, StoreError> {
+        self.records_sled(table)
+    }
+
+    fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
+        self.append_record_sled(table, value)
+    }
 }
 
 fn outbox_name(key: &[u8]) -> String {
@@ -420,3 +442,7 @@ mod tests {
 #[cfg(test)]
 #[path = "outbox_tests.rs"]
 mod outbox_tests;
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod records_tests;

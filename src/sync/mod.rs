@@ -17,7 +17,7 @@ pub mod sign;
 use crate::core::Counters;
 use crate::core::clock::Millis;
 use crate::core::order::{Order, OrderId};
-use crate::store::{OutboxRecord, Store, StoreError};
+use crate::store::{Dispatch, OutboxRecord, Put, Store, StoreError, Table};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -174,5 +174,21 @@ impl Store for WakingStore {
     }
     fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
         self.inner.outbox_counts()
+    }
+    fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError> {
+        self.inner.write_records(puts, dispatch)?;
+        if dispatch.is_some() {
+            self.wake.notify_one();
+        }
+        Ok(())
+    }
+    fn record(&self, table: Table, key: &str) -> Result<Option<String>, StoreError> {
+        self.inner.record(table, key)
+    }
+    fn records(&self, table: Table) -> Result<Vec<(String, String)>, StoreError> {
+        self.inner.records(table)
+    }
+    fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
+        self.inner.append_record(table, value)
     }
 }

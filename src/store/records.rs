@@ -1,0 +1,87 @@
+//! Shop records beside the orders: operators, shifts, the audit log, the catalogue, settings.
+//!
+//! Each table maps a text key to a JSON value. A write of several records — with, where it makes
+//! something final, one record for the back office (a Z report) — is one transaction, flushed
+//! before it returns. The audit log is append-only: the till can add to it, never change it.
+
+use super::outbox::OutboxKind;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Table {
+    Operators,
+    Shifts,
+    /// Append-only: written by [`super::Store::append_record`] only.
+    Audit,
+    Catalogue,
+    Stock,
+    Settings,
+}
+
+impl Table {
+    pub const ALL: [Table; 6] =
+        [Table::Operators, Table::Shifts, Table::Audit, Table::Catalogue, Table::Stock, Table::Settings];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Operators => "operators",
+            Table::Shifts => "shifts",
+            Table::Audit => "audit",
+            Table::Catalogue => "catalogue",
+            Table::Stock => "stock",
+            Table::Settings => "settings",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// One record written, or removed with `value: None`. `value` is JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Put {
+    pub table: Table,
+    pub key: String,
+    pub value: Option<String>,
+}
+
+impl Put {
+    pub fn json<T: Serialize>(table: Table, key: impl Into<String>, value: &T) -> Result<Put, serde_json::Error> {
+        Ok(Put { table, key: key.into(), value: Some(serde_json::to_string(value)?) })
+    }
+
+    pub fn remove(table: Table, key: impl Into<String>) -> Put {
+        Put { table, key: key.into(), value: None }
+    }
+}
+
+/// A record for the back office queued with a write (a closed day's Z report): queued once per
+/// key, ever; its body is `{"kind", "key", "seq", "<field>": content}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatch {
+    pub kind: OutboxKind,
+    /// The idempotency key, e.g. `zreport:<shift id>`.
+    pub key: String,
+    /// What the records of one subject are delivered in order of (for an order: its number).
+    pub subject: String,
+    pub field: &'static str,
+    pub content: serde_json::Value,
+}
+
+impl Dispatch {
+    pub fn body(&self, seq: u64) -> Result<String, serde_json::Error> {
+        let mut body = serde_json::Map::new();
+        body.insert("kind".into(), serde_json::to_value(self.kind)?);
+        body.insert("key".into(), self.key.clone().into());
+        body.insert("seq".into(), seq.into());
+        body.insert(self.field.into(), self.content.clone());
+        serde_json::to_string(&body)
+    }
+}
+
+/// The key of the `seq`-th appended record: fixed width, so text order is append order.
+pub fn append_key(seq: u64) -> String {
+    format!("{seq:020}")
+}
