@@ -34,6 +34,8 @@ pub enum PrintJob {
     TestPage,
     /// A receipt again: the platform's slip if it gave one, else the till's receipt of the order.
     Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
+    /// An X or Z report.
+    Report(Box<crate::core::office::report::Report>),
 }
 
 /// The platform's own receipt for a payment or refund, by number (see `Gateway::take_slip`).
@@ -193,6 +195,7 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::Announce { platform, amount } => {
                     devices.speaker.say(&i18n::announcement(lang, platform, amount))
                 }
+                Effect::Office(effect) => super::office::run(effect, &devices.store, msgs, receipts, lang).await,
             }
         }
     }
@@ -307,6 +310,11 @@ fn render_job(
         }
         PrintJob::TestPage => {
             let bytes = crate::escpos::testpage::render(&settings.shop_name, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            (0, bytes, preview)
+        }
+        PrintJob::Report(report) => {
+            let bytes = super::report_print::render(&report, settings, profile);
             let preview = super::receipt::preview(&bytes, profile);
             (0, bytes, preview)
         }

@@ -4,9 +4,11 @@
 pub mod doctor;
 mod effects;
 pub mod headless;
+pub mod office;
 pub mod platform;
 pub mod print_queue;
 pub mod receipt;
+pub mod report_print;
 mod terminal;
 pub mod watchdog;
 
@@ -92,6 +94,9 @@ impl Engine {
         let (effects, batches) = mpsc::unbounded_channel();
         let (receipts, receipt_rx) = mpsc::unbounded_channel();
         let restored = devices.store.load_unsettled()?;
+        let office = office::restore(devices.store.as_ref())
+            .inspect_err(|e| tracing::error!(error = %e, "shift records unreadable: the office stays closed"))
+            .ok();
         let described = gateway.clone();
         let describe = Arc::new(move || described.describe());
         let slips_from = gateway.clone();
@@ -114,6 +119,9 @@ impl Engine {
             Engine { state, clock, effects, msgs, inbox, describe, sync: None, batches_sent: 0, batches_done };
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
+        if let Some(office) = office {
+            engine.handle(Msg::Office(office));
+        }
         Ok(engine)
     }
 
@@ -127,6 +135,11 @@ impl Engine {
             ScannerStatus::Unplugged => Some(Msg::Scanner(ScannerState::Unplugged)),
             ScannerStatus::Missing(_) => Some(Msg::Scanner(ScannerState::Missing)),
         }));
+    }
+
+    /// Where CSV exports go (a USB stick's mount path).
+    pub fn set_export_dir(&mut self, dir: &std::path::Path) {
+        self.handle(Msg::Office(core::office::OfficeMsg::ExportDir { dir: dir.display().to_string() }));
     }
 
     /// Where payments go now, for the status bar.

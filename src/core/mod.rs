@@ -10,6 +10,7 @@ pub mod clock;
 pub mod code;
 pub mod money;
 pub mod notice;
+pub mod office;
 pub mod order;
 mod pay;
 pub mod refund;
@@ -138,6 +139,8 @@ pub enum Msg {
         order_id: OrderId,
         error: String,
     },
+    /// Shifts, reports, journal, summary and export: the app's answers (see [`office`]).
+    Office(office::OfficeMsg),
 }
 
 /// A message with the time it happened.
@@ -207,6 +210,8 @@ pub enum Effect {
     Setup {
         code: String,
     },
+    /// Shifts, reports, journal, summary and export (see [`office`]).
+    Office(office::OfficeEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -291,6 +296,8 @@ pub enum Screen {
     },
     /// An order looked up by its receipt's number; refunds are made here.
     Lookup,
+    /// Shift and cash-up, reports, journal or summary: `State::office.view` says which.
+    Office,
 }
 
 /// When the next query of an in-doubt attempt is due.
@@ -331,6 +338,8 @@ pub struct State {
     pub scanner: Option<ScannerState>,
     /// The payment platform answered its last ping (assumed until told otherwise).
     pub online: bool,
+    /// Shifts, reports, journal, summary.
+    pub office: office::Office,
 }
 
 impl State {
@@ -354,6 +363,7 @@ impl State {
             receipts_waiting: 0,
             scanner: None,
             online: true,
+            office: office::Office::default(),
         }
     }
 
@@ -418,7 +428,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
+        Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         _ if !state.ready => {}
+        Msg::Key(key) if state.screen == Screen::Office => office::on_key(state, key, &mut fx),
+        Msg::Scan(_) if state.screen == Screen::Office => {}
         Msg::Key(key) => sale::on_key(state, key, &mut fx),
         Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),

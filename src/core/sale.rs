@@ -36,6 +36,8 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::F(3) if state.screen == Screen::Sale && state.sale.lines.is_empty() => refund::open_empty(state),
         Key::F(3) => refuse(state, Notice::FinishSaleFirst, fx),
         Key::F(4) if state.screen == Screen::Lookup => refund::reprint(state, fx),
+        // Shift, reports, journal, summary (the office), from an empty sale screen.
+        Key::F(n @ 5..=8) if state.screen == Screen::Sale => super::office::open(state, n, fx),
         // The printer's test page, from an empty sale screen (the technician's check).
         Key::F(9) if state.screen == Screen::Sale && state.sale.lines.is_empty() => {
             state.notice = Some(Notice::PrintingTestPage);

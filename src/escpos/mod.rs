@@ -10,6 +10,7 @@ pub mod layout;
 mod preview;
 pub mod profile;
 pub mod receipt;
+pub mod report;
 pub mod testpage;
 
 pub use decode::{DecodeError, Element, decode};

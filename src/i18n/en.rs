@@ -178,6 +178,7 @@ pub(super) fn notice(n: &Notice) -> String {
         }
         Notice::WifiNotNow => "Finish the current sale before joining a Wi-Fi network".into(),
         Notice::NothingToReprint => "This order is not paid: no receipt to print again".into(),
+        Notice::Office(n) => super::office_notice(lang, n),
     }
 }
 

@@ -5,7 +5,12 @@
 //! table is a compile error, not a blank on the screen.
 
 mod en;
+mod office;
 mod zh;
+
+pub use office::{
+    OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text,
+};
 
 use crate::core::Lang;
 use crate::core::code::Platform;

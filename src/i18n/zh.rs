@@ -173,6 +173,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::WifiFailed { error } => format!("无线网络连接失败：{}，仍使用原网络", wifi_failure(error)),
         Notice::WifiNotNow => "请先完成当前交易再扫码连网".into(),
         Notice::NothingToReprint => "该订单未支付，没有小票可补打".into(),
+        Notice::Office(n) => super::office_notice(lang, n),
     }
 }
 

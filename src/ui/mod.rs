@@ -6,6 +6,7 @@
 
 mod done;
 mod lookup;
+mod office;
 mod pay;
 mod sale;
 mod widgets;
@@ -48,6 +49,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Pay { cash_entry } => pay::view(state, *cash_entry, frame, body),
         Screen::Done { change } => done::view(state, *change, frame, body),
         Screen::Lookup => lookup::view(state, frame, body),
+        Screen::Office => office::view(state, frame, body),
     };
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {
@@ -56,5 +58,5 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     };
     widgets::notice_line(lang, notice_text, frame, notice);
     widgets::status_line(state, status, frame, status_area);
-    widgets::hints(lang, keys, frame, footer);
+    widgets::hints_with(lang, keys, &office::hints(state), frame, footer);
 }

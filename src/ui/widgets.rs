@@ -114,14 +114,16 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
     frame.render_widget(Paragraph::new(printer).right_aligned(), r);
 }
 
-/// Key hints: each a key cap and what it does. Hints that do not fit whole are left out.
-pub(super) fn hints(lang: Lang, keys: &[(Text, Text)], frame: &mut Frame, area: Rect) {
+/// Key hints: each a key cap and what it does, from the main tables, then `extra` ones already in the
+/// shop's language. Hints that do not fit whole are left out.
+pub(super) fn hints_with(lang: Lang, keys: &[(Text, Text)], extra: &[(&str, &str)], frame: &mut Frame, area: Rect) {
     let cap = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1u16;
-    for (key, what) in keys {
-        let key = format!(" {} ", i18n::text(lang, *key));
-        let what = format!(" {}  ", i18n::text(lang, *what));
+    let main = keys.iter().map(|(k, w)| (i18n::text(lang, *k), i18n::text(lang, *w)));
+    for (key, what) in main.chain(extra.iter().copied()) {
+        let key = format!(" {key} ");
+        let what = format!(" {what}  ");
         let w = width(&key) + width(&what);
         if used.saturating_add(w) > area.width.saturating_add(2) {
             break;

@@ -1,0 +1,88 @@
+//! A report (X, Z) as printed, in the shop's language.
+
+use crate::core::Settings;
+use crate::core::clock::Millis;
+use crate::core::office::report::{PayMethod, Report, ReportKind, Totals, Unsettled};
+use crate::escpos::PrinterProfile;
+use crate::escpos::report::{ReportSlip, SlipLine, render as render_slip};
+use crate::i18n::{self, OfficeText as T};
+
+/// The slip's lines: period, each method, the total, each operator, what is unresolved, the shifts.
+pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
+    let lang = settings.lang;
+    let t = |x: T| i18n::office_text(lang, x).to_string();
+    let time = |at: Millis| at.local(settings.utc_offset_minutes).display();
+    let mut lines = vec![SlipLine::Rule];
+    if let ReportKind::Z { number } = report.kind {
+        lines.push(SlipLine::Pair(t(T::ZNumber), number.to_string()));
+    }
+    lines.push(SlipLine::Pair(t(T::Period), report.from.map_or_else(|| t(T::SinceFirstSale), time)));
+    lines.push(SlipLine::Pair(String::new(), time(report.to)));
+    lines.push(SlipLine::Rule);
+    lines.push(SlipLine::Columns { label: t(T::ColMethod), count: t(T::ColCount), amount: t(T::Amount) });
+    for m in PayMethod::ALL {
+        lines.push(SlipLine::Heading(i18n::method_name(lang, m).to_string()));
+        totals(&mut lines, &report.method(m), lang, "  ");
+    }
+    lines.push(SlipLine::Heading(t(T::Total)));
+    totals(&mut lines, &report.total, lang, "  ");
+    lines.push(SlipLine::Rule);
+    lines.push(SlipLine::Heading(t(T::ByOperator)));
+    for op in &report.operators {
+        lines.push(SlipLine::Heading(format!("{} {}", t(T::Operator), op.operator)));
+        for m in op.methods.iter().filter(|m| m.totals != Totals::default()) {
+            lines.push(SlipLine::Text(format!(" {}", i18n::method_name(lang, m.method))));
+            totals(&mut lines, &m.totals, lang, "  ");
+        }
+        lines.push(SlipLine::Amount { label: format!(" {}", t(T::ColNet)), amount: op.total.net() });
+    }
+    lines.push(SlipLine::Rule);
+    lines.push(SlipLine::Heading(t(T::Unresolved)));
+    if report.unresolved.is_empty() {
+        lines.push(SlipLine::Text(t(T::UnresolvedNone)));
+    }
+    for u in &report.unresolved {
+        let what = match u.what {
+            Unsettled::Payment => t(T::KindPayment),
+            Unsettled::Refund => t(T::KindRefund),
+        };
+        lines.push(SlipLine::Text(format!("{what} {}", u.number)));
+        let label = format!(" {} {}", i18n::method_name(lang, u.method), u.operator);
+        lines.push(SlipLine::Amount { label, amount: u.amount });
+    }
+    if !report.shifts.is_empty() {
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Heading(t(T::Shifts)));
+    }
+    for s in &report.shifts {
+        lines.push(SlipLine::Pair(format!("{} {}", t(T::ShiftNo), s.id), format!("{} {}", t(T::Operator), s.operator)));
+        lines.push(SlipLine::Amount { label: t(T::OpeningFloat), amount: s.float });
+        lines.push(SlipLine::Amount { label: t(T::PayIn), amount: s.pay_ins() });
+        lines.push(SlipLine::Amount { label: t(T::PayOut), amount: s.pay_outs() });
+        let Some(up) = &s.close else { continue };
+        lines.push(SlipLine::Amount { label: t(T::CashSales), amount: up.flow.sales });
+        lines.push(SlipLine::Amount { label: t(T::CashRefunds), amount: up.flow.refunds });
+        lines.push(SlipLine::Amount { label: t(T::ExpectedCash), amount: up.expected });
+        lines.push(SlipLine::Amount { label: t(T::CountedCash), amount: up.counted });
+        lines.push(SlipLine::Amount { label: t(T::Difference), amount: up.difference });
+        if !up.note.is_empty() {
+            lines.push(SlipLine::Text(format!("{}: {}", t(T::Note), up.note)));
+        }
+    }
+    let title = match report.kind {
+        ReportKind::X => t(T::ReportXTitle),
+        ReportKind::Z { .. } => t(T::ReportZTitle),
+    };
+    ReportSlip { shop_name: settings.shop_name.clone(), title, lines }
+}
+
+fn totals(lines: &mut Vec<SlipLine>, totals: &Totals, lang: crate::core::Lang, indent: &str) {
+    let t = |x: T| format!("{indent}{}", i18n::office_text(lang, x));
+    lines.push(SlipLine::Count { label: t(T::ColSales), count: totals.sales.n, amount: totals.sales.amount });
+    lines.push(SlipLine::Count { label: t(T::ColRefunds), count: totals.refunds.n, amount: totals.refunds.amount });
+    lines.push(SlipLine::Amount { label: t(T::ColNet), amount: totals.net() });
+}
+
+pub fn render(report: &Report, settings: &Settings, profile: &PrinterProfile) -> Vec<u8> {
+    render_slip(&slip(report, settings), profile)
+}
