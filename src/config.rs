@@ -182,6 +182,9 @@ pub struct Config {
     /// the store at start and daily (0: keep everything).
     #[serde(default = "default_retention_days")]
     pub retention_days: u32,
+    /// Where CSV exports from the summary screen (F8, F2) are written: a USB stick's mount path.
+    #[serde(default = "default_export_dir")]
+    pub export_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -197,6 +200,9 @@ pub const UNSET_PREFIX: &str = "00000000";
 
 fn default_retention_days() -> u32 {
     400
+}
+fn default_export_dir() -> PathBuf {
+    PathBuf::from(crate::core::office::DEFAULT_EXPORT_DIR)
 }
 fn default_lang() -> Lang {
     Lang::Zh
@@ -317,6 +323,7 @@ impl Config {
             voice: None,
             backoffice: None,
             retention_days: default_retention_days(),
+            export_dir: default_export_dir(),
         }
     }
 

@@ -74,6 +74,20 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml")]
         config: PathBuf,
     },
+    /// Write the sales and refunds of a day or a range of days as CSV (UTF-8, header row, amounts
+    /// in yuan, refunds as their own rows), e.g. to a USB stick. The till must not be running.
+    ExportCsv {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        /// First day, `2026-11-01` (default: today).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, included (default: the first).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Read a `till export` file from stdin into an empty order store.
     Import {
         #[arg(long, default_value = "/etc/till/till.toml")]
@@ -133,6 +147,9 @@ fn main() -> anyhow::Result<()> {
             Command::Doctor { config } => doctor(&config).await,
             Command::Export { config } => export(&Config::load(&config)?),
             Command::Import { config } => import(&Config::load(&config)?),
+            Command::ExportCsv { config, from, to, out } => {
+                export_csv(&Config::load(&config)?, from.as_deref(), to.as_deref(), &out)
+            }
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
         }
@@ -186,6 +203,29 @@ fn export(config: &Config) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let header = store.export(&mut out)?;
     eprintln!("exported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
+    Ok(())
+}
+
+/// `till export-csv`: the days' sales and refunds as CSV; the row count on stderr.
+fn export_csv(config: &Config, from: Option<&str>, to: Option<&str>, out: &std::path::Path) -> anyhow::Result<()> {
+    use till::app::Clock;
+    use till::core::office::{day::Day, summary};
+    let offset = config.utc_offset_minutes;
+    let day = |s: &str| Day::parse(s).with_context(|| format!("{s}: not a date (use 2026-11-22)"));
+    let from = match from {
+        Some(s) => day(s)?,
+        None => Day::of(SystemClock.now(), offset),
+    };
+    let to = match to {
+        Some(s) => day(s)?,
+        None => from,
+    };
+    anyhow::ensure!(from <= to, "--from {} is after --to {}", from.display(), to.display());
+    let path = config.data_dir().join("store");
+    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let period = summary::period(from, to, offset);
+    let rows = app::office::export_csv(&store, &period, offset, config.lang, out)?;
+    eprintln!("exported {rows} rows ({} to {}) to {}", from.display(), to.display(), out.display());
     Ok(())
 }
 
@@ -292,6 +332,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
     let mut engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
     engine.attach_sync(sync.status);
+    engine.set_export_dir(&config.export_dir);
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
         engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));

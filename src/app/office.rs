@@ -193,3 +193,66 @@ pub(super) async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clock::Millis;
+    use crate::core::money::Fen;
+    use crate::core::office::report::ReportKind;
+    use crate::store::SledStore;
+
+    fn z(number: u32, shift: &Shift) -> ZRecord {
+        let period = Period { from: None, to: Millis(5_000) };
+        let mut report = report::compute(&[], period, &[]);
+        report.kind = ReportKind::Z { number };
+        report.shifts = vec![shift.clone()];
+        report.carried = vec!["R9".into()];
+        ZRecord { number, closed_at: Millis(5_000), report }
+    }
+
+    #[test]
+    fn a_closed_day_is_written_with_its_shift_and_queued_for_the_back_office_exactly_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SledStore::open(dir.path()).expect("store");
+        let mut shift = Shift::open(1, "01", Millis(1_000), Fen(20_000));
+        save_shift(&store, &shift).expect("open shift");
+        assert!(store.outbox_pending(10).expect("outbox").is_empty(), "a shift alone is not sent");
+        shift.close_with(Millis(4_000), Default::default(), Fen(20_000), "");
+        let day = z(1, &shift);
+        close_day(&store, Some(&shift), &day).expect("close");
+        // A retry of the same close (the answer was lost) queues nothing new.
+        close_day(&store, Some(&shift), &day).expect("again");
+        let pending = store.outbox_pending(10).expect("outbox");
+        let keys: Vec<_> = pending.iter().map(|r| (r.key.as_str(), r.kind)).collect();
+        assert_eq!(keys, [("zreport:1", OutboxKind::ZReport)]);
+        let body: serde_json::Value = serde_json::from_str(&pending[0].body).expect("json");
+        assert_eq!(body["zreport"]["number"], 1);
+        assert_eq!(body["zreport"]["report"]["kind"]["kind"], "z");
+        assert_eq!(body["zreport"]["report"]["total"]["sales"]["amount"], 0, "amounts in fen");
+        drop(store);
+        let store = SledStore::open(dir.path()).expect("reopen");
+        let OfficeMsg::Restored { shifts, last_z } = restore(&store).expect("restore") else { panic!("restored") };
+        assert_eq!(shifts, [shift.clone()]);
+        assert_eq!(last_z, Some(ZMark { number: 1, at: Millis(5_000), carried: vec!["R9".into()] }));
+        close_day(&store, None, &z(2, &shift)).expect("next day");
+        let keys: Vec<_> = store.outbox_pending(10).expect("outbox").into_iter().map(|r| r.key).collect();
+        assert_eq!(keys, ["zreport:1", "zreport:2"]);
+    }
+
+    #[test]
+    fn a_damaged_shift_record_is_reported_not_guessed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = SledStore::open(dir.path()).expect("store");
+        let bad = Put { table: Table::Shifts, key: "shift/0000000001".into(), value: Some("{".into()) };
+        store.write_records(&[bad], None).expect("write");
+        assert!(matches!(restore(&store), Err(StoreError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn export_names_say_the_days() {
+        let d = Day::parse("2026-11-22").expect("day");
+        assert_eq!(export_name(d, d), "till-20261122.csv");
+        assert_eq!(export_name(d.plus(-21), d), "till-20261101-20261122.csv");
+    }
+}
