@@ -34,16 +34,16 @@ office_texts! {
     Period, SinceFirstSale, ColMethod, ColCount, ColSales, ColRefunds, ColNet, Total, Cash, ByOperator,
     Unresolved, UnresolvedNone, Shifts, ZNumber, PrintedAt, Loading,
     // journal
-    Day, All, ColTime, ColKind, ColState, ColNumber, KindPayment, KindRefund, StatePaid, StateRefunded,
+    Day, All, ColTime, ColKind, ColState, ColOperator, ColNumber, KindPayment, KindRefund, StatePaid, StateRefunded,
     StateInDoubt, StateFailed, NoEntries, RefundNo, OrderItems,
     // summary
     Range, SalesByHour, ByMethod, RangePrompt,
     // key caps
-    KeyF1, KeyF2, KeyF3, KeyF4, KeyF5, KeyF6, KeyF7, KeyF8, KeyEnter, KeyEsc, KeyUpDown, KeyMinusPlus,
+    KeyF1, KeyF2, KeyF3, KeyF4, KeyF5, KeyF6, KeyF7, KeyF8, KeyF5F7, KeyEnter, KeyEsc, KeyUpDown, KeyMinusPlus,
     // what the keys do
     HintShift, HintReports, HintJournal, HintSummary, HintPayIn, HintPayOut, HintCashUp, HintOpenShift,
     HintConfirm, HintBack, HintPrint, HintCloseDay, HintDetail, HintDay, HintOperator, HintMethod,
-    HintState, HintReprint, HintToday, HintExport, HintRange, HintSelect,
+    HintState, HintFilter, HintReprint, HintToday, HintExport, HintRange, HintSelect,
     // the CSV header
     CsvKind, CsvTime, CsvNumber, CsvRefundNo, CsvMethod, CsvOperator, CsvItems, CsvAmount,
 }

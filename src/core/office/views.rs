@@ -179,6 +179,8 @@ pub(super) fn report_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Some(View::Report(v)) => v.report.clone(),
         _ => None,
     };
+    // A Z report on screen: the day was just closed.
+    let closed = report.as_ref().is_some_and(|r| r.kind != ReportKind::X);
     match key {
         Key::Esc => leave(state),
         Key::F(4) => {
@@ -187,7 +189,7 @@ pub(super) fn report_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                 state.notice = Some(Notice::Office(OfficeNotice::PrintingReport));
             }
         }
-        Key::F(7) if state.office.closing.is_some() => {}
+        Key::F(7) if closed || state.office.closing.is_some() => {}
         Key::F(7) if state.office.shift.is_some() => start_cash_up(state, true, fx),
         Key::F(7) => request_close_day(state, None, fx),
         _ => {}

@@ -47,7 +47,7 @@ pub(super) fn view(state: &State, v: &JournalView, frame: &mut Frame, area: Rect
         return;
     }
     let header = Row::new(
-        [T::ColTime, T::ColKind, T::ColMethod, T::Amount, T::ColState, T::Operator, T::ColNumber]
+        [T::ColTime, T::ColKind, T::ColMethod, T::Amount, T::ColState, T::ColOperator, T::ColNumber]
             .map(|x| Cell::from(t(lang, x))),
     )
     .style(Style::new().fg(Color::DarkGray).add_modifier(Modifier::BOLD));
@@ -68,7 +68,7 @@ pub(super) fn view(state: &State, v: &JournalView, frame: &mut Frame, area: Rect
         Constraint::Length(10),
         Constraint::Length(9),
         Constraint::Length(8),
-        Constraint::Length(4),
+        Constraint::Length(7),
         Constraint::Fill(1),
     ];
     let table_widget = Table::new(rows, widths)
@@ -88,7 +88,7 @@ fn filter_line(lang: Lang, v: &JournalView) -> Line<'static> {
     let st = v.filter.state.map_or(all, |s| i18n::entry_state_name(lang, s));
     let count = v.visible().len();
     let text = format!(
-        "{} {op}   {} {method}   {} {st}   ({count})",
+        "F5 {} {op}   F6 {} {method}   F7 {} {st}   ({count})",
         t(lang, T::Operator),
         t(lang, T::ColMethod),
         t(lang, T::ColState)

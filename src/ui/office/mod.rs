@@ -10,6 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::core::office::View;
+use crate::core::office::report::ReportKind;
 use crate::core::{Lang, Screen, State};
 use crate::i18n::{self, OfficeText as T, Text};
 
@@ -34,18 +35,18 @@ pub(super) fn hints(state: &State) -> Vec<(&'static str, &'static str)> {
             (T::KeyF8, T::HintSummary),
         ],
         (Screen::Office, Some(View::Shift(v))) => shift::keys(state, v),
+        (Screen::Office, Some(View::Report(v))) if v.report.as_ref().is_some_and(|r| r.kind != ReportKind::X) => {
+            &[(T::KeyF4, T::HintPrint), (T::KeyEsc, T::HintBack)]
+        }
         (Screen::Office, Some(View::Report(_))) => {
             &[(T::KeyF4, T::HintPrint), (T::KeyF7, T::HintCloseDay), (T::KeyEsc, T::HintBack)]
         }
         (Screen::Office, Some(View::Journal(v))) if v.detail => &[(T::KeyF4, T::HintReprint), (T::KeyEsc, T::HintBack)],
         (Screen::Office, Some(View::Journal(_))) => &[
-            (T::KeyUpDown, T::HintSelect),
             (T::KeyEnter, T::HintDetail),
-            (T::KeyMinusPlus, T::HintDay),
-            (T::KeyF5, T::HintOperator),
-            (T::KeyF6, T::HintMethod),
-            (T::KeyF7, T::HintState),
             (T::KeyF4, T::HintReprint),
+            (T::KeyMinusPlus, T::HintDay),
+            (T::KeyF5F7, T::HintFilter),
             (T::KeyEsc, T::HintBack),
         ],
         (Screen::Office, Some(View::Summary(_))) => &[

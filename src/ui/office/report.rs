@@ -12,7 +12,7 @@ use crate::core::office::ReportView;
 use crate::core::office::report::{PayMethod, Report, ReportKind, Totals, Unsettled};
 use crate::core::{Lang, State};
 use crate::i18n::{self, OfficeText as T};
-use crate::ui::widgets::{ERROR, GOOD, WARN};
+use crate::ui::widgets::{self, ERROR, GOOD, WARN};
 
 fn right(s: String) -> Cell<'static> {
     Cell::from(Line::from(s).right_aligned())
@@ -36,7 +36,7 @@ pub(super) fn view(state: &State, v: &ReportView, frame: &mut Frame, area: Rect)
     let ops = report.operators.len() as u16;
     let [period, methods, operators, rest] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(6),
+        Constraint::Length(5),
         Constraint::Length(if ops == 0 { 0 } else { ops + 2 }),
         Constraint::Fill(1),
     ])
@@ -122,9 +122,10 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         let what = t(lang, if u.what == Unsettled::Payment { T::KindPayment } else { T::KindRefund });
         let when = u.at.local(state.settings.utc_offset_minutes).hhmm();
         let text = format!(
-            "  {when}  {what}  {}  {}  {:>9}  {}",
+            "  {when}  {}  {}  {}  {:>9}  {}",
+            widgets::pad(what, 7),
             u.number,
-            i18n::method_name(lang, u.method),
+            widgets::pad(i18n::method_name(lang, u.method), 10),
             u.amount.to_string(),
             u.operator
         );

@@ -92,11 +92,12 @@ fn cash_up_lines(state: &State, v: &ShiftView, s: &Shift) -> Vec<Line<'static>> 
     if let (ShiftStep::Note, Some(counted)) = (v.step, v.amount) {
         rows.push((t(lang, T::CountedCash), counted.to_string()));
     }
+    let cols = rows.iter().map(|(l, _)| widgets::width(l)).max().unwrap_or(0);
     let mut lines = widgets::label_rows(&rows);
     if let (ShiftStep::Note, Some(counted)) = (v.step, v.amount) {
         let diff = counted - expected;
         let colour = if diff == Fen::ZERO { GOOD } else { ERROR };
-        let text = format!("{}  {diff}", t(lang, T::Difference));
+        let text = format!("{}{diff}", widgets::pad(t(lang, T::Difference), usize::from(cols) + 2));
         lines.push(Line::styled(text, Style::new().fg(colour).add_modifier(Modifier::BOLD)));
     }
     lines

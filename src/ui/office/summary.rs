@@ -35,7 +35,8 @@ pub(super) fn view(state: &State, v: &SummaryView, frame: &mut Frame, area: Rect
         return;
     };
     hours(state, s, frame, chart);
-    let [table, bars] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(28)]).areas(breakdown);
+    let [table, bars] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(24)]).spacing(2).areas(breakdown);
     methods_table(state, s, frame, table);
     methods_chart(state, s, frame, bars);
 }

@@ -1,0 +1,111 @@
+//! The X/Z report on paper: laid out, encoded, decoded back and read as the printer prints it.
+
+use till::app::report_print;
+use till::core::clock::Millis;
+use till::core::code::Platform;
+use till::core::money::Fen;
+use till::core::office::report::{self, Period, ReportKind};
+use till::core::office::shift::Shift;
+use till::core::order::{Attempt, AttemptState, Line, Order, OrderStatus, Tender};
+use till::core::{Lang, Settings};
+use till::escpos::{Element, PrinterProfile, decode, to_text_lines};
+use unicode_width::UnicodeWidthStr;
+
+const T0: Millis = Millis(1_763_773_200_000); // 2025-11-22 09:00 Beijing
+
+fn settings(lang: Lang) -> Settings {
+    Settings {
+        shop_name: "幸福便利店".into(),
+        operator: "01".into(),
+        order_prefix: "12345678".into(),
+        terminal_no: 1,
+        utc_offset_minutes: 480,
+        lang,
+    }
+}
+
+fn paid(id: u64, fen: i64, tender: Tender, operator: &str) -> Order {
+    let mut o = Order::new(id, T0, operator.into());
+    o.lines.push(Line { barcode: "1".into(), name: "货".into(), unit_price: Fen(fen), qty: 1 });
+    o.status = OrderStatus::Paid;
+    o.tender = Some(tender);
+    o.number = Some(format!("N{id}"));
+    o.closed_at = Some(T0.plus_secs(id as i64 * 60));
+    o
+}
+
+fn z_report() -> report::Report {
+    let code = |p| Tender::Code { platform: p, out_trade_no: "x".into(), transaction_id: "t".into() };
+    let mut doubt = Order::new(9, T0, "02".into());
+    doubt.status = OrderStatus::Paying;
+    doubt.attempts.push(Attempt {
+        out_trade_no: "12345678251122010009".into(),
+        platform: Platform::Alipay,
+        code_masked: "28****01".into(),
+        amount: Fen(1_234),
+        started_at: T0.plus_secs(600),
+        state: AttemptState::Unknown { reason: "timeout".into() },
+        queries: 1,
+        cancels: 0,
+        cancel_unsupported: false,
+    });
+    let orders = vec![
+        paid(1, 350, Tender::Cash { received: Fen(500), change: Fen(150) }, "01"),
+        paid(2, 2_150, code(Platform::WeChat), "01"),
+        paid(3, 99_999, code(Platform::Alipay), "02"),
+        doubt,
+    ];
+    let mut r = report::compute(&orders, Period { from: Some(T0), to: T0.plus_secs(3_600) }, &[]);
+    r.kind = ReportKind::Z { number: 12 };
+    let mut shift = Shift::open(3, "01", T0, Fen(20_000));
+    shift.close_with(T0.plus_secs(3_600), Default::default(), Fen(20_300), "多了三元，找零时少找");
+    r.shifts = vec![shift];
+    r
+}
+
+fn printed(lang: Lang, profile: &PrinterProfile) -> (Vec<Element>, Vec<String>) {
+    let bytes = report_print::render(&z_report(), &settings(lang), profile);
+    let elements = decode(&bytes, profile).expect("the report decodes");
+    let lines = to_text_lines(&elements, profile.columns);
+    (elements, lines)
+}
+
+#[test]
+fn the_z_report_prints_each_method_the_operators_and_what_is_unresolved_in_chinese() {
+    let p = PrinterProfile::mm58();
+    let (elements, lines) = printed(Lang::Zh, &p);
+    let text = lines.join("\n");
+    for needle in ["Z 报表（日结）", "日结编号", "12", "微信支付", "支付宝", "现金", "收银员 01", "收银员 02"] {
+        assert!(text.contains(needle), "no {needle}:\n{text}");
+    }
+    // Counts and amounts in their columns: 销售, 1 sale, 999.99, right edge of the paper.
+    let alipay_sales = format!("  销售{}1{}999.99", " ".repeat(14), " ".repeat(5));
+    assert!(lines.contains(&alipay_sales), "{text}");
+    let total_net = lines.iter().position(|l| l == "合计").expect("total heading");
+    assert!(lines[total_net + 3].ends_with("1024.99"), "{text}");
+    // The unresolved payment is listed with its number and amount, and not in the totals.
+    assert!(text.contains("收款 12345678251122010009"), "{text}");
+    assert!(lines.iter().any(|l| l.starts_with(" 支付宝 02") && l.ends_with("12.34")), "{text}");
+    assert_eq!(lines[total_net + 1], format!("  销售{}3{}1024.99", " ".repeat(14), " ".repeat(4)), "{text}");
+    assert!(text.contains("差额") && text.contains("3.00") && text.contains("多了三元"), "{text}");
+    for l in &lines {
+        assert!(l.width() <= p.columns, "over the paper: {l:?}");
+    }
+    // The 58 mm printer has no cutter: the paper is fed past the tear bar instead.
+    assert!(!elements.iter().any(|e| matches!(e, Element::Cut)));
+}
+
+#[test]
+fn the_report_fits_80mm_paper_in_english() {
+    let p = PrinterProfile::mm80();
+    let (elements, lines) = printed(Lang::En, &p);
+    assert!(elements.iter().any(|e| matches!(e, Element::Cut)), "the 80 mm printer cuts the report off");
+    let text = lines.join("\n");
+    for needle in ["Z report (end of day)", "Z number", "WeChat Pay", "Alipay", "Cash", "Unresolved (not counted)"] {
+        assert!(text.contains(needle), "no {needle}:\n{text}");
+    }
+    for l in &lines {
+        assert!(l.width() <= p.columns, "over the paper: {l:?}");
+    }
+    assert!(lines.iter().any(|l| l.trim_start().starts_with("Sales") && l.ends_with("999.99")), "{text}");
+}
