@@ -1,0 +1,379 @@
+//! A whole shop day through the real engine: the real Cloud Pay client over HTTP against the
+//! simulator, the real sled store, the real print queue. Operator 01 opens a shift with a float,
+//! sells, pays in and out, cashes up; operator 02 takes over; 200 mixed sales (cash, WeChat Pay,
+//! Alipay), a few full and partial refunds, an X report at midday and a Z report at closing.
+//! The reports' totals are checked against the sum of the journal, per method and per operator;
+//! the Z report is in the outbox exactly once and comes out of the printer.
+
+#![allow(clippy::panic)] // the driver fails the test by panicking
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use till::app::{Clock, Devices, Engine, ManualClock};
+use till::core::clock::Millis;
+use till::core::money::Fen;
+use till::core::office::journal::{self, EntryKind, EntryState};
+use till::core::office::report::{self, PayMethod, Period, Report, ReportKind};
+use till::core::office::{ReportView, ShiftStep, View};
+use till::core::order::{Order, RefundState, Tender};
+use till::core::{Key, Lang, Msg, Screen, Settings, State};
+use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
+use till::escpos::{PrinterProfile, decode, to_text_lines};
+use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
+use till::sim::cloudpay::{CloudPaySim, SimConfig};
+use till::store::{OutboxKind, SledStore, Store};
+
+/// 2025-11-22 08:30:00 in Beijing.
+const T0: Millis = Millis(1_763_771_400_000);
+const ANSWER_WITHIN: Duration = Duration::from_secs(5);
+const SALES: u32 = 200;
+
+#[derive(Clone, Default)]
+struct PaperRoll(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Printer for PaperRoll {
+    fn print(&self, bytes: &[u8]) -> Result<(), PrinterError> {
+        self.0.lock().expect("roll").push(bytes.to_vec());
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        "roll".into()
+    }
+}
+
+struct Shop {
+    engine: Engine,
+    clock: Arc<ManualClock>,
+    rng: u64,
+    products: Vec<String>,
+    /// Code-paid order numbers: refund candidates.
+    paid_by_code: Vec<String>,
+    sales: [u32; 3],
+}
+
+impl Shop {
+    fn state(&self) -> &State {
+        &self.engine.state
+    }
+
+    fn next(&mut self, n: u64) -> u64 {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.rng % n.max(1)
+    }
+
+    fn key(&mut self, key: Key) {
+        self.engine.handle(Msg::Key(key));
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(Key::Char(c));
+        }
+    }
+
+    /// Answers in until nothing is out and `done` holds; time moves to the next due query.
+    async fn settle(&mut self, what: &str, done: impl Fn(&State) -> bool) {
+        for _ in 0..10_000 {
+            let waiting = self.state().calls_in_flight() || self.state().office.waiting.is_some();
+            let closing = self.state().office.closing.as_ref().is_some_and(|c| c.z.is_some());
+            if waiting || closing {
+                assert!(self.engine.next_msg(ANSWER_WITHIN).await, "{what}: no answer");
+                continue;
+            }
+            if done(self.state()) {
+                return;
+            }
+            match self.state().next_due() {
+                Some(due) => {
+                    self.clock.advance_to(due);
+                    self.engine.handle(Msg::Tick);
+                }
+                None => assert!(self.engine.next_msg(ANSWER_WITHIN).await, "{what}: never happened"),
+            }
+        }
+        panic!("{what}: not settled");
+    }
+
+    async fn pause(&mut self) {
+        let secs = 20 + self.next(60) as i64;
+        self.clock.advance_secs(secs);
+        self.engine.handle(Msg::Tick);
+        while self.engine.next_msg(Duration::ZERO).await {}
+    }
+
+    fn back_to_sale(&mut self) {
+        for _ in 0..4 {
+            if self.state().screen == Screen::Sale && self.state().input.is_empty() {
+                return;
+            }
+            self.key(Key::Esc);
+        }
+        assert_eq!(self.state().screen, Screen::Sale);
+    }
+
+    /// One customer: one to three items, then cash (a third), WeChat Pay or Alipay.
+    async fn sale(&mut self) {
+        self.back_to_sale();
+        for _ in 0..=self.next(3) {
+            let i = self.next(self.products.len() as u64) as usize;
+            let code = self.products[i].clone();
+            self.engine.handle(Msg::Scan(code));
+        }
+        let how = self.next(3) as usize;
+        self.sales[how] += 1;
+        if how == 0 {
+            self.key(Key::F(2));
+            self.key(Key::Enter);
+            assert!(matches!(self.state().screen, Screen::Done { .. }), "cash sale");
+            return;
+        }
+        self.key(Key::Enter);
+        let tail = format!("{:012}{}", self.next(1_000_000_000_000), 1000 + self.next(9000));
+        let code = if how == 1 { format!("13{tail}") } else { format!("28{tail}") };
+        self.engine.handle(Msg::Scan(code));
+        self.settle("payment", |s| matches!(s.screen, Screen::Done { .. })).await;
+        let Some(Tender::Code { out_trade_no, .. }) = &self.state().sale.tender else { panic!("paid by code") };
+        let number = out_trade_no.clone();
+        self.paid_by_code.push(number);
+    }
+
+    /// Looks a code-paid order up and refunds all of it, or `part` of it.
+    async fn refund(&mut self, part: Option<&str>) {
+        self.back_to_sale();
+        let i = self.next(self.paid_by_code.len() as u64) as usize;
+        let number = self.paid_by_code.remove(i);
+        self.engine.handle(Msg::Scan(number));
+        self.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+        if let Some(amount) = part {
+            for _ in 0..16 {
+                self.key(Key::Backspace);
+            }
+            self.typed(amount);
+        }
+        self.key(Key::Enter);
+        self.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+        self.back_to_sale();
+    }
+
+    fn report_on_screen(&self) -> Report {
+        match &self.state().office.view {
+            Some(View::Report(ReportView { report: Some(r), pending: false })) => r.clone(),
+            other => panic!("no report on screen: {other:?}"),
+        }
+    }
+
+    /// F5, the float, Enter.
+    fn open_shift(&mut self, float: &str) {
+        self.back_to_sale();
+        self.key(Key::F(5));
+        self.typed(float);
+        self.key(Key::Enter);
+        assert!(self.state().office.shift.is_some(), "shift opened");
+    }
+
+    /// Counts exactly what is expected (or `short` less, with a note) and confirms.
+    async fn count_drawer(&mut self, short: Fen) {
+        self.settle("shift's sales", |s| {
+            matches!(&s.office.view, Some(View::Shift(v)) if v.step == ShiftStep::Count && v.flow.is_some())
+        })
+        .await;
+        let (shift, flow) = match (&self.state().office.shift, &self.state().office.view) {
+            (Some(shift), Some(View::Shift(v))) => (shift.clone(), v.flow.expect("flow")),
+            _ => panic!("counting"),
+        };
+        let counted = shift.expected(flow) - short;
+        self.typed(&counted.to_string());
+        self.key(Key::Enter);
+        if short != Fen::ZERO {
+            self.typed("short");
+        }
+        self.key(Key::Enter);
+    }
+}
+
+fn settings(operator: &str) -> Settings {
+    Settings {
+        shop_name: "Happy Corner Shop".into(),
+        operator: operator.into(),
+        order_prefix: "01000052".into(),
+        terminal_no: 1,
+        utc_offset_minutes: 480,
+        lang: Lang::En,
+    }
+}
+
+/// The journal's sums: (count, amount) of paid payments and made refunds per method.
+fn journal_sums(orders: &[Order], period: &Period) -> Vec<(PayMethod, (u32, Fen), (u32, Fen))> {
+    let entries = journal::entries(orders, period);
+    PayMethod::ALL
+        .iter()
+        .map(|m| {
+            let sum = |kind, state| {
+                let es: Vec<_> = entries.iter().filter(|e| e.method == *m && e.kind == kind && e.state == state).collect();
+                (es.len() as u32, es.iter().map(|e| e.amount).sum::<Fen>())
+            };
+            (*m, sum(EntryKind::Payment, EntryState::Paid), sum(EntryKind::Refund, EntryState::Refunded))
+        })
+        .collect()
+}
+
+fn assert_report_is_the_journal(report: &Report, orders: &[Order]) {
+    let period = Period { from: report.from, to: report.to };
+    for (m, (sold_n, sold), (refunded_n, refunded)) in journal_sums(orders, &period) {
+        let t = report.method(m);
+        assert_eq!((t.sales.n, t.sales.amount), (sold_n, sold), "{m:?} sales");
+        assert_eq!((t.refunds.n, t.refunds.amount), (refunded_n, refunded), "{m:?} refunds");
+    }
+    for op in &report.operators {
+        let entries = journal::entries(orders, &period);
+        let paid: Fen = entries
+            .iter()
+            .filter(|e| e.operator == op.operator && e.kind == EntryKind::Payment && e.state == EntryState::Paid)
+            .map(|e| e.amount)
+            .sum();
+        let refunded: Fen = entries
+            .iter()
+            .filter(|e| e.operator == op.operator && e.kind == EntryKind::Refund && e.state == EntryState::Refunded)
+            .map(|e| e.amount)
+            .sum();
+        assert_eq!((op.total.sales.amount, op.total.refunds.amount), (paid, refunded), "operator {}", op.operator);
+    }
+    let net: Fen = report.operators.iter().map(|o| o.total.net()).sum();
+    assert_eq!(net, report.total.net());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
+    let clock = Arc::new(ManualClock::new(T0));
+    let sim_clock = clock.clone();
+    let sim = CloudPaySim::start(
+        ([127, 0, 0, 1], 0).into(),
+        SimConfig { clock: Arc::new(move || sim_clock.now().0), ..SimConfig::default() },
+    )
+    .expect("simulator");
+    let client = Arc::new(CloudPayClient::new(CloudPayConfig::demo(&sim.base_url())).expect("client"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(SledStore::open(&dir.path().join("store")).expect("store"));
+    let roll = PaperRoll::default();
+    let devices = Devices {
+        store: store.clone(),
+        printer: Arc::new(roll.clone()),
+        buzzer: Arc::new(NoBuzzer),
+        speaker: Arc::new(LogSpeaker),
+        wifi: Arc::new(till::devices::NoWifi),
+        print_queue: till::app::PrintQueue::in_memory(500, Duration::from_secs(3)),
+    };
+    let catalogue = till::demo::catalogue(Lang::En);
+    let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
+    let state = State::new(settings("01"), catalogue);
+    let engine = Engine::start(state, client, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
+    let mut shop = Shop { engine, clock, rng: 0x5eed_da11, products, paid_by_code: Vec::new(), sales: [0; 3] };
+    shop.settle("start", |s| s.ready && s.office.restored).await;
+
+    // 08:30 operator 01 opens the drawer with 200.00, and pays 50.00 of change in.
+    shop.open_shift("200");
+    shop.key(Key::F(1));
+    shop.typed("50");
+    shop.key(Key::Enter);
+    shop.typed("change from the bank");
+    shop.key(Key::Enter);
+    for i in 0..SALES {
+        shop.sale().await;
+        shop.pause().await;
+        if i % 40 == 39 {
+            let part = if i % 80 == 39 { Some("1.00") } else { None };
+            shop.refund(part).await;
+        }
+        if i == SALES / 2 {
+            // Midday: an X report (changes nothing), then 01 pays a supplier and hands over to 02.
+            shop.back_to_sale();
+            shop.key(Key::F(6));
+            shop.settle("X report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
+            let x = shop.report_on_screen();
+            assert_eq!(x.kind, ReportKind::X);
+            shop.engine.durable().await;
+            assert_report_is_the_journal(&x, &store.orders().expect("orders"));
+            assert!(shop.state().office.last_z.is_none());
+            shop.key(Key::Esc);
+            shop.key(Key::F(5));
+            shop.key(Key::F(2));
+            shop.typed("30.50");
+            shop.key(Key::Enter);
+            shop.typed("milk delivery");
+            shop.key(Key::Enter);
+            shop.key(Key::F(3));
+            shop.count_drawer(Fen(50)).await;
+            let closed = shop.state().office.day_shifts.last().cloned().expect("01's shift closed");
+            assert_eq!(closed.close.as_ref().map(|c| c.difference), Some(Fen(-50)));
+            shop.back_to_sale();
+            // Operator 02 signs in (the sign-in screen is another part of the till: the settings
+            // change as it will change them) and opens the drawer again.
+            shop.engine.state.settings.operator = "02".into();
+            shop.engine.state.sale.operator = "02".into();
+            shop.open_shift("300");
+            shop.back_to_sale();
+        }
+    }
+    assert!(shop.sales.iter().all(|n| *n > 20), "a mix of tenders: {:?}", shop.sales);
+
+    // Closing: the Z report, with 02's drawer counted.
+    shop.back_to_sale();
+    shop.key(Key::F(6));
+    shop.settle("report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
+    shop.key(Key::F(7));
+    shop.count_drawer(Fen::ZERO).await;
+    shop.settle("day closed", |s| s.office.last_z.is_some()).await;
+    let z = shop.report_on_screen();
+    assert_eq!(z.kind, ReportKind::Z { number: 1 });
+    shop.engine.durable().await;
+    let orders = store.orders().expect("orders");
+    assert_report_is_the_journal(&z, &orders);
+
+    // Every sale and refund of the day is in it; nothing in doubt.
+    let sold: Fen = orders.iter().filter(|o| o.tender.is_some() && !o.imported).map(Order::total).sum();
+    let refunded: Fen =
+        orders.iter().flat_map(|o| &o.refunds).filter(|r| r.state == RefundState::Refunded).map(|r| r.amount).sum();
+    assert_eq!((z.total.sales.n, z.total.sales.amount, z.total.refunds.amount), (SALES, sold, refunded));
+    assert_eq!(z.total.refunds.n, SALES / 40);
+    assert!(z.unresolved.is_empty(), "{:?}", z.unresolved);
+    let ops: Vec<_> = z.operators.iter().map(|o| o.operator.as_str()).collect();
+    assert_eq!(ops, ["01", "02"]);
+    // Both cash-ups are on it; 02's counted exactly: float + 02's cash sales.
+    assert_eq!(z.shifts.len(), 2);
+    let second = z.shifts[1].close.clone().expect("02's cash-up");
+    assert_eq!(second.difference, Fen::ZERO);
+    let cash_02 = report::cash_flow(&orders, "02", Period { from: Some(z.shifts[1].opened_at), to: z.to });
+    assert_eq!(second.expected, Fen(30_000) + cash_02.sales - cash_02.refunds);
+    let first = z.shifts[0].close.clone().expect("01's cash-up");
+    assert_eq!((first.pay_ins, first.pay_outs, first.note.as_str()), (Fen(5_000), Fen(3_050), "short"));
+
+    // The Z report went to the back office's outbox once, beside the sales.
+    let zs: Vec<_> = store.outbox_pending(10_000).expect("outbox").into_iter().filter(|r| r.kind == OutboxKind::ZReport).collect();
+    assert_eq!(zs.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["zreport:1"]);
+    let body: serde_json::Value = serde_json::from_str(&zs[0].body).expect("json");
+    assert_eq!(body["zreport"]["report"]["total"]["sales"]["amount"], z.total.sales.amount.0);
+
+    // And it came out of the printer.
+    for _ in 0..50 {
+        let printed = roll.0.lock().expect("roll").iter().any(|job| job.windows(8).any(|w| w == b"Z report"));
+        if printed {
+            break;
+        }
+        shop.engine.next_msg(Duration::from_millis(100)).await;
+    }
+    let last = roll.0.lock().expect("roll").last().cloned().expect("printed");
+    let p = PrinterProfile::mm58();
+    let lines = to_text_lines(&decode(&last, &p).expect("decodes"), p.columns);
+    assert!(lines.iter().any(|l| l.contains("Z report")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.ends_with(&z.total.net().to_string())), "{lines:#?}");
+
+    // The journal screen shows the same day.
+    shop.back_to_sale();
+    shop.key(Key::F(7));
+    shop.settle("journal", |s| matches!(&s.office.view, Some(View::Journal(v)) if !v.pending)).await;
+    let Some(View::Journal(v)) = &shop.state().office.view else { panic!("journal") };
+    let day = Period { from: Some(T0.plus_secs(-8 * 3600 - 1_800)), to: T0.plus_secs(16 * 3600 - 1_800) };
+    assert_eq!(v.entries, journal::entries(&orders, &day));
+}
