@@ -14,7 +14,9 @@ use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::office::journal::{self, EntryKind, EntryState};
 use till::core::office::report::{self, PayMethod, Period, Report, ReportKind};
-use till::core::office::{ReportView, ShiftStep, View};
+use till::core::notice::Notice;
+use till::core::office::csv;
+use till::core::office::{OfficeNotice, ReportView, ShiftStep, View};
 use till::core::order::{Order, RefundState, Tender};
 use till::core::{Key, Lang, Msg, Screen, Settings, State};
 use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
@@ -368,6 +370,20 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     let lines = to_text_lines(&decode(&last, &p).expect("decodes"), p.columns);
     assert!(lines.iter().any(|l| l.contains("Z report")), "{lines:#?}");
     assert!(lines.iter().any(|l| l.ends_with(&z.total.net().to_string())), "{lines:#?}");
+
+    // The day exported from the summary screen (F8, F2) to the USB stick reads back to the Z's totals.
+    let usb = tempfile::tempdir().expect("usb");
+    shop.engine.set_export_dir(usb.path());
+    shop.back_to_sale();
+    shop.key(Key::F(8));
+    shop.settle("summary", |s| matches!(&s.office.view, Some(View::Summary(v)) if !v.pending)).await;
+    shop.key(Key::F(2));
+    shop.settle("export", |s| matches!(s.notice, Some(Notice::Office(OfficeNotice::Exported { .. })))).await;
+    let text = std::fs::read_to_string(usb.path().join("till-20251122.csv")).expect("the file on the stick");
+    let rows = csv::parse(&text).expect("reads back");
+    let sales: Fen = rows.iter().filter(|r| r.kind == csv::RowKind::Sale).map(|r| r.amount).sum();
+    let net: Fen = rows.iter().map(|r| r.amount).sum();
+    assert_eq!((rows.len() as u32, sales, net), (SALES + SALES / 40, z.total.sales.amount, z.total.net()));
 
     // The journal screen shows the same day.
     shop.back_to_sale();
