@@ -75,7 +75,8 @@ fn the_z_report_prints_each_method_the_operators_and_what_is_unresolved_in_chine
     let p = PrinterProfile::mm58();
     let (elements, lines) = printed(Lang::Zh, &p);
     let text = lines.join("\n");
-    for needle in ["Z 报表（日结）", "日结编号", "12", "微信支付", "支付宝", "现金", "收银员 01", "收银员 02"] {
+    for needle in ["Z 报表（日结）", "日结编号", "12", "微信支付", "支付宝", "现金", "收银员 01", "收银员 02"]
+    {
         assert!(text.contains(needle), "no {needle}:\n{text}");
     }
     // Counts and amounts in their columns: 销售, 1 sale, 999.99, right edge of the paper.

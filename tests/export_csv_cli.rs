@@ -18,7 +18,12 @@ const NOV1: Millis = Millis(1_793_498_400_000);
 fn sale(id: u64, day: i64, fen: i64, tender: Tender) -> Order {
     let at = NOV1.plus_secs(day * 86_400 + id as i64 * 60);
     let mut o = Order::new(id, at, "01".into());
-    o.lines.push(Line { barcode: "6921168509256".into(), name: "农夫山泉, 550ml".into(), unit_price: Fen(fen), qty: 2 });
+    o.lines.push(Line {
+        barcode: "6921168509256".into(),
+        name: "农夫山泉, 550ml".into(),
+        unit_price: Fen(fen),
+        qty: 2,
+    });
     o.status = OrderStatus::Paid;
     o.tender = Some(tender);
     o.number = Some(format!("0100005226110{id:07}"));
@@ -55,10 +60,7 @@ fn export_csv_writes_a_range_that_reads_back_to_the_reports_totals() {
         }
     }
     let config = dir.path().join("till.toml");
-    let toml = format!(
-        "version = 1\nshop_name = \"小店\"\ndata_dir = \"{}\"\n[printer]\n",
-        dir.path().display()
-    );
+    let toml = format!("version = 1\nshop_name = \"小店\"\ndata_dir = \"{}\"\n[printer]\n", dir.path().display());
     std::fs::write(&config, toml).expect("config");
     let out = dir.path().join("nov.csv");
     let status = Command::new(env!("CARGO_BIN_EXE_till"))
@@ -72,7 +74,10 @@ fn export_csv_writes_a_range_that_reads_back_to_the_reports_totals() {
     let text = std::fs::read_to_string(&out).expect("the file");
     assert!(text.starts_with("\u{feff}类型,时间,订单号"), "a Chinese header for a Chinese till: {text}");
     let rows = csv::parse(&text).expect("reads back");
-    assert_eq!(rows.iter().map(|r| r.kind).collect::<Vec<_>>(), [RowKind::Sale, RowKind::Sale, RowKind::Refund, RowKind::Sale]);
+    assert_eq!(
+        rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        [RowKind::Sale, RowKind::Sale, RowKind::Refund, RowKind::Sale]
+    );
     let (from, to) = (Day::parse("2026-11-01").expect("day"), Day::parse("2026-11-22").expect("day"));
     let r = report::compute(&orders, summary::period(from, to, 480), &[]);
     let sales: Fen = rows.iter().filter(|r| r.kind == RowKind::Sale).map(|r| r.amount).sum();

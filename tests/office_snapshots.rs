@@ -47,7 +47,10 @@ fn code(id: u64, secs: i64, lang: Lang, operator: &str, platform: Platform, pric
         secs,
         lang,
         operator,
-        &[("康师傅红烧牛肉面 五连包", "Beef noodles, pack of 5", price - 200, 1), ("农夫山泉 550ml", "Spring water 550ml", 200, 1)],
+        &[
+            ("康师傅红烧牛肉面 五连包", "Beef noodles, pack of 5", price - 200, 1),
+            ("农夫山泉 550ml", "Spring water 550ml", 200, 1),
+        ],
     );
     let no = format!("1234567825112201{id:04}");
     o.attempts.push(Attempt {
@@ -61,7 +64,11 @@ fn code(id: u64, secs: i64, lang: Lang, operator: &str, platform: Platform, pric
         cancels: 0,
         cancel_unsupported: false,
     });
-    o.tender = Some(Tender::Code { platform, out_trade_no: no.clone(), transaction_id: format!("42000012342025112200{id:02}") });
+    o.tender = Some(Tender::Code {
+        platform,
+        out_trade_no: no.clone(),
+        transaction_id: format!("42000012342025112200{id:02}"),
+    });
     o.number = Some(no);
     o
 }

@@ -12,10 +12,10 @@ use std::time::Duration;
 use till::app::{Clock, Devices, Engine, ManualClock};
 use till::core::clock::Millis;
 use till::core::money::Fen;
-use till::core::office::journal::{self, EntryKind, EntryState};
-use till::core::office::report::{self, PayMethod, Period, Report, ReportKind};
 use till::core::notice::Notice;
 use till::core::office::csv;
+use till::core::office::journal::{self, EntryKind, EntryState};
+use till::core::office::report::{self, PayMethod, Period, Report, ReportKind};
 use till::core::office::{OfficeNotice, ReportView, ShiftStep, View};
 use till::core::order::{Order, RefundState, Tender};
 use till::core::{Key, Lang, Msg, Screen, Settings, State};
@@ -177,9 +177,10 @@ impl Shop {
 
     /// Counts exactly what is expected (or `short` less, with a note) and confirms.
     async fn count_drawer(&mut self, short: Fen) {
-        self.settle("shift's sales", |s| {
-            matches!(&s.office.view, Some(View::Shift(v)) if v.step == ShiftStep::Count && v.flow.is_some())
-        })
+        self.settle(
+            "shift's sales",
+            |s| matches!(&s.office.view, Some(View::Shift(v)) if v.step == ShiftStep::Count && v.flow.is_some()),
+        )
         .await;
         let (shift, flow) = match (&self.state().office.shift, &self.state().office.view) {
             (Some(shift), Some(View::Shift(v))) => (shift.clone(), v.flow.expect("flow")),
@@ -206,14 +207,18 @@ fn settings(operator: &str) -> Settings {
     }
 }
 
-/// The journal's sums: (count, amount) of paid payments and made refunds per method.
-fn journal_sums(orders: &[Order], period: &Period) -> Vec<(PayMethod, (u32, Fen), (u32, Fen))> {
+/// A number of journal entries and their sum.
+type Sum = (u32, Fen);
+
+/// The journal's sums: paid payments and made refunds per method.
+fn journal_sums(orders: &[Order], period: &Period) -> Vec<(PayMethod, Sum, Sum)> {
     let entries = journal::entries(orders, period);
     PayMethod::ALL
         .iter()
         .map(|m| {
             let sum = |kind, state| {
-                let es: Vec<_> = entries.iter().filter(|e| e.method == *m && e.kind == kind && e.state == state).collect();
+                let es: Vec<_> =
+                    entries.iter().filter(|e| e.method == *m && e.kind == kind && e.state == state).collect();
                 (es.len() as u32, es.iter().map(|e| e.amount).sum::<Fen>())
             };
             (*m, sum(EntryKind::Payment, EntryState::Paid), sum(EntryKind::Refund, EntryState::Refunded))
@@ -352,7 +357,8 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     assert_eq!((first.pay_ins, first.pay_outs, first.note.as_str()), (Fen(5_000), Fen(3_050), "short"));
 
     // The Z report went to the back office's outbox once, beside the sales.
-    let zs: Vec<_> = store.outbox_pending(10_000).expect("outbox").into_iter().filter(|r| r.kind == OutboxKind::ZReport).collect();
+    let zs: Vec<_> =
+        store.outbox_pending(10_000).expect("outbox").into_iter().filter(|r| r.kind == OutboxKind::ZReport).collect();
     assert_eq!(zs.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["zreport:1"]);
     let body: serde_json::Value = serde_json::from_str(&zs[0].body).expect("json");
     assert_eq!(body["zreport"]["report"]["total"]["sales"]["amount"], z.total.sales.amount.0);

@@ -80,7 +80,11 @@ pub fn save_shift(store: &dyn Store, shift: &Shift) -> Result<(), StoreError> {
 
 /// `till-20261122.csv`, or `till-20261101-20261122.csv` for a range.
 pub fn export_name(from: Day, to: Day) -> String {
-    if from == to { format!("till-{}.csv", from.compact()) } else { format!("till-{}-{}.csv", from.compact(), to.compact()) }
+    if from == to {
+        format!("till-{}.csv", from.compact())
+    } else {
+        format!("till-{}-{}.csv", from.compact(), to.compact())
+    }
 }
 
 /// Writes the CSV of `period` to `out` (flushed to the device: a USB stick may be pulled next).

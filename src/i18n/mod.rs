@@ -8,9 +8,7 @@ mod en;
 mod office;
 mod zh;
 
-pub use office::{
-    OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text,
-};
+pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};
 
 use crate::core::Lang;
 use crate::core::code::Platform;

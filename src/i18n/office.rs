@@ -96,7 +96,8 @@ pub fn entry_state_name(lang: Lang, s: EntryState) -> &'static str {
 /// The CSV export's header row.
 pub fn csv_header(lang: Lang) -> [&'static str; crate::core::office::csv::COLUMNS] {
     use OfficeText::*;
-    [CsvKind, CsvTime, CsvNumber, CsvRefundNo, CsvMethod, CsvOperator, CsvItems, CsvAmount].map(|t| office_text(lang, t))
+    [CsvKind, CsvTime, CsvNumber, CsvRefundNo, CsvMethod, CsvOperator, CsvItems, CsvAmount]
+        .map(|t| office_text(lang, t))
 }
 
 #[cfg(test)]

@@ -46,11 +46,21 @@ pub fn rows(orders: &[Order], period: &Period, utc_offset_minutes: i32) -> Vec<R
     let mut out: Vec<(crate::core::clock::Millis, Row)> = Vec::new();
     for o in orders {
         let number = o.number.clone().unwrap_or_default();
-        if let Some(at) = o.closed_at.filter(|at| o.status == OrderStatus::Paid && !o.imported && period.contains(*at)) {
+        if let Some(at) = o.closed_at.filter(|at| o.status == OrderStatus::Paid && !o.imported && period.contains(*at))
+        {
             for (method, amount) in tender_parts(o) {
                 let time = at.local(utc_offset_minutes).display();
                 let (number, operator, items) = (number.clone(), o.operator.clone(), o.item_count());
-                let row = Row { kind: RowKind::Sale, time, number, refund_no: String::new(), method, operator, items, amount };
+                let row = Row {
+                    kind: RowKind::Sale,
+                    time,
+                    number,
+                    refund_no: String::new(),
+                    method,
+                    operator,
+                    items,
+                    amount,
+                };
                 out.push((at, row));
             }
         }

@@ -11,8 +11,8 @@
 pub mod csv;
 pub mod day;
 mod flow;
-mod lists;
 pub mod journal;
+mod lists;
 pub mod report;
 pub mod shift;
 pub mod summary;
@@ -198,18 +198,37 @@ impl Office {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OfficeMsg {
     /// The shift records (`Table::Shifts`), once at start.
-    Restored { shifts: Vec<Shift>, last_z: Option<ZMark> },
+    Restored {
+        shifts: Vec<Shift>,
+        last_z: Option<ZMark>,
+    },
     /// Where CSV exports go (the configured USB stick's mount path).
-    ExportDir { dir: String },
-    OrdersLoaded { ticket: u64, result: Result<Vec<Order>, String> },
+    ExportDir {
+        dir: String,
+    },
+    OrdersLoaded {
+        ticket: u64,
+        result: Result<Vec<Order>, String>,
+    },
     /// A shift could not be written.
-    SaveFailed { error: String },
+    SaveFailed {
+        error: String,
+    },
     /// Close the day: sent once a supervisor authorised it (see [`request_close_day`]).
     CloseDay,
-    DayClosed { number: u32 },
-    CloseDayFailed { error: String },
-    Exported { path: String, rows: usize },
-    ExportFailed { error: String },
+    DayClosed {
+        number: u32,
+    },
+    CloseDayFailed {
+        error: String,
+    },
+    Exported {
+        path: String,
+        rows: usize,
+    },
+    ExportFailed {
+        error: String,
+    },
 }
 
 /// What the office asks the app to do.
@@ -234,22 +253,42 @@ pub enum OfficeNotice {
     /// The shift records are still being read.
     NotReady,
     Loading,
-    LoadFailed { error: String },
-    ShiftOpened { float: Fen },
+    LoadFailed {
+        error: String,
+    },
+    ShiftOpened {
+        float: Fen,
+    },
     /// A pay-in or pay-out was recorded.
-    Moved { kind: Movement, amount: Fen },
+    Moved {
+        kind: Movement,
+        amount: Fen,
+    },
     ReasonNeeded,
     /// The counted cash differs from the expected: say why.
     NoteNeeded,
-    ShiftClosed { difference: Fen },
-    SaveFailed { error: String },
+    ShiftClosed {
+        difference: Fen,
+    },
+    SaveFailed {
+        error: String,
+    },
     ClosingDay,
-    DayClosed { number: u32 },
-    CloseDayFailed { error: String },
+    DayClosed {
+        number: u32,
+    },
+    CloseDayFailed {
+        error: String,
+    },
     PrintingReport,
     Exporting,
-    Exported { path: String, rows: usize },
-    ExportFailed { error: String },
+    Exported {
+        path: String,
+        rows: usize,
+    },
+    ExportFailed {
+        error: String,
+    },
     BadDate,
 }
 

@@ -6,8 +6,8 @@ use super::report::{self, PayMethod, Period, Unsettled};
 use super::shift::Movement;
 use super::*;
 use crate::core::catalog::Catalogue;
-use crate::core::notice::Notice;
 use crate::core::code::Platform;
+use crate::core::notice::Notice;
 use crate::core::order::{Attempt, AttemptState, Line, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use crate::core::{Effect, Event, Key, Lang, Msg, Screen, Settings, State, update};
 
@@ -61,7 +61,13 @@ fn code(id: u64, secs: i64, fen: i64, platform: Platform, operator: &str) -> Ord
 fn in_doubt(id: u64, secs: i64, fen: i64, platform: Platform) -> Order {
     let mut o = order(id, secs, fen, "01");
     o.status = OrderStatus::Paying;
-    o.attempts.push(attempt(&format!("P{id}"), platform, secs, fen, AttemptState::Unknown { reason: "timeout".into() }));
+    o.attempts.push(attempt(
+        &format!("P{id}"),
+        platform,
+        secs,
+        fen,
+        AttemptState::Unknown { reason: "timeout".into() },
+    ));
     o
 }
 
@@ -108,7 +114,8 @@ fn day() -> Vec<Order> {
     let mut imported = Order::new(8, at(990), "01".into());
     imported.status = OrderStatus::Paid;
     imported.imported = true;
-    imported.tender = Some(Tender::Code { platform: Platform::Alipay, out_trade_no: "X".into(), transaction_id: "TX".into() });
+    imported.tender =
+        Some(Tender::Code { platform: Platform::Alipay, out_trade_no: "X".into(), transaction_id: "TX".into() });
     imported.number = Some("X".into());
     imported.closed_at = Some(at(990));
     refund(&mut imported, "R5", 995, 300, RefundState::Refunded, "01");
@@ -143,12 +150,14 @@ fn a_report_counts_each_method_with_refunds_and_lists_what_is_in_doubt_apart() {
 #[test]
 fn a_report_splits_per_operator_and_the_operators_add_up() {
     let r = report::compute(&day(), today(), &[]);
-    let ops: Vec<_> = r.operators.iter().map(|o| (o.operator.as_str(), o.total.sales.amount, o.total.refunds.amount)).collect();
+    let ops: Vec<_> =
+        r.operators.iter().map(|o| (o.operator.as_str(), o.total.sales.amount, o.total.refunds.amount)).collect();
     assert_eq!(ops, [("01", Fen(3_580), Fen(2_300)), ("02", Fen(5_999), Fen(1_500))]);
     let sum: Fen = r.operators.iter().map(|o| o.total.net()).sum();
     assert_eq!(sum, r.total.net());
     for m in PayMethod::ALL {
-        let by_op: Fen = r.operators.iter().flat_map(|o| &o.methods).filter(|t| t.method == m).map(|t| t.totals.net()).sum();
+        let by_op: Fen =
+            r.operators.iter().flat_map(|o| &o.methods).filter(|t| t.method == m).map(|t| t.totals.net()).sum();
         assert_eq!(by_op, r.method(m).net(), "{m:?}");
     }
 }
@@ -178,7 +187,8 @@ fn a_payment_confirmed_after_a_close_counts_on_the_next_day() {
     let o = &mut orders[5];
     o.attempts[0].state = AttemptState::Paid { transaction_id: "T6".into() };
     o.status = OrderStatus::Paid;
-    o.tender = Some(Tender::Code { platform: Platform::Alipay, out_trade_no: "P6".into(), transaction_id: "T6".into() });
+    o.tender =
+        Some(Tender::Code { platform: Platform::Alipay, out_trade_no: "P6".into(), transaction_id: "T6".into() });
     o.closed_at = Some(at(4_000));
     let z2 = report::compute(&orders, Period { from: Some(at(3_600)), to: at(7_200) }, &z1.carried);
     assert_eq!((z2.method(PayMethod::Alipay).sales.n, z2.method(PayMethod::Alipay).sales.amount), (1, Fen(777)));
@@ -375,7 +385,11 @@ fn the_x_report_changes_nothing_and_the_z_report_closes_the_day_with_the_shift_n
     assert_eq!((up.expected, up.difference), (Fen(11_580), Fen::ZERO));
     assert!(s.office.last_z.is_none(), "not closed until the store says so");
     let fx = send(&mut s, 3_604, Msg::Office(OfficeMsg::DayClosed { number: 1 }));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Office(OfficeEffect::Print(r)) if r.kind == report::ReportKind::Z { number: 1 })));
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::Office(OfficeEffect::Print(r)) if r.kind == report::ReportKind::Z { number: 1 })
+        )
+    );
     assert_eq!(s.office.last_z.as_ref().map(|z| (z.number, z.at)), Some((1, at(3_603))));
     assert!(s.office.shift.is_none());
     // The next day's Z is number 2 and starts where the first ended.
@@ -426,7 +440,10 @@ fn the_journal_selects_an_entry_shows_it_and_reprints_its_receipt() {
     assert!(v.visible().iter().all(|e| e.state == EntryState::Refunded));
     send(&mut s, 3_601, Msg::Key(Key::Enter));
     let fx = send(&mut s, 3_601, Msg::Key(Key::F(4)));
-    assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { out_refund_no, .. } if out_refund_no == "R1")), "{fx:?}");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::PrintRefund { out_refund_no, .. } if out_refund_no == "R1")),
+        "{fx:?}"
+    );
     // A paid cash sale reprints through the Reprint effect with the till's record.
     send(&mut s, 3_602, Msg::Key(Key::Esc));
     send(&mut s, 3_602, Msg::Key(Key::F(7))); // in doubt
@@ -467,7 +484,10 @@ fn the_office_is_only_for_an_empty_sale_screen_and_the_summary_takes_a_range() {
     enter(&mut s, 4);
     assert_eq!(s.notice, Some(Notice::Office(OfficeNotice::BadDate)));
     let fx = send(&mut s, 5, Msg::Key(Key::F(2)));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Office(OfficeEffect::ExportCsv { dir, .. }) if dir == DEFAULT_EXPORT_DIR)));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Office(OfficeEffect::ExportCsv { dir, .. }) if dir == DEFAULT_EXPORT_DIR))
+    );
 }
 
 #[test]

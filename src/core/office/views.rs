@@ -129,13 +129,8 @@ fn start_cash_up(state: &mut State, closes_day: bool, fx: &mut Vec<Effect>) {
     let Some(shift) = &state.office.shift else { return };
     let period = Period { from: Some(shift.opened_at), to: state.now };
     state.input.clear();
-    state.office.view = Some(View::Shift(ShiftView {
-        step: ShiftStep::Count,
-        amount: None,
-        flow: None,
-        closes_day,
-        closed: None,
-    }));
+    state.office.view =
+        Some(View::Shift(ShiftView { step: ShiftStep::Count, amount: None, flow: None, closes_day, closed: None }));
     state.notice = Some(Notice::Office(OfficeNotice::Loading));
     load(state, Purpose::CashUp, period, fx);
 }
@@ -270,7 +265,8 @@ pub(super) fn loaded(state: &mut State, purpose: Purpose, orders: Vec<Order>, fx
         }
         Purpose::CashUp => {
             let Some(shift) = &state.office.shift else { return };
-            let flow = report::cash_flow(&orders, &shift.operator, Period { from: Some(shift.opened_at), to: state.now });
+            let flow =
+                report::cash_flow(&orders, &shift.operator, Period { from: Some(shift.opened_at), to: state.now });
             if let Some(v) = shift_view(state) {
                 v.flow = Some(flow);
             }

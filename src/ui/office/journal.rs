@@ -43,7 +43,10 @@ pub(super) fn view(state: &State, v: &JournalView, frame: &mut Frame, area: Rect
     frame.render_widget(Paragraph::new(filter_line(lang, v)), filters);
     let visible = v.visible();
     if visible.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(t(lang, T::NoEntries), Style::new().fg(Color::DarkGray))), table);
+        frame.render_widget(
+            Paragraph::new(Line::styled(t(lang, T::NoEntries), Style::new().fg(Color::DarkGray))),
+            table,
+        );
         return;
     }
     let header = Row::new(

@@ -22,9 +22,9 @@ fn yuan(f: Fen) -> u64 {
 
 pub(super) fn view(state: &State, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
-    let days =
-        if v.from == v.to { v.from.display() } else { format!("{} — {}", v.from.display(), v.to.display()) };
-    let block = Block::bordered().title(format!(" {}  {days} ", t(lang, T::SummaryTitle))).padding(Padding::horizontal(1));
+    let days = if v.from == v.to { v.from.display() } else { format!("{} — {}", v.from.display(), v.to.display()) };
+    let block =
+        Block::bordered().title(format!(" {}  {days} ", t(lang, T::SummaryTitle))).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [input, chart, breakdown] =
@@ -35,8 +35,7 @@ pub(super) fn view(state: &State, v: &SummaryView, frame: &mut Frame, area: Rect
         return;
     };
     hours(state, s, frame, chart);
-    let [table, bars] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(24)]).spacing(2).areas(breakdown);
+    let [table, bars] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(24)]).spacing(2).areas(breakdown);
     methods_table(state, s, frame, table);
     methods_chart(state, s, frame, bars);
 }
@@ -80,10 +79,16 @@ fn methods_table(state: &State, s: &Summary, frame: &mut Frame, area: Rect) {
             right(tot.net().to_string()),
         ])
     };
-    let mut rows: Vec<Row> = s.methods.iter().map(|m| row(i18n::method_name(lang, m.method).into(), &m.totals)).collect();
+    let mut rows: Vec<Row> =
+        s.methods.iter().map(|m| row(i18n::method_name(lang, m.method).into(), &m.totals)).collect();
     rows.push(row(t(lang, T::Total).into(), &s.total).style(Style::new().add_modifier(Modifier::BOLD)));
-    let widths =
-        [Constraint::Fill(1), Constraint::Length(5), Constraint::Length(10), Constraint::Length(9), Constraint::Length(10)];
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(5),
+        Constraint::Length(10),
+        Constraint::Length(9),
+        Constraint::Length(10),
+    ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), area);
 }
 
