@@ -392,7 +392,11 @@ fn the_x_report_changes_nothing_and_the_z_report_closes_the_day_with_the_shift_n
     );
     assert_eq!(s.office.last_z.as_ref().map(|z| (z.number, z.at)), Some((1, at(3_603))));
     assert!(s.office.shift.is_none());
+    // F7 on the Z just made closes nothing more.
+    assert!(send(&mut s, 3_605, Msg::Key(Key::F(7))).is_empty());
     // The next day's Z is number 2 and starts where the first ended.
+    send(&mut s, 7_000, Msg::Key(Key::Esc));
+    send(&mut s, 7_000, Msg::Key(Key::F(6)));
     let fx = send(&mut s, 7_000, Msg::Key(Key::F(7)));
     let load_period = fx.iter().find_map(|e| match e {
         Effect::Office(OfficeEffect::LoadOrders { period, carried, .. }) => Some((*period, carried.clone())),
