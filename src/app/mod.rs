@@ -1,12 +1,15 @@
 //! The only place that runs things: it feeds messages into the pure core, hands the core's
 //! effects to the effect runner, and draws (or, headless, reports) the newest state.
 
+pub mod catalogue;
+pub mod catalogue_csv;
 pub mod doctor;
 mod effects;
 pub mod headless;
 pub mod platform;
 pub mod print_queue;
 pub mod receipt;
+pub mod stock;
 mod terminal;
 pub mod watchdog;
 

@@ -11,7 +11,7 @@
 
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
-use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
+use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender, TenderPart};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
 use super::sale::refuse;
 use super::{
@@ -50,9 +50,11 @@ impl LookupView {
         }
     }
 
-    /// Refunded so far: the platform's figure, or the till's own refunds if it knows of more.
+    /// Refunded so far: the platform's figure, or the till's own refunds (of this platform
+    /// order: a mixed order has several) if it knows of more.
     pub fn refunded(&self) -> Fen {
-        let own = self.order.as_ref().map_or(Fen::ZERO, Order::refunds_not_failed);
+        let number = self.found().map(|o| o.out_trade_no.as_str());
+        let own = self.order.as_ref().map_or(Fen::ZERO, |o| refunded_of(o, number));
         self.found().map_or(own, |o| o.refunded.max(own))
     }
 
@@ -81,6 +83,42 @@ impl LookupView {
     }
 }
 
+/// The till's refunds of `order` that have not failed, through the platform order `number` (all
+/// platform refunds when `None`); cash refunds are not the platform's.
+fn refunded_of(order: &Order, number: Option<&str>) -> Fen {
+    order
+        .refunds
+        .iter()
+        .filter(|r| !r.cash && !matches!(r.state, RefundState::Failed { .. }))
+        .filter(|r| match (number, &r.of) {
+            (Some(n), Some(of)) => of.out_trade_no == n,
+            _ => true,
+        })
+        .map(|r| r.amount)
+        .sum()
+}
+
+/// The code parts of a mixed order that still have something to refund, by their numbers.
+fn code_parts_to_refund(order: &Order) -> Vec<String> {
+    order
+        .tender_parts()
+        .iter()
+        .filter_map(|p| match p {
+            TenderPart::Code { out_trade_no, amount, .. } if refunded_of(order, Some(out_trade_no)) < *amount => {
+                Some(out_trade_no.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cash an order took that has not been given back yet.
+pub fn cash_to_refund(order: &Order) -> Fen {
+    let cash: Fen = order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
+    let given: Fen = order.refunds.iter().filter(|r| r.cash).map(|r| r.amount).sum();
+    (cash - given).max(Fen::ZERO)
+}
+
 /// Whether `code` is one of this shop's order numbers (the receipt's barcode): 20 digits that start
 /// with the platform's order prefix.
 pub fn is_order_number(state: &State, code: &str) -> bool {
@@ -104,8 +142,29 @@ pub(super) fn open_empty(state: &mut State) {
     state.notice = Some(Notice::ScanReceipt);
 }
 
-pub(super) fn on_lookup_answer(state: &mut State, number: &str, local: Option<Box<Order>>, verdict: LookupVerdict) {
+pub(super) fn on_lookup_answer(
+    state: &mut State,
+    number: &str,
+    local: Option<Box<Order>>,
+    verdict: LookupVerdict,
+    fx: &mut Vec<Effect>,
+) {
     let local = local.map(|o| *o);
+    // A mixed order's own number is not the platform's: its code parts are looked up (and
+    // refunded) one by one under their own numbers, the next one with something left first.
+    if let Some(order) = local.as_ref().filter(|o| matches!(o.tender, Some(Tender::Mixed { .. })))
+        && order.number.as_deref() == Some(number)
+        && state.lookup.as_ref().is_some_and(|v| v.number == number)
+    {
+        if let Some(part) = code_parts_to_refund(order).into_iter().next() {
+            if let Some(view) = state.lookup.as_mut() {
+                view.number = part.clone();
+                view.pending = true;
+            }
+            fx.push(Effect::Lookup(LookupCall { out_trade_no: part, platform: None, transaction_id: None }));
+            return;
+        }
+    }
     let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
     view.pending = false;
     // An order with a refund in flight is followed in memory; that copy is the newest.
@@ -115,7 +174,11 @@ pub(super) fn on_lookup_answer(state: &mut State, number: &str, local: Option<Bo
     let refundable = view.refundable();
     state.input =
         if refundable > Fen::ZERO && view.open_refund().is_none() { refundable.to_string() } else { String::new() };
+    let cash = view.order.as_ref().map_or(Fen::ZERO, cash_to_refund);
     state.notice = match &view.answer {
+        // A cash sale (or the cash part of a mixed one) is not the platform's: it is given back
+        // from the drawer.
+        Some(LookupVerdict::NotFound) if cash > Fen::ZERO => Some(Notice::CashToRefund { amount: cash }),
         Some(LookupVerdict::NotFound) => Some(Notice::OrderNotFound { number: number.to_string() }),
         Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.clone() }),
         _ => None,
@@ -194,6 +257,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
             out_trade_no: found.out_trade_no.clone(),
             transaction_id: found.transaction_id.clone(),
         }),
+        cash: false,
     });
     let call = RefundCall {
         order_id: order.id,
@@ -210,6 +274,57 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     state.notice = Some(Notice::Refunding { amount });
     fx.push(state.save(&order));
     fx.push(Effect::Refund(call));
+    keep(state, order);
+}
+
+/// F6 on the lookup screen: give back the order's cash (a cash sale, or the cash part of a mixed
+/// one), which a supervisor approves.
+pub(super) fn ask_cash_refund(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(order) = state.lookup.as_ref().and_then(|v| v.order.clone()) else {
+        return refuse(state, Notice::NothingToRefund, fx);
+    };
+    if order.status != OrderStatus::Paid || cash_to_refund(&order).is_zero() {
+        return refuse(state, Notice::NothingToRefund, fx);
+    }
+    if order.open_refund().is_some() {
+        return refuse(state, Notice::RefundInDoubt, fx);
+    }
+    super::approval::ask_supervisor(state, super::approval::Approval::CashRefund { order_id: order.id }, fx);
+}
+
+/// Gives back the cash of the order on the lookup screen: a refund record, final at once (the
+/// money leaves the drawer now), saved before the drawer opens.
+pub(super) fn refund_cash(state: &mut State, order_id: OrderId, fx: &mut Vec<Effect>) {
+    let Some(view) = state.lookup.as_ref() else { return };
+    let Some(order) = view.order.clone().filter(|o| o.id == order_id) else { return };
+    let mut order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
+    let amount = cash_to_refund(&order);
+    if amount.is_zero() || order.open_refund().is_some() {
+        return refuse(state, Notice::NothingToRefund, fx);
+    }
+    let Some(out_refund_no) = next_number(state) else {
+        return refuse(state, Notice::NumbersExhausted, fx);
+    };
+    order.refunds.push(Refund {
+        out_refund_no: out_refund_no.clone(),
+        amount,
+        total: order.total(),
+        refunded_before: order.refunds_not_failed(),
+        requested_at: state.now,
+        operator: state.settings.operator.clone(),
+        state: RefundState::Refunded,
+        refund_id: None,
+        queries: 0,
+        of: None,
+        cash: true,
+    });
+    fx.push(state.save(&order));
+    fx.push(Effect::OpenDrawer);
+    fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no });
+    fx.push(Effect::Beep(Beep::Success));
+    fx.push(Effect::AnnounceRefund { amount });
+    state.notice = Some(Notice::Refunded { amount });
+    state.input.clear();
     keep(state, order);
 }
 
@@ -328,6 +443,8 @@ pub(super) fn on_refund_answer(
     // Show the platform's new figures once the refund is settled.
     if new_state.is_final() && on_screen {
         if let (Some(number), Some(view)) = (number, state.lookup.as_mut()) {
+            // By the receipt's number: a mixed order then moves on to its next code part.
+            view.number = number.clone();
             view.pending = true;
             fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
         }

@@ -128,11 +128,30 @@ pub enum Text {
     /// Status bar: records the back office does not have yet.
     Unsynced,
     OfflineBadge,
+    PriceEntryTitle,
+    PriceInput,
+    UnknownProduct,
+    SupervisorApproves,
+    Remaining,
+    PaidParts,
+    NextPart,
+    PartHint,
+    KeyF5,
+    HintLowStock,
+    LowStockTitle,
+    LowStockEmpty,
+    ColStock,
+    ColBarcode,
+    LowStockThreshold,
+    KeyF6,
+    HintCashRefund,
+    TenderMixed,
+    CashToGiveBack,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 103] = [
+    pub const ALL: [Text; 122] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -236,6 +255,25 @@ impl Text {
         Text::ScannerAway,
         Text::Unsynced,
         Text::OfflineBadge,
+        Text::PriceEntryTitle,
+        Text::PriceInput,
+        Text::UnknownProduct,
+        Text::SupervisorApproves,
+        Text::Remaining,
+        Text::PaidParts,
+        Text::NextPart,
+        Text::PartHint,
+        Text::KeyF5,
+        Text::HintLowStock,
+        Text::LowStockTitle,
+        Text::LowStockEmpty,
+        Text::ColStock,
+        Text::ColBarcode,
+        Text::LowStockThreshold,
+        Text::KeyF6,
+        Text::HintCashRefund,
+        Text::TenderMixed,
+        Text::CashToGiveBack,
     ];
 }
 

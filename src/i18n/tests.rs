@@ -8,7 +8,7 @@ fn all_lists_every_text_in_order() {
         assert_eq!(*t as usize, i, "{t:?} out of order in Text::ALL");
     }
     // Declaration order plus the last variant being listed means nothing is left out.
-    assert_eq!(Text::ALL.last(), Some(&Text::OfflineBadge));
+    assert_eq!(Text::ALL.last(), Some(&Text::CashToGiveBack));
 }
 
 #[test]
@@ -82,6 +82,14 @@ fn every_notice() -> Vec<Notice> {
         Notice::WifiFailed { error: crate::core::WifiFailure::WrongPassword },
         Notice::WifiNotNow,
         Notice::NothingToReprint,
+        Notice::PartPaid { platform: Some(p), amount: Fen(3000), remaining: Fen(2000) },
+        Notice::PartAmountSet { amount: Fen(3000) },
+        Notice::PartTooLarge { remaining: Fen(2000) },
+        Notice::FinishPayment,
+        Notice::PaidTwice { platform: p, amount: Fen(3000), number: "12345678251122010001".into() },
+        Notice::PaidInParts { amount: Fen(5000), parts: 2 },
+        Notice::EnterPrice { name: "鲜花".into() },
+        Notice::CashToRefund { amount: Fen(2000) },
     ]
 }
 
@@ -140,6 +148,14 @@ fn index(n: &Notice) -> usize {
         Notice::OfflineTakeCash => 49,
         Notice::BackOnline => 50,
         Notice::PrintingTestPage => 51,
+        Notice::PartPaid { .. } => 52,
+        Notice::PartAmountSet { .. } => 53,
+        Notice::PartTooLarge { .. } => 54,
+        Notice::FinishPayment => 55,
+        Notice::PaidTwice { .. } => 56,
+        Notice::PaidInParts { .. } => 57,
+        Notice::EnterPrice { .. } => 58,
+        Notice::CashToRefund { .. } => 59,
     }
 }
 
@@ -149,7 +165,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..52).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..60).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::widgets::{self, GOOD};
 use crate::core::State;
 use crate::core::money::Fen;
-use crate::core::order::Tender;
+use crate::core::notice::Notice;
+use crate::core::order::{Tender, TenderPart};
 use crate::i18n::{self, Text};
 
 const KEYS: &[(Text, Text)] = &[(Text::KeyAny, Text::HintNextSale)];
@@ -38,9 +39,22 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
     let (platform, received) = match &state.sale.tender {
         Some(Tender::Code { platform, .. }) => (Some(*platform), None),
         Some(Tender::Cash { received, .. }) => (None, Some(*received)),
+        Some(Tender::Mixed { parts }) => {
+            let cash = parts.iter().find_map(|p| match p {
+                TenderPart::Cash { received, change, .. } if !change.is_zero() => Some(*received),
+                _ => None,
+            });
+            (None, cash)
+        }
         None => (None, None),
     };
-    let banner = Line::styled(i18n::announcement(lang, platform, total), Style::new().fg(GOOD).bold());
+    let banner = match &state.sale.tender {
+        Some(Tender::Mixed { parts }) => {
+            let notice = Notice::PaidInParts { amount: total, parts: parts.len() };
+            Line::styled(i18n::notice(lang, &notice), Style::new().fg(GOOD).bold())
+        }
+        _ => Line::styled(i18n::announcement(lang, platform, total), Style::new().fg(GOOD).bold()),
+    };
     let [head, _, label, digits] =
         Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Length(1), Constraint::Length(3)])
             .areas(inner);

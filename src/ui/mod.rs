@@ -7,7 +7,9 @@
 mod done;
 mod lookup;
 mod pay;
+mod price;
 mod sale;
+mod stock;
 mod widgets;
 
 use ratatui::Frame;
@@ -48,6 +50,8 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Pay { cash_entry } => pay::view(state, *cash_entry, frame, body),
         Screen::Done { change } => done::view(state, *change, frame, body),
         Screen::Lookup => lookup::view(state, frame, body),
+        Screen::PriceEntry(entry) => price::view(state, entry, frame, body),
+        Screen::LowStock => stock::view(state, frame, body),
     };
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {

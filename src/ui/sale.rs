@@ -19,7 +19,7 @@ const KEYS: &[(Text, Text)] = &[
     (Text::KeyF2, Text::HintCash),
 ];
 /// Lookup and refunds are for an empty sale screen.
-const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyF3, Text::HintLookup)];
+const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyF3, Text::HintLookup), (Text::KeyF5, Text::HintLowStock)];
 
 /// Height of the totals panel with big digits: three rows inside a border.
 const TOTALS_HEIGHT: u16 = 5;
