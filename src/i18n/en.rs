@@ -128,6 +128,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::HintCashRefund => "Refund cash",
         Text::TenderMixed => "Paid in parts",
         Text::CashToGiveBack => "Cash to give back",
+        Text::HintAddItem => "Add",
     }
 }
 

@@ -147,11 +147,12 @@ pub enum Text {
     HintCashRefund,
     TenderMixed,
     CashToGiveBack,
+    HintAddItem,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 122] = [
+    pub const ALL: [Text; 123] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -274,6 +275,7 @@ impl Text {
         Text::HintCashRefund,
         Text::TenderMixed,
         Text::CashToGiveBack,
+        Text::HintAddItem,
     ];
 }
 

@@ -128,6 +128,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::HintCashRefund => "退现金",
         Text::TenderMixed => "组合支付",
         Text::CashToGiveBack => "可退现金",
+        Text::HintAddItem => "加入",
     }
 }
 

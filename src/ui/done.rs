@@ -55,10 +55,30 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
         }
         _ => Line::styled(i18n::announcement(lang, platform, total), Style::new().fg(GOOD).bold()),
     };
-    let [head, _, label, digits] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Length(1), Constraint::Length(3)])
-            .areas(inner);
+    // A mixed tender lists its parts under the banner.
+    let parts: Vec<Line> = match &state.sale.tender {
+        Some(Tender::Mixed { parts }) => parts
+            .iter()
+            .map(|p| {
+                let name = match p {
+                    TenderPart::Cash { .. } => i18n::text(lang, Text::TenderCash),
+                    TenderPart::Code { platform, .. } => i18n::platform_name(lang, *platform),
+                };
+                Line::from(format!("  {name}  {}", p.amount()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let head_rows = 2 + u16::try_from(parts.len()).unwrap_or(0);
+    let [head, _, label, digits] = Layout::vertical([
+        Constraint::Length(head_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(3),
+    ])
+    .areas(inner);
     let mut lines = vec![banner];
+    lines.extend(parts);
     if let Some(received) = received {
         lines.push(Line::from(format!("{}  {received}", i18n::text(lang, Text::TenderReceived))));
     }

@@ -55,7 +55,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     };
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {
-        (Screen::Done { .. }, Some(Notice::Paid { .. })) => None,
+        (Screen::Done { .. }, Some(Notice::Paid { .. } | Notice::PaidInParts { .. })) => None,
         (_, n) => n.as_ref(),
     };
     widgets::notice_line(lang, notice_text, frame, notice);

@@ -11,7 +11,7 @@ use crate::core::State;
 use crate::core::price_entry::PriceEntry;
 use crate::i18n::{self, Text};
 
-const KEYS: &[(Text, Text)] = &[(Text::KeyEnter, Text::HintTotal), (Text::KeyEsc, Text::HintBack)];
+const KEYS: &[(Text, Text)] = &[(Text::KeyEnter, Text::HintAddItem), (Text::KeyEsc, Text::HintBack)];
 
 pub(super) fn view(state: &State, entry: &PriceEntry, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
     let lang = state.settings.lang;
