@@ -120,7 +120,8 @@ fn catalogue_import_and_export_through_the_command_line() {
         Command::new(env!("CARGO_BIN_EXE_till")).args(args).arg("--config").arg(&w.config_path).output().expect("run")
     };
     let csv = w.dir.path().join("catalogue.csv");
-    let good = "barcode,name,price,stock,kind\n6900138600889,Cola,3.50,12,normal\nFLOWERS-1,\"Flowers, mixed\",0.00,,open\n";
+    let good =
+        "barcode,name,price,stock,kind\n6900138600889,Cola,3.50,12,normal\nFLOWERS-1,\"Flowers, mixed\",0.00,,open\n";
     std::fs::write(&csv, good).expect("write");
     let out = till(&["catalogue", "import", csv.to_str().expect("path")]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

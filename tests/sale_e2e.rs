@@ -6,10 +6,10 @@ mod common;
 use common::process::{TillProcess, World};
 use std::time::Duration;
 use till::app::headless::Observation;
-use till::core::{Key, Screen};
 use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{AttemptState, OrderStatus};
+use till::core::{Key, Screen};
 use till::escpos::{Element, PrinterProfile, decode};
 use till::sim::cloudpay::SimConfig;
 

@@ -38,7 +38,8 @@ pub fn rows(store: &dyn Store) -> Result<Vec<Row>, CatalogueError> {
 /// The catalogue the till sells from, with the configured scale-label layout and threshold.
 pub fn load(store: &dyn Store, layout: WeighedLayout, low_stock: i64) -> Result<Catalogue, CatalogueError> {
     let rows = rows(store)?;
-    let stock: Vec<(String, i64)> = rows.iter().filter_map(|r| r.stock.map(|n| (r.product.barcode.clone(), n))).collect();
+    let stock: Vec<(String, i64)> =
+        rows.iter().filter_map(|r| r.stock.map(|n| (r.product.barcode.clone(), n))).collect();
     let mut catalogue = Catalogue::new(rows.into_iter().map(|r| r.product)).with_stock(stock);
     catalogue.weighed = layout;
     catalogue.low_stock = low_stock;
@@ -104,8 +105,7 @@ pub fn seed_if_empty(store: &dyn Store, demo: &Catalogue) -> Result<bool, Catalo
     if !store.records(Table::Catalogue)?.is_empty() {
         return Ok(false);
     }
-    let rows: Vec<Row> =
-        demo.iter().map(|p| Row { product: p.clone(), stock: demo.stock(&p.barcode) }).collect();
+    let rows: Vec<Row> = demo.iter().map(|p| Row { product: p.clone(), stock: demo.stock(&p.barcode) }).collect();
     replace(store, &rows)?;
     Ok(true)
 }

@@ -71,7 +71,11 @@ pub fn apply(store: &dyn Store, moves: &[StockMove]) -> Result<Vec<(String, i64)
                 }
             }
             let new = stock::apply(&counts, &m.deltas);
-            puts.extend(new.iter().map(|(b, n)| Put { table: Table::Stock, key: b.clone(), value: Some(n.to_string()) }));
+            puts.extend(new.iter().map(|(b, n)| Put {
+                table: Table::Stock,
+                key: b.clone(),
+                value: Some(n.to_string()),
+            }));
             puts.push(Put { table: Table::StockMoves, key: m.key.clone(), value: Some("1".into()) });
             changed.extend(new);
         }
@@ -90,8 +94,13 @@ pub fn catch_up(store: &dyn Store) -> Result<usize, StoreError> {
             Ok(id) => store.order(id)?,
             Err(_) => None,
         };
-        let moves: Vec<StockMove> =
-            order.as_ref().map(stock::movements).unwrap_or_default().into_iter().filter(|m| m.key == movement).collect();
+        let moves: Vec<StockMove> = order
+            .as_ref()
+            .map(stock::movements)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.key == movement)
+            .collect();
         if moves.is_empty() {
             // The order was never saved in the state that makes this movement: nothing moved.
             store.write_records(&[Put::remove(Table::Stock, key.clone())], None)?;

@@ -265,7 +265,8 @@ impl Order {
                 return vec![TenderPart::Cash { amount: *received - *change, received: *received, change: *change }];
             }
             Some(Tender::Code { platform, out_trade_no, transaction_id }) => {
-                let amount = self.attempts.iter().find(|a| &a.out_trade_no == out_trade_no).map_or(self.total(), |a| a.amount);
+                let amount =
+                    self.attempts.iter().find(|a| &a.out_trade_no == out_trade_no).map_or(self.total(), |a| a.amount);
                 return vec![TenderPart::Code {
                     platform: *platform,
                     amount,
@@ -285,7 +286,8 @@ impl Order {
             }),
             _ => None,
         });
-        let cash = self.cash.iter().map(|c| TenderPart::Cash { amount: c.amount, received: c.received, change: c.change });
+        let cash =
+            self.cash.iter().map(|c| TenderPart::Cash { amount: c.amount, received: c.received, change: c.change });
         codes.chain(cash).collect()
     }
 

@@ -21,8 +21,7 @@ pub struct PriceEntry {
 /// Opens the prompt for `barcode`.
 pub(super) fn open(state: &mut State, barcode: &str, name: &str, unknown: bool, fx: &mut Vec<Effect>) {
     state.input.clear();
-    state.screen =
-        Screen::PriceEntry(PriceEntry { barcode: barcode.to_string(), name: name.to_string(), unknown });
+    state.screen = Screen::PriceEntry(PriceEntry { barcode: barcode.to_string(), name: name.to_string(), unknown });
     if unknown {
         refuse(state, Notice::UnknownBarcode { code: barcode.to_string() }, fx);
     } else {

@@ -114,7 +114,8 @@ fn code_parts_to_refund(order: &Order) -> Vec<String> {
 
 /// The cash an order took that has not been given back yet.
 pub fn cash_to_refund(order: &Order) -> Fen {
-    let cash: Fen = order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
+    let cash: Fen =
+        order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
     let given: Fen = order.refunds.iter().filter(|r| r.cash).map(|r| r.amount).sum();
     (cash - given).max(Fen::ZERO)
 }

@@ -281,8 +281,7 @@ pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen,
         return refuse(state, Notice::FinishPayment, fx);
     }
     let sale = &mut state.sale;
-    let existing =
-        sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode && l.unit_price == price);
+    let existing = sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode && l.unit_price == price);
     let idx = match existing {
         Some(i) if sale.lines[i].qty < MAX_QTY => {
             sale.lines[i].qty += 1;

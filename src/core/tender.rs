@@ -36,7 +36,8 @@ pub(super) fn cash(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
     };
     // The receipt's number is taken before any cash is: a till out of numbers takes none.
-    if state.counters.seq >= 9999 && state.counters.seq_day == state.now.local(state.settings.utc_offset_minutes).yymmdd()
+    if state.counters.seq >= 9999
+        && state.counters.seq_day == state.now.local(state.settings.utc_offset_minutes).yymmdd()
     {
         return refuse(state, Notice::NumbersExhausted, fx);
     }
@@ -117,11 +118,13 @@ pub(super) fn code_paid(state: &mut State, order_id: OrderId, attempt: &Attempt,
         fx.push(Effect::Announce { platform: Some(attempt.platform), amount: attempt.amount });
         if on_screen {
             state.screen = Screen::Pay { cash_entry: false };
-            state.notice = Some(Notice::PartPaid { platform: Some(attempt.platform), amount: attempt.amount, remaining });
+            state.notice =
+                Some(Notice::PartPaid { platform: Some(attempt.platform), amount: attempt.amount, remaining });
         } else {
             // Only a whole-order payment may be parked, so this is an old record: it stays open
             // for the cashier (never voided with money taken).
-            state.notice = Some(Notice::BackgroundPaid { number: attempt.out_trade_no.clone(), amount: attempt.amount });
+            state.notice =
+                Some(Notice::BackgroundPaid { number: attempt.out_trade_no.clone(), amount: attempt.amount });
         }
         return;
     }

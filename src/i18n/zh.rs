@@ -196,7 +196,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::PartPaid { platform: Some(p), amount, remaining } => {
             format!("{}已收 {amount}元，还需支付 {remaining}元", platform_name(lang, *p))
         }
-        Notice::PartPaid { platform: None, amount, remaining } => format!("现金已收 {amount}元，还需支付 {remaining}元"),
+        Notice::PartPaid { platform: None, amount, remaining } => {
+            format!("现金已收 {amount}元，还需支付 {remaining}元")
+        }
         Notice::PartAmountSet { amount } => format!("下一笔付款码只收 {amount}元：请扫码（Esc 取消）"),
         Notice::PartTooLarge { remaining } => format!("超过还需支付的金额：最多 {remaining}元"),
         Notice::FinishPayment => "本单已部分支付或有付款待确认：请先在此完成支付".into(),

@@ -16,7 +16,8 @@ fn till() -> Till {
     let mut apples = Product::new(APPLES, "苹果", Fen(980));
     apples.kind = ProductKind::Weighed;
     let products: Vec<Product> = t.state.catalogue.iter().cloned().chain([flowers, apples]).collect();
-    t.state.catalogue = Catalogue::new(products).with_stock([("6900138600889".into(), 3), ("6920152400777".into(), 40)]);
+    t.state.catalogue =
+        Catalogue::new(products).with_stock([("6900138600889".into(), 3), ("6920152400777".into(), 40)]);
     t
 }
 
@@ -68,7 +69,10 @@ fn an_unknown_barcode_is_sold_at_a_price_a_supervisor_approves() {
     let fx = t.scan(UNKNOWN);
     assert!(fx.contains(&Effect::Beep(Beep::Error)));
     assert_eq!(t.state.notice, Some(Notice::UnknownBarcode { code: UNKNOWN.into() }));
-    assert_eq!(t.state.screen, Screen::PriceEntry(PriceEntry { barcode: UNKNOWN.into(), name: String::new(), unknown: true }));
+    assert_eq!(
+        t.state.screen,
+        Screen::PriceEntry(PriceEntry { barcode: UNKNOWN.into(), name: String::new(), unknown: true })
+    );
     // Through `approval::ask_supervisor` (approved at once until the PIN prompt is wired).
     t.typed("2.40");
     let line = &t.state.sale.lines[0];

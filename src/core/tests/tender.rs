@@ -30,10 +30,7 @@ fn part_cash_then_a_code_for_the_rest() {
     assert_eq!(t.state.sale.remaining(), Fen(650));
     assert_eq!(t.state.sale.status, OrderStatus::Open);
     assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
-    assert_eq!(
-        t.state.notice,
-        Some(Notice::PartPaid { platform: None, amount: Fen(500), remaining: Fen(650) })
-    );
+    assert_eq!(t.state.notice, Some(Notice::PartPaid { platform: None, amount: Fen(500), remaining: Fen(650) }));
     let (no, fx) = t.pay(WECHAT_CODE);
     assert_eq!(micro_pays(&fx)[0].amount, Fen(650), "the code pays the remainder");
     let fx = t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: paid("4200") });
@@ -235,7 +232,10 @@ fn a_mixed_order_is_refunded_part_by_part_and_its_cash_from_the_drawer() {
     let call = fx.iter().find_map(|e| if let Effect::Refund(c) = e { Some(c.clone()) } else { None }).expect("refund");
     assert_eq!((call.out_trade_no.as_str(), call.amount), (no.as_str(), Fen(650)));
     // The cash part: F6, given back at once from the drawer.
-    t.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict: RefundVerdict::Refunded { refund_id: "r".into() } });
+    t.send(Msg::RefundAnswer {
+        out_refund_no: call.out_refund_no,
+        verdict: RefundVerdict::Refunded { refund_id: "r".into() },
+    });
     let fx = t.send(Msg::Key(Key::F(6)));
     let saved = pos(&fx, |e| matches!(e, Effect::Save { order, .. } if order.refunds.iter().any(|r| r.cash)));
     assert!(saved < pos(&fx, |e| *e == Effect::OpenDrawer), "{fx:?}");
