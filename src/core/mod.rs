@@ -15,6 +15,7 @@ pub mod order;
 mod pay;
 pub mod price_entry;
 pub mod refund;
+mod refund_parts;
 mod sale;
 pub mod stock;
 mod tender;

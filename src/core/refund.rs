@@ -11,8 +11,11 @@
 
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
-use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender, TenderPart};
+use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
+pub use super::refund_parts::cash_to_refund;
+pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
+use super::refund_parts::{code_parts_to_refund, refunded_of};
 use super::sale::refuse;
 use super::{
     Beep, Effect, LookupCall, LookupVerdict, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall, RefundVerdict,
@@ -81,43 +84,6 @@ impl LookupView {
     pub fn open_refund(&self) -> Option<&Refund> {
         self.order.as_ref().and_then(Order::open_refund)
     }
-}
-
-/// The till's refunds of `order` that have not failed, through the platform order `number` (all
-/// platform refunds when `None`); cash refunds are not the platform's.
-fn refunded_of(order: &Order, number: Option<&str>) -> Fen {
-    order
-        .refunds
-        .iter()
-        .filter(|r| !r.cash && !matches!(r.state, RefundState::Failed { .. }))
-        .filter(|r| match (number, &r.of) {
-            (Some(n), Some(of)) => of.out_trade_no == n,
-            _ => true,
-        })
-        .map(|r| r.amount)
-        .sum()
-}
-
-/// The code parts of a mixed order that still have something to refund, by their numbers.
-fn code_parts_to_refund(order: &Order) -> Vec<String> {
-    order
-        .tender_parts()
-        .iter()
-        .filter_map(|p| match p {
-            TenderPart::Code { out_trade_no, amount, .. } if refunded_of(order, Some(out_trade_no)) < *amount => {
-                Some(out_trade_no.clone())
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// The cash an order took that has not been given back yet.
-pub fn cash_to_refund(order: &Order) -> Fen {
-    let cash: Fen =
-        order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
-    let given: Fen = order.refunds.iter().filter(|r| r.cash).map(|r| r.amount).sum();
-    (cash - given).max(Fen::ZERO)
 }
 
 /// Whether `code` is one of this shop's order numbers (the receipt's barcode): 20 digits that start
@@ -278,57 +244,6 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     keep(state, order);
 }
 
-/// F6 on the lookup screen: give back the order's cash (a cash sale, or the cash part of a mixed
-/// one), which a supervisor approves.
-pub(super) fn ask_cash_refund(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(order) = state.lookup.as_ref().and_then(|v| v.order.clone()) else {
-        return refuse(state, Notice::NothingToRefund, fx);
-    };
-    if order.status != OrderStatus::Paid || cash_to_refund(&order).is_zero() {
-        return refuse(state, Notice::NothingToRefund, fx);
-    }
-    if order.open_refund().is_some() {
-        return refuse(state, Notice::RefundInDoubt, fx);
-    }
-    super::approval::ask_supervisor(state, super::approval::Approval::CashRefund { order_id: order.id }, fx);
-}
-
-/// Gives back the cash of the order on the lookup screen: a refund record, final at once (the
-/// money leaves the drawer now), saved before the drawer opens.
-pub(super) fn refund_cash(state: &mut State, order_id: OrderId, fx: &mut Vec<Effect>) {
-    let Some(view) = state.lookup.as_ref() else { return };
-    let Some(order) = view.order.clone().filter(|o| o.id == order_id) else { return };
-    let mut order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
-    let amount = cash_to_refund(&order);
-    if amount.is_zero() || order.open_refund().is_some() {
-        return refuse(state, Notice::NothingToRefund, fx);
-    }
-    let Some(out_refund_no) = next_number(state) else {
-        return refuse(state, Notice::NumbersExhausted, fx);
-    };
-    order.refunds.push(Refund {
-        out_refund_no: out_refund_no.clone(),
-        amount,
-        total: order.total(),
-        refunded_before: order.refunds_not_failed(),
-        requested_at: state.now,
-        operator: state.settings.operator.clone(),
-        state: RefundState::Refunded,
-        refund_id: None,
-        queries: 0,
-        of: None,
-        cash: true,
-    });
-    fx.push(state.save(&order));
-    fx.push(Effect::OpenDrawer);
-    fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no });
-    fx.push(Effect::Beep(Beep::Success));
-    fx.push(Effect::AnnounceRefund { amount });
-    state.notice = Some(Notice::Refunded { amount });
-    state.input.clear();
-    keep(state, order);
-}
-
 /// A record for an order paid at another till (or before this till kept records): the refund
 /// must be written down somewhere before it is asked for.
 fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
@@ -349,7 +264,7 @@ fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
 
 /// Follows `order` in the background while it has a refund in doubt, and shows the newest copy
 /// on the lookup screen.
-fn keep(state: &mut State, order: Order) {
+pub(super) fn keep(state: &mut State, order: Order) {
     if let Some(view) = state.lookup.as_mut() {
         // The same order by id (its number may not be set yet while its payment is in doubt), or
         // the record just made for an order the till knew only from the platform.
