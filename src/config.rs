@@ -185,6 +185,63 @@ pub struct Config {
     /// Where CSV exports from the summary screen (F8, F2) are written: a USB stick's mount path.
     #[serde(default = "default_export_dir")]
     pub export_dir: PathBuf,
+    /// `[catalogue]`: scale labels, the low-stock threshold, the demo's catalogue.
+    #[serde(default)]
+    pub catalogue: CatalogueConfig,
+}
+
+/// `[catalogue]`. A scale label is `weighed_prefix` + item code (`weighed_item_digits`) + price in
+/// fen (`weighed_price_digits`) + EAN-13 check digit: 12 digits before the check digit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueConfig {
+    #[serde(default = "default_weighed_prefix")]
+    pub weighed_prefix: Vec<String>,
+    #[serde(default = "default_weighed_item_digits")]
+    pub weighed_item_digits: usize,
+    #[serde(default = "default_weighed_price_digits")]
+    pub weighed_price_digits: usize,
+    /// Products with this many or fewer in stock are on the low-stock list (F11).
+    #[serde(default = "default_low_stock")]
+    pub low_stock: i64,
+    /// Seed the demo's catalogue into a store that has none (`till demo` and test configs).
+    #[serde(default)]
+    pub demo_seed: bool,
+}
+
+impl Default for CatalogueConfig {
+    fn default() -> CatalogueConfig {
+        CatalogueConfig {
+            weighed_prefix: default_weighed_prefix(),
+            weighed_item_digits: default_weighed_item_digits(),
+            weighed_price_digits: default_weighed_price_digits(),
+            low_stock: default_low_stock(),
+            demo_seed: false,
+        }
+    }
+}
+
+impl CatalogueConfig {
+    pub fn layout(&self) -> crate::core::catalog::WeighedLayout {
+        crate::core::catalog::WeighedLayout {
+            prefixes: self.weighed_prefix.clone(),
+            item_digits: self.weighed_item_digits,
+            price_digits: self.weighed_price_digits,
+        }
+    }
+}
+
+fn default_weighed_prefix() -> Vec<String> {
+    crate::core::catalog::WeighedLayout::default().prefixes
+}
+fn default_weighed_item_digits() -> usize {
+    crate::core::catalog::WeighedLayout::default().item_digits
+}
+fn default_weighed_price_digits() -> usize {
+    crate::core::catalog::WeighedLayout::default().price_digits
+}
+fn default_low_stock() -> i64 {
+    crate::core::catalog::DEFAULT_LOW_STOCK
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -251,6 +308,7 @@ impl Config {
         }
         self.profile()?;
         self.printer.transport(Path::new("."))?;
+        self.catalogue.layout().check().map_err(|e| ConfigError::Invalid(format!("[catalogue] {e}")))?;
         if self.printer.queue_limit == 0 || self.printer.retry_secs == 0 {
             return Err(ConfigError::Invalid("printer.queue_limit and printer.retry_secs must be at least 1".into()));
         }
@@ -324,6 +382,7 @@ impl Config {
             backoffice: None,
             retention_days: default_retention_days(),
             export_dir: default_export_dir(),
+            catalogue: CatalogueConfig { demo_seed: true, ..CatalogueConfig::default() },
         }
     }
 

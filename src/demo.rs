@@ -42,19 +42,23 @@ const PRODUCTS: &[(&str, &str, &str, i64)] = &[
     ("690366600401", "冰淇淋 可爱多", "Cornetto ice cream", 600),
 ];
 
+/// The demo catalogue with stock counts (a few of them low), as the demo seeds it into its store.
+pub fn catalogue_with_stock(lang: Lang) -> Catalogue {
+    let c = catalogue(lang);
+    let counts: Vec<(String, i64)> =
+        c.iter().enumerate().map(|(i, p)| (p.barcode.clone(), [48, 3, 120, 0, 24, 2, 60][i % 7])).collect();
+    c.with_stock(counts)
+}
+
 /// The demo catalogue in the chosen language, barcodes with correct EAN-13 check digits.
 pub fn catalogue(lang: Lang) -> Catalogue {
     Catalogue::new(PRODUCTS.iter().filter_map(|(stem, zh, en, fen)| {
         let check = gtin_check_digit(stem)?;
-        Some(Product {
-            barcode: format!("{stem}{check}"),
-            name: match lang {
-                Lang::Zh => zh,
-                Lang::En => en,
-            }
-            .to_string(),
-            price: Fen(*fen),
-        })
+        let name = match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        };
+        Some(Product::new(format!("{stem}{check}"), *name, Fen(*fen)))
     }))
 }
 

@@ -93,6 +93,14 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml")]
         config: PathBuf,
     },
+    /// The catalogue in the store: import a CSV (header barcode,name,price,stock,kind; the whole file
+    /// or nothing, replacing the stored catalogue) or export it. The till must not be running.
+    Catalogue {
+        #[command(subcommand)]
+        action: CatalogueAction,
+        #[arg(long, default_value = "/etc/till/till.toml", global = true)]
+        config: PathBuf,
+    },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
     Activate {
@@ -101,6 +109,14 @@ enum Command {
         #[arg(long)]
         code: String,
     },
+}
+
+#[derive(Subcommand)]
+enum CatalogueAction {
+    /// Replace the catalogue with a CSV file's products (UTF-8, prices like 3.50).
+    Import { file: PathBuf },
+    /// Write the catalogue as CSV to FILE, or to stdout.
+    Export { file: Option<PathBuf> },
 }
 
 fn parse_platform(s: &str) -> Result<PaymentPlatform, String> {
@@ -150,6 +166,7 @@ fn main() -> anyhow::Result<()> {
             Command::ExportCsv { config, from, to, out } => {
                 export_csv(&Config::load(&config)?, from.as_deref(), to.as_deref(), &out)
             }
+            Command::Catalogue { action, config } => catalogue(&Config::load(&config)?, action),
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
         }
@@ -239,6 +256,37 @@ fn import(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `till catalogue import|export`: one line on stderr with the count, or the first bad row.
+fn catalogue(config: &Config, action: CatalogueAction) -> anyhow::Result<()> {
+    let path = config.data_dir().join("store");
+    std::fs::create_dir_all(config.data_dir())?;
+    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    match action {
+        CatalogueAction::Import { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let n = app::catalogue::import_csv(&store, &text, &config.catalogue.layout())
+                .with_context(|| format!("{}", file.display()))?;
+            eprintln!("imported {n} products from {}", file.display());
+        }
+        CatalogueAction::Export { file } => {
+            let text = app::catalogue::export_csv(&store)?;
+            let n = text.lines().count().saturating_sub(1);
+            match file {
+                Some(file) => {
+                    std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
+                    eprintln!("exported {n} products to {}", file.display());
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().lock().write_all(text.as_bytes())?;
+                    eprintln!("exported {n} products");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `till activate`: one request to 微收银, the answer stored for every later start.
 async fn activate(config: &Config, code: &str) -> anyhow::Result<()> {
     logging::init(LogTo::Stderr)?;
@@ -321,12 +369,13 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
             settings.operator = op;
         }
     }
-    let catalogue = till::demo::catalogue(settings.lang);
     let wifi: Arc<dyn till::devices::Wifi> = match &config.wifi {
         Some(w) => Arc::new(till::wifi::QrWifi::wpa_supplicant(w)),
         None => Arc::new(NoWifi),
     };
     let store = Arc::new(store);
+    let catalogue =
+        app::catalogue::start(&*store, &config.catalogue, settings.lang).context("loading the catalogue")?;
     keep_store_bounded(store.clone(), config.retention_days);
     let sync = till::sync::start(store, config.backoffice.clone());
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };

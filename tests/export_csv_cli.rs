@@ -52,6 +52,7 @@ fn export_csv_writes_a_range_that_reads_back_to_the_reports_totals() {
         refund_id: Some("r".into()),
         queries: 0,
         of: Some(RefundOf { platform: Platform::WeChat, out_trade_no: "w".into(), transaction_id: "t".into() }),
+        cash: false,
     });
     {
         let store = SledStore::open(&dir.path().join("store")).expect("store");

@@ -86,6 +86,7 @@ fn refund(o: &mut Order, no: &str, secs: i64, fen: i64, state: RefundState) {
         refund_id: None,
         queries: 0,
         of: Some(RefundOf { platform, out_trade_no, transaction_id }),
+        cash: false,
     });
 }
 

@@ -6,10 +6,10 @@ mod common;
 use common::process::{TillProcess, World};
 use std::time::Duration;
 use till::app::headless::Observation;
-use till::core::Screen;
 use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{AttemptState, OrderStatus};
+use till::core::{Key, Screen};
 use till::escpos::{Element, PrinterProfile, decode};
 use till::sim::cloudpay::SimConfig;
 
@@ -189,6 +189,9 @@ fn zero_amounts_and_unknown_barcodes_are_refused_at_the_till() {
     till.typed("6901234567892");
     let o = till.wait_for("unknown barcode", SECS(5), |o| matches!(o.notice, Some(Notice::UnknownBarcode { .. })));
     assert_eq!(o.total, Fen(0));
+    // The price prompt for the unknown barcode: left without a price, nothing is added.
+    till.key(Key::Esc);
+    till.wait_for("price prompt left", SECS(5), |o| o.screen == Screen::Sale);
     till.typed("");
     till.wait_for("empty cart refused", SECS(5), |o| o.notice == Some(Notice::CartEmpty));
     till.scan("134680423163089456");

@@ -93,7 +93,7 @@ fn receipt(till: &Till) -> Vec<String> {
             out.push(ends(t(Text::TenderCash), &received.to_string()));
             out.push(ends(t(Text::TenderChange), &change.to_string()));
         }
-        None => {}
+        Some(Tender::Mixed { .. }) | None => {}
     }
     out.push(centre(t(Text::ReceiptFooter)));
     out

@@ -2,7 +2,7 @@
 //! effect of its batch starts; if it fails, the batch's platform calls are not made.
 
 use super::print_queue::{PrintQueue, QueuedReceipt};
-use crate::core::order::{Order, Tender};
+use crate::core::order::{Order, TenderPart};
 use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
@@ -36,6 +36,9 @@ pub enum PrintJob {
     Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
     /// An X or Z report.
     Report(Box<crate::core::office::report::Report>),
+    /// Kick the cash drawer now (between receipts, never queued for later: a drawer that opens
+    /// minutes after the sale is worse than one the cashier opens by key).
+    OpenDrawer,
 }
 
 /// The platform's own receipt for a payment or refund, by number (see `Gateway::take_slip`).
@@ -74,7 +77,25 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::Save { order, counters } => {
                     let store = devices.store.clone();
                     let id = order.id;
-                    let result = tokio::task::spawn_blocking(move || store.save(&order, &counters)).await;
+                    let stock_msgs = msgs.clone();
+                    let result = tokio::task::spawn_blocking(move || {
+                        // Stock moves exactly once around the save (see `app::stock`).
+                        let due = super::stock::mark_due(&*store, &order)?;
+                        store.save(&order, &counters)?;
+                        if !due.is_empty() {
+                            crash_point("after-save-before-stock");
+                        }
+                        match super::stock::apply(&*store, &due) {
+                            Ok(counts) if !counts.is_empty() => {
+                                let _ = stock_msgs.send(Msg::StockCounts { counts });
+                            }
+                            Ok(_) => {}
+                            // The order is saved; the movement is finished at the next start.
+                            Err(e) => tracing::error!(order_id = id, error = %e, "stock not moved yet"),
+                        }
+                        Ok::<(), crate::store::StoreError>(())
+                    })
+                    .await;
                     let error = match result {
                         Ok(Ok(())) => None,
                         Ok(Err(e)) => Some(e.to_string()),
@@ -169,6 +190,9 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::PrintTestPage => {
                     let _ = receipts.send(PrintJob::TestPage);
                 }
+                Effect::OpenDrawer => {
+                    let _ = receipts.send(PrintJob::OpenDrawer);
+                }
                 Effect::JoinWifi { code } => {
                     let msgs = msgs.clone();
                     let wifi = devices.wifi.clone();
@@ -222,9 +246,19 @@ async fn lookup<G: Gateway + 'static>(
             None
         }
     };
-    if let Some(Tender::Code { platform, transaction_id, .. }) = local.as_ref().and_then(|o| o.tender.as_ref()) {
-        call.platform = Some(*platform);
-        call.transaction_id = Some(transaction_id.clone());
+    // The wallet and the platform's id of the order (or, for a mixed order, of the code part
+    // looked up by its own number).
+    let part = local.as_ref().and_then(|o| {
+        o.tender_parts().into_iter().find_map(|p| match p {
+            TenderPart::Code { platform, out_trade_no, transaction_id, .. } if out_trade_no == call.out_trade_no => {
+                Some((platform, transaction_id))
+            }
+            _ => None,
+        })
+    });
+    if let Some((platform, transaction_id)) = part {
+        call.platform = Some(platform);
+        call.transaction_id = Some(transaction_id);
     }
     let verdict = gateway.lookup(&call).await;
     tracing::info!(number = call.out_trade_no, local = local.is_some(), ?verdict, "lookup");
@@ -250,6 +284,10 @@ pub async fn print_receipts(
         tokio::select! {
             job = jobs.recv() => {
                 let Some(job) = job else { break };
+                if let PrintJob::OpenDrawer = job {
+                    open_drawer(&printer, &profile).await;
+                    continue;
+                }
                 let Some(receipt) = render_job(job, &settings, &profile, &slips, &msgs) else { continue };
                 let order_id = receipt.order_id;
                 if let Err(e) = queue.push(receipt) {
@@ -260,6 +298,20 @@ pub async fn print_receipts(
             _ = retry.tick(), if queue.pending() > 0 => {}
         }
         print_queued(&queue, &printer, &msgs).await;
+    }
+}
+
+/// Sends the drawer pulse (ESC p) through the receipt printer; a printer that does not take it is
+/// logged (the cashier opens the drawer by key).
+async fn open_drawer(printer: &Arc<dyn Printer>, profile: &PrinterProfile) {
+    let mut e = crate::escpos::Encoder::new(profile);
+    e.drawer_pulse();
+    let bytes = e.into_bytes();
+    let printer = printer.clone();
+    match tokio::task::spawn_blocking(move || printer.print(&bytes)).await {
+        Ok(Ok(())) => tracing::info!("cash drawer opened"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "cash drawer pulse not sent"),
+        Err(e) => tracing::warn!(error = %e, "cash drawer pulse not sent"),
     }
 }
 
@@ -332,6 +384,7 @@ fn render_job(
             let preview = super::receipt::preview(&bytes, profile);
             (id, bytes, preview)
         }
+        PrintJob::OpenDrawer => return None,
     };
     Some(QueuedReceipt { order_id, bytes, preview, reported: false })
 }
@@ -443,8 +496,7 @@ mod tests {
             utc_offset_minutes: 480,
             lang: Lang::Zh,
         };
-        let catalogue =
-            Catalogue::new([Product { barcode: "6900138600889".into(), name: "可乐".into(), price: Fen(350) }]);
+        let catalogue = Catalogue::new([Product::new("6900138600889", "可乐", Fen(350))]);
         let devices = Devices {
             store: Arc::new(store),
             printer: Arc::new(RecordingPrinter(journal.clone())),

@@ -35,6 +35,12 @@ pub struct Observation {
     /// Back-office delivery: records not yet delivered, refused ones, the newest error.
     #[serde(default)]
     pub sync: crate::sync::SyncStatus,
+    /// What is still to pay on the sale (a mixed tender shows it after each part).
+    #[serde(default)]
+    pub remaining: Fen,
+    /// The sale's tender once paid.
+    #[serde(default)]
+    pub tender: Option<crate::core::order::Tender>,
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -60,6 +66,8 @@ pub fn observe(engine: &Engine) -> Observation {
         online: s.online,
         scanner: s.scanner,
         sync: engine.sync_status(),
+        remaining: s.sale.remaining(),
+        tender: s.sale.tender.clone(),
     }
 }
 

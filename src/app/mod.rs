@@ -1,6 +1,8 @@
 //! The only place that runs things: it feeds messages into the pure core, hands the core's
 //! effects to the effect runner, and draws (or, headless, reports) the newest state.
 
+pub mod catalogue;
+pub mod catalogue_csv;
 pub mod doctor;
 mod effects;
 pub mod headless;
@@ -9,6 +11,7 @@ pub mod platform;
 pub mod print_queue;
 pub mod receipt;
 pub mod report_print;
+pub mod stock;
 mod terminal;
 pub mod watchdog;
 

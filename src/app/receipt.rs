@@ -1,6 +1,6 @@
 //! An order as a printed receipt, in the shop's language.
 
-use crate::core::order::{Order, Tender};
+use crate::core::order::{Order, Refund, Tender, TenderPart};
 use crate::core::{Settings, money::Fen};
 use crate::escpos::{self, PrinterProfile, Receipt, ReceiptItem, ReceiptLabels};
 use crate::i18n::{self, Text};
@@ -18,13 +18,7 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
             amount: l.amount(),
         })
         .collect();
-    let tender: Vec<(String, Fen)> = match &order.tender {
-        Some(Tender::Cash { received, change }) => {
-            vec![(t(Text::TenderCash), *received), (t(Text::TenderChange), *change)]
-        }
-        Some(Tender::Code { platform, .. }) => vec![(i18n::platform_name(lang, *platform).to_string(), order.total())],
-        None => Vec::new(),
-    };
+    let tender = tender_rows(order, lang);
     let receipt = Receipt {
         shop_name: settings.shop_name.clone(),
         labels: ReceiptLabels {
@@ -48,6 +42,33 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
     escpos::render(&receipt, profile)
 }
 
+/// The tender lines of a receipt: each part with its amount (a cash part: what was received, and
+/// the change when there was any), in the order they were paid.
+pub fn tender_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)> {
+    let t = |x: Text| i18n::text(lang, x).to_string();
+    let parts = order.tender_parts();
+    let mut rows = Vec::new();
+    if parts.len() > 1 {
+        rows.push((t(Text::TenderMixed), order.total()));
+    }
+    for part in &parts {
+        match part {
+            // A cash part of a mixed tender given exactly: its amount.
+            TenderPart::Cash { amount, change, .. } if parts.len() > 1 && change.is_zero() => {
+                rows.push((t(Text::TenderCash), *amount));
+            }
+            TenderPart::Cash { received, change, .. } => {
+                rows.push((t(Text::TenderCash), *received));
+                rows.push((t(Text::TenderChange), *change));
+            }
+            TenderPart::Code { platform, amount, .. } => {
+                rows.push((i18n::platform_name(lang, *platform).to_string(), *amount));
+            }
+        }
+    }
+    rows
+}
+
 /// A refund's slip: the order's number as a barcode (scan it to look the order up again), the
 /// wallet and the amount refunded.
 pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, profile: &PrinterProfile) -> Vec<u8> {
@@ -55,8 +76,10 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
     let t = |x: Text| i18n::text(lang, x).to_string();
     let refund = order.refunds.iter().find(|r| r.out_refund_no == out_refund_no);
     let amount = refund.map_or(Fen::ZERO, |r| r.amount);
-    let platform = match &order.tender {
-        Some(Tender::Code { platform, .. }) => i18n::platform_name(lang, *platform).to_string(),
+    let platform = match (refund, &order.tender) {
+        (Some(r), _) if r.cash => t(Text::TenderCash),
+        (Some(Refund { of: Some(of), .. }), _) => i18n::platform_name(lang, of.platform).to_string(),
+        (_, Some(Tender::Code { platform, .. })) => i18n::platform_name(lang, *platform).to_string(),
         _ => t(Text::TenderCash),
     };
     let receipt = Receipt {

@@ -1,28 +1,225 @@
-//! The products the till knows, by barcode.
+//! The products the till knows, by barcode, with their stock counts and the rules for the codes a
+//! scale prints (weighed goods carry their price in the barcode).
 
+use super::code::{self, CodeKind, gtin_check_digit};
 use super::money::Fen;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// How a product is priced at the till.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProductKind {
+    /// The catalogue's price.
+    #[default]
+    Normal,
+    /// The cashier enters the price when it is scanned (flowers, repairs, loose goods).
+    Open,
+    /// Weighed at a scale whose label (EAN-13 with a price prefix) carries the price; the
+    /// catalogue's price is the price per kilogram, for reference.
+    Weighed,
+}
+
+impl ProductKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProductKind::Normal => "normal",
+            ProductKind::Open => "open",
+            ProductKind::Weighed => "weighed",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ProductKind> {
+        [ProductKind::Normal, ProductKind::Open, ProductKind::Weighed].into_iter().find(|k| k.name() == name)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     pub barcode: String,
     pub name: String,
     pub price: Fen,
+    #[serde(default)]
+    pub kind: ProductKind,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+impl Product {
+    /// A product sold at its catalogue price.
+    pub fn new(barcode: impl Into<String>, name: impl Into<String>, price: Fen) -> Product {
+        Product { barcode: barcode.into(), name: name.into(), price, kind: ProductKind::Normal }
+    }
+}
+
+/// The layout of a scale's price label: `prefix` + item code + price in fen + EAN-13 check digit.
+/// The catalogue knows a weighed product by `prefix + item code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeighedLayout {
+    /// Leading digits that mark a scale label (GS1 reserves 20–29 for in-store use).
+    pub prefixes: Vec<String>,
+    pub item_digits: usize,
+    pub price_digits: usize,
+}
+
+impl Default for WeighedLayout {
+    fn default() -> WeighedLayout {
+        WeighedLayout { prefixes: vec!["2".into()], item_digits: 6, price_digits: 5 }
+    }
+}
+
+impl WeighedLayout {
+    /// Every prefix, item code and price together fill the 12 digits before the check digit.
+    pub fn check(&self) -> Result<(), String> {
+        for p in &self.prefixes {
+            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("weighed prefix {p:?} must be digits"));
+            }
+            if p.len() + self.item_digits + self.price_digits != 12 {
+                return Err(format!(
+                    "weighed prefix {p:?} + {} item digits + {} price digits must make the 12 digits before the check digit",
+                    self.item_digits, self.price_digits
+                ));
+            }
+        }
+        if self.item_digits == 0 || self.price_digits == 0 {
+            return Err("weighed item and price digits must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The catalogue key (`prefix + item code`) and the embedded price of a scale label, if `code`
+    /// is one: 13 digits, a configured prefix, a correct check digit.
+    pub fn parse(&self, code: &str) -> Option<(String, Fen)> {
+        if code.len() != 13 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if code::classify(code) != CodeKind::Product {
+            return None;
+        }
+        let prefix = self.prefixes.iter().find(|p| code.starts_with(p.as_str()))?;
+        let key_len = prefix.len() + self.item_digits;
+        if key_len + self.price_digits != 12 {
+            return None;
+        }
+        let price: i64 = code.get(key_len..12)?.parse().ok()?;
+        Some((code[..key_len].to_string(), Fen(price)))
+    }
+
+    /// Whether `key` has the shape of a weighed product's catalogue key.
+    pub fn is_key(&self, key: &str) -> bool {
+        key.bytes().all(|b| b.is_ascii_digit())
+            && self.prefixes.iter().any(|p| key.starts_with(p.as_str()) && key.len() == p.len() + self.item_digits)
+    }
+}
+
+/// Why a barcode cannot be in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BarcodeError {
+    #[error("empty barcode")]
+    Empty,
+    #[error("wrong check digit (EAN-13/EAN-8/UPC-A)")]
+    CheckDigit,
+    #[error("looks like a customer's payment code")]
+    PaymentCode,
+    #[error("characters a shelf barcode does not carry (CODE128: letters, digits, - _ . / up to 48)")]
+    Characters,
+    #[error("a weighed product's code is a weighed prefix followed by its item code ({0} digits in all)")]
+    WeighedShape(usize),
+}
+
+/// Checks a barcode for the catalogue: EAN-13, EAN-8 and UPC-A by their check digits, CODE128 as
+/// plain printable text; a weighed product by the label layout.
+pub fn check_barcode(barcode: &str, kind: ProductKind, layout: &WeighedLayout) -> Result<(), BarcodeError> {
+    if barcode.is_empty() {
+        return Err(BarcodeError::Empty);
+    }
+    if kind == ProductKind::Weighed {
+        let len = layout.prefixes.first().map_or(0, String::len) + layout.item_digits;
+        return if layout.is_key(barcode) { Ok(()) } else { Err(BarcodeError::WeighedShape(len)) };
+    }
+    match code::classify(barcode) {
+        CodeKind::Product => Ok(()),
+        CodeKind::BadCheckDigit => Err(BarcodeError::CheckDigit),
+        CodeKind::Payment(_) => Err(BarcodeError::PaymentCode),
+        CodeKind::Garbage => Err(BarcodeError::Characters),
+    }
+}
+
+/// A scale label for tests and the demo: `key` (prefix + item code) and the price.
+pub fn weighed_label(key: &str, price: Fen, layout: &WeighedLayout) -> Option<String> {
+    let stem = format!("{key}{:0width$}", price.0, width = layout.price_digits);
+    if stem.len() != 12 {
+        return None;
+    }
+    Some(format!("{stem}{}", gtin_check_digit(&stem)?))
+}
+
+/// What a scanned code is in the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found<'a> {
+    Product(&'a Product),
+    /// A scale label: the weighed product and the price printed on it.
+    Weighed(&'a Product, Fen),
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalogue {
     products: BTreeMap<String, Product>,
+    /// Stock counts of the products that have one (a mirror of the store's; may be negative:
+    /// sold more than were counted).
+    #[serde(default)]
+    stock: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub weighed: WeighedLayout,
+    /// A product with this many or fewer in stock is on the low-stock list.
+    #[serde(default = "default_low_stock")]
+    pub low_stock: i64,
+}
+
+pub const DEFAULT_LOW_STOCK: i64 = 5;
+
+fn default_low_stock() -> i64 {
+    DEFAULT_LOW_STOCK
+}
+
+impl Default for Catalogue {
+    fn default() -> Catalogue {
+        Catalogue::new([])
+    }
 }
 
 impl Catalogue {
     pub fn new(products: impl IntoIterator<Item = Product>) -> Catalogue {
-        Catalogue { products: products.into_iter().map(|p| (p.barcode.clone(), p)).collect() }
+        Catalogue {
+            products: products.into_iter().map(|p| (p.barcode.clone(), p)).collect(),
+            stock: BTreeMap::new(),
+            weighed: WeighedLayout::default(),
+            low_stock: DEFAULT_LOW_STOCK,
+        }
+    }
+
+    /// The same products, with these stock counts.
+    pub fn with_stock(mut self, stock: impl IntoIterator<Item = (String, i64)>) -> Catalogue {
+        self.stock = stock.into_iter().collect();
+        self
     }
 
     pub fn get(&self, barcode: &str) -> Option<&Product> {
         self.products.get(barcode)
+    }
+
+    /// A scanned code: a product by its barcode, else a scale label of a weighed product.
+    pub fn find(&self, code: &str) -> Found<'_> {
+        if let Some(p) = self.products.get(code) {
+            return Found::Product(p);
+        }
+        match self.weighed.parse(code) {
+            Some((key, price)) => match self.products.get(&key) {
+                Some(p) if p.kind == ProductKind::Weighed => Found::Weighed(p, price),
+                _ => Found::None,
+            },
+            None => Found::None,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -35,5 +232,101 @@ impl Catalogue {
 
     pub fn iter(&self) -> impl Iterator<Item = &Product> {
         self.products.values()
+    }
+
+    /// The stock count of a product that has one.
+    pub fn stock(&self, barcode: &str) -> Option<i64> {
+        self.stock.get(barcode).copied()
+    }
+
+    /// New counts from the store (after a sale or a refund moved stock).
+    pub fn set_stock(&mut self, counts: impl IntoIterator<Item = (String, i64)>) {
+        self.stock.extend(counts);
+    }
+
+    /// Products at or below the low-stock threshold, fewest first (then by barcode).
+    pub fn low_stock_list(&self) -> Vec<(&Product, i64)> {
+        let mut list: Vec<(&Product, i64)> = self
+            .stock
+            .iter()
+            .filter(|(_, n)| **n <= self.low_stock)
+            .filter_map(|(b, n)| self.products.get(b).map(|p| (p, *n)))
+            .collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.barcode.cmp(&b.0.barcode)));
+        list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> WeighedLayout {
+        WeighedLayout::default()
+    }
+
+    #[test]
+    fn barcodes_are_checked_by_symbology() {
+        let l = layout();
+        assert_eq!(check_barcode("6900138600889", ProductKind::Normal, &l), Ok(()));
+        assert_eq!(check_barcode("6900138600888", ProductKind::Normal, &l), Err(BarcodeError::CheckDigit));
+        assert_eq!(check_barcode("96385074", ProductKind::Normal, &l), Ok(()));
+        assert_eq!(check_barcode("96385075", ProductKind::Normal, &l), Err(BarcodeError::CheckDigit));
+        assert_eq!(check_barcode("036000291452", ProductKind::Normal, &l), Ok(()));
+        assert_eq!(check_barcode("036000291453", ProductKind::Open, &l), Err(BarcodeError::CheckDigit));
+        assert_eq!(check_barcode("SHELF-A/12", ProductKind::Open, &l), Ok(()));
+        assert_eq!(check_barcode("a,b", ProductKind::Normal, &l), Err(BarcodeError::Characters));
+        assert_eq!(check_barcode("", ProductKind::Normal, &l), Err(BarcodeError::Empty));
+        assert_eq!(check_barcode("134680423163089456", ProductKind::Normal, &l), Err(BarcodeError::PaymentCode));
+        assert_eq!(check_barcode("2100015", ProductKind::Weighed, &l), Ok(()));
+        assert_eq!(check_barcode("210001", ProductKind::Weighed, &l), Err(BarcodeError::WeighedShape(7)));
+        assert_eq!(check_barcode("3100015", ProductKind::Weighed, &l), Err(BarcodeError::WeighedShape(7)));
+    }
+
+    #[test]
+    fn a_scale_label_carries_its_price() {
+        let l = layout();
+        let label = weighed_label("2100015", Fen(1234), &l).expect("label");
+        assert_eq!(&label[..12], "210001501234");
+        assert_eq!(l.parse(&label), Some(("2100015".to_string(), Fen(1234))));
+        // A wrong check digit is a misread, not a price.
+        let mut bad = label.clone();
+        bad.replace_range(12.., if label.ends_with('0') { "1" } else { "0" });
+        assert_eq!(l.parse(&bad), None);
+        // Another prefix is an ordinary EAN-13.
+        assert_eq!(l.parse("6900138600889"), None);
+        // Two-digit prefixes and other widths.
+        let l2 = WeighedLayout { prefixes: vec!["27".into(), "28".into()], item_digits: 5, price_digits: 5 };
+        assert_eq!(l2.check(), Ok(()));
+        let label = weighed_label("2800042", Fen(99_999), &l2).expect("label");
+        assert_eq!(l2.parse(&label), Some(("2800042".to_string(), Fen(99_999))));
+        assert!(WeighedLayout { prefixes: vec!["2".into()], item_digits: 5, price_digits: 5 }.check().is_err());
+    }
+
+    #[test]
+    fn find_knows_products_and_weighed_labels() {
+        let mut apples = Product::new("2100015", "苹果", Fen(980));
+        apples.kind = ProductKind::Weighed;
+        let c = Catalogue::new([Product::new("6900138600889", "可乐", Fen(350)), apples]);
+        assert!(matches!(c.find("6900138600889"), Found::Product(p) if p.price == Fen(350)));
+        let label = weighed_label("2100015", Fen(1234), &c.weighed).expect("label");
+        assert!(matches!(c.find(&label), Found::Weighed(p, Fen(1234)) if p.name == "苹果"));
+        // A label of an item the catalogue does not know, or of a product not sold by weight.
+        let unknown = weighed_label("2100016", Fen(5), &c.weighed).expect("label");
+        assert_eq!(c.find(&unknown), Found::None);
+    }
+
+    #[test]
+    fn the_low_stock_list_is_fewest_first_and_may_be_negative() {
+        let c = Catalogue::new([
+            Product::new("A", "a", Fen(1)),
+            Product::new("B", "b", Fen(1)),
+            Product::new("C", "c", Fen(1)),
+            Product::new("D", "d", Fen(1)),
+        ])
+        .with_stock([("A".into(), 5), ("B".into(), -2), ("C".into(), 6)]);
+        let list: Vec<(&str, i64)> = c.low_stock_list().iter().map(|(p, n)| (p.barcode.as_str(), *n)).collect();
+        assert_eq!(list, vec![("B", -2), ("A", 5)]);
+        assert_eq!(c.stock("D"), None);
     }
 }

@@ -4,6 +4,7 @@
 //! store and the printer arrive as [`Msg`]s, and everything the till must *do* leaves as [`Effect`]s,
 //! which `app` runs in order (a `Save` is flushed before any effect after it starts).
 
+pub mod approval;
 pub mod calls;
 pub mod catalog;
 pub mod clock;
@@ -13,8 +14,12 @@ pub mod notice;
 pub mod office;
 pub mod order;
 mod pay;
+pub mod price_entry;
 pub mod refund;
+mod refund_parts;
 mod sale;
+pub mod stock;
+mod tender;
 
 use catalog::Catalogue;
 use clock::Millis;
@@ -141,6 +146,10 @@ pub enum Msg {
     },
     /// Shifts, reports, journal, summary and export: the app's answers (see [`office`]).
     Office(office::OfficeMsg),
+    /// Stock counts the store changed (a sale or a refund moved goods): barcode → new count.
+    StockCounts {
+        counts: Vec<(String, i64)>,
+    },
 }
 
 /// A message with the time it happened.
@@ -201,6 +210,9 @@ pub enum Effect {
     },
     /// Print the printer's test page (ruler, Chinese and English, barcode, QR, cut).
     PrintTestPage,
+    /// Kick the cash drawer open (ESC/POS pulse through the receipt printer): cash was taken or
+    /// is given back.
+    OpenDrawer,
     /// Join the Wi-Fi network of a scanned `WIFI:` code (it carries a password: never logged).
     JoinWifi {
         code: String,
@@ -298,6 +310,10 @@ pub enum Screen {
     Lookup,
     /// Shift and cash-up, reports, journal or summary: `State::office.view` says which.
     Office,
+    /// The price of a scanned item is being typed (open-price product, or an unknown barcode).
+    PriceEntry(price_entry::PriceEntry),
+    /// Products at or below the low-stock threshold.
+    LowStock,
 }
 
 /// When the next query of an in-doubt attempt is due.
@@ -340,6 +356,10 @@ pub struct State {
     pub online: bool,
     /// Shifts, reports, journal, summary.
     pub office: office::Office,
+    /// An amount typed on the tender screen: the next payment code is charged this much (a part
+    /// of a mixed tender) instead of the whole remainder.
+    #[serde(default)]
+    pub part_amount: Option<Fen>,
 }
 
 impl State {
@@ -364,6 +384,7 @@ impl State {
             scanner: None,
             online: true,
             office: office::Office::default(),
+            part_amount: None,
         }
     }
 
@@ -418,6 +439,7 @@ impl State {
         self.input.clear();
         self.selected = 0;
         self.lookup = None;
+        self.part_amount = None;
     }
 }
 
@@ -437,7 +459,9 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),
-        Msg::LookupAnswer { number, local, verdict } => refund::on_lookup_answer(state, &number, local, verdict),
+        Msg::LookupAnswer { number, local, verdict } => {
+            refund::on_lookup_answer(state, &number, local, verdict, &mut fx)
+        }
         Msg::RefundAnswer { out_refund_no, verdict } => {
             refund::on_refund_answer(state, &out_refund_no, verdict, false, &mut fx)
         }
@@ -475,6 +499,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.notice = Some(Notice::PrintFailed { error });
             fx.push(Effect::Beep(Beep::Error));
         }
+        Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
     }
     fx
 }

@@ -133,6 +133,42 @@ pub enum Notice {
     NothingToReprint,
     /// Shifts, reports, journal, summary and export.
     Office(super::office::OfficeNotice),
+    /// A part of a mixed tender is paid (`platform` none: cash); `remaining` is still to pay.
+    PartPaid {
+        platform: Option<Platform>,
+        amount: Fen,
+        remaining: Fen,
+    },
+    /// The next payment code will be charged `amount` (a part), not the whole remainder.
+    PartAmountSet {
+        amount: Fen,
+    },
+    /// A part larger than what is left to pay.
+    PartTooLarge {
+        remaining: Fen,
+    },
+    /// Part of the order is paid or a part is being confirmed: it is finished on this screen.
+    FinishPayment,
+    /// The order was paid already and the platform says this code payment was charged too: the
+    /// customer paid twice and must get `amount` back.
+    PaidTwice {
+        platform: Platform,
+        amount: Fen,
+        number: String,
+    },
+    /// A mixed tender covered the order.
+    PaidInParts {
+        amount: Fen,
+        parts: usize,
+    },
+    /// An open-price product was scanned: its price is asked for.
+    EnterPrice {
+        name: String,
+    },
+    /// The looked-up order (or part of it) was paid in cash: F6 gives it back from the drawer.
+    CashToRefund {
+        amount: Fen,
+    },
 }
 
 impl Notice {
@@ -177,6 +213,9 @@ impl Notice {
                 | Notice::ScannerGone
                 | Notice::Offline
                 | Notice::OfflineTakeCash
+                | Notice::PartTooLarge { .. }
+                | Notice::FinishPayment
+                | Notice::PaidTwice { .. }
         )
     }
 }

@@ -35,11 +35,39 @@ pub enum OrderStatus {
     Voided,
 }
 
-/// How a settled order was paid.
+/// How a settled order was paid. One tender keeps its own variant (as before mixed tenders); an
+/// order paid in several parts is `Mixed`, its parts in the order they were paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tender {
     Cash { received: Fen, change: Fen },
     Code { platform: Platform, out_trade_no: String, transaction_id: String },
+    Mixed { parts: Vec<TenderPart> },
+}
+
+/// One part of what paid an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TenderPart {
+    /// Cash: `amount` counts towards the order; `received - amount` was given back as change.
+    Cash { amount: Fen, received: Fen, change: Fen },
+    /// A payment code charged for `amount` under its own number.
+    Code { platform: Platform, amount: Fen, out_trade_no: String, transaction_id: String },
+}
+
+impl TenderPart {
+    pub fn amount(&self) -> Fen {
+        match self {
+            TenderPart::Cash { amount, .. } | TenderPart::Code { amount, .. } => *amount,
+        }
+    }
+}
+
+/// Cash taken towards an order while it is being paid (kept in the order as it is taken, so a
+/// restart never forgets cash that is already in the drawer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CashPart {
+    pub amount: Fen,
+    pub received: Fen,
+    pub change: Fen,
 }
 
 /// Where a payment-code attempt stands. Only `Paid`, `Failed` and `Cancelled` are final.
@@ -136,6 +164,9 @@ pub struct Refund {
     /// The paid order at the platform this refund is of (what its queries quote).
     #[serde(default)]
     pub of: Option<RefundOf>,
+    /// Given back in cash from the drawer (the cash part of a mixed order): final when recorded.
+    #[serde(default)]
+    pub cash: bool,
 }
 
 /// The platform's order a refund belongs to.
@@ -164,6 +195,9 @@ pub struct Order {
     /// The till knows this order only from the platform (paid at another till): no lines.
     #[serde(default)]
     pub imported: bool,
+    /// Cash parts taken so far (a mixed tender), saved as each is taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cash: Vec<CashPart>,
 }
 
 impl Order {
@@ -180,6 +214,7 @@ impl Order {
             closed_at: None,
             refunds: Vec::new(),
             imported: false,
+            cash: Vec::new(),
         }
     }
 
@@ -219,6 +254,56 @@ impl Order {
     /// Refunds the till made that succeeded, or may still succeed.
     pub fn refunds_not_failed(&self) -> Fen {
         self.refunds.iter().filter(|r| !matches!(r.state, RefundState::Failed { .. })).map(|r| r.amount).sum()
+    }
+
+    /// The parts paid so far (confirmed code payments and cash), in the order they were taken; for
+    /// a settled order, its tender's parts.
+    pub fn tender_parts(&self) -> Vec<TenderPart> {
+        match &self.tender {
+            Some(Tender::Mixed { parts }) => return parts.clone(),
+            Some(Tender::Cash { received, change }) => {
+                return vec![TenderPart::Cash { amount: *received - *change, received: *received, change: *change }];
+            }
+            Some(Tender::Code { platform, out_trade_no, transaction_id }) => {
+                let amount =
+                    self.attempts.iter().find(|a| &a.out_trade_no == out_trade_no).map_or(self.total(), |a| a.amount);
+                return vec![TenderPart::Code {
+                    platform: *platform,
+                    amount,
+                    out_trade_no: out_trade_no.clone(),
+                    transaction_id: transaction_id.clone(),
+                }];
+            }
+            None => {}
+        }
+        // Code parts first, then cash (the receipt's order; the amounts are what count).
+        let codes = self.attempts.iter().filter_map(|a| match &a.state {
+            AttemptState::Paid { transaction_id } => Some(TenderPart::Code {
+                platform: a.platform,
+                amount: a.amount,
+                out_trade_no: a.out_trade_no.clone(),
+                transaction_id: transaction_id.clone(),
+            }),
+            _ => None,
+        });
+        let cash =
+            self.cash.iter().map(|c| TenderPart::Cash { amount: c.amount, received: c.received, change: c.change });
+        codes.chain(cash).collect()
+    }
+
+    /// What the parts paid so far cover.
+    pub fn paid_so_far(&self) -> Fen {
+        self.tender_parts().iter().map(TenderPart::amount).sum()
+    }
+
+    /// What is still to pay (never below zero).
+    pub fn remaining(&self) -> Fen {
+        (self.total() - self.paid_so_far()).max(Fen::ZERO)
+    }
+
+    /// Some part is paid: the cart may no longer change and the order may not be abandoned.
+    pub fn has_paid_parts(&self) -> bool {
+        self.status != OrderStatus::Paid && self.paid_so_far() > Fen::ZERO
     }
 
     /// Whether the till has follow-up work on this order: a payment or a refund in doubt.

@@ -9,7 +9,7 @@ use super::clock::Millis;
 use super::code::{Platform, mask_code};
 use super::money::Fen;
 use super::notice::Notice;
-use super::order::{Attempt, AttemptState, Order, OrderStatus, Tender};
+use super::order::{Attempt, AttemptState, Order, OrderStatus};
 use super::sale::refuse;
 use super::{
     Beep, CancelCall, CancelVerdict, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, State,
@@ -73,7 +73,8 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
         // Said at once, not after a timeout: the customer can pay cash.
         return refuse(state, Notice::OfflineTakeCash, fx);
     }
-    let amount = state.sale.total();
+    // The whole remainder, or the part amount the cashier typed (a mixed tender).
+    let amount = super::tender::next_code_amount(state);
     if amount <= Fen::ZERO {
         return refuse(state, Notice::ZeroAmount, fx);
     }
@@ -213,7 +214,7 @@ fn after_change(
         state.timers.insert(no, QueryTimer { due: now.plus_secs(delay_secs), in_flight: false, cancel });
     }
     match &attempt.state {
-        AttemptState::Paid { transaction_id } => settle(state, order_id, attempt, transaction_id, fx),
+        AttemptState::Paid { .. } => super::tender::code_paid(state, order_id, attempt, fx),
         AttemptState::Failed { reason } => not_paid(state, order_id, attempt, reason, false, fx),
         AttemptState::Cancelled => not_paid(state, order_id, attempt, "cancelled", true, fx),
         _ if changed => {
@@ -260,39 +261,13 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
     after_change(state, order_id, &attempt, delay, cancel_next, changed, fx);
 }
 
-fn settle(state: &mut State, order_id: u64, attempt: &Attempt, transaction_id: &str, fx: &mut Vec<Effect>) {
-    let now = state.now;
-    let Some(order) = state.order_mut(order_id) else { return };
-    order.status = OrderStatus::Paid;
-    order.tender = Some(Tender::Code {
-        platform: attempt.platform,
-        out_trade_no: attempt.out_trade_no.clone(),
-        transaction_id: transaction_id.to_string(),
-    });
-    order.number = Some(attempt.out_trade_no.clone());
-    order.closed_at = Some(now);
-    let order = order.clone();
-    state.refresh_lookup(&order);
-    fx.push(state.save(&order));
-    fx.push(Effect::Print { order: order.clone() });
-    fx.push(Effect::Beep(Beep::Success));
-    fx.push(Effect::Announce { platform: Some(attempt.platform), amount: attempt.amount });
-    if state.sale.id == order_id {
-        state.screen = Screen::Done { change: Fen::ZERO };
-        state.notice = Some(Notice::Paid { platform: Some(attempt.platform), amount: attempt.amount });
-        state.receipt_preview.clear();
-    } else {
-        state.background.retain(|o| o.id != order_id);
-        state.notice = Some(Notice::BackgroundPaid { number: attempt.out_trade_no.clone(), amount: attempt.amount });
-    }
-}
-
 fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, cancelled: bool, fx: &mut Vec<Effect>) {
     let now = state.now;
     let on_screen = state.sale.id == order_id;
     let Some(order) = state.order_mut(order_id) else { return };
-    if on_screen {
-        // Back to the tender screen: the cashier may try again (a new number) or take cash.
+    if on_screen || order.has_paid_parts() {
+        // Back to the tender screen: the cashier may try again (a new number) or take cash; the
+        // parts paid so far stay paid and the remainder is as it was.
         order.status = OrderStatus::Open;
     } else {
         // The customer left while this was in doubt: nothing was charged, nothing is owed to us
@@ -405,8 +380,14 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
         }
     }
     state.new_sale();
+    // An order with a part paid goes back on screen (the newest of them, if ever more than one):
+    // it is never voided with money taken.
+    if let Some(i) = orders.iter().rposition(Order::has_paid_parts) {
+        let part_paid = orders.remove(i);
+        orders.push(part_paid);
+    }
     if let Some(last) = orders.pop() {
-        state.screen = if last.open_attempt().is_some() || last.status == OrderStatus::Paying {
+        state.screen = if last.open_attempt().is_some() || last.status == OrderStatus::Paying || last.has_paid_parts() {
             Screen::Pay { cash_entry: false }
         } else {
             Screen::Sale
@@ -417,6 +398,8 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     for mut o in orders {
         if o.open_attempt().is_some() {
             state.background.push(o);
+        } else if o.has_paid_parts() {
+            tracing::error!(order_id = o.id, "a second order with a part paid: left open in the store");
         } else {
             o.status = OrderStatus::Voided;
             o.closed_at = Some(state.now);

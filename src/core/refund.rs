@@ -13,6 +13,9 @@ use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
+pub use super::refund_parts::cash_to_refund;
+pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
+use super::refund_parts::{code_parts_to_refund, refunded_of};
 use super::sale::refuse;
 use super::{
     Beep, Effect, LookupCall, LookupVerdict, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall, RefundVerdict,
@@ -50,9 +53,11 @@ impl LookupView {
         }
     }
 
-    /// Refunded so far: the platform's figure, or the till's own refunds if it knows of more.
+    /// Refunded so far: the platform's figure, or the till's own refunds (of this platform
+    /// order: a mixed order has several) if it knows of more.
     pub fn refunded(&self) -> Fen {
-        let own = self.order.as_ref().map_or(Fen::ZERO, Order::refunds_not_failed);
+        let number = self.found().map(|o| o.out_trade_no.as_str());
+        let own = self.order.as_ref().map_or(Fen::ZERO, |o| refunded_of(o, number));
         self.found().map_or(own, |o| o.refunded.max(own))
     }
 
@@ -104,8 +109,29 @@ pub(super) fn open_empty(state: &mut State) {
     state.notice = Some(Notice::ScanReceipt);
 }
 
-pub(super) fn on_lookup_answer(state: &mut State, number: &str, local: Option<Box<Order>>, verdict: LookupVerdict) {
+pub(super) fn on_lookup_answer(
+    state: &mut State,
+    number: &str,
+    local: Option<Box<Order>>,
+    verdict: LookupVerdict,
+    fx: &mut Vec<Effect>,
+) {
     let local = local.map(|o| *o);
+    // A mixed order's own number is not the platform's: its code parts are looked up (and
+    // refunded) one by one under their own numbers, the next one with something left first.
+    if let Some(order) = local.as_ref().filter(|o| matches!(o.tender, Some(Tender::Mixed { .. })))
+        && order.number.as_deref() == Some(number)
+        && state.lookup.as_ref().is_some_and(|v| v.number == number)
+    {
+        if let Some(part) = code_parts_to_refund(order).into_iter().next() {
+            if let Some(view) = state.lookup.as_mut() {
+                view.number = part.clone();
+                view.pending = true;
+            }
+            fx.push(Effect::Lookup(LookupCall { out_trade_no: part, platform: None, transaction_id: None }));
+            return;
+        }
+    }
     let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
     view.pending = false;
     // An order with a refund in flight is followed in memory; that copy is the newest.
@@ -115,7 +141,11 @@ pub(super) fn on_lookup_answer(state: &mut State, number: &str, local: Option<Bo
     let refundable = view.refundable();
     state.input =
         if refundable > Fen::ZERO && view.open_refund().is_none() { refundable.to_string() } else { String::new() };
+    let cash = view.order.as_ref().map_or(Fen::ZERO, cash_to_refund);
     state.notice = match &view.answer {
+        // A cash sale (or the cash part of a mixed one) is not the platform's: it is given back
+        // from the drawer.
+        Some(LookupVerdict::NotFound) if cash > Fen::ZERO => Some(Notice::CashToRefund { amount: cash }),
         Some(LookupVerdict::NotFound) => Some(Notice::OrderNotFound { number: number.to_string() }),
         Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.clone() }),
         _ => None,
@@ -194,6 +224,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
             out_trade_no: found.out_trade_no.clone(),
             transaction_id: found.transaction_id.clone(),
         }),
+        cash: false,
     });
     let call = RefundCall {
         order_id: order.id,
@@ -233,7 +264,7 @@ fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
 
 /// Follows `order` in the background while it has a refund in doubt, and shows the newest copy
 /// on the lookup screen.
-fn keep(state: &mut State, order: Order) {
+pub(super) fn keep(state: &mut State, order: Order) {
     if let Some(view) = state.lookup.as_mut() {
         // The same order by id (its number may not be set yet while its payment is in doubt), or
         // the record just made for an order the till knew only from the platform.
@@ -328,6 +359,8 @@ pub(super) fn on_refund_answer(
     // Show the platform's new figures once the refund is settled.
     if new_state.is_final() && on_screen {
         if let (Some(number), Some(view)) = (number, state.lookup.as_mut()) {
+            // By the receipt's number: a mixed order then moves on to its next code part.
+            view.number = number.clone();
             view.pending = true;
             fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
         }

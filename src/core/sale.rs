@@ -1,10 +1,13 @@
 //! Ringing up: keys and scanned codes on the sale and tender screens, the cart, and cash.
 
+use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
-use super::order::{Line, OrderStatus, Tender};
-use super::{Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, refund};
+use super::order::Line;
+use super::{
+    Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
+};
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
 pub const MAX_QTY: u32 = 9999;
@@ -16,6 +19,12 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         if matches!(key, Key::Enter | Key::Esc) {
             return;
         }
+    }
+    if state.screen == Screen::LowStock {
+        // Any key leaves the list.
+        state.screen = Screen::Sale;
+        state.notice = None;
+        return;
     }
     match key {
         Key::Char(c) => on_char(state, c, fx),
@@ -38,6 +47,12 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::F(4) if state.screen == Screen::Lookup => refund::reprint(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.
         Key::F(n @ 5..=8) if state.screen == Screen::Sale => super::office::open(state, n, fx),
+        Key::F(11) if state.screen == Screen::Sale => {
+            state.screen = Screen::LowStock;
+            state.input.clear();
+            state.notice = None;
+        }
+        Key::F(6) if state.screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
         // The printer's test page, from an empty sale screen (the technician's check).
         Key::F(9) if state.screen == Screen::Sale && state.sale.lines.is_empty() => {
             state.notice = Some(Notice::PrintingTestPage);
@@ -69,9 +84,14 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
     let input = std::mem::take(&mut state.input);
     match state.screen {
         Screen::Lookup => refund::on_enter(state, &input, fx),
-        Screen::Pay { cash_entry: true } => tender_cash(state, &input, fx),
+        Screen::Pay { cash_entry: true } => tender::cash(state, &input, fx),
+        Screen::PriceEntry(_) => price_entry::on_enter(state, &input, fx),
         Screen::Sale if input.is_empty() => go_to_pay(state, false),
         _ if input.is_empty() => {}
+        // A payment code typed by hand, or the amount of the next code part of a mixed tender.
+        Screen::Pay { cash_entry: false } if code::payment_platform(&input).is_none() => {
+            tender::set_part_amount(state, &input, fx)
+        }
         _ => on_code(state, &input, fx),
     }
 }
@@ -87,17 +107,29 @@ fn on_esc(state: &mut State) {
             state.lookup = None;
             state.notice = None;
         }
+        Screen::PriceEntry(_) => price_entry::cancel(state),
         Screen::Pay { cash_entry: true } => state.screen = Screen::Pay { cash_entry: false },
-        Screen::Pay { cash_entry: false } => {
-            if let Some(number) = state.sale.open_attempt().map(|a| a.out_trade_no.clone()) {
+        Screen::Pay { cash_entry: false } if state.part_amount.is_some() => {
+            state.part_amount = None;
+            state.notice = None;
+        }
+        // A part is paid: the order is finished here, never abandoned or parked with it.
+        Screen::Pay { cash_entry: false } if state.sale.has_paid_parts() => state.notice = Some(Notice::FinishPayment),
+        Screen::Pay { cash_entry: false } => match state.sale.open_attempt() {
+            // Only a payment of the whole order may be confirmed in the background: a part
+            // decides what is still to pay, so the customer waits for it.
+            Some(a) if a.amount < state.sale.total() => state.notice = Some(Notice::FinishPayment),
+            Some(a) => {
+                let number = a.out_trade_no.clone();
                 state.background.push(state.sale.clone());
                 state.new_sale();
                 state.notice = Some(Notice::Parked { number });
-            } else {
+            }
+            None => {
                 state.screen = Screen::Sale;
                 state.notice = None;
             }
-        }
+        },
         _ => state.notice = None,
     }
 }
@@ -108,6 +140,13 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         state.new_sale();
     }
     let code = code.trim();
+    if let Screen::PriceEntry(_) = state.screen {
+        // A scan while a price is asked for: the prompt is dropped, the code taken as on the sale screen.
+        price_entry::cancel(state);
+    }
+    if state.screen == Screen::LowStock {
+        state.screen = Screen::Sale;
+    }
     if state.screen == Screen::Lookup {
         if refund::is_order_number(state, code) {
             return refund::start(state, code, fx);
@@ -150,6 +189,9 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.sale.open_attempt().is_some() {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
+    if state.sale.has_paid_parts() {
+        return refuse(state, Notice::FinishPayment, fx);
+    }
     let amount_shaped = code.contains('.') && code.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     match kind {
         _ if amount_shaped => match Fen::parse_yuan(code) {
@@ -158,9 +200,22 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
             Err(MoneyError::TooLarge) => refuse(state, Notice::AmountTooLarge, fx),
             Err(MoneyError::NotAnAmount) => refuse(state, Notice::NotAnAmount, fx),
         },
-        CodeKind::Product => match state.catalogue.get(code).cloned() {
-            Some(p) => add_line(state, &p.barcode, &p.name, p.price, fx),
-            None => refuse(state, Notice::UnknownBarcode { code: code.to_string() }, fx),
+        CodeKind::Product => match state.catalogue.find(code) {
+            Found::Product(p) if p.kind == ProductKind::Normal => {
+                let (barcode, name, price) = (p.barcode.clone(), p.name.clone(), p.price);
+                add_line(state, &barcode, &name, price, fx)
+            }
+            // An open-price product (or a weighed one scanned by its catalogue code): ask the price.
+            Found::Product(p) => {
+                let (barcode, name) = (p.barcode.clone(), p.name.clone());
+                price_entry::open(state, &barcode, &name, false, fx)
+            }
+            Found::Weighed(_, price) if price.is_zero() => refuse(state, Notice::ZeroAmount, fx),
+            Found::Weighed(p, price) => {
+                let name = p.name.clone();
+                add_line(state, code, &name, price, fx)
+            }
+            Found::None => price_entry::open(state, code, "", true, fx),
         },
         CodeKind::BadCheckDigit => refuse(state, Notice::BadCheckDigit { code: code.to_string() }, fx),
         CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
@@ -218,11 +273,17 @@ pub(super) fn refuse(state: &mut State, notice: Notice, fx: &mut Vec<Effect>) {
     fx.push(Effect::Beep(Beep::Error));
 }
 
-/// Adds a product, or one more of it if the last line is the same product. Open-price entries
-/// (empty barcode) always get their own line.
-fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen, fx: &mut Vec<Effect>) {
+/// Adds a product, or one more of it if a line has the same product at the same price. Amounts
+/// typed without a barcode always get their own line.
+pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen, fx: &mut Vec<Effect>) {
+    if state.sale.open_attempt().is_some() {
+        return refuse(state, Notice::PaymentInDoubt, fx);
+    }
+    if state.sale.has_paid_parts() {
+        return refuse(state, Notice::FinishPayment, fx);
+    }
     let sale = &mut state.sale;
-    let existing = sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode);
+    let existing = sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode && l.unit_price == price);
     let idx = match existing {
         Some(i) if sale.lines[i].qty < MAX_QTY => {
             sale.lines[i].qty += 1;
@@ -253,6 +314,9 @@ fn change_qty(state: &mut State, delta: i64, fx: &mut Vec<Effect>) {
 fn set_qty(state: &mut State, qty: u32, fx: &mut Vec<Effect>) {
     if state.sale.open_attempt().is_some() {
         return refuse(state, Notice::PaymentInDoubt, fx);
+    }
+    if state.sale.has_paid_parts() {
+        return refuse(state, Notice::FinishPayment, fx);
     }
     if state.selected >= state.sale.lines.len() {
         return refuse(state, Notice::NoLineSelected, fx);
@@ -291,38 +355,4 @@ fn go_to_pay(state: &mut State, cash_entry: bool) {
     }
     state.screen = Screen::Pay { cash_entry };
     state.notice = None;
-}
-
-/// Cash received (empty input = exactly the total): settles the order and shows the change.
-fn tender_cash(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
-    if state.sale.open_attempt().is_some() {
-        return refuse(state, Notice::PaymentInDoubt, fx);
-    }
-    let total = state.sale.total();
-    let received = if input.is_empty() { Ok(total) } else { Fen::parse_yuan(input) };
-    let received = match received {
-        Ok(r) if r.is_zero() => return refuse(state, Notice::ZeroAmount, fx),
-        Ok(r) => r,
-        Err(MoneyError::TooLarge) => return refuse(state, Notice::AmountTooLarge, fx),
-        Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
-    };
-    if received < total {
-        return refuse(state, Notice::NotEnoughCash { short: total - received }, fx);
-    }
-    let Some(number) = pay::next_number(state) else {
-        return refuse(state, Notice::NumbersExhausted, fx);
-    };
-    let change = received - total;
-    let sale = &mut state.sale;
-    sale.status = OrderStatus::Paid;
-    sale.tender = Some(Tender::Cash { received, change });
-    sale.number = Some(number);
-    sale.closed_at = Some(state.now);
-    state.screen = Screen::Done { change };
-    state.notice = Some(Notice::Paid { platform: None, amount: total });
-    state.receipt_preview.clear();
-    fx.push(state.save(&state.sale));
-    fx.push(Effect::Print { order: state.sale.clone() });
-    fx.push(Effect::Beep(Beep::Success));
-    fx.push(Effect::Announce { platform: None, amount: total });
 }

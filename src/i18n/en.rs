@@ -109,6 +109,26 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerAway => "not connected",
         Text::Unsynced => "Unsynced",
         Text::OfflineBadge => "OFFLINE · cash only",
+        Text::PriceEntryTitle => "Enter price",
+        Text::PriceInput => "Price",
+        Text::UnknownProduct => "Unknown product",
+        Text::SupervisorApproves => "A supervisor approves this price",
+        Text::Remaining => "Still to pay",
+        Text::PaidParts => "Paid so far",
+        Text::NextPart => "Next code payment",
+        Text::PartHint => "Type an amount + Enter to pay only part by code",
+        Text::KeyF11 => "F11",
+        Text::HintLowStock => "Low stock",
+        Text::LowStockTitle => "Low stock",
+        Text::LowStockEmpty => "No product is low on stock",
+        Text::ColStock => "Stock",
+        Text::ColBarcode => "Barcode",
+        Text::LowStockThreshold => "At or below",
+        Text::KeyF6 => "F6",
+        Text::HintCashRefund => "Refund cash",
+        Text::TenderMixed => "Paid in parts",
+        Text::CashToGiveBack => "Cash to give back",
+        Text::HintAddItem => "Add",
     }
 }
 
@@ -179,6 +199,22 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::WifiNotNow => "Finish the current sale before joining a Wi-Fi network".into(),
         Notice::NothingToReprint => "This order is not paid: no receipt to print again".into(),
         Notice::Office(n) => super::office_notice(lang, n),
+        Notice::PartPaid { platform: Some(p), amount, remaining } => {
+            format!("{} received {amount} yuan; {remaining} yuan still to pay", platform_name(lang, *p))
+        }
+        Notice::PartPaid { platform: None, amount, remaining } => {
+            format!("Cash received {amount} yuan; {remaining} yuan still to pay")
+        }
+        Notice::PartAmountSet { amount } => format!("The next payment code pays {amount} yuan: scan it (Esc: cancel)"),
+        Notice::PartTooLarge { remaining } => format!("More than is left to pay: at most {remaining} yuan"),
+        Notice::FinishPayment => "Part of this order is paid or being confirmed: finish the payment here first".into(),
+        Notice::PaidTwice { platform, amount, number } => format!(
+            "Order already paid, but {} also charged {amount} yuan (no. {number}): refund the customer",
+            platform_name(lang, *platform)
+        ),
+        Notice::PaidInParts { amount, parts } => format!("Paid in {parts} parts: {amount} yuan received"),
+        Notice::EnterPrice { name } => format!("Type the price of {} and press Enter", line_name(lang, name)),
+        Notice::CashToRefund { amount } => format!("Paid {amount} yuan in cash: F6 gives it back from the drawer"),
     }
 }
 

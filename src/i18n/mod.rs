@@ -131,11 +131,31 @@ pub enum Text {
     /// Status bar: records the back office does not have yet.
     Unsynced,
     OfflineBadge,
+    PriceEntryTitle,
+    PriceInput,
+    UnknownProduct,
+    SupervisorApproves,
+    Remaining,
+    PaidParts,
+    NextPart,
+    PartHint,
+    KeyF11,
+    HintLowStock,
+    LowStockTitle,
+    LowStockEmpty,
+    ColStock,
+    ColBarcode,
+    LowStockThreshold,
+    KeyF6,
+    HintCashRefund,
+    TenderMixed,
+    CashToGiveBack,
+    HintAddItem,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 103] = [
+    pub const ALL: [Text; 123] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -239,6 +259,26 @@ impl Text {
         Text::ScannerAway,
         Text::Unsynced,
         Text::OfflineBadge,
+        Text::PriceEntryTitle,
+        Text::PriceInput,
+        Text::UnknownProduct,
+        Text::SupervisorApproves,
+        Text::Remaining,
+        Text::PaidParts,
+        Text::NextPart,
+        Text::PartHint,
+        Text::KeyF11,
+        Text::HintLowStock,
+        Text::LowStockTitle,
+        Text::LowStockEmpty,
+        Text::ColStock,
+        Text::ColBarcode,
+        Text::LowStockThreshold,
+        Text::KeyF6,
+        Text::HintCashRefund,
+        Text::TenderMixed,
+        Text::CashToGiveBack,
+        Text::HintAddItem,
     ];
 }
 

@@ -8,7 +8,7 @@ fn all_lists_every_text_in_order() {
         assert_eq!(*t as usize, i, "{t:?} out of order in Text::ALL");
     }
     // Declaration order plus the last variant being listed means nothing is left out.
-    assert_eq!(Text::ALL.last(), Some(&Text::OfflineBadge));
+    assert_eq!(Text::ALL.last(), Some(&Text::HintAddItem));
 }
 
 #[test]
@@ -83,6 +83,14 @@ fn every_notice() -> Vec<Notice> {
         Notice::WifiNotNow,
         Notice::NothingToReprint,
         Notice::Office(crate::core::office::OfficeNotice::DayClosed { number: 1 }),
+        Notice::PartPaid { platform: Some(p), amount: Fen(3000), remaining: Fen(2000) },
+        Notice::PartAmountSet { amount: Fen(3000) },
+        Notice::PartTooLarge { remaining: Fen(2000) },
+        Notice::FinishPayment,
+        Notice::PaidTwice { platform: p, amount: Fen(3000), number: "12345678251122010001".into() },
+        Notice::PaidInParts { amount: Fen(5000), parts: 2 },
+        Notice::EnterPrice { name: "鲜花".into() },
+        Notice::CashToRefund { amount: Fen(2000) },
     ]
 }
 
@@ -142,6 +150,14 @@ fn index(n: &Notice) -> usize {
         Notice::BackOnline => 50,
         Notice::PrintingTestPage => 51,
         Notice::Office(_) => 52,
+        Notice::PartPaid { .. } => 53,
+        Notice::PartAmountSet { .. } => 54,
+        Notice::PartTooLarge { .. } => 55,
+        Notice::FinishPayment => 56,
+        Notice::PaidTwice { .. } => 57,
+        Notice::PaidInParts { .. } => 58,
+        Notice::EnterPrice { .. } => 59,
+        Notice::CashToRefund { .. } => 60,
     }
 }
 
@@ -151,7 +167,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..53).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..61).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -109,6 +109,26 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerAway => "未连接",
         Text::Unsynced => "未同步",
         Text::OfflineBadge => "离线·仅收现金",
+        Text::PriceEntryTitle => "输入价格",
+        Text::PriceInput => "价格",
+        Text::UnknownProduct => "未知商品",
+        Text::SupervisorApproves => "此价格需主管批准",
+        Text::Remaining => "还需支付",
+        Text::PaidParts => "已付",
+        Text::NextPart => "下一笔付款码金额",
+        Text::PartHint => "输入金额后回车：付款码只付这一部分",
+        Text::KeyF11 => "F11",
+        Text::HintLowStock => "库存不足",
+        Text::LowStockTitle => "库存不足商品",
+        Text::LowStockEmpty => "没有库存不足的商品",
+        Text::ColStock => "库存",
+        Text::ColBarcode => "条码",
+        Text::LowStockThreshold => "库存不高于",
+        Text::KeyF6 => "F6",
+        Text::HintCashRefund => "退现金",
+        Text::TenderMixed => "组合支付",
+        Text::CashToGiveBack => "可退现金",
+        Text::HintAddItem => "加入",
     }
 }
 
@@ -174,6 +194,21 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::WifiNotNow => "请先完成当前交易再扫码连网".into(),
         Notice::NothingToReprint => "该订单未支付，没有小票可补打".into(),
         Notice::Office(n) => super::office_notice(lang, n),
+        Notice::PartPaid { platform: Some(p), amount, remaining } => {
+            format!("{}已收 {amount}元，还需支付 {remaining}元", platform_name(lang, *p))
+        }
+        Notice::PartPaid { platform: None, amount, remaining } => {
+            format!("现金已收 {amount}元，还需支付 {remaining}元")
+        }
+        Notice::PartAmountSet { amount } => format!("下一笔付款码只收 {amount}元：请扫码（Esc 取消）"),
+        Notice::PartTooLarge { remaining } => format!("超过还需支付的金额：最多 {remaining}元"),
+        Notice::FinishPayment => "本单已部分支付或有付款待确认：请先在此完成支付".into(),
+        Notice::PaidTwice { platform, amount, number } => {
+            format!("本单已付清，但{}又扣款 {amount}元（单号 {number}）：请给顾客退款", platform_name(lang, *platform))
+        }
+        Notice::PaidInParts { amount, parts } => format!("组合支付收款成功 {amount}元（{parts}笔）"),
+        Notice::EnterPrice { name } => format!("请输入 {} 的价格，回车确认", line_name(lang, name)),
+        Notice::CashToRefund { amount } => format!("现金付款部分 {amount}元：按 F6 从钱箱退现金"),
     }
 }
 

@@ -28,6 +28,7 @@ fn refund(no: &str, state: RefundState) -> Refund {
         refund_id: None,
         queries: 0,
         of: None,
+        cash: false,
     }
 }
 

@@ -15,13 +15,23 @@ pub enum Table {
     /// Append-only: written by [`super::Store::append_record`] only.
     Audit,
     Catalogue,
+    /// Stock counts by barcode, and `due:<movement>` markers of movements being applied.
     Stock,
     Settings,
+    /// `<movement key>` → applied: each stock movement is applied once (see `app::stock`).
+    StockMoves,
 }
 
 impl Table {
-    pub const ALL: [Table; 6] =
-        [Table::Operators, Table::Shifts, Table::Audit, Table::Catalogue, Table::Stock, Table::Settings];
+    pub const ALL: [Table; 7] = [
+        Table::Operators,
+        Table::Shifts,
+        Table::Audit,
+        Table::Catalogue,
+        Table::Stock,
+        Table::Settings,
+        Table::StockMoves,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -31,6 +41,7 @@ impl Table {
             Table::Catalogue => "catalogue",
             Table::Stock => "stock",
             Table::Settings => "settings",
+            Table::StockMoves => "stock_moves",
         }
     }
 

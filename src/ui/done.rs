@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::widgets::{self, GOOD};
 use crate::core::State;
 use crate::core::money::Fen;
-use crate::core::order::Tender;
+use crate::core::notice::Notice;
+use crate::core::order::{Tender, TenderPart};
 use crate::i18n::{self, Text};
 
 const KEYS: &[(Text, Text)] = &[(Text::KeyAny, Text::HintNextSale)];
@@ -38,13 +39,46 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
     let (platform, received) = match &state.sale.tender {
         Some(Tender::Code { platform, .. }) => (Some(*platform), None),
         Some(Tender::Cash { received, .. }) => (None, Some(*received)),
+        Some(Tender::Mixed { parts }) => {
+            let cash = parts.iter().find_map(|p| match p {
+                TenderPart::Cash { received, change, .. } if !change.is_zero() => Some(*received),
+                _ => None,
+            });
+            (None, cash)
+        }
         None => (None, None),
     };
-    let banner = Line::styled(i18n::announcement(lang, platform, total), Style::new().fg(GOOD).bold());
-    let [head, _, label, digits] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Length(1), Constraint::Length(3)])
-            .areas(inner);
+    let banner = match &state.sale.tender {
+        Some(Tender::Mixed { parts }) => {
+            let notice = Notice::PaidInParts { amount: total, parts: parts.len() };
+            Line::styled(i18n::notice(lang, &notice), Style::new().fg(GOOD).bold())
+        }
+        _ => Line::styled(i18n::announcement(lang, platform, total), Style::new().fg(GOOD).bold()),
+    };
+    // A mixed tender lists its parts under the banner.
+    let parts: Vec<Line> = match &state.sale.tender {
+        Some(Tender::Mixed { parts }) => parts
+            .iter()
+            .map(|p| {
+                let name = match p {
+                    TenderPart::Cash { .. } => i18n::text(lang, Text::TenderCash),
+                    TenderPart::Code { platform, .. } => i18n::platform_name(lang, *platform),
+                };
+                Line::from(format!("  {name}  {}", p.amount()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let head_rows = 2 + u16::try_from(parts.len()).unwrap_or(0);
+    let [head, _, label, digits] = Layout::vertical([
+        Constraint::Length(head_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(3),
+    ])
+    .areas(inner);
     let mut lines = vec![banner];
+    lines.extend(parts);
     if let Some(received) = received {
         lines.push(Line::from(format!("{}  {received}", i18n::text(lang, Text::TenderReceived))));
     }

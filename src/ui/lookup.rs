@@ -9,12 +9,20 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
 use super::widgets::{self, ERROR, GOOD, WARN};
 use crate::core::order::RefundState;
-use crate::core::refund::{LookupStatus, LookupView};
+use crate::core::refund::{LookupStatus, LookupView, cash_to_refund};
 use crate::core::{Lang, State};
 use crate::i18n::{self, Text};
 
 const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyEsc, Text::HintBack)];
 const KEYS_PAID: &[(Text, Text)] = &[(Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
+/// The order took cash that is not given back yet: F6 gives it back from the drawer.
+const KEYS_CASH: &[(Text, Text)] = &[(Text::KeyF6, Text::HintCashRefund), (Text::KeyEsc, Text::HintBack)];
+const KEYS_CASH_REFUND: &[(Text, Text)] = &[
+    (Text::KeyEnter, Text::HintRefund),
+    (Text::KeyF6, Text::HintCashRefund),
+    (Text::KeyF4, Text::HintReprint),
+    (Text::KeyEsc, Text::HintBack),
+];
 const KEYS_REFUND: &[(Text, Text)] =
     &[(Text::KeyEnter, Text::HintRefund), (Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
 
@@ -37,13 +45,20 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
         Layout::vertical([Constraint::Length(6), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
     frame.render_widget(Paragraph::new(summary(lang, view)).wrap(Wrap { trim: true }), head);
     frame.render_widget(Paragraph::new(refund_rows(lang, view)), refunds);
+    let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
     if view.refundable().is_zero() || view.open_refund().is_some() {
         let paid = view.found().is_some_and(|f| f.state == crate::core::PlatformOrderState::Paid);
-        return if paid { KEYS_PAID } else { KEYS_EMPTY };
+        return if cash && view.open_refund().is_none() {
+            KEYS_CASH
+        } else if paid {
+            KEYS_PAID
+        } else {
+            KEYS_EMPTY
+        };
     }
     let line = widgets::input_line(i18n::text(lang, Text::RefundAmount), &state.input);
     frame.render_widget(Paragraph::new(vec![Line::raw(""), line]), input);
-    KEYS_REFUND
+    if cash { KEYS_CASH_REFUND } else { KEYS_REFUND }
 }
 
 fn summary(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {
@@ -57,6 +72,9 @@ fn summary(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {
         ];
     }
     let Some(found) = view.found() else {
+        if let Some(cash) = view.order.as_ref().map(cash_to_refund).filter(|c| !c.is_zero()) {
+            rows.push((t(Text::CashToGiveBack), cash.to_string()));
+        }
         return widgets::label_rows(&rows);
     };
     let (state_text, colour) = match view.status() {

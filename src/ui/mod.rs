@@ -8,7 +8,9 @@ mod done;
 mod lookup;
 mod office;
 mod pay;
+mod price;
 mod sale;
+mod stock;
 mod widgets;
 
 use ratatui::Frame;
@@ -50,13 +52,16 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Done { change } => done::view(state, *change, frame, body),
         Screen::Lookup => lookup::view(state, frame, body),
         Screen::Office => office::view(state, frame, body),
+        Screen::PriceEntry(entry) => price::view(state, entry, frame, body),
+        Screen::LowStock => stock::view(state, frame, body),
     };
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {
-        (Screen::Done { .. }, Some(Notice::Paid { .. })) => None,
+        (Screen::Done { .. }, Some(Notice::Paid { .. } | Notice::PaidInParts { .. })) => None,
         (_, n) => n.as_ref(),
     };
     widgets::notice_line(lang, notice_text, frame, notice);
     widgets::status_line(state, status, frame, status_area);
-    widgets::hints_with(lang, keys, &office::hints(state), frame, footer);
+    let last = if state.screen == Screen::Sale && state.sale.lines.is_empty() { sale::KEYS_EMPTY_LAST } else { &[] };
+    widgets::hints_with(lang, keys, &office::hints(state), last, frame, footer);
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::widgets::{self, ERROR, GOOD, WARN};
 use crate::core::TELL_TO_CHECK_AFTER_SECS;
 use crate::core::money::Fen;
-use crate::core::order::{Attempt, AttemptState};
+use crate::core::order::{Attempt, AttemptState, TenderPart};
 use crate::core::{Lang, State};
 use crate::i18n::{self, Text};
 
@@ -25,19 +25,23 @@ pub(super) fn view(state: &State, cash_entry: bool, frame: &mut Frame, area: Rec
     frame.render_widget(block, area);
     let attempt = state.sale.attempts.last();
     let details = if attempt.is_some() { 3 } else { 0 };
-    let [due, _, progress, info] = Layout::vertical([
+    let parts = state.sale.tender_parts();
+    let [due, paid, progress, info] = Layout::vertical([
         Constraint::Length(3),
-        Constraint::Length(1),
+        Constraint::Length(if parts.is_empty() { 1 } else { 2 }),
         Constraint::Fill(1),
         Constraint::Length(details),
     ])
     .areas(inner);
     amount_due(state, frame, due);
+    if !parts.is_empty() {
+        frame.render_widget(Paragraph::new(paid_parts(state, &parts)), paid);
+    }
     let open = attempt.filter(|a| !a.state.is_final());
     let (lines, keys) = match open {
         Some(a) => (in_progress(state, a), KEYS_IN_DOUBT),
         None if cash_entry => (cash(state, attempt), KEYS_CASH),
-        None => (scan(lang, &state.input, attempt), KEYS_CODE),
+        None => (scan(state, attempt), KEYS_CODE),
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), progress);
     if let Some(a) = attempt {
@@ -46,9 +50,30 @@ pub(super) fn view(state: &State, cash_entry: bool, frame: &mut Frame, area: Rec
     keys
 }
 
+/// What is paid so far (a mixed tender): the total, each part, and what is still to pay.
+fn paid_parts(state: &State, parts: &[TenderPart]) -> Vec<Line<'static>> {
+    let lang = state.settings.lang;
+    let mut spans = vec![Span::raw(format!(
+        "{} {}   {}",
+        i18n::text(lang, Text::Total),
+        state.sale.total(),
+        i18n::text(lang, Text::PaidParts)
+    ))];
+    for p in parts {
+        let name = match p {
+            TenderPart::Cash { .. } => i18n::text(lang, Text::TenderCash),
+            TenderPart::Code { platform, .. } => i18n::platform_name(lang, *platform),
+        };
+        spans.push(Span::styled(format!("  {name} {}", p.amount()), Style::new().fg(GOOD)));
+    }
+    vec![Line::from(spans)]
+}
+
 fn amount_due(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
-    let label = i18n::text(lang, Text::AmountDue);
+    // With a part paid, the big number is what is still to pay.
+    let mixed = state.sale.paid_so_far() > Fen::ZERO;
+    let label = i18n::text(lang, if mixed { Text::Remaining } else { Text::AmountDue });
     let items = format!("{}  {}", i18n::text(lang, Text::Items), state.sale.item_count());
     let [l, a, i] = Layout::horizontal([
         Constraint::Length(widgets::width(label) + 2),
@@ -59,7 +84,8 @@ fn amount_due(state: &State, frame: &mut Frame, area: Rect) {
     let [_, mid, _] = Layout::vertical([Constraint::Length(1); 3]).areas(l);
     frame.render_widget(Paragraph::new(Line::styled(label, Style::new().bold())), mid);
     let style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
-    widgets::amount(&state.sale.total().to_string(), style, frame, a);
+    let due = if mixed { state.sale.remaining() } else { state.sale.total() };
+    widgets::amount(&due.to_string(), style, frame, a);
     let [_, mid, _] = Layout::vertical([Constraint::Length(1); 3]).areas(i);
     frame.render_widget(Paragraph::new(items), mid);
 }
@@ -78,11 +104,19 @@ fn blank(lang: Lang, last: Option<&Attempt>) -> Option<Line<'static>> {
     failed_line(lang, last).map(|_| Line::raw(""))
 }
 
-fn scan(lang: Lang, input: &str, last: Option<&Attempt>) -> Vec<Line<'static>> {
+fn scan(state: &State, last: Option<&Attempt>) -> Vec<Line<'static>> {
+    let lang = state.settings.lang;
     let mut lines: Vec<Line> = failed_line(lang, last).into_iter().chain(blank(lang, last)).collect();
     lines.push(Line::styled(i18n::text(lang, Text::ScanPaymentCode), Style::new().fg(WARN).bold()));
+    if let Some(part) = state.part_amount {
+        lines.push(Line::styled(
+            format!("{}  {part}", i18n::text(lang, Text::NextPart)),
+            Style::new().fg(Color::Cyan).bold(),
+        ));
+    }
     lines.push(Line::raw(""));
-    lines.push(widgets::input_line(i18n::text(lang, Text::PaymentCodeInput), input));
+    lines.push(widgets::input_line(i18n::text(lang, Text::PaymentCodeInput), &state.input));
+    lines.push(Line::styled(i18n::text(lang, Text::PartHint), Style::new().fg(Color::DarkGray)));
     lines
 }
 
@@ -92,7 +126,7 @@ fn cash(state: &State, last: Option<&Attempt>) -> Vec<Line<'static>> {
     lines.push(widgets::input_line(i18n::text(lang, Text::CashReceived), &state.input));
     lines.push(Line::styled(i18n::text(lang, Text::CashExact), Style::new().fg(Color::DarkGray)));
     // The change as the cashier types, so it can be counted out before Enter.
-    let total = state.sale.total();
+    let total = state.sale.remaining();
     if let Ok(received) = Fen::parse_yuan(&state.input)
         && received >= total
         && received > Fen::ZERO

@@ -20,6 +20,8 @@ const KEYS: &[(Text, Text)] = &[
 ];
 /// Lookup and refunds are for an empty sale screen.
 const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyF3, Text::HintLookup)];
+/// Shown after the office's keys, where the line has room for it.
+pub(super) const KEYS_EMPTY_LAST: &[(Text, Text)] = &[(Text::KeyF11, Text::HintLowStock)];
 
 /// Height of the totals panel with big digits: three rows inside a border.
 const TOTALS_HEIGHT: u16 = 5;

@@ -115,13 +115,20 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
 }
 
 /// Key hints: each a key cap and what it does, from the main tables, then `extra` ones already in the
-/// shop's language. Hints that do not fit whole are left out.
-pub(super) fn hints_with(lang: Lang, keys: &[(Text, Text)], extra: &[(&str, &str)], frame: &mut Frame, area: Rect) {
+/// shop's language, then `last`. Hints that do not fit whole are left out.
+pub(super) fn hints_with(
+    lang: Lang,
+    keys: &[(Text, Text)],
+    extra: &[(&str, &str)],
+    last: &[(Text, Text)],
+    frame: &mut Frame,
+    area: Rect,
+) {
     let cap = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1u16;
-    let main = keys.iter().map(|(k, w)| (i18n::text(lang, *k), i18n::text(lang, *w)));
-    for (key, what) in main.chain(extra.iter().copied()) {
+    let text = |(k, w): &(Text, Text)| (i18n::text(lang, *k), i18n::text(lang, *w));
+    for (key, what) in keys.iter().map(text).chain(extra.iter().copied()).chain(last.iter().map(text)) {
         let key = format!(" {key} ");
         let what = format!(" {what}  ");
         let w = width(&key) + width(&what);

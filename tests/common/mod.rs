@@ -33,8 +33,7 @@ pub fn settings(lang: Lang) -> Settings {
 }
 
 pub fn catalogue() -> Catalogue {
-    let p =
-        |barcode: &str, name: &str, price| Product { barcode: barcode.into(), name: name.into(), price: Fen(price) };
+    let p = |barcode: &str, name: &str, price| Product::new(barcode, name, Fen(price));
     Catalogue::new(vec![p(WATER, "农夫山泉 550ml", 200), p(NOODLES, "康师傅红烧牛肉面 五连包", 1250)])
 }
 

@@ -4,7 +4,7 @@
 use super::report::{PayMethod, Period, refund_method};
 use crate::core::clock::Millis;
 use crate::core::money::Fen;
-use crate::core::order::{AttemptState, Order, OrderId, OrderStatus, RefundState, Tender};
+use crate::core::order::{AttemptState, Order, OrderId, OrderStatus, RefundState, TenderPart};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,8 +57,12 @@ pub fn entries(orders: &[Order], period: &Period) -> Vec<Entry> {
             refund_no: None,
             order_id: o.id,
         };
-        if let (OrderStatus::Paid, Some(Tender::Cash { .. }), Some(at)) = (o.status, &o.tender, o.closed_at) {
-            out.push(entry(at, EntryState::Paid, PayMethod::Cash, o.total(), o.number.as_deref().unwrap_or("")));
+        if let (OrderStatus::Paid, Some(_), Some(at)) = (o.status, &o.tender, o.closed_at) {
+            for part in o.tender_parts() {
+                if let TenderPart::Cash { amount, .. } = part {
+                    out.push(entry(at, EntryState::Paid, PayMethod::Cash, amount, o.number.as_deref().unwrap_or("")));
+                }
+            }
         }
         for a in &o.attempts {
             let (state, at) = match &a.state {

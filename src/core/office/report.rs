@@ -13,7 +13,7 @@ use super::shift::{CashFlow, Shift};
 use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
-use crate::core::order::{Order, OrderStatus, Refund, RefundState, Tender};
+use crate::core::order::{Order, OrderStatus, Refund, RefundState, Tender, TenderPart};
 use serde::{Deserialize, Serialize};
 
 /// How money moved: the drawer or one of the wallets.
@@ -53,16 +53,23 @@ impl From<Platform> for PayMethod {
 
 /// What each method took for a settled sale. One place, so that a mixed tender only changes here.
 pub fn tender_parts(order: &Order) -> Vec<(PayMethod, Fen)> {
-    match &order.tender {
-        Some(Tender::Cash { .. }) => vec![(PayMethod::Cash, order.total())],
-        Some(Tender::Code { platform, .. }) => vec![((*platform).into(), order.total())],
-        None => Vec::new(),
+    if order.tender.is_none() {
+        return Vec::new();
     }
+    order
+        .tender_parts()
+        .into_iter()
+        .map(|part| match part {
+            TenderPart::Cash { amount, .. } => (PayMethod::Cash, amount),
+            TenderPart::Code { platform, amount, .. } => (platform.into(), amount),
+        })
+        .collect()
 }
 
 /// Where a refund's money went back: the wallet it names, or the order's tender.
 pub fn refund_method(order: &Order, refund: &Refund) -> PayMethod {
     match (&refund.of, &order.tender) {
+        _ if refund.cash => PayMethod::Cash,
         (Some(of), _) => of.platform.into(),
         (None, Some(Tender::Code { platform, .. })) => (*platform).into(),
         (None, _) => PayMethod::Cash,

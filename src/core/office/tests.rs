@@ -91,6 +91,7 @@ fn refund(o: &mut Order, no: &str, secs: i64, fen: i64, state: RefundState, oper
         refund_id: None,
         queries: 0,
         of,
+        cash: false,
     });
 }
 

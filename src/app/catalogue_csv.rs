@@ -1,0 +1,230 @@
+//! The catalogue as CSV (UTF-8, RFC 4180 quoting, header `barcode,name,price,stock,kind`):
+//! prices as yuan text (`3.50`) read exactly to fen, an empty stock for a product without a count,
+//! kind `normal` (or empty), `open` or `weighed`. Parsing is all or nothing: the first malformed
+//! row is reported with its line number and why.
+
+use crate::core::catalog::{Product, ProductKind, WeighedLayout, check_barcode};
+use crate::core::money::Fen;
+use std::collections::BTreeMap;
+
+pub const HEADER: &str = "barcode,name,price,stock,kind";
+
+/// One product with its stock count, as a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub product: Product,
+    pub stock: Option<i64>,
+}
+
+/// A malformed file: the line (1 = the header) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct CsvError {
+    pub line: usize,
+    pub reason: String,
+}
+
+fn err(line: usize, reason: impl Into<String>) -> CsvError {
+    CsvError { line, reason: reason.into() }
+}
+
+/// Splits a CSV text into records of fields, with the line each record starts on. Quoted fields
+/// may hold commas, doubled quotes and line breaks.
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+    let mut out = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut line = 1;
+    let mut start = 1;
+    let mut quoted = false;
+    let mut was_quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                field.push(c);
+            }
+            (false, '"') if field.is_empty() && !was_quoted => {
+                quoted = true;
+                was_quoted = true;
+            }
+            (false, '"') => return Err(err(line, "a quote inside an unquoted field")),
+            (false, ',') => {
+                fields.push(std::mem::take(&mut field));
+                was_quoted = false;
+            }
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                fields.push(std::mem::take(&mut field));
+                was_quoted = false;
+                out.push((start, std::mem::take(&mut fields)));
+                line += 1;
+                start = line;
+            }
+            (false, c) if was_quoted => return Err(err(line, format!("text {c:?} after a closing quote"))),
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(err(start, "a quoted field is not closed"));
+    }
+    if !field.is_empty() || !fields.is_empty() || was_quoted {
+        fields.push(field);
+        out.push((start, fields));
+    }
+    Ok(out)
+}
+
+/// A price: yuan with at most two decimals, read exactly.
+fn price(text: &str) -> Result<Fen, String> {
+    let t = text.trim();
+    let decimals = t.split_once('.').map_or(0, |(_, f)| f.len());
+    if decimals > 2 {
+        return Err(format!("price {t:?} has more than two decimals"));
+    }
+    Fen::parse_yuan(t).map_err(|e| format!("price {t:?}: {e}"))
+}
+
+/// Reads a whole file; any malformed row fails the whole file.
+pub fn parse(text: &str, layout: &WeighedLayout) -> Result<Vec<Row>, CsvError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut recs = records(text)?.into_iter();
+    match recs.next() {
+        Some((_, h)) if h.iter().map(|f| f.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",") == HEADER => {}
+        _ => return Err(err(1, format!("the first line must be the header {HEADER}"))),
+    }
+    let mut rows = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (line, fields) in recs {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let [barcode, name, price_text, stock, kind] = <[String; 5]>::try_from(fields)
+            .map_err(|f| err(line, format!("{} fields, expected 5 ({HEADER})", f.len())))?;
+        let barcode = barcode.trim().to_string();
+        let kind = match kind.trim() {
+            "" => ProductKind::Normal,
+            k => ProductKind::from_name(&k.to_ascii_lowercase())
+                .ok_or_else(|| err(line, format!("kind {k:?} is not normal, open or weighed")))?,
+        };
+        check_barcode(&barcode, kind, layout).map_err(|e| err(line, format!("barcode {barcode:?}: {e}")))?;
+        if let Some(first) = seen.insert(barcode.clone(), line) {
+            return Err(err(line, format!("barcode {barcode} is already on line {first}")));
+        }
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(err(line, "the name is empty"));
+        }
+        if name.chars().any(char::is_control) || name.chars().count() > 64 {
+            return Err(err(line, "the name has control characters or is longer than 64 characters"));
+        }
+        let price = price(&price_text).map_err(|e| err(line, e))?;
+        if kind == ProductKind::Normal && price.is_zero() {
+            return Err(err(line, "a normal product needs a price above 0.00 (or kind open)"));
+        }
+        let stock = match stock.trim() {
+            "" => None,
+            s => Some(s.parse::<i64>().map_err(|_| err(line, format!("stock {s:?} is not a whole number")))?),
+        };
+        rows.push(Row { product: Product { barcode, name, price, kind }, stock });
+    }
+    Ok(rows)
+}
+
+fn quote(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) || field.trim() != field {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// Writes rows (in the order given) under the header.
+pub fn write(rows: &[Row]) -> String {
+    let mut out = format!("{HEADER}\n");
+    for r in rows {
+        let p = &r.product;
+        let stock = r.stock.map(|n| n.to_string()).unwrap_or_default();
+        out.push_str(&format!("{},{},{},{stock},{}\n", quote(&p.barcode), quote(&p.name), p.price, p.kind.name()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> WeighedLayout {
+        WeighedLayout::default()
+    }
+
+    const GOOD: &str = "barcode,name,price,stock,kind\n\
+        6900138600889,可口可乐 330ml,3.50,24,normal\n\
+        96385074,\"Chips, \"\"salted\"\"\",12,,\n\
+        FLOWERS-1,鲜花,0,,open\n\
+        2100015,苹果,9.8,,weighed\n\
+        036000291452,UPC item,0.01,-3,normal\n";
+
+    #[test]
+    fn reads_every_kind_exactly() {
+        let rows = parse(GOOD, &layout()).expect("parses");
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0].product, Product::new("6900138600889", "可口可乐 330ml", Fen(350)));
+        assert_eq!(rows[0].stock, Some(24));
+        assert_eq!(rows[1].product.name, "Chips, \"salted\"");
+        assert_eq!(rows[1].product.price, Fen(1200));
+        assert_eq!(rows[1].stock, None);
+        assert_eq!(rows[2].product.kind, ProductKind::Open);
+        assert_eq!(rows[3].product.kind, ProductKind::Weighed);
+        assert_eq!(rows[3].product.price, Fen(980));
+        assert_eq!(rows[4].stock, Some(-3));
+    }
+
+    #[test]
+    fn round_trips() {
+        let rows = parse(GOOD, &layout()).expect("parses");
+        let text = write(&rows);
+        assert_eq!(parse(&text, &layout()).expect("parses again"), rows);
+        assert_eq!(write(&parse(&text, &layout()).expect("parses")), text);
+        assert!(text.starts_with("barcode,name,price,stock,kind\n6900138600889,可口可乐 330ml,3.50,24,normal\n"));
+    }
+
+    #[test]
+    fn a_malformed_row_is_reported_with_its_line_and_reason() {
+        let bad = |row: &str| {
+            let text = format!("{HEADER}\n6900138600889,可乐,3.50,,\n{row}\n96385074,x,1,,\n");
+            parse(&text, &layout()).expect_err("refused")
+        };
+        assert_eq!(bad("6900138600888,坏条码,1.00,,").line, 3);
+        assert!(bad("6900138600888,坏条码,1.00,,").reason.contains("check digit"), "{}", bad("6900138600888,x,1,,"));
+        assert!(bad("12345670,x,3.505,,").reason.contains("two decimals"));
+        assert!(bad("12345670,x,3.5x,,").reason.contains("price"));
+        assert!(bad("12345670,x,1,many,").reason.contains("stock"));
+        assert!(bad("12345670,x,1,,heavy").reason.contains("kind"));
+        assert!(bad("12345670,,1,,").reason.contains("name"));
+        assert!(bad("12345670,x,1").reason.contains("3 fields"));
+        assert!(bad("12345670,x,0,,").reason.contains("price above"));
+        assert!(bad("6900138600889,again,1,,").reason.contains("line 2"));
+        assert!(bad("134680423163089456,x,1,,").reason.contains("payment code"));
+        assert!(bad("210001,apples,1,,weighed").reason.contains("weighed"));
+        assert_eq!(parse("name,barcode\n", &layout()).expect_err("header").line, 1);
+        let e = parse(&format!("{HEADER}\n\"open,x,1,,\n"), &layout()).expect_err("unclosed");
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_crlf_and_blank_lines_are_fine() {
+        let text = format!("\u{feff}{HEADER}\r\n6900138600889,可乐,3.50,1,\r\n\r\n");
+        let rows = parse(&text, &layout()).expect("parses");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].stock, Some(1));
+    }
+}

@@ -1,0 +1,109 @@
+use super::*;
+use crate::core::Counters;
+use crate::core::clock::Millis;
+use crate::core::money::Fen;
+use crate::core::order::{Line, OrderStatus, Refund, RefundState};
+use crate::store::SledStore;
+
+fn store() -> (tempfile::TempDir, SledStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SledStore::open(dir.path()).expect("open");
+    store
+        .write_records(
+            &[
+                Put { table: Table::Stock, key: "A".into(), value: Some("10".into()) },
+                Put { table: Table::Stock, key: "B".into(), value: Some("1".into()) },
+            ],
+            None,
+        )
+        .expect("counts");
+    (dir, store)
+}
+
+fn order(id: u64) -> Order {
+    let mut o = Order::new(id, Millis(0), "01".into());
+    let line = |b: &str, qty| Line { barcode: b.into(), name: b.into(), unit_price: Fen(100), qty };
+    o.lines = vec![line("A", 2), line("B", 3), line("UNTRACKED", 1)];
+    o
+}
+
+fn count(store: &SledStore, barcode: &str) -> Option<i64> {
+    counts(store).expect("counts").into_iter().find(|(b, _)| b == barcode).map(|(_, n)| n)
+}
+
+/// What the effect runner does for one save.
+fn save(store: &SledStore, order: &Order) -> Vec<(String, i64)> {
+    let due = mark_due(store, order).expect("due");
+    store.save(order, &Counters::default()).expect("save");
+    apply(store, &due).expect("apply")
+}
+
+#[test]
+fn a_sale_moves_stock_once_however_often_it_is_saved() {
+    let (_dir, store) = store();
+    let mut o = order(1);
+    assert!(save(&store, &o).is_empty(), "an open order moves nothing");
+    o.status = OrderStatus::Paid;
+    assert_eq!(save(&store, &o), vec![("A".to_string(), 8), ("B".to_string(), -2)]);
+    assert!(save(&store, &o).is_empty(), "saved again: already applied");
+    assert_eq!(count(&store, "A"), Some(8));
+    assert_eq!(count(&store, "B"), Some(-2), "sold more than counted: shown negative");
+    assert_eq!(count(&store, "UNTRACKED"), None);
+}
+
+#[test]
+fn a_full_refund_returns_the_goods_once() {
+    let (_dir, store) = store();
+    let mut o = order(2);
+    o.status = OrderStatus::Paid;
+    save(&store, &o);
+    o.refunds.push(Refund {
+        out_refund_no: "r".into(),
+        amount: o.total(),
+        total: o.total(),
+        refunded_before: Fen::ZERO,
+        requested_at: Millis(0),
+        operator: "01".into(),
+        state: RefundState::Accepted,
+        refund_id: None,
+        queries: 0,
+        of: None,
+        cash: false,
+    });
+    assert!(save(&store, &o).is_empty(), "accepted is not refunded");
+    o.refunds[0].state = RefundState::Refunded;
+    assert_eq!(save(&store, &o), vec![("A".to_string(), 10), ("B".to_string(), 1)]);
+    assert!(save(&store, &o).is_empty());
+    assert_eq!(count(&store, "A"), Some(10));
+}
+
+#[test]
+fn a_plug_pulled_between_the_save_and_the_counts_is_caught_up_once_at_start() {
+    let (dir, store) = store();
+    let mut o = order(3);
+    o.status = OrderStatus::Paid;
+    mark_due(&store, &o).expect("due");
+    store.save(&o, &Counters::default()).expect("save");
+    // ...the plug is pulled here: the counts are not written.
+    drop(store);
+    let store = SledStore::open(dir.path()).expect("reopen");
+    assert_eq!(count(&store, "A"), Some(10));
+    assert_eq!(catch_up(&store).expect("catch up"), 1);
+    assert_eq!(count(&store, "A"), Some(8));
+    assert_eq!(catch_up(&store).expect("again"), 0, "the due marker is gone");
+    assert!(save(&store, &o).is_empty(), "and the sale's own later saves do not move it again");
+    assert_eq!(count(&store, "A"), Some(8));
+}
+
+#[test]
+fn a_plug_pulled_before_the_save_moves_nothing() {
+    let (_dir, store) = store();
+    let mut paid = order(4);
+    paid.status = OrderStatus::Paid;
+    mark_due(&store, &paid).expect("due");
+    // The save never happened: the store still has the order open (or not at all).
+    store.save(&order(4), &Counters::default()).expect("save open");
+    assert_eq!(catch_up(&store).expect("catch up"), 0);
+    assert_eq!(count(&store, "A"), Some(10));
+    assert!(store.records(Table::Stock).expect("stock").iter().all(|(k, _)| !k.starts_with("due:")));
+}

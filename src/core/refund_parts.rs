@@ -1,0 +1,100 @@
+//! Refunds of orders paid in parts or in cash: a mixed order's code parts are refunded one by one
+//! through their platforms (each under its own number), and cash — a cash sale, or the cash part
+//! of a mixed one — is given back from the drawer: a refund record final at once, saved before the
+//! drawer opens. Both need a supervisor (see `approval`).
+
+use super::money::Fen;
+use super::notice::Notice;
+use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, TenderPart};
+use super::pay::next_number;
+use super::refund::keep;
+use super::sale::refuse;
+use super::{Beep, Effect, State};
+
+/// The till's refunds of `order` that have not failed, through the platform order `number` (all
+/// platform refunds when `None`); cash refunds are not the platform's.
+pub(super) fn refunded_of(order: &Order, number: Option<&str>) -> Fen {
+    order
+        .refunds
+        .iter()
+        .filter(|r| !r.cash && !matches!(r.state, RefundState::Failed { .. }))
+        .filter(|r| match (number, &r.of) {
+            (Some(n), Some(of)) => of.out_trade_no == n,
+            _ => true,
+        })
+        .map(|r| r.amount)
+        .sum()
+}
+
+/// The code parts of a mixed order that still have something to refund, by their numbers.
+pub(super) fn code_parts_to_refund(order: &Order) -> Vec<String> {
+    order
+        .tender_parts()
+        .iter()
+        .filter_map(|p| match p {
+            TenderPart::Code { out_trade_no, amount, .. } if refunded_of(order, Some(out_trade_no)) < *amount => {
+                Some(out_trade_no.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The cash an order took that has not been given back yet.
+pub fn cash_to_refund(order: &Order) -> Fen {
+    let cash: Fen =
+        order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
+    let given: Fen = order.refunds.iter().filter(|r| r.cash).map(|r| r.amount).sum();
+    (cash - given).max(Fen::ZERO)
+}
+
+/// F6 on the lookup screen: give back the order's cash (a cash sale, or the cash part of a mixed
+/// one), which a supervisor approves.
+pub(super) fn ask_cash_refund(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(order) = state.lookup.as_ref().and_then(|v| v.order.clone()) else {
+        return refuse(state, Notice::NothingToRefund, fx);
+    };
+    if order.status != OrderStatus::Paid || cash_to_refund(&order).is_zero() {
+        return refuse(state, Notice::NothingToRefund, fx);
+    }
+    if order.open_refund().is_some() {
+        return refuse(state, Notice::RefundInDoubt, fx);
+    }
+    super::approval::ask_supervisor(state, super::approval::Approval::CashRefund { order_id: order.id }, fx);
+}
+
+/// Gives back the cash of the order on the lookup screen: a refund record, final at once (the
+/// money leaves the drawer now), saved before the drawer opens.
+pub(super) fn refund_cash(state: &mut State, order_id: OrderId, fx: &mut Vec<Effect>) {
+    let Some(view) = state.lookup.as_ref() else { return };
+    let Some(order) = view.order.clone().filter(|o| o.id == order_id) else { return };
+    let mut order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
+    let amount = cash_to_refund(&order);
+    if amount.is_zero() || order.open_refund().is_some() {
+        return refuse(state, Notice::NothingToRefund, fx);
+    }
+    let Some(out_refund_no) = next_number(state) else {
+        return refuse(state, Notice::NumbersExhausted, fx);
+    };
+    order.refunds.push(Refund {
+        out_refund_no: out_refund_no.clone(),
+        amount,
+        total: order.total(),
+        refunded_before: order.refunds_not_failed(),
+        requested_at: state.now,
+        operator: state.settings.operator.clone(),
+        state: RefundState::Refunded,
+        refund_id: None,
+        queries: 0,
+        of: None,
+        cash: true,
+    });
+    fx.push(state.save(&order));
+    fx.push(Effect::OpenDrawer);
+    fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no });
+    fx.push(Effect::Beep(Beep::Success));
+    fx.push(Effect::AnnounceRefund { amount });
+    state.notice = Some(Notice::Refunded { amount });
+    state.input.clear();
+    keep(state, order);
+}
