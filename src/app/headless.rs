@@ -35,6 +35,30 @@ pub struct Observation {
     /// Back-office delivery: records not yet delivered, refused ones, the newest error.
     #[serde(default)]
     pub sync: crate::sync::SyncStatus,
+    /// Who is signed in, the sign-in step, the supervisor prompt, the maintenance page.
+    #[serde(default)]
+    pub auth: AuthObservation,
+}
+
+/// The operator side of an [`Observation`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AuthObservation {
+    pub signed_in: Option<String>,
+    /// Where the sign-in screen is, while nobody is signed in.
+    pub step: Option<crate::core::auth::SignInStep>,
+    /// The action a supervisor's PIN is asked for.
+    pub prompt: Option<crate::core::Action>,
+    pub maintenance: Option<crate::core::maintenance::Page>,
+}
+
+fn observe_auth(s: &crate::core::State) -> AuthObservation {
+    let session = s.auth.session.as_ref();
+    AuthObservation {
+        signed_in: session.map(|s| s.number.clone()),
+        step: session.is_none().then_some(s.auth.signin.step),
+        prompt: s.auth.prompt.as_ref().map(|p| p.action),
+        maintenance: s.maintenance.as_ref().map(|m| m.page),
+    }
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -60,6 +84,7 @@ pub fn observe(engine: &Engine) -> Observation {
         online: s.online,
         scanner: s.scanner,
         sync: engine.sync_status(),
+        auth: observe_auth(s),
     }
 }
 
@@ -71,6 +96,9 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
     let mut last: Option<Observation> = None;
     loop {
         engine.durable().await;
+        if super::maintenance::restart_requested() {
+            return Ok(());
+        }
         let obs = observe(&engine);
         if last.as_ref() != Some(&obs) {
             let mut line = serde_json::to_string(&obs)?;

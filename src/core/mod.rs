@@ -4,10 +4,12 @@
 //! store and the printer arrive as [`Msg`]s, and everything the till must *do* leaves as [`Effect`]s,
 //! which `app` runs in order (a `Save` is flushed before any effect after it starts).
 
+pub mod auth;
 pub mod calls;
 pub mod catalog;
 pub mod clock;
 pub mod code;
+pub mod maintenance;
 pub mod money;
 pub mod notice;
 pub mod order;
@@ -23,6 +25,7 @@ use notice::Notice;
 use order::{Order, OrderId};
 use serde::{Deserialize, Serialize};
 
+pub use auth::Action;
 pub use calls::*;
 pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
@@ -138,6 +141,10 @@ pub enum Msg {
         order_id: OrderId,
         error: String,
     },
+    /// Operators: loaded, PINs checked and hashed, the audit log, unsynced records.
+    Auth(auth::AuthMsg),
+    /// The maintenance menu's answers.
+    Maintenance(maintenance::MaintenanceMsg),
 }
 
 /// A message with the time it happened.
@@ -207,6 +214,10 @@ pub enum Effect {
     Setup {
         code: String,
     },
+    /// Check or hash a PIN, write an operator, append to the audit log.
+    Auth(auth::AuthEffect),
+    /// Device info, export, restart, power off.
+    Maintenance(maintenance::MaintenanceEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -331,6 +342,10 @@ pub struct State {
     pub scanner: Option<ScannerState>,
     /// The payment platform answered its last ping (assumed until told otherwise).
     pub online: bool,
+    /// Operators, who is signed in, the supervisor prompt.
+    pub auth: auth::Auth,
+    /// The maintenance menu, when open.
+    pub maintenance: Option<maintenance::Maintenance>,
 }
 
 impl State {
@@ -354,6 +369,8 @@ impl State {
             receipts_waiting: 0,
             scanner: None,
             online: true,
+            auth: auth::Auth::default(),
+            maintenance: None,
         }
     }
 
@@ -418,9 +435,13 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
+        Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         _ if !state.ready => {}
+        Msg::Key(key) if auth::on_key(state, key, &mut fx) => {}
         Msg::Key(key) => sale::on_key(state, key, &mut fx),
+        Msg::Scan(code) if auth::on_scan(state, &code, &mut fx) => {}
         Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
+        Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),

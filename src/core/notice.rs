@@ -131,11 +131,16 @@ pub enum Notice {
     WifiNotNow,
     /// Only a paid order has a receipt to print again.
     NothingToReprint,
+    /// Operators, supervisors and the maintenance menu.
+    Auth(super::auth::AuthNotice),
 }
 
 impl Notice {
     /// Errors are shown in red and sound the error beep.
     pub fn is_error(&self) -> bool {
+        if let Notice::Auth(n) = self {
+            return n.is_error();
+        }
         matches!(
             self,
             Notice::UnknownBarcode { .. }

@@ -9,14 +9,15 @@
 //!   refund of that order is taken, and its number is never replaced by a new one;
 //! * "accepted" is not "refunded": the refund is queried until the platform says which.
 
+use super::auth::AuditEvent;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
 use super::sale::refuse;
 use super::{
-    Beep, Effect, LookupCall, LookupVerdict, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall, RefundVerdict,
-    Screen, State,
+    Action, Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer,
+    RefundCall, RefundVerdict, Screen, State,
 };
 use serde::{Deserialize, Serialize};
 
@@ -171,6 +172,11 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Err(MoneyError::TooLarge) => return refuse(state, Notice::ExceedsRefundable { refundable }, fx),
         Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
     };
+    // A supervisor's PIN first (if the shop asks for one); Enter again once approved.
+    if !state.authorize(Action::Refund, Msg::Key(Key::Enter)) {
+        state.input = input.to_string();
+        return;
+    }
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };
@@ -209,6 +215,10 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     state.input.clear();
     state.notice = Some(Notice::Refunding { amount });
     fx.push(state.save(&order));
+    let order_number = order.number.clone().unwrap_or_else(|| found.out_trade_no.clone());
+    let approved_by = state.approver().map(str::to_string);
+    let out_refund_no = call.out_refund_no.clone();
+    fx.push(state.audit(AuditEvent::Refund { order: order_number, out_refund_no, amount, approved_by }));
     fx.push(Effect::Refund(call));
     keep(state, order);
 }

@@ -82,6 +82,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::WifiFailed { error: crate::core::WifiFailure::WrongPassword },
         Notice::WifiNotNow,
         Notice::NothingToReprint,
+        Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
     ]
 }
 
@@ -140,6 +141,7 @@ fn index(n: &Notice) -> usize {
         Notice::OfflineTakeCash => 49,
         Notice::BackOnline => 50,
         Notice::PrintingTestPage => 51,
+        Notice::Auth(_) => 52,
     }
 }
 
@@ -149,7 +151,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..52).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..53).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -6,8 +6,10 @@
 
 mod done;
 mod lookup;
+mod maintenance;
 mod pay;
 mod sale;
+mod staff;
 mod widgets;
 
 use ratatui::Frame;
@@ -33,6 +35,10 @@ pub struct Status {
 
 /// Draws the whole screen for `state`.
 pub fn view(state: &State, status: &Status, frame: &mut Frame) {
+    // Sign-in, the maintenance menu and the supervisor's screens.
+    if staff::view(state, status, frame) {
+        return;
+    }
     let lang = state.settings.lang;
     let [top, body, notice, status_area, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -57,4 +63,5 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     widgets::notice_line(lang, notice_text, frame, notice);
     widgets::status_line(state, status, frame, status_area);
     widgets::hints(lang, keys, frame, footer);
+    staff::overlay(state, frame, body, footer);
 }
