@@ -143,5 +143,6 @@ pub fn ignore_terminal_signals() -> std::io::Result<()> {
             }
         });
     }
+    tracing::info!("kiosk: SIGINT, SIGQUIT and SIGTSTP from the terminal are ignored");
     Ok(())
 }

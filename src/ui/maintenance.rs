@@ -135,7 +135,7 @@ fn scanner(m: &Maintenance, lang: Lang) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(staff::text(lang, T::ScanHelp), Style::new().fg(Color::DarkGray)), Line::raw("")];
     for s in &m.scans {
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<24} ", staff::scan_kind(lang, s.kind)), Style::new().bold()),
+            Span::styled(widgets::pad(&staff::scan_kind(lang, s.kind), 26), Style::new().bold()),
             Span::raw(format!("{:>3} {}  ", s.len, staff::text(lang, T::Chars))),
             Span::raw(s.shown.clone()),
         ]));
@@ -183,7 +183,7 @@ fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect)
         };
         let mark = if me == Some(op.number.as_str()) { t(T::SignedInMark) } else { "" };
         let text = format!(
-            "{}{}  {}  {}  {word}{mark}",
+            "{}{}  {}  {}  {word} {mark}",
             if i == view.selected { "▸ " } else { "  " },
             widgets::pad(&op.number, 4),
             widgets::pad(&op.name, 18),
@@ -220,7 +220,9 @@ fn audit(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) -> Keys
         frame.render_widget(Paragraph::new(reading(lang)), inner);
         return KEYS_AUDIT;
     };
-    let header = format!("{}  {}  {}", widgets::pad(t(T::ColTime), 16), widgets::pad(t(T::ColWho), 10), t(T::ColWhat));
+    let who_cols = usize::from(widgets::width(t(T::ColWho))).max(4);
+    let header =
+        format!("{}  {}  {}", widgets::pad(t(T::ColTime), 11), widgets::pad(t(T::ColWho), who_cols), t(T::ColWhat));
     let mut lines = vec![Line::styled(header, Style::new().fg(Color::DarkGray))];
     if entries.is_empty() {
         lines.push(Line::raw(t(T::AuditEmpty)));
@@ -231,8 +233,8 @@ fn audit(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) -> Keys
         let when = format!("{:02}-{:02} {}", local.month, local.day, local.hhmm());
         lines.push(Line::raw(format!(
             "{}  {}  {}",
-            widgets::pad(&when, 16),
-            widgets::pad(&e.operator, 10),
+            widgets::pad(&when, 11),
+            widgets::pad(&e.operator, who_cols),
             staff::audit_event(lang, &e.event)
         )));
     }

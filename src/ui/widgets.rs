@@ -35,7 +35,7 @@ pub(super) fn top_bar(state: &State, status: &Status, frame: &mut Frame, area: R
     let lang = state.settings.lang;
     let bar = Style::new().fg(Color::White).bg(Color::Blue);
     let operator = match &state.auth.session {
-        Some(s) => format!(" {} {} {} ", i18n::text(lang, Text::Operator), s.number, s.name),
+        Some(s) => format!(" {} {} ", i18n::text(lang, Text::Operator), s.number),
         None => format!(" {} ", crate::i18n::staff::text(lang, crate::i18n::staff::StaffText::NotSignedIn)),
     };
     let mut left = vec![

@@ -70,6 +70,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
         SignInStep::Number => {
             let number = normalise(&entry);
             if let Some(refused) = super::refusal(state, &number) {
+                state.auth.signin.number = number; // a lockout's countdown stays on screen
                 return crate::core::sale::refuse(state, refused, fx);
             }
             state.auth.signin.number = number;

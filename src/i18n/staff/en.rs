@@ -187,7 +187,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
             format!("supervisor {supervisor} approved: {}", action(*a))
         }
         AuditEvent::Refund { order, amount, approved_by, .. } => match approved_by {
-            Some(s) => format!("refund {amount} of {order} (supervisor {s})"),
+            Some(s) => format!("refund {amount} of {order} (by {s})"),
             None => format!("refund {amount} of {order}"),
         },
         AuditEvent::SettingsChanged { what } => format!("settings: {what}"),
