@@ -113,6 +113,16 @@ enum OperatorsAction {
         /// cashier or supervisor.
         #[arg(long, value_parser = parse_role, default_value = "cashier")]
         role: Role,
+        /// The payment platform's staff id for them, if it is not their number.
+        #[arg(long)]
+        staff_id: Option<String>,
+    },
+    /// Set the payment platform's staff id sent for an operator (empty: their number).
+    StaffId {
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        staff_id: String,
     },
     /// Set a temporary PIN (from stdin) and lift a lockout; changed at the next sign-in.
     ResetPin {
@@ -254,9 +264,14 @@ fn operators(config: &Config, action: OperatorsAction) -> anyhow::Result<()> {
                 println!("{line}");
             }
         }
-        OperatorsAction::Add { number, name, role } => {
-            let number = cli::add(&store, config.lang, now, number.as_deref(), &name, role, &mut cli::pin_input()?)?;
+        OperatorsAction::Add { number, name, role, staff_id } => {
+            let new = cli::NewOperator { number, name, supervisor: role == Role::Supervisor, staff_id };
+            let number = cli::add(&store, config.lang, now, &new, &mut cli::pin_input()?)?;
             println!("operator {number} added: they choose their own PIN at their first sign-in");
+        }
+        OperatorsAction::StaffId { number, staff_id } => {
+            cli::set_staff_id(&store, config.lang, now, &number, &staff_id)?;
+            println!("operator {number} is sent to the payment platform as {:?}", staff_id.trim());
         }
         OperatorsAction::ResetPin { number } => {
             cli::reset_pin(&store, config.lang, now, &number, &mut cli::pin_input()?)?;

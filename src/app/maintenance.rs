@@ -20,11 +20,14 @@ pub fn restart_requested() -> bool {
     RESTART.load(Ordering::SeqCst)
 }
 
+/// Writes the whole store as JSON lines to a new file; the error is one line for the screen.
+pub type Export = Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
+
 /// What the menu needs of the box beyond the engine: set by `main`.
 pub struct Host {
     pub data_dir: PathBuf,
     /// Writes the whole store as JSON lines to a new file (`till export`'s format).
-    pub export: Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>,
+    pub export: Export,
     pub store_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
 }
 

@@ -210,6 +210,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         total: found.total,
         amount,
         refunded_before: found.refunded,
+        staff_id: state.auth.session.as_ref().map(|s| s.staff_id.clone()),
     };
     state.timers.insert(out_refund_no, QueryTimer { due: state.now, in_flight: true, cancel: false });
     state.input.clear();
@@ -382,6 +383,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             total: r.total,
             amount: r.amount,
             refunded_before: r.refunded_before,
+            staff_id: None,
         }));
     }
 }

@@ -158,10 +158,31 @@ fn nothing_is_sold_before_sign_in_and_the_first_sign_in_forces_a_new_pin() {
     assert_eq!(written.len(), 1);
     assert_eq!((written[0].pin_hash.clone(), written[0].must_change_pin), (fake_hash("4826"), false));
     assert_eq!(t.audit(), [AuditEvent::PinChanged, AuditEvent::SignedIn]);
-    // The operator is on the order and its receipt.
+    // The operator is on the order and its receipt, and is the platform's staff id.
     t.send(Msg::Scan(COLA.into()));
     assert_eq!((t.state.sale.lines.len(), t.state.sale.operator.as_str()), (1, "01"));
     assert_eq!(t.state.settings.operator, "01");
+    t.key(Key::Enter);
+    let fx = t.send(Msg::Scan("134680423163089456".into()));
+    let staff = fx.iter().find_map(|e| if let Effect::MicroPay(c) = e { c.staff_id.clone() } else { None });
+    assert_eq!(staff.as_deref(), Some("01"));
+}
+
+#[test]
+fn an_operator_with_a_platform_staff_id_sends_that_one() {
+    let mut li = op("02", Role::Cashier, "2222");
+    li.staff_id = Some("1001".into());
+    let mut t = Till::with(vec![op("01", Role::Supervisor, "1111"), li], Policy::default());
+    t.sign_in("02", "2222");
+    t.send(Msg::Scan(COLA.into()));
+    t.key(Key::Enter);
+    let fx = t.send(Msg::Scan("134680423163089456".into()));
+    let staff = fx.iter().find_map(|e| if let Effect::MicroPay(c) = e { c.staff_id.clone() } else { None });
+    assert_eq!(
+        (staff.as_deref(), t.state.sale.operator.as_str()),
+        (Some("1001"), "02"),
+        "the receipt keeps the number"
+    );
 }
 
 #[test]
