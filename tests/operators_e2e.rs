@@ -224,3 +224,34 @@ fn the_kiosk_ignores_ctrl_c_ctrl_backslash_ctrl_z_and_their_signals() {
     assert!(status.success(), "ended by F10, not by a signal: {status:?}");
     let _ = pty.slave.as_raw_fd();
 }
+
+/// The maintenance menu of the real binary: an export into a directory (a USB stick's mount
+/// point) that `till import` reads, then "restart", which ends the till with the status systemd
+/// restarts it on.
+#[test]
+fn the_maintenance_menu_exports_the_store_and_restarts_the_till() {
+    use till::core::maintenance::Page;
+    let mut w = World::new(SimConfig::default(), |_| {}); // the demo's: 01 signed in
+    let usb = w.dir.path().join("usb");
+    std::fs::create_dir(&usb).expect("usb dir");
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.auth.signed_in.as_deref() == Some("01") && o.screen == Screen::Sale);
+    till.key(Key::F(12));
+    till.wait_for("the menu", SECS(5), |o| o.auth.maintenance == Some(Page::Menu));
+    till.key(Key::Char('6'));
+    till.wait_for("the export page", SECS(5), |o| o.auth.maintenance == Some(Page::Export));
+    for _ in "/media/usb".chars() {
+        till.key(Key::Backspace);
+    }
+    till.typed(&usb.display().to_string());
+    let done = till.wait_for("exported", SECS(10), |o| matches!(auth_notice(o), Some(AuthNotice::Exported { .. })));
+    let Some(AuthNotice::Exported { path }) = auth_notice(&done) else { unreachable!() };
+    let text = std::fs::read_to_string(&path).expect("export file");
+    assert!(path.starts_with(&usb.display().to_string()) && text.starts_with("{\"till_export\":1"), "{path}: {text}");
+    till.key(Key::Esc);
+    till.key(Key::Char('9'));
+    till.wait_for("asked to confirm", SECS(5), |o| matches!(o.auth.maintenance, Some(Page::Confirm(_))));
+    till.key(Key::Enter);
+    assert!(till.wait_exit(SECS(10)), "restart leaves with a failure status (systemd Restart=on-failure)");
+    assert!(w.till_log().contains("leaving for a restart"), "{}", w.till_log());
+}

@@ -293,7 +293,13 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
                 Pending::SignIn | Pending::Supervisor => {}
             }
         }
-        AuthMsg::SaveFailed { error } => super::sale::refuse(state, Notice::StoreFailed { error }, fx),
+        AuthMsg::SaveFailed { error } => {
+            // A PIN that could not be hashed is not waited for any longer: it is typed again.
+            if state.auth.checking.as_ref().is_some_and(|c| matches!(c.why, Pending::NewPin | Pending::SetPin { .. })) {
+                state.auth.checking = None;
+            }
+            super::sale::refuse(state, Notice::StoreFailed { error }, fx)
+        }
         AuthMsg::Audit { entries } => {
             if let Some(view) = state.auth.audit.as_mut() {
                 view.entries = Some(entries);

@@ -487,3 +487,24 @@ fn a_supervisor_adds_an_operator_resets_a_pin_and_cannot_lose_the_last_superviso
     t.typed("02");
     assert_eq!(auth_notice(&t), Some(AuthNotice::OperatorDisabled { number: "02".into() }));
 }
+
+#[test]
+fn a_pin_that_could_not_be_hashed_does_not_leave_the_keys_waiting() {
+    let mut first = op("01", Role::Supervisor, "0000");
+    first.must_change_pin = true;
+    let mut t = Till::with(vec![first], Policy::default());
+    t.sign_in("01", "0000");
+    t.typed("4826");
+    for c in "4826".chars() {
+        t.key(Key::Char(c));
+    }
+    // Answer the hash with a failure instead of the fake's hash.
+    let fx = update(&mut t.state, Event { at: Millis(t.now), msg: Msg::Key(Key::Enter) });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Auth(AuthEffect::HashPin { .. }))));
+    assert!(t.state.auth.checking.is_some());
+    t.send(Msg::Auth(AuthMsg::SaveFailed { error: "no entropy".into() }));
+    assert!(t.state.auth.checking.is_none());
+    assert_eq!(t.signed_in(), None);
+    t.key(Key::Esc);
+    assert_eq!(t.state.auth.signin.step, SignInStep::Number, "keys work again");
+}
