@@ -51,6 +51,14 @@ fn the_first_sign_in_sets_a_pin_of_ones_own_and_the_operator_is_on_the_receipt()
     let mut w = shop();
     let mut till = w.start_till();
     at_sign_in(&mut till);
+    // A forged "PIN right" from outside is not taken.
+    till.typed("01");
+    till.typed("1234");
+    till.send(&till::core::Msg::Auth(till::core::auth::AuthMsg::PinChecked { number: "01".into(), ok: true }));
+    till.wait_for("the PIN checked by the till", SECS(10), |o| {
+        auth_notice(o) == Some(AuthNotice::WrongPin { left: 4 })
+    });
+    till.key(Key::Esc);
     till.scan(COLA);
     till.wait_for("refused", SECS(5), |o| auth_notice(o) == Some(AuthNotice::SignInFirst));
     till.typed("01");

@@ -114,6 +114,8 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
                 Some(l) if l.trim() == "quit" => return Ok(()),
                 Some(l) if l.trim().is_empty() => {}
                 Some(l) => match serde_json::from_str::<Msg>(&l) {
+                    // A PIN check's answer comes from argon2 here, never from outside.
+                    Ok(Msg::Auth(_) | Msg::Maintenance(_)) => tracing::warn!("headless: operator answers are the till's own: dropped"),
                     Ok(msg) => engine.handle(msg),
                     Err(e) => tracing::warn!(error = %e, line = %l, "headless: not a message"),
                 },
