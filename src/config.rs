@@ -182,6 +182,10 @@ pub struct Config {
     /// the store at start and daily (0: keep everything).
     #[serde(default = "default_retention_days")]
     pub retention_days: u32,
+    /// `[operators]`: which actions need a supervisor's PIN, the export directory, and (demo and
+    /// tests only) an operator signed in at start.
+    #[serde(default)]
+    pub operators: crate::core::auth::Policy,
     /// Where CSV exports from the summary screen (F8, F2) are written: a USB stick's mount path.
     #[serde(default = "default_export_dir")]
     pub export_dir: PathBuf,
@@ -300,6 +304,13 @@ impl Config {
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
+        if let Some(n) = &self.operators.auto_sign_in {
+            if n.len() != 2 || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ConfigError::Invalid(format!(
+                    "operators.auto_sign_in must be an operator number, not {n:?}"
+                )));
+            }
+        }
         if self.terminal_no > 99 {
             return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));
         }
@@ -383,6 +394,12 @@ impl Config {
             retention_days: default_retention_days(),
             export_dir: default_export_dir(),
             catalogue: CatalogueConfig { demo_seed: true, ..CatalogueConfig::default() },
+            // Demo and tests only: operator 01 is signed in at start, and the demo cannot power off.
+            operators: crate::core::auth::Policy {
+                auto_sign_in: Some(crate::core::auth::FIRST_OPERATOR.into()),
+                power_off: false,
+                ..crate::core::auth::Policy::default()
+            },
         }
     }
 
@@ -553,6 +570,27 @@ mod tests {
         assert_eq!((back.buzzer, back.voice), (c.buzzer, c.voice));
         let typo = text.replace("line = 5", "lin = 5");
         assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
+    }
+
+    #[test]
+    fn the_operators_section_lists_what_needs_a_supervisor_and_defaults_to_sign_in() {
+        use crate::core::Action;
+        let head = "version = 1\nshop_name = \"小店\"\n[printer]\n";
+        let c = Config::parse(Path::new("t"), head).expect("parse");
+        assert_eq!(c.operators.auto_sign_in, None, "a shop's till asks for a sign-in");
+        assert_eq!(c.operators.supervisor_for.len(), 5);
+        assert!(c.operators.power_off);
+        let text =
+            format!("{head}[operators]\nsupervisor_for = [\"refund\", \"close_day\"]\nexport_dir = \"/mnt/usb\"\n");
+        let c = Config::parse(Path::new("t"), &text).expect("parse");
+        assert_eq!(c.operators.supervisor_for, [Action::Refund, Action::CloseDay]);
+        assert_eq!(c.operators.export_dir, "/mnt/usb");
+        let bad = format!("{head}[operators]\nsupervisor_for = [\"reboot\"]\n");
+        assert!(matches!(Config::parse(Path::new("t"), &bad), Err(ConfigError::Parse { .. })));
+        let bad = format!("{head}[operators]\nauto_sign_in = \"x\"\n");
+        assert!(matches!(Config::parse(Path::new("t"), &bad), Err(ConfigError::Invalid(_))));
+        let demo = Config::demo(Lang::Zh, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        assert_eq!((demo.operators.auto_sign_in.as_deref(), demo.operators.power_off), (Some("01"), false));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use till::app::{self, Devices, Engine, SystemClock};
 use till::config::{self, Config, PaymentPlatform};
+use till::core::auth::Role;
 use till::core::{Lang, State};
 use till::devices::{
     Buzzer, EspeakSpeaker, EvdevScanner, LineScanner, LogSpeaker, NoBuzzer, NoWifi, Speaker, TerminalBell, printer,
@@ -101,6 +102,15 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml", global = true)]
         config: PathBuf,
     },
+    /// Operators, for a technician while the till is stopped: list them, add one, or reset a
+    /// forgotten PIN. PINs are read from stdin (asked for without echo on a terminal), never
+    /// taken from the command line.
+    Operators {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        #[command(subcommand)]
+        action: OperatorsAction,
+    },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
     Activate {
@@ -117,6 +127,46 @@ enum CatalogueAction {
     Import { file: PathBuf },
     /// Write the catalogue as CSV to FILE, or to stdout.
     Export { file: Option<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum OperatorsAction {
+    /// Every operator: number, name, role, and whether they can sign in.
+    List,
+    /// Add an operator; their first PIN comes from stdin and is changed at their first sign-in.
+    Add {
+        /// Two digits (default: the lowest free one).
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        name: String,
+        /// cashier or supervisor.
+        #[arg(long, value_parser = parse_role, default_value = "cashier")]
+        role: Role,
+        /// The payment platform's staff id for them, if it is not their number.
+        #[arg(long)]
+        staff_id: Option<String>,
+    },
+    /// Set the payment platform's staff id sent for an operator (empty: their number).
+    StaffId {
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        staff_id: String,
+    },
+    /// Set a temporary PIN (from stdin) and lift a lockout; changed at the next sign-in.
+    ResetPin {
+        #[arg(long)]
+        number: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    match s {
+        "cashier" => Ok(Role::Cashier),
+        "supervisor" => Ok(Role::Supervisor),
+        _ => Err(format!("{s}: use cashier or supervisor")),
+    }
 }
 
 fn parse_platform(s: &str) -> Result<PaymentPlatform, String> {
@@ -168,6 +218,7 @@ fn main() -> anyhow::Result<()> {
             }
             Command::Catalogue { action, config } => catalogue(&Config::load(&config)?, action),
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
+            Command::Operators { config, action } => operators(&Config::load(&config)?, action),
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
         }
     })
@@ -287,6 +338,37 @@ fn catalogue(config: &Config, action: CatalogueAction) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `till operators`: the store opened directly (the till must not be running).
+fn operators(config: &Config, action: OperatorsAction) -> anyhow::Result<()> {
+    use till::app::Clock;
+    use till::app::operators_cli as cli;
+    let path = config.data_dir().join("store");
+    std::fs::create_dir_all(config.data_dir())?;
+    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let now = SystemClock.now();
+    match action {
+        OperatorsAction::List => {
+            for line in cli::list(&store, config.lang, now)? {
+                println!("{line}");
+            }
+        }
+        OperatorsAction::Add { number, name, role, staff_id } => {
+            let new = cli::NewOperator { number, name, supervisor: role == Role::Supervisor, staff_id };
+            let number = cli::add(&store, config.lang, now, &new, &mut cli::pin_input()?)?;
+            println!("operator {number} added: they choose their own PIN at their first sign-in");
+        }
+        OperatorsAction::StaffId { number, staff_id } => {
+            cli::set_staff_id(&store, config.lang, now, &number, &staff_id)?;
+            println!("operator {number} is sent to the payment platform as {:?}", staff_id.trim());
+        }
+        OperatorsAction::ResetPin { number } => {
+            cli::reset_pin(&store, config.lang, now, &number, &mut cli::pin_input()?)?;
+            println!("PIN of operator {number} reset: they choose their own at their next sign-in");
+        }
+    }
+    Ok(())
+}
+
 /// `till activate`: one request to 微收银, the answer stored for every later start.
 async fn activate(config: &Config, code: &str) -> anyhow::Result<()> {
     logging::init(LogTo::Stderr)?;
@@ -377,11 +459,18 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let catalogue =
         app::catalogue::start(&*store, &config.catalogue, settings.lang).context("loading the catalogue")?;
     keep_store_bounded(store.clone(), config.retention_days);
+    let host = maintenance_host(store.clone(), &data_dir);
     let sync = till::sync::start(store, config.backoffice.clone());
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
-    let mut engine = Engine::start(State::new(settings, catalogue), gateway, devices, profile, Arc::new(SystemClock))?;
+    let mut state = State::new(settings, catalogue);
+    state.auth.policy = config.operators.clone();
+    if demo {
+        state.auth.policy.power_off = false;
+    }
+    let mut engine = Engine::start(state, gateway, devices, profile, Arc::new(SystemClock))?;
     engine.attach_sync(sync.status);
     engine.set_export_dir(&config.export_dir);
+    engine.attach_maintenance(host);
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
         engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));
@@ -392,7 +481,30 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
         engine.watch_scanner(scanner.status());
         engine.attach_scanner(Box::new(scanner));
     }
-    if headless { app::headless::run_headless(engine).await } else { app::run_tui(engine, status, demo).await }
+    let result =
+        if headless { app::headless::run_headless(engine).await } else { app::run_tui(engine, status, demo).await };
+    if app::maintenance::restart_requested() {
+        tracing::warn!("leaving for a restart (maintenance menu)");
+        std::process::exit(app::maintenance::RESTART_EXIT_CODE);
+    }
+    result
+}
+
+/// The maintenance menu's view of the box: its store's size and the export (`till export`'s
+/// format, flushed, to a new file).
+fn maintenance_host(store: Arc<SledStore>, data_dir: &std::path::Path) -> app::maintenance::Host {
+    let exporting = store.clone();
+    app::maintenance::Host {
+        data_dir: data_dir.to_path_buf(),
+        export: Arc::new(move |path: &std::path::Path| {
+            let file = std::fs::File::create_new(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let mut out = std::io::BufWriter::new(file);
+            exporting.export(&mut out).map_err(|e| e.to_string())?;
+            let file = out.into_inner().map_err(|e| e.to_string())?;
+            file.sync_all().map_err(|e| e.to_string())
+        }),
+        store_bytes: Arc::new(move || store.size_on_disk().ok()),
+    }
 }
 
 /// A store that cannot be opened (damaged, newer, locked) is never repaired or replaced here: one

@@ -469,7 +469,8 @@ async fn run<G: Gateway + 'static>(gateway: Arc<G>, clock: Arc<ManualClock>, see
     };
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
-    let state = State::new(settings(), catalogue);
+    let mut state = State::new(settings(), catalogue);
+    state.auth.policy.auto_sign_in = Some("01".into()); // the store's first operator, a supervisor
     let engine = Engine::start(state, gateway, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
     let mut d = Driver {
         engine,

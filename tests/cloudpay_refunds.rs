@@ -50,6 +50,7 @@ fn pay(platform: Platform, last4: &str, fen: i64) -> PayCall {
         amount: Fen(fen),
         body: "测试便利店-自助收银".into(),
         items: vec![],
+        staff_id: None,
     }
 }
 
@@ -85,6 +86,7 @@ fn refund_of(call: &PayCall, out_refund_no: &str, fen: i64) -> RefundCall {
         total: call.amount,
         amount: Fen(fen),
         refunded_before: Fen(0),
+        staff_id: None,
     }
 }
 

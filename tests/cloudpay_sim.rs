@@ -55,6 +55,7 @@ fn pay(platform: Platform, last4: &str) -> PayCall {
         amount: Fen(1250),
         body: "测试便利店-自助收银".into(),
         items: vec![],
+        staff_id: None,
     }
 }
 

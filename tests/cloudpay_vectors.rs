@@ -58,6 +58,7 @@ fn builds_the_reference_micro_pay_request_byte_for_byte() {
         amount: Fen(1250),
         body: "测试便利店-自助收银".into(),
         items: vec![],
+        staff_id: None,
     };
     let content = proto::micro_pay_content(&cfg, &call, "5f1c0a9e2b7d4c3a8e6f1b2d3c4a5e6f");
     assert_eq!(
@@ -125,6 +126,7 @@ fn refund_call(platform: Platform, out_trade_no: &str, out_refund_no: &str, tota
         total: Fen(total),
         amount: Fen(amount),
         refunded_before: Fen(0),
+        staff_id: None,
     }
 }
 

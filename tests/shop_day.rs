@@ -274,7 +274,9 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     };
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
-    let state = State::new(settings("01"), catalogue);
+    let mut state = State::new(settings("01"), catalogue);
+    // Operator 01 (the fresh till's supervisor) signed in as the demo does.
+    state.auth.policy.auto_sign_in = Some("01".into());
     let engine = Engine::start(state, client, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
     let mut shop = Shop { engine, clock, rng: 0x5eed_da11, products, paid_by_code: Vec::new(), sales: [0; 3] };
     shop.settle("start", |s| s.ready && s.office.restored).await;

@@ -57,6 +57,7 @@ fn pay_of(platform: Platform, last4: &str, fen: i64) -> PayCall {
         amount: Fen(fen),
         body: "GS".into(),
         items: vec!["6900138600889".into(), "6900138600889".into()],
+        staff_id: None,
     }
 }
 
@@ -271,6 +272,7 @@ fn refund_of(call: &PayCall, dm_id: &str, fen: i64, before: i64, number: &str) -
         total: call.amount,
         amount: Fen(fen),
         refunded_before: Fen(before),
+        staff_id: None,
     }
 }
 

@@ -65,6 +65,7 @@ fn the_client_builds_the_seed_request_plus_its_order_number() {
         amount: Fen(1),
         body: "GS".into(),
         items: vec!["6900138600889".into(), "6900138600889".into()],
+        staff_id: None,
     };
     let mut built = proto::micropay_params(&cfg, &call);
     let no = built.iter().position(|(k, _)| k == "no").expect("no is sent");
@@ -80,6 +81,7 @@ fn the_client_builds_the_seed_request_plus_its_order_number() {
         total: Fen(1),
         amount: Fen(1),
         refunded_before: Fen(0),
+        staff_id: None,
     };
     assert_eq!(sign::sign(&proto::refund_params(&cfg, &refund), KEY), "a1b46d7b13b710f8d789a5252cb747e76185987f");
     assert_eq!(

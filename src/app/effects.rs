@@ -220,6 +220,9 @@ async fn run_batch<G: Gateway + 'static>(
                     devices.speaker.say(&i18n::announcement(lang, platform, amount))
                 }
                 Effect::Office(effect) => super::office::run(effect, &devices.store, msgs, receipts, lang).await,
+                Effect::Auth(effect) => super::auth::run(effect, devices.store.clone(), msgs.clone()).await,
+                // Run by the engine itself (`app::maintenance`), never batched.
+                Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
             }
         }
     }
@@ -505,7 +508,8 @@ mod tests {
             wifi: Arc::new(crate::devices::NoWifi),
             print_queue: PrintQueue::in_memory(10, Duration::from_secs(3)),
         };
-        let state = crate::core::State::new(settings, catalogue);
+        let mut state = crate::core::State::new(settings, catalogue);
+        state.auth.policy.auto_sign_in = Some("01".into());
         super::super::Engine::start(
             state,
             Arc::new(FakeGateway(journal.clone())),

@@ -41,6 +41,30 @@ pub struct Observation {
     /// The sale's tender once paid.
     #[serde(default)]
     pub tender: Option<crate::core::order::Tender>,
+    /// Who is signed in, the sign-in step, the supervisor prompt, the maintenance page.
+    #[serde(default)]
+    pub auth: AuthObservation,
+}
+
+/// The operator side of an [`Observation`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AuthObservation {
+    pub signed_in: Option<String>,
+    /// Where the sign-in screen is, while nobody is signed in.
+    pub step: Option<crate::core::auth::SignInStep>,
+    /// The action a supervisor's PIN is asked for.
+    pub prompt: Option<crate::core::Action>,
+    pub maintenance: Option<crate::core::maintenance::Page>,
+}
+
+fn observe_auth(s: &crate::core::State) -> AuthObservation {
+    let session = s.auth.session.as_ref();
+    AuthObservation {
+        signed_in: session.map(|s| s.number.clone()),
+        step: session.is_none().then_some(s.auth.signin.step),
+        prompt: s.auth.prompt.as_ref().map(|p| p.action),
+        maintenance: s.maintenance.as_ref().map(|m| m.page),
+    }
 }
 
 pub fn observe(engine: &Engine) -> Observation {
@@ -68,6 +92,7 @@ pub fn observe(engine: &Engine) -> Observation {
         sync: engine.sync_status(),
         remaining: s.sale.remaining(),
         tender: s.sale.tender.clone(),
+        auth: observe_auth(s),
     }
 }
 
@@ -79,6 +104,9 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
     let mut last: Option<Observation> = None;
     loop {
         engine.durable().await;
+        if super::maintenance::restart_requested() {
+            return Ok(());
+        }
         let obs = observe(&engine);
         if last.as_ref() != Some(&obs) {
             let mut line = serde_json::to_string(&obs)?;
@@ -94,6 +122,8 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
                 Some(l) if l.trim() == "quit" => return Ok(()),
                 Some(l) if l.trim().is_empty() => {}
                 Some(l) => match serde_json::from_str::<Msg>(&l) {
+                    // A PIN check's answer comes from argon2 here, never from outside.
+                    Ok(Msg::Auth(_) | Msg::Maintenance(_)) => tracing::warn!("headless: operator answers are the till's own: dropped"),
                     Ok(msg) => engine.handle(msg),
                     Err(e) => tracing::warn!(error = %e, line = %l, "headless: not a message"),
                 },

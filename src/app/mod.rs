@@ -1,12 +1,15 @@
 //! The only place that runs things: it feeds messages into the pure core, hands the core's
 //! effects to the effect runner, and draws (or, headless, reports) the newest state.
 
+pub mod auth;
 pub mod catalogue;
 pub mod catalogue_csv;
 pub mod doctor;
 mod effects;
 pub mod headless;
+pub mod maintenance;
 pub mod office;
+pub mod operators_cli;
 pub mod platform;
 pub mod print_queue;
 pub mod receipt;
@@ -82,6 +85,8 @@ pub struct Engine {
     /// Effect batches handed to the runner, and how many it has finished (saves flushed).
     batches_sent: u64,
     batches_done: tokio::sync::watch::Receiver<u64>,
+    /// What the maintenance menu needs of the box (see [`maintenance::Host`]).
+    maintenance: Option<Arc<maintenance::Host>>,
 }
 
 impl Engine {
@@ -100,6 +105,7 @@ impl Engine {
         let office = office::restore(devices.store.as_ref())
             .inspect_err(|e| tracing::error!(error = %e, "shift records unreadable: the office stays closed"))
             .ok();
+        let operators = auth::load_operators(devices.store.as_ref(), state.settings.lang)?;
         let described = gateway.clone();
         let describe = Arc::new(move || described.describe());
         let slips_from = gateway.clone();
@@ -118,8 +124,19 @@ impl Engine {
         let lang = state.settings.lang;
         let (done, batches_done) = tokio::sync::watch::channel(0);
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
-        let mut engine =
-            Engine { state, clock, effects, msgs, inbox, describe, sync: None, batches_sent: 0, batches_done };
+        let mut engine = Engine {
+            state,
+            clock,
+            effects,
+            msgs,
+            inbox,
+            describe,
+            sync: None,
+            batches_sent: 0,
+            batches_done,
+            maintenance: None,
+        };
+        engine.handle(Msg::Auth(core::auth::AuthMsg::Loaded { operators }));
         let (orders, counters) = restored;
         engine.handle(Msg::Restored { orders, counters });
         if let Some(office) = office {
@@ -152,6 +169,11 @@ impl Engine {
 
     /// Shows back-office delivery on the status bar and in observations.
     pub fn attach_sync(&mut self, status: tokio::sync::watch::Receiver<crate::sync::SyncStatus>) {
+        // Sign-out waits for records the back office has not got (none are expected without one).
+        tokio::spawn(forward(status.clone(), self.msgs.clone(), |s| {
+            let count = if s.enabled { s.unsynced() } else { 0 };
+            Some(Msg::Auth(core::auth::AuthMsg::Unsynced { count }))
+        }));
         self.sync = Some(status);
     }
 
@@ -174,7 +196,14 @@ impl Engine {
             Msg::Scan(code) => tracing::debug!(len = code.len(), "scan"),
             other => tracing::debug!(msg = ?other, "msg"),
         }
-        let fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
+        let mut fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
+        fx.retain(|e| match e {
+            Effect::Maintenance(m) => {
+                self.run_maintenance(m.clone());
+                false
+            }
+            _ => true,
+        });
         if !fx.is_empty() && self.effects.send(fx).is_ok() {
             self.batches_sent += 1;
         }

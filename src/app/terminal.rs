@@ -77,6 +77,7 @@ fn spawn_reader(msgs: UnboundedSender<Msg>, quit: UnboundedSender<()>, demo: boo
 
 /// Runs the till full-screen until quit (demo: F10) or SIGTERM.
 pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyhow::Result<()> {
+    super::maintenance::ignore_terminal_signals()?;
     let mut terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let (quit_tx, mut quit_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -101,6 +102,9 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
             () = engine.step(&mut ticker) => {}
             _ = quit_rx.recv() => break Ok(()),
             _ = term.recv() => break Ok(()),
+        }
+        if super::maintenance::restart_requested() {
+            break Ok(());
         }
     };
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);

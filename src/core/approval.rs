@@ -1,13 +1,13 @@
 //! Actions only a supervisor may take, routed through one door.
 //!
-//! MERGE HOOK: [`ask_supervisor`] is where the supervisor-PIN prompt (built on another branch)
-//! plugs in: it should open the PIN prompt holding the [`Approval`], and call [`approved`] once a
-//! supervisor's PIN is verified (or drop the approval on Esc / a wrong PIN). Until then the action
-//! is approved at once, so the flows work and are tested end to end.
+//! [`ask_supervisor`] opens the supervisor-PIN prompt (`State::authorize`) holding the approval
+//! as `Msg::Approve`; once a supervisor's PIN is verified that message comes back with the
+//! approval in force and the action is taken. Esc or a wrong PIN drops it. A `Msg::Approve` from
+//! anywhere else only opens the prompt.
 
 use super::money::Fen;
 use super::order::OrderId;
-use super::{Effect, State, price_entry, refund};
+use super::{Action, Effect, Msg, State, price_entry, refund};
 use serde::{Deserialize, Serialize};
 
 /// What the supervisor is asked to approve.
@@ -20,8 +20,14 @@ pub enum Approval {
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
-pub(super) fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect>) {
-    approved(state, approval, fx);
+pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect>) {
+    let action = match approval {
+        Approval::ManualPrice { .. } => Action::ManualPrice,
+        Approval::CashRefund { .. } => Action::Refund,
+    };
+    if state.authorize(action, Msg::Approve(approval.clone())) {
+        approved(state, approval, fx);
+    }
 }
 
 /// A supervisor approved: the action is taken.

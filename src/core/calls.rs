@@ -22,6 +22,10 @@ pub struct PayCall {
     /// Product barcodes of the order, one per unit (微收银 lists them in `infoaddo`).
     #[serde(default)]
     pub items: Vec<String>,
+    /// The platform's staff / operator id of the operator signed in (their number, or the staff
+    /// id set for them on the till); `None`: the platform configuration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
 }
 
 /// Why a payment is being queried: 微收银 has a separate interface for each case.
@@ -149,6 +153,10 @@ pub struct RefundCall {
     /// Refunded before this one, as the lookup found it (微收银 confirms a refund by the bill's
     /// refund total having grown by `amount`).
     pub refunded_before: Fen,
+    /// The platform's staff / operator id of the operator signed in (their number, or the staff
+    /// id set for them on the till); `None`: the platform configuration's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

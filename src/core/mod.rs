@@ -5,10 +5,12 @@
 //! which `app` runs in order (a `Save` is flushed before any effect after it starts).
 
 pub mod approval;
+pub mod auth;
 pub mod calls;
 pub mod catalog;
 pub mod clock;
 pub mod code;
+pub mod maintenance;
 pub mod money;
 pub mod notice;
 pub mod office;
@@ -29,6 +31,7 @@ use notice::Notice;
 use order::{Order, OrderId};
 use serde::{Deserialize, Serialize};
 
+pub use auth::Action;
 pub use calls::*;
 pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
@@ -150,6 +153,12 @@ pub enum Msg {
     StockCounts {
         counts: Vec<(String, i64)>,
     },
+    /// Operators: loaded, PINs checked and hashed, the audit log, unsynced records.
+    Auth(auth::AuthMsg),
+    /// A supervisor's approval of an action, re-applied once their PIN is verified (see [`approval`]).
+    Approve(approval::Approval),
+    /// The maintenance menu's answers.
+    Maintenance(maintenance::MaintenanceMsg),
 }
 
 /// A message with the time it happened.
@@ -224,6 +233,10 @@ pub enum Effect {
     },
     /// Shifts, reports, journal, summary and export (see [`office`]).
     Office(office::OfficeEffect),
+    /// Check or hash a PIN, write an operator, append to the audit log.
+    Auth(auth::AuthEffect),
+    /// Device info, export, restart, power off.
+    Maintenance(maintenance::MaintenanceEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -360,6 +373,10 @@ pub struct State {
     /// of a mixed tender) instead of the whole remainder.
     #[serde(default)]
     pub part_amount: Option<Fen>,
+    /// Operators, who is signed in, the supervisor prompt.
+    pub auth: auth::Auth,
+    /// The maintenance menu, when open.
+    pub maintenance: Option<maintenance::Maintenance>,
 }
 
 impl State {
@@ -385,6 +402,8 @@ impl State {
             online: true,
             office: office::Office::default(),
             part_amount: None,
+            auth: auth::Auth::default(),
+            maintenance: None,
         }
     }
 
@@ -451,11 +470,17 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
+        Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         _ if !state.ready => {}
+        // The sign-in screen and a supervisor's prompt take keys and scans before any screen.
+        Msg::Key(key) if auth::on_key(state, key, &mut fx) => {}
+        Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
+        Msg::Scan(code) if auth::on_scan(state, &code, &mut fx) => {}
         Msg::Key(key) if state.screen == Screen::Office => office::on_key(state, key, &mut fx),
         Msg::Scan(_) if state.screen == Screen::Office => {}
         Msg::Key(key) => sale::on_key(state, key, &mut fx),
         Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
+        Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),

@@ -169,12 +169,17 @@ pub enum Notice {
     CashToRefund {
         amount: Fen,
     },
+    /// Operators, supervisors and the maintenance menu.
+    Auth(super::auth::AuthNotice),
 }
 
 impl Notice {
     /// Errors are shown in red and sound the error beep.
     pub fn is_error(&self) -> bool {
         if let Notice::Office(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Auth(n) = self {
             return n.is_error();
         }
         matches!(

@@ -105,6 +105,7 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
         amount,
         body: state.settings.shop_name.clone(),
         items: item_codes(&state.sale),
+        staff_id: state.auth.session.as_ref().map(|s| s.staff_id.clone()),
     }));
 }
 

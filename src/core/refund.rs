@@ -9,6 +9,7 @@
 //!   refund of that order is taken, and its number is never replaced by a new one;
 //! * "accepted" is not "refunded": the refund is queried until the platform says which.
 
+use super::auth::AuditEvent;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
@@ -18,8 +19,8 @@ pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
 use super::refund_parts::{code_parts_to_refund, refunded_of};
 use super::sale::refuse;
 use super::{
-    Beep, Effect, LookupCall, LookupVerdict, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall, RefundVerdict,
-    Screen, State,
+    Action, Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer,
+    RefundCall, RefundVerdict, Screen, State,
 };
 use serde::{Deserialize, Serialize};
 
@@ -201,6 +202,11 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Err(MoneyError::TooLarge) => return refuse(state, Notice::ExceedsRefundable { refundable }, fx),
         Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
     };
+    // A supervisor's PIN first (if the shop asks for one); Enter again once approved.
+    if !state.authorize(Action::Refund, Msg::Key(Key::Enter)) {
+        state.input = input.to_string();
+        return;
+    }
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };
@@ -235,11 +241,16 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         total: found.total,
         amount,
         refunded_before: found.refunded,
+        staff_id: state.auth.session.as_ref().map(|s| s.staff_id.clone()),
     };
     state.timers.insert(out_refund_no, QueryTimer { due: state.now, in_flight: true, cancel: false });
     state.input.clear();
     state.notice = Some(Notice::Refunding { amount });
     fx.push(state.save(&order));
+    let order_number = order.number.clone().unwrap_or_else(|| found.out_trade_no.clone());
+    let approved_by = state.approver().map(str::to_string);
+    let out_refund_no = call.out_refund_no.clone();
+    fx.push(state.audit(AuditEvent::Refund { order: order_number, out_refund_no, amount, approved_by }));
     fx.push(Effect::Refund(call));
     keep(state, order);
 }
@@ -405,6 +416,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             total: r.total,
             amount: r.amount,
             refunded_before: r.refunded_before,
+            staff_id: None,
         }));
     }
 }

@@ -1,12 +1,14 @@
 //! Ringing up: keys and scanned codes on the sale and tender screens, the cart, and cash.
 
+use super::auth::AuditEvent;
 use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::Line;
 use super::{
-    Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
+    Action, Beep, Effect, Key, Msg, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry,
+    refund, tender,
 };
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
@@ -53,11 +55,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             state.notice = None;
         }
         Key::F(6) if state.screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
-        // The printer's test page, from an empty sale screen (the technician's check).
-        Key::F(9) if state.screen == Screen::Sale && state.sale.lines.is_empty() => {
-            state.notice = Some(Notice::PrintingTestPage);
-            fx.push(Effect::PrintTestPage);
-        }
+        // (The printer's test page is in the maintenance menu, F12.)
         Key::F(_) => {}
     }
 }
@@ -160,6 +158,9 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         if state.screen != Screen::Sale || !state.sale.lines.is_empty() {
             return refuse(state, Notice::WifiNotNow, fx);
         }
+        if !state.authorize(Action::Settings, Msg::Scan(code.to_string())) {
+            return;
+        }
         state.notice = Some(Notice::JoiningWifi);
         fx.push(Effect::JoinWifi { code: code.to_string() });
         return;
@@ -167,6 +168,9 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if is_setup_code(code) {
         if state.screen != Screen::Sale || !state.sale.lines.is_empty() || state.in_doubt_count() > 0 {
             return refuse(state, Notice::SetupNotNow, fx);
+        }
+        if !state.authorize(Action::Settings, Msg::Scan(code.to_string())) {
+            return;
         }
         state.notice = Some(Notice::SettingUp);
         fx.push(Effect::Say(Speech::SetupStarted));
@@ -234,6 +238,7 @@ fn is_setup_code(code: &str) -> bool {
 pub(super) fn on_wifi_answer(state: &mut State, result: Result<String, WifiFailure>, fx: &mut Vec<Effect>) {
     match result {
         Ok(ssid) => {
+            fx.push(state.audit(AuditEvent::SettingsChanged { what: format!("Wi-Fi {ssid}") }));
             state.notice = Some(Notice::WifiJoined { ssid });
             fx.push(Effect::Beep(Beep::Success));
         }
@@ -252,10 +257,10 @@ pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, Setup
             if !info.order_prefix.is_empty() {
                 state.settings.order_prefix = info.order_prefix;
             }
-            if let Some(op) = info.operator.filter(|o| !o.is_empty()) {
-                state.settings.operator = op.clone();
-                state.sale.operator = op;
-            }
+            // The platform's staff id stays the platform's default (its client sends it when no
+            // operator's own id is given); receipts name the operator signed in.
+            let what = format!("platform set-up: shop {}, prefix {}", info.shop_name, state.settings.order_prefix);
+            fx.push(state.audit(AuditEvent::SettingsChanged { what }));
             state.notice = Some(Notice::SetupDone { shop_name: info.shop_name });
             fx.push(Effect::Beep(Beep::Success));
             fx.push(Effect::Say(Speech::SetupDone));

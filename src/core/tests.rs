@@ -38,7 +38,13 @@ impl Till {
             Product::new("6920152400777", "康师傅红烧牛肉面", Fen(450)),
             Product::new("6901028075022", "free sample", Fen(0)),
         ]);
-        Till { state: State::new(settings, catalogue), now: T0 }
+        let mut state = State::new(settings, catalogue);
+        // Operator 01, a supervisor, signed in as the demo and the tests do.
+        state.auth.policy.auto_sign_in = Some("01".into());
+        let mut till = Till { state, now: T0 };
+        let first = auth::Operator::new("01", "店长", auth::Role::Supervisor, auth::PinHash("-".into()));
+        till.send(Msg::Auth(auth::AuthMsg::Loaded { operators: vec![first] }));
+        till
     }
 
     fn send(&mut self, msg: Msg) -> Vec<Effect> {
@@ -457,7 +463,8 @@ fn a_restart_during_a_payment_resumes_it_as_unknown_and_queries_at_once() {
     let Effect::Save { order, counters } = fx[0].clone() else { panic!("save first") };
 
     // A new process: same settings, the store gives back what was saved.
-    let mut t2 = Till { state: State::new(t.state.settings.clone(), t.state.catalogue.clone()), now: t.now + 20_000 };
+    let mut t2 = Till::new_unrestored();
+    t2.now = t.now + 20_000;
     assert!(t2.scan("6900138600889").is_empty(), "nothing is sold before the store is restored");
     let fx = t2.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
     assert_eq!(t2.state.screen, Screen::Pay { cash_entry: false });
@@ -589,12 +596,17 @@ fn offline_a_payment_code_is_refused_at_once_and_back_online_everything_in_doubt
 }
 
 #[test]
-fn f9_on_an_empty_sale_screen_prints_the_test_page() {
+fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
     let mut t = Till::new();
-    assert_eq!(t.send(Msg::Key(Key::F(9))), vec![Effect::PrintTestPage]);
+    t.send(Msg::Key(Key::F(12)));
+    assert!(t.state.maintenance.is_some(), "operator 01 is a supervisor: no prompt");
+    assert_eq!(t.send(Msg::Key(Key::Char('2'))), vec![Effect::PrintTestPage]);
     assert_eq!(t.state.notice, Some(Notice::PrintingTestPage));
+    t.send(Msg::Key(Key::Esc));
     t.scan("6900138600889");
-    assert!(!t.send(Msg::Key(Key::F(9))).contains(&Effect::PrintTestPage), "not in the middle of a sale");
+    assert!(!t.send(Msg::Key(Key::F(12))).iter().any(|e| matches!(e, Effect::Maintenance(_))), "not mid-sale");
+    assert!(t.state.maintenance.is_none());
+    assert!(!t.send(Msg::Key(Key::F(9))).contains(&Effect::PrintTestPage), "F9 no longer prints it");
 }
 
 mod catalogue;

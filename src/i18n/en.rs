@@ -135,6 +135,7 @@ pub(super) fn text(t: Text) -> &'static str {
 pub(super) fn notice(n: &Notice) -> String {
     let lang = Lang::En;
     match n {
+        Notice::Auth(n) => super::staff::notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),

@@ -6,6 +6,7 @@
 
 mod en;
 mod office;
+pub mod staff;
 mod zh;
 
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};

@@ -91,6 +91,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::PaidInParts { amount: Fen(5000), parts: 2 },
         Notice::EnterPrice { name: "鲜花".into() },
         Notice::CashToRefund { amount: Fen(2000) },
+        Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
     ]
 }
 
@@ -158,6 +159,7 @@ fn index(n: &Notice) -> usize {
         Notice::PaidInParts { .. } => 58,
         Notice::EnterPrice { .. } => 59,
         Notice::CashToRefund { .. } => 60,
+        Notice::Auth(_) => 61,
     }
 }
 
@@ -167,7 +169,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..61).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..62).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

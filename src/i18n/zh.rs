@@ -135,6 +135,7 @@ pub(super) fn text(t: Text) -> &'static str {
 pub(super) fn notice(n: &Notice) -> String {
     let lang = Lang::Zh;
     match n {
+        Notice::Auth(n) => super::staff::notice(lang, n),
         Notice::Starting => "正在启动，请稍候…".into(),
         Notice::Added { name, qty } => format!("已添加 {}，数量 {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("未知商品条码 {code}"),

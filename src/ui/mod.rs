@@ -6,10 +6,12 @@
 
 mod done;
 mod lookup;
+mod maintenance;
 mod office;
 mod pay;
 mod price;
 mod sale;
+mod staff;
 mod stock;
 mod widgets;
 
@@ -36,6 +38,10 @@ pub struct Status {
 
 /// Draws the whole screen for `state`.
 pub fn view(state: &State, status: &Status, frame: &mut Frame) {
+    // Sign-in, the maintenance menu and the supervisor's screens.
+    if staff::view(state, status, frame) {
+        return;
+    }
     let lang = state.settings.lang;
     let [top, body, notice, status_area, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -64,4 +70,5 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     widgets::status_line(state, status, frame, status_area);
     let last = if state.screen == Screen::Sale && state.sale.lines.is_empty() { sale::KEYS_EMPTY_LAST } else { &[] };
     widgets::hints_with(lang, keys, &office::hints(state), last, frame, footer);
+    staff::overlay(state, frame, body, footer);
 }

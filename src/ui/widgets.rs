@@ -34,9 +34,13 @@ pub(super) fn pad(s: &str, cols: usize) -> String {
 pub(super) fn top_bar(state: &State, status: &Status, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let bar = Style::new().fg(Color::White).bg(Color::Blue);
+    let operator = match &state.auth.session {
+        Some(s) => format!(" {} {} ", i18n::text(lang, Text::Operator), s.number),
+        None => format!(" {} ", crate::i18n::staff::text(lang, crate::i18n::staff::StaffText::NotSignedIn)),
+    };
     let mut left = vec![
         Span::styled(format!(" {} ", state.settings.shop_name), bar.add_modifier(Modifier::BOLD)),
-        Span::styled(format!(" {} {} ", i18n::text(lang, Text::Operator), state.settings.operator), bar),
+        Span::styled(operator, bar),
     ];
     if status.demo {
         left.push(Span::raw(" "));

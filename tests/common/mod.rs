@@ -6,6 +6,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use till::core::auth::{AuthMsg, Operator, PinHash, Role};
 use till::core::catalog::{Catalogue, Product};
 use till::core::clock::Millis;
 use till::core::money::Fen;
@@ -37,6 +38,13 @@ pub fn catalogue() -> Catalogue {
     Catalogue::new(vec![p(WATER, "农夫山泉 550ml", 200), p(NOODLES, "康师傅红烧牛肉面 五连包", 1250)])
 }
 
+/// PIN hashes are opaque to the core: these are placeholders, checked by no one.
+pub fn operators() -> Vec<Operator> {
+    let mut first = Operator::new("01", "店长", Role::Supervisor, PinHash("hash-of-0000".into()));
+    first.must_change_pin = true;
+    vec![first, Operator::new("02", "Li", Role::Cashier, PinHash("hash-of-2222".into()))]
+}
+
 pub fn status() -> Status {
     Status {
         demo: true,
@@ -53,8 +61,18 @@ pub struct Till {
 }
 
 impl Till {
+    /// Operator 01 (a supervisor) signed in, as `till demo` and the process tests do.
     pub fn new(lang: Lang) -> Till {
-        let mut till = Till { state: State::new(settings(lang), catalogue()) };
+        Till::signed_out(lang, Some("01"))
+    }
+
+    /// Restored, with the store's operators 01 (supervisor, PIN 0000 to be changed) and 02
+    /// (cashier "Li", PIN 2222); `auto` signs one in as the demo's config does.
+    pub fn signed_out(lang: Lang, auto: Option<&str>) -> Till {
+        let mut state = State::new(settings(lang), catalogue());
+        state.auth.policy.auto_sign_in = auto.map(str::to_string);
+        let mut till = Till { state };
+        till.send_at(0, Msg::Auth(AuthMsg::Loaded { operators: operators() }));
         till.send_at(0, Msg::Restored { orders: vec![], counters: None });
         till
     }

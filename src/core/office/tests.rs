@@ -259,9 +259,18 @@ fn till() -> State {
         lang: Lang::Zh,
     };
     let mut s = State::new(settings, Catalogue::default());
+    sign_in_01(&mut s);
     send(&mut s, 0, Msg::Restored { orders: vec![], counters: None });
     send(&mut s, 0, Msg::Office(OfficeMsg::Restored { shifts: vec![], last_z: None }));
     s
+}
+
+/// Operator 01, a supervisor, signed in as the demo and the tests do.
+fn sign_in_01(s: &mut State) {
+    use crate::core::auth;
+    s.auth.policy.auto_sign_in = Some("01".into());
+    let first = auth::Operator::new("01", "店长", auth::Role::Supervisor, auth::PinHash("-".into()));
+    send(s, 0, Msg::Auth(auth::AuthMsg::Loaded { operators: vec![first] }));
 }
 
 fn send(s: &mut State, secs: i64, msg: Msg) -> Vec<Effect> {
@@ -512,4 +521,32 @@ fn a_restart_restores_the_open_shift_and_the_last_close() {
 fn movement_names_serialise_for_the_records() {
     assert_eq!(serde_json::to_string(&Movement::PayOut).expect("json"), "\"payout\"");
     assert_eq!(serde_json::to_string(&PayMethod::WeChat).expect("json"), "\"wechat\"");
+}
+
+#[test]
+fn a_cashier_closing_the_day_needs_a_supervisors_pin_and_a_bare_message_closes_nothing() {
+    use crate::core::auth::{self, AuthMsg};
+    let settings = till().settings.clone();
+    let mut s = State::new(settings, Catalogue::default());
+    s.auth.policy.auto_sign_in = Some("02".into());
+    let boss = auth::Operator::new("01", "店长", auth::Role::Supervisor, auth::PinHash("-".into()));
+    let cashier = auth::Operator::new("02", "收银员", auth::Role::Cashier, auth::PinHash("-".into()));
+    send(&mut s, 0, Msg::Auth(AuthMsg::Loaded { operators: vec![boss, cashier] }));
+    send(&mut s, 0, Msg::Restored { orders: vec![], counters: None });
+    send(&mut s, 0, Msg::Office(OfficeMsg::Restored { shifts: vec![], last_z: None }));
+    let fx = send(&mut s, 10, Msg::Key(Key::F(6)));
+    answer_load(&mut s, 10, &fx, day());
+    let fx = send(&mut s, 11, Msg::Key(Key::F(7)));
+    assert_eq!(s.auth.prompt.as_ref().map(|p| p.action), Some(crate::core::Action::CloseDay));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Office(_))), "nothing loaded or written yet: {fx:?}");
+    // A message alone (e.g. forged on a headless till's stdin) only asks again.
+    let fx = send(&mut s, 12, Msg::Office(OfficeMsg::CloseDay));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Office(_))), "{fx:?}");
+    // The supervisor's PIN, checked by the app, lets the close go on.
+    assert!(s.auth.prompt.as_ref().is_some_and(|p| p.number == "01" && p.at_pin), "the one supervisor is asked");
+    keys(&mut s, 13, "4321");
+    let fx = enter(&mut s, 13);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Auth(_))), "the PIN goes to be checked: {fx:?}");
+    let fx = send(&mut s, 14, Msg::Auth(AuthMsg::PinChecked { number: "01".into(), ok: true }));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Office(OfficeEffect::LoadOrders { .. }))), "{fx:?}");
 }

@@ -194,11 +194,23 @@ pub(super) fn report_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
 /// The one door to closing the day (the Z report), with the counted cash of the open shift if
 /// there is one.
 ///
-/// SUPERVISOR GATE: closing the day needs a supervisor's PIN. At merge, the supervisor prompt is
-/// opened here instead of the direct call below, and it sends `Msg::Office(OfficeMsg::CloseDay)`
-/// once a supervisor is authorised (the pending close waits in `state.office.closing`).
+/// Closing the day needs a supervisor (`[operators] supervisor_for`): the prompt opens here and,
+/// once a supervisor's PIN is verified, `Msg::Office(OfficeMsg::CloseDay)` comes back with the
+/// approval in force (the pending close waits in `state.office.closing`).
 pub fn request_close_day(state: &mut State, count: Option<(crate::core::money::Fen, String)>, fx: &mut Vec<Effect>) {
     state.office.closing = Some(Closing { count, z: None });
+    authorized_close_day(state, fx);
+}
+
+/// `OfficeMsg::CloseDay`, from the prompt or anywhere else: closes only a pending close, and only
+/// with a supervisor's approval (a message alone proves nothing).
+pub(super) fn authorized_close_day(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.office.closing.is_none() {
+        return;
+    }
+    if !state.authorize(crate::core::Action::CloseDay, crate::core::Msg::Office(super::OfficeMsg::CloseDay)) {
+        return;
+    }
     close_day(state, fx);
 }
 

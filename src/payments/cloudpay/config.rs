@@ -144,6 +144,15 @@ impl CloudPayConfig {
         }
     }
 
+    /// The terminal info naming `staff_id` (the operator signed in) instead of the configured one.
+    pub fn order_client_for(&self, staff_id: Option<&str>) -> OrderClient {
+        let mut client = self.order_client();
+        if let Some(id) = staff_id.filter(|s| !s.is_empty()) {
+            client.staff_id = id.to_string();
+        }
+        client
+    }
+
     pub fn order_client(&self) -> OrderClient {
         OrderClient {
             device_id: self.device_id.clone(),

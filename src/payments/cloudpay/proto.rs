@@ -118,7 +118,7 @@ pub fn micro_pay_content(cfg: &CloudPayConfig, call: &PayCall, nonce_str: &str) 
             fee_type: FEE_TYPE.into(),
             body: call.body.clone(),
         },
-        order_client: cfg.order_client(),
+        order_client: cfg.order_client_for(call.staff_id.as_deref()),
         nonce_str: nonce_str.into(),
     };
     serde_json::to_string(&request).unwrap_or_default()

@@ -136,7 +136,7 @@ pub fn refund_content(cfg: &CloudPayConfig, call: &RefundCall, nonce_str: &str) 
             refund_fee: call.amount.0,
             refund_fee_type: FEE_TYPE.into(),
         },
-        order_client: cfg.order_client(),
+        order_client: cfg.order_client_for(call.staff_id.as_deref()),
         nonce_str: nonce_str.into(),
     };
     serde_json::to_string(&request).unwrap_or_default()
@@ -270,6 +270,7 @@ mod tests {
             total: Fen(10),
             amount: Fen(4),
             refunded_before: Fen(0),
+            staff_id: None,
         }
     }
 

@@ -341,6 +341,7 @@ mod tests {
             amount: crate::core::money::Fen(1),
             body: "x".into(),
             items: vec![],
+            staff_id: None,
         };
         assert!(matches!(client.micro_pay(&call).await, Verdict::Unknown { reason } if reason.contains("server")));
     }

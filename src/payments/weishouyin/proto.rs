@@ -79,7 +79,7 @@ pub fn micropay_params(cfg: &WeishouyinConfig, call: &PayCall) -> Vec<(String, S
         p("info", call.body.as_str()),
         p("infoaddo", infoaddo(&call.code, &call.items)),
         p("no", call.out_trade_no.as_str()),
-        p("operator_id", cfg.operator_id.as_str()),
+        p("operator_id", call.staff_id.as_deref().filter(|s| !s.is_empty()).unwrap_or(&cfg.operator_id)),
         p("paytype", paytype(call.platform)),
         p("total", yuan(call.amount)),
     ]

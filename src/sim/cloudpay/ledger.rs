@@ -429,6 +429,7 @@ mod tests {
             amount: Fen(2),
             body: "b".into(),
             items: vec![],
+            staff_id: None,
         };
         let content = proto::micro_pay_content(&cfg, &call, "00");
         (content.clone(), sign::authen_code(&cfg.authen_key, &content))

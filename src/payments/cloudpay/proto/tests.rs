@@ -145,3 +145,25 @@ fn trade_states_decide_the_outcome_not_status_0() {
     let not_exist = order_body(Interface::MicroPay, false, 7, 1250);
     assert!(is_unknown(&micro_pay(&not_exist)));
 }
+
+#[test]
+fn the_operator_signed_in_is_the_staff_id_of_payments_and_refunds() {
+    let cfg = CloudPayConfig::demo("http://127.0.0.1:1");
+    let call = |staff_id: Option<&str>| PayCall {
+        order_id: 1,
+        out_trade_no: WX_ORDER.into(),
+        platform: Platform::WeChat,
+        code: "134680423163089456".into(),
+        amount: Fen(1),
+        body: "b".into(),
+        items: vec![],
+        staff_id: staff_id.map(str::to_string),
+    };
+    let staff = |content: &str| -> String {
+        let v: serde_json::Value = serde_json::from_str(content).expect("json");
+        v["order_client"]["staff_id"].as_str().expect("staff_id").to_string()
+    };
+    assert_eq!(staff(&micro_pay_content(&cfg, &call(Some("02")), "n")), "02");
+    assert_eq!(staff(&micro_pay_content(&cfg, &call(None), "n")), cfg.staff_id, "else the configured one");
+    assert_eq!(staff(&micro_pay_content(&cfg, &call(Some("")), "n")), cfg.staff_id);
+}

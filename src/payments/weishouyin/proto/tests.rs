@@ -112,6 +112,7 @@ fn refund_call(amount: i64) -> RefundCall {
         total: Fen(2),
         amount: Fen(amount),
         refunded_before: Fen(0),
+        staff_id: None,
     }
 }
 
@@ -159,4 +160,25 @@ fn bill_digits_strip_the_prefix() {
     assert_eq!(bill_digits("2032288236"), Some("2032288236"));
     assert_eq!(bill_digits("dm"), None);
     assert_eq!(bill_digits("dm12&x=1"), None);
+}
+
+#[test]
+fn the_operator_signed_in_is_the_operator_id_of_a_payment() {
+    let cfg = WeishouyinConfig::demo("http://127.0.0.1:1");
+    let mut call = crate::core::PayCall {
+        order_id: 1,
+        out_trade_no: "N".into(),
+        platform: crate::core::code::Platform::Alipay,
+        code: "282129340414399818".into(),
+        amount: Fen(1),
+        body: "b".into(),
+        items: vec![],
+        staff_id: Some("02".into()),
+    };
+    let operator = |call: &crate::core::PayCall| {
+        micropay_params(&cfg, call).into_iter().find(|(k, _)| k == "operator_id").map(|(_, v)| v)
+    };
+    assert_eq!(operator(&call).as_deref(), Some("02"));
+    call.staff_id = None;
+    assert_eq!(operator(&call), Some(cfg.operator_id.clone()));
 }

@@ -1,0 +1,159 @@
+//! The operator screens: sign-in (签到) with the forced PIN change, and the supervisor-PIN prompt
+//! drawn over any screen. The maintenance menu's pages are in `maintenance`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
+
+use super::widgets::{self, WARN};
+use super::{Status, maintenance};
+use crate::core::auth::{SignInStep, minutes_left};
+use crate::core::{Lang, State};
+use crate::i18n::staff::{self, StaffText as T};
+
+/// A key cap and what it does.
+pub(super) type Keys = &'static [(T, T)];
+
+const KEYS_SIGN_IN: Keys = &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintBack), (T::KeyF12, T::HintMaintenance)];
+const KEYS_PROMPT: Keys = &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintCancel)];
+
+/// Draws the whole frame when an operator screen is up (nobody signed in, or a supervisor's
+/// screen open); `false` leaves it to the sale screens.
+pub(super) fn view(state: &State, status: &Status, frame: &mut Frame) -> bool {
+    let signed_out = state.auth.session.is_none();
+    let supervisor_screen = state.maintenance.is_some() || state.auth.admin.is_some() || state.auth.audit.is_some();
+    if !signed_out && !supervisor_screen {
+        return false;
+    }
+    let lang = state.settings.lang;
+    let [top, body, notice, status_area, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    widgets::top_bar(state, status, frame, top);
+    let keys = if supervisor_screen { maintenance::view(state, frame, body) } else { sign_in(state, frame, body) };
+    widgets::notice_line(lang, state.notice.as_ref(), frame, notice);
+    widgets::status_line(state, status, frame, status_area);
+    let keys = if state.auth.prompt.is_some() { KEYS_PROMPT } else { keys };
+    hints(lang, keys, frame, footer);
+    prompt(state, frame, body);
+    true
+}
+
+/// Over a sale screen: the supervisor-PIN prompt and its keys, when asked for.
+pub(super) fn overlay(state: &State, frame: &mut Frame, body: Rect, footer: Rect) {
+    if state.auth.prompt.is_some() {
+        frame.render_widget(Clear, footer);
+        hints(state.settings.lang, KEYS_PROMPT, frame, footer);
+        prompt(state, frame, body);
+    }
+}
+
+/// The supervisor-PIN prompt over the body, when asked for.
+fn prompt(state: &State, frame: &mut Frame, area: Rect) {
+    let Some(p) = &state.auth.prompt else { return };
+    let lang = state.settings.lang;
+    let t = |x| staff::text(lang, x);
+    let rows = vec![
+        (t(T::ForAction), staff::action(lang, p.action).to_string()),
+        (t(T::SupervisorNo), field(&p.number, !p.at_pin, false)),
+        (t(T::Pin), field(&p.pin, p.at_pin, true)),
+    ];
+    let mut lines = widgets::label_rows(&rows);
+    if state.auth.checking.is_some() {
+        lines.push(Line::styled(t(T::Checking), Style::new().fg(WARN)));
+    }
+    let style = Style::new().fg(Color::Black).bg(Color::Yellow);
+    let block = Block::bordered()
+        .title(format!(" {} ", t(T::SupervisorTitle)))
+        .border_style(style.add_modifier(Modifier::BOLD))
+        .padding(Padding::horizontal(1));
+    let box_area = centred(area, 46, 7);
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(Paragraph::new(lines).block(block), box_area);
+}
+
+fn sign_in(state: &State, frame: &mut Frame, area: Rect) -> Keys {
+    let lang = state.settings.lang;
+    let t = |x| staff::text(lang, x);
+    let form = &state.auth.signin;
+    let block = Block::bordered().title(format!(" {} ", t(T::SignInTitle))).padding(Padding::new(2, 2, 1, 0));
+    let box_area = centred(area, 56, 11);
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    let (rows, help) = match form.step {
+        SignInStep::Number => (vec![(t(T::OperatorNo), field(&form.entry, true, false))], T::NumberHelp),
+        SignInStep::Pin => {
+            (vec![(t(T::OperatorNo), form.number.clone()), (t(T::Pin), field(&form.entry, true, true))], T::PinHelp)
+        }
+        SignInStep::NewPin => (
+            vec![(t(T::OperatorNo), form.number.clone()), (t(T::NewPin), field(&form.entry, true, true))],
+            T::NewPinHelp,
+        ),
+        SignInStep::ConfirmPin => (
+            vec![
+                (t(T::OperatorNo), form.number.clone()),
+                (t(T::NewPin), "*".repeat(form.new_pin.as_ref().map_or(0, |p| p.expose().len()))),
+                (t(T::NewPinAgain), field(&form.entry, true, true)),
+            ],
+            T::NewPinHelp,
+        ),
+    };
+    let mut lines = widgets::label_rows(&rows);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(t(help), Style::new().fg(Color::DarkGray)));
+    if state.auth.checking.is_some() {
+        lines.push(Line::styled(t(T::Checking), Style::new().fg(WARN)));
+    } else if let Some(locked) = locked_line(state, lang) {
+        lines.push(locked);
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    KEYS_SIGN_IN
+}
+
+/// "Operator 02 is locked: try again in 3 min", counting down, while the number typed is locked.
+fn locked_line(state: &State, lang: Lang) -> Option<Line<'static>> {
+    let number = &state.auth.signin.number;
+    let until = state.auth.operator(number)?.locked_at(state.now)?;
+    let minutes = minutes_left(state.now, until);
+    let text = staff::notice(lang, &crate::core::auth::AuthNotice::LockedOut { number: number.clone(), minutes });
+    Some(Line::styled(text, Style::new().fg(widgets::ERROR).bold()))
+}
+
+/// What is typed, masked for a PIN, with the cursor when it is the field being typed.
+fn field(typed: &str, active: bool, secret: bool) -> String {
+    let shown = if secret { "*".repeat(typed.chars().count()) } else { typed.to_string() };
+    if active { format!("{shown}█") } else { shown }
+}
+
+/// A `width`×`height` box in the middle of `area` (smaller if the area is).
+pub(super) fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
+}
+
+/// Key hints, as `widgets::hints` draws the sale screens'.
+pub(super) fn hints(lang: Lang, keys: Keys, frame: &mut Frame, area: Rect) {
+    let cap = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1u16;
+    for (key, what) in keys {
+        let key = format!(" {} ", staff::text(lang, *key));
+        let what = format!(" {}  ", staff::text(lang, *what));
+        let w = widgets::width(&key) + widgets::width(&what);
+        if used.saturating_add(w) > area.width.saturating_add(2) {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, cap));
+        spans.push(Span::raw(what));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
