@@ -1,5 +1,5 @@
 //! How big the order store gets and how much memory it takes: `cargo run --release --example
-//! store_size [ORDERS]` (default 100000) writes that many paid orders through the real `SledStore`
+//! store_size [ORDERS]` (default 100000) writes that many paid orders through the real `RedbStore`
 //! (one transaction + flush + fsync each, as the till does) and prints a table.
 
 use std::time::Instant;
@@ -8,7 +8,7 @@ use till::core::clock::Millis;
 use till::core::code::Platform;
 use till::core::money::Fen;
 use till::core::order::{Attempt, AttemptState, Line, Order, OrderStatus, Tender};
-use till::store::{SledStore, Store};
+use till::store::{RedbStore, Store};
 
 fn dir_size(path: &std::path::Path) -> u64 {
     std::fs::read_dir(path)
@@ -72,7 +72,7 @@ fn main() {
     let total: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("store");
-    let store = SledStore::open(&path).expect("open");
+    let store = RedbStore::open(&path).expect("open");
     let started = Instant::now();
     println!("{:>9} {:>12} {:>10} {:>10} {:>12}", "orders", "on disk MiB", "RSS MiB", "peak MiB", "saves/s");
     let mut last = Instant::now();
@@ -95,7 +95,7 @@ fn main() {
     }
     let reopened = Instant::now();
     drop(store);
-    let store = SledStore::open(&path).expect("reopen");
+    let store = RedbStore::open(&path).expect("reopen");
     let (open, _) = store.load_unsettled().expect("load");
     println!(
         "total {:.0} s; reopen + load open orders: {} ms ({} open)",
