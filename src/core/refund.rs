@@ -326,11 +326,12 @@ pub(super) fn on_refund_answer(
     let number = order.number.clone();
     keep(state, order);
     // Show the platform's new figures once the refund is settled.
-    if new_state.is_final() && on_screen {
-        if let (Some(number), Some(view)) = (number, state.lookup.as_mut()) {
-            view.pending = true;
-            fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
-        }
+    if new_state.is_final()
+        && on_screen
+        && let (Some(number), Some(view)) = (number, state.lookup.as_mut())
+    {
+        view.pending = true;
+        fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
     }
 }
 
