@@ -13,6 +13,7 @@
 
 use super::outbox::OutboxRecord;
 use super::records::Table;
+use super::codec::{decode, pack_json};
 use super::redb_records::{record_key, seq_key};
 use super::redb_store::{
     COUNTERS, META, NUMBERS, ORDERS, OUTBOX, OUTBOX_DONE, OUTBOX_KEYS, OUTBOX_SEQ, RECORDS, RedbStore, UNSETTLED,
@@ -127,14 +128,14 @@ impl RedbStore {
         writeln!(out, "{}", json(&Line::OutboxSeq(seq))?)?;
         let mut counted = Header { orders: 0, outbox: 0, delivered: 0, records: 0, ..header };
         for entry in orders.iter()? {
-            let (_, v) = entry?;
-            let order: Order = serde_json::from_slice(v.value()).map_err(format)?;
+            let (k, v) = entry?;
+            let order: Order = decode(&format!("orders/{}", k.value()), v.value())?;
             writeln!(out, "{}", json(&Line::Order(Box::new(order)))?)?;
             counted.orders += 1;
         }
         for entry in outbox.iter()? {
-            let (_, v) = entry?;
-            let record: OutboxRecord = serde_json::from_slice(v.value()).map_err(format)?;
+            let (k, v) = entry?;
+            let record: OutboxRecord = decode(&format!("outbox/{}", k.value()), v.value())?;
             writeln!(out, "{}", json(&Line::Outbox(Box::new(record)))?)?;
             counted.outbox += 1;
         }
@@ -216,7 +217,7 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
                 meta.insert(OUTBOX_SEQ, seq.to_be_bytes().as_slice())?;
             }
             Line::Order(order) => {
-                if orders.insert(order.id, json(&order)?.as_bytes())?.is_some() {
+                if orders.insert(order.id, pack_json(json(&order)?.as_bytes()).as_slice())?.is_some() {
                     return Err(BackupError::Format(format!("order {} twice", order.id)));
                 }
                 if !order.is_settled() {
@@ -229,7 +230,7 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
             }
             Line::Outbox(record) => {
                 keys.insert(record.key.as_bytes(), record.seq)?;
-                outbox.insert(record.seq, json(&record)?.as_bytes())?;
+                outbox.insert(record.seq, pack_json(json(&record)?.as_bytes()).as_slice())?;
                 counted.outbox += 1;
             }
             Line::Delivered(d) => {

@@ -4,6 +4,7 @@
 //! is refused and left exactly as it is (`redb_open.rs`).
 
 mod backup;
+mod codec;
 mod outbox;
 mod records;
 mod redb_check;
@@ -16,6 +17,7 @@ pub use backup::{BackupError, EXPORT_FORMAT, Header as ExportHeader};
 pub use outbox::{OutboxKind, OutboxRecord, OutboxState};
 pub use records::{Dispatch, Put, Table, append_key};
 pub use redb_open::FILE_NAME;
+pub use redb_retention::Usage;
 pub use redb_store::RedbStore;
 
 use crate::core::Counters;

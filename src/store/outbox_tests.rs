@@ -146,3 +146,39 @@ fn retention_removes_only_old_settled_and_delivered_orders() {
     let s = RedbStore::open(&dir.path().join("store")).expect("reopen");
     assert_eq!(s.compact_closed_before(Millis(5_000)).expect("compact"), 1, "the re-saved copy, delivered");
 }
+
+#[test]
+fn retention_that_empties_most_of_the_file_compacts_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = RedbStore::open(dir.path()).expect("open");
+    // 4,000 old orders the back office has, brought in as one import (one transaction, fast).
+    let total = 4_000u64;
+    let mut lines = vec![
+        format!(r#"{{"till_export":1,"schema":4,"orders":{},"outbox":0,"delivered":{total},"records":0}}"#, total + 1),
+        format!(r#"{{"outbox_seq":{total}}}"#),
+    ];
+    for id in 1..=total {
+        let mut o = paid_cash(id, &format!("N{id}"));
+        for i in 0..6 {
+            let barcode = format!("69{:011}", id * 7 + i * 1_000_003);
+            o.lines.push(Line { barcode, name: format!("商品 {id}-{i}"), unit_price: Fen(100 + id as i64), qty: 1 });
+        }
+        lines.push(serde_json::json!({ "order": o }).to_string());
+        lines.push(serde_json::json!({ "delivered": { "seq": id, "key": format!("order:N{id}") } }).to_string());
+    }
+    let mut recent = paid_cash(total + 1, "RECENT");
+    recent.closed_at = Some(Millis(10_000));
+    lines.push(serde_json::json!({ "order": recent }).to_string());
+    s.import(lines.join("\n").as_bytes()).expect("import");
+    let before = s.size_on_disk().expect("size");
+
+    assert_eq!(s.compact_closed_before(Millis(5_000)).expect("retention"), total as usize);
+    let after = s.size_on_disk().expect("size");
+    eprintln!("store file {before} bytes before retention, {after} after");
+    assert!(after * 3 < before, "compacted: {before} → {after} bytes");
+    drop(s);
+    let s = RedbStore::open(dir.path()).expect("reopen");
+    assert_eq!(s.orders().expect("orders").iter().map(|o| o.id).collect::<Vec<_>>(), vec![total + 1]);
+    assert!(s.order_by_number("N1").expect("lookup").is_none());
+    assert_eq!(s.compact_closed_before(Millis(5_000)).expect("again"), 0);
+}

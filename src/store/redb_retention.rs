@@ -6,7 +6,7 @@ use super::outbox;
 use super::redb_store::{NUMBERS, ORDERS, OUTBOX, OUTBOX_KEYS, RedbStore, UNSETTLED, decode, numbers_of, order_name};
 use crate::core::clock::Millis;
 use crate::core::order::Order;
-use redb::{ReadableTable, WriteTransaction};
+use redb::{Database, ReadableTable, WriteTransaction};
 
 /// Orders removed per transaction: each is short, so a sale saved meanwhile waits little.
 const BATCH: usize = 500;
@@ -61,27 +61,54 @@ impl RedbStore {
         Ok(removed)
     }
 
+    /// How the file is used: what the diagnostics and the size budget look at.
+    pub fn usage(&self) -> Result<Usage, StoreError> {
+        let db = self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        usage(&db, &self.file)
+    }
+
     /// Compacts the file when less than half of it holds data. redb reuses freed pages anyway;
     /// this gives the space back after a large removal. Every other store call waits meanwhile.
     pub fn compact_if_sparse(&self) -> Result<bool, StoreError> {
         let mut db = self.db.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let stats = {
-            let txn = db.begin_write()?;
-            let stats = txn.stats()?;
-            txn.abort()?;
-            stats
-        };
-        let used = stats.allocated_pages() * stats.page_size() as u64;
-        let len = std::fs::metadata(&self.file)?.len();
-        if used.saturating_mul(2) >= len {
+        let before = usage(&db, &self.file)?;
+        if before.allocated.saturating_mul(2) >= before.file {
             return Ok(false);
         }
         let started = std::time::Instant::now();
         while db.compact()? {}
         let after = std::fs::metadata(&self.file)?.len();
-        tracing::info!(before = len, after, ms = started.elapsed().as_millis() as u64, "order store compacted");
+        tracing::info!(before = before.file, after, ms = started.elapsed().as_millis() as u64, "order store compacted");
         Ok(true)
     }
+}
+
+/// Bytes of the store file by use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// The file's length.
+    pub file: u64,
+    /// In pages redb has allocated (the rest is free for reuse).
+    pub allocated: u64,
+    /// Keys and values themselves.
+    pub stored: u64,
+    /// B-tree bookkeeping.
+    pub metadata: u64,
+    /// Unused space inside allocated pages.
+    pub fragmented: u64,
+}
+
+fn usage(db: &Database, file: &std::path::Path) -> Result<Usage, StoreError> {
+    let txn = db.begin_write()?;
+    let stats = txn.stats()?;
+    txn.abort()?;
+    Ok(Usage {
+        file: std::fs::metadata(file)?.len(),
+        allocated: stats.allocated_pages() * stats.page_size() as u64,
+        stored: stats.stored_bytes(),
+        metadata: stats.metadata_bytes(),
+        fragmented: stats.fragmented_bytes(),
+    })
 }
 
 fn remove(txn: &WriteTransaction, ids: &[u64], cutoff: Millis) -> Result<usize, StoreError> {

@@ -11,6 +11,7 @@
 //! commit, and a till killed mid-write reopens without a full repair. Opening, with the checks
 //! that refuse a damaged, newer or sled store, is in `redb_open.rs`.
 
+pub(super) use super::codec::{decode, encode, pack};
 use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
 use super::records::{Dispatch, Put, Table};
 use super::{Store, StoreError};
@@ -18,7 +19,6 @@ use crate::core::Counters;
 use crate::core::clock::Millis;
 use crate::core::order::{Order, OrderId};
 use redb::{Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
-use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::sync::RwLock;
 
@@ -88,14 +88,6 @@ impl RedbStore {
     }
 }
 
-pub(super) fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt { key: key.to_string(), reason: e.to_string() })
-}
-
-pub(super) fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Corrupt { key: "(encoding)".into(), reason: e.to_string() })
-}
-
 pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
 }
@@ -137,7 +129,7 @@ pub(super) fn queue(txn: &WriteTransaction, q: &Queued<'_>, created_at: Millis) 
         attempts: 0,
         last_error: None,
     };
-    txn.open_table(OUTBOX)?.insert(seq, encode(&record)?.as_slice())?;
+    txn.open_table(OUTBOX)?.insert(seq, pack(&record)?.as_slice())?;
     keys.insert(q.key.as_bytes(), seq)?;
     meta.insert(OUTBOX_SEQ, seq.to_be_bytes().as_slice())?;
     Ok(true)
@@ -158,7 +150,7 @@ pub(super) fn numbers_of(order: &Order) -> impl Iterator<Item = &String> {
 
 impl Store for RedbStore {
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
-        let value = encode(order)?;
+        let value = pack(order)?;
         let counters = encode(counters)?;
         let entries = outbox::entries(order);
         let created_at = wall_clock();
@@ -258,7 +250,7 @@ impl Store for RedbStore {
             record.state = OutboxState::Failed;
             record.attempts += 1;
             record.last_error = Some(error.to_string());
-            outbox.insert(seq, encode(&record)?.as_slice())?;
+            outbox.insert(seq, pack(&record)?.as_slice())?;
             Ok(())
         })
     }
