@@ -36,6 +36,13 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time of this thread so far (from the scheduler's statistics): a measure that another load
+/// on the machine does not inflate, unlike wall time.
+fn cpu_ms() -> f64 {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    text.split_whitespace().next().and_then(|ns| ns.parse::<f64>().ok()).map_or(0.0, |ns| ns / 1e6)
+}
+
 fn order(id: u64) -> Order {
     let mut o = Order::new(id, Millis(1_763_791_500_000 + id as i64 * 60_000), "01".into());
     for (i, (barcode, name, price)) in
@@ -76,8 +83,10 @@ fn order(id: u64) -> Order {
 /// Opens the store at `path` as the till does, then exports it: prints open time, RSS and sizes.
 fn open_and_export(path: &std::path::Path) {
     let started = Instant::now();
+    let cpu = cpu_ms();
     let store = RedbStore::open(path).expect("open");
     let opened = started.elapsed();
+    let opened_cpu = cpu_ms() - cpu;
     let (open, _) = store.load_unsettled().expect("load");
     let loaded = started.elapsed();
     let rss_open = status_kib("VmRSS:");
@@ -105,8 +114,9 @@ fn open_and_export(path: &std::path::Path) {
         mib(u.fragmented)
     );
     println!(
-        "open (check + open): {} ms; + load open orders: {} ms ({} open); RSS after open {:.1} MiB",
+        "open (check + open): {} ms ({:.0} ms CPU); + load open orders: {} ms ({} open); RSS after open {:.1} MiB",
         opened.as_millis(),
+        opened_cpu,
         loaded.as_millis(),
         open.len(),
         rss_open as f64 / 1024.0
@@ -158,6 +168,8 @@ fn main() {
     let dir = tempfile::tempdir_in(std::env::var_os("STORE_SIZE_DIR").unwrap_or_else(|| std::env::temp_dir().into()))
         .expect("tempdir");
     let path = dir.path().join("store");
+    // STORE_SIZE_KEEP=1: keep the store written and stop there (for `--open DIR` runs).
+    let keep = std::env::var_os("STORE_SIZE_KEEP").is_some();
     let store = RedbStore::open(&path).expect("open");
     let started = Instant::now();
     println!("{:>9} {:>12} {:>10} {:>10} {:>12}", "orders", "on disk MiB", "RSS MiB", "peak MiB", "saves/s");
@@ -180,6 +192,10 @@ fn main() {
         }
     }
     drop(store);
+    if keep {
+        println!("kept in {}", dir.keep().display());
+        return;
+    }
     println!("written in {:.0} s; now a fresh process opens it:", started.elapsed().as_secs_f64());
     let status = std::process::Command::new(std::env::current_exe().expect("exe"))
         .arg("--open")

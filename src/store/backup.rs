@@ -11,9 +11,9 @@
 //! match the header: a short or damaged file leaves the store empty. A sled store's export (schema
 //! 2 or 3, same format) imports unchanged: that is how an earlier till's data is carried over.
 
+use super::codec::{decode, pack_json};
 use super::outbox::OutboxRecord;
 use super::records::Table;
-use super::codec::{decode, pack_json};
 use super::redb_records::{record_key, seq_key};
 use super::redb_store::{
     COUNTERS, META, NUMBERS, ORDERS, OUTBOX, OUTBOX_DONE, OUTBOX_KEYS, OUTBOX_SEQ, RECORDS, RedbStore, UNSETTLED,

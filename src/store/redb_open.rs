@@ -31,6 +31,10 @@ const NEW_FILE_NAME: &str = "orders.redb.new";
 /// of the store (open orders, the outbox, the newest pages of each table) is small.
 pub(super) const CACHE_BYTES: usize = 4 << 20;
 
+/// The check reads every page once: a cache only costs time there, and its memory stays in the
+/// process's RSS after the check (measured at 100,000 orders: 4 MiB gives 7.3 MiB RSS, 64 KiB 3.3).
+const CHECK_CACHE_BYTES: usize = 64 << 10;
+
 /// How long a lock held by someone else is waited for before it counts as another till running
 /// (a till restarted by systemd may start while the old process is still being reaped).
 const LOCK_WAIT: Duration = Duration::from_secs(2);
@@ -115,7 +119,7 @@ fn check(file: &Path) -> Result<(), StoreError> {
         }
         let view = DryRun::new(f)?;
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Builder::new().set_cache_size(CACHE_BYTES).set_check_integrity_on_open(true).create_with_backend(view)
+            Builder::new().set_cache_size(CHECK_CACHE_BYTES).set_check_integrity_on_open(true).create_with_backend(view)
         }));
         opened.unwrap_or_else(|panic| {
             let what =
@@ -127,7 +131,7 @@ fn check(file: &Path) -> Result<(), StoreError> {
     })?;
     let schema = schema_of(&db);
     drop(db);
-    tracing::debug!(file = %file.display(), ms = started.elapsed().as_millis() as u64, "order store checked");
+    tracing::info!(file = %file.display(), ms = started.elapsed().as_millis() as u64, "order store checked");
     match schema {
         Ok(Some(found)) if found > SCHEMA_VERSION => Err(StoreError::NewerSchema { found }),
         Ok(Some(_)) => Ok(()),
