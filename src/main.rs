@@ -15,7 +15,7 @@ use till::logging::{self, LogTo};
 use till::payments::Gateway;
 use till::sim::backoffice::{BackofficeSim, BackofficeSimConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
-use till::store::SledStore;
+use till::store::RedbStore;
 use till::sync::BackofficeConfig;
 use till::ui::Status;
 
@@ -267,7 +267,7 @@ async fn doctor(path: &std::path::Path) -> anyhow::Result<()> {
 /// `till export`: the store as JSON lines on stdout; the counts on stderr.
 fn export(config: &Config) -> anyhow::Result<()> {
     let path = config.data_dir().join("store");
-    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let header = store.export(&mut out)?;
     eprintln!("exported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
@@ -290,7 +290,7 @@ fn export_csv(config: &Config, from: Option<&str>, to: Option<&str>, out: &std::
     };
     anyhow::ensure!(from <= to, "--from {} is after --to {}", from.display(), to.display());
     let path = config.data_dir().join("store");
-    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
     let period = summary::period(from, to, offset);
     let rows = app::office::export_csv(&store, &period, offset, config.lang, out)?;
     eprintln!("exported {rows} rows ({} to {}) to {}", from.display(), to.display(), out.display());
@@ -301,7 +301,7 @@ fn export_csv(config: &Config, from: Option<&str>, to: Option<&str>, out: &std::
 fn import(config: &Config) -> anyhow::Result<()> {
     let path = config.data_dir().join("store");
     std::fs::create_dir_all(config.data_dir())?;
-    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
     let header = store.import(std::io::stdin().lock())?;
     eprintln!("imported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
     Ok(())
@@ -311,7 +311,7 @@ fn import(config: &Config) -> anyhow::Result<()> {
 fn catalogue(config: &Config, action: CatalogueAction) -> anyhow::Result<()> {
     let path = config.data_dir().join("store");
     std::fs::create_dir_all(config.data_dir())?;
-    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
     match action {
         CatalogueAction::Import { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
@@ -344,7 +344,7 @@ fn operators(config: &Config, action: OperatorsAction) -> anyhow::Result<()> {
     use till::app::operators_cli as cli;
     let path = config.data_dir().join("store");
     std::fs::create_dir_all(config.data_dir())?;
-    let store = SledStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
+    let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
     let now = SystemClock.now();
     match action {
         OperatorsAction::List => {
@@ -412,13 +412,14 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     } else {
         logging::init(LogTo::File(&data_dir.join("till.log")))?;
     }
-    install_panic_hook();
-    let profile = config.profile()?;
+    // Before the panic hook: the store's check turns a panic in redb on a damaged file into a refusal.
     let store_path = data_dir.join("store");
-    let store = match SledStore::open(&store_path) {
+    let store = match RedbStore::open(&store_path) {
         Ok(store) => store,
         Err(e) => refuse_store(&store_path, &e),
     };
+    install_panic_hook();
+    let profile = config.profile()?;
     let printer = printer::open(&config.printer.transport(&data_dir)?, config.printer.options());
     let retry = std::time::Duration::from_secs(config.printer.retry_secs);
     let print_queue =
@@ -492,7 +493,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
 
 /// The maintenance menu's view of the box: its store's size and the export (`till export`'s
 /// format, flushed, to a new file).
-fn maintenance_host(store: Arc<SledStore>, data_dir: &std::path::Path) -> app::maintenance::Host {
+fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path) -> app::maintenance::Host {
     let exporting = store.clone();
     app::maintenance::Host {
         data_dir: data_dir.to_path_buf(),
@@ -507,23 +508,34 @@ fn maintenance_host(store: Arc<SledStore>, data_dir: &std::path::Path) -> app::m
     }
 }
 
-/// A store that cannot be opened (damaged, newer, locked) is never repaired or replaced here: one
-/// line on stderr (the journal) says where it is and how to recover, and the till does not start.
+/// A store that cannot be opened (damaged, newer, locked, sled) is never repaired or replaced here:
+/// one line on stderr (the journal) says where it is and how to recover, and the till does not start.
 fn refuse_store(path: &std::path::Path, error: &till::store::StoreError) -> ! {
+    use till::store::StoreError;
     tracing::error!(path = %path.display(), %error, "order store refused");
-    let error = error.to_string().replace('\n', " ");
+    let what = error.to_string().replace('\n', " ");
+    let recovery = match error {
+        StoreError::Locked { .. } => "stop the other till first (only one may use a store)".to_string(),
+        StoreError::OldSled { .. } => format!(
+            "to carry its orders over, run `till export > backup.jsonl` with the earlier till, move {} aside, \
+             then `till import --config <till.toml> < backup.jsonl` with this one (docs/store.md)",
+            path.display()
+        ),
+        _ => "keep a copy of that directory, then either move it aside and restore a backup with \
+              `till import --config <till.toml> < backup.jsonl`, or move it aside to start an empty store"
+            .to_string(),
+    };
     eprintln!(
-        "till: the order store at {} cannot be used ({error}); the till will not sell until it is fixed and has \
-         changed nothing: keep a copy of that directory, then either move it aside and restore a backup with \
-         `till import --config <till.toml> < backup.jsonl`, or move it aside to start an empty store",
+        "till: the order store at {} cannot be used ({what}); the till will not sell until it is fixed and has \
+         changed nothing: {recovery}",
         path.display()
     );
     std::process::exit(2);
 }
 
 /// Retention, beside the till: at start and then daily, orders older than `days` that are settled and
-/// delivered are removed from the store (`SledStore::compact_closed_before`).
-fn keep_store_bounded(store: Arc<SledStore>, days: u32) {
+/// delivered are removed from the store (`RedbStore::compact_closed_before`).
+fn keep_store_bounded(store: Arc<RedbStore>, days: u32) {
     if days == 0 {
         return;
     }

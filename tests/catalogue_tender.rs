@@ -14,7 +14,7 @@ use till::core::money::Fen;
 use till::core::order::{OrderStatus, Tender, TenderPart};
 use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
-use till::store::{SledStore, Store, Table};
+use till::store::{RedbStore, Store, Table};
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 const COLA: &str = "6900138600889";
@@ -36,7 +36,7 @@ fn two_colas(till: &mut TillProcess) {
 }
 
 fn stock(w: &World, barcode: &str) -> Option<i64> {
-    let store = SledStore::open(&w.data_dir().join("store")).expect("open store");
+    let store = RedbStore::open(&w.data_dir().join("store")).expect("open store");
     store.record(Table::Stock, barcode).expect("record").map(|v| v.parse().expect("a count"))
 }
 

@@ -1,11 +1,11 @@
 //! The chaos test: at least 1,000 payments and 200 refunds against each platform's simulator
 //! with random faults (timeouts, resets, 5xx, HTML pages, truncated and oversized answers, bad
 //! signatures, garbage) on top of the payment-code scenarios (password, declined, slow, busy…).
-//! Afterwards the till's records (the real sled store) and the simulator's ledger must agree
+//! Afterwards the till's records (the real redb store) and the simulator's ledger must agree
 //! exactly: no order charged twice, none charged without a record, none left unknown, every
 //! refund the till calls made is made, and none other.
 //!
-//! In process, with real HTTP and real sled; time is driven by events: the engine's clock and the
+//! In process, with real HTTP and the real redb store; time is driven by events: the engine's clock and the
 //! simulator's are one manual clock, moved to the next due query only when no call is out.
 //! The driver is seeded (`CHAOS_SEED` overrides); fault draws follow the order requests reach the
 //! simulator, which parked payments resolving in the background can interleave.
@@ -24,7 +24,7 @@ use till::core::{Key, Lang, LookupVerdict, Msg, PlatformOrderState, Screen, Sett
 use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
 use till::escpos::PrinterProfile;
 use till::payments::Gateway;
-use till::store::{SledStore, Store};
+use till::store::{RedbStore, Store};
 
 /// 2025-11-22 09:00:00 in Beijing.
 const T0: Millis = Millis(1_763_773_200_000);
@@ -441,7 +441,7 @@ fn settings() -> Settings {
     }
 }
 
-/// A store in memory-backed files where there are some (sled flushes every save: the point is the
+/// A store in memory-backed files where there are some (every commit is fsynced: the point is the
 /// real store, not the disk's latency).
 fn store_dir() -> tempfile::TempDir {
     let shm = std::path::Path::new("/dev/shm");
@@ -458,7 +458,7 @@ struct Outcome {
 /// Runs the till against `gateway` until the plan is met, drains, and returns the store's orders.
 async fn run<G: Gateway + 'static>(gateway: Arc<G>, clock: Arc<ManualClock>, seed: u64, plan: Plan) -> Outcome {
     let dir = store_dir();
-    let store = Arc::new(SledStore::open(&dir.path().join("orders")).expect("store"));
+    let store = Arc::new(RedbStore::open(&dir.path().join("orders")).expect("store"));
     let devices = Devices {
         store: store.clone(),
         printer: Arc::new(NullPrinter),

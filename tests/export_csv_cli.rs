@@ -10,7 +10,7 @@ use till::core::office::csv::{self, RowKind};
 use till::core::office::day::Day;
 use till::core::office::{report, summary};
 use till::core::order::{Line, Order, OrderStatus, Refund, RefundOf, RefundState, Tender};
-use till::store::{SledStore, Store};
+use till::store::{RedbStore, Store};
 
 /// 2026-11-01 10:00 in Beijing.
 const NOV1: Millis = Millis(1_793_498_400_000);
@@ -55,7 +55,7 @@ fn export_csv_writes_a_range_that_reads_back_to_the_reports_totals() {
         cash: false,
     });
     {
-        let store = SledStore::open(&dir.path().join("store")).expect("store");
+        let store = RedbStore::open(&dir.path().join("store")).expect("store");
         for o in &orders {
             store.save(o, &Counters::default()).expect("save");
         }

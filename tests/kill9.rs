@@ -1,7 +1,7 @@
 #![allow(clippy::panic)] // a test fails by panicking
 //! A pulled plug at any point of a payment loses nothing and charges nothing twice: the real
 //! `till` binary is killed (SIGKILL, or an abort at an exact crash point), restarted on the same
-//! sled files, and must end with the platform's ledger and its own records in agreement.
+//! store file, and must end with the platform's ledger and its own records in agreement.
 
 mod common;
 

@@ -15,7 +15,7 @@ use till::core::auth::{AuthNotice, Operator, SignInStep};
 use till::core::notice::Notice;
 use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
-use till::store::{SledStore, Store, Table};
+use till::store::{RedbStore, Store, Table};
 
 const COLA: &str = "6900138600889";
 const SECS: fn(u64) -> Duration = Duration::from_secs;
@@ -39,7 +39,7 @@ fn at_sign_in(till: &mut TillProcess) {
 }
 
 fn stored(w: &World) -> (Vec<Operator>, Vec<String>) {
-    let store = SledStore::open(&w.data_dir().join("store")).expect("open store");
+    let store = RedbStore::open(&w.data_dir().join("store")).expect("open store");
     let ops = store.records(Table::Operators).expect("operators");
     let ops = ops.iter().map(|(_, json)| serde_json::from_str(json).expect("operator json")).collect();
     let audit = store.records(Table::Audit).expect("audit").into_iter().map(|(_, v)| v).collect();

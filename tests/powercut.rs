@@ -2,7 +2,7 @@
 //! The power-cut harness: the real `till` binary, headless, against the Cloud Pay simulator and
 //! the reference back office, runs a seeded script of cash sales, code payments (paid at once,
 //! slow, password) and refunds, and is killed with SIGKILL at a random moment of each round (or
-//! aborts at an exact `TILL_CRASH_AT` point), then restarted on the same sled files. A last clean
+//! aborts at an exact `TILL_CRASH_AT` point), then restarted on the same store file. A last clean
 //! run lets every query, cancel and delivery finish. Then: every sale the cashier saw paid is in
 //! the store as paid, the platform's ledger and the till's records agree (no double charge, no
 //! charge without its one paid order, no payment or refund in doubt), and the back office has
@@ -10,8 +10,9 @@
 //!
 //! Limit: SIGKILL ends the process, not the machine: writes already in the kernel's page cache
 //! survive it. A cut that also drops unsynced pages (dm-flakey, a fault-injecting FUSE layer, a VM
-//! reset) needs privileges this test machine does not give; sled's `flush` is an fsync, so what
-//! this harness proves for the process holds for the disk only as far as fsync is honoured.
+//! reset) needs privileges this test machine does not give; every commit of the store is fsynced, so
+//! what this harness proves for the process holds for the disk only as far as fsync is honoured
+//! (`make test-qemu` cuts the power of a VM, see docs/store.md).
 
 mod common;
 
@@ -23,7 +24,7 @@ use till::app::headless::Observation;
 use till::core::order::{OrderStatus, Tender};
 use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
-use till::store::{SledStore, Store};
+use till::store::{RedbStore, Store};
 
 const COLA: &str = "6900138600889";
 /// Rounds ended by a kill or a crash point.
@@ -178,7 +179,7 @@ fn pulled_plugs_at_random_points_lose_nothing_and_charge_nothing_twice() {
     eprintln!("cuts took {cut_at:?}, settling {:?}", started.elapsed() - cut_at);
 
     let orders = w.stored_orders();
-    let store = SledStore::open(&w.data_dir().join("store")).expect("store");
+    let store = RedbStore::open(&w.data_dir().join("store")).expect("store");
     assert_eq!(store.outbox_counts().expect("outbox"), (0, 0), "the outbox is empty");
     drop(store);
     for number in &shown_paid {

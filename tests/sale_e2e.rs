@@ -1,5 +1,5 @@
 //! The sale end to end: the real `till` binary (headless) and its real HTTP client, signing and
-//! verification, against the Cloud Pay simulator on loopback; real sled files; real ESC/POS bytes.
+//! verification, against the Cloud Pay simulator on loopback; a real redb store file; real ESC/POS bytes.
 
 mod common;
 

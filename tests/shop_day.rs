@@ -23,7 +23,7 @@ use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
 use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
-use till::store::{OutboxKind, SledStore, Store};
+use till::store::{OutboxKind, RedbStore, Store};
 
 /// 2025-11-22 08:30:00 in Beijing.
 const T0: Millis = Millis(1_763_771_400_000);
@@ -262,7 +262,7 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     .expect("simulator");
     let client = Arc::new(CloudPayClient::new(CloudPayConfig::demo(&sim.base_url())).expect("client"));
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(SledStore::open(&dir.path().join("store")).expect("store"));
+    let store = Arc::new(RedbStore::open(&dir.path().join("store")).expect("store"));
     let roll = PaperRoll::default();
     let devices = Devices {
         store: store.clone(),

@@ -14,7 +14,7 @@ use till::config::Config;
 use till::core::money::Fen;
 use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
-use till::store::{Put, SledStore, Store, Table};
+use till::store::{Put, RedbStore, Store, Table};
 
 const COLA: &str = "6900138600889";
 const SECS: fn(u64) -> Duration = Duration::from_secs;
@@ -49,9 +49,9 @@ fn till(verb: &str, config: &Path, input: &[u8]) -> (bool, Vec<u8>, String) {
     (out.status.success(), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-fn store_of(config: &Path) -> SledStore {
+fn store_of(config: &Path) -> RedbStore {
     let c = Config::load(config).expect("config");
-    SledStore::open(&c.data_dir().join("store")).expect("store")
+    RedbStore::open(&c.data_dir().join("store")).expect("store")
 }
 
 #[test]

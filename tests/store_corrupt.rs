@@ -1,6 +1,8 @@
 #![allow(clippy::panic)] // a test fails by panicking
-//! A damaged order store: the real `till` refuses to start selling, says in one line where the
-//! store is and how to recover, exits non-zero, and leaves every file of the store as it was.
+//! A store the till cannot vouch for — its redb file truncated, zeroed or overwritten, the sled
+//! store of an earlier build, a store another till has open — the real `till` refuses to start
+//! selling, says in one line where the store is and how to recover (and logs it), exits non-zero,
+//! and leaves every file of the store as it was, byte for byte.
 
 mod common;
 
@@ -82,8 +84,8 @@ fn run_till(w: &World) -> (bool, String) {
     (true, format!("the till started selling on the damaged store: {last}"))
 }
 
-/// A store with three cash sales, its pristine copy, and the db file's length.
-fn store_with_sales() -> (World, std::path::PathBuf, std::path::PathBuf, u64) {
+/// A store with three cash sales, its pristine copy, and the store file's bytes.
+fn store_with_sales() -> (World, std::path::PathBuf, std::path::PathBuf, Vec<u8>) {
     let mut w = World::new(SimConfig::default(), |_| {});
     let mut till = w.start_till();
     for _ in 0..3 {
@@ -93,14 +95,14 @@ fn store_with_sales() -> (World, std::path::PathBuf, std::path::PathBuf, u64) {
     let store = w.data_dir().join("store");
     let pristine = w.dir.path().join("pristine");
     copy_dir(&store, &pristine);
-    let db_len = std::fs::metadata(store.join("db")).expect("db").len();
-    (w, store, pristine, db_len)
+    let bytes = std::fs::read(store.join(till::store::FILE_NAME)).expect("store file");
+    (w, store, pristine, bytes)
 }
 
 type Damage = Box<dyn Fn(&Path)>;
 
 /// Damages a fresh copy of the store each way, starts the till on it, and checks the refusal.
-fn assert_refused(w: &World, store: &Path, pristine: &Path, damages: &[(&str, Damage)]) {
+fn assert_refused(w: &World, store: &Path, pristine: &Path, damages: &[(&str, Damage)], recovery: &str) {
     let mut refused = Vec::new();
     for (what, damage) in damages {
         std::fs::remove_dir_all(store).expect("rm");
@@ -113,36 +115,79 @@ fn assert_refused(w: &World, store: &Path, pristine: &Path, damages: &[(&str, Da
         assert!(!ok, "{what}: exit status 0");
         let line = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
         assert!(line.contains(&store.display().to_string()), "{what}: the message names the store: {stderr}");
-        assert!(line.contains("till import"), "{what}: the message says how to recover: {line}");
+        assert!(line.contains(recovery), "{what}: the message says how to recover: {line}");
+        assert!(stderr.contains("order store refused"), "{what}: and it is logged: {stderr}");
         refused.push(format!("{what}: {line}"));
     }
     eprintln!("{}", refused.join("\n"));
 }
 
 #[test]
-fn a_store_whose_config_file_is_damaged_is_refused_with_a_clear_message_and_left_untouched() {
-    let (w, store, pristine, _) = store_with_sales();
-    let damages: Vec<(&str, Damage)> = vec![(
-        "conf overwritten",
-        Box::new(|s: &Path| std::fs::write(s.join("conf"), b"\xff\xfe garbage").expect("w")),
-    )];
-    assert_refused(&w, &store, &pristine, &damages);
+fn a_store_whose_file_is_truncated_zeroed_or_overwritten_is_refused_and_left_untouched() {
+    let (w, store, pristine, bytes) = store_with_sales();
+    let file = till::store::FILE_NAME;
+    let half = bytes.len() as u64 / 2;
+    let damages: Vec<(&str, Damage)> = vec![
+        ("file emptied", Box::new(move |s: &Path| truncate(&s.join(file), 0))),
+        ("file truncated to a few bytes", Box::new(move |s: &Path| truncate(&s.join(file), 10))),
+        ("file truncated to half", Box::new(move |s: &Path| truncate(&s.join(file), half))),
+        ("file zeroed at the start", Box::new(move |s: &Path| overwrite(&s.join(file), 0, &[0u8; 4096]))),
+        (
+            "orders overwritten with garbage",
+            Box::new(move |s: &Path| {
+                // Every stored order and record (a deflated value starts 01 78 9c), the live ones
+                // among them, wherever redb put them.
+                let found: Vec<u64> = bytes
+                    .windows(3)
+                    .enumerate()
+                    .filter(|(_, w)| *w == [0x01, 0x78, 0x9c])
+                    .map(|(i, _)| i as u64)
+                    .collect();
+                assert!(!found.is_empty(), "the sales are in the file");
+                for at in found {
+                    overwrite(&s.join(file), at + 3, &[b'#'; 16]);
+                }
+            }),
+        ),
+    ];
+    assert_refused(&w, &store, &pristine, &damages, "till import");
+    // The pristine store still opens and sells on.
+    std::fs::remove_dir_all(&store).expect("rm");
+    copy_dir(&pristine, &store);
+    let mut w = w;
+    let mut till = w.start_till();
+    cash_sale(&mut till);
+    till.quit();
 }
 
-/// Fails with sled 0.34: it takes a truncated or zeroed `db` (or a truncated `conf`) for the torn
-/// tail of a crash, rewrites the files and opens an emptier store (the till then sells on with
-/// order ids starting again). Kept as the evidence for the store decision in docs/store.md.
 #[test]
-#[ignore = "sled 0.34 opens a truncated db as an older (or empty) store and rewrites it: docs/store.md"]
-fn a_store_whose_data_file_is_truncated_or_zeroed_is_refused_and_left_untouched() {
-    let (w, store, pristine, db_len) = store_with_sales();
-    let damages: Vec<(&str, Damage)> = vec![
-        ("conf truncated", Box::new(|s: &Path| truncate(&s.join("conf"), 3))),
-        ("db truncated to a few bytes", Box::new(|s: &Path| truncate(&s.join("db"), 10))),
-        ("db truncated to half", Box::new(move |s: &Path| truncate(&s.join("db"), db_len / 2))),
-        ("db zeroed at the start", Box::new(|s: &Path| overwrite(&s.join("db"), 0, &[0u8; 4096]))),
-    ];
-    assert_refused(&w, &store, &pristine, &damages);
+fn a_sled_store_of_an_earlier_till_is_refused_and_kept() {
+    let (w, store, pristine, _) = store_with_sales();
+    let damages: Vec<(&str, Damage)> = vec![(
+        "sled files in the store directory",
+        Box::new(|s: &Path| {
+            std::fs::remove_file(s.join(till::store::FILE_NAME)).expect("rm");
+            std::fs::write(s.join("conf"), b"segment_size: 524288\nuse_compression: false\n").expect("conf");
+            std::fs::write(s.join("db"), vec![0x5a; 64 * 1024]).expect("db");
+            std::fs::write(s.join("snap.0000000000008c31"), vec![1; 512]).expect("snap");
+        }),
+    )];
+    assert_refused(&w, &store, &pristine, &damages, "till export");
+}
+
+#[test]
+fn a_store_in_use_by_another_till_is_refused_as_such() {
+    let (mut w, store, _, _) = store_with_sales();
+    let mut first = w.start_till();
+    first.wait_for("sale screen", SECS(10), |o| o.screen == Screen::Sale);
+    let (ok, stderr) = run_till(&w);
+    assert!(!ok, "a second till on the same store exited 0");
+    let line = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().to_string();
+    assert!(line.contains("another till is running"), "{line}");
+    assert!(line.contains(&store.display().to_string()), "{line}");
+    // The first one sells on, untroubled.
+    cash_sale(&mut first);
+    first.quit();
 }
 
 fn truncate(path: &Path, len: u64) {

@@ -1,5 +1,5 @@
 #![allow(clippy::panic)] // a test fails by panicking
-//! Back-office delivery over real HTTP: the sled outbox, the sync task and the reference receiver,
+//! Back-office delivery over real HTTP: the store's outbox, the sync task and the reference receiver,
 //! with the receiver down, faulty, or refusing the key.
 
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::order::{Line, Order, OrderStatus, Tender};
 use till::sim::backoffice::{BackofficeHandle, BackofficeSim, BackofficeSimConfig, Fault};
-use till::store::{OutboxState, SledStore, Store};
+use till::store::{OutboxState, RedbStore, Store};
 use till::sync::{self, BackofficeConfig, SyncStatus, Timing};
 use tokio::sync::watch;
 
@@ -38,7 +38,7 @@ struct Bench {
 fn bench() -> Bench {
     let receiver = BackofficeSim::start(([127, 0, 0, 1], 0).into(), BackofficeSimConfig::default()).expect("receiver");
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(SledStore::open(&dir.path().join("store")).expect("store"));
+    let store = Arc::new(RedbStore::open(&dir.path().join("store")).expect("store"));
     Bench { receiver, store, _dir: dir }
 }
 

@@ -174,7 +174,7 @@ fn failed(msgs: &UnboundedSender<Msg>, error: String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::SledStore;
+    use crate::store::RedbStore;
 
     #[test]
     fn a_pin_hash_is_salted_argon2id_and_checks_only_its_pin() {
@@ -196,7 +196,7 @@ mod tests {
     fn operators_round_trip_through_the_store_without_their_pin() {
         let dir = tempfile::tempdir().expect("tempdir");
         {
-            let store = SledStore::open(dir.path()).expect("open");
+            let store = RedbStore::open(dir.path()).expect("open");
             let ops = load_operators(&store, Lang::Zh).expect("load");
             assert_eq!(ops.len(), 1);
             let first = &ops[0];
@@ -207,7 +207,7 @@ mod tests {
             li.lockouts = 2;
             save_operator(&store, &li).expect("save");
         }
-        let store = SledStore::open(dir.path()).expect("reopen");
+        let store = RedbStore::open(dir.path()).expect("reopen");
         let ops = load_operators(&store, Lang::Zh).expect("load");
         assert_eq!(ops.iter().map(|o| o.number.as_str()).collect::<Vec<_>>(), ["01", "02"], "not seeded twice");
         assert_eq!((ops[1].lockouts, ops[1].locked_until), (2, Some(crate::core::clock::Millis(5))));
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn the_audit_log_reads_back_newest_first() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SledStore::open(dir.path()).expect("open");
+        let store = RedbStore::open(dir.path()).expect("open");
         for (i, event) in
             [crate::core::auth::AuditEvent::SignedIn, crate::core::auth::AuditEvent::SignedOut].into_iter().enumerate()
         {

@@ -113,7 +113,7 @@ pub fn seed_if_empty(store: &dyn Store, demo: &Catalogue) -> Result<bool, Catalo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::SledStore;
+    use crate::store::RedbStore;
 
     const CSV: &str = "barcode,name,price,stock,kind\n\
         6900138600889,可口可乐 330ml,3.50,24,normal\n\
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn import_then_export_round_trips_through_the_store() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SledStore::open(dir.path()).expect("open");
+        let store = RedbStore::open(dir.path()).expect("open");
         assert_eq!(import_csv(&store, CSV, &WeighedLayout::default()).expect("import"), 3);
         let out = export_csv(&store).expect("export");
         // Rows come back by barcode.
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn a_bad_row_imports_nothing_and_a_good_file_replaces_everything() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SledStore::open(dir.path()).expect("open");
+        let store = RedbStore::open(dir.path()).expect("open");
         import_csv(&store, CSV, &WeighedLayout::default()).expect("import");
         let before = export_csv(&store).expect("export");
         let bad = "barcode,name,price,stock,kind\n12345670,New,1.00,5,\n6900138600888,Misread,1.00,,\n";

@@ -4,7 +4,7 @@
 
 use crate::config::{Config, PaymentPlatform};
 use crate::devices::{list_input_devices, printer};
-use crate::store::{SledStore, Store};
+use crate::store::{RedbStore, Store, StoreError};
 use std::fmt;
 use std::path::Path;
 
@@ -57,13 +57,13 @@ fn store(data_dir: &Path) -> Check {
     if !path.exists() {
         return check(Level::Warn, "store", format!("{} does not exist yet (created at first start)", path.display()));
     }
-    match SledStore::open(&path) {
+    match RedbStore::open(&path) {
         Ok(s) => match s.load_unsettled() {
             Ok((open, _)) => check(Level::Ok, "store", format!("{}: {} open order(s)", path.display(), open.len())),
             Err(e) => check(Level::Fail, "store", format!("{}: {e}", path.display())),
         },
-        // sled locks its files: a running till holds them.
-        Err(e) if e.to_string().contains("lock") => {
+        // redb locks its file: a running till holds it.
+        Err(StoreError::Locked { .. }) => {
             check(Level::Ok, "store", format!("{}: in use by the running till", path.display()))
         }
         Err(e) => check(Level::Fail, "store", e.to_string()),

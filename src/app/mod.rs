@@ -275,10 +275,10 @@ async fn forward<T: Clone + Send + Sync + 'static>(
 ) {
     loop {
         let value = watch.borrow_and_update().clone();
-        if let Some(msg) = to(value) {
-            if msgs.send(msg).is_err() {
-                return;
-            }
+        if let Some(msg) = to(value)
+            && msgs.send(msg).is_err()
+        {
+            return;
         }
         if watch.changed().await.is_err() {
             return;

@@ -204,7 +204,7 @@ mod tests {
     use crate::core::clock::Millis;
     use crate::core::money::Fen;
     use crate::core::office::report::ReportKind;
-    use crate::store::SledStore;
+    use crate::store::RedbStore;
 
     fn z(number: u32, shift: &Shift) -> ZRecord {
         let period = Period { from: None, to: Millis(5_000) };
@@ -218,7 +218,7 @@ mod tests {
     #[test]
     fn a_closed_day_is_written_with_its_shift_and_queued_for_the_back_office_exactly_once() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SledStore::open(dir.path()).expect("store");
+        let store = RedbStore::open(dir.path()).expect("store");
         let mut shift = Shift::open(1, "01", Millis(1_000), Fen(20_000));
         save_shift(&store, &shift).expect("open shift");
         assert!(store.outbox_pending(10).expect("outbox").is_empty(), "a shift alone is not sent");
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(body["zreport"]["report"]["kind"]["kind"], "z");
         assert_eq!(body["zreport"]["report"]["total"]["sales"]["amount"], 0, "amounts in fen");
         drop(store);
-        let store = SledStore::open(dir.path()).expect("reopen");
+        let store = RedbStore::open(dir.path()).expect("reopen");
         let OfficeMsg::Restored { shifts, last_z } = restore(&store).expect("restore") else { panic!("restored") };
         assert_eq!(shifts, [shift.clone()]);
         assert_eq!(last_z, Some(ZMark { number: 1, at: Millis(5_000), carried: vec!["R9".into()] }));
@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn a_damaged_shift_record_is_reported_not_guessed() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SledStore::open(dir.path()).expect("store");
+        let store = RedbStore::open(dir.path()).expect("store");
         let bad = Put { table: Table::Shifts, key: "shift/0000000001".into(), value: Some("{".into()) };
         store.write_records(&[bad], None).expect("write");
         assert!(matches!(restore(&store), Err(StoreError::Corrupt { .. })));

@@ -167,7 +167,7 @@ pub fn pin_input() -> Result<Box<dyn BufRead>, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{SledStore, Table};
+    use crate::store::{RedbStore, Table};
 
     fn new(number: Option<&str>, name: &str) -> NewOperator {
         NewOperator { number: number.map(str::to_string), name: name.into(), ..NewOperator::default() }
@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn a_technician_adds_an_operator_and_resets_a_pin_from_stdin() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = SledStore::open(dir.path()).expect("open");
+        let store = RedbStore::open(dir.path()).expect("open");
         let now = Millis(1_740_796_215_000);
         let number = add(&store, Lang::En, now, &new(None, "Li Lei"), &mut "583920\n".as_bytes()).expect("add");
         assert_eq!(number, "02");

@@ -96,10 +96,10 @@ async fn start_weishouyin(config: &Config, data_dir: &Path) -> anyhow::Result<Pa
         bail!("the 微收银 device is not activated: run `till activate --code <activation code>`");
     }
     let server_file = weishouyin_server_file(data_dir);
-    if let Ok(saved) = std::fs::read_to_string(&server_file) {
-        if !saved.trim().is_empty() {
-            cfg.server = saved.trim().to_string();
-        }
+    if let Ok(saved) = std::fs::read_to_string(&server_file)
+        && !saved.trim().is_empty()
+    {
+        cfg.server = saved.trim().to_string();
     }
     let client = WeishouyinClient::new(cfg)?;
     // The platform asks for its pay configuration at every start (it may have changed).

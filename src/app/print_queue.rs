@@ -140,10 +140,10 @@ impl PrintQueue {
 
     fn changed(&self, inner: &Inner) {
         self.pending.send_replace(inner.items.len());
-        if let Some(file) = &inner.file {
-            if let Err(e) = save(file, &inner.items) {
-                tracing::error!(path = %file.display(), error = %e, "print queue not saved: kept in memory");
-            }
+        if let Some(file) = &inner.file
+            && let Err(e) = save(file, &inner.items)
+        {
+            tracing::error!(path = %file.display(), error = %e, "print queue not saved: kept in memory");
         }
     }
 }

@@ -3,11 +3,11 @@ use crate::core::Counters;
 use crate::core::clock::Millis;
 use crate::core::money::Fen;
 use crate::core::order::{Line, OrderStatus, Refund, RefundState};
-use crate::store::SledStore;
+use crate::store::RedbStore;
 
-fn store() -> (tempfile::TempDir, SledStore) {
+fn store() -> (tempfile::TempDir, RedbStore) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = SledStore::open(dir.path()).expect("open");
+    let store = RedbStore::open(dir.path()).expect("open");
     store
         .write_records(
             &[
@@ -27,12 +27,12 @@ fn order(id: u64) -> Order {
     o
 }
 
-fn count(store: &SledStore, barcode: &str) -> Option<i64> {
+fn count(store: &RedbStore, barcode: &str) -> Option<i64> {
     counts(store).expect("counts").into_iter().find(|(b, _)| b == barcode).map(|(_, n)| n)
 }
 
 /// What the effect runner does for one save.
-fn save(store: &SledStore, order: &Order) -> Vec<(String, i64)> {
+fn save(store: &RedbStore, order: &Order) -> Vec<(String, i64)> {
     let due = mark_due(store, order).expect("due");
     store.save(order, &Counters::default()).expect("save");
     apply(store, &due).expect("apply")
@@ -86,7 +86,7 @@ fn a_plug_pulled_between_the_save_and_the_counts_is_caught_up_once_at_start() {
     store.save(&o, &Counters::default()).expect("save");
     // ...the plug is pulled here: the counts are not written.
     drop(store);
-    let store = SledStore::open(dir.path()).expect("reopen");
+    let store = RedbStore::open(dir.path()).expect("reopen");
     assert_eq!(count(&store, "A"), Some(10));
     assert_eq!(catch_up(&store).expect("catch up"), 1);
     assert_eq!(count(&store, "A"), Some(8));

@@ -131,10 +131,10 @@ fn speak(program: &PathBuf, args: &[String], text: &str) -> std::io::Result<()> 
 impl Speaker for EspeakSpeaker {
     fn say(&self, text: &str) {
         tracing::info!(announcement = text, "voice");
-        if let Some(queue) = &self.queue {
-            if queue.try_send(text.to_string()).is_err() {
-                tracing::debug!(announcement = text, "voice busy: announcement dropped");
-            }
+        if let Some(queue) = &self.queue
+            && queue.try_send(text.to_string()).is_err()
+        {
+            tracing::debug!(announcement = text, "voice busy: announcement dropped");
         }
     }
 }

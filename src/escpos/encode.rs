@@ -196,7 +196,7 @@ fn code128_payload(data: &str) -> Result<(Vec<u8>, usize), EncodeError> {
         return Err(EncodeError::BarcodeText(data.to_string()));
     }
     let digits = data.as_bytes();
-    if digits.len() % 2 == 0 && digits.iter().all(u8::is_ascii_digit) {
+    if digits.len().is_multiple_of(2) && digits.iter().all(u8::is_ascii_digit) {
         let mut payload = b"{C".to_vec();
         payload.extend(digits.chunks(2).map(|pair| (pair[0] - b'0') * 10 + (pair[1] - b'0')));
         return Ok((payload, digits.len() / 2));

@@ -38,10 +38,10 @@ pub fn wrap(text: &str, width: usize, encoding: TextEncoding) -> Vec<String> {
         let w = char_columns(c, encoding);
         if used + w > width && !line.is_empty() {
             let mut carry = String::new();
-            if c != ' ' {
-                if let Some(i) = line.rfind(' ').filter(|&i| i > 0) {
-                    carry = line.split_off(i + 1);
-                }
+            if c != ' '
+                && let Some(i) = line.rfind(' ').filter(|&i| i > 0)
+            {
+                carry = line.split_off(i + 1);
             }
             lines.push(line.trim_end().to_string());
             used = columns(&carry, encoding);

@@ -123,10 +123,10 @@ impl Gateway for Payments {
     async fn micro_pay(&self, call: &PayCall) -> Verdict {
         // Nothing is sent without a merchant's settings: a definite "not charged".
         let not_set_up = |g: &CloudPayClient| !g.config().is_set_up();
-        if let Backend::CloudPay(g) = &*self.current() {
-            if not_set_up(g) {
-                return Verdict::Failed { reason: NOT_SET_UP.into() };
-            }
+        if let Backend::CloudPay(g) = &*self.current()
+            && not_set_up(g)
+        {
+            return Verdict::Failed { reason: NOT_SET_UP.into() };
         }
         dispatch!(self, g => g.micro_pay(call).await, r => Verdict::Failed { reason: r.clone() })
     }

@@ -5,15 +5,24 @@
 //! Then one line each: `{"counters":…}` (if any), `{"outbox_seq":n}`, `{"order":…}` per order
 //! (attempts and refunds inside), `{"outbox":…}` per record the back office does not have yet,
 //! `{"delivered":{"seq":…,"key":…}}` per record it has, and `{"record":{"table":…,"key":…,"value":…}}`
-//! per shop record (operators, shifts, audit log, catalogue, stock, settings). Import goes only into an empty store, checks
-//! the counts against the header, and flushes; a short or damaged file leaves the store empty.
+//! per shop record (operators, shifts, audit log, catalogue, stock, settings). Export reads one
+//! snapshot (a read transaction), so its counts are exact while the till goes on writing. Import goes
+//! only into an empty store, in one transaction committed only if every line reads and the counts
+//! match the header: a short or damaged file leaves the store empty. A sled store's export (schema
+//! 2 or 3, same format) imports unchanged: that is how an earlier till's data is carried over.
 
+use super::codec::{decode, pack_json};
 use super::outbox::OutboxRecord;
 use super::records::Table;
-use super::sled_store::{SledStore, order_key, seq_of};
-use super::{SCHEMA_VERSION, Store, StoreError};
+use super::redb_records::{record_key, seq_key};
+use super::redb_store::{
+    COUNTERS, META, NUMBERS, ORDERS, OUTBOX, OUTBOX_DONE, OUTBOX_KEYS, OUTBOX_SEQ, RECORDS, RedbStore, UNSETTLED,
+    numbers_of, seq_of,
+};
+use super::{SCHEMA_VERSION, StoreError};
 use crate::core::Counters;
 use crate::core::order::Order;
+use redb::{ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
@@ -77,50 +86,78 @@ fn json<T: Serialize>(value: &T) -> Result<String, BackupError> {
     serde_json::to_string(value).map_err(|e| BackupError::Format(e.to_string()))
 }
 
-impl SledStore {
+/// redb's errors, through the store's.
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for BackupError {
+            fn from(e: $t) -> BackupError {
+                BackupError::Store(StoreError::from(e))
+            }
+        }
+    )*};
+}
+from_redb!(redb::StorageError, redb::TableError, redb::TransactionError, redb::CommitError);
+
+fn format<E: std::fmt::Display>(e: E) -> BackupError {
+    BackupError::Format(e.to_string())
+}
+
+impl RedbStore {
     /// Writes the whole store to `out`; returns the header written.
     pub fn export(&self, out: &mut impl Write) -> Result<Header, BackupError> {
+        let txn = self.snapshot()?;
+        let orders = txn.open_table(ORDERS)?;
+        let outbox = txn.open_table(OUTBOX)?;
+        let done = txn.open_table(OUTBOX_DONE)?;
+        let records = txn.open_table(RECORDS)?;
+        let meta = txn.open_table(META)?;
         let header = Header {
             till_export: EXPORT_FORMAT,
             schema: SCHEMA_VERSION,
-            orders: self.orders.len() as u64,
-            outbox: self.outbox.len() as u64,
-            delivered: self.outbox_done.len() as u64,
-            records: self.records.len() as u64,
+            orders: orders.len()?,
+            outbox: outbox.len()?,
+            delivered: done.len()?,
+            records: records.len()?,
         };
         writeln!(out, "{}", json(&header)?)?;
-        if let Some(v) = self.meta.get("counters").map_err(StoreError::from)? {
-            let c: Counters = serde_json::from_slice(&v).map_err(|e| BackupError::Format(e.to_string()))?;
+        if let Some(v) = meta.get(COUNTERS)? {
+            let c: Counters = serde_json::from_slice(v.value()).map_err(format)?;
             writeln!(out, "{}", json(&Line::Counters(c))?)?;
         }
-        let seq = self.meta.get(super::sled_store::OUTBOX_SEQ).map_err(StoreError::from)?;
-        writeln!(out, "{}", json(&Line::OutboxSeq(seq.as_deref().and_then(seq_of).unwrap_or(0)))?)?;
+        let seq = meta.get(OUTBOX_SEQ)?.and_then(|v| seq_of(v.value())).unwrap_or(0);
+        writeln!(out, "{}", json(&Line::OutboxSeq(seq))?)?;
         let mut counted = Header { orders: 0, outbox: 0, delivered: 0, records: 0, ..header };
-        for kv in self.orders.iter() {
-            let (_, v) = kv.map_err(StoreError::from)?;
-            let order: Order = serde_json::from_slice(&v).map_err(|e| BackupError::Format(e.to_string()))?;
+        for entry in orders.iter()? {
+            let (k, v) = entry?;
+            let order: Order = decode(&format!("orders/{}", k.value()), v.value())?;
             writeln!(out, "{}", json(&Line::Order(Box::new(order)))?)?;
             counted.orders += 1;
         }
-        for record in self.outbox_pending(usize::MAX)? {
+        for entry in outbox.iter()? {
+            let (k, v) = entry?;
+            let record: OutboxRecord = decode(&format!("outbox/{}", k.value()), v.value())?;
             writeln!(out, "{}", json(&Line::Outbox(Box::new(record)))?)?;
             counted.outbox += 1;
         }
-        for kv in self.outbox_done.iter() {
-            let (k, v) = kv.map_err(StoreError::from)?;
-            let seq = seq_of(&k).ok_or_else(|| BackupError::Format("outbox_done key".into()))?;
-            let key = String::from_utf8(v.to_vec()).map_err(|e| BackupError::Format(e.to_string()))?;
-            writeln!(out, "{}", json(&Line::Delivered(Delivered { seq, key }))?)?;
+        for entry in done.iter()? {
+            let (k, v) = entry?;
+            let key = String::from_utf8(v.value().to_vec()).map_err(format)?;
+            writeln!(out, "{}", json(&Line::Delivered(Delivered { seq: k.value(), key }))?)?;
             counted.delivered += 1;
         }
-        for table in Table::ALL {
-            for (key, value) in self.records(table)? {
-                writeln!(out, "{}", json(&Line::Record(Record { table, key, value }))?)?;
-                counted.records += 1;
-            }
+        for entry in records.iter()? {
+            let (k, v) = entry?;
+            let name = String::from_utf8(k.value().to_vec()).map_err(format)?;
+            let (table, key) = name
+                .split_once('/')
+                .and_then(|(t, k)| Some((Table::from_name(t)?, k.to_string())))
+                .ok_or_else(|| BackupError::Format(format!("record key {name:?}")))?;
+            let value = String::from_utf8(v.value().to_vec()).map_err(format)?;
+            writeln!(out, "{}", json(&Line::Record(Record { table, key, value }))?)?;
+            counted.records += 1;
         }
         out.flush()?;
-        // sled's len() is exact, but the store may be written meanwhile by nothing else (its lock).
+        // One snapshot: the counts cannot differ unless the file is damaged.
         if counted != header {
             return Err(BackupError::Format(format!("counted {counted:?}, header said {header:?}")));
         }
@@ -129,122 +166,104 @@ impl SledStore {
 
     /// Reads an export into this store, which must be empty. Returns the header read.
     pub fn import(&self, input: impl BufRead) -> Result<Header, BackupError> {
-        if !self.orders.is_empty()
-            || !self.outbox.is_empty()
-            || !self.outbox_done.is_empty()
-            || !self.records.is_empty()
-        {
-            return Err(BackupError::NotEmpty(format!(
-                "{} orders, {} records queued, {} delivered, {} shop records",
-                self.orders.len(),
-                self.outbox.len(),
-                self.outbox_done.len(),
-                self.records.len()
-            )));
-        }
-        let result = self.import_lines(input);
-        if result.is_err() {
-            // Leave it empty, as it was, rather than half imported.
-            for tree in [
-                &self.orders,
-                &self.unsettled,
-                &self.numbers,
-                &self.outbox,
-                &self.outbox_keys,
-                &self.outbox_done,
-                &self.records,
-            ] {
-                tree.clear().map_err(StoreError::from)?;
+        self.write_with(|txn| {
+            let orders = txn.open_table(ORDERS)?.len()?;
+            let outbox = txn.open_table(OUTBOX)?.len()?;
+            let done = txn.open_table(OUTBOX_DONE)?.len()?;
+            let records = txn.open_table(RECORDS)?.len()?;
+            if orders + outbox + done + records > 0 {
+                return Err(BackupError::NotEmpty(format!(
+                    "{orders} orders, {outbox} records queued, {done} delivered, {records} shop records"
+                )));
             }
-            for table in Table::ALL {
-                self.meta.remove(format!("seq/{}", table.name())).map_err(StoreError::from)?;
-            }
-            self.meta.remove("counters").map_err(StoreError::from)?;
-            self.meta.remove(super::sled_store::OUTBOX_SEQ).map_err(StoreError::from)?;
-        }
-        self.durable()?;
-        result
+            // An error drops the transaction: the store stays empty, as it was.
+            import_lines(txn, input)
+        })
     }
+}
 
-    fn import_lines(&self, input: impl BufRead) -> Result<Header, BackupError> {
-        let mut lines = input.lines();
-        let first = lines.next().ok_or_else(|| BackupError::Format("empty input".into()))??;
-        let header: Header = serde_json::from_str(&first).map_err(|e| BackupError::Format(format!("header: {e}")))?;
-        // Schema 2 differs from 3 only by having no shop records.
-        if header.till_export != EXPORT_FORMAT || !(2..=SCHEMA_VERSION).contains(&header.schema) {
-            return Err(BackupError::Format(format!(
-                "format {} schema {} (this till: format {EXPORT_FORMAT}, schema {SCHEMA_VERSION})",
-                header.till_export, header.schema
-            )));
-        }
-        let mut counted = Header { orders: 0, outbox: 0, delivered: 0, records: 0, ..header };
-        let io = |e: sled::Error| BackupError::Store(StoreError::from(e));
-        for (n, line) in lines.enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let parsed: Line =
-                serde_json::from_str(&line).map_err(|e| BackupError::Format(format!("line {}: {e}", n + 2)))?;
-            match parsed {
-                Line::Counters(c) => {
-                    self.meta.insert("counters", json(&c)?.as_bytes()).map_err(io)?;
-                }
-                Line::OutboxSeq(seq) => {
-                    self.meta.insert(super::sled_store::OUTBOX_SEQ, &seq.to_be_bytes()).map_err(io)?;
-                }
-                Line::Order(order) => {
-                    let key = order_key(order.id);
-                    if self.orders.insert(key, json(&order)?.as_bytes()).map_err(io)?.is_some() {
-                        return Err(BackupError::Format(format!("order {} twice", order.id)));
-                    }
-                    if !order.is_settled() {
-                        self.unsettled.insert(key, &[]).map_err(io)?;
-                    }
-                    for number in order.number.iter().chain(order.attempts.iter().map(|a| &a.out_trade_no)) {
-                        self.numbers.insert(number.as_bytes(), &key).map_err(io)?;
-                    }
-                    counted.orders += 1;
-                }
-                Line::Outbox(record) => {
-                    let seq = record.seq.to_be_bytes();
-                    self.outbox_keys.insert(record.key.as_bytes(), &seq).map_err(io)?;
-                    self.outbox.insert(seq, json(&record)?.as_bytes()).map_err(io)?;
-                    counted.outbox += 1;
-                }
-                Line::Delivered(d) => {
-                    let seq = d.seq.to_be_bytes();
-                    self.outbox_keys.insert(d.key.as_bytes(), &seq).map_err(io)?;
-                    self.outbox_done.insert(seq, d.key.as_bytes()).map_err(io)?;
-                    counted.delivered += 1;
-                }
-                Line::Record(r) => {
-                    let key = format!("{}/{}", r.table.name(), r.key);
-                    self.records.insert(key.as_bytes(), r.value.as_bytes()).map_err(io)?;
-                    // An appended record's key is its sequence number: appending goes on after it.
-                    if let Ok(seq) = r.key.parse::<u64>() {
-                        let name = format!("seq/{}", r.table.name());
-                        let last = self.meta.get(&name).map_err(io)?.as_deref().and_then(seq_of).unwrap_or(0);
-                        self.meta.insert(name, &seq.max(last).to_be_bytes()).map_err(io)?;
-                    }
-                    counted.records += 1;
-                }
-            }
-        }
-        if counted != header {
-            return Err(BackupError::Format(format!(
-                "the file has {} orders, {} queued and {} delivered records and {} shop records; its header \
-                 says {}, {}, {}, {} (truncated?)",
-                counted.orders,
-                counted.outbox,
-                counted.delivered,
-                counted.records,
-                header.orders,
-                header.outbox,
-                header.delivered,
-                header.records
-            )));
-        }
-        Ok(header)
+fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, BackupError> {
+    let mut lines = input.lines();
+    let first = lines.next().ok_or_else(|| BackupError::Format("empty input".into()))??;
+    let header: Header = serde_json::from_str(&first).map_err(|e| BackupError::Format(format!("header: {e}")))?;
+    // Schema 2 differs from 3 only by having no shop records; 4 (redb) writes the same lines as 3.
+    if header.till_export != EXPORT_FORMAT || !(2..=SCHEMA_VERSION).contains(&header.schema) {
+        return Err(BackupError::Format(format!(
+            "format {} schema {} (this till: format {EXPORT_FORMAT}, schema {SCHEMA_VERSION})",
+            header.till_export, header.schema
+        )));
     }
+    let mut counted = Header { orders: 0, outbox: 0, delivered: 0, records: 0, ..header };
+    let mut orders = txn.open_table(ORDERS)?;
+    let mut unsettled = txn.open_table(UNSETTLED)?;
+    let mut numbers = txn.open_table(NUMBERS)?;
+    let mut meta = txn.open_table(META)?;
+    let mut outbox = txn.open_table(OUTBOX)?;
+    let mut keys = txn.open_table(OUTBOX_KEYS)?;
+    let mut done = txn.open_table(OUTBOX_DONE)?;
+    let mut records = txn.open_table(RECORDS)?;
+    for (n, line) in lines.enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line =
+            serde_json::from_str(&line).map_err(|e| BackupError::Format(format!("line {}: {e}", n + 2)))?;
+        match parsed {
+            Line::Counters(c) => {
+                meta.insert(COUNTERS, json(&c)?.as_bytes())?;
+            }
+            Line::OutboxSeq(seq) => {
+                meta.insert(OUTBOX_SEQ, seq.to_be_bytes().as_slice())?;
+            }
+            Line::Order(order) => {
+                if orders.insert(order.id, pack_json(json(&order)?.as_bytes()).as_slice())?.is_some() {
+                    return Err(BackupError::Format(format!("order {} twice", order.id)));
+                }
+                if !order.is_settled() {
+                    unsettled.insert(order.id, ())?;
+                }
+                for number in numbers_of(&order) {
+                    numbers.insert(number.as_bytes(), order.id)?;
+                }
+                counted.orders += 1;
+            }
+            Line::Outbox(record) => {
+                keys.insert(record.key.as_bytes(), record.seq)?;
+                outbox.insert(record.seq, pack_json(json(&record)?.as_bytes()).as_slice())?;
+                counted.outbox += 1;
+            }
+            Line::Delivered(d) => {
+                keys.insert(d.key.as_bytes(), d.seq)?;
+                done.insert(d.seq, d.key.as_bytes())?;
+                counted.delivered += 1;
+            }
+            Line::Record(r) => {
+                records.insert(record_key(r.table, &r.key).as_slice(), r.value.as_bytes())?;
+                // An appended record's key is its sequence number: appending goes on after it.
+                if let Ok(seq) = r.key.parse::<u64>() {
+                    let name = seq_key(r.table);
+                    let last = meta.get(name.as_slice())?.and_then(|v| seq_of(v.value()));
+                    let next = seq.max(last.unwrap_or(0));
+                    meta.insert(name.as_slice(), next.to_be_bytes().as_slice())?;
+                }
+                counted.records += 1;
+            }
+        }
+    }
+    if counted != header {
+        return Err(BackupError::Format(format!(
+            "the file has {} orders, {} queued and {} delivered records and {} shop records; its header \
+             says {}, {}, {}, {} (truncated?)",
+            counted.orders,
+            counted.outbox,
+            counted.delivered,
+            counted.records,
+            header.orders,
+            header.outbox,
+            header.delivered,
+            header.records
+        )));
+    }
+    Ok(header)
 }

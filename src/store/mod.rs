@@ -1,35 +1,57 @@
-//! Durable orders. Every `save` is flushed to disk before it returns: the till acts on nothing that
-//! a pulled plug could take back.
+//! Durable orders, in one redb file (`<data dir>/store/orders.redb`, see `redb_store.rs`). Every
+//! write is committed with an fsync before it returns: the till acts on nothing that a pulled plug
+//! could take back. A damaged file, a store of a newer till, or the sled store of an earlier build
+//! is refused and left exactly as it is (`redb_open.rs`).
 
 mod backup;
+mod codec;
 mod outbox;
 mod records;
-mod sled_records;
-mod sled_store;
+mod redb_check;
+mod redb_open;
+mod redb_records;
+mod redb_retention;
+mod redb_store;
 
 pub use backup::{BackupError, EXPORT_FORMAT, Header as ExportHeader};
 pub use outbox::{OutboxKind, OutboxRecord, OutboxState};
 pub use records::{Dispatch, Put, Table, append_key};
-pub use sled_store::SledStore;
+pub use redb_open::FILE_NAME;
+pub use redb_retention::Usage;
+pub use redb_store::RedbStore;
 
 use crate::core::Counters;
 use crate::core::order::{Order, OrderId};
 use std::path::PathBuf;
 
 /// The schema this build writes. A store with a newer one is refused, never rewritten.
-/// 2: the outbox trees (`outbox`, `outbox_keys`, `outbox_done`).
-/// 3: shop records (`records`: operators, shifts, audit, catalogue, stock, settings).
-pub const SCHEMA_VERSION: u32 = 3;
+/// 1–3 were sled stores (3: orders, outbox and shop records); their exports import unchanged.
+/// 4: the same tables in one redb file (`orders.redb`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database files could not be opened (missing permissions, disk full, another till running,
-    /// damaged files). Cashier sees: "Cannot open the order store: …"; nothing is sold until fixed.
+    /// The store file could not be opened (missing permissions, a full disk). Cashier sees:
+    /// "Cannot open the order store: …"; nothing is sold until fixed.
     #[error("cannot open the order store at {path}: {source}")]
-    Open { path: PathBuf, source: sled::Error },
+    Open { path: PathBuf, source: redb::Error },
+    /// Another till process has the store open (its lock is held). Nothing is sold by this one.
+    #[error("the order store at {path} is in use: another till is running")]
+    Locked { path: PathBuf },
+    /// The directory holds the sled store of an earlier build of the till (files `conf`, `db`,
+    /// `snap.*`). It is not read, converted or removed; docs/store.md says how to carry it over.
+    #[error(
+        "{path} holds an order store of an earlier till (sled files conf, db, snap.*), which this till does not \
+         read: export it with that till (`till export`)"
+    )]
+    OldSled { path: PathBuf },
+    /// The store file is damaged (truncated, overwritten, a checksum that does not match) or is
+    /// not a till store at all. Nothing has been written to it.
+    #[error("the order store file {path} is damaged: {reason}")]
+    Damaged { path: PathBuf, reason: String },
     /// A read or write failed at the disk. Cashier sees: "Order store error: …".
     #[error("order store error: {0}")]
-    Io(#[from] sled::Error),
+    Io(#[from] redb::Error),
     /// A record does not decode: the store was damaged or written by something else. The files are
     /// kept as they are for recovery.
     #[error("order store record {key} is damaged: {reason}")]
@@ -42,7 +64,28 @@ pub enum StoreError {
     AppendOnly(&'static str),
 }
 
-/// What the till keeps. Implemented by sled on disk.
+/// redb reports each step's failure as its own type; all of them are "order store error".
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> StoreError {
+                StoreError::Io(redb::Error::from(e))
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::CompactionError,
+    redb::SetDurabilityError,
+    std::io::Error
+);
+
+/// What the till keeps. Implemented by redb on disk ([`RedbStore`]).
 pub trait Store: Send + Sync {
     /// Writes the order and the counters atomically and flushes them to disk.
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError>;

@@ -1,4 +1,4 @@
-//! The outbox is written with the order, once per key, and survives reopening; the schema upgrade.
+//! The outbox is written with the order, once per key, and survives reopening; retention.
 
 use super::*;
 use crate::core::clock::Millis;
@@ -32,14 +32,14 @@ fn refund(no: &str, state: RefundState) -> Refund {
     }
 }
 
-fn keys(s: &SledStore) -> Vec<(u64, String)> {
+fn keys(s: &RedbStore) -> Vec<(u64, String)> {
     s.outbox_pending(100).expect("pending").into_iter().map(|r| (r.seq, r.key)).collect()
 }
 
 #[test]
 fn a_paid_order_is_queued_once_with_its_save_and_an_open_one_not_at_all() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let s = SledStore::open(dir.path()).expect("open");
+    let s = RedbStore::open(dir.path()).expect("open");
     let c = Counters::default();
     let mut open = paid_cash(1, "N1");
     open.status = OrderStatus::Open;
@@ -64,7 +64,7 @@ fn refunds_are_queued_when_final_after_their_order_and_delivered_keys_never_retu
     let dir = tempfile::tempdir().expect("tempdir");
     let c = Counters::default();
     {
-        let s = SledStore::open(dir.path()).expect("open");
+        let s = RedbStore::open(dir.path()).expect("open");
         let mut o = paid_cash(7, "N7");
         s.save(&o, &c).expect("paid");
         o.refunds.push(refund("R1", RefundState::Sending));
@@ -80,7 +80,7 @@ fn refunds_are_queued_when_final_after_their_order_and_delivered_keys_never_retu
         assert_eq!(s.outbox_counts().expect("counts"), (1, 1));
         s.save(&o, &c).expect("save again after delivery");
     }
-    let s = SledStore::open(dir.path()).expect("reopen");
+    let s = RedbStore::open(dir.path()).expect("reopen");
     assert_eq!(keys(&s), vec![(2, "refund:R1".into()), (3, "refund:R2".into())], "order:N7 not queued again");
     let failed = &s.outbox_pending(1).expect("pending")[0];
     assert_eq!((failed.state, failed.attempts), (OutboxState::Failed, 1));
@@ -94,7 +94,7 @@ fn refunds_are_queued_when_final_after_their_order_and_delivered_keys_never_retu
 #[test]
 fn a_refund_of_an_order_never_queued_queues_the_order_first() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let s = SledStore::open(dir.path()).expect("open");
+    let s = RedbStore::open(dir.path()).expect("open");
     let mut o = paid_cash(3, "N3");
     o.refunds.push(refund("R9", RefundState::Refunded));
     s.save(&o, &Counters::default()).expect("save");
@@ -104,7 +104,7 @@ fn a_refund_of_an_order_never_queued_queues_the_order_first() {
 #[test]
 fn a_voided_or_imported_order_is_not_a_sale_to_report() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let s = SledStore::open(dir.path()).expect("open");
+    let s = RedbStore::open(dir.path()).expect("open");
     let mut voided = paid_cash(1, "N1");
     voided.status = OrderStatus::Voided;
     s.save(&voided, &Counters::default()).expect("save");
@@ -118,37 +118,9 @@ fn a_voided_or_imported_order_is_not_a_sale_to_report() {
 }
 
 #[test]
-fn a_version_1_store_is_upgraded_and_keeps_its_orders() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    {
-        let db = sled::open(dir.path()).expect("raw open");
-        let meta = db.open_tree("meta").expect("meta");
-        meta.insert("schema", b"1".as_slice()).expect("schema");
-        let orders = db.open_tree("orders").expect("orders");
-        orders.insert(order_key(4), serde_json::to_vec(&paid_cash(4, "N4")).expect("json")).expect("order");
-        db.flush().expect("flush");
-    }
-    let s = SledStore::open(dir.path()).expect("open upgrades");
-    assert_eq!(s.meta.get("schema").expect("get").as_deref(), Some(b"3".as_slice()));
-    assert_eq!(s.order(4).expect("order").map(|o| o.number), Some(Some("N4".into())));
-    assert_eq!(s.outbox_counts().expect("counts"), (0, 0), "nothing settled before the upgrade is queued");
-}
-
-#[test]
-fn a_version_4_store_is_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    {
-        let db = sled::open(dir.path()).expect("raw open");
-        db.open_tree("meta").expect("meta").insert("schema", b"4".as_slice()).expect("schema");
-        db.flush().expect("flush");
-    }
-    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::NewerSchema { found: 4 })));
-}
-
-#[test]
 fn retention_removes_only_old_settled_and_delivered_orders() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let s = SledStore::open(&dir.path().join("store")).expect("open");
+    let s = RedbStore::open(&dir.path().join("store")).expect("open");
     let counters = Counters::default();
     let delivered_old = paid_cash(1, "N1");
     let pending_old = paid_cash(2, "N2");
@@ -172,6 +144,42 @@ fn retention_removes_only_old_settled_and_delivered_orders() {
     s.save(&delivered_old, &counters).expect("save again");
     assert!(!keys(&s).iter().any(|(_, k)| k == "order:N1"));
     drop(s);
-    let s = SledStore::open(&dir.path().join("store")).expect("reopen");
+    let s = RedbStore::open(&dir.path().join("store")).expect("reopen");
     assert_eq!(s.compact_closed_before(Millis(5_000)).expect("compact"), 1, "the re-saved copy, delivered");
+}
+
+#[test]
+fn retention_that_empties_most_of_the_file_compacts_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = RedbStore::open(dir.path()).expect("open");
+    // 4,000 old orders the back office has, brought in as one import (one transaction, fast).
+    let total = 4_000u64;
+    let mut lines = vec![
+        format!(r#"{{"till_export":1,"schema":4,"orders":{},"outbox":0,"delivered":{total},"records":0}}"#, total + 1),
+        format!(r#"{{"outbox_seq":{total}}}"#),
+    ];
+    for id in 1..=total {
+        let mut o = paid_cash(id, &format!("N{id}"));
+        for i in 0..6 {
+            let barcode = format!("69{:011}", id * 7 + i * 1_000_003);
+            o.lines.push(Line { barcode, name: format!("商品 {id}-{i}"), unit_price: Fen(100 + id as i64), qty: 1 });
+        }
+        lines.push(serde_json::json!({ "order": o }).to_string());
+        lines.push(serde_json::json!({ "delivered": { "seq": id, "key": format!("order:N{id}") } }).to_string());
+    }
+    let mut recent = paid_cash(total + 1, "RECENT");
+    recent.closed_at = Some(Millis(10_000));
+    lines.push(serde_json::json!({ "order": recent }).to_string());
+    s.import(lines.join("\n").as_bytes()).expect("import");
+    let before = s.size_on_disk().expect("size");
+
+    assert_eq!(s.compact_closed_before(Millis(5_000)).expect("retention"), total as usize);
+    let after = s.size_on_disk().expect("size");
+    eprintln!("store file {before} bytes before retention, {after} after");
+    assert!(after * 3 < before, "compacted: {before} → {after} bytes");
+    drop(s);
+    let s = RedbStore::open(dir.path()).expect("reopen");
+    assert_eq!(s.orders().expect("orders").iter().map(|o| o.id).collect::<Vec<_>>(), vec![total + 1]);
+    assert!(s.order_by_number("N1").expect("lookup").is_none());
+    assert_eq!(s.compact_closed_before(Millis(5_000)).expect("again"), 0);
 }

@@ -3,8 +3,8 @@
 use super::*;
 use crate::store::{Dispatch, OutboxKind, Put, Table, append_key};
 
-fn reopen(dir: &std::path::Path) -> SledStore {
-    SledStore::open(dir).expect("open")
+fn reopen(dir: &std::path::Path) -> RedbStore {
+    RedbStore::open(dir).expect("open")
 }
 
 #[test]

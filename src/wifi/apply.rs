@@ -159,10 +159,10 @@ impl<C: WpaControl> WifiApplier for WpaCliApplier<C> {
             Ok(WifiOutcome::Connected) => {
                 // The others were disabled by select_network; they stay known as fallbacks.
                 let _ = self.ok(&["enable_network", "all"]);
-                if self.save {
-                    if let Err(e) = self.ok(&["save_config"]) {
-                        tracing::warn!(error = %e, "joined the network but could not save wpa_supplicant's config");
-                    }
+                if self.save
+                    && let Err(e) = self.ok(&["save_config"])
+                {
+                    tracing::warn!(error = %e, "joined the network but could not save wpa_supplicant's config");
                 }
                 tracing::info!(ssid = %net.ssid, "joined the scanned Wi-Fi network");
                 Ok(WifiOutcome::Connected)

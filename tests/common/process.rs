@@ -14,7 +14,7 @@ use till::core::{Key, Lang, Msg};
 use till::sim::backoffice::{BackofficeHandle, BackofficeSim, BackofficeSimConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle};
 use till::sim::weishouyin::{SimConfig as WsySimConfig, SimHandle as WsySimHandle, WeishouyinSim};
-use till::store::{SledStore, Store};
+use till::store::{RedbStore, Store};
 use till::sync::BackofficeConfig;
 
 pub struct World<S = SimHandle> {
@@ -143,9 +143,9 @@ impl<S> World<S> {
         std::fs::read(self.dir.path().join("receipts.escpos")).unwrap_or_default()
     }
 
-    /// Every order in the store (only while no till runs: sled locks its files).
+    /// Every order in the store (only while no till runs: redb locks its file).
     pub fn stored_orders(&self) -> Vec<Order> {
-        let store = SledStore::open(&self.dir.path().join("data").join("store")).expect("open store");
+        let store = RedbStore::open(&self.dir.path().join("data").join("store")).expect("open store");
         store.orders().expect("orders")
     }
 

@@ -275,10 +275,10 @@ impl NotAnAnswer {
 pub fn open_answer(key: &str, body: &[u8]) -> Result<Opened, NotAnAnswer> {
     let envelope = sign::open_response(body).map_err(|_| NotAnAnswer::Malformed)?;
     let code = envelope.authen_code();
-    if let Some(code) = code {
-        if !sign::verify(key, &envelope.response_content, code) {
-            return Err(NotAnAnswer::BadSignature);
-        }
+    if let Some(code) = code
+        && !sign::verify(key, &envelope.response_content, code)
+    {
+        return Err(NotAnAnswer::BadSignature);
     }
     let content =
         serde_json::from_str::<ResponseContent>(&envelope.response_content).map_err(|_| NotAnAnswer::BadContent)?;

@@ -212,24 +212,24 @@ impl Ledger {
         if payment_platform(authcode) != Some(platform) {
             return refuse("dm", None, "付款码无效或与支付方式不符 / payment code does not match paytype");
         }
-        if !no.is_empty() {
-            if let Some(i) = self.entries.iter().position(|e| e.bill.no == no) {
-                let entry = &mut self.entries[i];
-                entry.bill.micropay_calls += 1;
-                if entry.bill.total != total || entry.bill.authcode != authcode {
-                    let first = yuan(entry.bill.total);
-                    let attrs = [
-                        ("ok", "0"),
-                        ("err", ERR_DUPLICATE),
-                        ("info", "订单号重复 / duplicate order"),
-                        ("no", no),
-                        ("total", &first),
-                    ];
-                    return Plan::xml(element("dm", &attrs, ""));
-                }
-                // The same request again: the bill as it stands, nothing charged.
-                return Plan::xml(self.pay_answer(i, true));
+        if !no.is_empty()
+            && let Some(i) = self.entries.iter().position(|e| e.bill.no == no)
+        {
+            let entry = &mut self.entries[i];
+            entry.bill.micropay_calls += 1;
+            if entry.bill.total != total || entry.bill.authcode != authcode {
+                let first = yuan(entry.bill.total);
+                let attrs = [
+                    ("ok", "0"),
+                    ("err", ERR_DUPLICATE),
+                    ("info", "订单号重复 / duplicate order"),
+                    ("no", no),
+                    ("total", &first),
+                ];
+                return Plan::xml(element("dm", &attrs, ""));
             }
+            // The same request again: the bill as it stands, nothing charged.
+            return Plan::xml(self.pay_answer(i, true));
         }
         let scenario = Scenario::of(authcode);
         let state = match scenario {

@@ -50,7 +50,11 @@ impl Ledger {
         if request.page_num == 1 {
             while serde_json::to_string(&details).map_or(0, |s| s.len()) < DETAIL_ANSWER_MIN_BYTES {
                 filler += 1;
-                details.push(self.detail_entry(&other_order(filler, request.start_time), "kiosk-02", filler % 2 == 0));
+                details.push(self.detail_entry(
+                    &other_order(filler, request.start_time),
+                    "kiosk-02",
+                    filler.is_multiple_of(2),
+                ));
                 total_count += 1;
             }
         }
@@ -87,7 +91,7 @@ impl Ledger {
 /// Another terminal's paid order: a made-up number outside the till's own sequence.
 fn other_order(n: u32, around: i64) -> OrderContent {
     let state = TradeStateExt { current_trade_state: 2, trade_state_desc: None };
-    let wechat = n % 2 == 0;
+    let wechat = n.is_multiple_of(2);
     OrderContent {
         out_trade_no: format!("0100005299{n:015}"),
         transaction_id: Some(format!("4200000099{n:018}")),

@@ -1,0 +1,300 @@
+//! The order store on redb: one file, `orders.redb`, with the tables `orders` (id → JSON),
+//! `unsettled` (ids of open orders), `numbers` (receipt number → id), `meta` (schema, counters, the
+//! outbox sequence, each append-only table's sequence), `outbox` (seq → record waiting for the back
+//! office), `outbox_keys` (idempotency key → seq: a key is queued once, ever), `outbox_done` (seq →
+//! key of what the back office accepted) and `records` (shop records, `redb_records.rs`).
+//!
+//! Every write is one transaction committed with `Durability::Immediate` — redb's default, set
+//! explicitly: `commit` returns only after `fdatasync` (which persists the data and the file's
+//! size) — and with two-phase commit and quick repair: the new root is made durable before the
+//! commit slot that names it, so a primary slot that fails its checksum is damage, never a torn
+//! commit, and a till killed mid-write reopens without a full repair. Opening, with the checks
+//! that refuse a damaged, newer or sled store, is in `redb_open.rs`.
+
+pub(super) use super::codec::{decode, encode, pack};
+use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
+use super::records::{Dispatch, Put, Table};
+use super::{Store, StoreError};
+use crate::core::Counters;
+use crate::core::clock::Millis;
+use crate::core::order::{Order, OrderId};
+use redb::{Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+use std::path::PathBuf;
+use std::sync::RwLock;
+
+pub(super) const ORDERS: TableDefinition<u64, &[u8]> = TableDefinition::new("orders");
+pub(super) const UNSETTLED: TableDefinition<u64, ()> = TableDefinition::new("unsettled");
+pub(super) const NUMBERS: TableDefinition<&[u8], u64> = TableDefinition::new("numbers");
+pub(super) const META: TableDefinition<&[u8], &[u8]> = TableDefinition::new("meta");
+pub(super) const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+pub(super) const OUTBOX_KEYS: TableDefinition<&[u8], u64> = TableDefinition::new("outbox_keys");
+pub(super) const OUTBOX_DONE: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox_done");
+/// Shop records: `<table>/<key>` → JSON text (see `redb_records.rs`).
+pub(super) const RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("records");
+
+/// `meta` keys: the schema (JSON number), the core's counters (JSON), the last outbox sequence
+/// number given out (big-endian u64).
+pub(super) const SCHEMA: &[u8] = b"schema";
+pub(super) const COUNTERS: &[u8] = b"counters";
+pub(super) const OUTBOX_SEQ: &[u8] = b"outbox_seq";
+
+pub struct RedbStore {
+    /// Shared by every read and write; taken exclusively only to compact the file.
+    pub(super) db: RwLock<Database>,
+    /// The store file.
+    pub(super) file: PathBuf,
+}
+
+impl RedbStore {
+    /// Runs `f` in one write transaction and commits it durably (fsync) before returning. An
+    /// error from `f` aborts the transaction: nothing of it is written.
+    pub(super) fn write<T>(&self, f: impl FnOnce(&WriteTransaction) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.write_with(f)
+    }
+
+    /// [`Self::write`] for callers with their own error type.
+    pub(super) fn write_with<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&WriteTransaction) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let db = self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut txn = db.begin_write().map_err(StoreError::from)?;
+        txn.set_durability(Durability::Immediate).map_err(StoreError::from)?;
+        txn.set_two_phase_commit(true);
+        txn.set_quick_repair(true);
+        let out = f(&txn)?;
+        txn.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// A consistent view of the whole store, unaffected by writes after it.
+    pub(super) fn snapshot(&self) -> Result<ReadTransaction, StoreError> {
+        let db = self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(db.begin_read()?)
+    }
+
+    pub(super) fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        f(&self.snapshot()?)
+    }
+
+    /// Bytes on disk, for diagnostics and the size budget.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(std::fs::metadata(&self.file)?.len())
+    }
+
+    /// The store file (`<store dir>/orders.redb`).
+    pub fn file(&self) -> &std::path::Path {
+        &self.file
+    }
+}
+
+pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
+    <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
+}
+
+/// When a record was queued, for the back office and the screen; the till's clock is the
+/// system's (the store is the app's side, not the pure core).
+pub(super) fn wall_clock() -> Millis {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// One record for the back office about to be queued: its body is made once its sequence number
+/// is known.
+pub(super) struct Queued<'a> {
+    pub key: &'a str,
+    pub kind: OutboxKind,
+    pub subject: &'a str,
+    pub body: &'a dyn Fn(u64) -> Result<String, serde_json::Error>,
+}
+
+/// Queues `q` under the next outbox sequence number unless its key was ever queued. Returns
+/// whether it was queued.
+pub(super) fn queue(txn: &WriteTransaction, q: &Queued<'_>, created_at: Millis) -> Result<bool, StoreError> {
+    let mut keys = txn.open_table(OUTBOX_KEYS)?;
+    if keys.get(q.key.as_bytes())?.is_some() {
+        return Ok(false);
+    }
+    let mut meta = txn.open_table(META)?;
+    let seq = meta.get(OUTBOX_SEQ)?.and_then(|v| seq_of(v.value())).unwrap_or(0) + 1;
+    let body = (q.body)(seq).map_err(|e| StoreError::Corrupt { key: q.key.to_string(), reason: e.to_string() })?;
+    let record = OutboxRecord {
+        seq,
+        key: q.key.to_string(),
+        kind: q.kind,
+        order_number: q.subject.to_string(),
+        body,
+        created_at,
+        state: OutboxState::Pending,
+        attempts: 0,
+        last_error: None,
+    };
+    txn.open_table(OUTBOX)?.insert(seq, pack(&record)?.as_slice())?;
+    keys.insert(q.key.as_bytes(), seq)?;
+    meta.insert(OUTBOX_SEQ, seq.to_be_bytes().as_slice())?;
+    Ok(true)
+}
+
+pub(super) fn order_name(id: u64) -> String {
+    format!("orders/{id}")
+}
+
+fn outbox_name(seq: u64) -> String {
+    format!("outbox/{seq}")
+}
+
+/// The receipt numbers an order is found by: its own and its payment attempts'.
+pub(super) fn numbers_of(order: &Order) -> impl Iterator<Item = &String> {
+    order.number.iter().chain(order.attempts.iter().map(|a| &a.out_trade_no))
+}
+
+impl Store for RedbStore {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+        let value = pack(order)?;
+        let counters = encode(counters)?;
+        let entries = outbox::entries(order);
+        let created_at = wall_clock();
+        self.write(|txn| {
+            txn.open_table(ORDERS)?.insert(order.id, value.as_slice())?;
+            let mut unsettled = txn.open_table(UNSETTLED)?;
+            if order.is_settled() {
+                unsettled.remove(order.id)?;
+            } else {
+                unsettled.insert(order.id, ())?;
+            }
+            let mut numbers = txn.open_table(NUMBERS)?;
+            for n in numbers_of(order) {
+                numbers.insert(n.as_bytes(), order.id)?;
+            }
+            txn.open_table(META)?.insert(COUNTERS, counters.as_slice())?;
+            for entry in &entries {
+                let body = |seq| entry.body(seq);
+                let q = Queued { key: &entry.key, kind: entry.kind, subject: &entry.order_number, body: &body };
+                queue(txn, &q, created_at)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
+        self.read(|txn| {
+            let unsettled = txn.open_table(UNSETTLED)?;
+            let orders = txn.open_table(ORDERS)?;
+            let mut open = Vec::new();
+            for entry in unsettled.iter()? {
+                let id = entry?.0.value();
+                match orders.get(id)? {
+                    Some(v) => open.push(decode(&order_name(id), v.value())?),
+                    None => {
+                        return Err(StoreError::Corrupt { key: order_name(id), reason: "indexed but missing".into() });
+                    }
+                }
+            }
+            let counters =
+                txn.open_table(META)?.get(COUNTERS)?.map(|v| decode("meta/counters", v.value())).transpose()?;
+            Ok((open, counters))
+        })
+    }
+
+    fn order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
+        self.read(|txn| txn.open_table(ORDERS)?.get(id)?.map(|v| decode(&order_name(id), v.value())).transpose())
+    }
+
+    fn order_by_number(&self, number: &str) -> Result<Option<Order>, StoreError> {
+        self.read(|txn| {
+            let Some(id) = txn.open_table(NUMBERS)?.get(number.as_bytes())?.map(|v| v.value()) else {
+                return Ok(None);
+            };
+            txn.open_table(ORDERS)?.get(id)?.map(|v| decode(&order_name(id), v.value())).transpose()
+        })
+    }
+
+    fn orders(&self) -> Result<Vec<Order>, StoreError> {
+        self.read(|txn| {
+            let mut out = Vec::new();
+            for entry in txn.open_table(ORDERS)?.iter()? {
+                let (k, v) = entry?;
+                out.push(decode(&order_name(k.value()), v.value())?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
+        self.read(|txn| {
+            let mut out = Vec::new();
+            for entry in txn.open_table(OUTBOX)?.iter()?.take(limit) {
+                let (k, v) = entry?;
+                out.push(decode(&outbox_name(k.value()), v.value())?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
+        self.write(|txn| {
+            let removed = txn.open_table(OUTBOX)?.remove(seq)?.map(|v| v.value().to_vec());
+            if let Some(v) = removed {
+                let record: OutboxRecord = decode(&outbox_name(seq), &v)?;
+                txn.open_table(OUTBOX_DONE)?.insert(seq, record.key.as_bytes())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
+        self.write(|txn| {
+            let mut outbox = txn.open_table(OUTBOX)?;
+            let Some(v) = outbox.get(seq)?.map(|v| v.value().to_vec()) else { return Ok(()) };
+            let mut record: OutboxRecord = decode(&outbox_name(seq), &v)?;
+            record.state = OutboxState::Failed;
+            record.attempts += 1;
+            record.last_error = Some(error.to_string());
+            outbox.insert(seq, pack(&record)?.as_slice())?;
+            Ok(())
+        })
+    }
+
+    fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
+        self.read(|txn| {
+            let (mut pending, mut failed) = (0, 0);
+            for entry in txn.open_table(OUTBOX)?.iter()? {
+                let (k, v) = entry?;
+                let record: OutboxRecord = decode(&outbox_name(k.value()), v.value())?;
+                match record.state {
+                    OutboxState::Pending => pending += 1,
+                    OutboxState::Failed => failed += 1,
+                }
+            }
+            Ok((pending, failed))
+        })
+    }
+
+    fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError> {
+        self.write_records_redb(puts, dispatch)
+    }
+
+    fn record(&self, table: Table, key: &str) -> Result<Option<String>, StoreError> {
+        self.record_redb(table, key)
+    }
+
+    fn records(&self, table: Table) -> Result<Vec<(String, String)>, StoreError> {
+        self.records_redb(table)
+    }
+
+    fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
+        self.append_record_redb(table, value)
+    }
+}
+
+#[cfg(test)]
+#[path = "redb_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod outbox_tests;
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod records_tests;
