@@ -182,6 +182,9 @@ pub struct Config {
     /// the store at start and daily (0: keep everything).
     #[serde(default = "default_retention_days")]
     pub retention_days: u32,
+    /// Online upgrade: `[upgrade] url = "https://…/till.bundle"` (docs/upgrade.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade: Option<crate::upgrade::UpgradeConfig>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -317,6 +320,7 @@ impl Config {
             voice: None,
             backoffice: None,
             retention_days: default_retention_days(),
+            upgrade: None,
         }
     }
 

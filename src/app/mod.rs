@@ -8,6 +8,7 @@ pub mod platform;
 pub mod print_queue;
 pub mod receipt;
 mod terminal;
+pub mod upgrade;
 pub mod watchdog;
 
 pub use effects::{Devices, PrintJob, Slips, print_receipts};
