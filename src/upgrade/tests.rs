@@ -190,6 +190,8 @@ fn installs_switch_slots_keep_the_old_one_and_refuse_downgrades_and_bad_bundles_
     let back = Overrides { allow_downgrade: true, force: true };
     let done = verify_and_install(&slots, &signed("98.0.0"), &keys, back, |_| true).expect("forced downgrade");
     assert_eq!((done.slot, slots.current()), (Slot::A, Some(Slot::A)));
+    let a = slots.state(Slot::A);
+    assert!(!a.good && a.version.as_deref() == Some("98.0.0"), "the reused slot's old `good` is gone: {a:?}");
 }
 
 #[test]
