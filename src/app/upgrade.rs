@@ -87,3 +87,30 @@ pub async fn upgrade_from_menu(
     }
     (result, warnings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Lang;
+
+    /// The menu may run the upgrade on a spawned task: the future must be `Send`.
+    fn on_a_task<'a>(
+        c: &'a Config,
+        s: &'a dyn Store,
+    ) -> impl Future<Output = (Result<Installed, UpgradeError>, Vec<String>)> + Send + 'a {
+        upgrade_from_menu(c, s, None, false)
+    }
+
+    #[tokio::test]
+    async fn the_menu_says_when_no_url_is_configured_and_nothing_is_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::store::SledStore::open(&dir.path().join("store")).expect("store");
+        let mut config = Config::demo(Lang::En, dir.path().to_path_buf(), "http://127.0.0.1:9".into());
+        config.upgrade = Some(crate::upgrade::UpgradeConfig { url: None, slots_dir: dir.path().join("slots") });
+        let (result, warnings) = on_a_task(&config, &store).await;
+        let e = result.expect_err("no url");
+        assert_eq!(e.to_string(), "could not fetch till.toml: no [upgrade] url is configured");
+        assert!(warnings.is_empty());
+        assert!(!dir.path().join("slots").exists());
+    }
+}
