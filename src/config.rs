@@ -182,6 +182,9 @@ pub struct Config {
     /// the store at start and daily (0: keep everything).
     #[serde(default = "default_retention_days")]
     pub retention_days: u32,
+    /// Online upgrade: `[upgrade] url = "https://…/till.bundle"` (docs/upgrade.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade: Option<crate::upgrade::UpgradeConfig>,
     /// `[operators]`: which actions need a supervisor's PIN, the export directory, and (demo and
     /// tests only) an operator signed in at start.
     #[serde(default)]
@@ -400,6 +403,7 @@ impl Config {
                 power_off: false,
                 ..crate::core::auth::Policy::default()
             },
+            upgrade: None,
         }
     }
 

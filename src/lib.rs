@@ -17,4 +17,5 @@ pub mod sim;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod upgrade;
 pub mod wifi;

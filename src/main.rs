@@ -119,6 +119,46 @@ enum Command {
         #[arg(long)]
         code: String,
     },
+    /// Install a signed update bundle into the other program slot (docs/upgrade.md). Refused while
+    /// records are unsynced or payments in doubt, unless --force.
+    Upgrade {
+        /// The bundle: https://… or a file (a USB stick); default: [upgrade] url.
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        /// Technician override: upgrade despite unsynced records, payments in doubt or a version on trial.
+        #[arg(long)]
+        force: bool,
+        /// Technician override: install an older or the same version.
+        #[arg(long)]
+        allow_downgrade: bool,
+        /// Show the slots (what boots, versions, trial starts, rollbacks) and change nothing.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Sign a till program into an update bundle (on the release machine).
+    Bundle {
+        /// The secret key file written by `till keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        binary: PathBuf,
+        #[arg(long)]
+        version: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The target triple; default: read from the program's ELF header.
+        #[arg(long)]
+        target: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Make a release signing key: the secret in a new 0600 file, the public key printed.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +260,15 @@ fn main() -> anyhow::Result<()> {
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
             Command::Operators { config, action } => operators(&Config::load(&config)?, action),
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
+            Command::Upgrade { status: true, config, .. } => till::upgrade::cli::status(&config),
+            Command::Upgrade { from, config, force, allow_downgrade, status: false } => {
+                let overrides = till::upgrade::Overrides { force, allow_downgrade };
+                till::upgrade::cli::upgrade(&config, from, overrides).await
+            }
+            Command::Bundle { key, binary, version, out, target, notes } => {
+                till::upgrade::cli::bundle(&key, &binary, &version, &out, target.as_deref(), notes)
+            }
+            Command::Keygen { out } => till::upgrade::cli::keygen(&out),
         }
     })
 }

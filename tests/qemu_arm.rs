@@ -30,16 +30,30 @@ struct Board {
     qmp: Option<BufReader<UnixStream>>,
 }
 
+/// What a boot adds to the kit's defaults: kernel command line words for the guest's init, and a
+/// second host server the guest reaches at http://10.0.2.101/.
+#[derive(Default)]
+struct Extra {
+    append: String,
+    files_port: Option<u16>,
+}
+
 impl Board {
     fn boot(kit: &Path, dir: &Path, sim_port: u16, n: u32) -> Board {
-        let session = format!("till-qemu-{}-{n}", std::process::id());
+        Board::boot_with(kit, dir, sim_port, n, &Extra::default())
+    }
+
+    fn boot_with(kit: &Path, dir: &Path, sim_port: u16, n: u32, extra: &Extra) -> Board {
+        // tmux reads '.' and ':' in a target as pane and window separators: letters and digits only.
+        let tag: String = dir.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).collect();
+        let session = format!("till-qemu-{}-{tag}-{n}", std::process::id());
         let printer = dir.join(format!("printer{n}.bin"));
         let qmp = dir.join(format!("qmp{n}.sock"));
         let qemu = [
             "qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 -display none -monitor none -no-reboot",
             "-global virtio-mmio.force-legacy=false",
             &format!("-kernel {0}/vmlinuz -initrd {0}/initrd.gz", kit.display()),
-            "-append 'console=ttyAMA0 quiet loglevel=1 panic=-1'",
+            &format!("-append 'console=ttyAMA0 quiet loglevel=1 panic=-1 {}'", extra.append),
             &format!("-chardev stdio,id=con,signal=off,logfile={}/console{n}.log -serial chardev:con", dir.display()),
             &format!("-qmp unix:{},server=on,wait=off -pidfile {}/qemu.pid", qmp.display(), dir.display()),
             "-device virtio-keyboard-device",
@@ -47,7 +61,11 @@ impl Board {
             "-device virtserialport,chardev=prn,name=printer",
             // `cmd:` runs socat per connection; a `tcp:` target would be one connection for the boot.
             &format!(
-                "-netdev 'user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:{sim_port}'"
+                "-netdev 'user,id=n0,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:socat - TCP:127.0.0.1:{sim_port}{}'",
+                extra
+                    .files_port
+                    .map(|p| format!(",guestfwd=tcp:10.0.2.101:80-cmd:socat - TCP:127.0.0.1:{p}"))
+                    .unwrap_or_default()
             ),
             "-device virtio-net-device,netdev=n0",
             &format!(
@@ -72,6 +90,12 @@ impl Board {
         }
         board.qmp = Some(qmp_connect(&qmp));
         board
+    }
+
+    /// Everything the guest wrote on its console so far (init, till upgrade, till-boot-slot).
+    fn console_log(&self) -> String {
+        let log = std::fs::read(self.dir.join(format!("console{}.log", self.n))).unwrap_or_default();
+        String::from_utf8_lossy(&log).into_owned()
     }
 
     /// The guest's boot messages (init's lines, before the till takes the screen).
@@ -203,12 +227,16 @@ fn order_paid_with(sim: &SimHandle, code: &str) -> Option<till::sim::cloudpay::S
     sim.orders().into_iter().find(|o| o.author_code == code)
 }
 
+/// One emulated board at a time: the machine has two cores.
+static ONE_BOARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_aarch64_till_sells_prints_and_survives_a_power_cut_under_qemu() {
     let Some(kit) = std::env::var_os("TILL_QEMU_ARM_KIT").map(PathBuf::from) else {
         eprintln!("skipped: TILL_QEMU_ARM_KIT not set (run `make test-qemu`)");
         return;
     };
+    let _one = ONE_BOARD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let started = Instant::now();
     let config = Config::load(Path::new("tests/qemu/till.toml")).expect("the guest's config parses");
     let demo = till::payments::cloudpay::CloudPayConfig::demo("http://10.0.2.100");
@@ -281,6 +309,121 @@ async fn the_aarch64_till_sells_prints_and_survives_a_power_cut_under_qemu() {
     timings.push(("whole test (kit built)", started.elapsed()));
     eprintln!("\n{:<40} {:>8}", "QEMU-arm timings", "seconds");
     for (what, d) in &timings {
+        eprintln!("{what:<40} {:>8.1}", d.as_secs_f64());
+    }
+}
+
+/// Serves files to the guest (http://10.0.2.101/NAME through QEMU's guestfwd): a release server.
+fn serve_files(files: Vec<(&'static str, Vec<u8>)>) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let text = String::from_utf8_lossy(&request);
+            let path = text.split_whitespace().nth(1).unwrap_or_default().trim_start_matches('/').to_string();
+            log.lock().expect("log").push(path.clone());
+            let head = match files.iter().find(|(name, _)| *name == path) {
+                Some((_, body)) => {
+                    format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                }
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+            };
+            let _ = conn.write_all(head.as_bytes());
+            if let Some((_, body)) = files.iter().find(|(name, _)| *name == path) {
+                let _ = conn.write_all(body);
+            }
+        }
+    });
+    (port, asked)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_aarch64_till_upgrades_itself_and_rolls_a_broken_version_back_under_qemu() {
+    use till::upgrade::bundle;
+    let Some(kit) = std::env::var_os("TILL_QEMU_ARM_KIT").map(PathBuf::from) else {
+        eprintln!("skipped: TILL_QEMU_ARM_KIT not set (run `make test-qemu`)");
+        return;
+    };
+    let _one = ONE_BOARD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let started = Instant::now();
+    const AARCH64: &str = "aarch64-unknown-linux-gnu";
+    let release = ed25519_dalek::SigningKey::from_bytes(&[0x5a; 32]);
+    let stranger = ed25519_dalek::SigningKey::from_bytes(&[0xa5; 32]);
+    // The new version is this very till relabelled 99.0.0; the broken one is a real aarch64
+    // program that is no till at all (busybox: "till: applet not found", exit 127).
+    let till = std::fs::read(kit.join("root/usr/bin/till")).expect("the kit's till");
+    let busybox = std::fs::read(kit.join("root/bin/busybox")).expect("the kit's busybox");
+    let good = bundle::create(&release, &till, "99.0.0", AARCH64, None).expect("bundle");
+    let broken = bundle::create(&release, &busybox, "99.1.0", AARCH64, None).expect("bundle");
+    let untrusted = bundle::create(&stranger, &busybox, "99.2.0", AARCH64, None).expect("bundle");
+    let (files_port, asked) =
+        serve_files(vec![("good.bundle", good), ("broken.bundle", broken), ("untrusted.bundle", untrusted)]);
+    let key = till::upgrade::keys::public_hex(&release.verifying_key());
+    let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default()).expect("simulator");
+    let mut dir = tempfile::tempdir().expect("temp dir");
+    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
+        dir.disable_cleanup(true);
+        eprintln!("keeping {}", dir.path().display());
+    }
+    let data = dir.path().join("data.img");
+    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
+    assert!(mkfs.success());
+    let url = |name: &str| format!("http://10.0.2.101/{name}");
+
+    // Boot 1: a bundle signed by another key is refused; the release is installed into slot a and
+    // started on trial; its first screen marks it good (a scanned product proves the loop went on).
+    let t = Instant::now();
+    let append = format!("till.update_key={key} till.upgrade={},{}", url("untrusted.bundle"), url("good.bundle"));
+    let mut board =
+        Board::boot_with(&kit, dir.path(), sim.addr().port(), 1, &Extra { append, files_port: Some(files_port) });
+    board.wait_screen("the upgraded till's first screen", "Happy Corner Shop", Duration::from_secs(60));
+    let log = board.console_log();
+    assert!(log.contains("which this till does not trust"), "the stranger's bundle refused:\n{log}");
+    let installed = format!("installed till 99.0.0 in slot a (was {})", env!("CARGO_PKG_VERSION"));
+    assert!(log.contains(&installed), "{installed}:\n{log}");
+    assert!(log.contains("starting slot a (99.0.0) on trial: start 1 of 3"), "booted into the new version:\n{log}");
+    board.scan(PRODUCT);
+    board.wait_screen("a sale on the new version", "3.50", Duration::from_secs(20));
+    let upgrade_time = t.elapsed();
+    board.power_cut();
+
+    // Boot 2: the broken release goes into slot b (slot a, good, is kept); it fails three starts
+    // and till-boot-slot switches back to slot a, which sells again.
+    let t = Instant::now();
+    let append = format!("till.update_key={key} till.upgrade={}", url("broken.bundle"));
+    let board =
+        Board::boot_with(&kit, dir.path(), sim.addr().port(), 2, &Extra { append, files_port: Some(files_port) });
+    board.wait_screen("the till after the rollback", "Happy Corner Shop", Duration::from_secs(60));
+    let log = board.console_log();
+    assert!(log.contains("installed till 99.1.0 in slot b (was 99.0.0)"), "{log}");
+    for n in 1..=3 {
+        assert!(log.contains(&format!("starting slot b (99.1.0) on trial: start {n} of 3")), "start {n}:\n{log}");
+    }
+    let rolled = "slot b (99.1.0) did not reach its first screen in 3 start(s): rolled back to slot a (99.0.0)";
+    assert!(log.contains(rolled), "{log}");
+    let after = log.split(rolled).nth(1).unwrap_or_default();
+    assert!(!after.contains("till exited"), "slot a runs on after the rollback:\n{after}");
+    let rollback_time = t.elapsed();
+    drop(board);
+    let asked = asked.lock().expect("log").clone();
+    assert_eq!(asked, ["untrusted.bundle", "good.bundle", "broken.bundle"], "one download each");
+    eprintln!("\n{:<40} {:>8}", "QEMU-arm upgrade timings", "seconds");
+    for (what, d) in [
+        ("boot, upgrade, first screen, sale", upgrade_time),
+        ("boot, upgrade, 3 failed starts, rollback", rollback_time),
+        ("whole test", started.elapsed()),
+    ] {
         eprintln!("{what:<40} {:>8.1}", d.as_secs_f64());
     }
 }

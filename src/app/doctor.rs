@@ -49,6 +49,7 @@ pub async fn run(config: &Config) -> Vec<Check> {
     checks.push(buzzer(config));
     checks.push(voice(config));
     checks.push(wifi(config));
+    checks.push(upgrade(config));
     checks
 }
 
@@ -188,6 +189,30 @@ fn wifi(config: &Config) -> Check {
     }
 }
 
+/// What boots (a slot or the factory till), whether a version was rolled back, the trusted keys.
+fn upgrade(config: &Config) -> Check {
+    use crate::upgrade::{Slot, Slots, TrustedKeys};
+    let settings = config.upgrade.clone().unwrap_or_default();
+    let slots = Slots::new(&settings.slots_dir);
+    let running = match slots.current() {
+        Some(s) => format!("runs slot {} (till {})", s.name(), crate::upgrade::installed_version(&slots)),
+        None => format!("runs the factory till ({})", env!("CARGO_PKG_VERSION")),
+    };
+    let from = settings.url.unwrap_or_else(|| "no [upgrade] url".into());
+    let failed = [Slot::A, Slot::B]
+        .into_iter()
+        .map(|s| slots.state(s))
+        .find_map(|s| Some(format!("slot {} ({}) {}", s.slot.name(), s.version?, s.failed?)));
+    match (TrustedKeys::system(), failed) {
+        (Err(e), _) => check(Level::Fail, "upgrade", format!("{running}; {e}")),
+        (Ok(k), _) if k.is_empty() => {
+            check(Level::Warn, "upgrade", format!("{running}; no trusted update key: bundles are refused"))
+        }
+        (Ok(_), Some(failed)) => check(Level::Warn, "upgrade", format!("{running}; {failed}")),
+        (Ok(k), None) => check(Level::Ok, "upgrade", format!("{running}; {} trusted key(s); {from}", k.iter().count())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +227,7 @@ mod tests {
         assert!(text.iter().any(|l| l.contains("store") && l.contains("does not exist yet")), "{text:#?}");
         assert!(text.iter().any(|l| l.starts_with("[WARN] domain") && l.contains("no answer")), "{text:#?}");
         assert!(text.iter().any(|l| l.contains("printer")), "{text:#?}");
+        assert!(text.iter().any(|l| l.contains("upgrade") && l.contains("runs the factory till")), "{text:#?}");
         assert!(!dir.path().join("data").join("store").exists(), "the doctor creates nothing");
     }
 }

@@ -113,6 +113,9 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
             line.push('\n');
             out.write_all(line.as_bytes()).await?;
             out.flush().await?;
+            if last.is_none() {
+                crate::upgrade::mark_first_screen();
+            }
             last = Some(obs);
         }
         tokio::select! {

@@ -16,6 +16,7 @@ pub mod receipt;
 pub mod report_print;
 pub mod stock;
 mod terminal;
+pub mod upgrade;
 pub mod watchdog;
 
 pub use effects::{Devices, PrintJob, Slips, print_receipts};

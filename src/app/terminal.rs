@@ -85,6 +85,8 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let mut ticker = ticker();
     let mut systemd = super::watchdog::Notifier::from_env();
+    // A version on trial (after an upgrade) is good once its first screen is drawn.
+    let mut first_screen = false;
     let result = loop {
         engine.durable().await;
         status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
@@ -92,6 +94,10 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
         status.unsynced = engine.sync_status().unsynced();
         if let Err(e) = terminal.draw(|f| ui::view(&engine.state, &status, f)) {
             break Err(e.into());
+        }
+        if !first_screen {
+            first_screen = true;
+            crate::upgrade::mark_first_screen();
         }
         // The loop runs at least once a tick; a drawn screen is the sign of life systemd waits for.
         if let Some(n) = &mut systemd {

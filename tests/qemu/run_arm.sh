@@ -1,7 +1,8 @@
 #!/bin/sh
 # The QEMU-arm end-to-end test (make test-qemu): assembles an initramfs with the aarch64 till,
-# tests/qemu/till.toml and tests/qemu/init on Debian's arm64 kernel and busybox (apt-get download,
-# kept in target/qemu-arm/), then runs tests/qemu_arm.rs, which boots it and plays the shop.
+# tests/qemu/till.toml, tests/qemu/init and systemd/till-boot-slot on Debian's arm64 kernel and
+# busybox (apt-get download, kept in target/qemu-arm/), then runs tests/qemu_arm.rs, which boots it
+# and plays the shop, then upgrades the till and rolls a broken version back.
 # Usage: sh tests/qemu/run_arm.sh path/to/aarch64/till   (make test-qemu builds that first)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,8 @@ cp "$kit/k/bin/busybox" "$r/bin/"
 cp tests/qemu/init "$r/init" && chmod +x "$r/init"
 cp tests/qemu/till.toml "$r/etc/till/till.toml"
 cp "$till" "$r/usr/bin/till"
+mkdir -p "$r/usr/libexec/till"
+cp systemd/till-boot-slot "$r/usr/libexec/till/"
 # The till's shared libraries (and theirs) from the cross libc.
 libs=$(aarch64-linux-gnu-readelf -d "$till" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
 interp=$(aarch64-linux-gnu-readelf -l "$till" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
