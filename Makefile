@@ -21,7 +21,7 @@ ARMHF_BIN := $(CROSS_DIR)/$(ARMHF)/release/till
 # as the console's screen, socat for each guest connection to the host's simulator.
 QEMU_PKGS := qemu-system-arm cpio e2fsprogs tmux socat
 
-.PHONY: run test deps lint clean aarch64 armhf test-qemu
+.PHONY: run test deps lint clean aarch64 armhf test-qemu bench profile
 
 # Installs the system packages that are missing (nothing is installed when all are present).
 deps:
@@ -69,6 +69,16 @@ aarch64:
 test-qemu: aarch64
 	@$(call install_missing,$(QEMU_PKGS))
 	sh tests/qemu/run_arm.sh $(AARCH64_BIN)
+
+# Performance budgets (issue 8, docs/performance.md): one table of each figure, its budget, the
+# reference measured in the same run, and pass/fail. Not part of `make test`: it times things.
+# FAST=1 uses 10,000 orders for the store figures and fewer runs. The aarch64 binary and the QEMU
+# kit are built first when they can be; where they cannot, their rows say "not built".
+bench: deps
+	-@$(MAKE) --no-print-directory aarch64 || echo "bench: make aarch64 failed: its rows will say not built"
+	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS)); \
+		TILL_QEMU_KIT_ONLY=1 sh tests/qemu/run_arm.sh $(AARCH64_BIN) || echo "bench: no QEMU kit"; fi
+	FAST=$(FAST) $(CARGO) bench --locked --bench budgets
 
 lint:
 	$(CARGO) fmt --check
