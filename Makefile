@@ -80,6 +80,19 @@ bench: deps
 		TILL_QEMU_KIT_ONLY=1 sh tests/qemu/run_arm.sh $(AARCH64_BIN) || echo "bench: no QEMU kit"; fi
 	FAST=$(FAST) $(CARGO) bench --locked --bench budgets
 
+# Where a section's time goes (docs/performance.md): its system calls counted by strace and its
+# instructions by valgrind's callgrind, into target/profile/. PROFILE=commit (default), scan,
+# payment, receipt, day, outbox, store: the names `make bench` prints.
+PROFILE ?= commit
+profile: deps
+	@$(call install_missing,strace valgrind)
+	@set -e; bin=$$(CARGO_PROFILE_BENCH_STRIP=false $(CARGO) bench --locked --bench budgets --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$$/\1/p' | tail -1); \
+	mkdir -p target/profile; out=target/profile/$(PROFILE); \
+	BENCH_ONLY=$(PROFILE) FAST=1 strace -f -c -o $$out.strace $$bin >/dev/null 2>&1; \
+	BENCH_ONLY=$(PROFILE) FAST=1 valgrind --tool=callgrind --callgrind-out-file=$$out.callgrind $$bin >/dev/null 2>$$out.valgrind.log; \
+	echo "== system calls ($$out.strace)"; head -15 $$out.strace; \
+	echo "== instructions ($$out.callgrind)"; callgrind_annotate $$out.callgrind 2>/dev/null | head -30
+
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings

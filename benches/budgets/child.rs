@@ -12,7 +12,12 @@ use till::core::{Key, Lang, Msg, Screen};
 
 /// Writes a till.toml for a till on `data_dir` paying at `sim_url`, receipts to a file, and
 /// delivering to the back office at `backoffice` when given.
-pub fn write_config(dir: &Path, data_dir: PathBuf, sim_url: String, backoffice: Option<&str>) -> anyhow::Result<PathBuf> {
+pub fn write_config(
+    dir: &Path,
+    data_dir: PathBuf,
+    sim_url: String,
+    backoffice: Option<&str>,
+) -> anyhow::Result<PathBuf> {
     let mut config = Config::demo(Lang::En, data_dir, sim_url);
     config.printer.output = Some(dir.join("receipts.escpos"));
     config.backoffice = backoffice.map(till::sync::BackofficeConfig::demo);
@@ -33,6 +38,16 @@ pub struct TillProcess {
 pub struct Memory {
     pub rss: u64,
     pub peak: u64,
+    /// Of `rss`: anonymous memory (heap, stacks) and file pages (the binary's code, libraries).
+    pub anon: u64,
+    pub file: u64,
+}
+
+impl Memory {
+    pub fn split(&self) -> String {
+        use crate::table::mib;
+        format!("{} anonymous + {} file-backed", mib(self.anon), mib(self.file))
+    }
 }
 
 impl TillProcess {
@@ -92,7 +107,12 @@ impl TillProcess {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
                 .unwrap_or(0)
         };
-        Ok(Memory { rss: kib("VmRSS:") * 1024, peak: kib("VmHWM:") * 1024 })
+        Ok(Memory {
+            rss: kib("VmRSS:") * 1024,
+            peak: kib("VmHWM:") * 1024,
+            anon: kib("RssAnon:") * 1024,
+            file: kib("RssFile:") * 1024,
+        })
     }
 
     /// One sale: the products scanned, then paid by `code` (a payment code) or exact cash; waits
@@ -173,9 +193,10 @@ pub fn day(ctx: &crate::Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec
         .note(format!(
             "The real till binary (`till run --headless`, a child process; no terminal drawn), {sales} sales in \
              {:.0} s against the Cloud Pay simulator and the back-office receiver on loopback; {} at the first \
-             screen. VmRSS and VmHWM from /proc.",
+             screen. At the end: {}. VmRSS, VmHWM, RssAnon, RssFile from /proc.",
             selling.as_secs_f64(),
-            mib(start.rss)
+            mib(start.rss),
+            end.split()
         )),
     ])
 }

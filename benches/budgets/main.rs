@@ -44,7 +44,11 @@ fn sections() -> Vec<(&'static str, Section, Vec<(&'static str, &'static str)>)>
         (
             "receipt",
             pay_rows::receipt,
-            vec![(pay_rows::GAP, "≤ 20 ms"), (pay_rows::FIRST_BYTE, "≤ 50 ms"), (pay_rows::RECEIPT, "≤ 1.1 × wire time")],
+            vec![
+                (pay_rows::GAP, "≤ 20 ms"),
+                (pay_rows::FIRST_BYTE, "≤ 50 ms"),
+                (pay_rows::RECEIPT, "≤ 1.1 × wire time"),
+            ],
         ),
         ("day", child::day, vec![(child::DAY, "≤ 20 MiB")]),
         ("outbox", store_rows::drain, vec![(store_rows::DRAIN, "≤ 30 s")]),
@@ -53,7 +57,7 @@ fn sections() -> Vec<(&'static str, Section, Vec<(&'static str, &'static str)>)>
             store_rows::store,
             vec![(store_rows::RSS, "≤ 32 MiB"), (store_rows::DISK, "≤ 1.5 × export"), (store_rows::OPEN, "≤ 200 ms")],
         ),
-        ("qemu", |c, _| board::qemu(c), vec![(board::BOOT, "≤ 5 s")]),
+        ("qemu", board::qemu, vec![(board::BOOT, "≤ 5 s")]),
     ]
 }
 

@@ -99,6 +99,7 @@ pub fn receipt(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Ro
         let (mut gaps, mut first, mut on_line) = (Samples::default(), Samples::default(), Samples::default());
         let (mut waits, mut writer, mut ratio) = (Samples::default(), Samples::default(), Vec::<f64>::new());
         let (mut bytes, mut printed_lines) = (0, 0);
+        let mut long: Vec<(Instant, Instant)> = Vec::new();
         for run in 0..runs {
             for i in 0..k {
                 rig.send(Msg::Scan(barcode(i))).await;
@@ -120,6 +121,9 @@ pub fn receipt(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Ro
                 screen.draw(&rig.engine, None)?;
                 let now = Instant::now();
                 gaps.push(now.duration_since(last_frame));
+                if now.duration_since(last_frame) > Duration::from_millis(20) {
+                    long.push((last_frame, now));
+                }
                 last_frame = now;
                 let printed = rig.prints.log.lock().map(|l| l.get(prints_before).copied()).unwrap_or(None);
                 let traffic = line.traffic();
@@ -143,6 +147,9 @@ pub fn receipt(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Ro
             printed_lines = rig.engine.state.receipt_preview.len();
             rig.send(Msg::Key(Key::Enter)).await;
         }
+        let saves = rig.saves.log.lock().map(|l| l.clone()).unwrap_or_default();
+        let on_save =
+            long.iter().filter(|(from, to)| saves.iter().any(|(at, took)| *at < *to && *at + *took > *from)).count();
         let worst = ratio.iter().copied().fold(0.0, f64::max);
         let wire = line.wire_time(bytes);
         Ok(vec![
@@ -156,9 +163,11 @@ pub fn receipt(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Ro
             .note(format!(
                 "{runs} runs; the render loop is asked for a frame at 60 Hz (a 16.7 ms ticker in place of the \
                  till's 250 ms one) and each frame waits, as in `till run`, for the saves behind it. Payment wait \
-                 (simulator Delay(3000) fault) median {}. {} frames.",
+                 (simulator Delay(3000) fault) median {}. {} frames, {} of them more than 20 ms after the one \
+                 before; {on_save} of those waited on a flushed save.",
                 ms(waits.median()),
-                gaps.len()
+                gaps.len(),
+                long.len()
             )),
             Row::new(
                 FIRST_BYTE,

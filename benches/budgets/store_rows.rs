@@ -45,7 +45,8 @@ pub fn commit(ctx: &Ctx) -> anyhow::Result<Vec<Row>> {
     let store = open_store(&dir.join("store"))?;
     let mut order = Order::new(1, now(), "01".into());
     order.lines = paid_order(1, 3, now(), 0).lines;
-    let floor_file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("floor.bin"))?;
+    let floor_file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join("floor.bin"))?;
     let page = vec![0x5au8; 4096];
     let (mut commits, mut floor) = (Samples::default(), Samples::default());
     for i in 0..n + 10 {
@@ -149,7 +150,9 @@ pub fn store(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>
         )
         .note(format!(
             "{fill_note} The real till binary (`till run --headless`, a child process) started on that store \
-             (restore, retention scan at start) and made one cash sale; VmRSS and VmHWM from /proc."
+             (restore, retention scan at start) and made one cash sale; then {} (VmRSS, VmHWM, RssAnon, RssFile \
+             from /proc).",
+            memory.split()
         )),
         Row::new(
             &DISK.replace('N', n),

@@ -98,7 +98,8 @@ impl Row {
 /// The table as Markdown (it goes into docs/performance.md as it is), notes numbered below it,
 /// and the count of budgets met.
 pub fn render(rows: &[Row]) -> String {
-    let mut out = String::from("| figure | measured | budget | same-run reference | result |\n| --- | --- | --- | --- | --- |\n");
+    let mut out =
+        String::from("| figure | measured | budget | same-run reference | result |\n| --- | --- | --- | --- | --- |\n");
     let mut notes = Vec::new();
     for r in rows {
         let mark = if r.note.is_empty() {
@@ -112,7 +113,10 @@ pub fn render(rows: &[Row]) -> String {
             Verdict::Fail => "**FAIL**",
             Verdict::Skip => "not measured",
         };
-        out.push_str(&format!("| {}{mark} | {} | {} | {} | {verdict} |\n", r.figure, r.measured, r.budget, r.reference));
+        out.push_str(&format!(
+            "| {}{mark} | {} | {} | {} | {verdict} |\n",
+            r.figure, r.measured, r.budget, r.reference
+        ));
     }
     out.push('\n');
     for (i, n) in notes.iter().enumerate() {
