@@ -32,9 +32,11 @@ pub struct Ctx {
 }
 
 type Section = fn(&Ctx, &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>>;
+/// A section's rows (figure, budget), reported as not measured when the section fails.
+type Figures = Vec<(&'static str, &'static str)>;
 
 /// The sections, each with the rows (figure, budget) it reports if it fails before measuring.
-fn sections() -> Vec<(&'static str, Section, Vec<(&'static str, &'static str)>)> {
+fn sections() -> Vec<(&'static str, Section, Figures)> {
     vec![
         ("binary", (|c, _| Ok(board::binary(c))) as Section, vec![]),
         ("image", |c, _| board::image(c), vec![(board::IMAGE, "≤ 256 MiB"), (board::IMAGE_XZ, "≤ 64 MiB")]),
