@@ -21,7 +21,7 @@ ARMHF_BIN := $(CROSS_DIR)/$(ARMHF)/release/till
 # as the console's screen, socat for each guest connection to the host's simulator.
 QEMU_PKGS := qemu-system-arm cpio e2fsprogs tmux socat
 
-.PHONY: run test deps lint clean aarch64 armhf test-qemu
+.PHONY: run test deps lint clean aarch64 armhf test-qemu bench profile
 
 # Installs the system packages that are missing (nothing is installed when all are present).
 deps:
@@ -69,6 +69,29 @@ aarch64:
 test-qemu: aarch64
 	@$(call install_missing,$(QEMU_PKGS))
 	sh tests/qemu/run_arm.sh $(AARCH64_BIN)
+
+# Performance budgets (issue 8, docs/performance.md): one table of each figure, its budget, the
+# reference measured in the same run, and pass/fail. Not part of `make test`: it times things.
+# FAST=1 uses 10,000 orders for the store figures and fewer runs. The aarch64 binary and the QEMU
+# kit are built first when they can be; where they cannot, their rows say "not built".
+bench: deps
+	-@$(MAKE) --no-print-directory aarch64 || echo "bench: make aarch64 failed: its rows will say not built"
+	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS)); \
+		TILL_QEMU_KIT_ONLY=1 sh tests/qemu/run_arm.sh $(AARCH64_BIN) || echo "bench: no QEMU kit"; fi
+	FAST=$(FAST) $(CARGO) bench --locked --bench budgets
+
+# Where a section's time goes (docs/performance.md): its system calls counted by strace and its
+# instructions by valgrind's callgrind, into target/profile/. PROFILE=commit (default), scan,
+# payment, receipt, day, outbox, store: the names `make bench` prints.
+PROFILE ?= commit
+profile: deps
+	@$(call install_missing,strace valgrind)
+	@set -e; bin=$$(CARGO_PROFILE_BENCH_STRIP=false $(CARGO) bench --locked --bench budgets --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$$/\1/p' | tail -1); \
+	mkdir -p target/profile; out=target/profile/$(PROFILE); \
+	BENCH_ONLY=$(PROFILE) FAST=1 strace -f -c -o $$out.strace $$bin >/dev/null 2>&1; \
+	BENCH_ONLY=$(PROFILE) FAST=1 valgrind --tool=callgrind --callgrind-out-file=$$out.callgrind $$bin >/dev/null 2>$$out.valgrind.log; \
+	echo "== system calls ($$out.strace)"; head -15 $$out.strace; \
+	echo "== instructions ($$out.callgrind)"; callgrind_annotate $$out.callgrind 2>/dev/null | head -30
 
 lint:
 	$(CARGO) fmt --check

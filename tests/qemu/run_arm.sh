@@ -4,6 +4,7 @@
 # busybox (apt-get download, kept in target/qemu-arm/), then runs tests/qemu_arm.rs, which boots it
 # and plays the shop, then upgrades the till and rolls a broken version back.
 # Usage: sh tests/qemu/run_arm.sh path/to/aarch64/till   (make test-qemu builds that first)
+# TILL_QEMU_KIT_ONLY=1 builds the kit and stops (make bench boots it itself).
 set -eu
 cd "$(dirname "$0")/../.."
 till=$(realpath "$1")
@@ -52,4 +53,5 @@ done
 (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1 >"$kit/initrd.gz")
 cp "$kit"/k/boot/vmlinuz-* "$kit/vmlinuz"
 echo "run_arm.sh: kernel $kernel, modules: $(tr '\n' ' ' <"$r/lib/modules/order"), initrd $(du -k "$kit/initrd.gz" | cut -f1) KiB"
+[ -z "${TILL_QEMU_KIT_ONLY:-}" ] || exit 0
 TILL_QEMU_ARM_KIT=$kit cargo test --locked --test qemu_arm -- --nocapture

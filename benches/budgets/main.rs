@@ -1,0 +1,135 @@
+//! `make bench`: the performance budgets of issue 8, measured on real paths in one run, printed
+//! as one table (figure | measured | budget | same-run reference | result) and written to
+//! `target/bench-results.md`. `FAST=1` uses 10,000 orders for the store figures (and fewer runs
+//! elsewhere) and says so. A missed budget is a FAIL row, not a failed run: the exit status is 0.
+//! See docs/performance.md.
+
+mod board;
+mod child;
+mod line;
+mod machine;
+mod net;
+mod pay_rows;
+mod rig;
+mod scan_rows;
+mod shop;
+mod store_impl;
+mod store_rows;
+mod table;
+
+use std::path::PathBuf;
+use std::time::Instant;
+use table::Row;
+
+/// What every section needs.
+pub struct Ctx {
+    /// FAST=1: smaller counts, fewer runs.
+    pub fast: bool,
+    /// Scratch files (stores, images, ptys' logs), removed at the end.
+    pub work: PathBuf,
+    /// The repository.
+    pub root: PathBuf,
+}
+
+type Section = fn(&Ctx, &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>>;
+/// A section's rows (figure, budget), reported as not measured when the section fails.
+type Figures = Vec<(&'static str, &'static str)>;
+
+/// The sections, each with the rows (figure, budget) it reports if it fails before measuring.
+fn sections() -> Vec<(&'static str, Section, Figures)> {
+    vec![
+        ("binary", (|c, _| Ok(board::binary(c))) as Section, vec![]),
+        ("image", |c, _| board::image(c), vec![(board::IMAGE, "≤ 256 MiB"), (board::IMAGE_XZ, "≤ 64 MiB")]),
+        ("commit", |c, _| store_rows::commit(c), vec![(store_rows::COMMIT, "median ≤ 1.5 × floor")]),
+        ("scan", scan_rows::run, vec![(scan_rows::FIGURE, scan_rows::BUDGET)]),
+        ("payment", pay_rows::overhead, vec![(pay_rows::OVERHEAD, "≤ 2 ms")]),
+        (
+            "receipt",
+            pay_rows::receipt,
+            vec![
+                (pay_rows::GAP, "≤ 20 ms"),
+                (pay_rows::FIRST_BYTE, "≤ 50 ms"),
+                (pay_rows::RECEIPT, "≤ 1.1 × wire time"),
+            ],
+        ),
+        ("day", child::day, vec![(child::DAY, "≤ 20 MiB")]),
+        ("outbox", store_rows::drain, vec![(store_rows::DRAIN, "≤ 30 s")]),
+        (
+            "store",
+            store_rows::store,
+            vec![(store_rows::RSS, "≤ 32 MiB"), (store_rows::DISK, "≤ 1.5 × export"), (store_rows::OPEN, "≤ 200 ms")],
+        ),
+        ("qemu", board::qemu, vec![(board::BOOT, "≤ 5 s")]),
+    ]
+}
+
+/// The issue's order of the budget table.
+fn rank(row: &Row) -> usize {
+    let order = [
+        scan_rows::FIGURE,
+        pay_rows::GAP,
+        store_rows::COMMIT,
+        pay_rows::OVERHEAD,
+        "store at",
+        store_rows::DRAIN,
+        pay_rows::FIRST_BYTE,
+        pay_rows::RECEIPT,
+        child::DAY,
+        board::BINARY,
+        board::BOOT,
+        board::IMAGE,
+        board::IMAGE_XZ,
+    ];
+    order.iter().position(|p| row.figure.starts_with(p)).unwrap_or(order.len())
+}
+
+fn main() -> anyhow::Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let fast = matches!(std::env::var("FAST").as_deref(), Ok(v) if !v.is_empty() && v != "0");
+    // BENCH_ONLY=scan,payment runs some sections (while working on them); the table then has only their rows.
+    let only: Option<Vec<String>> =
+        std::env::var("BENCH_ONLY").ok().map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let work = root.join("target/bench-work");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let ctx = Ctx { fast, work: work.clone(), root: root.clone() };
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let header = format!(
+        "till budgets ({}; release build){}\n{}",
+        if fast { "FAST=1: 10,000 orders, fewer runs" } else { "full run" },
+        if only.is_some() { " — some sections only (BENCH_ONLY)" } else { "" },
+        machine::describe(&work)
+    );
+    eprintln!("{header}");
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    for (name, run, figures) in sections() {
+        if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
+            continue;
+        }
+        eprintln!("== {name} ({:.0} s so far; load {})", started.elapsed().as_secs_f64(), machine::loadavg());
+        let t = Instant::now();
+        match run(&ctx, &rt) {
+            Ok(r) => rows.extend(r),
+            Err(e) => {
+                eprintln!("   {name}: {e:#}");
+                rows.extend(figures.iter().map(|(f, b)| Row::skip(f, b, format!("the measurement failed: {e:#}"))));
+            }
+        }
+        eprintln!("   {name}: {:.0} s", t.elapsed().as_secs_f64());
+    }
+    rows.sort_by_key(rank);
+    let report = format!(
+        "{header}\nload average at the end: {} ({:.0} s in all)\n\n{}",
+        machine::loadavg(),
+        started.elapsed().as_secs_f64(),
+        table::render(&rows)
+    );
+    println!("\n{report}");
+    std::fs::write(root.join("target/bench-results.md"), &report)?;
+    drop(rt);
+    if std::env::var_os("BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! The only lines of the bench that name the store's implementation. Moving the store (sled →
+//! redb) changes this file and nothing else: the rows use the `Store` trait and these helpers.
+
+use std::path::Path;
+use std::sync::Arc;
+use till::store::{SledStore, Store};
+
+/// What the table calls the store.
+pub const STORE_NAME: &str = "sled 0.34";
+
+/// Opens (or creates) the store at `dir`, as the till does (`data_dir/store`).
+pub fn open_store(dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(Arc::new(SledStore::open(dir)?))
+}
+
+/// The size of `till export` of the store at `dir` (the JSON-lines export), in bytes.
+pub fn export_size(dir: &Path) -> anyhow::Result<u64> {
+    let store = SledStore::open(dir)?;
+    let mut out = Counting(0);
+    store.export(&mut out)?;
+    Ok(out.0)
+}
+
+/// Compacts the store at `dir` if the implementation can; `None` where it has no such step
+/// (sled 0.34 compacts its segments itself, in the background).
+pub fn compact(_dir: &Path) -> anyhow::Result<Option<()>> {
+    Ok(None)
+}
+
+/// Counts what is written to it.
+struct Counting(u64);
+
+impl std::io::Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
