@@ -21,11 +21,7 @@ pub fn product_name(i: usize) -> String {
 
 /// Products 0..n, prices 1.00 to 9.99.
 pub fn catalogue(n: usize) -> Catalogue {
-    Catalogue::new((0..n).map(|i| Product {
-        barcode: barcode(i),
-        name: product_name(i),
-        price: Fen(100 + (i as i64 * 37) % 900),
-    }))
+    Catalogue::new((0..n).map(|i| Product::new(barcode(i), product_name(i), Fen(100 + (i as i64 * 37) % 900))))
 }
 
 /// A WeChat payment code the simulator charges at once (its last four digits pick no fault).

@@ -3,28 +3,29 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use till::store::{SledStore, Store};
+use till::store::{RedbStore, Store};
 
 /// What the table calls the store.
-pub const STORE_NAME: &str = "sled 0.34";
+pub const STORE_NAME: &str = "redb";
 
 /// Opens (or creates) the store at `dir`, as the till does (`data_dir/store`).
 pub fn open_store(dir: &Path) -> anyhow::Result<Arc<dyn Store>> {
-    Ok(Arc::new(SledStore::open(dir)?))
+    Ok(Arc::new(RedbStore::open(dir)?))
 }
 
 /// The size of `till export` of the store at `dir` (the JSON-lines export), in bytes.
 pub fn export_size(dir: &Path) -> anyhow::Result<u64> {
-    let store = SledStore::open(dir)?;
+    let store = RedbStore::open(dir)?;
     let mut out = Counting(0);
     store.export(&mut out)?;
     Ok(out.0)
 }
 
-/// Compacts the store at `dir` if the implementation can; `None` where it has no such step
-/// (sled 0.34 compacts its segments itself, in the background).
-pub fn compact(_dir: &Path) -> anyhow::Result<Option<()>> {
-    Ok(None)
+/// Compacts the store at `dir` (redb gives freed pages back to the file system only when asked).
+pub fn compact(dir: &Path) -> anyhow::Result<Option<()>> {
+    let store = RedbStore::open(dir)?;
+    store.compact_if_sparse()?;
+    Ok(Some(()))
 }
 
 /// Counts what is written to it.
