@@ -79,6 +79,18 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml")]
         config: PathBuf,
     },
+    /// Apply the settings a technician dropped on the boot partition (till.toml, wifi.txt,
+    /// activation.txt) and remove them from it; `--activate` sends a kept activation code instead.
+    Provision {
+        #[arg(long, default_value = "/boot/firmware")]
+        boot_dir: PathBuf,
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        #[arg(long, default_value = "/etc/wpa_supplicant/wpa_supplicant-wlan0.conf")]
+        wpa_conf: PathBuf,
+        #[arg(long)]
+        activate: bool,
+    },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
     Activate {
@@ -135,6 +147,9 @@ fn main() -> anyhow::Result<()> {
             Command::Import { config } => import(&Config::load(&config)?),
             Command::Activate { config, code } => activate(&Config::load(&config)?, &code).await,
             Command::PrintTest { config } => print_test(&Config::load(&config)?).await,
+            Command::Provision { boot_dir, config, wpa_conf, activate } => {
+                app::provision::run_cli(app::provision::Paths { boot_dir, config, wpa_conf }, activate).await
+            }
         }
     })
 }

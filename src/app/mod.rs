@@ -6,6 +6,7 @@ mod effects;
 pub mod headless;
 pub mod platform;
 pub mod print_queue;
+pub mod provision;
 pub mod receipt;
 mod terminal;
 pub mod watchdog;
