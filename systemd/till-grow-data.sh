@@ -1,8 +1,8 @@
 #!/bin/sh
 # Grows the partition holding the file system mounted at $1 to the end of its disk, then the ext4
 # file system inside it (online). Run once by till-grow-data.service; marks success with $1/.grown.
-# Installed as /usr/libexec/till/till-grow-data. Shell built-ins, sfdisk and resize2fs only: the
-# image has no coreutils.
+# Installed as /usr/libexec/till/till-grow-data. Shell built-ins, sfdisk, partx and resize2fs only:
+# the image has no coreutils.
 set -eu
 mnt=${1:?usage: till-grow-data MOUNTPOINT}
 majmin=
@@ -23,8 +23,10 @@ read -r total <size
 end=$(((total / 2048) * 2048))
 if [ $((start + size)) -lt "$end" ]; then
     echo "till-grow-data: $part: $size -> $((end - start)) sectors"
-    # In use: sfdisk tells the kernel the new size itself (BLKPG), no re-read of the table.
+    # The disk is in use: no re-read of the whole table; partx tells the kernel this partition's
+    # new size (BLKPG), which sfdisk may already have done.
     echo ",$((end - start))" | sfdisk --no-reread -q -N "$n" "$disk"
+    partx -u -n "$n" "$disk"
 fi
 resize2fs "$part"
 : >"$mnt/.grown"

@@ -145,7 +145,9 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\ttill\n::1\t\tlocalhost ip6-localhost ip
 : >"$r/etc/machine-id"
 ln -sf ../run/systemd/resolve/stub-resolv.conf "$r/etc/resolv.conf"
 install -m 644 "$here/fstab" "$r/etc/fstab"
-mkdir -p "$r/boot/firmware" "$r/data" "$r/var/lib/till"
+mkdir -p "$r/boot/firmware" "$r/data" "$r/var/lib/till" "$r/proc" "$r/sys" "$r/run" "$r/dev" "$r/root" "$r/var/tmp"
+chmod 700 "$r/root"
+chmod 1777 "$r/tmp" "$r/var/tmp"
 id_of() { awk -F: -v n="$2" '$1 == n { print $3 }' "$r/etc/$1"; }
 till_uid=$(id_of passwd till)
 till_gid=$(id_of group till)
@@ -192,4 +194,6 @@ mcopy -s -i "$parts/boot.vfat" "$b"/* ::/
     du -sh "$b"/* | sort -rh
     echo "root file system: $(du -sh "$r" | cut -f1)"
     du -x -d 3 -h "$r" | sort -rh | head -30
+    echo "largest files of the root file system:"
+    find "$r" -xdev -type f -size +400k -printf '%s %P\n' | sort -rn | head -40 | awk '{ printf "%6.1f MiB  %s\n", $1 / 1048576, $2 }'
 } >"$out/sizes.txt"

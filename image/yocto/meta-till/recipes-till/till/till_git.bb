@@ -50,4 +50,4 @@ do_install:append() {
 
 FILES:${PN} += "${systemd_unitdir} ${libdir}/sysusers.d ${libdir}/tmpfiles.d ${libexecdir}/till \
     ${nonarch_base_libdir}/udev/rules.d ${datadir}/till"
-RDEPENDS:${PN} += "wpa-supplicant wpa-supplicant-cli fbterm wqy-zenhei espeak e2fsprogs-resize2fs util-linux-sfdisk"
+RDEPENDS:${PN} += "wpa-supplicant wpa-supplicant-cli fbterm wqy-zenhei espeak e2fsprogs-resize2fs util-linux-sfdisk util-linux-partx"
