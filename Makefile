@@ -20,8 +20,14 @@ ARMHF_BIN := $(CROSS_DIR)/$(ARMHF)/release/till
 # The QEMU-arm test: the emulator, cpio for the initramfs, mkfs.ext4 for the data disk, tmux
 # as the console's screen, socat for each guest connection to the host's simulator.
 QEMU_PKGS := qemu-system-arm cpio e2fsprogs tmux socat
+# The Raspberry Pi image (image/debian/build.sh), built without root: mmdebstrap unpacks Debian's
+# arm64 packages, fakeroot records ownership for mkfs.ext4 -d, mtools fills the FAT partition.
+IMAGE_DIR := target/image
+IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsprogs fdisk kmod cpio xz-utils
+# The image's scripts are checked with shellcheck (make lint-image).
+LINT_IMAGE_PKGS := shellcheck
 
-.PHONY: run test deps lint clean aarch64 armhf test-qemu bench profile
+.PHONY: run test deps lint clean aarch64 armhf test-qemu bench profile image test-image image-qemu lint-image
 
 # Installs the system packages that are missing (nothing is installed when all are present).
 deps:
@@ -37,6 +43,7 @@ run: deps
 test: deps
 	$(CARGO) test --all-targets --locked
 	$(CARGO) test --doc --locked
+	$(MAKE) lint-image
 	$(MAKE) test-qemu
 
 # $(call install_missing,PACKAGES): apt-get installs those not installed yet.
@@ -64,6 +71,10 @@ cross_build = set -e; \
 # A stripped release till for 64-bit Raspberry Pis (3/4/5, Zero 2 W): $(AARCH64_BIN).
 aarch64:
 	@$(call cross_build,$(AARCH64),arm64,gcc-aarch64-linux-gnu,libc6-dev-arm64-cross)
+
+# The same for 32-bit boards (Pi 2, or Pi 3/Zero 2 W with a 32-bit system): $(ARMHF_BIN).
+armhf:
+	@$(call cross_build,$(ARMHF),armhf,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross)
 
 # The till for aarch64 booted under qemu-system-aarch64: scanner, printer, payments, power cut.
 test-qemu: aarch64
@@ -93,7 +104,30 @@ profile: deps
 	echo "== system calls ($$out.strace)"; head -15 $$out.strace; \
 	echo "== instructions ($$out.callgrind)"; callgrind_annotate $$out.callgrind 2>/dev/null | head -30
 
-lint:
+# A flashable Raspberry Pi (3/4/400, Zero 2 W; 64-bit) SD-card image from Debian bookworm arm64:
+# $(IMAGE_DIR)/till-rpi-arm64.img and .img.xz (image/README.md). The .debs stay cached in $(IMAGE_DIR)/debs.
+image: aarch64
+	@$(call install_missing,$(IMAGE_PKGS))
+	sh image/debian/build.sh $(AARCH64_BIN) $(IMAGE_DIR)
+
+# The image checked from the outside (partitions, files, units, ownership), then booted under QEMU:
+# the till started by systemd, the root never written, the data partition grown, a power cut survived.
+test-image: image
+	@$(call install_missing,$(QEMU_PKGS) mtools)
+	TILL_IMAGE_DIR=$(CURDIR)/$(IMAGE_DIR) $(CARGO) test --locked --test image --test qemu_image -- --nocapture
+
+# The image's kernel, initramfs and disk under QEMU with the console on this terminal (Ctrl-A X quits).
+image-qemu: image
+	@$(call install_missing,$(QEMU_PKGS) mtools)
+	sh tests/qemu/boot_image.sh $(IMAGE_DIR)
+
+# What can be checked of the image builders without building them: shellcheck on every script,
+# and the Buildroot/Yocto trees referring only to files that exist (image/lint.sh).
+lint-image:
+	@$(call install_missing,$(LINT_IMAGE_PKGS))
+	sh image/lint.sh
+
+lint: lint-image
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 

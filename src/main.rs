@@ -111,6 +111,18 @@ enum Command {
         #[command(subcommand)]
         action: OperatorsAction,
     },
+    /// Apply the settings a technician dropped on the boot partition (till.toml, wifi.txt,
+    /// activation.txt) and remove them from it; `--activate` sends a kept activation code instead.
+    Provision {
+        #[arg(long, default_value = "/boot/firmware")]
+        boot_dir: PathBuf,
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        #[arg(long, default_value = "/etc/wpa_supplicant/wpa_supplicant-wlan0.conf")]
+        wpa_conf: PathBuf,
+        #[arg(long)]
+        activate: bool,
+    },
     /// Activate this till at 微收银 with the activation code from the merchant's back office; the
     /// device number and key are stored (mode 0600) in the data directory.
     Activate {
@@ -269,6 +281,9 @@ fn main() -> anyhow::Result<()> {
                 till::upgrade::cli::bundle(&key, &binary, &version, &out, target.as_deref(), notes)
             }
             Command::Keygen { out } => till::upgrade::cli::keygen(&out),
+            Command::Provision { boot_dir, config, wpa_conf, activate } => {
+                app::provision::run_cli(app::provision::Paths { boot_dir, config, wpa_conf }, activate).await
+            }
         }
     })
 }

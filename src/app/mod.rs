@@ -12,6 +12,7 @@ pub mod office;
 pub mod operators_cli;
 pub mod platform;
 pub mod print_queue;
+pub mod provision;
 pub mod receipt;
 pub mod report_print;
 pub mod stock;

@@ -1,0 +1,11 @@
+#!/bin/sh
+# The till in a CJK-capable console terminal: fbterm on the framebuffer when there is one, else the
+# till straight on the VT (the plain Linux console cannot draw Chinese; English still works).
+# Installed as /usr/libexec/till/till-console by every image (till.service.d/console.conf).
+if [ -c /dev/fb0 ] && command -v fbterm >/dev/null 2>&1; then
+    # systemd's WATCHDOG_PID names fbterm, the main process: without it the till, fbterm's child,
+    # pings the watchdog itself (NotifyAccess=all).
+    unset WATCHDOG_PID
+    exec fbterm --font-names="WenQuanYi Micro Hei Mono" --font-size=20 -- "$@"
+fi
+exec "$@"

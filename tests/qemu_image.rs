@@ -1,0 +1,175 @@
+//! The Raspberry Pi image's own root file system booted under qemu-system-aarch64 -M virt
+//! (`make test-image`, which builds the image and sets `TILL_IMAGE_DIR`; skipped without it):
+//! the image's kernel, initramfs and kernel command line (console moved to the serial port), the
+//! whole SD-card image as a virtio disk made larger than the image, as a bigger card would be.
+//!
+//! Checked from the host: systemd reports the till started (Type=notify: only after the till drew
+//! its first screen and sent READY=1), the data partition grew to the end of the disk, the till
+//! wrote its log on the data partition, the root partition's bytes never changed (read-only, even
+//! across a power cut), and the system boots again after the power cut.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const MIB: u64 = 1 << 20;
+/// The disk is this much larger than the image: the data partition must grow into it.
+const EXTRA: u64 = 64 * MIB;
+
+struct Board {
+    qemu: Child,
+    console: PathBuf,
+}
+
+impl Board {
+    fn boot(dir: &Path, disk: &Path, tmp: &Path, n: u32) -> Board {
+        let fat = format!("{}@@{}", dir.join("till-rpi-arm64.img").display(), 4 * MIB);
+        let out = Command::new("mtype").args(["-i", &fat, "::/cmdline.txt"]).output().expect("mtype");
+        let cmdline = String::from_utf8_lossy(&out.stdout).replace("console=tty3", "console=ttyAMA0");
+        let cmdline: Vec<&str> =
+            cmdline.split_whitespace().filter(|a| *a != "quiet" && !a.starts_with("loglevel")).collect();
+        assert!(cmdline.contains(&"root=LABEL=TILLROOT"), "{cmdline:?}");
+        let console = tmp.join(format!("console{n}.log"));
+        let qemu = Command::new("qemu-system-aarch64")
+            .args(["-M", "virt", "-cpu", "cortex-a53", "-smp", "2", "-m", "512", "-display", "none"])
+            .args(["-monitor", "none", "-no-reboot", "-global", "virtio-mmio.force-legacy=false"])
+            .arg("-kernel")
+            .arg(dir.join("parts/vmlinuz"))
+            .arg("-initrd")
+            .arg(dir.join("parts/initrd.img"))
+            .args(["-append", &format!("{} systemd.show_status=1 loglevel=4", cmdline.join(" "))])
+            .args(["-chardev", &format!("file,id=con,path={}", console.display()), "-serial", "chardev:con"])
+            .args(["-drive", &format!("file={},format=raw,if=none,id=d0", disk.display())])
+            .args(["-device", "virtio-blk-device,drive=d0", "-device", "virtio-keyboard-device"])
+            .args(["-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-device,netdev=n0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("qemu-system-aarch64");
+        Board { qemu, console }
+    }
+
+    fn console(&self) -> String {
+        String::from_utf8_lossy(&std::fs::read(&self.console).unwrap_or_default()).into_owned()
+    }
+
+    fn wait_console(&self, what: &str, within: Duration, probe: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + within;
+        loop {
+            let text = self.console();
+            if probe(&text) {
+                return;
+            }
+            let dead = ["Freezing execution", "Kernel panic", "till-initramfs:", "emergency mode"];
+            assert!(!dead.iter().any(|d| text.contains(d)), "{what}: the boot failed; the console:\n{text}");
+            assert!(Instant::now() < deadline, "{what}: not within {within:?}; the console:\n{text}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Pulls the plug: QEMU killed, nothing flushed by the guest.
+    fn power_cut(mut self) {
+        let _ = self.qemu.kill();
+        let _ = self.qemu.wait();
+    }
+}
+
+impl Drop for Board {
+    fn drop(&mut self) {
+        let _ = self.qemu.kill();
+        let _ = self.qemu.wait();
+    }
+}
+
+/// (start, length) in bytes of the MBR's partitions.
+fn partitions(disk: &[u8]) -> Vec<(u64, u64)> {
+    (0..4)
+        .map(|i| &disk[446 + 16 * i..446 + 16 * (i + 1)])
+        .filter(|e| e[4] != 0)
+        .map(|e| {
+            let n = |at: usize| u64::from(u32::from_le_bytes([e[at], e[at + 1], e[at + 2], e[at + 3]])) * 512;
+            (n(8), n(12))
+        })
+        .collect()
+}
+
+fn debugfs(fs: &Path, request: &str) -> String {
+    let out = Command::new("debugfs").arg("-R").arg(request).arg(fs).output().expect("debugfs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn started(console: &str) -> bool {
+    // systemd shortens the status lines to the console's width: match the unit's name.
+    console.lines().any(|l| l.contains("Started") && l.contains("till.service"))
+}
+
+#[test]
+fn the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data_partition() {
+    let Some(dir) = std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from) else {
+        eprintln!("skipped: TILL_IMAGE_DIR not set (run `make test-image`)");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let disk = tmp.path().join("sd.img");
+    std::fs::copy(dir.join("till-rpi-arm64.img"), &disk).expect("the image copied");
+    let image_len = std::fs::metadata(&disk).expect("disk").len();
+    std::fs::OpenOptions::new().write(true).open(&disk).expect("disk").set_len(image_len + EXTRA).expect("grow");
+    let before = std::fs::read(&disk).expect("disk");
+    let parts = partitions(&before);
+    let root = |d: &[u8]| d[parts[1].0 as usize..(parts[1].0 + parts[1].1) as usize].to_vec();
+    let root_before = root(&before);
+    drop(before);
+
+    let t = Instant::now();
+    let board = Board::boot(&dir, &disk, tmp.path(), 1);
+    board.wait_console("the till started by systemd (its first screen drawn)", Duration::from_secs(240), started);
+    let boot1 = t.elapsed();
+    // The grower runs before the till starts: its status line is on the console already.
+    let console = board.console();
+    assert!(console.lines().any(|l| l.contains("Finished") && l.contains("till-grow-data")), "{console}");
+    // The till's log reaches the card with ext4's next commit: read the disk file (QEMU writes
+    // through to it) until it is there, then pull the plug.
+    let data = tmp.path().join("data.ext4");
+    let till_log = |disk: &[u8]| -> String {
+        let p = partitions(disk)[2];
+        std::fs::write(&data, &disk[p.0 as usize..(p.0 + p.1).min(disk.len() as u64) as usize]).expect("data");
+        debugfs(&data, "cat /till/till.log")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !till_log(&std::fs::read(&disk).expect("disk")).contains("till starting") {
+        assert!(Instant::now() < deadline, "the till's log never reached the data partition");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    board.power_cut();
+
+    let after = std::fs::read(&disk).expect("disk");
+    assert!(root(&after) == root_before, "the root partition was written to: it is not read-only");
+    let grown = partitions(&after);
+    assert_eq!(grown[2].0, parts[2].0, "the data partition did not move");
+    assert_eq!(grown[2].0 + grown[2].1, image_len + EXTRA, "the data partition reaches the end of the disk");
+    let log = till_log(&after);
+    assert!(log.contains("till starting"), "the till's log on the data partition:\n{log}");
+    drop(after);
+    let super_block = Command::new("dumpe2fs").arg("-h").arg(&data).output().expect("dumpe2fs");
+    let text = String::from_utf8_lossy(&super_block.stdout);
+    let field = |name: &str| -> u64 {
+        text.lines().find_map(|l| l.strip_prefix(name)).and_then(|n| n.trim().parse().ok()).expect(name)
+    };
+    let (blocks, block_size) = (field("Block count:"), field("Block size:"));
+    assert!(blocks * block_size > parts[2].1 + EXTRA / 2, "the data file system grew: {blocks} blocks");
+
+    // After the power cut: the same system boots to the till again.
+    let t = Instant::now();
+    let board = Board::boot(&dir, &disk, tmp.path(), 2);
+    board.wait_console("the till after the power cut", Duration::from_secs(240), started);
+    let boot2 = t.elapsed();
+    board.power_cut();
+    let after = std::fs::read(&disk).expect("disk");
+    assert!(root(&after) == root_before, "the root partition was written to on the second boot");
+    eprintln!(
+        "image under QEMU (TCG): boot to the till {:.1} s, again after a power cut {:.1} s",
+        boot1.as_secs_f64(),
+        boot2.as_secs_f64()
+    );
+}
