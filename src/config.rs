@@ -307,12 +307,10 @@ impl Config {
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
-        if let Some(n) = &self.operators.auto_sign_in {
-            if n.len() != 2 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ConfigError::Invalid(format!(
-                    "operators.auto_sign_in must be an operator number, not {n:?}"
-                )));
-            }
+        if let Some(n) = &self.operators.auto_sign_in
+            && (n.len() != 2 || !n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ConfigError::Invalid(format!("operators.auto_sign_in must be an operator number, not {n:?}")));
         }
         if self.terminal_no > 99 {
             return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));

@@ -1,3 +1,4 @@
+#![allow(clippy::panic)] // a test fails by panicking
 //! The built Raspberry Pi image (`make test-image`, which runs `make image` first and sets
 //! `TILL_IMAGE_DIR`; skipped without it), read without mounting anything: the partition table
 //! parsed here, the boot partition through mtools, the two ext4 file systems through debugfs.

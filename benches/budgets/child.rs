@@ -66,10 +66,10 @@ impl TillProcess {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { return };
-                if let Ok(o) = serde_json::from_str::<Observation>(&line) {
-                    if tx.send(o).is_err() {
-                        return;
-                    }
+                if let Ok(o) = serde_json::from_str::<Observation>(&line)
+                    && tx.send(o).is_err()
+                {
+                    return;
                 }
             }
         });

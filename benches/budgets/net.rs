@@ -68,10 +68,10 @@ async fn relay(
             Ok(n) => n,
         };
         let now = Instant::now();
-        if let Some(total) = &answers {
-            if let Some(sent) = pending.lock().unwrap_or_else(|p| p.into_inner()).take() {
-                total.fetch_add(now.duration_since(sent).as_nanos() as u64, Ordering::SeqCst);
-            }
+        if let Some(total) = &answers
+            && let Some(sent) = pending.lock().unwrap_or_else(|p| p.into_inner()).take()
+        {
+            total.fetch_add(now.duration_since(sent).as_nanos() as u64, Ordering::SeqCst);
         }
         if to.write_all(&buf[..n]).await.is_err() {
             break;

@@ -127,19 +127,20 @@ pub fn receipt(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Ro
                 last_frame = now;
                 let printed = rig.prints.log.lock().map(|l| l.get(prints_before).copied()).unwrap_or(None);
                 let traffic = line.traffic();
-                if let Some((took, sent)) = printed {
-                    if traffic.bytes >= sent + 9 && traffic.last.is_some_and(|l| l <= now) {
-                        let (Some(paid), Some(start), Some(end)) = (paid_at, traffic.first, traffic.last) else {
-                            anyhow::bail!("the receipt came before the payment was seen paid");
-                        };
-                        first.push(start.saturating_duration_since(paid));
-                        on_line.push(end.duration_since(start));
-                        ratio.push(end.duration_since(start).as_secs_f64() / line.wire_time(sent).as_secs_f64());
-                        waits.push(paid.duration_since(t0));
-                        writer.push(took);
-                        bytes = sent;
-                        break;
-                    }
+                if let Some((took, sent)) = printed
+                    && traffic.bytes >= sent + 9
+                    && traffic.last.is_some_and(|l| l <= now)
+                {
+                    let (Some(paid), Some(start), Some(end)) = (paid_at, traffic.first, traffic.last) else {
+                        anyhow::bail!("the receipt came before the payment was seen paid");
+                    };
+                    first.push(start.saturating_duration_since(paid));
+                    on_line.push(end.duration_since(start));
+                    ratio.push(end.duration_since(start).as_secs_f64() / line.wire_time(sent).as_secs_f64());
+                    waits.push(paid.duration_since(t0));
+                    writer.push(took);
+                    bytes = sent;
+                    break;
                 }
                 anyhow::ensure!(t0.elapsed() < Duration::from_secs(30), "run {run}: receipt not out within 30 s");
             }

@@ -53,10 +53,10 @@ fn wedge_thread(codes: mpsc::Receiver<String>, till: UnboundedSender<Msg>, stamp
                 asm.key(digit_key(c).code(), 0, now());
             }
             *stamp.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-            if let Some(Assembled::Code(text)) = asm.key(K::KEY_ENTER.code(), 1, now()) {
-                if till.send(Msg::Scan(text)).is_err() {
-                    return;
-                }
+            if let Some(Assembled::Code(text)) = asm.key(K::KEY_ENTER.code(), 1, now())
+                && till.send(Msg::Scan(text)).is_err()
+            {
+                return;
             }
             asm.key(K::KEY_ENTER.code(), 0, now());
         }

@@ -121,6 +121,8 @@ for unit in till.service till-provision.service till-activate.service till-grow-
 done
 install -D -m 644 "$s/till.service.d/console.conf" "$u/system/till.service.d/console.conf"
 install -D -m 644 "$s/till.preset" "$u/system-preset/80-till.preset"
+# The A/B program slots' starter with rollback (docs/upgrade.md), named by till.service's ExecStart.
+install -D -m 755 "$s/till-boot-slot" "$r/usr/libexec/till/till-boot-slot"
 install -D -m 644 "$s/till.sysusers" "$r/usr/lib/sysusers.d/till.conf"
 install -D -m 644 "$s/till.tmpfiles" "$r/usr/lib/tmpfiles.d/till.conf"
 install -D -m 755 "$s/till-console.sh" "$r/usr/libexec/till/till-console"

@@ -123,15 +123,14 @@ pub(super) fn on_lookup_answer(
     if let Some(order) = local.as_ref().filter(|o| matches!(o.tender, Some(Tender::Mixed { .. })))
         && order.number.as_deref() == Some(number)
         && state.lookup.as_ref().is_some_and(|v| v.number == number)
+        && let Some(part) = code_parts_to_refund(order).into_iter().next()
     {
-        if let Some(part) = code_parts_to_refund(order).into_iter().next() {
-            if let Some(view) = state.lookup.as_mut() {
-                view.number = part.clone();
-                view.pending = true;
-            }
-            fx.push(Effect::Lookup(LookupCall { out_trade_no: part, platform: None, transaction_id: None }));
-            return;
+        if let Some(view) = state.lookup.as_mut() {
+            view.number = part.clone();
+            view.pending = true;
         }
+        fx.push(Effect::Lookup(LookupCall { out_trade_no: part, platform: None, transaction_id: None }));
+        return;
     }
     let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
     view.pending = false;
@@ -368,13 +367,14 @@ pub(super) fn on_refund_answer(
     let number = order.number.clone();
     keep(state, order);
     // Show the platform's new figures once the refund is settled.
-    if new_state.is_final() && on_screen {
-        if let (Some(number), Some(view)) = (number, state.lookup.as_mut()) {
-            // By the receipt's number: a mixed order then moves on to its next code part.
-            view.number = number.clone();
-            view.pending = true;
-            fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
-        }
+    if new_state.is_final()
+        && on_screen
+        && let (Some(number), Some(view)) = (number, state.lookup.as_mut())
+    {
+        // By the receipt's number: a mixed order then moves on to its next code part.
+        view.number = number.clone();
+        view.pending = true;
+        fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
     }
 }
 

@@ -144,10 +144,10 @@ pub fn verify_and_install(
     if !newer && !overrides.allow_downgrade {
         return Err(UpgradeError::NotNewer { offered: offered.to_string(), installed });
     }
-    if let Some(current) = slots.current().filter(|s| !slots.state(*s).good) {
-        if !overrides.force {
-            return Err(UpgradeError::OnTrial(current.name()));
-        }
+    if let Some(current) = slots.current().filter(|s| !slots.state(*s).good)
+        && !overrides.force
+    {
+        return Err(UpgradeError::OnTrial(current.name()));
     }
     let slot = slots.install(&verified, after)?;
     Ok(Installed {

@@ -336,13 +336,13 @@ fn wrong_pin(state: &mut State, number: &str, fx: &mut Vec<Effect>) -> Notice {
 
 /// A right PIN: the count of wrong ones starts again.
 fn right_pin(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
-    if let Some(op) = state.auth.operator_mut(number) {
-        if op.failures > 0 || op.lockouts > 0 || op.locked_until.is_some() {
-            op.failures = 0;
-            op.lockouts = 0;
-            op.locked_until = None;
-            fx.push(Effect::Auth(AuthEffect::Save(op.clone())));
-        }
+    if let Some(op) = state.auth.operator_mut(number)
+        && (op.failures > 0 || op.lockouts > 0 || op.locked_until.is_some())
+    {
+        op.failures = 0;
+        op.lockouts = 0;
+        op.locked_until = None;
+        fx.push(Effect::Auth(AuthEffect::Save(op.clone())));
     }
 }
 
