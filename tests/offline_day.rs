@@ -203,7 +203,8 @@ async fn ten_minutes_without_the_back_office_then_every_record_once_in_order() {
     };
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
-    let state = State::new(settings(&prefix), catalogue);
+    let mut state = State::new(settings(&prefix), catalogue);
+    state.auth.policy.auto_sign_in = Some("01".into()); // the store's first operator, a supervisor
     let mut engine = Engine::start(state, gateway, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
     engine.attach_sync(sync.status);
     let mut till = Counter { engine, clock: clock.clone(), products };

@@ -76,7 +76,8 @@ impl TillRig {
             wifi: Arc::new(NoWifi),
             print_queue,
         };
-        let state = State::new(config.settings(), catalogue);
+        let mut state = State::new(config.settings(), catalogue);
+        state.auth.policy = config.operators.clone(); // the demo's: operator 01 signed in
         let mut engine = Engine::start(state, Arc::new(gateway), devices, profile, Arc::new(SystemClock))?;
         if let Some(sync) = sync {
             engine.attach_sync(sync.status);
