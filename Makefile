@@ -5,7 +5,7 @@
 
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the build and tests need: a C compiler for ring (TLS) and sled's deps;
+# Debian packages the build and tests need: a C compiler for ring (TLS);
 # wpasupplicant (its parser checks the Wi-Fi writer) and espeak-ng (the voice) for the tests.
 BUILD_PKGS := gcc libc6-dev wpasupplicant espeak-ng
 
