@@ -157,6 +157,11 @@ fn the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root() {
     }
     same("/usr/lib/systemd/system/till.service.d/console.conf", "systemd/till.service.d/console.conf");
     same("/usr/lib/udev/rules.d/70-till.rules", "udev/70-till.rules");
+    same("/usr/libexec/till/till-boot-slot", "systemd/till-boot-slot");
+    same("/usr/libexec/till/till-console", "systemd/till-console.sh");
+    for tool in ["cat", "mv", "rm", "sync", "date"] {
+        assert!(root.stat(&format!("/usr/bin/{tool}")).0 & 0o111 != 0 || root.stat(&format!("/usr/bin/{tool}")).3.is_some(), "{tool}");
+    }
     same("/usr/lib/sysusers.d/till.conf", "systemd/till.sysusers");
     same("/etc/fstab", "image/debian/fstab");
 
