@@ -13,7 +13,7 @@ problem() {
 
 # 1. shellcheck (busybox's sh is POSIX sh as far as these scripts go).
 scripts="image/lint.sh image/debian/build.sh image/debian/assemble.sh image/debian/initramfs-init
-    systemd/till-console.sh systemd/till-grow-data.sh tests/qemu/run_arm.sh tests/qemu/boot_image.sh
+    systemd/till-console.sh systemd/till-grow-data.sh systemd/till-boot-slot tests/qemu/run_arm.sh tests/qemu/boot_image.sh
     tests/qemu/init image/buildroot/board/till/post-build.sh image/buildroot/board/till/post-image.sh"
 if command -v shellcheck >/dev/null 2>&1; then
     # SC2016: the mmdebstrap hooks are single-quoted on purpose ($1 is expanded by mmdebstrap).
@@ -65,6 +65,10 @@ for installer in image/debian/assemble.sh "$br/package/till/till.mk" "$y/recipes
         esac
     done
 done
+# The console drop-in starts what till.service starts.
+exec_start=$(sed -n 's/^ExecStart=\(.\)/\1/p' systemd/till.service)
+grep -q -x "ExecStart=/usr/libexec/till/till-console $exec_start" systemd/till.service.d/console.conf ||
+    problem "till.service.d/console.conf does not wrap till.service's ExecStart ($exec_start)"
 # Units named by the preset exist.
 for u in $(sed -n 's/^enable \(till[^ ]*\).*/\1/p' systemd/till.preset); do
     [ -f "systemd/$u" ] || problem "till.preset enables $u, not in systemd/"

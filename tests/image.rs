@@ -1,4 +1,4 @@
-#![allow(clippy::panic)] // a test fails by panicking
+#![allow(clippy::panic)] // test helpers fail the test by panicking
 //! The built Raspberry Pi image (`make test-image`, which runs `make image` first and sets
 //! `TILL_IMAGE_DIR`; skipped without it), read without mounting anything: the partition table
 //! parsed here, the boot partition through mtools, the two ext4 file systems through debugfs.
@@ -158,6 +158,14 @@ fn the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root() {
     }
     same("/usr/lib/systemd/system/till.service.d/console.conf", "systemd/till.service.d/console.conf");
     same("/usr/lib/udev/rules.d/70-till.rules", "udev/70-till.rules");
+    same("/usr/libexec/till/till-boot-slot", "systemd/till-boot-slot");
+    same("/usr/libexec/till/till-console", "systemd/till-console.sh");
+    for tool in ["cat", "mv", "rm", "sync", "date"] {
+        assert!(
+            root.stat(&format!("/usr/bin/{tool}")).0 & 0o111 != 0 || root.stat(&format!("/usr/bin/{tool}")).3.is_some(),
+            "{tool}"
+        );
+    }
     same("/usr/lib/sysusers.d/till.conf", "systemd/till.sysusers");
     same("/etc/fstab", "image/debian/fstab");
 

@@ -1,3 +1,4 @@
+#![allow(clippy::panic)] // test helpers fail the test by panicking
 //! The Raspberry Pi image's own root file system booted under qemu-system-aarch64 -M virt
 //! (`make test-image`, which builds the image and sets `TILL_IMAGE_DIR`; skipped without it):
 //! the image's kernel, initramfs and kernel command line (console moved to the serial port), the

@@ -121,12 +121,15 @@ for unit in till.service till-provision.service till-activate.service till-grow-
 done
 install -D -m 644 "$s/till.service.d/console.conf" "$u/system/till.service.d/console.conf"
 install -D -m 644 "$s/till.preset" "$u/system-preset/80-till.preset"
-# The A/B program slots' starter with rollback (docs/upgrade.md), named by till.service's ExecStart.
-install -D -m 755 "$s/till-boot-slot" "$r/usr/libexec/till/till-boot-slot"
 install -D -m 644 "$s/till.sysusers" "$r/usr/lib/sysusers.d/till.conf"
 install -D -m 644 "$s/till.tmpfiles" "$r/usr/lib/tmpfiles.d/till.conf"
 install -D -m 755 "$s/till-console.sh" "$r/usr/libexec/till/till-console"
 install -D -m 755 "$s/till-grow-data.sh" "$r/usr/libexec/till/till-grow-data"
+install -D -m 755 "$s/till-boot-slot" "$r/usr/libexec/till/till-boot-slot"
+# The few coreutils commands the scripts use, from busybox.
+for c in cat cp date head ln ls mkdir mv readlink rm sleep sync tail touch; do
+    [ -e "$r/usr/bin/$c" ] || ln -s busybox "$r/usr/bin/$c"
+done
 for d in network journald.conf.d logind.conf.d system.conf.d; do
     mkdir -p "$u/$d"
     install -m 644 "$s/$d"/* "$u/$d/"

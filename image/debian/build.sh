@@ -12,7 +12,7 @@
 #   OUT_DIR/debs/                   every .deb downloaded, reused by the next run
 #
 # The root file system comes from mmdebstrap's `extract` variant (packages unpacked, no maintainer
-# script run, so no emulator is needed); assemble.sh then does, under fakeroot, what the maintainer
+# script run, so no emulator is needed; that variant runs extract hooks, not customize hooks); assemble.sh then does, under fakeroot, what the maintainer
 # scripts would have done that matters here, and makes the file systems.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -78,8 +78,8 @@ mmdebstrap --variant=extract --architectures=arm64 --components="$components" --
     --skip=download/empty --skip=cleanup/apt/cache \
     --setup-hook='mkdir -p "$1"/var/cache/apt/archives' \
     --setup-hook="sync-in $debs /var/cache/apt/archives" \
-    --customize-hook="sync-out /var/cache/apt/archives $debs" \
-    --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
+    --extract-hook="sync-out /var/cache/apt/archives $debs" \
+    --extract-hook='rm -f "$1"/var/cache/apt/archives/*.deb' \
     --quiet "$suite" "$work/rootfs.tar" \
     "deb $mirror $suite $components" "deb $mirror $suite-updates $components" \
     "deb $security $suite-security $components"
@@ -118,7 +118,7 @@ dd if="$p2" of="$img" bs=1M seek=$s2 conv=notrunc,sparse status=none
 dd if="$p3" of="$img" bs=1M seek=$s3 conv=notrunc,sparse status=none
 say "$img: $total MiB"
 rm -f "$p1" "$p2" "$p3"
-# -3: within 10 % of -6's size here, in a third of the time.
+# -3: 42 MiB in 1–2 min on 2 cores (-6 took 8 min on the same, busy, machine).
 xz -T2 -3 -k -f "$img"
 say "$img.xz: $(($(stat -c %s "$img.xz") / 1024)) KiB"
 rm -rf "$work"

@@ -28,8 +28,8 @@ define TILL_INSTALL_IMAGE_FILES
 	$(INSTALL) -D -m 0644 $(@D)/systemd/till.sysusers $(TARGET_DIR)/usr/lib/sysusers.d/till.conf
 	$(INSTALL) -D -m 0644 $(@D)/systemd/till.tmpfiles $(TARGET_DIR)/usr/lib/tmpfiles.d/till.conf
 	$(INSTALL) -D -m 0755 $(@D)/systemd/till-console.sh $(TARGET_DIR)/usr/libexec/till/till-console
-	$(INSTALL) -D -m 0755 $(@D)/systemd/till-boot-slot $(TARGET_DIR)/usr/libexec/till/till-boot-slot
 	$(INSTALL) -D -m 0755 $(@D)/systemd/till-grow-data.sh $(TARGET_DIR)/usr/libexec/till/till-grow-data
+	$(INSTALL) -D -m 0755 $(@D)/systemd/till-boot-slot $(TARGET_DIR)/usr/libexec/till/till-boot-slot
 	$(foreach d,network journald.conf.d logind.conf.d system.conf.d,
 		$(INSTALL) -d $(TARGET_DIR)/usr/lib/systemd/$(d)
 		$(INSTALL) -m 0644 $(@D)/systemd/$(d)/* $(TARGET_DIR)/usr/lib/systemd/$(d)/

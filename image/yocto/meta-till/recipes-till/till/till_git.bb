@@ -38,8 +38,8 @@ do_install:append() {
     install -D -m 0644 ${S}/systemd/till.sysusers ${D}${libdir}/sysusers.d/till.conf
     install -D -m 0644 ${S}/systemd/till.tmpfiles ${D}${libdir}/tmpfiles.d/till.conf
     install -D -m 0755 ${S}/systemd/till-console.sh ${D}${libexecdir}/till/till-console
-    install -D -m 0755 ${S}/systemd/till-boot-slot ${D}${libexecdir}/till/till-boot-slot
     install -D -m 0755 ${S}/systemd/till-grow-data.sh ${D}${libexecdir}/till/till-grow-data
+    install -D -m 0755 ${S}/systemd/till-boot-slot ${D}${libexecdir}/till/till-boot-slot
     for d in network journald.conf.d logind.conf.d system.conf.d; do
         install -d ${D}${systemd_unitdir}/$d
         install -m 0644 ${S}/systemd/$d/* ${D}${systemd_unitdir}/$d/
