@@ -16,7 +16,6 @@ mod stock;
 mod widgets;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
 
 use crate::core::notice::Notice;
 use crate::core::{Screen, State};
@@ -43,14 +42,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
         return;
     }
     let lang = state.settings.lang;
-    let [top, body, notice, status_area, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let [top, body, notice, status_area, footer] = widgets::screen_areas(frame.area());
     widgets::top_bar(state, status, frame, top);
     let keys = match &state.screen {
         Screen::Sale => sale::view(state, frame, body),

@@ -28,14 +28,7 @@ pub(super) fn view(state: &State, status: &Status, frame: &mut Frame) -> bool {
         return false;
     }
     let lang = state.settings.lang;
-    let [top, body, notice, status_area, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
+    let [top, body, notice, status_area, footer] = widgets::screen_areas(frame.area());
     widgets::top_bar(state, status, frame, top);
     let keys = if supervisor_screen { maintenance::view(state, frame, body) } else { sign_in(state, frame, body) };
     widgets::notice_line(lang, state.notice.as_ref(), frame, notice);

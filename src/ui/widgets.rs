@@ -213,6 +213,18 @@ pub(super) fn amount(amount: &str, style: Style, frame: &mut Frame, area: Rect) 
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// Every screen's rows: top bar, body, notice line, status line, key hints.
+pub(super) fn screen_areas(area: Rect) -> [Rect; 5] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
