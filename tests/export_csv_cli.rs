@@ -53,6 +53,7 @@ fn export_csv_writes_a_range_that_reads_back_to_the_reports_totals() {
         queries: 0,
         of: Some(RefundOf { platform: Platform::WeChat, out_trade_no: "w".into(), transaction_id: "t".into() }),
         cash: false,
+        returns: Vec::new(),
     });
     {
         let store = RedbStore::open(&dir.path().join("store")).expect("store");

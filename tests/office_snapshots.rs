@@ -87,6 +87,7 @@ fn refund(o: &mut Order, no: &str, secs: i64, fen: i64, state: RefundState) {
         queries: 0,
         of: Some(RefundOf { platform, out_trade_no, transaction_id }),
         cash: false,
+        returns: Vec::new(),
     });
 }
 

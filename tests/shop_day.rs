@@ -1,6 +1,8 @@
 //! A whole shop day through the real engine: the real Cloud Pay client over HTTP against the
 //! simulator, the real sled store, the real print queue. Operator 01 opens a shift with a float,
-//! sells, pays in and out, cashes up; operator 02 takes over; 200 mixed sales (cash, WeChat Pay,
+//! sells, pays in and out, cashes up; operator 01 signs out and operator 02 signs in on the sign-in
+//! screen (number and first PIN typed, a PIN of their own chosen and hashed by the app), refunds
+//! approved with the supervisor's PIN; 200 mixed sales (cash, WeChat Pay,
 //! Alipay), a few full and partial refunds, an X report at midday and a Z report at closing.
 //! The reports' totals are checked against the sum of the journal, per method and per operator;
 //! the Z report is in the outbox exactly once and comes out of the printer.
@@ -9,7 +11,9 @@
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use till::app::operators_cli::{self, NewOperator};
 use till::app::{Clock, Devices, Engine, ManualClock};
+use till::core::auth::SignInStep;
 use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::notice::Notice;
@@ -29,6 +33,8 @@ use till::store::{OutboxKind, RedbStore, Store};
 const T0: Millis = Millis(1_763_771_400_000);
 const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 const SALES: u32 = 200;
+/// Operator 01's PIN: the fresh till's, still asked for when 02 refunds.
+const SUPERVISOR_PIN: &str = "0000";
 
 #[derive(Clone, Default)]
 struct PaperRoll(Arc<Mutex<Vec<Vec<u8>>>>);
@@ -155,8 +161,48 @@ impl Shop {
             self.typed(amount);
         }
         self.key(Key::Enter);
+        if self.state().auth.prompt.is_some() {
+            // A cashier's refund: the supervisor types their PIN and the refund goes on.
+            self.typed(SUPERVISOR_PIN);
+            self.key(Key::Enter);
+            self.pin_checked().await;
+            assert!(self.state().auth.prompt.is_none(), "supervisor approved: {:?}", self.state().notice);
+        }
         self.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
         self.back_to_sale();
+    }
+
+    /// The app checks (or hashes) a PIN off the render loop; its answer comes back as a message.
+    async fn pin_checked(&mut self) {
+        while self.state().auth.checking.is_some() {
+            assert!(self.engine.next_msg(ANSWER_WITHIN).await, "the PIN was never checked");
+        }
+    }
+
+    /// F9 signs the operator out (a second F9, approved by the supervisor signed in, if records
+    /// are still unsynced); the next operator types their number and PIN on the sign-in screen.
+    async fn hand_over(&mut self, number: &str, first_pin: &str, own_pin: &str) {
+        self.back_to_sale();
+        self.key(Key::F(9));
+        if self.state().auth.session.is_some() {
+            self.key(Key::F(9));
+        }
+        assert!(self.state().auth.session.is_none(), "signed out: {:?}", self.state().notice);
+        assert_eq!(self.state().auth.signin.step, SignInStep::Number);
+        self.typed(number);
+        self.key(Key::Enter);
+        assert_eq!(self.state().auth.signin.step, SignInStep::Pin);
+        self.typed(first_pin);
+        self.key(Key::Enter);
+        self.pin_checked().await;
+        // A first PIN set by the technician: the operator chooses their own, typed twice.
+        assert_eq!(self.state().auth.signin.step, SignInStep::NewPin, "{:?}", self.state().notice);
+        for _ in 0..2 {
+            self.typed(own_pin);
+            self.key(Key::Enter);
+        }
+        self.pin_checked().await;
+        assert_eq!(self.state().auth.session.as_ref().map(|s| s.number.as_str()), Some(number));
     }
 
     fn report_on_screen(&self) -> Report {
@@ -263,6 +309,10 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     let client = Arc::new(CloudPayClient::new(CloudPayConfig::demo(&sim.base_url())).expect("client"));
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(RedbStore::open(&dir.path().join("store")).expect("store"));
+    // The technician added cashier 02 with a first PIN (`till operators add`); 01 is the fresh
+    // till's supervisor.
+    let new = NewOperator { number: Some("02".into()), name: "Li Na".into(), supervisor: false, staff_id: None };
+    operators_cli::add(&*store, Lang::En, T0, &new, &mut "2468\n".as_bytes()).expect("operator 02");
     let roll = PaperRoll::default();
     let devices = Devices {
         store: store.clone(),
@@ -317,10 +367,9 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
             let closed = shop.state().office.day_shifts.last().cloned().expect("01's shift closed");
             assert_eq!(closed.close.as_ref().map(|c| c.difference), Some(Fen(-50)));
             shop.back_to_sale();
-            // Operator 02 signs in (the sign-in screen is another part of the till: the settings
-            // change as it will change them) and opens the drawer again.
-            shop.engine.state.settings.operator = "02".into();
-            shop.engine.state.sale.operator = "02".into();
+            // Operator 01 signs out; 02 signs in on the sign-in screen and opens the drawer again.
+            shop.hand_over("2", "2468", "8642").await;
+            assert_eq!((shop.state().settings.operator.as_str(), shop.state().sale.operator.as_str()), ("02", "02"));
             shop.open_shift("300");
             shop.back_to_sale();
         }

@@ -69,8 +69,8 @@ pub fn tender_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)>
     rows
 }
 
-/// A refund's slip: the order's number as a barcode (scan it to look the order up again), the
-/// wallet and the amount refunded.
+/// A refund's slip: the goods that came back (if any), the order's number as a barcode (scan it to
+/// look the order up again), the wallet and the amount refunded.
 pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, profile: &PrinterProfile) -> Vec<u8> {
     let lang = settings.lang;
     let t = |x: Text| i18n::text(lang, x).to_string();
@@ -95,7 +95,7 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
             operator: t(Text::ReceiptOperator),
             footer: format!("{} {out_refund_no}", t(Text::ReceiptRefundNo)),
         },
-        items: Vec::new(),
+        items: refund.map_or_else(Vec::new, |r| returned_items(order, r, lang)),
         total: amount,
         tender: vec![(platform, amount)],
         order_number: order.number.clone().unwrap_or_default(),
@@ -103,6 +103,21 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
         operator: refund.map_or_else(|| order.operator.clone(), |r| r.operator.clone()),
     };
     escpos::render(&receipt, profile)
+}
+
+/// The goods a refund takes back, at the prices they were sold at.
+fn returned_items(order: &Order, refund: &Refund, lang: crate::core::Lang) -> Vec<ReceiptItem> {
+    refund
+        .returns
+        .iter()
+        .filter_map(|g| order.lines.get(g.line).map(|l| (l, g.qty)))
+        .map(|(l, qty)| ReceiptItem {
+            name: if l.name.is_empty() { i18n::text(lang, Text::MiscItem).to_string() } else { l.name.clone() },
+            qty,
+            unit_price: l.unit_price,
+            amount: l.unit_price.checked_mul(qty).unwrap_or(Fen(i64::MAX / 4)),
+        })
+        .collect()
 }
 
 /// The receipt as the screen shows it: the printed bytes decoded back, so what is shown is what

@@ -69,6 +69,7 @@ fn a_full_refund_returns_the_goods_once() {
         queries: 0,
         of: None,
         cash: false,
+        returns: Vec::new(),
     });
     assert!(save(&store, &o).is_empty(), "accepted is not refunded");
     o.refunds[0].state = RefundState::Refunded;

@@ -6,7 +6,7 @@
 //! anywhere else only opens the prompt.
 
 use super::money::Fen;
-use super::order::OrderId;
+use super::order::{OrderId, Returned};
 use super::{Action, Effect, Msg, State, price_entry, refund};
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +15,12 @@ use serde::{Deserialize, Serialize};
 pub enum Approval {
     /// Sell a barcode the catalogue does not know at a price the cashier typed.
     ManualPrice { barcode: String, price: Fen },
-    /// Give back an order's cash part(s) from the drawer.
-    CashRefund { order_id: OrderId },
+    /// Give back an order's cash part(s) from the drawer; with goods chosen, their value.
+    CashRefund {
+        order_id: OrderId,
+        #[serde(default)]
+        returns: Vec<Returned>,
+    },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -34,6 +38,6 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
 pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effect>) {
     match approval {
         Approval::ManualPrice { barcode, price } => price_entry::add_manual(state, &barcode, price, fx),
-        Approval::CashRefund { order_id } => refund::refund_cash(state, order_id, fx),
+        Approval::CashRefund { order_id, returns } => refund::refund_cash(state, order_id, returns, fx),
     }
 }

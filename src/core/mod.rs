@@ -19,6 +19,7 @@ mod pay;
 pub mod price_entry;
 pub mod refund;
 mod refund_parts;
+pub mod returns;
 mod sale;
 pub mod stock;
 mod tender;

@@ -171,6 +171,10 @@ pub enum Notice {
     },
     /// Operators, supervisors and the maintenance menu.
     Auth(super::auth::AuthNotice),
+    /// More of a line was chosen to come back than the customer still has: `left` may.
+    ReturnLimit {
+        left: u32,
+    },
 }
 
 impl Notice {
@@ -221,6 +225,7 @@ impl Notice {
                 | Notice::PartTooLarge { .. }
                 | Notice::FinishPayment
                 | Notice::PaidTwice { .. }
+                | Notice::ReturnLimit { .. }
         )
     }
 }

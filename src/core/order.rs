@@ -167,6 +167,19 @@ pub struct Refund {
     /// Given back in cash from the drawer (the cash part of a mixed order): final when recorded.
     #[serde(default)]
     pub cash: bool,
+    /// The goods this refund takes back (none: a refund by amount, a price adjustment). Records
+    /// from before goods were returned have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<Returned>,
+}
+
+/// Goods coming back with a refund: `qty` of the order's line number `line` (its barcode kept
+/// for the stock count).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Returned {
+    pub line: usize,
+    pub barcode: String,
+    pub qty: u32,
 }
 
 /// The platform's order a refund belongs to.
@@ -256,6 +269,22 @@ impl Order {
         self.refunds.iter().filter(|r| !matches!(r.state, RefundState::Failed { .. })).map(|r| r.amount).sum()
     }
 
+    /// How many of line `line` refunds that have not failed take back.
+    pub fn returned(&self, line: usize) -> u32 {
+        self.refunds
+            .iter()
+            .filter(|r| !matches!(r.state, RefundState::Failed { .. }))
+            .flat_map(|r| &r.returns)
+            .filter(|g| g.line == line)
+            .map(|g| g.qty)
+            .sum()
+    }
+
+    /// How many of line `line` may still come back: sold less what refunds already take back.
+    pub fn returnable(&self, line: usize) -> u32 {
+        self.lines.get(line).map_or(0, |l| l.qty.saturating_sub(self.returned(line)))
+    }
+
     /// The parts paid so far (confirmed code payments and cash), in the order they were taken; for
     /// a settled order, its tender's parts.
     pub fn tender_parts(&self) -> Vec<TenderPart> {
@@ -323,5 +352,44 @@ mod tests {
         o.lines.push(Line { barcode: "2".into(), name: "b".into(), unit_price: Fen(1), qty: 1 });
         assert_eq!(o.total(), Fen(1051));
         assert_eq!(o.item_count(), 4);
+    }
+
+    #[test]
+    fn a_refund_stored_before_goods_were_returned_still_loads() {
+        // A record as the till wrote it before `returns` (and before `of` and `cash`).
+        let old = r#"{"out_refund_no":"R1","amount":250,"total":1000,"refunded_before":0,
+            "requested_at":1763771400000,"operator":"01","state":"Refunded","refund_id":"w1","queries":2}"#;
+        let r: Refund = serde_json::from_str(old).expect("an old refund loads");
+        assert!(r.returns.is_empty(), "a refund by amount: no goods");
+        assert_eq!((r.amount, &r.state), (Fen(250), &RefundState::Refunded));
+        // Without goods it is written as before, so older tills and the back office read it.
+        assert!(!serde_json::to_string(&r).expect("json").contains("returns"));
+        let with = Refund { returns: vec![Returned { line: 0, barcode: "1".into(), qty: 2 }], ..r };
+        let back: Refund = serde_json::from_str(&serde_json::to_string(&with).expect("json")).expect("loads");
+        assert_eq!(back, with);
+    }
+
+    #[test]
+    fn what_may_come_back_is_sold_less_what_refunds_not_failed_take() {
+        let mut o = Order::new(1, Millis(0), "01".into());
+        o.lines.push(Line { barcode: "1".into(), name: "a".into(), unit_price: Fen(350), qty: 3 });
+        let r = |no: &str, state, qty| Refund {
+            out_refund_no: no.into(),
+            amount: Fen(350),
+            total: Fen(1050),
+            refunded_before: Fen::ZERO,
+            requested_at: Millis(0),
+            operator: "01".into(),
+            state,
+            refund_id: None,
+            queries: 0,
+            of: None,
+            cash: false,
+            returns: vec![Returned { line: 0, barcode: "1".into(), qty }],
+        };
+        o.refunds.push(r("R1", RefundState::Refunded, 1));
+        o.refunds.push(r("R2", RefundState::Failed { reason: "x".into() }, 2));
+        o.refunds.push(r("R3", RefundState::Accepted, 1));
+        assert_eq!((o.returned(0), o.returnable(0), o.returnable(5)), (2, 1, 0));
     }
 }

@@ -34,6 +34,15 @@ pub struct LookupView {
     pub answer: Option<LookupVerdict>,
     /// The till's own record of the order, if it has one.
     pub order: Option<Order>,
+    /// Goods chosen to come back, by the order's line: how many of each (see `returns`).
+    #[serde(default)]
+    pub picks: Vec<u32>,
+    /// The line the cashier is on in the goods list.
+    #[serde(default)]
+    pub cursor: usize,
+    /// The amount field holds what the till filled in: the first digit typed replaces it.
+    #[serde(default)]
+    pub prefilled: bool,
 }
 
 /// Where a looked-up order stands, as the cashier is told.
@@ -98,7 +107,15 @@ pub(super) fn start(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
     state.screen = Screen::Lookup;
     state.input.clear();
     state.notice = None;
-    state.lookup = Some(LookupView { number: number.to_string(), pending: true, answer: None, order: None });
+    state.lookup = Some(LookupView {
+        number: number.to_string(),
+        pending: true,
+        answer: None,
+        order: None,
+        picks: Vec::new(),
+        cursor: 0,
+        prefilled: false,
+    });
     fx.push(Effect::Lookup(LookupCall { out_trade_no: number.to_string(), platform: None, transaction_id: None }));
 }
 
@@ -138,9 +155,11 @@ pub(super) fn on_lookup_answer(
     let live = local.as_ref().and_then(|o| state.background.iter().find(|b| b.id == o.id)).cloned();
     view.order = live.or(local);
     view.answer = Some(verdict);
+    view.picks.clear();
+    view.cursor = 0;
     let refundable = view.refundable();
-    state.input =
-        if refundable > Fen::ZERO && view.open_refund().is_none() { refundable.to_string() } else { String::new() };
+    view.prefilled = refundable > Fen::ZERO && view.open_refund().is_none();
+    state.input = if view.prefilled { refundable.to_string() } else { String::new() };
     let cash = view.order.as_ref().map_or(Fen::ZERO, cash_to_refund);
     state.notice = match &view.answer {
         // A cash sale (or the cash part of a mixed one) is not the platform's: it is given back
@@ -201,6 +220,13 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Err(MoneyError::TooLarge) => return refuse(state, Notice::ExceedsRefundable { refundable }, fx),
         Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
     };
+    // The goods chosen must still be out with the customer in the newest copy of the order.
+    let newest = view.order.as_ref().map(|o| state.background.iter().find(|b| b.id == o.id).unwrap_or(o));
+    let returns = match newest.map(|o| super::returns::chosen(o, &view.picks)) {
+        Some(Ok(returns)) => returns,
+        Some(Err(left)) => return refuse(state, Notice::ReturnLimit { left }, fx),
+        None => Vec::new(),
+    };
     // A supervisor's PIN first (if the shop asks for one); Enter again once approved.
     if !state.authorize(Action::Refund, Msg::Key(Key::Enter)) {
         state.input = input.to_string();
@@ -230,7 +256,11 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
             transaction_id: found.transaction_id.clone(),
         }),
         cash: false,
+        returns,
     });
+    if let Some(view) = state.lookup.as_mut() {
+        view.picks.clear();
+    }
     let call = RefundCall {
         order_id: order.id,
         out_trade_no: found.out_trade_no.clone(),

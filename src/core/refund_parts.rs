@@ -5,7 +5,7 @@
 
 use super::money::Fen;
 use super::notice::Notice;
-use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, TenderPart};
+use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, Returned, TenderPart};
 use super::pay::next_number;
 use super::refund::keep;
 use super::sale::refuse;
@@ -60,18 +60,31 @@ pub(super) fn ask_cash_refund(state: &mut State, fx: &mut Vec<Effect>) {
     if order.open_refund().is_some() {
         return refuse(state, Notice::RefundInDoubt, fx);
     }
-    super::approval::ask_supervisor(state, super::approval::Approval::CashRefund { order_id: order.id }, fx);
+    let picks = state.lookup.as_ref().map(|v| v.picks.clone()).unwrap_or_default();
+    let returns = match super::returns::chosen(&order, &picks) {
+        Ok(returns) => returns,
+        Err(left) => return refuse(state, Notice::ReturnLimit { left }, fx),
+    };
+    super::approval::ask_supervisor(state, super::approval::Approval::CashRefund { order_id: order.id, returns }, fx);
 }
 
 /// Gives back the cash of the order on the lookup screen: a refund record, final at once (the
-/// money leaves the drawer now), saved before the drawer opens.
-pub(super) fn refund_cash(state: &mut State, order_id: OrderId, fx: &mut Vec<Effect>) {
+/// money leaves the drawer now), saved before the drawer opens. With goods chosen (`returns`),
+/// their value (at most the cash not given back yet), and they go back to stock.
+pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Returned>, fx: &mut Vec<Effect>) {
     let Some(view) = state.lookup.as_ref() else { return };
     let Some(order) = view.order.clone().filter(|o| o.id == order_id) else { return };
     let mut order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
-    let amount = cash_to_refund(&order);
+    let cash = cash_to_refund(&order);
+    let amount = if returns.is_empty() { cash } else { super::returns::value_of(&order, &returns).min(cash) };
     if amount.is_zero() || order.open_refund().is_some() {
         return refuse(state, Notice::NothingToRefund, fx);
+    }
+    // The goods must still be out with the customer (the order may have changed since the choice).
+    let picks: Vec<u32> =
+        (0..order.lines.len()).map(|i| returns.iter().filter(|g| g.line == i).map(|g| g.qty).sum()).collect();
+    if let Err(left) = super::returns::chosen(&order, &picks) {
+        return refuse(state, Notice::ReturnLimit { left }, fx);
     }
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
@@ -88,7 +101,11 @@ pub(super) fn refund_cash(state: &mut State, order_id: OrderId, fx: &mut Vec<Eff
         queries: 0,
         of: None,
         cash: true,
+        returns,
     });
+    if let Some(view) = state.lookup.as_mut() {
+        view.picks.clear();
+    }
     fx.push(state.save(&order));
     fx.push(Effect::OpenDrawer);
     fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no });

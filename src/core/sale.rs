@@ -28,6 +28,10 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         state.notice = None;
         return;
     }
+    // Goods coming back with a refund are chosen on the lookup screen.
+    if state.screen == Screen::Lookup && super::returns::on_key(state, key, fx) {
+        return;
+    }
     match key {
         Key::Char(c) => on_char(state, c, fx),
         Key::Backspace => {

@@ -129,6 +129,10 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::TenderMixed => "Paid in parts",
         Text::CashToGiveBack => "Cash to give back",
         Text::HintAddItem => "Add",
+        Text::ReturnGoods => "Goods coming back",
+        Text::ColReturned => "Back",
+        Text::ColReturnNow => "Return",
+        Text::ReturnValue => "Value of goods",
     }
 }
 
@@ -216,6 +220,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::PaidInParts { amount, parts } => format!("Paid in {parts} parts: {amount} yuan received"),
         Notice::EnterPrice { name } => format!("Type the price of {} and press Enter", line_name(lang, name)),
         Notice::CashToRefund { amount } => format!("Paid {amount} yuan in cash: F6 gives it back from the drawer"),
+        Notice::ReturnLimit { left } => format!("Only {left} of this item can still come back"),
     }
 }
 

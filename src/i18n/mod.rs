@@ -152,11 +152,16 @@ pub enum Text {
     TenderMixed,
     CashToGiveBack,
     HintAddItem,
+    // goods coming back with a refund (lookup screen, journal detail)
+    ReturnGoods,
+    ColReturned,
+    ColReturnNow,
+    ReturnValue,
 }
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 123] = [
+    pub const ALL: [Text; 127] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -280,6 +285,10 @@ impl Text {
         Text::TenderMixed,
         Text::CashToGiveBack,
         Text::HintAddItem,
+        Text::ReturnGoods,
+        Text::ColReturned,
+        Text::ColReturnNow,
+        Text::ReturnValue,
     ];
 }
 

@@ -8,7 +8,7 @@ fn all_lists_every_text_in_order() {
         assert_eq!(*t as usize, i, "{t:?} out of order in Text::ALL");
     }
     // Declaration order plus the last variant being listed means nothing is left out.
-    assert_eq!(Text::ALL.last(), Some(&Text::HintAddItem));
+    assert_eq!(Text::ALL.last(), Some(&Text::ReturnValue));
 }
 
 #[test]
@@ -92,6 +92,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::EnterPrice { name: "鲜花".into() },
         Notice::CashToRefund { amount: Fen(2000) },
         Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
+        Notice::ReturnLimit { left: 2 },
     ]
 }
 
@@ -160,6 +161,7 @@ fn index(n: &Notice) -> usize {
         Notice::EnterPrice { .. } => 59,
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
+        Notice::ReturnLimit { .. } => 62,
     }
 }
 
@@ -169,7 +171,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..62).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..63).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

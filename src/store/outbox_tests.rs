@@ -29,6 +29,7 @@ fn refund(no: &str, state: RefundState) -> Refund {
         queries: 0,
         of: None,
         cash: false,
+        returns: Vec::new(),
     }
 }
 

@@ -25,6 +25,30 @@ const KEYS_CASH_REFUND: &[(Text, Text)] = &[
 ];
 const KEYS_REFUND: &[(Text, Text)] =
     &[(Text::KeyEnter, Text::HintRefund), (Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
+/// The same with goods to choose (Up/Down, +/-, a number then *).
+const KEYS_CASH_GOODS: &[(Text, Text)] = &[
+    (Text::KeyF6, Text::HintCashRefund),
+    (Text::KeyUpDown, Text::HintSelect),
+    (Text::KeyPlusMinus, Text::HintQty),
+    (Text::KeySetQty, Text::HintSetQty),
+    (Text::KeyEsc, Text::HintBack),
+];
+const KEYS_CASH_REFUND_GOODS: &[(Text, Text)] = &[
+    (Text::KeyEnter, Text::HintRefund),
+    (Text::KeyF6, Text::HintCashRefund),
+    (Text::KeyUpDown, Text::HintSelect),
+    (Text::KeyPlusMinus, Text::HintQty),
+    (Text::KeySetQty, Text::HintSetQty),
+    (Text::KeyEsc, Text::HintBack),
+];
+const KEYS_REFUND_GOODS: &[(Text, Text)] = &[
+    (Text::KeyEnter, Text::HintRefund),
+    (Text::KeyUpDown, Text::HintSelect),
+    (Text::KeyPlusMinus, Text::HintQty),
+    (Text::KeySetQty, Text::HintSetQty),
+    (Text::KeyF4, Text::HintReprint),
+    (Text::KeyEsc, Text::HintBack),
+];
 
 pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
     let lang = state.settings.lang;
@@ -41,24 +65,38 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
         frame.render_widget(Paragraph::new(lines), inner);
         return KEYS_EMPTY;
     };
-    let [head, refunds, input] =
-        Layout::vertical([Constraint::Length(6), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
+    let [head, goods, refunds, input] = Layout::vertical([
+        Constraint::Length(6),
+        Constraint::Length(super::returns::height(view)),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
     frame.render_widget(Paragraph::new(summary(lang, view)).wrap(Wrap { trim: true }), head);
+    super::returns::goods(lang, view, frame, goods);
     frame.render_widget(Paragraph::new(refund_rows(lang, view)), refunds);
     let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
+    let choosing = view.can_choose();
     if view.refundable().is_zero() || view.open_refund().is_some() {
         let paid = view.found().is_some_and(|f| f.state == crate::core::PlatformOrderState::Paid);
-        return if cash && view.open_refund().is_none() {
-            KEYS_CASH
-        } else if paid {
-            KEYS_PAID
-        } else {
-            KEYS_EMPTY
+        if cash && choosing {
+            frame.render_widget(Paragraph::new(super::returns::value_line(lang, view)), input);
+        }
+        return match (cash && view.open_refund().is_none(), choosing) {
+            (true, true) => KEYS_CASH_GOODS,
+            (true, false) => KEYS_CASH,
+            _ if paid => KEYS_PAID,
+            _ => KEYS_EMPTY,
         };
     }
     let line = widgets::input_line(i18n::text(lang, Text::RefundAmount), &state.input);
-    frame.render_widget(Paragraph::new(vec![Line::raw(""), line]), input);
-    if cash { KEYS_CASH_REFUND } else { KEYS_REFUND }
+    frame.render_widget(Paragraph::new(vec![super::returns::value_line(lang, view), line]), input);
+    match (cash, choosing) {
+        (true, true) => KEYS_CASH_REFUND_GOODS,
+        (true, false) => KEYS_CASH_REFUND,
+        (false, true) => KEYS_REFUND_GOODS,
+        (false, false) => KEYS_REFUND,
+    }
 }
 
 fn summary(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {

@@ -10,6 +10,7 @@ mod maintenance;
 mod office;
 mod pay;
 mod price;
+mod returns;
 mod sale;
 mod staff;
 mod stock;

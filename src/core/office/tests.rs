@@ -92,6 +92,7 @@ fn refund(o: &mut Order, no: &str, secs: i64, fen: i64, state: RefundState, oper
         queries: 0,
         of,
         cash: false,
+        returns: Vec::new(),
     });
 }
 

@@ -114,6 +114,16 @@ fn detail(state: &State, v: &JournalView, e: &Entry) -> Vec<Line<'static>> {
         rows.push((t(lang, T::RefundNo), no.clone()));
     }
     let order = v.order_of(e);
+    // A refund that took goods back: which, if the line has room.
+    let refund = order.zip(e.refund_no.as_ref()).and_then(|(o, no)| o.refunds.iter().find(|r| &r.out_refund_no == no));
+    if let (Some(o), Some(r)) = (order, refund.filter(|r| !r.returns.is_empty())) {
+        let goods: Vec<String> = r
+            .returns
+            .iter()
+            .filter_map(|g| o.lines.get(g.line).map(|l| format!("{} ×{}", i18n::line_name(lang, &l.name), g.qty)))
+            .collect();
+        rows.push((i18n::text(lang, i18n::Text::ReturnGoods), goods.join(", ")));
+    }
     if let Some(Tender::Code { transaction_id, .. }) = order.and_then(|o| o.tender.as_ref()) {
         rows.push((i18n::text(lang, i18n::Text::ReceiptTransactionId), transaction_id.clone()));
     }
