@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use till::app::operators_cli::{self, NewOperator};
 use till::app::{Clock, Devices, Engine, ManualClock};
-use till::core::auth::SignInStep;
+use till::core::auth::{AuditEvent, SignInStep};
 use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::notice::Notice;
@@ -22,7 +22,7 @@ use till::core::office::journal::{self, EntryKind, EntryState};
 use till::core::office::report::{self, PayMethod, Period, Report, ReportKind};
 use till::core::office::{OfficeNotice, ReportView, ShiftStep, View};
 use till::core::order::{Order, RefundState, Tender};
-use till::core::{Key, Lang, Msg, Screen, Settings, State};
+use till::core::{Action, Key, Lang, Msg, Screen, Settings, State};
 use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
 use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
@@ -161,15 +161,20 @@ impl Shop {
             self.typed(amount);
         }
         self.key(Key::Enter);
+        self.approve().await;
+        self.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+        self.back_to_sale();
+    }
+
+    /// A cashier's refund or close: if the supervisor's PIN is asked for, they type it and the
+    /// action goes on.
+    async fn approve(&mut self) {
         if self.state().auth.prompt.is_some() {
-            // A cashier's refund: the supervisor types their PIN and the refund goes on.
             self.typed(SUPERVISOR_PIN);
             self.key(Key::Enter);
             self.pin_checked().await;
             assert!(self.state().auth.prompt.is_none(), "supervisor approved: {:?}", self.state().notice);
         }
-        self.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
-        self.back_to_sale();
     }
 
     /// The app checks (or hashes) a PIN off the render loop; its answer comes back as a message.
@@ -368,7 +373,7 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
             assert_eq!(closed.close.as_ref().map(|c| c.difference), Some(Fen(-50)));
             shop.back_to_sale();
             // Operator 01 signs out; 02 signs in on the sign-in screen and opens the drawer again.
-            shop.hand_over("2", "2468", "8642").await;
+            shop.hand_over("02", "2468", "8642").await;
             assert_eq!((shop.state().settings.operator.as_str(), shop.state().sale.operator.as_str()), ("02", "02"));
             shop.open_shift("300");
             shop.back_to_sale();
@@ -382,6 +387,8 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     shop.settle("report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
     shop.key(Key::F(7));
     shop.count_drawer(Fen::ZERO).await;
+    assert!(shop.state().auth.prompt.is_some(), "closing the day needs the supervisor: 02 is a cashier");
+    shop.approve().await;
     shop.settle("day closed", |s| s.office.last_z.is_some()).await;
     let z = shop.report_on_screen();
     assert_eq!(z.kind, ReportKind::Z { number: 1 });
@@ -441,6 +448,15 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     let sales: Fen = rows.iter().filter(|r| r.kind == csv::RowKind::Sale).map(|r| r.amount).sum();
     let net: Fen = rows.iter().map(|r| r.amount).sum();
     assert_eq!((rows.len() as u32, sales, net), (SALES + SALES / 40, z.total.sales.amount, z.total.net()));
+
+    // The handover is in the audit log as a shop's would be: 01 out, 02 in with a PIN of their
+    // own, and 02's refunds and the close approved by supervisor 01.
+    let audit = till::app::auth::read_audit(&*store, 10_000).expect("audit");
+    let has = |op: &str, e: &AuditEvent| audit.iter().any(|a| a.operator == op && &a.event == e);
+    assert!(has("01", &AuditEvent::SignedOut) && has("02", &AuditEvent::SignedIn));
+    assert!(has("02", &AuditEvent::PinChanged));
+    let approved = |action| AuditEvent::SupervisorApproved { action, supervisor: "01".into() };
+    assert!(has("02", &approved(Action::Refund)) && has("02", &approved(Action::CloseDay)), "{audit:#?}");
 
     // The journal screen shows the same day.
     shop.back_to_sale();
