@@ -46,8 +46,8 @@ const KEYS_REFUND_GOODS: &[(Text, Text)] = &[
     (Text::KeyUpDown, Text::HintSelect),
     (Text::KeyPlusMinus, Text::HintQty),
     (Text::KeySetQty, Text::HintSetQty),
-    (Text::KeyF4, Text::HintReprint),
     (Text::KeyEsc, Text::HintBack),
+    (Text::KeyF4, Text::HintReprint),
 ];
 
 pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
