@@ -230,6 +230,26 @@ fn journal_and_detail() {
 }
 
 #[test]
+fn the_detail_of_a_refund_of_goods_lists_them() {
+    for (lang, l) in LANGS {
+        let mut o = code(2, 1_800, lang, "01", Platform::WeChat, 2_150);
+        refund(&mut o, "12345678251122010101", 12_000, 200, RefundState::Refunded);
+        let barcode = o.lines[1].barcode.clone();
+        o.refunds[0].returns = vec![till::core::order::Returned { line: 1, barcode, qty: 1 }];
+        let mut till = office(lang);
+        let fx = press(&mut till, Key::F(7));
+        answer(&mut till, &fx, vec![o.clone()]);
+        press(&mut till, Key::Down);
+        press(&mut till, Key::Enter);
+        let text = screen_text(&till.render());
+        let name = till::i18n::line_name(lang, &o.lines[1].name);
+        let label = till::i18n::text(lang, till::i18n::Text::ReturnGoods);
+        assert!(text.lines().any(|r| r.contains(label) && r.contains(&format!("{name} ×1"))), "{text}");
+        snapshot("office_journal_refund_goods", l, &till);
+    }
+}
+
+#[test]
 fn summary_chart() {
     for (lang, l) in LANGS {
         let mut till = office(lang);
