@@ -1,6 +1,8 @@
-//! Stock counts in the store, moved exactly once per sale and per full refund, across pulled plugs.
+//! Stock counts in the store, moved exactly once per sale, per refund of goods and per full
+//! refund, across pulled plugs.
 //!
-//! A movement (`core::stock::movements`: `sale:<order id>`, `return:<order id>`) is applied in
+//! A movement (`core::stock::movements`: `sale:<order id>`, `return:<order id>:<out_refund_no>`,
+//! `return:<order id>`) is applied in
 //! three steps around the save of the order that makes it, all by the one effect runner:
 //!
 //! 1. before the save: `stock/due:<key>` → the order's id is written (flushed) — only when the

@@ -108,3 +108,58 @@ fn a_plug_pulled_before_the_save_moves_nothing() {
     assert_eq!(count(&store, "A"), Some(10));
     assert!(store.records(Table::Stock).expect("stock").iter().all(|(k, _)| !k.starts_with("due:")));
 }
+
+fn refund(no: &str, amount: i64, returns: Vec<crate::core::order::Returned>) -> Refund {
+    Refund {
+        out_refund_no: no.into(),
+        amount: Fen(amount),
+        total: Fen(600),
+        refunded_before: Fen::ZERO,
+        requested_at: Millis(0),
+        operator: "01".into(),
+        state: RefundState::Accepted,
+        refund_id: None,
+        queries: 0,
+        of: None,
+        cash: false,
+        returns,
+    }
+}
+
+#[test]
+fn goods_come_back_with_their_refund_and_the_rest_with_the_full_refund_once_each() {
+    use crate::core::order::Returned;
+    let (dir, store) = store();
+    let mut o = order(5);
+    o.status = OrderStatus::Paid;
+    save(&store, &o);
+    assert_eq!((count(&store, "A"), count(&store, "B")), (Some(8), Some(-2)));
+    // One A and two B come back: nothing moves while the refund is only accepted.
+    let back =
+        vec![Returned { line: 0, barcode: "A".into(), qty: 1 }, Returned { line: 1, barcode: "B".into(), qty: 2 }];
+    o.refunds.push(refund("R1", 300, back));
+    assert!(save(&store, &o).is_empty());
+    o.refunds[0].state = RefundState::Refunded;
+    // The plug is pulled between the refund's save and its counts: caught up at the start, once.
+    mark_due(&store, &o).expect("due");
+    store.save(&o, &Counters::default()).expect("save");
+    drop(store);
+    let store = RedbStore::open(dir.path()).expect("reopen");
+    assert_eq!(count(&store, "A"), Some(8));
+    assert_eq!(catch_up(&store).expect("catch up"), 1);
+    assert_eq!((count(&store, "A"), count(&store, "B")), (Some(9), Some(0)));
+    assert!(save(&store, &o).is_empty(), "saved again: already applied");
+    // A failed refund of goods moves nothing; the rest refunded by amount brings back only the
+    // A and the B that had not come back.
+    let mut failed = refund("R2", 100, vec![Returned { line: 0, barcode: "A".into(), qty: 1 }]);
+    failed.state = RefundState::Failed { reason: "no".into() };
+    o.refunds.push(failed);
+    assert!(save(&store, &o).is_empty());
+    let mut rest = refund("R3", 300, vec![]);
+    rest.state = RefundState::Refunded;
+    o.refunds.push(rest);
+    assert_eq!(save(&store, &o), vec![("A".to_string(), 10), ("B".to_string(), 1)]);
+    assert!(save(&store, &o).is_empty());
+    let markers: Vec<String> = store.records(Table::StockMoves).expect("markers").into_iter().map(|(k, _)| k).collect();
+    assert_eq!(markers, ["return:5", "return:5:R1", "sale:5"]);
+}
