@@ -1,0 +1,44 @@
+//! English.
+
+use super::{UsbLine, UsbText as T};
+
+pub(super) fn text(t: T) -> &'static str {
+    match t {
+        T::ImportHelp => "Choose the catalogue CSV (barcode,name,price,stock,kind) and press Enter to check it",
+        T::UsbDir => "USB stick",
+        T::CheckingFile => "Checking the file…",
+        T::ConfirmImport => "Press Enter to replace the catalogue with this file, Esc not to",
+        T::Importing => "Importing…",
+        T::NothingChanged => "Nothing was changed",
+        T::LookingForUpdate => "Looking for an update…",
+        T::FromUsb => "From the USB stick",
+        T::FromServer => "From the update server",
+        T::ConfirmUpgrade => "Press Enter to upgrade (the till restarts into the new version), Esc not to",
+        T::ConfirmForce => "Press Enter again to upgrade anyway (recorded in the audit log), Esc not to",
+        T::Installing => "Checking the signature and installing…",
+        T::InstallingForced => "Checking the signature and installing (override)…",
+        T::DoNotPowerOff => "Do not power off",
+    }
+}
+
+pub(super) fn line(l: &UsbLine<'_>) -> String {
+    match l {
+        UsbLine::NoUsb { dir } => format!("No USB stick at {dir}: insert one and open this page again"),
+        UsbLine::NoCsv { dir } => format!("No .csv file on the USB stick ({dir})"),
+        UsbLine::Plan(p) => format!(
+            "{} products: {} new, {} changed, {} removed",
+            p.rows, p.added, p.changed, p.removed
+        ),
+        UsbLine::Invalid { file, line, reason } => format!("{file}: line {line}: {reason}"),
+        UsbLine::Imported { file, rows } => format!("Catalogue replaced: {rows} products from {file}"),
+        UsbLine::ReadFailed { error } => format!("Could not import: {error}"),
+        UsbLine::NoBundle { dir } => {
+            format!("No update: no .bundle file on the USB stick ({dir}) and no [upgrade] url configured")
+        }
+        UsbLine::Blocked { unsynced, unresolved } => format!(
+            "Not now: {unsynced} records not yet delivered, {unresolved} payments or refunds in doubt"
+        ),
+        UsbLine::NotUpgraded { error } => format!("Not upgraded: {error}"),
+        UsbLine::Installed { version } => format!("Version {version} installed: the till restarts now"),
+    }
+}
