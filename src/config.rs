@@ -621,7 +621,8 @@ mod tests {
         let head = "version = 1\nshop_name = \"小店\"\n";
         let c = Config::parse(Path::new("t"), &format!("{head}[printer]\n")).expect("parse");
         assert_eq!(c.export_dir(), Path::new("/media/usb"));
-        let c = Config::parse(Path::new("t"), &format!("{head}export_dir = \"/mnt/stick\"\n[printer]\n")).expect("parse");
+        let c =
+            Config::parse(Path::new("t"), &format!("{head}export_dir = \"/mnt/stick\"\n[printer]\n")).expect("parse");
         assert_eq!(c.export_dir(), Path::new("/mnt/stick"));
         assert_eq!(c.operators.export_dir, None);
         // Serialised and read back, it stays the same.
@@ -638,8 +639,8 @@ mod tests {
         let c = Config::parse(Path::new("t"), &old).expect("an older till.toml still parses");
         assert_eq!(c.export_dir(), Path::new("/mnt/usb"), "the old key is used");
         assert_eq!(c.operators.export_dir.as_deref(), Some("/mnt/usb"), "and kept for the deprecation line");
-        let both = format!("version = 1\nshop_name = \"x\"\nexport_dir = \"/media/stick\"\n[printer]\n[operators]\nexport_dir = \"/mnt/usb\"\n");
-        let c = Config::parse(Path::new("t"), &both).expect("parse");
+        let both = "version = 1\nshop_name = \"x\"\nexport_dir = \"/media/stick\"\n[printer]\n[operators]\nexport_dir = \"/mnt/usb\"\n";
+        let c = Config::parse(Path::new("t"), both).expect("parse");
         assert_eq!(c.export_dir(), Path::new("/media/stick"), "the top-level key wins");
         c.log_deprecations();
     }

@@ -173,7 +173,11 @@ async fn a_catalogue_csv_on_the_usb_stick_is_checked_then_replaces_the_catalogue
     shop.settle("checked", |s| matches!(import_step(s), Some(ImportStep::Ready(_)))).await;
     let plan = ImportPlan { rows: 3, added: 2, changed: 1, removed: 1 };
     assert_eq!(import_step(&shop.engine.state), Some(&ImportStep::Ready(plan)));
-    assert_eq!(till::app::catalogue::export_csv(shop.store.as_ref()).expect("export"), before, "checking writes nothing");
+    assert_eq!(
+        till::app::catalogue::export_csv(shop.store.as_ref()).expect("export"),
+        before,
+        "checking writes nothing"
+    );
     shop.key(Key::Enter);
     shop.settle("imported", |s| matches!(import_step(s), Some(ImportStep::Done { .. }))).await;
     assert_eq!(import_step(&shop.engine.state), Some(&ImportStep::Done { rows: 3 }));
@@ -239,7 +243,10 @@ async fn the_menu_upgrades_from_a_signed_bundle_on_the_stick_after_a_second_conf
 
     // The supervisor's second Enter overrides (`--force`), into the audit log; then the restart.
     shop.key(Key::Enter);
-    shop.settle("installed", |s| matches!(upgrade_step(s), Some(UpgradeStep::Installed { .. } | UpgradeStep::Failed { .. }))).await;
+    shop.settle("installed", |s| {
+        matches!(upgrade_step(s), Some(UpgradeStep::Installed { .. } | UpgradeStep::Failed { .. }))
+    })
+    .await;
     assert_eq!(upgrade_step(&shop.engine.state), Some(&UpgradeStep::Installed { version: "99.0.0".into() }));
     let slots_now = upgrade::Slots::new(&slots);
     let current = slots_now.current().expect("switched to the new slot");
@@ -271,7 +278,8 @@ async fn a_bundle_signed_by_another_key_or_an_unreachable_url_is_one_line_and_in
     std::fs::write(shop.usb.join("till-99.0.0.bundle"), bytes).expect("bundle file");
     shop.key(Key::Esc);
     shop.open(Item::Upgrade);
-    shop.settle("found", |s| matches!(upgrade_step(s), Some(UpgradeStep::Ready(UpgradeSource { usb: true, .. })))).await;
+    shop.settle("found", |s| matches!(upgrade_step(s), Some(UpgradeStep::Ready(UpgradeSource { usb: true, .. }))))
+        .await;
     shop.key(Key::Enter);
     shop.settle("failed", |s| matches!(upgrade_step(s), Some(UpgradeStep::Failed { .. }))).await;
     let Some(UpgradeStep::Failed { error }) = upgrade_step(&shop.engine.state).cloned() else { unreachable!() };

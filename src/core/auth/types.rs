@@ -165,12 +165,7 @@ fn default_true() -> bool {
 
 impl Default for Policy {
     fn default() -> Policy {
-        Policy {
-            supervisor_for: default_supervisor_for(),
-            auto_sign_in: None,
-            power_off: true,
-            export_dir: None,
-        }
+        Policy { supervisor_for: default_supervisor_for(), auto_sign_in: None, power_off: true, export_dir: None }
     }
 }
 

@@ -31,11 +31,18 @@ pub enum ImportStep {
     /// Parsed and compared with the stored catalogue: Enter applies it.
     Ready(ImportPlan),
     /// The file's first bad line: nothing was changed.
-    Invalid { line: usize, reason: String },
+    Invalid {
+        line: usize,
+        reason: String,
+    },
     Applying(ImportPlan),
-    Done { rows: usize },
+    Done {
+        rows: usize,
+    },
     /// Reading the stick or writing the store failed (one line): nothing was changed.
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -84,9 +91,18 @@ pub enum ImportEffect {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportMsg {
     /// The directory's CSV files, or `None` when there is no such directory.
-    Listed { dir: String, result: Result<Option<Vec<String>>, String> },
-    Checked { file: String, result: Result<ImportPlan, ImportFailure> },
-    Applied { file: String, result: Result<Imported, ImportFailure> },
+    Listed {
+        dir: String,
+        result: Result<Option<Vec<String>>, String>,
+    },
+    Checked {
+        file: String,
+        result: Result<ImportPlan, ImportFailure>,
+    },
+    Applied {
+        file: String,
+        result: Result<Imported, ImportFailure>,
+    },
 }
 
 fn effect(e: ImportEffect) -> Effect {

@@ -28,12 +28,23 @@ pub enum UpgradeStep {
     /// Enter to upgrade from `source`.
     Ready(UpgradeSource),
     /// Refused for work still waiting: Enter again overrides.
-    Blocked { source: UpgradeSource, unsynced: usize, unresolved: usize },
-    Running { source: UpgradeSource, forced: bool },
+    Blocked {
+        source: UpgradeSource,
+        unsynced: usize,
+        unresolved: usize,
+    },
+    Running {
+        source: UpgradeSource,
+        forced: bool,
+    },
     /// One line (bad signature, unreachable URL, not newer, …): nothing was installed.
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
     /// Installed: the till restarts into it.
-    Installed { version: String },
+    Installed {
+        version: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -60,9 +71,13 @@ pub enum UpgradeEffect {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UpgradeMsg {
-    Found { source: Option<UpgradeSource> },
+    Found {
+        source: Option<UpgradeSource>,
+    },
     /// The installed version, or why not.
-    Done { result: Result<String, UpgradeFailure> },
+    Done {
+        result: Result<String, UpgradeFailure>,
+    },
 }
 
 fn effect(e: UpgradeEffect) -> Effect {

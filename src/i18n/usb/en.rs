@@ -4,7 +4,7 @@ use super::{UsbLine, UsbText as T};
 
 pub(super) fn text(t: T) -> &'static str {
     match t {
-        T::ImportHelp => "Choose the catalogue CSV (barcode,name,price,stock,kind) and press Enter to check it",
+        T::ImportHelp => "Choose a catalogue CSV (barcode,name,price,stock,kind); Enter checks it",
         T::UsbDir => "USB stick",
         T::CheckingFile => "Checking the file…",
         T::ConfirmImport => "Press Enter to replace the catalogue with this file, Esc not to",
@@ -25,19 +25,18 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
     match l {
         UsbLine::NoUsb { dir } => format!("No USB stick at {dir}: insert one and open this page again"),
         UsbLine::NoCsv { dir } => format!("No .csv file on the USB stick ({dir})"),
-        UsbLine::Plan(p) => format!(
-            "{} products: {} new, {} changed, {} removed",
-            p.rows, p.added, p.changed, p.removed
-        ),
+        UsbLine::Plan(p) => {
+            format!("{} products: {} new, {} changed, {} removed", p.rows, p.added, p.changed, p.removed)
+        }
         UsbLine::Invalid { file, line, reason } => format!("{file}: line {line}: {reason}"),
         UsbLine::Imported { file, rows } => format!("Catalogue replaced: {rows} products from {file}"),
         UsbLine::ReadFailed { error } => format!("Could not import: {error}"),
         UsbLine::NoBundle { dir } => {
-            format!("No update: no .bundle file on the USB stick ({dir}) and no [upgrade] url configured")
+            format!("No update found: no .bundle file in {dir} and no [upgrade] url set")
         }
-        UsbLine::Blocked { unsynced, unresolved } => format!(
-            "Not now: {unsynced} records not yet delivered, {unresolved} payments or refunds in doubt"
-        ),
+        UsbLine::Blocked { unsynced, unresolved } => {
+            format!("Not now: {unsynced} records not yet delivered, {unresolved} payments or refunds in doubt")
+        }
         UsbLine::NotUpgraded { error } => format!("Not upgraded: {error}"),
         UsbLine::Installed { version } => format!("Version {version} installed: the till restarts now"),
     }

@@ -31,7 +31,7 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
         UsbLine::Invalid { file, line, reason } => format!("{file}：第 {line} 行：{reason}"),
         UsbLine::Imported { file, rows } => format!("商品目录已替换：{file} 共 {rows} 个商品"),
         UsbLine::ReadFailed { error } => format!("无法导入：{error}"),
-        UsbLine::NoBundle { dir } => format!("没有升级包：U盘（{dir}）上没有 .bundle 文件，也未配置 [upgrade] url"),
+        UsbLine::NoBundle { dir } => format!("没有升级包：{dir} 中没有 .bundle 文件，也未配置 [upgrade] url"),
         UsbLine::Blocked { unsynced, unresolved } => {
             format!("暂不能升级：{unsynced} 条记录未上传，{unresolved} 笔支付或退款待确认")
         }

@@ -4,7 +4,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 
 use super::super::staff::Keys;
-use super::super::widgets::{ERROR, GOOD, WARN};
+use super::super::widgets::{self, ERROR, GOOD, WARN};
 use crate::core::Lang;
 use crate::core::maintenance::import::{ImportPage, ImportStep};
 use crate::core::maintenance::upgrade::{UpgradePage, UpgradeStep};
@@ -34,7 +34,8 @@ fn good(s: String) -> Line<'static> {
 
 pub(super) fn import(page: &ImportPage, lang: Lang, rows: usize) -> (Vec<Line<'static>>, Keys) {
     let u = |t| usb::text(lang, t);
-    let mut lines = vec![Line::raw(format!("{}: {}", u(U::UsbDir), page.dir)), Line::raw("")];
+    let mut lines = widgets::label_rows(&[(u(U::UsbDir), page.dir.clone())]);
+    lines.push(Line::raw(""));
     let file = page.file().unwrap_or_default();
     let keys = match &page.step {
         ImportStep::Listing => {
@@ -101,11 +102,19 @@ pub(super) fn import(page: &ImportPage, lang: Lang, rows: usize) -> (Vec<Line<'s
 
 pub(super) fn upgrade(page: &UpgradePage, dir: &str, version: &str, lang: Lang) -> (Vec<Line<'static>>, Keys) {
     let u = |t| usb::text(lang, t);
-    let mut lines = vec![Line::raw(format!("{}: till {version}", staff::item(lang, crate::core::maintenance::Item::Version))), Line::raw("")];
-    let from = |lines: &mut Vec<Line<'static>>, source: &crate::core::maintenance::upgrade::UpgradeSource| {
-        let label = if source.usb { U::FromUsb } else { U::FromServer };
-        lines.push(Line::raw(format!("{}: {}", u(label), source.from)));
+    let now = staff::item(lang, crate::core::maintenance::Item::Version);
+    let mut rows = vec![(now, format!("till {version}"))];
+    let source = match &page.step {
+        UpgradeStep::Ready(s) | UpgradeStep::Blocked { source: s, .. } | UpgradeStep::Running { source: s, .. } => {
+            Some(s)
+        }
+        _ => None,
     };
+    if let Some(s) = source {
+        rows.push((u(if s.usb { U::FromUsb } else { U::FromServer }), s.from.clone()));
+    }
+    let mut lines = widgets::label_rows(&rows);
+    lines.push(Line::raw(""));
     let keys = match &page.step {
         UpgradeStep::Looking => {
             lines.push(Line::styled(u(U::LookingForUpdate), Style::new().fg(WARN)));
@@ -115,22 +124,16 @@ pub(super) fn upgrade(page: &UpgradePage, dir: &str, version: &str, lang: Lang) 
             lines.push(bad(usb::line(lang, &L::NoBundle { dir })));
             KEYS_BACK
         }
-        UpgradeStep::Ready(source) => {
-            from(&mut lines, source);
-            lines.push(Line::raw(""));
+        UpgradeStep::Ready(_) => {
             lines.push(warn(u(U::ConfirmUpgrade).to_string()));
             KEYS_ENTER
         }
-        UpgradeStep::Blocked { source, unsynced, unresolved } => {
-            from(&mut lines, source);
-            lines.push(Line::raw(""));
+        UpgradeStep::Blocked { unsynced, unresolved, .. } => {
             lines.push(bad(usb::line(lang, &L::Blocked { unsynced: *unsynced, unresolved: *unresolved })));
             lines.push(warn(u(U::ConfirmForce).to_string()));
             KEYS_ENTER
         }
-        UpgradeStep::Running { source, forced } => {
-            from(&mut lines, source);
-            lines.push(Line::raw(""));
+        UpgradeStep::Running { forced, .. } => {
             let doing = if *forced { U::InstallingForced } else { U::Installing };
             lines.push(Line::styled(u(doing), Style::new().fg(WARN)));
             lines.push(warn(u(U::DoNotPowerOff).to_string()));
