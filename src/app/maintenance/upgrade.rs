@@ -44,8 +44,19 @@ async fn run_upgrade(host: &Host, from: &str, force: bool) -> Result<String, Upg
     }
     match result {
         Ok(installed) => Ok(installed.version),
-        Err(UpgradeError::Blocked { unsynced, unresolved }) => Err(UpgradeFailure::Blocked { unsynced, unresolved }),
-        Err(e) => Err(UpgradeFailure::Other(e.to_string())),
+        Err(e) => Err(failure(e)),
+    }
+}
+
+/// The upgrade code's refusal, as the menu words it.
+fn failure(e: UpgradeError) -> UpgradeFailure {
+    match e {
+        UpgradeError::Blocked { unsynced, unresolved } => UpgradeFailure::Blocked { unsynced, unresolved },
+        UpgradeError::BadSignature | UpgradeError::HashMismatch => UpgradeFailure::BadSignature,
+        UpgradeError::UntrustedKey(key) => UpgradeFailure::UntrustedKey { key: key.chars().take(16).collect() },
+        UpgradeError::Fetch { from, reason } => UpgradeFailure::Unreachable { from, reason },
+        UpgradeError::NotNewer { offered, installed } => UpgradeFailure::NotNewer { offered, installed },
+        other => UpgradeFailure::Other(other.to_string()),
     }
 }
 

@@ -280,9 +280,8 @@ fn waiting_work_refuses_the_upgrade_until_a_second_confirmation_which_is_audited
     assert_eq!(audits(&fx), vec![AuditEvent::UpgradeForced { unsynced: 2, unresolved: 1 }]);
     assert_eq!(t.m().upgrade.step, UpgradeStep::Running { source: usb_source(), forced: true });
     // A refusal (bad signature) is one line; nothing restarts; Esc goes back.
-    let error = "refused: the signature does not match (the bundle was altered or damaged)";
-    let fx = done(&mut t, Err(UpgradeFailure::Other(error.into())));
-    assert_eq!(t.m().upgrade.step, UpgradeStep::Failed { error: error.into() });
+    let fx = done(&mut t, Err(UpgradeFailure::BadSignature));
+    assert_eq!(t.m().upgrade.step, UpgradeStep::Failed(UpgradeFailure::BadSignature));
     assert!(!fx.contains(&Effect::Maintenance(MaintenanceEffect::Restart)));
     t.key(Key::Esc);
     assert_eq!(t.page(), Some(Page::Menu));

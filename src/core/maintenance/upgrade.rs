@@ -37,10 +37,8 @@ pub enum UpgradeStep {
         source: UpgradeSource,
         forced: bool,
     },
-    /// One line (bad signature, unreachable URL, not newer, …): nothing was installed.
-    Failed {
-        error: String,
-    },
+    /// Why not (never `Blocked`), one line: nothing was installed.
+    Failed(UpgradeFailure),
     /// Installed: the till restarts into it.
     Installed {
         version: String,
@@ -52,11 +50,19 @@ pub struct UpgradePage {
     pub step: UpgradeStep,
 }
 
-/// Why an upgrade did not happen.
+/// Why an upgrade did not happen; nothing was installed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UpgradeFailure {
     /// Issue 5's rule, as `till upgrade`: records not delivered, payments or refunds in doubt.
     Blocked { unsynced: usize, unresolved: usize },
+    /// The signature or the program's hash does not match: altered or damaged.
+    BadSignature,
+    /// Signed by a key this till does not trust (its hex, shortened).
+    UntrustedKey { key: String },
+    /// The URL does not answer, or the file cannot be read (the stick was pulled).
+    Unreachable { from: String, reason: String },
+    /// Downgrade protection.
+    NotNewer { offered: String, installed: String },
     /// Anything else, one line (the upgrade code's own words).
     Other(String),
 }
@@ -147,8 +153,8 @@ pub(super) fn on_msg(state: &mut State, msg: UpgradeMsg, fx: &mut Vec<Effect>) {
                     m.upgrade.step = UpgradeStep::Blocked { source, unsynced, unresolved };
                     fx.push(Effect::Beep(Beep::Error));
                 }
-                Err(UpgradeFailure::Other(error)) => {
-                    m.upgrade.step = UpgradeStep::Failed { error };
+                Err(failure) => {
+                    m.upgrade.step = UpgradeStep::Failed(failure);
                     fx.push(Effect::Beep(Beep::Failure));
                 }
             }

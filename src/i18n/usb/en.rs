@@ -1,6 +1,6 @@
 //! English.
 
-use super::{UsbLine, UsbText as T};
+use super::{UpgradeFailure as F, UsbLine, UsbText as T};
 
 pub(super) fn text(t: T) -> &'static str {
     match t {
@@ -37,7 +37,18 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
         UsbLine::Blocked { unsynced, unresolved } => {
             format!("Not now: {unsynced} records not yet delivered, {unresolved} payments or refunds in doubt")
         }
-        UsbLine::NotUpgraded { error } => format!("Not upgraded: {error}"),
+        UsbLine::NotUpgraded(f) => match f {
+            F::Blocked { unsynced, unresolved } => {
+                line(&UsbLine::Blocked { unsynced: *unsynced, unresolved: *unresolved })
+            }
+            F::BadSignature => "Not upgraded: the bundle's signature does not match (altered or damaged)".into(),
+            F::UntrustedKey { key } => format!("Not upgraded: signed by key {key}…, which this till does not trust"),
+            F::Unreachable { from, reason } => format!("Not upgraded: could not get {from}: {reason}"),
+            F::NotNewer { offered, installed } => {
+                format!("Not upgraded: version {offered} is not newer than the installed {installed}")
+            }
+            F::Other(error) => format!("Not upgraded: {error}"),
+        },
         UsbLine::Installed { version } => format!("Version {version} installed: the till restarts now"),
     }
 }

@@ -6,6 +6,7 @@ mod zh;
 
 use crate::core::Lang;
 use crate::core::maintenance::import::ImportPlan;
+use crate::core::maintenance::upgrade::UpgradeFailure;
 
 /// A static label of the import and upgrade pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,7 +68,7 @@ pub enum UsbLine<'a> {
     ReadFailed { error: &'a str },
     NoBundle { dir: &'a str },
     Blocked { unsynced: usize, unresolved: usize },
-    NotUpgraded { error: &'a str },
+    NotUpgraded(&'a UpgradeFailure),
     Installed { version: &'a str },
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::maintenance::upgrade::UpgradeFailure;
 
 const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
 
@@ -20,6 +21,11 @@ fn all_lists_every_label_once_and_both_languages_have_it() {
 #[test]
 fn every_line_is_one_line_in_both_languages_and_names_its_numbers() {
     let plan = ImportPlan { rows: 41, added: 3, changed: 5, removed: 7 };
+    let bad_signature = UpgradeFailure::BadSignature;
+    let untrusted = UpgradeFailure::UntrustedKey { key: "8a88e3dd7409f195".into() };
+    let unreachable = UpgradeFailure::Unreachable { from: "http://x/latest.bundle".into(), reason: "timed out".into() };
+    let not_newer = UpgradeFailure::NotNewer { offered: "0.1.0".into(), installed: "0.2.0".into() };
+    let other = UpgradeFailure::Other("installing: /var/lib/till/slots/b: disk full".into());
     let lines = [
         UsbLine::NoUsb { dir: "/media/usb" },
         UsbLine::NoCsv { dir: "/media/usb" },
@@ -29,7 +35,11 @@ fn every_line_is_one_line_in_both_languages_and_names_its_numbers() {
         UsbLine::ReadFailed { error: "permission denied" },
         UsbLine::NoBundle { dir: "/media/usb" },
         UsbLine::Blocked { unsynced: 2, unresolved: 9 },
-        UsbLine::NotUpgraded { error: "refused: the signature does not match" },
+        UsbLine::NotUpgraded(&bad_signature),
+        UsbLine::NotUpgraded(&untrusted),
+        UsbLine::NotUpgraded(&unreachable),
+        UsbLine::NotUpgraded(&not_newer),
+        UsbLine::NotUpgraded(&other),
         UsbLine::Installed { version: "0.2.0" },
     ];
     for lang in LANGS {
@@ -45,4 +55,10 @@ fn every_line_is_one_line_in_both_languages_and_names_its_numbers() {
         assert!(line(lang, &lines[0]).contains("/media/usb"));
     }
     assert_ne!(line(Lang::Zh, &lines[2]), line(Lang::En, &lines[2]));
+    for lang in LANGS {
+        assert!(line(lang, &UsbLine::NotUpgraded(&untrusted)).contains("8a88e3dd7409f195"));
+        let n = line(lang, &UsbLine::NotUpgraded(&not_newer));
+        assert!(n.contains("0.1.0") && n.contains("0.2.0"), "{n}");
+        assert!(line(lang, &UsbLine::NotUpgraded(&unreachable)).contains("timed out"));
+    }
 }

@@ -1,6 +1,6 @@
 //! 简体中文。
 
-use super::{UsbLine, UsbText as T};
+use super::{UpgradeFailure as F, UsbLine, UsbText as T};
 
 pub(super) fn text(t: T) -> &'static str {
     match t {
@@ -35,7 +35,16 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
         UsbLine::Blocked { unsynced, unresolved } => {
             format!("暂不能升级：{unsynced} 条记录未上传，{unresolved} 笔支付或退款待确认")
         }
-        UsbLine::NotUpgraded { error } => format!("未升级：{error}"),
+        UsbLine::NotUpgraded(f) => match f {
+            F::Blocked { unsynced, unresolved } => {
+                line(&UsbLine::Blocked { unsynced: *unsynced, unresolved: *unresolved })
+            }
+            F::BadSignature => "未升级：升级包签名不符（被改动或已损坏）".into(),
+            F::UntrustedKey { key } => format!("未升级：签名密钥 {key}… 不受本机信任"),
+            F::Unreachable { from, reason } => format!("未升级：无法获取 {from}：{reason}"),
+            F::NotNewer { offered, installed } => format!("未升级：版本 {offered} 不比已安装的 {installed} 新"),
+            F::Other(error) => format!("未升级：{error}"),
+        },
         UsbLine::Installed { version } => format!("已安装版本 {version}：收银程序即将重启"),
     }
 }

@@ -139,8 +139,8 @@ pub(super) fn upgrade(page: &UpgradePage, dir: &str, version: &str, lang: Lang) 
             lines.push(warn(u(U::DoNotPowerOff).to_string()));
             KEYS_WAIT
         }
-        UpgradeStep::Failed { error } => {
-            lines.push(bad(usb::line(lang, &L::NotUpgraded { error })));
+        UpgradeStep::Failed(failure) => {
+            lines.push(bad(usb::line(lang, &L::NotUpgraded(failure))));
             lines.push(help(u(U::NothingChanged)));
             KEYS_BACK
         }
