@@ -91,6 +91,20 @@ fn the_catalogue_import_pages() {
 }
 
 #[test]
+fn a_stick_with_more_files_than_rows_keeps_the_highlighted_one_on_screen() {
+    let mut till = menu(Lang::En);
+    open(&mut till, Item::ImportCatalogue);
+    let files: Vec<String> = (1..=40).map(|n| format!("catalogue-{n:02}.csv")).collect();
+    import(&mut till, ImportMsg::Listed { dir: "/media/usb".into(), result: Ok(Some(files)) });
+    for _ in 0..39 {
+        till.key(Key::Down);
+    }
+    let text = screen_text(&till.render());
+    assert!(text.contains("▸ catalogue-40.csv") && !text.contains("catalogue-01.csv"), "{text}");
+    assert!(text.contains("USB stick  /media/usb"), "the directory stays on top: {text}");
+}
+
+#[test]
 fn the_upgrade_pages() {
     for (lang, l) in LANGS {
         let mut till = menu(lang);

@@ -115,3 +115,45 @@ pub fn apply(store: &dyn Store, path: &Path, layout: &WeighedLayout) -> Result<I
     let stock = stored.iter().filter_map(|r| r.stock.map(|n| (r.product.barcode.clone(), n))).collect();
     Ok(Imported { rows, products: stored.into_iter().map(|r| r.product).collect(), stock })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::Product;
+    use crate::core::money::Fen;
+
+    fn row(barcode: &str, price: i64, stock: Option<i64>) -> Row {
+        Row { product: Product::new(barcode, "x", Fen(price)), stock }
+    }
+
+    #[test]
+    fn the_plan_counts_new_changed_and_removed_products_a_changed_count_included() {
+        let stored = [row("1", 100, None), row("2", 200, Some(3)), row("3", 300, None)];
+        let file = [row("1", 100, None), row("2", 200, Some(4)), row("4", 400, None), row("5", 500, None)];
+        assert_eq!(plan(&stored, &file), ImportPlan { rows: 4, added: 2, changed: 1, removed: 1 });
+        assert_eq!(plan(&stored, &stored), ImportPlan { rows: 3, ..ImportPlan::default() });
+    }
+
+    #[test]
+    fn only_visible_csv_files_are_listed_by_name_and_a_missing_directory_is_no_stick() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["b.csv", "A.CSV", ".hidden.csv", "notes.txt", "till-0.2.0.bundle"] {
+            std::fs::write(dir.path().join(name), "x").expect("file");
+        }
+        std::fs::create_dir(dir.path().join("folder.csv")).expect("dir");
+        assert_eq!(list(dir.path()), Ok(Some(vec!["A.CSV".to_string(), "b.csv".to_string()])));
+        assert_eq!(list(&dir.path().join("absent")), Ok(None));
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_one_line_and_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::store::RedbStore::open(&dir.path().join("store")).expect("store");
+        let path = dir.path().join("gbk.csv");
+        std::fs::write(&path, b"barcode,name,price,stock,kind\n12345670,\xc2\xcc\xb2\xe8,4.00,,normal\n")
+            .expect("file");
+        let e = apply(&store, &path, &WeighedLayout::default()).expect_err("refused");
+        assert!(matches!(&e, ImportFailure::Io(m) if m.contains("UTF-8") && !m.contains('\n')), "{e:?}");
+        assert!(catalogue::rows(&store).expect("rows").is_empty());
+    }
+}

@@ -81,3 +81,27 @@ fn newest_bundle(dir: &Path) -> Option<PathBuf> {
         .max_by_key(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.file_name()))
         .map(|e| e.path())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_on_the_stick_comes_before_the_url_and_the_newest_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = Some("https://updates.example.com/latest.bundle".to_string());
+        let from_url = UpgradeSource { from: url.clone().unwrap_or_default(), usb: false };
+        assert_eq!(find(dir.path(), url.clone()), Some(from_url.clone()));
+        assert_eq!(find(&dir.path().join("absent"), url.clone()), Some(from_url));
+        assert_eq!(find(dir.path(), None), None);
+        let old = dir.path().join("till-0.1.0-aarch64.bundle");
+        let new = dir.path().join("till-0.2.0-aarch64.bundle");
+        std::fs::write(&new, "new").expect("file");
+        std::fs::write(&old, "old").expect("file");
+        let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&new).and_then(|f| f.set_modified(earlier)).expect("mtime");
+        std::fs::write(dir.path().join(".partial.bundle"), "x").expect("file");
+        // The one copied last is the one the supervisor means.
+        assert_eq!(find(dir.path(), url), Some(UpgradeSource { from: old.display().to_string(), usb: true }));
+    }
+}
