@@ -185,13 +185,15 @@ pub struct Config {
     /// Online upgrade: `[upgrade] url = "https://…/till.bundle"` (docs/upgrade.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade: Option<crate::upgrade::UpgradeConfig>,
-    /// `[operators]`: which actions need a supervisor's PIN, the export directory, and (demo and
-    /// tests only) an operator signed in at start.
+    /// `[operators]`: which actions need a supervisor's PIN and (demo and tests only) an operator
+    /// signed in at start. Its old `export_dir` is read as the top-level one's fallback.
     #[serde(default)]
     pub operators: crate::core::auth::Policy,
-    /// Where CSV exports from the summary screen (F8, F2) are written: a USB stick's mount path.
-    #[serde(default = "default_export_dir")]
-    pub export_dir: PathBuf,
+    /// The USB stick's mount point: CSV exports from the summary screen (F8, F2), the maintenance
+    /// menu's export, its catalogue import and its upgrade bundle. Absent: `[operators]
+    /// export_dir` if an older file has it, else `/media/usb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_dir: Option<PathBuf>,
     /// `[catalogue]`: scale labels, the low-stock threshold, the demo's catalogue.
     #[serde(default)]
     pub catalogue: CatalogueConfig,
@@ -288,12 +290,33 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|source| ConfigError::Parse { path: path.into(), source })?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|source| ConfigError::Parse { path: path.into(), source })?;
+        if config.export_dir.is_none() {
+            config.export_dir = config.operators.export_dir.as_ref().map(PathBuf::from);
+        }
         if config.version > CONFIG_VERSION {
             return Err(ConfigError::NewerVersion { path: path.into(), found: config.version });
         }
         config.validate()?;
         Ok(config)
+    }
+
+    /// The one export directory (the USB stick's mount point): `export_dir`, else the deprecated
+    /// `[operators] export_dir`, else `/media/usb`.
+    pub fn export_dir(&self) -> PathBuf {
+        self.export_dir.clone().unwrap_or_else(default_export_dir)
+    }
+
+    /// Logs what an older till.toml still says the old way (once logging is up).
+    pub fn log_deprecations(&self) {
+        if let Some(old) = &self.operators.export_dir {
+            tracing::warn!(
+                export_dir = %self.export_dir().display(),
+                "till.toml: [operators] export_dir = {old:?} is deprecated: set export_dir at the top instead \
+                 (one directory for every export and for USB imports)"
+            );
+        }
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -393,7 +416,7 @@ impl Config {
             voice: None,
             backoffice: None,
             retention_days: default_retention_days(),
-            export_dir: default_export_dir(),
+            export_dir: None,
             catalogue: CatalogueConfig { demo_seed: true, ..CatalogueConfig::default() },
             // Demo and tests only: operator 01 is signed in at start, and the demo cannot power off.
             operators: crate::core::auth::Policy {
@@ -582,11 +605,9 @@ mod tests {
         assert_eq!(c.operators.auto_sign_in, None, "a shop's till asks for a sign-in");
         assert_eq!(c.operators.supervisor_for.len(), 5);
         assert!(c.operators.power_off);
-        let text =
-            format!("{head}[operators]\nsupervisor_for = [\"refund\", \"close_day\"]\nexport_dir = \"/mnt/usb\"\n");
+        let text = format!("{head}[operators]\nsupervisor_for = [\"refund\", \"close_day\"]\n");
         let c = Config::parse(Path::new("t"), &text).expect("parse");
         assert_eq!(c.operators.supervisor_for, [Action::Refund, Action::CloseDay]);
-        assert_eq!(c.operators.export_dir, "/mnt/usb");
         let bad = format!("{head}[operators]\nsupervisor_for = [\"reboot\"]\n");
         assert!(matches!(Config::parse(Path::new("t"), &bad), Err(ConfigError::Parse { .. })));
         let bad = format!("{head}[operators]\nauto_sign_in = \"x\"\n");
@@ -596,9 +617,39 @@ mod tests {
     }
 
     #[test]
+    fn one_export_dir_serves_every_export_and_the_default_is_the_usb_mount() {
+        let head = "version = 1\nshop_name = \"小店\"\n";
+        let c = Config::parse(Path::new("t"), &format!("{head}[printer]\n")).expect("parse");
+        assert_eq!(c.export_dir(), Path::new("/media/usb"));
+        let c =
+            Config::parse(Path::new("t"), &format!("{head}export_dir = \"/mnt/stick\"\n[printer]\n")).expect("parse");
+        assert_eq!(c.export_dir(), Path::new("/mnt/stick"));
+        assert_eq!(c.operators.export_dir, None);
+        // Serialised and read back, it stays the same.
+        let back = Config::parse(Path::new("t"), &toml::to_string(&c).expect("serialise")).expect("round trip");
+        assert_eq!(back.export_dir(), Path::new("/mnt/stick"));
+        let demo = Config::demo(Lang::Zh, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        assert_eq!(demo.export_dir(), Path::new("/media/usb"));
+    }
+
+    #[test]
+    fn an_older_files_operators_export_dir_is_still_read_when_the_top_level_one_is_absent() {
+        let head = "version = 1\nshop_name = \"小店\"\n[printer]\n";
+        let old = format!("{head}[operators]\nexport_dir = \"/mnt/usb\"\n");
+        let c = Config::parse(Path::new("t"), &old).expect("an older till.toml still parses");
+        assert_eq!(c.export_dir(), Path::new("/mnt/usb"), "the old key is used");
+        assert_eq!(c.operators.export_dir.as_deref(), Some("/mnt/usb"), "and kept for the deprecation line");
+        let both = "version = 1\nshop_name = \"x\"\nexport_dir = \"/media/stick\"\n[printer]\n[operators]\nexport_dir = \"/mnt/usb\"\n";
+        let c = Config::parse(Path::new("t"), both).expect("parse");
+        assert_eq!(c.export_dir(), Path::new("/media/stick"), "the top-level key wins");
+        c.log_deprecations();
+    }
+
+    #[test]
     fn the_documented_example_config_parses() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/till.example.toml");
         let c = Config::load(&path).expect("docs/till.example.toml parses");
+        assert_eq!((c.export_dir(), &c.operators.export_dir), (PathBuf::from("/media/usb"), &None), "one key, not two");
         assert_eq!(c.cloudpay.base_urls.len(), 4);
         assert_eq!(c.settings().order_prefix, "01000052");
         assert_eq!(c.buzzer.map(|b| b.line), Some(5));

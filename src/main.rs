@@ -476,6 +476,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     } else {
         logging::init(LogTo::File(&data_dir.join("till.log")))?;
     }
+    config.log_deprecations();
     // Before the panic hook: the store's check turns a panic in redb on a damaged file into a refusal.
     let store_path = data_dir.join("store");
     let store = match RedbStore::open(&store_path) {
@@ -524,7 +525,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let catalogue =
         app::catalogue::start(&*store, &config.catalogue, settings.lang).context("loading the catalogue")?;
     keep_store_bounded(store.clone(), config.retention_days);
-    let host = maintenance_host(store.clone(), &data_dir);
+    let host = maintenance_host(store.clone(), &data_dir, &config);
     let sync = till::sync::start(store, config.backoffice.clone());
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
     let mut state = State::new(settings, catalogue);
@@ -534,7 +535,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     }
     let mut engine = Engine::start(state, gateway, devices, profile, Arc::new(SystemClock))?;
     engine.attach_sync(sync.status);
-    engine.set_export_dir(&config.export_dir);
+    engine.set_export_dir(&config.export_dir());
     engine.attach_maintenance(host);
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
@@ -557,9 +558,13 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
 
 /// The maintenance menu's view of the box: its store's size and the export (`till export`'s
 /// format, flushed, to a new file).
-fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path) -> app::maintenance::Host {
+fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path, config: &Config) -> app::maintenance::Host {
     let exporting = store.clone();
+    let sizing = store.clone();
     app::maintenance::Host {
+        store,
+        upgrade: config.upgrade.clone().unwrap_or_default(),
+        keys: Arc::new(till::upgrade::TrustedKeys::system),
         data_dir: data_dir.to_path_buf(),
         export: Arc::new(move |path: &std::path::Path| {
             let file = std::fs::File::create_new(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -568,7 +573,7 @@ fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path) -> app::m
             let file = out.into_inner().map_err(|e| e.to_string())?;
             file.sync_all().map_err(|e| e.to_string())
         }),
-        store_bytes: Arc::new(move || store.size_on_disk().ok()),
+        store_bytes: Arc::new(move || sizing.size_on_disk().ok()),
     }
 }
 

@@ -238,7 +238,7 @@ fn the_kiosk_ignores_ctrl_c_ctrl_backslash_ctrl_z_and_their_signals() {
 /// restarts it on.
 #[test]
 fn the_maintenance_menu_exports_the_store_and_restarts_the_till() {
-    use till::core::maintenance::Page;
+    use till::core::maintenance::{Item, Page, keys_to};
     let mut w = World::new(SimConfig::default(), |_| {}); // the demo's: 01 signed in
     let usb = w.dir.path().join("usb");
     std::fs::create_dir(&usb).expect("usb dir");
@@ -246,7 +246,9 @@ fn the_maintenance_menu_exports_the_store_and_restarts_the_till() {
     till.wait_for("ready", SECS(10), |o| o.auth.signed_in.as_deref() == Some("01") && o.screen == Screen::Sale);
     till.key(Key::F(12));
     till.wait_for("the menu", SECS(5), |o| o.auth.maintenance == Some(Page::Menu));
-    till.key(Key::Char('6'));
+    for key in keys_to(Item::Export) {
+        till.key(key);
+    }
     till.wait_for("the export page", SECS(5), |o| o.auth.maintenance == Some(Page::Export));
     for _ in "/media/usb".chars() {
         till.key(Key::Backspace);
@@ -257,7 +259,9 @@ fn the_maintenance_menu_exports_the_store_and_restarts_the_till() {
     let text = std::fs::read_to_string(&path).expect("export file");
     assert!(path.starts_with(&usb.display().to_string()) && text.starts_with("{\"till_export\":1"), "{path}: {text}");
     till.key(Key::Esc);
-    till.key(Key::Char('9'));
+    for key in keys_to(Item::Restart) {
+        till.key(key);
+    }
     till.wait_for("asked to confirm", SECS(5), |o| matches!(o.auth.maintenance, Some(Page::Confirm(_))));
     till.key(Key::Enter);
     assert!(till.wait_exit(SECS(10)), "restart leaves with a failure status (systemd Restart=on-failure)");

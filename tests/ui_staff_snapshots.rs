@@ -8,7 +8,7 @@ use common::*;
 use till::core::auth::{Action, AuditEntry, AuditEvent, AuthMsg, SignInStep};
 use till::core::clock::Millis;
 use till::core::code::Platform;
-use till::core::maintenance::{DeviceInfo, MaintenanceMsg, Page};
+use till::core::maintenance::{DeviceInfo, Item, MaintenanceMsg, Page, keys_to};
 use till::core::money::Fen;
 use till::core::{Key, Lang, LookupVerdict, Msg, PlatformOrder, PlatformOrderState};
 
@@ -108,6 +108,13 @@ fn info() -> DeviceInfo {
     }
 }
 
+/// Opens a maintenance menu item by its position in `ITEMS` (digits only reach the first nine).
+fn open(till: &mut Till, item: Item) {
+    for key in keys_to(item) {
+        till.key(key);
+    }
+}
+
 /// Operator 01 (a supervisor) signed in opens the menu with F12: no prompt.
 fn menu(lang: Lang) -> Till {
     let mut till = Till::new(lang);
@@ -122,10 +129,11 @@ fn the_maintenance_menu_and_its_device_and_scanner_pages() {
         let mut till = menu(lang);
         assert_eq!(till.state.maintenance.as_ref().map(|m| m.page), Some(Page::Menu));
         snapshot("maintenance_menu", l, &till);
-        till.keys("4");
+        open(&mut till, Item::DeviceInfo);
         till.send(Msg::Maintenance(MaintenanceMsg::Info(info())));
         snapshot("maintenance_device", l, &till);
-        till.key(Key::Esc).keys("3");
+        till.key(Key::Esc);
+        open(&mut till, Item::ScannerTest);
         till.scan(WATER).scan(WECHAT_CODE).scan("WIFI:T:WPA;S:ShopNet;P:secret123;;");
         let text = screen_text(&till.render());
         assert!(!text.contains("secret123") && !text.contains("0423163089"), "{text}");
@@ -137,12 +145,13 @@ fn the_maintenance_menu_and_its_device_and_scanner_pages() {
 fn the_operators_list_and_the_audit_log() {
     for (lang, l) in LANGS {
         let mut till = menu(lang);
-        till.keys("7");
+        open(&mut till, Item::Operators);
         snapshot("operators", l, &till);
         till.keys("a");
         till.keys("Wang");
         snapshot("operators_add", l, &till);
-        till.key(Key::Esc).key(Key::Esc).keys("8");
+        till.key(Key::Esc).key(Key::Esc);
+        open(&mut till, Item::Audit);
         let at = |secs: i64| Millis(T0.0 + secs * 1000);
         let entry = |secs, operator: &str, event| AuditEntry { at: at(secs), operator: operator.into(), event };
         let entries = vec![

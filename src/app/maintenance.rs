@@ -1,5 +1,8 @@
-//! The maintenance menu's effects (device info, export, restart, power off) and the kiosk's
-//! signals. Run beside the effect runner: none of them touches an order.
+//! The maintenance menu's effects (device info, export, catalogue import, upgrade, restart, power
+//! off) and the kiosk's signals. Run beside the effect runner: none of them touches an order.
+
+mod import;
+mod upgrade;
 
 use super::Engine;
 use crate::core::Msg;
@@ -23,12 +26,20 @@ pub fn restart_requested() -> bool {
 /// Writes the whole store as JSON lines to a new file; the error is one line for the screen.
 pub type Export = Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
 
+/// The public keys an update bundle may be signed with (`TrustedKeys::system` on a till).
+pub type Keys = Arc<dyn Fn() -> Result<crate::upgrade::TrustedKeys, crate::upgrade::UpgradeError> + Send + Sync>;
+
 /// What the menu needs of the box beyond the engine: set by `main`.
 pub struct Host {
     pub data_dir: PathBuf,
     /// Writes the whole store as JSON lines to a new file (`till export`'s format).
     pub export: Export,
     pub store_bytes: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
+    /// The order store: the catalogue import replaces its catalogue, the upgrade counts what waits.
+    pub store: Arc<dyn crate::store::Store>,
+    /// `[upgrade]` of till.toml (the default when absent: no URL, the standard slots).
+    pub upgrade: crate::upgrade::UpgradeConfig,
+    pub keys: Keys,
 }
 
 impl Engine {
@@ -85,6 +96,11 @@ impl Engine {
                     let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::Exported { result }));
                 });
             }
+            MaintenanceEffect::Import(effect) => {
+                let layout = self.state.catalogue.weighed.clone();
+                import::run(effect, host, layout, msgs);
+            }
+            MaintenanceEffect::Upgrade(effect) => upgrade::run(effect, host, msgs),
             MaintenanceEffect::Restart => {
                 tracing::warn!("restart asked from the maintenance menu");
                 RESTART.store(true, Ordering::SeqCst);

@@ -110,6 +110,8 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
             _ = term.recv() => break Ok(()),
         }
         if super::maintenance::restart_requested() {
+            // The normal quit path: every save and audit entry handed out is on disk first.
+            engine.durable().await;
             break Ok(());
         }
     };

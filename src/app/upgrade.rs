@@ -70,7 +70,7 @@ pub async fn upgrade_from_menu(
     force: bool,
 ) -> (Result<Installed, UpgradeError>, Vec<String>) {
     let settings = config.upgrade.clone().unwrap_or_default();
-    let Some(source) = source.map(str::to_string).or(settings.url) else {
+    let Some(source) = source.map(str::to_string).or_else(|| settings.url.clone()) else {
         let e = UpgradeError::Fetch { from: "till.toml".into(), reason: "no [upgrade] url is configured".into() };
         return (Err(e), Vec::new());
     };
@@ -78,10 +78,22 @@ pub async fn upgrade_from_menu(
         Ok(k) => k,
         Err(e) => return (Err(e), Vec::new()),
     };
+    upgrade_with_keys(&source, &settings, keys, store, force).await
+}
+
+/// [`upgrade_from_menu`] once the source and the trusted keys are known (the menu's runner, and
+/// tests with their own release key).
+pub async fn upgrade_with_keys(
+    source: &str,
+    settings: &upgrade::UpgradeConfig,
+    keys: TrustedKeys,
+    store: &dyn Store,
+    force: bool,
+) -> (Result<Installed, UpgradeError>, Vec<String>) {
     let mut warnings = Vec::new();
     let overrides = Overrides { force, allow_downgrade: false };
-    let slots = Slots::new(settings.slots_dir);
-    let result = upgrade(&source, &slots, keys, Some(store), overrides, |w| warnings.push(w)).await;
+    let slots = Slots::new(settings.slots_dir.clone());
+    let result = upgrade(source, &slots, keys, Some(store), overrides, |w| warnings.push(w)).await;
     if let Err(e) = &result {
         tracing::warn!(error = %e, source = %source, "upgrade not installed");
     }

@@ -1,6 +1,10 @@
 //! The maintenance menu: the only way off the sale screens, behind a supervisor's PIN (F12).
 //! Network status, printer test page, scanner test, device info, software version, export,
-//! operators, audit log, restart and power off.
+//! catalogue import and upgrade from the USB stick, operators, audit log, restart and power off.
+//! Up/Down and Enter reach every item; digits 1–9 choose the first nine at once.
+
+pub mod import;
+pub mod upgrade;
 
 use super::auth::{Action, AuditEvent, AuthNotice};
 use super::code::{self, CodeKind, Platform};
@@ -8,19 +12,44 @@ use super::notice::Notice;
 use super::{Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
 
-/// The menu, in order; item `i` is chosen with digit `i + 1` (the tenth with `0`).
-pub const ITEMS: [Item; 10] = [
+/// The menu, in order; the first nine are also chosen with digits 1–9 (see [`DIGITS`]).
+pub const ITEMS: [Item; 12] = [
     Item::Network,
     Item::PrinterTest,
     Item::ScannerTest,
     Item::DeviceInfo,
     Item::Version,
     Item::Export,
+    Item::ImportCatalogue,
+    Item::Upgrade,
     Item::Operators,
     Item::Audit,
     Item::Restart,
     Item::PowerOff,
 ];
+
+/// How many items have a digit of their own (1–9).
+pub const DIGITS: usize = 9;
+
+/// Where `item` is in [`ITEMS`].
+pub fn position(item: Item) -> usize {
+    ITEMS.iter().position(|i| *i == item).unwrap_or(0)
+}
+
+/// The keys that open `item` from the menu whatever is highlighted: its digit, or for an item
+/// past the ninth, Up to the top, Down to it and Enter (tests and key scripts use this).
+pub fn keys_to(item: Item) -> Vec<Key> {
+    let at = position(item);
+    match u32::try_from(at + 1).ok().and_then(|n| char::from_digit(n, 10)) {
+        Some(digit) if at < DIGITS => vec![Key::Char(digit)],
+        _ => {
+            let mut keys = vec![Key::Up; ITEMS.len()];
+            keys.extend(std::iter::repeat_n(Key::Down, at));
+            keys.push(Key::Enter);
+            keys
+        }
+    }
+}
 
 /// Scanned codes kept on the scanner test page.
 const SCANS_KEPT: usize = 8;
@@ -33,6 +62,10 @@ pub enum Item {
     DeviceInfo,
     Version,
     Export,
+    /// A catalogue CSV from the USB stick replaces the catalogue.
+    ImportCatalogue,
+    /// The online upgrade: a bundle on the USB stick, else `[upgrade] url`.
+    Upgrade,
     Operators,
     Audit,
     Restart,
@@ -48,6 +81,10 @@ pub enum Page {
     Version,
     /// Typing where the export goes.
     Export,
+    /// Choosing, checking and applying a catalogue CSV (see [`import`]).
+    Import,
+    /// Finding, confirming and installing an update bundle (see [`upgrade`]).
+    Upgrade,
     /// Enter to restart / power off, Esc not to.
     Confirm(Item),
 }
@@ -105,6 +142,12 @@ pub struct Maintenance {
     pub export_dir: String,
     /// An export is being written.
     pub busy: bool,
+    /// The catalogue import page.
+    #[serde(default)]
+    pub import: import::ImportPage,
+    /// The upgrade page.
+    #[serde(default)]
+    pub upgrade: upgrade::UpgradePage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +160,10 @@ pub enum MaintenanceMsg {
     PowerOffFailed {
         error: String,
     },
+    /// The catalogue import's answers.
+    Import(import::ImportMsg),
+    /// The upgrade's answers.
+    Upgrade(upgrade::UpgradeMsg),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +176,10 @@ pub enum MaintenanceEffect {
     Restart,
     /// `systemctl poweroff`.
     PowerOff,
+    /// List, check or apply a catalogue CSV (off the UI thread).
+    Import(import::ImportEffect),
+    /// Find a bundle or run the upgrade (off the UI thread).
+    Upgrade(upgrade::UpgradeEffect),
 }
 
 /// F12: the menu, once a supervisor has said so.
@@ -147,8 +198,11 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
         by,
         info: None,
         scans: Vec::new(),
-        export_dir: state.auth.policy.export_dir.clone(),
+        // The one export directory (`export_dir` in till.toml): the USB stick's mount point.
+        export_dir: state.office.export_dir.clone(),
         busy: false,
+        import: import::ImportPage::default(),
+        upgrade: upgrade::UpgradePage::default(),
     });
     state.notice = None;
     fx.push(state.audit(AuditEvent::Maintenance { what: "open".into() }));
@@ -157,6 +211,11 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 
 pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let Some(m) = state.maintenance.as_mut() else { return };
+    match m.page {
+        Page::Import => return import::on_key(state, key, fx),
+        Page::Upgrade => return upgrade::on_key(state, key, fx),
+        _ => {}
+    }
     match (m.page, key) {
         (Page::Menu, Key::Esc) => {
             state.maintenance = None;
@@ -168,10 +227,12 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             let item = ITEMS[m.selected];
             choose(state, item, fx);
         }
-        (Page::Menu, Key::Char(c)) if c.is_ascii_digit() => {
-            let index = (c as usize + 9 - '0' as usize) % 10;
-            m.selected = index;
-            choose(state, ITEMS[index], fx);
+        (Page::Menu, Key::Char(c @ '1'..='9')) => {
+            let index = c as usize - '1' as usize;
+            if let Some(item) = ITEMS.get(index).filter(|_| index < DIGITS) {
+                m.selected = index;
+                choose(state, *item, fx);
+            }
         }
         (Page::Export, Key::Char(c)) if !c.is_control() && !m.busy => m.export_dir.push(c),
         (Page::Export, Key::Backspace) if !m.busy => {
@@ -220,6 +281,8 @@ fn choose(state: &mut State, item: Item, fx: &mut Vec<Effect>) {
         }
         Item::Version => m.page = Page::Version,
         Item::Export => m.page = Page::Export,
+        Item::ImportCatalogue => import::open(state, fx),
+        Item::Upgrade => upgrade::open(state, fx),
         Item::Operators => super::auth::admin::open_operators(state),
         Item::Audit => super::auth::admin::open_audit(state, fx),
         Item::Restart => m.page = Page::Confirm(Item::Restart),
@@ -290,5 +353,10 @@ pub(super) fn on_msg(state: &mut State, msg: MaintenanceMsg, fx: &mut Vec<Effect
         MaintenanceMsg::PowerOffFailed { error } => {
             super::sale::refuse(state, Notice::Auth(AuthNotice::PowerOffFailed { error }), fx)
         }
+        MaintenanceMsg::Import(msg) => import::on_msg(state, msg, fx),
+        MaintenanceMsg::Upgrade(msg) => upgrade::on_msg(state, msg, fx),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -600,7 +600,9 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
     let mut t = Till::new();
     t.send(Msg::Key(Key::F(12)));
     assert!(t.state.maintenance.is_some(), "operator 01 is a supervisor: no prompt");
-    assert_eq!(t.send(Msg::Key(Key::Char('2'))), vec![Effect::PrintTestPage]);
+    let keys = maintenance::keys_to(maintenance::Item::PrinterTest);
+    let fx: Vec<Effect> = keys.into_iter().flat_map(|k| t.send(Msg::Key(k))).collect();
+    assert_eq!(fx, vec![Effect::PrintTestPage]);
     assert_eq!(t.state.notice, Some(Notice::PrintingTestPage));
     t.send(Msg::Key(Key::Esc));
     t.scan("6900138600889");

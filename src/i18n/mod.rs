@@ -7,6 +7,7 @@
 mod en;
 mod office;
 pub mod staff;
+pub mod usb;
 mod zh;
 
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};

@@ -1,5 +1,7 @@
 //! The maintenance menu and its pages, the operators screen and the audit log.
 
+mod usb;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -9,7 +11,7 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::staff::Keys;
 use super::widgets::{self, ERROR, GOOD, WARN};
 use crate::core::auth::{AuditView, OperatorForm, OperatorsView};
-use crate::core::maintenance::{ITEMS, Item, Maintenance, Page};
+use crate::core::maintenance::{DIGITS, ITEMS, Item, Maintenance, Page};
 use crate::core::{Lang, State};
 use crate::i18n::staff::{self, StaffText as T};
 
@@ -43,14 +45,17 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> Keys {
         Page::Device => staff::item(lang, Item::DeviceInfo).to_string(),
         Page::Version => staff::item(lang, Item::Version).to_string(),
         Page::Export => staff::item(lang, Item::Export).to_string(),
+        Page::Import => staff::item(lang, Item::ImportCatalogue).to_string(),
+        Page::Upgrade => staff::item(lang, Item::Upgrade).to_string(),
     };
     let block = Block::bordered().title(format!(" {title} ")).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let rows = usize::from(inner.height);
     let (lines, keys) = match m.page {
-        Page::Menu => (menu(state, m), KEYS_MENU),
+        Page::Menu => (menu(state, m, rows), KEYS_MENU),
         Page::Confirm(item) => {
-            let mut lines = menu(state, m);
+            let mut lines = menu(state, m, rows.saturating_sub(2));
             let ask = if item == Item::PowerOff { T::ConfirmPowerOff } else { T::ConfirmRestart };
             lines.push(Line::raw(""));
             lines.push(Line::styled(staff::text(lang, ask), Style::new().fg(WARN).bold()));
@@ -61,18 +66,30 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> Keys {
         Page::Device => (device(m, lang), KEYS_PAGE),
         Page::Version => (version(m, lang), KEYS_PAGE),
         Page::Export => (export(m, lang), KEYS_ENTER),
+        Page::Import => usb::import(&m.import, lang, rows),
+        Page::Upgrade => {
+            let version = m.info.as_ref().map_or(env!("CARGO_PKG_VERSION"), |i| i.version.as_str());
+            usb::upgrade(&m.upgrade, &m.export_dir, version, lang)
+        }
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     keys
 }
 
-fn menu(state: &State, m: &Maintenance) -> Vec<Line<'static>> {
+/// The items, digits 1–9 beside the first nine; a window around the highlighted one when the
+/// screen has fewer than `rows` rows for them.
+fn menu(state: &State, m: &Maintenance, rows: usize) -> Vec<Line<'static>> {
     let lang = state.settings.lang;
+    let rows = rows.max(1);
+    let first = m.selected.saturating_sub(rows - 1);
     ITEMS
         .iter()
         .enumerate()
+        .skip(first)
+        .take(rows)
         .map(|(i, item)| {
-            let mut text = format!("{}  {}", (i + 1) % 10, staff::item(lang, *item));
+            let digit = if i < DIGITS { (i + 1).to_string() } else { " ".into() };
+            let mut text = format!("{digit}  {}", staff::item(lang, *item));
             if *item == Item::PowerOff && !state.auth.policy.power_off {
                 text.push_str(staff::text(lang, T::NotInDemo));
             }

@@ -110,6 +110,11 @@ impl Till {
         self.state.auth.session.as_ref().map(|s| s.number.as_str())
     }
 
+    /// Opens a maintenance menu item by its position in `ITEMS` (not a hard-coded digit).
+    fn open(&mut self, item: maintenance::Item) -> Vec<Effect> {
+        maintenance::keys_to(item).into_iter().flat_map(|k| self.key(k)).collect()
+    }
+
     fn audit(&self) -> Vec<AuditEvent> {
         audits(&self.log)
     }
@@ -414,8 +419,8 @@ fn the_maintenance_menu_needs_a_supervisor_and_offers_the_test_page_and_the_scan
     let menu = t.state.maintenance.as_ref().expect("menu");
     assert_eq!(menu.by, "01");
     assert!(fx.contains(&Effect::Maintenance(maintenance::MaintenanceEffect::GatherInfo)));
-    assert!(t.key(Key::Char('2')).contains(&Effect::PrintTestPage));
-    t.key(Key::Char('3'));
+    assert!(t.open(maintenance::Item::PrinterTest).contains(&Effect::PrintTestPage));
+    t.open(maintenance::Item::ScannerTest);
     t.send(Msg::Scan("134680423163089456".into()));
     t.send(Msg::Scan(COLA.into()));
     let scans = &t.state.maintenance.as_ref().expect("menu").scans;
@@ -434,10 +439,10 @@ fn power_off_is_refused_in_the_demo_and_restart_asks_to_confirm() {
     let policy = Policy { power_off: false, auto_sign_in: Some("01".into()), ..Policy::default() };
     let mut t = Till::with(vec![op("01", Role::Supervisor, "1111")], policy);
     t.key(Key::F(12));
-    let fx = t.key(Key::Char('0'));
+    let fx = t.open(maintenance::Item::PowerOff);
     assert!(!fx.contains(&Effect::Maintenance(maintenance::MaintenanceEffect::PowerOff)));
     assert_eq!(auth_notice(&t), Some(AuthNotice::PowerOffDisabled));
-    t.key(Key::Char('9'));
+    t.open(maintenance::Item::Restart);
     let fx = t.key(Key::Enter);
     assert!(fx.contains(&Effect::Maintenance(maintenance::MaintenanceEffect::Restart)));
     assert!(audits(&fx).contains(&AuditEvent::Maintenance { what: "restart".into() }));
@@ -448,7 +453,7 @@ fn a_supervisor_adds_an_operator_resets_a_pin_and_cannot_lose_the_last_superviso
     let policy = Policy { auto_sign_in: Some("01".into()), ..Policy::default() };
     let mut t = Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], policy);
     t.key(Key::F(12));
-    t.key(Key::Char('7'));
+    t.open(maintenance::Item::Operators);
     assert!(t.state.auth.admin.is_some());
     t.key(Key::Char('a'));
     t.typed("Wang");

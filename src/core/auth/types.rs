@@ -153,26 +153,19 @@ pub struct Policy {
     /// Whether the maintenance menu may power the box off (`systemctl poweroff`); off in the demo.
     #[serde(default = "default_true")]
     pub power_off: bool,
-    /// Where the maintenance menu's export writes by default (a USB stick's mount point).
-    #[serde(default = "default_export_dir")]
-    pub export_dir: String,
+    /// DEPRECATED: the maintenance menu's export directory before there was one `export_dir` at the
+    /// top of till.toml; still read from older files (used when the top-level key is absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_dir: Option<String>,
 }
 
 fn default_true() -> bool {
     true
 }
-fn default_export_dir() -> String {
-    "/media/usb".into()
-}
 
 impl Default for Policy {
     fn default() -> Policy {
-        Policy {
-            supervisor_for: default_supervisor_for(),
-            auto_sign_in: None,
-            power_off: true,
-            export_dir: default_export_dir(),
-        }
+        Policy { supervisor_for: default_supervisor_for(), auto_sign_in: None, power_off: true, export_dir: None }
     }
 }
 
@@ -237,6 +230,21 @@ pub enum AuditEvent {
     },
     Maintenance {
         what: String,
+    },
+    /// A catalogue CSV from the USB stick replaced the catalogue (the file's name, never its rows).
+    CatalogueImported {
+        file: String,
+        rows: usize,
+    },
+    /// A supervisor upgraded despite records not delivered or payments in doubt (`--force`).
+    UpgradeForced {
+        unsynced: usize,
+        unresolved: usize,
+    },
+    /// A new version was installed from the maintenance menu (a URL or a USB stick's file).
+    Upgraded {
+        version: String,
+        from: String,
     },
 }
 

@@ -110,6 +110,8 @@ pub(super) fn item(i: Item) -> &'static str {
         Item::DeviceInfo => "Device info",
         Item::Version => "Software version",
         Item::Export => "Export data",
+        Item::ImportCatalogue => "Import catalogue (USB)",
+        Item::Upgrade => "Upgrade the software",
         Item::Operators => "Operators",
         Item::Audit => "Audit log",
         Item::Restart => "Restart the till",
@@ -200,5 +202,10 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::OperatorDisabled { number, disabled: true } => format!("disabled {number}"),
         AuditEvent::OperatorDisabled { number, disabled: false } => format!("enabled {number}"),
         AuditEvent::Maintenance { what } => format!("maintenance: {what}"),
+        AuditEvent::CatalogueImported { file, rows } => format!("imported catalogue {file} ({rows} rows)"),
+        AuditEvent::UpgradeForced { unsynced, unresolved } => {
+            format!("upgrade forced ({unsynced} unsynced, {unresolved} in doubt)")
+        }
+        AuditEvent::Upgraded { version, from } => format!("upgraded to {version} (from {from})"),
     }
 }

@@ -110,6 +110,8 @@ pub(super) fn item(i: Item) -> &'static str {
         Item::DeviceInfo => "设备信息",
         Item::Version => "软件版本",
         Item::Export => "导出数据",
+        Item::ImportCatalogue => "从U盘导入商品",
+        Item::Upgrade => "在线升级",
         Item::Operators => "柜员管理",
         Item::Audit => "审计日志",
         Item::Restart => "重启收银程序",
@@ -196,5 +198,10 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::OperatorDisabled { number, disabled: true } => format!("停用柜员 {number}"),
         AuditEvent::OperatorDisabled { number, disabled: false } => format!("启用柜员 {number}"),
         AuditEvent::Maintenance { what } => format!("维护：{what}"),
+        AuditEvent::CatalogueImported { file, rows } => format!("从U盘导入商品 {file}（{rows} 行）"),
+        AuditEvent::UpgradeForced { unsynced, unresolved } => {
+            format!("强制升级（{unsynced} 条未上传，{unresolved} 笔待确认）")
+        }
+        AuditEvent::Upgraded { version, from } => format!("升级到 {version}（来自 {from}）"),
     }
 }
