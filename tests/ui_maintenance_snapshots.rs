@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use till::core::catalog::Product;
+use till::core::csv_problem::CsvProblem;
 use till::core::maintenance::import::{ImportFailure, ImportMsg, ImportPlan, Imported};
 use till::core::maintenance::upgrade::{UpgradeFailure, UpgradeMsg, UpgradeSource};
 use till::core::maintenance::{DeviceInfo, ITEMS, Item, MaintenanceMsg, keys_to};
@@ -78,7 +79,7 @@ fn the_catalogue_import_pages() {
         import(&mut till, ImportMsg::Applied { file: "catalogue.csv".into(), result: Ok(done) });
         snapshot("import_done", l, &till);
         till.key(Key::Esc).key(Key::Down).key(Key::Enter);
-        let bad = ImportFailure::Line { line: 17, reason: "price \"3,50\" is not an amount like 12.50".into() };
+        let bad = ImportFailure::Line { line: 17, problem: CsvProblem::Price("3,50".into()) };
         import(&mut till, ImportMsg::Checked { file: "prices-bad.csv".into(), result: Err(bad) });
         let text = screen_text(&till.render());
         assert!(text.contains("17"), "{text}");

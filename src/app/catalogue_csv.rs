@@ -4,6 +4,7 @@
 //! row is reported with its line number and why.
 
 use crate::core::catalog::{Product, ProductKind, WeighedLayout, check_barcode};
+use crate::core::csv_problem::CsvProblem as P;
 use crate::core::money::Fen;
 use std::collections::BTreeMap;
 
@@ -18,14 +19,14 @@ pub struct Row {
 
 /// A malformed file: the line (1 = the header) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {reason}")]
+#[error("line {line}: {problem}")]
 pub struct CsvError {
     pub line: usize,
-    pub reason: String,
+    pub problem: P,
 }
 
-fn err(line: usize, reason: impl Into<String>) -> CsvError {
-    CsvError { line, reason: reason.into() }
+fn err(line: usize, problem: P) -> CsvError {
+    CsvError { line, problem }
 }
 
 /// Splits a CSV text into records of fields, with the line each record starts on. Quoted fields
@@ -56,7 +57,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
                 quoted = true;
                 was_quoted = true;
             }
-            (false, '"') => return Err(err(line, "a quote inside an unquoted field")),
+            (false, '"') => return Err(err(line, P::QuoteInside)),
             (false, ',') => {
                 fields.push(std::mem::take(&mut field));
                 was_quoted = false;
@@ -69,12 +70,12 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
                 line += 1;
                 start = line;
             }
-            (false, c) if was_quoted => return Err(err(line, format!("text {c:?} after a closing quote"))),
+            (false, c) if was_quoted => return Err(err(line, P::TextAfterQuote(c))),
             (false, c) => field.push(c),
         }
     }
     if quoted {
-        return Err(err(start, "a quoted field is not closed"));
+        return Err(err(start, P::QuoteNotClosed));
     }
     if !field.is_empty() || !fields.is_empty() || was_quoted {
         fields.push(field);
@@ -84,13 +85,13 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
 }
 
 /// A price: yuan with at most two decimals, read exactly.
-fn price(text: &str) -> Result<Fen, String> {
+fn price(text: &str) -> Result<Fen, P> {
     let t = text.trim();
     let decimals = t.split_once('.').map_or(0, |(_, f)| f.len());
     if decimals > 2 {
-        return Err(format!("price {t:?} has more than two decimals"));
+        return Err(P::PriceDecimals(t.into()));
     }
-    Fen::parse_yuan(t).map_err(|e| format!("price {t:?}: {e}"))
+    Fen::parse_yuan(t).map_err(|_| P::Price(t.into()))
 }
 
 /// Reads a whole file; any malformed row fails the whole file.
@@ -99,7 +100,7 @@ pub fn parse(text: &str, layout: &WeighedLayout) -> Result<Vec<Row>, CsvError> {
     let mut recs = records(text)?.into_iter();
     match recs.next() {
         Some((_, h)) if h.iter().map(|f| f.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",") == HEADER => {}
-        _ => return Err(err(1, format!("the first line must be the header {HEADER}"))),
+        _ => return Err(err(1, P::Header(HEADER.into()))),
     }
     let mut rows = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -107,32 +108,32 @@ pub fn parse(text: &str, layout: &WeighedLayout) -> Result<Vec<Row>, CsvError> {
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let [barcode, name, price_text, stock, kind] = <[String; 5]>::try_from(fields)
-            .map_err(|f| err(line, format!("{} fields, expected 5 ({HEADER})", f.len())))?;
+        let [barcode, name, price_text, stock, kind] =
+            <[String; 5]>::try_from(fields).map_err(|f| err(line, P::FieldCount(f.len())))?;
         let barcode = barcode.trim().to_string();
         let kind = match kind.trim() {
             "" => ProductKind::Normal,
-            k => ProductKind::from_name(&k.to_ascii_lowercase())
-                .ok_or_else(|| err(line, format!("kind {k:?} is not normal, open or weighed")))?,
+            k => ProductKind::from_name(&k.to_ascii_lowercase()).ok_or_else(|| err(line, P::Kind(k.into())))?,
         };
-        check_barcode(&barcode, kind, layout).map_err(|e| err(line, format!("barcode {barcode:?}: {e}")))?;
+        check_barcode(&barcode, kind, layout)
+            .map_err(|e| err(line, P::Barcode { barcode: barcode.clone(), error: e }))?;
         if let Some(first) = seen.insert(barcode.clone(), line) {
-            return Err(err(line, format!("barcode {barcode} is already on line {first}")));
+            return Err(err(line, P::Duplicate { barcode, first }));
         }
         let name = name.trim().to_string();
         if name.is_empty() {
-            return Err(err(line, "the name is empty"));
+            return Err(err(line, P::EmptyName));
         }
         if name.chars().any(char::is_control) || name.chars().count() > 64 {
-            return Err(err(line, "the name has control characters or is longer than 64 characters"));
+            return Err(err(line, P::BadName));
         }
         let price = price(&price_text).map_err(|e| err(line, e))?;
         if kind == ProductKind::Normal && price.is_zero() {
-            return Err(err(line, "a normal product needs a price above 0.00 (or kind open)"));
+            return Err(err(line, P::ZeroPrice));
         }
         let stock = match stock.trim() {
             "" => None,
-            s => Some(s.parse::<i64>().map_err(|_| err(line, format!("stock {s:?} is not a whole number")))?),
+            s => Some(s.parse::<i64>().map_err(|_| err(line, P::Stock(s.into())))?),
         };
         rows.push(Row { product: Product { barcode, name, price, kind }, stock });
     }
@@ -161,6 +162,7 @@ pub fn write(rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::BarcodeError;
 
     fn layout() -> WeighedLayout {
         WeighedLayout::default()
@@ -204,17 +206,19 @@ mod tests {
             parse(&text, &layout()).expect_err("refused")
         };
         assert_eq!(bad("6900138600888,坏条码,1.00,,").line, 3);
-        assert!(bad("6900138600888,坏条码,1.00,,").reason.contains("check digit"), "{}", bad("6900138600888,x,1,,"));
-        assert!(bad("12345670,x,3.505,,").reason.contains("two decimals"));
-        assert!(bad("12345670,x,3.5x,,").reason.contains("price"));
-        assert!(bad("12345670,x,1,many,").reason.contains("stock"));
-        assert!(bad("12345670,x,1,,heavy").reason.contains("kind"));
-        assert!(bad("12345670,,1,,").reason.contains("name"));
-        assert!(bad("12345670,x,1").reason.contains("3 fields"));
-        assert!(bad("12345670,x,0,,").reason.contains("price above"));
-        assert!(bad("6900138600889,again,1,,").reason.contains("line 2"));
-        assert!(bad("134680423163089456,x,1,,").reason.contains("payment code"));
-        assert!(bad("210001,apples,1,,weighed").reason.contains("weighed"));
+        let barcode = |b: &str, error| P::Barcode { barcode: b.into(), error };
+        assert_eq!(bad("6900138600888,坏条码,1.00,,").problem, barcode("6900138600888", BarcodeError::CheckDigit));
+        assert_eq!(bad("12345670,x,3.505,,").problem, P::PriceDecimals("3.505".into()));
+        assert_eq!(bad("12345670,x,3.5x,,").problem, P::Price("3.5x".into()));
+        assert_eq!(bad("12345670,x,1,many,").problem, P::Stock("many".into()));
+        assert_eq!(bad("12345670,x,1,,heavy").problem, P::Kind("heavy".into()));
+        assert_eq!(bad("12345670,,1,,").problem, P::EmptyName);
+        assert_eq!(bad("12345670,x,1").problem, P::FieldCount(3));
+        assert_eq!(bad("12345670,x,0,,").problem, P::ZeroPrice);
+        assert_eq!(bad("6900138600889,again,1,,").problem, P::Duplicate { barcode: "6900138600889".into(), first: 2 });
+        assert_eq!(bad("134680423163089456,x,1,,").problem, barcode("134680423163089456", BarcodeError::PaymentCode));
+        assert_eq!(bad("210001,apples,1,,weighed").problem, barcode("210001", BarcodeError::WeighedShape(7)));
+        assert_eq!(bad("12345670,x,1,many,").to_string(), "line 3: stock \"many\" is not a whole number");
         assert_eq!(parse("name,barcode\n", &layout()).expect_err("header").line, 1);
         let e = parse(&format!("{HEADER}\n\"open,x,1,,\n"), &layout()).expect_err("unclosed");
         assert_eq!(e.line, 2);

@@ -112,7 +112,7 @@ impl WeighedLayout {
 }
 
 /// Why a barcode cannot be in the catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum BarcodeError {
     #[error("empty barcode")]
     Empty,

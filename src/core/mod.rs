@@ -10,6 +10,7 @@ pub mod calls;
 pub mod catalog;
 pub mod clock;
 pub mod code;
+pub mod csv_problem;
 pub mod maintenance;
 pub mod money;
 pub mod notice;

@@ -82,7 +82,7 @@ fn read(path: &Path) -> Result<String, ImportFailure> {
 
 fn failure(e: CatalogueError) -> ImportFailure {
     match e {
-        CatalogueError::Csv(e) => ImportFailure::Line { line: e.line, reason: e.reason },
+        CatalogueError::Csv(e) => ImportFailure::Line { line: e.line, problem: e.problem },
         other => ImportFailure::Io(other.to_string()),
     }
 }
@@ -91,7 +91,7 @@ fn failure(e: CatalogueError) -> ImportFailure {
 pub fn check(store: &dyn Store, path: &Path, layout: &WeighedLayout) -> Result<ImportPlan, ImportFailure> {
     let text = read(path)?;
     let rows =
-        catalogue_csv::parse(&text, layout).map_err(|e| ImportFailure::Line { line: e.line, reason: e.reason })?;
+        catalogue_csv::parse(&text, layout).map_err(|e| ImportFailure::Line { line: e.line, problem: e.problem })?;
     let stored = catalogue::rows(store).map_err(failure)?;
     Ok(plan(&stored, &rows))
 }

@@ -5,6 +5,7 @@
 
 use super::super::auth::AuditEvent;
 use super::super::catalog::{Catalogue, Product};
+use super::super::csv_problem::CsvProblem;
 use super::super::{Beep, Effect, Key, State};
 use super::{MaintenanceEffect, Page};
 use serde::{Deserialize, Serialize};
@@ -33,7 +34,7 @@ pub enum ImportStep {
     /// The file's first bad line: nothing was changed.
     Invalid {
         line: usize,
-        reason: String,
+        problem: CsvProblem,
     },
     Applying(ImportPlan),
     Done {
@@ -65,7 +66,7 @@ impl ImportPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ImportFailure {
     /// A malformed row (1 = the header line) and why.
-    Line { line: usize, reason: String },
+    Line { line: usize, problem: CsvProblem },
     /// Reading the file or writing the store failed.
     Io(String),
 }
@@ -174,7 +175,7 @@ pub(super) fn on_msg(state: &mut State, msg: ImportMsg, fx: &mut Vec<Effect>) {
         ImportMsg::Checked { result, .. } => {
             page.step = match result {
                 Ok(plan) => ImportStep::Ready(plan),
-                Err(ImportFailure::Line { line, reason }) => ImportStep::Invalid { line, reason },
+                Err(ImportFailure::Line { line, problem }) => ImportStep::Invalid { line, problem },
                 Err(ImportFailure::Io(error)) => ImportStep::Failed { error },
             };
             if !matches!(page.step, ImportStep::Ready(_)) {
@@ -202,7 +203,7 @@ fn applied(state: &mut State, file: String, result: Result<Imported, ImportFailu
         Err(failure) => {
             fx.push(Effect::Beep(Beep::Failure));
             match failure {
-                ImportFailure::Line { line, reason } => ImportStep::Invalid { line, reason },
+                ImportFailure::Line { line, problem } => ImportStep::Invalid { line, problem },
                 ImportFailure::Io(error) => ImportStep::Failed { error },
             }
         }

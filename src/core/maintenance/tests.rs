@@ -200,12 +200,15 @@ fn a_bad_file_shows_its_line_and_changes_nothing_and_no_stick_says_so() {
     let listed = ImportMsg::Listed { dir: "/media/usb".into(), result: Ok(Some(vec!["bad.csv".into()])) };
     t.send(Msg::Maintenance(MaintenanceMsg::Import(listed)));
     t.key(Key::Enter);
-    let bad = ImportFailure::Line { line: 3, reason: "price \"x\" is not an amount".into() };
+    let bad = ImportFailure::Line { line: 3, problem: crate::core::csv_problem::CsvProblem::Price("x".into()) };
     let fx = t.send(Msg::Maintenance(MaintenanceMsg::Import(ImportMsg::Checked {
         file: "bad.csv".into(),
         result: Err(bad),
     })));
-    assert_eq!(t.m().import.step, ImportStep::Invalid { line: 3, reason: "price \"x\" is not an amount".into() });
+    assert_eq!(
+        t.m().import.step,
+        ImportStep::Invalid { line: 3, problem: crate::core::csv_problem::CsvProblem::Price("x".into()) }
+    );
     assert!(fx.contains(&Effect::Beep(Beep::Error)));
     assert!(import_fx(&t.key(Key::Enter)).is_empty(), "a bad file cannot be applied");
     assert!(t.state.catalogue.get("6900138600889").is_some());

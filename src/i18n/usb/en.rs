@@ -28,7 +28,7 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
         UsbLine::Plan(p) => {
             format!("{} products: {} new, {} changed, {} removed", p.rows, p.added, p.changed, p.removed)
         }
-        UsbLine::Invalid { file, line, reason } => format!("{file}: line {line}: {reason}"),
+        UsbLine::Invalid { file, line, problem } => format!("{file}: line {line}: {problem}"),
         UsbLine::Imported { file, rows } => format!("Catalogue replaced: {rows} products from {file}"),
         UsbLine::ReadFailed { error } => format!("Could not import: {error}"),
         UsbLine::NoBundle { dir } => {

@@ -5,6 +5,7 @@ mod en;
 mod zh;
 
 use crate::core::Lang;
+use crate::core::csv_problem::CsvProblem;
 use crate::core::maintenance::import::ImportPlan;
 use crate::core::maintenance::upgrade::UpgradeFailure;
 
@@ -63,7 +64,7 @@ pub enum UsbLine<'a> {
     NoUsb { dir: &'a str },
     NoCsv { dir: &'a str },
     Plan(ImportPlan),
-    Invalid { file: &'a str, line: usize, reason: &'a str },
+    Invalid { file: &'a str, line: usize, problem: &'a CsvProblem },
     Imported { file: &'a str, rows: usize },
     ReadFailed { error: &'a str },
     NoBundle { dir: &'a str },

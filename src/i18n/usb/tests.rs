@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::csv_problem::CsvProblem;
 use crate::core::maintenance::upgrade::UpgradeFailure;
 
 const LANGS: [Lang; 2] = [Lang::Zh, Lang::En];
@@ -26,11 +27,12 @@ fn every_line_is_one_line_in_both_languages_and_names_its_numbers() {
     let unreachable = UpgradeFailure::Unreachable { from: "http://x/latest.bundle".into(), reason: "timed out".into() };
     let not_newer = UpgradeFailure::NotNewer { offered: "0.1.0".into(), installed: "0.2.0".into() };
     let other = UpgradeFailure::Other("installing: /var/lib/till/slots/b: disk full".into());
+    let price = CsvProblem::Price("abc".into());
     let lines = [
         UsbLine::NoUsb { dir: "/media/usb" },
         UsbLine::NoCsv { dir: "/media/usb" },
         UsbLine::Plan(plan),
-        UsbLine::Invalid { file: "catalogue.csv", line: 17, reason: "price \"abc\" is not an amount" },
+        UsbLine::Invalid { file: "catalogue.csv", line: 17, problem: &price },
         UsbLine::Imported { file: "catalogue.csv", rows: 41 },
         UsbLine::ReadFailed { error: "permission denied" },
         UsbLine::NoBundle { dir: "/media/usb" },

@@ -76,8 +76,8 @@ pub(super) fn import(page: &ImportPage, lang: Lang, rows: usize) -> (Vec<Line<'s
             lines.push(warn(u(U::ConfirmImport).to_string()));
             KEYS_ENTER
         }
-        ImportStep::Invalid { line, reason } => {
-            lines.push(bad(usb::line(lang, &L::Invalid { file, line: *line, reason })));
+        ImportStep::Invalid { line, problem } => {
+            lines.push(bad(usb::line(lang, &L::Invalid { file, line: *line, problem })));
             lines.push(help(u(U::NothingChanged)));
             KEYS_BACK
         }
