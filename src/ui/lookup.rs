@@ -13,20 +13,7 @@ use crate::core::refund::{LookupStatus, LookupView, cash_to_refund};
 use crate::core::{Lang, State};
 use crate::i18n::{self, Text};
 
-const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyEsc, Text::HintBack)];
-const KEYS_PAID: &[(Text, Text)] = &[(Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
-/// The order took cash that is not given back yet: F6 gives it back from the drawer.
-const KEYS_CASH: &[(Text, Text)] = &[(Text::KeyF6, Text::HintCashRefund), (Text::KeyEsc, Text::HintBack)];
-const KEYS_CASH_REFUND: &[(Text, Text)] = &[
-    (Text::KeyEnter, Text::HintRefund),
-    (Text::KeyF6, Text::HintCashRefund),
-    (Text::KeyF4, Text::HintReprint),
-    (Text::KeyEsc, Text::HintBack),
-];
-const KEYS_REFUND: &[(Text, Text)] =
-    &[(Text::KeyEnter, Text::HintRefund), (Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
-
-pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let block =
         Block::bordered().title(format!(" {} ", i18n::text(lang, Text::LookupTitle))).padding(Padding::horizontal(1));
@@ -39,26 +26,17 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
             widgets::input_line(i18n::text(lang, Text::OrderNo), &state.input),
         ];
         frame.render_widget(Paragraph::new(lines), inner);
-        return KEYS_EMPTY;
+        return;
     };
     let [head, refunds, input] =
         Layout::vertical([Constraint::Length(6), Constraint::Fill(1), Constraint::Length(2)]).areas(inner);
     frame.render_widget(Paragraph::new(summary(lang, view)).wrap(Wrap { trim: true }), head);
     frame.render_widget(Paragraph::new(refund_rows(lang, view)), refunds);
-    let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
     if view.refundable().is_zero() || view.open_refund().is_some() {
-        let paid = view.found().is_some_and(|f| f.state == crate::core::PlatformOrderState::Paid);
-        return if cash && view.open_refund().is_none() {
-            KEYS_CASH
-        } else if paid {
-            KEYS_PAID
-        } else {
-            KEYS_EMPTY
-        };
+        return;
     }
     let line = widgets::input_line(i18n::text(lang, Text::RefundAmount), &state.input);
     frame.render_widget(Paragraph::new(vec![Line::raw(""), line]), input);
-    if cash { KEYS_CASH_REFUND } else { KEYS_REFUND }
 }
 
 fn summary(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {

@@ -142,4 +142,5 @@ pub fn row(buf: &Buffer, y: u16) -> String {
     screen_text(buf).lines().nth(usize::from(y)).unwrap_or_default().to_string()
 }
 pub mod books;
+pub mod keys;
 pub mod process;

@@ -1,0 +1,128 @@
+//! The help screen's and the key table's own words (the keys' caps and what they do that the
+//! older tables do not have), and the change-my-PIN form, in Simplified Chinese and English. One
+//! exhaustive `match` per language: a label missing in one does not compile.
+
+use crate::core::Lang;
+
+macro_rules! help_texts {
+    ($($name:ident),* $(,)?) => {
+        /// A label of the help screen, the key table and the change-my-PIN form.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum HelpText { $($name),* }
+
+        impl HelpText {
+            /// Every label (the tests check each is translated).
+            pub const ALL: &'static [HelpText] = &[$(HelpText::$name),*];
+        }
+    };
+}
+
+help_texts! {
+    // key caps
+    KeyHelp, KeyClose, KeyF4, KeyF5, KeyF6, KeyF7, KeyF8, KeyDigits, KeyDigitsDot,
+    // what the keys do
+    HintHelp, HintClose, HintLowStock, HintChangePin, HintTypeCode, HintTypePin, HintTypeNumber,
+    HintTypeAmount, HintTypeOrderNo, HintAddCode, HintClear, HintPartAmount, HintChooseByNumber,
+    HintLookUp, HintSelect,
+    // the help screen
+    HelpTitle, HelpScanner, HelpNoKeys,
+    // change my PIN
+    ChangePinTitle, CurrentPin, ChangePinHelp,
+}
+
+pub fn help_text(lang: Lang, t: HelpText) -> &'static str {
+    match lang {
+        Lang::Zh => zh(t),
+        Lang::En => en(t),
+    }
+}
+
+fn zh(t: HelpText) -> &'static str {
+    use HelpText::*;
+    match t {
+        KeyHelp => "?",
+        KeyClose => "Esc/?",
+        KeyF4 => "F4",
+        KeyF5 => "F5",
+        KeyF6 => "F6",
+        KeyF7 => "F7",
+        KeyF8 => "F8",
+        KeyDigits => "0-9",
+        KeyDigitsDot => "0-9 .",
+        HintHelp => "帮助",
+        HintClose => "关闭帮助",
+        HintLowStock => "库存不足",
+        HintChangePin => "改密码",
+        HintTypeCode => "输入条码或金额",
+        HintTypePin => "输入密码",
+        HintTypeNumber => "输入柜员编号",
+        HintTypeAmount => "输入金额",
+        HintTypeOrderNo => "输入小票单号",
+        HintAddCode => "加入输入的条码",
+        HintClear => "清除",
+        HintPartAmount => "分次付款金额",
+        HintChooseByNumber => "按编号直接选择",
+        HintLookUp => "查询",
+        HintSelect => "选择",
+        HelpTitle => "本界面按键",
+        HelpScanner => "扫码会关闭帮助，条码交给下面的界面处理。",
+        HelpNoKeys => "此时没有可用的按键。",
+        ChangePinTitle => "修改我的密码",
+        CurrentPin => "当前密码",
+        ChangePinHelp => "新密码为 4 到 8 位数字，不能是 0000 或当前密码",
+    }
+}
+
+fn en(t: HelpText) -> &'static str {
+    use HelpText::*;
+    match t {
+        KeyHelp => "?",
+        KeyClose => "Esc/?",
+        KeyF4 => "F4",
+        KeyF5 => "F5",
+        KeyF6 => "F6",
+        KeyF7 => "F7",
+        KeyF8 => "F8",
+        KeyDigits => "0-9",
+        KeyDigitsDot => "0-9 .",
+        HintHelp => "Help",
+        HintClose => "Close help",
+        HintLowStock => "Low stock",
+        HintChangePin => "My PIN",
+        HintTypeCode => "Type a barcode or amount",
+        HintTypePin => "Type the PIN",
+        HintTypeNumber => "Type the operator number",
+        HintTypeAmount => "Type an amount",
+        HintTypeOrderNo => "Type the receipt's order number",
+        HintAddCode => "Add the typed code",
+        HintClear => "Clear",
+        HintPartAmount => "Part to pay by code",
+        HintChooseByNumber => "Choose by its number",
+        HintLookUp => "Look up",
+        HintSelect => "Select",
+        HelpTitle => "Keys on this screen",
+        HelpScanner => "A scan closes this help; the screen below takes the code.",
+        HelpNoKeys => "No keys do anything just now.",
+        ChangePinTitle => "Change my PIN",
+        CurrentPin => "Current PIN",
+        ChangePinHelp => "4 to 8 digits, not 0000, not your current PIN",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_help_text_is_in_both_languages() {
+        for t in HelpText::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(!help_text(lang, *t).trim().is_empty(), "{lang:?} {t:?} is empty");
+            }
+            if !format!("{t:?}").starts_with("Key") {
+                assert_ne!(help_text(Lang::Zh, *t), help_text(Lang::En, *t), "{t:?} is not translated");
+            }
+        }
+        assert_eq!(HelpText::ALL.last(), Some(&HelpText::ChangePinHelp), "a label added at the end is listed");
+    }
+}
