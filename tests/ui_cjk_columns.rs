@@ -21,7 +21,7 @@ const SHORT: &str = "水";
 
 /// The display column where `needle` starts in `line`.
 fn col(line: &str, needle: &str) -> usize {
-    let at = line.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {line:?}"));
+    let at = line.find(needle).expect("the text is on the row");
     line[..at].width()
 }
 

@@ -19,16 +19,21 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     }
     let lang = state.settings.lang;
     let below = State { help: false, ..state.clone() };
-    let entries: Vec<(&str, &str)> =
-        keys::for_state(&below).iter().map(|e| (e.cap.text(lang), e.does.text(lang))).collect();
-    let cols = entries.iter().map(|(cap, _)| cap.width()).max().unwrap_or(0);
+    let entries: Vec<(&str, &str, &str)> = keys::for_state(&below)
+        .iter()
+        .map(|e| (e.cap.text(lang), e.does.text(lang), e.detail.map_or("", |d| d.text(lang))))
+        .collect();
+    let cols = entries.iter().map(|(cap, ..)| cap.width()).max().unwrap_or(0);
+    // The longer words line up after the keys that have them.
+    let does_cols = entries.iter().filter(|e| !e.2.is_empty()).map(|(_, does, _)| does.width()).max().unwrap_or(0);
     let cap_style = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line> = entries
         .iter()
-        .map(|(cap, does)| {
+        .map(|(cap, does, detail)| {
             Line::from(vec![
                 Span::styled(format!(" {} ", widgets::pad(cap, cols)), cap_style),
-                Span::raw(format!("  {does}")),
+                Span::styled(format!("  {}", widgets::pad(does, does_cols)), Style::new().add_modifier(Modifier::BOLD)),
+                Span::styled(format!("  {detail}"), Style::new().fg(Color::DarkGray)),
             ])
         })
         .collect();

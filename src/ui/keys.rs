@@ -47,10 +47,12 @@ pub struct KeyHelp {
     /// The key acts on what has been typed (Enter after a number or PIN): with nothing typed it
     /// waits for it.
     pub after_typing: bool,
+    /// A few more words for the help screen.
+    pub detail: Option<Label>,
 }
 
 fn k(keys: &[Key], cap: Label, does: Label) -> KeyHelp {
-    KeyHelp { keys: keys.to_vec(), cap, does, after_typing: false }
+    KeyHelp { keys: keys.to_vec(), cap, does, after_typing: false, detail: detail(does) }
 }
 
 /// Enter that takes what is typed.
@@ -78,6 +80,36 @@ pub fn for_state(state: &State) -> Vec<KeyHelp> {
         keys.push(help_key());
     }
     keys
+}
+
+/// The help screen's longer words on what a key does, where its hint is terse.
+fn detail(does: Label) -> Option<Label> {
+    let d = match does {
+        Label::Main(T::HintLookup) => H::DetailLookup,
+        Label::Office(O::HintShift) => H::DetailShift,
+        Label::Office(O::HintReports) => H::DetailReports,
+        Label::Office(O::HintJournal) => H::DetailJournal,
+        Label::Office(O::HintSummary) => H::DetailSummary,
+        Label::Staff(S::HintSignOut) => H::DetailSignOut,
+        Label::Main(T::HintLowStock) => H::DetailLowStock,
+        Label::Staff(S::HintMaintenance) => H::DetailMaintenance,
+        Label::Help(H::HintChangePin) => H::DetailChangePin,
+        Label::Main(T::HintQty) => H::DetailQty,
+        Label::Main(T::HintSetQty) => H::DetailSetQty,
+        Label::Main(T::HintDelete) => H::DetailDelete,
+        Label::Main(T::HintTotal) => H::DetailTotal,
+        Label::Main(T::HintCash) => H::DetailCash,
+        Label::Staff(S::HintRole) => H::DetailRole,
+        Label::Staff(S::HintResetPin) => H::DetailResetPin,
+        Label::Staff(S::HintDisable) => H::DetailDisable,
+        Label::Main(T::HintPark) => H::DetailPark,
+        Label::Office(O::HintCashUp) => H::DetailCashUp,
+        Label::Office(O::HintCloseDay) => H::DetailCloseDay,
+        Label::Office(O::HintFilter) => H::DetailFilter,
+        Label::Main(T::HintCashRefund) => H::DetailCashRefund,
+        _ => return None,
+    };
+    Some(Label::Help(d))
 }
 
 pub fn help_key() -> KeyHelp {

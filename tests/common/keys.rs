@@ -12,6 +12,10 @@ use unicode_width::UnicodeWidthStr;
 pub const WIDTH: u16 = 80;
 
 pub fn assert_hints_fit(state: &State) {
+    for narrower in [40, 60] {
+        let text = keys::hint_text(state, narrower);
+        assert!(text.width() <= usize::from(narrower), "at {narrower} columns: {text:?}");
+    }
     let text = keys::hint_text(state, WIDTH);
     assert!(text.width() <= usize::from(WIDTH), "hint line is {} columns: {text:?}", text.width());
     let drawn = screen_text(&render_at(state, WIDTH, 24));
