@@ -19,9 +19,9 @@ macro_rules! help_texts {
 
 help_texts! {
     // key caps
-    KeyHelp, KeyClose, KeyF4, KeyF5, KeyF6, KeyF7, KeyF8, KeyDigits, KeyDigitsDot,
+    KeyHelp, KeyClose, KeyF4, KeyDigits, KeyDigitsDot,
     // what the keys do
-    HintHelp, HintClose, HintLowStock, HintChangePin, HintTypeCode, HintTypePin, HintTypeNumber,
+    HintHelp, HintClose, HintChangePin, HintTypeCode, HintTypePin, HintTypeNumber,
     HintTypeAmount, HintTypeOrderNo, HintAddCode, HintClear, HintPartAmount, HintChooseByNumber,
     HintLookUp, HintSelect,
     // the help screen
@@ -48,15 +48,10 @@ fn zh(t: HelpText) -> &'static str {
         KeyHelp => "?",
         KeyClose => "Esc/?",
         KeyF4 => "F4",
-        KeyF5 => "F5",
-        KeyF6 => "F6",
-        KeyF7 => "F7",
-        KeyF8 => "F8",
         KeyDigits => "0-9",
         KeyDigitsDot => "0-9 .",
         HintHelp => "帮助",
         HintClose => "关闭帮助",
-        HintLowStock => "库存不足",
         HintChangePin => "改密码",
         HintTypeCode => "输入条码或金额",
         HintTypePin => "输入密码",
@@ -106,15 +101,10 @@ fn en(t: HelpText) -> &'static str {
         KeyHelp => "?",
         KeyClose => "Esc/?",
         KeyF4 => "F4",
-        KeyF5 => "F5",
-        KeyF6 => "F6",
-        KeyF7 => "F7",
-        KeyF8 => "F8",
         KeyDigits => "0-9",
         KeyDigitsDot => "0-9 .",
         HintHelp => "Help",
         HintClose => "Close help",
-        HintLowStock => "Low stock",
         HintChangePin => "My PIN",
         HintTypeCode => "Type a barcode or amount",
         HintTypePin => "Type the PIN",
