@@ -94,6 +94,23 @@ mod tests {
     }
 
     #[test]
+    fn where_text_is_typed_a_question_mark_is_text() {
+        let mut s = ready_state();
+        key(&mut s, Key::F(12));
+        key(&mut s, Key::Char('7'));
+        key(&mut s, Key::Char('a'));
+        assert!(!available(&s));
+        key(&mut s, Key::Char('?'));
+        assert!(!s.help);
+        let form = s.auth.admin.as_ref().and_then(|v| v.form.as_ref()).map(|f| f.entry().to_string());
+        assert_eq!(form.as_deref(), Some("?"));
+        // The operators list itself (no form) has its help.
+        key(&mut s, Key::Esc);
+        key(&mut s, Key::Char('?'));
+        assert!(s.help && s.auth.admin.is_some());
+    }
+
+    #[test]
     fn a_scan_closes_the_help_and_is_taken() {
         let mut s = ready_state();
         key(&mut s, Key::Char('?'));
