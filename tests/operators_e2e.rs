@@ -132,6 +132,71 @@ fn five_wrong_pins_lock_the_operator_across_a_restart() {
     till.quit();
 }
 
+/// "Change my PIN" on the real binary (argon2 off the render loop, the real store): F4 on the
+/// empty sale screen, a wrong current PIN counted, 0000 refused, the new PIN stored only as a
+/// fresh hash, audited without the PIN, and the one that signs in after a restart.
+#[test]
+fn an_operator_changes_their_own_pin_from_the_sale_screen() {
+    use till::core::auth::PinChangeStep;
+    let mut w = shop();
+    let mut till = w.start_till();
+    at_sign_in(&mut till);
+    till.typed("01");
+    till.typed("0000");
+    till.wait_for("a new PIN asked for", SECS(10), |o| o.auth.step == Some(SignInStep::NewPin));
+    till.typed("4826");
+    till.typed("4826");
+    till.wait_for("signed in", SECS(10), |o| o.auth.signed_in.as_deref() == Some("01"));
+    till.quit();
+    // (The store is read while the till is not running: it holds the store's lock.)
+    let before = stored(&w).0.into_iter().find(|o| o.number == "01").expect("01").pin_hash;
+
+    let mut till = w.start_till();
+    at_sign_in(&mut till);
+    till.typed("01");
+    till.typed("4826");
+    till.wait_for("signed in", SECS(10), |o| o.auth.signed_in.as_deref() == Some("01"));
+    till.key(Key::F(4));
+    till.wait_for("the current PIN asked for", SECS(5), |o| o.auth.changing == Some(PinChangeStep::Current));
+    till.typed("1111");
+    till.wait_for("a wrong current PIN counted", SECS(10), |o| {
+        auth_notice(o) == Some(AuthNotice::WrongPin { left: 4 })
+    });
+    till.typed("4826");
+    till.wait_for("the new PIN asked for", SECS(10), |o| o.auth.changing == Some(PinChangeStep::New));
+    till.typed("0000");
+    till.wait_for("0000 refused", SECS(5), |o| auth_notice(o) == Some(AuthNotice::PinNotAllowed));
+    till.typed("5937");
+    till.wait_for("asked again", SECS(5), |o| o.auth.changing == Some(PinChangeStep::Confirm));
+    till.typed("5937");
+    let done = till.wait_for("changed", SECS(10), |o| auth_notice(o) == Some(AuthNotice::OwnPinChanged));
+    assert_eq!(done.auth.changing, None);
+    assert_eq!(done.auth.signed_in.as_deref(), Some("01"), "still signed in");
+    till.quit();
+
+    let (ops, audit) = stored(&w);
+    let first = ops.iter().find(|o| o.number == "01").expect("operator 01");
+    assert!(first.pin_hash.0.starts_with("$argon2id$") && first.pin_hash != before, "a new salted hash");
+    assert_eq!(first.failures, 0, "the right current PIN cleared the wrong one");
+    let json = serde_json::to_string(&ops).expect("json");
+    assert!(!json.contains("5937") && !json.contains("4826"), "no PIN is stored: {json}");
+    assert_eq!(audit.iter().filter(|a| a.contains("\"pin_changed\"")).count(), 2, "{audit:?}");
+    assert_eq!(audit.iter().filter(|a| a.contains("\"sign_in_failed\"")).count(), 1, "{audit:?}");
+    assert!(audit.iter().all(|a| !a.contains("5937") && !a.contains("4826") && !a.contains("1111")), "{audit:?}");
+    let log = w.till_log();
+    assert!(!log.contains("5937") && !log.contains("1111"), "no PIN is logged");
+
+    // After a restart the old PIN is refused and the chosen one signs in.
+    let mut till = w.start_till();
+    at_sign_in(&mut till);
+    till.typed("01");
+    till.typed("4826");
+    till.wait_for("old PIN refused", SECS(10), |o| auth_notice(o) == Some(AuthNotice::WrongPin { left: 4 }));
+    till.typed("5937");
+    till.wait_for("signed in", SECS(10), |o| o.auth.signed_in.as_deref() == Some("01"));
+    till.quit();
+}
+
 fn till_cli(w: &World, args: &[&str], stdin: &str) -> (bool, String) {
     // `till operators --config <path> <action> …`
     let mut child = Command::new(env!("CARGO_BIN_EXE_till"))

@@ -14,6 +14,7 @@ const FLOWERS: &str = "FLOWERS-1";
 const ALIPAY_CODE: &str = "282129340414399818";
 
 fn snapshot(name: &str, lang: &str, till: &Till) {
+    keys::check_keys(&till.state);
     insta::assert_snapshot!(format!("{name}_{lang}"), screen_text(&till.render()));
 }
 

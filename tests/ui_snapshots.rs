@@ -15,6 +15,7 @@ use unicode_width::UnicodeWidthStr;
 const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
 
 fn snapshot(name: &str, lang: &str, till: &Till) {
+    keys::check_keys(&till.state);
     insta::assert_snapshot!(format!("{name}_{lang}"), screen_text(&till.render()));
 }
 
@@ -282,7 +283,7 @@ fn smaller_and_larger_terminals_still_draw() {
     // Narrow: the shop's name and the item names keep their room; the gateway and unit price give way.
     let text = screen_text(&render_at(&cart(Lang::Zh).state, 40, 12));
     assert!(text.lines().next().is_some_and(|l| l.contains("幸福便利店") && l.contains("14:05")));
-    assert!(text.contains("康师傅红烧牛肉面"));
+    assert!(text.contains("康师傅红烧牛肉…"), "a name too long for its column ends in an ellipsis: {text}");
     let text = screen_text(&render_at(&till.state, 120, 40));
     assert!(text.contains("幸福便利店"));
     assert!(text.contains(i18n::text(Lang::Zh, Text::ScanPaymentCode)));

@@ -55,6 +55,9 @@ pub struct AuthObservation {
     /// The action a supervisor's PIN is asked for.
     pub prompt: Option<crate::core::Action>,
     pub maintenance: Option<crate::core::maintenance::Page>,
+    /// Where the change-my-PIN form is, while it is open.
+    #[serde(default)]
+    pub changing: Option<crate::core::auth::PinChangeStep>,
 }
 
 fn observe_auth(s: &crate::core::State) -> AuthObservation {
@@ -64,6 +67,7 @@ fn observe_auth(s: &crate::core::State) -> AuthObservation {
         step: session.is_none().then_some(s.auth.signin.step),
         prompt: s.auth.prompt.as_ref().map(|p| p.action),
         maintenance: s.maintenance.as_ref().map(|m| m.page),
+        changing: s.auth.change.as_ref().map(|c| c.step),
     }
 }
 

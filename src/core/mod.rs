@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod clock;
 pub mod code;
 pub mod csv_problem;
+pub mod help;
 pub mod maintenance;
 pub mod money;
 pub mod notice;
@@ -379,6 +380,9 @@ pub struct State {
     pub auth: auth::Auth,
     /// The maintenance menu, when open.
     pub maintenance: Option<maintenance::Maintenance>,
+    /// The help screen (`?`) is up over the screen above.
+    #[serde(default)]
+    pub help: bool,
 }
 
 impl State {
@@ -406,6 +410,7 @@ impl State {
             part_amount: None,
             auth: auth::Auth::default(),
             maintenance: None,
+            help: false,
         }
     }
 
@@ -468,12 +473,16 @@ impl State {
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     state.now = state.now.max(event.at);
     let mut fx = Vec::new();
+    if matches!(event.msg, Msg::Scan(_)) {
+        state.help = false; // the scanner is not the keyboard: its code is taken by the screen below
+    }
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         _ if !state.ready => {}
+        Msg::Key(key) if help::on_key(state, key) => {}
         // The sign-in screen and a supervisor's prompt take keys and scans before any screen.
         Msg::Key(key) if auth::on_key(state, key, &mut fx) => {}
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),

@@ -5,6 +5,7 @@
 //! table is a compile error, not a blank on the screen.
 
 mod en;
+pub mod help;
 mod office;
 pub mod staff;
 pub mod usb;

@@ -13,18 +13,15 @@ use crate::core::notice::Notice;
 use crate::core::order::{Tender, TenderPart};
 use crate::i18n::{self, Text};
 
-const KEYS: &[(Text, Text)] = &[(Text::KeyAny, Text::HintNextSale)];
-
 /// The left panel keeps at least this many columns; the receipt gets the rest it needs.
 const BANNER_MIN_WIDTH: u16 = 30;
 
-pub(super) fn view(state: &State, change: Fen, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+pub(super) fn view(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
     let receipt_width = state.receipt_preview.iter().map(|l| widgets::width(l)).max().unwrap_or(0).max(24) + 4;
     let receipt_width = receipt_width.min(area.width.saturating_sub(BANNER_MIN_WIDTH));
     let [banner, receipt] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(receipt_width)]).areas(area);
     paid(state, change, frame, banner);
     receipt_panel(state, frame, receipt);
-    KEYS
 }
 
 fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {

@@ -13,44 +13,7 @@ use crate::core::refund::{LookupStatus, LookupView, cash_to_refund};
 use crate::core::{Lang, State};
 use crate::i18n::{self, Text};
 
-const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyEsc, Text::HintBack)];
-const KEYS_PAID: &[(Text, Text)] = &[(Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
-/// The order took cash that is not given back yet: F6 gives it back from the drawer.
-const KEYS_CASH: &[(Text, Text)] = &[(Text::KeyF6, Text::HintCashRefund), (Text::KeyEsc, Text::HintBack)];
-const KEYS_CASH_REFUND: &[(Text, Text)] = &[
-    (Text::KeyEnter, Text::HintRefund),
-    (Text::KeyF6, Text::HintCashRefund),
-    (Text::KeyF4, Text::HintReprint),
-    (Text::KeyEsc, Text::HintBack),
-];
-const KEYS_REFUND: &[(Text, Text)] =
-    &[(Text::KeyEnter, Text::HintRefund), (Text::KeyF4, Text::HintReprint), (Text::KeyEsc, Text::HintBack)];
-/// The same with goods to choose (Up/Down, +/-, a number then *).
-const KEYS_CASH_GOODS: &[(Text, Text)] = &[
-    (Text::KeyF6, Text::HintCashRefund),
-    (Text::KeyUpDown, Text::HintSelect),
-    (Text::KeyPlusMinus, Text::HintQty),
-    (Text::KeySetQty, Text::HintSetQty),
-    (Text::KeyEsc, Text::HintBack),
-];
-const KEYS_CASH_REFUND_GOODS: &[(Text, Text)] = &[
-    (Text::KeyEnter, Text::HintRefund),
-    (Text::KeyF6, Text::HintCashRefund),
-    (Text::KeyUpDown, Text::HintSelect),
-    (Text::KeyPlusMinus, Text::HintQty),
-    (Text::KeySetQty, Text::HintSetQty),
-    (Text::KeyEsc, Text::HintBack),
-];
-const KEYS_REFUND_GOODS: &[(Text, Text)] = &[
-    (Text::KeyEnter, Text::HintRefund),
-    (Text::KeyUpDown, Text::HintSelect),
-    (Text::KeyPlusMinus, Text::HintQty),
-    (Text::KeySetQty, Text::HintSetQty),
-    (Text::KeyEsc, Text::HintBack),
-    (Text::KeyF4, Text::HintReprint),
-];
-
-pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let block =
         Block::bordered().title(format!(" {} ", i18n::text(lang, Text::LookupTitle))).padding(Padding::horizontal(1));
@@ -63,7 +26,7 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
             widgets::input_line(i18n::text(lang, Text::OrderNo), &state.input),
         ];
         frame.render_widget(Paragraph::new(lines), inner);
-        return KEYS_EMPTY;
+        return;
     };
     let [head, goods, refunds, input] = Layout::vertical([
         Constraint::Length(6),
@@ -76,27 +39,14 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
     super::returns::goods(lang, view, frame, goods);
     frame.render_widget(Paragraph::new(refund_rows(lang, view)), refunds);
     let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
-    let choosing = view.can_choose();
     if view.refundable().is_zero() || view.open_refund().is_some() {
-        let paid = view.found().is_some_and(|f| f.state == crate::core::PlatformOrderState::Paid);
-        if cash && choosing {
+        if cash && view.can_choose() {
             frame.render_widget(Paragraph::new(super::returns::value_line(lang, view)), input);
         }
-        return match (cash && view.open_refund().is_none(), choosing) {
-            (true, true) => KEYS_CASH_GOODS,
-            (true, false) => KEYS_CASH,
-            _ if paid => KEYS_PAID,
-            _ => KEYS_EMPTY,
-        };
+        return;
     }
     let line = widgets::input_line(i18n::text(lang, Text::RefundAmount), &state.input);
     frame.render_widget(Paragraph::new(vec![super::returns::value_line(lang, view), line]), input);
-    match (cash, choosing) {
-        (true, true) => KEYS_CASH_REFUND_GOODS,
-        (true, false) => KEYS_CASH_REFUND,
-        (false, true) => KEYS_REFUND_GOODS,
-        (false, false) => KEYS_REFUND,
-    }
 }
 
 fn summary(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {

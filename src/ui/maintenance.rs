@@ -8,28 +8,13 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::staff::Keys;
 use super::widgets::{self, ERROR, GOOD, WARN};
 use crate::core::auth::{AuditView, OperatorForm, OperatorsView};
 use crate::core::maintenance::{DIGITS, ITEMS, Item, Maintenance, Page};
 use crate::core::{Lang, State};
 use crate::i18n::staff::{self, StaffText as T};
 
-const KEYS_MENU: Keys = &[(T::KeyUpDown, T::HintChoose), (T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintBack)];
-const KEYS_PAGE: Keys = &[(T::KeyEsc, T::HintBack)];
-const KEYS_ENTER: Keys = &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintBack)];
-const KEYS_OPERATORS: Keys = &[
-    (T::KeyA, T::HintAdd),
-    (T::KeyN, T::HintRename),
-    (T::KeyR, T::HintRole),
-    (T::KeyP, T::HintResetPin),
-    (T::KeyD, T::HintDisable),
-    (T::KeyEsc, T::HintBack),
-];
-const KEYS_FORM: Keys = &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintCancel)];
-const KEYS_AUDIT: Keys = &[(T::KeyUpDown, T::HintScroll), (T::KeyEsc, T::HintBack)];
-
-pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> Keys {
+pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     if let Some(view) = &state.auth.audit {
         return audit(state, view, frame, area);
@@ -37,7 +22,7 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> Keys {
     if let Some(view) = &state.auth.admin {
         return operators(state, view, frame, area);
     }
-    let Some(m) = &state.maintenance else { return KEYS_PAGE };
+    let Some(m) = &state.maintenance else { return };
     let title = match m.page {
         Page::Menu | Page::Confirm(_) => staff::text(lang, T::MaintenanceTitle).to_string(),
         Page::Network => staff::item(lang, Item::Network).to_string(),
@@ -52,20 +37,20 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> Keys {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = usize::from(inner.height);
-    let (lines, keys) = match m.page {
-        Page::Menu => (menu(state, m, rows), KEYS_MENU),
+    let lines = match m.page {
+        Page::Menu => menu(state, m, rows),
         Page::Confirm(item) => {
             let mut lines = menu(state, m, rows.saturating_sub(2));
             let ask = if item == Item::PowerOff { T::ConfirmPowerOff } else { T::ConfirmRestart };
             lines.push(Line::raw(""));
             lines.push(Line::styled(staff::text(lang, ask), Style::new().fg(WARN).bold()));
-            (lines, KEYS_ENTER)
+            lines
         }
-        Page::Network => (network(state, m, lang), KEYS_PAGE),
-        Page::Scanner => (scanner(m, lang), KEYS_PAGE),
-        Page::Device => (device(m, lang), KEYS_PAGE),
-        Page::Version => (version(m, lang), KEYS_PAGE),
-        Page::Export => (export(m, lang), KEYS_ENTER),
+        Page::Network => network(state, m, lang),
+        Page::Scanner => scanner(m, lang),
+        Page::Device => device(m, lang),
+        Page::Version => version(m, lang),
+        Page::Export => export(m, lang),
         Page::Import => usb::import(&m.import, lang, rows),
         Page::Upgrade => {
             let version = m.info.as_ref().map_or(env!("CARGO_PKG_VERSION"), |i| i.version.as_str());
@@ -73,7 +58,6 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> Keys {
         }
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    keys
 }
 
 /// The items, digits 1–9 beside the first nine; a window around the highlighted one when the
@@ -172,7 +156,7 @@ fn export(m: &Maintenance, lang: Lang) -> Vec<Line<'static>> {
     lines
 }
 
-fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect) -> Keys {
+fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let t = |x| staff::text(lang, x);
     let block = Block::bordered().title(format!(" {} ", t(T::OperatorsTitle))).padding(Padding::horizontal(1));
@@ -203,7 +187,7 @@ fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect)
             "{}{}  {}  {}  {word} {mark}",
             if i == view.selected { "▸ " } else { "  " },
             widgets::pad(&op.number, 4),
-            widgets::pad(&op.name, 18),
+            widgets::fit(&op.name, 18),
             widgets::pad(staff::role(lang, op.role), 11),
         );
         let style =
@@ -211,7 +195,7 @@ fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect)
         lines.push(Line::styled(text, style));
     }
     frame.render_widget(Paragraph::new(lines), list);
-    let Some(form) = &view.form else { return KEYS_OPERATORS };
+    let Some(form) = &view.form else { return };
     let (label, number) = match form {
         OperatorForm::NewName { number, .. } => (T::FormNewName, number),
         OperatorForm::NewPin { number, .. } => (T::FormNewPin, number),
@@ -224,10 +208,9 @@ fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect)
         lines.push(Line::styled(t(T::FormPinHelp), Style::new().fg(Color::DarkGray)));
     }
     frame.render_widget(Paragraph::new(lines), form_area);
-    KEYS_FORM
 }
 
-fn audit(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) -> Keys {
+fn audit(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let t = |x| staff::text(lang, x);
     let block = Block::bordered().title(format!(" {} ", t(T::AuditTitle))).padding(Padding::horizontal(1));
@@ -235,7 +218,7 @@ fn audit(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) -> Keys
     frame.render_widget(block, area);
     let Some(entries) = &view.entries else {
         frame.render_widget(Paragraph::new(reading(lang)), inner);
-        return KEYS_AUDIT;
+        return;
     };
     let who_cols = usize::from(widgets::width(t(T::ColWho))).max(4);
     let header =
@@ -251,10 +234,9 @@ fn audit(state: &State, view: &AuditView, frame: &mut Frame, area: Rect) -> Keys
         lines.push(Line::raw(format!(
             "{}  {}  {}",
             widgets::pad(&when, 11),
-            widgets::pad(&e.operator, who_cols),
+            widgets::fit(&e.operator, who_cols),
             staff::audit_event(lang, &e.event)
         )));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    KEYS_AUDIT
 }

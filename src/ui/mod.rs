@@ -5,9 +5,12 @@
 //! smaller ones lose the big digits first.
 
 mod done;
+mod help;
+pub mod keys;
 mod lookup;
 mod maintenance;
 mod office;
+mod own_pin;
 mod pay;
 mod price;
 mod returns;
@@ -38,14 +41,21 @@ pub struct Status {
 
 /// Draws the whole screen for `state`.
 pub fn view(state: &State, status: &Status, frame: &mut Frame) {
-    // Sign-in, the maintenance menu and the supervisor's screens.
-    if staff::view(state, status, frame) {
-        return;
+    let [_, body, _, _, footer] = widgets::screen_areas(frame.area());
+    // Sign-in, change-my-PIN, the maintenance menu and the supervisor's screens.
+    if !staff::view(state, status, frame) {
+        sale_screens(state, status, frame);
     }
+    staff::prompt(state, frame, body);
+    help::view(state, frame, body);
+    widgets::hints(state, frame, footer);
+}
+
+fn sale_screens(state: &State, status: &Status, frame: &mut Frame) {
     let lang = state.settings.lang;
-    let [top, body, notice, status_area, footer] = widgets::screen_areas(frame.area());
+    let [top, body, notice, status_area, _] = widgets::screen_areas(frame.area());
     widgets::top_bar(state, status, frame, top);
-    let keys = match &state.screen {
+    match &state.screen {
         Screen::Sale => sale::view(state, frame, body),
         Screen::Pay { cash_entry } => pay::view(state, *cash_entry, frame, body),
         Screen::Done { change } => done::view(state, *change, frame, body),
@@ -53,7 +63,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Office => office::view(state, frame, body),
         Screen::PriceEntry(entry) => price::view(state, entry, frame, body),
         Screen::LowStock => stock::view(state, frame, body),
-    };
+    }
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {
         (Screen::Done { .. }, Some(Notice::Paid { .. } | Notice::PaidInParts { .. })) => None,
@@ -61,7 +71,4 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     };
     widgets::notice_line(lang, notice_text, frame, notice);
     widgets::status_line(state, status, frame, status_area);
-    let last = if state.screen == Screen::Sale && state.sale.lines.is_empty() { sale::KEYS_EMPTY_LAST } else { &[] };
-    widgets::hints_with(lang, keys, &office::hints(state), last, frame, footer);
-    staff::overlay(state, frame, body, footer);
 }

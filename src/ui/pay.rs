@@ -13,11 +13,7 @@ use crate::core::order::{Attempt, AttemptState, TenderPart};
 use crate::core::{Lang, State};
 use crate::i18n::{self, Text};
 
-const KEYS_CODE: &[(Text, Text)] = &[(Text::KeyCash, Text::HintCash), (Text::KeyEsc, Text::HintBack)];
-const KEYS_CASH: &[(Text, Text)] = &[(Text::KeyEnter, Text::HintConfirmCash), (Text::KeyEsc, Text::HintBack)];
-const KEYS_IN_DOUBT: &[(Text, Text)] = &[(Text::KeyEsc, Text::HintPark)];
-
-pub(super) fn view(state: &State, cash_entry: bool, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+pub(super) fn view(state: &State, cash_entry: bool, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let block =
         Block::bordered().title(format!(" {} ", i18n::text(lang, Text::PayTitle))).padding(Padding::horizontal(1));
@@ -38,16 +34,15 @@ pub(super) fn view(state: &State, cash_entry: bool, frame: &mut Frame, area: Rec
         frame.render_widget(Paragraph::new(paid_parts(state, &parts)), paid);
     }
     let open = attempt.filter(|a| !a.state.is_final());
-    let (lines, keys) = match open {
-        Some(a) => (in_progress(state, a), KEYS_IN_DOUBT),
-        None if cash_entry => (cash(state, attempt), KEYS_CASH),
-        None => (scan(state, attempt), KEYS_CODE),
+    let lines = match open {
+        Some(a) => in_progress(state, a),
+        None if cash_entry => cash(state, attempt),
+        None => scan(state, attempt),
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), progress);
     if let Some(a) = attempt {
         frame.render_widget(Paragraph::new(details_rows(lang, a)), info);
     }
-    keys
 }
 
 /// What is paid so far (a mixed tender): the total, each part, and what is still to pay.

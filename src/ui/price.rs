@@ -11,9 +11,7 @@ use crate::core::State;
 use crate::core::price_entry::PriceEntry;
 use crate::i18n::{self, Text};
 
-const KEYS: &[(Text, Text)] = &[(Text::KeyEnter, Text::HintAddItem), (Text::KeyEsc, Text::HintBack)];
-
-pub(super) fn view(state: &State, entry: &PriceEntry, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+pub(super) fn view(state: &State, entry: &PriceEntry, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let t = |x: Text| i18n::text(lang, x);
     let block = Block::bordered().title(format!(" {} ", t(Text::PriceEntryTitle))).padding(Padding::new(1, 1, 1, 0));
@@ -28,5 +26,4 @@ pub(super) fn view(state: &State, entry: &PriceEntry, frame: &mut Frame, area: R
         lines.push(Line::styled(t(Text::SupervisorApproves), Style::new().fg(WARN).bold()));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
-    KEYS
 }

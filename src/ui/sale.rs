@@ -10,23 +10,10 @@ use super::widgets;
 use crate::core::State;
 use crate::i18n::{self, Text};
 
-const KEYS: &[(Text, Text)] = &[
-    (Text::KeyEnter, Text::HintTotal),
-    (Text::KeyPlusMinus, Text::HintQty),
-    (Text::KeySetQty, Text::HintSetQty),
-    (Text::KeyDel, Text::HintDelete),
-    (Text::KeyUpDown, Text::HintSelect),
-    (Text::KeyF2, Text::HintCash),
-];
-/// Lookup and refunds are for an empty sale screen.
-const KEYS_EMPTY: &[(Text, Text)] = &[(Text::KeyF3, Text::HintLookup)];
-/// Shown after the office's keys, where the line has room for it.
-pub(super) const KEYS_EMPTY_LAST: &[(Text, Text)] = &[(Text::KeyF11, Text::HintLowStock)];
-
 /// Height of the totals panel with big digits: three rows inside a border.
 const TOTALS_HEIGHT: u16 = 5;
 
-pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(Text, Text)] {
+pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     let big = area.height >= TOTALS_HEIGHT + 5 && area.width >= 60;
     let [cart, totals] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(if big { TOTALS_HEIGHT } else { 2 })]).areas(area);
@@ -36,7 +23,6 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) -> &'static [(T
     } else {
         small_totals(state, frame, totals);
     }
-    if state.sale.lines.is_empty() { KEYS_EMPTY } else { KEYS }
 }
 
 fn lines(state: &State, frame: &mut Frame, area: Rect) {
@@ -62,10 +48,11 @@ fn lines(state: &State, frame: &mut Frame, area: Rect) {
         right(i18n::text(lang, Text::ColAmount).to_string()),
     ))
     .style(Style::new().fg(Color::DarkGray).add_modifier(Modifier::BOLD));
+    let name_cols = name_width(wide, area.width);
     let rows = state.sale.lines.iter().map(|l| {
         Row::new(columns(
             wide,
-            Cell::from(i18n::line_name(lang, &l.name).to_string()),
+            Cell::from(widgets::truncate(i18n::line_name(lang, &l.name), name_cols)),
             right(l.qty.to_string()),
             right(l.unit_price.to_string()),
             right(l.amount().to_string()),
@@ -82,6 +69,13 @@ fn lines(state: &State, frame: &mut Frame, area: Rect) {
         .highlight_spacing(HighlightSpacing::Always);
     let mut selection = TableState::new().with_selected(Some(state.selected));
     frame.render_stateful_widget(table, area, &mut selection);
+}
+
+/// The name column's width in a cart of `width` columns: what the border, the padding, the
+/// selection mark and the other columns leave (as the table lays it out).
+fn name_width(wide: bool, width: u16) -> usize {
+    let fixed: u16 = if wide { 6 + 10 + 11 + 3 * 2 } else { 6 + 11 + 2 };
+    usize::from(width.saturating_sub(2 + 1 + 2 + fixed))
 }
 
 /// Below this width the cart leaves out the unit price.

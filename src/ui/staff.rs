@@ -4,52 +4,41 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 use super::widgets::{self, WARN};
-use super::{Status, maintenance};
+use super::{Status, maintenance, own_pin};
 use crate::core::auth::{SignInStep, minutes_left};
 use crate::core::{Lang, State};
 use crate::i18n::staff::{self, StaffText as T};
 
-/// A key cap and what it does.
-pub(super) type Keys = &'static [(T, T)];
-
-const KEYS_SIGN_IN: Keys = &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintBack), (T::KeyF12, T::HintMaintenance)];
-const KEYS_PROMPT: Keys = &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintCancel)];
-
-/// Draws the whole frame when an operator screen is up (nobody signed in, or a supervisor's
-/// screen open); `false` leaves it to the sale screens.
+/// Draws the screen (all but the key hints) when an operator screen is up (nobody signed in, the
+/// change-my-PIN form, or a supervisor's screen open); `false` leaves it to the sale screens.
 pub(super) fn view(state: &State, status: &Status, frame: &mut Frame) -> bool {
     let signed_out = state.auth.session.is_none();
     let supervisor_screen = state.maintenance.is_some() || state.auth.admin.is_some() || state.auth.audit.is_some();
-    if !signed_out && !supervisor_screen {
+    let changing = state.auth.change.is_some();
+    if !signed_out && !supervisor_screen && !changing {
         return false;
     }
     let lang = state.settings.lang;
-    let [top, body, notice, status_area, footer] = widgets::screen_areas(frame.area());
+    let [top, body, notice, status_area, _] = widgets::screen_areas(frame.area());
     widgets::top_bar(state, status, frame, top);
-    let keys = if supervisor_screen { maintenance::view(state, frame, body) } else { sign_in(state, frame, body) };
+    if supervisor_screen {
+        maintenance::view(state, frame, body);
+    } else if let Some(form) = &state.auth.change {
+        own_pin::view(state, form, frame, body);
+    } else {
+        sign_in(state, frame, body);
+    }
     widgets::notice_line(lang, state.notice.as_ref(), frame, notice);
     widgets::status_line(state, status, frame, status_area);
-    let keys = if state.auth.prompt.is_some() { KEYS_PROMPT } else { keys };
-    hints(lang, keys, frame, footer);
-    prompt(state, frame, body);
     true
 }
 
-/// Over a sale screen: the supervisor-PIN prompt and its keys, when asked for.
-pub(super) fn overlay(state: &State, frame: &mut Frame, body: Rect, footer: Rect) {
-    if state.auth.prompt.is_some() {
-        frame.render_widget(Clear, footer);
-        hints(state.settings.lang, KEYS_PROMPT, frame, footer);
-        prompt(state, frame, body);
-    }
-}
-
 /// The supervisor-PIN prompt over the body, when asked for.
-fn prompt(state: &State, frame: &mut Frame, area: Rect) {
+pub(super) fn prompt(state: &State, frame: &mut Frame, area: Rect) {
     let Some(p) = &state.auth.prompt else { return };
     let lang = state.settings.lang;
     let t = |x| staff::text(lang, x);
@@ -72,7 +61,7 @@ fn prompt(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).block(block), box_area);
 }
 
-fn sign_in(state: &State, frame: &mut Frame, area: Rect) -> Keys {
+fn sign_in(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let t = |x| staff::text(lang, x);
     let form = &state.auth.signin;
@@ -107,7 +96,6 @@ fn sign_in(state: &State, frame: &mut Frame, area: Rect) -> Keys {
         lines.push(locked);
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
-    KEYS_SIGN_IN
 }
 
 /// "Operator 02 is locked: try again in 3 min", counting down, while the number typed is locked.
@@ -120,7 +108,7 @@ fn locked_line(state: &State, lang: Lang) -> Option<Line<'static>> {
 }
 
 /// What is typed, masked for a PIN, with the cursor when it is the field being typed.
-fn field(typed: &str, active: bool, secret: bool) -> String {
+pub(super) fn field(typed: &str, active: bool, secret: bool) -> String {
     let shown = if secret { "*".repeat(typed.chars().count()) } else { typed.to_string() };
     if active { format!("{shown}█") } else { shown }
 }
@@ -130,23 +118,4 @@ pub(super) fn centred(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
     cell
-}
-
-/// Key hints, as `widgets::hints` draws the sale screens'.
-pub(super) fn hints(lang: Lang, keys: Keys, frame: &mut Frame, area: Rect) {
-    let cap = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1u16;
-    for (key, what) in keys {
-        let key = format!(" {} ", staff::text(lang, *key));
-        let what = format!(" {}  ", staff::text(lang, *what));
-        let w = widgets::width(&key) + widgets::width(&what);
-        if used.saturating_add(w) > area.width.saturating_add(2) {
-            break;
-        }
-        used += w;
-        spans.push(Span::styled(key, cap));
-        spans.push(Span::raw(what));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -30,6 +30,33 @@ pub(super) fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(w)))
 }
 
+/// `s` cut to at most `cols` columns by display width, with `…` where it was cut; a double-width
+/// glyph that would straddle the edge is left out whole, never split.
+pub(super) fn truncate(s: &str, cols: usize) -> String {
+    if s.width() <= cols {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > cols {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if cols > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `s` in exactly `cols` columns: cut with `…` when longer, padded when shorter.
+pub(super) fn fit(s: &str, cols: usize) -> String {
+    pad(&truncate(s, cols), cols)
+}
+
 /// Shop, operator and demo badge on the left; gateway and clock on the right.
 pub(super) fn top_bar(state: &State, status: &Status, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
@@ -118,31 +145,19 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
     frame.render_widget(Paragraph::new(printer).right_aligned(), r);
 }
 
-/// Key hints: each a key cap and what it does, from the main tables, then `extra` ones already in the
-/// shop's language, then `last`. Hints that do not fit whole are left out.
-pub(super) fn hints_with(
-    lang: Lang,
-    keys: &[(Text, Text)],
-    extra: &[(&str, &str)],
-    last: &[(Text, Text)],
-    frame: &mut Frame,
-    area: Rect,
-) {
+/// The key hints of the screen up now, from its key table (`keys`): the most important keys that
+/// fit whole, then the help key.
+pub(super) fn hints(state: &State, frame: &mut Frame, area: Rect) {
     let cap = Style::new().fg(Color::Black).bg(Color::Gray).add_modifier(Modifier::BOLD);
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1u16;
-    let text = |(k, w): &(Text, Text)| (i18n::text(lang, *k), i18n::text(lang, *w));
-    for (key, what) in keys.iter().map(text).chain(extra.iter().copied()).chain(last.iter().map(text)) {
-        let key = format!(" {key} ");
-        let what = format!(" {what}  ");
-        let w = width(&key) + width(&what);
-        if used.saturating_add(w) > area.width.saturating_add(2) {
-            break;
+    for (i, (key, what)) in super::keys::hint_items(state, area.width).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" "));
         }
-        used += w;
-        spans.push(Span::styled(key, cap));
-        spans.push(Span::raw(what));
+        spans.push(Span::styled(format!(" {key} "), cap));
+        spans.push(Span::raw(format!(" {what}")));
     }
+    frame.render_widget(ratatui::widgets::Clear, area);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
@@ -234,6 +249,18 @@ mod tests {
         let rows = big_digits("1234567890.50").expect("digits");
         assert!(rows.iter().all(|r| r.width() == rows[0].width()));
         assert_eq!(big_digits("12a"), None);
+    }
+
+    #[test]
+    fn cuts_by_display_width_with_an_ellipsis_and_never_splits_a_wide_glyph() {
+        assert_eq!(truncate("康师傅红烧牛肉面", 9), "康师傅红…");
+        assert_eq!(truncate("康师傅红烧牛肉面", 10), "康师傅红…");
+        assert_eq!(truncate("康师傅", 6), "康师傅");
+        assert_eq!(truncate("Spring water 550ml", 8), "Spring …");
+        assert_eq!(fit("康师傅红烧牛肉面", 10), "康师傅红… ");
+        assert_eq!(fit("康师傅红烧牛肉面", 10).width(), 10);
+        assert_eq!(fit("水", 4), "水  ");
+        assert_eq!(truncate("abc", 0), "");
     }
 
     #[test]

@@ -99,6 +99,14 @@ impl Till {
         self
     }
 
+    /// Opens a maintenance menu item by its place in the menu (the menu must be up).
+    pub fn item(&mut self, item: till::core::maintenance::Item) -> &mut Till {
+        for k in till::core::maintenance::keys_to(item) {
+            self.key(k);
+        }
+        self
+    }
+
     pub fn scan(&mut self, code: &str) -> &mut Till {
         self.send(Msg::Scan(code.into()))
     }
@@ -142,4 +150,5 @@ pub fn row(buf: &Buffer, y: u16) -> String {
     screen_text(buf).lines().nth(usize::from(y)).unwrap_or_default().to_string()
 }
 pub mod books;
+pub mod keys;
 pub mod process;

@@ -28,6 +28,9 @@
 
 pub(super) mod admin;
 mod notice;
+mod own_pin;
+#[cfg(test)]
+mod own_pin_tests;
 mod prompt;
 mod signin;
 #[cfg(test)]
@@ -36,6 +39,7 @@ mod types;
 
 pub use admin::{AuditView, NAME_MAX, OperatorForm, OperatorsView};
 pub use notice::AuthNotice;
+pub use own_pin::{PinChange, PinChangeStep};
 pub use signin::{SignIn, SignInStep, lockout_minutes};
 pub use types::*;
 
@@ -93,6 +97,10 @@ pub enum Pending {
     SetPin {
         new: Option<Operator>,
     },
+    /// The operator signed in typed their current PIN to change it…
+    OwnCurrent,
+    /// …and chose a new one.
+    OwnNew,
 }
 
 /// A PIN on its way to be checked or hashed.
@@ -140,6 +148,9 @@ pub struct Auth {
     pub admin: Option<OperatorsView>,
     /// The audit log screen, when open.
     pub audit: Option<AuditView>,
+    /// The operator signed in is changing their PIN.
+    #[serde(default)]
+    pub change: Option<PinChange>,
 }
 
 impl Auth {
@@ -216,6 +227,10 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool 
         prompt::on_key(state, key, fx);
         return true;
     }
+    if state.auth.change.is_some() {
+        own_pin::on_key(state, key, fx);
+        return true;
+    }
     if state.auth.admin.is_some() || state.auth.audit.is_some() {
         admin::on_key(state, key, fx);
         return true;
@@ -248,6 +263,15 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool 
             super::maintenance::open(state, fx);
             true
         }
+        // F4 is the lookup's reprint; on the sale screen it is "change my PIN".
+        Key::F(4) if empty_sale => {
+            own_pin::open(state, fx);
+            true
+        }
+        Key::F(4) if state.screen == Screen::Sale => {
+            super::sale::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
+            true
+        }
         _ => false,
     }
 }
@@ -255,7 +279,11 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool 
 /// A scanned code while signed out or on a supervisor's screen: not a sale. `false` leaves it
 /// to the sale screens.
 pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) -> bool {
-    if state.auth.prompt.is_some() || state.auth.admin.is_some() || state.auth.audit.is_some() {
+    if state.auth.prompt.is_some()
+        || state.auth.admin.is_some()
+        || state.auth.audit.is_some()
+        || state.auth.change.is_some()
+    {
         super::sale::refuse(state, say(AuthNotice::NotNow), fx);
         return true;
     }
@@ -284,7 +312,8 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
             match check.why {
                 Pending::SignIn => signin::on_checked(state, &number, ok, fx),
                 Pending::Supervisor => prompt::on_checked(state, &number, ok, fx),
-                Pending::NewPin | Pending::SetPin { .. } => {}
+                Pending::OwnCurrent => own_pin::on_checked(state, &number, ok, fx),
+                Pending::NewPin | Pending::SetPin { .. } | Pending::OwnNew => {}
             }
         }
         AuthMsg::PinHashed { number, hash } => {
@@ -292,12 +321,18 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
             match check.why {
                 Pending::NewPin => signin::on_new_pin_hashed(state, &number, hash, fx),
                 Pending::SetPin { new } => admin::on_pin_set(state, &number, new, hash, fx),
-                Pending::SignIn | Pending::Supervisor => {}
+                Pending::OwnNew => own_pin::on_hashed(state, &number, hash, fx),
+                Pending::SignIn | Pending::Supervisor | Pending::OwnCurrent => {}
             }
         }
         AuthMsg::SaveFailed { error } => {
             // A PIN that could not be hashed is not waited for any longer: it is typed again.
-            if state.auth.checking.as_ref().is_some_and(|c| matches!(c.why, Pending::NewPin | Pending::SetPin { .. })) {
+            if state
+                .auth
+                .checking
+                .as_ref()
+                .is_some_and(|c| matches!(c.why, Pending::NewPin | Pending::SetPin { .. } | Pending::OwnNew))
+            {
                 state.auth.checking = None;
             }
             super::sale::refuse(state, Notice::StoreFailed { error }, fx)
@@ -381,6 +416,18 @@ fn type_digit(field: &mut String, key: Key, max: usize) -> bool {
 /// A new PIN is 4–8 digits.
 fn valid_pin(pin: &str) -> bool {
     (PIN_MIN..=PIN_MAX).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why `new` cannot be the PIN an operator chooses (4–8 digits, not the fresh till's 0000, not the
+/// PIN it replaces), if it cannot.
+fn new_pin_problem(new: &str, old: Option<&Pin>) -> Option<AuthNotice> {
+    if !valid_pin(new) {
+        return Some(AuthNotice::PinFormat);
+    }
+    if old.is_some_and(|o| o.expose() == new) {
+        return Some(AuthNotice::SamePin);
+    }
+    (new == FIRST_PIN).then_some(AuthNotice::PinNotAllowed)
 }
 
 fn say(n: AuthNotice) -> Notice {

@@ -42,6 +42,10 @@ pub enum AuthNotice {
     SamePin,
     PinsDiffer,
     PinChanged,
+    /// 0000 (the fresh till's PIN) is not a PIN anyone chooses.
+    PinNotAllowed,
+    /// The operator signed in changed their own PIN.
+    OwnPinChanged,
     SupervisorNeeded {
         action: Action,
     },
@@ -103,6 +107,7 @@ impl AuthNotice {
                 | AuthNotice::PinFormat
                 | AuthNotice::SamePin
                 | AuthNotice::PinsDiffer
+                | AuthNotice::PinNotAllowed
                 | AuthNotice::ScreenChanged
                 | AuthNotice::SignOutBlocked { .. }
                 | AuthNotice::SignedOutOverride { .. }

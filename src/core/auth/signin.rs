@@ -1,8 +1,8 @@
 //! Sign-in (签到: operator number, then PIN), the forced PIN change, lockout, and sign-out (签退).
 
 use super::{
-    AuditEntry, AuditEvent, AuthEffect, AuthNotice, Check, PIN_MAX, Pending, Pin, PinHash, Session, right_pin, say,
-    type_digit, valid_pin, wrong_pin,
+    AuditEntry, AuditEvent, AuthEffect, AuthNotice, Check, PIN_MAX, Pending, Pin, PinHash, Session, new_pin_problem,
+    right_pin, say, type_digit, wrong_pin,
 };
 use crate::core::{Action, Beep, Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
@@ -89,11 +89,8 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::Auth(AuthEffect::VerifyPin { number, pin: Pin::new(entry), hash }));
         }
         SignInStep::NewPin => {
-            if !valid_pin(&entry) {
-                return crate::core::sale::refuse(state, say(AuthNotice::PinFormat), fx);
-            }
-            if form.old_pin.as_ref().is_some_and(|old| old.expose() == entry) {
-                return crate::core::sale::refuse(state, say(AuthNotice::SamePin), fx);
+            if let Some(problem) = new_pin_problem(&entry, form.old_pin.as_ref()) {
+                return crate::core::sale::refuse(state, say(problem), fx);
             }
             form.new_pin = Some(Pin::new(entry));
             form.step = SignInStep::ConfirmPin;

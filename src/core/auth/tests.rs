@@ -14,24 +14,24 @@ const T0: i64 = 1_740_796_215_000;
 const COLA: &str = "6900138600889";
 const RECEIPT_NO: &str = "01000052250301010001";
 
-struct Till {
-    state: State,
-    now: i64,
+pub(super) struct Till {
+    pub(super) state: State,
+    pub(super) now: i64,
     /// Every effect so far.
-    log: Vec<Effect>,
+    pub(super) log: Vec<Effect>,
 }
 
-fn fake_hash(pin: &str) -> PinHash {
+pub(super) fn fake_hash(pin: &str) -> PinHash {
     PinHash(format!("hash:{pin}"))
 }
 
-fn op(number: &str, role: Role, pin: &str) -> Operator {
+pub(super) fn op(number: &str, role: Role, pin: &str) -> Operator {
     Operator::new(number, &format!("op{number}"), role, fake_hash(pin))
 }
 
 impl Till {
     /// A till whose store holds `operators`, restored and waiting for a sign-in.
-    fn with(operators: Vec<Operator>, policy: Policy) -> Till {
+    pub(super) fn with(operators: Vec<Operator>, policy: Policy) -> Till {
         let settings = Settings {
             shop_name: "测试便利店".into(),
             operator: "01".into(),
@@ -50,14 +50,14 @@ impl Till {
     }
 
     /// 01 supervisor (PIN 0000, to be changed), 02 cashier (PIN 2222).
-    fn shop() -> Till {
+    pub(super) fn shop() -> Till {
         let mut first = op("01", Role::Supervisor, "0000");
         first.must_change_pin = true;
         Till::with(vec![first, op("02", Role::Cashier, "2222")], Policy::default())
     }
 
     /// Applies `msg` and answers every PIN check and hash the way `app` does.
-    fn send(&mut self, msg: Msg) -> Vec<Effect> {
+    pub(super) fn send(&mut self, msg: Msg) -> Vec<Effect> {
         let mut all = Vec::new();
         let mut queue = vec![msg];
         while let Some(msg) = queue.pop() {
@@ -81,12 +81,12 @@ impl Till {
         all
     }
 
-    fn key(&mut self, key: Key) -> Vec<Effect> {
+    pub(super) fn key(&mut self, key: Key) -> Vec<Effect> {
         self.send(Msg::Key(key))
     }
 
     /// Types `text` and Enter.
-    fn typed(&mut self, text: &str) -> Vec<Effect> {
+    pub(super) fn typed(&mut self, text: &str) -> Vec<Effect> {
         let mut fx = Vec::new();
         for c in text.chars() {
             fx.extend(self.key(Key::Char(c)));
@@ -95,18 +95,18 @@ impl Till {
         fx
     }
 
-    fn sign_in(&mut self, number: &str, pin: &str) -> Vec<Effect> {
+    pub(super) fn sign_in(&mut self, number: &str, pin: &str) -> Vec<Effect> {
         let mut fx = self.typed(number);
         fx.extend(self.typed(pin));
         fx
     }
 
-    fn wait(&mut self, secs: i64) {
+    pub(super) fn wait(&mut self, secs: i64) {
         self.now += secs * 1000;
         self.send(Msg::Tick);
     }
 
-    fn signed_in(&self) -> Option<&str> {
+    pub(super) fn signed_in(&self) -> Option<&str> {
         self.state.auth.session.as_ref().map(|s| s.number.as_str())
     }
 
@@ -115,22 +115,22 @@ impl Till {
         maintenance::keys_to(item).into_iter().flat_map(|k| self.key(k)).collect()
     }
 
-    fn audit(&self) -> Vec<AuditEvent> {
+    pub(super) fn audit(&self) -> Vec<AuditEvent> {
         audits(&self.log)
     }
 }
 
-fn audits(fx: &[Effect]) -> Vec<AuditEvent> {
+pub(super) fn audits(fx: &[Effect]) -> Vec<AuditEvent> {
     fx.iter()
         .filter_map(|e| if let Effect::Auth(AuthEffect::Audit(a)) = e { Some(a.event.clone()) } else { None })
         .collect()
 }
 
-fn saved(fx: &[Effect]) -> Vec<&Operator> {
+pub(super) fn saved(fx: &[Effect]) -> Vec<&Operator> {
     fx.iter().filter_map(|e| if let Effect::Auth(AuthEffect::Save(o)) = e { Some(o) } else { None }).collect()
 }
 
-fn auth_notice(t: &Till) -> Option<AuthNotice> {
+pub(super) fn auth_notice(t: &Till) -> Option<AuthNotice> {
     match &t.state.notice {
         Some(Notice::Auth(n)) => Some(n.clone()),
         _ => None,

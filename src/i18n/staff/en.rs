@@ -149,6 +149,8 @@ pub(super) fn notice(n: &AuthNotice) -> String {
         AuthNotice::SamePin => "The new PIN must differ from the old one".into(),
         AuthNotice::PinsDiffer => "The two PINs differ: type the new one again".into(),
         AuthNotice::PinChanged => "PIN changed, signed in".into(),
+        AuthNotice::PinNotAllowed => "0000 cannot be a PIN: choose another".into(),
+        AuthNotice::OwnPinChanged => "Your PIN is changed: use it from the next sign-in".into(),
         AuthNotice::SupervisorNeeded { action: a } => format!("{} needs a supervisor", action(*a)),
         AuthNotice::Cancelled => "Cancelled".into(),
         AuthNotice::ScreenChanged => "The screen changed: nothing was done, try again".into(),

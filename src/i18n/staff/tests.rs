@@ -59,6 +59,8 @@ fn every_notice() -> Vec<AuthNotice> {
         AuthNotice::PoweringOff,
         AuthNotice::PowerOffDisabled,
         AuthNotice::PowerOffFailed { error: "denied".into() },
+        AuthNotice::PinNotAllowed,
+        AuthNotice::OwnPinChanged,
     ]
 }
 
@@ -97,6 +99,8 @@ fn index(n: &AuthNotice) -> usize {
         AuthNotice::PoweringOff => 29,
         AuthNotice::PowerOffDisabled => 30,
         AuthNotice::PowerOffFailed { .. } => 31,
+        AuthNotice::PinNotAllowed => 32,
+        AuthNotice::OwnPinChanged => 33,
     }
 }
 
@@ -106,7 +110,7 @@ fn every_notice_is_one_line_in_both_languages_and_names_its_numbers() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..32).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..34).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -149,6 +149,8 @@ pub(super) fn notice(n: &AuthNotice) -> String {
         AuthNotice::SamePin => "新密码不能与原密码相同".into(),
         AuthNotice::PinsDiffer => "两次输入的密码不一致，请重新输入".into(),
         AuthNotice::PinChanged => "密码已修改，签到成功".into(),
+        AuthNotice::PinNotAllowed => "不能使用 0000 作密码，请另选".into(),
+        AuthNotice::OwnPinChanged => "密码已修改，下次签到请用新密码".into(),
         AuthNotice::SupervisorNeeded { action: a } => format!("{}需要主管授权", action(*a)),
         AuthNotice::Cancelled => "已取消".into(),
         AuthNotice::ScreenChanged => "画面已变化，未执行，请重新操作".into(),

@@ -132,7 +132,7 @@ fn detail(state: &State, v: &JournalView, e: &Entry) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::styled(t(lang, T::OrderItems), Style::new().fg(Color::DarkGray).bold()));
         for l in o.lines.iter().take(6) {
-            let name = widgets::pad(i18n::line_name(lang, &l.name), 30);
+            let name = widgets::fit(i18n::line_name(lang, &l.name), 30);
             lines.push(Line::raw(format!("  {name} {:>4} {:>10}", l.qty, l.amount().to_string())));
         }
     }

@@ -14,16 +14,6 @@ use crate::core::office::{ShiftStep, ShiftView};
 use crate::i18n::OfficeText as T;
 use crate::ui::widgets::{self, ERROR, GOOD, WARN};
 
-pub(super) fn keys(state: &State, v: &ShiftView) -> &'static [(T, T)] {
-    match v.step {
-        ShiftStep::Overview if state.office.shift.is_some() => {
-            &[(T::KeyF1, T::HintPayIn), (T::KeyF2, T::HintPayOut), (T::KeyF3, T::HintCashUp), (T::KeyEsc, T::HintBack)]
-        }
-        ShiftStep::Float => &[(T::KeyEnter, T::HintOpenShift), (T::KeyEsc, T::HintBack)],
-        _ => &[(T::KeyEnter, T::HintConfirm), (T::KeyEsc, T::HintBack)],
-    }
-}
-
 pub(super) fn view(state: &State, v: &ShiftView, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let block = Block::bordered().title(format!(" {} ", t(lang, T::ShiftTitle))).padding(Padding::horizontal(1));

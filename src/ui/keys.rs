@@ -1,0 +1,468 @@
+//! The one table of keys per screen: the hint line at the bottom and the help screen (`?`) are both
+//! drawn from [`for_state`], so they list the same keys, in the same words. Each entry names the
+//! real [`Key`]s it stands for, so a test can press them and see the core act on that screen.
+//!
+//! Entries come most important first: the hint line shows as many as fit whole, then always the
+//! help key; the help screen lists them all.
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::core::maintenance::Page;
+use crate::core::maintenance::import::ImportStep;
+use crate::core::maintenance::upgrade::UpgradeStep;
+use crate::core::office::ShiftStep;
+use crate::core::office::View;
+use crate::core::office::report::ReportKind;
+use crate::core::refund::cash_to_refund;
+use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
+use crate::i18n::help::{HelpText as H, help_text};
+use crate::i18n::staff::{self, StaffText as S};
+use crate::i18n::{self, OfficeText as O, Text as T};
+
+/// A label from one of the translation tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Main(T),
+    Office(O),
+    Staff(S),
+    Help(H),
+}
+
+impl Label {
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            Label::Main(t) => i18n::text(lang, t),
+            Label::Office(t) => i18n::office_text(lang, t),
+            Label::Staff(t) => staff::text(lang, t),
+            Label::Help(t) => help_text(lang, t),
+        }
+    }
+}
+
+/// One line of the table: the keys, their cap and what they do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyHelp {
+    /// The keys this line stands for (any one of them does it; "any key" lists one).
+    pub keys: Vec<Key>,
+    pub cap: Label,
+    pub does: Label,
+    /// The key acts on what has been typed (Enter after a number or PIN): with nothing typed it
+    /// waits for it.
+    pub after_typing: bool,
+    /// A few more words for the help screen.
+    pub detail: Option<Label>,
+}
+
+fn k(keys: &[Key], cap: Label, does: Label) -> KeyHelp {
+    KeyHelp { keys: keys.to_vec(), cap, does, after_typing: false, detail: detail(does) }
+}
+
+/// Enter that takes what is typed.
+fn enter_typed(cap: Label, does: Label) -> KeyHelp {
+    KeyHelp { after_typing: true, ..k(&[Key::Enter], cap, does) }
+}
+
+fn staff_enter() -> KeyHelp {
+    enter_typed(Label::Staff(S::KeyEnter), Label::Staff(S::HintConfirm))
+}
+
+const DIGITS: &[Key] = &[Key::Char('1')];
+const UP_DOWN: &[Key] = &[Key::Down, Key::Up];
+
+/// The keys of the screen up now, most important first; the help key last when `?` opens it.
+pub fn for_state(state: &State) -> Vec<KeyHelp> {
+    if state.help {
+        return vec![k(&[Key::Esc, Key::Char('?')], Label::Help(H::KeyClose), Label::Help(H::HintClose))];
+    }
+    if !state.ready || state.auth.checking.is_some() {
+        return Vec::new();
+    }
+    let mut keys = screen_keys(state);
+    if help::available(state) {
+        keys.push(help_key());
+    }
+    keys
+}
+
+/// The help screen's longer words on what a key does, where its hint is terse.
+fn detail(does: Label) -> Option<Label> {
+    let d = match does {
+        Label::Main(T::HintLookup) => H::DetailLookup,
+        Label::Office(O::HintShift) => H::DetailShift,
+        Label::Office(O::HintReports) => H::DetailReports,
+        Label::Office(O::HintJournal) => H::DetailJournal,
+        Label::Office(O::HintSummary) => H::DetailSummary,
+        Label::Staff(S::HintSignOut) => H::DetailSignOut,
+        Label::Main(T::HintLowStock) => H::DetailLowStock,
+        Label::Staff(S::HintMaintenance) => H::DetailMaintenance,
+        Label::Help(H::HintChangePin) => H::DetailChangePin,
+        Label::Main(T::HintQty) => H::DetailQty,
+        Label::Main(T::HintSetQty) => H::DetailSetQty,
+        Label::Main(T::HintDelete) => H::DetailDelete,
+        Label::Main(T::HintTotal) => H::DetailTotal,
+        Label::Main(T::HintCash) => H::DetailCash,
+        Label::Staff(S::HintRole) => H::DetailRole,
+        Label::Staff(S::HintResetPin) => H::DetailResetPin,
+        Label::Staff(S::HintDisable) => H::DetailDisable,
+        Label::Main(T::HintPark) => H::DetailPark,
+        Label::Office(O::HintCashUp) => H::DetailCashUp,
+        Label::Office(O::HintCloseDay) => H::DetailCloseDay,
+        Label::Office(O::HintFilter) => H::DetailFilter,
+        Label::Main(T::HintCashRefund) => H::DetailCashRefund,
+        _ => return None,
+    };
+    Some(Label::Help(d))
+}
+
+pub fn help_key() -> KeyHelp {
+    k(&[Key::Char('?')], Label::Help(H::KeyHelp), Label::Help(H::HintHelp))
+}
+
+fn staff_keys(list: &[(&[Key], S, S)]) -> Vec<KeyHelp> {
+    list.iter().map(|(keys, cap, does)| k(keys, Label::Staff(*cap), Label::Staff(*does))).collect()
+}
+
+fn main_keys(list: &[(&[Key], T, T)]) -> Vec<KeyHelp> {
+    list.iter().map(|(keys, cap, does)| k(keys, Label::Main(*cap), Label::Main(*does))).collect()
+}
+
+fn office_keys(list: &[(&[Key], O, O)]) -> Vec<KeyHelp> {
+    list.iter().map(|(keys, cap, does)| k(keys, Label::Office(*cap), Label::Office(*does))).collect()
+}
+
+fn digits(does: H) -> KeyHelp {
+    k(DIGITS, Label::Help(H::KeyDigits), Label::Help(does))
+}
+
+/// Routed as `core::update` routes keys: overlays and staff screens before the sale screens.
+fn screen_keys(state: &State) -> Vec<KeyHelp> {
+    let auth = &state.auth;
+    if auth.prompt.is_some() || auth.change.is_some() {
+        let mut keys = vec![staff_enter()];
+        keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
+        keys.push(digits(H::HintTypePin));
+        return keys;
+    }
+    if auth.audit.is_some() {
+        return staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintScroll), (&[Key::Esc], S::KeyEsc, S::HintBack)]);
+    }
+    if let Some(view) = &auth.admin {
+        return match &view.form {
+            Some(form) => {
+                let mut keys = vec![staff_enter()];
+                keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
+                if form.is_pin() {
+                    keys.push(digits(H::HintTypePin));
+                }
+                keys
+            }
+            None => {
+                let mut keys = staff_keys(&[
+                    (&[Key::Char('a')], S::KeyA, S::HintAdd),
+                    (&[Key::Char('n')], S::KeyN, S::HintRename),
+                    (&[Key::Char('r')], S::KeyR, S::HintRole),
+                    (&[Key::Char('p')], S::KeyP, S::HintResetPin),
+                    (&[Key::Char('d')], S::KeyD, S::HintDisable),
+                    (&[Key::Esc], S::KeyEsc, S::HintBack),
+                ]);
+                keys.push(k(UP_DOWN, Label::Staff(S::KeyUpDown), Label::Help(H::HintSelect)));
+                keys
+            }
+        };
+    }
+    if let Some(m) = &state.maintenance {
+        return match m.page {
+            Page::Menu => {
+                let mut keys = staff_keys(&[
+                    (UP_DOWN, S::KeyUpDown, S::HintChoose),
+                    (&[Key::Enter], S::KeyEnter, S::HintConfirm),
+                    (&[Key::Esc], S::KeyEsc, S::HintBack),
+                ]);
+                keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigits), Label::Help(H::HintChooseByNumber)));
+                keys
+            }
+            Page::Confirm(_) => {
+                staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), (&[Key::Esc], S::KeyEsc, S::HintBack)])
+            }
+            Page::Export => {
+                let mut keys = vec![staff_enter()];
+                keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
+                keys
+            }
+            Page::Import => import_keys(&m.import.step, m.import.files.is_empty()),
+            Page::Upgrade => upgrade_keys(&m.upgrade.step),
+            _ => staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]),
+        };
+    }
+    if auth.session.is_none() {
+        let mut keys = vec![staff_enter()];
+        keys.extend(staff_keys(&[
+            (&[Key::Esc], S::KeyEsc, S::HintBack),
+            (&[Key::F(12)], S::KeyF12, S::HintMaintenance),
+        ]));
+        let typing =
+            if auth.signin.step == crate::core::auth::SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
+        keys.push(digits(typing));
+        return keys;
+    }
+    match &state.screen {
+        Screen::Office => office(state),
+        Screen::Sale => sale(state),
+        Screen::Pay { cash_entry: true } => {
+            let mut keys =
+                main_keys(&[(&[Key::Enter], T::KeyEnter, T::HintConfirmCash), (&[Key::Esc], T::KeyEsc, T::HintBack)]);
+            keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
+            keys
+        }
+        Screen::Pay { cash_entry: false } => pay(state),
+        Screen::Done { .. } => main_keys(&[(&[Key::Enter], T::KeyAny, T::HintNextSale)]),
+        Screen::Lookup => lookup(state),
+        Screen::PriceEntry(_) => {
+            let mut keys =
+                main_keys(&[(&[Key::Enter], T::KeyEnter, T::HintAddItem), (&[Key::Esc], T::KeyEsc, T::HintBack)]);
+            keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
+            keys
+        }
+        Screen::LowStock => main_keys(&[(&[Key::Esc], T::KeyAny, T::HintBack)]),
+    }
+}
+
+/// The catalogue import page (`ui::maintenance::usb`): nothing while the till reads or writes.
+fn import_keys(step: &ImportStep, no_files: bool) -> Vec<KeyHelp> {
+    let back = (&[Key::Esc][..], S::KeyEsc, S::HintBack);
+    match step {
+        ImportStep::Checking | ImportStep::Applying(_) => Vec::new(),
+        ImportStep::Choosing if !no_files => {
+            staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintChoose), (&[Key::Enter], S::KeyEnter, S::HintConfirm), back])
+        }
+        ImportStep::Ready(_) => staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), back]),
+        _ => staff_keys(&[back]),
+    }
+}
+
+/// The upgrade page: Enter to install (a second Enter overrides waiting work), nothing while it runs.
+fn upgrade_keys(step: &UpgradeStep) -> Vec<KeyHelp> {
+    let back = (&[Key::Esc][..], S::KeyEsc, S::HintBack);
+    match step {
+        UpgradeStep::Running { .. } | UpgradeStep::Installed { .. } => Vec::new(),
+        UpgradeStep::Ready(_) | UpgradeStep::Blocked { .. } => {
+            staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), back])
+        }
+        _ => staff_keys(&[back]),
+    }
+}
+
+fn sale(state: &State) -> Vec<KeyHelp> {
+    let typed = !state.input.is_empty();
+    let mut keys = Vec::new();
+    if state.sale.lines.is_empty() {
+        keys.extend(main_keys(&[(&[Key::F(3)], T::KeyF3, T::HintLookup)]));
+        if typed {
+            keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintAddCode)));
+            keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
+        }
+        keys.extend(office_keys(&[
+            (&[Key::F(5)], O::KeyF5, O::HintShift),
+            (&[Key::F(6)], O::KeyF6, O::HintReports),
+            (&[Key::F(7)], O::KeyF7, O::HintJournal),
+            (&[Key::F(8)], O::KeyF8, O::HintSummary),
+        ]));
+        if !typed {
+            keys.extend(staff_keys(&[(&[Key::F(9)], S::KeyF9, S::HintSignOut)]));
+        }
+        keys.extend(main_keys(&[(&[Key::F(11)], T::KeyF11, T::HintLowStock)]));
+        if !typed {
+            keys.extend(staff_keys(&[(&[Key::F(12)], S::KeyF12, S::HintMaintenance)]));
+            keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+        }
+        keys.push(digits(H::HintTypeCode));
+        return keys;
+    }
+    let busy = state.sale.open_attempt().is_some() || state.sale.has_paid_parts();
+    keys.extend(main_keys(&[(&[Key::Enter], T::KeyEnter, T::HintTotal)]));
+    if typed {
+        keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
+    }
+    if !busy {
+        keys.extend(main_keys(&[
+            (&[Key::F(2)], T::KeyF2, T::HintCash),
+            (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
+            (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
+            (&[Key::Delete], T::KeyDel, T::HintDelete),
+        ]));
+    }
+    keys.extend(main_keys(&[(UP_DOWN, T::KeyUpDown, T::HintSelect)]));
+    keys.push(digits(H::HintTypeCode));
+    keys
+}
+
+fn pay(state: &State) -> Vec<KeyHelp> {
+    let total = state.sale.total();
+    if let Some(a) = state.sale.open_attempt() {
+        // Only a payment of the whole order may be confirmed in the background.
+        return if a.amount >= total { main_keys(&[(&[Key::Esc], T::KeyEsc, T::HintPark)]) } else { Vec::new() };
+    }
+    let mut keys = Vec::new();
+    if !state.input.is_empty() {
+        keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintPartAmount)));
+    }
+    keys.extend(main_keys(&[(&[Key::Char('c'), Key::F(2)], T::KeyCash, T::HintCash)]));
+    if !state.input.is_empty() {
+        keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
+    } else if state.part_amount.is_some() || !state.sale.has_paid_parts() {
+        keys.extend(main_keys(&[(&[Key::Esc], T::KeyEsc, T::HintBack)]));
+    }
+    keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintPartAmount)));
+    keys
+}
+
+fn lookup(state: &State) -> Vec<KeyHelp> {
+    let back = (&[Key::Esc][..], T::KeyEsc, T::HintBack);
+    let reprint = (&[Key::F(4)][..], T::KeyF4, T::HintReprint);
+    let cash_refund = (&[Key::F(6)][..], T::KeyF6, T::HintCashRefund);
+    let Some(view) = &state.lookup else {
+        let mut keys = Vec::new();
+        if !state.input.is_empty() {
+            keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintLookUp)));
+        }
+        keys.extend(main_keys(&[back]));
+        keys.push(digits(H::HintTypeOrderNo));
+        return keys;
+    };
+    let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
+    // Goods to choose (core::returns): the line, its quantity, a number then `*`.
+    let goods: &[(&[Key], T, T)] = if view.can_choose() {
+        &[
+            (UP_DOWN, T::KeyUpDown, T::HintSelect),
+            (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
+            (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
+        ]
+    } else {
+        &[]
+    };
+    if view.refundable().is_zero() || view.open_refund().is_some() {
+        let paid = view.found().is_some_and(|f| f.state == PlatformOrderState::Paid);
+        return if cash && view.open_refund().is_none() {
+            main_keys(&[&[cash_refund][..], goods, &[back]].concat())
+        } else if paid {
+            main_keys(&[reprint, back])
+        } else {
+            main_keys(&[back])
+        };
+    }
+    let refund = (&[Key::Enter][..], T::KeyEnter, T::HintRefund);
+    let first: &[(&[Key], T, T)] = if cash { &[refund, cash_refund] } else { &[refund] };
+    // With goods to choose Esc comes before F4, which the hint line may then leave to the help.
+    let last = if goods.is_empty() { [reprint, back] } else { [back, reprint] };
+    let mut keys = main_keys(&[first, goods, &last].concat());
+    keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
+    keys
+}
+
+fn office(state: &State) -> Vec<KeyHelp> {
+    let enter = (&[Key::Enter][..], O::KeyEnter, O::HintConfirm);
+    let back = (&[Key::Esc][..], O::KeyEsc, O::HintBack);
+    let amount = || k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount));
+    match &state.office.view {
+        Some(View::Shift(v)) => match v.step {
+            ShiftStep::Overview if state.office.shift.is_some() => office_keys(&[
+                (&[Key::F(1)], O::KeyF1, O::HintPayIn),
+                (&[Key::F(2)], O::KeyF2, O::HintPayOut),
+                (&[Key::F(3)], O::KeyF3, O::HintCashUp),
+                back,
+            ]),
+            ShiftStep::Float => {
+                let mut keys = office_keys(&[(&[Key::Enter], O::KeyEnter, O::HintOpenShift), back]);
+                keys.push(amount());
+                keys
+            }
+            ShiftStep::Amount(_) | ShiftStep::Count => {
+                let mut keys = office_keys(&[enter, back]);
+                keys.push(amount());
+                keys
+            }
+            _ => office_keys(&[enter, back]),
+        },
+        Some(View::Report(v)) if v.report.as_ref().is_some_and(|r| r.kind != ReportKind::X) => {
+            office_keys(&[(&[Key::F(4)], O::KeyF4, O::HintPrint), back])
+        }
+        Some(View::Report(v)) if v.report.is_none() => office_keys(&[back]),
+        Some(View::Report(_)) => {
+            office_keys(&[(&[Key::F(4)], O::KeyF4, O::HintPrint), (&[Key::F(7)], O::KeyF7, O::HintCloseDay), back])
+        }
+        Some(View::Journal(v)) if v.detail => office_keys(&[(&[Key::F(4)], O::KeyF4, O::HintReprint), back]),
+        Some(View::Journal(v)) => {
+            let mut keys = Vec::new();
+            if !v.visible().is_empty() {
+                keys.extend(office_keys(&[
+                    (&[Key::Enter], O::KeyEnter, O::HintDetail),
+                    (&[Key::F(4)], O::KeyF4, O::HintReprint),
+                ]));
+            }
+            keys.extend(office_keys(&[
+                (&[Key::Char('-'), Key::Char('+')], O::KeyMinusPlus, O::HintDay),
+                (&[Key::F(5), Key::F(6), Key::F(7)], O::KeyF5F7, O::HintFilter),
+                back,
+            ]));
+            if v.visible().len() > 1 {
+                keys.extend(office_keys(&[(UP_DOWN, O::KeyUpDown, O::HintSelect)]));
+            }
+            keys
+        }
+        Some(View::Summary(_)) => {
+            let mut keys = Vec::new();
+            if !state.input.is_empty() {
+                keys.extend(office_keys(&[(&[Key::Enter], O::KeyEnter, O::RangePrompt)]));
+            }
+            keys.extend(office_keys(&[
+                (&[Key::Char('-'), Key::Char('+')], O::KeyMinusPlus, O::HintRange),
+                (&[Key::F(1)], O::KeyF1, O::HintToday),
+                (&[Key::F(2)], O::KeyF2, O::HintExport),
+                back,
+            ]));
+            keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigits), Label::Office(O::RangePrompt)));
+            keys
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The hint line's items for `width` columns: as many entries as fit whole, in order, then the help
+/// key, which always keeps its room.
+pub fn hint_items(state: &State, width: u16) -> Vec<(&'static str, &'static str)> {
+    let lang = state.settings.lang;
+    let all = for_state(state);
+    let help = all.last().filter(|e| **e == help_key()).cloned();
+    let item = |e: &KeyHelp| (e.cap.text(lang), e.does.text(lang));
+    let reserved = help.as_ref().map_or(0, |e| item_width(item(e)) + SEPARATOR);
+    let mut used = LEAD;
+    let mut out = Vec::new();
+    for e in all.iter().filter(|e| Some(*e) != help.as_ref()) {
+        let w = item_width(item(e)) + if out.is_empty() { 0 } else { SEPARATOR };
+        if used + w + reserved > usize::from(width) {
+            break; // the most important keys first, none skipped over
+        }
+        used += w;
+        out.push(item(e));
+    }
+    if let Some(e) = &help {
+        out.push(item(e));
+    }
+    out
+}
+
+/// One space before the first key cap and between items (the caps stand out by their colour).
+const LEAD: usize = 1;
+const SEPARATOR: usize = 1;
+
+/// ` cap ` then ` does`.
+fn item_width((cap, does): (&str, &str)) -> usize {
+    cap.width() + 2 + 1 + does.width()
+}
+
+/// The hint line as text, exactly as drawn (the test measures it).
+pub fn hint_text(state: &State, width: u16) -> String {
+    let items = hint_items(state, width);
+    let parts: Vec<String> = items.iter().map(|(cap, does)| format!(" {cap}  {does}")).collect();
+    format!(" {}", parts.join(" "))
+}
