@@ -14,7 +14,7 @@ problem() {
 # 1. shellcheck (busybox's sh is POSIX sh as far as these scripts go).
 scripts="image/lint.sh image/debian/build.sh image/debian/assemble.sh image/debian/initramfs-init
     systemd/till-console.sh systemd/till-grow-data.sh systemd/till-boot-slot tests/qemu/run_arm.sh tests/qemu/boot_image.sh
-    tests/qemu/init image/buildroot/board/till/post-build.sh image/buildroot/board/till/post-image.sh"
+    tests/qemu/init tests/qemu/wifi.sh image/buildroot/board/till/post-build.sh image/buildroot/board/till/post-image.sh"
 if command -v shellcheck >/dev/null 2>&1; then
     # SC2016: the mmdebstrap hooks are single-quoted on purpose ($1 is expanded by mmdebstrap).
     # shellcheck disable=SC2086

@@ -295,10 +295,18 @@ pub enum WifiFailure {
     WrongPassword,
     NotFound,
     Timeout,
-    /// The box has no Wi-Fi, or the network service cannot be reached.
+    /// The network service cannot be used (one line saying why).
     Unavailable {
         detail: String,
     },
+    /// This till has no Wi-Fi adapter: the interface of `[wifi]` does not exist.
+    NoAdapter {
+        interface: String,
+    },
+    /// The adapter is there but the Wi-Fi service (wpa_supplicant) does not answer.
+    ServiceDown,
+    /// No `[wifi]` section: this till is not set up to use Wi-Fi.
+    NotConfigured,
 }
 
 /// What a successful set-up changed, as far as the core is concerned.

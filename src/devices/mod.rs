@@ -35,6 +35,6 @@ pub struct NoWifi;
 
 impl Wifi for NoWifi {
     fn join(&self, _code: &str) -> Result<String, WifiFailure> {
-        Err(WifiFailure::Unavailable { detail: "this till has no Wi-Fi configured".into() })
+        Err(WifiFailure::NotConfigured)
     }
 }

@@ -198,6 +198,12 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::ScannerGone => "The barcode scanner was unplugged: plug it back in, or type the code".into(),
         Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),
         Notice::WifiJoined { ssid } => format!("Connected to Wi-Fi {ssid}"),
+        // Without an adapter or a [wifi] section there is no Wi-Fi network to keep.
+        Notice::WifiFailed {
+            error: e @ (crate::core::WifiFailure::NoAdapter { .. } | crate::core::WifiFailure::NotConfigured),
+        } => {
+            format!("Wi-Fi not joined: {}", wifi_failure(e))
+        }
         Notice::WifiFailed { error } => {
             format!("Wi-Fi not joined: {}; the previous network is kept", wifi_failure(error))
         }
@@ -247,5 +253,8 @@ fn wifi_failure(f: &crate::core::WifiFailure) -> String {
         F::NotFound => "network not found".into(),
         F::Timeout => "no connection in time".into(),
         F::Unavailable { detail } => format!("Wi-Fi not available ({detail})"),
+        F::NoAdapter { interface } => format!("this till has no Wi-Fi adapter ({interface} not found)"),
+        F::ServiceDown => "the Wi-Fi service (wpa_supplicant) is not running".into(),
+        F::NotConfigured => "this till is not set up for Wi-Fi (no [wifi] in till.toml)".into(),
     }
 }

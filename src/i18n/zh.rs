@@ -195,6 +195,11 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::ScannerGone => "扫码枪已断开：请重新插好，或手动输入条码".into(),
         Notice::JoiningWifi => "正在连接无线网络…".into(),
         Notice::WifiJoined { ssid } => format!("已连接无线网络 {ssid}"),
+        Notice::WifiFailed {
+            error: e @ (crate::core::WifiFailure::NoAdapter { .. } | crate::core::WifiFailure::NotConfigured),
+        } => {
+            format!("无线网络连接失败：{}", wifi_failure(e))
+        }
         Notice::WifiFailed { error } => format!("无线网络连接失败：{}，仍使用原网络", wifi_failure(error)),
         Notice::WifiNotNow => "请先完成当前交易再扫码连网".into(),
         Notice::NothingToReprint => "该订单未支付，没有小票可补打".into(),
@@ -241,5 +246,8 @@ fn wifi_failure(f: &crate::core::WifiFailure) -> String {
         F::NotFound => "找不到该网络".into(),
         F::Timeout => "连接超时".into(),
         F::Unavailable { detail } => format!("无线网络不可用（{detail}）"),
+        F::NoAdapter { interface } => format!("本机没有无线网卡（未找到 {interface}）"),
+        F::ServiceDown => "无线网络服务（wpa_supplicant）未运行".into(),
+        F::NotConfigured => "本机未设置无线网络（till.toml 中没有 [wifi]）".into(),
     }
 }
