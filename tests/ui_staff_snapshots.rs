@@ -151,6 +151,9 @@ fn the_operators_list_and_the_audit_log() {
         till.keys("a");
         till.keys("Wang");
         snapshot("operators_add", l, &till);
+        till.key(Key::Esc);
+        till.keys("s").keys("1001");
+        snapshot("operators_staff_id", l, &till);
         till.key(Key::Esc).key(Key::Esc);
         open(&mut till, Item::Audit);
         let at = |secs: i64| Millis(T0.0 + secs * 1000);

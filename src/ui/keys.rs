@@ -164,6 +164,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
                     (&[Key::Char('p')], S::KeyP, S::HintResetPin),
                     (&[Key::Char('d')], S::KeyD, S::HintDisable),
                     (&[Key::Esc], S::KeyEsc, S::HintBack),
+                    (&[Key::Char('s')], S::KeyS, S::HintStaffId),
                 ]);
                 keys.push(k(UP_DOWN, Label::Staff(S::KeyUpDown), Label::Help(H::HintSelect)));
                 keys

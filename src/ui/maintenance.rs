@@ -201,11 +201,17 @@ fn operators(state: &State, view: &OperatorsView, frame: &mut Frame, area: Rect)
         OperatorForm::NewPin { number, .. } => (T::FormNewPin, number),
         OperatorForm::Rename { number, .. } => (T::FormRename, number),
         OperatorForm::ResetPin { number, .. } => (T::FormResetPin, number),
+        OperatorForm::StaffId { number, .. } => (T::FormStaffId, number),
     };
     let typed = if form.is_pin() { "*".repeat(form.entry().len()) } else { form.entry().to_string() };
     let mut lines = vec![widgets::input_line(&format!("{number} {}", t(label)), &typed)];
-    if form.is_pin() {
-        lines.push(Line::styled(t(T::FormPinHelp), Style::new().fg(Color::DarkGray)));
+    let help = match form {
+        OperatorForm::StaffId { .. } => Some(T::FormStaffIdHelp),
+        _ if form.is_pin() => Some(T::FormPinHelp),
+        _ => None,
+    };
+    if let Some(help) = help {
+        lines.push(Line::styled(t(help), Style::new().fg(Color::DarkGray)));
     }
     frame.render_widget(Paragraph::new(lines), form_area);
 }

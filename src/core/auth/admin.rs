@@ -40,7 +40,15 @@ pub enum OperatorForm {
         number: String,
         entry: String,
     },
+    /// The id the payment platforms know this operator by (seed 003 §3.1.6); empty: their number.
+    StaffId {
+        number: String,
+        entry: String,
+    },
 }
+
+/// A platform staff id: what both platforms take as an operator/staff id.
+pub const STAFF_ID_MAX: usize = 32;
 
 impl OperatorForm {
     pub fn entry(&self) -> &str {
@@ -48,8 +56,13 @@ impl OperatorForm {
             OperatorForm::NewName { entry, .. }
             | OperatorForm::NewPin { entry, .. }
             | OperatorForm::Rename { entry, .. }
-            | OperatorForm::ResetPin { entry, .. } => entry,
+            | OperatorForm::ResetPin { entry, .. }
+            | OperatorForm::StaffId { entry, .. } => entry,
         }
+    }
+
+    fn max_len(&self) -> usize {
+        if matches!(self, OperatorForm::StaffId { .. }) { STAFF_ID_MAX } else { NAME_MAX }
     }
 
     fn entry_mut(&mut self) -> &mut String {
@@ -57,7 +70,8 @@ impl OperatorForm {
             OperatorForm::NewName { entry, .. }
             | OperatorForm::NewPin { entry, .. }
             | OperatorForm::Rename { entry, .. }
-            | OperatorForm::ResetPin { entry, .. } => entry,
+            | OperatorForm::ResetPin { entry, .. }
+            | OperatorForm::StaffId { entry, .. } => entry,
         }
     }
 
@@ -112,12 +126,16 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             Some(number) => set_form(state, OperatorForm::NewName { number, entry: String::new() }),
             None => crate::core::sale::refuse(state, say(AuthNotice::NoFreeNumber), fx),
         },
-        Key::Char(c @ ('n' | 'N' | 'p' | 'P' | 'r' | 'R' | 'd' | 'D')) => {
+        Key::Char(c @ ('n' | 'N' | 'p' | 'P' | 'r' | 'R' | 'd' | 'D' | 's' | 'S')) => {
             let Some(op) = selected(state).cloned() else { return };
             match c.to_ascii_lowercase() {
                 'n' => set_form(state, OperatorForm::Rename { number: op.number, entry: op.name }),
                 'p' => set_form(state, OperatorForm::ResetPin { number: op.number, entry: String::new() }),
                 'r' => toggle_role(state, op, fx),
+                's' => {
+                    let entry = op.staff_id.unwrap_or_default();
+                    set_form(state, OperatorForm::StaffId { number: op.number, entry })
+                }
                 _ => toggle_disabled(state, op, fx),
             }
         }
@@ -150,7 +168,7 @@ fn on_form_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
     } else {
         match key {
-            Key::Char(c) if !c.is_control() && form.entry().chars().count() < NAME_MAX => {
+            Key::Char(c) if !c.is_control() && form.entry().chars().count() < form.max_len() => {
                 form.entry_mut().push(c);
                 return;
             }
@@ -191,6 +209,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
             save(state, op, fx);
             set_form_none(state);
         }
+        OperatorForm::StaffId { number, entry } => set_staff_id(state, &number, entry.trim(), fx),
         OperatorForm::NewPin { entry, .. } | OperatorForm::ResetPin { entry, .. } if !valid_pin(&entry) => {
             crate::core::sale::refuse(state, say(AuthNotice::PinFormat), fx)
         }
@@ -233,6 +252,20 @@ pub(super) fn on_pin_set(state: &mut State, number: &str, new: Option<Operator>,
     state.notice = Some(say(notice));
 }
 
+/// Sets (or with nothing typed, clears) the id the platforms know `number` by.
+fn set_staff_id(state: &mut State, number: &str, entry: &str, fx: &mut Vec<Effect>) {
+    let fits =
+        entry.len() <= STAFF_ID_MAX && entry.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !fits {
+        return crate::core::sale::refuse(state, say(AuthNotice::StaffIdFormat), fx);
+    }
+    let Some(mut op) = state.auth.operator(number).cloned() else { return };
+    op.staff_id = (!entry.is_empty()).then(|| entry.to_string());
+    fx.push(state.audit(AuditEvent::StaffIdSet { number: number.into(), staff_id: op.staff_id.clone() }));
+    save(state, op, fx);
+    set_form_none(state);
+}
+
 /// Enabled supervisors other than `number`.
 fn other_supervisors(state: &State, number: &str) -> usize {
     state.auth.supervisors().filter(|o| o.number != number).count()
@@ -266,6 +299,7 @@ fn save(state: &mut State, op: Operator, fx: &mut Vec<Effect>) {
     if let Some(session) = state.auth.session.as_mut().filter(|s| s.number == op.number) {
         session.name = op.name.clone();
         session.role = op.role;
+        session.staff_id = op.platform_id().to_string();
     }
     state.notice = Some(say(AuthNotice::OperatorSaved { number: op.number.clone() }));
     fx.push(Effect::Auth(AuthEffect::Save(op.clone())));

@@ -46,6 +46,8 @@ pub enum AuthNotice {
     PinNotAllowed,
     /// The operator signed in changed their own PIN.
     OwnPinChanged,
+    /// A platform staff id is letters, digits, `-` or `_`, at most 32.
+    StaffIdFormat,
     SupervisorNeeded {
         action: Action,
     },
@@ -108,6 +110,7 @@ impl AuthNotice {
                 | AuthNotice::SamePin
                 | AuthNotice::PinsDiffer
                 | AuthNotice::PinNotAllowed
+                | AuthNotice::StaffIdFormat
                 | AuthNotice::ScreenChanged
                 | AuthNotice::SignOutBlocked { .. }
                 | AuthNotice::SignedOutOverride { .. }

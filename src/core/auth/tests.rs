@@ -512,3 +512,36 @@ fn a_pin_that_could_not_be_hashed_does_not_leave_the_keys_waiting() {
     t.key(Key::Esc);
     assert_eq!(t.state.auth.signin.step, SignInStep::Number, "keys work again");
 }
+
+#[test]
+fn a_supervisor_sets_the_staff_id_the_platforms_know_an_operator_by() {
+    let policy = Policy { auto_sign_in: Some("01".into()), ..Policy::default() };
+    let mut t = Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], policy);
+    t.key(Key::F(12));
+    t.open(maintenance::Item::Operators);
+    t.state.auth.admin = Some(OperatorsView { selected: 1, form: None });
+    t.key(Key::Char('s'));
+    // Spaces and other marks are refused; nothing is saved.
+    let fx = t.typed("10 02");
+    assert!(saved(&fx).is_empty());
+    assert_eq!(auth_notice(&t), Some(AuthNotice::StaffIdFormat));
+    for _ in 0..5 {
+        t.key(Key::Backspace);
+    }
+    let fx = t.typed("1002");
+    assert_eq!(saved(&fx).iter().map(|o| o.staff_id.clone()).collect::<Vec<_>>(), [Some("1002".to_string())]);
+    assert_eq!(audits(&fx), [AuditEvent::StaffIdSet { number: "02".into(), staff_id: Some("1002".into()) }]);
+    assert_eq!(t.state.auth.operator("02").map(|o| o.platform_id()), Some("1002"));
+    // The supervisor's own, signed in: the session sends the new one at once; empty goes back to the number.
+    t.state.auth.admin = Some(OperatorsView { selected: 0, form: None });
+    t.key(Key::Char('s'));
+    t.typed("S-01");
+    assert_eq!(t.state.auth.session.as_ref().map(|s| s.staff_id.as_str()), Some("S-01"));
+    t.key(Key::Char('s'));
+    for _ in 0..4 {
+        t.key(Key::Backspace);
+    }
+    let fx = t.key(Key::Enter);
+    assert_eq!(audits(&fx), [AuditEvent::StaffIdSet { number: "01".into(), staff_id: None }]);
+    assert_eq!(t.state.auth.session.as_ref().map(|s| s.staff_id.as_str()), Some("01"));
+}

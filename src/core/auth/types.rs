@@ -246,6 +246,11 @@ pub enum AuditEvent {
         version: String,
         from: String,
     },
+    /// The id the payment platforms know an operator by (`None`: their number).
+    StaffIdSet {
+        number: String,
+        staff_id: Option<String>,
+    },
 }
 
 /// One line of the audit log: when, who (the operator concerned: signed in, or trying to), what.

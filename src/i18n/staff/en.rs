@@ -87,6 +87,10 @@ pub(super) fn text(t: T) -> &'static str {
         T::ColTime => "Time",
         T::ColWho => "Operator",
         T::ColWhat => "Event",
+        T::KeyS => "s",
+        T::HintStaffId => "Staff id",
+        T::FormStaffId => "staff id at the payment platforms",
+        T::FormStaffIdHelp => "Letters, digits, - or _ (at most 32); empty: the operator number is sent",
     }
 }
 
@@ -151,6 +155,7 @@ pub(super) fn notice(n: &AuthNotice) -> String {
         AuthNotice::PinChanged => "PIN changed, signed in".into(),
         AuthNotice::PinNotAllowed => "0000 cannot be a PIN: choose another".into(),
         AuthNotice::OwnPinChanged => "Your PIN is changed: use it from the next sign-in".into(),
+        AuthNotice::StaffIdFormat => "A staff id is letters, digits, - or _, at most 32".into(),
         AuthNotice::SupervisorNeeded { action: a } => format!("{} needs a supervisor", action(*a)),
         AuthNotice::Cancelled => "Cancelled".into(),
         AuthNotice::ScreenChanged => "The screen changed: nothing was done, try again".into(),
@@ -209,5 +214,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
             format!("upgrade forced ({unsynced} unsynced, {unresolved} in doubt)")
         }
         AuditEvent::Upgraded { version, from } => format!("upgraded to {version} (from {from})"),
+        AuditEvent::StaffIdSet { number, staff_id: Some(id) } => format!("{number}'s platform staff id is now {id}"),
+        AuditEvent::StaffIdSet { number, staff_id: None } => format!("{number} is sent to the platforms as {number}"),
     }
 }

@@ -98,11 +98,15 @@ pub enum StaffText {
     ColTime,
     ColWho,
     ColWhat,
+    KeyS,
+    HintStaffId,
+    FormStaffId,
+    FormStaffIdHelp,
 }
 
 impl StaffText {
     /// Every label (a unit test checks both languages have each).
-    pub const ALL: [StaffText; 81] = {
+    pub const ALL: [StaffText; 85] = {
         use StaffText::*;
         [
             NotSignedIn,
@@ -186,6 +190,10 @@ impl StaffText {
             ColTime,
             ColWho,
             ColWhat,
+            KeyS,
+            HintStaffId,
+            FormStaffId,
+            FormStaffIdHelp,
         ]
     };
 }

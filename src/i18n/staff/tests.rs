@@ -12,7 +12,7 @@ fn all_lists_every_label_once_and_both_languages_have_it() {
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), StaffText::ALL.len(), "a label is listed twice");
-    assert_eq!(StaffText::ALL.last(), Some(&StaffText::ColWhat), "a label added at the end is listed");
+    assert_eq!(StaffText::ALL.last(), Some(&StaffText::FormStaffIdHelp), "a label added at the end is listed");
     for t in StaffText::ALL {
         for lang in LANGS {
             assert!(!text(lang, t).trim().is_empty(), "{lang:?} {t:?} is empty");
@@ -61,6 +61,7 @@ fn every_notice() -> Vec<AuthNotice> {
         AuthNotice::PowerOffFailed { error: "denied".into() },
         AuthNotice::PinNotAllowed,
         AuthNotice::OwnPinChanged,
+        AuthNotice::StaffIdFormat,
     ]
 }
 
@@ -101,6 +102,7 @@ fn index(n: &AuthNotice) -> usize {
         AuthNotice::PowerOffFailed { .. } => 31,
         AuthNotice::PinNotAllowed => 32,
         AuthNotice::OwnPinChanged => 33,
+        AuthNotice::StaffIdFormat => 34,
     }
 }
 
@@ -110,7 +112,7 @@ fn every_notice_is_one_line_in_both_languages_and_names_its_numbers() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..34).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..35).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);
@@ -164,6 +166,8 @@ fn actions_items_roles_kinds_and_audit_events_are_worded_in_both_languages() {
         AuditEvent::CatalogueImported { file: "catalogue.csv".into(), rows: 12 },
         AuditEvent::UpgradeForced { unsynced: 2, unresolved: 1 },
         AuditEvent::Upgraded { version: "0.2.0".into(), from: "/media/usb/till-0.2.0-aarch64.bundle".into() },
+        AuditEvent::StaffIdSet { number: "02".into(), staff_id: Some("1002".into()) },
+        AuditEvent::StaffIdSet { number: "02".into(), staff_id: None },
     ];
     for lang in LANGS {
         for a in actions {

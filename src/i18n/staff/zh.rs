@@ -87,6 +87,10 @@ pub(super) fn text(t: T) -> &'static str {
         T::ColTime => "时间",
         T::ColWho => "柜员",
         T::ColWhat => "事件",
+        T::KeyS => "s",
+        T::HintStaffId => "收银员编号",
+        T::FormStaffId => "在支付平台的收银员编号",
+        T::FormStaffIdHelp => "字母、数字、- 或 _（最多 32 位）；留空则上送柜员号",
     }
 }
 
@@ -151,6 +155,7 @@ pub(super) fn notice(n: &AuthNotice) -> String {
         AuthNotice::PinChanged => "密码已修改，签到成功".into(),
         AuthNotice::PinNotAllowed => "不能使用 0000 作密码，请另选".into(),
         AuthNotice::OwnPinChanged => "密码已修改，下次签到请用新密码".into(),
+        AuthNotice::StaffIdFormat => "收银员编号只能是字母、数字、- 或 _，最多 32 位".into(),
         AuthNotice::SupervisorNeeded { action: a } => format!("{}需要主管授权", action(*a)),
         AuthNotice::Cancelled => "已取消".into(),
         AuthNotice::ScreenChanged => "画面已变化，未执行，请重新操作".into(),
@@ -205,5 +210,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
             format!("强制升级（{unsynced} 条未上传，{unresolved} 笔待确认）")
         }
         AuditEvent::Upgraded { version, from } => format!("升级到 {version}（来自 {from}）"),
+        AuditEvent::StaffIdSet { number, staff_id: Some(id) } => format!("柜员 {number} 的平台收银员编号改为 {id}"),
+        AuditEvent::StaffIdSet { number, staff_id: None } => format!("柜员 {number} 按柜员号 {number} 上送平台"),
     }
 }
