@@ -6,10 +6,8 @@
 //!
 //! Every write is one transaction committed with `Durability::Immediate` — redb's default, set
 //! explicitly: `commit` returns only after `fdatasync` (which persists the data and the file's
-//! size) — and with two-phase commit and quick repair: the new root is made durable before the
-//! commit slot that names it, so a primary slot that fails its checksum is damage, never a torn
-//! commit, and a till killed mid-write reopens without a full repair. Opening, with the checks
-//! that refuse a damaged, newer or sled store, is in `redb_open.rs`.
+//! size) — in one phase with checksums (redb's "1PC+C", see [`commit_settings`]). Opening, with
+//! the checks that refuse a damaged, newer or sled store, is in `redb_open.rs`.
 
 pub(super) use super::codec::{decode, encode, pack};
 use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
@@ -59,9 +57,7 @@ impl RedbStore {
     ) -> Result<T, E> {
         let db = self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut txn = db.begin_write().map_err(StoreError::from)?;
-        txn.set_durability(Durability::Immediate).map_err(StoreError::from)?;
-        txn.set_two_phase_commit(true);
-        txn.set_quick_repair(true);
+        commit_settings(&mut txn)?;
         let out = f(&txn)?;
         txn.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -87,6 +83,31 @@ impl RedbStore {
         &self.file
     }
 }
+
+/// How every write transaction is committed: durably (`fdatasync` before `commit` returns) and in
+/// one phase with checksums (redb's default "1PC+C"): the pages, their checksums and the new
+/// commit slot (with a higher transaction id) are written, then the file is synced once. A power
+/// cut during that sync leaves a newest slot whose checksums fail (or an older transaction id);
+/// opening then falls back to the previous commit, which was durable — and the cut commit had not
+/// returned, so the till had acted on nothing of it (`powercut_tests.rs` cuts every commit phase).
+///
+/// Two-phase commit (and quick repair, which needs it) syncs twice per commit: the pages, then
+/// the slot. It was the setting until the commit budget (docs/performance.md): one flushed save
+/// took two `fdatasync`s, 1 instead of 2 now. What 1PC gives up: a newest commit whose pages are
+/// damaged later (not torn by a cut) is also rolled back instead of refused as damage, and a till
+/// that was not shut down cleanly reopens with redb's full repair (every page walked, as the check
+/// before opening already does) instead of a quick one. redb's note that 1PC's non-cryptographic
+/// checksum could be forged by an attacker who controls the writes and the crash does not apply:
+/// only the till writes its store.
+pub(super) fn commit_settings(txn: &mut WriteTransaction) -> Result<(), StoreError> {
+    txn.set_durability(Durability::Immediate)?;
+    txn.set_quick_repair(TWO_PHASE);
+    txn.set_two_phase_commit(TWO_PHASE);
+    Ok(())
+}
+
+/// See [`commit_settings`].
+pub(super) const TWO_PHASE: bool = false;
 
 pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
@@ -232,11 +253,22 @@ impl Store for RedbStore {
     }
 
     fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
+        self.outbox_mark_delivered_batch(&[seq])
+    }
+
+    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        if seqs.is_empty() {
+            return Ok(());
+        }
         self.write(|txn| {
-            let removed = txn.open_table(OUTBOX)?.remove(seq)?.map(|v| v.value().to_vec());
-            if let Some(v) = removed {
-                let record: OutboxRecord = decode(&outbox_name(seq), &v)?;
-                txn.open_table(OUTBOX_DONE)?.insert(seq, record.key.as_bytes())?;
+            let mut outbox = txn.open_table(OUTBOX)?;
+            let mut done = txn.open_table(OUTBOX_DONE)?;
+            for &seq in seqs {
+                let removed = outbox.remove(seq)?.map(|v| v.value().to_vec());
+                if let Some(v) = removed {
+                    let record: OutboxRecord = decode(&outbox_name(seq), &v)?;
+                    done.insert(seq, record.key.as_bytes())?;
+                }
             }
             Ok(())
         })
@@ -298,3 +330,7 @@ mod outbox_tests;
 #[cfg(test)]
 #[path = "records_tests.rs"]
 mod records_tests;
+
+#[cfg(test)]
+#[path = "powercut_tests.rs"]
+mod powercut_tests;
