@@ -6,8 +6,9 @@
 //!
 //! Every write is one transaction committed with `Durability::Immediate` — redb's default, set
 //! explicitly: `commit` returns only after `fdatasync` (which persists the data and the file's
-//! size) — in one phase with checksums (redb's "1PC+C", see [`commit_settings`]). Opening, with
-//! the checks that refuse a damaged, newer or sled store, is in `redb_open.rs`.
+//! size) — in two phases with quick repair (see [`commit_settings`] for why not redb's one-phase
+//! default). Opening, with the checks that refuse a damaged, newer or sled store, is in
+//! `redb_open.rs`.
 
 pub(super) use super::codec::{decode, encode, pack};
 use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
@@ -84,30 +85,26 @@ impl RedbStore {
     }
 }
 
-/// How every write transaction is committed: durably (`fdatasync` before `commit` returns) and in
-/// one phase with checksums (redb's default "1PC+C"): the pages, their checksums and the new
-/// commit slot (with a higher transaction id) are written, then the file is synced once. A power
-/// cut during that sync leaves a newest slot whose checksums fail (or an older transaction id);
-/// opening then falls back to the previous commit, which was durable — and the cut commit had not
-/// returned, so the till had acted on nothing of it (`powercut_tests.rs` cuts every commit phase).
+/// How every write transaction is committed: durably (`fdatasync` before `commit` returns), in two
+/// phases with quick repair: the pages are synced, then the commit slot that names them, so a
+/// primary slot that fails its checksum is damage, never a torn commit, and a till killed mid-write
+/// reopens without a full repair.
 ///
-/// Two-phase commit (and quick repair, which needs it) syncs twice per commit: the pages, then
-/// the slot. It was the setting until the commit budget (docs/performance.md): one flushed save
-/// took two `fdatasync`s, 1 instead of 2 now. What 1PC gives up: a newest commit whose pages are
-/// damaged later (not torn by a cut) is also rolled back instead of refused as damage, and a till
-/// that was not shut down cleanly reopens with redb's full repair (every page walked, as the check
-/// before opening already does) instead of a quick one. redb's note that 1PC's non-cryptographic
-/// checksum could be forged by an attacker who controls the writes and the crash does not apply:
-/// only the till writes its store.
+/// redb's default one phase with checksums ("1PC+C": pages and slot written, one sync) halves the
+/// syncs per save and met the commit budget (1.0 × a bare write + fsync against 2.0–2.1 × here,
+/// docs/performance.md). It passed the simulated cuts of `powercut_tests.rs`, `tests/powercut.rs`,
+/// `tests/kill9.rs` and `tests/store_corrupt.rs`, but not `make test-qemu`: after QEMU was killed
+/// with a payment in doubt, the restarted till had no order in doubt (2 runs of 2; two-phase passes).
+/// Until that is understood the store keeps two phases: a pulled plug must not take back a commit.
 pub(super) fn commit_settings(txn: &mut WriteTransaction) -> Result<(), StoreError> {
     txn.set_durability(Durability::Immediate)?;
-    txn.set_quick_repair(TWO_PHASE);
     txn.set_two_phase_commit(TWO_PHASE);
+    txn.set_quick_repair(TWO_PHASE);
     Ok(())
 }
 
-/// See [`commit_settings`].
-pub(super) const TWO_PHASE: bool = false;
+/// See [`commit_settings`]; the power-cut tests run with either.
+pub(super) const TWO_PHASE: bool = true;
 
 pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
