@@ -94,7 +94,7 @@ impl RedbStore {
 /// syncs per save and met the commit budget (1.0 × a bare write + fsync against 2.0–2.1 × here,
 /// docs/performance.md). It passed the simulated cuts of `powercut_tests.rs`, `tests/powercut.rs`,
 /// `tests/kill9.rs` and `tests/store_corrupt.rs`, but not `make test-qemu`: after QEMU was killed
-/// with a payment in doubt, the restarted till had no order in doubt (2 runs of 2; two-phase passes).
+/// with a payment in doubt, the restarted till found an empty store (3 runs of 3; two-phase passes).
 /// Until that is understood the store keeps two phases: a pulled plug must not take back a commit.
 pub(super) fn commit_settings(txn: &mut WriteTransaction) -> Result<(), StoreError> {
     txn.set_durability(Durability::Immediate)?;
