@@ -196,6 +196,9 @@ impl Store for TimedStore {
     fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
         self.inner.outbox_mark_delivered(seq)
     }
+    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        self.inner.outbox_mark_delivered_batch(seqs)
+    }
     fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
         self.inner.outbox_mark_failed(seq, error)
     }

@@ -101,6 +101,13 @@ pub trait Store: Send + Sync {
     fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError>;
     /// The back office has the record: it leaves the outbox (flushed before returning).
     fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError>;
+    /// The back office has these records: they leave the outbox together, in one transaction
+    /// flushed before returning (one fsync for the lot instead of one each). Sequence numbers no
+    /// longer in the outbox are skipped. A store (or a wrapper) should implement it as one
+    /// transaction: this default, one flushed write per record, is correct but slow.
+    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        seqs.iter().try_for_each(|&seq| self.outbox_mark_delivered(seq))
+    }
     /// The back office refused the record: it stays, marked failed with the reason.
     fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError>;
     /// Records waiting: (pending, failed).

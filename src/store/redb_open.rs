@@ -6,7 +6,8 @@
 //! - An existing `orders.redb` is checked first on a copy-on-write view (`redb_check.rs`): a file
 //!   truncated, zeroed, overwritten or failing a checksum is refused as damaged, one of a newer
 //!   schema as newer, and only then is it opened for writing (redb repairs one a till was killed
-//!   writing: a two-phase commit never leaves a damaged primary, see `redb_store.rs`).
+//!   writing: a two-phase commit never leaves a damaged primary, see `commit_settings` in
+//!   `redb_store.rs`).
 //! - A new store is built as `orders.redb.new` and renamed into place once its schema is durable,
 //!   so an `orders.redb` that is empty or not a redb file is always damage, never a fresh start.
 //! - redb locks the file (open-file-description locks, released by the kernel when the process
@@ -164,8 +165,7 @@ fn create(dir: &Path, file: &Path) -> Result<(), StoreError> {
     }
     let db = retry_locked(&new, || Builder::new().set_cache_size(CACHE_BYTES).create(&new))?;
     let mut txn = db.begin_write()?;
-    txn.set_two_phase_commit(true);
-    txn.set_quick_repair(true);
+    super::redb_store::commit_settings(&mut txn)?;
     {
         // Every table exists from the start, so a read never finds one missing.
         txn.open_table(ORDERS)?;

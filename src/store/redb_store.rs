@@ -6,10 +6,9 @@
 //!
 //! Every write is one transaction committed with `Durability::Immediate` — redb's default, set
 //! explicitly: `commit` returns only after `fdatasync` (which persists the data and the file's
-//! size) — and with two-phase commit and quick repair: the new root is made durable before the
-//! commit slot that names it, so a primary slot that fails its checksum is damage, never a torn
-//! commit, and a till killed mid-write reopens without a full repair. Opening, with the checks
-//! that refuse a damaged, newer or sled store, is in `redb_open.rs`.
+//! size) — in two phases with quick repair (see [`commit_settings`] for why not redb's one-phase
+//! default). Opening, with the checks that refuse a damaged, newer or sled store, is in
+//! `redb_open.rs`.
 
 pub(super) use super::codec::{decode, encode, pack};
 use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
@@ -59,9 +58,7 @@ impl RedbStore {
     ) -> Result<T, E> {
         let db = self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut txn = db.begin_write().map_err(StoreError::from)?;
-        txn.set_durability(Durability::Immediate).map_err(StoreError::from)?;
-        txn.set_two_phase_commit(true);
-        txn.set_quick_repair(true);
+        commit_settings(&mut txn)?;
         let out = f(&txn)?;
         txn.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -87,6 +84,27 @@ impl RedbStore {
         &self.file
     }
 }
+
+/// How every write transaction is committed: durably (`fdatasync` before `commit` returns), in two
+/// phases with quick repair: the pages are synced, then the commit slot that names them, so a
+/// primary slot that fails its checksum is damage, never a torn commit, and a till killed mid-write
+/// reopens without a full repair.
+///
+/// redb's default one phase with checksums ("1PC+C": pages and slot written, one sync) halves the
+/// syncs per save and met the commit budget (1.0 × a bare write + fsync against 2.0–2.1 × here,
+/// docs/performance.md). It passed the simulated cuts of `powercut_tests.rs`, `tests/powercut.rs`,
+/// `tests/kill9.rs` and `tests/store_corrupt.rs`, but not `make test-qemu`: after QEMU was killed
+/// with a payment in doubt, the restarted till found an empty store (3 runs of 3; two-phase passes).
+/// Until that is understood the store keeps two phases: a pulled plug must not take back a commit.
+pub(super) fn commit_settings(txn: &mut WriteTransaction) -> Result<(), StoreError> {
+    txn.set_durability(Durability::Immediate)?;
+    txn.set_two_phase_commit(TWO_PHASE);
+    txn.set_quick_repair(TWO_PHASE);
+    Ok(())
+}
+
+/// See [`commit_settings`]; the power-cut tests run with either.
+pub(super) const TWO_PHASE: bool = true;
 
 pub(super) fn seq_of(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
@@ -232,11 +250,22 @@ impl Store for RedbStore {
     }
 
     fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
+        self.outbox_mark_delivered_batch(&[seq])
+    }
+
+    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        if seqs.is_empty() {
+            return Ok(());
+        }
         self.write(|txn| {
-            let removed = txn.open_table(OUTBOX)?.remove(seq)?.map(|v| v.value().to_vec());
-            if let Some(v) = removed {
-                let record: OutboxRecord = decode(&outbox_name(seq), &v)?;
-                txn.open_table(OUTBOX_DONE)?.insert(seq, record.key.as_bytes())?;
+            let mut outbox = txn.open_table(OUTBOX)?;
+            let mut done = txn.open_table(OUTBOX_DONE)?;
+            for &seq in seqs {
+                let removed = outbox.remove(seq)?.map(|v| v.value().to_vec());
+                if let Some(v) = removed {
+                    let record: OutboxRecord = decode(&outbox_name(seq), &v)?;
+                    done.insert(seq, record.key.as_bytes())?;
+                }
             }
             Ok(())
         })
@@ -298,3 +327,7 @@ mod outbox_tests;
 #[cfg(test)]
 #[path = "records_tests.rs"]
 mod records_tests;
+
+#[cfg(test)]
+#[path = "powercut_tests.rs"]
+mod powercut_tests;

@@ -10,8 +10,14 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::time::Instant;
 
-/// Records read from the store per pass (plus the failed ones, which may be skipped).
+/// Records read from the store per pass (plus the failed ones, which may be skipped). The records a
+/// pass gets through are marked delivered together, in one flushed transaction.
 const BATCH: usize = 64;
+/// The longest a record the back office accepted waits to be marked delivered (a slow back office:
+/// a pass of [`BATCH`] records may take long). A till stopped meanwhile sends it again (409).
+const MARK_WITHIN: Duration = Duration::from_secs(1);
+/// How often the whole outbox is counted while records are being delivered.
+const RECOUNT_EVERY: Duration = Duration::from_secs(2);
 /// How much of a refusal's body is kept as its reason.
 const REASON_CHARS: usize = 200;
 
@@ -46,6 +52,10 @@ struct Delivery {
     parked: HashMap<u64, Instant>,
     /// Failures in a row, for the backoff.
     failures: u32,
+    /// When the outbox was last counted. Counting reads every queued record, so while a long
+    /// queue drains it is counted at most every [`RECOUNT_EVERY`] (each pass counts its own
+    /// records out of the status meanwhile).
+    counted_at: Option<Instant>,
 }
 
 pub(super) async fn run(
@@ -70,17 +80,22 @@ pub(super) async fn run(
         _ => return count_only(store, timing, wake, status).await,
     };
     tracing::info!(url = config.url, device = config.device_id, "back-office sync started");
-    let mut d = Delivery { store, config, client, timing, status, parked: HashMap::new(), failures: 0 };
+    let mut d =
+        Delivery { store, config, client, timing, status, parked: HashMap::new(), failures: 0, counted_at: None };
     loop {
         d.refresh_counts().await;
         match d.pass().await {
             Pass::More => continue,
             Pass::Idle(due) => {
+                // The status is exact before waiting (a pass counts its records out as it goes).
+                d.counted_at = None;
+                d.refresh_counts().await;
                 let wait = due.map_or(timing.idle_poll, |t| t.saturating_duration_since(Instant::now()));
                 tokio::select! {
                     () = wake.notified() => {}
                     () = tokio::time::sleep(wait.min(timing.idle_poll)) => {}
                 }
+                d.counted_at = None;
             }
             Pass::Retry(reason) => {
                 let delay = backoff(timing, d.failures);
@@ -91,7 +106,10 @@ pub(super) async fn run(
                 let until = Instant::now() + delay;
                 loop {
                     tokio::select! {
-                        () = wake.notified() => d.refresh_counts().await,
+                        () = wake.notified() => {
+                            d.counted_at = None;
+                            d.refresh_counts().await;
+                        }
                         () = tokio::time::sleep_until(until) => break,
                     }
                 }
@@ -132,6 +150,10 @@ impl Delivery {
     }
 
     async fn refresh_counts(&mut self) {
+        if self.counted_at.is_some_and(|at| at.elapsed() < RECOUNT_EVERY) {
+            return;
+        }
+        self.counted_at = Some(Instant::now());
         match self.blocking(|s| s.outbox_counts()).await {
             Ok((pending, failed)) => self.status.send_modify(|s| (s.pending, s.failed) = (pending, failed)),
             Err(e) => self.status.send_modify(|s| s.last_error = Some(e)),
@@ -149,6 +171,10 @@ impl Delivery {
         // Orders with a refused record: their later records wait behind it.
         let mut held: HashSet<String> = HashSet::new();
         let mut worked = false;
+        // Accepted by the back office, not yet marked in the store: marked together, in one
+        // flushed transaction, at the end of the pass (or before anything else is written).
+        let mut accepted: Vec<OutboxRecord> = Vec::new();
+        let mut oldest_unmarked: Option<Instant> = None;
         for record in batch {
             if held.contains(&record.order_number) {
                 continue;
@@ -160,25 +186,23 @@ impl Delivery {
             match post(&self.client, &self.config, &record).await {
                 Outcome::Delivered => {
                     crate::crash::point("after-delivery-answer");
-                    let seq = record.seq;
-                    if let Err(e) = self.blocking(move |s| s.outbox_mark_delivered(seq)).await {
-                        // Sent again later; the back office answers 409 and it is marked then.
-                        return Pass::Retry(e);
-                    }
-                    tracing::info!(seq, key = record.key, "delivered to the back office");
-                    self.parked.remove(&seq);
+                    tracing::info!(seq = record.seq, key = record.key, "delivered to the back office");
                     self.failures = 0;
                     worked = true;
-                    self.status.send_modify(|s| {
-                        match record.state {
-                            OutboxState::Pending => s.pending = s.pending.saturating_sub(1),
-                            OutboxState::Failed => s.failed = s.failed.saturating_sub(1),
+                    accepted.push(record);
+                    // A slow back office: do not keep answers unmarked for long.
+                    if oldest_unmarked.get_or_insert_with(Instant::now).elapsed() >= MARK_WITHIN {
+                        if let Err(e) = self.mark_delivered(&mut accepted).await {
+                            return Pass::Retry(e);
                         }
-                        s.last_error = None;
-                        s.last_success_at = Some(wall_clock());
-                    });
+                        oldest_unmarked = None;
+                    }
                 }
                 Outcome::Refused(reason) => {
+                    if let Err(e) = self.mark_delivered(&mut accepted).await {
+                        return Pass::Retry(e);
+                    }
+                    oldest_unmarked = None;
                     let (seq, why) = (record.seq, reason.clone());
                     if let Err(e) = self.blocking(move |s| s.outbox_mark_failed(seq, &why)).await {
                         return Pass::Retry(e);
@@ -195,10 +219,46 @@ impl Delivery {
                     });
                     held.insert(record.order_number);
                 }
-                Outcome::Retry(reason) => return Pass::Retry(reason),
+                Outcome::Retry(reason) => {
+                    // What got through before the failure is kept (else it is sent again, answered 409).
+                    if let Err(e) = self.mark_delivered(&mut accepted).await {
+                        return Pass::Retry(e);
+                    }
+                    return Pass::Retry(reason);
+                }
             }
         }
+        if let Err(e) = self.mark_delivered(&mut accepted).await {
+            return Pass::Retry(e);
+        }
         if full && worked { Pass::More } else { Pass::Idle(self.parked.values().min().copied()) }
+    }
+
+    /// Marks the records the back office accepted as delivered, all in one flushed transaction,
+    /// and counts them out of the status. On a store error none is marked: each is sent again
+    /// later and the back office answers 409 (it has it), and it is marked then.
+    async fn mark_delivered(&mut self, accepted: &mut Vec<OutboxRecord>) -> Result<(), String> {
+        if accepted.is_empty() {
+            return Ok(());
+        }
+        let records = std::mem::take(accepted);
+        let seqs: Vec<u64> = records.iter().map(|r| r.seq).collect();
+        self.blocking(move |s| s.outbox_mark_delivered_batch(&seqs)).await?;
+        let (mut pending, mut failed) = (0, 0);
+        for record in &records {
+            self.parked.remove(&record.seq);
+            match record.state {
+                OutboxState::Pending => pending += 1,
+                OutboxState::Failed => failed += 1,
+            }
+        }
+        self.status.send_modify(|s| {
+            s.pending = s.pending.saturating_sub(pending);
+            s.failed = s.failed.saturating_sub(failed);
+            s.last_error = None;
+            s.last_success_at = Some(wall_clock());
+        });
+        Ok(())
     }
 }
 

@@ -169,6 +169,9 @@ impl Store for WakingStore {
     fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
         self.inner.outbox_mark_delivered(seq)
     }
+    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        self.inner.outbox_mark_delivered_batch(seqs)
+    }
     fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
         self.inner.outbox_mark_failed(seq, error)
     }

@@ -1,0 +1,247 @@
+//! A power cut in the middle of a commit, simulated below redb: the store runs on a disk kept in
+//! memory that persists a write only when it is synced. The power goes at each sync of a commit
+//! (or just after the commit returned); what reaches the platter is everything synced before plus
+//! any subset of the 512-byte sectors written since (a disk may persist them in any order). The
+//! image is then opened as the till opens its store (`RedbStore::open`: check, then repair):
+//! every commit that returned is there, the one cut short is there whole or not at all, and the
+//! store is never refused as damaged.
+
+use super::*;
+use crate::core::money::Fen;
+use crate::core::order::{Line, OrderStatus};
+use crate::store::FILE_NAME;
+use redb::{Builder, StorageBackend};
+use std::io;
+use std::sync::{Arc, Mutex};
+
+const SECTOR: usize = 512;
+
+#[derive(Debug, Default)]
+struct Platter {
+    /// What survives a power cut.
+    durable: Vec<u8>,
+    /// What redb reads: the durable bytes with every write since the last sync.
+    view: Vec<u8>,
+    /// Writes and size changes since the last sync, oldest first: (offset, bytes) or (size, empty).
+    pending: Vec<(u64, Option<Vec<u8>>)>,
+    /// Syncs to let through before the power goes (`None`: never).
+    syncs_left: Option<usize>,
+    /// The power is off: nothing reaches the disk any more.
+    off: bool,
+    syncs: usize,
+    /// Times the file was made longer (redb syncs the new length before using it).
+    grown: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Disk(Arc<Mutex<Platter>>);
+
+impl Disk {
+    fn platter(&self) -> std::sync::MutexGuard<'_, Platter> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl StorageBackend for Disk {
+    fn len(&self) -> Result<u64, io::Error> {
+        Ok(self.platter().view.len() as u64)
+    }
+
+    fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), io::Error> {
+        let p = self.platter();
+        let at = offset as usize;
+        let src = p.view.get(at..at + out.len()).ok_or_else(|| io::Error::other("read past the end"))?;
+        out.copy_from_slice(src);
+        Ok(())
+    }
+
+    fn set_len(&self, len: u64) -> Result<(), io::Error> {
+        let mut p = self.platter();
+        if !p.off {
+            if len as usize > p.view.len() {
+                p.grown += 1;
+            }
+            p.view.resize(len as usize, 0);
+            p.pending.push((len, None));
+        }
+        Ok(())
+    }
+
+    fn sync_data(&self) -> Result<(), io::Error> {
+        let mut p = self.platter();
+        if p.off {
+            return Err(io::Error::other("the power is off"));
+        }
+        if p.syncs_left == Some(0) {
+            p.off = true;
+            return Err(io::Error::other("power cut during the sync"));
+        }
+        p.syncs_left = p.syncs_left.map(|n| n - 1);
+        p.syncs += 1;
+        p.durable = p.view.clone();
+        p.pending.clear();
+        Ok(())
+    }
+
+    fn write(&self, offset: u64, data: &[u8]) -> Result<(), io::Error> {
+        let mut p = self.platter();
+        if !p.off {
+            let at = offset as usize;
+            if p.view.len() < at + data.len() {
+                p.view.resize(at + data.len(), 0);
+            }
+            p.view[at..at + data.len()].copy_from_slice(data);
+            p.pending.push((offset, Some(data.to_vec())));
+        }
+        Ok(())
+    }
+}
+
+/// The bytes on the platter after the cut: the durable ones plus the unsynced sectors `keep`
+/// picks (a size change is kept or lost whole).
+fn after_the_cut(p: &Platter, mut keep: impl FnMut() -> bool) -> Vec<u8> {
+    let mut out = p.durable.clone();
+    for (at, data) in &p.pending {
+        match data {
+            None => {
+                if keep() {
+                    out.resize(*at as usize, 0);
+                }
+            }
+            Some(data) => {
+                for (i, sector) in data.chunks(SECTOR).enumerate() {
+                    if keep() {
+                        let start = *at as usize + i * SECTOR;
+                        if out.len() < start + sector.len() {
+                            out.resize(start + sector.len(), 0);
+                        }
+                        out[start..start + sector.len()].copy_from_slice(sector);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn paid(id: OrderId, qty: u32) -> Order {
+    let mut o = Order::new(id, Millis(1), "01".into());
+    o.lines.push(Line { barcode: "6900138600889".into(), name: "可口可乐".into(), unit_price: Fen(350), qty });
+    o.status = OrderStatus::Paid;
+    o.number = Some(format!("N{id}"));
+    o
+}
+
+fn counters(next: u64) -> Counters {
+    Counters { next_order_id: next, seq_day: 1, seq: 0 }
+}
+
+/// A cheap reproducible coin (xorshift).
+fn coin(seed: u64) -> impl FnMut() -> bool {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x & 1 == 1
+    }
+}
+
+/// Cuts the power at sync number `at_sync` of the commit of order 5 (past its last sync: just
+/// after it returned), keeping the unsynced sectors `seed` picks; returns whether that commit
+/// returned Ok and the store reopened from what is left.
+fn cut(at_sync: usize, seed: u64, keep_all: Option<bool>) -> (bool, RedbStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let s = RedbStore::open(dir.path()).expect("open");
+        for id in 1..=3 {
+            s.save(&paid(id, 1), &counters(id + 1)).expect("save");
+        }
+    }
+    let file = dir.path().join(FILE_NAME);
+    let bytes = std::fs::read(&file).expect("read");
+    let disk = Disk(Arc::new(Mutex::new(Platter { durable: bytes.clone(), view: bytes, ..Platter::default() })));
+    let s = on_disk(&disk, &file);
+    // Acknowledged: must survive.
+    s.save(&paid(2, 7), &counters(4)).expect("change of order 2");
+    s.save(&paid(4, 1), &counters(5)).expect("order 4");
+    disk.platter().syncs_left = Some(at_sync);
+    let returned = s.save(&paid(5, 1), &counters(6)).is_ok();
+    disk.platter().off = true;
+    drop(s);
+    let image = {
+        let p = disk.platter();
+        match keep_all {
+            Some(all) => after_the_cut(&p, || all),
+            None => after_the_cut(&p, coin(seed)),
+        }
+    };
+    std::fs::write(&file, image).expect("write the image");
+    let reopened = RedbStore::open(dir.path()).unwrap_or_else(|e| {
+        panic!("sync {at_sync}, seed {seed}, keep {keep_all:?}: the store must open after a power cut: {e}")
+    });
+    (returned, reopened, dir)
+}
+
+/// The store on the simulated disk, opened as `RedbStore::open` opens the file.
+fn on_disk(disk: &Disk, file: &std::path::Path) -> RedbStore {
+    let db = Builder::new().set_cache_size(super::super::redb_open::CACHE_BYTES).create_with_backend(disk.clone());
+    RedbStore { db: std::sync::RwLock::new(db.expect("open on the simulated disk")), file: file.to_path_buf() }
+}
+
+#[test]
+fn a_flushed_save_syncs_the_disk_once_besides_growing_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(RedbStore::open(dir.path()).expect("create"));
+    let file = dir.path().join(FILE_NAME);
+    let bytes = std::fs::read(&file).expect("read");
+    let disk = Disk(Arc::new(Mutex::new(Platter { durable: bytes.clone(), view: bytes, ..Platter::default() })));
+    let s = on_disk(&disk, &file);
+    s.save(&paid(1, 1), &counters(2)).expect("first save");
+    let (syncs, grown) = {
+        let p = disk.platter();
+        (p.syncs, p.grown)
+    };
+    for n in 1..=40 {
+        let mut o = paid(2, n);
+        o.status = OrderStatus::Open;
+        s.save(&o, &counters(3)).expect("save");
+    }
+    let p = disk.platter();
+    let (syncs, grown) = (p.syncs - syncs, p.grown - grown);
+    assert_eq!(
+        syncs - grown,
+        40 * if TWO_PHASE { 2 } else { 1 },
+        "{syncs} syncs for 40 saves, {grown} of them growing the file"
+    );
+}
+
+#[test]
+fn a_power_cut_at_any_sync_of_a_commit_keeps_every_commit_that_returned_and_the_cut_one_whole_or_not_at_all() {
+    let mut cut_short = false;
+    for at_sync in 0..3 {
+        for (seed, keep_all) in (0..12).map(|s| (s, None)).chain([(0, Some(true)), (0, Some(false))]) {
+            let (returned, s, _dir) = cut(at_sync, seed, keep_all);
+            cut_short |= !returned;
+            let what = format!("cut at sync {at_sync}, seed {seed}, keep {keep_all:?}");
+            for id in [1, 3, 4] {
+                assert_eq!(s.order(id).expect("read"), Some(paid(id, 1)), "{what}: order {id}");
+            }
+            assert_eq!(s.order(2).expect("read"), Some(paid(2, 7)), "{what}: the change of order 2");
+            let fifth = s.order(5).expect("read");
+            if returned {
+                assert_eq!(fifth, Some(paid(5, 1)), "{what}: a commit that returned is kept");
+            } else {
+                assert!(fifth.is_none() || fifth == Some(paid(5, 1)), "{what}: whole or not at all: {fifth:?}");
+            }
+            let (_, c) = s.load_unsettled().expect("load");
+            let next = c.map(|c| c.next_order_id);
+            assert_eq!(next, Some(if fifth.is_some() { 6 } else { 5 }), "{what}: counters with their order");
+            let pending: Vec<u64> = s.outbox_pending(10).expect("outbox").iter().map(|r| r.seq).collect();
+            let queued = if fifth.is_some() { 5 } else { 4 };
+            assert_eq!(pending, (1..=queued).collect::<Vec<u64>>(), "{what}: the outbox with its orders");
+            s.save(&paid(6, 1), &counters(7)).expect("the till goes on selling after the cut");
+        }
+    }
+    assert!(cut_short, "some cut came before the commit returned");
+}
