@@ -45,6 +45,7 @@ fn refunded(mut o: Order, no: &str) -> Order {
         queries: 0,
         of: None,
         cash: true,
+        returns: Vec::new(),
     });
     o
 }
