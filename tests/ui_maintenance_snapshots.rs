@@ -18,6 +18,7 @@ use till::core::{Key, Lang, Msg};
 const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
 
 fn snapshot(name: &str, lang: &str, till: &Till) {
+    keys::check_keys(&till.state);
     insta::assert_snapshot!(format!("{name}_{lang}"), screen_text(&till.render()));
 }
 

@@ -50,6 +50,7 @@ fn lookup_with_goods_being_chosen() {
         assert!(text.contains(i18n::text(lang, Text::ReturnGoods)), "{text}");
         assert!(text.contains(&format!("{}  14.50", i18n::text(lang, Text::ReturnValue))), "{text}");
         assert!(text.contains(i18n::text(lang, Text::HintSetQty)), "the keys are shown:\n{text}");
+        keys::check_keys(&till.state);
         insta::assert_snapshot!(format!("lookup_returns_{l}"), text);
     }
 }
@@ -76,6 +77,7 @@ fn lookup_after_a_refund_of_goods_shows_what_came_back() {
         till.send_at(71, Msg::LookupAnswer { number, local: Some(Box::new(order)), verdict: found });
         // The noodles are back: they cannot be chosen again.
         till.key(Key::Down).key(Key::Char('+'));
+        keys::check_keys(&till.state);
         insta::assert_snapshot!(format!("lookup_returned_{l}"), screen_text(&till.render()));
     }
 }

@@ -25,9 +25,12 @@ pub enum Approval {
 
 /// Asks a supervisor to approve `approval`; see the module comment.
 pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect>) {
-    let action = match approval {
+    let action = match &approval {
         Approval::ManualPrice { .. } => Action::ManualPrice,
-        Approval::CashRefund { .. } => Action::Refund,
+        Approval::CashRefund { order_id, returns } => {
+            let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
+            super::refund_parts::refund_action(state, whole)
+        }
     };
     if state.authorize(action, Msg::Approve(approval.clone())) {
         approved(state, approval, fx);

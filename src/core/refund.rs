@@ -15,12 +15,13 @@ use super::notice::Notice;
 use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
 pub use super::refund_parts::cash_to_refund;
+pub(super) use super::refund_parts::refund_action;
 pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
 use super::refund_parts::{code_parts_to_refund, refunded_of};
 use super::sale::refuse;
 use super::{
-    Action, Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer,
-    RefundCall, RefundVerdict, Screen, State,
+    Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall,
+    RefundVerdict, Screen, State,
 };
 use serde::{Deserialize, Serialize};
 
@@ -227,8 +228,10 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Some(Err(left)) => return refuse(state, Notice::ReturnLimit { left }, fx),
         None => Vec::new(),
     };
-    // A supervisor's PIN first (if the shop asks for one); Enter again once approved.
-    if !state.authorize(Action::Refund, Msg::Key(Key::Enter)) {
+    // A supervisor's PIN first (if the shop asks for one); Enter again once approved. Giving back
+    // all of an order nothing was refunded of yet is voiding it.
+    let whole = amount == refundable && view.refunded().is_zero();
+    if !state.authorize(refund_action(state, whole), Msg::Key(Key::Enter)) {
         state.input = input.to_string();
         return;
     }

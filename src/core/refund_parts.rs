@@ -9,7 +9,7 @@ use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, Returned, T
 use super::pay::next_number;
 use super::refund::keep;
 use super::sale::refuse;
-use super::{Beep, Effect, State};
+use super::{Action, Beep, Effect, State};
 
 /// The till's refunds of `order` that have not failed, through the platform order `number` (all
 /// platform refunds when `None`); cash refunds are not the platform's.
@@ -46,6 +46,21 @@ pub fn cash_to_refund(order: &Order) -> Fen {
         order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
     let given: Fen = order.refunds.iter().filter(|r| r.cash).map(|r| r.amount).sum();
     (cash - given).max(Fen::ZERO)
+}
+
+/// The supervisor rule a refund falls under: giving back all of a paid order (nothing refunded of
+/// it before) is voiding it, `void` where the shop lists that action; otherwise `refund`.
+pub(crate) fn refund_action(state: &State, whole: bool) -> Action {
+    if whole && state.auth.policy.supervisor_for.contains(&Action::Void) { Action::Void } else { Action::Refund }
+}
+
+/// Whether giving back the cash of `order_id` on the lookup screen returns all of the order: a
+/// cash sale with nothing given back yet and no goods picked out of it.
+pub(crate) fn cash_refund_is_whole(state: &State, order_id: OrderId, picked_goods: bool) -> bool {
+    let Some(order) = state.lookup.as_ref().and_then(|v| v.order.as_ref()).filter(|o| o.id == order_id) else {
+        return false;
+    };
+    !picked_goods && order.refunds.is_empty() && cash_to_refund(order) == order.total()
 }
 
 /// F6 on the lookup screen: give back the order's cash (a cash sale, or the cash part of a mixed

@@ -19,7 +19,7 @@ macro_rules! help_texts {
 
 help_texts! {
     // key caps
-    KeyHelp, KeyClose, KeyF4, KeyDigits, KeyDigitsDot,
+    KeyHelp, KeyClose, KeyF4, KeyDigits, KeyDigitsDot, KeyDigitsMenu,
     // what the keys do
     HintHelp, HintClose, HintChangePin, HintTypeCode, HintTypePin, HintTypeNumber,
     HintTypeAmount, HintTypeOrderNo, HintAddCode, HintClear, HintPartAmount, HintChooseByNumber,
@@ -49,6 +49,7 @@ fn zh(t: HelpText) -> &'static str {
         KeyClose => "Esc/?",
         KeyF4 => "F4",
         KeyDigits => "0-9",
+        KeyDigitsMenu => "1-9",
         KeyDigitsDot => "0-9 .",
         HintHelp => "帮助",
         HintClose => "关闭帮助",
@@ -102,6 +103,7 @@ fn en(t: HelpText) -> &'static str {
         KeyClose => "Esc/?",
         KeyF4 => "F4",
         KeyDigits => "0-9",
+        KeyDigitsMenu => "1-9",
         KeyDigitsDot => "0-9 .",
         HintHelp => "Help",
         HintClose => "Close help",

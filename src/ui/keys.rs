@@ -179,7 +179,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
                     (&[Key::Enter], S::KeyEnter, S::HintConfirm),
                     (&[Key::Esc], S::KeyEsc, S::HintBack),
                 ]);
-                keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigits), Label::Help(H::HintChooseByNumber)));
+                keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigitsMenu), Label::Help(H::HintChooseByNumber)));
                 keys
             }
             Page::Confirm(_) => {

@@ -270,6 +270,39 @@ fn cashier_at_lookup(policy: Policy) -> Till {
     t
 }
 
+/// Replaces the amount filled in (all of the order) by 1.50 of its 2.00.
+fn part_of_it(t: &mut Till) {
+    for _ in 0..4 {
+        t.key(Key::Backspace);
+    }
+    for c in "1.50".chars() {
+        t.key(Key::Char(c));
+    }
+}
+
+#[test]
+fn giving_back_a_whole_order_is_voiding_it_which_a_shop_may_guard_alone() {
+    // The default guards both: all of it asks for `void`, part of it for `refund`.
+    let mut t = cashier_at_lookup(Policy::default());
+    t.key(Key::Enter);
+    assert_eq!(auth_notice(&t), Some(AuthNotice::SupervisorNeeded { action: Action::Void }));
+    let fx = t.typed("1111");
+    assert_eq!(refunds(&fx).iter().map(|c| c.amount).collect::<Vec<_>>(), [Fen(200)]);
+    assert!(audits(&fx).contains(&AuditEvent::SupervisorApproved { action: Action::Void, supervisor: "01".into() }));
+    // A shop that guards voids only: part of an order goes back without a supervisor, all of it not.
+    let policy = Policy { supervisor_for: vec![Action::Void], ..Policy::default() };
+    let mut t = cashier_at_lookup(policy.clone());
+    part_of_it(&mut t);
+    assert_eq!(refunds(&t.key(Key::Enter)).len(), 1);
+    let mut t = cashier_at_lookup(policy);
+    assert!(refunds(&t.key(Key::Enter)).is_empty());
+    assert_eq!(auth_notice(&t), Some(AuthNotice::SupervisorNeeded { action: Action::Void }));
+    // A shop that guards refunds only: all of an order is a refund like any other.
+    let mut t = cashier_at_lookup(Policy { supervisor_for: vec![Action::Refund], ..Policy::default() });
+    t.key(Key::Enter);
+    assert_eq!(auth_notice(&t), Some(AuthNotice::SupervisorNeeded { action: Action::Refund }));
+}
+
 fn refunds(fx: &[Effect]) -> Vec<&RefundCall> {
     fx.iter().filter_map(|e| if let Effect::Refund(c) = e { Some(c) } else { None }).collect()
 }
@@ -277,19 +310,20 @@ fn refunds(fx: &[Effect]) -> Vec<&RefundCall> {
 #[test]
 fn a_cashiers_refund_waits_for_a_supervisors_pin_and_then_goes_on() {
     let mut t = cashier_at_lookup(Policy::default());
+    part_of_it(&mut t);
     let fx = t.key(Key::Enter);
     assert!(refunds(&fx).is_empty());
     assert_eq!(auth_notice(&t), Some(AuthNotice::SupervisorNeeded { action: Action::Refund }));
     let prompt = t.state.auth.prompt.clone().expect("prompt");
     assert_eq!((prompt.number.as_str(), prompt.at_pin), ("01", true), "the only supervisor is filled in");
-    assert_eq!(t.state.input, "2.00", "the amount waits with the prompt");
+    assert_eq!(t.state.input, "1.50", "the amount waits with the prompt");
     // A wrong PIN: nothing is refunded and the prompt stays.
     let fx = t.typed("1112");
     assert!(refunds(&fx).is_empty());
     assert_eq!(auth_notice(&t), Some(AuthNotice::WrongPin { left: 4 }));
     assert!(t.state.auth.prompt.is_some());
     let fx = t.typed("1111");
-    assert_eq!(refunds(&fx).iter().map(|c| c.amount).collect::<Vec<_>>(), [Fen(200)]);
+    assert_eq!(refunds(&fx).iter().map(|c| c.amount).collect::<Vec<_>>(), [Fen(150)]);
     assert!(t.state.auth.prompt.is_none() && t.state.auth.grant.is_none(), "the approval is used up");
     let events = audits(&fx);
     assert!(events.contains(&AuditEvent::SupervisorApproved { action: Action::Refund, supervisor: "01".into() }));
