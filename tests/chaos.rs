@@ -21,7 +21,8 @@ use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{AttemptState, Order, OrderStatus, RefundState, Tender};
 use till::core::{Key, Lang, LookupVerdict, Msg, PlatformOrderState, Screen, Settings, State};
-use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
+use till::devices::fake::PaperRoll;
+use till::devices::{LogSpeaker, NoBuzzer};
 use till::escpos::PrinterProfile;
 use till::payments::Gateway;
 use till::store::{RedbStore, Store};
@@ -58,18 +59,6 @@ impl Rng {
 
 fn seed() -> u64 {
     std::env::var("CHAOS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_SEED)
-}
-
-/// Receipts are rendered by the till and dropped here: printing is not what this test is about.
-struct NullPrinter;
-
-impl Printer for NullPrinter {
-    fn print(&self, _: &[u8]) -> Result<(), PrinterError> {
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "null".into()
-    }
 }
 
 /// One order of a simulator's ledger, as both platforms can say it.
@@ -461,7 +450,7 @@ async fn run<G: Gateway + 'static>(gateway: Arc<G>, clock: Arc<ManualClock>, see
     let store = Arc::new(RedbStore::open(&dir.path().join("orders")).expect("store"));
     let devices = Devices {
         store: store.clone(),
-        printer: Arc::new(NullPrinter),
+        printer: Arc::new(PaperRoll::default()),
         buzzer: Arc::new(NoBuzzer),
         speaker: Arc::new(LogSpeaker),
         wifi: Arc::new(till::devices::NoWifi),

@@ -22,7 +22,8 @@ use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{RefundState, Tender};
 use till::core::{Key, Lang, Msg, Screen, Settings, State};
-use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
+use till::devices::fake::PaperRoll;
+use till::devices::{LogSpeaker, NoBuzzer};
 use till::escpos::PrinterProfile;
 use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
 use till::sim::backoffice::{BackofficeSim, BackofficeSimConfig, Fault};
@@ -45,17 +46,6 @@ const FAST: Timing = Timing {
     failed_retry: Duration::from_secs(60),
     idle_poll: Duration::from_millis(500),
 };
-
-struct NullPrinter;
-
-impl Printer for NullPrinter {
-    fn print(&self, _: &[u8]) -> Result<(), PrinterError> {
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "null".into()
-    }
-}
 
 struct Counter {
     engine: Engine,
@@ -195,7 +185,7 @@ async fn ten_minutes_without_the_back_office_then_every_record_once_in_order() {
     let gateway = Arc::new(CloudPayClient::new(cfg).expect("client"));
     let devices = Devices {
         store: sync.store,
-        printer: Arc::new(NullPrinter),
+        printer: Arc::new(PaperRoll::default()),
         buzzer: Arc::new(NoBuzzer),
         speaker: Arc::new(LogSpeaker),
         wifi: Arc::new(till::devices::NoWifi),

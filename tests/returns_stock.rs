@@ -6,7 +6,7 @@
 
 #![allow(clippy::panic)] // the driver fails the test by panicking
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use till::app::{Clock, Devices, Engine, ManualClock};
 use till::core::catalog::{Catalogue, Product};
@@ -15,7 +15,8 @@ use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{RefundState, Tender};
 use till::core::{Key, Lang, Msg, Screen, Settings, State};
-use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
+use till::devices::fake::PaperRoll;
+use till::devices::{LogSpeaker, NoBuzzer};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
 use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -25,19 +26,6 @@ const T0: Millis = Millis(1_763_771_400_000);
 const WITHIN: Duration = Duration::from_secs(5);
 const COLA: &str = "6900138600889";
 const NOODLES: &str = "6920152400777";
-
-#[derive(Clone, Default)]
-struct PaperRoll(Arc<Mutex<Vec<Vec<u8>>>>);
-
-impl Printer for PaperRoll {
-    fn print(&self, bytes: &[u8]) -> Result<(), PrinterError> {
-        self.0.lock().expect("roll").push(bytes.to_vec());
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "roll".into()
-    }
-}
 
 struct Shop {
     engine: Engine,
@@ -182,7 +170,7 @@ async fn goods_come_back_to_stock_with_the_refund_that_returns_them_and_never_tw
     let p = PrinterProfile::mm58();
     let mut slip = None;
     for _ in 0..50 {
-        let jobs = roll.0.lock().expect("roll").clone();
+        let jobs = roll.jobs();
         slip =
             jobs.into_iter().find(|job| job.windows(6).any(|w| w == b"REFUND") && job.windows(4).any(|w| w == b"7.00"));
         if slip.is_some() {

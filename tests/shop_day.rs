@@ -9,7 +9,7 @@
 
 #![allow(clippy::panic)] // the driver fails the test by panicking
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use till::app::operators_cli::{self, NewOperator};
 use till::app::{Clock, Devices, Engine, ManualClock};
@@ -23,7 +23,8 @@ use till::core::office::report::{self, PayMethod, Period, Report, ReportKind};
 use till::core::office::{OfficeNotice, ReportView, ShiftStep, View};
 use till::core::order::{Order, RefundState, Tender};
 use till::core::{Action, Key, Lang, Msg, Screen, Settings, State};
-use till::devices::{LogSpeaker, NoBuzzer, Printer, PrinterError};
+use till::devices::fake::PaperRoll;
+use till::devices::{LogSpeaker, NoBuzzer};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
 use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig};
@@ -35,19 +36,6 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 const SALES: u32 = 200;
 /// Operator 01's PIN: the fresh till's, still asked for when 02 refunds.
 const SUPERVISOR_PIN: &str = "0000";
-
-#[derive(Clone, Default)]
-struct PaperRoll(Arc<Mutex<Vec<Vec<u8>>>>);
-
-impl Printer for PaperRoll {
-    fn print(&self, bytes: &[u8]) -> Result<(), PrinterError> {
-        self.0.lock().expect("roll").push(bytes.to_vec());
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "roll".into()
-    }
-}
 
 struct Shop {
     engine: Engine,
@@ -423,13 +411,13 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
 
     // And it came out of the printer.
     for _ in 0..50 {
-        let printed = roll.0.lock().expect("roll").iter().any(|job| job.windows(8).any(|w| w == b"Z report"));
+        let printed = roll.jobs().iter().any(|job| job.windows(8).any(|w| w == b"Z report"));
         if printed {
             break;
         }
         shop.engine.next_msg(Duration::from_millis(100)).await;
     }
-    let last = roll.0.lock().expect("roll").last().cloned().expect("printed");
+    let last = roll.jobs().last().cloned().expect("printed");
     let p = PrinterProfile::mm58();
     let lines = to_text_lines(&decode(&last, &p).expect("decodes"), p.columns);
     assert!(lines.iter().any(|l| l.contains("Z report")), "{lines:#?}");

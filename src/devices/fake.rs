@@ -34,6 +34,30 @@ impl Printer for RecordingPrinter {
     }
 }
 
+/// A printer that keeps every job's bytes, in order (the integration tests read receipts off it).
+#[derive(Clone, Default)]
+pub struct PaperRoll(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl PaperRoll {
+    /// Every job printed so far, oldest first.
+    pub fn jobs(&self) -> Vec<Vec<u8>> {
+        self.0.lock().map(|j| j.clone()).unwrap_or_default()
+    }
+}
+
+impl Printer for PaperRoll {
+    fn print(&self, bytes: &[u8]) -> Result<(), PrinterError> {
+        if let Ok(mut j) = self.0.lock() {
+            j.push(bytes.to_vec());
+        }
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "paper roll".into()
+    }
+}
+
 pub struct RecordingBuzzer(pub Journal);
 
 impl Buzzer for RecordingBuzzer {
