@@ -80,7 +80,7 @@ impl Board {
             &format!("2>{}/qemu{n}.err", dir.display()),
         ]
         .join(" ");
-        let status = Command::new("tmux")
+        let status = tmux(dir, n)
             .args(["new-session", "-d", "-s", &session, "-x", "100", "-y", "30", &qemu])
             .status()
             .expect("tmux runs");
@@ -116,7 +116,7 @@ impl Board {
     }
 
     pub fn screen(&self) -> String {
-        let out = Command::new("tmux").args(["capture-pane", "-p", "-t", &self.session]).output().expect("tmux");
+        let out = tmux(&self.dir, self.n).args(["capture-pane", "-p", "-t", &self.session]).output().expect("tmux");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -148,7 +148,7 @@ impl Board {
 
     /// A key on the cashier's keyboard: the serial console.
     pub fn console_key(&self, key: &str) {
-        let ok = Command::new("tmux").args(["send-keys", "-t", &self.session, key]).status().expect("tmux");
+        let ok = tmux(&self.dir, self.n).args(["send-keys", "-t", &self.session, key]).status().expect("tmux");
         assert!(ok.success());
     }
 
@@ -228,8 +228,21 @@ impl Board {
 
 impl Drop for Board {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+        // The board's own server: it ends with its one session.
+        let _ = tmux(&self.dir, self.n)
+            .args(["kill-session", "-t", &self.session])
+            .stderr(std::process::Stdio::null())
+            .status();
     }
+}
+
+/// tmux talking to this board's own server (a socket in its directory): tests boot boards in
+/// parallel, and a shared default server exits when its last session ends, which made another
+/// test's `new-session` fail with "server exited unexpectedly" (CI, session 4's stop).
+fn tmux(dir: &Path, n: u32) -> Command {
+    let mut cmd = Command::new("tmux");
+    cmd.arg("-S").arg(dir.join(format!("tmux{n}.sock"))).env_remove("TMUX");
+    cmd
 }
 
 pub fn qmp_connect(path: &Path) -> BufReader<UnixStream> {
