@@ -69,6 +69,23 @@ enum Command {
         #[arg(long, default_value = "/etc/till/till.toml")]
         config: PathBuf,
     },
+    /// Check that the data disk keeps what it acknowledged (a new SD card, a power supply): writes
+    /// numbered records to a scratch store beside the order store, each flushed as a sale is, and
+    /// prints each once it is on disk. Pull the plug while it runs; run it again: every number
+    /// printed before the cut must be found. Exit status 1 if one is not.
+    DiskTest {
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
+        /// Only check what is there.
+        #[arg(long)]
+        verify: bool,
+        /// Check, then remove the scratch store.
+        #[arg(long, conflicts_with = "verify")]
+        done: bool,
+        /// Write this many records and stop (default: until stopped).
+        #[arg(long)]
+        count: Option<u64>,
+    },
     /// Write the whole order store (orders, counters, outbox) to stdout as JSON lines, for a backup.
     /// The till must not be running.
     Export {
@@ -263,6 +280,17 @@ fn main() -> anyhow::Result<()> {
                 }
             }
             Command::Doctor { config } => doctor(&config).await,
+            Command::DiskTest { config, verify, done, count } => {
+                let mode = if done {
+                    app::disk_test::Mode::Done
+                } else if verify {
+                    app::disk_test::Mode::Verify
+                } else {
+                    app::disk_test::Mode::Write { count }
+                };
+                logging::init(LogTo::Stderr)?;
+                app::disk_test::run_cli(&Config::load(&config)?.data_dir(), mode)
+            }
             Command::Export { config } => export(&Config::load(&config)?),
             Command::Import { config } => import(&Config::load(&config)?),
             Command::ExportCsv { config, from, to, out } => {

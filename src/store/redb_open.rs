@@ -6,8 +6,8 @@
 //! - An existing `orders.redb` is checked first on a copy-on-write view (`redb_check.rs`): a file
 //!   truncated, zeroed, overwritten or failing a checksum is refused as damaged, one of a newer
 //!   schema as newer, and only then is it opened for writing (redb repairs one a till was killed
-//!   writing: a two-phase commit never leaves a damaged primary, see `commit_settings` in
-//!   `redb_store.rs`).
+//!   writing: a commit cut during its sync fails its checksums and the one before it is taken,
+//!   see `commit_settings` in `redb_store.rs`).
 //! - A new store is built as `orders.redb.new` and renamed into place once its schema is durable,
 //!   so an `orders.redb` that is empty or not a redb file is always damage, never a fresh start.
 //! - redb locks the file (open-file-description locks, released by the kernel when the process
