@@ -56,6 +56,21 @@ fn the_first_sign_in_asks_for_a_new_pin_twice() {
 }
 
 #[test]
+fn f4_on_the_sign_in_screen_asks_for_a_new_pin_after_the_old_one() {
+    for (lang, l) in LANGS {
+        let mut till = Till::signed_out(lang, None);
+        typed(&mut till, "02");
+        till.key(Key::F(4));
+        till.keys("22");
+        snapshot("sign_in_change_pin", l, &till);
+        till.key(Key::Enter);
+        checked(&mut till, "02", true);
+        assert_eq!(till.state.auth.signin.step, SignInStep::NewPin);
+        assert!(till.state.auth.session.is_none(), "signed in only with the new PIN chosen");
+    }
+}
+
+#[test]
 fn five_wrong_pins_say_how_long_the_operator_is_locked() {
     for (lang, l) in LANGS {
         let mut till = Till::signed_out(lang, None);

@@ -201,8 +201,11 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
             (&[Key::Esc], S::KeyEsc, S::HintBack),
             (&[Key::F(12)], S::KeyF12, S::HintMaintenance),
         ]));
-        let typing =
-            if auth.signin.step == crate::core::auth::SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
+        use crate::core::auth::SignInStep;
+        if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
+            keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+        }
+        let typing = if auth.signin.step == SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
         keys.push(digits(typing));
         return keys;
     }

@@ -90,6 +90,9 @@ fn sign_in(state: &State, frame: &mut Frame, area: Rect) {
     let mut lines = widgets::label_rows(&rows);
     lines.push(Line::raw(""));
     lines.push(Line::styled(t(help), Style::new().fg(Color::DarkGray)));
+    if form.change_pin && matches!(form.step, SignInStep::Number | SignInStep::Pin) {
+        lines.push(Line::styled(t(T::ChangePinNext), Style::new().fg(WARN)));
+    }
     if state.auth.checking.is_some() {
         lines.push(Line::styled(t(T::Checking), Style::new().fg(WARN)));
     } else if let Some(locked) = locked_line(state, lang) {

@@ -119,3 +119,46 @@ fn f4_is_for_the_empty_sale_screen_and_scans_wait_while_the_form_is_open() {
     assert!(t.state.sale.lines.is_empty());
     assert_eq!(auth_notice(&t), Some(AuthNotice::NotNow));
 }
+
+#[test]
+fn f4_on_the_sign_in_screen_changes_the_pin_once_the_old_one_is_right() {
+    let mut t = Till::shop();
+    t.typed("02");
+    t.key(Key::F(4));
+    assert!(t.state.auth.signin.change_pin);
+    // A wrong PIN counts as at any sign-in and changes nothing.
+    let fx = t.typed("1111");
+    assert_eq!(auth_notice(&t), Some(AuthNotice::WrongPin { left: 4 }));
+    assert!(saved(&fx).iter().all(|o| o.pin_hash == fake_hash("2222")) && t.signed_in().is_none());
+    assert_eq!(t.state.auth.signin.step, SignInStep::Pin);
+    let fx = t.typed("2222");
+    assert_eq!(t.state.auth.signin.step, SignInStep::NewPin);
+    assert!(t.signed_in().is_none(), "not signed in before the new PIN is chosen");
+    assert!(saved(&fx).iter().all(|o| o.pin_hash == fake_hash("2222")), "no new PIN saved yet");
+    t.typed("2222");
+    assert_eq!(auth_notice(&t), Some(AuthNotice::SamePin));
+    t.typed("6048");
+    let fx = t.typed("6048");
+    assert_eq!(t.signed_in(), Some("02"));
+    assert_eq!(auth_notice(&t), Some(AuthNotice::PinChanged));
+    assert_eq!(saved(&fx).last().map(|o| o.pin_hash.clone()), Some(fake_hash("6048")));
+    assert_eq!(audits(&fx), vec![AuditEvent::PinChanged, AuditEvent::SignedIn]);
+    assert!(!t.state.auth.signin.change_pin, "the form is reset");
+    // The next sign-in asks nothing more.
+    t.key(Key::F(9));
+    t.sign_in("02", "6048");
+    assert_eq!(t.signed_in(), Some("02"));
+}
+
+#[test]
+fn f4_on_the_sign_in_screen_toggles_and_esc_forgets_it() {
+    let mut t = Till::shop();
+    t.key(Key::F(4));
+    t.key(Key::F(4));
+    assert!(!t.state.auth.signin.change_pin);
+    t.key(Key::F(4));
+    t.key(Key::Esc);
+    assert!(!t.state.auth.signin.change_pin);
+    t.sign_in("02", "2222");
+    assert_eq!(t.signed_in(), Some("02"), "signed in straight away");
+}

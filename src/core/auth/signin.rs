@@ -37,6 +37,11 @@ pub struct SignIn {
     pub old_pin: Option<Pin>,
     /// The new PIN's first entry.
     pub new_pin: Option<Pin>,
+    /// F4 before the PIN is checked: once it is right, the operator chooses a new PIN of their own
+    /// (twice), as at a first sign-in. For an operator who cannot sign in to reach F4 on the sale
+    /// screen, or prefers to change it on the way in.
+    #[serde(default)]
+    pub change_pin: bool,
 }
 
 /// A number as typed: `1` is operator `01`.
@@ -56,6 +61,10 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             state.notice = None;
         }
         Key::Enter => on_enter(state, fx),
+        Key::F(4) if matches!(form.step, SignInStep::Number | SignInStep::Pin) => {
+            form.change_pin = !form.change_pin;
+            state.notice = None;
+        }
         _ => {}
     }
 }
@@ -126,6 +135,12 @@ pub(super) fn on_checked(state: &mut State, number: &str, ok: bool, fx: &mut Vec
     if state.auth.operator(number).is_some_and(|o| o.must_change_pin) {
         state.auth.signin.step = SignInStep::NewPin;
         state.notice = Some(say(AuthNotice::ChooseNewPin));
+        return;
+    }
+    if state.auth.signin.change_pin {
+        // Asked for (F4): the form's "new PIN" row says what to do.
+        state.auth.signin.step = SignInStep::NewPin;
+        state.notice = None;
         return;
     }
     complete(state, number, fx);

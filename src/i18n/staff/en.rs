@@ -91,6 +91,7 @@ pub(super) fn text(t: T) -> &'static str {
         T::HintStaffId => "Staff id",
         T::FormStaffId => "staff id at the payment platforms",
         T::FormStaffIdHelp => "Letters, digits, - or _ (at most 32); empty: the operator number is sent",
+        T::ChangePinNext => "Then you choose a new PIN (F4 again: no)",
     }
 }
 

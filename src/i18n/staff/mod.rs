@@ -102,11 +102,13 @@ pub enum StaffText {
     HintStaffId,
     FormStaffId,
     FormStaffIdHelp,
+    /// On the sign-in form after F4.
+    ChangePinNext,
 }
 
 impl StaffText {
     /// Every label (a unit test checks both languages have each).
-    pub const ALL: [StaffText; 85] = {
+    pub const ALL: [StaffText; 86] = {
         use StaffText::*;
         [
             NotSignedIn,
@@ -194,6 +196,7 @@ impl StaffText {
             HintStaffId,
             FormStaffId,
             FormStaffIdHelp,
+            ChangePinNext,
         ]
     };
 }

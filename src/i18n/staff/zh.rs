@@ -91,6 +91,7 @@ pub(super) fn text(t: T) -> &'static str {
         T::HintStaffId => "收银员编号",
         T::FormStaffId => "在支付平台的收银员编号",
         T::FormStaffIdHelp => "字母、数字、- 或 _（最多 32 位）；留空则上送柜员号",
+        T::ChangePinNext => "验证后设置新密码（再按 F4 取消）",
     }
 }
 
