@@ -12,18 +12,19 @@
 
 #![allow(clippy::panic)] // the driver and the reconciliation fail the test by panicking
 
+mod common;
+
+use common::counter::{self, Counter, Idle, Patience, dump};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use till::app::{Clock, Devices, Engine, ManualClock};
+use till::app::{Clock, ManualClock};
 use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{AttemptState, Order, OrderStatus, RefundState, Tender};
 use till::core::{Key, Lang, LookupVerdict, Msg, PlatformOrderState, Screen, Settings, State};
 use till::devices::fake::PaperRoll;
-use till::devices::{LogSpeaker, NoBuzzer};
-use till::escpos::PrinterProfile;
 use till::payments::Gateway;
 use till::store::{RedbStore, Store};
 
@@ -96,8 +97,7 @@ struct Plan {
 }
 
 struct Driver {
-    engine: Engine,
-    clock: Arc<ManualClock>,
+    till: Counter,
     rng: Rng,
     counts: Counts,
     /// Numbers paid on screen (refund candidates) and numbers parked (whatever became of them).
@@ -107,57 +107,10 @@ struct Driver {
 }
 
 impl Driver {
-    fn state(&self) -> &State {
-        &self.engine.state
-    }
-
-    fn key(&mut self, key: Key) {
-        self.engine.handle(Msg::Key(key));
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(Key::Char(c));
-        }
-    }
-
-    /// Waits for the outcome of every call out, moving time to the next due query or cancel, until
-    /// `done` holds with nothing out (or nothing is left to wait for).
-    async fn settle(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        let started = self.clock.now();
-        loop {
-            if self.state().calls_in_flight() {
-                if !self.engine.next_msg(ANSWER_WITHIN).await {
-                    panic!("{what}: no answer within {ANSWER_WITHIN:?} while a call was out: {}", dump(self.state()));
-                }
-                continue;
-            }
-            if done(self.state()) {
-                return;
-            }
-            let Some(due) = self.state().next_due() else { return };
-            let now = self.clock.now();
-            assert!(
-                now.since(started) < 2 * 3600 * 1000,
-                "{what}: still in doubt after two hours of simulated time: {}",
-                dump(self.state())
-            );
-            self.clock.advance_to(due);
-            self.engine.handle(Msg::Tick);
-            assert!(
-                due > now || self.state().calls_in_flight(),
-                "{what}: a timer due at {due:?} sends nothing: {}",
-                dump(self.state())
-            );
-        }
-    }
-
     /// The customer's time at the counter: the clock moves on and background work goes on.
     async fn pause(&mut self) {
-        self.clock.advance_secs(1 + self.rng.below(12) as i64);
-        self.engine.handle(Msg::Tick);
-        // Answers that are already in are applied; the rest is waited for by the next settle.
-        while self.engine.next_msg(Duration::ZERO).await {}
+        let secs = 1 + self.rng.below(12) as i64;
+        self.till.pass_secs(secs).await;
     }
 
     fn payment_code(&mut self) -> String {
@@ -183,119 +136,121 @@ impl Driver {
     /// parks a payment in doubt and serves the next customer.
     async fn sale(&mut self) {
         self.counts.sales += 1;
-        if matches!(self.state().screen, Screen::Done { .. }) {
-            self.key(Key::Esc);
+        if matches!(self.till.state().screen, Screen::Done { .. }) {
+            self.till.key(Key::Esc);
         }
-        assert_eq!(self.state().screen, Screen::Sale, "{}", dump(self.state()));
-        assert!(self.state().sale.lines.is_empty(), "a new sale starts empty: {}", dump(self.state()));
+        assert_eq!(self.till.state().screen, Screen::Sale, "{}", dump(self.till.state()));
+        assert!(self.till.state().sale.lines.is_empty(), "a new sale starts empty: {}", dump(self.till.state()));
         for _ in 0..=self.rng.below(3) {
             if self.rng.chance(25) {
                 let amount = Fen(1 + self.rng.below(20_000) as i64).to_string();
-                self.typed(&amount);
-                self.key(Key::Enter);
+                self.till.typed(&amount);
+                self.till.key(Key::Enter);
             } else {
                 let i = self.rng.below(self.products.len() as u64) as usize;
                 let code = self.products[i].clone();
-                self.engine.handle(Msg::Scan(code));
+                self.till.engine.handle(Msg::Scan(code));
             }
         }
-        assert!(self.state().sale.total() > Fen::ZERO, "{}", dump(self.state()));
-        self.key(Key::Enter);
-        assert_eq!(self.state().screen, Screen::Pay { cash_entry: false }, "{}", dump(self.state()));
+        assert!(self.till.state().sale.total() > Fen::ZERO, "{}", dump(self.till.state()));
+        self.till.key(Key::Enter);
+        assert_eq!(self.till.state().screen, Screen::Pay { cash_entry: false }, "{}", dump(self.till.state()));
         for try_no in 0..3 {
             let code = self.payment_code();
-            self.engine.handle(Msg::Scan(code));
-            if self.state().notice == Some(Notice::OfflineTakeCash) {
+            self.till.engine.handle(Msg::Scan(code));
+            if self.till.state().notice == Some(Notice::OfflineTakeCash) {
                 // Faults hit the platform's pings too: two missed in a row and the till says it is
                 // offline and takes cash, nothing sent. A legitimate outcome, counted apart.
-                assert!(self.state().sale.attempts.last().is_none_or(|a| a.state.is_final()), "{}", dump(self.state()));
+                assert!(
+                    self.till.state().sale.attempts.last().is_none_or(|a| a.state.is_final()),
+                    "{}",
+                    dump(self.till.state())
+                );
                 self.counts.offline_refusals += 1;
                 break;
             }
             self.counts.payments += 1;
-            let number = match self.state().sale.attempts.last() {
+            let number = match self.till.state().sale.attempts.last() {
                 Some(a) if !a.state.is_final() => a.out_trade_no.clone(),
-                _ => panic!("the payment was not sent: {}", dump(self.state())),
+                _ => panic!("the payment was not sent: {}", dump(self.till.state())),
             };
-            let sale_id = self.state().sale.id;
+            let sale_id = self.till.state().sale.id;
             let settled = move |s: &State| {
                 s.sale.id != sale_id
                     || matches!(s.screen, Screen::Done { .. })
                     || s.sale.attempts.last().is_some_and(|a| a.state.is_final())
             };
             // The first answer; then, now and then, the cashier parks a payment still in doubt.
-            self.settle("first answer", |s| !s.calls_in_flight()).await;
-            let open = self.state().sale.open_attempt().is_some();
+            self.till.settle("first answer", |s| !s.calls_in_flight()).await;
+            let open = self.till.state().sale.open_attempt().is_some();
             if open && self.rng.chance(12) {
-                self.key(Key::Esc);
-                assert!(matches!(self.state().notice, Some(Notice::Parked { .. })), "parked: {}", dump(self.state()));
+                self.till.key(Key::Esc);
+                assert!(
+                    matches!(self.till.state().notice, Some(Notice::Parked { .. })),
+                    "parked: {}",
+                    dump(self.till.state())
+                );
                 self.counts.parked += 1;
                 self.parked.push(number);
                 return;
             }
-            self.settle("payment", settled).await;
-            if let Screen::Done { .. } = self.state().screen {
-                match &self.state().sale.tender {
+            self.till.settle("payment", settled).await;
+            if let Screen::Done { .. } = self.till.state().screen {
+                match &self.till.state().sale.tender {
                     Some(Tender::Code { out_trade_no, .. }) => {
                         assert_eq!(out_trade_no, &number);
                         self.paid.push(number);
                     }
-                    other => panic!("paid by {other:?}: {}", dump(self.state())),
+                    other => panic!("paid by {other:?}: {}", dump(self.till.state())),
                 }
                 return;
             }
-            let last = self.state().sale.attempts.last().map(|a| a.state.clone());
+            let last = self.till.state().sale.attempts.last().map(|a| a.state.clone());
             assert!(
                 matches!(last, Some(AttemptState::Failed { .. } | AttemptState::Cancelled)),
                 "not paid, so failed or cancelled: {}",
-                dump(self.state())
+                dump(self.till.state())
             );
-            assert_eq!(self.state().sale.status, OrderStatus::Open);
+            assert_eq!(self.till.state().sale.status, OrderStatus::Open);
             if try_no == 2 || self.rng.chance(40) {
                 break;
             }
         }
         // Cash, exactly the total.
-        self.key(Key::F(2));
-        self.key(Key::Enter);
-        assert!(matches!(self.state().screen, Screen::Done { .. }), "cash: {}", dump(self.state()));
-        assert!(matches!(self.state().sale.tender, Some(Tender::Cash { .. })));
+        self.till.key(Key::F(2));
+        self.till.key(Key::Enter);
+        assert!(matches!(self.till.state().screen, Screen::Done { .. }), "cash: {}", dump(self.till.state()));
+        assert!(matches!(self.till.state().sale.tender, Some(Tender::Cash { .. })));
         self.counts.cash += 1;
     }
 
     /// Back to an empty sale screen.
     fn back_to_sale_screen(&mut self) {
         for _ in 0..3 {
-            if self.state().screen == Screen::Sale && self.state().input.is_empty() {
+            if self.till.state().screen == Screen::Sale && self.till.state().input.is_empty() {
                 break;
             }
-            self.key(Key::Esc);
+            self.till.key(Key::Esc);
         }
-        assert_eq!(self.state().screen, Screen::Sale, "{}", dump(self.state()));
-        assert!(self.state().sale.lines.is_empty(), "{}", dump(self.state()));
+        assert_eq!(self.till.state().screen, Screen::Sale, "{}", dump(self.till.state()));
+        assert!(self.till.state().sale.lines.is_empty(), "{}", dump(self.till.state()));
     }
 
     /// Looks `number` up from the empty sale screen; true once the platform's answer is in.
     async fn look_up(&mut self, number: &str) -> bool {
         self.back_to_sale_screen();
         for _ in 0..6 {
-            self.engine.handle(Msg::Scan(number.to_string()));
+            self.till.engine.handle(Msg::Scan(number.to_string()));
             self.counts.lookups += 1;
-            assert_eq!(self.state().screen, Screen::Lookup, "{}", dump(self.state()));
-            self.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
-            let answer = self.state().lookup.as_ref().and_then(|v| v.answer.clone());
+            assert_eq!(self.till.state().screen, Screen::Lookup, "{}", dump(self.till.state()));
+            self.till.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+            let answer = self.till.state().lookup.as_ref().and_then(|v| v.answer.clone());
             match answer {
                 Some(LookupVerdict::Found(_) | LookupVerdict::NotFound) => return true,
                 _ => self.pause().await, // a fault spoiled the lookup: ask again a little later
             }
         }
         false
-    }
-
-    fn clear_input(&mut self) {
-        for _ in 0..16 {
-            self.key(Key::Backspace);
-        }
     }
 
     /// One refund of a paid order: look it up, sometimes ask for too much (refused at the till),
@@ -312,17 +267,17 @@ impl Driver {
         if !self.look_up(&number).await {
             return;
         }
-        let view = self.state().lookup.clone().expect("lookup view");
+        let view = self.till.state().lookup.clone().expect("lookup view");
         if view.open_refund().is_some() {
-            self.key(Key::Enter);
-            assert_eq!(self.state().notice, Some(Notice::RefundInDoubt), "{}", dump(self.state()));
+            self.till.key(Key::Enter);
+            assert_eq!(self.till.state().notice, Some(Notice::RefundInDoubt), "{}", dump(self.till.state()));
             return;
         }
         if view.order.as_ref().is_some_and(|o| o.open_attempt().is_some()) && view.refundable() > Fen::ZERO {
             // Paid at the platform, still being confirmed at the till: refused, nothing sent.
-            self.key(Key::Enter);
-            assert_eq!(self.state().notice, Some(Notice::PaymentInDoubt), "{}", dump(self.state()));
-            assert!(!self.state().calls_in_flight(), "{}", dump(self.state()));
+            self.till.key(Key::Enter);
+            assert_eq!(self.till.state().notice, Some(Notice::PaymentInDoubt), "{}", dump(self.till.state()));
+            assert!(!self.till.state().calls_in_flight(), "{}", dump(self.till.state()));
             self.counts.refunds_refused_in_doubt += 1;
             return;
         }
@@ -335,24 +290,30 @@ impl Driver {
         }
         let refunds_before = view.order.as_ref().map_or(0, |o| o.refunds.len());
         if self.rng.chance(20) {
-            self.clear_input();
+            self.till.clear_input();
             let too_much = Fen(refundable.0 + 1 + self.rng.below(500) as i64);
-            self.typed(&too_much.to_string());
-            self.key(Key::Enter);
-            assert_eq!(self.state().notice, Some(Notice::ExceedsRefundable { refundable }), "{}", dump(self.state()));
-            assert!(!self.state().calls_in_flight(), "nothing sent for too much: {}", dump(self.state()));
-            let now = self.state().lookup.as_ref().and_then(|v| v.order.as_ref()).map_or(0, |o| o.refunds.len());
+            self.till.typed(&too_much.to_string());
+            self.till.key(Key::Enter);
+            assert_eq!(
+                self.till.state().notice,
+                Some(Notice::ExceedsRefundable { refundable }),
+                "{}",
+                dump(self.till.state())
+            );
+            assert!(!self.till.state().calls_in_flight(), "nothing sent for too much: {}", dump(self.till.state()));
+            let now = self.till.state().lookup.as_ref().and_then(|v| v.order.as_ref()).map_or(0, |o| o.refunds.len());
             assert_eq!(now, refunds_before, "no refund recorded for too much");
             self.counts.over_refunds_refused += 1;
         }
         let amount = if self.rng.chance(30) { refundable } else { Fen(1 + self.rng.below(refundable.0 as u64) as i64) };
-        self.clear_input();
-        self.typed(&amount.to_string());
-        self.key(Key::Enter);
-        assert_eq!(self.state().notice, Some(Notice::Refunding { amount }), "{}", dump(self.state()));
+        self.till.clear_input();
+        self.till.typed(&amount.to_string());
+        self.till.key(Key::Enter);
+        assert_eq!(self.till.state().notice, Some(Notice::Refunding { amount }), "{}", dump(self.till.state()));
         // The order is followed in the background while its refund is open.
         let id = view.order.as_ref().map(|o| o.id);
         let order = self
+            .till
             .state()
             .background
             .iter()
@@ -371,18 +332,18 @@ impl Driver {
                 .filter(|o| o.id == id)
                 .all(|o| o.refund_final(&no))
         };
-        self.settle("refund answer", |s| !s.calls_in_flight()).await;
-        if !final_in(self.state()) && self.rng.chance(15) {
+        self.till.settle("refund answer", |s| !s.calls_in_flight()).await;
+        if !final_in(self.till.state()) && self.rng.chance(15) {
             self.counts.refunds_parked += 1; // left to the background
             return;
         }
-        self.settle("refund", move |s| final_in(s) && s.lookup.as_ref().is_none_or(|v| !v.pending)).await;
+        self.till.settle("refund", move |s| final_in(s) && s.lookup.as_ref().is_none_or(|v| !v.pending)).await;
     }
 
     /// Nothing out, nothing due: every payment and refund has its final outcome.
     async fn drain(&mut self) {
-        self.settle("drain", |_| false).await;
-        let s = self.state();
+        self.till.settle("drain", |_| false).await;
+        let s = self.till.state();
         assert_eq!(s.in_doubt_count(), 0, "{}", dump(s));
         assert!(s.background.iter().all(|o| !o.has_open_work()), "{}", dump(s));
         assert!(s.timers.is_empty(), "no timer left: {}", dump(s));
@@ -397,26 +358,6 @@ impl RefundFinal for Order {
     fn refund_final(&self, out_refund_no: &str) -> bool {
         self.refunds.iter().find(|r| r.out_refund_no == out_refund_no).is_none_or(|r| r.state.is_final())
     }
-}
-
-/// The state in short, for failure messages.
-fn dump(s: &State) -> String {
-    let attempts =
-        |o: &Order| o.attempts.iter().map(|a| format!("{} {:?}", a.out_trade_no, a.state)).collect::<Vec<_>>();
-    format!(
-        "now {:?} screen {:?} notice {:?} input {:?}\nsale #{} {:?} {:?} refunds {:?}\nbackground {:#?}\ntimers {:?}\nlookup {:?}",
-        s.now,
-        s.screen,
-        s.notice,
-        s.input,
-        s.sale.id,
-        s.sale.status,
-        attempts(&s.sale),
-        s.sale.refunds,
-        s.background.iter().map(|o| (o.id, o.status, attempts(o), &o.refunds)).collect::<Vec<_>>(),
-        s.timers,
-        s.lookup,
-    )
 }
 
 fn settings() -> Settings {
@@ -448,29 +389,26 @@ struct Outcome {
 async fn run<G: Gateway + 'static>(gateway: Arc<G>, clock: Arc<ManualClock>, seed: u64, plan: Plan) -> Outcome {
     let dir = store_dir();
     let store = Arc::new(RedbStore::open(&dir.path().join("orders")).expect("store"));
-    let devices = Devices {
-        store: store.clone(),
-        printer: Arc::new(PaperRoll::default()),
-        buzzer: Arc::new(NoBuzzer),
-        speaker: Arc::new(LogSpeaker),
-        wifi: Arc::new(till::devices::NoWifi),
-        print_queue: till::app::PrintQueue::in_memory(50, std::time::Duration::from_secs(3)),
-    };
+    let devices = counter::devices(store.clone(), &PaperRoll::default(), 50);
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
-    let mut state = State::new(settings(), catalogue);
-    state.auth.policy.auto_sign_in = Some("01".into()); // the store's first operator, a supervisor
-    let engine = Engine::start(state, gateway, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
+    let state = State::new(settings(), catalogue);
+    let patience = Patience {
+        answer_within: ANSWER_WITHIN,
+        idle: Idle::Return,
+        till_time_ms: 2 * 3600 * 1000,
+        timers_send: true,
+        ..Patience::default()
+    };
     let mut d = Driver {
-        engine,
-        clock: clock.clone(),
+        till: Counter::start(state, gateway, devices, clock.clone(), patience),
         rng: Rng(seed | 1),
         counts: Counts::default(),
         paid: Vec::new(),
         parked: Vec::new(),
         products,
     };
-    d.settle("start", |s| s.ready).await;
+    d.till.settle("start", |s| s.ready).await;
     while d.counts.payments < plan.payments || d.counts.refunds_sent < plan.refunds {
         let want_refund = d.counts.refunds_sent < plan.refunds && !d.paid.is_empty();
         if want_refund && (d.rng.chance(30) || d.counts.payments >= plan.payments) {

@@ -12,22 +12,20 @@
 mod common;
 
 use common::books::{assert_delivered_once, assert_money_agrees, expected_keys};
+use common::counter::{self, Counter, Idle, Patience};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use till::app::headless::observe;
-use till::app::{Clock, Devices, Engine, ManualClock};
+use till::app::{Clock, ManualClock};
 use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::{RefundState, Tender};
 use till::core::{Key, Lang, Msg, Screen, Settings, State};
 use till::devices::fake::PaperRoll;
-use till::devices::{LogSpeaker, NoBuzzer};
-use till::escpos::PrinterProfile;
-use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
+use till::payments::cloudpay::CloudPayConfig;
 use till::sim::backoffice::{BackofficeSim, BackofficeSimConfig, Fault};
-use till::sim::cloudpay::{CloudPaySim, SimConfig};
 use till::store::{RedbStore, Store};
 use till::sync::{self, BackofficeConfig, Timing};
 
@@ -47,107 +45,70 @@ const FAST: Timing = Timing {
     idle_poll: Duration::from_millis(500),
 };
 
-struct Counter {
-    engine: Engine,
-    clock: Arc<ManualClock>,
+struct Shop {
+    till: Counter,
     products: Vec<String>,
 }
 
-impl Counter {
-    fn state(&self) -> &State {
-        &self.engine.state
-    }
-
-    fn key(&mut self, key: Key) {
-        self.engine.handle(Msg::Key(key));
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(Key::Char(c));
-        }
-    }
-
-    /// Waits for every call out to be answered, moving the till's clock to each query as it falls
-    /// due, until `done` holds.
-    async fn settle(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        let started = self.clock.now();
-        loop {
-            if self.state().calls_in_flight() {
-                assert!(self.engine.next_msg(ANSWER_WITHIN).await, "{what}: no answer while a call was out");
-                continue;
-            }
-            if done(self.state()) {
-                return;
-            }
-            let due = self.state().next_due().unwrap_or_else(|| panic!("{what}: nothing left to wait for"));
-            assert!(self.clock.now().since(started) < 600_000, "{what}: still waiting after ten minutes");
-            self.clock.advance_to(due);
-            self.engine.handle(Msg::Tick);
-        }
-    }
-
+impl Shop {
     /// Time passes at the counter until `at` (seconds after T0); answers already in are applied.
     async fn until(&mut self, at: i64) {
-        self.clock.advance_to(T0.plus_secs(at));
-        self.engine.handle(Msg::Tick);
-        while self.engine.next_msg(Duration::ZERO).await {}
+        self.till.pass_until(T0.plus_secs(at)).await;
     }
 
     fn ring_up(&mut self, n: usize) {
-        assert_eq!(self.state().screen, Screen::Sale, "a new customer at the sale screen");
+        assert_eq!(self.till.state().screen, Screen::Sale, "a new customer at the sale screen");
         for i in 0..=n % 3 {
             let code = self.products[(n + i) % self.products.len()].clone();
-            self.engine.handle(Msg::Scan(code));
+            self.till.engine.handle(Msg::Scan(code));
         }
-        self.key(Key::Enter);
-        assert_eq!(self.state().screen, Screen::Pay { cash_entry: false });
+        self.till.key(Key::Enter);
+        assert_eq!(self.till.state().screen, Screen::Pay { cash_entry: false });
     }
 
     /// The exact total in cash.
     fn cash_sale(&mut self, n: usize) {
         self.ring_up(n);
-        self.key(Key::F(2));
-        self.key(Key::Enter);
-        assert!(matches!(self.state().sale.tender, Some(Tender::Cash { .. })), "paid in cash");
-        self.key(Key::Esc);
+        self.till.key(Key::F(2));
+        self.till.key(Key::Enter);
+        assert!(matches!(self.till.state().sale.tender, Some(Tender::Cash { .. })), "paid in cash");
+        self.till.key(Key::Esc);
     }
 
     /// Paid by a WeChat payment code; returns the order's number.
     async fn code_sale(&mut self, n: usize) -> String {
         self.ring_up(n);
-        self.engine.handle(Msg::Scan(format!("13{:012}{}", n * 7919, 5000 + n)));
-        self.settle("payment", |s| matches!(s.screen, Screen::Done { .. })).await;
-        let number = match &self.state().sale.tender {
+        self.till.engine.handle(Msg::Scan(format!("13{:012}{}", n * 7919, 5000 + n)));
+        self.till.settle("payment", |s| matches!(s.screen, Screen::Done { .. })).await;
+        let number = match &self.till.state().sale.tender {
             Some(Tender::Code { out_trade_no, .. }) => out_trade_no.clone(),
             other => panic!("paid by {other:?}"),
         };
-        self.key(Key::Esc);
+        self.till.key(Key::Esc);
         number
     }
 
     /// Refunds `amount` of the order `number` and follows it until the platform says refunded.
     async fn refund(&mut self, number: &str, amount: Fen) {
-        self.engine.handle(Msg::Scan(number.to_string()));
-        self.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
-        for _ in 0..16 {
-            self.key(Key::Backspace);
-        }
-        self.typed(&amount.to_string());
-        self.key(Key::Enter);
-        assert_eq!(self.state().notice, Some(Notice::Refunding { amount }), "refund sent");
+        self.till.engine.handle(Msg::Scan(number.to_string()));
+        self.till.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+        self.till.clear_input();
+        self.till.typed(&amount.to_string());
+        self.till.key(Key::Enter);
+        assert_eq!(self.till.state().notice, Some(Notice::Refunding { amount }), "refund sent");
         let no = number.to_string();
-        self.settle("refund", move |s| {
-            let order = s.lookup.as_ref().and_then(|v| v.order.as_ref());
-            let busy = s.background.iter().any(|o| o.number.as_deref() == Some(no.as_str()));
-            !busy && order.is_some_and(|o| o.refunds.iter().all(|r| r.state.is_final()))
-        })
-        .await;
+        self.till
+            .settle("refund", move |s| {
+                let order = s.lookup.as_ref().and_then(|v| v.order.as_ref());
+                let busy = s.background.iter().any(|o| o.number.as_deref() == Some(no.as_str()));
+                !busy && order.is_some_and(|o| o.refunds.iter().all(|r| r.state.is_final()))
+            })
+            .await;
         for _ in 0..3 {
-            if self.state().screen == Screen::Sale {
+            if self.till.state().screen == Screen::Sale {
                 break;
             }
-            self.key(Key::Esc);
+            self.till.key(Key::Esc);
         }
     }
 }
@@ -167,12 +128,7 @@ fn settings(prefix: &str) -> Settings {
 async fn ten_minutes_without_the_back_office_then_every_record_once_in_order() {
     let wall = Instant::now();
     let clock = Arc::new(ManualClock::new(T0));
-    let sim_clock = clock.clone();
-    let sim = CloudPaySim::start(
-        ([127, 0, 0, 1], 0).into(),
-        SimConfig { clock: Arc::new(move || sim_clock.now().0), ..SimConfig::default() },
-    )
-    .expect("payment simulator");
+    let (sim, gateway) = counter::cloud_pay(&clock);
     let receiver = BackofficeSim::start(([127, 0, 0, 1], 0).into(), BackofficeSimConfig::default()).expect("receiver");
     receiver.set_down(true).await;
 
@@ -180,67 +136,59 @@ async fn ten_minutes_without_the_back_office_then_every_record_once_in_order() {
     let store = Arc::new(RedbStore::open(&dir.path().join("store")).expect("store"));
     let backoffice = BackofficeConfig { timeout_ms: 500, ..BackofficeConfig::demo(&receiver.base_url()) };
     let sync = sync::start_with(store.clone(), Some(backoffice), FAST);
-    let cfg = CloudPayConfig::demo(&sim.base_url());
-    let prefix = cfg.cloud_cashier_id.clone();
-    let gateway = Arc::new(CloudPayClient::new(cfg).expect("client"));
-    let devices = Devices {
-        store: sync.store,
-        printer: Arc::new(PaperRoll::default()),
-        buzzer: Arc::new(NoBuzzer),
-        speaker: Arc::new(LogSpeaker),
-        wifi: Arc::new(till::devices::NoWifi),
-        print_queue: till::app::PrintQueue::in_memory(50, Duration::from_secs(3)),
-    };
+    let prefix = CloudPayConfig::demo(&sim.base_url()).cloud_cashier_id;
+    let devices = counter::devices(sync.store, &PaperRoll::default(), 50);
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
-    let mut state = State::new(settings(&prefix), catalogue);
-    state.auth.policy.auto_sign_in = Some("01".into()); // the store's first operator, a supervisor
-    let mut engine = Engine::start(state, gateway, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
-    engine.attach_sync(sync.status);
-    let mut till = Counter { engine, clock: clock.clone(), products };
-    till.settle("start", |s| s.ready).await;
+    let state = State::new(settings(&prefix), catalogue);
+    let patience =
+        Patience { answer_within: ANSWER_WITHIN, idle: Idle::Fail, till_time_ms: 600_000, ..Patience::default() };
+    let mut till = Counter::start(state, gateway, devices, clock.clone(), patience);
+    till.engine.attach_sync(sync.status);
+    let mut shop = Shop { till, products };
+    shop.till.settle("start", |s| s.ready).await;
 
     // Ten minutes of customers: mostly cash, every fourth by payment code; some of those come back
     // for a refund, two of them twice.
     let (mut cash, mut code, mut refunds) = (0, 0, 0);
     let mut paid_by_code: Vec<String> = Vec::new();
     let mut n = 0;
-    while till.clock.now().since(T0) < OUTAGE_SECS * 1000 {
+    while shop.till.clock.now().since(T0) < OUTAGE_SECS * 1000 {
         n += 1;
         if n % 4 == 0 {
-            paid_by_code.push(till.code_sale(n).await);
+            paid_by_code.push(shop.code_sale(n).await);
             code += 1;
         } else {
-            till.cash_sale(n);
+            shop.cash_sale(n);
             cash += 1;
         }
         if n % 6 == 0 && !paid_by_code.is_empty() {
             let number = paid_by_code[(n / 6) % paid_by_code.len().min(3)].clone();
-            till.refund(&number, Fen(10 + n as i64)).await;
+            shop.refund(&number, Fen(10 + n as i64)).await;
             refunds += 1;
         }
-        till.until(n as i64 * EVERY_SECS).await;
+        shop.until(n as i64 * EVERY_SECS).await;
     }
-    till.engine.durable().await;
+    shop.till.engine.durable().await;
     let owed = expected_keys(&store.orders().expect("orders")).len();
     assert_eq!(owed, cash + code + refunds, "each sale and each refund owes the back office a record");
 
     // All of it queued and shown; nothing has reached the back office.
     let deadline = Instant::now() + Duration::from_secs(10);
     let seen = loop {
-        let seen = observe(&till.engine).sync;
+        let seen = observe(&shop.till.engine).sync;
         if seen.pending == owed && seen.last_error.is_some() {
             break seen;
         }
         assert!(Instant::now() < deadline, "the observation shows {seen:?}, not {owed} queued");
-        till.engine.next_msg(Duration::from_millis(20)).await;
+        shop.till.engine.next_msg(Duration::from_millis(20)).await;
     };
     assert!(seen.enabled && seen.failed == 0 && seen.last_success_at.is_none(), "{seen:?}");
     assert_eq!(seen.unsynced(), owed, "the status bar's count");
     assert!(receiver.records().is_empty());
     eprintln!(
         "offline for {} s of till time: {cash} cash sales, {code} code sales, {refunds} refunds; {} records queued",
-        till.clock.now().since(T0) / 1000,
+        shop.till.clock.now().since(T0) / 1000,
         seen.pending
     );
 
@@ -250,13 +198,13 @@ async fn ten_minutes_without_the_back_office_then_every_record_once_in_order() {
     receiver.set_down(false).await;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let s = observe(&till.engine).sync;
+        let s = observe(&shop.till.engine).sync;
         if s.unsynced() == 0 && s.last_success_at.is_some() {
             assert_eq!(s.last_error, None);
             break;
         }
         assert!(Instant::now() < deadline, "not all delivered: {s:?}, receiver has {}", receiver.records().len());
-        till.engine.next_msg(Duration::from_millis(20)).await;
+        shop.till.engine.next_msg(Duration::from_millis(20)).await;
     }
 
     let orders = store.orders().expect("orders");

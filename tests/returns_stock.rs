@@ -6,9 +6,13 @@
 
 #![allow(clippy::panic)] // the driver fails the test by panicking
 
+mod common;
+
+use common::counter::{self, Counter, Patience};
+
 use std::sync::Arc;
 use std::time::Duration;
-use till::app::{Clock, Devices, Engine, ManualClock};
+use till::app::ManualClock;
 use till::core::catalog::{Catalogue, Product};
 use till::core::clock::Millis;
 use till::core::money::Fen;
@@ -16,10 +20,7 @@ use till::core::notice::Notice;
 use till::core::order::{RefundState, Tender};
 use till::core::{Key, Lang, Msg, Screen, Settings, State};
 use till::devices::fake::PaperRoll;
-use till::devices::{LogSpeaker, NoBuzzer};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
-use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
-use till::sim::cloudpay::{CloudPaySim, SimConfig};
 use till::store::{Put, RedbStore, Store, Table};
 
 const T0: Millis = Millis(1_763_771_400_000);
@@ -28,45 +29,15 @@ const COLA: &str = "6900138600889";
 const NOODLES: &str = "6920152400777";
 
 struct Shop {
-    engine: Engine,
-    clock: Arc<ManualClock>,
+    till: Counter,
     store: Arc<RedbStore>,
 }
 
 impl Shop {
-    fn state(&self) -> &State {
-        &self.engine.state
-    }
-
-    fn key(&mut self, key: Key) {
-        self.engine.handle(Msg::Key(key));
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(Key::Char(c));
-        }
-    }
-
+    /// Settled, and what the till did on the way is on disk (the counts are read from the store).
     async fn settle(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        for _ in 0..1_000 {
-            if self.state().calls_in_flight() {
-                assert!(self.engine.next_msg(WITHIN).await, "{what}: no answer");
-                continue;
-            }
-            if done(self.state()) {
-                self.engine.durable().await;
-                return;
-            }
-            match self.state().next_due() {
-                Some(due) => {
-                    self.clock.advance_to(due);
-                    self.engine.handle(Msg::Tick);
-                }
-                None => assert!(self.engine.next_msg(WITHIN).await, "{what}: never happened"),
-            }
-        }
-        panic!("{what}: not settled");
+        self.till.settle(what, done).await;
+        self.till.engine.durable().await;
     }
 
     /// The counts in the store (what the low-stock list and the next start read).
@@ -78,10 +49,10 @@ impl Shop {
 
     /// Enter on the lookup screen, then the refund's answer and the refreshed lookup.
     async fn refund(&mut self) {
-        self.key(Key::Enter);
-        assert!(matches!(self.state().notice, Some(Notice::Refunding { .. })), "{:?}", self.state().notice);
+        self.till.key(Key::Enter);
+        assert!(matches!(self.till.state().notice, Some(Notice::Refunding { .. })), "{:?}", self.till.state().notice);
         self.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
-        let order = self.state().lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
+        let order = self.till.state().lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
         assert_eq!(order.refunds.last().map(|r| r.state.clone()), Some(RefundState::Refunded));
     }
 }
@@ -89,26 +60,13 @@ impl Shop {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn goods_come_back_to_stock_with_the_refund_that_returns_them_and_never_twice() {
     let clock = Arc::new(ManualClock::new(T0));
-    let sim_clock = clock.clone();
-    let sim = CloudPaySim::start(
-        ([127, 0, 0, 1], 0).into(),
-        SimConfig { clock: Arc::new(move || sim_clock.now().0), ..SimConfig::default() },
-    )
-    .expect("simulator");
-    let client = Arc::new(CloudPayClient::new(CloudPayConfig::demo(&sim.base_url())).expect("client"));
+    let (_sim, client) = counter::cloud_pay(&clock); // the simulator runs while its handle lives
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(RedbStore::open(&dir.path().join("store")).expect("store"));
     let stock = |b: &str, n: &str| Put { table: Table::Stock, key: b.into(), value: Some(n.into()) };
     store.write_records(&[stock(COLA, "10"), stock(NOODLES, "5")], None).expect("counts");
     let roll = PaperRoll::default();
-    let devices = Devices {
-        store: store.clone(),
-        printer: Arc::new(roll.clone()),
-        buzzer: Arc::new(NoBuzzer),
-        speaker: Arc::new(LogSpeaker),
-        wifi: Arc::new(till::devices::NoWifi),
-        print_queue: till::app::PrintQueue::in_memory(50, Duration::from_secs(3)),
-    };
+    let devices = counter::devices(store.clone(), &roll, 50);
     let settings = Settings {
         shop_name: "Happy Corner Shop".into(),
         operator: "01".into(),
@@ -121,41 +79,40 @@ async fn goods_come_back_to_stock_with_the_refund_that_returns_them_and_never_tw
         Product::new(COLA, "Coca-Cola 330ml", Fen(350)),
         Product::new(NOODLES, "Beef noodles", Fen(450)),
     ]);
-    let mut state = State::new(settings, catalogue);
-    state.auth.policy.auto_sign_in = Some("01".into());
-    let engine = Engine::start(state, client, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
-    let mut shop = Shop { engine, clock, store };
+    let state = State::new(settings, catalogue);
+    let patience = Patience { answer_within: WITHIN, steps: 1_000, ..Patience::default() };
+    let mut shop = Shop { till: Counter::start(state, client, devices, clock, patience), store };
     shop.settle("start", |s| s.ready).await;
 
     // A sale: three colas and the noodles (15.00) by WeChat Pay.
     for code in [COLA, COLA, COLA, NOODLES] {
-        shop.engine.handle(Msg::Scan(code.into()));
+        shop.till.engine.handle(Msg::Scan(code.into()));
     }
-    shop.key(Key::Enter);
-    shop.engine.handle(Msg::Scan("134680423163089456".into()));
+    shop.till.key(Key::Enter);
+    shop.till.engine.handle(Msg::Scan("134680423163089456".into()));
     shop.settle("payment", |s| matches!(s.screen, Screen::Done { .. })).await;
-    let Some(Tender::Code { out_trade_no, .. }) = shop.state().sale.tender.clone() else { panic!("paid by code") };
+    let Some(Tender::Code { out_trade_no, .. }) = shop.till.state().sale.tender.clone() else { panic!("paid by code") };
     assert_eq!(shop.counts(), (7, 4), "the sale took its goods out");
 
     // The customer brings two colas back: the receipt scanned, 2 * on the cola line.
-    shop.engine.handle(Msg::Scan(out_trade_no.clone()));
+    shop.till.engine.handle(Msg::Scan(out_trade_no.clone()));
     shop.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
-    assert_eq!(shop.state().input, "15.00");
-    shop.typed("2*");
-    assert_eq!(shop.state().input, "7.00", "the refund is the goods' value");
+    assert_eq!(shop.till.state().input, "15.00");
+    shop.till.typed("2*");
+    assert_eq!(shop.till.state().input, "7.00", "the refund is the goods' value");
     shop.refund().await;
     assert_eq!(shop.counts(), (9, 4), "exactly the two colas are back");
 
     // A price adjustment of 1.00 (no goods chosen): stock stays.
-    shop.typed("1.00");
+    shop.till.typed("1.00");
     shop.refund().await;
     assert_eq!(shop.counts(), (9, 4));
 
     // The rest by amount (7.00, proposed): what had not come back yet comes back, once.
-    assert_eq!(shop.state().input, "7.00");
+    assert_eq!(shop.till.state().input, "7.00");
     shop.refund().await;
     assert_eq!(shop.counts(), (10, 5), "one cola and the noodles; the two colas not again");
-    let order = shop.state().lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
+    let order = shop.till.state().lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
     assert_eq!(order.refunds.iter().filter(|r| r.state == RefundState::Refunded).count(), 3);
     let markers = shop.store.records(Table::StockMoves).expect("markers");
     let keys: Vec<&str> = markers.iter().map(|(k, _)| k.as_str()).collect();
@@ -176,7 +133,7 @@ async fn goods_come_back_to_stock_with_the_refund_that_returns_them_and_never_tw
         if slip.is_some() {
             break;
         }
-        shop.engine.next_msg(Duration::from_millis(100)).await;
+        shop.till.engine.next_msg(Duration::from_millis(100)).await;
     }
     let lines = to_text_lines(&decode(&slip.expect("the refund slip printed"), &p).expect("decodes"), p.columns);
     assert!(lines.iter().any(|l| l.contains("Coca-Cola 330ml")), "{lines:#?}");

@@ -9,10 +9,14 @@
 
 #![allow(clippy::panic)] // the driver fails the test by panicking
 
+mod common;
+
+use common::counter::{self, Counter, Patience};
+
 use std::sync::Arc;
 use std::time::Duration;
+use till::app::ManualClock;
 use till::app::operators_cli::{self, NewOperator};
-use till::app::{Clock, Devices, Engine, ManualClock};
 use till::core::auth::{AuditEvent, SignInStep};
 use till::core::clock::Millis;
 use till::core::money::Fen;
@@ -24,10 +28,7 @@ use till::core::office::{OfficeNotice, ReportView, ShiftStep, View};
 use till::core::order::{Order, RefundState, Tender};
 use till::core::{Action, Key, Lang, Msg, Screen, Settings, State};
 use till::devices::fake::PaperRoll;
-use till::devices::{LogSpeaker, NoBuzzer};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
-use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
-use till::sim::cloudpay::{CloudPaySim, SimConfig};
 use till::store::{OutboxKind, RedbStore, Store};
 
 /// 2025-11-22 08:30:00 in Beijing.
@@ -38,8 +39,7 @@ const SALES: u32 = 200;
 const SUPERVISOR_PIN: &str = "0000";
 
 struct Shop {
-    engine: Engine,
-    clock: Arc<ManualClock>,
+    till: Counter,
     rng: u64,
     products: Vec<String>,
     /// Code-paid order numbers: refund candidates.
@@ -48,10 +48,6 @@ struct Shop {
 }
 
 impl Shop {
-    fn state(&self) -> &State {
-        &self.engine.state
-    }
-
     fn next(&mut self, n: u64) -> u64 {
         self.rng ^= self.rng << 13;
         self.rng ^= self.rng >> 7;
@@ -59,54 +55,19 @@ impl Shop {
         self.rng % n.max(1)
     }
 
-    fn key(&mut self, key: Key) {
-        self.engine.handle(Msg::Key(key));
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(Key::Char(c));
-        }
-    }
-
-    /// Answers in until nothing is out and `done` holds; time moves to the next due query.
-    async fn settle(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        for _ in 0..10_000 {
-            let waiting = self.state().calls_in_flight() || self.state().office.waiting.is_some();
-            let closing = self.state().office.closing.as_ref().is_some_and(|c| c.z.is_some());
-            if waiting || closing {
-                assert!(self.engine.next_msg(ANSWER_WITHIN).await, "{what}: no answer");
-                continue;
-            }
-            if done(self.state()) {
-                return;
-            }
-            match self.state().next_due() {
-                Some(due) => {
-                    self.clock.advance_to(due);
-                    self.engine.handle(Msg::Tick);
-                }
-                None => assert!(self.engine.next_msg(ANSWER_WITHIN).await, "{what}: never happened"),
-            }
-        }
-        panic!("{what}: not settled");
-    }
-
     async fn pause(&mut self) {
         let secs = 20 + self.next(60) as i64;
-        self.clock.advance_secs(secs);
-        self.engine.handle(Msg::Tick);
-        while self.engine.next_msg(Duration::ZERO).await {}
+        self.till.pass_secs(secs).await;
     }
 
     fn back_to_sale(&mut self) {
         for _ in 0..4 {
-            if self.state().screen == Screen::Sale && self.state().input.is_empty() {
+            if self.till.state().screen == Screen::Sale && self.till.state().input.is_empty() {
                 return;
             }
-            self.key(Key::Esc);
+            self.till.key(Key::Esc);
         }
-        assert_eq!(self.state().screen, Screen::Sale);
+        assert_eq!(self.till.state().screen, Screen::Sale);
     }
 
     /// One customer: one to three items, then cash (a third), WeChat Pay or Alipay.
@@ -115,22 +76,22 @@ impl Shop {
         for _ in 0..=self.next(3) {
             let i = self.next(self.products.len() as u64) as usize;
             let code = self.products[i].clone();
-            self.engine.handle(Msg::Scan(code));
+            self.till.engine.handle(Msg::Scan(code));
         }
         let how = self.next(3) as usize;
         self.sales[how] += 1;
         if how == 0 {
-            self.key(Key::F(2));
-            self.key(Key::Enter);
-            assert!(matches!(self.state().screen, Screen::Done { .. }), "cash sale");
+            self.till.key(Key::F(2));
+            self.till.key(Key::Enter);
+            assert!(matches!(self.till.state().screen, Screen::Done { .. }), "cash sale");
             return;
         }
-        self.key(Key::Enter);
+        self.till.key(Key::Enter);
         let tail = format!("{:012}{}", self.next(1_000_000_000_000), 1000 + self.next(9000));
         let code = if how == 1 { format!("13{tail}") } else { format!("28{tail}") };
-        self.engine.handle(Msg::Scan(code));
-        self.settle("payment", |s| matches!(s.screen, Screen::Done { .. })).await;
-        let Some(Tender::Code { out_trade_no, .. }) = &self.state().sale.tender else { panic!("paid by code") };
+        self.till.engine.handle(Msg::Scan(code));
+        self.till.settle("payment", |s| matches!(s.screen, Screen::Done { .. })).await;
+        let Some(Tender::Code { out_trade_no, .. }) = &self.till.state().sale.tender else { panic!("paid by code") };
         let number = out_trade_no.clone();
         self.paid_by_code.push(number);
     }
@@ -140,35 +101,33 @@ impl Shop {
         self.back_to_sale();
         let i = self.next(self.paid_by_code.len() as u64) as usize;
         let number = self.paid_by_code.remove(i);
-        self.engine.handle(Msg::Scan(number));
-        self.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+        self.till.engine.handle(Msg::Scan(number));
+        self.till.settle("lookup", |s| s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
         if let Some(amount) = part {
-            for _ in 0..16 {
-                self.key(Key::Backspace);
-            }
-            self.typed(amount);
+            self.till.clear_input();
+            self.till.typed(amount);
         }
-        self.key(Key::Enter);
+        self.till.key(Key::Enter);
         self.approve().await;
-        self.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
+        self.till.settle("refund", |s| s.background.is_empty() && s.lookup.as_ref().is_some_and(|v| !v.pending)).await;
         self.back_to_sale();
     }
 
     /// A cashier's refund or close: if the supervisor's PIN is asked for, they type it and the
     /// action goes on.
     async fn approve(&mut self) {
-        if self.state().auth.prompt.is_some() {
-            self.typed(SUPERVISOR_PIN);
-            self.key(Key::Enter);
+        if self.till.state().auth.prompt.is_some() {
+            self.till.typed(SUPERVISOR_PIN);
+            self.till.key(Key::Enter);
             self.pin_checked().await;
-            assert!(self.state().auth.prompt.is_none(), "supervisor approved: {:?}", self.state().notice);
+            assert!(self.till.state().auth.prompt.is_none(), "supervisor approved: {:?}", self.till.state().notice);
         }
     }
 
     /// The app checks (or hashes) a PIN off the render loop; its answer comes back as a message.
     async fn pin_checked(&mut self) {
-        while self.state().auth.checking.is_some() {
-            assert!(self.engine.next_msg(ANSWER_WITHIN).await, "the PIN was never checked");
+        while self.till.state().auth.checking.is_some() {
+            assert!(self.till.engine.next_msg(ANSWER_WITHIN).await, "the PIN was never checked");
         }
     }
 
@@ -176,30 +135,30 @@ impl Shop {
     /// are still unsynced); the next operator types their number and PIN on the sign-in screen.
     async fn hand_over(&mut self, number: &str, first_pin: &str, own_pin: &str) {
         self.back_to_sale();
-        self.key(Key::F(9));
-        if self.state().auth.session.is_some() {
-            self.key(Key::F(9));
+        self.till.key(Key::F(9));
+        if self.till.state().auth.session.is_some() {
+            self.till.key(Key::F(9));
         }
-        assert!(self.state().auth.session.is_none(), "signed out: {:?}", self.state().notice);
-        assert_eq!(self.state().auth.signin.step, SignInStep::Number);
-        self.typed(number);
-        self.key(Key::Enter);
-        assert_eq!(self.state().auth.signin.step, SignInStep::Pin);
-        self.typed(first_pin);
-        self.key(Key::Enter);
+        assert!(self.till.state().auth.session.is_none(), "signed out: {:?}", self.till.state().notice);
+        assert_eq!(self.till.state().auth.signin.step, SignInStep::Number);
+        self.till.typed(number);
+        self.till.key(Key::Enter);
+        assert_eq!(self.till.state().auth.signin.step, SignInStep::Pin);
+        self.till.typed(first_pin);
+        self.till.key(Key::Enter);
         self.pin_checked().await;
         // A first PIN set by the technician: the operator chooses their own, typed twice.
-        assert_eq!(self.state().auth.signin.step, SignInStep::NewPin, "{:?}", self.state().notice);
+        assert_eq!(self.till.state().auth.signin.step, SignInStep::NewPin, "{:?}", self.till.state().notice);
         for _ in 0..2 {
-            self.typed(own_pin);
-            self.key(Key::Enter);
+            self.till.typed(own_pin);
+            self.till.key(Key::Enter);
         }
         self.pin_checked().await;
-        assert_eq!(self.state().auth.session.as_ref().map(|s| s.number.as_str()), Some(number));
+        assert_eq!(self.till.state().auth.session.as_ref().map(|s| s.number.as_str()), Some(number));
     }
 
     fn report_on_screen(&self) -> Report {
-        match &self.state().office.view {
+        match &self.till.state().office.view {
             Some(View::Report(ReportView { report: Some(r), pending: false })) => r.clone(),
             other => panic!("no report on screen: {other:?}"),
         }
@@ -208,31 +167,39 @@ impl Shop {
     /// F5, the float, Enter.
     fn open_shift(&mut self, float: &str) {
         self.back_to_sale();
-        self.key(Key::F(5));
-        self.typed(float);
-        self.key(Key::Enter);
-        assert!(self.state().office.shift.is_some(), "shift opened");
+        self.till.key(Key::F(5));
+        self.till.typed(float);
+        self.till.key(Key::Enter);
+        assert!(self.till.state().office.shift.is_some(), "shift opened");
     }
 
     /// Counts exactly what is expected (or `short` less, with a note) and confirms.
     async fn count_drawer(&mut self, short: Fen) {
-        self.settle(
-            "shift's sales",
-            |s| matches!(&s.office.view, Some(View::Shift(v)) if v.step == ShiftStep::Count && v.flow.is_some()),
-        )
-        .await;
-        let (shift, flow) = match (&self.state().office.shift, &self.state().office.view) {
+        self.till
+            .settle(
+                "shift's sales",
+                |s| matches!(&s.office.view, Some(View::Shift(v)) if v.step == ShiftStep::Count && v.flow.is_some()),
+            )
+            .await;
+        let (shift, flow) = match (&self.till.state().office.shift, &self.till.state().office.view) {
             (Some(shift), Some(View::Shift(v))) => (shift.clone(), v.flow.expect("flow")),
             _ => panic!("counting"),
         };
         let counted = shift.expected(flow) - short;
-        self.typed(&counted.to_string());
-        self.key(Key::Enter);
+        self.till.typed(&counted.to_string());
+        self.till.key(Key::Enter);
         if short != Fen::ZERO {
-            self.typed("short");
+            self.till.typed("short");
         }
-        self.key(Key::Enter);
+        self.till.key(Key::Enter);
     }
+}
+
+/// Answers still to come: a call out, a report being gathered, or a Z report being closed.
+fn office_busy(s: &State) -> bool {
+    let waiting = s.calls_in_flight() || s.office.waiting.is_some();
+    let closing = s.office.closing.as_ref().is_some_and(|c| c.z.is_some());
+    waiting || closing
 }
 
 fn settings(operator: &str) -> Settings {
@@ -293,13 +260,7 @@ fn assert_report_is_the_journal(report: &Report, orders: &[Order]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     let clock = Arc::new(ManualClock::new(T0));
-    let sim_clock = clock.clone();
-    let sim = CloudPaySim::start(
-        ([127, 0, 0, 1], 0).into(),
-        SimConfig { clock: Arc::new(move || sim_clock.now().0), ..SimConfig::default() },
-    )
-    .expect("simulator");
-    let client = Arc::new(CloudPayClient::new(CloudPayConfig::demo(&sim.base_url())).expect("client"));
+    let (_sim, client) = counter::cloud_pay(&clock); // the simulator runs while its handle lives
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Arc::new(RedbStore::open(&dir.path().join("store")).expect("store"));
     // The technician added cashier 02 with a first PIN (`till operators add`); 01 is the fresh
@@ -307,30 +268,23 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     let new = NewOperator { number: Some("02".into()), name: "Li Na".into(), supervisor: false, staff_id: None };
     operators_cli::add(&*store, Lang::En, T0, &new, &mut "2468\n".as_bytes()).expect("operator 02");
     let roll = PaperRoll::default();
-    let devices = Devices {
-        store: store.clone(),
-        printer: Arc::new(roll.clone()),
-        buzzer: Arc::new(NoBuzzer),
-        speaker: Arc::new(LogSpeaker),
-        wifi: Arc::new(till::devices::NoWifi),
-        print_queue: till::app::PrintQueue::in_memory(500, Duration::from_secs(3)),
-    };
+    let devices = counter::devices(store.clone(), &roll, 500);
     let catalogue = till::demo::catalogue(Lang::En);
     let products = catalogue.iter().map(|p| p.barcode.clone()).collect();
-    let mut state = State::new(settings("01"), catalogue);
     // Operator 01 (the fresh till's supervisor) signed in as the demo does.
-    state.auth.policy.auto_sign_in = Some("01".into());
-    let engine = Engine::start(state, client, devices, PrinterProfile::mm58(), clock.clone()).expect("engine");
-    let mut shop = Shop { engine, clock, rng: 0x5eed_da11, products, paid_by_code: Vec::new(), sales: [0; 3] };
-    shop.settle("start", |s| s.ready && s.office.restored).await;
+    let state = State::new(settings("01"), catalogue);
+    let patience = Patience { answer_within: ANSWER_WITHIN, busy: office_busy, steps: 10_000, ..Patience::default() };
+    let till = Counter::start(state, client, devices, clock, patience);
+    let mut shop = Shop { till, rng: 0x5eed_da11, products, paid_by_code: Vec::new(), sales: [0; 3] };
+    shop.till.settle("start", |s| s.ready && s.office.restored).await;
 
     // 08:30 operator 01 opens the drawer with 200.00, and pays 50.00 of change in.
     shop.open_shift("200");
-    shop.key(Key::F(1));
-    shop.typed("50");
-    shop.key(Key::Enter);
-    shop.typed("change from the bank");
-    shop.key(Key::Enter);
+    shop.till.key(Key::F(1));
+    shop.till.typed("50");
+    shop.till.key(Key::Enter);
+    shop.till.typed("change from the bank");
+    shop.till.key(Key::Enter);
     for i in 0..SALES {
         shop.sale().await;
         shop.pause().await;
@@ -341,28 +295,31 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
         if i == SALES / 2 {
             // Midday: an X report (changes nothing), then 01 pays a supplier and hands over to 02.
             shop.back_to_sale();
-            shop.key(Key::F(6));
-            shop.settle("X report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
+            shop.till.key(Key::F(6));
+            shop.till.settle("X report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
             let x = shop.report_on_screen();
             assert_eq!(x.kind, ReportKind::X);
-            shop.engine.durable().await;
+            shop.till.engine.durable().await;
             assert_report_is_the_journal(&x, &store.orders().expect("orders"));
-            assert!(shop.state().office.last_z.is_none());
-            shop.key(Key::Esc);
-            shop.key(Key::F(5));
-            shop.key(Key::F(2));
-            shop.typed("30.50");
-            shop.key(Key::Enter);
-            shop.typed("milk delivery");
-            shop.key(Key::Enter);
-            shop.key(Key::F(3));
+            assert!(shop.till.state().office.last_z.is_none());
+            shop.till.key(Key::Esc);
+            shop.till.key(Key::F(5));
+            shop.till.key(Key::F(2));
+            shop.till.typed("30.50");
+            shop.till.key(Key::Enter);
+            shop.till.typed("milk delivery");
+            shop.till.key(Key::Enter);
+            shop.till.key(Key::F(3));
             shop.count_drawer(Fen(50)).await;
-            let closed = shop.state().office.day_shifts.last().cloned().expect("01's shift closed");
+            let closed = shop.till.state().office.day_shifts.last().cloned().expect("01's shift closed");
             assert_eq!(closed.close.as_ref().map(|c| c.difference), Some(Fen(-50)));
             shop.back_to_sale();
             // Operator 01 signs out; 02 signs in on the sign-in screen and opens the drawer again.
             shop.hand_over("02", "2468", "8642").await;
-            assert_eq!((shop.state().settings.operator.as_str(), shop.state().sale.operator.as_str()), ("02", "02"));
+            assert_eq!(
+                (shop.till.state().settings.operator.as_str(), shop.till.state().sale.operator.as_str()),
+                ("02", "02")
+            );
             shop.open_shift("300");
             shop.back_to_sale();
         }
@@ -371,16 +328,16 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
 
     // Closing: the Z report, with 02's drawer counted.
     shop.back_to_sale();
-    shop.key(Key::F(6));
-    shop.settle("report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
-    shop.key(Key::F(7));
+    shop.till.key(Key::F(6));
+    shop.till.settle("report", |s| matches!(&s.office.view, Some(View::Report(v)) if !v.pending)).await;
+    shop.till.key(Key::F(7));
     shop.count_drawer(Fen::ZERO).await;
-    assert!(shop.state().auth.prompt.is_some(), "closing the day needs the supervisor: 02 is a cashier");
+    assert!(shop.till.state().auth.prompt.is_some(), "closing the day needs the supervisor: 02 is a cashier");
     shop.approve().await;
-    shop.settle("day closed", |s| s.office.last_z.is_some()).await;
+    shop.till.settle("day closed", |s| s.office.last_z.is_some()).await;
     let z = shop.report_on_screen();
     assert_eq!(z.kind, ReportKind::Z { number: 1 });
-    shop.engine.durable().await;
+    shop.till.engine.durable().await;
     let orders = store.orders().expect("orders");
     assert_report_is_the_journal(&z, &orders);
 
@@ -415,7 +372,7 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
         if printed {
             break;
         }
-        shop.engine.next_msg(Duration::from_millis(100)).await;
+        shop.till.engine.next_msg(Duration::from_millis(100)).await;
     }
     let last = roll.jobs().last().cloned().expect("printed");
     let p = PrinterProfile::mm58();
@@ -425,12 +382,12 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
 
     // The day exported from the summary screen (F8, F2) to the USB stick reads back to the Z's totals.
     let usb = tempfile::tempdir().expect("usb");
-    shop.engine.set_export_dir(usb.path());
+    shop.till.engine.set_export_dir(usb.path());
     shop.back_to_sale();
-    shop.key(Key::F(8));
-    shop.settle("summary", |s| matches!(&s.office.view, Some(View::Summary(v)) if !v.pending)).await;
-    shop.key(Key::F(2));
-    shop.settle("export", |s| matches!(s.notice, Some(Notice::Office(OfficeNotice::Exported { .. })))).await;
+    shop.till.key(Key::F(8));
+    shop.till.settle("summary", |s| matches!(&s.office.view, Some(View::Summary(v)) if !v.pending)).await;
+    shop.till.key(Key::F(2));
+    shop.till.settle("export", |s| matches!(s.notice, Some(Notice::Office(OfficeNotice::Exported { .. })))).await;
     let text = std::fs::read_to_string(usb.path().join("till-20251122.csv")).expect("the file on the stick");
     let rows = csv::parse(&text).expect("reads back");
     let sales: Fen = rows.iter().filter(|r| r.kind == csv::RowKind::Sale).map(|r| r.amount).sum();
@@ -448,9 +405,9 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
 
     // The journal screen shows the same day.
     shop.back_to_sale();
-    shop.key(Key::F(7));
-    shop.settle("journal", |s| matches!(&s.office.view, Some(View::Journal(v)) if !v.pending)).await;
-    let Some(View::Journal(v)) = &shop.state().office.view else { panic!("journal") };
+    shop.till.key(Key::F(7));
+    shop.till.settle("journal", |s| matches!(&s.office.view, Some(View::Journal(v)) if !v.pending)).await;
+    let Some(View::Journal(v)) = &shop.till.state().office.view else { panic!("journal") };
     let day = Period { from: Some(T0.plus_secs(-8 * 3600 - 1_800)), to: T0.plus_secs(16 * 3600 - 1_800) };
     assert_eq!(v.entries, journal::entries(&orders, &day));
 }

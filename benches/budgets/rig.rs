@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 use till::app::{Devices, Engine, PrintQueue, SystemClock};
 use till::config::Config;
 use till::core::catalog::Catalogue;
-use till::core::order::{Order, OrderId};
+use till::core::order::Order;
 use till::core::{Counters, Lang, State};
 use till::devices::printer::{self, Options, Transport};
 use till::devices::{LogSpeaker, NoBuzzer, NoWifi, Printer, PrinterError};
 use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle};
-use till::store::{Dispatch, OutboxRecord, Put, Store, StoreError, Table};
+use till::store::{self, Store, StoreError};
 use till::sync::BackofficeConfig;
 use till::ui::Status;
 
@@ -171,51 +171,15 @@ impl TimedStore {
     }
 }
 
-impl Store for TimedStore {
+impl store::Wrapper for TimedStore {
+    fn inner(&self) -> &dyn Store {
+        &*self.inner
+    }
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
         let at = Instant::now();
         let result = self.inner.save(order, counters);
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push((at, at.elapsed()));
         result
-    }
-    fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
-        self.inner.load_unsettled()
-    }
-    fn order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
-        self.inner.order(id)
-    }
-    fn order_by_number(&self, number: &str) -> Result<Option<Order>, StoreError> {
-        self.inner.order_by_number(number)
-    }
-    fn orders(&self) -> Result<Vec<Order>, StoreError> {
-        self.inner.orders()
-    }
-    fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
-        self.inner.outbox_pending(limit)
-    }
-    fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
-        self.inner.outbox_mark_delivered(seq)
-    }
-    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
-        self.inner.outbox_mark_delivered_batch(seqs)
-    }
-    fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
-        self.inner.outbox_mark_failed(seq, error)
-    }
-    fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
-        self.inner.outbox_counts()
-    }
-    fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError> {
-        self.inner.write_records(puts, dispatch)
-    }
-    fn record(&self, table: Table, key: &str) -> Result<Option<String>, StoreError> {
-        self.inner.record(table, key)
-    }
-    fn records(&self, table: Table) -> Result<Vec<(String, String)>, StoreError> {
-        self.inner.records(table)
-    }
-    fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
-        self.inner.append_record(table, value)
     }
 }
 

@@ -397,20 +397,33 @@ mod tests {
     use super::*;
     use crate::core::catalog::{Catalogue, Product};
     use crate::core::money::Fen;
-    use crate::core::order::{Order, OrderId};
+    use crate::core::order::Order;
     use crate::core::{Counters, PayCall, QueryCall};
     use crate::devices::fake::{Journal, RecordingBuzzer, RecordingPrinter, RecordingSpeaker};
     use crate::store::StoreError;
+    use crate::store::fake::RecordingStore;
     use std::time::Duration;
 
+    /// A disk that journals each save (and can fail or be slow); it keeps nothing, and every other
+    /// call gets an empty store's answer.
     struct FakeStore {
         journal: Journal,
         fail: bool,
         /// A slow disk: each save takes this long.
         delay: Duration,
+        empty: RecordingStore,
     }
 
-    impl Store for FakeStore {
+    impl FakeStore {
+        fn new(journal: &Journal, fail: bool, delay: Duration) -> FakeStore {
+            FakeStore { journal: journal.clone(), fail, delay, empty: RecordingStore::default() }
+        }
+    }
+
+    impl crate::store::Wrapper for FakeStore {
+        fn inner(&self) -> &dyn Store {
+            &self.empty
+        }
         fn save(&self, order: &Order, _: &Counters) -> Result<(), StoreError> {
             if self.fail {
                 self.journal.push("save FAILED");
@@ -419,42 +432,6 @@ mod tests {
             std::thread::sleep(self.delay);
             self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
             Ok(())
-        }
-        fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
-            Ok((vec![], None))
-        }
-        fn order(&self, _: OrderId) -> Result<Option<Order>, StoreError> {
-            Ok(None)
-        }
-        fn order_by_number(&self, _: &str) -> Result<Option<Order>, StoreError> {
-            Ok(None)
-        }
-        fn orders(&self) -> Result<Vec<Order>, StoreError> {
-            Ok(vec![])
-        }
-        fn outbox_pending(&self, _: usize) -> Result<Vec<crate::store::OutboxRecord>, StoreError> {
-            Ok(vec![])
-        }
-        fn outbox_mark_delivered(&self, _: u64) -> Result<(), StoreError> {
-            Ok(())
-        }
-        fn outbox_mark_failed(&self, _: u64, _: &str) -> Result<(), StoreError> {
-            Ok(())
-        }
-        fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
-            Ok((0, 0))
-        }
-        fn write_records(&self, _: &[crate::store::Put], _: Option<&crate::store::Dispatch>) -> Result<(), StoreError> {
-            Ok(())
-        }
-        fn record(&self, _: crate::store::Table, _: &str) -> Result<Option<String>, StoreError> {
-            Ok(None)
-        }
-        fn records(&self, _: crate::store::Table) -> Result<Vec<(String, String)>, StoreError> {
-            Ok(vec![])
-        }
-        fn append_record(&self, _: crate::store::Table, _: &str) -> Result<u64, StoreError> {
-            Ok(1)
         }
     }
 
@@ -487,7 +464,7 @@ mod tests {
     }
 
     fn engine(journal: &Journal, fail_saves: bool) -> super::super::Engine {
-        engine_on(journal, FakeStore { journal: journal.clone(), fail: fail_saves, delay: Duration::ZERO })
+        engine_on(journal, FakeStore::new(journal, fail_saves, Duration::ZERO))
     }
 
     fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
@@ -548,7 +525,7 @@ mod tests {
     #[tokio::test]
     async fn a_cash_sale_is_shown_paid_only_once_its_save_is_on_disk() {
         let journal = Journal::default();
-        let store = FakeStore { journal: journal.clone(), fail: false, delay: Duration::from_millis(300) };
+        let store = FakeStore::new(&journal, false, Duration::from_millis(300));
         let mut engine = engine_on(&journal, store);
         engine.handle(Msg::Scan("6900138600889".into()));
         engine.handle(Msg::Key(crate::core::Key::Enter));

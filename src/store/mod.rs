@@ -5,6 +5,7 @@
 
 mod backup;
 mod codec;
+pub mod fake;
 mod outbox;
 mod records;
 mod redb_check;
@@ -12,6 +13,7 @@ mod redb_open;
 mod redb_records;
 mod redb_retention;
 mod redb_store;
+mod wrapper;
 
 pub use backup::{BackupError, EXPORT_FORMAT, Header as ExportHeader};
 pub use outbox::{OutboxKind, OutboxRecord, OutboxState};
@@ -19,6 +21,7 @@ pub use records::{Dispatch, Put, Table, append_key};
 pub use redb_open::FILE_NAME;
 pub use redb_retention::Usage;
 pub use redb_store::RedbStore;
+pub use wrapper::Wrapper;
 
 use crate::core::Counters;
 use crate::core::order::{Order, OrderId};
@@ -85,7 +88,8 @@ from_redb!(
     std::io::Error
 );
 
-/// What the till keeps. Implemented by redb on disk ([`RedbStore`]).
+/// What the till keeps. Implemented by redb on disk ([`RedbStore`]), and by each [`Wrapper`] that
+/// adds to another store.
 pub trait Store: Send + Sync {
     /// Writes the order and the counters atomically and flushes them to disk.
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError>;
@@ -103,11 +107,9 @@ pub trait Store: Send + Sync {
     fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError>;
     /// The back office has these records: they leave the outbox together, in one transaction
     /// flushed before returning (one fsync for the lot instead of one each). Sequence numbers no
-    /// longer in the outbox are skipped. A store (or a wrapper) should implement it as one
-    /// transaction: this default, one flushed write per record, is correct but slow.
-    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
-        seqs.iter().try_for_each(|&seq| self.outbox_mark_delivered(seq))
-    }
+    /// longer in the outbox are skipped. No default: one flushed write per record would be correct
+    /// but slow, and a store that adds to another is a [`Wrapper`], which passes the batch on.
+    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError>;
     /// The back office refused the record: it stays, marked failed with the reason.
     fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError>;
     /// Records waiting: (pending, failed).

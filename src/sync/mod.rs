@@ -16,8 +16,8 @@ pub mod sign;
 
 use crate::core::Counters;
 use crate::core::clock::Millis;
-use crate::core::order::{Order, OrderId};
-use crate::store::{Dispatch, OutboxRecord, Put, Store, StoreError, Table};
+use crate::core::order::Order;
+use crate::store::{self, Dispatch, Put, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -145,38 +145,14 @@ struct WakingStore {
     wake: Arc<Notify>,
 }
 
-impl Store for WakingStore {
+impl store::Wrapper for WakingStore {
+    fn inner(&self) -> &dyn Store {
+        &*self.inner
+    }
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
         self.inner.save(order, counters)?;
         self.wake.notify_one();
         Ok(())
-    }
-    fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
-        self.inner.load_unsettled()
-    }
-    fn order(&self, id: OrderId) -> Result<Option<Order>, StoreError> {
-        self.inner.order(id)
-    }
-    fn order_by_number(&self, number: &str) -> Result<Option<Order>, StoreError> {
-        self.inner.order_by_number(number)
-    }
-    fn orders(&self) -> Result<Vec<Order>, StoreError> {
-        self.inner.orders()
-    }
-    fn outbox_pending(&self, limit: usize) -> Result<Vec<OutboxRecord>, StoreError> {
-        self.inner.outbox_pending(limit)
-    }
-    fn outbox_mark_delivered(&self, seq: u64) -> Result<(), StoreError> {
-        self.inner.outbox_mark_delivered(seq)
-    }
-    fn outbox_mark_delivered_batch(&self, seqs: &[u64]) -> Result<(), StoreError> {
-        self.inner.outbox_mark_delivered_batch(seqs)
-    }
-    fn outbox_mark_failed(&self, seq: u64, error: &str) -> Result<(), StoreError> {
-        self.inner.outbox_mark_failed(seq, error)
-    }
-    fn outbox_counts(&self) -> Result<(usize, usize), StoreError> {
-        self.inner.outbox_counts()
     }
     fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError> {
         self.inner.write_records(puts, dispatch)?;
@@ -185,13 +161,21 @@ impl Store for WakingStore {
         }
         Ok(())
     }
-    fn record(&self, table: Table, key: &str) -> Result<Option<String>, StoreError> {
-        self.inner.record(table, key)
-    }
-    fn records(&self, table: Table) -> Result<Vec<(String, String)>, StoreError> {
-        self.inner.records(table)
-    }
-    fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
-        self.inner.append_record(table, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::fake::RecordingStore;
+
+    #[tokio::test]
+    async fn the_store_the_app_gets_passes_a_batch_mark_on_as_one_batch() {
+        let inner = RecordingStore::default();
+        let sync = start_with(Arc::new(inner.clone()), None, Timing::default());
+        sync.store.outbox_mark_delivered_batch(&[1, 2, 3]).expect("batch");
+        // The sync task reads the same store (its counts); only the marks matter here.
+        let marks: Vec<String> =
+            inner.0.entries().into_iter().filter(|e| e.starts_with("outbox_mark_delivered")).collect();
+        assert_eq!(marks, vec!["outbox_mark_delivered_batch [1, 2, 3]".to_string()]);
     }
 }

@@ -150,5 +150,6 @@ pub fn row(buf: &Buffer, y: u16) -> String {
     screen_text(buf).lines().nth(usize::from(y)).unwrap_or_default().to_string()
 }
 pub mod books;
+pub mod counter;
 pub mod keys;
 pub mod process;
