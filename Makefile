@@ -10,7 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := gcc libc6-dev wpasupplicant espeak-ng
 
 # Cross-builds for the boards: a rustup target where one is installed, else Debian's packaged Rust
-# (rustc-web, cargo-web and the target's std from libstd-rust-web-dev:ARCH). Both build into
+# (rustc-web, cargo-web and the target's std from libstd-rust-web-dev:ARCH, or built from rust-web-src
+# where apt offers no such std of the compiler's version: see cross_build). Both build into
 # target/cross, apart from the host's target/, so the two toolchains never share artifacts.
 CROSS_DIR := target/cross
 AARCH64 := aarch64-unknown-linux-gnu
@@ -75,7 +76,7 @@ cross_build = set -e; \
 		v=$$(dpkg-query -W -f='$${Version}' rustc-web); \
 		installed() { dpkg-query -W -f='$${Status} $${Version}\n' "$$1" 2>/dev/null | grep -qx "install ok installed $$v"; }; \
 		offered() { apt-cache policy "$$1" | grep -qx " *Candidate: $$v"; }; \
-		get() { echo "installing with apt-get: $$1=$$v"; $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$$1=$$v"; }; \
+		get() { echo "installing with apt-get: $$1=$$v"; $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove "$$1=$$v"; }; \
 		installed libstd-rust-web-dev:$(2) || { $(apt_update); }; \
 		build="env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo build"; \
 		if installed libstd-rust-web-dev:$(2) || { offered libstd-rust-web-dev:$(2) && get libstd-rust-web-dev:$(2); }; then \
@@ -96,6 +97,8 @@ aarch64:
 	@$(call cross_build,$(AARCH64),arm64,gcc-aarch64-linux-gnu,libc6-dev-arm64-cross)
 
 # The same for 32-bit boards (Pi 2, or Pi 3/Zero 2 W with a 32-bit system): $(ARMHF_BIN).
+# With Debian's Rust 1.96 and no armhf std of that version on the mirror (2026-11): ~14 min from
+# scratch on a shared 2-core machine, std included (image/README.md, "32-bit boards").
 armhf:
 	@$(call cross_build,$(ARMHF),armhf,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross)
 
