@@ -65,8 +65,10 @@ install_missing = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $
 # lags behind the compiler, as armhf's did in 2026-11) std is compiled from source by cargo's
 # -Zbuild-std, from rust-web-src of the same version (its library/ is what `rustc --print sysroot`
 # points cargo at: /usr/lib/rustlib/src/rust), std's own dependencies from crates.io.
-# RUSTC_BOOTSTRAP=1 lets the stable compiler accept -Z. image/README.md, "32-bit boards".
-cross_build = set -e; \
+# RUSTC_BOOTSTRAP=1 lets the stable compiler accept -Z; as build scripts (proc-macro2's) watch it, such
+# builds get their own target dir, $(CROSS_DIR)/build-std, lest they and the others rebuild each other's
+# host crates in turn; the till is linked to the usual place. image/README.md, "32-bit boards".
+cross_build = set -e; dir=$(CROSS_DIR); \
 	if rustup target list --installed 2>/dev/null | grep -qx $(1); then \
 		$(call install_missing,$(3) $(4)); \
 		build="$(CARGO) build"; \
@@ -83,13 +85,14 @@ cross_build = set -e; \
 			echo "std for $(1): libstd-rust-web-dev:$(2) $$v"; \
 		elif installed rust-web-src || { offered rust-web-src && get rust-web-src; }; then \
 			echo "std for $(1): apt offers no libstd-rust-web-dev:$(2) $$v (its candidate: $$(apt-cache policy libstd-rust-web-dev:$(2) | sed -n 's/ *Candidate: //p')), so cargo compiles std from rust-web-src $$v (-Zbuild-std)"; \
-			build="env RUSTC_BOOTSTRAP=1 $$build -Zbuild-std"; \
+			build="env RUSTC_BOOTSTRAP=1 $$build -Zbuild-std"; dir=$(CROSS_DIR)/build-std; \
 		else \
 			echo "cross_build: apt offers neither libstd-rust-web-dev:$(2) nor rust-web-src of rustc-web's version $$v (apt-get install --only-upgrade rustc-web cargo-web?)"; exit 1; \
 		fi; \
 	fi; \
 	echo "building with: $$build"; \
-	$$build --release --locked --bin till --target $(1) --target-dir $(CROSS_DIR); \
+	$$build --release --locked --bin till --target $(1) --target-dir $$dir; \
+	if [ $$dir != $(CROSS_DIR) ]; then mkdir -p $(CROSS_DIR)/$(1)/release; ln -f $$dir/$(1)/release/till $(CROSS_DIR)/$(1)/release/till; fi; \
 	ls -l $(CROSS_DIR)/$(1)/release/till; file $(CROSS_DIR)/$(1)/release/till 2>/dev/null || true
 
 # A stripped release till for 64-bit Raspberry Pis (3/4/5, Zero 2 W): $(AARCH64_BIN).
@@ -97,8 +100,8 @@ aarch64:
 	@$(call cross_build,$(AARCH64),arm64,gcc-aarch64-linux-gnu,libc6-dev-arm64-cross)
 
 # The same for 32-bit boards (Pi 2, or Pi 3/Zero 2 W with a 32-bit system): $(ARMHF_BIN).
-# With Debian's Rust 1.96 and no armhf std of that version on the mirror (2026-11): ~14 min from
-# scratch on a shared 2-core machine, std included (image/README.md, "32-bit boards").
+# With Debian's Rust 1.96 and no armhf std of that version on the mirror (2026-11): 4-14 min from
+# scratch on a shared 2-core machine (by its load), std included (image/README.md, "32-bit boards").
 armhf:
 	@$(call cross_build,$(ARMHF),armhf,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross)
 
