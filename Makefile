@@ -10,7 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := gcc libc6-dev wpasupplicant espeak-ng
 
 # Cross-builds for the boards: a rustup target where one is installed, else Debian's packaged Rust
-# (rustc-web, cargo-web and the target's std from libstd-rust-web-dev:ARCH). Both build into
+# (rustc-web, cargo-web and the target's std from libstd-rust-web-dev:ARCH, or built from rust-web-src
+# where apt offers no such std of the compiler's version: see cross_build). Both build into
 # target/cross, apart from the host's target/, so the two toolchains never share artifacts.
 CROSS_DIR := target/cross
 AARCH64 := aarch64-unknown-linux-gnu
@@ -27,14 +28,18 @@ IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsp
 # The image's scripts are checked with shellcheck (make lint-image).
 LINT_IMAGE_PKGS := shellcheck
 
-.PHONY: run test deps lint clean aarch64 armhf test-qemu bench profile image test-image image-qemu lint-image
+.PHONY: run test deps lint clean aarch64 armhf test-armhf test-qemu bench profile image test-image image-qemu lint-image
+
+# apt-get update, going on with the lists apt has where one index fails to download (a mirror in
+# sync leaves one architecture's index stale for hours: apt then exits 100 though the rest is fresh).
+apt_update = $(SUDO) apt-get update -qq || echo "apt-get update failed for some index (above): going on with the package lists apt has"
 
 # Installs the system packages that are missing (nothing is installed when all are present).
 deps:
 	@missing=$$(for p in $(BUILD_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing with apt-get: $$missing"; \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		$(apt_update); $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 run: deps
@@ -47,26 +52,47 @@ test: deps
 	$(MAKE) test-qemu
 	$(MAKE) test-image
 
-# $(call install_missing,PACKAGES): apt-get installs those not installed yet.
+# $(call install_missing,PACKAGES[,APT_GET_OPTIONS]): apt-get installs those not installed yet.
 install_missing = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing with apt-get: $$missing"; \
-		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		$(apt_update); $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) $$missing; \
 	fi
 
 # $(call cross_build,TRIPLE,DEBIAN_ARCH,GCC_PACKAGE,LIBC_DEV_PACKAGE)
-cross_build = set -e; \
+# With Debian's Rust, the target's std must come from the installed compiler's own version: the
+# package libstd-rust-web-dev:ARCH where apt offers that version; else (a mirror whose ARCH index
+# lags behind the compiler, as armhf's did in 2026-11) std is compiled from source by cargo's
+# -Zbuild-std, from rust-web-src of the same version (its library/ is what `rustc --print sysroot`
+# points cargo at: /usr/lib/rustlib/src/rust), std's own dependencies from crates.io.
+# RUSTC_BOOTSTRAP=1 lets the stable compiler accept -Z; as build scripts (proc-macro2's) watch it, such
+# builds get their own target dir, $(CROSS_DIR)/build-std, lest they and the others rebuild each other's
+# host crates in turn; the till is linked to the usual place. image/README.md, "32-bit boards".
+cross_build = set -e; dir=$(CROSS_DIR); \
 	if rustup target list --installed 2>/dev/null | grep -qx $(1); then \
 		$(call install_missing,$(3) $(4)); \
-		build="$(CARGO)"; \
+		build="$(CARGO) build"; \
 	else \
 		dpkg --print-foreign-architectures | grep -qx $(2) || $(SUDO) dpkg --add-architecture $(2); \
-		dpkg-query -W -f='$${Status}\n' libstd-rust-web-dev:$(2) 2>/dev/null | grep -q '^install ok installed' || $(SUDO) apt-get update -qq; \
-		$(call install_missing,rustc-web cargo-web libstd-rust-web-dev:$(2) $(3) $(4)); \
-		build="env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo"; \
+		$(call install_missing,rustc-web cargo-web $(3) $(4)); \
+		v=$$(dpkg-query -W -f='$${Version}' rustc-web); \
+		installed() { dpkg-query -W -f='$${Status} $${Version}\n' "$$1" 2>/dev/null | grep -qx "install ok installed $$v"; }; \
+		offered() { apt-cache policy "$$1" | grep -qx " *Candidate: $$v"; }; \
+		get() { echo "installing with apt-get: $$1=$$v"; $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove "$$1=$$v"; }; \
+		installed libstd-rust-web-dev:$(2) || { $(apt_update); }; \
+		build="env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc /usr/bin/cargo build"; \
+		if installed libstd-rust-web-dev:$(2) || { offered libstd-rust-web-dev:$(2) && get libstd-rust-web-dev:$(2); }; then \
+			echo "std for $(1): libstd-rust-web-dev:$(2) $$v"; \
+		elif installed rust-web-src || { offered rust-web-src && get rust-web-src; }; then \
+			echo "std for $(1): apt offers no libstd-rust-web-dev:$(2) $$v (its candidate: $$(apt-cache policy libstd-rust-web-dev:$(2) | sed -n 's/ *Candidate: //p')), so cargo compiles std from rust-web-src $$v (-Zbuild-std)"; \
+			build="env RUSTC_BOOTSTRAP=1 $$build -Zbuild-std"; dir=$(CROSS_DIR)/build-std; \
+		else \
+			echo "cross_build: apt offers neither libstd-rust-web-dev:$(2) nor rust-web-src of rustc-web's version $$v (apt-get install --only-upgrade rustc-web cargo-web?)"; exit 1; \
+		fi; \
 	fi; \
 	echo "building with: $$build"; \
-	$$build build --release --locked --bin till --target $(1) --target-dir $(CROSS_DIR); \
+	$$build --release --locked --bin till --target $(1) --target-dir $$dir; \
+	if [ $$dir != $(CROSS_DIR) ]; then mkdir -p $(CROSS_DIR)/$(1)/release; ln -f $$dir/$(1)/release/till $(CROSS_DIR)/$(1)/release/till; fi; \
 	ls -l $(CROSS_DIR)/$(1)/release/till; file $(CROSS_DIR)/$(1)/release/till 2>/dev/null || true
 
 # A stripped release till for 64-bit Raspberry Pis (3/4/5, Zero 2 W): $(AARCH64_BIN).
@@ -74,8 +100,17 @@ aarch64:
 	@$(call cross_build,$(AARCH64),arm64,gcc-aarch64-linux-gnu,libc6-dev-arm64-cross)
 
 # The same for 32-bit boards (Pi 2, or Pi 3/Zero 2 W with a 32-bit system): $(ARMHF_BIN).
+# With Debian's Rust 1.96 and no armhf std of that version on the mirror (2026-11): 4-14 min from
+# scratch on a shared 2-core machine (by its load), std included (image/README.md, "32-bit boards").
 armhf:
 	@$(call cross_build,$(ARMHF),armhf,gcc-arm-linux-gnueabihf,libc6-dev-armhf-cross)
+
+# The armhf till run for real under qemu-user (tests/qemu/run_armhf_user.sh): --version, a headless
+# sale through the built-in simulator on a fresh store, then export and catalogue export of that store.
+# Not part of `make test`. Without qemu-user-binfmt (a recommendation): nothing is registered with the kernel.
+test-armhf: armhf
+	@$(call install_missing,qemu-user file,--no-install-recommends)
+	bash tests/qemu/run_armhf_user.sh $(ARMHF_BIN)
 
 # The till for aarch64 booted under qemu-system-aarch64: scanner, printer, payments, power cut,
 # online upgrade, a Wi-Fi code joined through simulated radios (tests/qemu/run_arm.sh).
