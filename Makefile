@@ -51,6 +51,7 @@ test: deps
 	$(MAKE) lint-image
 	$(MAKE) test-qemu
 	$(MAKE) test-image
+	$(MAKE) test-armhf
 
 # $(call install_missing,PACKAGES[,APT_GET_OPTIONS]): apt-get installs those not installed yet.
 install_missing = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -107,7 +108,7 @@ armhf:
 
 # The armhf till run for real under qemu-user (tests/qemu/run_armhf_user.sh): --version, a headless
 # sale through the built-in simulator on a fresh store, then export and catalogue export of that store.
-# Not part of `make test`. Without qemu-user-binfmt (a recommendation): nothing is registered with the kernel.
+# The last step of `make test` (4-14 min from scratch, mostly compiling std). Without qemu-user-binfmt (a recommendation): nothing is registered with the kernel.
 test-armhf: armhf
 	@$(call install_missing,qemu-user file,--no-install-recommends)
 	bash tests/qemu/run_armhf_user.sh $(ARMHF_BIN)
