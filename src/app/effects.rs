@@ -393,7 +393,7 @@ fn render_job(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::core::catalog::{Catalogue, Product};
     use crate::core::money::Fen;
@@ -403,11 +403,35 @@ mod tests {
     use crate::store::StoreError;
     use std::time::Duration;
 
-    struct FakeStore {
-        journal: Journal,
-        fail: bool,
+    pub(in crate::app) struct FakeStore {
+        pub journal: Journal,
+        pub fail: bool,
         /// A slow disk: each save takes this long.
-        delay: Duration,
+        pub delay: Duration,
+        /// A save waits while this is shut (see [`Gate`]).
+        pub gate: Gate,
+    }
+
+    /// Holds saves back until opened: a save in flight for as long as a test wants.
+    #[derive(Clone, Default)]
+    pub(in crate::app) struct Gate(Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+    impl Gate {
+        pub fn shut(&self) {
+            *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        }
+
+        pub fn open(&self) {
+            *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
+            self.0.1.notify_all();
+        }
+
+        fn pass(&self) {
+            let mut shut = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+            while *shut {
+                shut = self.0.1.wait(shut).unwrap_or_else(|p| p.into_inner());
+            }
+        }
     }
 
     impl Store for FakeStore {
@@ -417,6 +441,7 @@ mod tests {
                 return Err(StoreError::Corrupt { key: "disk".into(), reason: "full".into() });
             }
             std::thread::sleep(self.delay);
+            self.gate.pass();
             self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
             Ok(())
         }
@@ -487,10 +512,13 @@ mod tests {
     }
 
     fn engine(journal: &Journal, fail_saves: bool) -> super::super::Engine {
-        engine_on(journal, FakeStore { journal: journal.clone(), fail: fail_saves, delay: Duration::ZERO })
+        engine_on(
+            journal,
+            FakeStore { journal: journal.clone(), fail: fail_saves, delay: Duration::ZERO, gate: Gate::default() },
+        )
     }
 
-    fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
+    pub(in crate::app) fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
         let settings = crate::core::Settings {
             shop_name: "小店".into(),
             operator: "01".into(),
@@ -548,7 +576,12 @@ mod tests {
     #[tokio::test]
     async fn a_cash_sale_is_shown_paid_only_once_its_save_is_on_disk() {
         let journal = Journal::default();
-        let store = FakeStore { journal: journal.clone(), fail: false, delay: Duration::from_millis(300) };
+        let store = FakeStore {
+            journal: journal.clone(),
+            fail: false,
+            delay: Duration::from_millis(300),
+            gate: Gate::default(),
+        };
         let mut engine = engine_on(&journal, store);
         engine.handle(Msg::Scan("6900138600889".into()));
         engine.handle(Msg::Key(crate::core::Key::Enter));

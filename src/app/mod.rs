@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod catalogue_csv;
 pub mod doctor;
 mod effects;
+pub mod frames;
 pub mod headless;
 pub mod maintenance;
 pub mod office;
@@ -89,6 +90,8 @@ pub struct Engine {
     batches_done: tokio::sync::watch::Receiver<u64>,
     /// What the maintenance menu needs of the box (see [`maintenance::Host`]).
     maintenance: Option<Arc<maintenance::Host>>,
+    /// The state as of the last point where its saves were on disk: what the screen draws.
+    view: frames::DurableView,
 }
 
 impl Engine {
@@ -126,6 +129,7 @@ impl Engine {
         let lang = state.settings.lang;
         let (done, batches_done) = tokio::sync::watch::channel(0);
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
+        let view = frames::DurableView::new(&state);
         let mut engine = Engine {
             state,
             clock,
@@ -137,6 +141,7 @@ impl Engine {
             batches_sent: 0,
             batches_done,
             maintenance: None,
+            view,
         };
         engine.handle(Msg::Auth(core::auth::AuthMsg::Loaded { operators }));
         let (orders, counters) = restored;
@@ -206,14 +211,29 @@ impl Engine {
             }
             _ => true,
         });
+        let mut sent = None;
         if !fx.is_empty() && self.effects.send(fx).is_ok() {
             self.batches_sent += 1;
+            sent = Some(self.batches_sent);
         }
+        self.view.changed(&self.state, sent);
+    }
+
+    /// The state the screen may show: the newest one whose saves are all on disk (as of the last
+    /// [`Engine::catch_up`]).
+    pub fn shown(&self) -> &State {
+        self.view.shown()
+    }
+
+    /// Moves what [`Engine::shown`] gives on to the newest state whose saves have all run.
+    pub fn catch_up(&mut self) {
+        let done = *self.batches_done.borrow_and_update();
+        self.view.catch_up(&self.state, done, self.batches_sent);
     }
 
     /// Waits until every effect batch handed out so far has run, so that each save behind the
-    /// current state is on disk. The screen shows a state only after this: a cash sale is shown
-    /// paid once its record would survive a pulled plug.
+    /// current state is on disk. For leaving (restart), headless observations and tests: the
+    /// screen never waits for this, it draws [`Engine::shown`] (see [`frames`]).
     pub async fn durable(&mut self) {
         let sent = self.batches_sent;
         let _ = self.batches_done.wait_for(|done| *done >= sent).await;
@@ -239,6 +259,21 @@ impl Engine {
         tokio::select! {
             Some(msg) = self.inbox.recv() => self.handle(msg),
             _ = ticker.tick() => self.handle(Msg::Tick),
+        }
+        while let Ok(msg) = self.inbox.try_recv() {
+            self.handle(msg);
+        }
+    }
+}
+
+impl Engine {
+    /// Waits for what changes what the screen shows: a message (applied, with everything queued
+    /// behind it), a tick, or the effect runner finishing a batch (a save reached the disk).
+    pub async fn next_change(&mut self, ticker: &mut tokio::time::Interval) {
+        tokio::select! {
+            Some(msg) = self.inbox.recv() => self.handle(msg),
+            _ = ticker.tick() => self.handle(Msg::Tick),
+            Ok(()) = self.batches_done.changed() => {}
         }
         while let Ok(msg) = self.inbox.try_recv() {
             self.handle(msg);
