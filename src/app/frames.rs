@@ -22,6 +22,9 @@ use std::future::Future;
 /// (the screen skips a state, never shows one early).
 const MAX_WAITING: usize = 16;
 
+/// Batches waiting this long with none finished: the effect runner is stuck, the watchdog unfed.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// What the screen may show: the state as of the last point where every save behind it is on disk.
 pub(super) struct DurableView {
     /// Copies of the state taken right after batch `n` was handed out, oldest first.
@@ -117,11 +120,16 @@ impl RenderLoop {
             mark();
         }
         // The loop runs at least once a tick; a drawn screen is the sign of life systemd waits for.
+        // A save that hangs (a dead card) stops the pings, as it did when the loop waited for it:
+        // systemd restarts the till after `WatchdogSec=` rather than it selling on unsaved.
+        let now = std::time::Instant::now();
         if let Some(n) = &mut self.systemd {
             if up {
                 n.ready_once();
             }
-            n.alive(std::time::Instant::now());
+            if engine.saves_stalled_for(now) < STALLED {
+                n.alive(now);
+            }
         }
         tokio::select! {
             () = engine.next_change(&mut self.ticker) => {}

@@ -124,6 +124,24 @@ async fn a_save_reaching_the_disk_wakes_the_loop_without_waiting_for_a_tick() {
     assert!(screen.last().1.contains("可乐"), "the saved cart line not shown:\n{}", screen.last().1);
 }
 
+#[tokio::test]
+async fn a_save_that_hangs_stops_the_watchdog_pings_and_one_that_lands_does_not() {
+    let (journal, gate) = (Journal::default(), Gate::default());
+    let mut engine = gated(&journal, &gate);
+    engine.durable().await;
+    engine.catch_up();
+    let later = std::time::Instant::now() + Duration::from_secs(60);
+    assert_eq!(engine.saves_stalled_for(later), Duration::ZERO, "nothing waits");
+    gate.shut();
+    engine.handle(Msg::Scan(COLA.into()));
+    engine.catch_up();
+    assert!(engine.saves_stalled_for(later) >= STALLED, "a held save is a stall");
+    gate.open();
+    engine.durable().await;
+    engine.catch_up();
+    assert_eq!(engine.saves_stalled_for(later), Duration::ZERO);
+}
+
 fn state(input: &str) -> State {
     let settings = Settings {
         shop_name: "小店".into(),

@@ -92,6 +92,8 @@ pub struct Engine {
     maintenance: Option<Arc<maintenance::Host>>,
     /// The state as of the last point where its saves were on disk: what the screen draws.
     view: frames::DurableView,
+    /// Batches done at the last catch-up, and when that count last moved (or nothing was waiting).
+    progress: (u64, std::time::Instant),
 }
 
 impl Engine {
@@ -142,6 +144,7 @@ impl Engine {
             batches_done,
             maintenance: None,
             view,
+            progress: (0, std::time::Instant::now()),
         };
         engine.handle(Msg::Auth(core::auth::AuthMsg::Loaded { operators }));
         let (orders, counters) = restored;
@@ -228,7 +231,20 @@ impl Engine {
     /// Moves what [`Engine::shown`] gives on to the newest state whose saves have all run.
     pub fn catch_up(&mut self) {
         let done = *self.batches_done.borrow_and_update();
+        if done != self.progress.0 || done >= self.batches_sent {
+            self.progress = (done, std::time::Instant::now());
+        }
         self.view.catch_up(&self.state, done, self.batches_sent);
+    }
+
+    /// How long, at `now`, the effect runner has had batches waiting without finishing any (as of
+    /// the last [`Engine::catch_up`]); zero when none wait.
+    pub fn saves_stalled_for(&self, now: std::time::Instant) -> Duration {
+        if self.progress.0 >= self.batches_sent {
+            Duration::ZERO
+        } else {
+            now.saturating_duration_since(self.progress.1)
+        }
     }
 
     /// Waits until every effect batch handed out so far has run, so that each save behind the
