@@ -135,13 +135,19 @@ impl PtyScreen {
         Ok(PtyScreen { terminal, status })
     }
 
-    /// Draws the newest state, as `run_tui` does; returns how often `text` is on the drawn frame.
+    /// Draws the engine's live state once its saves are on disk (the caller waits for them);
+    /// returns how often `text` is on the drawn frame.
     pub fn draw(&mut self, engine: &Engine, text: Option<&str>) -> anyhow::Result<usize> {
-        self.status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
+        self.draw_state(&engine.state, engine, text)
+    }
+
+    /// Draws `state` as `run_tui`'s render loop does (it gives the durable state, `Engine::shown`).
+    pub fn draw_state(&mut self, state: &State, engine: &Engine, text: Option<&str>) -> anyhow::Result<usize> {
+        self.status.clock = state.now.local(state.settings.utc_offset_minutes).hhmm();
         self.status.gateway = engine.gateway_name();
         self.status.unsynced = engine.sync_status().unsynced();
         let status = &self.status;
-        let frame = self.terminal.draw(|f| till::ui::view(&engine.state, status, f))?;
+        let frame = self.terminal.draw(|f| till::ui::view(state, status, f))?;
         Ok(match text {
             Some(t) => {
                 let screen: String = frame.buffer.content().iter().map(|c| c.symbol()).collect();

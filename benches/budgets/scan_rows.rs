@@ -14,7 +14,9 @@ use evdev::KeyCode as K;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
-use till::core::{Key, Msg};
+use till::app::Engine;
+use till::app::frames::RenderLoop;
+use till::core::{Key, Msg, State};
 use till::devices::Transport;
 use till::devices::keymap::Layout;
 use till::devices::wedge::{Assembled, CodeAssembler, Suffix};
@@ -123,7 +125,8 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
         let stamp: Stamp = Arc::new(Mutex::new(None));
         let (codes, codes_rx) = mpsc::channel::<String>();
         let path = start_scanner(codes_rx, &rig, stamp.clone()).await?;
-        let mut ticker = till::app::ticker();
+        // The render loop of `till run` (app::frames), with its ticker.
+        let mut render = RenderLoop::new(till::app::ticker(), None, None);
         let (mut samples, mut besides) = (Samples::default(), Samples::default());
         let mut not_drawn = 0;
         let started = Instant::now();
@@ -133,21 +136,31 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
             let name = product_name(item);
             let deadline = Instant::now() + Duration::from_secs(10);
             loop {
-                rig.engine.step(&mut ticker).await;
-                rig.engine.durable().await;
-                if rig.engine.state.sale.lines.len() == 100 {
-                    let seen = screen.draw(&rig.engine, Some(&name))?;
-                    let drawn = Instant::now();
+                // The turn ends at once after the frame with the line (no wait for the next tick).
+                let seen = std::cell::Cell::new(None);
+                let draw = |state: &State, engine: &Engine| {
+                    if state.sale.lines.len() == 100 {
+                        seen.set(Some((screen.draw_state(state, engine, Some(&name))?, Instant::now())));
+                    } else {
+                        screen.draw_state(state, engine, None)?;
+                    }
+                    anyhow::Ok(())
+                };
+                let stop = std::future::poll_fn(|_| match seen.get() {
+                    Some(_) => std::task::Poll::Ready(()),
+                    None => std::task::Poll::Pending,
+                });
+                render.turn(&mut rig.engine, draw, stop).await?;
+                if let Some((count, drawn)) = seen.get() {
                     let sent = stamp.lock().unwrap_or_else(|p| p.into_inner()).take();
                     let sent = sent.ok_or_else(|| anyhow::anyhow!("no key time"))?;
                     samples.push(drawn.duration_since(sent));
                     let (saving, _) = rig.saves.spent_since(sent);
                     besides.push(drawn.duration_since(sent).saturating_sub(saving));
                     // The notice names the product too: the table's row makes the second.
-                    not_drawn += usize::from(seen < 2);
+                    not_drawn += usize::from(count < 2);
                     break;
                 }
-                screen.draw(&rig.engine, None)?;
                 anyhow::ensure!(Instant::now() < deadline, "scan {n} not on screen within 10 s");
             }
             rig.engine.handle(Msg::Key(Key::Delete));
@@ -166,8 +179,8 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
         )
         .note(format!(
             "{scans} scans in {:.0} s. {} The code goes to the Engine (core update, then the cart's save, \
-             flushed and fsynced: the screen waits for it), then ui::view is drawn by ratatui's crossterm \
-             backend into a pty (80×24). Mean save in the loop: {} ({count} saves); without its save a scan \
+             flushed and fsynced: the screen shows the line once it is on disk), then `till run`'s render loop \
+             (`app::frames`) draws ui::view through ratatui's crossterm backend into a pty (80×24). Mean save in the loop: {} ({count} saves); without its save a scan \
              takes median {} (p99 {}). Frames without the new line in the table: {not_drawn}.",
             elapsed.as_secs_f64(),
             if path == "uinput" {

@@ -393,7 +393,7 @@ fn render_job(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::core::catalog::{Catalogue, Product};
     use crate::core::money::Fen;
@@ -404,19 +404,43 @@ mod tests {
     use crate::store::fake::RecordingStore;
     use std::time::Duration;
 
-    /// A disk that journals each save (and can fail or be slow); it keeps nothing, and every other
-    /// call gets an empty store's answer.
-    struct FakeStore {
-        journal: Journal,
-        fail: bool,
+    /// A disk that journals each save (and can fail, be slow, or hold saves at a gate); it keeps
+    /// nothing, and every other call gets an empty store's answer.
+    pub(in crate::app) struct FakeStore {
+        pub journal: Journal,
+        pub fail: bool,
         /// A slow disk: each save takes this long.
-        delay: Duration,
+        pub delay: Duration,
+        /// A save waits while this is shut (see [`Gate`]).
+        pub gate: Gate,
         empty: RecordingStore,
     }
 
+    /// Holds saves back until opened: a save in flight for as long as a test wants.
+    #[derive(Clone, Default)]
+    pub(in crate::app) struct Gate(Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+    impl Gate {
+        pub fn shut(&self) {
+            *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        }
+
+        pub fn open(&self) {
+            *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
+            self.0.1.notify_all();
+        }
+
+        fn pass(&self) {
+            let mut shut = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+            while *shut {
+                shut = self.0.1.wait(shut).unwrap_or_else(|p| p.into_inner());
+            }
+        }
+    }
+
     impl FakeStore {
-        fn new(journal: &Journal, fail: bool, delay: Duration) -> FakeStore {
-            FakeStore { journal: journal.clone(), fail, delay, empty: RecordingStore::default() }
+        pub(in crate::app) fn new(journal: &Journal, fail: bool, delay: Duration) -> FakeStore {
+            FakeStore { journal: journal.clone(), fail, delay, gate: Gate::default(), empty: RecordingStore::default() }
         }
     }
 
@@ -430,6 +454,7 @@ mod tests {
                 return Err(StoreError::Corrupt { key: "disk".into(), reason: "full".into() });
             }
             std::thread::sleep(self.delay);
+            self.gate.pass();
             self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
             Ok(())
         }
@@ -467,7 +492,7 @@ mod tests {
         engine_on(journal, FakeStore::new(journal, fail_saves, Duration::ZERO))
     }
 
-    fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
+    pub(in crate::app) fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
         let settings = crate::core::Settings {
             shop_name: "小店".into(),
             operator: "01".into(),

@@ -7,6 +7,7 @@ pub mod catalogue_csv;
 pub mod disk_test;
 pub mod doctor;
 mod effects;
+pub mod frames;
 pub mod headless;
 pub mod maintenance;
 pub mod office;
@@ -90,6 +91,10 @@ pub struct Engine {
     batches_done: tokio::sync::watch::Receiver<u64>,
     /// What the maintenance menu needs of the box (see [`maintenance::Host`]).
     maintenance: Option<Arc<maintenance::Host>>,
+    /// The state as of the last point where its saves were on disk: what the screen draws.
+    view: frames::DurableView,
+    /// Batches done at the last catch-up, and when that count last moved (or nothing was waiting).
+    progress: (u64, std::time::Instant),
 }
 
 impl Engine {
@@ -127,6 +132,7 @@ impl Engine {
         let lang = state.settings.lang;
         let (done, batches_done) = tokio::sync::watch::channel(0);
         tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
+        let view = frames::DurableView::new(&state);
         let mut engine = Engine {
             state,
             clock,
@@ -138,6 +144,8 @@ impl Engine {
             batches_sent: 0,
             batches_done,
             maintenance: None,
+            view,
+            progress: (0, std::time::Instant::now()),
         };
         engine.handle(Msg::Auth(core::auth::AuthMsg::Loaded { operators }));
         let (orders, counters) = restored;
@@ -207,14 +215,42 @@ impl Engine {
             }
             _ => true,
         });
+        let mut sent = None;
         if !fx.is_empty() && self.effects.send(fx).is_ok() {
             self.batches_sent += 1;
+            sent = Some(self.batches_sent);
+        }
+        self.view.changed(&self.state, sent);
+    }
+
+    /// The state the screen may show: the newest one whose saves are all on disk (as of the last
+    /// [`Engine::catch_up`]).
+    pub fn shown(&self) -> &State {
+        self.view.shown()
+    }
+
+    /// Moves what [`Engine::shown`] gives on to the newest state whose saves have all run.
+    pub fn catch_up(&mut self) {
+        let done = *self.batches_done.borrow_and_update();
+        if done != self.progress.0 || done >= self.batches_sent {
+            self.progress = (done, std::time::Instant::now());
+        }
+        self.view.catch_up(&self.state, done, self.batches_sent);
+    }
+
+    /// How long, at `now`, the effect runner has had batches waiting without finishing any (as of
+    /// the last [`Engine::catch_up`]); zero when none wait.
+    pub fn saves_stalled_for(&self, now: std::time::Instant) -> Duration {
+        if self.progress.0 >= self.batches_sent {
+            Duration::ZERO
+        } else {
+            now.saturating_duration_since(self.progress.1)
         }
     }
 
     /// Waits until every effect batch handed out so far has run, so that each save behind the
-    /// current state is on disk. The screen shows a state only after this: a cash sale is shown
-    /// paid once its record would survive a pulled plug.
+    /// current state is on disk. For leaving (restart), headless observations and tests: the
+    /// screen never waits for this, it draws [`Engine::shown`] (see [`frames`]).
     pub async fn durable(&mut self) {
         let sent = self.batches_sent;
         let _ = self.batches_done.wait_for(|done| *done >= sent).await;
@@ -240,6 +276,21 @@ impl Engine {
         tokio::select! {
             Some(msg) = self.inbox.recv() => self.handle(msg),
             _ = ticker.tick() => self.handle(Msg::Tick),
+        }
+        while let Ok(msg) = self.inbox.try_recv() {
+            self.handle(msg);
+        }
+    }
+}
+
+impl Engine {
+    /// Waits for what changes what the screen shows: a message (applied, with everything queued
+    /// behind it), a tick, or the effect runner finishing a batch (a save reached the disk).
+    pub async fn next_change(&mut self, ticker: &mut tokio::time::Interval) {
+        tokio::select! {
+            Some(msg) = self.inbox.recv() => self.handle(msg),
+            _ = ticker.tick() => self.handle(Msg::Tick),
+            Ok(()) = self.batches_done.changed() => {}
         }
         while let Ok(msg) = self.inbox.try_recv() {
             self.handle(msg);

@@ -1,5 +1,6 @@
 //! The full-screen terminal front end: keys in, frames out.
 
+use super::frames::{RenderLoop, Turn};
 use super::{Engine, ticker};
 use crate::core::{Key, Msg};
 use crate::ui::{self, Status};
@@ -83,36 +84,26 @@ pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyh
     let (quit_tx, mut quit_rx) = tokio::sync::mpsc::unbounded_channel();
     spawn_reader(engine.msgs.clone(), quit_tx, demo);
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    let mut ticker = ticker();
-    let mut systemd = super::watchdog::Notifier::from_env();
     // A version on trial (after an upgrade) is good once its first screen is drawn.
-    let mut first_screen = false;
+    let mark: fn() = crate::upgrade::mark_first_screen;
+    let mut frames = RenderLoop::new(ticker(), super::watchdog::Notifier::from_env(), Some(mark));
     let result = loop {
-        engine.durable().await;
-        status.clock = engine.state.now.local(engine.state.settings.utc_offset_minutes).hhmm();
-        status.gateway = engine.gateway_name();
-        status.unsynced = engine.sync_status().unsynced();
-        if let Err(e) = terminal.draw(|f| ui::view(&engine.state, &status, f)) {
-            break Err(e.into());
-        }
-        if !first_screen {
-            first_screen = true;
-            crate::upgrade::mark_first_screen();
-        }
-        // The loop runs at least once a tick; a drawn screen is the sign of life systemd waits for.
-        if let Some(n) = &mut systemd {
-            n.ready_once();
-            n.alive(std::time::Instant::now());
-        }
-        tokio::select! {
-            () = engine.step(&mut ticker) => {}
-            _ = quit_rx.recv() => break Ok(()),
-            _ = term.recv() => break Ok(()),
-        }
-        if super::maintenance::restart_requested() {
-            // The normal quit path: every save and audit entry handed out is on disk first.
-            engine.durable().await;
-            break Ok(());
+        let draw = |state: &crate::core::State, engine: &Engine| {
+            status.clock = state.now.local(state.settings.utc_offset_minutes).hhmm();
+            status.gateway = engine.gateway_name();
+            status.unsynced = engine.sync_status().unsynced();
+            terminal.draw(|f| ui::view(state, &status, f)).map(|_| ())
+        };
+        let stop = async {
+            tokio::select! {
+                _ = quit_rx.recv() => {}
+                _ = term.recv() => {}
+            }
+        };
+        match frames.turn(&mut engine, draw, stop).await {
+            Ok(Turn::Again) => {}
+            Ok(Turn::Stop) => break Ok(()),
+            Err(e) => break Err(anyhow::Error::from(e)),
         }
     };
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);

@@ -5,6 +5,7 @@ use super::code::{self, CodeKind, gtin_check_digit};
 use super::money::Fen;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How a product is priced at the till.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -162,13 +163,16 @@ pub enum Found<'a> {
     None,
 }
 
+/// Its maps are shared (`Arc`, copied on write): the render loop keeps a copy of the state as of
+/// the last save on disk, and a copy must not cost a copy of thousands of products.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalogue {
-    products: BTreeMap<String, Product>,
+    #[serde(with = "shared")]
+    products: Arc<BTreeMap<String, Product>>,
     /// Stock counts of the products that have one (a mirror of the store's; may be negative:
     /// sold more than were counted).
-    #[serde(default)]
-    stock: BTreeMap<String, i64>,
+    #[serde(default, with = "shared")]
+    stock: Arc<BTreeMap<String, i64>>,
     #[serde(default)]
     pub weighed: WeighedLayout,
     /// A product with this many or fewer in stock is on the low-stock list.
@@ -191,8 +195,8 @@ impl Default for Catalogue {
 impl Catalogue {
     pub fn new(products: impl IntoIterator<Item = Product>) -> Catalogue {
         Catalogue {
-            products: products.into_iter().map(|p| (p.barcode.clone(), p)).collect(),
-            stock: BTreeMap::new(),
+            products: Arc::new(products.into_iter().map(|p| (p.barcode.clone(), p)).collect()),
+            stock: Arc::default(),
             weighed: WeighedLayout::default(),
             low_stock: DEFAULT_LOW_STOCK,
         }
@@ -200,7 +204,7 @@ impl Catalogue {
 
     /// The same products, with these stock counts.
     pub fn with_stock(mut self, stock: impl IntoIterator<Item = (String, i64)>) -> Catalogue {
-        self.stock = stock.into_iter().collect();
+        self.stock = Arc::new(stock.into_iter().collect());
         self
     }
 
@@ -241,7 +245,7 @@ impl Catalogue {
 
     /// New counts from the store (after a sale or a refund moved stock).
     pub fn set_stock(&mut self, counts: impl IntoIterator<Item = (String, i64)>) {
-        self.stock.extend(counts);
+        Arc::make_mut(&mut self.stock).extend(counts);
     }
 
     /// Products at or below the low-stock threshold, fewest first (then by barcode).
@@ -257,9 +261,36 @@ impl Catalogue {
     }
 }
 
+/// Serde for a shared map: as the map itself.
+mod shared {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer, T: Serialize>(value: &Arc<T>, s: S) -> Result<S::Ok, S::Error> {
+        T::serialize(value, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Arc<T>, D::Error> {
+        T::deserialize(d).map(Arc::new)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_shares_the_products_and_a_stock_change_copies_only_the_counts() {
+        let c = Catalogue::new([Product::new("A", "a", Fen(1)), Product::new("B", "b", Fen(2))])
+            .with_stock([("A".into(), 3)]);
+        let mut changed = c.clone();
+        assert!(Arc::ptr_eq(&c.products, &changed.products) && Arc::ptr_eq(&c.stock, &changed.stock));
+        changed.set_stock([("A".into(), 2)]);
+        assert_eq!((c.stock("A"), changed.stock("A")), (Some(3), Some(2)), "the copy is its own");
+        assert!(Arc::ptr_eq(&c.products, &changed.products));
+        let json = serde_json::to_string(&changed).expect("json");
+        assert_eq!(serde_json::from_str::<Catalogue>(&json).expect("back"), changed);
+    }
 
     fn layout() -> WeighedLayout {
         WeighedLayout::default()

@@ -1,0 +1,149 @@
+//! The render loop, shared by `run_tui` and the bench (which measures what ships).
+//!
+//! Two rules meet here. The cashier is never kept waiting: a frame never waits for the disk. Money
+//! is never wrong: the screen never shows a state whose saves are not on disk yet (a sale shown
+//! paid survives a pulled plug). So input is applied to the live state at once, and the screen
+//! draws the newest state whose every effect batch has run (saves flushed): a copy of the state
+//! taken right after each batch was handed to the effect runner, shown once the runner reports
+//! that batch done. The loop wakes for a message, a tick, the runner's progress (the durable state
+//! is drawn as soon as it is durable, not a tick later) or `stop`.
+//!
+//! Why a copy per batch and not one copy taken whenever the runner has caught up: with saves
+//! slower than scans (a slow card, a busy disk) the runner may never quite catch up, and the
+//! screen would freeze on an old state; with a copy per batch it moves on save by save. A copy is
+//! cheap: the catalogue is shared (`Arc`, copied on write), the rest is the sale and the screens.
+
+use super::Engine;
+use crate::core::State;
+use std::collections::VecDeque;
+use std::future::Future;
+
+/// Copies kept waiting for their saves at most; past that the newest replaces the one before it
+/// (the screen skips a state, never shows one early).
+const MAX_WAITING: usize = 16;
+
+/// Batches waiting this long with none finished: the effect runner is stuck, the watchdog unfed.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What the screen may show: the state as of the last point where every save behind it is on disk.
+pub(super) struct DurableView {
+    /// Copies of the state taken right after batch `n` was handed out, oldest first.
+    waiting: VecDeque<(u64, State)>,
+    /// The newest state known durable: what is drawn.
+    shown: State,
+    /// The live state changed since `shown` was taken.
+    dirty: bool,
+}
+
+impl DurableView {
+    pub(super) fn new(state: &State) -> DurableView {
+        DurableView { waiting: VecDeque::new(), shown: state.clone(), dirty: false }
+    }
+
+    /// After a message was applied to `live`; `sent` is the batch it handed out, if any.
+    pub(super) fn changed(&mut self, live: &State, sent: Option<u64>) {
+        self.dirty = true;
+        if let Some(n) = sent {
+            if self.waiting.len() >= MAX_WAITING {
+                self.waiting.pop_back();
+            }
+            self.waiting.push_back((n, live.clone()));
+        }
+    }
+
+    /// Moves on to the newest state whose batches (up to `done`, of `sent` handed out) have all run.
+    pub(super) fn catch_up(&mut self, live: &State, done: u64, sent: u64) {
+        if done >= sent {
+            // Every save behind the live state is on disk: it may be shown as it is.
+            self.waiting.clear();
+            if self.dirty {
+                self.shown = live.clone();
+                self.dirty = false;
+            }
+            return;
+        }
+        while let Some((n, _)) = self.waiting.front()
+            && *n <= done
+        {
+            if let Some((_, state)) = self.waiting.pop_front() {
+                self.shown = state;
+            }
+        }
+    }
+
+    pub(super) fn shown(&self) -> &State {
+        &self.shown
+    }
+}
+
+/// What the loop does after a turn.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Turn {
+    Again,
+    /// Quit, SIGTERM, or a restart asked for (its saves are on disk first).
+    Stop,
+}
+
+/// The render loop: its ticker (the core's timers; the bench's frame rate), the first-screen mark
+/// and systemd's watchdog.
+pub struct RenderLoop {
+    ticker: tokio::time::Interval,
+    systemd: Option<super::watchdog::Notifier>,
+    /// Called once, after the first frame (`upgrade::mark_first_screen` in `till run`).
+    first_screen: Option<fn()>,
+}
+
+impl RenderLoop {
+    pub fn new(
+        ticker: tokio::time::Interval,
+        systemd: Option<super::watchdog::Notifier>,
+        first_screen: Option<fn()>,
+    ) -> RenderLoop {
+        RenderLoop { ticker, systemd, first_screen }
+    }
+
+    /// One turn: draws the durable state with `draw` (given the engine too, for the status bar),
+    /// then applies what comes next — a message (and everything queued behind it), a tick, or the
+    /// runner's progress — unless `stop` comes first. Never waits for the disk, except to leave for
+    /// a restart, which waits for every save handed out.
+    pub async fn turn<E>(
+        &mut self,
+        engine: &mut Engine,
+        draw: impl FnOnce(&State, &Engine) -> Result<(), E>,
+        stop: impl Future<Output = ()>,
+    ) -> Result<Turn, E> {
+        engine.catch_up();
+        draw(engine.shown(), engine)?;
+        // The first screen of the restored till (not the one drawn while the store is read).
+        let up = engine.shown().ready;
+        if up && let Some(mark) = self.first_screen.take() {
+            mark();
+        }
+        // The loop runs at least once a tick; a drawn screen is the sign of life systemd waits for.
+        // A save that hangs (a dead card) stops the pings, as it did when the loop waited for it:
+        // systemd restarts the till after `WatchdogSec=` rather than it selling on unsaved.
+        let now = std::time::Instant::now();
+        if let Some(n) = &mut self.systemd {
+            if up {
+                n.ready_once();
+            }
+            if engine.saves_stalled_for(now) < STALLED {
+                n.alive(now);
+            }
+        }
+        tokio::select! {
+            () = engine.next_change(&mut self.ticker) => {}
+            () = stop => return Ok(Turn::Stop),
+        }
+        if super::maintenance::restart_requested() {
+            // The normal quit path: every save and audit entry handed out is on disk first.
+            engine.durable().await;
+            return Ok(Turn::Stop);
+        }
+        Ok(Turn::Again)
+    }
+}
+
+#[cfg(test)]
+#[path = "frames_tests.rs"]
+mod tests;

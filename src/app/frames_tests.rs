@@ -1,0 +1,183 @@
+use super::*;
+use crate::app::effects::tests::{FakeStore, Gate, engine_on};
+use crate::core::catalog::Catalogue;
+use crate::core::order::OrderStatus;
+use crate::core::{Key, Lang, Msg, Screen, Settings};
+use crate::devices::fake::Journal;
+use crate::i18n::{self, Text};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+const COLA: &str = "6900138600889";
+
+/// Polls `f` once: what a turn does before it would wait.
+fn once<F: Future>(f: F) -> Option<F::Output> {
+    match pin!(f).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
+
+/// A ticker that does not tick within any test: frames come from messages and saves only.
+fn never() -> tokio::time::Interval {
+    let hour = Duration::from_secs(3600);
+    tokio::time::interval_at(tokio::time::Instant::now() + hour, hour)
+}
+
+/// The kiosk's screen drawn by the real view; what each frame showed.
+struct Screen80 {
+    terminal: Terminal<TestBackend>,
+    /// Per frame: the drawn state's sale paid, and the screen's text.
+    frames: Vec<(bool, String)>,
+}
+
+impl Screen80 {
+    fn new() -> Screen80 {
+        Screen80 { terminal: Terminal::new(TestBackend::new(80, 24)).expect("terminal"), frames: Vec::new() }
+    }
+
+    fn draw(&mut self, state: &State, _: &Engine) -> Result<(), std::convert::Infallible> {
+        let status = crate::ui::Status {
+            demo: false,
+            gateway: "fake".into(),
+            printer: "fake".into(),
+            clock: String::new(),
+            unsynced: 0,
+        };
+        let frame = self.terminal.draw(|f| crate::ui::view(state, &status, f))?;
+        // Without blanks: a wide character's second cell is one.
+        let text: String = frame.buffer.content().iter().map(|c| c.symbol()).filter(|s| *s != " ").collect();
+        self.frames.push((state.sale.status == OrderStatus::Paid, text));
+        Ok(())
+    }
+
+    fn last(&self) -> &(bool, String) {
+        self.frames.last().expect("a frame")
+    }
+}
+
+fn gated(journal: &Journal, gate: &Gate) -> Engine {
+    let mut store = FakeStore::new(journal, false, Duration::ZERO);
+    store.gate = gate.clone();
+    engine_on(journal, store)
+}
+
+#[tokio::test]
+async fn frames_keep_coming_while_the_paid_save_is_held_and_paid_shows_only_once_it_is_on_disk() {
+    let (journal, gate) = (Journal::default(), Gate::default());
+    let mut engine = gated(&journal, &gate);
+    let mut frames = RenderLoop::new(never(), None, None);
+    let mut screen = Screen80::new();
+    let paid = i18n::text(Lang::Zh, Text::DoneTitle);
+    for msg in [Msg::Scan(COLA.into()), Msg::Key(Key::Enter), Msg::Key(Key::Char('c'))] {
+        engine.handle(msg);
+    }
+    engine.durable().await;
+    gate.shut();
+    engine.handle(Msg::Key(Key::Enter)); // cash, exact: the sale is paid, its save held
+    assert!(matches!(engine.state.screen, Screen::Done { .. }), "{:?}", engine.state.screen);
+    for n in 0..5 {
+        // Each turn draws and comes back (stop is ready) without waiting for the held save.
+        let turn = frames.turn(&mut engine, |s, e| screen.draw(s, e), std::future::ready(()));
+        assert!(once(turn).is_some(), "frame {n} waited for the disk");
+    }
+    assert_eq!(screen.frames.len(), 5);
+    for (shown_paid, text) in &screen.frames {
+        assert!(!shown_paid && !text.contains(paid), "paid shown before its save is on disk:\n{text}");
+    }
+    assert!(!journal.entries().iter().any(|e| e.starts_with("save Paid")), "{:#?}", journal.entries());
+    gate.open();
+    engine.durable().await;
+    assert!(journal.entries().iter().any(|e| e.starts_with("save Paid")), "{:#?}", journal.entries());
+    let turn = frames.turn(&mut engine, |s, e| screen.draw(s, e), std::future::ready(()));
+    assert!(once(turn).is_some());
+    let (shown_paid, text) = screen.last();
+    assert!(*shown_paid && text.contains(paid), "the first frame after the save does not show paid:\n{text}");
+}
+
+#[tokio::test]
+async fn a_save_reaching_the_disk_wakes_the_loop_without_waiting_for_a_tick() {
+    let (journal, gate) = (Journal::default(), Gate::default());
+    let mut engine = gated(&journal, &gate);
+    let mut frames = RenderLoop::new(never(), None, None);
+    let mut screen = Screen80::new();
+    engine.durable().await;
+    let turn = frames.turn(&mut engine, |s, e| screen.draw(s, e), std::future::pending());
+    assert!(once(turn).is_some(), "the restored till's messages are applied");
+    gate.shut();
+    engine.handle(Msg::Scan(COLA.into())); // the cart's save, held
+    assert_eq!(engine.state.sale.lines.len(), 1);
+    // The ticker never ticks and nothing else is sent: only the save's landing ends this turn.
+    let (turn, ()) = tokio::join!(
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            frames.turn(&mut engine, |s, e| screen.draw(s, e), std::future::pending())
+        ),
+        async { gate.open() },
+    );
+    assert_eq!(turn.expect("the landed save woke the loop"), Ok(Turn::Again));
+    assert!(!screen.last().1.contains("可乐"), "the cart line shown before its save:\n{}", screen.last().1);
+    let turn = frames.turn(&mut engine, |s, e| screen.draw(s, e), std::future::ready(()));
+    assert!(once(turn).is_some());
+    assert!(screen.last().1.contains("可乐"), "the saved cart line not shown:\n{}", screen.last().1);
+}
+
+#[tokio::test]
+async fn a_save_that_hangs_stops_the_watchdog_pings_and_one_that_lands_does_not() {
+    let (journal, gate) = (Journal::default(), Gate::default());
+    let mut engine = gated(&journal, &gate);
+    engine.durable().await;
+    engine.catch_up();
+    let later = std::time::Instant::now() + Duration::from_secs(60);
+    assert_eq!(engine.saves_stalled_for(later), Duration::ZERO, "nothing waits");
+    gate.shut();
+    engine.handle(Msg::Scan(COLA.into()));
+    engine.catch_up();
+    assert!(engine.saves_stalled_for(later) >= STALLED, "a held save is a stall");
+    gate.open();
+    engine.durable().await;
+    engine.catch_up();
+    assert_eq!(engine.saves_stalled_for(later), Duration::ZERO);
+}
+
+fn state(input: &str) -> State {
+    let settings = Settings {
+        shop_name: "小店".into(),
+        operator: "01".into(),
+        order_prefix: "01000052".into(),
+        terminal_no: 1,
+        utc_offset_minutes: 480,
+        lang: Lang::Zh,
+    };
+    let mut s = State::new(settings, Catalogue::default());
+    s.input = input.into();
+    s
+}
+
+#[test]
+fn the_view_moves_on_save_by_save_and_never_ahead_of_the_disk() {
+    let mut view = DurableView::new(&state("0"));
+    view.changed(&state("1"), Some(1));
+    view.changed(&state("1+"), None);
+    view.changed(&state("2"), Some(2));
+    view.catch_up(&state("2"), 0, 2);
+    assert_eq!(view.shown().input, "0");
+    view.catch_up(&state("2"), 1, 2);
+    assert_eq!(view.shown().input, "1", "batch 1 on disk, batch 2 not");
+    view.changed(&state("3"), None);
+    view.catch_up(&state("3"), 2, 2);
+    assert_eq!(view.shown().input, "3", "everything on disk: the live state");
+    // Saves far behind: the copies kept are bounded, the newest is never dropped.
+    for n in 3..3 + 2 * MAX_WAITING as u64 {
+        view.changed(&state(&n.to_string()), Some(n));
+    }
+    assert_eq!(view.waiting.len(), MAX_WAITING);
+    let last = 2 + 2 * MAX_WAITING as u64;
+    view.catch_up(&state("live"), 3, last + 1);
+    assert_eq!(view.shown().input, "3");
+    view.catch_up(&state("live"), last, last + 1);
+    assert_eq!(view.shown().input, last.to_string());
+}
