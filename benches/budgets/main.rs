@@ -13,6 +13,7 @@ mod pay_rows;
 mod rig;
 mod scan_rows;
 mod shop;
+mod sqlite_ref;
 mod store_impl;
 mod store_rows;
 mod table;

@@ -8,8 +8,12 @@
 //! starting with `{` is plain JSON (meta, and anything written before packing).
 
 use super::StoreError;
+use miniz_oxide::deflate::core::{
+    CompressorOxide, TDEFLFlush, TDEFLStatus, compress, create_comp_flags_from_zip_params,
+};
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 /// The tag of a deflated value; never the first byte of JSON text.
 const DEFLATED: u8 = 0x01;
@@ -27,9 +31,57 @@ pub(super) fn pack<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError
 }
 
 pub(super) fn pack_json(json: &[u8]) -> Vec<u8> {
-    let mut out = vec![DEFLATED];
-    out.extend(miniz_oxide::deflate::compress_to_vec_zlib(json, 6));
-    out
+    COMPRESSOR.with(|compressor| {
+        let mut compressor = compressor.borrow_mut();
+        compressor.reset();
+        deflate_with(&mut compressor, json)
+    })
+}
+
+/// zlib at level 6.
+const LEVEL: u8 = 6;
+
+thread_local! {
+    /// One compressor per thread, reset for each value: a new one is ~300 KiB of tables, which
+    /// made every save allocate, zero and give back that much (page faults and `brk` calls were
+    /// a third of a save's time on a fast disk: docs/performance.md, durable commit).
+    static COMPRESSOR: RefCell<Box<CompressorOxide>> = RefCell::new(Box::new(CompressorOxide::new(
+        create_comp_flags_from_zip_params(LEVEL.into(), ZLIB_WINDOW_BITS, 0),
+    )));
+}
+
+/// Window bits > 0: the zlib wrapper (header and Adler-32), as `compress_to_vec_zlib` writes.
+const ZLIB_WINDOW_BITS: i32 = 15;
+
+/// The tag byte then `json` deflated with `compressor` (freshly reset) to its end.
+fn deflate_with(compressor: &mut CompressorOxide, whole: &[u8]) -> Vec<u8> {
+    let mut json = whole;
+    let mut out = vec![0; 1 + (json.len() / 2).max(64)];
+    out[0] = DEFLATED;
+    let mut at = 1;
+    loop {
+        let (status, read, written) = compress(compressor, json, &mut out[at..], TDEFLFlush::Finish);
+        at += written;
+        json = json.get(read..).unwrap_or_default();
+        match status {
+            TDEFLStatus::Done => {
+                out.truncate(at);
+                return out;
+            }
+            TDEFLStatus::Okay => {
+                if out.len() - at < 64 {
+                    out.resize(out.len() * 2, 0);
+                }
+            }
+            // Only a bad parameter or a callback failure, neither possible here: start over with
+            // a compressor of its own, which is what `compress_to_vec_zlib` does.
+            _ => {
+                let mut fresh = vec![DEFLATED];
+                fresh.extend(miniz_oxide::deflate::compress_to_vec_zlib(whole, LEVEL));
+                return fresh;
+            }
+        }
+    }
 }
 
 /// The JSON text of a stored value, packed or plain. `key` names it in the error.
@@ -51,6 +103,20 @@ pub(super) fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reused_compressor_writes_what_a_fresh_one_writes() {
+        // Sizes around and far beyond the first output buffer, one after another on one thread.
+        for (n, text) in
+            [0usize, 1, 100, 700, 5_000, 200_000].into_iter().zip(["a", "可乐", "{\"x\":1}"].iter().cycle())
+        {
+            let json: Vec<u8> = text.as_bytes().iter().copied().cycle().take(n).collect();
+            let mut expected = vec![DEFLATED];
+            expected.extend(miniz_oxide::deflate::compress_to_vec_zlib(&json, LEVEL));
+            assert_eq!(pack_json(&json), expected, "{n} bytes");
+            assert_eq!(unpack("t", &pack_json(&json)).expect("inflates").as_ref(), json.as_slice());
+        }
+    }
 
     #[test]
     fn packed_values_come_back_smaller_and_damage_is_reported() {
