@@ -12,7 +12,6 @@ mod qemu_board;
 use qemu_board::{Board, Extra};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 use till::config::Config;
 use till::escpos::{Element, PrinterProfile};
@@ -60,14 +59,7 @@ async fn the_aarch64_till_sells_prints_and_survives_a_power_cut_under_qemu() {
 
     let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig { slow_ms: 600_000, ..SimConfig::default() })
         .expect("simulator");
-    let mut dir = tempfile::tempdir().expect("temp dir");
-    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
-        dir.disable_cleanup(true);
-        eprintln!("keeping {} (console logs, printer files, data.img)", dir.path().display());
-    }
-    let data = dir.path().join("data.img");
-    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
-    assert!(mkfs.success());
+    let dir = qemu_board::work_dir();
     let mut timings: Vec<(&str, Duration)> = Vec::new();
 
     // First boot: one sale paid by WeChat, its receipt on the virtio serial printer.
@@ -199,14 +191,7 @@ async fn the_aarch64_till_upgrades_itself_and_rolls_a_broken_version_back_under_
         serve_files(vec![("good.bundle", good), ("broken.bundle", broken), ("untrusted.bundle", untrusted)]);
     let key = till::upgrade::keys::public_hex(&release.verifying_key());
     let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default()).expect("simulator");
-    let mut dir = tempfile::tempdir().expect("temp dir");
-    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
-        dir.disable_cleanup(true);
-        eprintln!("keeping {}", dir.path().display());
-    }
-    let data = dir.path().join("data.img");
-    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
-    assert!(mkfs.success());
+    let dir = qemu_board::work_dir();
     let url = |name: &str| format!("http://10.0.2.101/{name}");
 
     // Boot 1: a bundle signed by another key is refused; the release is installed into slot a and

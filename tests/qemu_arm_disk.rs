@@ -14,7 +14,6 @@ mod qemu_board;
 
 use qemu_board::{Board, Extra};
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// How long after a boot's first new record is on disk the power goes (ms): a spread from at
@@ -49,14 +48,7 @@ fn every_commit_reported_on_disk_survives_power_cuts_under_qemu() {
     };
     let _one = ONE_BOARD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let started = Instant::now();
-    let mut dir = tempfile::tempdir().expect("temp dir");
-    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
-        dir.disable_cleanup(true);
-        eprintln!("keeping {} (console logs, data.img)", dir.path().display());
-    }
-    let data = dir.path().join("data.img");
-    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
-    assert!(mkfs.success());
+    let dir = qemu_board::work_dir();
     let extra = Extra { append: "till.disk_test=1".into(), ..Extra::default() };
     // No payment platform in these boots: the guest's network forward points at a closed port.
     let no_sim = 9;

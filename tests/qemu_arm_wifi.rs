@@ -68,14 +68,7 @@ async fn the_aarch64_till_joins_a_scanned_wifi_network_and_refuses_a_hostile_cod
     };
     let started = Instant::now();
     let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default()).expect("simulator");
-    let mut dir = tempfile::tempdir().expect("temp dir");
-    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
-        dir.disable_cleanup(true);
-        eprintln!("keeping {} (console logs, data.img)", dir.path().display());
-    }
-    let data = dir.path().join("data.img");
-    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
-    assert!(mkfs.success());
+    let dir = qemu_board::work_dir();
     let mut timings: Vec<(&str, Duration)> = Vec::new();
 
     let t = Instant::now();
@@ -121,7 +114,7 @@ async fn the_aarch64_till_joins_a_scanned_wifi_network_and_refuses_a_hostile_cod
     assert!(log.contains("till-qemu: data disk unmounted"), "the data disk unmounted cleanly:\n{log}");
 
     // What wpa_supplicant saved on the data disk, read by the host.
-    let conf = read_from_disk(&data, "/wpa_supplicant-wlan0.conf");
+    let conf = read_from_disk(&dir.path().join("data.img"), "/wpa_supplicant-wlan0.conf");
     eprintln!("the guest's /var/lib/till/wpa_supplicant-wlan0.conf:\n{conf}");
     assert!(conf.starts_with("ctrl_interface=DIR=/run/wpa_supplicant"), "its header kept:\n{conf}");
     assert!(conf.contains("update_config=1"), "{conf}");

@@ -37,6 +37,33 @@ fn store_with_orders(dir: &Path) {
 }
 
 #[test]
+fn saves_that_skip_unchanged_tables_still_keep_the_newest_counters_list_and_numbers() {
+    // A save writes the open-orders set, the numbers and the counters only when they changed:
+    // the same values again, then changed ones, then back, must all read back as last saved.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (
+        Counters { next_order_id: 4, seq_day: 250301, seq: 7 },
+        Counters { next_order_id: 5, seq_day: 250301, seq: 8 },
+    );
+    {
+        let s = RedbStore::open(dir.path()).expect("open");
+        s.save(&order(1, OrderStatus::Open), &a).expect("save");
+        s.save(&order(1, OrderStatus::Open), &a).expect("same again");
+        s.save(&order(1, OrderStatus::Open), &b).expect("counters changed");
+        let mut paid = order(1, OrderStatus::Paid);
+        paid.number = Some("01000052250301010008".into());
+        s.save(&paid, &b).expect("paid");
+        s.save(&paid, &b).expect("paid again");
+        s.save(&order(2, OrderStatus::Open), &a).expect("counters back");
+    }
+    let s = RedbStore::open(dir.path()).expect("reopen");
+    let (open, c) = s.load_unsettled().expect("load");
+    assert_eq!(open.iter().map(|o| o.id).collect::<Vec<_>>(), vec![2]);
+    assert_eq!(c, Some(a));
+    assert_eq!(s.order_by_number("01000052250301010008").expect("by number").map(|o| o.id), Some(1));
+}
+
+#[test]
 fn saved_orders_survive_reopening_and_settled_ones_leave_the_unsettled_list() {
     let dir = tempfile::tempdir().expect("tempdir");
     let counters = Counters { next_order_id: 4, seq_day: 250301, seq: 7 };

@@ -1,4 +1,5 @@
-//! One emulated aarch64 board of the QEMU-arm tests (`tests/qemu_arm.rs`, `tests/qemu_arm_wifi.rs`):
+//! One emulated aarch64 board of the QEMU-arm tests (`tests/qemu_arm.rs`, `tests/qemu_arm_wifi.rs`,
+//! `tests/qemu_arm_disk.rs`):
 //! QEMU in a tmux pane (the guest's serial console, whose screen text a test reads), the virtio
 //! keyboard played through QMP as the barcode scanner, the printer's virtio serial port into a host
 //! file, and an optional control port through which the guest's init powers off cleanly.
@@ -234,6 +235,20 @@ impl Drop for Board {
             .stderr(std::process::Stdio::null())
             .status();
     }
+}
+
+/// The test's directory (console logs, printer files, sockets) with a fresh 32 MiB ext4 data disk
+/// `data.img` in it, the boards' `/var/lib/till`; kept, and its path said, with `TILL_QEMU_KEEP`.
+pub fn work_dir() -> tempfile::TempDir {
+    let mut dir = tempfile::tempdir().expect("temp dir");
+    if std::env::var_os("TILL_QEMU_KEEP").is_some() {
+        dir.disable_cleanup(true);
+        eprintln!("keeping {} (console logs, printer files, data.img)", dir.path().display());
+    }
+    let data = dir.path().join("data.img");
+    let mkfs = Command::new("mkfs.ext4").args(["-q", "-F"]).arg(&data).arg("32M").status().expect("mkfs.ext4");
+    assert!(mkfs.success(), "mkfs.ext4 {}", data.display());
+    dir
 }
 
 /// tmux talking to this board's own server (a socket in its directory): tests boot boards in
