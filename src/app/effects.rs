@@ -493,14 +493,7 @@ pub(super) mod tests {
     }
 
     pub(in crate::app) fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
-        let settings = crate::core::Settings {
-            shop_name: "小店".into(),
-            operator: "01".into(),
-            order_prefix: "01000052".into(),
-            terminal_no: 1,
-            utc_offset_minutes: 480,
-            lang: Lang::Zh,
-        };
+        let settings = crate::core::Settings::test_shop();
         let catalogue = Catalogue::new([Product::new("6900138600889", "可乐", Fen(350))]);
         let devices = Devices {
             store: Arc::new(store),

@@ -144,14 +144,7 @@ async fn a_save_that_hangs_stops_the_watchdog_pings_and_one_that_lands_does_not(
 }
 
 fn state(input: &str) -> State {
-    let settings = Settings {
-        shop_name: "小店".into(),
-        operator: "01".into(),
-        order_prefix: "01000052".into(),
-        terminal_no: 1,
-        utc_offset_minutes: 480,
-        lang: Lang::Zh,
-    };
+    let settings = Settings::test_shop();
     let mut s = State::new(settings, Catalogue::default());
     s.input = input.into();
     s

@@ -47,18 +47,11 @@ mod tests {
     use crate::core::auth::{AuthMsg, Operator, PinHash, Role};
     use crate::core::catalog::{Catalogue, Product};
     use crate::core::money::Fen;
-    use crate::core::{Event, Lang, Msg, Settings, update};
+    use crate::core::{Event, Msg, Settings, update};
 
     /// Restored, operator 01 signed in, one product.
     fn ready_state() -> State {
-        let settings = Settings {
-            shop_name: "测试便利店".into(),
-            operator: "01".into(),
-            order_prefix: "01000052".into(),
-            terminal_no: 1,
-            utc_offset_minutes: 480,
-            lang: Lang::Zh,
-        };
+        let settings = Settings::test_shop();
         let mut s = State::new(settings, Catalogue::new([Product::new("6921168509256", "水", Fen(200))]));
         s.auth.policy.auto_sign_in = Some("01".into());
         let first = Operator::new("01", "店长", Role::Supervisor, PinHash("-".into()));

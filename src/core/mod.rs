@@ -59,6 +59,21 @@ pub struct Settings {
     pub lang: Lang,
 }
 
+#[cfg(test)]
+impl Settings {
+    /// The shop of the crate's unit tests: operator 01 at till 1, Chinese, UTC+8.
+    pub(crate) fn test_shop() -> Settings {
+        Settings {
+            shop_name: "测试便利店".into(),
+            operator: "01".into(),
+            order_prefix: "01000052".into(),
+            terminal_no: 1,
+            utc_offset_minutes: 480,
+            lang: Lang::Zh,
+        }
+    }
+}
+
 /// Sequences that must survive a restart; saved with every order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Counters {

@@ -25,14 +25,7 @@ impl Till {
     }
 
     fn new_unrestored() -> Till {
-        let settings = Settings {
-            shop_name: "测试便利店".into(),
-            operator: "01".into(),
-            order_prefix: "01000052".into(),
-            terminal_no: 1,
-            utc_offset_minutes: 480,
-            lang: Lang::Zh,
-        };
+        let settings = Settings::test_shop();
         let catalogue = Catalogue::new([
             Product::new("6900138600889", "可口可乐", Fen(350)),
             Product::new("6920152400777", "康师傅红烧牛肉面", Fen(450)),

@@ -7,7 +7,7 @@ use crate::core::catalog::{Catalogue, Product};
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::{
-    Event, Lang, LookupVerdict, PlatformOrder, PlatformOrderState, RefundCall, Settings, State, maintenance, update,
+    Event, LookupVerdict, PlatformOrder, PlatformOrderState, RefundCall, Settings, State, maintenance, update,
 };
 
 const T0: i64 = 1_740_796_215_000;
@@ -32,14 +32,7 @@ pub(super) fn op(number: &str, role: Role, pin: &str) -> Operator {
 impl Till {
     /// A till whose store holds `operators`, restored and waiting for a sign-in.
     pub(super) fn with(operators: Vec<Operator>, policy: Policy) -> Till {
-        let settings = Settings {
-            shop_name: "测试便利店".into(),
-            operator: "01".into(),
-            order_prefix: "01000052".into(),
-            terminal_no: 1,
-            utc_offset_minutes: 480,
-            lang: Lang::Zh,
-        };
+        let settings = Settings::test_shop();
         let catalogue = Catalogue::new([Product::new(COLA, "可口可乐", Fen(350))]);
         let mut state = State::new(settings, catalogue);
         state.auth.policy = policy;

@@ -7,7 +7,7 @@ use crate::core::auth::{self, AuthEffect};
 use crate::core::catalog::{Catalogue, Product};
 use crate::core::clock::Millis;
 use crate::core::money::Fen;
-use crate::core::{Beep, Event, Lang, Settings, update};
+use crate::core::{Beep, Event, Settings, update};
 
 struct Till {
     state: State,
@@ -16,14 +16,7 @@ struct Till {
 impl Till {
     /// Operator 01 (a supervisor) signed in, the menu open.
     fn menu() -> Till {
-        let settings = Settings {
-            shop_name: "测试便利店".into(),
-            operator: "01".into(),
-            order_prefix: "01000052".into(),
-            terminal_no: 1,
-            utc_offset_minutes: 480,
-            lang: Lang::Zh,
-        };
+        let settings = Settings::test_shop();
         let catalogue = Catalogue::new([Product::new("6900138600889", "可口可乐", Fen(350))]);
         let mut state = State::new(settings, catalogue);
         state.auth.policy.auto_sign_in = Some("01".into());
