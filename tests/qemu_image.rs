@@ -140,7 +140,7 @@ fn the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data
     // Nothing syncs the log: it reaches the card by ext4's background writeback (dirty pages older
     // than 30 s, looked for every 5 s) or with the journal commit of a store fsync, which takes
     // the log's newly allocated blocks along. Under TCG, 60 s was too tight in two of four runs
-    // (session 5; when it came, it came within ~50 s), so the wait is 3 minutes.
+    // (session 5), so the wait is 3 minutes.
     let deadline = Instant::now() + Duration::from_secs(180);
     while !till_log(&std::fs::read(&disk).expect("disk")).contains("till starting") {
         assert!(Instant::now() < deadline, "the till's log never reached the data partition");
