@@ -6,7 +6,7 @@ use std::sync::Arc;
 use till::store::{RedbStore, Store};
 
 /// What the table calls the store.
-pub const STORE_NAME: &str = "redb";
+pub const STORE_NAME: &str = "redb behind the order log (orders.wal)";
 
 /// Opens (or creates) the store at `dir`, as the till does (`data_dir/store`).
 pub fn open_store(dir: &Path) -> anyhow::Result<Arc<dyn Store>> {

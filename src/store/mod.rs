@@ -1,6 +1,6 @@
-//! Durable orders, in one redb file (`<data dir>/store/orders.redb`, see `redb_store.rs`). Every
-//! write is committed with an fsync before it returns: the till acts on nothing that a pulled plug
-//! could take back. A damaged file, a store of a newer till, or the sled store of an earlier build
+//! Durable orders, in one redb file (`<data dir>/store/orders.redb`, see `redb_store.rs`) and the
+//! order log beside it (`orders.wal`, see `wal.rs`). Every write is flushed (fsync) before it
+//! returns: the till acts on nothing that a pulled plug could take back. A damaged file, a store of a newer till, or the sled store of an earlier build
 //! is refused and left exactly as it is (`redb_open.rs`).
 
 mod backup;
@@ -13,6 +13,8 @@ mod redb_open;
 mod redb_records;
 mod redb_retention;
 mod redb_store;
+mod redb_wal;
+mod wal;
 mod wrapper;
 
 pub use backup::{BackupError, EXPORT_FORMAT, Header as ExportHeader};
@@ -21,6 +23,7 @@ pub use records::{Dispatch, Put, Table, append_key};
 pub use redb_open::FILE_NAME;
 pub use redb_retention::Usage;
 pub use redb_store::RedbStore;
+pub use redb_wal::LOG_FILE_NAME;
 pub use wrapper::Wrapper;
 
 use crate::core::Counters;

@@ -10,6 +10,9 @@
 //!   see `commit_settings` in `redb_store.rs`).
 //! - A new store is built as `orders.redb.new` and renamed into place once its schema is durable,
 //!   so an `orders.redb` that is empty or not a redb file is always damage, never a fresh start.
+//! - The order log `orders.wal` (`wal.rs`) is opened once the store file is, and its records
+//!   newer than the store's mark are applied in one synced commit. A log found without its store
+//!   file belongs to no store: it is renamed `orders.wal.orphaned`, not applied to a new one.
 //! - redb locks the file (open-file-description locks, released by the kernel when the process
 //!   dies, so a till restarted after a kill or a power cut opens at once): a lock held for more
 //!   than two seconds is another till running.
@@ -18,10 +21,12 @@ use super::redb_check::DryRun;
 use super::redb_store::{
     META, NUMBERS, ORDERS, OUTBOX, OUTBOX_DONE, OUTBOX_KEYS, RECORDS, RedbStore, SCHEMA, UNSETTLED,
 };
+use super::redb_wal::{LOG_FILE_NAME, held_in, open_log, read_saves};
+use super::wal::Mark;
 use super::{SCHEMA_VERSION, StoreError};
 use redb::{Builder, Database, DatabaseError, ReadableDatabase, StorageError, TableError};
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// The store file inside the store directory.
@@ -60,11 +65,19 @@ impl RedbStore {
         }
         std::fs::create_dir_all(dir).map_err(|e| open_error(dir, e.into()))?;
         let file = dir.join(FILE_NAME);
-        if std::fs::symlink_metadata(&file).is_err() {
+        let held = if std::fs::symlink_metadata(&file).is_err() {
             create(dir, &file)?;
+            Mark::default()
         } else {
-            check(&file)?;
-        }
+            check(&file)?
+        };
+        // The log is read (and each of its saves decoded) before the store is opened for writing.
+        let log = dir.join(LOG_FILE_NAME);
+        let (wal, records) = open_log(dir, held).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => damaged(&log, e.to_string()),
+            _ => open_error(&log, e.into()),
+        })?;
+        let saves = read_saves(records, &log)?;
         let db = retry_locked(&file, || Builder::new().set_cache_size(CACHE_BYTES).open(&file))?;
         match schema_of(&db) {
             Ok(Some(SCHEMA_VERSION)) => {}
@@ -72,7 +85,9 @@ impl RedbStore {
             Ok(other) => return Err(damaged(&file, format!("schema {other:?}: not a store this till wrote"))),
             Err(e) => return Err(damaged(&file, e.to_string())),
         }
-        Ok(RedbStore { db: RwLock::new(db), file })
+        let store = RedbStore { db: RwLock::new(db), file, wal: Mutex::new(wal) };
+        store.replay(&mut store.log(), saves)?;
+        Ok(store)
     }
 }
 
@@ -106,7 +121,8 @@ fn retry_locked<T>(file: &Path, open: impl Fn() -> Result<T, DatabaseError>) -> 
 }
 
 /// The full check of an existing store file with nothing written to it (see `redb_check.rs`).
-fn check(file: &Path) -> Result<(), StoreError> {
+/// Returns the mark of the last order-log record its synced state holds.
+fn check(file: &Path) -> Result<Mark, StoreError> {
     let started = Instant::now();
     let db = retry_locked(file, || {
         // Opened for writing only because an exclusive lock needs it; the view never writes.
@@ -131,11 +147,12 @@ fn check(file: &Path) -> Result<(), StoreError> {
         })
     })?;
     let schema = schema_of(&db);
+    let held = held_in(&db);
     drop(db);
     tracing::info!(file = %file.display(), ms = started.elapsed().as_millis() as u64, "order store checked");
     match schema {
         Ok(Some(found)) if found > SCHEMA_VERSION => Err(StoreError::NewerSchema { found }),
-        Ok(Some(_)) => Ok(()),
+        Ok(Some(_)) => held.map_err(|e| damaged(file, e.to_string())),
         Ok(None) => Err(damaged(file, "no schema: not a till order store")),
         Err(e) => Err(damaged(file, e.to_string())),
     }
@@ -162,6 +179,13 @@ fn create(dir: &Path, file: &Path) -> Result<(), StoreError> {
     match std::fs::remove_file(&new) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(open_error(&new, e.into())),
         _ => {}
+    }
+    // An order log without its store file is another store's: kept aside, never applied to this one.
+    let log = dir.join(LOG_FILE_NAME);
+    if std::fs::symlink_metadata(&log).is_ok() {
+        let aside = dir.join(format!("{LOG_FILE_NAME}.orphaned"));
+        tracing::warn!(log = %log.display(), kept = %aside.display(), "an order log without its store file: set aside");
+        std::fs::rename(&log, &aside).map_err(|e| open_error(&log, e.into()))?;
     }
     let db = retry_locked(&new, || Builder::new().set_cache_size(CACHE_BYTES).create(&new))?;
     let mut txn = db.begin_write()?;

@@ -4,22 +4,26 @@
 //! office), `outbox_keys` (idempotency key → seq: a key is queued once, ever), `outbox_done` (seq →
 //! key of what the back office accepted) and `records` (shop records, `redb_records.rs`).
 //!
-//! Every write is one transaction committed with `Durability::Immediate` — redb's default, set
-//! explicitly: `commit` returns only after `fdatasync` (which persists the data and the file's
-//! size) — in one phase with checksums, redb's default (see [`commit_settings`] for the evidence
-//! that a pulled plug takes back no returned commit). Opening, with the checks that refuse a
-//! damaged, newer or sled store, is in `redb_open.rs`.
+//! Every write is flushed before it returns. A save (an order state change, the hot path) is one
+//! record written and synced in the order log `orders.wal`, then applied to redb in a commit that
+//! is not synced itself; a pulled plug takes redb back to its last synced commit and the log's
+//! newer records are applied again on open (`wal.rs`, `redb_wal.rs`). Every other write is one
+//! transaction committed with `Durability::Immediate`: `commit` returns only after `fdatasync`
+//! (which persists the data and the file's size), in one phase with checksums, redb's default
+//! (see [`commit_settings`] for the evidence that a pulled plug takes back no returned commit).
+//! Opening, with the checks that refuse a damaged, newer or sled store, is in `redb_open.rs`.
 
 pub(super) use super::codec::{decode, encode, pack};
 use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
 use super::records::{Dispatch, Put, Table};
+use super::wal::{Appended, Wal};
 use super::{Store, StoreError};
 use crate::core::Counters;
 use crate::core::clock::Millis;
 use crate::core::order::{Order, OrderId};
 use redb::{Database, Durability, ReadTransaction, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use std::path::PathBuf;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 pub(super) const ORDERS: TableDefinition<u64, &[u8]> = TableDefinition::new("orders");
 pub(super) const UNSETTLED: TableDefinition<u64, ()> = TableDefinition::new("unsettled");
@@ -36,12 +40,17 @@ pub(super) const RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("
 pub(super) const SCHEMA: &[u8] = b"schema";
 pub(super) const COUNTERS: &[u8] = b"counters";
 pub(super) const OUTBOX_SEQ: &[u8] = b"outbox_seq";
+/// The [`super::wal::Mark`] of the last order-log record applied (16 bytes: round, sequence; big-endian).
+pub(super) const WAL_MARK: &[u8] = b"wal_mark";
 
 pub struct RedbStore {
     /// Shared by every read and write; taken exclusively only to compact the file.
     pub(super) db: RwLock<Database>,
     /// The store file.
     pub(super) file: PathBuf,
+    /// The order log saves are flushed to; held through each save's redb commit, so that redb
+    /// applies the records in the log's order.
+    pub(super) wal: Mutex<Wal>,
 }
 
 impl RedbStore {
@@ -56,12 +65,27 @@ impl RedbStore {
         &self,
         f: impl FnOnce(&WriteTransaction) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.commit(Durability::Immediate, f)
+    }
+
+    /// Runs `f` in one write transaction committed with `durability`: `Immediate` returns after
+    /// the fsync; `None` is for what the order log has already made durable (see `wal.rs`).
+    pub(super) fn commit<T, E: From<StoreError>>(
+        &self,
+        durability: Durability,
+        f: impl FnOnce(&WriteTransaction) -> Result<T, E>,
+    ) -> Result<T, E> {
         let db = self.db.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut txn = db.begin_write().map_err(StoreError::from)?;
         commit_settings(&mut txn)?;
+        txn.set_durability(durability).map_err(StoreError::from)?;
         let out = f(&txn)?;
         txn.commit().map_err(StoreError::from)?;
         Ok(out)
+    }
+
+    pub(super) fn log(&self) -> std::sync::MutexGuard<'_, Wal> {
+        self.wal.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// A consistent view of the whole store, unaffected by writes after it.
@@ -175,42 +199,76 @@ pub(super) fn numbers_of(order: &Order) -> impl Iterator<Item = &String> {
     order.number.iter().chain(order.attempts.iter().map(|a| &a.out_trade_no))
 }
 
+/// A save's changes to redb: the order, its place in the open-orders set and the numbers, the
+/// counters, and the back-office records it makes. Only what changed is written: each table written
+/// is a leaf, its path and the table tree's page copied. A cart's new line changes the order alone:
+/// one table instead of four (docs/performance.md, durable commit). Also how the order log's
+/// records are applied again after a cut (`redb_wal.rs`).
+pub(super) fn apply_save(
+    txn: &WriteTransaction,
+    order: &Order,
+    value: &[u8],
+    counters: &[u8],
+    created_at: Millis,
+) -> Result<(), StoreError> {
+    txn.open_table(ORDERS)?.insert(order.id, value)?;
+    let mut unsettled = txn.open_table(UNSETTLED)?;
+    let listed = unsettled.get(order.id)?.is_some();
+    if order.is_settled() && listed {
+        unsettled.remove(order.id)?;
+    } else if !order.is_settled() && !listed {
+        unsettled.insert(order.id, ())?;
+    }
+    let mut numbers = txn.open_table(NUMBERS)?;
+    for n in numbers_of(order) {
+        if numbers.get(n.as_bytes())?.map(|id| id.value()) != Some(order.id) {
+            numbers.insert(n.as_bytes(), order.id)?;
+        }
+    }
+    let mut meta = txn.open_table(META)?;
+    if meta.get(COUNTERS)?.is_none_or(|saved| saved.value() != counters) {
+        meta.insert(COUNTERS, counters)?;
+    }
+    drop(meta);
+    for entry in &outbox::entries(order) {
+        let body = |seq| entry.body(seq);
+        let q = Queued { key: &entry.key, kind: entry.kind, subject: &entry.order_number, body: &body };
+        queue(txn, &q, created_at)?;
+    }
+    Ok(())
+}
+
 impl Store for RedbStore {
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
         let value = pack(order)?;
         let counters = encode(counters)?;
-        let entries = outbox::entries(order);
         let created_at = wall_clock();
-        self.write(|txn| {
-            // Only what changed is written: each table written is a leaf, its path and the table
-            // tree's page copied and synced. A cart's new line changes the order alone: one table
-            // instead of four (docs/performance.md, durable commit).
-            txn.open_table(ORDERS)?.insert(order.id, value.as_slice())?;
-            let mut unsettled = txn.open_table(UNSETTLED)?;
-            let listed = unsettled.get(order.id)?.is_some();
-            if order.is_settled() && listed {
-                unsettled.remove(order.id)?;
-            } else if !order.is_settled() && !listed {
-                unsettled.insert(order.id, ())?;
+        let mut wal = self.log();
+        // Flushed in the log first; then redb, unsynced, with the record's mark (see `wal.rs`).
+        let logged = match wal.append(&super::redb_wal::save_record(created_at, &counters, &value))? {
+            Appended::Full => {
+                self.fold_log(&mut wal)?;
+                wal.append(&super::redb_wal::save_record(created_at, &counters, &value))?
             }
-            let mut numbers = txn.open_table(NUMBERS)?;
-            for n in numbers_of(order) {
-                if numbers.get(n.as_bytes())?.map(|id| id.value()) != Some(order.id) {
-                    numbers.insert(n.as_bytes(), order.id)?;
-                }
-            }
-            let mut meta = txn.open_table(META)?;
-            if meta.get(COUNTERS)?.is_none_or(|saved| saved.value() != counters.as_slice()) {
-                meta.insert(COUNTERS, counters.as_slice())?;
-            }
-            drop(meta);
-            for entry in &entries {
-                let body = |seq| entry.body(seq);
-                let q = Queued { key: &entry.key, kind: entry.kind, subject: &entry.order_number, body: &body };
-                queue(txn, &q, created_at)?;
+            other => other,
+        };
+        let mark = match logged {
+            Appended::At(mark) => Some(mark),
+            // Too big for the log (or full right after a restart): a synced commit of its own.
+            Appended::Full | Appended::TooBig => None,
+        };
+        let applied = self.commit(if mark.is_some() { Durability::None } else { Durability::Immediate }, |txn| {
+            apply_save(txn, order, &value, &counters, created_at)?;
+            if let Some(mark) = mark {
+                txn.open_table(META)?.insert(WAL_MARK, mark.to_bytes().as_slice())?;
             }
             Ok(())
-        })
+        });
+        if applied.is_err() {
+            // Not saved: the next record takes this one's place in the log.
+            wal.unwrite();
+        }
+        applied
     }
 
     fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {

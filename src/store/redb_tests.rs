@@ -30,7 +30,10 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// A store with three orders, closed.
 fn store_with_orders(dir: &Path) {
-    let s = RedbStore::open(dir).expect("open");
+    store_with_orders_in(&RedbStore::open(dir).expect("open"));
+}
+
+fn store_with_orders_in(s: &RedbStore) {
     for id in 1..=3 {
         s.save(&order(id, OrderStatus::Open), &Counters { next_order_id: id + 1, seq_day: 1, seq: 0 }).expect("save");
     }
@@ -172,8 +175,11 @@ fn a_store_left_open_by_a_killed_till_reopens_with_everything_committed() {
     for id in 1..=3 {
         s.save(&order(id, OrderStatus::Open), &Counters::default()).expect("save");
     }
-    // A copy taken while the till has it open is what a kill leaves: not shut down cleanly.
-    std::fs::copy(dir.path().join(FILE_NAME), killed.path().join(FILE_NAME)).expect("copy");
+    // A copy taken while the till has it open is what a kill leaves: not shut down cleanly, the
+    // saves in the order log and in redb's unsynced commits.
+    for name in [FILE_NAME, crate::store::LOG_FILE_NAME] {
+        std::fs::copy(dir.path().join(name), killed.path().join(name)).expect("copy");
+    }
     drop(s);
     let s = RedbStore::open(killed.path()).expect("a killed till's store opens");
     assert_eq!(s.load_unsettled().expect("load").0.len(), 3);
@@ -188,4 +194,46 @@ fn a_store_in_use_is_refused_as_another_till_running() {
     assert!(e.to_string().contains("another till is running"), "{e}");
     drop(first);
     RedbStore::open(dir.path()).expect("free once the first is closed");
+}
+
+#[test]
+fn an_order_log_without_its_store_file_is_set_aside_not_applied_to_a_new_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    store_with_orders(dir.path());
+    std::fs::remove_file(dir.path().join(FILE_NAME)).expect("the store file goes");
+    let s = RedbStore::open(dir.path()).expect("a new store");
+    assert!(s.orders().expect("orders").is_empty(), "another store's saves are not applied to a new one");
+    let aside = dir.path().join(format!("{}.orphaned", crate::store::LOG_FILE_NAME));
+    assert!(aside.exists(), "the old log is kept for recovery");
+}
+
+#[test]
+fn a_log_record_that_is_whole_but_unreadable_is_refused_as_damage_with_nothing_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let killed = tempfile::tempdir().expect("tempdir");
+    {
+        // Redb's file as it was before the saves; the log with the saves in it.
+        let s = RedbStore::open(dir.path()).expect("open");
+        std::fs::copy(dir.path().join(FILE_NAME), killed.path().join(FILE_NAME)).expect("copy");
+        store_with_orders_in(&s);
+    }
+    let log = std::fs::read(dir.path().join(crate::store::LOG_FILE_NAME)).expect("log");
+    // The first record, its payload's kind byte changed and its checksum made right again.
+    let mut bad = log.clone();
+    bad[28] = 9;
+    let len = u32::from_le_bytes(bad[20..24].try_into().expect("len")) as usize;
+    let mut h = crc32fast::Hasher::new();
+    h.update(&bad[..24]);
+    h.update(&bad[28..28 + len]);
+    bad[24..28].copy_from_slice(&h.finalize().to_le_bytes());
+    let path = killed.path().join(crate::store::LOG_FILE_NAME);
+    std::fs::write(&path, &bad).expect("write");
+    let before = files(killed.path());
+    let e = RedbStore::open(killed.path()).err().expect("refused");
+    assert!(matches!(e, StoreError::Damaged { .. }), "{e}");
+    assert!(e.to_string().contains("orders.wal"), "{e}");
+    assert!(files(killed.path()) == before, "nothing written to a damaged store");
+    // The whole log applies to the store file it belongs with.
+    std::fs::write(&path, &log).expect("write");
+    assert_eq!(RedbStore::open(killed.path()).expect("opens").orders().expect("orders").len(), 3);
 }
