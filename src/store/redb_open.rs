@@ -77,7 +77,8 @@ impl RedbStore {
             std::io::ErrorKind::InvalidData => damaged(&log, e.to_string()),
             _ => open_error(&log, e.into()),
         })?;
-        let saves = read_saves(records, &log)?;
+        // Only what redb lacks is decoded (and applied): after a clean stop, nothing.
+        let saves = read_saves(records.into_iter().filter(|r| r.mark > held).collect(), &log)?;
         let db = retry_locked(&file, || Builder::new().set_cache_size(CACHE_BYTES).open(&file))?;
         match schema_of(&db) {
             Ok(Some(SCHEMA_VERSION)) => {}
