@@ -34,7 +34,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 /// How often timers in the core are driven.
-const TICK: Duration = Duration::from_millis(250);
+pub const TICK: Duration = Duration::from_millis(250);
 
 /// The clock, behind a trait so that tests can drive time.
 pub trait Clock: Send + Sync {
