@@ -190,7 +190,8 @@ async fn measure_receipt(
             gaps.max() <= Duration::from_millis(20),
         )
         .note(format!(
-            "{runs} runs of `till run`'s render loop (`app::frames::RenderLoop`) asked for a frame at 60 Hz \
+            "{runs} runs of `till run`'s render loop (`app::frames::RenderLoop`, on a thread and timer of its \
+                 own as `run_tui` starts it: `frames::run_on_render_thread`) asked for a frame at 60 Hz \
                  (a 16.7 ms ticker in place of the till's 250 ms one); a frame never waits for a save, it draws \
                  the newest state whose saves are on disk. Payment wait (simulator Delay(3000) fault) median {}. \
                  {} frames, {} of them more than 20 ms after the one before; {on_save} of those overlapped a \

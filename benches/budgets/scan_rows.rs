@@ -195,7 +195,7 @@ async fn measure(
         .note(format!(
             "{scans} scans in {:.0} s. {} The code goes to the Engine (core update, then the cart's save, \
              flushed and fsynced: the screen shows the line once it is on disk), then `till run`'s render loop \
-             (`app::frames`) draws ui::view through ratatui's crossterm backend into a pty (80×24). Mean save in the loop: {} ({count} saves); without its save a scan \
+             (`app::frames`, on its own thread as in `run_tui`) draws ui::view through ratatui's crossterm backend into a pty (80×24). Mean save in the loop: {} ({count} saves); without its save a scan \
              takes median {} (p99 {}). Frames without the new line in the table: {not_drawn}.",
             elapsed.as_secs_f64(),
             if path == "uinput" {
