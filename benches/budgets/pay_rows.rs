@@ -10,7 +10,7 @@ use crate::shop::{barcode, catalogue, paid_order, wechat_code};
 use crate::table::{Row, Samples, ms};
 use std::time::{Duration, Instant};
 use till::app::Engine;
-use till::app::frames::RenderLoop;
+use till::app::frames::{RenderLoop, run_on_render_thread};
 use till::config::Config;
 use till::core::order::OrderStatus;
 use till::core::{Key, Lang, Msg, Screen, State};
@@ -94,128 +94,141 @@ pub fn receipt(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Ro
         let line = PrinterLine::open(9600)?;
         let transport = Transport::Serial(SerialSettings { path: line.path.clone(), baud: 9600, flow: Flow::RtsCts });
         let k = lines_for(40)?;
-        let mut rig = TillRig::start(&dir, catalogue(k), transport).await?;
-        let mut screen = PtyScreen::open()?;
-        let mut frames = tokio::time::interval(Duration::from_micros(16_667));
-        frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        // The render loop of `till run` (app::frames), asked for a frame at 60 Hz.
-        let mut render = RenderLoop::new(frames, None, None);
-        let (mut gaps, mut first, mut on_line) = (Samples::default(), Samples::default(), Samples::default());
-        let (mut waits, mut writer, mut ratio) = (Samples::default(), Samples::default(), Vec::<f64>::new());
-        let mut announced = Samples::default();
-        let (mut bytes, mut printed_lines) = (0, 0);
-        let mut long: Vec<(Instant, Instant)> = Vec::new();
-        for run in 0..runs {
-            for i in 0..k {
-                rig.send(Msg::Scan(barcode(i))).await;
-            }
-            rig.send(Msg::Key(Key::Enter)).await;
-            line.reset();
-            let prints_before = rig.prints.log.lock().map(|l| l.len()).unwrap_or(0);
-            rig.sim.inject(Fault::Delay(3000));
-            let t0 = Instant::now();
-            rig.engine.handle(Msg::Scan(wechat_code(10_000 + run)));
-            let mut last_frame = Instant::now();
-            let (mut paid_at, mut paid_shown) = (None, None);
-            loop {
-                let mut drawn = None;
-                let draw = |state: &State, engine: &Engine| {
-                    screen.draw_state(state, engine, None)?;
-                    drawn = Some((Instant::now(), state.sale.status == OrderStatus::Paid));
-                    anyhow::Ok(())
-                };
-                render.turn(&mut rig.engine, draw, std::future::pending()).await?;
-                if paid_at.is_none() && rig.engine.state.sale.status == OrderStatus::Paid {
-                    paid_at = Some(Instant::now());
-                }
-                let (now, shows_paid) = drawn.ok_or_else(|| anyhow::anyhow!("a turn without a frame"))?;
-                if shows_paid && paid_shown.is_none() {
-                    paid_shown = Some(now);
-                }
-                gaps.push(now.duration_since(last_frame));
-                if now.duration_since(last_frame) > Duration::from_millis(20) {
-                    long.push((last_frame, now));
-                }
-                last_frame = now;
-                let printed = rig.prints.log.lock().map(|l| l.get(prints_before).copied()).unwrap_or(None);
-                let traffic = line.traffic();
-                if let Some((took, sent)) = printed
-                    && traffic.bytes >= sent + 9
-                    && traffic.last.is_some_and(|l| l <= now)
-                {
-                    let (Some(paid), Some(shown), Some(start), Some(end)) =
-                        (paid_at, paid_shown, traffic.first, traffic.last)
-                    else {
-                        anyhow::bail!("the receipt came before the payment was seen paid");
-                    };
-                    announced.push(shown.saturating_duration_since(paid));
-                    first.push(start.saturating_duration_since(paid));
-                    on_line.push(end.duration_since(start));
-                    ratio.push(end.duration_since(start).as_secs_f64() / line.wire_time(sent).as_secs_f64());
-                    waits.push(paid.duration_since(t0));
-                    writer.push(took);
-                    bytes = sent;
-                    break;
-                }
-                anyhow::ensure!(t0.elapsed() < Duration::from_secs(30), "run {run}: receipt not out within 30 s");
-            }
-            rig.until("the receipt shown", Duration::from_secs(5), |s| !s.receipt_preview.is_empty()).await?;
-            printed_lines = rig.engine.state.receipt_preview.len();
-            rig.send(Msg::Key(Key::Enter)).await;
+        // The till's tasks on this (2-worker) runtime, as in `till run`.
+        let rig = TillRig::start(&dir, catalogue(k), transport).await?;
+        let screen = PtyScreen::open()?;
+        // The render loop of `till run` on its own thread (app::frames), asked for a frame at 60 Hz.
+        let frame = Duration::from_micros(16_667);
+        run_on_render_thread(frame, None, None, move |render| measure_receipt(render, rig, screen, line, runs, k))
+            .await?
+    })
+}
+
+/// The receipt section's runs, on the render thread: frame gaps, first byte, the receipt on the line.
+async fn measure_receipt(
+    mut render: RenderLoop,
+    mut rig: TillRig,
+    mut screen: PtyScreen,
+    line: PrinterLine,
+    runs: usize,
+    k: usize,
+) -> anyhow::Result<Vec<Row>> {
+    let (mut gaps, mut first, mut on_line) = (Samples::default(), Samples::default(), Samples::default());
+    let (mut waits, mut writer, mut ratio) = (Samples::default(), Samples::default(), Vec::<f64>::new());
+    let mut announced = Samples::default();
+    let (mut bytes, mut printed_lines) = (0, 0);
+    let mut long: Vec<(Instant, Instant)> = Vec::new();
+    for run in 0..runs {
+        for i in 0..k {
+            rig.send(Msg::Scan(barcode(i))).await;
         }
-        let saves = rig.saves.log.lock().map(|l| l.clone()).unwrap_or_default();
-        let on_save =
-            long.iter().filter(|(from, to)| saves.iter().any(|(at, took)| *at < *to && *at + *took > *from)).count();
-        let worst = ratio.iter().copied().fold(0.0, f64::max);
-        let wire = line.wire_time(bytes);
-        Ok(vec![
-            Row::new(
-                GAP,
-                format!("max {} (p99 {})", ms(gaps.max()), ms(gaps.p99())),
-                "≤ 20 ms",
-                "one frame at 60 Hz: 16.67 ms".into(),
-                gaps.max() <= Duration::from_millis(20),
-            )
-            .note(format!(
-                "{runs} runs of `till run`'s render loop (`app::frames::RenderLoop`) asked for a frame at 60 Hz \
+        rig.send(Msg::Key(Key::Enter)).await;
+        line.reset();
+        let prints_before = rig.prints.log.lock().map(|l| l.len()).unwrap_or(0);
+        rig.sim.inject(Fault::Delay(3000));
+        let t0 = Instant::now();
+        rig.engine.handle(Msg::Scan(wechat_code(10_000 + run)));
+        let mut last_frame = Instant::now();
+        let (mut paid_at, mut paid_shown) = (None, None);
+        loop {
+            let mut drawn = None;
+            let draw = |state: &State, engine: &Engine| {
+                screen.draw_state(state, engine, None)?;
+                drawn = Some((Instant::now(), state.sale.status == OrderStatus::Paid));
+                anyhow::Ok(())
+            };
+            render.turn(&mut rig.engine, draw, std::future::pending()).await?;
+            if paid_at.is_none() && rig.engine.state.sale.status == OrderStatus::Paid {
+                paid_at = Some(Instant::now());
+            }
+            let (now, shows_paid) = drawn.ok_or_else(|| anyhow::anyhow!("a turn without a frame"))?;
+            if shows_paid && paid_shown.is_none() {
+                paid_shown = Some(now);
+            }
+            gaps.push(now.duration_since(last_frame));
+            if now.duration_since(last_frame) > Duration::from_millis(20) {
+                long.push((last_frame, now));
+            }
+            last_frame = now;
+            let printed = rig.prints.log.lock().map(|l| l.get(prints_before).copied()).unwrap_or(None);
+            let traffic = line.traffic();
+            if let Some((took, sent)) = printed
+                && traffic.bytes >= sent + 9
+                && traffic.last.is_some_and(|l| l <= now)
+            {
+                let (Some(paid), Some(shown), Some(start), Some(end)) =
+                    (paid_at, paid_shown, traffic.first, traffic.last)
+                else {
+                    anyhow::bail!("the receipt came before the payment was seen paid");
+                };
+                announced.push(shown.saturating_duration_since(paid));
+                first.push(start.saturating_duration_since(paid));
+                on_line.push(end.duration_since(start));
+                ratio.push(end.duration_since(start).as_secs_f64() / line.wire_time(sent).as_secs_f64());
+                waits.push(paid.duration_since(t0));
+                writer.push(took);
+                bytes = sent;
+                break;
+            }
+            anyhow::ensure!(t0.elapsed() < Duration::from_secs(30), "run {run}: receipt not out within 30 s");
+        }
+        rig.until("the receipt shown", Duration::from_secs(5), |s| !s.receipt_preview.is_empty()).await?;
+        printed_lines = rig.engine.state.receipt_preview.len();
+        rig.send(Msg::Key(Key::Enter)).await;
+    }
+    let saves = rig.saves.log.lock().map(|l| l.clone()).unwrap_or_default();
+    let on_save =
+        long.iter().filter(|(from, to)| saves.iter().any(|(at, took)| *at < *to && *at + *took > *from)).count();
+    let worst = ratio.iter().copied().fold(0.0, f64::max);
+    let wire = line.wire_time(bytes);
+    Ok(vec![
+        Row::new(
+            GAP,
+            format!("max {} (p99 {})", ms(gaps.max()), ms(gaps.p99())),
+            "≤ 20 ms",
+            "one frame at 60 Hz: 16.67 ms".into(),
+            gaps.max() <= Duration::from_millis(20),
+        )
+        .note(format!(
+            "{runs} runs of `till run`'s render loop (`app::frames::RenderLoop`, on a thread and timer of its \
+                 own as `run_tui` starts it: `frames::run_on_render_thread`) asked for a frame at 60 Hz \
                  (a 16.7 ms ticker in place of the till's 250 ms one); a frame never waits for a save, it draws \
                  the newest state whose saves are on disk. Payment wait (simulator Delay(3000) fault) median {}. \
                  {} frames, {} of them more than 20 ms after the one before; {on_save} of those overlapped a \
                  save in flight. Paid shown (the step that applied the payment's answer → the first frame \
                  showing it paid, its save flushed first) median {} (max {}).",
-                ms(waits.median()),
-                gaps.len(),
-                long.len(),
-                ms(announced.median()),
-                ms(announced.max())
-            )),
-            Row::new(
-                FIRST_BYTE,
-                format!("median {} (max {})", ms(first.median()), ms(first.max())),
-                "≤ 50 ms",
-                "—".into(),
-                first.max() <= Duration::from_millis(50),
-            )
-            .note(
-                "From the step that applied the paid answer to the first byte on the line (the status \
+            ms(waits.median()),
+            gaps.len(),
+            long.len(),
+            ms(announced.median()),
+            ms(announced.max())
+        )),
+        Row::new(
+            FIRST_BYTE,
+            format!("median {} (max {})", ms(first.median()), ms(first.max())),
+            "≤ 50 ms",
+            "—".into(),
+            first.max() <= Duration::from_millis(50),
+        )
+        .note(
+            "From the step that applied the paid answer to the first byte on the line (the status \
                  question DLE EOT 1); between them: the paid save (flushed), the receipt rendered and queued \
                  (print-queue.json written), the serial port opened and set up.",
-            ),
-            Row::new(
-                RECEIPT,
-                format!("{} = {worst:.3} × wire (worst of {runs})", ms(on_line.max())),
-                "≤ 1.1 × wire time",
-                format!("{bytes} bytes × 10 / 9600 = {}", ms(wire)),
-                worst <= 1.1,
-            )
-            .note(format!(
-                "The real serial writer (termios raw 9600 8N1, RTS/CTS, status asked first) into a pty; the \
+        ),
+        Row::new(
+            RECEIPT,
+            format!("{} = {worst:.3} × wire (worst of {runs})", ms(on_line.max())),
+            "≤ 1.1 × wire time",
+            format!("{bytes} bytes × 10 / 9600 = {}", ms(wire)),
+            worst <= 1.1,
+        )
+        .note(format!(
+            "The real serial writer (termios raw 9600 8N1, RTS/CTS, status asked first) into a pty; the \
                  printer end reads no faster than 9600 baud would carry and answers DLE EOT. A pty ignores the \
                  baud rate and buffers the whole receipt: the writer returned after median {} (the kernel's \
                  buffer takes the rest, as a UART's does), so the time on the line is the wire pace plus the \
                  writer's gaps and the status round trips. The receipt had {printed_lines} lines.",
-                ms(writer.median())
-            )),
-        ])
-    })
+            ms(writer.median())
+        )),
+    ])
 }

@@ -15,7 +15,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use till::app::Engine;
-use till::app::frames::RenderLoop;
+use till::app::TICK;
+use till::app::frames::{RenderLoop, run_on_render_thread};
 use till::core::{Key, Msg, State};
 use till::devices::Transport;
 use till::devices::keymap::Layout;
@@ -113,7 +114,7 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
     rt.block_on(async {
         let dir = ctx.work.join("scan");
         let mut rig = TillRig::start(&dir, catalogue(102), Transport::File(dir.join("receipts.escpos"))).await?;
-        let mut screen = PtyScreen::open()?;
+        let screen = PtyScreen::open()?;
         for i in 0..99 {
             rig.send(Msg::Scan(barcode(i))).await;
         }
@@ -125,52 +126,66 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
         let stamp: Stamp = Arc::new(Mutex::new(None));
         let (codes, codes_rx) = mpsc::channel::<String>();
         let path = start_scanner(codes_rx, &rig, stamp.clone()).await?;
-        // The render loop of `till run` (app::frames), with its ticker.
-        let mut render = RenderLoop::new(till::app::ticker(), None, None);
-        let (mut samples, mut besides) = (Samples::default(), Samples::default());
-        let mut not_drawn = 0;
-        let started = Instant::now();
-        for n in 0..scans {
-            let item = 100 + n % 2;
-            codes.send(barcode(item))?;
-            let name = product_name(item);
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                // The turn ends at once after the frame with the line (no wait for the next tick).
-                let seen = std::cell::Cell::new(None);
-                let draw = |state: &State, engine: &Engine| {
-                    if state.sale.lines.len() == 100 {
-                        seen.set(Some((screen.draw_state(state, engine, Some(&name))?, Instant::now())));
-                    } else {
-                        screen.draw_state(state, engine, None)?;
-                    }
-                    anyhow::Ok(())
-                };
-                let stop = std::future::poll_fn(|_| match seen.get() {
-                    Some(_) => std::task::Poll::Ready(()),
-                    None => std::task::Poll::Pending,
-                });
-                render.turn(&mut rig.engine, draw, stop).await?;
-                if let Some((count, drawn)) = seen.get() {
-                    let sent = stamp.lock().unwrap_or_else(|p| p.into_inner()).take();
-                    let sent = sent.ok_or_else(|| anyhow::anyhow!("no key time"))?;
-                    samples.push(drawn.duration_since(sent));
-                    let (saving, _) = rig.saves.spent_since(sent);
-                    besides.push(drawn.duration_since(sent).saturating_sub(saving));
-                    // The notice names the product too: the table's row makes the second.
-                    not_drawn += usize::from(count < 2);
-                    break;
+        // The render loop of `till run` on its own thread (app::frames), with its ticker.
+        run_on_render_thread(TICK, None, None, move |render| measure(render, rig, screen, codes, stamp, path, scans))
+            .await?
+    })
+}
+
+/// The scans, on the render thread: each code typed, then frames until the one showing its line.
+async fn measure(
+    mut render: RenderLoop,
+    mut rig: TillRig,
+    mut screen: PtyScreen,
+    codes: mpsc::Sender<String>,
+    stamp: Stamp,
+    path: &'static str,
+    scans: usize,
+) -> anyhow::Result<Vec<Row>> {
+    let (mut samples, mut besides) = (Samples::default(), Samples::default());
+    let mut not_drawn = 0;
+    let started = Instant::now();
+    for n in 0..scans {
+        let item = 100 + n % 2;
+        codes.send(barcode(item))?;
+        let name = product_name(item);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            // The turn ends at once after the frame with the line (no wait for the next tick).
+            let seen = std::cell::Cell::new(None);
+            let draw = |state: &State, engine: &Engine| {
+                if state.sale.lines.len() == 100 {
+                    seen.set(Some((screen.draw_state(state, engine, Some(&name))?, Instant::now())));
+                } else {
+                    screen.draw_state(state, engine, None)?;
                 }
-                anyhow::ensure!(Instant::now() < deadline, "scan {n} not on screen within 10 s");
+                anyhow::Ok(())
+            };
+            let stop = std::future::poll_fn(|_| match seen.get() {
+                Some(_) => std::task::Poll::Ready(()),
+                None => std::task::Poll::Pending,
+            });
+            render.turn(&mut rig.engine, draw, stop).await?;
+            if let Some((count, drawn)) = seen.get() {
+                let sent = stamp.lock().unwrap_or_else(|p| p.into_inner()).take();
+                let sent = sent.ok_or_else(|| anyhow::anyhow!("no key time"))?;
+                samples.push(drawn.duration_since(sent));
+                let (saving, _) = rig.saves.spent_since(sent);
+                besides.push(drawn.duration_since(sent).saturating_sub(saving));
+                // The notice names the product too: the table's row makes the second.
+                not_drawn += usize::from(count < 2);
+                break;
             }
-            rig.engine.handle(Msg::Key(Key::Delete));
-            rig.engine.durable().await;
-            screen.draw(&rig.engine, None)?;
+            anyhow::ensure!(Instant::now() < deadline, "scan {n} not on screen within 10 s");
         }
-        let elapsed = started.elapsed();
-        let (saved, count) = rig.saves.spent_since(started);
-        let commit = saved / count.max(1) as u32;
-        let row = Row::new(
+        rig.engine.handle(Msg::Key(Key::Delete));
+        rig.engine.durable().await;
+        screen.draw(&rig.engine, None)?;
+    }
+    let elapsed = started.elapsed();
+    let (saved, count) = rig.saves.spent_since(started);
+    let commit = saved / count.max(1) as u32;
+    let row = Row::new(
             FIGURE,
             format!("p99 {} (median {})", ms(samples.p99()), ms(samples.median())),
             BUDGET,
@@ -180,7 +195,7 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
         .note(format!(
             "{scans} scans in {:.0} s. {} The code goes to the Engine (core update, then the cart's save, \
              flushed and fsynced: the screen shows the line once it is on disk), then `till run`'s render loop \
-             (`app::frames`) draws ui::view through ratatui's crossterm backend into a pty (80×24). Mean save in the loop: {} ({count} saves); without its save a scan \
+             (`app::frames`, on its own thread as in `run_tui`) draws ui::view through ratatui's crossterm backend into a pty (80×24). Mean save in the loop: {} ({count} saves); without its save a scan \
              takes median {} (p99 {}). Frames without the new line in the table: {not_drawn}.",
             elapsed.as_secs_f64(),
             if path == "uinput" {
@@ -193,6 +208,5 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
             ms(besides.median()),
             ms(besides.p99())
         ));
-        Ok(vec![row])
-    })
+    Ok(vec![row])
 }

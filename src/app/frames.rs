@@ -8,6 +8,12 @@
 //! that batch done. The loop wakes for a message, a tick, the runner's progress (the durable state
 //! is drawn as soon as it is durable, not a tick later) or `stop`.
 //!
+//! The loop runs on a thread of its own with a current-thread runtime of its own
+//! ([`run_on_render_thread`]), so its ticker is turned by that thread: on the till's shared
+//! multi-thread runtime a timer fires only when a worker thread turns the time driver and then wakes
+//! the thread that waits on it, and on two busy cores both hops wait for a CPU (the frame-gap row
+//! of docs/performance.md). What the Engine spawns still runs on the runtime it was started on.
+//!
 //! Why a copy per batch and not one copy taken whenever the runner has caught up: with saves
 //! slower than scans (a slow card, a busy disk) the runner may never quite catch up, and the
 //! screen would freeze on an old state; with a copy per batch it moves on save by save. A copy is
@@ -17,13 +23,14 @@ use super::Engine;
 use crate::core::State;
 use std::collections::VecDeque;
 use std::future::Future;
+use std::time::Duration;
 
 /// Copies kept waiting for their saves at most; past that the newest replaces the one before it
 /// (the screen skips a state, never shows one early).
 const MAX_WAITING: usize = 16;
 
 /// Batches waiting this long with none finished: the effect runner is stuck, the watchdog unfed.
-const STALLED: std::time::Duration = std::time::Duration::from_secs(2);
+const STALLED: Duration = Duration::from_secs(2);
 
 /// What the screen may show: the state as of the last point where every save behind it is on disk.
 pub(super) struct DurableView {
@@ -141,6 +148,38 @@ impl RenderLoop {
             return Ok(Turn::Stop);
         }
         Ok(Turn::Again)
+    }
+}
+
+/// Runs `body` on a thread of its own (`till-render`) with a current-thread runtime of its own,
+/// given a [`RenderLoop`] built there: its ticker (every `period`) is on that runtime's timer, so
+/// frames keep their pace however busy the caller's runtime is. `till run` and the bench both start
+/// their render loop here. The Engine that `body` drives keeps spawning on the runtime it was
+/// started on ([`Engine::start`]). Gives back what `body` returned, once the thread is done.
+pub async fn run_on_render_thread<T, F, Fut>(
+    period: Duration,
+    systemd: Option<super::watchdog::Notifier>,
+    first_screen: Option<fn()>,
+    body: F,
+) -> anyhow::Result<T>
+where
+    F: FnOnce(RenderLoop) -> Fut + Send + 'static,
+    Fut: Future<Output = T>,
+    T: Send + 'static,
+{
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new().name("till-render".into()).spawn(move || {
+        let out = tokio::runtime::Builder::new_current_thread().enable_all().build().map(|rt| {
+            rt.block_on(async move {
+                let frames = RenderLoop::new(super::ticker_every(period), systemd, first_screen);
+                body(frames).await
+            })
+        });
+        let _ = done.send(out);
+    })?;
+    match result.await {
+        Ok(out) => Ok(out?),
+        Err(_) => anyhow::bail!("the render thread ended without a result (it panicked)"),
     }
 }
 

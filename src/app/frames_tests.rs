@@ -174,3 +174,56 @@ fn the_view_moves_on_save_by_save_and_never_ahead_of_the_disk() {
     view.catch_up(&state("live"), last, last + 1);
     assert_eq!(view.shown().input, last.to_string());
 }
+
+/// Both workers of a 2-worker runtime (the till's) held by busy tasks: the render loop started by
+/// `run_on_render_thread` still ticks, on its own thread. On the shared runtime nothing would turn
+/// its timer (only a worker does) and no tick would come until a worker came free.
+#[test]
+fn the_render_loop_ticks_while_every_worker_of_the_main_runtime_is_busy() {
+    const TURNS: usize = 10;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let journal = Journal::default();
+    let mut engine = rt.block_on(async {
+        let mut engine = engine_on(&journal, FakeStore::new(&journal, false, Duration::ZERO));
+        while engine.next_msg(Duration::ZERO).await {}
+        engine.durable().await;
+        engine
+    });
+    // Each task holds its worker thread until its sender is dropped.
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let mut holds = Vec::new();
+    for _ in 0..2 {
+        let (hold, held) = std::sync::mpsc::channel::<()>();
+        let started = started_tx.clone();
+        rt.spawn(async move {
+            let _ = started.send(());
+            let _ = held.recv();
+        });
+        holds.push(hold);
+    }
+    for _ in 0..2 {
+        started.recv_timeout(Duration::from_secs(60)).expect("both workers taken");
+    }
+    let (out_tx, out) = std::sync::mpsc::channel();
+    let handle = rt.handle().clone();
+    std::thread::spawn(move || {
+        let frames = run_on_render_thread(Duration::from_millis(5), None, None, move |mut frames| async move {
+            let mut drawn = Vec::new();
+            for _ in 0..TURNS {
+                let draw = |_: &State, _: &Engine| {
+                    drawn.push(std::thread::current().name().map(String::from));
+                    Ok::<(), std::convert::Infallible>(())
+                };
+                assert_eq!(frames.turn(&mut engine, draw, std::future::pending()).await, Ok(Turn::Again));
+            }
+            drawn
+        });
+        let _ = out_tx.send(handle.block_on(frames).map_err(|e| e.to_string()));
+    });
+    // Generous: TURNS ticks take 50 ms.
+    let drawn = out.recv_timeout(Duration::from_secs(60));
+    drop(holds);
+    let drawn = drawn.expect("no ticks while the runtime's workers were busy").expect("the render thread");
+    assert_eq!(drawn.len(), TURNS);
+    assert!(drawn.iter().all(|name| name.as_deref() == Some("till-render")), "{drawn:?}");
+}

@@ -64,7 +64,7 @@ impl Engine {
                     arch: std::env::consts::ARCH.into(),
                     ..DeviceInfo::default()
                 };
-                tokio::task::spawn_blocking(move || {
+                self.rt.spawn_blocking(move || {
                     info.serial = serial();
                     info.address = address();
                     if let Some(host) = host {
@@ -80,7 +80,7 @@ impl Engine {
                     "till-export-{:04}{:02}{:02}-{:02}{:02}{:02}.jsonl",
                     local.year, local.month, local.day, local.hour, local.minute, local.second
                 );
-                tokio::task::spawn_blocking(move || {
+                self.rt.spawn_blocking(move || {
                     let path = Path::new(&dir).join(name);
                     let result = match host {
                         None => Err("export is not available here".to_string()),
@@ -107,7 +107,7 @@ impl Engine {
             }
             MaintenanceEffect::PowerOff => {
                 tracing::warn!("power off asked from the maintenance menu");
-                tokio::task::spawn_blocking(move || {
+                self.rt.spawn_blocking(move || {
                     let error = match std::process::Command::new("systemctl").arg("poweroff").status() {
                         Ok(s) if s.success() => return,
                         Ok(s) => format!("systemctl poweroff: {s}"),

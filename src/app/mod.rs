@@ -34,7 +34,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 /// How often timers in the core are driven.
-const TICK: Duration = Duration::from_millis(250);
+pub const TICK: Duration = Duration::from_millis(250);
 
 /// The clock, behind a trait so that tests can drive time.
 pub trait Clock: Send + Sync {
@@ -95,10 +95,14 @@ pub struct Engine {
     view: frames::DurableView,
     /// Batches done at the last catch-up, and when that count last moved (or nothing was waiting).
     progress: (u64, std::time::Instant),
+    /// The runtime the Engine was started on: everything it spawns runs there, never on the render
+    /// thread that owns the Engine (see [`frames::run_on_render_thread`]).
+    rt: tokio::runtime::Handle,
 }
 
 impl Engine {
-    /// Starts the effect runner and the receipt printer, then restores unfinished orders from the store.
+    /// Starts the effect runner and the receipt printer (on the current runtime, which keeps
+    /// everything the Engine spawns later), then restores unfinished orders from the store.
     pub fn start<G: Gateway + 'static>(
         state: State,
         gateway: Arc<G>,
@@ -106,6 +110,7 @@ impl Engine {
         profile: PrinterProfile,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Engine> {
+        let rt = tokio::runtime::Handle::try_current()?;
         let (msgs, inbox) = mpsc::unbounded_channel();
         let (effects, batches) = mpsc::unbounded_channel();
         let (receipts, receipt_rx) = mpsc::unbounded_channel();
@@ -118,7 +123,7 @@ impl Engine {
         let describe = Arc::new(move || described.describe());
         let slips_from = gateway.clone();
         let slips: effects::Slips = Arc::new(move |number: &str| slips_from.take_slip(number));
-        tokio::spawn(effects::print_receipts(
+        rt.spawn(effects::print_receipts(
             receipt_rx,
             msgs.clone(),
             devices.printer.clone(),
@@ -127,11 +132,11 @@ impl Engine {
             slips,
             devices.print_queue.clone(),
         ));
-        tokio::spawn(forward(devices.print_queue.watch(), msgs.clone(), |waiting| Some(Msg::PrintQueue { waiting })));
-        tokio::spawn(watch_connectivity(gateway.clone(), msgs.clone()));
+        rt.spawn(forward(devices.print_queue.watch(), msgs.clone(), |waiting| Some(Msg::PrintQueue { waiting })));
+        rt.spawn(watch_connectivity(gateway.clone(), msgs.clone()));
         let lang = state.settings.lang;
         let (done, batches_done) = tokio::sync::watch::channel(0);
-        tokio::spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
+        rt.spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
         let view = frames::DurableView::new(&state);
         let mut engine = Engine {
             state,
@@ -146,6 +151,7 @@ impl Engine {
             maintenance: None,
             view,
             progress: (0, std::time::Instant::now()),
+            rt,
         };
         engine.handle(Msg::Auth(core::auth::AuthMsg::Loaded { operators }));
         let (orders, counters) = restored;
@@ -160,7 +166,7 @@ impl Engine {
     pub fn watch_scanner(&self, status: tokio::sync::watch::Receiver<crate::devices::ScannerStatus>) {
         use crate::core::ScannerState;
         use crate::devices::ScannerStatus;
-        tokio::spawn(forward(status, self.msgs.clone(), |s| match s {
+        self.rt.spawn(forward(status, self.msgs.clone(), |s| match s {
             ScannerStatus::Starting => None,
             ScannerStatus::Connected { .. } => Some(Msg::Scanner(ScannerState::Connected)),
             ScannerStatus::Unplugged => Some(Msg::Scanner(ScannerState::Unplugged)),
@@ -181,7 +187,7 @@ impl Engine {
     /// Shows back-office delivery on the status bar and in observations.
     pub fn attach_sync(&mut self, status: tokio::sync::watch::Receiver<crate::sync::SyncStatus>) {
         // Sign-out waits for records the back office has not got (none are expected without one).
-        tokio::spawn(forward(status.clone(), self.msgs.clone(), |s| {
+        self.rt.spawn(forward(status.clone(), self.msgs.clone(), |s| {
             let count = if s.enabled { s.unsynced() } else { 0 };
             Some(Msg::Auth(core::auth::AuthMsg::Unsynced { count }))
         }));
@@ -201,6 +207,8 @@ impl Engine {
 
     /// Applies one message and sends its effects on their way.
     pub fn handle(&mut self, msg: Msg) {
+        // Called on the render thread: what this spawns (maintenance work) goes to the Engine's runtime.
+        let _main = self.rt.enter();
         // Keys and scans may carry a customer's payment code: log their size, never their text.
         match &msg {
             Msg::Tick | Msg::Key(_) => {}
@@ -341,7 +349,12 @@ async fn forward<T: Clone + Send + Sync + 'static>(
 }
 
 pub fn ticker() -> tokio::time::Interval {
-    let mut t = tokio::time::interval(TICK);
+    ticker_every(TICK)
+}
+
+/// A ticker every `period`, on the current runtime's timer; a late tick is not made up for.
+pub fn ticker_every(period: Duration) -> tokio::time::Interval {
+    let mut t = tokio::time::interval(period);
     t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     t
 }

@@ -1,11 +1,11 @@
 //! The full-screen terminal front end: keys in, frames out.
 
-use super::frames::{RenderLoop, Turn};
-use super::{Engine, ticker};
+use super::frames::{RenderLoop, Turn, run_on_render_thread};
+use super::{Engine, TICK};
 use crate::core::{Key, Msg};
 use crate::ui::{self, Status};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// What the front end does with a terminal event.
 enum Input {
@@ -76,39 +76,60 @@ fn spawn_reader(msgs: UnboundedSender<Msg>, quit: UnboundedSender<()>, demo: boo
     });
 }
 
-/// Runs the till full-screen until quit (demo: F10) or SIGTERM.
-pub async fn run_tui(mut engine: Engine, mut status: Status, demo: bool) -> anyhow::Result<()> {
+/// Runs the till full-screen until quit (demo: F10) or SIGTERM. The terminal is set up and restored
+/// here; the frames are drawn on the render thread ([`run_on_render_thread`]).
+pub async fn run_tui(engine: Engine, status: Status, demo: bool) -> anyhow::Result<()> {
     super::maintenance::ignore_terminal_signals()?;
-    let mut terminal = ratatui::init();
+    let terminal = ratatui::init();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
-    let (quit_tx, mut quit_rx) = tokio::sync::mpsc::unbounded_channel();
+    let (quit_tx, quit_rx) = tokio::sync::mpsc::unbounded_channel();
     spawn_reader(engine.msgs.clone(), quit_tx, demo);
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     // A version on trial (after an upgrade) is good once its first screen is drawn.
     let mark: fn() = crate::upgrade::mark_first_screen;
-    let mut frames = RenderLoop::new(ticker(), super::watchdog::Notifier::from_env(), Some(mark));
-    let result = loop {
+    let systemd = super::watchdog::Notifier::from_env();
+    let result = run_on_render_thread(TICK, systemd, Some(mark), move |frames| {
+        draw_until_stop(frames, engine, terminal, status, Stop { quit: quit_rx, term })
+    })
+    .await;
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+    result?
+}
+
+/// What ends the loop: the demo's quit key, or SIGTERM.
+struct Stop {
+    quit: UnboundedReceiver<()>,
+    term: tokio::signal::unix::Signal,
+}
+
+/// The render loop of `till run`, on the render thread.
+async fn draw_until_stop(
+    mut frames: RenderLoop,
+    mut engine: Engine,
+    mut terminal: ratatui::DefaultTerminal,
+    mut status: Status,
+    mut stop: Stop,
+) -> anyhow::Result<()> {
+    loop {
         let draw = |state: &crate::core::State, engine: &Engine| {
             status.clock = state.now.local(state.settings.utc_offset_minutes).hhmm();
             status.gateway = engine.gateway_name();
             status.unsynced = engine.sync_status().unsynced();
             terminal.draw(|f| ui::view(state, &status, f)).map(|_| ())
         };
-        let stop = async {
+        let stopped = async {
             tokio::select! {
-                _ = quit_rx.recv() => {}
-                _ = term.recv() => {}
+                _ = stop.quit.recv() => {}
+                _ = stop.term.recv() => {}
             }
         };
-        match frames.turn(&mut engine, draw, stop).await {
+        match frames.turn(&mut engine, draw, stopped).await {
             Ok(Turn::Again) => {}
-            Ok(Turn::Stop) => break Ok(()),
-            Err(e) => break Err(anyhow::Error::from(e)),
+            Ok(Turn::Stop) => return Ok(()),
+            Err(e) => return Err(anyhow::Error::from(e)),
         }
-    };
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
-    ratatui::restore();
-    result
+    }
 }
 
 #[cfg(test)]
