@@ -142,7 +142,8 @@ fn the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data
     // the log's newly allocated blocks along. Under TCG, 60 s was too tight in two of four runs
     // (session 5), so the wait is 3 minutes.
     let deadline = Instant::now() + Duration::from_secs(180);
-    while !till_log(&std::fs::read(&disk).expect("disk")).contains("till starting") {
+    // The render thread's line comes once the till has opened its store and starts drawing.
+    while !till_log(&std::fs::read(&disk).expect("disk")).contains("render thread:") {
         assert!(Instant::now() < deadline, "the till's log never reached the data partition");
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -155,6 +156,11 @@ fn the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data
     assert_eq!(grown[2].0 + grown[2].1, image_len + EXTRA, "the data partition reaches the end of the disk");
     let log = till_log(&after);
     assert!(log.contains("till starting"), "the till's log on the data partition:\n{log}");
+    // till.service grants LimitRTPRIO=5 to the unprivileged till: its render thread takes it.
+    assert!(
+        log.contains("render thread: real-time priority (SCHED_RR)"),
+        "the render thread's priority under the image's till.service:\n{log}"
+    );
     drop(after);
     let super_block = Command::new("dumpe2fs").arg("-h").arg(&data).output().expect("dumpe2fs");
     let text = String::from_utf8_lossy(&super_block.stdout);

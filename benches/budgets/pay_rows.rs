@@ -118,6 +118,10 @@ async fn measure_receipt(
     let mut announced = Samples::default();
     let (mut bytes, mut printed_lines) = (0, 0);
     let mut long: Vec<(Instant, Instant)> = Vec::new();
+    let priority = match till::app::frames::realtime_priority() {
+        Some(p) => format!("real-time priority {p} (SCHED_RR)"),
+        None => "normal priority (real-time not allowed to this user)".to_string(),
+    };
     for run in 0..runs {
         for i in 0..k {
             rig.send(Msg::Scan(barcode(i))).await;
@@ -191,7 +195,7 @@ async fn measure_receipt(
         )
         .note(format!(
             "{runs} runs of `till run`'s render loop (`app::frames::RenderLoop`, on a thread and timer of its \
-                 own as `run_tui` starts it: `frames::run_on_render_thread`) asked for a frame at 60 Hz \
+                 own as `run_tui` starts it: `frames::run_on_render_thread`, at {priority}) asked for a frame at 60 Hz \
                  (a 16.7 ms ticker in place of the till's 250 ms one); a frame never waits for a save, it draws \
                  the newest state whose saves are on disk. Payment wait (simulator Delay(3000) fault) median {}. \
                  {} frames, {} of them more than 20 ms after the one before; {on_save} of those overlapped a \

@@ -207,6 +207,14 @@ fn realtime() {
     }
 }
 
+/// The calling thread's real-time priority, if it runs in the round-robin class (the bench's note).
+pub fn realtime_priority() -> Option<i32> {
+    let mut param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: pid 0 is the calling thread; both calls only read it, the second into a local struct.
+    let (policy, got) = unsafe { (libc::sched_getscheduler(0), libc::sched_getparam(0, &mut param)) };
+    (policy == libc::SCHED_RR && got == 0).then_some(param.sched_priority)
+}
+
 #[cfg(test)]
 #[path = "frames_tests.rs"]
 mod tests;
