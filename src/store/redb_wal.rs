@@ -80,20 +80,6 @@ impl RedbStore {
     }
 }
 
-/// A till that stops (quits, restarts, an upgrade) leaves everything in redb: the log is folded
-/// in, so a store closed cleanly needs nothing of its log. A fold that fails (the power is going)
-/// loses nothing: the log is still there.
-impl Drop for RedbStore {
-    fn drop(&mut self) {
-        let mut wal = self.log();
-        if wal.last().seq > 0
-            && let Err(e) = self.fold_log(&mut wal)
-        {
-            tracing::warn!(error = %e, "the order log was not folded into the store on closing: it is applied on the next open");
-        }
-    }
-}
-
 /// A save read back from the log.
 pub(super) struct Saved {
     mark: Mark,

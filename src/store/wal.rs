@@ -6,9 +6,10 @@
 //! card several random writes where one would do. So a save is first written here, as one record
 //! in whole 4 KiB pages at the next free place of a file allocated once, and synced; then applied
 //! to redb in a commit that is not synced itself (`Durability::None`: visible to every read at
-//! once, made durable by the next synced commit). Now and then (the log full, the store opened,
-//! before compaction) one synced redb commit makes everything durable in redb and the log starts
-//! again from its first page ([`Wal::restart`]).
+//! once, made durable by the next synced commit: any other write of the store, or redb's close).
+//! When the log is full, one synced redb commit makes everything durable in redb and the log starts
+//! again from its first page ([`Wal::restart`]); so it does on open, once the records redb lacked
+//! are applied.
 //!
 //! After a pulled plug redb opens at its last synced commit; the records written after it are
 //! applied again, in order. Which those are is exact: each save's redb commit also writes its
