@@ -243,12 +243,13 @@ impl Store for RedbStore {
         let value = pack(order)?;
         let counters = encode(counters)?;
         let created_at = wall_clock();
+        let record = super::redb_wal::save_record(created_at, &counters, &value);
         let mut wal = self.log();
         // Flushed in the log first; then redb, unsynced, with the record's mark (see `wal.rs`).
-        let logged = match wal.append(&super::redb_wal::save_record(created_at, &counters, &value))? {
+        let logged = match wal.append(&record)? {
             Appended::Full => {
                 self.fold_log(&mut wal)?;
-                wal.append(&super::redb_wal::save_record(created_at, &counters, &value))?
+                wal.append(&record)?
             }
             other => other,
         };
