@@ -61,8 +61,8 @@ impl RedbStore {
     }
 
     /// Applies the log's saves that redb does not hold (those after its mark), in order, in one
-    /// synced commit, and restarts the log. Returns how many were applied.
-    pub(super) fn replay(&self, wal: &mut Wal, saves: Vec<Saved>) -> Result<usize, StoreError> {
+    /// synced commit, and restarts the log.
+    pub(super) fn replay(&self, wal: &mut Wal, saves: Vec<Saved>) -> Result<(), StoreError> {
         let held = held(self)?;
         let newer: Vec<Saved> = saves.into_iter().filter(|s| s.mark > held).collect();
         if let Some(last) = newer.last().map(|s| s.mark) {
@@ -76,7 +76,7 @@ impl RedbStore {
             tracing::info!(records = newer.len(), round = last.generation, "order log applied after a restart");
         }
         wal.restart(held.max(wal.last()));
-        Ok(newer.len())
+        Ok(())
     }
 }
 
