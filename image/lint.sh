@@ -19,7 +19,7 @@ if command -v shellcheck >/dev/null 2>&1; then
     # SC2016: the mmdebstrap hooks are single-quoted on purpose ($1 is expanded by mmdebstrap).
     # shellcheck disable=SC2086
     shellcheck -s sh -S warning -e SC2016 $scripts || problem "shellcheck found the problems above"
-    shellcheck -s bash -S warning tests/qemu/run_armhf_user.sh || problem "shellcheck found the problems above"
+    shellcheck -s bash -S warning tests/qemu/run_armhf.sh || problem "shellcheck found the problems above"
 else
     echo "lint-image: shellcheck not installed, scripts not checked"
 fi
