@@ -3,6 +3,10 @@
 //! `target/bench-results.md`. `FAST=1` uses 10,000 orders for the store figures (and fewer runs
 //! elsewhere) and says so. A missed budget is a FAIL row, not a failed run: the exit status is 0.
 //! See docs/performance.md.
+//!
+//! Figures are measured only by `cargo bench` (which passes `--bench`) of a release build. Run any other
+//! way (`cargo test --all-targets` builds and runs this target as a debug test), it is a smoke test: it
+//! names the build, lists every figure as not measured, and measures nothing.
 
 mod board;
 mod child;
@@ -84,7 +88,35 @@ fn rank(row: &Row) -> usize {
     order.iter().position(|p| row.figure.starts_with(p)).unwrap_or(order.len())
 }
 
+/// The build this binary is: only a release build's figures mean anything.
+const BUILD: &str = if cfg!(debug_assertions) { "debug build" } else { "release build" };
+
+/// Why this run measures nothing, if it is not `cargo bench` of a release build.
+fn smoke_reason(bench_flag: bool) -> Option<&'static str> {
+    if cfg!(debug_assertions) {
+        Some("a debug build's times say nothing of the till's: `make bench` measures a release build")
+    } else if !bench_flag {
+        Some("not run by `cargo bench` (no --bench): `make bench` measures")
+    } else {
+        None
+    }
+}
+
+/// The smoke test: every section's figures, each reported as not measured, in the one table.
+fn smoke(reason: &str) {
+    let rows: Vec<Row> = sections()
+        .into_iter()
+        .flat_map(|(_, _, figures)| figures)
+        .map(|(figure, budget)| Row::skip(figure, budget, format!("smoke test only: {reason}")))
+        .collect();
+    println!("till budgets ({BUILD}; smoke test, nothing measured)\n\n{}", table::render(&rows));
+}
+
 fn main() -> anyhow::Result<()> {
+    if let Some(reason) = smoke_reason(std::env::args().any(|a| a == "--bench")) {
+        smoke(reason);
+        return Ok(());
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let fast = matches!(std::env::var("FAST").as_deref(), Ok(v) if !v.is_empty() && v != "0");
     // BENCH_ONLY=scan,payment runs some sections (while working on them); the table then has only their rows.
@@ -96,7 +128,7 @@ fn main() -> anyhow::Result<()> {
     let ctx = Ctx { fast, work: work.clone(), root: root.clone() };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let header = format!(
-        "till budgets ({}; release build){}\n{}",
+        "till budgets ({}; {BUILD}){}\n{}",
         if fast { "FAST=1: 10,000 orders, fewer runs" } else { "full run" },
         if only.is_some() { " — some sections only (BENCH_ONLY)" } else { "" },
         machine::describe(&work)
