@@ -175,8 +175,10 @@ fn a_refused_connection_and_an_error_page_are_unknown_and_the_sale_is_kept() {
     till.key(till::core::Key::Esc);
     let o = till.wait_for("parked, new sale", SECS(5), |o| matches!(o.notice, Some(Notice::Parked { .. })));
     assert_eq!(o.in_doubt, 1);
+    // The parked payment is queried in the background: the query is an event to wait for, not a given
+    // by the time the till quits (on a loaded machine it may not have been tried yet).
+    common::wait_until("queried while down", SECS(60), || w.till_log().contains("query_order"));
     till.quit();
-    assert!(w.till_log().contains("query_order"), "queried while down");
 }
 
 #[test]
