@@ -167,6 +167,11 @@ pub fn pay_verdict(answer: &Answer, amount: Fen, out_trade_no: &str, is_query: b
         "-1" => Verdict::UserPaying,
         "0" => match answer.attr("err").unwrap_or_default() {
             ERR_NOT_FOUND if is_query => Verdict::NotFound,
+            // A query's "0" is final only when it names our bill in a closed state: its bill id and
+            // amount, no refusal code. Anything else refused the query, not the payment.
+            err if is_query && (!err.is_empty() || !total || !answer.attr("dm_id").is_some_and(is_bill_id)) => {
+                unknown(format!("query refused ({err}): {info}"))
+            }
             // The number is taken by another order, which may be paid: never a failure.
             ERR_DUPLICATE | ERR_NOT_FOUND => unknown(format!("refused: {info}")),
             // Refused before anything happened — but an untrusted "failed" could hide a charge.

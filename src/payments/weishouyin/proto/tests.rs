@@ -57,6 +57,28 @@ fn minus_one_is_user_paying_and_zero_failed_with_the_reason() {
     assert!(is_unknown(&pay(r#"<dm ok="0" err="notfound"/>"#)), "micropay never answers notfound");
 }
 
+/// Issue 16, defect 3: a query the platform refused says nothing of the order. Only an answer that names
+/// our bill (its bill id, the amount) in a closed state is "not charged"; a refusal of the query itself
+/// (unknown device, busy, no reason) leaves the payment unknown, to be asked again.
+#[test]
+fn a_refused_query_is_unknown_and_only_a_closed_bill_is_not_charged() {
+    for refused in [
+        r#"<dm ok="0" err="device" info="设备不存在"/>"#,
+        r#"<dm ok="0" info="系统繁忙"/>"#,
+        r#"<dm ok="0"/>"#,
+        r#"<dm ok="0" info="余额不足"/>"#,
+        r#"<dm ok="0" err="busy" info="余额不足" total="0.01" dm_id="dm2034085636" no="A1"/>"#,
+        r#"<dm ok="0" info="余额不足" total="0.01" no="A1"/>"#,
+        r#"<dm ok="0" info="余额不足" dm_id="dm2034085636" no="A1"/>"#,
+    ] {
+        assert!(is_unknown(&query(refused)), "{refused}");
+    }
+    let closed = r#"<dm ok="0" total="0.01" dm_id="dm2034085636" no="A1" info="支付失败"/>"#;
+    assert_eq!(query(closed), Verdict::Failed { reason: "支付失败".into() });
+    // The micropay's own refusal is still its answer: nothing was charged by a refused request.
+    assert_eq!(pay(r#"<dm ok="0" info="余额不足"/>"#), Verdict::Failed { reason: "余额不足".into() });
+}
+
 fn lookup(xml: &str) -> LookupVerdict {
     lookup_verdict(&answer(xml), "A1", None)
 }
