@@ -20,18 +20,22 @@ pub const DETAIL_MAX_PAGES: u32 = 5;
 /// `request_content` of `/cpay/client_order_detail` (reference §7.8): top-level fields, no headers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDetailRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub pay_platform: Option<u32>,
     pub out_sub_mch_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_shop_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
+    #[serde(deserialize_with = "super::json_int::de")]
     pub query_order_type: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub start_time: i64,
+    #[serde(deserialize_with = "super::json_int::de")]
     pub end_time: i64,
+    #[serde(deserialize_with = "super::json_int::de")]
     pub page_num: u32,
+    #[serde(deserialize_with = "super::json_int::de")]
     pub page_size: u32,
     #[serde(default)]
     pub nonce_str: String,
@@ -40,7 +44,7 @@ pub struct OrderDetailRequest {
 /// The `order_detail_query` object, reduced to what the till reads; everything else is skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OrderDetailQuery {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub total_count: u64,
     #[serde(default)]
     pub order_details: Vec<OrderDetail>,

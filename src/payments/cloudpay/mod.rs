@@ -6,6 +6,7 @@
 pub mod client;
 pub mod config;
 mod gateway;
+pub mod json_int;
 pub mod lookup;
 pub mod proto;
 pub mod refund;

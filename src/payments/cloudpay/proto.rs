@@ -41,9 +41,9 @@ pub fn platform_numbers(platform: Platform) -> (u32, u32) {
 /// query_order (open question 4); the till always sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayMchKey {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub pay_platform: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub sub_pay_platform: Option<u32>,
     pub out_mch_id: String,
     pub out_sub_mch_id: String,
@@ -55,8 +55,9 @@ pub struct PayMchKey {
 pub struct OrderClient {
     pub device_id: String,
     pub staff_id: String,
+    #[serde(deserialize_with = "super::json_int::de")]
     pub terminal_type: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub sub_terminal_type: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub machine_no: Option<String>,
@@ -72,6 +73,7 @@ pub struct PayContent {
     pub out_trade_no: String,
     pub author_code: String,
     /// Integer fen.
+    #[serde(deserialize_with = "super::json_int::de")]
     pub total_fee: i64,
     pub fee_type: String,
     pub body: String,
@@ -92,7 +94,7 @@ pub struct QueryOrderRequest {
     pub pay_mch_key: PayMchKey,
     pub order_client: OrderClient,
     pub out_trade_no: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub trade_type: Option<u32>,
     pub nonce_str: String,
 }
@@ -100,6 +102,7 @@ pub struct QueryOrderRequest {
 /// The answer to `/cpay/ping` (reference §7.2): only `status` is known; 0 means the domain is usable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PingAnswer {
+    #[serde(deserialize_with = "super::json_int::de")]
     pub status: i64,
     #[serde(default)]
     pub description: String,
@@ -138,12 +141,13 @@ pub fn query_order_content(cfg: &CloudPayConfig, call: &QueryCall, nonce_str: &s
 /// `response_content` decoded (reference §5, §7). Unknown fields are ignored: the platform adds them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ResponseContent {
+    #[serde(deserialize_with = "super::json_int::de")]
     pub status: i64,
     #[serde(default)]
     pub description: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub log_id: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub internal_status: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub micro_pay: Option<OrderAnswer>,
@@ -176,24 +180,27 @@ pub struct OrderContent {
     pub out_trade_no: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub trade_type: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub time_end: Option<i64>,
+    /// Required by the reference (§3.6); the till reads nothing of it.
     #[serde(default)]
+    pub nonce_str: String,
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub create_time: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub last_update_time: i64,
     #[serde(default)]
     pub is_transforming: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub total_fee: i64,
     #[serde(default)]
     pub fee_type: String,
     /// Refunded so far, in fen: only client_order_detail carries it (reference §3.6).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub refunded_fee: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -206,6 +213,7 @@ pub struct OrderContent {
 /// `current_trade_state` and its text, from either platform's extension object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TradeStateExt {
+    #[serde(deserialize_with = "super::json_int::de")]
     pub current_trade_state: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trade_state_desc: Option<String>,

@@ -31,8 +31,10 @@ pub struct RefundContent {
     pub out_trade_no: String,
     pub out_refund_no: String,
     /// The order's total, fen.
+    #[serde(deserialize_with = "super::json_int::de")]
     pub total_fee: i64,
     /// This refund, fen.
+    #[serde(deserialize_with = "super::json_int::de")]
     pub refund_fee: i64,
     pub refund_fee_type: String,
 }
@@ -65,17 +67,20 @@ pub struct RefundOrderContent {
     pub refund_id: String,
     #[serde(default)]
     pub out_trade_no: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub trade_type: u32,
+    /// Required by the reference (§3.7); the till reads nothing of it.
     #[serde(default)]
+    pub nonce_str: String,
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub create_time: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub last_update_time: i64,
     #[serde(default)]
     pub is_transforming: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub total_fee: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json_int::de")]
     pub refund_fee: i64,
     #[serde(default)]
     pub refund_fee_type: String,
@@ -88,9 +93,9 @@ pub struct RefundOrderContent {
 /// The refund state of either platform: WeChat names it `state`, Alipay `refund_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct RefundStateExt {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub state: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "super::json_int::de_opt")]
     pub refund_status: Option<u32>,
 }
 

@@ -22,6 +22,7 @@ pub struct AuthenInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HmacAuthen {
+    #[serde(deserialize_with = "super::json_int::de")]
     pub authen_type: u32,
     pub authen_code: String,
 }

@@ -379,6 +379,7 @@ impl Ledger {
             trade_type: TRADE_TYPE_MICRO_PAY,
             author_code: Some(e.order.author_code.clone()),
             time_end: charged.then_some(e.update_time),
+            nonce_str: crate::payments::cloudpay::client::nonce().unwrap_or_default(),
             create_time: e.create_time,
             last_update_time: e.update_time,
             is_transforming: false,
@@ -458,6 +459,65 @@ mod tests {
         let (c, code) = request("01000052001", "134680423163084321", Platform::Alipay);
         assert_eq!(status(&ledger.micro_pay(&sealed(&c, &code))), (104, true), "WeChat code sent as Alipay");
         assert!(ledger.orders().is_empty());
+    }
+
+    /// Integral numbers as Tencent's Java device SDK writes them (`1250.0`): JSON allows it and the
+    /// platform takes it (issue 16, defect 7), so the simulator must too; a fraction is no amount of fen.
+    fn as_sdk_writes_it(content: &str) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(content).expect("json");
+        fn floats(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Number(n) => {
+                    if let Some(i) = n.as_i64() {
+                        *v = serde_json::json!(i as f64);
+                    }
+                }
+                serde_json::Value::Object(m) => m.values_mut().for_each(floats),
+                serde_json::Value::Array(a) => a.iter_mut().for_each(floats),
+                _ => {}
+            }
+        }
+        floats(&mut v);
+        v.to_string()
+    }
+
+    #[test]
+    fn takes_integral_numbers_written_with_a_point_as_the_java_sdk_sends_them() {
+        let mut ledger = Ledger::new(SimConfig::default());
+        let cfg = CloudPayConfig::demo("http://sim");
+        let (c, _) = request("01000052004", "134680423163084321", Platform::WeChat);
+        let c = as_sdk_writes_it(&c);
+        assert!(c.contains("\"total_fee\":2.0") && c.contains("\"pay_platform\":1.0"), "{c}");
+        let code = sign::authen_code(&cfg.authen_key, &c);
+        let plan = ledger.micro_pay(&sealed(&c, &code));
+        assert_eq!(status(&plan), (0, true));
+        let Reply::Signed(answer) = &plan.reply else { unreachable!() };
+        let answer: ResponseContent = serde_json::from_str(answer).expect("answer");
+        let order = answer.micro_pay.and_then(|m| m.order_content).expect("order_content");
+        assert_eq!(order.total_fee, 2);
+        assert!(!order.nonce_str.is_empty(), "order_content carries its nonce_str (reference §3.6)");
+
+        let call = crate::core::calls::RefundCall {
+            order_id: 1,
+            out_trade_no: "01000052004".into(),
+            out_refund_no: "01000052004R1".into(),
+            platform: Platform::WeChat,
+            transaction_id: order.transaction_id.clone().unwrap_or_default(),
+            total: Fen(2),
+            amount: Fen(1),
+            refunded_before: Fen(0),
+            staff_id: None,
+        };
+        let r = as_sdk_writes_it(&crate::payments::cloudpay::refund::refund_content(&cfg, &call, "01"));
+        assert!(r.contains("\"refund_fee\":1.0"), "{r}");
+        let plan = ledger.refund(&sealed(&r, &sign::authen_code(&cfg.authen_key, &r)));
+        assert_eq!(status(&plan), (0, true), "{:?}", plan.reply);
+
+        // Half a fen is no amount: the request is refused and nothing is charged.
+        let (c, _) = request("01000052005", "134680423163084321", Platform::WeChat);
+        let c = c.replace("\"total_fee\":2", "\"total_fee\":2.5");
+        assert_eq!(status(&ledger.micro_pay(&sealed(&c, &sign::authen_code(&cfg.authen_key, &c)))), (101, false));
+        assert_eq!(ledger.charge_count("01000052005"), 0);
     }
 
     #[test]

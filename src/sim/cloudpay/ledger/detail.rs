@@ -98,6 +98,7 @@ fn other_order(n: u32, around: i64) -> OrderContent {
         trade_type: TRADE_TYPE_MICRO_PAY,
         author_code: None,
         time_end: Some(around + i64::from(n)),
+        nonce_str: crate::payments::cloudpay::client::nonce().unwrap_or_default(),
         create_time: around + i64::from(n),
         last_update_time: around + i64::from(n),
         is_transforming: false,

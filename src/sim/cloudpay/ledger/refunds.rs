@@ -202,6 +202,7 @@ fn refund_content(e: &Entry, r: &SimRefund) -> RefundOrderContent {
         refund_id: r.refund_id.clone(),
         out_trade_no: e.order.out_trade_no.clone(),
         trade_type: TRADE_TYPE_MICRO_PAY,
+        nonce_str: crate::payments::cloudpay::client::nonce().unwrap_or_default(),
         create_time: r.create_time,
         last_update_time: r.create_time,
         is_transforming: !done,
