@@ -342,6 +342,16 @@ async fn print_queued(queue: &PrintQueue, printer: &Arc<dyn Printer>, msgs: &Unb
     }
 }
 
+/// A platform's own slip as this printer may print it: only the allow-listed commands, Chinese mode
+/// after every reset, the till's cut (`escpos::slip`). What was left out is logged.
+fn platform_slip(slip: &[u8], profile: &PrinterProfile) -> Vec<u8> {
+    let (bytes, dropped) = crate::escpos::slip::sanitize(slip, profile);
+    if dropped != crate::escpos::slip::Dropped::default() {
+        tracing::warn!(commands = dropped.commands, controls = dropped.controls, "platform slip: commands left out");
+    }
+    bytes
+}
+
 /// The job's bytes and preview; `None` (reported) when there is nothing to print.
 fn render_job(
     job: PrintJob,
@@ -354,13 +364,15 @@ fn render_job(
         PrintJob::Sale(order) => {
             let mut bytes = super::receipt::render(&order, settings, profile);
             let preview = super::receipt::preview(&bytes, profile);
-            bytes.extend(order.number.as_deref().and_then(|n| slips(n)).unwrap_or_default());
+            bytes.extend(
+                order.number.as_deref().and_then(|n| slips(n)).map(|s| platform_slip(&s, profile)).unwrap_or_default(),
+            );
             (order.id, bytes, preview)
         }
         PrintJob::Refund { order, out_refund_no } => {
             let mut bytes = super::receipt::render_refund(&order, &out_refund_no, settings, profile);
             let preview = super::receipt::preview(&bytes, profile);
-            bytes.extend(slips(&out_refund_no).unwrap_or_default());
+            bytes.extend(slips(&out_refund_no).map(|s| platform_slip(&s, profile)).unwrap_or_default());
             (order.id, bytes, preview)
         }
         PrintJob::TestPage => {
@@ -373,10 +385,10 @@ fn render_job(
             let preview = super::receipt::preview(&bytes, profile);
             (0, bytes, preview)
         }
-        PrintJob::Reprint { order, platform_slip } => {
+        PrintJob::Reprint { order, platform_slip: slip } => {
             let id = order.as_ref().map_or(0, |o| o.id);
-            let bytes = match (platform_slip, &order) {
-                (Some(slip), _) => slip,
+            let bytes = match (slip, &order) {
+                (Some(slip), _) => platform_slip(&slip, profile),
                 (None, Some(order)) => super::receipt::render(order, settings, profile),
                 (None, None) => {
                     let error = "no receipt to print: the platform gave none and the till has no record".to_string();

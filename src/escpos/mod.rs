@@ -11,6 +11,7 @@ mod preview;
 pub mod profile;
 pub mod receipt;
 pub mod report;
+pub mod slip;
 pub mod testpage;
 
 pub use decode::{DecodeError, Element, decode};

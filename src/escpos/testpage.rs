@@ -26,8 +26,8 @@ pub fn render(shop_name: &str, profile: &PrinterProfile) -> Vec<u8> {
     e.size(1, 1).bold(false).text("打印测试 Printer test").newline();
     e.align(Align::Left);
     e.text(&format!("{}: {} dots, {} columns", profile.name, profile.dots_per_line, profile.columns)).newline();
-    let cut = if profile.cut { "cutter" } else { "tear bar" };
-    e.text(&format!("{encoding}, chinese mode {}, {cut}", if profile.chinese_mode { "on" } else { "off" })).newline();
+    e.text(&format!("{encoding}, chinese mode {}", if profile.chinese_mode { "on" } else { "off" })).newline();
+    e.text(if profile.cut { "cutter" } else { "tear bar" }).newline();
     e.text(&ruler(profile.columns)).newline();
     e.text("中文：欢迎光临，谢谢惠顾").newline();
     e.text("English: thank you, come again").newline();
@@ -61,6 +61,13 @@ mod tests {
             assert!(elements.contains(&Element::Qr(TEST_QR.into())));
             assert!(elements.contains(&Element::Text(ruler(profile.columns))));
             assert_eq!(elements.contains(&Element::Cut), profile.cut);
+            // Every line fits the paper (the 58 mm page once had a 34-column line on 32 columns).
+            for element in &elements {
+                if let Element::Text(t) = element {
+                    let width = unicode_width::UnicodeWidthStr::width(t.as_str());
+                    assert!(width <= profile.columns, "{}: {t:?} is {width} columns", profile.name);
+                }
+            }
             let text = to_text_lines(&elements, profile.columns).join("\n");
             assert!(text.contains("中文：欢迎光临") && !text.contains('?'), "{text}");
         }

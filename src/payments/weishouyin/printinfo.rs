@@ -58,8 +58,10 @@ fn push_text(out: &mut Vec<u8>, text: &str) {
     if text.is_empty() {
         return;
     }
-    // GB18030 covers all of Unicode, so nothing is replaced.
-    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    // GB18030 covers all of Unicode, so nothing is replaced, but for the yuan sign: `¥` (U+00A5) is a
+    // four-byte GB18030 sequence that GBK-only printers misprint; the full-width `￥` is in GBK (A3 A4).
+    let text = text.replace('¥', "￥");
+    let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
     out.extend_from_slice(&bytes);
 }
 
@@ -83,7 +85,7 @@ mod tests {
         let amount = b"\x1d\x21\x11";
         let at = bytes.windows(3).rposition(|w| w == amount).expect("size command before the amount");
         let (rest, _, _) = encoding_rs::GB18030.decode(&bytes[at + 3..]);
-        assert!(rest.starts_with("¥0.01\n"), "{rest:?}");
+        assert!(rest.starts_with("￥0.01\n"), "the full-width sign GBK printers have: {rest:?}");
         assert!(!bytes.windows(2).any(|w| w == b"\\x"), "no escape left undecoded");
     }
 
