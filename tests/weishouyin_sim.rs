@@ -72,6 +72,7 @@ fn query_of(call: &PayCall, after: QueryAfter) -> QueryCall {
         platform: call.platform,
         amount: call.amount,
         after,
+        started_at: till::core::clock::Millis(0),
     }
 }
 

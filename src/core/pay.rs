@@ -384,6 +384,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             platform: a.platform,
             amount: a.amount,
             after: if a.state == AttemptState::UserPaying { QueryAfter::UserPaying } else { QueryAfter::Unknown },
+            started_at: a.started_at,
         }));
     }
     super::refund::tick(state, fx);

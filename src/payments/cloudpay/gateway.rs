@@ -28,6 +28,7 @@ impl CloudPayClient {
             platform,
             amount: Fen::ZERO,
             after: QueryAfter::Unknown,
+            started_at: crate::core::clock::Millis(0),
         };
         let content = proto::query_order_content(&self.cfg, &query, &nonce);
         let key = &self.cfg.authen_key;
@@ -96,7 +97,7 @@ impl Gateway for CloudPayClient {
         };
         let content = proto::query_order_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
-        let read = |b: &[u8]| proto::read_answer(Interface::QueryOrder, key, &call.out_trade_no, call.amount, b);
+        let read = |b: &[u8]| proto::read_query_answer(key, call, b);
         let spec = spec(Interface::QueryOrder, &call.out_trade_no, Resend::Once);
         self.call(spec, &content, read, |e| Verdict::Unknown { reason: e.to_string() }).await
     }

@@ -6,6 +6,7 @@
 
 pub use super::config::CloudPayConfig;
 use super::sign;
+use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::{PayCall, QueryCall, Verdict};
@@ -309,6 +310,27 @@ fn unknown(reason: impl Into<String>) -> Verdict {
 /// Reads a received body for the order `out_trade_no` of `amount`, with the device's `key`.
 pub fn read_answer(iface: Interface, key: &str, out_trade_no: &str, amount: Fen, body: &[u8]) -> Answer {
     read_with(key, body, |r| unknown(r), |o| decide(iface, o.signed, out_trade_no, amount, &o.content))
+}
+
+/// Reads a query's answer for `call`. As [`read_answer`], and a "paid" for an order the platform
+/// created before the attempt began is another sale's under a number issued twice: not this
+/// customer's payment (issue 16).
+pub fn read_query_answer(key: &str, call: &QueryCall, body: &[u8]) -> Answer {
+    read_with(
+        key,
+        body,
+        |r| unknown(r),
+        |o| {
+            let verdict = decide(Interface::QueryOrder, o.signed, &call.out_trade_no, call.amount, &o.content);
+            let created = o.content.query_order.as_ref().and_then(|q| q.order_content.as_ref()).map(|c| c.create_time);
+            match created {
+                Some(secs) if matches!(verdict, Verdict::Paid { .. }) && call.predates_attempt(Millis(secs * 1000)) => {
+                    call.earlier_sale()
+                }
+                _ => verdict,
+            }
+        },
+    )
 }
 
 fn decide(iface: Interface, signed: bool, out_trade_no: &str, amount: Fen, content: &ResponseContent) -> Verdict {

@@ -242,7 +242,7 @@ impl Gateway for WeishouyinClient {
         };
         let params = proto::query_params(&self.cfg, action, &call.out_trade_no);
         let verdict = match self.op(action, &call.out_trade_no, params).await {
-            Ok(answer) => proto::pay_verdict(&answer, call.amount, &call.out_trade_no, true),
+            Ok(answer) => proto::query_verdict(&answer, call),
             Err(e) => Verdict::Unknown { reason: e.to_string() },
         };
         tracing::info!(out_trade_no = call.out_trade_no, action, ?verdict, "weishouyin query");
