@@ -403,12 +403,19 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     state.counters = counters;
     orders.retain(|o| !o.is_settled());
     orders.sort_by_key(|o| o.id);
-    // Paid orders with a refund in doubt are followed in the background, never put on screen.
-    let (refunding, mut orders): (Vec<Order>, Vec<Order>) =
-        orders.into_iter().partition(|o| o.status == OrderStatus::Paid && o.open_refund().is_some());
+    // Orders with a refund in doubt are followed in the background, never put on screen: paid ones,
+    // and any other (an earlier build put refunds on voided records too). Only an order still being
+    // rung up or paid can be the sale on screen.
+    let (refunding, mut orders): (Vec<Order>, Vec<Order>) = orders
+        .into_iter()
+        .partition(|o| o.open_refund().is_some() || !matches!(o.status, OrderStatus::Open | OrderStatus::Paying));
     for mut o in refunding {
         super::refund::restore_refunds(&mut o);
-        state.background.push(o);
+        if o.has_open_work() {
+            state.background.push(o);
+        } else {
+            tracing::error!(order_id = o.id, status = ?o.status, "a settled order listed as open: left in the store");
+        }
     }
     for o in &mut orders {
         for a in &mut o.attempts {

@@ -609,3 +609,4 @@ mod numbers;
 mod refunds;
 mod returns;
 mod tender;
+mod voided_refund;
