@@ -361,3 +361,30 @@ async fn random_faults_never_charge_twice() {
     }
     assert!(unknown_first > 0, "the seed injected no fault on a payment");
 }
+
+/// Issue 16, defect 1: a number issued twice (a damaged store moved aside, an older export
+/// restored). The platform answers the second sale "duplicate" and its query finds the first
+/// sale's order, paid with the same amount: that is not this customer's payment.
+#[tokio::test]
+async fn a_number_issued_twice_finds_the_earlier_sales_payment_which_is_not_this_customers() {
+    let clock = ManualClock::new();
+    let sim = sim_with(&clock, |_| {});
+    let client = client_for(vec![sim.base_url()]);
+    let first = pay(Platform::WeChat, "4321", 1250);
+    paid(&client, &first).await;
+    // An hour later, the same number for another customer (another code, the same amount).
+    clock.advance_ms(3_600_000);
+    let second = PayCall { code: "134680423163085678".into(), ..first.clone() };
+    let answer = client.micro_pay(&second).await;
+    assert!(matches!(answer, Verdict::Unknown { .. }), "duplicate: never paid, never failed: {answer:?}");
+    let query = QueryCall { started_at: till::core::clock::Millis(clock.now_ms()), ..query_of(&second) };
+    let verdict = client.query(&query).await;
+    assert!(
+        matches!(verdict, Verdict::Failed { .. }),
+        "the earlier sale's payment was taken as this one's: {verdict:?}"
+    );
+    assert_eq!(sim.order(&first.out_trade_no).expect("order").kept_fee(), 1250, "one charge, the first customer's");
+    // The customer of the first sale, asked about by its own attempt (begun before), is paid.
+    let own = QueryCall { started_at: till::core::clock::Millis(clock.now_ms() - 3_600_000), ..query_of(&first) };
+    assert!(matches!(client.query(&own).await, Verdict::Paid { .. }));
+}
