@@ -108,11 +108,9 @@ async fn run_batch<G: Gateway + 'static>(
                     }
                 }
                 Effect::MicroPay(call) if !saved => {
-                    // Never sent, so never charged: a definite "not paid". Queried instead, a number
-                    // refused by the store (another order's) would find that order's payment.
                     let reason = "not sent: the order could not be saved".to_string();
                     let _ = msgs
-                        .send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Failed { reason } });
+                        .send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Unknown { reason } });
                 }
                 Effect::Query(call) if !saved => {
                     let reason = "not sent: the order could not be saved".to_string();
