@@ -454,5 +454,12 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     state.ready = true;
     let in_doubt = state.in_doubt_count();
     state.notice = (in_doubt > 0).then_some(Notice::Restored { in_doubt });
+    // A clock that reads a day earlier than the last number issued was set back or lost its time:
+    // numbers stay unique (see `next_seq`), but the cashier is told, before anything else.
+    let today = state.now.local(state.settings.utc_offset_minutes).yymmdd();
+    if state.counters.seq_day > today {
+        tracing::warn!(today, last_day = state.counters.seq_day, "the clock reads earlier than the last order number");
+        state.notice = Some(Notice::ClockBehind { last_day: state.counters.seq_day });
+    }
     tick(state, fx);
 }

@@ -30,8 +30,10 @@ fn a_clock_set_back_a_day_does_not_restart_the_sequence() {
     let a = used_number(&mut t);
     let b = used_number(&mut t);
     assert_eq!((a.as_str(), b.as_str()), ("01000052250301010001", "01000052250301010002"));
-    // The till starts again with its clock a day back (a wrong NTP answer, a flat RTC battery).
+    // The till starts again with its clock a day back (a wrong NTP answer, a flat RTC battery),
+    // and says so.
     let mut t2 = restart(&t, t.now - 86_400_000);
+    assert_eq!(t2.state.notice, Some(Notice::ClockBehind { last_day: 250_301 }));
     let c = used_number(&mut t2);
     // And again, an hour later still on the wrong day.
     let mut t3 = restart(&t2, t2.now + 3_600_000);
