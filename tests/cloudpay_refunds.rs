@@ -388,3 +388,17 @@ async fn a_number_issued_twice_finds_the_earlier_sales_payment_which_is_not_this
     let own = QueryCall { started_at: till::core::clock::Millis(clock.now_ms() - 3_600_000), ..query_of(&first) };
     assert!(matches!(client.query(&own).await, Verdict::Paid { .. }));
 }
+
+/// The creation-time check is for numbers answered "duplicate" only: a till whose clock runs an hour
+/// ahead of the platform's still takes its customer's password payment as paid.
+#[tokio::test]
+async fn a_till_clock_ahead_of_the_platforms_does_not_turn_a_real_payment_into_not_charged() {
+    let clock = ManualClock::new();
+    let sim = sim_with(&clock, |c| c.user_paying_polls = 0);
+    let client = client_for(vec![sim.base_url()]);
+    let call = pay(Platform::WeChat, "0001", 1250); // the customer types a password
+    assert_eq!(client.micro_pay(&call).await, Verdict::UserPaying);
+    let ahead = QueryCall { started_at: till::core::clock::Millis(clock.now_ms() + 3_600_000), ..query_of(&call) };
+    let verdict = client.query(&ahead).await;
+    assert!(matches!(verdict, Verdict::Paid { .. }), "{verdict:?}");
+}

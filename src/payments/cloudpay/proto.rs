@@ -333,10 +333,18 @@ pub fn read_query_answer(key: &str, call: &QueryCall, body: &[u8]) -> Answer {
     )
 }
 
+/// How a 407 answer's reason begins (see [`is_duplicate`]).
+const DUPLICATE: &str = "order number already used with other data (407)";
+
+/// Whether a micro_pay verdict is the platform's "duplicate" (407): the number was taken.
+pub fn is_duplicate(verdict: &Verdict) -> bool {
+    matches!(verdict, Verdict::Unknown { reason } if reason.starts_with(DUPLICATE))
+}
+
 fn decide(iface: Interface, signed: bool, out_trade_no: &str, amount: Fen, content: &ResponseContent) -> Verdict {
     let desc = || format!("{} ({})", content.description, content.status);
     if iface == Interface::MicroPay && content.internal_status == INTERNAL_DUPLICATE_ORDER {
-        return unknown(format!("order number already used with other data (407): {}", content.description));
+        return unknown(format!("{DUPLICATE}: {}", content.description));
     }
     match (content.status, signed) {
         (0, false) => unknown("unsigned answer with status 0"),
