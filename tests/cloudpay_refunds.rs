@@ -61,6 +61,7 @@ fn query_of(call: &PayCall) -> QueryCall {
         platform: call.platform,
         amount: call.amount,
         after: QueryAfter::Unknown,
+        started_at: till::core::clock::Millis(0),
     }
 }
 
@@ -359,4 +360,45 @@ async fn random_faults_never_charge_twice() {
         }
     }
     assert!(unknown_first > 0, "the seed injected no fault on a payment");
+}
+
+/// Issue 16, defect 1: a number issued twice (a damaged store moved aside, an older export
+/// restored). The platform answers the second sale "duplicate" and its query finds the first
+/// sale's order, paid with the same amount: that is not this customer's payment.
+#[tokio::test]
+async fn a_number_issued_twice_finds_the_earlier_sales_payment_which_is_not_this_customers() {
+    let clock = ManualClock::new();
+    let sim = sim_with(&clock, |_| {});
+    let client = client_for(vec![sim.base_url()]);
+    let first = pay(Platform::WeChat, "4321", 1250);
+    paid(&client, &first).await;
+    // An hour later, the same number for another customer (another code, the same amount).
+    clock.advance_ms(3_600_000);
+    let second = PayCall { code: "134680423163085678".into(), ..first.clone() };
+    let answer = client.micro_pay(&second).await;
+    assert!(matches!(answer, Verdict::Unknown { .. }), "duplicate: never paid, never failed: {answer:?}");
+    let query = QueryCall { started_at: till::core::clock::Millis(clock.now_ms()), ..query_of(&second) };
+    let verdict = client.query(&query).await;
+    assert!(
+        matches!(verdict, Verdict::Failed { .. }),
+        "the earlier sale's payment was taken as this one's: {verdict:?}"
+    );
+    assert_eq!(sim.order(&first.out_trade_no).expect("order").kept_fee(), 1250, "one charge, the first customer's");
+    // The customer of the first sale, asked about by its own attempt (begun before), is paid.
+    let own = QueryCall { started_at: till::core::clock::Millis(clock.now_ms() - 3_600_000), ..query_of(&first) };
+    assert!(matches!(client.query(&own).await, Verdict::Paid { .. }));
+}
+
+/// The creation-time check is for numbers answered "duplicate" only: a till whose clock runs an hour
+/// ahead of the platform's still takes its customer's password payment as paid.
+#[tokio::test]
+async fn a_till_clock_ahead_of_the_platforms_does_not_turn_a_real_payment_into_not_charged() {
+    let clock = ManualClock::new();
+    let sim = sim_with(&clock, |c| c.user_paying_polls = 0);
+    let client = client_for(vec![sim.base_url()]);
+    let call = pay(Platform::WeChat, "0001", 1250); // the customer types a password
+    assert_eq!(client.micro_pay(&call).await, Verdict::UserPaying);
+    let ahead = QueryCall { started_at: till::core::clock::Millis(clock.now_ms() + 3_600_000), ..query_of(&call) };
+    let verdict = client.query(&ahead).await;
+    assert!(matches!(verdict, Verdict::Paid { .. }), "{verdict:?}");
 }

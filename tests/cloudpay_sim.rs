@@ -66,6 +66,7 @@ fn query_of(call: &PayCall) -> QueryCall {
         platform: call.platform,
         amount: call.amount,
         after: QueryAfter::Unknown,
+        started_at: till::core::clock::Millis(0),
     }
 }
 

@@ -77,6 +77,7 @@ fn builds_the_reference_query_order_request_byte_for_byte() {
         platform: Platform::Alipay,
         amount: Fen(2),
         after: QueryAfter::Unknown,
+        started_at: till::core::clock::Millis(0),
     };
     let content = proto::query_order_content(&cfg, &call, "0d9c8b7a6f5e4d3c2b1a09f8e7d6c5b4");
     assert_eq!(sign::seal_request(&cfg.authen_key, &content), fixture("query_order_request"));

@@ -72,6 +72,7 @@ fn query_of(call: &PayCall, after: QueryAfter) -> QueryCall {
         platform: call.platform,
         amount: call.amount,
         after,
+        started_at: till::core::clock::Millis(0),
     }
 }
 
@@ -381,4 +382,28 @@ async fn random_faults_never_fake_a_payment_or_charge_twice() {
         assert!(sim.charge_count(&call.out_trade_no) <= 1);
     }
     assert!(settled >= 6, "most orders settle despite the faults ({settled}/12)");
+}
+
+/// Issue 16, defect 1: a number issued twice. 微收银 answers the second payment `err="duplicate"`;
+/// its query finds the first sale's bill, paid before the second attempt began: not this customer's.
+/// Without a duplicate answer, a till clock ahead of the platform's changes nothing.
+#[tokio::test]
+async fn a_number_issued_twice_finds_the_earlier_sales_bill_which_is_not_this_customers() {
+    let sim = sim();
+    let client = client(&sim);
+    let an_hour_on = || {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock");
+        till::core::clock::Millis(i64::try_from(now.as_millis()).expect("ms") + 3_600_000)
+    };
+    let first = pay(Platform::WeChat, "4321");
+    bill_id(&client.micro_pay(&first).await);
+    // A till clock an hour ahead: the first customer's own payment is still paid.
+    let own = QueryCall { started_at: an_hour_on(), ..query_of(&first, QueryAfter::Unknown) };
+    bill_id(&client.query(&own).await);
+    // The same number an hour later for another customer (another code, the same amount).
+    let second = PayCall { code: code(Platform::WeChat, "5678"), ..first.clone() };
+    assert!(is_unknown(&client.micro_pay(&second).await), "duplicate: never paid, never failed");
+    let query = QueryCall { started_at: an_hour_on(), ..query_of(&second, QueryAfter::Unknown) };
+    let verdict = client.query(&query).await;
+    assert!(matches!(verdict, Verdict::Failed { .. }), "the earlier sale's bill was taken as this one's: {verdict:?}");
 }

@@ -3,7 +3,9 @@
 //! (no receipt is printed, no payment made, the buzzer stays silent).
 
 use crate::config::{Config, PaymentPlatform};
+use crate::core::clock::Millis;
 use crate::devices::{list_input_devices, printer};
+use crate::i18n::day_text;
 use crate::store::{RedbStore, Store, StoreError};
 use std::fmt;
 use std::path::Path;
@@ -43,6 +45,7 @@ fn check(level: Level, what: &'static str, detail: impl Into<String>) -> Check {
 pub async fn run(config: &Config) -> Vec<Check> {
     let data_dir = config.data_dir();
     let mut checks = vec![store(&data_dir)];
+    checks.push(clock(system_now(), config.utc_offset_minutes, last_number_day(&data_dir)));
     checks.extend(platform(config, &data_dir).await);
     checks.extend(scanner(config));
     checks.push(printer_check(config, &data_dir));
@@ -68,6 +71,47 @@ fn store(data_dir: &Path) -> Check {
             check(Level::Ok, "store", format!("{}: in use by the running till", path.display()))
         }
         Err(e) => check(Level::Fail, "store", e.to_string()),
+    }
+}
+
+/// No till's clock can rightly read earlier than this (2026-12-01 UTC, before this till's software
+/// was made): a board without a real-time clock that has not had its time from the network yet.
+const NOT_BEFORE: Millis = Millis(1_796_083_200_000);
+
+fn system_now() -> Millis {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Millis(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// The day (`yymmdd`) of the last order number the store's counters record, if the store can be read.
+fn last_number_day(data_dir: &Path) -> Option<u32> {
+    let path = data_dir.join("store");
+    if !path.exists() {
+        return None;
+    }
+    let (_, counters) = RedbStore::open(&path).ok()?.load_unsettled().ok()?;
+    counters.map(|c| c.seq_day).filter(|&d| d > 0)
+}
+
+/// Whether the clock is plainly wrong: before the software was made, or a day earlier than the last
+/// order number issued (order numbers then go on from that day's, never again from 0001).
+fn clock(now: Millis, utc_offset_minutes: i32, last_day: Option<u32>) -> Check {
+    let local = now.local(utc_offset_minutes);
+    let reads = local.display();
+    if now < NOT_BEFORE {
+        let floor = NOT_BEFORE.local(utc_offset_minutes).display();
+        return check(Level::Fail, "clock", format!("reads {reads}, before {floor}: set the date and time (NTP)"));
+    }
+    match last_day {
+        Some(day) if day > local.yymmdd() => check(
+            Level::Fail,
+            "clock",
+            format!(
+                "reads {reads}, earlier than the last order number's date {}: set the date and time",
+                day_text(day)
+            ),
+        ),
+        _ => check(Level::Ok, "clock", format!("reads {reads}")),
     }
 }
 
@@ -229,5 +273,20 @@ mod tests {
         assert!(text.iter().any(|l| l.contains("printer")), "{text:#?}");
         assert!(text.iter().any(|l| l.contains("upgrade") && l.contains("runs the factory till")), "{text:#?}");
         assert!(!dir.path().join("data").join("store").exists(), "the doctor creates nothing");
+    }
+
+    #[test]
+    fn a_clock_that_is_plainly_wrong_is_said_to_be() {
+        let day = 86_400_000;
+        let ok = clock(Millis(NOT_BEFORE.0 + 10 * day), 480, Some(261201));
+        assert_eq!(ok.level, Level::Ok, "{ok}");
+        // A board that has not had its time yet (1970, or a fake-hwclock's last shutdown long ago).
+        let unset = clock(Millis(0), 480, None);
+        assert_eq!(unset.level, Level::Fail, "{unset}");
+        assert!(unset.to_string().contains("1970-01-01"), "{unset}");
+        // A day earlier than the last order number issued.
+        let back = clock(Millis(NOT_BEFORE.0 + 10 * day), 480, Some(261231));
+        assert_eq!(back.level, Level::Fail, "{back}");
+        assert!(back.to_string().contains("2026-12-31"), "{back}");
     }
 }

@@ -4,6 +4,7 @@
 //! sees a status code. Every answer that cannot be trusted is `Unknown`, which only a later query or
 //! cancel can settle.
 
+use super::clock::Millis;
 use super::code::Platform;
 use super::money::Fen;
 use super::order::OrderId;
@@ -46,6 +47,32 @@ pub struct QueryCall {
     pub amount: Fen,
     #[serde(default)]
     pub after: QueryAfter,
+    /// When the attempt began, by the till's clock (0: unknown, nothing is checked). A "paid" for an
+    /// order the platform created before it is another sale's under the same number (a number
+    /// issued twice, the platform answering "duplicate"): see [`QueryCall::predates_attempt`].
+    #[serde(default)]
+    pub started_at: Millis,
+}
+
+/// How far the platform's clock may be behind the till's before an order created "earlier" than
+/// an attempt is taken as another sale's: the platforms give whole seconds, and clocks drift.
+pub const CLOCK_SLACK_SECS: i64 = 30;
+
+impl QueryCall {
+    /// Whether the platform created (or, where only that is known, paid) its order under this
+    /// number at `platform_time`, before this attempt began: then it is not this attempt's order,
+    /// and its "paid" says nothing about this customer.
+    pub fn predates_attempt(&self, platform_time: Millis) -> bool {
+        self.started_at > Millis(0) && platform_time.plus_secs(CLOCK_SLACK_SECS) < self.started_at
+    }
+
+    /// The verdict for a paid order that [predates](Self::predates_attempt) the attempt: the platform
+    /// refused this attempt's request (the number was taken), so this customer was not charged under it.
+    pub fn earlier_sale(&self) -> Verdict {
+        Verdict::Failed {
+            reason: "this number belongs to an earlier payment, not this one: not charged under it".into(),
+        }
+    }
 }
 
 /// What the platform said about a payment, already mapped from its protocol.

@@ -56,6 +56,12 @@ pub enum Notice {
     },
     /// Order numbers for today are used up (10,000 attempts on this till).
     NumbersExhausted,
+    /// The till's clock reads a day earlier than its last order number's (`yymmdd`): it was set
+    /// back, or lost its time. Numbers go on from that day's (never issued twice); the date on
+    /// receipts and reports is wrong until the clock is set.
+    ClockBehind {
+        last_day: u32,
+    },
     StoreFailed {
         error: String,
     },
@@ -203,6 +209,7 @@ impl Notice {
                 | Notice::PaymentInDoubt
                 | Notice::BackgroundNotPaid { .. }
                 | Notice::NumbersExhausted
+                | Notice::ClockBehind { .. }
                 | Notice::StoreFailed { .. }
                 | Notice::PrintFailed { .. }
                 | Notice::PaymentCancelled { .. }

@@ -45,22 +45,57 @@ pub fn give_up_after_secs(platform: Platform) -> i64 {
     }
 }
 
-/// The next order number: platform prefix + yymmdd + terminal + 4-digit daily sequence (20 digits,
-/// compact in CODE128 set C). `None` when today's numbers are used up.
-pub(super) fn next_number(state: &mut State) -> Option<String> {
+/// The day and sequence of the next order number. The sequence is a high-water mark that never goes
+/// back: a new day starts it again only when the clock reads *later* than the day of the last number
+/// issued; a clock that reads earlier (set back, or a store from a till whose clock was ahead) goes
+/// on with that day's sequence. `None` when that day's numbers are used up.
+fn next_seq(state: &State) -> Option<(u32, u32)> {
     let today = state.now.local(state.settings.utc_offset_minutes).yymmdd();
-    if state.counters.seq_day != today {
-        state.counters.seq_day = today;
-        state.counters.seq = 0;
+    let Counters { seq_day, seq, .. } = state.counters;
+    let (day, used) = if today > seq_day { (today, 0) } else { (seq_day, seq) };
+    (used < MAX_SEQ).then_some((day, used + 1))
+}
+
+/// The 4-digit daily sequence's last value.
+const MAX_SEQ: u32 = 9999;
+
+/// Whether an order number can still be issued (a till out of numbers takes no payment).
+pub(super) fn numbers_left(state: &State) -> bool {
+    next_seq(state).is_some()
+}
+
+/// The next order number: platform prefix + yymmdd + terminal + 4-digit daily sequence (20 digits,
+/// compact in CODE128 set C). Never one issued before by this till (see [`next_seq`]). `None` when
+/// the day's numbers are used up.
+pub(super) fn next_number(state: &mut State) -> Option<String> {
+    let (day, seq) = next_seq(state)?;
+    state.counters.seq_day = day;
+    state.counters.seq = seq;
+    Some(format!("{}{:06}{:02}{:04}", state.settings.order_prefix, day, state.settings.terminal_no, seq))
+}
+
+/// Raises the sequence's high-water mark to the numbers of `orders` this till issued: counters older
+/// than the orders (an older export restored, a counter write lost) never make a number come again.
+fn raise_to_numbers(counters: &mut Counters, settings: &super::Settings, orders: &[Order]) {
+    let prefix = &settings.order_prefix;
+    let terminal = format!("{:02}", settings.terminal_no);
+    let numbers = orders.iter().flat_map(|o| {
+        o.number
+            .iter()
+            .chain(o.attempts.iter().map(|a| &a.out_trade_no))
+            .chain(o.refunds.iter().map(|r| &r.out_refund_no))
+    });
+    for n in numbers {
+        let Some(rest) = n.strip_prefix(prefix.as_str()).filter(|r| r.len() == 12 && r.is_ascii()) else { continue };
+        if rest[6..8] != terminal {
+            continue;
+        }
+        let (Ok(day), Ok(seq)) = (rest[..6].parse::<u32>(), rest[8..].parse::<u32>()) else { continue };
+        if (day, seq) > (counters.seq_day, counters.seq) {
+            counters.seq_day = day;
+            counters.seq = seq;
+        }
     }
-    if state.counters.seq >= 9999 {
-        return None;
-    }
-    state.counters.seq += 1;
-    Some(format!(
-        "{}{:06}{:02}{:04}",
-        state.settings.order_prefix, today, state.settings.terminal_no, state.counters.seq
-    ))
 }
 
 /// Charges the customer's payment code for the sale's total. The attempt is saved (and flushed)
@@ -349,6 +384,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             platform: a.platform,
             amount: a.amount,
             after: if a.state == AttemptState::UserPaying { QueryAfter::UserPaying } else { QueryAfter::Unknown },
+            started_at: a.started_at,
         }));
     }
     super::refund::tick(state, fx);
@@ -363,15 +399,23 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     let mut counters = counters.unwrap_or(state.counters);
     let max_id = orders.iter().map(|o| o.id).max().unwrap_or(0);
     counters.next_order_id = counters.next_order_id.max(max_id + 1);
+    raise_to_numbers(&mut counters, &state.settings, &orders);
     state.counters = counters;
     orders.retain(|o| !o.is_settled());
     orders.sort_by_key(|o| o.id);
-    // Paid orders with a refund in doubt are followed in the background, never put on screen.
-    let (refunding, mut orders): (Vec<Order>, Vec<Order>) =
-        orders.into_iter().partition(|o| o.status == OrderStatus::Paid && o.open_refund().is_some());
+    // Orders with a refund in doubt are followed in the background, never put on screen: paid ones,
+    // and any other (an earlier build put refunds on voided records too). Only an order still being
+    // rung up or paid can be the sale on screen.
+    let (refunding, mut orders): (Vec<Order>, Vec<Order>) = orders
+        .into_iter()
+        .partition(|o| o.open_refund().is_some() || !matches!(o.status, OrderStatus::Open | OrderStatus::Paying));
     for mut o in refunding {
         super::refund::restore_refunds(&mut o);
-        state.background.push(o);
+        if o.has_open_work() {
+            state.background.push(o);
+        } else {
+            tracing::error!(order_id = o.id, status = ?o.status, "a settled order listed as open: left in the store");
+        }
     }
     for o in &mut orders {
         for a in &mut o.attempts {
@@ -410,5 +454,12 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     state.ready = true;
     let in_doubt = state.in_doubt_count();
     state.notice = (in_doubt > 0).then_some(Notice::Restored { in_doubt });
+    // A clock that reads a day earlier than the last number issued was set back or lost its time:
+    // numbers stay unique (see `next_seq`), but the cashier is told, before anything else.
+    let today = state.now.local(state.settings.utc_offset_minutes).yymmdd();
+    if state.counters.seq_day > today {
+        tracing::warn!(today, last_day = state.counters.seq_day, "the clock reads earlier than the last order number");
+        state.notice = Some(Notice::ClockBehind { last_day: state.counters.seq_day });
+    }
     tick(state, fx);
 }

@@ -12,7 +12,7 @@
 use super::auth::AuditEvent;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
-use super::order::{Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
+use super::order::{AttemptState, Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
 pub use super::refund_parts::cash_to_refund;
 pub(super) use super::refund_parts::refund_action;
@@ -21,7 +21,7 @@ use super::refund_parts::{code_parts_to_refund, refunded_of};
 use super::sale::refuse;
 use super::{
     Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall,
-    RefundVerdict, Screen, State,
+    RefundVerdict, Screen, State, Verdict,
 };
 use serde::{Deserialize, Serialize};
 
@@ -135,7 +135,7 @@ pub(super) fn on_lookup_answer(
     verdict: LookupVerdict,
     fx: &mut Vec<Effect>,
 ) {
-    let local = local.map(|o| *o);
+    let local = local.map(|o| *o).map(|o| late_paid(state, o, &verdict, fx));
     // A mixed order's own number is not the platform's: its code parts are looked up (and
     // refunded) one by one under their own numbers, the next one with something left first.
     if let Some(order) = local.as_ref().filter(|o| matches!(o.tender, Some(Tender::Mixed { .. })))
@@ -170,6 +170,38 @@ pub(super) fn on_lookup_answer(
         Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.clone() }),
         _ => None,
     };
+}
+
+/// The platform says paid for an order the till has as not paid (its query had said "not charged",
+/// and the order was voided): the till's own record is put right first, as a late paid of that
+/// attempt, before a refund or anything else is done with it. Returns the newest copy.
+fn late_paid(state: &mut State, order: Order, verdict: &LookupVerdict, fx: &mut Vec<Effect>) -> Order {
+    let LookupVerdict::Found(found) = verdict else { return order };
+    let charged = order.attempts.iter().any(|a| {
+        a.out_trade_no == found.out_trade_no
+            && matches!(a.state, AttemptState::Failed { .. })
+            && a.amount == found.total
+    });
+    if found.state != PlatformOrderState::Paid || order.status == OrderStatus::Paid || !charged {
+        return order;
+    }
+    tracing::warn!(order_id = order.id, number = found.out_trade_no, "the platform says paid: a late paid");
+    let id = order.id;
+    if state.order_mut(id).is_none() {
+        state.background.push(order.clone());
+    }
+    let paid = Verdict::Paid { transaction_id: found.transaction_id.clone() };
+    let from = fx.len();
+    super::pay::on_answer(state, &found.out_trade_no, paid, true, fx);
+    state.background.retain(|o| o.id != id || o.has_open_work());
+    fx[from..]
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::Save { order, .. } if order.id == id => Some(order.clone()),
+            _ => None,
+        })
+        .unwrap_or(order)
 }
 
 /// F4 on the lookup screen: the receipt again.

@@ -36,9 +36,7 @@ pub(super) fn cash(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Err(MoneyError::NotAnAmount) => return refuse(state, Notice::NotAnAmount, fx),
     };
     // The receipt's number is taken before any cash is: a till out of numbers takes none.
-    if state.counters.seq >= 9999
-        && state.counters.seq_day == state.now.local(state.settings.utc_offset_minutes).yymmdd()
-    {
+    if !super::pay::numbers_left(state) {
         return refuse(state, Notice::NumbersExhausted, fx);
     }
     let amount = received.min(remaining);

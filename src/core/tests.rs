@@ -605,6 +605,8 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
 }
 
 mod catalogue;
+mod numbers;
 mod refunds;
 mod returns;
 mod tender;
+mod voided_refund;

@@ -1,6 +1,6 @@
 //! English.
 
-use super::{Text, announcement, line_name, platform_name};
+use super::{Text, announcement, day_text, line_name, platform_name};
 use crate::core::Lang;
 use crate::core::notice::Notice;
 
@@ -165,6 +165,12 @@ pub(super) fn notice(n: &Notice) -> String {
             format!("Order {number} NOT paid ({amount} yuan): the customer was not charged")
         }
         Notice::NumbersExhausted => "Today's order numbers are used up: call the manager".into(),
+        Notice::ClockBehind { last_day } => {
+            format!(
+                "The till's clock is before the last order's date {}: call the manager to set it",
+                day_text(*last_day)
+            )
+        }
         Notice::StoreFailed { error } => format!("Could not save the order: {error}"),
         Notice::PrintFailed { error } => format!("Printing failed: {error}. Check the printer"),
         Notice::Restored { in_doubt } => format!("Restarted: {in_doubt} payment(s) being confirmed"),

@@ -311,6 +311,11 @@ pub fn notice(lang: Lang, n: &Notice) -> String {
 }
 
 /// The wallet's name as customers know it.
+/// `251122` as `2025-11-22` (the date part of an order number).
+pub fn day_text(yymmdd: u32) -> String {
+    format!("20{:02}-{:02}-{:02}", yymmdd / 10_000, yymmdd / 100 % 100, yymmdd % 100)
+}
+
 pub fn platform_name(lang: Lang, p: Platform) -> &'static str {
     match (lang, p) {
         (Lang::Zh, Platform::WeChat) => "微信支付",

@@ -51,6 +51,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::BackgroundPaid { number: "12345678251122010001".into(), amount: Fen(1250) },
         Notice::BackgroundNotPaid { number: "12345678251122010001".into(), amount: Fen(1250) },
         Notice::NumbersExhausted,
+        Notice::ClockBehind { last_day: 251122 },
         Notice::StoreFailed { error: "disk full".into() },
         Notice::PrintFailed { error: "out of paper".into() },
         Notice::Restored { in_doubt: 1 },
@@ -165,6 +166,7 @@ fn index(n: &Notice) -> usize {
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
         Notice::ReturnLimit { .. } => 62,
+        Notice::ClockBehind { .. } => 63,
     }
 }
 
@@ -174,7 +176,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..63).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..64).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -1,6 +1,6 @@
 //! 简体中文.
 
-use super::{Text, announcement, line_name, platform_name};
+use super::{Text, announcement, day_text, line_name, platform_name};
 use crate::core::Lang;
 use crate::core::notice::Notice;
 
@@ -165,6 +165,9 @@ pub(super) fn notice(n: &Notice) -> String {
             format!("订单 {number} 未收到款 {amount}元：顾客没有被扣款")
         }
         Notice::NumbersExhausted => "今天的订单号已用完，请联系店长".into(),
+        Notice::ClockBehind { last_day } => {
+            format!("收银机时间早于上一笔订单的日期 {}：请联系店长校正日期和时间", day_text(*last_day))
+        }
         Notice::StoreFailed { error } => format!("保存订单失败：{error}"),
         Notice::PrintFailed { error } => format!("打印失败：{error}，请检查打印机"),
         Notice::Restored { in_doubt } => format!("已重新启动，{in_doubt} 笔支付正在确认"),

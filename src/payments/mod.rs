@@ -4,6 +4,7 @@
 
 pub mod choice;
 pub mod cloudpay;
+pub mod duplicates;
 pub mod http;
 pub mod weishouyin;
 

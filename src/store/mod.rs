@@ -65,6 +65,12 @@ pub enum StoreError {
     /// The store was written by a newer till. Cashier sees: "Order store is from a newer version".
     #[error("the order store has schema {found}, newer than this till's {SCHEMA_VERSION}: update the till")]
     NewerSchema { found: u32 },
+    /// A save would give an order number to a second order: the number belongs to another order (a
+    /// store restored from an older export, counters lost). Refused with nothing written, so that no
+    /// payment leaves under a number that a platform may hold paid for an earlier sale. Cashier
+    /// sees: "Order store error: …" and the payment is not sent.
+    #[error("order number {number} already belongs to order {other}: not saved")]
+    NumberTaken { number: String, other: OrderId },
     /// A change to a record of an append-only table (the audit log) was asked for: a bug, refused.
     #[error("the {0} table is append-only")]
     AppendOnly(&'static str),

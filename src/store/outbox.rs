@@ -103,21 +103,28 @@ impl Entry<'_> {
 
 /// The records this version of the order makes final, the order's own first.
 pub(super) fn entries(order: &Order) -> Vec<Entry<'_>> {
-    let Some(number) = order.number.clone() else { return Vec::new() };
     let mut out = Vec::new();
-    if order.status == OrderStatus::Paid && !order.imported {
+    if let Some(number) = order.number.clone()
+        && order.status == OrderStatus::Paid
+        && !order.imported
+    {
         out.push(Entry {
             key: format!("order:{number}"),
             kind: OutboxKind::Order,
-            order_number: number.clone(),
+            order_number: number,
             content: Content::Order(order),
         });
     }
+    // Every refund, also of an order without a number of its own (one the till had voided before
+    // the platform turned out to have charged it): under the platform order the refund names.
     for refund in order.refunds.iter().filter(|r| r.state.is_final()) {
+        let Some(number) = order.number.clone().or_else(|| refund.of.as_ref().map(|o| o.out_trade_no.clone())) else {
+            continue;
+        };
         out.push(Entry {
             key: format!("refund:{}", refund.out_refund_no),
             kind: OutboxKind::Refund,
-            order_number: number.clone(),
+            order_number: number,
             content: Content::Refund(order, refund),
         });
     }

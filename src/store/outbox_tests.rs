@@ -184,3 +184,26 @@ fn retention_that_empties_most_of_the_file_compacts_it() {
     assert!(s.order_by_number("N1").expect("lookup").is_none());
     assert_eq!(s.compact_closed_before(Millis(5_000)).expect("again"), 0);
 }
+
+#[test]
+fn a_refund_on_an_order_without_a_number_of_its_own_still_reaches_the_back_office() {
+    // A voided order (the till's query had said "not charged") that the platform had charged
+    // after all: refunded under the number of the platform's order, which the refund names.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = RedbStore::open(dir.path()).expect("open");
+    let mut voided = paid_cash(1, "unused");
+    voided.number = None;
+    voided.tender = None;
+    voided.status = OrderStatus::Voided;
+    let mut r = refund("R1", RefundState::Refunded);
+    r.of = Some(crate::core::order::RefundOf {
+        platform: crate::core::code::Platform::WeChat,
+        out_trade_no: "01000052250301010001".into(),
+        transaction_id: "4200".into(),
+    });
+    voided.refunds.push(r);
+    s.save(&voided, &Counters::default()).expect("save");
+    let pending = s.outbox_pending(10).expect("pending");
+    assert_eq!(pending.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["refund:R1"]);
+    assert_eq!(pending[0].order_number, "01000052250301010001");
+}

@@ -238,6 +238,29 @@ pub(super) fn apply_save(
     Ok(())
 }
 
+impl RedbStore {
+    /// A number of `order` that already belongs to another order refuses the save: the store never
+    /// re-points a number, so a number issued twice (counters lost, an older export restored) stops
+    /// the payment before it leaves. The order log's records are applied as they were written.
+    fn refuse_taken_numbers(&self, order: &Order) -> Result<(), StoreError> {
+        if numbers_of(order).next().is_none() {
+            return Ok(()); // a cart being rung up: the hot path reads nothing more
+        }
+        self.read(|txn| {
+            let numbers = txn.open_table(NUMBERS)?;
+            for n in numbers_of(order) {
+                match numbers.get(n.as_bytes())?.map(|id| id.value()) {
+                    Some(other) if other != order.id => {
+                        return Err(StoreError::NumberTaken { number: n.clone(), other });
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
 impl Store for RedbStore {
     fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
         let value = pack(order)?;
@@ -245,6 +268,9 @@ impl Store for RedbStore {
         let created_at = wall_clock();
         let record = super::redb_wal::save_record(created_at, &counters, &value);
         let mut wal = self.log();
+        // Checked under the log's lock, before anything is written: no save is between the check
+        // and this one's commit.
+        self.refuse_taken_numbers(order)?;
         // Flushed in the log first; then redb, unsynced, with the record's mark (see `wal.rs`).
         let logged = match wal.append(&record)? {
             Appended::Full => {

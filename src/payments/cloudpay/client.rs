@@ -55,6 +55,8 @@ pub struct CloudPayClient {
     active: AtomicUsize,
     /// One probe at a time: a burst of failed calls must not start a burst of probes.
     probing: tokio::sync::Mutex<()>,
+    /// Numbers answered "duplicate": their queries' "paid" is checked against the attempt's start.
+    pub(super) duplicates: crate::payments::duplicates::Duplicates,
 }
 
 impl std::fmt::Debug for CloudPayClient {
@@ -95,7 +97,13 @@ impl CloudPayClient {
             .no_proxy()
             .build()
             .map_err(|e| CloudPayError::Setup(e.to_string()))?;
-        Ok(CloudPayClient { cfg, http, active: AtomicUsize::new(0), probing: tokio::sync::Mutex::new(()) })
+        Ok(CloudPayClient {
+            cfg,
+            http,
+            active: AtomicUsize::new(0),
+            probing: tokio::sync::Mutex::new(()),
+            duplicates: Default::default(),
+        })
     }
 
     pub fn config(&self) -> &CloudPayConfig {

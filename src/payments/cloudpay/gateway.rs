@@ -28,6 +28,7 @@ impl CloudPayClient {
             platform,
             amount: Fen::ZERO,
             after: QueryAfter::Unknown,
+            started_at: crate::core::clock::Millis(0),
         };
         let content = proto::query_order_content(&self.cfg, &query, &nonce);
         let key = &self.cfg.authen_key;
@@ -81,12 +82,17 @@ impl Gateway for CloudPayClient {
             code: Some(&call.code),
             resend: Resend::Never,
         };
-        self.call(spec, &content, read, |e| match e {
-            // Nothing left the box: definitely not charged, the cashier may try again at once.
-            CloudPayError::NotSent(why) => Verdict::Failed { reason: format!("not sent: {why}") },
-            e => Verdict::Unknown { reason: e.to_string() },
-        })
-        .await
+        let verdict = self
+            .call(spec, &content, read, |e| match e {
+                // Nothing left the box: definitely not charged, the cashier may try again at once.
+                CloudPayError::NotSent(why) => Verdict::Failed { reason: format!("not sent: {why}") },
+                e => Verdict::Unknown { reason: e.to_string() },
+            })
+            .await;
+        if proto::is_duplicate(&verdict) {
+            self.duplicates.note(&call.out_trade_no);
+        }
+        verdict
     }
 
     async fn query(&self, call: &QueryCall) -> Verdict {
@@ -96,7 +102,8 @@ impl Gateway for CloudPayClient {
         };
         let content = proto::query_order_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
-        let read = |b: &[u8]| proto::read_answer(Interface::QueryOrder, key, &call.out_trade_no, call.amount, b);
+        let checked = self.duplicates.checked(call);
+        let read = |b: &[u8]| proto::read_query_answer(key, &checked, b);
         let spec = spec(Interface::QueryOrder, &call.out_trade_no, Resend::Once);
         self.call(spec, &content, read, |e| Verdict::Unknown { reason: e.to_string() }).await
     }

@@ -6,6 +6,7 @@
 
 pub use super::config::CloudPayConfig;
 use super::sign;
+use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::{PayCall, QueryCall, Verdict};
@@ -319,10 +320,39 @@ pub fn read_answer(iface: Interface, key: &str, out_trade_no: &str, amount: Fen,
     read_with(key, body, |r| unknown(r), |o| decide(iface, o.signed, out_trade_no, amount, &o.content))
 }
 
+/// Reads a query's answer for `call`. As [`read_answer`], and a "paid" for an order the platform
+/// created before the attempt began is another sale's under a number issued twice: not this
+/// customer's payment (issue 16).
+pub fn read_query_answer(key: &str, call: &QueryCall, body: &[u8]) -> Answer {
+    read_with(
+        key,
+        body,
+        |r| unknown(r),
+        |o| {
+            let verdict = decide(Interface::QueryOrder, o.signed, &call.out_trade_no, call.amount, &o.content);
+            let created = o.content.query_order.as_ref().and_then(|q| q.order_content.as_ref()).map(|c| c.create_time);
+            match created {
+                Some(secs) if matches!(verdict, Verdict::Paid { .. }) && call.predates_attempt(Millis(secs * 1000)) => {
+                    call.earlier_sale()
+                }
+                _ => verdict,
+            }
+        },
+    )
+}
+
+/// How a 407 answer's reason begins (see [`is_duplicate`]).
+const DUPLICATE: &str = "order number already used with other data (407)";
+
+/// Whether a micro_pay verdict is the platform's "duplicate" (407): the number was taken.
+pub fn is_duplicate(verdict: &Verdict) -> bool {
+    matches!(verdict, Verdict::Unknown { reason } if reason.starts_with(DUPLICATE))
+}
+
 fn decide(iface: Interface, signed: bool, out_trade_no: &str, amount: Fen, content: &ResponseContent) -> Verdict {
     let desc = || format!("{} ({})", content.description, content.status);
     if iface == Interface::MicroPay && content.internal_status == INTERNAL_DUPLICATE_ORDER {
-        return unknown(format!("order number already used with other data (407): {}", content.description));
+        return unknown(format!("{DUPLICATE}: {}", content.description));
     }
     match (content.status, signed) {
         (0, false) => unknown("unsigned answer with status 0"),

@@ -65,6 +65,8 @@ pub struct WeishouyinClient {
     /// `{server}`, replaced when the pay configuration is read.
     server: RwLock<String>,
     slips: Mutex<VecDeque<(String, Vec<u8>)>>,
+    /// Numbers answered "duplicate": their queries' "paid" is checked against the attempt's start.
+    duplicates: crate::payments::duplicates::Duplicates,
 }
 
 impl std::fmt::Debug for WeishouyinClient {
@@ -131,7 +133,7 @@ impl WeishouyinClient {
     pub fn new(cfg: WeishouyinConfig) -> Result<WeishouyinClient, WeishouyinError> {
         let http = http_client(cfg.timeout_ms, cfg.connect_timeout_ms)?;
         let server = RwLock::new(cfg.server.trim_end_matches('/').to_string());
-        Ok(WeishouyinClient { cfg, http, server, slips: Mutex::new(VecDeque::new()) })
+        Ok(WeishouyinClient { cfg, http, server, slips: Mutex::new(VecDeque::new()), duplicates: Default::default() })
     }
 
     pub fn config(&self) -> &WeishouyinConfig {
@@ -223,6 +225,9 @@ impl Gateway for WeishouyinClient {
         let code = mask_code(&call.code);
         let verdict = match self.op("micropay", &call.out_trade_no, proto::micropay_params(&self.cfg, call)).await {
             Ok(answer) => {
+                if answer.attr("err") == Some(proto::ERR_DUPLICATE) {
+                    self.duplicates.note(&call.out_trade_no);
+                }
                 let verdict = proto::pay_verdict(&answer, call.amount, &call.out_trade_no, false);
                 if matches!(verdict, Verdict::Paid { .. }) {
                     self.keep_slip(&call.out_trade_no, &answer);
@@ -242,7 +247,7 @@ impl Gateway for WeishouyinClient {
         };
         let params = proto::query_params(&self.cfg, action, &call.out_trade_no);
         let verdict = match self.op(action, &call.out_trade_no, params).await {
-            Ok(answer) => proto::pay_verdict(&answer, call.amount, &call.out_trade_no, true),
+            Ok(answer) => proto::query_verdict(&answer, &self.duplicates.checked(call)),
             Err(e) => Verdict::Unknown { reason: e.to_string() },
         };
         tracing::info!(out_trade_no = call.out_trade_no, action, ?verdict, "weishouyin query");

@@ -4,9 +4,12 @@
 use super::amount::{parse_amount, yuan};
 use super::config::WeishouyinConfig;
 use super::xml::Answer;
+use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
-use crate::core::{LookupVerdict, PayCall, PlatformOrder, PlatformOrderState, RefundCall, RefundVerdict, Verdict};
+use crate::core::{
+    LookupVerdict, PayCall, PlatformOrder, PlatformOrderState, QueryCall, RefundCall, RefundVerdict, Verdict,
+};
 
 /// `pay_type` code of WeChat Pay (reference §5, [R]).
 pub const PAY_TYPE_WECHAT: u32 = 4;
@@ -309,6 +312,20 @@ pub fn beijing_time(unix_secs: i64) -> String {
 }
 
 /// The unix time of a Beijing `YYYY-MM-DD HH:MM:SS`; None unless exactly that shape.
+/// A query's answer for `call`: as [`pay_verdict`], and a "paid" whose `pay_time` is before the
+/// attempt began is another sale's under a number issued twice (the platform answered "duplicate"):
+/// not this customer's payment (issue 16).
+pub fn query_verdict(answer: &Answer, call: &QueryCall) -> Verdict {
+    let verdict = pay_verdict(answer, call.amount, &call.out_trade_no, true);
+    let paid_at = answer.attr("pay_time").and_then(parse_beijing_time);
+    match paid_at {
+        Some(secs) if matches!(verdict, Verdict::Paid { .. }) && call.predates_attempt(Millis(secs * 1000)) => {
+            call.earlier_sale()
+        }
+        _ => verdict,
+    }
+}
+
 pub fn parse_beijing_time(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b' ' || b[13] != b':' || b[16] != b':' {

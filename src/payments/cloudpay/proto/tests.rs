@@ -167,3 +167,42 @@ fn the_operator_signed_in_is_the_staff_id_of_payments_and_refunds() {
     assert_eq!(staff(&micro_pay_content(&cfg, &call(None), "n")), cfg.staff_id, "else the configured one");
     assert_eq!(staff(&micro_pay_content(&cfg, &call(Some("")), "n")), cfg.staff_id);
 }
+
+#[test]
+fn a_paid_order_created_before_the_attempt_began_is_another_sales_not_this_customers() {
+    // A number issued twice: the platform answered "duplicate" (407) and the query finds the
+    // earlier sale's order, paid with the same amount.
+    let body = |create_time: i64| {
+        let ext = TradeStateExt { current_trade_state: 2, trade_state_desc: None };
+        let order = OrderContent {
+            out_trade_no: WX_ORDER.into(),
+            transaction_id: Some("T1".into()),
+            total_fee: 1250,
+            create_time,
+            wxpay_order_content_ext: Some(ext),
+            ..Default::default()
+        };
+        let object = Some(OrderAnswer { order_content: Some(order), ..Default::default() });
+        let content = ResponseContent { log_id: 7, query_order: object, ..Default::default() };
+        sign::seal_response(KEY, &serde_json::to_string(&content).expect("json"))
+    };
+    let started = 1_740_796_215; // the attempt began here (till clock, seconds)
+    let call = QueryCall {
+        order_id: 1,
+        out_trade_no: WX_ORDER.into(),
+        platform: Platform::WeChat,
+        amount: Fen(1250),
+        after: crate::core::QueryAfter::Unknown,
+        started_at: Millis(started * 1000),
+    };
+    let read = |t: i64| read_query_answer(KEY, &call, body(t).as_bytes()).verdict;
+    // An hour earlier: the earlier sale's payment; this customer was not charged under the number.
+    assert!(matches!(read(started - 3600), Verdict::Failed { .. }), "{:?}", read(started - 3600));
+    // Created when the attempt began, or a little before by a platform clock behind the till's: paid.
+    for t in [started, started + 2, started - crate::core::CLOCK_SLACK_SECS] {
+        assert_eq!(read(t), Verdict::Paid { transaction_id: "T1".into() }, "created at {t}");
+    }
+    // Without the attempt's start nothing is checked.
+    let unchecked = QueryCall { started_at: Millis(0), ..call.clone() };
+    assert!(matches!(read_query_answer(KEY, &unchecked, body(1).as_bytes()).verdict, Verdict::Paid { .. }));
+}

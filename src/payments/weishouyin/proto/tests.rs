@@ -204,3 +204,26 @@ fn the_operator_signed_in_is_the_operator_id_of_a_payment() {
     call.staff_id = None;
     assert_eq!(operator(&call), Some(cfg.operator_id.clone()));
 }
+
+#[test]
+fn a_paid_order_paid_before_the_attempt_began_is_another_sales_not_this_customers() {
+    // 2018-04-22 09:29:39 Beijing = 1524360579 unix seconds.
+    let xml =
+        r#"<dm ok="1" total="0.01" pay_type="4" pay_time="2018-04-22 09:29:39" dm_id="dm2034085636" no="A1"></dm>"#;
+    let paid_at = 1_524_360_579_i64;
+    let call = |started: i64| crate::core::QueryCall {
+        order_id: 1,
+        out_trade_no: "A1".into(),
+        platform: Platform::WeChat,
+        amount: Fen(1),
+        after: crate::core::QueryAfter::Unknown,
+        started_at: crate::core::clock::Millis(started * 1000),
+    };
+    // The attempt began an hour after that payment: the number was an earlier sale's.
+    assert!(matches!(query_verdict(&answer(xml), &call(paid_at + 3600)), Verdict::Failed { .. }));
+    // Paid after the attempt began (or just before, by a platform clock behind the till's): paid.
+    for started in [paid_at - 5, paid_at, paid_at + crate::core::CLOCK_SLACK_SECS] {
+        let v = query_verdict(&answer(xml), &call(started));
+        assert_eq!(v, Verdict::Paid { transaction_id: "dm2034085636".into() }, "started {started}");
+    }
+}

@@ -1,0 +1,80 @@
+//! Order numbers are never issued twice by this till (issue 16, defect 1): the day's sequence is a
+//! high-water mark that a clock going backwards, or counters older than the orders, never lower.
+
+use super::*;
+
+/// Rings up, pays by code, and has the platform decline: the number is used, the sale stays open.
+fn used_number(t: &mut Till) -> String {
+    if t.state.screen != (Screen::Pay { cash_entry: false }) {
+        t.ring_up();
+    }
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "x".into() } });
+    no
+}
+
+/// A new process at `now` (its clock may read earlier than the last one's), restored from what the
+/// store holds: the sale on screen and the counters.
+fn restart(t: &Till, now: i64) -> Till {
+    let Effect::Save { order, counters } = t.state.save(&t.state.sale) else { unreachable!() };
+    let mut t2 = Till::new_unrestored();
+    t2.state.now = Millis(now);
+    t2.now = now;
+    t2.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
+    t2
+}
+
+#[test]
+fn a_clock_set_back_a_day_does_not_restart_the_sequence() {
+    let mut t = Till::new();
+    let a = used_number(&mut t);
+    let b = used_number(&mut t);
+    assert_eq!((a.as_str(), b.as_str()), ("01000052250301010001", "01000052250301010002"));
+    // The till starts again with its clock a day back (a wrong NTP answer, a flat RTC battery),
+    // and says so.
+    let mut t2 = restart(&t, t.now - 86_400_000);
+    assert_eq!(t2.state.notice, Some(Notice::ClockBehind { last_day: 250_301 }));
+    let c = used_number(&mut t2);
+    // And again, an hour later still on the wrong day.
+    let mut t3 = restart(&t2, t2.now + 3_600_000);
+    let d = used_number(&mut t3);
+    let all = [a, b, c, d];
+    for (i, n) in all.iter().enumerate() {
+        assert!(!all[..i].contains(n), "{n} issued twice: {all:?}");
+    }
+    // The sequence goes on from the highest day seen: a later number never sorts before an earlier one.
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
+}
+
+#[test]
+fn counters_older_than_the_orders_do_not_lower_the_sequence() {
+    // An older export restored over a newer store: its counters say 1 number used today, but an
+    // order in doubt carries number 0005.
+    let mut t = Till::new();
+    for _ in 0..5 {
+        used_number(&mut t);
+    }
+    let (no, fx) = t.pay(WECHAT_CODE);
+    assert_eq!(no, "01000052250301010006");
+    let Effect::Save { order, .. } = fx[0].clone() else { panic!("save first") };
+    let old = Counters { next_order_id: order.id + 1, seq_day: 250_301, seq: 1 };
+    let mut t2 = Till::new_unrestored();
+    t2.now = t.now;
+    t2.send(Msg::Restored { orders: vec![order], counters: Some(old) });
+    t2.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "x".into() } });
+    let next = used_number(&mut t2);
+    assert_eq!(next, "01000052250301010007");
+}
+
+#[test]
+fn a_cash_sale_takes_a_number_after_the_high_water_mark_too() {
+    let mut t = Till::new();
+    used_number(&mut t);
+    let mut t = restart(&t, t.now - 86_400_000);
+    t.send(Msg::Key(Key::Enter));
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
+    t.send(Msg::Key(Key::Char('c')));
+    t.send(Msg::Key(Key::Enter));
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+    assert_eq!(t.state.sale.number.as_deref(), Some("01000052250301010002"));
+}
