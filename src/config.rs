@@ -14,6 +14,11 @@ use std::time::Duration;
 /// The format this build reads and writes.
 pub const CONFIG_VERSION: u32 = 1;
 
+/// Set to `1` only by the test harness (tests/common/process.rs, tests/store_corrupt.rs, the QEMU
+/// test's init): then `till run` accepts `[operators] auto_sign_in`. The image's `till.service`
+/// never sets it, and a till.toml cannot.
+pub const TEST_AUTO_SIGN_IN_ENV: &str = "TILL_TEST_AUTO_SIGN_IN";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file is missing or unreadable. Technician sees the path and the OS error.
@@ -316,6 +321,23 @@ impl Config {
                 "till.toml: [operators] export_dir = {old:?} is deprecated: set export_dir at the top instead \
                  (one directory for every export and for USB imports)"
             );
+        }
+    }
+
+    /// What `till run` refuses that only `till demo` and the tests may use: `[operators]
+    /// auto_sign_in` signs an operator — the fresh till's 01 is a supervisor — in without a PIN.
+    /// Allowed only when `test_harness` (the environment has [`TEST_AUTO_SIGN_IN_ENV`]` = 1`).
+    pub fn check_for_run(&self, test_harness: bool) -> Result<(), ConfigError> {
+        match &self.operators.auto_sign_in {
+            Some(n) if !test_harness => Err(ConfigError::Invalid(format!(
+                "[operators] auto_sign_in = {n:?} signs an operator in without a PIN: it is for `till demo` and \
+                 the tests only. Remove it from the shop's till.toml"
+            ))),
+            Some(n) => {
+                tracing::warn!(operator = n, "TEST HARNESS: operator signed in without a PIN (auto_sign_in)");
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 

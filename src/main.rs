@@ -264,6 +264,8 @@ fn main() -> anyhow::Result<()> {
             Command::Demo { lang, data_dir, headless, platform } => demo(lang, data_dir, headless, platform).await,
             Command::Run { config, headless } => {
                 let config = Config::load(&config)?;
+                let test_harness = std::env::var(till::config::TEST_AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1");
+                config.check_for_run(test_harness)?;
                 run(config, false, headless).await
             }
             Command::Sim { port, platform } => {
@@ -534,8 +536,17 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
-    let status =
-        Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new(), unsynced: 0 };
+    let status = Status {
+        demo,
+        gateway: gateway.describe(),
+        printer: printer.describe(),
+        clock: String::new(),
+        unsynced: 0,
+        insecure_link: gateway.insecure_link(),
+    };
+    if let Some(host) = &status.insecure_link {
+        tracing::warn!(host, "insecure platform link: not HTTPS, its answers can be forged on the network");
+    }
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");
     let mut settings = config.settings();
     if let Some(info) = stored_setup {

@@ -7,8 +7,7 @@ use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::Line;
 use super::{
-    Action, Beep, Effect, Key, Msg, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry,
-    refund, tender,
+    Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
 };
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
@@ -158,28 +157,8 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.screen == Screen::Sale && state.sale.lines.is_empty() && refund::is_order_number(state, code) {
         return refund::start(state, code, fx);
     }
-    if code.starts_with("WIFI:") {
-        if state.screen != Screen::Sale || !state.sale.lines.is_empty() {
-            return refuse(state, Notice::WifiNotNow, fx);
-        }
-        if !state.authorize(Action::Settings, Msg::Scan(code.to_string())) {
-            return;
-        }
-        state.notice = Some(Notice::JoiningWifi);
-        fx.push(Effect::JoinWifi { code: code.to_string() });
-        return;
-    }
-    if is_setup_code(code) {
-        if state.screen != Screen::Sale || !state.sale.lines.is_empty() || state.in_doubt_count() > 0 {
-            return refuse(state, Notice::SetupNotNow, fx);
-        }
-        if !state.authorize(Action::Settings, Msg::Scan(code.to_string())) {
-            return;
-        }
-        state.notice = Some(Notice::SettingUp);
-        fx.push(Effect::Say(Speech::SetupStarted));
-        fx.push(Effect::Setup { code: code.to_string() });
-        return;
+    if super::configure::is_config_code(code) {
+        return super::configure::on_scan(state, code, fx);
     }
     let kind = code::classify(code);
     if let CodeKind::Payment(platform) = kind {
@@ -229,13 +208,6 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
         CodeKind::Payment(_) => {}
     }
-}
-
-/// A payment platform's configuration code: the Cloud Pay `use_device_setting` URL. Only routed
-/// here; the platform module checks it strictly.
-fn is_setup_code(code: &str) -> bool {
-    let lower = code.get(..8).unwrap_or(code).to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")) && code.contains("/use_device_setting")
 }
 
 /// Applies the outcome of joining a Wi-Fi network.

@@ -374,6 +374,11 @@ fn a_settings_code_from_a_cashier_needs_a_supervisor() {
     let code = "WIFI:T:WPA;S:ShopNet;P:secret123;;";
     let fx = t.send(Msg::Scan(code.into()));
     assert!(!fx.iter().any(|e| matches!(e, Effect::JoinWifi { .. })));
+    let ssid = "ShopNet".to_string();
+    let change =
+        crate::core::configure::ConfigChange::Wifi { ssid, code: crate::core::configure::ScannedCode(code.into()) };
+    let fx = t.send(Msg::ConfigOffer(change));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::JoinWifi { .. })));
     let fx = t.typed("1111");
     assert!(fx.iter().any(|e| matches!(e, Effect::JoinWifi { .. })), "{fx:?}");
     let fx = t.send(Msg::WifiAnswer { result: Ok("ShopNet".into()) });
