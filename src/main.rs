@@ -596,7 +596,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
 }
 
 /// The maintenance menu's view of the box: its store's size and the export (`till export`'s
-/// format, flushed, to a new file).
+/// format without the operators' PIN hashes, flushed, to a new file).
 fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path, config: &Config) -> app::maintenance::Host {
     let exporting = store.clone();
     let sizing = store.clone();
@@ -608,7 +608,7 @@ fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path, config: &
         export: Arc::new(move |path: &std::path::Path| {
             let file = std::fs::File::create_new(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            exporting.export(&mut out).map_err(|e| e.to_string())?;
+            exporting.export_without_pins(&mut out).map_err(|e| e.to_string())?;
             let file = out.into_inner().map_err(|e| e.to_string())?;
             file.sync_all().map_err(|e| e.to_string())
         }),

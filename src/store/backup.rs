@@ -105,6 +105,17 @@ fn format<E: std::fmt::Display>(e: E) -> BackupError {
 impl RedbStore {
     /// Writes the whole store to `out`; returns the header written.
     pub fn export(&self, out: &mut impl Write) -> Result<Header, BackupError> {
+        self.export_scoped(out, true)
+    }
+
+    /// The maintenance menu's export to a USB stick: the whole store but the operators' PIN hashes
+    /// (a stick gets lost; a hash of a 4-digit PIN is guessed offline in seconds). Each operator
+    /// comes back with no PIN and must be given one (`till operators reset-pin`).
+    pub fn export_without_pins(&self, out: &mut impl Write) -> Result<Header, BackupError> {
+        self.export_scoped(out, false)
+    }
+
+    fn export_scoped(&self, out: &mut impl Write, pins: bool) -> Result<Header, BackupError> {
         let txn = self.snapshot()?;
         let orders = txn.open_table(ORDERS)?;
         let outbox = txn.open_table(OUTBOX)?;
@@ -152,7 +163,10 @@ impl RedbStore {
                 .split_once('/')
                 .and_then(|(t, k)| Some((Table::from_name(t)?, k.to_string())))
                 .ok_or_else(|| BackupError::Format(format!("record key {name:?}")))?;
-            let value = String::from_utf8(v.value().to_vec()).map_err(format)?;
+            let mut value = String::from_utf8(v.value().to_vec()).map_err(format)?;
+            if !pins && table == Table::Operators {
+                value = without_pin(&value)?;
+            }
             writeln!(out, "{}", json(&Line::Record(Record { table, key, value }))?)?;
             counted.records += 1;
         }
@@ -180,6 +194,15 @@ impl RedbStore {
             import_lines(txn, input)
         })
     }
+}
+
+/// An operator record with its PIN hash taken out: a PIN must be set before they sign in.
+fn without_pin(operator: &str) -> Result<String, BackupError> {
+    let mut value: serde_json::Value = serde_json::from_str(operator).map_err(format)?;
+    let Some(fields) = value.as_object_mut() else { return Err(BackupError::Format("operator record".into())) };
+    fields.insert("pin_hash".into(), serde_json::Value::String(String::new()));
+    fields.insert("must_change_pin".into(), serde_json::Value::Bool(true));
+    json(&value)
 }
 
 fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, BackupError> {
