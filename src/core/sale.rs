@@ -263,7 +263,7 @@ pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen,
     if state.sale.has_paid_parts() {
         return refuse(state, Notice::FinishPayment, fx);
     }
-    let sale = &mut state.sale;
+    let mut sale = state.sale.clone();
     let existing = sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode && l.unit_price == price);
     let idx = match existing {
         Some(i) if sale.lines[i].qty < MAX_QTY => {
@@ -276,6 +276,10 @@ pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen,
             sale.lines.len() - 1
         }
     };
+    if sale.checked_total().is_none() {
+        return refuse(state, Notice::AmountTooLarge, fx);
+    }
+    state.sale = sale;
     state.selected = idx;
     let line = &state.sale.lines[idx];
     state.notice = Some(Notice::Added { name: line.name.clone(), qty: line.qty });
@@ -304,6 +308,11 @@ fn set_qty(state: &mut State, qty: u32, fx: &mut Vec<Effect>) {
     }
     if qty > MAX_QTY {
         return refuse(state, Notice::BadQuantity, fx);
+    }
+    let mut changed = state.sale.clone();
+    changed.lines[state.selected].qty = qty;
+    if qty > 0 && changed.checked_total().is_none() {
+        return refuse(state, Notice::AmountTooLarge, fx);
     }
     if qty == 0 {
         let line = state.sale.lines.remove(state.selected);
