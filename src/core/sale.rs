@@ -183,7 +183,12 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     match kind {
         _ if amount_shaped => match Fen::parse_yuan(code) {
             Ok(a) if a.is_zero() => refuse(state, Notice::ZeroAmount, fx),
-            Ok(a) => add_line(state, "", "", a, fx),
+            // A price typed by hand, as for an unknown barcode: one rule (`manual_price`).
+            Ok(a) => super::approval::ask_supervisor(
+                state,
+                super::approval::Approval::ManualPrice { barcode: String::new(), price: a },
+                fx,
+            ),
             Err(MoneyError::TooLarge) => refuse(state, Notice::AmountTooLarge, fx),
             Err(MoneyError::NotAnAmount) => refuse(state, Notice::NotAnAmount, fx),
         },

@@ -577,3 +577,23 @@ fn a_supervisor_sets_the_staff_id_the_platforms_know_an_operator_by() {
     assert_eq!(audits(&fx), [AuditEvent::StaffIdSet { number: "01".into(), staff_id: None }]);
     assert_eq!(t.state.auth.session.as_ref().map(|s| s.staff_id.as_str()), Some("01"));
 }
+
+#[test]
+fn an_amount_typed_on_the_sale_screen_needs_the_same_approval_as_an_unknown_barcodes_price() {
+    let mut t =
+        Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], Policy::default());
+    t.sign_in("02", "2222");
+    t.typed("12.50");
+    assert!(t.state.sale.lines.is_empty(), "nothing rung up before a supervisor approves");
+    assert!(t.state.auth.prompt.as_ref().is_some_and(|p| p.action == Action::ManualPrice));
+    t.typed("1111");
+    assert_eq!(t.state.sale.lines.len(), 1);
+    assert_eq!(t.state.sale.total(), Fen(1250));
+    // A shop that lets cashiers price by hand lets them type amounts too.
+    let policy = Policy { supervisor_for: vec![Action::Refund], ..Policy::default() };
+    let mut t = Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], policy);
+    t.sign_in("02", "2222");
+    t.typed("12.50");
+    assert_eq!(t.state.sale.total(), Fen(1250));
+    assert!(t.state.auth.prompt.is_none());
+}
