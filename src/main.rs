@@ -188,6 +188,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Check an installed program slot's signature again (run by till-boot-slot with the factory
+    /// till before it starts a slot): exit status 0 if it verifies, 1 with one line on stderr.
+    #[command(hide = true)]
+    VerifySlot {
+        #[arg(long)]
+        dir: PathBuf,
+        /// A trusted public key (hex) instead of the system's (the tests' release key).
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -311,6 +321,7 @@ fn main() -> anyhow::Result<()> {
                 till::upgrade::cli::bundle(&key, &binary, &version, &out, target.as_deref(), notes)
             }
             Command::Keygen { out } => till::upgrade::cli::keygen(&out),
+            Command::VerifySlot { dir, key } => till::upgrade::cli::verify_slot(&dir, key.as_deref()),
             Command::Provision { boot_dir, config, wpa_conf, activate } => {
                 app::provision::run_cli(app::provision::Paths { boot_dir, config, wpa_conf }, activate).await
             }
