@@ -402,12 +402,14 @@ fn export_csv(config: &Config, from: Option<&str>, to: Option<&str>, out: &std::
     Ok(())
 }
 
-/// `till import`: a `till export` file on stdin into an empty store, counts checked, flushed.
+/// `till import`: a `till export` file on stdin into an empty store, every value checked (ids,
+/// counters against the orders, numbers, prices, operators' PIN hashes), counts checked, flushed;
+/// a file with any value wrong is refused whole, with its line number.
 fn import(config: &Config) -> anyhow::Result<()> {
     let path = config.data_dir().join("store");
     std::fs::create_dir_all(config.data_dir())?;
     let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
-    let header = store.import(std::io::stdin().lock())?;
+    let header = store.import_with(std::io::stdin().lock(), &app::auth::check_pin_hash)?;
     eprintln!("imported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
     Ok(())
 }
