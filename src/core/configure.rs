@@ -99,7 +99,8 @@ pub(super) fn on_offer(state: &mut State, mut change: ConfigChange, fx: &mut Vec
     {
         c.shop_name = state.settings.shop_name.clone();
     }
-    if !idle(state) || state.auth.prompt.is_some() {
+    let busy = state.auth.prompt.is_some() || state.maintenance.is_some() || state.auth.admin.is_some();
+    if !idle(state) || busy || state.auth.session.is_none() {
         return sale::refuse(state, not_now(matches!(change, ConfigChange::Wifi { .. })), fx);
     }
     if let Some(refused) = unresolved_refusal(state, &change) {

@@ -177,6 +177,12 @@ fn configuration_codes_only_on_an_empty_sale_screen() {
     let fx = t.send(Msg::ConfigOffer(wifi()));
     assert!(!changes(&fx) && t.state.auth.prompt.is_none());
     assert_eq!(t.state.sale.lines.len(), 1, "the sale is untouched");
+    // Nor once the operator has signed out meanwhile.
+    let mut t = Till::new();
+    t.scan(WIFI_QR);
+    t.state.auth.session = None;
+    let fx = t.send(Msg::ConfigOffer(wifi()));
+    assert!(!changes(&fx) && t.state.auth.prompt.is_none() && t.state.screen == Screen::Sale);
 }
 
 #[test]
