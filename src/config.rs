@@ -14,14 +14,20 @@ use std::time::Duration;
 /// The format this build reads and writes.
 pub const CONFIG_VERSION: u32 = 1;
 
+/// Set to `1` only by the test harness (tests/common/process.rs, tests/store_corrupt.rs, the QEMU
+/// test's init): then `till run` accepts `[operators] auto_sign_in`. The image's `till.service`
+/// never sets it, and a till.toml cannot.
+pub const TEST_AUTO_SIGN_IN_ENV: &str = "TILL_TEST_AUTO_SIGN_IN";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file is missing or unreadable. Technician sees the path and the OS error.
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    /// Not valid TOML, an unknown key, or a wrong type: the message names the line.
-    #[error("{path}: {source}")]
-    Parse { path: PathBuf, source: toml::de::Error },
+    /// Not valid TOML, an unknown key, or a wrong type: the line and what is wrong, never the
+    /// line itself (it may hold a key), as `till provision` reports it.
+    #[error("{}: {}{message}", path.display(), line.map(|n| format!("line {n}: ")).unwrap_or_default())]
+    Parse { path: PathBuf, line: Option<usize>, message: String },
     /// Written for a newer till.
     #[error("{path}: config version {found} is newer than this till's {CONFIG_VERSION}")]
     NewerVersion { path: PathBuf, found: u32 },
@@ -290,8 +296,11 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let mut config: Config =
-            toml::from_str(text).map_err(|source| ConfigError::Parse { path: path.into(), source })?;
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.into(),
+            line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().lines().next().unwrap_or_default().to_string(),
+        })?;
         if config.export_dir.is_none() {
             config.export_dir = config.operators.export_dir.as_ref().map(PathBuf::from);
         }
@@ -316,6 +325,23 @@ impl Config {
                 "till.toml: [operators] export_dir = {old:?} is deprecated: set export_dir at the top instead \
                  (one directory for every export and for USB imports)"
             );
+        }
+    }
+
+    /// What `till run` refuses that only `till demo` and the tests may use: `[operators]
+    /// auto_sign_in` signs an operator — the fresh till's 01 is a supervisor — in without a PIN.
+    /// Allowed only when `test_harness` (the environment has [`TEST_AUTO_SIGN_IN_ENV`]` = 1`).
+    pub fn check_for_run(&self, test_harness: bool) -> Result<(), ConfigError> {
+        match &self.operators.auto_sign_in {
+            Some(n) if !test_harness => Err(ConfigError::Invalid(format!(
+                "[operators] auto_sign_in = {n:?} signs an operator in without a PIN: it is for `till demo` and \
+                 the tests only. Remove it from the shop's till.toml"
+            ))),
+            Some(n) => {
+                tracing::warn!(operator = n, "TEST HARNESS: operator signed in without a PIN (auto_sign_in)");
+                Ok(())
+            }
+            None => Ok(()),
         }
     }
 
@@ -465,6 +491,16 @@ mod tests {
         assert_eq!((b.key_id.as_str(), b.timeout_ms), ("1", 10_000));
         let typo = minimal.replace("device_id", "device");
         assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
+    }
+
+    #[test]
+    fn a_parse_error_names_the_line_and_never_quotes_it() {
+        let text = "version = 1\nshop_name = \"小店\"\n[printer]\n[backoffice]\nurl = \"https://bo/v1/records\"\ndevice_id = \"t1\"\nkey = \"TopSecretKey42\" oops\n";
+        let e = Config::parse(Path::new("/etc/till/till.toml"), text).expect_err("a syntax error");
+        let shown = e.to_string();
+        assert!(!shown.contains("TopSecretKey42"), "{shown}");
+        assert!(shown.starts_with("/etc/till/till.toml: line 7: "), "{shown}");
+        assert_eq!(shown.lines().count(), 1, "{shown}");
     }
 
     #[test]

@@ -188,6 +188,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Check an installed program slot's signature again (run by till-boot-slot with the factory
+    /// till before it starts a slot): exit status 0 if it verifies, 1 with one line on stderr.
+    #[command(hide = true)]
+    VerifySlot {
+        #[arg(long)]
+        dir: PathBuf,
+        /// A trusted public key (hex) instead of the system's (the tests' release key).
+        #[arg(long)]
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -264,6 +274,8 @@ fn main() -> anyhow::Result<()> {
             Command::Demo { lang, data_dir, headless, platform } => demo(lang, data_dir, headless, platform).await,
             Command::Run { config, headless } => {
                 let config = Config::load(&config)?;
+                let test_harness = std::env::var(till::config::TEST_AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1");
+                config.check_for_run(test_harness)?;
                 run(config, false, headless).await
             }
             Command::Sim { port, platform } => {
@@ -309,6 +321,7 @@ fn main() -> anyhow::Result<()> {
                 till::upgrade::cli::bundle(&key, &binary, &version, &out, target.as_deref(), notes)
             }
             Command::Keygen { out } => till::upgrade::cli::keygen(&out),
+            Command::VerifySlot { dir, key } => till::upgrade::cli::verify_slot(&dir, key.as_deref()),
             Command::Provision { boot_dir, config, wpa_conf, activate } => {
                 app::provision::run_cli(app::provision::Paths { boot_dir, config, wpa_conf }, activate).await
             }
@@ -389,12 +402,14 @@ fn export_csv(config: &Config, from: Option<&str>, to: Option<&str>, out: &std::
     Ok(())
 }
 
-/// `till import`: a `till export` file on stdin into an empty store, counts checked, flushed.
+/// `till import`: a `till export` file on stdin into an empty store, every value checked (ids,
+/// counters against the orders, numbers, prices, operators' PIN hashes), counts checked, flushed;
+/// a file with any value wrong is refused whole, with its line number.
 fn import(config: &Config) -> anyhow::Result<()> {
     let path = config.data_dir().join("store");
     std::fs::create_dir_all(config.data_dir())?;
     let store = RedbStore::open(&path).with_context(|| format!("opening the order store at {}", path.display()))?;
-    let header = store.import(std::io::stdin().lock())?;
+    let header = store.import_with(std::io::stdin().lock(), &app::auth::check_pin_hash)?;
     eprintln!("imported {} orders, {} queued and {} delivered records", header.orders, header.outbox, header.delivered);
     Ok(())
 }
@@ -534,8 +549,17 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
     let gateway = Arc::new(gateway);
-    let status =
-        Status { demo, gateway: gateway.describe(), printer: printer.describe(), clock: String::new(), unsynced: 0 };
+    let status = Status {
+        demo,
+        gateway: gateway.describe(),
+        printer: printer.describe(),
+        clock: String::new(),
+        unsynced: 0,
+        insecure_link: gateway.insecure_link(),
+    };
+    if let Some(host) = &status.insecure_link {
+        tracing::warn!(host, "insecure platform link: not HTTPS, its answers can be forged on the network");
+    }
     tracing::info!(data_dir = %data_dir.display(), demo, headless, "till starting");
     let mut settings = config.settings();
     if let Some(info) = stored_setup {
@@ -585,7 +609,7 @@ async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
 }
 
 /// The maintenance menu's view of the box: its store's size and the export (`till export`'s
-/// format, flushed, to a new file).
+/// format without the operators' PIN hashes, flushed, to a new file).
 fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path, config: &Config) -> app::maintenance::Host {
     let exporting = store.clone();
     let sizing = store.clone();
@@ -597,7 +621,7 @@ fn maintenance_host(store: Arc<RedbStore>, data_dir: &std::path::Path, config: &
         export: Arc::new(move |path: &std::path::Path| {
             let file = std::fs::File::create_new(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
-            exporting.export(&mut out).map_err(|e| e.to_string())?;
+            exporting.export_without_pins(&mut out).map_err(|e| e.to_string())?;
             let file = out.into_inner().map_err(|e| e.to_string())?;
             file.sync_all().map_err(|e| e.to_string())
         }),

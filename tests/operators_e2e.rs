@@ -332,3 +332,21 @@ fn the_maintenance_menu_exports_the_store_and_restarts_the_till() {
     assert!(till.wait_exit(SECS(10)), "restart leaves with a failure status (systemd Restart=on-failure)");
     assert!(w.till_log().contains("leaving for a restart"), "{}", w.till_log());
 }
+
+/// `[operators] auto_sign_in` signs supervisor 01 in without a PIN: `till run` refuses it unless
+/// the test harness says it is one (as tests/common/process.rs does).
+#[test]
+fn till_run_refuses_auto_sign_in_outside_the_test_harness() {
+    let w = World::new(SimConfig::default(), |_| {});
+    let out = Command::new(env!("CARGO_BIN_EXE_till"))
+        .args(["run", "--headless", "--config"])
+        .arg(&w.config_path)
+        .env_remove(till::config::TEST_AUTO_SIGN_IN_ENV)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("auto_sign_in") && stderr.contains("till demo"), "{stderr}");
+    assert!(!w.data_dir().join("store").exists(), "refused before anything was opened");
+}

@@ -1,13 +1,16 @@
 //! The platform around the sale, end to end with the real binary: setting a Cloud Pay till up by
 //! scanning the merchant's configuration code, and domain failover shown on the status bar.
 
+#![allow(clippy::panic)] // test helpers fail the test by panicking
+
 mod common;
 
 use common::process::World;
 use std::time::Duration;
+use till::core::configure::ConfigChange;
 use till::core::money::Fen;
 use till::core::notice::Notice;
-use till::core::{Screen, SetupFailure};
+use till::core::{Key, Screen, SetupFailure};
 use till::payments::cloudpay::CloudPayConfig;
 use till::sim::cloudpay::SimConfig;
 
@@ -24,7 +27,23 @@ fn an_unconfigured_till_is_set_up_by_scanning_the_configuration_code_and_stays_s
     let qr = w.sim.issue_setup_qr();
     let mut till = w.start_till();
     till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    // A code that is cancelled on its confirmation changes nothing.
+    let cancelled = w.sim.issue_setup_qr();
+    till.scan(&cancelled);
+    till.wait_for("the confirmation", SECS(10), |o| matches!(o.screen, Screen::Confirm(_)));
+    till.key(Key::Esc);
+    till.key(Key::Esc);
+    till.wait_for("cancelled", SECS(10), |o| o.notice == Some(Notice::ConfigCancelled));
+    let file = w.dir.path().join("data").join("cloudpay-device.json");
+    assert!(!file.exists(), "nothing stored");
+    // The scan shows the merchant and shop it would set up, and waits for a supervisor's PIN
+    // typed now, though supervisor 01 is signed in.
     till.scan(&qr);
+    let o = till.wait_for("the confirmation", SECS(10), |o| matches!(o.screen, Screen::Confirm(_)));
+    let Screen::Confirm(ConfigChange::Platform { current: None, new }) = &o.screen else { panic!("{:?}", o.screen) };
+    assert_eq!(new.shop_name, "测试便利店");
+    assert!(!file.exists(), "nothing stored before the PIN");
+    till.typed("0000");
     let o = till.wait_for("set up", SECS(10), |o| matches!(o.notice, Some(Notice::SetupDone { .. })));
     assert_eq!(o.notice, Some(Notice::SetupDone { shop_name: "测试便利店".into() }));
     // The same code again: refused with the reason; the till stays set up.
@@ -39,7 +58,6 @@ fn an_unconfigured_till_is_set_up_by_scanning_the_configuration_code_and_stays_s
     assert!(done.number.as_deref().is_some_and(|n| n.starts_with("01000052")), "{:?}", done.number);
     till.quit();
 
-    let file = w.dir.path().join("data").join("cloudpay-device.json");
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).expect("stored").permissions());
     assert_eq!(mode & 0o777, 0o600);
     assert!(!w.till_log().contains("SimAuthenKey"), "the key never reaches the log");

@@ -115,9 +115,16 @@ async fn the_aarch64_till_sells_prints_and_survives_a_power_cut_under_qemu() {
     eprintln!("console after the restart:\n{after}");
 
     // A Wi-Fi code on this board, which has no Wi-Fi adapter (no wlan0; tests/qemu_arm_wifi.rs has
-    // one): the till says so in one line and tries nothing (operator 01, a supervisor, needs no PIN).
+    // one): its network is named on a confirmation that needs the supervisor's PIN typed now
+    // (though operator 01, a supervisor, is signed in); then the till says in one line that it
+    // has no adapter and tries nothing.
     let t = Instant::now();
     board.scan("WIFI:T:WPA;S:Corner Shop;P:mango tea 42;;");
+    let confirm = board.wait_screen("the confirmation", "Join a Wi-Fi network?", Duration::from_secs(30));
+    assert!(confirm.contains("Corner Shop") && !confirm.contains("mango"), "the name, not the password:\n{confirm}");
+    board.wait_screen("the prompt's box", "Supervisor approval", Duration::from_secs(5));
+    board.console_key("0000");
+    board.console_key("Enter");
     let screen = board.wait_screen(
         "a Wi-Fi code on a till without Wi-Fi",
         "Wi-Fi not joined: this till has no Wi-Fi adapter (wlan0 not found)",

@@ -79,28 +79,26 @@ async fn the_aarch64_till_joins_a_scanned_wifi_network_and_refuses_a_hostile_cod
     let boot = board.boot_log();
     assert!(boot.contains("till-qemu: wifi: wlan0 wlan1 up, access point on wlan1"), "the radios:\n{boot}");
 
-    // The hostile code: its first line opens the supervisor's prompt, its second is refused while
-    // the prompt is open; once approved, the cut-off code is refused as incomplete.
+    // The hostile code: its first line is read and refused as incomplete before anything is asked
+    // (nothing to confirm); its second line is no code at all.
     let t = Instant::now();
     board.scan(HOSTILE_CODE);
-    // The prompt's box (its notice is replaced at once by the second line's refusal).
-    let prompt = board.wait_screen("the supervisor asked for", "Supervisor approval", Duration::from_secs(20));
-    assert!(prompt.contains("Changing settings"), "the prompt names the action:\n{prompt}");
-    board.wait_screen("the rest refused", "Finish or close this screen first", Duration::from_secs(20));
-    board.console_key(SUPERVISOR_PIN);
-    board.console_key("Enter");
     let screen = board.wait_screen(
         "the hostile code refused",
         "Wi-Fi not joined: not a valid Wi-Fi code (the Wi-Fi code is incomplete",
         Duration::from_secs(30),
     );
     assert!(!screen.contains("Evil") && !screen.contains("Free"), "no name from the code shown:\n{screen}");
-    timings.push(("hostile code refused (PIN included)", t.elapsed()));
+    let screen = board.wait_screen("the rest refused", "Unreadable code, scan it again", Duration::from_secs(30));
+    assert!(!screen.contains("Join a Wi-Fi network?"), "nothing to confirm:\n{screen}");
+    timings.push(("hostile code refused", t.elapsed()));
 
     // The shop's code: the supervisor's PIN, then the WPA2 handshake with the access point.
     let t = Instant::now();
     board.scan(GOOD_CODE);
-    board.wait_screen("the supervisor asked for", "Changing settings needs a supervisor", Duration::from_secs(20));
+    let confirm = board.wait_screen("the confirmation", "Join a Wi-Fi network?", Duration::from_secs(20));
+    assert!(confirm.contains(SSID) && !confirm.contains("mango"), "the name, not the password:\n{confirm}");
+    board.wait_screen("the supervisor asked for", "Changing settings needs a supervisor", Duration::from_secs(5));
     board.wait_screen("the prompt's box", "Supervisor approval", Duration::from_secs(1));
     board.console_key(SUPERVISOR_PIN);
     board.console_key("Enter");

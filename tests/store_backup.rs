@@ -65,7 +65,10 @@ fn export_then_import_into_an_empty_store_gives_the_same_store() {
     // The demo's seeded catalogue and stock, the sales' stock movements, and the records below.
     let records = {
         let s = store_of(&w.config_path);
-        let op = Put { table: Table::Operators, key: "01".into(), value: Some(r#"{"name":"店长"}"#.into()) };
+        let hash = till::app::auth::hash_pin("482915").expect("hash");
+        let op = till::core::auth::Operator::new("01", "店长", till::core::auth::Role::Supervisor, hash);
+        let op =
+            Put { table: Table::Operators, key: "01".into(), value: Some(serde_json::to_string(&op).expect("json")) };
         s.write_records(&[op], None).expect("operator");
         s.append_record(Table::Audit, r#"{"sign_in":"01"}"#).expect("audit");
         s.append_record(Table::Audit, r#"{"sign_out":"01"}"#).expect("audit");

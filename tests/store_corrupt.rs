@@ -64,6 +64,7 @@ fn run_till(w: &World) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
         .args(["run", "--headless", "--config"])
         .arg(&w.config_path)
+        .env(till::config::TEST_AUTO_SIGN_IN_ENV, "1")
         .env("TILL_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -42,6 +42,9 @@ impl Board {
             .env("TILL_SLOTS", &self.root)
             .env("TILL_FACTORY", &self.factory)
             .env("TILL_TRIAL_STARTS", "3")
+            // The built till checks the slots' signatures, as the factory till does on a box.
+            .env("TILL_VERIFY", TILL)
+            .env("TILL_SLOT_KEY", till::upgrade::keys::public_hex(&release_key().verifying_key()))
             .env_remove("TILL_SLOT_DIR")
             .stdin(Stdio::null())
             .output()
@@ -337,4 +340,29 @@ fn keygen_and_bundle_on_the_release_machine_and_a_till_that_trusts_no_key_refuse
         assert!(stderr.contains("trusts no update key") && stderr.trim().lines().count() == 1, "{stderr}");
         assert!(!board.root.exists(), "nothing written");
     }
+}
+
+#[test]
+fn a_slot_program_changed_after_its_install_is_never_started() {
+    let board = Board::new();
+    board.install(&bundle_of(&till_program(), "99.0.0")).expect("install");
+    let out = board.boot_to_first_screen();
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(board.slots.state(Slot::A).good);
+    // Someone with the data partition swaps the program (same size, other bytes).
+    let program = board.slots.dir(Slot::A).join("till");
+    let mut bytes = std::fs::read(&program).expect("program");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&program, bytes).expect("tamper");
+    let (stdout, stderr) = which_boots(&board);
+    assert_eq!(stdout, "factory till --version\n", "{stderr}");
+    assert!(stderr.contains("slot a (99.0.0) failed its signature check: starting the factory till"), "{stderr}");
+    assert!(board.slots.state(Slot::A).failed.is_some_and(|f| f.contains("signature")));
+    assert_eq!(board.slots.current(), None);
+    // A slot installed before the signed header was kept is not trusted either.
+    let again = board.install(&bundle_of(&till_program(), "99.0.1")).expect("install");
+    std::fs::remove_file(board.slots.dir(again.slot).join("signed")).expect("remove");
+    let (stdout, _) = which_boots(&board);
+    assert_eq!(stdout, "factory till --version\n");
 }

@@ -55,6 +55,8 @@ impl TillProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
             .args(["run", "--headless", "--config"])
             .arg(config)
+            // The demo's config signs operator 01 in: `till run` takes it from a test harness only.
+            .env(till::config::TEST_AUTO_SIGN_IN_ENV, "1")
             .env("TILL_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

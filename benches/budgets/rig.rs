@@ -130,8 +130,14 @@ impl PtyScreen {
         let backend = CrosstermBackend::new(File::from(pair.slave));
         let viewport = Viewport::Fixed(Rect::new(0, 0, COLS, ROWS));
         let terminal = Terminal::with_options(backend, TerminalOptions { viewport })?;
-        let status =
-            Status { demo: true, gateway: String::new(), printer: "bench".into(), clock: String::new(), unsynced: 0 };
+        let status = Status {
+            demo: true,
+            gateway: String::new(),
+            printer: "bench".into(),
+            clock: String::new(),
+            unsynced: 0,
+            insecure_link: None,
+        };
         Ok(PtyScreen { terminal, status })
     }
 

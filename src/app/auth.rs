@@ -45,6 +45,33 @@ pub fn hash_pin(pin: &str) -> Result<PinHash, AuthError> {
     Ok(PinHash(hash.to_string()))
 }
 
+/// The most memory and passes a stored PIN hash may ask for: more would stall the sign-in of a
+/// small board (and could be a planted hash that does so on purpose).
+const PIN_MEMORY_KIB_MAX: u32 = 64 * 1024;
+const PIN_PASSES_MAX: u32 = 8;
+
+/// Whether a PIN hash from outside (`till import`) is one this till would have made: argon2id
+/// version 19, one lane, at least the till's memory and passes (never weaker, so a copied store
+/// cannot bring a cheap hash in) and at most what a small board checks in time.
+pub fn check_pin_hash(hash: &str) -> Result<(), String> {
+    let parsed = PasswordHash::new(hash).map_err(|_| "the PIN hash is not a PHC string".to_string())?;
+    if parsed.algorithm.as_str() != "argon2id" || parsed.version != Some(19) {
+        return Err(format!("the PIN hash is {} v{:?}, not argon2id v19", parsed.algorithm, parsed.version));
+    }
+    let params = Params::try_from(&parsed).map_err(|e| format!("the PIN hash's parameters: {e}"))?;
+    let (m, t, p) = (params.m_cost(), params.t_cost(), params.p_cost());
+    if !(PIN_MEMORY_KIB..=PIN_MEMORY_KIB_MAX).contains(&m) || !(PIN_PASSES..=PIN_PASSES_MAX).contains(&t) || p != 1 {
+        return Err(format!(
+            "the PIN hash's parameters m={m} t={t} p={p} are outside m={PIN_MEMORY_KIB}..={PIN_MEMORY_KIB_MAX} \
+             t={PIN_PASSES}..={PIN_PASSES_MAX} p=1"
+        ));
+    }
+    if parsed.salt.is_none_or(|s| s.len() < 16) || parsed.hash.is_none_or(|h| h.len() < 32) {
+        return Err("the PIN hash has no salt or a short output".into());
+    }
+    Ok(())
+}
+
 /// Whether `pin` is the one `hash` was made from (with the parameters the hash names).
 pub fn verify_pin(pin: &str, hash: &PinHash) -> bool {
     match PasswordHash::new(&hash.0) {
@@ -175,6 +202,18 @@ fn failed(msgs: &UnboundedSender<Msg>, error: String) {
 mod tests {
     use super::*;
     use crate::store::RedbStore;
+
+    #[test]
+    fn an_imported_pin_hash_must_have_the_tills_parameters() {
+        let ours = hash_pin("482915").expect("hash");
+        assert_eq!(check_pin_hash(&ours.0), Ok(()));
+        let weak = ours.0.replace("m=4096,t=2", "m=8,t=1");
+        assert!(check_pin_hash(&weak).is_err(), "{weak}");
+        let huge = ours.0.replace("m=4096", "m=4194304");
+        assert!(check_pin_hash(&huge).is_err(), "{huge}");
+        assert!(check_pin_hash(&ours.0.replace("argon2id", "argon2i")).is_err());
+        assert!(check_pin_hash("not a hash").is_err());
+    }
 
     #[test]
     fn a_pin_hash_is_salted_argon2id_and_checks_only_its_pin() {

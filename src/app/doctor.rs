@@ -142,16 +142,34 @@ async fn platform(config: &Config, data_dir: &Path) -> Vec<Check> {
             }
             out
         }
-        PaymentPlatform::Weishouyin => match super::platform::start(config, data_dir).await {
-            Ok((payments, _)) => {
-                use crate::payments::Gateway;
-                let name = payments.describe();
-                let level = if name.starts_with('—') { Level::Fail } else { Level::Ok };
-                vec![check(level, "weishouyin", name)]
+        PaymentPlatform::Weishouyin => {
+            let mut out = match super::platform::start(config, data_dir).await {
+                Ok((payments, _)) => {
+                    use crate::payments::Gateway;
+                    let name = payments.describe();
+                    let level = if name.starts_with('—') { Level::Fail } else { Level::Ok };
+                    let mut out = vec![check(level, "weishouyin", name)];
+                    out.extend(payments.insecure_link().map(insecure));
+                    out
+                }
+                Err(e) => vec![check(Level::Fail, "weishouyin", format!("{e:#}"))],
+            };
+            let base_url = config.weishouyin.as_ref().map(|w| w.base_url.clone()).unwrap_or_default();
+            if crate::payments::is_insecure_link(&base_url) && !out.iter().any(|c| c.what == "insecure") {
+                out.push(insecure(base_url));
             }
-            Err(e) => vec![check(Level::Fail, "weishouyin", format!("{e:#}"))],
-        },
+            out
+        }
     }
+}
+
+/// A platform link that is not HTTPS: on a hostile network its answers ("paid") can be forged.
+fn insecure(link: String) -> Check {
+    check(
+        Level::Warn,
+        "insecure",
+        format!("insecure platform link {link}: not HTTPS, anyone on the network can forge its answers"),
+    )
 }
 
 fn scanner(config: &Config) -> Vec<Check> {
@@ -288,5 +306,19 @@ mod tests {
         let back = clock(Millis(NOT_BEFORE.0 + 10 * day), 480, Some(261231));
         assert_eq!(back.level, Level::Fail, "{back}");
         assert!(back.to_string().contains("2026-12-31"), "{back}");
+    }
+
+    #[tokio::test]
+    async fn a_weishouyin_link_that_is_not_https_is_an_insecure_platform_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::demo_weishouyin(Lang::En, dir.path().join("data"), "http://dct.semoor.cn/".into());
+        if let Some(w) = config.weishouyin.as_mut() {
+            w.key.clear(); // not activated: nothing is asked of the network
+        }
+        let text: Vec<String> = platform(&config, &config.data_dir()).await.iter().map(ToString::to_string).collect();
+        assert!(text.iter().any(|l| l.starts_with("[WARN] insecure") && l.contains("dct.semoor.cn")), "{text:#?}");
+        config.weishouyin.as_mut().expect("weishouyin").base_url = "https://dct.semoor.cn/".into();
+        let text: Vec<String> = platform(&config, &config.data_dir()).await.iter().map(ToString::to_string).collect();
+        assert!(!text.iter().any(|l| l.contains("insecure")), "{text:#?}");
     }
 }

@@ -2,8 +2,9 @@
 //! effect of its batch starts; if it fails, the batch's platform calls are not made.
 
 use super::print_queue::{PrintQueue, QueuedReceipt};
+use crate::core::configure::{ConfigChange, ScannedCode};
 use crate::core::order::{Order, TenderPart};
-use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict};
+use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict, WifiFailure};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
@@ -193,11 +194,17 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::OpenDrawer => {
                     let _ = receipts.send(PrintJob::OpenDrawer);
                 }
+                Effect::ReadConfigCode { code } => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let _ = msgs.send(read_config_code(&code.0, gateway.as_ref()).await);
+                    });
+                }
                 Effect::JoinWifi { code } => {
                     let msgs = msgs.clone();
                     let wifi = devices.wifi.clone();
                     tokio::task::spawn_blocking(move || {
-                        let result = wifi.join(&code);
+                        let result = wifi.join(&code.0);
                         match &result {
                             Ok(ssid) => tracing::info!(ssid, "joined Wi-Fi"),
                             Err(error) => tracing::warn!(?error, "Wi-Fi not joined"),
@@ -205,10 +212,10 @@ async fn run_batch<G: Gateway + 'static>(
                         let _ = msgs.send(Msg::WifiAnswer { result });
                     });
                 }
-                Effect::Setup { code } => {
+                Effect::Setup { merchant } => {
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
                     tokio::spawn(async move {
-                        let result = gateway.setup(&code).await;
+                        let result = gateway.apply_setup(&merchant).await;
                         match &result {
                             Ok(info) => tracing::info!(shop = info.shop_name, "device set up"),
                             Err(error) => tracing::warn!(?error, "device set-up failed"),
@@ -224,6 +231,24 @@ async fn run_batch<G: Gateway + 'static>(
                 // Run by the engine itself (`app::maintenance`), never batched.
                 Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
             }
+        }
+    }
+}
+
+/// Reads a configuration code without using it: what it would change, or why it cannot be used.
+async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
+    if crate::wifi::is_wifi_qr(code) {
+        let result = crate::wifi::parse_wifi_qr(code);
+        return match result {
+            Ok(network) => Msg::ConfigOffer(ConfigChange::Wifi { ssid: network.ssid, code: ScannedCode(code.into()) }),
+            Err(e) => Msg::WifiAnswer { result: Err(WifiFailure::BadCode { detail: e.to_string() }) },
+        };
+    }
+    match gateway.read_setup(code).await {
+        Ok(change) => Msg::ConfigOffer(change),
+        Err(error) => {
+            tracing::warn!(?error, "configuration code not read");
+            Msg::SetupAnswer { result: Err(error) }
         }
     }
 }

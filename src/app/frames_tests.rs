@@ -46,6 +46,7 @@ impl Screen80 {
             printer: "fake".into(),
             clock: String::new(),
             unsynced: 0,
+            insecure_link: None,
         };
         let frame = self.terminal.draw(|f| crate::ui::view(state, &status, f))?;
         // Without blanks: a wide character's second cell is one.

@@ -5,6 +5,7 @@
 //! approval in force and the action is taken. Esc or a wrong PIN drops it. A `Msg::Approve` from
 //! anywhere else only opens the prompt.
 
+use super::configure::ConfigChange;
 use super::money::Fen;
 use super::order::{OrderId, Returned};
 use super::{Action, Effect, Msg, State, price_entry, refund};
@@ -21,11 +22,21 @@ pub enum Approval {
         #[serde(default)]
         returns: Vec<Returned>,
     },
+    /// Use a scanned configuration code (Wi-Fi, the payment platform's settings): always a PIN
+    /// typed now, even by a supervisor signed in.
+    Configure(ConfigChange),
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
 pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect>) {
+    if let Approval::Configure(change) = &approval {
+        if state.authorize_now(Action::Settings, Msg::Approve(approval.clone())) {
+            super::configure::approved(state, change.clone(), fx);
+        }
+        return;
+    }
     let action = match &approval {
+        Approval::Configure(_) => Action::Settings,
         Approval::ManualPrice { .. } => Action::ManualPrice,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
@@ -42,5 +53,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
     match approval {
         Approval::ManualPrice { barcode, price } => price_entry::add_manual(state, &barcode, price, fx),
         Approval::CashRefund { order_id, returns } => refund::refund_cash(state, order_id, returns, fx),
+        Approval::Configure(change) => super::configure::approved(state, change, fx),
     }
 }

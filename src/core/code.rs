@@ -75,15 +75,27 @@ fn gtin_check_ok(code: &str) -> bool {
 
 /// Shows a payment code on screen and in records without giving it away: `1346…9456`.
 pub fn mask_code(code: &str) -> String {
-    if code.len() <= 8 {
+    // By characters: a scanned code may hold any text, and a byte slice of it could split one.
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() <= 8 {
         return "…".to_string();
     }
-    format!("{}…{}", &code[..4], &code[code.len() - 4..])
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mask_code_counts_characters_not_bytes() {
+        assert_eq!(mask_code("134680423163089456"), "1346…9456");
+        assert_eq!(mask_code("支付码一二三四五六七"), "支付码一…四五六七");
+        assert_eq!(mask_code("ab€defghi"), "ab€d…fghi");
+        assert_eq!(mask_code("€€€€€€€€"), "…");
+    }
 
     #[test]
     fn tells_wechat_from_alipay_by_prefix_and_length() {

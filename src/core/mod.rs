@@ -10,6 +10,7 @@ pub mod calls;
 pub mod catalog;
 pub mod clock;
 pub mod code;
+pub mod configure;
 pub mod csv_problem;
 pub mod help;
 pub mod maintenance;
@@ -139,6 +140,9 @@ pub enum Msg {
         out_refund_no: String,
         verdict: RefundVerdict,
     },
+    /// A scanned configuration code read (nothing changed yet): what it would change, shown for a
+    /// supervisor to confirm (see [`configure`]).
+    ConfigOffer(configure::ConfigChange),
     /// The outcome of joining a Wi-Fi network: its name, or why not.
     WifiAnswer {
         result: Result<String, WifiFailure>,
@@ -240,14 +244,20 @@ pub enum Effect {
     /// Kick the cash drawer open (ESC/POS pulse through the receipt printer): cash was taken or
     /// is given back.
     OpenDrawer,
-    /// Join the Wi-Fi network of a scanned `WIFI:` code (it carries a password: never logged).
-    JoinWifi {
-        code: String,
+    /// Read a scanned configuration code (a `WIFI:` code, a Cloud Pay `use_device_setting` URL)
+    /// without changing anything: what it would change comes back as `Msg::ConfigOffer`, or a
+    /// failure as `Msg::WifiAnswer` / `Msg::SetupAnswer`.
+    ReadConfigCode {
+        code: configure::ScannedCode,
     },
-    /// Configure the payment platform from a scanned configuration code (Cloud Pay
-    /// `use_device_setting` URL); the answer comes back as `Msg::SetupAnswer`.
+    /// Join the Wi-Fi network of a confirmed `WIFI:` code (it carries a password: never logged).
+    JoinWifi {
+        code: configure::ScannedCode,
+    },
+    /// Use the payment platform's settings read for `merchant` and confirmed by a supervisor;
+    /// the answer comes back as `Msg::SetupAnswer`.
     Setup {
-        code: String,
+        merchant: configure::Merchant,
     },
     /// Shifts, reports, journal, summary and export (see [`office`]).
     Office(office::OfficeEffect),
@@ -353,6 +363,8 @@ pub enum Screen {
     PriceEntry(price_entry::PriceEntry),
     /// Products at or below the low-stock threshold.
     LowStock,
+    /// A scanned configuration code waits for a supervisor's PIN (see [`configure`]).
+    Confirm(configure::ConfigChange),
 }
 
 /// When the next query of an in-doubt attempt is due.
@@ -448,6 +460,16 @@ impl State {
         self.timers.values().filter(|t| !t.in_flight).map(|t| t.due).min()
     }
 
+    /// Orders with a payment or a refund whose outcome is not yet known: on screen, in the
+    /// background, or on the lookup screen.
+    pub fn unresolved_count(&self) -> usize {
+        let held = std::iter::once(&self.sale).chain(&self.background);
+        let looked_up = self.lookup.as_ref().and_then(|v| v.order.as_ref());
+        let looked_up = looked_up.filter(|o| !held.clone().any(|h| h.id == o.id));
+        held.chain(looked_up).filter(|o| o.has_open_work()).count()
+            + usize::from(self.lookup.as_ref().is_some_and(|v| v.pending))
+    }
+
     /// Orders with a payment whose outcome is not yet known, on screen or in the background.
     pub fn in_doubt_count(&self) -> usize {
         std::iter::once(&self.sale).chain(&self.background).filter(|o| o.open_attempt().is_some()).count()
@@ -511,6 +533,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
         Msg::Scan(code) if auth::on_scan(state, &code, &mut fx) => {}
         Msg::Key(key) if state.screen == Screen::Office => office::on_key(state, key, &mut fx),
+        Msg::Key(key) if matches!(state.screen, Screen::Confirm(_)) => configure::on_key(state, key, &mut fx),
+        Msg::Scan(_) if matches!(state.screen, Screen::Confirm(_)) => {
+            sale::refuse(state, Notice::Auth(auth::AuthNotice::NotNow), &mut fx)
+        }
         Msg::Scan(_) if state.screen == Screen::Office => {}
         Msg::Key(key) => sale::on_key(state, key, &mut fx),
         Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
@@ -527,6 +553,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::RefundQueryAnswer { out_refund_no, verdict } => {
             refund::on_refund_answer(state, &out_refund_no, verdict, true, &mut fx)
         }
+        Msg::ConfigOffer(change) => configure::on_offer(state, change, &mut fx),
         Msg::SetupAnswer { result } => sale::on_setup_answer(state, result, &mut fx),
         Msg::WifiAnswer { result } => sale::on_wifi_answer(state, result, &mut fx),
         Msg::PrintQueue { waiting } => {

@@ -11,6 +11,10 @@ pub struct Fen(pub i64);
 /// The most a single entry may be: 99,999,999.99 yuan keeps every sum far from overflow.
 pub const MAX_ENTRY: Fen = Fen(9_999_999_999);
 
+/// The most an order may total: an entry (a line, a quantity) that would take it past this is
+/// refused, so that the sums of orders in reports stay far from overflow too.
+pub const MAX_TOTAL: Fen = MAX_ENTRY;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     /// The text is not a plain decimal amount such as `12.50`.
@@ -26,6 +30,14 @@ impl Fen {
 
     pub fn is_zero(self) -> bool {
         self.0 == 0
+    }
+
+    pub fn checked_add(self, rhs: Fen) -> Option<Fen> {
+        self.0.checked_add(rhs.0).map(Fen)
+    }
+
+    pub fn checked_sub(self, rhs: Fen) -> Option<Fen> {
+        self.0.checked_sub(rhs.0).map(Fen)
     }
 
     pub fn checked_mul(self, n: u32) -> Option<Fen> {
@@ -79,17 +91,20 @@ impl fmt::Display for Fen {
     }
 }
 
+/// Saturating, never a panic or a wrap: amounts are capped at entry ([`MAX_ENTRY`], [`MAX_TOTAL`])
+/// far below the limits; where a sum decides whether an entry is taken, use `checked_add`.
 impl std::ops::Add for Fen {
     type Output = Fen;
     fn add(self, rhs: Fen) -> Fen {
-        Fen(self.0 + rhs.0)
+        Fen(self.0.saturating_add(rhs.0))
     }
 }
 
+/// Saturating, as `Add`.
 impl std::ops::Sub for Fen {
     type Output = Fen;
     fn sub(self, rhs: Fen) -> Fen {
-        Fen(self.0 - rhs.0)
+        Fen(self.0.saturating_sub(rhs.0))
     }
 }
 
@@ -130,6 +145,18 @@ mod tests {
             assert_eq!(Fen::parse_yuan(bad), Err(MoneyError::NotAnAmount), "{bad:?}");
         }
         assert_eq!(Fen::parse_yuan("1000000000"), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn sums_never_overflow_and_checked_ones_say_so() {
+        assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
+        assert_eq!(Fen(i64::MIN).checked_sub(Fen(1)), None);
+        assert_eq!(Fen(250).checked_add(Fen(100)), Some(Fen(350)));
+        assert_eq!(Fen(250).checked_sub(Fen(300)), Some(Fen(-50)));
+        // The operators never panic (they saturate); totals are capped far below (MAX_TOTAL).
+        assert_eq!(Fen(i64::MAX) + Fen(1), Fen(i64::MAX));
+        assert_eq!(Fen(i64::MIN) - Fen(1), Fen(i64::MIN));
+        assert_eq!([Fen(i64::MAX), Fen(5)].into_iter().sum::<Fen>(), Fen(i64::MAX));
     }
 
     #[test]

@@ -114,8 +114,16 @@ pub enum Notice {
     SetupFailed {
         error: super::SetupFailure,
     },
-    /// Set-up only on an empty sale screen with no payment in doubt.
+    /// Set-up only on an empty sale screen.
     SetupNotNow,
+    /// A `WIFI:` code is being read (nothing changes before a supervisor confirms).
+    ReadingConfigCode,
+    /// The confirmation of a configuration code was left with Esc: nothing changed.
+    ConfigCancelled,
+    /// A set-up for another merchant while `count` payments or refunds are unresolved: refused.
+    MerchantChangeUnresolved {
+        count: usize,
+    },
     Reprinting,
     PrintingTestPage,
     /// The payment platform cannot be reached: cash only until it can.
@@ -223,6 +231,7 @@ impl Notice {
                 | Notice::RefundFailed { .. }
                 | Notice::SetupFailed { .. }
                 | Notice::SetupNotNow
+                | Notice::MerchantChangeUnresolved { .. }
                 | Notice::NothingToReprint
                 | Notice::WifiFailed { .. }
                 | Notice::WifiNotNow

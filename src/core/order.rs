@@ -18,8 +18,13 @@ pub struct Line {
 }
 
 impl Line {
+    /// The line's amount; a line too large for it is never taken ([`Order::checked_total`]).
     pub fn amount(&self) -> Fen {
-        self.unit_price.checked_mul(self.qty).unwrap_or(Fen(i64::MAX / 4))
+        Fen(self.unit_price.0.saturating_mul(i64::from(self.qty)))
+    }
+
+    pub fn checked_amount(&self) -> Option<Fen> {
+        self.unit_price.checked_mul(self.qty)
     }
 }
 
@@ -233,6 +238,13 @@ impl Order {
 
     pub fn total(&self) -> Fen {
         self.lines.iter().map(Line::amount).sum()
+    }
+
+    /// The total, if it can be computed and is within [`MAX_TOTAL`](super::money::MAX_TOTAL):
+    /// what decides whether a line or a quantity is taken.
+    pub fn checked_total(&self) -> Option<Fen> {
+        let total = self.lines.iter().try_fold(Fen::ZERO, |sum, l| sum.checked_add(l.checked_amount()?))?;
+        (total <= super::money::MAX_TOTAL).then_some(total)
     }
 
     pub fn item_count(&self) -> u32 {

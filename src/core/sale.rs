@@ -7,8 +7,7 @@ use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::order::Line;
 use super::{
-    Action, Beep, Effect, Key, Msg, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry,
-    refund, tender,
+    Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
 };
 
 /// Largest quantity on one line: more is a typing slip, not a sale.
@@ -158,28 +157,8 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.screen == Screen::Sale && state.sale.lines.is_empty() && refund::is_order_number(state, code) {
         return refund::start(state, code, fx);
     }
-    if code.starts_with("WIFI:") {
-        if state.screen != Screen::Sale || !state.sale.lines.is_empty() {
-            return refuse(state, Notice::WifiNotNow, fx);
-        }
-        if !state.authorize(Action::Settings, Msg::Scan(code.to_string())) {
-            return;
-        }
-        state.notice = Some(Notice::JoiningWifi);
-        fx.push(Effect::JoinWifi { code: code.to_string() });
-        return;
-    }
-    if is_setup_code(code) {
-        if state.screen != Screen::Sale || !state.sale.lines.is_empty() || state.in_doubt_count() > 0 {
-            return refuse(state, Notice::SetupNotNow, fx);
-        }
-        if !state.authorize(Action::Settings, Msg::Scan(code.to_string())) {
-            return;
-        }
-        state.notice = Some(Notice::SettingUp);
-        fx.push(Effect::Say(Speech::SetupStarted));
-        fx.push(Effect::Setup { code: code.to_string() });
-        return;
+    if super::configure::is_config_code(code) {
+        return super::configure::on_scan(state, code, fx);
     }
     let kind = code::classify(code);
     if let CodeKind::Payment(platform) = kind {
@@ -204,7 +183,12 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     match kind {
         _ if amount_shaped => match Fen::parse_yuan(code) {
             Ok(a) if a.is_zero() => refuse(state, Notice::ZeroAmount, fx),
-            Ok(a) => add_line(state, "", "", a, fx),
+            // A price typed by hand, as for an unknown barcode: one rule (`manual_price`).
+            Ok(a) => super::approval::ask_supervisor(
+                state,
+                super::approval::Approval::ManualPrice { barcode: String::new(), price: a },
+                fx,
+            ),
             Err(MoneyError::TooLarge) => refuse(state, Notice::AmountTooLarge, fx),
             Err(MoneyError::NotAnAmount) => refuse(state, Notice::NotAnAmount, fx),
         },
@@ -229,13 +213,6 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
         CodeKind::Payment(_) => {}
     }
-}
-
-/// A payment platform's configuration code: the Cloud Pay `use_device_setting` URL. Only routed
-/// here; the platform module checks it strictly.
-fn is_setup_code(code: &str) -> bool {
-    let lower = code.get(..8).unwrap_or(code).to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")) && code.contains("/use_device_setting")
 }
 
 /// Applies the outcome of joining a Wi-Fi network.
@@ -291,7 +268,7 @@ pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen,
     if state.sale.has_paid_parts() {
         return refuse(state, Notice::FinishPayment, fx);
     }
-    let sale = &mut state.sale;
+    let mut sale = state.sale.clone();
     let existing = sale.lines.iter().position(|l| !barcode.is_empty() && l.barcode == barcode && l.unit_price == price);
     let idx = match existing {
         Some(i) if sale.lines[i].qty < MAX_QTY => {
@@ -304,6 +281,10 @@ pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen,
             sale.lines.len() - 1
         }
     };
+    if sale.checked_total().is_none() {
+        return refuse(state, Notice::AmountTooLarge, fx);
+    }
+    state.sale = sale;
     state.selected = idx;
     let line = &state.sale.lines[idx];
     state.notice = Some(Notice::Added { name: line.name.clone(), qty: line.qty });
@@ -332,6 +313,11 @@ fn set_qty(state: &mut State, qty: u32, fx: &mut Vec<Effect>) {
     }
     if qty > MAX_QTY {
         return refuse(state, Notice::BadQuantity, fx);
+    }
+    let mut changed = state.sale.clone();
+    changed.lines[state.selected].qty = qty;
+    if qty > 0 && changed.checked_total().is_none() {
+        return refuse(state, Notice::AmountTooLarge, fx);
     }
     if qty == 0 {
         let line = state.sale.lines.remove(state.selected);

@@ -494,55 +494,6 @@ fn a_payment_in_doubt_can_be_parked_and_is_confirmed_in_the_background() {
     assert_eq!(t.state.sale.lines.len(), 1, "the new sale is untouched");
 }
 
-const SETUP_QR: &str = "https://pay.qcloud.com/cpay/use_device_setting?osi=sz01abc&si=5f1c0a9e";
-
-#[test]
-fn a_configuration_code_sets_the_device_up_and_announces_start_and_end() {
-    let mut t = Till::new();
-    let fx = t.scan(SETUP_QR);
-    assert_eq!(fx, vec![Effect::Say(Speech::SetupStarted), Effect::Setup { code: SETUP_QR.into() }]);
-    let info = SetupInfo { shop_name: "新店".into(), order_prefix: "02000077".into(), operator: Some("1001".into()) };
-    let fx = t.send(Msg::SetupAnswer { result: Ok(info) });
-    assert!(fx.contains(&Effect::Say(Speech::SetupDone)));
-    assert_eq!(t.state.notice, Some(Notice::SetupDone { shop_name: "新店".into() }));
-    t.ring_up();
-    let (no, _) = t.pay(WECHAT_CODE);
-    assert!(no.starts_with("02000077"), "order numbers follow the new prefix: {no}");
-}
-
-#[test]
-fn a_failed_set_up_says_why_and_can_start_over() {
-    let mut t = Till::new();
-    t.scan(SETUP_QR);
-    let fx = t.send(Msg::SetupAnswer { result: Err(SetupFailure::Expired) });
-    assert!(fx.contains(&Effect::Say(Speech::SetupFailed)));
-    assert_eq!(t.state.notice, Some(Notice::SetupFailed { error: SetupFailure::Expired }));
-    assert_eq!(t.state.settings.order_prefix, "01000052");
-    assert!(t.scan(SETUP_QR).contains(&Effect::Setup { code: SETUP_QR.into() }));
-    // Not in the middle of a sale.
-    let mut t = Till::new();
-    t.scan("6900138600889");
-    let fx = t.scan(SETUP_QR);
-    assert!(!fx.iter().any(|e| matches!(e, Effect::Setup { .. })));
-    assert_eq!(t.state.notice, Some(Notice::SetupNotNow));
-}
-
-#[test]
-fn a_wifi_code_joins_the_network_only_on_an_empty_sale_screen() {
-    let mut t = Till::new();
-    let code = "WIFI:T:WPA;S:ShopNet;P:secret123;;";
-    assert_eq!(t.scan(code), vec![Effect::JoinWifi { code: code.into() }]);
-    assert_eq!(t.state.notice, Some(Notice::JoiningWifi));
-    t.send(Msg::WifiAnswer { result: Ok("ShopNet".into()) });
-    assert_eq!(t.state.notice, Some(Notice::WifiJoined { ssid: "ShopNet".into() }));
-    t.send(Msg::WifiAnswer { result: Err(WifiFailure::WrongPassword) });
-    assert_eq!(t.state.notice, Some(Notice::WifiFailed { error: WifiFailure::WrongPassword }));
-    t.scan("6900138600889");
-    assert!(t.scan(code).iter().all(|e| !matches!(e, Effect::JoinWifi { .. })));
-    assert_eq!(t.state.notice, Some(Notice::WifiNotNow));
-    assert_eq!(t.state.sale.lines.len(), 1, "the sale is untouched");
-}
-
 #[test]
 fn receipts_waiting_and_the_scanner_are_shown_and_a_print_failure_clears_once_all_are_printed() {
     let mut t = Till::new();
@@ -605,6 +556,7 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
 }
 
 mod catalogue;
+mod configure;
 mod numbers;
 mod refunds;
 mod returns;

@@ -113,6 +113,20 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::PriceInput => "Price",
         Text::UnknownProduct => "Unknown product",
         Text::SupervisorApproves => "A supervisor approves this price",
+        Text::InsecureLink => "Insecure platform link",
+        Text::ConfirmWifiTitle => "Join a Wi-Fi network?",
+        Text::ConfirmSetupTitle => "Change the payment account?",
+        Text::ConfirmNetwork => "Network (SSID)",
+        Text::ConfirmNow => "Now",
+        Text::ConfirmNew => "After set-up",
+        Text::ConfirmMerchant => "Merchant no.",
+        Text::ConfirmShop => "Shop",
+        Text::ConfirmNoneYet => "(not set up)",
+        Text::ConfirmOtherMerchant => "Payments will go to ANOTHER merchant's account",
+        Text::ConfirmSameMerchant => "Same merchant: the settings are renewed",
+        Text::ConfirmPinNow => "A supervisor's PIN is needed now, even when signed in",
+        Text::HintConfirmPin => "supervisor PIN",
+        Text::HintCancelConfig => "cancel, change nothing",
         Text::Remaining => "Still to pay",
         Text::PaidParts => "Paid so far",
         Text::NextPart => "Next code payment",
@@ -214,6 +228,11 @@ pub(super) fn notice(n: &Notice) -> String {
             format!("Wi-Fi not joined: {}; the previous network is kept", wifi_failure(error))
         }
         Notice::WifiNotNow => "Finish the current sale before joining a Wi-Fi network".into(),
+        Notice::ReadingConfigCode => "Reading the Wi-Fi code…".into(),
+        Notice::ConfigCancelled => "Cancelled: nothing was changed".into(),
+        Notice::MerchantChangeUnresolved { count } => format!(
+            "Not now: {count} payment(s) or refund(s) are still being confirmed with the current merchant. Set up again once they are settled"
+        ),
         Notice::NothingToReprint => "This order is not paid: no receipt to print again".into(),
         Notice::Office(n) => super::office_notice(lang, n),
         Notice::PartPaid { platform: Some(p), amount, remaining } => {

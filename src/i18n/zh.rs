@@ -113,6 +113,20 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::PriceInput => "价格",
         Text::UnknownProduct => "未知商品",
         Text::SupervisorApproves => "此价格需主管批准",
+        Text::InsecureLink => "支付平台连接不安全",
+        Text::ConfirmWifiTitle => "连接此无线网络？",
+        Text::ConfirmSetupTitle => "更换收款账户？",
+        Text::ConfirmNetwork => "网络名称 (SSID)",
+        Text::ConfirmNow => "当前",
+        Text::ConfirmNew => "配置后",
+        Text::ConfirmMerchant => "商户号",
+        Text::ConfirmShop => "门店",
+        Text::ConfirmNoneYet => "（未配置）",
+        Text::ConfirmOtherMerchant => "收款将转入另一个商户的账户",
+        Text::ConfirmSameMerchant => "同一商户：仅更新配置",
+        Text::ConfirmPinNow => "需主管现场输入密码确认（已登录也需输入）",
+        Text::HintConfirmPin => "主管密码",
+        Text::HintCancelConfig => "取消，不做更改",
         Text::Remaining => "还需支付",
         Text::PaidParts => "已付",
         Text::NextPart => "下一笔付款码金额",
@@ -205,6 +219,11 @@ pub(super) fn notice(n: &Notice) -> String {
         }
         Notice::WifiFailed { error } => format!("无线网络连接失败：{}，仍使用原网络", wifi_failure(error)),
         Notice::WifiNotNow => "请先完成当前交易再扫码连网".into(),
+        Notice::ReadingConfigCode => "正在读取无线网络码…".into(),
+        Notice::ConfigCancelled => "已取消，未做任何更改".into(),
+        Notice::MerchantChangeUnresolved { count } => {
+            format!("暂不能更换商户：还有 {count} 笔支付或退款待当前商户确认，确认完成后再配置")
+        }
         Notice::NothingToReprint => "该订单未支付，没有小票可补打".into(),
         Notice::Office(n) => super::office_notice(lang, n),
         Notice::PartPaid { platform: Some(p), amount, remaining } => {

@@ -9,12 +9,13 @@ use super::cloudpay::{
     CloudPayClient, CloudPayConfig, DeviceSetting, SetupError, SetupHttp, fetch_device_setting, save_device_setting,
 };
 use super::weishouyin::WeishouyinClient;
+use crate::core::configure::{ConfigChange, Merchant};
 use crate::core::{
     CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupFailure,
     SetupInfo, Verdict,
 };
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 enum Backend {
     CloudPay(CloudPayClient),
@@ -37,20 +38,30 @@ pub struct CloudPaySetup {
 pub struct Payments {
     backend: RwLock<Arc<Backend>>,
     setup: Option<CloudPaySetup>,
+    /// Settings read from a configuration code and not yet confirmed by a supervisor.
+    read: Mutex<Option<DeviceSetting>>,
 }
 
 impl Payments {
     pub fn cloudpay(client: CloudPayClient, setup: CloudPaySetup) -> Payments {
-        Payments { backend: RwLock::new(Arc::new(Backend::CloudPay(client))), setup: Some(setup) }
+        Payments {
+            backend: RwLock::new(Arc::new(Backend::CloudPay(client))),
+            setup: Some(setup),
+            read: Mutex::new(None),
+        }
     }
 
     /// A till whose platform cannot be used yet, for `reason` (shown to the cashier on every try).
     pub fn not_ready(reason: &str) -> Payments {
-        Payments { backend: RwLock::new(Arc::new(Backend::NotReady(reason.to_string()))), setup: None }
+        Payments {
+            backend: RwLock::new(Arc::new(Backend::NotReady(reason.to_string()))),
+            setup: None,
+            read: Mutex::new(None),
+        }
     }
 
     pub fn weishouyin(client: WeishouyinClient) -> Payments {
-        Payments { backend: RwLock::new(Arc::new(Backend::Weishouyin(client))), setup: None }
+        Payments { backend: RwLock::new(Arc::new(Backend::Weishouyin(client))), setup: None, read: Mutex::new(None) }
     }
 
     fn current(&self) -> Arc<Backend> {
@@ -68,10 +79,34 @@ impl Payments {
         }
     }
 
-    async fn setup_cloudpay(&self, code: &str) -> Result<SetupInfo, SetupFailure> {
+    /// Fetches the settings a configuration code names; keeps them aside until confirmed.
+    async fn read_cloudpay(&self, code: &str) -> Result<ConfigChange, SetupFailure> {
         let Some(setup) = &self.setup else { return Err(SetupFailure::WrongPlatform) };
         let sn = setup.template.sn_code.clone();
         let setting = fetch_device_setting(code, &sn, &setup.http).await.map_err(failure)?;
+        let current = match &*self.current() {
+            Backend::CloudPay(client) if client.config().is_set_up() => {
+                let c = client.config();
+                // The name the till uses now is the core's (its settings): it fills it in.
+                Some(Merchant {
+                    mch_id: c.out_mch_id.clone(),
+                    sub_mch_id: c.out_sub_mch_id.clone(),
+                    shop_id: c.out_shop_id.clone(),
+                    shop_name: String::new(),
+                })
+            }
+            _ => None,
+        };
+        let new = merchant(&setting);
+        *lock(&self.read) = Some(setting);
+        Ok(ConfigChange::Platform { current, new })
+    }
+
+    /// Stores and uses the settings read for `merchant`.
+    async fn apply_cloudpay(&self, merchant_confirmed: &Merchant) -> Result<SetupInfo, SetupFailure> {
+        let Some(setup) = &self.setup else { return Err(SetupFailure::WrongPlatform) };
+        let setting = lock(&self.read).take().filter(|s| merchant(s) == *merchant_confirmed);
+        let Some(setting) = setting else { return Err(SetupFailure::NotASetupCode) };
         let file = setup.device_file.clone();
         let stored = setting.clone();
         tokio::task::spawn_blocking(move || save_device_setting(&file, &stored))
@@ -86,6 +121,22 @@ impl Payments {
         }
         self.replace(Backend::CloudPay(client));
         Ok(info(&setting))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match m.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+fn merchant(s: &DeviceSetting) -> Merchant {
+    Merchant {
+        mch_id: s.out_mch_id.clone(),
+        sub_mch_id: s.out_sub_mch_id.clone(),
+        shop_id: s.out_shop_id.clone(),
+        shop_name: s.shop_name.clone(),
     }
 }
 
@@ -151,6 +202,10 @@ impl Gateway for Payments {
         dispatch!(self, g => g.query_refund(call).await, r => RefundVerdict::Unknown { reason: r.clone() })
     }
 
+    fn insecure_link(&self) -> Option<String> {
+        dispatch!(self, g => g.insecure_link(), _r => None)
+    }
+
     fn describe(&self) -> String {
         dispatch!(self, g => g.describe(), r => format!("— {r}"))
     }
@@ -168,7 +223,11 @@ impl Gateway for Payments {
         dispatch!(self, g => g.reprint(transaction_id).await, _r => None)
     }
 
-    async fn setup(&self, code: &str) -> Result<SetupInfo, SetupFailure> {
-        self.setup_cloudpay(code).await
+    async fn read_setup(&self, code: &str) -> Result<ConfigChange, SetupFailure> {
+        self.read_cloudpay(code).await
+    }
+
+    async fn apply_setup(&self, merchant: &Merchant) -> Result<SetupInfo, SetupFailure> {
+        self.apply_cloudpay(merchant).await
     }
 }

@@ -10,6 +10,7 @@ pub mod weishouyin;
 
 pub use choice::Payments;
 
+use crate::core::configure::{ConfigChange, Merchant};
 use crate::core::{
     CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupFailure,
     SetupInfo, Verdict,
@@ -41,13 +42,52 @@ pub trait Gateway: Send + Sync {
     fn take_slip(&self, _number: &str) -> Option<Vec<u8>> {
         None
     }
-    /// Configures the platform from a scanned configuration code (Cloud Pay `use_device_setting`
-    /// URL), stores the result and uses it from now on. The error is one line for the cashier.
-    fn setup(&self, _code: &str) -> impl Future<Output = Result<SetupInfo, SetupFailure>> + Send {
+    /// The platform's link can be read and forged by anyone on the network: it is not HTTPS (and
+    /// not the loopback simulator). Shown permanently on the status line and by `till doctor`.
+    fn insecure_link(&self) -> Option<String> {
+        None
+    }
+    /// Reads a scanned configuration code (Cloud Pay `use_device_setting` URL): fetches the
+    /// settings it names and keeps them aside, unused, until [`Gateway::apply_setup`]. The error is
+    /// one line for the cashier.
+    fn read_setup(&self, _code: &str) -> impl Future<Output = Result<ConfigChange, SetupFailure>> + Send {
+        async { Err(SetupFailure::WrongPlatform) }
+    }
+    /// Stores and uses the settings last read, if they are for `merchant` (the one a supervisor
+    /// confirmed); from now on payments go there.
+    fn apply_setup(&self, _merchant: &Merchant) -> impl Future<Output = Result<SetupInfo, SetupFailure>> + Send {
         async { Err(SetupFailure::WrongPlatform) }
     }
     /// Asks the platform for its receipt of a paid order again (微收银 `pay_printinfo.php`).
     fn reprint(&self, _transaction_id: &str) -> impl Future<Output = Option<Vec<u8>>> + Send {
         async { None }
+    }
+}
+
+/// Whether `url` is a link whose answers anyone on the network could forge: not `https`, unless
+/// the host is a loopback address (the simulator on the till itself).
+pub fn is_insecure_link(url: &str) -> bool {
+    let Ok(parsed) = reqwest::Url::parse(url.trim()) else { return !url.trim().is_empty() };
+    if parsed.scheme() == "https" {
+        return false;
+    }
+    let host = parsed.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) || host == "localhost";
+    !(parsed.scheme() == "http" && loopback)
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::is_insecure_link;
+
+    #[test]
+    fn only_https_or_loopback_is_a_secure_platform_link() {
+        for secure in ["https://dct.semoor.cn/", "http://127.0.0.1:8080", "http://localhost/x", "http://[::1]:9/", ""] {
+            assert!(!is_insecure_link(secure), "{secure}");
+        }
+        for insecure in ["http://dct.semoor.cn/", "http://10.0.2.100", "http://127.0.0.1.evil.cn/", "ftp://x/", "dct"] {
+            assert!(is_insecure_link(insecure), "{insecure}");
+        }
     }
 }

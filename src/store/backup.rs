@@ -105,6 +105,17 @@ fn format<E: std::fmt::Display>(e: E) -> BackupError {
 impl RedbStore {
     /// Writes the whole store to `out`; returns the header written.
     pub fn export(&self, out: &mut impl Write) -> Result<Header, BackupError> {
+        self.export_scoped(out, true)
+    }
+
+    /// The maintenance menu's export to a USB stick: the whole store but the operators' PIN hashes
+    /// (a stick gets lost; a hash of a 4-digit PIN is guessed offline in seconds). Each operator
+    /// comes back with no PIN and must be given one (`till operators reset-pin`).
+    pub fn export_without_pins(&self, out: &mut impl Write) -> Result<Header, BackupError> {
+        self.export_scoped(out, false)
+    }
+
+    fn export_scoped(&self, out: &mut impl Write, pins: bool) -> Result<Header, BackupError> {
         let txn = self.snapshot()?;
         let orders = txn.open_table(ORDERS)?;
         let outbox = txn.open_table(OUTBOX)?;
@@ -152,7 +163,10 @@ impl RedbStore {
                 .split_once('/')
                 .and_then(|(t, k)| Some((Table::from_name(t)?, k.to_string())))
                 .ok_or_else(|| BackupError::Format(format!("record key {name:?}")))?;
-            let value = String::from_utf8(v.value().to_vec()).map_err(format)?;
+            let mut value = String::from_utf8(v.value().to_vec()).map_err(format)?;
+            if !pins && table == Table::Operators {
+                value = without_pin(&value)?;
+            }
             writeln!(out, "{}", json(&Line::Record(Record { table, key, value }))?)?;
             counted.records += 1;
         }
@@ -164,8 +178,19 @@ impl RedbStore {
         Ok(header)
     }
 
-    /// Reads an export into this store, which must be empty. Returns the header read.
+    /// Reads an export into this store, which must be empty. Returns the header read. Every value
+    /// is checked ([`import_with`](RedbStore::import_with) with no further check of PIN hashes).
     pub fn import(&self, input: impl BufRead) -> Result<Header, BackupError> {
+        self.import_with(input, &|_| Ok(()))
+    }
+
+    /// As [`import`](RedbStore::import); `pin_hash_ok` also checks each operator's PIN hash (its
+    /// parameters: `till import` refuses any but the till's own).
+    pub fn import_with(
+        &self,
+        input: impl BufRead,
+        pin_hash_ok: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<Header, BackupError> {
         self.write_with(|txn| {
             let orders = txn.open_table(ORDERS)?.len()?;
             let outbox = txn.open_table(OUTBOX)?.len()?;
@@ -177,12 +202,95 @@ impl RedbStore {
                 )));
             }
             // An error drops the transaction: the store stays empty, as it was.
-            import_lines(txn, input)
+            import_lines(txn, input, pin_hash_ok)
         })
     }
 }
 
-fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, BackupError> {
+/// An operator record with its PIN hash taken out: a PIN must be set before they sign in.
+fn without_pin(operator: &str) -> Result<String, BackupError> {
+    let mut value: serde_json::Value = serde_json::from_str(operator).map_err(format)?;
+    let Some(fields) = value.as_object_mut() else { return Err(BackupError::Format("operator record".into())) };
+    fields.insert("pin_hash".into(), serde_json::Value::String(String::new()));
+    fields.insert("must_change_pin".into(), serde_json::Value::Bool(true));
+    json(&value)
+}
+
+/// Most an order id may be: the till counts on from the largest one, far from overflow.
+pub const MAX_ORDER_ID: u64 = 1 << 53;
+
+/// What the lines read so far say, checked against each other once all are read.
+#[derive(Default)]
+struct Seen {
+    /// The counters and their line.
+    counters: Option<(Counters, usize)>,
+    /// The largest order id and its line.
+    max_id: Option<(u64, usize)>,
+    /// By day (`yymmdd`): the highest sequence number of this till's order numbers and its line.
+    day_seq: std::collections::BTreeMap<u32, (u32, usize)>,
+}
+
+/// The day (`yymmdd`) and sequence of a 20-digit order number (prefix, day, till, sequence).
+fn day_and_seq(number: &str) -> Option<(u32, u32)> {
+    if number.len() != 20 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((number.get(8..14)?.parse().ok()?, number.get(16..20)?.parse().ok()?))
+}
+
+fn refuse(line: usize, why: impl std::fmt::Display) -> BackupError {
+    BackupError::Format(format!("line {line}: {why}"))
+}
+
+/// The checks of one order line that need no other line.
+fn check_order(order: &Order, line: usize) -> Result<(), BackupError> {
+    if order.id == 0 || order.id > MAX_ORDER_ID {
+        return Err(refuse(line, format!("order id {} is out of range (1 to {MAX_ORDER_ID})", order.id)));
+    }
+    if order.lines.iter().any(|l| l.unit_price < crate::core::money::Fen::ZERO) || order.checked_total().is_none() {
+        return Err(refuse(line, format!("order {}: a price or its total is out of range", order.id)));
+    }
+    Ok(())
+}
+
+/// The checks across lines, once all are read.
+fn check_seen(seen: &Seen, orders: u64) -> Result<(), BackupError> {
+    let Some((counters, at)) = seen.counters else {
+        return match orders {
+            0 => Ok(()),
+            _ => Err(BackupError::Format("orders without counters: the till would number them again".into())),
+        };
+    };
+    if let Some((max, line)) = seen.max_id
+        && counters.next_order_id <= max
+    {
+        return Err(refuse(
+            at,
+            format!("next_order_id {} is not past order {max} (line {line})", counters.next_order_id),
+        ));
+    }
+    if counters.next_order_id > MAX_ORDER_ID + 1 {
+        return Err(refuse(at, format!("next_order_id {} is out of range", counters.next_order_id)));
+    }
+    if let Some((seq, line)) = seen.day_seq.get(&counters.seq_day)
+        && *seq > counters.seq
+    {
+        return Err(refuse(
+            at,
+            format!(
+                "sequence {} of day {} is behind order number {seq} of that day (line {line})",
+                counters.seq, counters.seq_day
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn import_lines(
+    txn: &WriteTransaction,
+    input: impl BufRead,
+    pin_hash_ok: &dyn Fn(&str) -> Result<(), String>,
+) -> Result<Header, BackupError> {
     let mut lines = input.lines();
     let first = lines.next().ok_or_else(|| BackupError::Format("empty input".into()))??;
     let header: Header = serde_json::from_str(&first).map_err(|e| BackupError::Format(format!("header: {e}")))?;
@@ -202,7 +310,9 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
     let mut keys = txn.open_table(OUTBOX_KEYS)?;
     let mut done = txn.open_table(OUTBOX_DONE)?;
     let mut records = txn.open_table(RECORDS)?;
+    let mut seen = Seen::default();
     for (n, line) in lines.enumerate() {
+        let at = n + 2;
         let line = line?;
         if line.trim().is_empty() {
             continue;
@@ -211,20 +321,42 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
             serde_json::from_str(&line).map_err(|e| BackupError::Format(format!("line {}: {e}", n + 2)))?;
         match parsed {
             Line::Counters(c) => {
+                if seen.counters.replace((c, at)).is_some() {
+                    return Err(refuse(at, "counters twice"));
+                }
                 meta.insert(COUNTERS, json(&c)?.as_bytes())?;
             }
             Line::OutboxSeq(seq) => {
                 meta.insert(OUTBOX_SEQ, seq.to_be_bytes().as_slice())?;
             }
             Line::Order(order) => {
+                check_order(&order, at)?;
                 if orders.insert(order.id, pack_json(json(&order)?.as_bytes()).as_slice())?.is_some() {
-                    return Err(BackupError::Format(format!("order {} twice", order.id)));
+                    return Err(refuse(at, format!("order {} twice", order.id)));
                 }
                 if !order.is_settled() {
                     unsettled.insert(order.id, ())?;
                 }
                 for number in numbers_of(&order) {
-                    numbers.insert(number.as_bytes(), order.id)?;
+                    // A number names one order: never re-pointed at another.
+                    if let Some(other) = numbers.insert(number.as_bytes(), order.id)?.map(|v| v.value())
+                        && other != order.id
+                    {
+                        return Err(refuse(
+                            at,
+                            format!("order {} has number {number}, already order {other}'s", order.id),
+                        ));
+                    }
+                    // Orders of other tills (looked up, not sold here) do not count in this till's sequence.
+                    if let Some((day, seq)) = day_and_seq(number).filter(|_| !order.imported) {
+                        let best = seen.day_seq.entry(day).or_insert((seq, at));
+                        if seq > best.0 {
+                            *best = (seq, at);
+                        }
+                    }
+                }
+                if seen.max_id.is_none_or(|(max, _)| order.id > max) {
+                    seen.max_id = Some((order.id, at));
                 }
                 counted.orders += 1;
             }
@@ -239,6 +371,17 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
                 counted.delivered += 1;
             }
             Line::Record(r) => {
+                if r.table == Table::Operators {
+                    let op: crate::core::auth::Operator =
+                        serde_json::from_str(&r.value).map_err(|e| refuse(at, format!("operator {}: {e}", r.key)))?;
+                    if op.number != r.key {
+                        return Err(refuse(at, format!("operator record {} holds operator {}", r.key, op.number)));
+                    }
+                    if !op.pin_hash.0.is_empty() {
+                        pin_hash_ok(&op.pin_hash.0)
+                            .map_err(|why| refuse(at, format!("operator {}: {why}", op.number)))?;
+                    }
+                }
                 records.insert(record_key(r.table, &r.key).as_slice(), r.value.as_bytes())?;
                 // An appended record's key is its sequence number: appending goes on after it.
                 if let Ok(seq) = r.key.parse::<u64>() {
@@ -251,6 +394,7 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
             }
         }
     }
+    check_seen(&seen, counted.orders)?;
     if counted != header {
         return Err(BackupError::Format(format!(
             "the file has {} orders, {} queued and {} delivered records and {} shop records; its header \
@@ -267,3 +411,7 @@ fn import_lines(txn: &WriteTransaction, input: impl BufRead) -> Result<Header, B
     }
     Ok(header)
 }
+
+#[cfg(test)]
+#[path = "backup_tests.rs"]
+mod tests;

@@ -158,6 +158,7 @@ fn retention_that_empties_most_of_the_file_compacts_it() {
     let mut lines = vec![
         format!(r#"{{"till_export":1,"schema":4,"orders":{},"outbox":0,"delivered":{total},"records":0}}"#, total + 1),
         format!(r#"{{"outbox_seq":{total}}}"#),
+        format!(r#"{{"counters":{{"next_order_id":{},"seq_day":0,"seq":0}}}}"#, total + 2),
     ];
     for id in 1..=total {
         let mut o = paid_cash(id, &format!("N{id}"));

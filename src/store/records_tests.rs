@@ -78,3 +78,26 @@ fn a_dispatch_is_queued_with_its_write_once_per_key_after_the_orders_records() {
     );
     assert_eq!(s.record(Table::Shifts, "1").expect("record").as_deref(), Some(r#"{"closed":true}"#));
 }
+
+#[test]
+fn the_usb_export_leaves_the_operators_pin_hashes_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = reopen(dir.path());
+    let op = r#"{"number":"01","name":"王","role":"supervisor","pin_hash":"$argon2id$v=19$SECRETHASH","must_change_pin":false}"#;
+    s.write_records(&[Put { table: Table::Operators, key: "01".into(), value: Some(op.into()) }], None).expect("write");
+    let mut whole = Vec::new();
+    s.export(&mut whole).expect("export");
+    assert!(String::from_utf8_lossy(&whole).contains("SECRETHASH"), "a backup by `till export` keeps them");
+    let mut usb = Vec::new();
+    s.export_without_pins(&mut usb).expect("export");
+    let usb = String::from_utf8(usb).expect("utf-8");
+    assert!(!usb.contains("SECRETHASH") && !usb.contains("argon2"), "{usb}");
+    // Imported, the operator is there and must be given a PIN again (`till operators reset-pin`).
+    let other = tempfile::tempdir().expect("tempdir");
+    let restored = reopen(other.path());
+    restored.import(usb.as_bytes()).expect("import");
+    let back = restored.record(Table::Operators, "01").expect("record").expect("operator");
+    let back: serde_json::Value = serde_json::from_str(&back).expect("json");
+    assert_eq!((back["name"].as_str(), back["pin_hash"].as_str()), (Some("王"), Some("")));
+    assert_eq!(back["must_change_pin"], serde_json::json!(true));
+}

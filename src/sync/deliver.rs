@@ -20,6 +20,8 @@ const MARK_WITHIN: Duration = Duration::from_secs(1);
 const RECOUNT_EVERY: Duration = Duration::from_secs(2);
 /// How much of a refusal's body is kept as its reason.
 const REASON_CHARS: usize = 200;
+/// The most of a refusal's body read (enough for [`REASON_CHARS`] characters of any script).
+const REASON_BYTES: usize = 4 * REASON_CHARS;
 
 /// What the back office made of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,7 +290,17 @@ pub(super) async fn post(client: &reqwest::Client, config: &BackofficeConfig, re
     if code == 408 || code == 429 || code >= 500 {
         return Outcome::Retry(format!("HTTP {code}"));
     }
-    let text = answer.text().await.unwrap_or_default();
+    // Only the start of the body is shown: a refusal's body is read up to a cap, never to its end.
+    let mut answer = answer;
+    let mut body = Vec::new();
+    while body.len() < REASON_BYTES {
+        match answer.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body.truncate(REASON_BYTES);
+    let text = String::from_utf8_lossy(&body);
     let text: String = text.trim().chars().take(REASON_CHARS).collect();
     Outcome::Refused(if text.is_empty() { format!("HTTP {code}") } else { format!("HTTP {code}: {text}") })
 }
@@ -325,6 +337,49 @@ fn wall_clock() -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A back office that refuses with a 400 whose body never ends.
+    async fn endless_refusal() -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n";
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, "x".repeat(64 * 1024));
+            while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_refusal_body_is_read_only_up_to_a_cap() {
+        let addr = endless_refusal().await;
+        let mut config = BackofficeConfig::demo(&format!("http://{addr}"));
+        config.timeout_ms = 600_000;
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(600)).build().expect("client");
+        let record = OutboxRecord {
+            seq: 1,
+            key: "order:1".into(),
+            kind: crate::store::OutboxKind::Order,
+            order_number: "1".into(),
+            body: "{}".into(),
+            created_at: Millis(0),
+            state: OutboxState::Pending,
+            attempts: 0,
+            last_error: None,
+        };
+        let outcome = tokio::time::timeout(Duration::from_secs(20), post(&client, &config, &record))
+            .await
+            .expect("the refusal is read without waiting for the end of its body");
+        let Outcome::Refused(reason) = outcome else { panic!("{outcome:?}") };
+        assert!(reason.starts_with("HTTP 400: xxx") && reason.chars().count() < 300, "{reason}");
+    }
 
     #[test]
     fn backoff_doubles_from_the_first_wait_up_to_the_cap_with_at_most_a_quarter_of_jitter() {

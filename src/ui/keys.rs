@@ -228,6 +228,9 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
             keys
         }
         Screen::LowStock => main_keys(&[(&[Key::Esc], T::KeyAny, T::HintBack)]),
+        Screen::Confirm(_) => {
+            main_keys(&[(&[Key::Enter], T::KeyEnter, T::HintConfirmPin), (&[Key::Esc], T::KeyEsc, T::HintCancelConfig)])
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! hints. Designed for the till's 80×24 terminal; larger terminals give the body the extra room, and
 //! smaller ones lose the big digits first.
 
+mod confirm;
 mod done;
 mod help;
 pub mod keys;
@@ -37,6 +38,8 @@ pub struct Status {
     pub clock: String,
     /// Records the back office does not have yet (shown when any).
     pub unsynced: usize,
+    /// The payment platform's link is not HTTPS (its host): a permanent warning.
+    pub insecure_link: Option<String>,
 }
 
 /// Draws the whole screen for `state`.
@@ -46,7 +49,8 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     if !staff::view(state, status, frame) {
         sale_screens(state, status, frame);
     }
-    staff::prompt(state, frame, body);
+    let prompt_area = if matches!(state.screen, Screen::Confirm(_)) { confirm::prompt_area(body) } else { body };
+    staff::prompt(state, frame, prompt_area);
     help::view(state, frame, body);
     widgets::hints(state, frame, footer);
 }
@@ -63,6 +67,7 @@ fn sale_screens(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Office => office::view(state, frame, body),
         Screen::PriceEntry(entry) => price::view(state, entry, frame, body),
         Screen::LowStock => stock::view(state, frame, body),
+        Screen::Confirm(change) => confirm::view(state, change, frame, body),
     }
     // On the done screen the banner already says what was paid; the notice line stays free for news.
     let notice_text = match (&state.screen, &state.notice) {

@@ -111,6 +111,10 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
         Span::styled(format!(" {}", i18n::text(lang, Text::InDoubtNone)), Style::new().fg(Color::DarkGray))
     };
     let mut doubt = vec![doubt];
+    if let Some(host) = &status.insecure_link {
+        let badge = format!(" {} {host} ", i18n::text(lang, Text::InsecureLink));
+        doubt.insert(0, Span::styled(badge, Style::new().fg(Color::White).bg(ERROR).add_modifier(Modifier::BOLD)));
+    }
     if !state.online {
         let badge = format!(" {} ", i18n::text(lang, Text::OfflineBadge));
         doubt.insert(0, Span::styled(badge, Style::new().fg(Color::White).bg(ERROR).add_modifier(Modifier::BOLD)));

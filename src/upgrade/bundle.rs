@@ -47,7 +47,30 @@ pub struct Manifest {
 #[derive(Debug)]
 pub struct Verified<'a> {
     pub manifest: Manifest,
+    /// The signed header (magic, manifest line, signature line): kept in the slot beside the
+    /// program so that the boot can check the signature again ([`verify_installed`]).
+    pub header: &'a [u8],
     pub program: &'a [u8],
+}
+
+/// The file of a slot that keeps its bundle's signed header.
+pub const SIGNED_HEADER_FILE: &str = "signed";
+
+/// Checks an installed slot again, as its bundle was checked before install: the signed header
+/// kept in `dir` and the program `dir/till` must verify by a trusted key, whole. Run at every
+/// boot by the factory till (`till verify-slot`) before `till-boot-slot` starts a slot: a program
+/// changed on the data partition after its install is never started.
+pub fn verify_installed(dir: &std::path::Path, keys: &TrustedKeys, target: &str) -> Result<Manifest, UpgradeError> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|e| UpgradeError::Format(format!("{}: {e}", path.display())))
+    };
+    let mut bytes = read(SIGNED_HEADER_FILE)?;
+    if bytes.len() > MAX_MANIFEST + 256 {
+        return Err(UpgradeError::Format(format!("{SIGNED_HEADER_FILE}: not a bundle header")));
+    }
+    bytes.extend(read("till")?);
+    verify(&bytes, keys, target).map(|v| v.manifest)
 }
 
 fn signed_message(manifest_line: &[u8]) -> Vec<u8> {
@@ -177,7 +200,8 @@ pub fn verify<'a>(bytes: &'a [u8], keys: &TrustedKeys, target: &str) -> Result<V
             });
         }
     }
-    Ok(Verified { manifest, program })
+    let header = &bytes[..bytes.len() - program.len()];
+    Ok(Verified { manifest, header, program })
 }
 
 /// The architecture part of a target triple as [`elf_target`] names it.

@@ -151,3 +151,21 @@ pub fn status(config_path: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `till verify-slot`: the slot's signed header and program checked again; silent when it
+/// verifies, one line on stderr and exit status 1 when it does not.
+pub fn verify_slot(dir: &Path, key: Option<&str>) -> anyhow::Result<()> {
+    let keys = match key {
+        Some(hex) => TrustedKeys::new(vec![
+            keys::parse_public(hex).ok_or_else(|| anyhow::anyhow!("--key {hex} is not a public key"))?,
+        ]),
+        None => TrustedKeys::system()?,
+    };
+    match bundle::verify_installed(dir, &keys, super::TARGET) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            eprintln!("{}: {e}", dir.display());
+            std::process::exit(1)
+        }
+    }
+}

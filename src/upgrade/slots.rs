@@ -15,7 +15,7 @@
 //! rollback target, so the markers of the slot being written are removed first.
 
 use super::UpgradeError;
-use super::bundle::Verified;
+use super::bundle::{SIGNED_HEADER_FILE, Verified};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -171,7 +171,7 @@ impl Slots {
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let stop = |step| Err(UpgradeError::Interrupted(step));
 
-        for marker in ["good", "starts", "failed", "version", "manifest.json", "till.new"] {
+        for marker in ["good", "starts", "failed", "version", "manifest.json", "till.new", SIGNED_HEADER_FILE] {
             match std::fs::remove_file(dir.join(marker)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&dir)(e)),
                 _ => {}
@@ -197,6 +197,7 @@ impl Slots {
 
         let manifest = serde_json::to_vec_pretty(&bundle.manifest).map_err(|e| UpgradeError::Format(e.to_string()))?;
         replace_file(&dir.join("manifest.json"), &manifest, 0o644)?;
+        replace_file(&dir.join(SIGNED_HEADER_FILE), bundle.header, 0o644)?;
         replace_file(&dir.join("version"), format!("{}\n", bundle.manifest.version).as_bytes(), 0o644)?;
         if !after(Step::MetadataWritten) {
             return stop(Step::MetadataWritten);

@@ -52,6 +52,7 @@ pub fn status() -> Status {
         printer: "USB OK".into(),
         clock: "14:05".into(),
         unsynced: 0,
+        insecure_link: None,
     }
 }
 
@@ -117,8 +118,12 @@ impl Till {
 }
 
 pub fn render_at(state: &State, width: u16, height: u16) -> Buffer {
+    render_with(state, &status(), width, height)
+}
+
+pub fn render_with(state: &State, status: &Status, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal.draw(|frame| ui::view(state, &status(), frame)).expect("draw");
+    terminal.draw(|frame| ui::view(state, status, frame)).expect("draw");
     terminal.backend().buffer().clone()
 }
 

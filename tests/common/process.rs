@@ -114,6 +114,7 @@ impl<S> World<S> {
             .args(["run", "--headless", "--config"])
             .arg(&self.config_path)
             .envs(env.iter().copied())
+            .env(till::config::TEST_AUTO_SIGN_IN_ENV, "1")
             .env("TILL_LOG", "info")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -374,6 +374,11 @@ fn a_settings_code_from_a_cashier_needs_a_supervisor() {
     let code = "WIFI:T:WPA;S:ShopNet;P:secret123;;";
     let fx = t.send(Msg::Scan(code.into()));
     assert!(!fx.iter().any(|e| matches!(e, Effect::JoinWifi { .. })));
+    let ssid = "ShopNet".to_string();
+    let change =
+        crate::core::configure::ConfigChange::Wifi { ssid, code: crate::core::configure::ScannedCode(code.into()) };
+    let fx = t.send(Msg::ConfigOffer(change));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::JoinWifi { .. })));
     let fx = t.typed("1111");
     assert!(fx.iter().any(|e| matches!(e, Effect::JoinWifi { .. })), "{fx:?}");
     let fx = t.send(Msg::WifiAnswer { result: Ok("ShopNet".into()) });
@@ -571,4 +576,24 @@ fn a_supervisor_sets_the_staff_id_the_platforms_know_an_operator_by() {
     let fx = t.key(Key::Enter);
     assert_eq!(audits(&fx), [AuditEvent::StaffIdSet { number: "01".into(), staff_id: None }]);
     assert_eq!(t.state.auth.session.as_ref().map(|s| s.staff_id.as_str()), Some("01"));
+}
+
+#[test]
+fn an_amount_typed_on_the_sale_screen_needs_the_same_approval_as_an_unknown_barcodes_price() {
+    let mut t =
+        Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], Policy::default());
+    t.sign_in("02", "2222");
+    t.typed("12.50");
+    assert!(t.state.sale.lines.is_empty(), "nothing rung up before a supervisor approves");
+    assert!(t.state.auth.prompt.as_ref().is_some_and(|p| p.action == Action::ManualPrice));
+    t.typed("1111");
+    assert_eq!(t.state.sale.lines.len(), 1);
+    assert_eq!(t.state.sale.total(), Fen(1250));
+    // A shop that lets cashiers price by hand lets them type amounts too.
+    let policy = Policy { supervisor_for: vec![Action::Refund], ..Policy::default() };
+    let mut t = Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], policy);
+    t.sign_in("02", "2222");
+    t.typed("12.50");
+    assert_eq!(t.state.sale.total(), Fen(1250));
+    assert!(t.state.auth.prompt.is_none());
 }

@@ -107,3 +107,22 @@ fn f5_lists_low_stock_and_new_counts_arrive_from_the_store() {
     assert_eq!(t.state.catalogue.stock("6920152400777"), Some(-1));
     assert_eq!(t.state.catalogue.low_stock_list()[0].1, -1, "negative counts first");
 }
+
+#[test]
+fn an_entry_that_would_take_the_total_past_the_limit_is_refused() {
+    use crate::core::money::MAX_ENTRY;
+    let mut t = Till::new();
+    t.typed("99999999.99");
+    assert_eq!(t.state.sale.total(), MAX_ENTRY);
+    // Another line, or more of this one: refused, the sale as it was.
+    let fx = t.typed("0.01");
+    assert!(fx.contains(&Effect::Beep(Beep::Error)), "{fx:?}");
+    assert_eq!(t.state.notice, Some(Notice::AmountTooLarge));
+    t.send(Msg::Key(Key::Char('2')));
+    t.send(Msg::Key(Key::Char('*')));
+    assert_eq!(t.state.notice, Some(Notice::AmountTooLarge));
+    t.send(Msg::Key(Key::Char('+')));
+    assert_eq!(t.state.notice, Some(Notice::AmountTooLarge));
+    assert_eq!((t.state.sale.lines.len(), t.state.sale.lines[0].qty), (1, 1));
+    assert_eq!(t.state.sale.total(), MAX_ENTRY);
+}

@@ -297,6 +297,14 @@ impl Gateway for WeishouyinClient {
         verdict
     }
 
+    fn insecure_link(&self) -> Option<String> {
+        let server = self.server();
+        [server.as_str(), self.cfg.base_url.as_str()]
+            .into_iter()
+            .find(|u| crate::payments::is_insecure_link(u))
+            .map(|u| host_of(u).to_string())
+    }
+
     fn describe(&self) -> String {
         let server = self.server();
         let host = host_of(if server.is_empty() { &self.cfg.base_url } else { &server });
