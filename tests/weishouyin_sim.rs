@@ -326,7 +326,7 @@ async fn reprint_returns_the_decoded_receipt() {
     let slip = client.reprint(&dm_id).await.expect("receipt");
     assert!(slip.starts_with(b"\x1b\x40\x1d\x21\x11\x1b\x4d\x02"));
     let (text, _, _) = encoding_rs::GB18030.decode(&slip);
-    assert!(text.contains("支付宝") && text.contains("¥12.50") && text.contains(&dm_id[2..]), "{text}");
+    assert!(text.contains("支付宝") && text.contains("￥12.50") && text.contains(&dm_id[2..]), "{text}");
     assert_eq!(client.reprint("dm1999999999").await, None, "empty record of an unknown bill");
     assert_eq!(client.reprint("not-a-bill").await, None);
 }
