@@ -24,6 +24,8 @@ QEMU_PKGS := qemu-system-arm cpio e2fsprogs tmux socat
 # The Raspberry Pi image (image/debian/build.sh), built without root: mmdebstrap unpacks Debian's
 # arm64 packages, fakeroot records ownership for mkfs.ext4 -d, mtools fills the FAT partition.
 IMAGE_DIR := target/image
+# The image's screen read back (make test-image): OCR of Chinese and English, PPM to PNG.
+GLASS_PKGS := tesseract-ocr tesseract-ocr-chi-sim imagemagick
 IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsprogs fdisk kmod cpio xz-utils
 # The image's scripts are checked with shellcheck (make lint-image).
 LINT_IMAGE_PKGS := shellcheck
@@ -161,9 +163,13 @@ image: aarch64
 # (the last step of make test: about 6 min after test-qemu on a loaded 2-core machine, the first time
 # including the download of ~105 MB of Debian .debs, kept in $(IMAGE_DIR)/debs afterwards):
 # the till started by systemd, the root never written, the data partition grown, a power cut survived.
+# Then tests/qemu_glass.rs looks at the till's own screen (a framebuffer at 800x480 and 1280x800):
+# a day's path typed through QEMU's monitor, each screenshot read back by tesseract and compared with
+# the text the till drew (screenshots kept in target/glass/). One board at a time: two boots.
 test-image: image
-	@$(call install_missing,$(QEMU_PKGS) mtools)
+	@$(call install_missing,$(QEMU_PKGS) $(GLASS_PKGS) mtools)
 	TILL_IMAGE_DIR=$(CURDIR)/$(IMAGE_DIR) $(CARGO) test --locked --test image --test qemu_image -- --nocapture
+	TILL_IMAGE_DIR=$(CURDIR)/$(IMAGE_DIR) $(CARGO) test --locked --test qemu_glass -- --nocapture --test-threads=1
 
 # The image's kernel, initramfs and disk under QEMU with the console on this terminal (Ctrl-A X quits).
 image-qemu: image

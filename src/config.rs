@@ -203,6 +203,11 @@ pub struct Config {
     /// `[catalogue]`: scale labels, the low-stock threshold, the demo's catalogue.
     #[serde(default)]
     pub catalogue: CatalogueConfig,
+    /// A copy of each screen the till draws, as text, written to this file or device (e.g. a
+    /// QEMU virtio port, `/dev/virtio-ports/screen`): what the till meant to show, to check the
+    /// glass against (tests/qemu_glass.rs). Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_copy: Option<PathBuf>,
 }
 
 /// `[catalogue]`. A scale label is `weighed_prefix` + item code (`weighed_item_digits`) + price in
@@ -451,6 +456,7 @@ impl Config {
                 ..crate::core::auth::Policy::default()
             },
             upgrade: None,
+            screen_copy: None,
         }
     }
 

@@ -6,6 +6,10 @@ if [ -c /dev/fb0 ] && command -v fbterm >/dev/null 2>&1; then
     # systemd's WATCHDOG_PID names fbterm, the main process: without it the till, fbterm's child,
     # pings the watchdog itself (NotifyAccess=all).
     unset WATCHDOG_PID
-    exec fbterm --font-names="WenQuanYi Micro Hei Mono" --font-size=20 -- "$@"
+    # fbterm sets TERM=linux for its child; the till needs to know it is fbterm: fbterm reads
+    # xterm's colour sequences as other attributes, so the till sends it fbterm's own
+    # (src/app/console.rs). The shell sets TERM after fbterm has.
+    # shellcheck disable=SC2016 # $@ is the inner shell's
+    exec fbterm --font-names="WenQuanYi Micro Hei Mono" --font-size=20 -- /bin/sh -c 'TERM=fbterm exec "$@"' till-console "$@"
 fi
 exec "$@"

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod catalogue;
 pub mod catalogue_csv;
+pub mod console;
 pub mod disk_test;
 pub mod doctor;
 mod effects;

@@ -1,10 +1,12 @@
 //! The full-screen terminal front end: keys in, frames out.
 
+use super::console::{Colours, ConsoleBackend, ScreenCopy};
 use super::frames::{RenderLoop, Turn, run_on_render_thread};
 use super::{Engine, TICK};
 use crate::core::{Key, Msg};
 use crate::ui::{self, Status};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 /// What the front end does with a terminal event.
@@ -78,9 +80,25 @@ fn spawn_reader(msgs: UnboundedSender<Msg>, quit: UnboundedSender<()>, demo: boo
 
 /// Runs the till full-screen until quit (demo: F10) or SIGTERM. The terminal is set up and restored
 /// here; the frames are drawn on the render thread ([`run_on_render_thread`]).
-pub async fn run_tui(engine: Engine, status: Status, demo: bool) -> anyhow::Result<()> {
+/// `screen_copy`: where a copy of each screen's text goes (till.toml's `screen_copy`).
+pub async fn run_tui(
+    engine: Engine,
+    status: Status,
+    demo: bool,
+    screen_copy: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let copy = match &screen_copy {
+        Some(path) => match ScreenCopy::open(path) {
+            Ok(copy) => Some(copy),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "no screen copy: cannot open its file");
+                None
+            }
+        },
+        None => None,
+    };
     super::maintenance::ignore_terminal_signals()?;
-    let terminal = ratatui::init();
+    let terminal = init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let (quit_tx, quit_rx) = tokio::sync::mpsc::unbounded_channel();
     spawn_reader(engine.msgs.clone(), quit_tx, demo);
@@ -89,12 +107,87 @@ pub async fn run_tui(engine: Engine, status: Status, demo: bool) -> anyhow::Resu
     let mark: fn() = crate::upgrade::mark_first_screen;
     let systemd = super::watchdog::Notifier::from_env();
     let result = run_on_render_thread(TICK, systemd, Some(mark), move |frames| {
-        draw_until_stop(frames, engine, terminal, status, Stop { quit: quit_rx, term })
+        draw_until_stop(frames, engine, Screen::new(terminal, copy), status, Stop { quit: quit_rx, term })
     })
     .await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     result?
+}
+
+/// The till's terminal: raw mode, the alternate screen where there is one, ratatui's panic hook
+/// (which restores the terminal), the colours of the terminal (`TERM`), and a cleared screen to draw
+/// on ([`super::console`]: fbterm and the Linux console keep what was there before).
+fn init() -> anyhow::Result<Terminal> {
+    drop(ratatui::try_init()?);
+    let colours = Colours::for_term(std::env::var("TERM").ok().as_deref());
+    let mut terminal = ratatui::Terminal::new(ConsoleBackend::new(std::io::stdout(), colours))?;
+    terminal.clear()?;
+    Ok(terminal)
+}
+
+type Terminal = ratatui::Terminal<ConsoleBackend<std::io::Stdout>>;
+
+/// Where frames go: the terminal, and the text copy if there is one.
+struct Screen {
+    terminal: Terminal,
+    copy: Option<ScreenCopy>,
+    /// fbterm: each frame that changed is written whole, every cell, not only the cells that
+    /// changed (src/app/console.rs: fbterm does not erase every cell it is given).
+    whole: Option<ratatui::buffer::Buffer>,
+}
+
+impl Screen {
+    fn new(terminal: Terminal, copy: Option<ScreenCopy>) -> Screen {
+        let whole = terminal.backend().repaints_whole().then(|| ratatui::buffer::Buffer::empty(Rect::ZERO));
+        Screen { terminal, copy, whole }
+    }
+
+    fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> std::io::Result<()> {
+        let Some(last) = &mut self.whole else {
+            let frame = self.terminal.draw(render)?;
+            if let Some(copy) = &mut self.copy {
+                copy.drawn(frame.buffer);
+            }
+            return Ok(());
+        };
+        // ratatui's own steps of a draw (Terminal::try_draw), with every cell written when
+        // anything changed; the cursor stays hidden (the till draws its own).
+        self.terminal.autoresize()?;
+        render(&mut self.terminal.get_frame());
+        let buffer = self.terminal.current_buffer_mut().clone();
+        if buffer != *last {
+            ratatui::backend::Backend::draw(self.terminal.backend_mut(), whole_cells(&buffer))?;
+            self.terminal.hide_cursor()?;
+            ratatui::backend::Backend::flush(self.terminal.backend_mut())?;
+            if let Some(copy) = &mut self.copy {
+                copy.drawn(&buffer);
+            }
+            *last = buffer;
+        }
+        self.terminal.swap_buffers();
+        Ok(())
+    }
+}
+
+/// Every cell of `buffer` in order, but the second cell of a wide character (the terminal fills it
+/// with the character).
+fn whole_cells(buffer: &ratatui::buffer::Buffer) -> impl Iterator<Item = (u16, u16, &ratatui::buffer::Cell)> {
+    use unicode_width::UnicodeWidthStr;
+    let area = buffer.area;
+    let mut skip = 0;
+    area.positions().filter_map(move |p| {
+        if p.x == area.left() {
+            skip = 0;
+        }
+        if skip > 0 {
+            skip -= 1;
+            return None;
+        }
+        let cell = &buffer[p];
+        skip = cell.symbol().width().saturating_sub(1);
+        Some((p.x, p.y, cell))
+    })
 }
 
 /// What ends the loop: the demo's quit key, or SIGTERM.
@@ -107,7 +200,7 @@ struct Stop {
 async fn draw_until_stop(
     mut frames: RenderLoop,
     mut engine: Engine,
-    mut terminal: ratatui::DefaultTerminal,
+    mut screen: Screen,
     mut status: Status,
     mut stop: Stop,
 ) -> anyhow::Result<()> {
@@ -116,7 +209,7 @@ async fn draw_until_stop(
             status.clock = state.now.local(state.settings.utc_offset_minutes).hhmm();
             status.gateway = engine.gateway_name();
             status.unsynced = engine.sync_status().unsynced();
-            terminal.draw(|f| ui::view(state, &status, f)).map(|_| ())
+            screen.draw(|f| ui::view(state, &status, f))
         };
         let stopped = async {
             tokio::select! {
