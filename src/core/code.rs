@@ -75,10 +75,14 @@ fn gtin_check_ok(code: &str) -> bool {
 
 /// Shows a payment code on screen and in records without giving it away: `1346…9456`.
 pub fn mask_code(code: &str) -> String {
-    if code.len() <= 8 {
+    // By characters: a scanner may deliver any text, and a byte slice inside a character panics.
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() <= 8 {
         return "…".to_string();
     }
-    format!("{}…{}", &code[..4], &code[code.len() - 4..])
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -124,5 +128,13 @@ mod tests {
     fn masks_payment_codes() {
         assert_eq!(mask_code("134680423163089456"), "1346…9456");
         assert_eq!(mask_code("123"), "…");
+    }
+
+    #[test]
+    fn masks_any_scanned_text_by_characters_without_panicking() {
+        // Found by tests/untrusted_input.rs: a byte slice inside a multi-byte character panicked.
+        assert_eq!(mask_code("¥G\u{ed210}(abcdef"), "¥G\u{ed210}(…cdef");
+        assert_eq!(mask_code("微信支付微信支付码"), "微信支付…信支付码");
+        assert_eq!(mask_code("微信支付微信支付"), "…");
     }
 }
