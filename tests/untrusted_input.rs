@@ -360,3 +360,44 @@ proptest! {
         oracles::upgrade_bundle(&bytes);
     }
 }
+
+/// A provisioning set: a till.toml with secrets in it (sometimes broken), a wifi.txt, an activation code.
+fn provisioning_files() -> impl Strategy<Value = Vec<u8>> {
+    let toml = prop_oneof![
+        Just(format!("platform = \"weishouyin\"\n[weishouyin]\nkey = \"{}\"\n", oracles::SECRET_MARK)),
+        Just(format!("[cloudpay]\nauthen_key = \"{}0123456789abcdefABCDEF\"\n", oracles::SECRET_MARK)),
+        Just(format!("[cloudpay]\nauthen_key = {}\n", oracles::SECRET_MARK)),
+        Just(format!("version = 99\nkey = \"{}\"", oracles::SECRET_MARK)),
+        "[ -~\n]{0,40}".prop_map(|s| format!("{s}\n{}\n", oracles::SECRET_MARK)),
+        Just(String::new()),
+    ];
+    let wifi = prop_oneof![
+        Just(format!("WIFI:T:WPA;S:shop;P:{}1;;", oracles::SECRET_MARK)),
+        Just(format!("WIFI:T:WPA;S:shop;P:{}\n;;", oracles::SECRET_MARK)),
+        Just(format!("WIFI:T:WEP;S:shop;P:{};;", oracles::SECRET_MARK)),
+        "WIFI:[ -~]{0,30}",
+        Just(String::new()),
+    ];
+    let code = prop_oneof!["[A-Za-z0-9-]{1,20}\n?", "[ -~\n]{0,20}", Just(String::new())];
+    (toml, wifi, code).prop_map(|(t, w, c)| format!("{t}\0{w}\0{c}").into_bytes())
+}
+
+proptest! {
+    // Each case writes and syncs files: fewer cases than the pure parsers.
+    #![proptest_config(cases(96))]
+
+    #[test]
+    fn provisioning_files_are_applied_or_kept_with_a_reason_quoting_no_secret(data in provisioning_files()) {
+        oracles::provision_files(&data);
+    }
+}
+
+proptest! {
+    // Each case opens redb stores in a temp dir: fewer cases than the pure parsers.
+    #![proptest_config(cases(64))]
+
+    #[test]
+    fn store_imports_refuse_or_round_trip(file in mutated(oracles::export_seed(), &[b"18446744073709551615", b"0", b"-1", b"\"", b"\n", b"{}", b"null", b"\"seq\":4294967295"])) {
+        oracles::store_import(&file);
+    }
+}

@@ -362,3 +362,96 @@ pub fn upgrade_bundle(bytes: &[u8]) {
     let stranger = TrustedKeys::new(vec![ed25519_dalek::SigningKey::from_bytes(&[8; 32]).verifying_key()]);
     assert!(bundle::verify(bytes, &stranger, TARGET).is_err(), "a bundle verifies under a key that did not sign it");
 }
+
+/// What a provisioning property marks its secrets with: no reason may quote it.
+pub const SECRET_MARK: &str = "SeCrEtKeY";
+
+/// Provisioning files on the boot partition (`till.toml`, `wifi.txt`, `activation.txt`, given as
+/// `data` split at NUL bytes; an empty part is no file): each file is either applied and gone, or
+/// kept with a one-line reason that quotes no secret; the errors file exists exactly when one failed.
+pub fn provision_files(data: &[u8]) {
+    use till::app::provision::{ACTIVATION_FILE, CONFIG_FILE, ERRORS_FILE, Paths, WIFI_FILE, provision};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let boot = dir.path().join("boot");
+    std::fs::create_dir(&boot).expect("boot dir");
+    let paths =
+        Paths { boot_dir: boot.clone(), config: dir.path().join("till.toml"), wpa_conf: dir.path().join("wpa.conf") };
+    let names = [CONFIG_FILE, WIFI_FILE, ACTIVATION_FILE];
+    let mut parts = data.split(|&b| b == 0);
+    let mut present = Vec::new();
+    for name in names {
+        if let Some(part) = parts.next().filter(|p| !p.is_empty()) {
+            // Keep the config's data directory inside the temp dir, whatever the file says.
+            let part = if name == CONFIG_FILE {
+                let text = String::from_utf8_lossy(part).replace("data_dir", "x_data_dir");
+                format!("data_dir = {:?}\n{text}", dir.path().join("data")).into_bytes()
+            } else {
+                part.to_vec()
+            };
+            std::fs::write(boot.join(name), part).expect("write");
+            present.push(name);
+        }
+    }
+    let report = provision(&paths);
+    for name in present {
+        let kept = boot.join(name).exists();
+        let failed = report.failed.iter().any(|(f, _)| f == name);
+        assert_eq!(kept, failed, "{name}: kept {kept}, failed {failed}: {report:?}");
+    }
+    for (name, why) in &report.failed {
+        assert!(!why.contains('\n') && !why.contains(SECRET_MARK), "{name}: reason quotes the file: {why:?}");
+    }
+    let errors = std::fs::read_to_string(boot.join(ERRORS_FILE)).ok();
+    assert_eq!(errors.is_some(), !report.failed.is_empty());
+    assert!(!errors.unwrap_or_default().contains(SECRET_MARK), "the errors file quotes a secret");
+    if let Ok(conf) = std::fs::read_to_string(&paths.wpa_conf) {
+        assert!(!conf.contains(SECRET_MARK) || conf.contains('"'), "a Wi-Fi secret written unquoted");
+    }
+}
+
+/// A store export to mutate: two orders (one paid, one open) and the counters, as `till export` writes.
+pub fn export_seed() -> Vec<u8> {
+    use till::core::clock::Millis;
+    use till::core::order::{Line, Order, OrderStatus, Tender};
+    use till::store::{RedbStore, Store};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = RedbStore::open(dir.path()).expect("store");
+    let mut paid = Order::new(1, Millis(1), "01".into());
+    paid.lines
+        .push(Line { barcode: "6900138600889".into(), name: "可口可乐".into(), unit_price: Fen(350), qty: 2 });
+    paid.status = OrderStatus::Paid;
+    paid.tender = Some(Tender::Cash { received: Fen(1000), change: Fen(300) });
+    paid.number = Some("0100005225030110301500001".into());
+    paid.closed_at = Some(Millis(2));
+    let counters = till::core::Counters { next_order_id: 3, seq_day: 250301, seq: 1 };
+    store.save(&paid, &counters).expect("save");
+    store.save(&Order::new(2, Millis(3), "01".into()), &counters).expect("save");
+    let mut out = Vec::new();
+    store.export(&mut out).expect("export");
+    out
+}
+
+/// `till import` of any file: an import either fails (and the store is left empty) or gives a store
+/// that opens again, reads back, and exports a file that imports to the same export.
+pub fn store_import(file: &[u8]) {
+    use till::store::{RedbStore, Store};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = dir.path().join("first");
+    let store = RedbStore::open(&first).expect("store");
+    let imported = store.import(file);
+    if imported.is_err() {
+        assert!(store.orders().expect("orders").is_empty(), "a refused import left orders behind");
+        return;
+    }
+    drop(store);
+    let store = RedbStore::open(&first).expect("an imported store opens again");
+    let _ = store.load_unsettled().expect("unsettled orders read back");
+    let _ = store.outbox_pending(1000).expect("outbox reads back");
+    let mut export = Vec::new();
+    store.export(&mut export).expect("an imported store exports");
+    let second = RedbStore::open(&dir.path().join("second")).expect("store");
+    second.import(export.as_slice()).expect("an export of an imported store imports");
+    let mut again = Vec::new();
+    second.export(&mut again).expect("export");
+    assert_eq!(String::from_utf8_lossy(&again), String::from_utf8_lossy(&export), "export, import, export differs");
+}
