@@ -4,7 +4,7 @@
 //! `fuzz/` share for long runs (docs/fuzzing.md). Inputs are mutations of real answers where the
 //! repository has them (tests/fixtures/cloudpay, the references' examples), since those reach deeper
 //! than random bytes. The case counts keep the whole file to about a minute on a loaded 2-core
-//! machine; `PROPTEST_CASES=100000 cargo test --test untrusted_input` runs longer. A failure prints its
+//! machine; `UNTRUSTED_INPUT_SCALE=100 cargo test --test untrusted_input` runs a hundred times longer. A failure prints its
 //! seed and shrunk input; proptest keeps it in `proptest-regressions/` (committed: it is source).
 
 #[path = "untrusted_input/oracles.rs"]
@@ -13,10 +13,11 @@ mod oracles;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
+/// `n` cases in `make test`; `UNTRUSTED_INPUT_SCALE=100` runs a hundred times as many (a long run
+/// that keeps the proportions: the store and provisioning properties touch the disk).
 fn cases(n: u32) -> Config {
-    // PROPTEST_CASES overrides the in-`make test` budget for a longer run.
-    let n = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(n);
-    Config { cases: n, ..Config::default() }
+    let scale: u32 = std::env::var("UNTRUSTED_INPUT_SCALE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    Config { cases: n.saturating_mul(scale.max(1)), ..Config::default() }
 }
 
 fn fixture_dir() -> std::path::PathBuf {
