@@ -19,18 +19,20 @@ pub const WRONG_KEY: &str = "AnotherDevicesKey0123456789abcde";
 pub const CP_ORDER: &str = "0100005225030110301500142";
 pub const CP_AMOUNT: Fen = Fen(1250);
 
-fn cp_refund_call() -> RefundCall {
-    RefundCall {
+/// The refunds the Cloud Pay fixtures answer about (refund_response, query_refund_order_response).
+fn cp_refund_calls() -> [RefundCall; 2] {
+    let call = |out_refund_no: &str, amount: i64| RefundCall {
         order_id: 1,
         out_trade_no: CP_ORDER.into(),
-        out_refund_no: format!("{CP_ORDER}R1"),
+        out_refund_no: out_refund_no.into(),
         platform: till::core::code::Platform::WeChat,
         transaction_id: "4200000067202503013236197646".into(),
         total: CP_AMOUNT,
-        amount: CP_AMOUNT,
+        amount: Fen(amount),
         refunded_before: Fen(0),
         staff_id: None,
-    }
+    };
+    [call("0100005225030111200000155", 1), call("0100005225030110450000163", 250)]
 }
 
 /// Whether `body` is a Cloud Pay envelope whose `authen_code` is the MAC of its content under `key`.
@@ -66,13 +68,22 @@ pub fn cloudpay_answer(body: &[u8]) {
     let ours = signed_with(KEY, body);
     let cancel = refund::read_reverse(KEY, body).verdict;
     assert!(ours || !matches!(cancel, CancelVerdict::Cancelled), "reverse not signed by us is cancelled");
-    let call = cp_refund_call();
-    for verdict in [refund::read_refund(KEY, &call, body).verdict, refund::read_query_refund(KEY, &call, body).verdict]
-    {
-        assert!(
-            ours || !matches!(verdict, RefundVerdict::Refunded { .. } | RefundVerdict::Accepted { .. }),
-            "refund answer not signed by us counts: {verdict:?}"
-        );
+    for call in cp_refund_calls() {
+        for verdict in
+            [refund::read_refund(KEY, &call, body).verdict, refund::read_query_refund(KEY, &call, body).verdict]
+        {
+            if matches!(verdict, RefundVerdict::Refunded { .. } | RefundVerdict::Accepted { .. }) {
+                assert!(ours, "refund answer not signed by us counts: {verdict:?}");
+                // It must be about our refund, of our amount.
+                let content = proto::open_answer(KEY, body).unwrap().content;
+                let mut echoed = content.refund.and_then(|r| r.refund_order_content).into_iter().collect::<Vec<_>>();
+                echoed.extend(content.query_refund_order.map(|q| q.refund_order_content).unwrap_or_default());
+                assert!(
+                    echoed.iter().any(|r| r.out_refund_no == call.out_refund_no && r.refund_fee == call.amount.0),
+                    "{verdict:?} for a refund the till did not ask for"
+                );
+            }
+        }
     }
     let found = lookup::read_order(KEY, CP_ORDER, body).verdict;
     assert!(ours || !matches!(found, lookup::OrderFound::Found { .. }), "lookup not signed by us finds an order");
