@@ -304,6 +304,11 @@ proptest! {
     }
 }
 
+/// The documented example configuration, every section in it.
+fn example_config() -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/till.example.toml")).expect("example")
+}
+
 /// Catalogue rows with cells that need quoting, exact prices and every kind.
 fn catalogue_text() -> impl Strategy<Value = String> {
     let cell = prop_oneof!["[a-zA-Z0-9]{0,14}", "[\",\n\r a-z微]{0,8}", ".{0,10}"];
@@ -333,6 +338,8 @@ proptest! {
 
     #[test]
     fn config_toml_never_panics(text in prop_oneof![
+        mutated(example_config(), &[b"\n", b"\"", b"=", b"[", b"]", b"0", b"-1", b"99999999999999999999", b"true", b"#"])
+            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
         "(\\[[a-z_]{1,10}\\]\n)?([a-z_]{1,12} = (\"[^\"\n]{0,10}\"|[0-9]{1,20}|-?[0-9]{1,3}|true)\n){0,6}",
         ".{0,80}",
     ]) {

@@ -322,9 +322,18 @@ pub fn cloudpay_setup_url(text: &str) {
     }
 }
 
-/// The config file: parsing any text never panics.
+/// The config file: parsing any text never panics, nor does anything the till derives from a
+/// config that parsed.
 pub fn config_toml(text: &str) {
-    let _ = till::config::Config::parse(std::path::Path::new("till.toml"), text);
+    match till::config::Config::parse(std::path::Path::new("till.toml"), text) {
+        Ok(config) => {
+            let _ =
+                (config.profile(), config.settings(), config.order_prefix(), config.data_dir(), config.export_dir());
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
 }
 
 /// A Cloud Pay use_device_setting answer for the code's `osi`: settings read from it are for that
