@@ -215,6 +215,16 @@ proptest! {
     }
 
     #[test]
+    fn weishouyin_times_read_as_their_own_text(
+        text in "[0-9]{4}-[01][0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9]|.{0,20}",
+        unix in 0i64..253_402_300_000,
+    ) {
+        oracles::weishouyin_time(&text);
+        let written = till::payments::weishouyin::proto::beijing_time(unix);
+        prop_assert_eq!(till::payments::weishouyin::proto::parse_beijing_time(&written), Some(unix));
+    }
+
+    #[test]
     fn typed_amounts_reformat_to_the_same_fen(text in "[ ¥￥]{0,2}[0-9]{0,10}(\\.[0-9]{0,9})?|.{0,12}") {
         oracles::yuan_entry(&text);
     }

@@ -475,3 +475,11 @@ pub fn store_import(file: &[u8]) {
     second.export(&mut again).expect("export");
     assert_eq!(String::from_utf8_lossy(&again), String::from_utf8_lossy(&export), "export, import, export differs");
 }
+
+/// A 微收银 time (`time.php`'s `now`, a bill's `pay_time`): a text read as a time is that time's own
+/// text, so no impossible date (30 February) is read as some other day.
+pub fn weishouyin_time(text: &str) {
+    if let Some(unix) = wsy::parse_beijing_time(text) {
+        assert_eq!(wsy::beijing_time(unix), text, "{text:?} read as {unix}");
+    }
+}
