@@ -137,4 +137,12 @@ mod tests {
         assert_eq!(mask_code("134680423163089456"), "1346…9456");
         assert_eq!(mask_code("123"), "…");
     }
+
+    #[test]
+    fn masks_any_scanned_text_by_characters_without_panicking() {
+        // Found by tests/untrusted_input.rs: a byte slice inside a multi-byte character panicked.
+        assert_eq!(mask_code("¥G\u{ed210}(abcdef"), "¥G\u{ed210}(…cdef");
+        assert_eq!(mask_code("微信支付微信支付码"), "微信支付…信支付码");
+        assert_eq!(mask_code("微信支付微信支付"), "…");
+    }
 }

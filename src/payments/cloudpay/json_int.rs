@@ -2,7 +2,10 @@
 //! device SDK sends integral fields (`total_fee`, `refund_fee`, `pay_platform`…) as `1250.0`; the platform
 //! accepts them, so the codec (and the simulator, which reads requests through it) does too. A number
 //! with a fraction, or at or beyond 2^53 (where a double is no longer exact), is refused: it names no
-//! whole fen. No floating-point arithmetic touches an amount: the number's shortest text is read.
+//! whole fen. No floating-point arithmetic touches an amount: the shortest text of the double serde_json
+//! read is parsed. Limit: a fraction too small for a double to hold (`1250.00000000000001`) is read as
+//! the whole number, as the platform's own Java reader does; reading the original text would need
+//! serde_json's `arbitrary_precision` for every number of the till.
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Error};

@@ -224,8 +224,15 @@ pub async fn fetch_device_setting(qr_url: &str, sn: &str, http: &SetupHttp) -> R
         }
         body.extend_from_slice(&chunk);
     }
+    let setting = read_setup_answer(&body, &osi)?;
+    tracing::info!(device_id = setting.device_id, out_shop_id = setting.out_shop_id, "cloudpay device configured");
+    Ok(setting)
+}
+
+/// Reads a use_device_setting answer `body` for the set-up code's `osi`: the settings, checked.
+pub fn read_setup_answer(body: &[u8], osi: &str) -> Result<DeviceSetting, SetupError> {
     let answer: SetupAnswer =
-        serde_json::from_slice(&body).map_err(|_| SetupError::BadAnswer("not a use_device_setting answer".into()))?;
+        serde_json::from_slice(body).map_err(|_| SetupError::BadAnswer("not a use_device_setting answer".into()))?;
     let ok = answer.status == serde_json::json!(0) || answer.status == serde_json::json!("0");
     if !ok {
         let d = answer.description.to_lowercase();
@@ -241,8 +248,7 @@ pub async fn fetch_device_setting(qr_url: &str, sn: &str, http: &SetupHttp) -> R
         .use_device_setting
         .and_then(|v| serde_json::from_value(v).ok())
         .ok_or_else(|| SetupError::BadAnswer("use_device_setting missing or malformed".into()))?;
-    setting.check(&osi).map_err(SetupError::BadAnswer)?;
-    tracing::info!(device_id = setting.device_id, out_shop_id = setting.out_shop_id, "cloudpay device configured");
+    setting.check(osi).map_err(SetupError::BadAnswer)?;
     Ok(setting)
 }
 

@@ -177,6 +177,18 @@ fn beijing_time_round_trips() {
 }
 
 #[test]
+fn an_impossible_date_is_no_time() {
+    // Found by tests/untrusted_input.rs: 30 February was read as 1 March, so a malformed time.php
+    // `now` could pass the check against `unix` and a bill's pay_time named another day.
+    for bad in ["2025-02-29 12:00:00", "2024-02-30 12:00:00", "2025-04-31 12:00:00", "2100-02-29 00:00:00"] {
+        assert_eq!(parse_beijing_time(bad), None, "{bad}");
+    }
+    for good in ["2024-02-29 12:00:00", "2000-02-29 00:00:00", "2025-12-31 23:59:59", "2025-01-31 00:00:00"] {
+        assert_eq!(parse_beijing_time(good).map(beijing_time).as_deref(), Some(good));
+    }
+}
+
+#[test]
 fn bill_digits_strip_the_prefix() {
     assert_eq!(bill_digits("dm2032288236"), Some("2032288236"));
     assert_eq!(bill_digits("2032288236"), Some("2032288236"));
