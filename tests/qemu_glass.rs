@@ -494,7 +494,7 @@ fn the_comparison_finds_leftovers_and_missing_rows() {
     let clean = vec![significant("r收银e"), significant("请扫描商品条和码")];
     assert!(compare(drawn, &clean).is_empty(), "{:?}", compare(drawn, &clean));
     let leftover = vec![significant("收银"), significant("请扫描商品条码"), significant("码（4-8位数字）")];
-    assert_eq!(compare(drawn, &leftover), ["on the glass but not drawn: \"码48位数字\""]);
+    assert_eq!(compare(drawn, &leftover), ["on the glass but not drawn: \"码位数字\""]);
     let message = vec![significant("ork! see SECURITY NOTES section of man page for solution.")];
     assert_eq!(compare(drawn, &message), ["only 0 of the 9 characters drawn were read off the glass"]);
 }
