@@ -11,7 +11,7 @@
 # 4. `till export` and `till catalogue export` read that store back after the till has stopped:
 #    the paid order under its number, and the demo catalogue.
 # qemu-user is not used: Debian 12's qemu-arm cannot start a thread in a dynamically linked armhf
-# program (pthread_create dies with SIGSEGV at 0x8; ../shared/platform-notes.md), which says nothing
+# program (pthread_create dies with SIGSEGV at 0x8; image/README.md, "32-bit boards"), which says nothing
 # about a Pi; a whole emulated machine runs the real kernel's threads, as a Pi does.
 # Usage: bash tests/qemu/run_armhf.sh path/to/armhf/till   (make test-armhf builds that first)
 set -euo pipefail

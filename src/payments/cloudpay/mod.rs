@@ -1,7 +1,7 @@
 //! Tencent Cloud Pay (腾讯云支付) device API: pure codec and signing ([`sign`], [`proto`], [`refund`],
 //! [`lookup`]), the HTTP transport with domain failover ([`client`]), the [`crate::payments::Gateway`]
 //! mapping ([`gateway`]) and device set-up by QR code ([`setup`]). See
-//! `/work/shared/reference/cloudpay-protocol.md` (cited as "reference §n").
+//! `docs/reference/cloudpay-protocol.md` (cited as "reference §n").
 
 pub mod client;
 pub mod config;

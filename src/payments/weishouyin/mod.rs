@@ -1,7 +1,7 @@
 //! 微收银 (weishouyin) aggregated payment platform, terminal interface V4.0: signing ([`sign`]), amounts
 //! ([`amount`]), answers ([`xml`]), receipts ([`printinfo`]), requests and verdicts ([`proto`]), the
 //! HTTP transport and [`Gateway`](crate::payments::Gateway) ([`client`]), activation and configuration
-//! ([`setup`]). See `/work/shared/reference/weishouyin-protocol.md` ("reference §n") and
+//! ([`setup`]). See `docs/reference/weishouyin-protocol.md` ("reference §n") and
 //! `docs/weishouyin.md`.
 //!
 //! # Choices where the reference is silent ([G])
