@@ -4,6 +4,7 @@
 //! [`core::update`], which returns [`core::Effect`]s that [`app`] runs; [`ui::view`] draws the state.
 
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod core;
 pub mod crash;

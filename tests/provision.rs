@@ -5,7 +5,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use till::app::provision::{ACTIVATION_FILE, CONFIG_FILE, ERRORS_FILE, PENDING_ACTIVATION, WIFI_FILE};
+use till::cli::provision::{ACTIVATION_FILE, CONFIG_FILE, ERRORS_FILE, PENDING_ACTIVATION, WIFI_FILE};
 use till::sim::weishouyin::{SimConfig, WeishouyinSim};
 
 const WIFI_QR: &str = "WIFI:T:WPA;S:ShopNet;P:correct horse battery;;";

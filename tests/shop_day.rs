@@ -16,7 +16,7 @@ use common::counter::{self, Counter, Patience};
 use std::sync::Arc;
 use std::time::Duration;
 use till::app::ManualClock;
-use till::app::operators_cli::{self, NewOperator};
+use till::cli::operators::{self, NewOperator};
 use till::core::auth::{AuditEvent, SignInStep};
 use till::core::clock::Millis;
 use till::core::money::Fen;
@@ -266,7 +266,7 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
     // The technician added cashier 02 with a first PIN (`till operators add`); 01 is the fresh
     // till's supervisor.
     let new = NewOperator { number: Some("02".into()), name: "Li Na".into(), supervisor: false, staff_id: None };
-    operators_cli::add(&*store, Lang::En, T0, &new, &mut "2468\n".as_bytes()).expect("operator 02");
+    operators::add(&*store, Lang::En, T0, &new, &mut "2468\n".as_bytes()).expect("operator 02");
     let roll = PaperRoll::default();
     let devices = counter::devices(store.clone(), &roll, 500);
     let catalogue = till::demo::catalogue(Lang::En);

@@ -3,7 +3,6 @@
 //! new version does not reach its first screen. See docs/upgrade.md.
 
 pub mod bundle;
-pub mod cli;
 pub mod fetch;
 pub mod keys;
 pub mod slots;

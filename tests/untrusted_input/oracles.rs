@@ -390,7 +390,7 @@ pub const SECRET_MARK: &str = "SeCrEtKeY";
 /// `data` split at NUL bytes; an empty part is no file): each file is either applied and gone, or
 /// kept with a one-line reason that quotes no secret; the errors file exists exactly when one failed.
 pub fn provision_files(data: &[u8]) {
-    use till::app::provision::{ACTIVATION_FILE, CONFIG_FILE, ERRORS_FILE, Paths, WIFI_FILE, provision};
+    use till::cli::provision::{ACTIVATION_FILE, CONFIG_FILE, ERRORS_FILE, Paths, WIFI_FILE, provision};
     let dir = tempfile::tempdir().expect("temp dir");
     let boot = dir.path().join("boot");
     std::fs::create_dir(&boot).expect("boot dir");

@@ -188,7 +188,7 @@ pub async fn activate_pending(config: &Config) -> anyhow::Result<bool> {
     let device = crate::payments::weishouyin::activate(&w.base_url, code.trim(), w.timeout_ms, w.connect_timeout_ms)
         .await
         .context("activation")?;
-    let file = super::platform::weishouyin_device_file(&data_dir);
+    let file = crate::app::platform::weishouyin_device_file(&data_dir);
     crate::payments::weishouyin::save_device(&file, &device)?;
     std::fs::remove_file(&pending).with_context(|| format!("removing {}", pending.display()))?;
     tracing::info!(device = %device.device_id, "activated with the provisioned code");

@@ -1,9 +1,9 @@
 //! The upgrade verbs of the `till` command: `keygen` and `bundle` for the release machine,
 //! `upgrade` (and `upgrade --status`) for the technician at the till.
 
-use super::{Overrides, Slot, Slots, TrustedKeys, bundle, keys};
 use crate::config::Config;
 use crate::store::{RedbStore, Store};
+use crate::upgrade::{Overrides, Slot, Slots, TrustedKeys, bundle, keys};
 use std::path::Path;
 
 /// `till keygen --out FILE`: a new release key pair; prints the public key.
@@ -127,7 +127,7 @@ pub fn status(config_path: &Path) -> anyhow::Result<()> {
     let settings = config.upgrade.clone().unwrap_or_default();
     let slots = Slots::new(&settings.slots_dir);
     match slots.current() {
-        Some(s) => println!("current: slot {} ({})", s.name(), super::installed_version(&slots)),
+        Some(s) => println!("current: slot {} ({})", s.name(), crate::upgrade::installed_version(&slots)),
         None => {
             println!("current: the factory till (/usr/bin/till; this program is till {})", env!("CARGO_PKG_VERSION"))
         }
@@ -161,7 +161,7 @@ pub fn verify_slot(dir: &Path, key: Option<&str>) -> anyhow::Result<()> {
         ]),
         None => TrustedKeys::system()?,
     };
-    match bundle::verify_installed(dir, &keys, super::TARGET) {
+    match bundle::verify_installed(dir, &keys, crate::upgrade::TARGET) {
         Ok(_) => Ok(()),
         Err(e) => {
             eprintln!("{}: {e}", dir.display());

@@ -2,7 +2,7 @@
 //! stopped (the store is locked while it runs). PINs are read from stdin, never from the command
 //! line (which any user can see in `ps` and shells keep in their history).
 
-use super::auth::{append_audit, hash_pin, load_operators, save_operator};
+use crate::app::auth::{append_audit, hash_pin, load_operators, save_operator};
 use crate::core::Lang;
 use crate::core::auth::{AuditEntry, AuditEvent, Operator, PIN_MAX, PIN_MIN, Role};
 use crate::core::clock::Millis;
@@ -17,7 +17,7 @@ pub enum CliError {
     #[error("{0}")]
     Refused(String),
     #[error(transparent)]
-    Auth(#[from] super::auth::AuthError),
+    Auth(#[from] crate::app::auth::AuthError),
     #[error("reading the PIN: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -162,6 +162,34 @@ pub fn pin_input() -> Result<Box<dyn BufRead>, CliError> {
     eprintln!();
     read?;
     Ok(Box::new(std::io::Cursor::new(line.into_bytes())))
+}
+
+/// `till operators`: the store opened directly (the till must not be running).
+pub fn command(config: &crate::config::Config, action: super::OperatorsAction) -> anyhow::Result<()> {
+    use crate::app::{Clock, SystemClock};
+    let store = super::store::open(config, true)?;
+    let now = SystemClock.now();
+    match action {
+        super::OperatorsAction::List => {
+            for line in list(&store, config.lang, now)? {
+                println!("{line}");
+            }
+        }
+        super::OperatorsAction::Add { number, name, role, staff_id } => {
+            let new = NewOperator { number, name, supervisor: role == Role::Supervisor, staff_id };
+            let number = add(&store, config.lang, now, &new, &mut pin_input()?)?;
+            println!("operator {number} added: they choose their own PIN at their first sign-in");
+        }
+        super::OperatorsAction::StaffId { number, staff_id } => {
+            set_staff_id(&store, config.lang, now, &number, &staff_id)?;
+            println!("operator {number} is sent to the payment platform as {:?}", staff_id.trim());
+        }
+        super::OperatorsAction::ResetPin { number } => {
+            reset_pin(&store, config.lang, now, &number, &mut pin_input()?)?;
+            println!("PIN of operator {number} reset: they choose their own at their next sign-in");
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -119,7 +119,7 @@ async fn platform(config: &Config, data_dir: &Path) -> Vec<Check> {
     match config.platform {
         PaymentPlatform::CloudPay => {
             let mut out = Vec::new();
-            let setup = super::platform::cloudpay_device_file(data_dir);
+            let setup = crate::app::platform::cloudpay_device_file(data_dir);
             let set_up = config.cloudpay.is_set_up() || setup.exists();
             out.push(if set_up {
                 check(Level::Ok, "cloudpay", "set up (order prefix and key present)")
@@ -143,7 +143,7 @@ async fn platform(config: &Config, data_dir: &Path) -> Vec<Check> {
             out
         }
         PaymentPlatform::Weishouyin => {
-            let mut out = match super::platform::start(config, data_dir).await {
+            let mut out = match crate::app::platform::start(config, data_dir).await {
                 Ok((payments, _)) => {
                     use crate::payments::Gateway;
                     let name = payments.describe();
@@ -273,6 +273,28 @@ fn upgrade(config: &Config) -> Check {
         (Ok(_), Some(failed)) => check(Level::Warn, "upgrade", format!("{running}; {failed}")),
         (Ok(k), None) => check(Level::Ok, "upgrade", format!("{running}; {} trusted key(s); {from}", k.iter().count())),
     }
+}
+
+/// `till doctor`: one line per check; exit status 1 if anything fails.
+pub async fn command(path: &std::path::Path) -> anyhow::Result<()> {
+    let config = match crate::config::Config::load(path) {
+        Ok(c) => {
+            println!("[ OK ] config     {}", path.display());
+            c
+        }
+        Err(e) => {
+            println!("[FAIL] config     {e}");
+            std::process::exit(1);
+        }
+    };
+    let checks = run(&config).await;
+    for c in &checks {
+        println!("{c}");
+    }
+    if checks.iter().any(|c| c.level == Level::Fail) {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
