@@ -24,3 +24,27 @@ fn a_clock_set_back_during_a_sale_does_not_stop_the_queries() {
 }
 
 const FIRST_QUERY_AFTER_SECS: i64 = 3;
+
+#[test]
+fn a_till_restarted_with_its_clock_set_back_still_settles_a_payment_the_platform_never_saw() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "reset".into() } });
+    let (order, counters) = (t.state.sale.clone(), t.state.counters);
+    // The till restarts with its clock a day behind the records it wrote.
+    let mut t2 = Till::new_unrestored_at(t.now - DAY_MS);
+    let fx = t2.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
+    assert_eq!(queries(&fx).len(), 1, "the payment in doubt is queried at once: {fx:?}");
+    assert!(matches!(t2.state.notice, Some(Notice::ClockBehind { .. })), "{:?}", t2.state.notice);
+    // The request never reached the platform: "no such order", again and again, past the grace.
+    for _ in 0..12 {
+        t2.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::NotFound });
+        t2.wait(5);
+    }
+    assert!(
+        matches!(t2.attempt_state(), AttemptState::Failed { .. }),
+        "a minute of \"no such order\" settles it as not charged: {:?}",
+        t2.attempt_state()
+    );
+}
