@@ -422,6 +422,10 @@ pub struct State {
     /// forward since, never back: a clock set back does not freeze the timers (see [`update`]).
     #[serde(default)]
     pub wall_clock: Millis,
+    /// Lookups sent whose answers have not come back: a refund waits for them, so no answer from
+    /// before a refund can arrive after it (see `refund::on_lookup_answer`).
+    #[serde(default)]
+    pub lookups_in_flight: u32,
 }
 
 impl State {
@@ -451,6 +455,7 @@ impl State {
             maintenance: None,
             help: false,
             wall_clock: Millis(0),
+            lookups_in_flight: 0,
         }
     }
 

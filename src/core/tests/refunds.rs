@@ -221,3 +221,28 @@ fn a_refund_waits_until_the_till_has_confirmed_the_payment_and_then_blocks_a_sec
     assert!(refunds(&refund(&mut t, "0.01")).is_empty(), "no second refund while the first is in doubt");
     assert_eq!(t.state.notice, Some(Notice::RefundInDoubt));
 }
+
+/// Found by the model test (tests/model_core.rs): a lookup's answer from before a refund, arriving
+/// late (or a second time) after it, showed the order as not refunded and offered the money again.
+#[test]
+fn an_old_lookup_answer_arriving_after_a_refund_never_offers_the_money_again() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let fx = refund(&mut t, "0.02");
+    let no = refunds(&fx)[0].out_refund_no.clone();
+    let fx =
+        t.send(Msg::RefundAnswer { out_refund_no: no, verdict: RefundVerdict::Refunded { refund_id: "r1".into() } });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(_))), "the new figures are asked for: {fx:?}");
+    // The first lookup's answer again (delivered twice, or a slow earlier lookup of the number).
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 0) });
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty(), "refunded once only");
+    // The fresh answer, then the old one once more: still nothing to refund.
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 2) });
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 0) });
+    assert_eq!(t.state.lookup.as_ref().map(|v| v.refundable()), Some(Fen(0)));
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty(), "refunded once only");
+    // Scanned again and the old answer comes first: still nothing to refund.
+    t.scan(RECEIPT_NO);
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 0) });
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty(), "refunded once only");
+}
