@@ -5,7 +5,7 @@ use super::platform::{PState, PlatformModel};
 use super::store::StoreModel;
 use std::collections::{BTreeMap, BTreeSet};
 use till::core::money::Fen;
-use till::core::order::{AttemptState, Order, OrderId, RefundState};
+use till::core::order::{AttemptState, Order, OrderId, RefundState, TenderPart};
 use till::core::{PayCall, RefundCall};
 
 /// Every number the till issued, by the order it was issued for: none is ever issued twice.
@@ -111,6 +111,15 @@ pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel) -> Resu
     for p in platform.orders.values().filter(|p| p.charged()) {
         let sum = charged.entry(p.order_id).or_insert(Fen::ZERO);
         *sum = *sum + p.amount;
+    }
+    for o in store.orders.values() {
+        let taken: Fen =
+            o.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(TenderPart::amount).sum();
+        let given: Fen =
+            o.refunds.iter().filter(|r| r.cash && r.state == RefundState::Refunded).map(|r| r.amount).sum();
+        if given > taken {
+            return Err(format!("order {}: {given} given back from the drawer, {taken} taken in cash", o.id));
+        }
     }
     for (id, sum) in charged {
         let Some(order) = store.orders.get(&id) else { continue };

@@ -283,6 +283,10 @@ impl World {
         let screen = self.state.screen.clone();
         let r = self.rng.below(100);
         match screen {
+            Screen::Sale if self.state.sale.lines.is_empty() && r < 20 && !self.receipts.is_empty() => {
+                let number = self.rng.pick(&self.receipts).cloned().unwrap_or_default();
+                self.send(Msg::Scan(number))
+            }
             Screen::Sale if r < 50 || self.state.sale.lines.is_empty() && r < 80 => {
                 let (barcode, _) = *self.rng.pick(&PRODUCTS).expect("products");
                 self.send(Msg::Scan(barcode.into()))
@@ -314,7 +318,7 @@ impl World {
                 };
                 self.keys(&yuan(Fen(received)))
             }
-            Screen::Lookup if r < 45 => {
+            Screen::Lookup if r < 55 => {
                 let refundable = self.state.lookup.as_ref().map_or(Fen(0), |v| v.refundable()).0;
                 let amount = match self.rng.below(4) {
                     0 => refundable,
@@ -324,11 +328,11 @@ impl World {
                 self.send(Msg::Key(Key::Esc))?; // clear what was prefilled
                 self.keys(&yuan(Fen(amount)))
             }
-            Screen::Lookup if r < 60 => {
+            Screen::Lookup if r < 75 => {
                 let number = self.rng.pick(&self.receipts).cloned().unwrap_or_default();
                 self.send(Msg::Scan(number))
             }
-            Screen::Lookup if r < 65 => self.send(Msg::Key(Key::F(6))),
+            Screen::Lookup if r < 78 => self.send(Msg::Key(Key::F(6))),
             Screen::Done { .. } => self.send(Msg::Key(Key::Enter)),
             _ => self.send(Msg::Key(Key::Esc)),
         }
