@@ -314,6 +314,7 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     let order = order.clone();
     state.refresh_lookup(&order);
     fx.push(state.save(&order));
+    super::refund::payment_settled(state, &attempt.out_trade_no, fx);
     fx.push(Effect::Beep(Beep::Failure));
     if on_screen && cancelled {
         state.notice = Some(Notice::PaymentCancelled { platform: attempt.platform });

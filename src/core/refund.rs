@@ -123,6 +123,20 @@ pub(super) fn start(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
     send_lookup(state, number.to_string(), fx);
 }
 
+/// The till settled payment `number` as not paid (cancelled, reversed, failed) while the lookup
+/// screen shows it: what the platform said before is out of date, so it is asked again (and no
+/// refund is taken until it answers).
+pub(super) fn payment_settled(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
+    let Some(view) = state.lookup.as_mut() else { return };
+    let shown = view.number == number || view.found().is_some_and(|f| f.out_trade_no == number);
+    if !shown || view.pending {
+        return;
+    }
+    view.pending = true;
+    let number = view.number.clone();
+    send_lookup(state, number, fx);
+}
+
 /// Asks the platform about `number`; its answer comes back as `Msg::LookupAnswer`.
 fn send_lookup(state: &mut State, number: String, fx: &mut Vec<Effect>) {
     state.lookups_in_flight = state.lookups_in_flight.saturating_add(1);
