@@ -4,9 +4,10 @@
 use super::platform::{PState, PlatformModel};
 use super::store::StoreModel;
 use std::collections::{BTreeMap, BTreeSet};
+
 use till::core::money::Fen;
 use till::core::order::{AttemptState, Order, OrderId, RefundState, TenderPart};
-use till::core::{PayCall, RefundCall};
+use till::core::{CancelCall, PayCall, RefundCall};
 
 /// Every number the till issued, by the order it was issued for: none is ever issued twice.
 #[derive(Default)]
@@ -53,9 +54,9 @@ impl Numbers {
 /// What the till writes about a payment or a refund is what the platform did: "paid" only when it
 /// charged this order under that number, "not paid" never while it holds the money, "refunded" only
 /// when refunded, "refund failed" only when it has no such refund.
-pub fn saved_order_is_true(order: &Order, platform: &PlatformModel, now: i64) -> Result<(), String> {
+pub fn saved_order_is_true(order: &Order, platform: &PlatformModel, era: u32, now: i64) -> Result<(), String> {
     for a in &order.attempts {
-        let at = platform.orders.get(&a.out_trade_no).filter(|p| p.order_id == order.id);
+        let at = platform.orders.get(&a.out_trade_no).filter(|p| p.order_id == order.id && p.era == era);
         match &a.state {
             AttemptState::Paid { transaction_id } => {
                 let Some(p) = at else {
@@ -106,9 +107,9 @@ pub fn saved_order_is_true(order: &Order, platform: &PlatformModel, now: i64) ->
 }
 
 /// No order is charged more than it costs: the platform's charges for it and the cash taken.
-pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel) -> Result<(), String> {
+pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel, era: u32) -> Result<(), String> {
     let mut charged: BTreeMap<OrderId, Fen> = BTreeMap::new();
-    for p in platform.orders.values().filter(|p| p.charged()) {
+    for p in platform.orders.values().filter(|p| p.charged() && p.era == era) {
         let sum = charged.entry(p.order_id).or_insert(Fen::ZERO);
         *sum = *sum + p.amount;
     }
@@ -131,6 +132,18 @@ pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel) -> Resu
     Ok(())
 }
 
+/// A cancel (reverse) never reaches a payment of another order: a number taken by an earlier sale
+/// (the store emptied the same day, the platform remembering) is never cancelled under.
+pub fn cancel_is_ours(call: &CancelCall, platform: &PlatformModel, era: u32) -> Result<(), String> {
+    match platform.orders.get(&call.out_trade_no) {
+        Some(p) if (p.era, p.order_id) != (era, call.order_id) && p.charged() => Err(format!(
+            "cancel under {} would reverse another order's payment of {} (the number was taken)",
+            call.out_trade_no, p.amount
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A refund request never asks for more than the platform still holds of that payment.
 pub fn refund_within_paid(call: &RefundCall, platform: &PlatformModel) -> Result<(), String> {
     let refundable = platform.refundable(&call.out_trade_no);
@@ -145,12 +158,7 @@ pub fn refund_within_paid(call: &RefundCall, platform: &PlatformModel) -> Result
 
 /// Once every answer is in and nothing is pending: nothing is left in doubt, every charge is
 /// recorded paid, every refund the platform made is recorded refunded.
-pub fn settled(
-    store: &StoreModel,
-    platform: &PlatformModel,
-    now: i64,
-    forgotten: &BTreeSet<String>,
-) -> Result<(), String> {
+pub fn settled(store: &StoreModel, platform: &PlatformModel, era: u32, now: i64) -> Result<(), String> {
     for o in store.orders.values() {
         if let Some(a) = o.open_attempt() {
             return Err(format!("order {}: payment {} still {:?} after settling", o.id, a.out_trade_no, a.state));
@@ -158,9 +166,10 @@ pub fn settled(
         if let Some(r) = o.open_refund() {
             return Err(format!("order {}: refund {} still {:?} after settling", o.id, r.out_refund_no, r.state));
         }
-        saved_order_is_true(o, platform, now)?;
+        saved_order_is_true(o, platform, era, now)?;
     }
-    for (no, p) in platform.orders.iter().filter(|(no, _)| !forgotten.contains(*no)) {
+    // What the platform did for orders of an emptied store is the day's earlier business.
+    for (no, p) in platform.orders.iter().filter(|(_, p)| p.era == era) {
         if p.charged() {
             let recorded =
                 store.orders.get(&p.order_id).and_then(|o| o.attempts.iter().find(|a| &a.out_trade_no == no));

@@ -49,6 +49,8 @@ pub struct POrder {
     pub amount: Fen,
     /// The till's order the request came from (the world's knowledge, not the platform's).
     pub order_id: OrderId,
+    /// The till's store the order id belongs to (a new one each time the store is emptied).
+    pub era: u32,
     /// Platform time the order was created.
     pub created_at: i64,
     pub state: PState,
@@ -118,7 +120,7 @@ impl PlatformModel {
 
     /// A payment request reaches the platform. `fate`: 0..60 paid at once, 60..72 declined, else the
     /// customer enters a password and decides `wait_ms` later (`pays` or not).
-    pub fn pay(&mut self, call: &PayCall, now: i64, fate: u64, wait_ms: i64, pays: bool) -> PayOutcome {
+    pub fn pay(&mut self, call: &PayCall, era: u32, now: i64, fate: u64, wait_ms: i64, pays: bool) -> PayOutcome {
         if self.orders.contains_key(&call.out_trade_no) {
             return PayOutcome::Duplicate;
         }
@@ -132,6 +134,7 @@ impl PlatformModel {
             wallet: call.platform,
             amount: call.amount,
             order_id: call.order_id,
+            era,
             created_at: now,
             state,
             refunds: Vec::new(),
@@ -142,9 +145,13 @@ impl PlatformModel {
 
     /// A payment query, as the gateway reads it. `started_at_checked`: the attempt's start (till
     /// clock) when the gateway heard "duplicate" for this number (else None, nothing checked).
-    pub fn query(&self, number: &str, started_at_checked: Option<i64>) -> Verdict {
+    pub fn query(&self, number: &str, amount: Fen, started_at_checked: Option<i64>) -> Verdict {
         let Some(o) = self.orders.get(number) else { return Verdict::NotFound };
         let verdict = truth(&o.state);
+        // Both gateways take a "paid" for another amount as no answer: not the payment asked for.
+        if matches!(verdict, Verdict::Paid { .. }) && o.amount != amount {
+            return Verdict::Unknown { reason: format!("platform says {} paid, the till expected {amount}", o.amount) };
+        }
         match started_at_checked {
             Some(started) if matches!(verdict, Verdict::Paid { .. }) => {
                 let call = till::core::QueryCall {
@@ -165,22 +172,17 @@ impl PlatformModel {
         }
     }
 
-    /// A cancel (WeChat reverse, Alipay cancel) under `number`.
-    pub fn cancel(
-        &mut self,
-        number: &str,
-        order_id: OrderId,
-        amount: Fen,
-        wallet: Platform,
-        now: i64,
-    ) -> CancelVerdict {
+    /// A cancel (WeChat reverse, Alipay cancel). `reversible`: whether the wallet still reverses a
+    /// paid order (else the cancel is refused and the till must ask where the order stands).
+    pub fn cancel(&mut self, call: &till::core::CancelCall, era: u32, now: i64, reversible: bool) -> CancelVerdict {
+        let (number, order_id, amount, wallet) = (&call.out_trade_no, call.order_id, call.amount, call.platform);
         if self.kind == Kind::Weishouyin {
             return CancelVerdict::Unsupported;
         }
         let Some(o) = self.orders.get_mut(number) else {
             // Cancelling an order the platform never saw closes the number for good.
             let order =
-                POrder { wallet, amount, order_id, created_at: now, state: PState::Closed, refunds: Vec::new() };
+                POrder { wallet, amount, order_id, era, created_at: now, state: PState::Closed, refunds: Vec::new() };
             self.orders.insert(number.to_string(), order);
             return CancelVerdict::Cancelled;
         };
@@ -189,8 +191,8 @@ impl PlatformModel {
                 o.state = PState::Closed;
                 CancelVerdict::Cancelled
             }
-            PState::Paid { .. } if !o.refunds.is_empty() => {
-                CancelVerdict::Refused { reason: "refunded orders cannot be reversed".into() }
+            PState::Paid { .. } if !o.refunds.is_empty() || !reversible => {
+                CancelVerdict::Refused { reason: "paid orders cannot be reversed now".into() }
             }
             PState::Paid { txn } => {
                 o.state = PState::Reversed { txn: txn.clone() };

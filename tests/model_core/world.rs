@@ -36,10 +36,12 @@ pub struct World {
     numbers: Numbers,
     /// Numbers the cashier may scan on the lookup screen (receipts seen).
     receipts: Vec<String>,
-    /// Numbers the platform knows from before the store was emptied (same-day amnesia).
-    pub forgotten: BTreeSet<String>,
+    /// How many times the store was emptied (same-day amnesia): the platform remembers.
+    era: u32,
     /// The network answers truthfully and on time (the settling phase).
     reliable: bool,
+    /// Whether the store may be emptied during the day (weight of that step).
+    amnesia: bool,
     pub trace: Vec<String>,
     /// How often each kind of effect and answer happened, for the run's summary.
     pub seen: std::collections::BTreeMap<&'static str, u64>,
@@ -61,7 +63,7 @@ fn yuan(f: Fen) -> String {
 }
 
 impl World {
-    pub fn new(seed: u64) -> Result<World, String> {
+    pub fn new(seed: u64, amnesia: bool) -> Result<World, String> {
         let mut rng = Rng::new(seed);
         let kind = if rng.chance(50) { Kind::CloudPay } else { Kind::Weishouyin };
         let mut world = World {
@@ -75,11 +77,13 @@ impl World {
             duplicates: BTreeSet::new(),
             numbers: Numbers::default(),
             receipts: Vec::new(),
-            forgotten: BTreeSet::new(),
+            era: 0,
             reliable: false,
+            amnesia: false,
             trace: vec![format!("seed {seed:#x}: {kind:?}")],
             seen: Default::default(),
         };
+        world.amnesia = amnesia;
         world.start()?;
         Ok(world)
     }
@@ -104,7 +108,7 @@ impl World {
         let at = self.now();
         let fx = update(&mut self.state, Event { at, msg });
         self.run(fx)?;
-        oracles::never_charged_twice(&self.store, &self.platform)
+        oracles::never_charged_twice(&self.store, &self.platform, self.era)
     }
 
     fn keys(&mut self, text: &str) -> Result<(), String> {
@@ -129,7 +133,7 @@ impl World {
             match effect {
                 Effect::Save { order, counters } => {
                     self.numbers.saved(&order)?;
-                    oracles::saved_order_is_true(&order, &self.platform, self.t)?;
+                    oracles::saved_order_is_true(&order, &self.platform, self.era, self.t)?;
                     if let Some(n) = &order.number {
                         self.receipts.push(n.clone());
                     }
@@ -150,7 +154,7 @@ impl World {
                     } else {
                         let (fate, wait, pays) =
                             (self.rng.below(100), self.rng.range(1_000, 90_000), self.rng.chance(70));
-                        match self.platform.pay(&call, self.t, fate, wait, pays) {
+                        match self.platform.pay(&call, self.era, self.t, fate, wait, pays) {
                             PayOutcome::Duplicate => {
                                 self.count("duplicate");
                                 self.duplicates.insert(call.out_trade_no.clone());
@@ -167,16 +171,17 @@ impl World {
                         Verdict::Unknown { reason: "timeout".into() }
                     } else {
                         let checked = self.duplicates.contains(&call.out_trade_no).then_some(call.started_at.0);
-                        self.platform.query(&call.out_trade_no, checked)
+                        self.platform.query(&call.out_trade_no, call.amount, checked)
                     };
                     self.pending.push(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict });
                 }
                 Effect::Cancel(call) => {
+                    oracles::cancel_is_ours(&call, &self.platform, self.era)?;
                     let verdict = if self.lost(5) {
                         CancelVerdict::Unknown { reason: "connection reset before the request".into() }
                     } else {
-                        let v =
-                            self.platform.cancel(&call.out_trade_no, call.order_id, call.amount, call.platform, self.t);
+                        let reversible = self.rng.chance(70);
+                        let v = self.platform.cancel(&call, self.era, self.t, reversible);
                         if self.lost(10) { CancelVerdict::Unknown { reason: "timeout".into() } } else { v }
                     };
                     self.pending.push(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
@@ -253,7 +258,7 @@ impl World {
 
     /// One random step of the day.
     pub fn step(&mut self) -> Result<(), String> {
-        match self.rng.weighted(&[46, 30, 18, 2, 2, 2]) {
+        match self.rng.weighted(&[46, 30, 18, 2, 2, 2, u64::from(self.amnesia)]) {
             0 => self.cashier(),
             1 => self.deliver(),
             2 => {
@@ -272,9 +277,20 @@ impl World {
                 self.trace.push(format!("  CLOCK offset {} s", self.offset / 1000));
                 if self.rng.chance(50) { self.restart() } else { self.send(Msg::Tick) }
             }
-            _ => {
+            5 => {
                 let online = !self.state.online || self.rng.chance(30);
                 self.send(Msg::Connectivity { online })
+            }
+            _ => {
+                // Same-day amnesia: the store is moved aside (damaged) and the till starts empty
+                // on the same day; the platform still knows the day's numbers.
+                self.trace.push("  STORE EMPTIED".into());
+                self.count("store emptied");
+                self.store = StoreModel::default();
+                self.numbers = Numbers::default();
+                self.receipts.clear();
+                self.era += 1;
+                self.restart()
             }
         }
     }
@@ -360,7 +376,7 @@ impl World {
             }
             self.tick(5_000)?;
         }
-        oracles::settled(&self.store, &self.platform, self.t, &self.forgotten)
+        oracles::settled(&self.store, &self.platform, self.era, self.t)
     }
 }
 
