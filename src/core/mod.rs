@@ -418,6 +418,14 @@ pub struct State {
     /// The help screen (`?`) is up over the screen above.
     #[serde(default)]
     pub help: bool,
+    /// The wall clock's reading in the last event. `now` moves on by how far the wall clock moved
+    /// forward since, never back: a clock set back does not freeze the timers (see [`update`]).
+    #[serde(default)]
+    pub wall_clock: Millis,
+    /// Lookups sent whose answers have not come back: a refund waits for them, so no answer from
+    /// before a refund can arrive after it (see `refund::on_lookup_answer`).
+    #[serde(default)]
+    pub lookups_in_flight: u32,
 }
 
 impl State {
@@ -446,6 +454,8 @@ impl State {
             auth: auth::Auth::default(),
             maintenance: None,
             help: false,
+            wall_clock: Millis(0),
+            lookups_in_flight: 0,
         }
     }
 
@@ -516,7 +526,11 @@ impl State {
 
 /// The one entry point: apply an event, return what must be done, in order.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
-    state.now = state.now.max(event.at);
+    // Time only goes forward, and by as much as the wall clock moved forward: a clock set back a
+    // day (by hand, by a bad time server) must not leave every query waiting for that day to pass.
+    let forward = event.at.since(state.wall_clock).max(0);
+    state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
+    state.wall_clock = event.at;
     let mut fx = Vec::new();
     if matches!(event.msg, Msg::Scan(_)) {
         state.help = false; // the scanner is not the keyboard: its code is taken by the screen below

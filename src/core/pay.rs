@@ -314,6 +314,7 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     let order = order.clone();
     state.refresh_lookup(&order);
     fx.push(state.save(&order));
+    super::refund::payment_settled(state, &attempt.out_trade_no, fx);
     fx.push(Effect::Beep(Beep::Failure));
     if on_screen && cancelled {
         state.notice = Some(Notice::PaymentCancelled { platform: attempt.platform });
@@ -390,12 +391,24 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
     super::refund::tick(state, fx);
 }
 
+/// The times an order records: opened, closed, each attempt begun, each refund asked for.
+fn recorded_times(order: &Order) -> impl Iterator<Item = Millis> + '_ {
+    let attempts = order.attempts.iter().map(|a| a.started_at);
+    let refunds = order.refunds.iter().map(|r| r.requested_at);
+    [order.opened_at].into_iter().chain(order.closed_at).chain(attempts).chain(refunds)
+}
+
 /// Takes over the store's unfinished orders after a start: the newest goes back on screen, other
 /// orders with a payment in doubt are confirmed in the background, the rest are voided.
 pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Option<Counters>, fx: &mut Vec<Effect>) {
     if state.ready {
         return;
     }
+    // A clock behind the till's own records (set back, or it lost its time): the till's time goes
+    // on from the newest record, so waits measured from them (the not-found grace, the wallet's
+    // deadline) pass as they would have, not a day late.
+    let newest = orders.iter().flat_map(recorded_times).max().unwrap_or_default();
+    state.now = state.now.max(newest);
     let mut counters = counters.unwrap_or(state.counters);
     let max_id = orders.iter().map(|o| o.id).max().unwrap_or(0);
     counters.next_order_id = counters.next_order_id.max(max_id + 1);
@@ -456,7 +469,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     state.notice = (in_doubt > 0).then_some(Notice::Restored { in_doubt });
     // A clock that reads a day earlier than the last number issued was set back or lost its time:
     // numbers stay unique (see `next_seq`), but the cashier is told, before anything else.
-    let today = state.now.local(state.settings.utc_offset_minutes).yymmdd();
+    let today = state.wall_clock.local(state.settings.utc_offset_minutes).yymmdd();
     if state.counters.seq_day > today {
         tracing::warn!(today, last_day = state.counters.seq_day, "the clock reads earlier than the last order number");
         state.notice = Some(Notice::ClockBehind { last_day: state.counters.seq_day });

@@ -108,16 +108,58 @@ pub(super) fn start(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
     state.screen = Screen::Lookup;
     state.input.clear();
     state.notice = None;
+    // The same number again: the till's record shown so far is kept, so an answer that knows less
+    // than it (from before a refund) is recognised as old (see `knows_less`).
+    let shown = state.lookup.take().filter(|v| v.number == number).and_then(|v| v.order);
     state.lookup = Some(LookupView {
         number: number.to_string(),
         pending: true,
         answer: None,
-        order: None,
+        order: shown,
         picks: Vec::new(),
         cursor: 0,
         prefilled: false,
     });
-    fx.push(Effect::Lookup(LookupCall { out_trade_no: number.to_string(), platform: None, transaction_id: None }));
+    send_lookup(state, number.to_string(), fx);
+}
+
+/// The till settled payment `number` as not paid (cancelled, reversed, failed) while the lookup
+/// screen shows it: what the platform said before is out of date, so it is asked again (and no
+/// refund is taken until it answers).
+pub(super) fn payment_settled(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
+    let Some(view) = state.lookup.as_mut() else { return };
+    let shown = view.number == number || view.found().is_some_and(|f| f.out_trade_no == number);
+    if !shown || view.pending {
+        return;
+    }
+    view.pending = true;
+    let number = view.number.clone();
+    send_lookup(state, number, fx);
+}
+
+/// Asks the platform about `number`; its answer comes back as `Msg::LookupAnswer`.
+fn send_lookup(state: &mut State, number: String, fx: &mut Vec<Effect>) {
+    state.lookups_in_flight = state.lookups_in_flight.saturating_add(1);
+    fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
+}
+
+/// Whether an answer knows less of the order's refunds than the screen already shows: the
+/// platform's refunded figure or the till's own refunds are fewer. Both only ever grow, so such an
+/// answer is an old one (sent before a refund, delivered after it, or delivered twice).
+fn knows_less(view: &LookupView, local: Option<&Order>, verdict: &LookupVerdict) -> bool {
+    let platform_less = match (view.found(), verdict) {
+        (Some(shown), LookupVerdict::Found(new)) => {
+            shown.out_trade_no == new.out_trade_no && new.refunded < shown.refunded
+        }
+        _ => false,
+    };
+    let own_less = match (&view.order, local) {
+        (Some(shown), Some(l)) => l.id == shown.id && l.refunds.len() < shown.refunds.len(),
+        // The store has every order the screen showed: no record is an answer read before it.
+        (Some(shown), None) => !shown.refunds.is_empty(),
+        _ => false,
+    };
+    platform_less || own_less
 }
 
 /// The lookup screen with no number yet: the cashier types one.
@@ -135,6 +177,10 @@ pub(super) fn on_lookup_answer(
     verdict: LookupVerdict,
     fx: &mut Vec<Effect>,
 ) {
+    if state.lookups_in_flight == 0 {
+        return; // no lookup is out: an answer delivered twice
+    }
+    state.lookups_in_flight -= 1;
     let local = local.map(|o| *o).map(|o| late_paid(state, o, &verdict, fx));
     // A mixed order's own number is not the platform's: its code parts are looked up (and
     // refunded) one by one under their own numbers, the next one with something left first.
@@ -147,10 +193,14 @@ pub(super) fn on_lookup_answer(
             view.number = part.clone();
             view.pending = true;
         }
-        fx.push(Effect::Lookup(LookupCall { out_trade_no: part, platform: None, transaction_id: None }));
+        send_lookup(state, part, fx);
         return;
     }
     let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
+    if knows_less(view, local.as_ref(), &verdict) {
+        tracing::warn!(number, "a lookup answer older than what the screen shows: dropped");
+        return;
+    }
     view.pending = false;
     // An order with a refund in flight is followed in memory; that copy is the newest.
     let live = local.as_ref().and_then(|o| state.background.iter().find(|b| b.id == o.id)).cloned();
@@ -233,6 +283,12 @@ pub(super) fn on_enter(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
 fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     let Some(view) = state.lookup.clone() else { return };
     let Some(found) = view.found().cloned() else { return };
+    // A lookup is still out: its answer may change what can be refunded (and no answer from
+    // before a refund may arrive after it).
+    if view.pending || state.lookups_in_flight > 0 {
+        state.input = input.to_string(); // Enter again once the answer is in
+        return;
+    }
     if view.open_refund().is_some() {
         return refuse(state, Notice::RefundInDoubt, fx);
     }
@@ -439,7 +495,7 @@ pub(super) fn on_refund_answer(
         // By the receipt's number: a mixed order then moves on to its next code part.
         view.number = number.clone();
         view.pending = true;
-        fx.push(Effect::Lookup(LookupCall { out_trade_no: number, platform: None, transaction_id: None }));
+        send_lookup(state, number, fx);
     }
 }
 

@@ -25,6 +25,11 @@ impl Till {
     }
 
     fn new_unrestored() -> Till {
+        Till::new_unrestored_at(T0)
+    }
+
+    /// A till started at `now` (its clock), its store not read yet.
+    fn new_unrestored_at(now: i64) -> Till {
         let settings = Settings::test_shop();
         let catalogue = Catalogue::new([
             Product::new("6900138600889", "可口可乐", Fen(350)),
@@ -34,7 +39,7 @@ impl Till {
         let mut state = State::new(settings, catalogue);
         // Operator 01, a supervisor, signed in as the demo and the tests do.
         state.auth.policy.auto_sign_in = Some("01".into());
-        let mut till = Till { state, now: T0 };
+        let mut till = Till { state, now };
         let first = auth::Operator::new("01", "店长", auth::Role::Supervisor, auth::PinHash("-".into()));
         till.send(Msg::Auth(auth::AuthMsg::Loaded { operators: vec![first] }));
         till
@@ -556,6 +561,7 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
 }
 
 mod catalogue;
+mod clock_steps;
 mod configure;
 mod numbers;
 mod refunds;

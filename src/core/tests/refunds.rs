@@ -221,3 +221,61 @@ fn a_refund_waits_until_the_till_has_confirmed_the_payment_and_then_blocks_a_sec
     assert!(refunds(&refund(&mut t, "0.01")).is_empty(), "no second refund while the first is in doubt");
     assert_eq!(t.state.notice, Some(Notice::RefundInDoubt));
 }
+
+/// Found by the model test (tests/model_core.rs): a lookup's answer from before a refund, arriving
+/// late (or a second time) after it, showed the order as not refunded and offered the money again.
+#[test]
+fn an_old_lookup_answer_arriving_after_a_refund_never_offers_the_money_again() {
+    let mut t = Till::new();
+    look_up(&mut t, found(2, 0));
+    let fx = refund(&mut t, "0.02");
+    let no = refunds(&fx)[0].out_refund_no.clone();
+    let fx =
+        t.send(Msg::RefundAnswer { out_refund_no: no, verdict: RefundVerdict::Refunded { refund_id: "r1".into() } });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(_))), "the new figures are asked for: {fx:?}");
+    // The first lookup's answer again (delivered twice, or a slow earlier lookup of the number).
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 0) });
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty(), "refunded once only");
+    // The fresh answer, then the old one once more: still nothing to refund.
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 2) });
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 0) });
+    assert_eq!(t.state.lookup.as_ref().map(|v| v.refundable()), Some(Fen(0)));
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty(), "refunded once only");
+    // Scanned again and the old answer comes first: still nothing to refund.
+    t.scan(RECEIPT_NO);
+    t.send(Msg::LookupAnswer { number: RECEIPT_NO.into(), local: None, verdict: found(2, 0) });
+    assert!(refunds(&refund(&mut t, "0.02")).is_empty(), "refunded once only");
+}
+
+/// Found by the model test: the platform said "paid" to a lookup, then the till reversed that very
+/// payment (it was in doubt past the wallet's deadline); the screen still offered to refund it.
+#[test]
+fn a_payment_reversed_after_its_lookup_is_not_offered_for_refund() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    t.send(Msg::Key(Key::Esc)); // parked: confirmed in the background
+    let order = t.state.background[0].clone();
+    t.scan(&no);
+    let paid = LookupVerdict::Found(PlatformOrder {
+        out_trade_no: no.clone(),
+        platform: Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200".into(),
+        total: order.total(),
+        refunded: Fen(0),
+    });
+    t.send(Msg::LookupAnswer { number: no.clone(), local: Some(Box::new(order)), verdict: paid });
+    // Past the deadline the till cancels (reverses) it, and the platform confirms.
+    let fx = t.wait(50);
+    assert!(!queries(&fx).is_empty(), "{fx:?}");
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "t".into() } });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Cancel(_))), "{fx:?}");
+    let fx = t.send(Msg::CancelAnswer { out_trade_no: no.clone(), verdict: CancelVerdict::Cancelled });
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Lookup(c) if c.out_trade_no == no)),
+        "the platform is asked again: {fx:?}"
+    );
+    assert!(refunds(&refund(&mut t, "11.50")).is_empty(), "a reversed payment is not refunded");
+}

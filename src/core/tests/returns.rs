@@ -103,6 +103,9 @@ fn what_came_back_before_cannot_come_back_again() {
         verdict: RefundVerdict::Refunded { refund_id: "r".into() },
     });
     let order = view(&t).order.clone().expect("order");
+    // The lookup the till sent for the new figures is answered; then the receipt is scanned again.
+    let no = order.number.clone().expect("number");
+    t.send(Msg::LookupAnswer { number: no.clone(), local: Some(Box::new(order.clone())), verdict: found(&no, 450) });
     show(&mut t, &order, 450);
     assert_eq!(t.state.input, "7.00");
     key(&mut t, Key::Down);
