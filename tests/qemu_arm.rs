@@ -1,5 +1,5 @@
 //! The aarch64 till booted under qemu-system-aarch64 (`make test-qemu`, through
-//! `tests/qemu/run_arm.sh`, which builds the kit and sets `TILL_QEMU_ARM_KIT`; skipped without it).
+//! `tests/qemu/run_arm.sh`, which builds the kit and sets `TILL_QEMU_ARM_KIT`; ignored without it).
 //!
 //! The real TUI runs on the guest's serial console inside a tmux pane, whose screen text the test
 //! reads; the scanner is QEMU's virtio keyboard played through QMP and read by the till through
@@ -46,11 +46,11 @@ fn order_paid_with(sim: &SimHandle, code: &str) -> Option<till::sim::cloudpay::S
 static ONE_BOARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the QEMU-arm kit: run by `make test-qemu`"]
 async fn the_aarch64_till_sells_prints_and_survives_a_power_cut_under_qemu() {
-    let Some(kit) = std::env::var_os("TILL_QEMU_ARM_KIT").map(PathBuf::from) else {
-        eprintln!("skipped: TILL_QEMU_ARM_KIT not set (run `make test-qemu`)");
-        return;
-    };
+    let kit = std::env::var_os("TILL_QEMU_ARM_KIT")
+        .map(PathBuf::from)
+        .expect("TILL_QEMU_ARM_KIT not set: run `make test-qemu`");
     let _one = ONE_BOARD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let started = Instant::now();
     let config = Config::load(Path::new("tests/qemu/till.toml")).expect("the guest's config parses");
@@ -176,12 +176,12 @@ fn serve_files(files: Vec<(&'static str, Vec<u8>)>) -> (u16, std::sync::Arc<std:
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the QEMU-arm kit: run by `make test-qemu`"]
 async fn the_aarch64_till_upgrades_itself_and_rolls_a_broken_version_back_under_qemu() {
     use till::upgrade::bundle;
-    let Some(kit) = std::env::var_os("TILL_QEMU_ARM_KIT").map(PathBuf::from) else {
-        eprintln!("skipped: TILL_QEMU_ARM_KIT not set (run `make test-qemu`)");
-        return;
-    };
+    let kit = std::env::var_os("TILL_QEMU_ARM_KIT")
+        .map(PathBuf::from)
+        .expect("TILL_QEMU_ARM_KIT not set: run `make test-qemu`");
     let _one = ONE_BOARD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let started = Instant::now();
     const AARCH64: &str = "aarch64-unknown-linux-gnu";

@@ -1,6 +1,6 @@
 //! The aarch64 till joins a Wi-Fi network from a scanned `WIFI:` code under qemu-system-aarch64
 //! (`make test-qemu`, through `tests/qemu/run_arm.sh`, which builds the kit and sets
-//! `TILL_QEMU_ARM_KIT`; skipped without it).
+//! `TILL_QEMU_ARM_KIT`; ignored without it).
 //!
 //! The guest boots the kit's Wi-Fi initramfs (`initrd-wifi.gz`, `tests/qemu/wifi.sh`): two radios
 //! simulated by the kernel (mac80211_hwsim), the shop's access point on wlan1 (hostapd, WPA2-PSK)
@@ -61,11 +61,11 @@ fn psk_by_wpa_passphrase(ssid: &str, passphrase: &str) -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the QEMU-arm kit: run by `make test-qemu`"]
 async fn the_aarch64_till_joins_a_scanned_wifi_network_and_refuses_a_hostile_code_under_qemu() {
-    let Some(kit) = std::env::var_os("TILL_QEMU_ARM_KIT").map(PathBuf::from) else {
-        eprintln!("skipped: TILL_QEMU_ARM_KIT not set (run `make test-qemu`)");
-        return;
-    };
+    let kit = std::env::var_os("TILL_QEMU_ARM_KIT")
+        .map(PathBuf::from)
+        .expect("TILL_QEMU_ARM_KIT not set: run `make test-qemu`");
     let started = Instant::now();
     let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default()).expect("simulator");
     let dir = qemu_board::work_dir();

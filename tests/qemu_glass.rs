@@ -1,6 +1,6 @@
 #![allow(clippy::panic)] // test helpers fail the test by panicking
 //! The image's own screen, looked at from outside (`make test-image`, which builds the image, sets
-//! `TILL_IMAGE_DIR` and installs tesseract with its Chinese data; skipped without them): the SD
+//! `TILL_IMAGE_DIR` and installs tesseract with its Chinese data; ignored without them): the SD
 //! image booted under qemu-system-aarch64 with a framebuffer (virtio-gpu) at 800×480 (a 7-inch
 //! panel) and at 1280×800, the till in fbterm on tty1 as on a Pi. A day's path is typed on the
 //! virtio keyboard through QEMU's monitor (first sign-in with the PIN change, a sale, its payment
@@ -450,10 +450,8 @@ fn check_step(board: &mut Board, shots: &Path, name: &str, ready: impl Fn(&str) 
 }
 
 fn day_on_the_glass(size: (u32, u32)) {
-    let Some(dir) = std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from) else {
-        eprintln!("skipped: TILL_IMAGE_DIR not set (run `make test-image`)");
-        return;
-    };
+    let dir =
+        std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from).expect("TILL_IMAGE_DIR not set: run `make test-image`");
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/glass/{}x{}", size.0, size.1));
     let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).expect("target/glass");
@@ -498,11 +496,13 @@ fn day_on_the_glass(size: (u32, u32)) {
 }
 
 #[test]
+#[ignore = "needs the SD image: run by `make test-image`"]
 fn a_day_on_a_7_inch_800x480_panel_shows_what_the_till_draws() {
     day_on_the_glass((800, 480));
 }
 
 #[test]
+#[ignore = "needs the SD image: run by `make test-image`"]
 fn a_day_on_a_1280x800_monitor_shows_what_the_till_draws() {
     day_on_the_glass((1280, 800));
 }
@@ -542,7 +542,7 @@ fn the_cell_check_finds_marks_where_nothing_was_drawn() {
 /// TILL_GLASS_DRAWN=drawn.txt cargo test --test qemu_glass -- --ignored one_screenshot` (how the
 /// screenshots of the garbled glass in issue 17 fail the checks above).
 #[test]
-#[ignore]
+#[ignore = "a tool for one screenshot by hand (TILL_GLASS_SHOT, TILL_GLASS_DRAWN)"]
 fn one_screenshot_against_the_text_drawn() {
     let (Some(shot), Some(drawn)) = (std::env::var_os("TILL_GLASS_SHOT"), std::env::var_os("TILL_GLASS_DRAWN")) else {
         return;

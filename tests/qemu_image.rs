@@ -1,6 +1,6 @@
 #![allow(clippy::panic)] // test helpers fail the test by panicking
 //! The Raspberry Pi image's own root file system booted under qemu-system-aarch64 -M virt
-//! (`make test-image`, which builds the image and sets `TILL_IMAGE_DIR`; skipped without it):
+//! (`make test-image`, which builds the image and sets `TILL_IMAGE_DIR`; ignored without it):
 //! the image's kernel, initramfs and kernel command line (console moved to the serial port), the
 //! whole SD-card image as a virtio disk made larger than the image, as a bigger card would be.
 //!
@@ -106,11 +106,10 @@ fn started(console: &str) -> bool {
 }
 
 #[test]
+#[ignore = "needs the SD image: run by `make test-image`"]
 fn the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data_partition() {
-    let Some(dir) = std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from) else {
-        eprintln!("skipped: TILL_IMAGE_DIR not set (run `make test-image`)");
-        return;
-    };
+    let dir =
+        std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from).expect("TILL_IMAGE_DIR not set: run `make test-image`");
     let tmp = tempfile::tempdir().expect("temp dir");
     let disk = tmp.path().join("sd.img");
     std::fs::copy(dir.join("till-rpi-arm64.img"), &disk).expect("the image copied");
