@@ -535,7 +535,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Key(key) if state.screen == Screen::Office => office::on_key(state, key, &mut fx),
         Msg::Key(key) if matches!(state.screen, Screen::Confirm(_)) => configure::on_key(state, key, &mut fx),
         Msg::Scan(_) if matches!(state.screen, Screen::Confirm(_)) => {
-            sale::refuse(state, Notice::Auth(auth::AuthNotice::NotNow), &mut fx)
+            notice::refuse(state, Notice::Auth(auth::AuthNotice::NotNow), &mut fx)
         }
         Msg::Scan(_) if state.screen == Screen::Office => {}
         Msg::Key(key) => sale::on_key(state, key, &mut fx),

@@ -2,7 +2,14 @@
 
 use super::code::Platform;
 use super::money::Fen;
+use super::{Beep, Effect, State};
 use serde::{Deserialize, Serialize};
+
+/// Says no: the notice on the cashier's line and the error beep. Every screen refuses this way.
+pub(crate) fn refuse(state: &mut State, notice: Notice, fx: &mut Vec<Effect>) {
+    state.notice = Some(notice);
+    fx.push(Effect::Beep(Beep::Error));
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {

@@ -12,13 +12,13 @@
 use super::auth::AuditEvent;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
+use super::notice::refuse;
 use super::order::{AttemptState, Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
 pub use super::refund_parts::cash_to_refund;
 pub(super) use super::refund_parts::refund_action;
 pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
 use super::refund_parts::{code_parts_to_refund, refunded_of};
-use super::sale::refuse;
 use super::{
     Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall,
     RefundVerdict, Screen, State, Verdict,

@@ -5,10 +5,10 @@
 
 use super::money::Fen;
 use super::notice::Notice;
+use super::notice::refuse;
 use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, Returned, TenderPart};
 use super::pay::next_number;
 use super::refund::keep;
-use super::sale::refuse;
 use super::{Action, Beep, Effect, State};
 
 /// The till's refunds of `order` that have not failed, through the platform order `number` (all

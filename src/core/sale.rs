@@ -4,7 +4,7 @@ use super::auth::AuditEvent;
 use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
-use super::notice::Notice;
+use super::notice::{Notice, refuse};
 use super::order::Line;
 use super::{
     Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
@@ -252,11 +252,6 @@ pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, Setup
             fx.push(Effect::Say(Speech::SetupFailed));
         }
     }
-}
-
-pub(super) fn refuse(state: &mut State, notice: Notice, fx: &mut Vec<Effect>) {
-    state.notice = Some(notice);
-    fx.push(Effect::Beep(Beep::Error));
 }
 
 /// Adds a product, or one more of it if a line has the same product at the same price. Amounts

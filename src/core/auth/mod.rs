@@ -262,7 +262,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool 
         // The office's screens use the function keys themselves.
         Key::F(9) | Key::F(12) if state.screen == Screen::Office => false,
         Key::F(9) | Key::F(12) if !empty_sale => {
-            super::sale::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
+            super::notice::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
             true
         }
         Key::F(9) => {
@@ -279,7 +279,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool 
             true
         }
         Key::F(4) if state.screen == Screen::Sale => {
-            super::sale::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
+            super::notice::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
             true
         }
         _ => false,
@@ -294,7 +294,7 @@ pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) -> bo
         || state.auth.audit.is_some()
         || state.auth.change.is_some()
     {
-        super::sale::refuse(state, say(AuthNotice::NotNow), fx);
+        super::notice::refuse(state, say(AuthNotice::NotNow), fx);
         return true;
     }
     if state.maintenance.is_some() {
@@ -302,7 +302,7 @@ pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) -> bo
         return true;
     }
     if state.auth.session.is_none() {
-        super::sale::refuse(state, say(AuthNotice::SignInFirst), fx);
+        super::notice::refuse(state, say(AuthNotice::SignInFirst), fx);
         return true;
     }
     false
@@ -345,7 +345,7 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
             {
                 state.auth.checking = None;
             }
-            super::sale::refuse(state, Notice::StoreFailed { error }, fx)
+            super::notice::refuse(state, Notice::StoreFailed { error }, fx)
         }
         AuthMsg::Audit { entries } => {
             if let Some(view) = state.auth.audit.as_mut() {

@@ -80,7 +80,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let number = normalise(&entry);
             if let Some(refused) = super::refusal(state, &number) {
                 state.auth.signin.number = number; // a lockout's countdown stays on screen
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             state.auth.signin.number = number;
             state.auth.signin.step = SignInStep::Pin;
@@ -90,7 +90,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let number = form.number.clone();
             if let Some(refused) = super::refusal(state, &number) {
                 state.auth.signin = SignIn::default();
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             let Some(hash) = state.auth.operator(&number).map(|o| o.pin_hash.clone()) else { return };
             state.auth.signin.old_pin = Some(Pin::new(entry.clone()));
@@ -99,7 +99,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
         }
         SignInStep::NewPin => {
             if let Some(problem) = new_pin_problem(&entry, form.old_pin.as_ref()) {
-                return crate::core::sale::refuse(state, say(problem), fx);
+                return crate::core::notice::refuse(state, say(problem), fx);
             }
             form.new_pin = Some(Pin::new(entry));
             form.step = SignInStep::ConfirmPin;
@@ -109,7 +109,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let Some(first) = form.new_pin.take() else { return };
             if first.expose() != entry {
                 form.step = SignInStep::NewPin;
-                return crate::core::sale::refuse(state, say(AuthNotice::PinsDiffer), fx);
+                return crate::core::notice::refuse(state, say(AuthNotice::PinsDiffer), fx);
             }
             let number = form.number.clone();
             state.auth.checking = Some(Check { number: number.clone(), why: Pending::NewPin });
@@ -203,7 +203,7 @@ pub(super) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
         let asked_again = matches!(state.notice, Some(crate::core::Notice::Auth(AuthNotice::SignOutBlocked { .. })))
             || state.auth.grant.as_ref().is_some_and(|g| g.action == Action::Override);
         if !asked_again {
-            return crate::core::sale::refuse(state, say(AuthNotice::SignOutBlocked { unsynced, unresolved }), fx);
+            return crate::core::notice::refuse(state, say(AuthNotice::SignOutBlocked { unsynced, unresolved }), fx);
         }
         if !state.authorize(Action::Override, Msg::Key(Key::F(9))) {
             return;

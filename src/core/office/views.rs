@@ -6,8 +6,8 @@ use super::shift::{CashMovement, Movement, Shift};
 use super::{Closing, OfficeEffect, OfficeNotice, Purpose, ReportView, ShiftStep, ShiftView, View, ZMark, ZRecord};
 use crate::core::money::{Fen, MoneyError};
 use crate::core::notice::Notice;
+use crate::core::notice::refuse;
 use crate::core::order::Order;
-use crate::core::sale::refuse;
 use crate::core::{Effect, Key, State};
 
 pub(super) use super::lists::{journal_key, open_journal, open_summary, summary_key};
