@@ -153,7 +153,7 @@ pub enum Notice {
     /// Only a paid order has a receipt to print again.
     NothingToReprint,
     /// Shifts, reports, journal, summary and export.
-    Office(super::office::OfficeNotice),
+    Office(super::office::notice::OfficeNotice),
     /// A part of a mixed tender is paid (`platform` none: cash); `remaining` is still to pay.
     PartPaid {
         platform: Option<Platform>,
@@ -191,7 +191,7 @@ pub enum Notice {
         amount: Fen,
     },
     /// Operators, supervisors and the maintenance menu.
-    Auth(super::auth::AuthNotice),
+    Auth(super::auth::notice::AuthNotice),
     /// More of a line was chosen to come back than the customer still has: `left` may.
     ReturnLimit {
         left: u32,

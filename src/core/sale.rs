@@ -5,13 +5,10 @@ use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
 use super::money::{Fen, MoneyError};
 use super::notice::{Notice, refuse};
-use super::order::Line;
+use super::order::{Line, MAX_QTY};
 use super::{
     Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
 };
-
-/// Largest quantity on one line: more is a typing slip, not a sale.
-pub const MAX_QTY: u32 = 9999;
 
 pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if let Screen::Done { .. } = state.screen {

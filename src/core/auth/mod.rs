@@ -27,7 +27,7 @@
 //! Each approval is written to the audit log with the supervisor's number.
 
 pub(super) mod admin;
-mod notice;
+pub(crate) mod notice;
 mod own_pin;
 #[cfg(test)]
 mod own_pin_tests;
