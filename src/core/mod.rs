@@ -24,6 +24,7 @@ pub mod refund;
 mod refund_parts;
 pub mod returns;
 mod sale;
+pub mod screens;
 pub mod stock;
 mod tender;
 
@@ -518,28 +519,16 @@ impl State {
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     state.now = state.now.max(event.at);
     let mut fx = Vec::new();
-    if matches!(event.msg, Msg::Scan(_)) {
-        state.help = false; // the scanner is not the keyboard: its code is taken by the screen below
-    }
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         _ if !state.ready => {}
-        Msg::Key(key) if help::on_key(state, key) => {}
-        // The sign-in screen and a supervisor's prompt take keys and scans before any screen.
-        Msg::Key(key) if auth::on_key(state, key, &mut fx) => {}
+        // Keys and scans go to the screen on top (see `screens`).
+        Msg::Key(key) => screens::on_key(state, key, &mut fx),
+        Msg::Scan(code) => screens::on_scan(state, &code, &mut fx),
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
-        Msg::Scan(code) if auth::on_scan(state, &code, &mut fx) => {}
-        Msg::Key(key) if state.screen == Screen::Office => office::on_key(state, key, &mut fx),
-        Msg::Key(key) if matches!(state.screen, Screen::Confirm(_)) => configure::on_key(state, key, &mut fx),
-        Msg::Scan(_) if matches!(state.screen, Screen::Confirm(_)) => {
-            notice::refuse(state, Notice::Auth(auth::AuthNotice::NotNow), &mut fx)
-        }
-        Msg::Scan(_) if state.screen == Screen::Office => {}
-        Msg::Key(key) => sale::on_key(state, key, &mut fx),
-        Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),

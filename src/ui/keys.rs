@@ -14,6 +14,7 @@ use crate::core::office::ShiftStep;
 use crate::core::office::View;
 use crate::core::office::report::ReportKind;
 use crate::core::refund::cash_to_refund;
+use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
 use crate::i18n::help::{HelpText as H, help_text};
 use crate::i18n::staff::{self, StaffText as S};
@@ -134,81 +135,93 @@ fn digits(does: H) -> KeyHelp {
     k(DIGITS, Label::Help(H::KeyDigits), Label::Help(does))
 }
 
-/// Routed as `core::update` routes keys: overlays and staff screens before the sale screens.
+/// The keys of the screen on top of the core's stack, the one the core routes keys to.
 fn screen_keys(state: &State) -> Vec<KeyHelp> {
-    let auth = &state.auth;
-    if auth.prompt.is_some() || auth.change.is_some() {
-        let mut keys = vec![staff_enter()];
-        keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
-        keys.push(digits(H::HintTypePin));
-        return keys;
-    }
-    if auth.audit.is_some() {
-        return staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintScroll), (&[Key::Esc], S::KeyEsc, S::HintBack)]);
-    }
-    if let Some(view) = &auth.admin {
-        return match &view.form {
-            Some(form) => {
-                let mut keys = vec![staff_enter()];
-                keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
-                if form.is_pin() {
-                    keys.push(digits(H::HintTypePin));
-                }
-                keys
-            }
-            None => {
-                let mut keys = staff_keys(&[
-                    (&[Key::Char('a')], S::KeyA, S::HintAdd),
-                    (&[Key::Char('n')], S::KeyN, S::HintRename),
-                    (&[Key::Char('r')], S::KeyR, S::HintRole),
-                    (&[Key::Char('p')], S::KeyP, S::HintResetPin),
-                    (&[Key::Char('d')], S::KeyD, S::HintDisable),
-                    (&[Key::Esc], S::KeyEsc, S::HintBack),
-                    (&[Key::Char('s')], S::KeyS, S::HintStaffId),
-                ]);
-                keys.push(k(UP_DOWN, Label::Staff(S::KeyUpDown), Label::Help(H::HintSelect)));
-                keys
-            }
-        };
-    }
-    if let Some(m) = &state.maintenance {
-        return match m.page {
-            Page::Menu => {
-                let mut keys = staff_keys(&[
-                    (UP_DOWN, S::KeyUpDown, S::HintChoose),
-                    (&[Key::Enter], S::KeyEnter, S::HintConfirm),
-                    (&[Key::Esc], S::KeyEsc, S::HintBack),
-                ]);
-                keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigitsMenu), Label::Help(H::HintChooseByNumber)));
-                keys
-            }
-            Page::Confirm(_) => {
-                staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), (&[Key::Esc], S::KeyEsc, S::HintBack)])
-            }
-            Page::Export => {
-                let mut keys = vec![staff_enter()];
-                keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
-                keys
-            }
-            Page::Import => import_keys(&m.import.step, m.import.files.is_empty()),
-            Page::Upgrade => upgrade_keys(&m.upgrade.step),
-            _ => staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]),
-        };
-    }
-    if auth.session.is_none() {
-        let mut keys = vec![staff_enter()];
-        keys.extend(staff_keys(&[
-            (&[Key::Esc], S::KeyEsc, S::HintBack),
-            (&[Key::F(12)], S::KeyF12, S::HintMaintenance),
-        ]));
-        use crate::core::auth::SignInStep;
-        if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
-            keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+    match screens::stack(state).top() {
+        Top::Modal(Modal::Help) => Vec::new(), // drawn by `for_state`
+        Top::Modal(Modal::SupervisorPrompt | Modal::PinChange) => {
+            let mut keys = vec![staff_enter()];
+            keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
+            keys.push(digits(H::HintTypePin));
+            keys
         }
-        let typing = if auth.signin.step == SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
-        keys.push(digits(typing));
-        return keys;
+        Top::Modal(Modal::Audit) => {
+            staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintScroll), (&[Key::Esc], S::KeyEsc, S::HintBack)])
+        }
+        Top::Modal(Modal::Operators) => operators_keys(state),
+        Top::Modal(Modal::Maintenance) => maintenance_keys(state),
+        Top::Base(Base::SignIn) => sign_in_keys(state),
+        Top::Base(Base::Till) => till_keys(state),
     }
+}
+
+fn operators_keys(state: &State) -> Vec<KeyHelp> {
+    let Some(view) = &state.auth.admin else { return Vec::new() };
+    match &view.form {
+        Some(form) => {
+            let mut keys = vec![staff_enter()];
+            keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
+            if form.is_pin() {
+                keys.push(digits(H::HintTypePin));
+            }
+            keys
+        }
+        None => {
+            let mut keys = staff_keys(&[
+                (&[Key::Char('a')], S::KeyA, S::HintAdd),
+                (&[Key::Char('n')], S::KeyN, S::HintRename),
+                (&[Key::Char('r')], S::KeyR, S::HintRole),
+                (&[Key::Char('p')], S::KeyP, S::HintResetPin),
+                (&[Key::Char('d')], S::KeyD, S::HintDisable),
+                (&[Key::Esc], S::KeyEsc, S::HintBack),
+                (&[Key::Char('s')], S::KeyS, S::HintStaffId),
+            ]);
+            keys.push(k(UP_DOWN, Label::Staff(S::KeyUpDown), Label::Help(H::HintSelect)));
+            keys
+        }
+    }
+}
+
+fn maintenance_keys(state: &State) -> Vec<KeyHelp> {
+    let Some(m) = &state.maintenance else { return Vec::new() };
+    match m.page {
+        Page::Menu => {
+            let mut keys = staff_keys(&[
+                (UP_DOWN, S::KeyUpDown, S::HintChoose),
+                (&[Key::Enter], S::KeyEnter, S::HintConfirm),
+                (&[Key::Esc], S::KeyEsc, S::HintBack),
+            ]);
+            keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigitsMenu), Label::Help(H::HintChooseByNumber)));
+            keys
+        }
+        Page::Confirm(_) => {
+            staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), (&[Key::Esc], S::KeyEsc, S::HintBack)])
+        }
+        Page::Export => {
+            let mut keys = vec![staff_enter()];
+            keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
+            keys
+        }
+        Page::Import => import_keys(&m.import.step, m.import.files.is_empty()),
+        Page::Upgrade => upgrade_keys(&m.upgrade.step),
+        _ => staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]),
+    }
+}
+
+fn sign_in_keys(state: &State) -> Vec<KeyHelp> {
+    let auth = &state.auth;
+    let mut keys = vec![staff_enter()];
+    keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack), (&[Key::F(12)], S::KeyF12, S::HintMaintenance)]));
+    use crate::core::auth::SignInStep;
+    if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
+        keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+    }
+    let typing = if auth.signin.step == SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
+    keys.push(digits(typing));
+    keys
+}
+
+fn till_keys(state: &State) -> Vec<KeyHelp> {
     match &state.screen {
         Screen::Office => office(state),
         Screen::Sale => sale(state),

@@ -99,7 +99,7 @@ pub(crate) fn open_audit(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Auth(AuthEffect::LoadAudit));
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if let Some(view) = state.auth.audit.as_mut() {
         let len = view.entries.as_ref().map_or(0, Vec::len);
         match key {

@@ -31,7 +31,7 @@ pub struct PinChange {
 }
 
 /// F4 on the empty sale screen.
-pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(number) = state.auth.session.as_ref().map(|s| s.number.clone()) else { return };
     if let Some(refused) = super::refusal(state, &number) {
         return crate::core::notice::refuse(state, refused, fx);
@@ -40,7 +40,7 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     state.notice = None;
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let Some(form) = state.auth.change.as_mut() else { return };
     if type_digit(&mut form.entry, key, PIN_MAX) {
         return;

@@ -25,7 +25,7 @@ pub(super) fn open(state: &mut State, action: Action, then: Msg) {
     state.notice = Some(say(AuthNotice::SupervisorNeeded { action }));
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let Some(prompt) = state.auth.prompt.as_mut() else { return };
     let field = if prompt.at_pin { &mut prompt.pin } else { &mut prompt.number };
     if type_digit(field, key, PIN_MAX) {

@@ -49,7 +49,7 @@ pub(super) fn normalise(number: &str) -> String {
     if number.len() == 1 { format!("0{number}") } else { number.to_string() }
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let form = &mut state.auth.signin;
     let max = if form.step == SignInStep::Number { NUMBER_MAX } else { PIN_MAX };
     if type_digit(&mut form.entry, key, max) {
@@ -194,7 +194,7 @@ pub(super) fn auto_sign_in(state: &mut State, number: &str, fx: &mut Vec<Effect>
 
 /// F9 on the empty sale screen. With back-office records unsynced or payments unresolved the
 /// first F9 says how many; a second one asks a supervisor to override.
-pub(super) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
+pub(crate) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(number) = state.auth.session.as_ref().map(|s| s.number.clone()) else { return };
     let unresolved = unresolved(state);
     let unsynced = state.auth.unsynced;
