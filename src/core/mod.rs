@@ -51,7 +51,9 @@ pub enum Lang {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub shop_name: String,
-    /// Operator / staff id printed on receipts and sent to the platform.
+    /// The configured operator (or the one the platform's set-up assigned): on the orders of a
+    /// till nobody has signed in to yet. Whoever is signed in is the session's, see
+    /// [`State::operator`].
     pub operator: String,
     /// The platform's 8-digit numeric order prefix (Cloud Pay `cloud_cashier_id`).
     pub order_prefix: String,
@@ -456,6 +458,12 @@ impl State {
         self.timers.values().any(|t| t.in_flight) || self.lookup.as_ref().is_some_and(|v| v.pending)
     }
 
+    /// Who rings up and refunds now: the operator signed in (the session), else the configured
+    /// one. Printed on receipts and slips; `Settings` stays as configured.
+    pub fn operator(&self) -> &str {
+        self.auth.session.as_ref().map_or(self.settings.operator.as_str(), |s| s.number.as_str())
+    }
+
     /// When the next query, cancel or refund query falls due, if any is waiting.
     pub fn next_due(&self) -> Option<Millis> {
         self.timers.values().filter(|t| !t.in_flight).map(|t| t.due).min()
@@ -506,7 +514,7 @@ impl State {
     fn new_sale(&mut self) {
         let id = self.counters.next_order_id;
         self.counters.next_order_id += 1;
-        self.sale = Order::new(id, self.now, self.settings.operator.clone());
+        self.sale = Order::new(id, self.now, self.operator().to_string());
         self.screen = Screen::Sale;
         self.input.clear();
         self.selected = 0;

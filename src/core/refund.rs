@@ -281,7 +281,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         total: found.total,
         refunded_before: found.refunded,
         requested_at: state.now,
-        operator: state.settings.operator.clone(),
+        operator: state.operator().to_string(),
         state: RefundState::Sending,
         refund_id: None,
         queries: 0,
@@ -324,7 +324,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
 fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
     let id = state.counters.next_order_id;
     state.counters.next_order_id += 1;
-    let mut order = Order::new(id, state.now, state.settings.operator.clone());
+    let mut order = Order::new(id, state.now, state.operator().to_string());
     order.status = OrderStatus::Paid;
     order.imported = true;
     order.number = Some(found.out_trade_no.clone());

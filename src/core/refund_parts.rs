@@ -110,7 +110,7 @@ pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Ret
         total: order.total(),
         refunded_before: order.refunds_not_failed(),
         requested_at: state.now,
-        operator: state.settings.operator.clone(),
+        operator: state.operator().to_string(),
         state: RefundState::Refunded,
         refund_id: None,
         queries: 0,

@@ -172,7 +172,6 @@ fn complete(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
     state.notice = Some(say(AuthNotice::SignedIn { number: session.number.clone(), name: session.name.clone() }));
     state.auth.session = Some(session);
     state.auth.signin = SignIn::default();
-    state.settings.operator = number.to_string();
     // A sale already started (restored after a restart) keeps whoever rang it up.
     if state.sale.lines.is_empty() && state.sale.attempts.is_empty() {
         state.sale.operator = number.to_string();
@@ -213,7 +212,6 @@ pub(crate) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(state.audit(AuditEvent::SignedOut));
     state.auth.session = None;
     state.auth.signin = SignIn::default();
-    state.settings.operator.clear();
     state.notice = Some(say(if overriding {
         AuthNotice::SignedOutOverride { number, unsynced, unresolved }
     } else {

@@ -158,7 +158,7 @@ fn nothing_is_sold_before_sign_in_and_the_first_sign_in_forces_a_new_pin() {
     // The operator is on the order and its receipt, and is the platform's staff id.
     t.send(Msg::Scan(COLA.into()));
     assert_eq!((t.state.sale.lines.len(), t.state.sale.operator.as_str()), (1, "01"));
-    assert_eq!(t.state.settings.operator, "01");
+    assert_eq!(t.state.operator(), "01");
     t.key(Key::Enter);
     let fx = t.send(Msg::Scan("134680423163089456".into()));
     let staff = fx.iter().find_map(|e| if let Effect::MicroPay(c) = e { c.staff_id.clone() } else { None });
