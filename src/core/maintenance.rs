@@ -8,6 +8,7 @@ pub mod upgrade;
 
 use super::auth::{Action, AuditEvent, AuthNotice};
 use super::code::{self, CodeKind, Platform};
+use super::intent::Intent;
 use super::notice::Notice;
 use super::{Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
@@ -184,7 +185,7 @@ pub enum MaintenanceEffect {
 
 /// F12: the menu, once a supervisor has said so.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    if !state.authorize(Action::Maintenance, Msg::Key(Key::F(12))) {
+    if !state.authorize(Action::Maintenance, Msg::Act(Intent::OpenMaintenance)) {
         return;
     }
     let by = match (&state.auth.session, state.approver()) {

@@ -13,6 +13,7 @@ pub mod code;
 pub mod configure;
 pub mod csv_problem;
 pub mod help;
+pub mod intent;
 pub mod maintenance;
 pub mod money;
 pub mod notice;
@@ -111,6 +112,8 @@ pub enum Msg {
     /// The clock moved; timers (queries) are driven by it.
     Tick,
     Key(Key),
+    /// What the cashier means, by name (a script, or a supervisor's approval replayed): see [`intent`].
+    Act(intent::Intent),
     /// A whole code from the barcode scanner.
     Scan(String),
     PayAnswer {
@@ -536,6 +539,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         // Keys and scans go to the screen on top (see `screens`).
         Msg::Key(key) => screens::on_key(state, key, &mut fx),
         Msg::Scan(code) => screens::on_scan(state, &code, &mut fx),
+        Msg::Act(intent) => screens::on_act(state, intent, &mut fx),
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),

@@ -6,6 +6,7 @@
 //! the stack is read from the state, never stored beside it, and cannot disagree with it.
 
 use super::auth::{self, AuthNotice};
+use super::intent::{self, Intent, On};
 use super::notice::{Notice, refuse};
 use super::{Effect, Key, Screen, State, configure, help, maintenance, office, sale};
 
@@ -106,25 +107,43 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The base screen's keys: the staff keys of an empty sale (sign out, maintenance, my PIN), then
-/// the screen's own.
+/// The base screen's keys: the office's screens use the function keys themselves; elsewhere the
+/// staff intents of the key map (sign out, maintenance, my PIN) are taken here, and the rest of
+/// the keys go to the screen.
 fn on_till_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+    if state.screen == Screen::Office {
+        return office::on_key(state, key, fx);
+    }
+    match intent::intent(On::of(state), key) {
+        Some(staff @ (Intent::SignOut | Intent::OpenMaintenance | Intent::ChangePin)) => on_staff(state, staff, fx),
+        _ if matches!(state.screen, Screen::Confirm(_)) => configure::on_key(state, key, fx),
+        _ => sale::on_key(state, key, fx),
+    }
+}
+
+/// Sign out, the maintenance menu and my PIN: only from an empty sale screen.
+fn on_staff(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
     let empty_sale = state.screen == Screen::Sale && state.sale.lines.is_empty() && state.input.is_empty();
-    match key {
-        // The office's screens use the function keys themselves.
-        Key::F(9) | Key::F(12) if state.screen == Screen::Office => {}
-        Key::F(9) | Key::F(12) if !empty_sale => return refuse(state, say(AuthNotice::FinishSaleFirst), fx),
-        Key::F(9) => return auth::signin::sign_out(state, fx),
-        Key::F(12) => return maintenance::open(state, fx),
-        // F4 is the lookup's reprint; on the sale screen it is "change my PIN".
-        Key::F(4) if empty_sale => return auth::own_pin::open(state, fx),
-        Key::F(4) if state.screen == Screen::Sale => return refuse(state, say(AuthNotice::FinishSaleFirst), fx),
+    match intent {
+        _ if !empty_sale => refuse(state, say(AuthNotice::FinishSaleFirst), fx),
+        Intent::SignOut => auth::signin::sign_out(state, fx),
+        Intent::OpenMaintenance => maintenance::open(state, fx),
+        Intent::ChangePin => auth::own_pin::open(state, fx),
         _ => {}
     }
-    match state.screen {
-        Screen::Office => office::on_key(state, key, fx),
-        Screen::Confirm(_) => configure::on_key(state, key, fx),
-        _ => sale::on_key(state, key, fx),
+}
+
+/// An intent (a script's, or a supervisor's approval replayed) goes to the top of the stack like
+/// the key that means it; a modal on top takes none.
+pub(super) fn on_act(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
+    let staff = matches!(intent, Intent::SignOut | Intent::OpenMaintenance | Intent::ChangePin);
+    match stack(state).top() {
+        Top::Base(Base::SignIn) if intent == Intent::OpenMaintenance => maintenance::open(state, fx),
+        Top::Base(Base::Till) if staff => on_staff(state, intent, fx),
+        Top::Base(Base::Till) if !matches!(state.screen, Screen::Office | Screen::Confirm(_)) => {
+            sale::on_intent(state, intent, fx)
+        }
+        _ => refuse(state, say(AuthNotice::NotNow), fx),
     }
 }
 

@@ -4,6 +4,7 @@ use super::{
     AuditEntry, AuditEvent, AuthEffect, AuthNotice, Check, PIN_MAX, Pending, Pin, PinHash, Session, new_pin_problem,
     right_pin, say, type_digit, wrong_pin,
 };
+use crate::core::intent::Intent;
 use crate::core::{Action, Beep, Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
 
@@ -204,7 +205,7 @@ pub(crate) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
         if !asked_again {
             return crate::core::notice::refuse(state, say(AuthNotice::SignOutBlocked { unsynced, unresolved }), fx);
         }
-        if !state.authorize(Action::Override, Msg::Key(Key::F(9))) {
+        if !state.authorize(Action::Override, Msg::Act(Intent::SignOut)) {
             return;
         }
         fx.push(state.audit(AuditEvent::SignOutOverridden { unsynced, unresolved }));
