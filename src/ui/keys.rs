@@ -7,6 +7,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::core::intent::{self, Intent, On};
 use crate::core::maintenance::Page;
 use crate::core::maintenance::import::ImportStep;
 use crate::core::maintenance::upgrade::UpgradeStep;
@@ -131,6 +132,16 @@ fn office_keys(list: &[(&[Key], O, O)]) -> Vec<KeyHelp> {
     list.iter().map(|(keys, cap, does)| k(keys, Label::Office(*cap), Label::Office(*does))).collect()
 }
 
+/// The keys the core's key map gives `intent` on `on`: the hint and the help follow the map.
+fn act(on: On, intent: Intent, cap: Label, does: Label) -> KeyHelp {
+    KeyHelp { keys: intent::keys(on, &intent), ..k(&[], cap, does) }
+}
+
+/// An intent of the sale screen with the main table's words.
+fn main_act(intent: Intent, cap: T, does: T) -> KeyHelp {
+    act(On::Sale, intent, Label::Main(cap), Label::Main(does))
+}
+
 fn digits(does: H) -> KeyHelp {
     k(DIGITS, Label::Help(H::KeyDigits), Label::Help(does))
 }
@@ -211,7 +222,8 @@ fn maintenance_keys(state: &State) -> Vec<KeyHelp> {
 fn sign_in_keys(state: &State) -> Vec<KeyHelp> {
     let auth = &state.auth;
     let mut keys = vec![staff_enter()];
-    keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack), (&[Key::F(12)], S::KeyF12, S::HintMaintenance)]));
+    keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
+    keys.push(act(On::SignIn, Intent::OpenMaintenance, Label::Staff(S::KeyF12), Label::Staff(S::HintMaintenance)));
     use crate::core::auth::SignInStep;
     if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
         keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
@@ -276,24 +288,24 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     let typed = !state.input.is_empty();
     let mut keys = Vec::new();
     if state.sale.lines.is_empty() {
-        keys.extend(main_keys(&[(&[Key::F(3)], T::KeyF3, T::HintLookup)]));
+        keys.push(main_act(Intent::Lookup, T::KeyF3, T::HintLookup));
         if typed {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintAddCode)));
             keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
         }
-        keys.extend(office_keys(&[
-            (&[Key::F(5)], O::KeyF5, O::HintShift),
-            (&[Key::F(6)], O::KeyF6, O::HintReports),
-            (&[Key::F(7)], O::KeyF7, O::HintJournal),
-            (&[Key::F(8)], O::KeyF8, O::HintSummary),
-        ]));
+        let office = |intent, cap, does| act(On::Sale, intent, Label::Office(cap), Label::Office(does));
+        keys.push(office(Intent::OpenShift, O::KeyF5, O::HintShift));
+        keys.push(office(Intent::OpenReport, O::KeyF6, O::HintReports));
+        keys.push(office(Intent::OpenJournal, O::KeyF7, O::HintJournal));
+        keys.push(office(Intent::OpenSummary, O::KeyF8, O::HintSummary));
+        let staff = |intent, cap, does| act(On::Sale, intent, Label::Staff(cap), Label::Staff(does));
         if !typed {
-            keys.extend(staff_keys(&[(&[Key::F(9)], S::KeyF9, S::HintSignOut)]));
+            keys.push(staff(Intent::SignOut, S::KeyF9, S::HintSignOut));
         }
-        keys.extend(main_keys(&[(&[Key::F(11)], T::KeyF11, T::HintLowStock)]));
+        keys.push(main_act(Intent::LowStock, T::KeyF11, T::HintLowStock));
         if !typed {
-            keys.extend(staff_keys(&[(&[Key::F(12)], S::KeyF12, S::HintMaintenance)]));
-            keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+            keys.push(staff(Intent::OpenMaintenance, S::KeyF12, S::HintMaintenance));
+            keys.push(act(On::Sale, Intent::ChangePin, Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
         }
         keys.push(digits(H::HintTypeCode));
         return keys;
@@ -304,8 +316,8 @@ fn sale(state: &State) -> Vec<KeyHelp> {
         keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
     }
     if !busy {
+        keys.push(main_act(Intent::PayCash, T::KeyF2, T::HintCash));
         keys.extend(main_keys(&[
-            (&[Key::F(2)], T::KeyF2, T::HintCash),
             (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
             (&[Key::Delete], T::KeyDel, T::HintDelete),
@@ -337,15 +349,15 @@ fn pay(state: &State) -> Vec<KeyHelp> {
 }
 
 fn lookup(state: &State) -> Vec<KeyHelp> {
-    let back = (&[Key::Esc][..], T::KeyEsc, T::HintBack);
-    let reprint = (&[Key::F(4)][..], T::KeyF4, T::HintReprint);
-    let cash_refund = (&[Key::F(6)][..], T::KeyF6, T::HintCashRefund);
+    let back = || k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Main(T::HintBack));
+    let reprint = || act(On::Lookup, Intent::Reprint, Label::Main(T::KeyF4), Label::Main(T::HintReprint));
+    let cash_refund = || act(On::Lookup, Intent::CashRefund, Label::Main(T::KeyF6), Label::Main(T::HintCashRefund));
     let Some(view) = &state.lookup else {
         let mut keys = Vec::new();
         if !state.input.is_empty() {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintLookUp)));
         }
-        keys.extend(main_keys(&[back]));
+        keys.push(back());
         keys.push(digits(H::HintTypeOrderNo));
         return keys;
     };
@@ -363,18 +375,24 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
     if view.refundable().is_zero() || view.open_refund().is_some() {
         let paid = view.found().is_some_and(|f| f.state == PlatformOrderState::Paid);
         return if cash && view.open_refund().is_none() {
-            main_keys(&[&[cash_refund][..], goods, &[back]].concat())
+            [vec![cash_refund()], main_keys(goods), vec![back()]].concat()
         } else if paid {
-            main_keys(&[reprint, back])
+            vec![reprint(), back()]
         } else {
-            main_keys(&[back])
+            vec![back()]
         };
     }
-    let refund = (&[Key::Enter][..], T::KeyEnter, T::HintRefund);
-    let first: &[(&[Key], T, T)] = if cash { &[refund, cash_refund] } else { &[refund] };
+    let mut keys = main_keys(&[(&[Key::Enter][..], T::KeyEnter, T::HintRefund)]);
+    if cash {
+        keys.push(cash_refund());
+    }
+    keys.extend(main_keys(goods));
     // With goods to choose Esc comes before F4, which the hint line may then leave to the help.
-    let last = if goods.is_empty() { [reprint, back] } else { [back, reprint] };
-    let mut keys = main_keys(&[first, goods, &last].concat());
+    if goods.is_empty() {
+        keys.extend([reprint(), back()]);
+    } else {
+        keys.extend([back(), reprint()]);
+    }
     keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
     keys
 }
