@@ -158,7 +158,7 @@ impl World {
                             PayOutcome::Duplicate => {
                                 self.count("duplicate");
                                 self.duplicates.insert(call.out_trade_no.clone());
-                                Verdict::Unknown { reason: "order number already used with other data (407)".into() }
+                                Verdict::number_taken("duplicate (407)")
                             }
                             PayOutcome::Answer(_) if self.lost(15) => Verdict::Unknown { reason: "timeout".into() },
                             PayOutcome::Answer(v) => v,

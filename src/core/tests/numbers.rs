@@ -78,3 +78,30 @@ fn a_cash_sale_takes_a_number_after_the_high_water_mark_too() {
     assert_eq!(t.state.sale.status, OrderStatus::Paid);
     assert_eq!(t.state.sale.number.as_deref(), Some("01000052250301010002"));
 }
+
+/// Same-day amnesia (the store moved aside, the platform remembering the day's numbers), found by
+/// the model test: the platform answers "number taken"; the till must never cancel under that
+/// number (it would reverse the earlier customer's payment) nor leave the attempt unknown forever,
+/// and must remember it across a restart (the gateway's own memory of it is lost).
+#[test]
+fn a_number_taken_by_another_order_is_never_cancelled_under_and_is_settled_as_not_charged() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken("407") });
+    assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }), "not a failure: {:?}", t.attempt_state());
+    // A restart: the queries still say the number is taken.
+    let (order, counters) = (t.state.sale.clone(), t.state.counters);
+    assert_eq!(order.taken, vec![no.clone()], "kept with the order");
+    let mut t = Till::new_unrestored_at(t.now + 1_000);
+    let fx = t.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
+    assert_eq!(queries(&fx).iter().map(|q| q.after).collect::<Vec<_>>(), vec![QueryAfter::NumberTaken], "{fx:?}");
+    // The platform's order under it is paid for another amount: no answer the till can use.
+    let mut sent = Vec::new();
+    for _ in 0..30 {
+        t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "amount".into() } });
+        sent.extend(t.wait(5));
+    }
+    assert!(!sent.iter().any(|e| matches!(e, Effect::Cancel(_))), "never cancelled under it: {sent:?}");
+    assert!(matches!(t.attempt_state(), AttemptState::Failed { .. }), "settled: {:?}", t.attempt_state());
+}
