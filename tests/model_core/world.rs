@@ -12,8 +12,8 @@ use till::core::catalog::{Catalogue, Product};
 use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::{
-    CancelVerdict, Effect, Event, Key, Lang, LookupVerdict, Msg, RefundVerdict, Screen, Settings, State, Verdict,
-    update,
+    CancelVerdict, Effect, Event, Key, Lang, LookupVerdict, Msg, QueryAfter, RefundVerdict, Screen, Settings, State,
+    Verdict, update,
 };
 
 /// 2025-11-22 09:00:00 in Beijing.
@@ -170,7 +170,11 @@ impl World {
                     let verdict = if !saved || self.lost(12) {
                         Verdict::Unknown { reason: "timeout".into() }
                     } else {
-                        let checked = self.duplicates.contains(&call.out_trade_no).then_some(call.started_at.0);
+                        // As `payments::duplicates` reads it: the core's "number taken", or the
+                        // gateway's own memory of a duplicate answer.
+                        let taken =
+                            call.after == QueryAfter::NumberTaken || self.duplicates.contains(&call.out_trade_no);
+                        let checked = taken.then_some(call.started_at.0);
                         self.platform.query(&call.out_trade_no, call.amount, checked)
                     };
                     self.pending.push(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict });

@@ -105,3 +105,39 @@ fn a_number_taken_by_another_order_is_never_cancelled_under_and_is_settled_as_no
     assert!(!sent.iter().any(|e| matches!(e, Effect::Cancel(_))), "never cancelled under it: {sent:?}");
     assert!(matches!(t.attempt_state(), AttemptState::Failed { .. }), "settled: {:?}", t.attempt_state());
 }
+
+/// Found by the model test (same-day amnesia): the number's paid order at the platform is the
+/// earlier customer's; looking the number up must not turn this customer's "not charged under it"
+/// into a late paid.
+#[test]
+fn a_lookup_of_a_taken_number_is_not_a_late_paid() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken("407") });
+    t.send(Msg::Key(Key::Esc)); // parked; the customer leaves
+    let fx = t.wait(5);
+    let call = queries(&fx)[0].clone();
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: call.earlier_sale() });
+    let order = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Save { order, .. } if order.status == OrderStatus::Voided => Some(order.clone()),
+            _ => None,
+        })
+        .expect("voided: not charged under that number");
+    t.scan(&no);
+    let earlier = LookupVerdict::Found(PlatformOrder {
+        out_trade_no: no.clone(),
+        platform: Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200-earlier".into(),
+        total: order.total(),
+        refunded: Fen(0),
+    });
+    let fx = t.send(Msg::LookupAnswer { number: no, local: Some(Box::new(order)), verdict: earlier });
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Save { order, .. } if order.status == OrderStatus::Paid)),
+        "not recorded paid: {fx:?}"
+    );
+}
