@@ -196,8 +196,9 @@ impl World {
                     } else {
                         self.platform.lookup(&call.out_trade_no)
                     };
-                    let local = self.store.by_number(&call.out_trade_no).map(Box::new);
-                    self.pending.push(Msg::LookupAnswer { number: call.out_trade_no, local, verdict });
+                    // The store's record is added when the answer is delivered, as the app reads
+                    // it again once the platform has answered.
+                    self.pending.push(Msg::LookupAnswer { number: call.out_trade_no, local: None, verdict });
                 }
                 Effect::Refund(call) if !saved => {
                     let verdict = RefundVerdict::Failed { reason: "not sent: the refund could not be saved".into() };
@@ -239,7 +240,10 @@ impl World {
             return Ok(());
         }
         let i = self.rng.below(self.pending.len() as u64) as usize;
-        let msg = self.pending.swap_remove(i);
+        let mut msg = self.pending.swap_remove(i);
+        if let Msg::LookupAnswer { number, local, .. } = &mut msg {
+            *local = self.store.by_number(number).map(Box::new);
+        }
         if !self.reliable && self.rng.chance(5) && !matches!(msg, Msg::SaveFailed { .. }) {
             self.pending.push(msg.clone());
         }
