@@ -261,19 +261,7 @@ async fn lookup<G: Gateway + 'static>(
     store: Arc<dyn Store>,
     msgs: UnboundedSender<Msg>,
 ) {
-    let number = call.out_trade_no.clone();
-    let found = tokio::task::spawn_blocking(move || store.order_by_number(&number)).await;
-    let local = match found {
-        Ok(Ok(order)) => order,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "lookup: the store's record could not be read");
-            None
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "lookup: the store's record could not be read");
-            None
-        }
-    };
+    let local = stored_order(&store, &call.out_trade_no).await;
     // The wallet and the platform's id of the order (or, for a mixed order, of the code part
     // looked up by its own number).
     let part = local.as_ref().and_then(|o| {
@@ -289,8 +277,30 @@ async fn lookup<G: Gateway + 'static>(
         call.transaction_id = Some(transaction_id);
     }
     let verdict = gateway.lookup(&call).await;
+    // The record again, as it is now: the platform may take seconds, and meanwhile a payment in
+    // doubt may have settled or a refund been made (the answer is applied to the newest record).
+    let local = match stored_order(&store, &call.out_trade_no).await {
+        Some(now) => Some(now),
+        None => local,
+    };
     tracing::info!(number = call.out_trade_no, local = local.is_some(), ?verdict, "lookup");
     let _ = msgs.send(Msg::LookupAnswer { number: call.out_trade_no, local: local.map(Box::new), verdict });
+}
+
+/// The store's record of the order with this receipt number (none if it cannot be read: logged).
+async fn stored_order(store: &Arc<dyn Store>, number: &str) -> Option<Order> {
+    let (store, number) = (store.clone(), number.to_string());
+    match tokio::task::spawn_blocking(move || store.order_by_number(&number)).await {
+        Ok(Ok(order)) => order,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "lookup: the store's record could not be read");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "lookup: the store's record could not be read");
+            None
+        }
+    }
 }
 
 /// Prints receipts one after another (a printer at 9600 baud takes a second each) and sends the

@@ -37,7 +37,16 @@ pub enum QueryAfter {
     /// No answer, or none that could be trusted (微收银 "timeout-order query").
     #[default]
     Unknown,
+    /// The platform answered the payment that its number is taken by another order (Cloud Pay 407,
+    /// 微收银 `err="duplicate"`): a "paid" under it counts only if the platform created that order
+    /// after this attempt began (see [`QueryCall::predates_attempt`]). Kept on the order, so it
+    /// holds after a restart too (微收银: a "timeout-order query").
+    NumberTaken,
 }
+
+/// How a payment verdict's reason begins when the platform answered that the number is taken by
+/// another order (see [`Verdict::number_taken`]).
+pub const NUMBER_TAKEN: &str = "order number already used";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueryCall {
@@ -89,6 +98,19 @@ pub enum Verdict {
     NotFound,
     /// No trustworthy answer: network error, timeout, bad signature, malformed answer.
     Unknown { reason: String },
+}
+
+impl Verdict {
+    /// The platform refused the payment because its number is taken by another order: not a
+    /// failure (that order may be paid, and the till cannot tell whose it is without a query).
+    pub fn number_taken(detail: &str) -> Verdict {
+        Verdict::Unknown { reason: format!("{NUMBER_TAKEN} by another order: {detail}") }
+    }
+
+    /// Whether this is the platform's "number taken" answer to a payment.
+    pub fn is_number_taken(&self) -> bool {
+        matches!(self, Verdict::Unknown { reason } if reason.starts_with(NUMBER_TAKEN))
+    }
 }
 
 /// Cancel (WeChat "reverse", Alipay "cancel") a payment that is unpaid or whose outcome is unknown,

@@ -219,6 +219,10 @@ pub struct Order {
     /// Cash parts taken so far (a mixed tender), saved as each is taken.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cash: Vec<CashPart>,
+    /// Attempts' numbers the platform answered were taken by another order (an earlier sale under
+    /// the same number): never cancelled under, and a "paid" under them is checked for its time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taken: Vec<String>,
 }
 
 impl Order {
@@ -236,6 +240,7 @@ impl Order {
             refunds: Vec::new(),
             imported: false,
             cash: Vec::new(),
+            taken: Vec::new(),
         }
     }
 

@@ -37,6 +37,9 @@ pub const CANCEL_RETRY_SECS: i64 = 5;
 /// ...and after a refused cancel and a query that still cannot tell, this long.
 pub const CANCEL_AFTER_REFUSAL_SECS: i64 = 15;
 
+/// Why an attempt whose number the platform said is another order's is settled as not charged.
+const TAKEN_NOT_CHARGED: &str = "this number belongs to another order: not charged under it";
+
 /// How long a payment may stay open before the till cancels it (the wallets' rules).
 pub fn give_up_after_secs(platform: Platform) -> i64 {
     match platform {
@@ -164,6 +167,14 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     let Some(order_id) = state.order_id_of_attempt(out_trade_no) else { return };
     let now = state.now;
     let Some(order) = state.order_mut(order_id) else { return };
+    // The platform says the number is another order's (its answer to the payment, or a query that
+    // found an order for another amount under it): remembered with the order (saved below), so no
+    // restart forgets it.
+    let newly_taken = verdict.is_number_taken() && !order.taken.iter().any(|n| n == out_trade_no);
+    if newly_taken {
+        order.taken.push(out_trade_no.to_string());
+    }
+    let taken = order.taken.iter().any(|n| n == out_trade_no);
     let Some(attempt) = order.attempt_mut(out_trade_no) else { return };
     if is_query {
         attempt.queries += 1;
@@ -177,6 +188,12 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     }
     let elapsed = now.since(attempt.started_at);
     if let AttemptState::Cancelling { reason } = &attempt.state {
+        if taken {
+            // Its number turned out to be another order's: stop cancelling under it.
+            attempt.state = AttemptState::Failed { reason: TAKEN_NOT_CHARGED.into() };
+            let attempt = attempt.clone();
+            return after_change(state, order_id, &attempt, 0, false, true, fx);
+        }
         // While a cancel is under way only the cancel decides, or a query after a refused cancel.
         if !is_query {
             return;
@@ -213,13 +230,17 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         && !attempt.cancel_unsupported
         && elapsed >= give_up_after_secs(attempt.platform) * 1000
         && elapsed >= WECHAT_REVERSE_NOT_BEFORE_SECS * 1000;
-    let new_state = if give_up {
+    let new_state = if give_up && taken {
+        // Never cancelled under a number another order holds (that would reverse its payment):
+        // the platform refused this request, so nothing was charged under it for this customer.
+        AttemptState::Failed { reason: TAKEN_NOT_CHARGED.into() }
+    } else if give_up {
         let secs = elapsed / 1000;
         AttemptState::Cancelling { reason: format!("no result after {secs} s: cancelling") }
     } else {
         new_state
     };
-    let changed = new_state != attempt.state;
+    let changed = new_state != attempt.state || newly_taken;
     attempt.state = new_state;
     let attempt = attempt.clone();
     let delay = match (&attempt.state, is_query) {
@@ -351,11 +372,11 @@ pub(super) fn on_connectivity(state: &mut State, online: bool, fx: &mut Vec<Effe
 /// Sends the queries, cancels and refund queries that are due.
 pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
     let now = state.now;
-    let open: Vec<(u64, Attempt)> = std::iter::once(&state.sale)
+    let open: Vec<(u64, Attempt, bool)> = std::iter::once(&state.sale)
         .chain(&state.background)
-        .filter_map(|o| o.open_attempt().map(|a| (o.id, a.clone())))
+        .filter_map(|o| o.open_attempt().map(|a| (o.id, a.clone(), o.taken.contains(&a.out_trade_no))))
         .collect();
-    for (order_id, a) in open {
+    for (order_id, a, taken) in open {
         let cancelling = matches!(a.state, AttemptState::Cancelling { .. });
         let timer = state.timers.entry(a.out_trade_no.clone()).or_insert(QueryTimer {
             due: now,
@@ -384,7 +405,11 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             out_trade_no: a.out_trade_no,
             platform: a.platform,
             amount: a.amount,
-            after: if a.state == AttemptState::UserPaying { QueryAfter::UserPaying } else { QueryAfter::Unknown },
+            after: match a.state {
+                _ if taken => QueryAfter::NumberTaken,
+                AttemptState::UserPaying => QueryAfter::UserPaying,
+                _ => QueryAfter::Unknown,
+            },
             started_at: a.started_at,
         }));
     }

@@ -227,10 +227,13 @@ pub(super) fn on_lookup_answer(
 /// attempt, before a refund or anything else is done with it. Returns the newest copy.
 fn late_paid(state: &mut State, order: Order, verdict: &LookupVerdict, fx: &mut Vec<Effect>) -> Order {
     let LookupVerdict::Found(found) = verdict else { return order };
+    // A number the platform said is another order's (the number was issued twice): its paid
+    // order there is that earlier sale's, never this one's.
     let charged = order.attempts.iter().any(|a| {
         a.out_trade_no == found.out_trade_no
             && matches!(a.state, AttemptState::Failed { .. })
             && a.amount == found.total
+            && !order.taken.contains(&a.out_trade_no)
     });
     if found.state != PlatformOrderState::Paid || order.status == OrderStatus::Paid || !charged {
         return order;

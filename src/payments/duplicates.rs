@@ -30,7 +30,8 @@ impl Duplicates {
     /// was answered "duplicate", else unchecked (start 0).
     pub fn checked(&self, call: &QueryCall) -> QueryCall {
         let seen = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.iter().any(|n| *n == call.out_trade_no) {
+        // The core keeps "number taken" on the order (this memory is lost at a restart).
+        if call.after == crate::core::QueryAfter::NumberTaken || seen.iter().any(|n| *n == call.out_trade_no) {
             call.clone()
         } else {
             QueryCall { started_at: Millis(0), ..call.clone() }

@@ -148,9 +148,9 @@ impl PlatformModel {
     pub fn query(&self, number: &str, amount: Fen, started_at_checked: Option<i64>) -> Verdict {
         let Some(o) = self.orders.get(number) else { return Verdict::NotFound };
         let verdict = truth(&o.state);
-        // Both gateways take a "paid" for another amount as no answer: not the payment asked for.
+        // Both gateways read a "paid" for another amount as the number taken by another order.
         if matches!(verdict, Verdict::Paid { .. }) && o.amount != amount {
-            return Verdict::Unknown { reason: format!("platform says {} paid, the till expected {amount}", o.amount) };
+            return Verdict::number_taken(&format!("the platform says {} paid, the till expected {amount}", o.amount));
         }
         match started_at_checked {
             Some(started) if matches!(verdict, Verdict::Paid { .. }) => {

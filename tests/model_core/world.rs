@@ -12,8 +12,8 @@ use till::core::catalog::{Catalogue, Product};
 use till::core::clock::Millis;
 use till::core::money::Fen;
 use till::core::{
-    CancelVerdict, Effect, Event, Key, Lang, LookupVerdict, Msg, RefundVerdict, Screen, Settings, State, Verdict,
-    update,
+    CancelVerdict, Effect, Event, Key, Lang, LookupVerdict, Msg, QueryAfter, RefundVerdict, Screen, Settings, State,
+    Verdict, update,
 };
 
 /// 2025-11-22 09:00:00 in Beijing.
@@ -158,7 +158,7 @@ impl World {
                             PayOutcome::Duplicate => {
                                 self.count("duplicate");
                                 self.duplicates.insert(call.out_trade_no.clone());
-                                Verdict::Unknown { reason: "order number already used with other data (407)".into() }
+                                Verdict::number_taken("duplicate (407)")
                             }
                             PayOutcome::Answer(_) if self.lost(15) => Verdict::Unknown { reason: "timeout".into() },
                             PayOutcome::Answer(v) => v,
@@ -170,7 +170,11 @@ impl World {
                     let verdict = if !saved || self.lost(12) {
                         Verdict::Unknown { reason: "timeout".into() }
                     } else {
-                        let checked = self.duplicates.contains(&call.out_trade_no).then_some(call.started_at.0);
+                        // As `payments::duplicates` reads it: the core's "number taken", or the
+                        // gateway's own memory of a duplicate answer.
+                        let taken =
+                            call.after == QueryAfter::NumberTaken || self.duplicates.contains(&call.out_trade_no);
+                        let checked = taken.then_some(call.started_at.0);
                         self.platform.query(&call.out_trade_no, call.amount, checked)
                     };
                     self.pending.push(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict });
@@ -192,8 +196,9 @@ impl World {
                     } else {
                         self.platform.lookup(&call.out_trade_no)
                     };
-                    let local = self.store.by_number(&call.out_trade_no).map(Box::new);
-                    self.pending.push(Msg::LookupAnswer { number: call.out_trade_no, local, verdict });
+                    // The store's record is added when the answer is delivered, as the app reads
+                    // it again once the platform has answered.
+                    self.pending.push(Msg::LookupAnswer { number: call.out_trade_no, local: None, verdict });
                 }
                 Effect::Refund(call) if !saved => {
                     let verdict = RefundVerdict::Failed { reason: "not sent: the refund could not be saved".into() };
@@ -235,7 +240,10 @@ impl World {
             return Ok(());
         }
         let i = self.rng.below(self.pending.len() as u64) as usize;
-        let msg = self.pending.swap_remove(i);
+        let mut msg = self.pending.swap_remove(i);
+        if let Msg::LookupAnswer { number, local, .. } = &mut msg {
+            *local = self.store.by_number(number).map(Box::new);
+        }
         if !self.reliable && self.rng.chance(5) && !matches!(msg, Msg::SaveFailed { .. }) {
             self.pending.push(msg.clone());
         }

@@ -78,3 +78,66 @@ fn a_cash_sale_takes_a_number_after_the_high_water_mark_too() {
     assert_eq!(t.state.sale.status, OrderStatus::Paid);
     assert_eq!(t.state.sale.number.as_deref(), Some("01000052250301010002"));
 }
+
+/// Same-day amnesia (the store moved aside, the platform remembering the day's numbers), found by
+/// the model test: the platform answers "number taken"; the till must never cancel under that
+/// number (it would reverse the earlier customer's payment) nor leave the attempt unknown forever,
+/// and must remember it across a restart (the gateway's own memory of it is lost).
+#[test]
+fn a_number_taken_by_another_order_is_never_cancelled_under_and_is_settled_as_not_charged() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken("407") });
+    assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }), "not a failure: {:?}", t.attempt_state());
+    // A restart: the queries still say the number is taken.
+    let (order, counters) = (t.state.sale.clone(), t.state.counters);
+    assert_eq!(order.taken, vec![no.clone()], "kept with the order");
+    let mut t = Till::new_unrestored_at(t.now + 1_000);
+    let fx = t.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
+    assert_eq!(queries(&fx).iter().map(|q| q.after).collect::<Vec<_>>(), vec![QueryAfter::NumberTaken], "{fx:?}");
+    // The platform's order under it is paid for another amount: no answer the till can use.
+    let mut sent = Vec::new();
+    for _ in 0..30 {
+        t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: Verdict::Unknown { reason: "amount".into() } });
+        sent.extend(t.wait(5));
+    }
+    assert!(!sent.iter().any(|e| matches!(e, Effect::Cancel(_))), "never cancelled under it: {sent:?}");
+    assert!(matches!(t.attempt_state(), AttemptState::Failed { .. }), "settled: {:?}", t.attempt_state());
+}
+
+/// Found by the model test (same-day amnesia): the number's paid order at the platform is the
+/// earlier customer's; looking the number up must not turn this customer's "not charged under it"
+/// into a late paid.
+#[test]
+fn a_lookup_of_a_taken_number_is_not_a_late_paid() {
+    let mut t = Till::new();
+    t.ring_up();
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken("407") });
+    t.send(Msg::Key(Key::Esc)); // parked; the customer leaves
+    let fx = t.wait(5);
+    let call = queries(&fx)[0].clone();
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: no.clone(), verdict: call.earlier_sale() });
+    let order = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Save { order, .. } if order.status == OrderStatus::Voided => Some(order.clone()),
+            _ => None,
+        })
+        .expect("voided: not charged under that number");
+    t.scan(&no);
+    let earlier = LookupVerdict::Found(PlatformOrder {
+        out_trade_no: no.clone(),
+        platform: Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200-earlier".into(),
+        total: order.total(),
+        refunded: Fen(0),
+    });
+    let fx = t.send(Msg::LookupAnswer { number: no, local: Some(Box::new(order)), verdict: earlier });
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Save { order, .. } if order.status == OrderStatus::Paid)),
+        "not recorded paid: {fx:?}"
+    );
+}

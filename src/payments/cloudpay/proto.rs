@@ -412,9 +412,13 @@ fn decide_order(iface: Interface, out_trade_no: &str, amount: Fen, content: &Res
     } else {
         return unknown("answer without a trade state");
     };
-    // A paid answer for another amount is not the payment the till asked for.
+    // A paid answer for another amount is not the payment the till asked for: the platform's order
+    // under this number is another sale's (the number was issued twice, issue 16).
     if matches!(verdict, Verdict::Paid { .. }) && order.total_fee != amount.0 {
-        return unknown(format!("platform says {} fen paid, the till expected {}", order.total_fee, amount.0));
+        return Verdict::number_taken(&format!(
+            "the platform says {} fen paid, the till expected {}",
+            order.total_fee, amount.0
+        ));
     }
     verdict
 }

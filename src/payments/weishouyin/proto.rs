@@ -158,6 +158,16 @@ pub fn pay_verdict(answer: &Answer, amount: Fen, out_trade_no: &str, is_query: b
     }
     let total = match amount_matches(answer, "total", amount) {
         Ok(present) => present,
+        // A bill paid under our number for another amount is another order's (the number was
+        // issued twice, issue 16): never this customer's payment, and never to be waited on.
+        Err(reason)
+            if is_query
+                && ok == "1"
+                && answer.attr("dm_id").is_some_and(is_bill_id)
+                && answer.attr("total").and_then(parse_amount).is_some() =>
+        {
+            return Verdict::number_taken(&reason);
+        }
         Err(reason) => return unknown(reason),
     };
     let info = answer.attr("info").unwrap_or_default();
@@ -176,7 +186,8 @@ pub fn pay_verdict(answer: &Answer, amount: Fen, out_trade_no: &str, is_query: b
                 unknown(format!("query refused ({err}): {info}"))
             }
             // The number is taken by another order, which may be paid: never a failure.
-            ERR_DUPLICATE | ERR_NOT_FOUND => unknown(format!("refused: {info}")),
+            ERR_DUPLICATE => Verdict::number_taken(&format!("duplicate: {info}")),
+            ERR_NOT_FOUND => unknown(format!("refused: {info}")),
             // Refused before anything happened — but an untrusted "failed" could hide a charge.
             _ if info == SIGN_ERROR => unknown("platform refused the signature (check the device key)"),
             _ if info.is_empty() => Verdict::Failed { reason: "declined".into() },

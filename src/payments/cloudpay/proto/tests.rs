@@ -108,6 +108,7 @@ fn statuses_follow_the_reference_table() {
     // 407: the number was used before, maybe paid — never a failure, never reversible.
     assert!(is_unknown(&micro_pay(&status_body(102, INTERNAL_DUPLICATE_ORDER, true))));
     assert!(is_unknown(&micro_pay(&status_body(0, INTERNAL_DUPLICATE_ORDER, true))));
+    assert!(micro_pay(&status_body(102, INTERNAL_DUPLICATE_ORDER, true)).is_number_taken(), "kept by the core");
     // A refused query says nothing about the order.
     for status in [101, 102, 104] {
         assert!(is_unknown(&query(&status_body(status, 0, true), WX_ORDER, 1250)), "query {status}");

@@ -239,3 +239,14 @@ fn a_paid_order_paid_before_the_attempt_began_is_another_sales_not_this_customer
         assert_eq!(v, Verdict::Paid { transaction_id: "dm2034085636".into() }, "started {started}");
     }
 }
+
+#[test]
+fn a_duplicate_or_a_bill_paid_for_another_amount_means_the_number_is_taken() {
+    // The payment's own answer, and a query finding a bill of another amount under our number
+    // (issue 16: a number issued twice): another order's, never this customer's payment.
+    assert!(pay(r#"<dm ok="0" err="duplicate" info="duplicate order"/>"#).is_number_taken());
+    assert!(query(r#"<dm ok="1" total="0.02" dm_id="dm2034085636"/>"#).is_number_taken());
+    // Not a payment's answer, or no amount that can be read: only unknown.
+    assert!(!pay(r#"<dm ok="1" total="0.02" dm_id="dm2034085636"/>"#).is_number_taken());
+    assert!(!query(r#"<dm ok="1" total="x" dm_id="dm2034085636"/>"#).is_number_taken());
+}
