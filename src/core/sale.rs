@@ -79,7 +79,10 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::PayCash => go_to_pay(state, true),
         Intent::Lookup if *screen == Screen::Sale && empty => refund::open_empty(state),
         Intent::Lookup => refuse(state, Notice::FinishSaleFirst, fx),
-        Intent::Refund { amount } if *screen == Screen::Lookup => refund::on_enter(state, &amount, fx),
+        Intent::Refund { amount } if *screen == Screen::Lookup => {
+            state.input.clear(); // as Enter takes what was typed
+            refund::on_enter(state, &amount, fx)
+        }
         Intent::Reprint if *screen == Screen::Lookup => refund::reprint(state, fx),
         Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.
