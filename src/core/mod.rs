@@ -424,6 +424,9 @@ pub struct State {
     /// The help screen (`?`) is up over the screen above.
     #[serde(default)]
     pub help: bool,
+    /// Which function key means which intent where (see [`intent`]); fixed while the till runs.
+    #[serde(default)]
+    pub keymap: intent::KeyMap,
 }
 
 impl State {
@@ -452,6 +455,7 @@ impl State {
             auth: auth::Auth::default(),
             maintenance: None,
             help: false,
+            keymap: intent::KeyMap::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 use super::auth::AuditEvent;
 use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
-use super::intent::{self, Intent, On};
+use super::intent::{Intent, On};
 use super::money::{Fen, MoneyError};
 use super::notice::{Notice, refuse};
 use super::order::{Line, MAX_QTY};
@@ -45,7 +45,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         // The function keys mean what the key map says on this screen (see `intent`).
         Key::F(_) => {
-            if let Some(intent) = intent::intent(On::of(state), key) {
+            if let Some(intent) = state.keymap.intent(On::of(state), key) {
                 on_intent(state, intent, fx);
             }
         }

@@ -625,3 +625,13 @@ fn a_script_says_sign_out_and_maintenance_by_name_and_a_modal_on_top_refuses_the
     t.typed("1111");
     assert!(t.state.maintenance.is_some());
 }
+
+#[test]
+fn a_shops_binding_signs_out_with_its_own_key() {
+    use crate::core::intent::{Binding, KeyMap, On};
+    let mut t = Till::with(vec![op("01", Role::Supervisor, "1111")], Policy::default());
+    t.sign_in("01", "1111");
+    t.state.keymap = KeyMap { extra: vec![Binding { f: 10, on: Some(On::Sale), act: Intent::SignOut }] };
+    t.key(Key::F(10));
+    assert_eq!(t.signed_in(), None);
+}
