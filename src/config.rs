@@ -1,5 +1,6 @@
 //! Configuration: compiled-in defaults plus one override file (`till.toml`).
 
+use crate::core::intent::Binding;
 use crate::core::{Lang, Settings};
 use crate::devices::printer::{BAUD_RATES, Options as PrinterOptions, SerialSettings, Transport};
 use crate::devices::{BuzzerConfig, ScannerConfig, VoiceConfig};
@@ -208,7 +209,22 @@ pub struct Config {
     /// glass against (tests/qemu_glass.rs). Absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screen_copy: Option<PathBuf>,
+    /// The shop's function-key bindings, from `keys.toml` beside `till.toml` (none: the till's own
+    /// map only; see `core::intent`).
+    #[serde(skip)]
+    pub keys: Vec<Binding>,
 }
+
+/// `keys.toml`: `[[bind]]` tables, each a function key, its screen and its intent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeysFile {
+    #[serde(default)]
+    bind: Vec<Binding>,
+}
+
+/// The name of the key-binding file beside `till.toml`.
+pub const KEYS_FILE: &str = "keys.toml";
 
 /// `[catalogue]`. A scale label is `weighed_prefix` + item code (`weighed_item_digits`) + price in
 /// fen (`weighed_price_digits`) + EAN-13 check digit: 12 digits before the check digit.
@@ -297,15 +313,18 @@ fn default_offset() -> i32 {
 impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
-        Config::parse(path, &text)
+        let mut config = Config::parse(path, &text)?;
+        let keys = path.with_file_name(KEYS_FILE);
+        if keys.exists() {
+            let text =
+                std::fs::read_to_string(&keys).map_err(|source| ConfigError::Read { path: keys.clone(), source })?;
+            config.keys = parse_keys(&keys, &text)?;
+        }
+        Ok(config)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.into(),
-            line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
-            message: e.message().lines().next().unwrap_or_default().to_string(),
-        })?;
+        let mut config: Config = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
         if config.export_dir.is_none() {
             config.export_dir = config.operators.export_dir.as_ref().map(PathBuf::from);
         }
@@ -421,6 +440,24 @@ pub fn default_data_dir() -> PathBuf {
     dirs::state_dir().or_else(dirs::data_local_dir).unwrap_or_else(std::env::temp_dir).join("till")
 }
 
+/// A TOML error as the technician sees it: the line and what is wrong, never the line itself.
+fn parse_error(path: &Path, text: &str, e: &toml::de::Error) -> ConfigError {
+    ConfigError::Parse {
+        path: path.into(),
+        line: e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+        message: e.message().lines().next().unwrap_or_default().to_string(),
+    }
+}
+
+/// The bindings of a `keys.toml`: only function keys F1 to F12 (the other keys are typing).
+pub fn parse_keys(path: &Path, text: &str) -> Result<Vec<Binding>, ConfigError> {
+    let file: KeysFile = toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
+    match file.bind.iter().find(|b| !(1..=12).contains(&b.f)) {
+        Some(b) => Err(ConfigError::Invalid(format!("{}: F{} is not a function key (F1 to F12)", path.display(), b.f))),
+        None => Ok(file.bind),
+    }
+}
+
 impl Config {
     /// The embedded defaults of `till demo`: the reference's fictional merchant, a simulator at
     /// `base_url`, receipts to a file in `data_dir`.
@@ -457,6 +494,7 @@ impl Config {
             },
             upgrade: None,
             screen_copy: None,
+            keys: Vec::new(),
         }
     }
 
@@ -534,6 +572,29 @@ mod tests {
         assert!(
             matches!(Config::parse(Path::new("t"), &without), Err(ConfigError::Invalid(m)) if m.contains("weishouyin"))
         );
+    }
+
+    #[test]
+    fn keys_toml_beside_till_toml_binds_function_keys_to_intents() {
+        use crate::core::intent::{Intent, On};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let till = dir.path().join("till.toml");
+        std::fs::write(&till, "version = 1\nshop_name = \"小店\"\n[printer]\n").expect("till.toml");
+        assert!(Config::load(&till).expect("no keys.toml").keys.is_empty());
+        let keys = "[[bind]]\nf = 10\non = \"sale\"\nact = \"sign_out\"\n\n[[bind]]\nf = 11\nact = \"refund\"\namount = \"0.01\"\n";
+        std::fs::write(dir.path().join(KEYS_FILE), keys).expect("keys.toml");
+        let bound = Config::load(&till).expect("keys.toml").keys;
+        assert_eq!(
+            bound,
+            [
+                Binding { f: 10, on: Some(On::Sale), act: Intent::SignOut },
+                Binding { f: 11, on: None, act: Intent::Refund { amount: "0.01".into() } },
+            ]
+        );
+        let not_a_function_key = parse_keys(Path::new("keys.toml"), "[[bind]]\nf = 13\nact = \"pay\"\n");
+        assert!(matches!(not_a_function_key, Err(ConfigError::Invalid(m)) if m.contains("F13")));
+        let unknown = parse_keys(Path::new("keys.toml"), "[[bind]]\nf = 1\nact = \"dance\"\n");
+        assert!(matches!(unknown, Err(ConfigError::Parse { line: Some(_), .. })));
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();
+    state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
     if demo {
         state.auth.policy.power_off = false;
     }

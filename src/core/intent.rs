@@ -1,5 +1,6 @@
-//! What a cashier means, not which key they pressed: [`Intent`], and the one compiled-in map from a
-//! screen's keys to intents ([`KEYMAP`]).
+//! What a cashier means, not which key they pressed: [`Intent`], and the one map from a screen's
+//! function keys to intents: compiled in ([`KEYMAP`]), with the shop's own bindings first
+//! ([`KeyMap`], from `keys.toml` beside `till.toml`).
 //!
 //! The router turns a key into an intent for the screen on top (`screens`), a supervisor's approval
 //! replays the intent it was asked for (not a keystroke), a headless script can send one as
@@ -45,7 +46,8 @@ pub enum Intent {
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum On {
     /// Nobody signed in.
     SignIn,
@@ -92,19 +94,45 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (None, Key::F(12), Intent::OpenMaintenance),
 ];
 
-/// What `key` means on `on`, if it is in the map.
-pub fn intent(on: On, key: Key) -> Option<Intent> {
-    let till = on != On::SignIn;
-    KEYMAP.iter().find(|(at, k, _)| *k == key && at.map_or(till, |at| at == on)).map(|(_, _, intent)| intent.clone())
+/// A function key bound to an intent by the shop (`keys.toml` beside `till.toml`), e.g.
+/// `[[bind]]` `f = 10`, `on = "sale"`, `act = "sign_out"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    /// The function key's number: only function keys are bound (the others are typing).
+    pub f: u8,
+    /// The screen it is bound on; none: every till screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<On>,
+    #[serde(flatten)]
+    pub act: Intent,
 }
 
-/// The keys that mean `intent` on `on` (for the hints and the help).
-pub fn keys(on: On, intent: &Intent) -> Vec<Key> {
-    KEYMAP
-        .iter()
-        .filter(|(_, k, i)| i == intent && self::intent(on, *k).as_ref() == Some(intent))
-        .map(|(_, k, _)| *k)
-        .collect()
+/// The key map in force: the shop's bindings, searched first, then [`KEYMAP`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KeyMap {
+    pub extra: Vec<Binding>,
+}
+
+impl KeyMap {
+    /// What `key` means on `on`, if it is in the map.
+    pub fn intent(&self, on: On, key: Key) -> Option<Intent> {
+        let till = on != On::SignIn;
+        let here = |at: Option<On>| at.map_or(till, |at| at == on);
+        let extra = self.extra.iter().find(|b| Key::F(b.f) == key && here(b.on)).map(|b| b.act.clone());
+        extra.or_else(|| KEYMAP.iter().find(|(at, k, _)| *k == key && here(*at)).map(|(_, _, i)| i.clone()))
+    }
+
+    /// The keys that mean `intent` on `on` (for the hints and the help): the shop's first.
+    pub fn keys(&self, on: On, intent: &Intent) -> Vec<Key> {
+        let bound = self.extra.iter().map(|b| Key::F(b.f)).chain(KEYMAP.iter().map(|(_, k, _)| *k));
+        let mut keys: Vec<Key> = Vec::new();
+        for key in bound.filter(|k| self.intent(on, *k).as_ref() == Some(intent)) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
 }
 
 #[cfg(test)]
@@ -113,14 +141,30 @@ mod tests {
 
     #[test]
     fn a_key_means_what_its_screen_makes_it_and_the_map_reads_both_ways() {
-        assert_eq!(intent(On::Sale, Key::F(6)), Some(Intent::OpenReport));
-        assert_eq!(intent(On::Lookup, Key::F(6)), Some(Intent::CashRefund));
-        assert_eq!(intent(On::Pay, Key::F(6)), None);
-        assert_eq!(intent(On::Pay, Key::F(1)), Some(Intent::Pay));
-        assert_eq!(intent(On::SignIn, Key::F(1)), None);
-        assert_eq!(intent(On::SignIn, Key::F(12)), Some(Intent::OpenMaintenance));
-        assert_eq!(keys(On::Sale, &Intent::SignOut), [Key::F(9)]);
-        assert_eq!(keys(On::Lookup, &Intent::ChangePin), []);
+        let map = KeyMap::default();
+        assert_eq!(map.intent(On::Sale, Key::F(6)), Some(Intent::OpenReport));
+        assert_eq!(map.intent(On::Lookup, Key::F(6)), Some(Intent::CashRefund));
+        assert_eq!(map.intent(On::Pay, Key::F(6)), None);
+        assert_eq!(map.intent(On::Pay, Key::F(1)), Some(Intent::Pay));
+        assert_eq!(map.intent(On::SignIn, Key::F(1)), None);
+        assert_eq!(map.intent(On::SignIn, Key::F(12)), Some(Intent::OpenMaintenance));
+        assert_eq!(map.keys(On::Sale, &Intent::SignOut), [Key::F(9)]);
+        assert_eq!(map.keys(On::Lookup, &Intent::ChangePin), []);
+    }
+
+    #[test]
+    fn the_shops_bindings_come_first_and_the_hints_follow_them() {
+        let map = KeyMap {
+            extra: vec![
+                Binding { f: 10, on: Some(On::Sale), act: Intent::SignOut },
+                Binding { f: 9, on: None, act: Intent::LowStock },
+            ],
+        };
+        assert_eq!(map.intent(On::Sale, Key::F(10)), Some(Intent::SignOut));
+        assert_eq!(map.intent(On::Pay, Key::F(10)), None);
+        assert_eq!(map.intent(On::Sale, Key::F(9)), Some(Intent::LowStock));
+        assert_eq!(map.keys(On::Sale, &Intent::SignOut), [Key::F(10)]);
+        assert_eq!(map.keys(On::Sale, &Intent::LowStock), [Key::F(9), Key::F(11)]);
     }
 
     #[test]

@@ -432,6 +432,9 @@ pub struct State {
     /// before a refund can arrive after it (see `refund::on_lookup_answer`).
     #[serde(default)]
     pub lookups_in_flight: u32,
+    /// Which function key means which intent where (see [`intent`]); fixed while the till runs.
+    #[serde(default)]
+    pub keymap: intent::KeyMap,
 }
 
 impl State {
@@ -462,6 +465,7 @@ impl State {
             help: false,
             wall_clock: Millis(0),
             lookups_in_flight: 0,
+            keymap: intent::KeyMap::default(),
         }
     }
 

@@ -10,6 +10,7 @@
 //! * "accepted" is not "refunded": the refund is queried until the platform says which.
 
 use super::auth::AuditEvent;
+use super::intent::Intent;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::notice::refuse;
@@ -20,7 +21,7 @@ pub(super) use super::refund_parts::refund_action;
 pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
 use super::refund_parts::{code_parts_to_refund, refunded_of};
 use super::{
-    Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall,
+    Beep, Effect, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall,
     RefundVerdict, Screen, State, Verdict,
 };
 use serde::{Deserialize, Serialize};
@@ -319,10 +320,10 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         Some(Err(left)) => return refuse(state, Notice::ReturnLimit { left }, fx),
         None => Vec::new(),
     };
-    // A supervisor's PIN first (if the shop asks for one); Enter again once approved. Giving back
+    // A supervisor's PIN first (if the shop asks for one); this refund again once approved. Giving back
     // all of an order nothing was refunded of yet is voiding it.
     let whole = amount == refundable && view.refunded().is_zero();
-    if !state.authorize(refund_action(state, whole), Msg::Key(Key::Enter)) {
+    if !state.authorize(refund_action(state, whole), Msg::Act(Intent::Refund { amount: input.to_string() })) {
         state.input = input.to_string();
         return;
     }

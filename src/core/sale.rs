@@ -3,7 +3,7 @@
 use super::auth::AuditEvent;
 use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
-use super::intent::{self, Intent, On};
+use super::intent::{Intent, On};
 use super::money::{Fen, MoneyError};
 use super::notice::{Notice, refuse};
 use super::order::{Line, MAX_QTY};
@@ -45,7 +45,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         // The function keys mean what the key map says on this screen (see `intent`).
         Key::F(_) => {
-            if let Some(intent) = intent::intent(On::of(state), key) {
+            if let Some(intent) = state.keymap.intent(On::of(state), key) {
                 on_intent(state, intent, fx);
             }
         }
@@ -79,7 +79,10 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::PayCash => go_to_pay(state, true),
         Intent::Lookup if *screen == Screen::Sale && empty => refund::open_empty(state),
         Intent::Lookup => refuse(state, Notice::FinishSaleFirst, fx),
-        Intent::Refund { amount } if *screen == Screen::Lookup => refund::on_enter(state, &amount, fx),
+        Intent::Refund { amount } if *screen == Screen::Lookup => {
+            state.input.clear(); // as Enter takes what was typed
+            refund::on_enter(state, &amount, fx)
+        }
         Intent::Reprint if *screen == Screen::Lookup => refund::reprint(state, fx),
         Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.

@@ -6,7 +6,7 @@
 //! the stack is read from the state, never stored beside it, and cannot disagree with it.
 
 use super::auth::{self, AuthNotice};
-use super::intent::{self, Intent, On};
+use super::intent::{Intent, On};
 use super::notice::{Notice, refuse};
 use super::{Effect, Key, Screen, State, configure, help, maintenance, office, sale};
 
@@ -114,7 +114,7 @@ fn on_till_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if state.screen == Screen::Office {
         return office::on_key(state, key, fx);
     }
-    match intent::intent(On::of(state), key) {
+    match state.keymap.intent(On::of(state), key) {
         Some(staff @ (Intent::SignOut | Intent::OpenMaintenance | Intent::ChangePin)) => on_staff(state, staff, fx),
         _ if matches!(state.screen, Screen::Confirm(_)) => configure::on_key(state, key, fx),
         _ => sale::on_key(state, key, fx),

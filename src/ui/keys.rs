@@ -7,7 +7,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::core::intent::{self, Intent, On};
+use crate::core::intent::{Intent, On};
 use crate::core::maintenance::Page;
 use crate::core::maintenance::import::ImportStep;
 use crate::core::maintenance::upgrade::UpgradeStep;
@@ -133,13 +133,13 @@ fn office_keys(list: &[(&[Key], O, O)]) -> Vec<KeyHelp> {
 }
 
 /// The keys the core's key map gives `intent` on `on`: the hint and the help follow the map.
-fn act(on: On, intent: Intent, cap: Label, does: Label) -> KeyHelp {
-    KeyHelp { keys: intent::keys(on, &intent), ..k(&[], cap, does) }
+fn act(state: &State, on: On, intent: Intent, cap: Label, does: Label) -> KeyHelp {
+    KeyHelp { keys: state.keymap.keys(on, &intent), ..k(&[], cap, does) }
 }
 
 /// An intent of the sale screen with the main table's words.
-fn main_act(intent: Intent, cap: T, does: T) -> KeyHelp {
-    act(On::Sale, intent, Label::Main(cap), Label::Main(does))
+fn main_act(state: &State, intent: Intent, cap: T, does: T) -> KeyHelp {
+    act(state, On::Sale, intent, Label::Main(cap), Label::Main(does))
 }
 
 fn digits(does: H) -> KeyHelp {
@@ -223,7 +223,13 @@ fn sign_in_keys(state: &State) -> Vec<KeyHelp> {
     let auth = &state.auth;
     let mut keys = vec![staff_enter()];
     keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
-    keys.push(act(On::SignIn, Intent::OpenMaintenance, Label::Staff(S::KeyF12), Label::Staff(S::HintMaintenance)));
+    keys.push(act(
+        state,
+        On::SignIn,
+        Intent::OpenMaintenance,
+        Label::Staff(S::KeyF12),
+        Label::Staff(S::HintMaintenance),
+    ));
     use crate::core::auth::SignInStep;
     if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
         keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
@@ -288,24 +294,24 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     let typed = !state.input.is_empty();
     let mut keys = Vec::new();
     if state.sale.lines.is_empty() {
-        keys.push(main_act(Intent::Lookup, T::KeyF3, T::HintLookup));
+        keys.push(main_act(state, Intent::Lookup, T::KeyF3, T::HintLookup));
         if typed {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintAddCode)));
             keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
         }
-        let office = |intent, cap, does| act(On::Sale, intent, Label::Office(cap), Label::Office(does));
+        let office = |intent, cap, does| act(state, On::Sale, intent, Label::Office(cap), Label::Office(does));
         keys.push(office(Intent::OpenShift, O::KeyF5, O::HintShift));
         keys.push(office(Intent::OpenReport, O::KeyF6, O::HintReports));
         keys.push(office(Intent::OpenJournal, O::KeyF7, O::HintJournal));
         keys.push(office(Intent::OpenSummary, O::KeyF8, O::HintSummary));
-        let staff = |intent, cap, does| act(On::Sale, intent, Label::Staff(cap), Label::Staff(does));
+        let staff = |intent, cap, does| act(state, On::Sale, intent, Label::Staff(cap), Label::Staff(does));
         if !typed {
             keys.push(staff(Intent::SignOut, S::KeyF9, S::HintSignOut));
         }
-        keys.push(main_act(Intent::LowStock, T::KeyF11, T::HintLowStock));
+        keys.push(main_act(state, Intent::LowStock, T::KeyF11, T::HintLowStock));
         if !typed {
             keys.push(staff(Intent::OpenMaintenance, S::KeyF12, S::HintMaintenance));
-            keys.push(act(On::Sale, Intent::ChangePin, Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+            keys.push(act(state, On::Sale, Intent::ChangePin, Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
         }
         keys.push(digits(H::HintTypeCode));
         return keys;
@@ -316,7 +322,7 @@ fn sale(state: &State) -> Vec<KeyHelp> {
         keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
     }
     if !busy {
-        keys.push(main_act(Intent::PayCash, T::KeyF2, T::HintCash));
+        keys.push(main_act(state, Intent::PayCash, T::KeyF2, T::HintCash));
         keys.extend(main_keys(&[
             (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
@@ -350,8 +356,9 @@ fn pay(state: &State) -> Vec<KeyHelp> {
 
 fn lookup(state: &State) -> Vec<KeyHelp> {
     let back = || k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Main(T::HintBack));
-    let reprint = || act(On::Lookup, Intent::Reprint, Label::Main(T::KeyF4), Label::Main(T::HintReprint));
-    let cash_refund = || act(On::Lookup, Intent::CashRefund, Label::Main(T::KeyF6), Label::Main(T::HintCashRefund));
+    let reprint = || act(state, On::Lookup, Intent::Reprint, Label::Main(T::KeyF4), Label::Main(T::HintReprint));
+    let cash_refund =
+        || act(state, On::Lookup, Intent::CashRefund, Label::Main(T::KeyF6), Label::Main(T::HintCashRefund));
     let Some(view) = &state.lookup else {
         let mut keys = Vec::new();
         if !state.input.is_empty() {

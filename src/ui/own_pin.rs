@@ -6,8 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 
-use super::staff::{centred, field};
-use super::widgets::{self, WARN};
+use super::widgets::{self, WARN, centred, field};
 use crate::core::State;
 use crate::core::auth::{PinChange, PinChangeStep};
 use crate::i18n::help::{HelpText as H, help_text};

@@ -2,12 +2,12 @@
 //! drawn over any screen. The maintenance menu's pages are in `maintenance`.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
-use super::widgets::{self, WARN};
+use super::widgets::{self, WARN, centred, field};
 use super::{Status, maintenance, own_pin};
 use crate::core::auth::{SignInStep, minutes_left};
 use crate::core::screens::{Modal, Top};
@@ -106,17 +106,4 @@ fn locked_line(state: &State, lang: Lang) -> Option<Line<'static>> {
     let minutes = minutes_left(state.now, until);
     let text = staff::notice(lang, &crate::core::auth::AuthNotice::LockedOut { number: number.clone(), minutes });
     Some(Line::styled(text, Style::new().fg(widgets::ERROR).bold()))
-}
-
-/// What is typed, masked for a PIN, with the cursor when it is the field being typed.
-pub(super) fn field(typed: &str, active: bool, secret: bool) -> String {
-    let shown = if secret { "*".repeat(typed.chars().count()) } else { typed.to_string() };
-    if active { format!("{shown}█") } else { shown }
-}
-
-/// A `width`×`height` box in the middle of `area` (smaller if the area is).
-pub(super) fn centred(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
-    cell
 }

@@ -1,7 +1,7 @@
 //! Pieces shared by the screens: the bars, the input line, big digits, and width-aware helpers.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -242,6 +242,19 @@ pub(super) fn screen_areas(area: Rect) -> [Rect; 5] {
         Constraint::Length(1),
     ])
     .areas(area)
+}
+
+/// What is typed, masked for a PIN, with the cursor when it is the field being typed.
+pub(super) fn field(typed: &str, active: bool, secret: bool) -> String {
+    let shown = if secret { "*".repeat(typed.chars().count()) } else { typed.to_string() };
+    if active { format!("{shown}█") } else { shown }
+}
+
+/// A `width`×`height` box in the middle of `area` (smaller if the area is).
+pub(super) fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    cell
 }
 
 #[cfg(test)]

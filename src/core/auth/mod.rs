@@ -10,7 +10,7 @@
 //! An action that needs a supervisor (a refund, a settings change, closing the day, …) calls
 //!
 //! ```ignore
-//! if !state.authorize(Action::Refund, Msg::Key(Key::Enter)) {
+//! if !state.authorize(Action::Refund, Msg::Act(Intent::Refund { amount: "1.50".into() })) {
 //!     return; // a supervisor-PIN prompt is open; nothing else happens now
 //! }
 //! // ... do the action ...
@@ -22,8 +22,9 @@
 //! prompt overlay, remembers `then`, and returns `false`. Once a supervisor's number and PIN are
 //! verified, the core applies `then` as if it had just arrived — with the grant in force — so the
 //! handler runs again, calls `authorize` again, gets `true` and goes on. `then` is any [`Msg`]:
-//! usually the key that started the action (the handler must leave its input as it found it when
-//! it gets `false`). Esc on the prompt drops it; so does a change of screen while it was open.
+//! the intent that started the action (`Msg::Act`, see `core::intent`), the office's message, or
+//! the `Msg::Approve` of an approval; never a keystroke. Esc on the prompt drops it; so does a
+//! change of screen while it was open.
 //! Each approval is written to the audit log with the supervisor's number.
 
 pub(super) mod admin;

@@ -311,6 +311,7 @@ fn a_cashiers_refund_waits_for_a_supervisors_pin_and_then_goes_on() {
     let prompt = t.state.auth.prompt.clone().expect("prompt");
     assert_eq!((prompt.number.as_str(), prompt.at_pin), ("01", true), "the only supervisor is filled in");
     assert_eq!(t.state.input, "1.50", "the amount waits with the prompt");
+    assert_eq!(*prompt.then, Msg::Act(Intent::Refund { amount: "1.50".into() }), "the refund is replayed, not Enter");
     // A wrong PIN: nothing is refunded and the prompt stays.
     let fx = t.typed("1112");
     assert!(refunds(&fx).is_empty());
@@ -319,6 +320,7 @@ fn a_cashiers_refund_waits_for_a_supervisors_pin_and_then_goes_on() {
     let fx = t.typed("1111");
     assert_eq!(refunds(&fx).iter().map(|c| c.amount).collect::<Vec<_>>(), [Fen(150)]);
     assert!(t.state.auth.prompt.is_none() && t.state.auth.grant.is_none(), "the approval is used up");
+    assert!(t.state.input.is_empty(), "the amount was taken");
     let events = audits(&fx);
     assert!(events.contains(&AuditEvent::SupervisorApproved { action: Action::Refund, supervisor: "01".into() }));
     assert!(events.iter().any(|e| matches!(e, AuditEvent::Refund { approved_by: Some(s), .. } if s == "01")));
@@ -622,4 +624,14 @@ fn a_script_says_sign_out_and_maintenance_by_name_and_a_modal_on_top_refuses_the
     t.send(Msg::Act(Intent::OpenMaintenance));
     t.typed("1111");
     assert!(t.state.maintenance.is_some());
+}
+
+#[test]
+fn a_shops_binding_signs_out_with_its_own_key() {
+    use crate::core::intent::{Binding, KeyMap, On};
+    let mut t = Till::with(vec![op("01", Role::Supervisor, "1111")], Policy::default());
+    t.sign_in("01", "1111");
+    t.state.keymap = KeyMap { extra: vec![Binding { f: 10, on: Some(On::Sale), act: Intent::SignOut }] };
+    t.key(Key::F(10));
+    assert_eq!(t.signed_in(), None);
 }
