@@ -110,7 +110,7 @@ impl<S> World<S> {
         self.starts += 1;
         let stderr =
             std::fs::File::create(self.dir.path().join(format!("till-{}.stderr", self.starts))).expect("stderr");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
+        let mut child = Command::new(till_binary())
             .args(["run", "--headless", "--config"])
             .arg(&self.config_path)
             .envs(env.iter().copied())
@@ -160,6 +160,20 @@ impl<S> World<S> {
             .map(|n| std::fs::read_to_string(self.dir.path().join(format!("till-{n}.stderr"))).unwrap_or_default())
             .collect()
     }
+}
+
+/// The `till` binary cargo built: this package's own (`CARGO_BIN_EXE_till`) or, in another package's
+/// tests (crates/till-office includes this file), the one in the same target directory, which
+/// `cargo build --bin till` makes first (`make test` does).
+pub fn till_binary() -> PathBuf {
+    if let Some(path) = option_env!("CARGO_BIN_EXE_till") {
+        return PathBuf::from(path);
+    }
+    // target/<profile>/deps/<test> -> target/<profile>/till
+    let exe = std::env::current_exe().expect("the test's own path");
+    let till = exe.parent().and_then(|deps| deps.parent()).map(|dir| dir.join("till")).expect("a target directory");
+    assert!(till.exists(), "{} is not built: run `cargo build --locked --bin till` first", till.display());
+    till
 }
 
 pub struct TillProcess {
