@@ -117,3 +117,179 @@ fn forged_stale_oversized_and_malformed_records_are_refused_with_nothing_stored(
     assert_eq!(got, 201, "{answer}");
     assert_eq!(db.number("SELECT count(*) FROM orders"), 1);
 }
+
+/// The cookie `name`'s whole `Set-Cookie` header in an answer.
+fn set_cookie(answer: &reqwest::blocking::Response, name: &str) -> String {
+    answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie in {:?}", answer.headers()))
+        .to_string()
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().and_then(|p| p.split_once('=')).map(|(_, v)| v.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn sign_in_takes_the_forms_csrf_token_gives_a_strict_http_only_session_and_is_rate_limited() {
+    let office = OfficeProcess::start(&[]);
+    office.add_owner("owner", "correct horse");
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let base = &office.base_url;
+    let answer = http.get(format!("{base}/")).send().expect("today");
+    assert_eq!(answer.status().as_u16(), 303, "signed out: to the sign-in page");
+
+    let form_page = http.get(format!("{base}/sign-in?lang=en")).send().expect("sign-in page");
+    let csrf_cookie = set_cookie(&form_page, "till_office_csrf");
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"), "{csrf_cookie}");
+    let csrf = cookie_value(&csrf_cookie);
+    let html = form_page.text().expect("html");
+    assert!(html.contains(&format!("name=\"csrf\" value=\"{csrf}\"")), "{html}");
+    assert!(html.contains("Owner sign-in"), "{html}");
+
+    let sign_in = |password: &str, csrf_cookie: Option<&str>| {
+        let mut request = http.post(format!("{base}/sign-in")).form(&[
+            ("login", "owner"),
+            ("password", password),
+            ("csrf", csrf.as_str()),
+            ("lang", "en"),
+        ]);
+        if let Some(c) = csrf_cookie {
+            request = request.header("cookie", format!("till_office_csrf={c}"));
+        }
+        request.send().expect("sign in")
+    };
+    // A form posted from elsewhere has no CSRF cookie: refused before the password is looked at.
+    assert_eq!(sign_in("correct horse", None).status().as_u16(), 403);
+    let answer = sign_in("correct horse", Some(&csrf));
+    assert_eq!(answer.status().as_u16(), 303);
+    let session = set_cookie(&answer, "till_office_session");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
+    let token = cookie_value(&session);
+    let today = http
+        .get(format!("{base}/?lang=zh"))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("today");
+    assert_eq!(today.status().as_u16(), 200);
+    let html = today.text().expect("html");
+    assert!(html.contains("今日营业") && html.contains("name=\"viewport\""), "{html}");
+    let db = office.db();
+    let sessions = db.number("SELECT count(*) FROM sessions");
+    assert_eq!(db.number(&format!("SELECT count(*) FROM sessions WHERE token_sha256 = '{token}'")), 0, "kept hashed");
+    // Signing out needs the session's CSRF token.
+    let out = http
+        .post(format!("{base}/sign-out"))
+        .header("cookie", format!("till_office_session={token}"))
+        .form(&[("csrf", "forged")])
+        .send()
+        .expect("sign out");
+    assert_eq!(out.status().as_u16(), 403);
+    assert_eq!(db.number("SELECT count(*) FROM sessions"), sessions);
+
+    for _ in 0..5 {
+        assert_eq!(sign_in("wrong horse", Some(&csrf)).status().as_u16(), 401);
+    }
+    let limited = sign_in("correct horse", Some(&csrf));
+    assert_eq!(limited.status().as_u16(), 429, "after 5 failures even the right password waits");
+    assert!(limited.text().expect("html").contains("Too many attempts"));
+}
+
+/// chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let child = std::process::Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium-driver; make test does)");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + SECS(30);
+        while reqwest::blocking::get(format!("{url}/status")).map_or(true, |a| !a.status().is_success()) {
+            assert!(std::time::Instant::now() < deadline, "chromedriver did not answer within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, url }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
+    use fantoccini::{ClientBuilder, Locator};
+    let office = OfficeProcess::start(&[]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    office.add_owner("owner", "correct horse");
+    let (_w, _number) = sale_delivered(&office);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let shot = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("office-today-360.png");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=360,800",
+            &format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        // A phone's viewport: headless Chromium's window is at least 500 px wide, the emulated
+        // device 360 px (as a phone's browser lays the page out).
+        let phone = serde_json::json!({ "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 2.0 } });
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": "/usr/bin/chromium", "args": args, "mobileEmulation": phone }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c =
+            ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await.expect("a Chromium session");
+        c.goto(&format!("{}/sign-in?lang=zh", office.base_url)).await.expect("sign-in page");
+        c.find(Locator::Id("login")).await.expect("login").send_keys("owner").await.expect("type login");
+        c.find(Locator::Id("password")).await.expect("password").send_keys("correct horse").await.expect("type");
+        c.find(Locator::Id("sign-in")).await.expect("button").click().await.expect("click");
+        let today = c.wait().at_most(SECS(20)).for_element(Locator::Id("today")).await.expect("the today page");
+        let today = today.text().await.expect("text");
+        assert!(today.contains("今天") && today.contains("¥3.50") && today.contains("单数: 1"), "{today}");
+        let cash = c.find(Locator::Id("pay-cash")).await.expect("cash row").text().await.expect("text");
+        assert!(cash.contains("现金") && cash.contains("¥3.50"), "{cash}");
+        let tills = c.find(Locator::Id("tills")).await.expect("tills").text().await.expect("text");
+        assert!(tills.contains("Till 1 收银台") && tills.contains(DEMO_DEVICE_ID), "{tills}");
+        let widths = c
+            .execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![])
+            .await
+            .expect("widths");
+        let widths: Vec<i64> = serde_json::from_value(widths).expect("two numbers");
+        assert!(widths[0] == 360 && widths[1] <= widths[0], "no sideways scrolling at 360 px: {widths:?}");
+        std::fs::write(&shot, c.screenshot().await.expect("screenshot")).expect("write screenshot");
+        c.find(Locator::Id("lang")).await.expect("language link").click().await.expect("click");
+        let today = c.wait().at_most(SECS(20)).for_element(Locator::Css("#payments #pay-cash")).await.expect("page");
+        let cash = today.text().await.expect("text");
+        assert!(cash.contains("Cash") && cash.contains("¥3.50"), "{cash}");
+        c.close().await.expect("close the session");
+    });
+}
