@@ -42,6 +42,10 @@ enum Command {
         /// The payment platform to simulate: cloudpay or weishouyin.
         #[arg(long, value_parser = parse_platform, default_value = "cloudpay")]
         platform: PaymentPlatform,
+        /// Deliver the records to this back office (e.g. `make office`'s
+        /// `http://127.0.0.1:8787/v1/records`, as the demo device and key) instead of the built-in receiver.
+        #[arg(long)]
+        backoffice: Option<String>,
     },
     /// Run the till with a configuration file.
     Run {
@@ -268,10 +272,17 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
-        let default =
-            Command::Demo { lang: Lang::Zh, data_dir: None, headless: false, platform: PaymentPlatform::CloudPay };
+        let default = Command::Demo {
+            lang: Lang::Zh,
+            data_dir: None,
+            headless: false,
+            platform: PaymentPlatform::CloudPay,
+            backoffice: None,
+        };
         match cli.command.unwrap_or(default) {
-            Command::Demo { lang, data_dir, headless, platform } => demo(lang, data_dir, headless, platform).await,
+            Command::Demo { lang, data_dir, headless, platform, backoffice } => {
+                demo(lang, data_dir, headless, platform, backoffice).await
+            }
             Command::Run { config, headless } => {
                 let config = Config::load(&config)?;
                 let test_harness = std::env::var(till::config::TEST_AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1");
@@ -329,10 +340,19 @@ fn main() -> anyhow::Result<()> {
     })
 }
 
-async fn demo(lang: Lang, data_dir: Option<PathBuf>, headless: bool, platform: PaymentPlatform) -> anyhow::Result<()> {
+async fn demo(
+    lang: Lang,
+    data_dir: Option<PathBuf>,
+    headless: bool,
+    platform: PaymentPlatform,
+    backoffice_url: Option<String>,
+) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config::default_data_dir().with_file_name("till-demo"));
     let backoffice = BackofficeSim::start(([127, 0, 0, 1], 0).into(), BackofficeSimConfig::default())?;
-    let bo = Some(BackofficeConfig::demo(&backoffice.base_url()));
+    let bo = Some(match backoffice_url {
+        Some(url) => BackofficeConfig { url, ..BackofficeConfig::demo("") },
+        None => BackofficeConfig::demo(&backoffice.base_url()),
+    });
     match platform {
         PaymentPlatform::CloudPay => {
             let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default())?;
