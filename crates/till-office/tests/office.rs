@@ -134,6 +134,108 @@ fn cookie_value(set_cookie: &str) -> String {
     set_cookie.split(';').next().and_then(|p| p.split_once('=')).map(|(_, v)| v.to_string()).unwrap_or_default()
 }
 
+/// Signs `login` in over plain HTTP: the session cookie's token.
+fn signed_in(base: &str, login: &str, password: &str) -> String {
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let form_page = http.get(format!("{base}/sign-in")).send().expect("sign-in page");
+    let csrf = cookie_value(&set_cookie(&form_page, "till_office_csrf"));
+    let answer = http
+        .post(format!("{base}/sign-in"))
+        .header("cookie", format!("till_office_csrf={csrf}"))
+        .form(&[("login", login), ("password", password), ("csrf", &csrf)])
+        .send()
+        .expect("sign in");
+    assert_eq!(answer.status().as_u16(), 303, "signed in");
+    cookie_value(&set_cookie(&answer, "till_office_session"))
+}
+
+/// The today page as the signed-in owner sees it.
+fn today_page(base: &str, token: &str, lang: &str) -> String {
+    let answer = reqwest::blocking::Client::new()
+        .get(format!("{base}/?lang={lang}"))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("today");
+    assert_eq!(answer.status().as_u16(), 200);
+    answer.text().expect("html")
+}
+
+#[test]
+fn a_tills_mixed_order_refund_and_z_report_land_in_their_tables_and_on_the_page() {
+    use till::app::office::close_day;
+    use till::core::Counters;
+    use till::core::clock::Millis;
+    use till::core::code::Platform;
+    use till::core::office::report::{Period, ReportKind, compute};
+    use till::core::office::{ZRecord, shift::Shift};
+    use till::core::order::{Line, Order, OrderStatus, Refund, RefundState, Tender, TenderPart};
+    use till::store::{RedbStore, Store};
+    let office = OfficeProcess::start(&[]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    office.add_owner("owner", "correct horse");
+    // The till's own store makes the records (their bodies exactly as the till queues them).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = RedbStore::open(dir.path()).expect("store");
+    let now = Millis(now_secs() * 1000);
+    let mut order = Order::new(1, now, "01".into());
+    order.lines.push(Line { barcode: COLA.into(), name: "可口可乐".into(), unit_price: Fen(350), qty: 2 });
+    order.status = OrderStatus::Paid;
+    order.number = Some("N1".into());
+    order.closed_at = Some(now);
+    order.tender = Some(Tender::Mixed {
+        parts: vec![
+            TenderPart::Cash { amount: Fen(200), received: Fen(200), change: Fen(0) },
+            TenderPart::Code {
+                platform: Platform::WeChat,
+                amount: Fen(500),
+                out_trade_no: "W1".into(),
+                transaction_id: "T1".into(),
+            },
+        ],
+    });
+    order.refunds.push(Refund {
+        out_refund_no: "R1".into(),
+        amount: Fen(350),
+        total: Fen(500),
+        refunded_before: Fen(0),
+        requested_at: now,
+        operator: "01".into(),
+        state: RefundState::Refunded,
+        refund_id: Some("RID1".into()),
+        queries: 0,
+        of: None,
+        cash: false,
+        returns: Vec::new(),
+    });
+    store.save(&order, &Counters::default()).expect("save");
+    let mut report = compute(&[order], Period { from: None, to: now }, &[]);
+    report.kind = ReportKind::Z { number: 1 };
+    let shift = Shift::open(1, "01", now, Fen(0));
+    close_day(&store, Some(&shift), &ZRecord { number: 1, closed_at: now, report }).expect("close the day");
+    let records = store.outbox_pending(10).expect("outbox");
+    let keys: Vec<&str> = records.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["order:N1", "refund:R1", "zreport:1"]);
+    for r in &records {
+        let (status, answer) = post_record(&office.records_url(), DEMO, now_secs(), &r.key, &r.body);
+        assert_eq!(status, 201, "{}: {answer}", r.key);
+    }
+    let db = office.db();
+    assert_eq!(
+        db.text("SELECT string_agg(kind || ' ' || amount_fen || ' ' || coalesce(reference, '-'), ', ' ORDER BY part_no) FROM payments"),
+        "cash 200 -, wechat 500 W1"
+    );
+    assert_eq!(db.text("SELECT order_number || ' ' || amount_fen || ' ' || refunded FROM refunds"), "N1 350 true");
+    assert_eq!(db.number("SELECT number::bigint FROM z_reports"), 1);
+    assert_eq!(db.number("SELECT last_seq FROM devices"), 3);
+
+    let token = signed_in(&office.base_url, "owner", "correct horse");
+    let html = today_page(&office.base_url, &token, "en");
+    for shown in ["¥7.00", "Cash", "¥2.00", "WeChat Pay", "¥5.00", "1 · ¥3.50"] {
+        assert!(html.contains(shown), "{shown} not on the page: {html}");
+    }
+}
+
 #[test]
 fn sign_in_takes_the_forms_csrf_token_gives_a_strict_http_only_session_and_is_rate_limited() {
     let office = OfficeProcess::start(&[]);
