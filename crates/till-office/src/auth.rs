@@ -153,7 +153,7 @@ pub async fn sign_in(
     if f.csrf.is_empty() || cookie(&headers, CSRF_COOKIE).as_deref() != Some(f.csrf.as_str()) {
         return sign_in_form(&office, lang, StatusCode::FORBIDDEN, Some(t.form_expired));
     }
-    match attempt(&office, &f.login, &f.password, &peer.ip().to_string()).await {
+    match attempt(&office, &f.login, &f.password, &client_address(office.settings.behind_proxy, &headers, peer)).await {
         Ok(Attempt::Limited) => sign_in_form(&office, lang, StatusCode::TOO_MANY_REQUESTS, Some(t.too_many)),
         Ok(Attempt::Wrong) => sign_in_form(&office, lang, StatusCode::UNAUTHORIZED, Some(t.wrong)),
         Ok(Attempt::Ok(token)) => {
@@ -168,6 +168,21 @@ pub async fn sign_in(
             tracing::warn!(error = %e, "sign-in");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
+    }
+}
+
+/// Who is signing in, for the rate limit: the connection's address, or behind a proxy the last
+/// `X-Forwarded-For` entry (the one the proxy added; earlier ones are the client's own word).
+pub fn client_address(behind_proxy: bool, headers: &HeaderMap, peer: SocketAddr) -> String {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    match forwarded {
+        Some(address) if behind_proxy => address.to_string(),
+        _ => peer.ip().to_string(),
     }
 }
 
@@ -245,6 +260,16 @@ mod tests {
         assert!(!verify_password(&hash, "wrong horse"));
         assert!(!verify_password(NO_SUCH_OWNER, ""));
         assert!(PasswordHash::new(NO_SUCH_OWNER).is_ok(), "the stand-in hash parses, so it costs a real verify");
+    }
+
+    #[test]
+    fn behind_a_proxy_the_client_is_the_address_the_proxy_added() {
+        let peer: SocketAddr = ([127, 0, 0, 1], 40000).into();
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static("10.9.9.9, 203.0.113.7"));
+        assert_eq!(client_address(true, &h, peer), "203.0.113.7");
+        assert_eq!(client_address(false, &h, peer), "127.0.0.1", "not behind a proxy: the header is anyone's");
+        assert_eq!(client_address(true, &HeaderMap::new(), peer), "127.0.0.1");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Failed sign-ins allowed per login and per address in [`auth::RATE_WINDOW_MINUTES`].
     pub sign_in_limit: i64,
+    /// Behind a reverse proxy on this host: a client's address is the last of `X-Forwarded-For`
+    /// (what the proxy saw), not the connection's (the proxy's own, the same for everyone).
+    pub behind_proxy: bool,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             time_zone: "Asia/Shanghai".into(),
             secure_cookies: true,
             sign_in_limit: 5,
+            behind_proxy: false,
         }
     }
 }

@@ -37,6 +37,10 @@ enum Command {
         insecure_cookies: bool,
         #[arg(long, default_value_t = 16)]
         pool_size: usize,
+        /// Behind a reverse proxy on this host (docs/back-office.md): a client's address, for the
+        /// sign-in rate limit, is the last X-Forwarded-For entry.
+        #[arg(long, env = "TILL_OFFICE_BEHIND_PROXY")]
+        behind_proxy: bool,
     },
     /// Applies the migrations not applied yet.
     Migrate,
@@ -64,7 +68,15 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { listen, window_secs, max_body_bytes, time_zone, insecure_cookies, pool_size } => {
+        Command::Serve {
+            listen,
+            window_secs,
+            max_body_bytes,
+            time_zone,
+            insecure_cookies,
+            pool_size,
+            behind_proxy,
+        } => {
             let pool = db::pool(&cli.database_url, pool_size)?;
             db::migrate(&pool).await?;
             let settings = Settings {
@@ -72,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
                 max_body_bytes,
                 time_zone,
                 secure_cookies: !insecure_cookies,
+                behind_proxy,
                 ..Settings::default()
             };
             let app = router(Arc::new(Office { pool, settings }));
