@@ -207,6 +207,22 @@ impl TillProcess {
         self.key(Key::Enter);
     }
 
+    /// One cola (3.50, barcode 6900138600889) for cash, 5.00 given, back to an empty sale.
+    pub fn cash_sale_cola(&mut self) {
+        use till::core::money::Fen;
+        use till::core::{Key, Screen};
+        let secs = Duration::from_secs;
+        self.wait_for("sale screen", secs(10), |o| o.screen == Screen::Sale && o.total == Fen(0));
+        self.scan("6900138600889");
+        self.wait_for("one item", secs(5), |o| o.total == Fen(350));
+        self.typed("");
+        self.wait_for("tender screen", secs(5), |o| o.screen == (Screen::Pay { cash_entry: false }));
+        self.key(Key::Char('c'));
+        self.typed("5");
+        self.wait_for("cash paid", secs(5), |o| o.screen == Screen::Done { change: Fen(150) });
+        self.key(Key::Esc);
+    }
+
     /// Waits until an observation satisfies `pred`; panics with the last ones if none does in time.
     pub fn wait_for(&mut self, what: &str, within: Duration, pred: impl Fn(&Observation) -> bool) -> Observation {
         if let Some(o) = self.seen.last().filter(|o| pred(o)) {

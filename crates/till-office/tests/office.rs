@@ -8,10 +8,9 @@ mod common;
 mod process;
 
 use common::{OfficeProcess, now_secs, post_record};
-use process::{TillProcess, World};
+use process::World;
 use std::time::Duration;
 use till::core::money::Fen;
-use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
 use till::sync::{BackofficeConfig, DEMO_DEVICE_ID, DEMO_KEY};
 use till_proto::sign::Signer;
@@ -21,18 +20,6 @@ const SECS: fn(u64) -> Duration = Duration::from_secs;
 const DEMO: Signer = Signer { device_id: DEMO_DEVICE_ID, key_id: "1", key: DEMO_KEY };
 
 /// One cola (3.50) for cash (5.00 given), back to an empty sale.
-fn cash_sale(till: &mut TillProcess) {
-    till.wait_for("sale screen", SECS(10), |o| o.screen == Screen::Sale && o.total == Fen(0));
-    till.scan(COLA);
-    till.wait_for("one item", SECS(5), |o| o.total == Fen(350));
-    till.typed("");
-    till.wait_for("tender screen", SECS(5), |o| o.screen == (Screen::Pay { cash_entry: false }));
-    till.key(Key::Char('c'));
-    till.typed("5");
-    till.wait_for("cash paid", SECS(5), |o| o.screen == Screen::Done { change: Fen(150) });
-    till.key(Key::Esc);
-}
-
 /// A till whose `[backoffice]` is the office, as the demo till's device.
 fn till_world(office: &OfficeProcess) -> World {
     let url = office.records_url();
@@ -45,7 +32,7 @@ fn till_world(office: &OfficeProcess) -> World {
 pub fn sale_delivered(office: &OfficeProcess) -> (World, String) {
     let mut w = till_world(office);
     let mut till = w.start_till();
-    cash_sale(&mut till);
+    till.cash_sale_cola();
     let o = till.wait_for("delivered", SECS(30), |o| o.sync.unsynced() == 0 && o.sync.last_success_at.is_some());
     assert_eq!(o.sync.last_error, None, "{}", office.log());
     till.quit();
