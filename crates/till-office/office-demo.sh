@@ -15,6 +15,8 @@ if [ "$(id -u)" = 0 ]; then
 	mkdir -p "$dir"
 	$as test -x "$dir" || dir=${TMPDIR:-/tmp}/till-office-demo
 fi
+# A unix socket's path has at most 107 bytes.
+[ ${#dir} -le 90 ] || dir=${TMPDIR:-/tmp}/till-office-demo
 if [ -f "$dir/data/postmaster.pid" ]; then $as "$bin/pg_ctl" -D "$dir/data" -m fast -w stop || true; fi
 rm -rf "$dir"
 mkdir -p "$dir"

@@ -43,8 +43,10 @@ impl Cluster {
         let mut dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(&name);
         std::fs::create_dir_all(&dir).expect("cluster directory");
         let mut cluster = Cluster { dir: dir.clone(), bin, user };
-        if user.is_some() && !cluster.reachable(&dir) {
-            // A checkout under a home only root can enter: the system's temporary directory instead.
+        // A unix socket's path has at most 107 bytes; a checkout under a home only root can enter is
+        // no place for nobody's cluster: the system's temporary directory instead, then.
+        let socket_too_long = dir.join(".s.PGSQL.5432").as_os_str().len() > 100;
+        if socket_too_long || (user.is_some() && !cluster.reachable(&dir)) {
             let _ = std::fs::remove_dir_all(&dir);
             dir = std::env::temp_dir().join(format!("till-office-{name}"));
             std::fs::create_dir_all(&dir).expect("cluster directory");
