@@ -29,8 +29,12 @@ GLASS_PKGS := tesseract-ocr tesseract-ocr-chi-sim imagemagick
 IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsprogs fdisk kmod cpio xz-utils
 # The image's scripts are checked with shellcheck (make lint-image).
 LINT_IMAGE_PKGS := shellcheck
+# The back office (crates/till-office, docs/office.md): PostgreSQL for its tests and `make office`
+# (throwaway clusters, run as nobody under root), Chromium and chromedriver for its pages' browser test.
+OFFICE_PKGS := postgresql chromium chromium-driver
+OFFICE_PORT ?= 8787
 
-.PHONY: run test test-uinput deps lint clean aarch64 armhf test-armhf test-qemu bench profile image test-image image-qemu lint-image
+.PHONY: run office test test-uinput test-office deps lint clean aarch64 armhf test-armhf test-qemu bench profile image test-image image-qemu lint-image
 
 # apt-get waits up to 10 minutes for another apt-get or dpkg (a second make on the machine) to finish.
 APT_WAIT := -o DPkg::Lock::Timeout=600
@@ -49,14 +53,21 @@ deps:
 run: deps
 	$(CARGO) run --release --bin till -- demo
 
+# The back office with the demo till enrolled to it: http://127.0.0.1:$(OFFICE_PORT)/ (owner / till-demo-owner).
+office: deps
+	@$(call install_missing,postgresql)
+	$(CARGO) build --locked -p till -p till-office --bins
+	sh crates/till-office/office-demo.sh target/debug/till target/debug/till-office $(OFFICE_PORT)
+
 # The formatting and the lints Cargo.toml denies are checked here, so that they hold (make lint alone: the same).
 # benches/budgets runs as a smoke test (debug build, nothing measured): `make bench` measures.
 test: deps
-	$(CARGO) fmt --check
+	$(CARGO) fmt --all --check
 	$(CARGO) test --all-targets --locked
 	@$(MAKE) --no-print-directory test-uinput
 	$(CARGO) test --doc --locked
-	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(MAKE) test-office
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(MAKE) lint-image
 	$(MAKE) test-qemu
 	$(MAKE) test-image
@@ -69,6 +80,13 @@ test-uinput:
 	@[ -e /dev/uinput ] || $(SUDO) modprobe uinput 2>/dev/null || true
 	@if [ -e /dev/uinput ]; then $(CARGO) test --locked --test evdev_scanner -- --ignored; \
 	else echo "NOT RUN: tests/evdev_scanner.rs (this kernel has no /dev/uinput; the scanner's evdev path is still run under QEMU by make test-qemu)"; fi
+
+# The back office's tests (crates/till-office/tests): each on its own throwaway PostgreSQL cluster, with
+# the real till binary (built first: another package's tests cannot have cargo build it) and Chromium.
+test-office: deps
+	@$(call install_missing,$(OFFICE_PKGS))
+	$(CARGO) build --locked --bin till
+	$(CARGO) test --locked -p till-proto -p till-office
 
 # $(call install_missing,PACKAGES[,APT_GET_OPTIONS]): apt-get installs those not installed yet.
 install_missing = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -192,8 +210,8 @@ lint-image:
 	sh image/lint.sh
 
 lint: lint-image
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --locked -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 clean:
 	$(CARGO) clean

@@ -5,31 +5,16 @@
 
 mod common;
 
-use common::process::{TillProcess, World};
+use common::process::World;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-use till::core::money::Fen;
 use till::core::order::OrderStatus;
-use till::core::{Key, Screen};
 use till::sim::backoffice::{BackofficeHandle, Fault};
 use till::sim::cloudpay::SimConfig;
 
-const COLA: &str = "6900138600889";
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 
 /// One cola for cash (5.00 given), back to an empty sale.
-fn cash_sale(till: &mut TillProcess) {
-    till.wait_for("sale screen", SECS(10), |o| o.screen == Screen::Sale && o.total == Fen(0));
-    till.scan(COLA);
-    till.wait_for("one item", SECS(5), |o| o.total == Fen(350));
-    till.typed("");
-    till.wait_for("tender screen", SECS(5), |o| o.screen == (Screen::Pay { cash_entry: false }));
-    till.key(Key::Char('c'));
-    till.typed("5");
-    till.wait_for("cash paid", SECS(5), |o| o.screen == Screen::Done { change: Fen(150) });
-    till.key(Key::Esc);
-}
-
 fn wait_received(receiver: &BackofficeHandle, n: usize, within: Duration) {
     let deadline = Instant::now() + within;
     while receiver.records().len() < n {
@@ -62,7 +47,7 @@ fn cash_sales_made_while_the_back_office_is_down_are_delivered_when_it_is_back()
     w.block_on(receiver.set_down(true));
     let mut till = w.start_till();
     for _ in 0..3 {
-        cash_sale(&mut till);
+        till.cash_sale_cola();
     }
     let o = till
         .wait_for("three queued, the error shown", SECS(10), |o| o.sync.pending == 3 && o.sync.last_error.is_some());
@@ -89,8 +74,8 @@ fn a_till_killed_while_delivering_sends_again_and_the_back_office_has_each_recor
         receiver.inject(Fault::Delay(2_000));
         receiver.inject(Fault::Delay(2_000));
         let mut till = w.start_till();
-        cash_sale(&mut till);
-        cash_sale(&mut till);
+        till.cash_sale_cola();
+        till.cash_sale_cola();
         wait_received(&receiver, before + 1, SECS(20));
         till.kill9();
     }

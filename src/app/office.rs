@@ -234,6 +234,11 @@ mod tests {
         assert_eq!(body["zreport"]["number"], 1);
         assert_eq!(body["zreport"]["report"]["kind"]["kind"], "z");
         assert_eq!(body["zreport"]["report"]["total"]["sales"]["amount"], 0, "amounts in fen");
+        // The back office reads it as a Z report (the contract in crates/till-proto).
+        match till_proto::read_body(&pending[0].body, "zreport:1") {
+            Ok(till_proto::record::Record::ZReport(r)) => assert_eq!((r.seq, r.zreport.number), (1, 1)),
+            other => panic!("not a Z report to the back office: {other:?}"),
+        }
         drop(store);
         let store = RedbStore::open(dir.path()).expect("reopen");
         let OfficeMsg::Restored { shifts, last_z } = restore(&store).expect("restore") else { panic!("restored") };

@@ -44,6 +44,10 @@ pub enum Command {
         /// The payment platform to simulate: cloudpay or weishouyin.
         #[arg(long, value_parser = parse_platform, default_value = "cloudpay")]
         platform: PaymentPlatform,
+        /// Deliver the records to this back office (e.g. `make office`'s
+        /// `http://127.0.0.1:8787/v1/records`, as the demo device and key) instead of the built-in receiver.
+        #[arg(long)]
+        backoffice: Option<String>,
     },
     /// Run the till with a configuration file.
     Run {
@@ -271,10 +275,17 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     rt.block_on(async {
-        let default =
-            Command::Demo { lang: Lang::Zh, data_dir: None, headless: false, platform: PaymentPlatform::CloudPay };
+        let default = Command::Demo {
+            lang: Lang::Zh,
+            data_dir: None,
+            headless: false,
+            platform: PaymentPlatform::CloudPay,
+            backoffice: None,
+        };
         match cli.command.unwrap_or(default) {
-            Command::Demo { lang, data_dir, headless, platform } => run::demo(lang, data_dir, headless, platform).await,
+            Command::Demo { lang, data_dir, headless, platform, backoffice } => {
+                run::demo(lang, data_dir, headless, platform, backoffice).await
+            }
             Command::Run { config, headless } => {
                 let config = Config::load(&config)?;
                 let test_harness = std::env::var(crate::config::TEST_AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1");

@@ -25,10 +25,14 @@ pub async fn demo(
     data_dir: Option<PathBuf>,
     headless: bool,
     platform: PaymentPlatform,
+    backoffice_url: Option<String>,
 ) -> anyhow::Result<()> {
     let data_dir = data_dir.unwrap_or_else(|| config::default_data_dir().with_file_name("till-demo"));
     let backoffice = BackofficeSim::start(([127, 0, 0, 1], 0).into(), BackofficeSimConfig::default())?;
-    let bo = Some(BackofficeConfig::demo(&backoffice.base_url()));
+    let bo = Some(match backoffice_url {
+        Some(url) => BackofficeConfig { url, ..BackofficeConfig::demo("") },
+        None => BackofficeConfig::demo(&backoffice.base_url()),
+    });
     match platform {
         PaymentPlatform::CloudPay => {
             let sim = CloudPaySim::start(([127, 0, 0, 1], 0).into(), SimConfig::default())?;

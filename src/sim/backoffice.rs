@@ -1,7 +1,7 @@
 //! The reference back-office receiver, over real HTTP/1.1: for the tests and the demo.
 //!
 //! `POST /v1/records` with a record's JSON. It checks the device, the timestamp window and the
-//! signature ([`crate::sync::sign`]): 401 when any is wrong, 400 when the body is not a record for
+//! signature ([`till_proto::sign`]): 401 when any is wrong, 400 when the body is not a record for
 //! its `Idempotency-Key`. A new key is kept (201); a key it already has is counted as a duplicate
 //! and answered 409 (the till takes that as delivered).
 //!
@@ -22,8 +22,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-/// Where records are posted.
-pub const RECORDS_PATH: &str = "/v1/records";
+/// Where records are posted ([`till_proto::RECORDS_PATH`]).
+pub use till_proto::RECORDS_PATH;
 
 /// The receiver's clock: unix time in seconds.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;

@@ -9,15 +9,8 @@ use crate::core::clock::Millis;
 use crate::core::order::{Order, OrderStatus, Refund};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutboxKind {
-    Order,
-    Refund,
-    /// A closed day's Z report.
-    #[serde(rename = "zreport")]
-    ZReport,
-}
+/// What a record is of: order, refund or Z report ([`till_proto::RecordKind`], shared with till-office).
+pub use till_proto::RecordKind as OutboxKind;
 
 /// Where a record stands. Delivered records leave the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -208,3 +208,46 @@ fn a_refund_on_an_order_without_a_number_of_its_own_still_reaches_the_back_offic
     assert_eq!(pending.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["refund:R1"]);
     assert_eq!(pending[0].order_number, "01000052250301010001");
 }
+
+/// What the back office reads of the records (crates/till-proto, used by till-office): a mixed-tender
+/// order by its parts and a refund, each the kind, key and sequence the till queued.
+#[test]
+fn the_back_office_reads_each_queued_record_as_its_kind() {
+    use crate::core::code::Platform;
+    use crate::core::order::TenderPart;
+    use till_proto::record::{PaymentKind, Record};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = RedbStore::open(dir.path()).expect("open");
+    let mut order = paid_cash(1, "N1");
+    order.tender = Some(Tender::Mixed {
+        parts: vec![
+            TenderPart::Cash { amount: Fen(200), received: Fen(200), change: Fen(0) },
+            TenderPart::Code {
+                platform: Platform::Alipay,
+                amount: Fen(500),
+                out_trade_no: "A1".into(),
+                transaction_id: "T1".into(),
+            },
+        ],
+    });
+    order.refunds.push(refund("R1", RefundState::Refunded));
+    s.save(&order, &Counters::default()).expect("save");
+    let pending = s.outbox_pending(10).expect("pending");
+    assert_eq!(pending.len(), 2);
+    match till_proto::read_body(&pending[0].body, &pending[0].key) {
+        Ok(Record::Order(r)) => {
+            assert_eq!((r.seq, r.order.total()), (1, Some(700)));
+            let paid: Vec<(PaymentKind, i64)> =
+                r.order.payments().unwrap_or_default().iter().map(|p| (p.kind, p.amount)).collect();
+            assert_eq!(paid, [(PaymentKind::Cash, 200), (PaymentKind::Alipay, 500)]);
+        }
+        other => panic!("not an order to the back office: {other:?}"),
+    }
+    match till_proto::read_body(&pending[1].body, &pending[1].key) {
+        Ok(Record::Refund(r)) => {
+            assert_eq!((r.seq, r.order_number.as_str(), r.refund.amount), (2, "N1", 100));
+            assert!(r.refund.refunded());
+        }
+        other => panic!("not a refund to the back office: {other:?}"),
+    }
+}

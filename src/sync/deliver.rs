@@ -267,18 +267,12 @@ impl Delivery {
 /// One signed POST of one record.
 pub(super) async fn post(client: &reqwest::Client, config: &BackofficeConfig, record: &OutboxRecord) -> Outcome {
     let timestamp = wall_clock().0 / 1000;
-    let signature = sign::signature(&config.key, timestamp, &record.key, &record.body);
-    let sent = client
-        .post(&config.url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(sign::HEADER_DEVICE, &config.device_id)
-        .header(sign::HEADER_KEY_ID, &config.key_id)
-        .header(sign::HEADER_TIMESTAMP, timestamp.to_string())
-        .header(sign::HEADER_SIGNATURE, signature)
-        .header(sign::HEADER_IDEMPOTENCY, &record.key)
-        .body(record.body.clone())
-        .send()
-        .await;
+    let signer = sign::Signer { device_id: &config.device_id, key_id: &config.key_id, key: &config.key };
+    let mut request = client.post(&config.url).header(reqwest::header::CONTENT_TYPE, "application/json");
+    for (name, value) in signer.headers(timestamp, &record.key, &record.body) {
+        request = request.header(name, value);
+    }
+    let sent = request.body(record.body.clone()).send().await;
     let answer = match sent {
         Ok(answer) => answer,
         Err(e) => return Outcome::Retry(describe(&e)),

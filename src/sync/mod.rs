@@ -12,7 +12,8 @@
 //! what the back office has not seen; one configured later receives them all) and only counted.
 
 mod deliver;
-pub mod sign;
+/// How a record is signed: [`till_proto::sign`], shared with till-office.
+pub use till_proto::sign;
 
 use crate::core::Counters;
 use crate::core::clock::Millis;

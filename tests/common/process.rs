@@ -110,7 +110,7 @@ impl<S> World<S> {
         self.starts += 1;
         let stderr =
             std::fs::File::create(self.dir.path().join(format!("till-{}.stderr", self.starts))).expect("stderr");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
+        let mut child = Command::new(till_binary())
             .args(["run", "--headless", "--config"])
             .arg(&self.config_path)
             .envs(env.iter().copied())
@@ -162,6 +162,20 @@ impl<S> World<S> {
     }
 }
 
+/// The `till` binary cargo built: this package's own (`CARGO_BIN_EXE_till`) or, in another package's
+/// tests (crates/till-office includes this file), the one in the same target directory, which
+/// `cargo build --bin till` makes first (`make test` does).
+pub fn till_binary() -> PathBuf {
+    if let Some(path) = option_env!("CARGO_BIN_EXE_till") {
+        return PathBuf::from(path);
+    }
+    // target/<profile>/deps/<test> -> target/<profile>/till
+    let exe = std::env::current_exe().expect("the test's own path");
+    let till = exe.parent().and_then(|deps| deps.parent()).map(|dir| dir.join("till")).expect("a target directory");
+    assert!(till.exists(), "{} is not built: run `cargo build --locked --bin till` first", till.display());
+    till
+}
+
 pub struct TillProcess {
     child: Child,
     stdin: ChildStdin,
@@ -197,6 +211,22 @@ impl TillProcess {
             self.key(Key::Char(c));
         }
         self.key(Key::Enter);
+    }
+
+    /// One cola (3.50, barcode 6900138600889) for cash, 5.00 given, back to an empty sale.
+    pub fn cash_sale_cola(&mut self) {
+        use till::core::money::Fen;
+        use till::core::{Key, Screen};
+        let secs = Duration::from_secs;
+        self.wait_for("sale screen", secs(10), |o| o.screen == Screen::Sale && o.total == Fen(0));
+        self.scan("6900138600889");
+        self.wait_for("one item", secs(5), |o| o.total == Fen(350));
+        self.typed("");
+        self.wait_for("tender screen", secs(5), |o| o.screen == (Screen::Pay { cash_entry: false }));
+        self.key(Key::Char('c'));
+        self.typed("5");
+        self.wait_for("cash paid", secs(5), |o| o.screen == Screen::Done { change: Fen(150) });
+        self.key(Key::Esc);
     }
 
     /// Waits until an observation satisfies `pred`; panics with the last ones if none does in time.

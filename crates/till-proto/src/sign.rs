@@ -1,4 +1,5 @@
-//! How a record is signed for the back office: pure, shared by the till and the reference receiver.
+//! How a record is signed for the back office: pure, shared by the till, its reference receiver
+//! and till-office.
 //!
 //! `X-Till-Signature = hex(HMAC-SHA256(key, timestamp + "\n" + idempotency key + "\n" + body))`,
 //! lower-case hex; the timestamp is unix seconds as sent in `X-Till-Timestamp`.
@@ -12,6 +13,28 @@ pub const HEADER_KEY_ID: &str = "X-Till-Key-Id";
 pub const HEADER_TIMESTAMP: &str = "X-Till-Timestamp";
 pub const HEADER_SIGNATURE: &str = "X-Till-Signature";
 pub const HEADER_IDEMPOTENCY: &str = "Idempotency-Key";
+
+/// Who signs a request: the till's device id, the id of its key, and the key.
+#[derive(Clone, Copy)]
+pub struct Signer<'a> {
+    pub device_id: &'a str,
+    pub key_id: &'a str,
+    pub key: &'a str,
+}
+
+impl Signer<'_> {
+    /// The headers of one record's POST (besides `Content-Type: application/json`), signed at
+    /// `timestamp` (unix seconds).
+    pub fn headers(&self, timestamp: i64, idempotency_key: &str, body: &str) -> [(&'static str, String); 5] {
+        [
+            (HEADER_DEVICE, self.device_id.to_string()),
+            (HEADER_KEY_ID, self.key_id.to_string()),
+            (HEADER_TIMESTAMP, timestamp.to_string()),
+            (HEADER_SIGNATURE, signature(self.key, timestamp, idempotency_key, body)),
+            (HEADER_IDEMPOTENCY, idempotency_key.to_string()),
+        ]
+    }
+}
 
 /// The signature of one request.
 pub fn signature(key: &str, timestamp: i64, idempotency_key: &str, body: &str) -> String {
@@ -55,5 +78,18 @@ mod tests {
         assert!(!verify(key, ts, "order:other", body, GOLDEN));
         assert!(!verify(key, ts, idem, "{}", GOLDEN));
         assert!(!verify(key, ts, idem, body, "not hex"));
+    }
+
+    #[test]
+    fn a_signers_headers_carry_the_signature_of_their_parts() {
+        let signer = Signer { device_id: "till-1", key_id: "2", key: "demo-backoffice-key" };
+        let headers = signer.headers(1_763_791_500, "order:0100005225112201010001", "{\"kind\":\"order\"}");
+        let names: Vec<&str> = headers.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, [HEADER_DEVICE, HEADER_KEY_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE, HEADER_IDEMPOTENCY]);
+        assert_eq!(headers[0].1, "till-1");
+        assert_eq!(headers[1].1, "2");
+        assert_eq!(headers[2].1, "1763791500");
+        assert_eq!(headers[3].1, GOLDEN);
+        assert_eq!(headers[4].1, "order:0100005225112201010001");
     }
 }

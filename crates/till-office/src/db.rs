@@ -1,0 +1,88 @@
+//! The connection pool and the versioned migrations (`migrations/NNNN_name.sql`, applied in order,
+//! each once, in its own transaction; an advisory lock keeps two instances from applying at once).
+
+use anyhow::Context;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+/// The migrations, in order: (version, name, SQL).
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "records", include_str!("../migrations/0001_records.sql")),
+    (2, "owners", include_str!("../migrations/0002_owners.sql")),
+];
+
+/// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a
+/// `postgresql://` URL.
+pub fn pool(url: &str, size: usize) -> anyhow::Result<Pool> {
+    let config: tokio_postgres::Config = url.parse().context("database URL")?;
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    Pool::builder(manager).max_size(size).build().context("connection pool")
+}
+
+/// Applies the migrations not applied yet; returns how many it applied.
+pub async fn migrate(pool: &Pool) -> anyhow::Result<usize> {
+    let mut client = pool.get().await.context("connecting to PostgreSQL")?;
+    let tx = client.transaction().await?;
+    // One migrating instance at a time: the others wait here, then find nothing left to do.
+    tx.execute("SELECT pg_advisory_xact_lock(7221021)", &[]).await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+    )
+    .await?;
+    let done: Vec<i32> =
+        tx.query("SELECT version FROM schema_migrations", &[]).await?.iter().map(|r| r.get(0)).collect();
+    let mut applied = 0;
+    for (version, name, sql) in MIGRATIONS {
+        if done.contains(version) {
+            continue;
+        }
+        tx.batch_execute(sql).await.with_context(|| format!("migration {version:04}_{name}"))?;
+        tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[version, name]).await?;
+        tracing::info!(version, name, "migration applied");
+        applied += 1;
+    }
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Adds a till (or gives an existing one a new key under `key_id`).
+pub async fn add_device(pool: &Pool, device_id: &str, name: &str, key_id: &str, secret: &str) -> anyhow::Result<()> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "INSERT INTO devices (device_id, name) VALUES ($1, $2) ON CONFLICT (device_id) DO UPDATE SET name = $2",
+        &[&device_id, &name],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO device_keys (device_id, key_id, secret) VALUES ($1, $2, $3)
+         ON CONFLICT (device_id, key_id) DO UPDATE SET secret = $3, revoked_at = NULL",
+        &[&device_id, &key_id, &secret],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order_from_one_and_named_as_their_files() {
+        for (i, (version, name, sql)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(usize::try_from(*version).ok(), Some(i + 1));
+            assert!(!name.is_empty() && !sql.trim().is_empty());
+        }
+        let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let named: Vec<String> = MIGRATIONS.iter().map(|(v, n, _)| format!("{v:04}_{n}.sql")).collect();
+        assert_eq!(files, named, "every file in migrations/ is listed, in order");
+    }
+}

@@ -1,0 +1,220 @@
+//! `POST /v1/records`, exactly as the tills send it (till_proto): the device and key id name the
+//! signing key; the timestamp must be within the window; the signature must verify; the body must
+//! be a record for its `Idempotency-Key`. 201: stored now; 409: stored before (the till takes both
+//! as delivered); 401/403/400/413/422: refused, with the reason as `{"error": …}`, nothing stored;
+//! 503: PostgreSQL is not reachable (the till tries again later).
+//!
+//! A record is stored with its projection (order, lines, payments / refund / Z report) in one
+//! transaction; the unique key `(device_id, key)` is what keeps each record once.
+
+use crate::Shared;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+use till_proto::record::{OrderRecord, Record, RefundRecord, ZReportRecord};
+use till_proto::sign;
+use tokio_postgres::Transaction;
+
+type Answer = (StatusCode, Json<Value>);
+
+fn refused(status: StatusCode, reason: impl Into<String>) -> Answer {
+    let reason = reason.into();
+    tracing::info!(status = status.as_u16(), reason, "record refused");
+    (status, Json(json!({ "error": reason })))
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Answer {
+    tracing::warn!(error = %e, "PostgreSQL");
+    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "error": "the back office's database is not reachable" })))
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body: Bytes) -> Answer {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let (device_id, key_id) = (header(sign::HEADER_DEVICE), header(sign::HEADER_KEY_ID));
+    let client = match office.pool.get().await {
+        Ok(c) => c,
+        Err(e) => return unavailable(e),
+    };
+    let key = match client
+        .query_opt(
+            "SELECT k.secret, d.revoked_at IS NOT NULL OR k.revoked_at IS NOT NULL
+             FROM device_keys k JOIN devices d USING (device_id) WHERE k.device_id = $1 AND k.key_id = $2",
+            &[&device_id, &key_id],
+        )
+        .await
+    {
+        Ok(Some(row)) => (row.get::<_, String>(0), row.get::<_, bool>(1)),
+        Ok(None) => return refused(StatusCode::UNAUTHORIZED, "unknown device or key"),
+        Err(e) => return unavailable(e),
+    };
+    let Ok(timestamp) = header(sign::HEADER_TIMESTAMP).parse::<i64>() else {
+        return refused(StatusCode::UNAUTHORIZED, "no timestamp");
+    };
+    let now = now_secs();
+    if timestamp.abs_diff(now) > office.settings.window_secs.unsigned_abs() {
+        return refused(
+            StatusCode::UNAUTHORIZED,
+            format!(
+                "timestamp outside the window: the till says {timestamp}, the back office {now} (±{} s)",
+                office.settings.window_secs
+            ),
+        );
+    }
+    let idempotency_key = header(sign::HEADER_IDEMPOTENCY);
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return refused(StatusCode::BAD_REQUEST, "body is not UTF-8");
+    };
+    if !sign::verify(&key.0, timestamp, &idempotency_key, text, &header(sign::HEADER_SIGNATURE)) {
+        return refused(StatusCode::UNAUTHORIZED, "bad signature");
+    }
+    if key.1 {
+        return refused(StatusCode::FORBIDDEN, "this till or its key is revoked");
+    }
+    let record = match till_proto::read_body(text, &idempotency_key) {
+        Ok(record) => record,
+        Err(e) => return refused(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let Ok(json) = serde_json::from_str::<Value>(text) else {
+        return refused(StatusCode::BAD_REQUEST, "body is not JSON");
+    };
+    let seq = i64::try_from(record.seq()).unwrap_or(i64::MAX);
+    drop(client);
+    match store(&office, &device_id, &idempotency_key, seq, &record, &json).await {
+        Ok(Stored::New) => (StatusCode::CREATED, Json(json!({ "status": "stored" }))),
+        Ok(Stored::Had) => (StatusCode::CONFLICT, Json(json!({ "status": "duplicate" }))),
+        Ok(Stored::Refused(reason)) => refused(StatusCode::UNPROCESSABLE_ENTITY, reason),
+        Err(e) => unavailable(e),
+    }
+}
+
+enum Stored {
+    New,
+    Had,
+    Refused(String),
+}
+
+async fn store(
+    office: &Shared,
+    device_id: &str,
+    key: &str,
+    seq: i64,
+    record: &Record,
+    body: &Value,
+) -> Result<Stored, anyhow::Error> {
+    let mut client = office.pool.get().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE devices SET last_contact_at = now(), last_seq = greatest(last_seq, $2) WHERE device_id = $1",
+        &[&device_id, &seq],
+    )
+    .await?;
+    let kind = match record {
+        Record::Order(_) => "order",
+        Record::Refund(_) => "refund",
+        Record::ZReport(_) => "zreport",
+    };
+    let id: Option<i64> = tx
+        .query_opt(
+            "INSERT INTO records (device_id, key, seq, kind, body) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (device_id, key) DO NOTHING RETURNING id",
+            &[&device_id, &key, &seq, &kind, &tokio_postgres::types::Json(body)],
+        )
+        .await?
+        .map(|row| row.get(0));
+    let Some(id) = id else {
+        // Already had it: only the contact is new.
+        tx.commit().await?;
+        return Ok(Stored::Had);
+    };
+    let projected = match record {
+        Record::Order(r) => project_order(&tx, id, device_id, r).await?,
+        Record::Refund(r) => project_refund(&tx, id, device_id, r).await?,
+        Record::ZReport(r) => project_z(&tx, id, device_id, r).await?,
+    };
+    if let Err(reason) = projected {
+        tx.rollback().await?;
+        return Ok(Stored::Refused(reason));
+    }
+    tx.commit().await?;
+    tracing::info!(device_id, key, seq, "record stored");
+    Ok(Stored::New)
+}
+
+type Projected = Result<Result<(), String>, tokio_postgres::Error>;
+
+async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &OrderRecord) -> Projected {
+    let o = &r.order;
+    let (Some(total), Some(payments)) = (o.total(), o.payments()) else {
+        return Ok(Err("the order's amounts overflow".into()));
+    };
+    let paid = payments.iter().try_fold(0i64, |sum, p| sum.checked_add(p.amount));
+    if paid != Some(total) {
+        return Ok(Err(format!("the order's payments ({paid:?} fen) are not its total ({total} fen)")));
+    }
+    let number = o.number.clone().unwrap_or_else(|| r.key.trim_start_matches("order:").to_string());
+    let closed_at = o.closed_at.unwrap_or(o.opened_at);
+    tx.execute(
+        "INSERT INTO orders (record_id, device_id, number, operator, total_fen, opened_at, closed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[&id, &device_id, &number, &o.operator, &total, &o.opened_at, &closed_at],
+    )
+    .await?;
+    for (n, line) in o.lines.iter().enumerate() {
+        let (line_no, qty) = (n as i32 + 1, i32::try_from(line.qty).unwrap_or(i32::MAX));
+        let amount = line.amount().unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO order_lines (record_id, line_no, barcode, name, unit_price_fen, qty, amount_fen)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&id, &line_no, &line.barcode, &line.name, &line.unit_price, &qty, &amount],
+        )
+        .await?;
+    }
+    for (n, p) in payments.iter().enumerate() {
+        let part_no = n as i32 + 1;
+        tx.execute(
+            "INSERT INTO payments (record_id, part_no, kind, amount_fen, reference) VALUES ($1, $2, $3, $4, $5)",
+            &[&id, &part_no, &p.kind.as_str(), &p.amount, &p.reference],
+        )
+        .await?;
+    }
+    Ok(Ok(()))
+}
+
+async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &RefundRecord) -> Projected {
+    let f = &r.refund;
+    tx.execute(
+        "INSERT INTO refunds (record_id, device_id, order_number, out_refund_no, amount_fen, refunded, cash, state,
+                              requested_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            &id,
+            &device_id,
+            &r.order_number,
+            &f.out_refund_no,
+            &f.amount,
+            &f.refunded(),
+            &f.cash,
+            &tokio_postgres::types::Json(&f.state),
+            &f.requested_at,
+        ],
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+async fn project_z(tx: &Transaction<'_>, id: i64, device_id: &str, r: &ZReportRecord) -> Projected {
+    let z = &r.zreport;
+    let number = i32::try_from(z.number).unwrap_or(i32::MAX);
+    tx.execute(
+        "INSERT INTO z_reports (record_id, device_id, number, closed_at, report) VALUES ($1, $2, $3, $4, $5)",
+        &[&id, &device_id, &number, &z.closed_at, &tokio_postgres::types::Json(&z.report)],
+    )
+    .await?;
+    Ok(Ok(()))
+}

@@ -1,0 +1,74 @@
+//! till-office: the tills' back office (issue 21). It receives each till's signed records
+//! (`POST /v1/records`, [`ingest`]) into PostgreSQL, each once, projects them into tables
+//! (orders, lines, payments, refunds, Z reports), and shows the signed-in owner today's sales
+//! ([`pages`]). Stateless: all state is in PostgreSQL, so instances can run side by side.
+
+pub mod auth;
+pub mod db;
+pub mod ingest;
+pub mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use std::sync::Arc;
+
+/// What every request handler reaches.
+pub struct Office {
+    pub pool: deadpool_postgres::Pool,
+    pub settings: Settings,
+}
+
+/// The service's settings (command line or environment).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How far a request's timestamp may be from the office's clock, either way, in seconds.
+    pub window_secs: i64,
+    /// The largest record body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// The shop's time zone, for "today" (a PostgreSQL zone name).
+    pub time_zone: String,
+    /// Cookies marked `Secure` (behind TLS: always, see docs/office.md).
+    pub secure_cookies: bool,
+    /// Failed sign-ins allowed per login and per address in [`auth::RATE_WINDOW_MINUTES`].
+    pub sign_in_limit: i64,
+    /// Behind a reverse proxy on this host: a client's address is the last of `X-Forwarded-For`
+    /// (what the proxy saw), not the connection's (the proxy's own, the same for everyone).
+    pub behind_proxy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            window_secs: 300,
+            max_body_bytes: 256 * 1024,
+            time_zone: "Asia/Shanghai".into(),
+            secure_cookies: true,
+            sign_in_limit: 5,
+            behind_proxy: false,
+        }
+    }
+}
+
+pub type Shared = Arc<Office>;
+
+/// Every route.
+pub fn router(office: Shared) -> Router {
+    Router::new()
+        .route(
+            till_proto::RECORDS_PATH,
+            post(ingest::post_record).layer(DefaultBodyLimit::max(office.settings.max_body_bytes)),
+        )
+        .route("/", get(pages::today))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/healthz", get(pages::health))
+        .with_state(office)
+}
+
+/// Random bytes as lower-case hex (tokens).
+pub fn random_hex(bytes: usize) -> anyhow::Result<String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(hex::encode(buf))
+}

@@ -1,0 +1,144 @@
+#![allow(dead_code)]
+//! The real `till-office` binary on a throwaway PostgreSQL cluster, and a client of that database.
+
+pub mod pg;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub struct OfficeProcess {
+    child: Child,
+    pub base_url: String,
+    // Declared last: the cluster stops after the office.
+    pub cluster: pg::Cluster,
+}
+
+/// Runs `till-office --database-url … ARGS` to its end, with `env`; panics unless it succeeds.
+pub fn office_command(cluster: &pg::Cluster, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_till-office"))
+        .args(["--database-url", &cluster.url()])
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("till-office");
+    assert!(out.status.success(), "till-office {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl OfficeProcess {
+    /// A new cluster and the office serving on a free loopback port (plain HTTP, so cookies
+    /// without `Secure`), with `extra` serve options.
+    pub fn start(extra: &[&str]) -> OfficeProcess {
+        let cluster = pg::Cluster::start();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_till-office"))
+            .args(["--database-url", &cluster.url(), "serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
+            .args(extra)
+            .env("TILL_OFFICE_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(cluster.dir.join("office.stderr")).expect("stderr file"))
+            .spawn()
+            .expect("spawn till-office");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(url.to_string());
+                }
+            }
+        });
+        let base_url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                let log = std::fs::read_to_string(cluster.dir.join("office.stderr")).unwrap_or_default();
+                panic!("till-office did not start listening (it ended, or 60 s passed):\n{log}");
+            }
+        };
+        OfficeProcess { child, base_url, cluster }
+    }
+
+    pub fn records_url(&self) -> String {
+        format!("{}{}", self.base_url, till_proto::RECORDS_PATH)
+    }
+
+    pub fn add_device(&self, device_id: &str, key: &str) {
+        office_command(
+            &self.cluster,
+            &["add-device", device_id, "--name", "Till 1 收银台"],
+            &[("TILL_OFFICE_DEVICE_KEY", key)],
+        );
+    }
+
+    pub fn add_owner(&self, login: &str, password: &str) {
+        office_command(&self.cluster, &["add-owner", login], &[("TILL_OFFICE_PASSWORD", password)]);
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.cluster.dir.join("office.stderr")).unwrap_or_default()
+    }
+
+    pub fn db(&self) -> Db {
+        Db::connect(&self.cluster.url())
+    }
+}
+
+impl Drop for OfficeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A blocking client of the office's database, for the tests to look at what is stored.
+pub struct Db {
+    client: tokio_postgres::Client,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Db {
+    pub fn connect(url: &str) -> Db {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let client = rt.block_on(async {
+            let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+            tokio::spawn(connection);
+            client
+        });
+        Db { client, rt }
+    }
+
+    /// The one bigint a query answers (`SELECT count(*) …`).
+    pub fn number(&self, sql: &str) -> i64 {
+        self.rt.block_on(self.client.query_one(sql, &[])).expect(sql).get(0)
+    }
+
+    pub fn text(&self, sql: &str) -> String {
+        self.rt.block_on(self.client.query_one(sql, &[])).expect(sql).get(0)
+    }
+}
+
+/// Unix seconds now.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// POSTs `body` as a till does, signed by `signer` at `timestamp`: (status, answer).
+pub fn post_record(
+    url: &str,
+    signer: till_proto::sign::Signer,
+    timestamp: i64,
+    key: &str,
+    body: &str,
+) -> (u16, String) {
+    let client = reqwest::blocking::Client::new();
+    let mut request = client.post(url).header("content-type", "application/json");
+    for (name, value) in signer.headers(timestamp, key, body) {
+        request = request.header(name, value);
+    }
+    let answer = request.body(body.to_string()).send().expect("post");
+    let status = answer.status().as_u16();
+    (status, answer.text().unwrap_or_default())
+}

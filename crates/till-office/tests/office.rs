@@ -1,0 +1,384 @@
+#![allow(clippy::panic)] // a test fails by panicking
+//! till-office for real: its binary on a throwaway PostgreSQL cluster (tests/office/pg.rs), a real
+//! `till` binary (the root package's, with its built-in Cloud Pay simulator) delivering to it, and
+//! forged, oversized and malformed requests refused with nothing stored.
+
+mod common;
+#[path = "../../../tests/common/process.rs"]
+mod process;
+
+use common::{OfficeProcess, now_secs, post_record};
+use process::World;
+use std::time::Duration;
+use till::core::money::Fen;
+use till::sim::cloudpay::SimConfig;
+use till::sync::{BackofficeConfig, DEMO_DEVICE_ID, DEMO_KEY};
+use till_proto::sign::Signer;
+
+const COLA: &str = "6900138600889";
+const SECS: fn(u64) -> Duration = Duration::from_secs;
+const DEMO: Signer = Signer { device_id: DEMO_DEVICE_ID, key_id: "1", key: DEMO_KEY };
+
+/// One cola (3.50) for cash (5.00 given), back to an empty sale.
+/// A till whose `[backoffice]` is the office, as the demo till's device.
+fn till_world(office: &OfficeProcess) -> World {
+    let url = office.records_url();
+    World::new(SimConfig::default(), |c| {
+        c.backoffice = Some(BackofficeConfig { url, ..BackofficeConfig::demo("") });
+    })
+}
+
+/// A sale at the till, delivered: the office has it once (record, order, line, payment).
+pub fn sale_delivered(office: &OfficeProcess) -> (World, String) {
+    let mut w = till_world(office);
+    let mut till = w.start_till();
+    till.cash_sale_cola();
+    let o = till.wait_for("delivered", SECS(30), |o| o.sync.unsynced() == 0 && o.sync.last_success_at.is_some());
+    assert_eq!(o.sync.last_error, None, "{}", office.log());
+    till.quit();
+    let number = w.stored_orders().into_iter().find_map(|o| o.number).expect("the sale's number");
+    (w, number)
+}
+
+#[test]
+fn a_sale_at_a_real_till_is_stored_once_and_sent_again_is_409() {
+    let office = OfficeProcess::start(&[]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    let (_w, number) = sale_delivered(&office);
+    let db = office.db();
+    let key = format!("order:{number}");
+    assert_eq!(db.number(&format!("SELECT count(*) FROM records WHERE key = '{key}'")), 1);
+    assert_eq!(db.number("SELECT count(*) FROM records"), 1);
+    assert_eq!(db.number(&format!("SELECT total_fen FROM orders WHERE number = '{number}'")), 350);
+    assert_eq!(
+        db.number("SELECT sum(qty * unit_price_fen)::bigint FROM order_lines WHERE barcode = '6900138600889'"),
+        350
+    );
+    assert_eq!(db.text("SELECT kind || ' ' || amount_fen FROM payments"), "cash 350");
+    assert_eq!(db.number("SELECT last_seq FROM devices"), 1);
+
+    // Delivered again (its answer lost, say): the office has it, answers 409, keeps it once.
+    let body = db.text(&format!("SELECT body::text FROM records WHERE key = '{key}'"));
+    let (status, answer) = post_record(&office.records_url(), DEMO, now_secs(), &key, &body);
+    assert_eq!(status, 409, "{answer}");
+    assert_eq!(db.number("SELECT count(*) FROM records"), 1);
+    assert_eq!(db.number("SELECT count(*) FROM orders"), 1);
+    assert_eq!(db.number("SELECT count(*) FROM payments"), 1);
+}
+
+#[test]
+fn forged_stale_oversized_and_malformed_records_are_refused_with_nothing_stored() {
+    let office = OfficeProcess::start(&["--max-body-bytes", "4096"]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    let url = office.records_url();
+    let body = |key: &str, pad: usize| {
+        format!(
+            r#"{{"kind":"order","key":"{key}","seq":1,"pad":"{}","order":{{"id":1,"opened_at":1,"closed_at":2,
+            "operator":"01","number":"N1","lines":[{{"barcode":"","name":"x","unit_price":350,"qty":1}}],
+            "tender":{{"Cash":{{"received":500,"change":150}}}}}}}}"#,
+            "x".repeat(pad)
+        )
+    };
+    let good = body("order:N1", 0);
+    let forged = Signer { key: "not-the-key", ..DEMO };
+    let stranger = Signer { device_id: "till-stranger", ..DEMO };
+    let cases: [(&str, Signer, i64, &str, String, u16, &str); 6] = [
+        ("forged signature", forged, now_secs(), "order:N1", good.clone(), 401, "bad signature"),
+        ("unknown device", stranger, now_secs(), "order:N1", good.clone(), 401, "unknown device"),
+        ("stale timestamp", DEMO, now_secs() - 3600, "order:N1", good.clone(), 401, "outside the window"),
+        ("oversized body", DEMO, now_secs(), "order:N1", body("order:N1", 5000), 413, ""),
+        ("another key's body", DEMO, now_secs(), "order:N2", good.clone(), 400, "Idempotency-Key"),
+        ("not JSON", DEMO, now_secs(), "order:N1", "{not json".into(), 400, "not a record"),
+    ];
+    for (what, signer, timestamp, key, body, status, reason) in cases {
+        let (got, answer) = post_record(&url, signer, timestamp, key, &body);
+        assert_eq!(got, status, "{what}: {answer}");
+        assert!(answer.contains(reason), "{what}: {answer}");
+    }
+    let db = office.db();
+    for table in ["records", "orders", "order_lines", "payments"] {
+        assert_eq!(db.number(&format!("SELECT count(*) FROM {table}")), 0, "{table}");
+    }
+    // The same record, signed right: stored.
+    let (got, answer) = post_record(&url, DEMO, now_secs(), "order:N1", &good);
+    assert_eq!(got, 201, "{answer}");
+    assert_eq!(db.number("SELECT count(*) FROM orders"), 1);
+}
+
+/// The cookie `name`'s whole `Set-Cookie` header in an answer.
+fn set_cookie(answer: &reqwest::blocking::Response, name: &str) -> String {
+    answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie in {:?}", answer.headers()))
+        .to_string()
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().and_then(|p| p.split_once('=')).map(|(_, v)| v.to_string()).unwrap_or_default()
+}
+
+/// Signs `login` in over plain HTTP: the session cookie's token.
+fn signed_in(base: &str, login: &str, password: &str) -> String {
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let form_page = http.get(format!("{base}/sign-in")).send().expect("sign-in page");
+    let csrf = cookie_value(&set_cookie(&form_page, "till_office_csrf"));
+    let answer = http
+        .post(format!("{base}/sign-in"))
+        .header("cookie", format!("till_office_csrf={csrf}"))
+        .form(&[("login", login), ("password", password), ("csrf", &csrf)])
+        .send()
+        .expect("sign in");
+    assert_eq!(answer.status().as_u16(), 303, "signed in");
+    cookie_value(&set_cookie(&answer, "till_office_session"))
+}
+
+/// The today page as the signed-in owner sees it.
+fn today_page(base: &str, token: &str, lang: &str) -> String {
+    let answer = reqwest::blocking::Client::new()
+        .get(format!("{base}/?lang={lang}"))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("today");
+    assert_eq!(answer.status().as_u16(), 200);
+    answer.text().expect("html")
+}
+
+#[test]
+fn a_tills_mixed_order_refund_and_z_report_land_in_their_tables_and_on_the_page() {
+    use till::app::office::close_day;
+    use till::core::Counters;
+    use till::core::clock::Millis;
+    use till::core::code::Platform;
+    use till::core::office::report::{Period, ReportKind, compute};
+    use till::core::office::{ZRecord, shift::Shift};
+    use till::core::order::{Line, Order, OrderStatus, Refund, RefundState, Tender, TenderPart};
+    use till::store::{RedbStore, Store};
+    let office = OfficeProcess::start(&[]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    office.add_owner("owner", "correct horse");
+    // The till's own store makes the records (their bodies exactly as the till queues them).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = RedbStore::open(dir.path()).expect("store");
+    let now = Millis(now_secs() * 1000);
+    let mut order = Order::new(1, now, "01".into());
+    order.lines.push(Line { barcode: COLA.into(), name: "可口可乐".into(), unit_price: Fen(350), qty: 2 });
+    order.status = OrderStatus::Paid;
+    order.number = Some("N1".into());
+    order.closed_at = Some(now);
+    order.tender = Some(Tender::Mixed {
+        parts: vec![
+            TenderPart::Cash { amount: Fen(200), received: Fen(200), change: Fen(0) },
+            TenderPart::Code {
+                platform: Platform::WeChat,
+                amount: Fen(500),
+                out_trade_no: "W1".into(),
+                transaction_id: "T1".into(),
+            },
+        ],
+    });
+    order.refunds.push(Refund {
+        out_refund_no: "R1".into(),
+        amount: Fen(350),
+        total: Fen(500),
+        refunded_before: Fen(0),
+        requested_at: now,
+        operator: "01".into(),
+        state: RefundState::Refunded,
+        refund_id: Some("RID1".into()),
+        queries: 0,
+        of: None,
+        cash: false,
+        returns: Vec::new(),
+    });
+    store.save(&order, &Counters::default()).expect("save");
+    let mut report = compute(&[order], Period { from: None, to: now }, &[]);
+    report.kind = ReportKind::Z { number: 1 };
+    let shift = Shift::open(1, "01", now, Fen(0));
+    close_day(&store, Some(&shift), &ZRecord { number: 1, closed_at: now, report }).expect("close the day");
+    let records = store.outbox_pending(10).expect("outbox");
+    let keys: Vec<&str> = records.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["order:N1", "refund:R1", "zreport:1"]);
+    for r in &records {
+        let (status, answer) = post_record(&office.records_url(), DEMO, now_secs(), &r.key, &r.body);
+        assert_eq!(status, 201, "{}: {answer}", r.key);
+    }
+    let db = office.db();
+    assert_eq!(
+        db.text("SELECT string_agg(kind || ' ' || amount_fen || ' ' || coalesce(reference, '-'), ', ' ORDER BY part_no) FROM payments"),
+        "cash 200 -, wechat 500 W1"
+    );
+    assert_eq!(db.text("SELECT order_number || ' ' || amount_fen || ' ' || refunded FROM refunds"), "N1 350 true");
+    assert_eq!(db.number("SELECT number::bigint FROM z_reports"), 1);
+    assert_eq!(db.number("SELECT last_seq FROM devices"), 3);
+
+    let token = signed_in(&office.base_url, "owner", "correct horse");
+    let html = today_page(&office.base_url, &token, "en");
+    for shown in ["¥7.00", "Cash", "¥2.00", "WeChat Pay", "¥5.00", "1 · ¥3.50"] {
+        assert!(html.contains(shown), "{shown} not on the page: {html}");
+    }
+}
+
+#[test]
+fn sign_in_takes_the_forms_csrf_token_gives_a_strict_http_only_session_and_is_rate_limited() {
+    let office = OfficeProcess::start(&[]);
+    office.add_owner("owner", "correct horse");
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let base = &office.base_url;
+    let answer = http.get(format!("{base}/")).send().expect("today");
+    assert_eq!(answer.status().as_u16(), 303, "signed out: to the sign-in page");
+
+    let form_page = http.get(format!("{base}/sign-in?lang=en")).send().expect("sign-in page");
+    let csrf_cookie = set_cookie(&form_page, "till_office_csrf");
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"), "{csrf_cookie}");
+    let csrf = cookie_value(&csrf_cookie);
+    let html = form_page.text().expect("html");
+    assert!(html.contains(&format!("name=\"csrf\" value=\"{csrf}\"")), "{html}");
+    assert!(html.contains("Owner sign-in"), "{html}");
+
+    let sign_in = |password: &str, csrf_cookie: Option<&str>| {
+        let mut request = http.post(format!("{base}/sign-in")).form(&[
+            ("login", "owner"),
+            ("password", password),
+            ("csrf", csrf.as_str()),
+            ("lang", "en"),
+        ]);
+        if let Some(c) = csrf_cookie {
+            request = request.header("cookie", format!("till_office_csrf={c}"));
+        }
+        request.send().expect("sign in")
+    };
+    // A form posted from elsewhere has no CSRF cookie: refused before the password is looked at.
+    assert_eq!(sign_in("correct horse", None).status().as_u16(), 403);
+    let answer = sign_in("correct horse", Some(&csrf));
+    assert_eq!(answer.status().as_u16(), 303);
+    let session = set_cookie(&answer, "till_office_session");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
+    let token = cookie_value(&session);
+    let today = http
+        .get(format!("{base}/?lang=zh"))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("today");
+    assert_eq!(today.status().as_u16(), 200);
+    let html = today.text().expect("html");
+    assert!(html.contains("今日营业") && html.contains("name=\"viewport\""), "{html}");
+    let db = office.db();
+    let sessions = db.number("SELECT count(*) FROM sessions");
+    assert_eq!(db.number(&format!("SELECT count(*) FROM sessions WHERE token_sha256 = '{token}'")), 0, "kept hashed");
+    // Signing out needs the session's CSRF token.
+    let out = http
+        .post(format!("{base}/sign-out"))
+        .header("cookie", format!("till_office_session={token}"))
+        .form(&[("csrf", "forged")])
+        .send()
+        .expect("sign out");
+    assert_eq!(out.status().as_u16(), 403);
+    assert_eq!(db.number("SELECT count(*) FROM sessions"), sessions);
+
+    for _ in 0..5 {
+        assert_eq!(sign_in("wrong horse", Some(&csrf)).status().as_u16(), 401);
+    }
+    let limited = sign_in("correct horse", Some(&csrf));
+    assert_eq!(limited.status().as_u16(), 429, "after 5 failures even the right password waits");
+    assert!(limited.text().expect("html").contains("Too many attempts"));
+}
+
+/// chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let child = std::process::Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium-driver; make test does)");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + SECS(30);
+        while reqwest::blocking::get(format!("{url}/status")).map_or(true, |a| !a.status().is_success()) {
+            assert!(std::time::Instant::now() < deadline, "chromedriver did not answer within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, url }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
+    use fantoccini::{ClientBuilder, Locator};
+    let office = OfficeProcess::start(&[]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    office.add_owner("owner", "correct horse");
+    let (_w, _number) = sale_delivered(&office);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let shot = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("office-today-360.png");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=360,800",
+            &format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        // A phone's viewport: headless Chromium's window is at least 500 px wide, the emulated
+        // device 360 px (as a phone's browser lays the page out).
+        let phone = serde_json::json!({ "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 2.0 } });
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": "/usr/bin/chromium", "args": args, "mobileEmulation": phone }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let c =
+            ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await.expect("a Chromium session");
+        c.goto(&format!("{}/sign-in?lang=zh", office.base_url)).await.expect("sign-in page");
+        c.find(Locator::Id("login")).await.expect("login").send_keys("owner").await.expect("type login");
+        c.find(Locator::Id("password")).await.expect("password").send_keys("correct horse").await.expect("type");
+        c.find(Locator::Id("sign-in")).await.expect("button").click().await.expect("click");
+        let today = c.wait().at_most(SECS(20)).for_element(Locator::Id("today")).await.expect("the today page");
+        let today = today.text().await.expect("text");
+        assert!(today.contains("今天") && today.contains("¥3.50") && today.contains("单数: 1"), "{today}");
+        let cash = c.find(Locator::Id("pay-cash")).await.expect("cash row").text().await.expect("text");
+        assert!(cash.contains("现金") && cash.contains("¥3.50"), "{cash}");
+        let tills = c.find(Locator::Id("tills")).await.expect("tills").text().await.expect("text");
+        assert!(tills.contains("Till 1 收银台") && tills.contains(DEMO_DEVICE_ID), "{tills}");
+        let widths = c
+            .execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![])
+            .await
+            .expect("widths");
+        let widths: Vec<i64> = serde_json::from_value(widths).expect("two numbers");
+        assert!(widths[0] == 360 && widths[1] <= widths[0], "no sideways scrolling at 360 px: {widths:?}");
+        std::fs::write(&shot, c.screenshot().await.expect("screenshot")).expect("write screenshot");
+        c.find(Locator::Id("lang")).await.expect("language link").click().await.expect("click");
+        let today = c.wait().at_most(SECS(20)).for_element(Locator::Css("#payments #pay-cash")).await.expect("page");
+        let cash = today.text().await.expect("text");
+        assert!(cash.contains("Cash") && cash.contains("¥3.50"), "{cash}");
+        c.close().await.expect("close the session");
+    });
+}

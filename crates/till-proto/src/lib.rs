@@ -1,0 +1,102 @@
+//! What a till sends its back office, shared by the till (which sends) and `till-office` (which
+//! receives): the kinds of record, the envelope every record's JSON body has, typed views of the
+//! bodies for the back office to read, and how a request is signed ([`sign`]).
+//!
+//! A record is `POST /v1/records` with its JSON body, signed ([`sign::Signer::headers`]). The body
+//! always carries `kind`, `key` (the `Idempotency-Key` header's value) and `seq` (the till's outbox
+//! sequence: 1, 2, 3, … without gaps); the rest depends on the kind ([`record`]). Amounts are
+//! integer fen.
+
+pub mod record;
+pub mod sign;
+
+use serde::{Deserialize, Serialize};
+
+/// Where records are posted.
+pub const RECORDS_PATH: &str = "/v1/records";
+
+/// What a record is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    Order,
+    Refund,
+    /// A closed day's Z report.
+    #[serde(rename = "zreport")]
+    ZReport,
+}
+
+impl RecordKind {
+    /// As in the body (`order`, `refund`, `zreport`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Order => "order",
+            RecordKind::Refund => "refund",
+            RecordKind::ZReport => "zreport",
+        }
+    }
+}
+
+/// The part of every record's body that is the same for all kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Envelope {
+    pub kind: RecordKind,
+    pub key: String,
+    pub seq: u64,
+}
+
+/// Why a body is not a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    NotJson(String),
+    /// Its `key` is not the request's `Idempotency-Key`.
+    KeyMismatch,
+    /// It is JSON with an envelope, but not a record of its kind.
+    Malformed(String),
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::NotJson(e) => write!(f, "body is not a record: {e}"),
+            BodyError::KeyMismatch => write!(f, "not a record for its Idempotency-Key"),
+            BodyError::Malformed(e) => write!(f, "malformed record: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+/// Reads a body sent under `idempotency_key`: the envelope, and the whole record of its kind.
+pub fn read_body(body: &str, idempotency_key: &str) -> Result<record::Record, BodyError> {
+    let envelope: Envelope = serde_json::from_str(body).map_err(|e| BodyError::NotJson(e.to_string()))?;
+    if envelope.key != idempotency_key {
+        return Err(BodyError::KeyMismatch);
+    }
+    record::Record::read(envelope.kind, body).map_err(|e| BodyError::Malformed(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_and_write_as_the_till_always_sent_them() {
+        for (kind, text) in
+            [(RecordKind::Order, "order"), (RecordKind::Refund, "refund"), (RecordKind::ZReport, "zreport")]
+        {
+            assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{text}\"")));
+            assert_eq!(kind.as_str(), text);
+        }
+    }
+
+    #[test]
+    fn a_body_must_be_json_for_its_key() {
+        assert!(matches!(read_body("not json", "order:1"), Err(BodyError::NotJson(_))));
+        assert_eq!(read_body(r#"{"kind":"order","key":"order:2","seq":1}"#, "order:1"), Err(BodyError::KeyMismatch));
+        assert!(matches!(
+            read_body(r#"{"kind":"order","key":"order:1","seq":1}"#, "order:1"),
+            Err(BodyError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,241 @@
+//! Typed views of the records' bodies: what the back office reads of them. Fields the till adds
+//! later are ignored here (serde's default), so an older back office still reads a newer till.
+
+use crate::RecordKind;
+use serde::Deserialize;
+
+/// A record, read by its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Order(OrderRecord),
+    Refund(RefundRecord),
+    ZReport(ZReportRecord),
+}
+
+impl Record {
+    pub fn read(kind: RecordKind, body: &str) -> Result<Record, serde_json::Error> {
+        Ok(match kind {
+            RecordKind::Order => Record::Order(serde_json::from_str(body)?),
+            RecordKind::Refund => Record::Refund(serde_json::from_str(body)?),
+            RecordKind::ZReport => Record::ZReport(serde_json::from_str(body)?),
+        })
+    }
+
+    pub fn seq(&self) -> u64 {
+        match self {
+            Record::Order(r) => r.seq,
+            Record::Refund(r) => r.seq,
+            Record::ZReport(r) => r.seq,
+        }
+    }
+}
+
+/// A paid order: `{"kind":"order","key":"order:<number>","seq":n,"order":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OrderRecord {
+    pub key: String,
+    pub seq: u64,
+    pub order: Order,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Order {
+    pub id: u64,
+    /// Unix milliseconds, the till's clock.
+    pub opened_at: i64,
+    pub closed_at: Option<i64>,
+    pub operator: String,
+    pub number: Option<String>,
+    pub lines: Vec<Line>,
+    pub tender: Option<Tender>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Line {
+    pub barcode: String,
+    pub name: String,
+    pub unit_price: i64,
+    pub qty: u32,
+}
+
+impl Line {
+    pub fn amount(&self) -> Option<i64> {
+        self.unit_price.checked_mul(i64::from(self.qty))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub enum Tender {
+    Cash { received: i64, change: i64 },
+    Code { platform: Platform, out_trade_no: String, transaction_id: String },
+    Mixed { parts: Vec<TenderPart> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub enum TenderPart {
+    Cash { amount: i64, received: i64, change: i64 },
+    Code { platform: Platform, amount: i64, out_trade_no: String, transaction_id: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+pub enum Platform {
+    WeChat,
+    Alipay,
+}
+
+/// How a payment was made, as the back office groups them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaymentKind {
+    Cash,
+    WeChat,
+    Alipay,
+}
+
+impl PaymentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentKind::Cash => "cash",
+            PaymentKind::WeChat => "wechat",
+            PaymentKind::Alipay => "alipay",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PaymentKind> {
+        [PaymentKind::Cash, PaymentKind::WeChat, PaymentKind::Alipay].into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl From<Platform> for PaymentKind {
+    fn from(p: Platform) -> PaymentKind {
+        match p {
+            Platform::WeChat => PaymentKind::WeChat,
+            Platform::Alipay => PaymentKind::Alipay,
+        }
+    }
+}
+
+/// One payment of an order: its kind, amount (fen) and the platform's number where there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub kind: PaymentKind,
+    pub amount: i64,
+    pub reference: Option<String>,
+}
+
+impl Order {
+    /// The sum of the lines, `None` on overflow.
+    pub fn total(&self) -> Option<i64> {
+        self.lines.iter().try_fold(0i64, |sum, l| sum.checked_add(l.amount()?))
+    }
+
+    /// What paid it: a single tender pays the whole total. `None` when the total overflows.
+    pub fn payments(&self) -> Option<Vec<Payment>> {
+        let total = self.total()?;
+        Some(match &self.tender {
+            None => Vec::new(),
+            Some(Tender::Cash { .. }) => vec![Payment { kind: PaymentKind::Cash, amount: total, reference: None }],
+            Some(Tender::Code { platform, out_trade_no, .. }) => {
+                vec![Payment { kind: (*platform).into(), amount: total, reference: Some(out_trade_no.clone()) }]
+            }
+            Some(Tender::Mixed { parts }) => parts
+                .iter()
+                .map(|p| match p {
+                    TenderPart::Cash { amount, .. } => {
+                        Payment { kind: PaymentKind::Cash, amount: *amount, reference: None }
+                    }
+                    TenderPart::Code { platform, amount, out_trade_no, .. } => {
+                        Payment { kind: (*platform).into(), amount: *amount, reference: Some(out_trade_no.clone()) }
+                    }
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A refund whose outcome is final: `{"kind":"refund","key":"refund:<no>","seq":n,
+/// "order_number":…,"order_id":…,"refund":{…}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RefundRecord {
+    pub key: String,
+    pub seq: u64,
+    pub order_number: String,
+    pub refund: Refund,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Refund {
+    pub out_refund_no: String,
+    pub amount: i64,
+    pub requested_at: i64,
+    pub operator: String,
+    /// `"Refunded"`, or `{"Failed":{"reason":…}}`, as the till's refund state.
+    pub state: serde_json::Value,
+    #[serde(default)]
+    pub cash: bool,
+}
+
+impl Refund {
+    /// Money went back to the customer.
+    pub fn refunded(&self) -> bool {
+        self.state.as_str() == Some("Refunded")
+    }
+}
+
+/// A closed day: `{"kind":"zreport","key":"zreport:<n>","seq":n,"zreport":{"number":…,
+/// "closed_at":…,"report":{…}}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ZReportRecord {
+    pub key: String,
+    pub seq: u64,
+    pub zreport: ZReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ZReport {
+    pub number: u32,
+    pub closed_at: i64,
+    /// The till's report as it printed it, kept whole.
+    pub report: serde_json::Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mixed_order_pays_by_its_parts_and_a_single_tender_by_its_total() {
+        let body = r#"{"kind":"order","key":"order:N1","seq":3,"order":{"id":7,"opened_at":1,"closed_at":2,
+            "operator":"01","number":"N1","status":"Paid","attempts":[],"refunds":[],
+            "lines":[{"barcode":"6900138600889","name":"Cola","unit_price":350,"qty":2}],
+            "tender":{"Mixed":{"parts":[{"Cash":{"amount":200,"received":200,"change":0}},
+              {"Code":{"platform":"WeChat","amount":500,"out_trade_no":"W1","transaction_id":"T1"}}]}}}}"#;
+        let Ok(Record::Order(r)) = Record::read(RecordKind::Order, body) else { unreachable!("an order") };
+        assert_eq!((r.seq, r.order.total()), (3, Some(700)));
+        let paid: Vec<(PaymentKind, i64)> =
+            r.order.payments().unwrap_or_default().iter().map(|p| (p.kind, p.amount)).collect();
+        assert_eq!(paid, [(PaymentKind::Cash, 200), (PaymentKind::WeChat, 500)]);
+        let cash = r#"{"kind":"order","key":"order:N2","seq":4,"order":{"id":8,"opened_at":1,"closed_at":2,
+            "operator":"01","number":"N2","lines":[{"barcode":"","name":"x","unit_price":350,"qty":1}],
+            "tender":{"Cash":{"received":500,"change":150}}}}"#;
+        let Ok(Record::Order(r)) = Record::read(RecordKind::Order, cash) else { unreachable!("an order") };
+        assert_eq!(r.order.payments().map(|p| p.len()), Some(1));
+        assert_eq!(r.order.payments().unwrap_or_default()[0].amount, 350);
+    }
+
+    #[test]
+    fn a_refund_counts_only_once_refunded() {
+        let body = |state: &str| {
+            format!(
+                r#"{{"kind":"refund","key":"refund:R1","seq":5,"order_number":"N1","order_id":7,
+                "refund":{{"out_refund_no":"R1","amount":100,"total":700,"refunded_before":0,"requested_at":9,
+                "operator":"01","state":{state},"refund_id":null,"queries":0}}}}"#
+            )
+        };
+        let read = |state| match Record::read(RecordKind::Refund, &body(state)) {
+            Ok(Record::Refund(r)) => r.refund.refunded(),
+            other => unreachable!("{other:?}"),
+        };
+        assert!(read("\"Refunded\""));
+        assert!(!read(r#"{"Failed":{"reason":"no"}}"#));
+    }
+}
