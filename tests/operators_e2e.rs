@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use till::app::headless::Observation;
 use till::core::auth::{AuthNotice, Operator, SignInStep};
 use till::core::notice::Notice;
-use till::core::{Key, Screen};
+use till::core::{Action, Key, Screen};
 use till::sim::cloudpay::SimConfig;
 use till::store::{RedbStore, Store, Table};
 
@@ -104,6 +104,24 @@ fn the_first_sign_in_sets_a_pin_of_ones_own_and_the_operator_is_on_the_receipt()
     // Sign out (签退): nothing outstanding.
     till.key(Key::F(9));
     till.wait_for("signed out", SECS(5), |o| o.auth.signed_in.is_none());
+    till.quit();
+}
+
+#[test]
+fn a_headless_script_names_intents_sign_out_and_the_maintenance_menu() {
+    let mut w = shop();
+    let mut till = w.start_till();
+    at_sign_in(&mut till);
+    till.typed("01");
+    till.typed("0000");
+    till.wait_for("a new PIN asked", SECS(10), |o| o.auth.step == Some(SignInStep::NewPin));
+    till.typed("4826");
+    till.typed("4826");
+    till.wait_for("signed in", SECS(10), |o| o.auth.signed_in.as_deref() == Some("01"));
+    till.line(r#"{"act":"sign_out"}"#);
+    till.wait_for("signed out by intent", SECS(5), |o| o.auth.signed_in.is_none());
+    till.line(r#"{"act":"open_maintenance"}"#);
+    till.wait_for("the supervisor prompt", SECS(5), |o| o.auth.prompt == Some(Action::Maintenance));
     till.quit();
 }
 

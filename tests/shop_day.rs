@@ -316,10 +316,7 @@ async fn a_shop_day_of_200_sales_reconciles_in_the_x_and_z_reports() {
             shop.back_to_sale();
             // Operator 01 signs out; 02 signs in on the sign-in screen and opens the drawer again.
             shop.hand_over("02", "2468", "8642").await;
-            assert_eq!(
-                (shop.till.state().settings.operator.as_str(), shop.till.state().sale.operator.as_str()),
-                ("02", "02")
-            );
+            assert_eq!((shop.till.state().operator(), shop.till.state().sale.operator.as_str()), ("02", "02"));
             shop.open_shift("300");
             shop.back_to_sale();
         }

@@ -1,7 +1,8 @@
-//! Headless front end for tests and scripted runs: one JSON `Msg` per line on stdin, one JSON
-//! observation of the state per line on stdout.
+//! Headless front end for tests and scripted runs: one JSON `Msg` per line on stdin (or an intent
+//! by name, `{"act":"sign_out"}`), one JSON observation of the state per line on stdout.
 
 use super::{Engine, ticker};
+use crate::core::intent::Intent;
 use crate::core::order::{AttemptState, OrderStatus};
 use crate::core::refund::{LookupStatus, LookupView};
 use crate::core::{Msg, Screen, money::Fen, notice::Notice};
@@ -128,7 +129,7 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
                 None => return Ok(()),
                 Some(l) if l.trim() == "quit" => return Ok(()),
                 Some(l) if l.trim().is_empty() => {}
-                Some(l) => match serde_json::from_str::<Msg>(&l) {
+                Some(l) => match read_line(&l) {
                     // A PIN check's answer comes from argon2 here, never from outside.
                     Ok(Msg::Auth(_) | Msg::Maintenance(_)) => tracing::warn!("headless: operator answers are the till's own: dropped"),
                     Ok(msg) => engine.handle(msg),
@@ -136,5 +137,26 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
                 },
             },
         }
+    }
+}
+
+/// A line of the script: a `Msg` (`{"Key":"Enter"}`), or an intent by name
+/// (`{"act":"refund","amount":"0.01"}`), which is `Msg::Act`.
+fn read_line(line: &str) -> serde_json::Result<Msg> {
+    serde_json::from_str::<Msg>(line).or_else(|e| serde_json::from_str::<Intent>(line).map(Msg::Act).map_err(|_| e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Key;
+
+    #[test]
+    fn a_script_line_is_a_message_or_an_intent_by_name() {
+        assert_eq!(read_line(r#"{"Key":"Enter"}"#).ok(), Some(Msg::Key(Key::Enter)));
+        let refund = read_line(r#"{"act":"refund","amount":"0.01"}"#).ok();
+        assert_eq!(refund, Some(Msg::Act(Intent::Refund { amount: "0.01".into() })));
+        assert_eq!(read_line(r#"{"act":"sign_out"}"#).ok(), Some(Msg::Act(Intent::SignOut)));
+        assert!(read_line(r#"{"act":"dance"}"#).is_err());
     }
 }

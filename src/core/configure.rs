@@ -10,8 +10,8 @@
 //! merchant that took them.
 
 use super::approval::{self, Approval};
-use super::notice::Notice;
-use super::{Effect, Key, Screen, Speech, State, sale};
+use super::notice::{self, Notice};
+use super::{Effect, Key, Screen, Speech, State};
 use serde::{Deserialize, Serialize};
 
 /// A scanned configuration code's text. A Wi-Fi code carries the network's password: `Debug`
@@ -81,7 +81,7 @@ fn is_setup_code(code: &str) -> bool {
 pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     let wifi = is_wifi_code(code);
     if !idle(state) {
-        return sale::refuse(state, not_now(wifi), fx);
+        return notice::refuse(state, not_now(wifi), fx);
     }
     if wifi {
         state.notice = Some(Notice::ReadingConfigCode);
@@ -101,10 +101,10 @@ pub(super) fn on_offer(state: &mut State, mut change: ConfigChange, fx: &mut Vec
     }
     let busy = state.auth.prompt.is_some() || state.maintenance.is_some() || state.auth.admin.is_some();
     if !idle(state) || busy || state.auth.session.is_none() {
-        return sale::refuse(state, not_now(matches!(change, ConfigChange::Wifi { .. })), fx);
+        return notice::refuse(state, not_now(matches!(change, ConfigChange::Wifi { .. })), fx);
     }
     if let Some(refused) = unresolved_refusal(state, &change) {
-        return sale::refuse(state, refused, fx);
+        return notice::refuse(state, refused, fx);
     }
     state.screen = Screen::Confirm(change);
     state.notice = None;
@@ -138,7 +138,7 @@ pub(super) fn approved(state: &mut State, change: ConfigChange, fx: &mut Vec<Eff
     }
     state.screen = Screen::Sale;
     if let Some(refused) = unresolved_refusal(state, &change) {
-        return sale::refuse(state, refused, fx);
+        return notice::refuse(state, refused, fx);
     }
     match change {
         ConfigChange::Wifi { code, .. } => {

@@ -8,6 +8,7 @@ pub mod upgrade;
 
 use super::auth::{Action, AuditEvent, AuthNotice};
 use super::code::{self, CodeKind, Platform};
+use super::intent::Intent;
 use super::notice::Notice;
 use super::{Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
@@ -184,7 +185,7 @@ pub enum MaintenanceEffect {
 
 /// F12: the menu, once a supervisor has said so.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    if !state.authorize(Action::Maintenance, Msg::Key(Key::F(12))) {
+    if !state.authorize(Action::Maintenance, Msg::Act(Intent::OpenMaintenance)) {
         return;
     }
     let by = match (&state.auth.session, state.approver()) {
@@ -287,7 +288,7 @@ fn choose(state: &mut State, item: Item, fx: &mut Vec<Effect>) {
         Item::Audit => super::auth::admin::open_audit(state, fx),
         Item::Restart => m.page = Page::Confirm(Item::Restart),
         Item::PowerOff if !state.auth.policy.power_off => {
-            super::sale::refuse(state, Notice::Auth(AuthNotice::PowerOffDisabled), fx)
+            super::notice::refuse(state, Notice::Auth(AuthNotice::PowerOffDisabled), fx)
         }
         Item::PowerOff => m.page = Page::Confirm(Item::PowerOff),
     }
@@ -297,7 +298,7 @@ fn choose(state: &mut State, item: Item, fx: &mut Vec<Effect>) {
 /// the menu it is ignored.
 pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     if state.maintenance.as_ref().is_none_or(|m| m.page != Page::Scanner) {
-        return super::sale::refuse(state, Notice::Auth(AuthNotice::NotNow), fx);
+        return super::notice::refuse(state, Notice::Auth(AuthNotice::NotNow), fx);
     }
     let code = code.trim();
     let kind = if code.starts_with("WIFI:") {
@@ -347,11 +348,11 @@ pub(super) fn on_msg(state: &mut State, msg: MaintenanceMsg, fx: &mut Vec<Effect
                     state.notice = Some(Notice::Auth(AuthNotice::Exported { path }));
                     fx.push(Effect::Beep(super::Beep::Success));
                 }
-                Err(error) => super::sale::refuse(state, Notice::Auth(AuthNotice::ExportFailed { error }), fx),
+                Err(error) => super::notice::refuse(state, Notice::Auth(AuthNotice::ExportFailed { error }), fx),
             }
         }
         MaintenanceMsg::PowerOffFailed { error } => {
-            super::sale::refuse(state, Notice::Auth(AuthNotice::PowerOffFailed { error }), fx)
+            super::notice::refuse(state, Notice::Auth(AuthNotice::PowerOffFailed { error }), fx)
         }
         MaintenanceMsg::Import(msg) => import::on_msg(state, msg, fx),
         MaintenanceMsg::Upgrade(msg) => upgrade::on_msg(state, msg, fx),

@@ -13,6 +13,7 @@ pub mod code;
 pub mod configure;
 pub mod csv_problem;
 pub mod help;
+pub mod intent;
 pub mod maintenance;
 pub mod money;
 pub mod notice;
@@ -24,6 +25,7 @@ pub mod refund;
 mod refund_parts;
 pub mod returns;
 mod sale;
+pub mod screens;
 pub mod stock;
 mod tender;
 
@@ -50,7 +52,9 @@ pub enum Lang {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub shop_name: String,
-    /// Operator / staff id printed on receipts and sent to the platform.
+    /// The configured operator (or the one the platform's set-up assigned): on the orders of a
+    /// till nobody has signed in to yet. Whoever is signed in is the session's, see
+    /// [`State::operator`].
     pub operator: String,
     /// The platform's 8-digit numeric order prefix (Cloud Pay `cloud_cashier_id`).
     pub order_prefix: String,
@@ -108,6 +112,8 @@ pub enum Msg {
     /// The clock moved; timers (queries) are driven by it.
     Tick,
     Key(Key),
+    /// What the cashier means, by name (a script, or a supervisor's approval replayed): see [`intent`].
+    Act(intent::Intent),
     /// A whole code from the barcode scanner.
     Scan(String),
     PayAnswer {
@@ -465,6 +471,12 @@ impl State {
         self.timers.values().any(|t| t.in_flight) || self.lookup.as_ref().is_some_and(|v| v.pending)
     }
 
+    /// Who rings up and refunds now: the operator signed in (the session), else the configured
+    /// one. Printed on receipts and slips; `Settings` stays as configured.
+    pub fn operator(&self) -> &str {
+        self.auth.session.as_ref().map_or(self.settings.operator.as_str(), |s| s.number.as_str())
+    }
+
     /// When the next query, cancel or refund query falls due, if any is waiting.
     pub fn next_due(&self) -> Option<Millis> {
         self.timers.values().filter(|t| !t.in_flight).map(|t| t.due).min()
@@ -515,7 +527,7 @@ impl State {
     fn new_sale(&mut self) {
         let id = self.counters.next_order_id;
         self.counters.next_order_id += 1;
-        self.sale = Order::new(id, self.now, self.settings.operator.clone());
+        self.sale = Order::new(id, self.now, self.operator().to_string());
         self.screen = Screen::Sale;
         self.input.clear();
         self.selected = 0;
@@ -532,28 +544,17 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();
-    if matches!(event.msg, Msg::Scan(_)) {
-        state.help = false; // the scanner is not the keyboard: its code is taken by the screen below
-    }
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         _ if !state.ready => {}
-        Msg::Key(key) if help::on_key(state, key) => {}
-        // The sign-in screen and a supervisor's prompt take keys and scans before any screen.
-        Msg::Key(key) if auth::on_key(state, key, &mut fx) => {}
+        // Keys and scans go to the screen on top (see `screens`).
+        Msg::Key(key) => screens::on_key(state, key, &mut fx),
+        Msg::Scan(code) => screens::on_scan(state, &code, &mut fx),
+        Msg::Act(intent) => screens::on_act(state, intent, &mut fx),
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
-        Msg::Scan(code) if auth::on_scan(state, &code, &mut fx) => {}
-        Msg::Key(key) if state.screen == Screen::Office => office::on_key(state, key, &mut fx),
-        Msg::Key(key) if matches!(state.screen, Screen::Confirm(_)) => configure::on_key(state, key, &mut fx),
-        Msg::Scan(_) if matches!(state.screen, Screen::Confirm(_)) => {
-            sale::refuse(state, Notice::Auth(auth::AuthNotice::NotNow), &mut fx)
-        }
-        Msg::Scan(_) if state.screen == Screen::Office => {}
-        Msg::Key(key) => sale::on_key(state, key, &mut fx),
-        Msg::Scan(code) => sale::on_code(state, &code, &mut fx),
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),

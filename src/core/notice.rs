@@ -2,7 +2,14 @@
 
 use super::code::Platform;
 use super::money::Fen;
+use super::{Beep, Effect, State};
 use serde::{Deserialize, Serialize};
+
+/// Says no: the notice on the cashier's line and the error beep. Every screen refuses this way.
+pub(crate) fn refuse(state: &mut State, notice: Notice, fx: &mut Vec<Effect>) {
+    state.notice = Some(notice);
+    fx.push(Effect::Beep(Beep::Error));
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {
@@ -146,7 +153,7 @@ pub enum Notice {
     /// Only a paid order has a receipt to print again.
     NothingToReprint,
     /// Shifts, reports, journal, summary and export.
-    Office(super::office::OfficeNotice),
+    Office(super::office::notice::OfficeNotice),
     /// A part of a mixed tender is paid (`platform` none: cash); `remaining` is still to pay.
     PartPaid {
         platform: Option<Platform>,
@@ -184,7 +191,7 @@ pub enum Notice {
         amount: Fen,
     },
     /// Operators, supervisors and the maintenance menu.
-    Auth(super::auth::AuthNotice),
+    Auth(super::auth::notice::AuthNotice),
     /// More of a line was chosen to come back than the customer still has: `left` may.
     ReturnLimit {
         left: u32,

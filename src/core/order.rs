@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// The till's local order id: a sequence that never repeats on this till.
 pub type OrderId = u64;
 
+/// Largest quantity on one line: more is a typing slip, not a sale.
+pub const MAX_QTY: u32 = 9999;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     /// The product's barcode, or empty for an open-price entry.

@@ -9,8 +9,8 @@ use super::clock::Millis;
 use super::code::{Platform, mask_code};
 use super::money::Fen;
 use super::notice::Notice;
+use super::notice::refuse;
 use super::order::{Attempt, AttemptState, Order, OrderStatus};
-use super::sale::refuse;
 use super::{
     Beep, CancelCall, CancelVerdict, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, State,
     Verdict,

@@ -4,7 +4,8 @@
 use super::approval::{self, Approval};
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
-use super::sale::{add_line, refuse};
+use super::notice::refuse;
+use super::sale::add_line;
 use super::{Effect, Screen, State};
 use serde::{Deserialize, Serialize};
 

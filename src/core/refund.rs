@@ -12,13 +12,13 @@
 use super::auth::AuditEvent;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
+use super::notice::refuse;
 use super::order::{AttemptState, Order, OrderId, OrderStatus, Refund, RefundOf, RefundState, Tender};
 use super::pay::{FIRST_QUERY_AFTER_UNKNOWN_SECS, NOT_FOUND_GRACE_SECS, QUERY_EVERY_SECS, next_number};
 pub use super::refund_parts::cash_to_refund;
 pub(super) use super::refund_parts::refund_action;
 pub(super) use super::refund_parts::{ask_cash_refund, refund_cash};
 use super::refund_parts::{code_parts_to_refund, refunded_of};
-use super::sale::refuse;
 use super::{
     Beep, Effect, Key, LookupCall, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, QueryTimer, RefundCall,
     RefundVerdict, Screen, State, Verdict,
@@ -337,7 +337,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         total: found.total,
         refunded_before: found.refunded,
         requested_at: state.now,
-        operator: state.settings.operator.clone(),
+        operator: state.operator().to_string(),
         state: RefundState::Sending,
         refund_id: None,
         queries: 0,
@@ -380,7 +380,7 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
 fn imported_order(state: &mut State, found: &PlatformOrder) -> Order {
     let id = state.counters.next_order_id;
     state.counters.next_order_id += 1;
-    let mut order = Order::new(id, state.now, state.settings.operator.clone());
+    let mut order = Order::new(id, state.now, state.operator().to_string());
     order.status = OrderStatus::Paid;
     order.imported = true;
     order.number = Some(found.out_trade_no.clone());

@@ -5,10 +5,10 @@
 
 use super::money::Fen;
 use super::notice::Notice;
+use super::notice::refuse;
 use super::order::{Order, OrderId, OrderStatus, Refund, RefundState, Returned, TenderPart};
 use super::pay::next_number;
 use super::refund::keep;
-use super::sale::refuse;
 use super::{Action, Beep, Effect, State};
 
 /// The till's refunds of `order` that have not failed, through the platform order `number` (all
@@ -110,7 +110,7 @@ pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Ret
         total: order.total(),
         refunded_before: order.refunds_not_failed(),
         requested_at: state.now,
-        operator: state.settings.operator.clone(),
+        operator: state.operator().to_string(),
         state: RefundState::Refunded,
         refund_id: None,
         queries: 0,

@@ -8,9 +8,10 @@
 
 use super::money::Fen;
 use super::notice::Notice;
+use super::notice::refuse;
+use super::order::MAX_QTY;
 use super::order::{Order, OrderStatus, Returned};
 use super::refund::{LookupView, cash_to_refund};
-use super::sale::{MAX_QTY, refuse};
 use super::{Effect, Key, PlatformOrderState, State};
 
 /// The goods `picks` (by line) choose from `order`, or how many may still come back of the first

@@ -3,15 +3,13 @@
 use super::auth::AuditEvent;
 use super::catalog::{Found, ProductKind};
 use super::code::{self, CodeKind, MAX_CODE_LEN};
+use super::intent::{self, Intent, On};
 use super::money::{Fen, MoneyError};
-use super::notice::Notice;
-use super::order::Line;
+use super::notice::{Notice, refuse};
+use super::order::{Line, MAX_QTY};
 use super::{
     Beep, Effect, Key, Screen, SetupFailure, SetupInfo, Speech, State, WifiFailure, pay, price_entry, refund, tender,
 };
-
-/// Largest quantity on one line: more is a typing slip, not a sale.
-pub const MAX_QTY: u32 = 9999;
 
 pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if let Screen::Done { .. } = state.screen {
@@ -45,21 +43,12 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                 set_qty(state, 0, fx);
             }
         }
-        Key::F(1) => go_to_pay(state, false),
-        Key::F(2) => go_to_pay(state, true),
-        Key::F(3) if state.screen == Screen::Sale && state.sale.lines.is_empty() => refund::open_empty(state),
-        Key::F(3) => refuse(state, Notice::FinishSaleFirst, fx),
-        Key::F(4) if state.screen == Screen::Lookup => refund::reprint(state, fx),
-        // Shift, reports, journal, summary (the office), from an empty sale screen.
-        Key::F(n @ 5..=8) if state.screen == Screen::Sale => super::office::open(state, n, fx),
-        Key::F(11) if state.screen == Screen::Sale => {
-            state.screen = Screen::LowStock;
-            state.input.clear();
-            state.notice = None;
+        // The function keys mean what the key map says on this screen (see `intent`).
+        Key::F(_) => {
+            if let Some(intent) = intent::intent(On::of(state), key) {
+                on_intent(state, intent, fx);
+            }
         }
-        Key::F(6) if state.screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
-        // (The printer's test page is in the maintenance menu, F12.)
-        Key::F(_) => {}
     }
 }
 
@@ -77,6 +66,33 @@ fn on_char(state: &mut State, c: char, fx: &mut Vec<Effect>) {
         },
         (Screen::Pay { cash_entry: false }, 'c' | 'C') if state.input.is_empty() => go_to_pay(state, true),
         _ if typing && state.input.len() < MAX_CODE_LEN => state.input.push(c),
+        _ => {}
+    }
+}
+
+/// What the cashier means on the till's screens (from a key, a script, or a supervisor's approval).
+/// Staff intents (sign out, maintenance, my PIN) are the router's, in `screens`.
+pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
+    let (screen, empty) = (&state.screen, state.sale.lines.is_empty());
+    match intent {
+        Intent::Pay => go_to_pay(state, false),
+        Intent::PayCash => go_to_pay(state, true),
+        Intent::Lookup if *screen == Screen::Sale && empty => refund::open_empty(state),
+        Intent::Lookup => refuse(state, Notice::FinishSaleFirst, fx),
+        Intent::Refund { amount } if *screen == Screen::Lookup => refund::on_enter(state, &amount, fx),
+        Intent::Reprint if *screen == Screen::Lookup => refund::reprint(state, fx),
+        Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
+        // Shift, reports, journal, summary (the office), from an empty sale screen.
+        Intent::OpenShift => super::office::open(state, 5, fx),
+        Intent::OpenReport => super::office::open(state, 6, fx),
+        Intent::OpenJournal => super::office::open(state, 7, fx),
+        Intent::OpenSummary => super::office::open(state, 8, fx),
+        Intent::LowStock if *screen == Screen::Sale => {
+            state.screen = Screen::LowStock;
+            state.input.clear();
+            state.notice = None;
+        }
+        // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }
 }
@@ -252,11 +268,6 @@ pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, Setup
             fx.push(Effect::Say(Speech::SetupFailed));
         }
     }
-}
-
-pub(super) fn refuse(state: &mut State, notice: Notice, fx: &mut Vec<Effect>) {
-    state.notice = Some(notice);
-    fx.push(Effect::Beep(Beep::Error));
 }
 
 /// Adds a product, or one more of it if a line has the same product at the same price. Amounts

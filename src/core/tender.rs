@@ -16,9 +16,9 @@
 use super::code::Platform;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
+use super::notice::refuse;
 use super::order::{Attempt, CashPart, OrderId, OrderStatus, Tender, TenderPart};
 use super::pay::next_number;
-use super::sale::refuse;
 use super::{Beep, Effect, Screen, State};
 
 /// Cash received towards the remainder (empty input = exactly the remainder). Less than the

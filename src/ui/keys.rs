@@ -7,6 +7,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::core::intent::{self, Intent, On};
 use crate::core::maintenance::Page;
 use crate::core::maintenance::import::ImportStep;
 use crate::core::maintenance::upgrade::UpgradeStep;
@@ -14,6 +15,7 @@ use crate::core::office::ShiftStep;
 use crate::core::office::View;
 use crate::core::office::report::ReportKind;
 use crate::core::refund::cash_to_refund;
+use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
 use crate::i18n::help::{HelpText as H, help_text};
 use crate::i18n::staff::{self, StaffText as S};
@@ -130,85 +132,108 @@ fn office_keys(list: &[(&[Key], O, O)]) -> Vec<KeyHelp> {
     list.iter().map(|(keys, cap, does)| k(keys, Label::Office(*cap), Label::Office(*does))).collect()
 }
 
+/// The keys the core's key map gives `intent` on `on`: the hint and the help follow the map.
+fn act(on: On, intent: Intent, cap: Label, does: Label) -> KeyHelp {
+    KeyHelp { keys: intent::keys(on, &intent), ..k(&[], cap, does) }
+}
+
+/// An intent of the sale screen with the main table's words.
+fn main_act(intent: Intent, cap: T, does: T) -> KeyHelp {
+    act(On::Sale, intent, Label::Main(cap), Label::Main(does))
+}
+
 fn digits(does: H) -> KeyHelp {
     k(DIGITS, Label::Help(H::KeyDigits), Label::Help(does))
 }
 
-/// Routed as `core::update` routes keys: overlays and staff screens before the sale screens.
+/// The keys of the screen on top of the core's stack, the one the core routes keys to.
 fn screen_keys(state: &State) -> Vec<KeyHelp> {
-    let auth = &state.auth;
-    if auth.prompt.is_some() || auth.change.is_some() {
-        let mut keys = vec![staff_enter()];
-        keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
-        keys.push(digits(H::HintTypePin));
-        return keys;
-    }
-    if auth.audit.is_some() {
-        return staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintScroll), (&[Key::Esc], S::KeyEsc, S::HintBack)]);
-    }
-    if let Some(view) = &auth.admin {
-        return match &view.form {
-            Some(form) => {
-                let mut keys = vec![staff_enter()];
-                keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
-                if form.is_pin() {
-                    keys.push(digits(H::HintTypePin));
-                }
-                keys
-            }
-            None => {
-                let mut keys = staff_keys(&[
-                    (&[Key::Char('a')], S::KeyA, S::HintAdd),
-                    (&[Key::Char('n')], S::KeyN, S::HintRename),
-                    (&[Key::Char('r')], S::KeyR, S::HintRole),
-                    (&[Key::Char('p')], S::KeyP, S::HintResetPin),
-                    (&[Key::Char('d')], S::KeyD, S::HintDisable),
-                    (&[Key::Esc], S::KeyEsc, S::HintBack),
-                    (&[Key::Char('s')], S::KeyS, S::HintStaffId),
-                ]);
-                keys.push(k(UP_DOWN, Label::Staff(S::KeyUpDown), Label::Help(H::HintSelect)));
-                keys
-            }
-        };
-    }
-    if let Some(m) = &state.maintenance {
-        return match m.page {
-            Page::Menu => {
-                let mut keys = staff_keys(&[
-                    (UP_DOWN, S::KeyUpDown, S::HintChoose),
-                    (&[Key::Enter], S::KeyEnter, S::HintConfirm),
-                    (&[Key::Esc], S::KeyEsc, S::HintBack),
-                ]);
-                keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigitsMenu), Label::Help(H::HintChooseByNumber)));
-                keys
-            }
-            Page::Confirm(_) => {
-                staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), (&[Key::Esc], S::KeyEsc, S::HintBack)])
-            }
-            Page::Export => {
-                let mut keys = vec![staff_enter()];
-                keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
-                keys
-            }
-            Page::Import => import_keys(&m.import.step, m.import.files.is_empty()),
-            Page::Upgrade => upgrade_keys(&m.upgrade.step),
-            _ => staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]),
-        };
-    }
-    if auth.session.is_none() {
-        let mut keys = vec![staff_enter()];
-        keys.extend(staff_keys(&[
-            (&[Key::Esc], S::KeyEsc, S::HintBack),
-            (&[Key::F(12)], S::KeyF12, S::HintMaintenance),
-        ]));
-        use crate::core::auth::SignInStep;
-        if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
-            keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+    match screens::stack(state).top() {
+        Top::Modal(Modal::Help) => Vec::new(), // drawn by `for_state`
+        Top::Modal(Modal::SupervisorPrompt | Modal::PinChange) => {
+            let mut keys = vec![staff_enter()];
+            keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
+            keys.push(digits(H::HintTypePin));
+            keys
         }
-        let typing = if auth.signin.step == SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
-        keys.push(digits(typing));
-        return keys;
+        Top::Modal(Modal::Audit) => {
+            staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintScroll), (&[Key::Esc], S::KeyEsc, S::HintBack)])
+        }
+        Top::Modal(Modal::Operators) => operators_keys(state),
+        Top::Modal(Modal::Maintenance) => maintenance_keys(state),
+        Top::Base(Base::SignIn) => sign_in_keys(state),
+        Top::Base(Base::Till) => till_keys(state),
     }
+}
+
+fn operators_keys(state: &State) -> Vec<KeyHelp> {
+    let Some(view) = &state.auth.admin else { return Vec::new() };
+    match &view.form {
+        Some(form) => {
+            let mut keys = vec![staff_enter()];
+            keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintCancel)]));
+            if form.is_pin() {
+                keys.push(digits(H::HintTypePin));
+            }
+            keys
+        }
+        None => {
+            let mut keys = staff_keys(&[
+                (&[Key::Char('a')], S::KeyA, S::HintAdd),
+                (&[Key::Char('n')], S::KeyN, S::HintRename),
+                (&[Key::Char('r')], S::KeyR, S::HintRole),
+                (&[Key::Char('p')], S::KeyP, S::HintResetPin),
+                (&[Key::Char('d')], S::KeyD, S::HintDisable),
+                (&[Key::Esc], S::KeyEsc, S::HintBack),
+                (&[Key::Char('s')], S::KeyS, S::HintStaffId),
+            ]);
+            keys.push(k(UP_DOWN, Label::Staff(S::KeyUpDown), Label::Help(H::HintSelect)));
+            keys
+        }
+    }
+}
+
+fn maintenance_keys(state: &State) -> Vec<KeyHelp> {
+    let Some(m) = &state.maintenance else { return Vec::new() };
+    match m.page {
+        Page::Menu => {
+            let mut keys = staff_keys(&[
+                (UP_DOWN, S::KeyUpDown, S::HintChoose),
+                (&[Key::Enter], S::KeyEnter, S::HintConfirm),
+                (&[Key::Esc], S::KeyEsc, S::HintBack),
+            ]);
+            keys.push(k(&[Key::Char('2')], Label::Help(H::KeyDigitsMenu), Label::Help(H::HintChooseByNumber)));
+            keys
+        }
+        Page::Confirm(_) => {
+            staff_keys(&[(&[Key::Enter], S::KeyEnter, S::HintConfirm), (&[Key::Esc], S::KeyEsc, S::HintBack)])
+        }
+        Page::Export => {
+            let mut keys = vec![staff_enter()];
+            keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
+            keys
+        }
+        Page::Import => import_keys(&m.import.step, m.import.files.is_empty()),
+        Page::Upgrade => upgrade_keys(&m.upgrade.step),
+        _ => staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]),
+    }
+}
+
+fn sign_in_keys(state: &State) -> Vec<KeyHelp> {
+    let auth = &state.auth;
+    let mut keys = vec![staff_enter()];
+    keys.extend(staff_keys(&[(&[Key::Esc], S::KeyEsc, S::HintBack)]));
+    keys.push(act(On::SignIn, Intent::OpenMaintenance, Label::Staff(S::KeyF12), Label::Staff(S::HintMaintenance)));
+    use crate::core::auth::SignInStep;
+    if matches!(auth.signin.step, SignInStep::Number | SignInStep::Pin) {
+        keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+    }
+    let typing = if auth.signin.step == SignInStep::Number { H::HintTypeNumber } else { H::HintTypePin };
+    keys.push(digits(typing));
+    keys
+}
+
+fn till_keys(state: &State) -> Vec<KeyHelp> {
     match &state.screen {
         Screen::Office => office(state),
         Screen::Sale => sale(state),
@@ -263,24 +288,24 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     let typed = !state.input.is_empty();
     let mut keys = Vec::new();
     if state.sale.lines.is_empty() {
-        keys.extend(main_keys(&[(&[Key::F(3)], T::KeyF3, T::HintLookup)]));
+        keys.push(main_act(Intent::Lookup, T::KeyF3, T::HintLookup));
         if typed {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintAddCode)));
             keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
         }
-        keys.extend(office_keys(&[
-            (&[Key::F(5)], O::KeyF5, O::HintShift),
-            (&[Key::F(6)], O::KeyF6, O::HintReports),
-            (&[Key::F(7)], O::KeyF7, O::HintJournal),
-            (&[Key::F(8)], O::KeyF8, O::HintSummary),
-        ]));
+        let office = |intent, cap, does| act(On::Sale, intent, Label::Office(cap), Label::Office(does));
+        keys.push(office(Intent::OpenShift, O::KeyF5, O::HintShift));
+        keys.push(office(Intent::OpenReport, O::KeyF6, O::HintReports));
+        keys.push(office(Intent::OpenJournal, O::KeyF7, O::HintJournal));
+        keys.push(office(Intent::OpenSummary, O::KeyF8, O::HintSummary));
+        let staff = |intent, cap, does| act(On::Sale, intent, Label::Staff(cap), Label::Staff(does));
         if !typed {
-            keys.extend(staff_keys(&[(&[Key::F(9)], S::KeyF9, S::HintSignOut)]));
+            keys.push(staff(Intent::SignOut, S::KeyF9, S::HintSignOut));
         }
-        keys.extend(main_keys(&[(&[Key::F(11)], T::KeyF11, T::HintLowStock)]));
+        keys.push(main_act(Intent::LowStock, T::KeyF11, T::HintLowStock));
         if !typed {
-            keys.extend(staff_keys(&[(&[Key::F(12)], S::KeyF12, S::HintMaintenance)]));
-            keys.push(k(&[Key::F(4)], Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+            keys.push(staff(Intent::OpenMaintenance, S::KeyF12, S::HintMaintenance));
+            keys.push(act(On::Sale, Intent::ChangePin, Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
         }
         keys.push(digits(H::HintTypeCode));
         return keys;
@@ -291,8 +316,8 @@ fn sale(state: &State) -> Vec<KeyHelp> {
         keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
     }
     if !busy {
+        keys.push(main_act(Intent::PayCash, T::KeyF2, T::HintCash));
         keys.extend(main_keys(&[
-            (&[Key::F(2)], T::KeyF2, T::HintCash),
             (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
             (&[Key::Delete], T::KeyDel, T::HintDelete),
@@ -324,15 +349,15 @@ fn pay(state: &State) -> Vec<KeyHelp> {
 }
 
 fn lookup(state: &State) -> Vec<KeyHelp> {
-    let back = (&[Key::Esc][..], T::KeyEsc, T::HintBack);
-    let reprint = (&[Key::F(4)][..], T::KeyF4, T::HintReprint);
-    let cash_refund = (&[Key::F(6)][..], T::KeyF6, T::HintCashRefund);
+    let back = || k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Main(T::HintBack));
+    let reprint = || act(On::Lookup, Intent::Reprint, Label::Main(T::KeyF4), Label::Main(T::HintReprint));
+    let cash_refund = || act(On::Lookup, Intent::CashRefund, Label::Main(T::KeyF6), Label::Main(T::HintCashRefund));
     let Some(view) = &state.lookup else {
         let mut keys = Vec::new();
         if !state.input.is_empty() {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintLookUp)));
         }
-        keys.extend(main_keys(&[back]));
+        keys.push(back());
         keys.push(digits(H::HintTypeOrderNo));
         return keys;
     };
@@ -350,18 +375,24 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
     if view.refundable().is_zero() || view.open_refund().is_some() {
         let paid = view.found().is_some_and(|f| f.state == PlatformOrderState::Paid);
         return if cash && view.open_refund().is_none() {
-            main_keys(&[&[cash_refund][..], goods, &[back]].concat())
+            [vec![cash_refund()], main_keys(goods), vec![back()]].concat()
         } else if paid {
-            main_keys(&[reprint, back])
+            vec![reprint(), back()]
         } else {
-            main_keys(&[back])
+            vec![back()]
         };
     }
-    let refund = (&[Key::Enter][..], T::KeyEnter, T::HintRefund);
-    let first: &[(&[Key], T, T)] = if cash { &[refund, cash_refund] } else { &[refund] };
+    let mut keys = main_keys(&[(&[Key::Enter][..], T::KeyEnter, T::HintRefund)]);
+    if cash {
+        keys.push(cash_refund());
+    }
+    keys.extend(main_keys(goods));
     // With goods to choose Esc comes before F4, which the hint line may then leave to the help.
-    let last = if goods.is_empty() { [reprint, back] } else { [back, reprint] };
-    let mut keys = main_keys(&[first, goods, &last].concat());
+    if goods.is_empty() {
+        keys.extend([reprint(), back()]);
+    } else {
+        keys.extend([back(), reprint()]);
+    }
     keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
     keys
 }

@@ -14,14 +14,23 @@ use crate::core::maintenance::{DIGITS, ITEMS, Item, Maintenance, Page};
 use crate::core::{Lang, State};
 use crate::i18n::staff::{self, StaffText as T};
 
+/// The operators list (over the maintenance menu).
+pub(super) fn operators_view(state: &State, frame: &mut Frame, area: Rect) {
+    if let Some(view) = &state.auth.admin {
+        operators(state, view, frame, area);
+    }
+}
+
+/// The audit log (over the maintenance menu).
+pub(super) fn audit_view(state: &State, frame: &mut Frame, area: Rect) {
+    if let Some(view) = &state.auth.audit {
+        audit(state, view, frame, area);
+    }
+}
+
+/// The maintenance menu and its pages.
 pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
-    if let Some(view) = &state.auth.audit {
-        return audit(state, view, frame, area);
-    }
-    if let Some(view) = &state.auth.admin {
-        return operators(state, view, frame, area);
-    }
     let Some(m) = &state.maintenance else { return };
     let title = match m.page {
         Page::Menu | Page::Confirm(_) => staff::text(lang, T::MaintenanceTitle).to_string(),

@@ -23,6 +23,7 @@ mod widgets;
 use ratatui::Frame;
 
 use crate::core::notice::Notice;
+use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Screen, State};
 
 /// What the app knows about the till's surroundings, supplied each frame (the view reads no clock).
@@ -45,13 +46,24 @@ pub struct Status {
 /// Draws the whole screen for `state`.
 pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     let [_, body, _, _, footer] = widgets::screen_areas(frame.area());
-    // Sign-in, change-my-PIN, the maintenance menu and the supervisor's screens.
-    if !staff::view(state, status, frame) {
-        sale_screens(state, status, frame);
+    // The core's one stack of screens, drawn from its highest full screen up.
+    let stack = screens::stack(state);
+    let (under, boxes) = stack.visible();
+    match under {
+        Top::Base(Base::Till) => sale_screens(state, status, frame),
+        // Sign-in, change-my-PIN, the maintenance menu and the supervisor's screens.
+        full => staff::view(state, status, full, frame),
     }
-    let prompt_area = if matches!(state.screen, Screen::Confirm(_)) { confirm::prompt_area(body) } else { body };
-    staff::prompt(state, frame, prompt_area);
-    help::view(state, frame, body);
+    for modal in boxes {
+        match modal {
+            Modal::SupervisorPrompt => {
+                let over_confirm = under == Top::Base(Base::Till) && matches!(state.screen, Screen::Confirm(_));
+                staff::prompt(state, frame, if over_confirm { confirm::prompt_area(body) } else { body });
+            }
+            Modal::Help => help::view(state, frame, body),
+            Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
+        }
+    }
     widgets::hints(state, frame, footer);
 }
 

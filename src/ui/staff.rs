@@ -10,31 +10,29 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 use super::widgets::{self, WARN};
 use super::{Status, maintenance, own_pin};
 use crate::core::auth::{SignInStep, minutes_left};
+use crate::core::screens::{Modal, Top};
 use crate::core::{Lang, State};
 use crate::i18n::staff::{self, StaffText as T};
 
-/// Draws the screen (all but the key hints) when an operator screen is up (nobody signed in, the
-/// change-my-PIN form, or a supervisor's screen open); `false` leaves it to the sale screens.
-pub(super) fn view(state: &State, status: &Status, frame: &mut Frame) -> bool {
-    let signed_out = state.auth.session.is_none();
-    let supervisor_screen = state.maintenance.is_some() || state.auth.admin.is_some() || state.auth.audit.is_some();
-    let changing = state.auth.change.is_some();
-    if !signed_out && !supervisor_screen && !changing {
-        return false;
-    }
+/// Draws an operator screen (all but the key hints): sign-in, the change-my-PIN form, or a
+/// supervisor's screen, as the core's screen stack has it on top.
+pub(super) fn view(state: &State, status: &Status, screen: Top, frame: &mut Frame) {
     let lang = state.settings.lang;
     let [top, body, notice, status_area, _] = widgets::screen_areas(frame.area());
     widgets::top_bar(state, status, frame, top);
-    if supervisor_screen {
-        maintenance::view(state, frame, body);
-    } else if let Some(form) = &state.auth.change {
-        own_pin::view(state, form, frame, body);
-    } else {
-        sign_in(state, frame, body);
+    match screen {
+        Top::Modal(Modal::Maintenance) => maintenance::view(state, frame, body),
+        Top::Modal(Modal::Operators) => maintenance::operators_view(state, frame, body),
+        Top::Modal(Modal::Audit) => maintenance::audit_view(state, frame, body),
+        Top::Modal(Modal::PinChange) => {
+            if let Some(form) = &state.auth.change {
+                own_pin::view(state, form, frame, body);
+            }
+        }
+        _ => sign_in(state, frame, body),
     }
     widgets::notice_line(lang, state.notice.as_ref(), frame, notice);
     widgets::status_line(state, status, frame, status_area);
-    true
 }
 
 /// The supervisor-PIN prompt over the body, when asked for.

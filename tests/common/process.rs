@@ -177,6 +177,12 @@ impl TillProcess {
         self.stdin.flush().expect("flush");
     }
 
+    /// Sends one line of a script as it is (e.g. an intent by name, `{"act":"sign_out"}`).
+    pub fn line(&mut self, line: &str) {
+        writeln!(self.stdin, "{line}").expect("write to till");
+        self.stdin.flush().expect("flush");
+    }
+
     pub fn scan(&mut self, code: &str) {
         self.send(&Msg::Scan(code.into()));
     }

@@ -99,7 +99,7 @@ pub(crate) fn open_audit(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Auth(AuthEffect::LoadAudit));
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if let Some(view) = state.auth.audit.as_mut() {
         let len = view.entries.as_ref().map_or(0, Vec::len);
         match key {
@@ -124,7 +124,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         Key::Char('a' | 'A') => match next_number(state) {
             Some(number) => set_form(state, OperatorForm::NewName { number, entry: String::new() }),
-            None => crate::core::sale::refuse(state, say(AuthNotice::NoFreeNumber), fx),
+            None => crate::core::notice::refuse(state, say(AuthNotice::NoFreeNumber), fx),
         },
         Key::Char(c @ ('n' | 'N' | 'p' | 'P' | 'r' | 'R' | 'd' | 'D' | 's' | 'S')) => {
             let Some(op) = selected(state).cloned() else { return };
@@ -197,7 +197,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     match form {
         OperatorForm::NewName { number, entry } | OperatorForm::Rename { number, entry } if entry.trim().is_empty() => {
             let _ = number;
-            crate::core::sale::refuse(state, say(AuthNotice::NameEmpty), fx)
+            crate::core::notice::refuse(state, say(AuthNotice::NameEmpty), fx)
         }
         OperatorForm::NewName { number, entry } => {
             set_form(state, OperatorForm::NewPin { number, name: entry.trim().to_string(), entry: String::new() })
@@ -211,7 +211,7 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
         }
         OperatorForm::StaffId { number, entry } => set_staff_id(state, &number, entry.trim(), fx),
         OperatorForm::NewPin { entry, .. } | OperatorForm::ResetPin { entry, .. } if !valid_pin(&entry) => {
-            crate::core::sale::refuse(state, say(AuthNotice::PinFormat), fx)
+            crate::core::notice::refuse(state, say(AuthNotice::PinFormat), fx)
         }
         OperatorForm::NewPin { number, name, entry } => {
             let new = Operator::new(&number, &name, Role::Cashier, PinHash(String::new()));
@@ -257,7 +257,7 @@ fn set_staff_id(state: &mut State, number: &str, entry: &str, fx: &mut Vec<Effec
     let fits =
         entry.len() <= STAFF_ID_MAX && entry.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if !fits {
-        return crate::core::sale::refuse(state, say(AuthNotice::StaffIdFormat), fx);
+        return crate::core::notice::refuse(state, say(AuthNotice::StaffIdFormat), fx);
     }
     let Some(mut op) = state.auth.operator(number).cloned() else { return };
     op.staff_id = (!entry.is_empty()).then(|| entry.to_string());
@@ -273,7 +273,7 @@ fn other_supervisors(state: &State, number: &str) -> usize {
 
 fn toggle_role(state: &mut State, mut op: Operator, fx: &mut Vec<Effect>) {
     if op.role == Role::Supervisor && other_supervisors(state, &op.number) == 0 {
-        return crate::core::sale::refuse(state, say(AuthNotice::LastSupervisor), fx);
+        return crate::core::notice::refuse(state, say(AuthNotice::LastSupervisor), fx);
     }
     op.role = if op.role == Role::Supervisor { Role::Cashier } else { Role::Supervisor };
     fx.push(state.audit(AuditEvent::RoleChanged { number: op.number.clone(), role: op.role }));
@@ -283,10 +283,10 @@ fn toggle_role(state: &mut State, mut op: Operator, fx: &mut Vec<Effect>) {
 fn toggle_disabled(state: &mut State, mut op: Operator, fx: &mut Vec<Effect>) {
     if !op.disabled {
         if state.auth.session.as_ref().is_some_and(|s| s.number == op.number) {
-            return crate::core::sale::refuse(state, say(AuthNotice::NotYourself), fx);
+            return crate::core::notice::refuse(state, say(AuthNotice::NotYourself), fx);
         }
         if op.role == Role::Supervisor && other_supervisors(state, &op.number) == 0 {
-            return crate::core::sale::refuse(state, say(AuthNotice::LastSupervisor), fx);
+            return crate::core::notice::refuse(state, say(AuthNotice::LastSupervisor), fx);
         }
     }
     op.disabled = !op.disabled;

@@ -27,12 +27,12 @@
 //! Each approval is written to the audit log with the supervisor's number.
 
 pub(super) mod admin;
-mod notice;
-mod own_pin;
+pub(crate) mod notice;
+pub(super) mod own_pin;
 #[cfg(test)]
 mod own_pin_tests;
-mod prompt;
-mod signin;
+pub(super) mod prompt;
+pub(super) mod signin;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -227,87 +227,6 @@ impl State {
     }
 }
 
-/// Keys for sign-in, the prompt and the supervisor's screens; `false` leaves the key to the sale
-/// screens.
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
-    if state.auth.checking.is_some() {
-        return true; // a PIN is being checked (tens of milliseconds): keys wait for nothing
-    }
-    if state.auth.prompt.is_some() {
-        prompt::on_key(state, key, fx);
-        return true;
-    }
-    if state.auth.change.is_some() {
-        own_pin::on_key(state, key, fx);
-        return true;
-    }
-    if state.auth.admin.is_some() || state.auth.audit.is_some() {
-        admin::on_key(state, key, fx);
-        return true;
-    }
-    if state.maintenance.is_some() {
-        super::maintenance::on_key(state, key, fx);
-        return true;
-    }
-    if state.auth.session.is_none() {
-        if key == Key::F(12) {
-            super::maintenance::open(state, fx);
-        } else {
-            signin::on_key(state, key, fx);
-        }
-        return true;
-    }
-    let empty_sale = state.screen == Screen::Sale && state.sale.lines.is_empty() && state.input.is_empty();
-    match key {
-        // The office's screens use the function keys themselves.
-        Key::F(9) | Key::F(12) if state.screen == Screen::Office => false,
-        Key::F(9) | Key::F(12) if !empty_sale => {
-            super::sale::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
-            true
-        }
-        Key::F(9) => {
-            signin::sign_out(state, fx);
-            true
-        }
-        Key::F(12) => {
-            super::maintenance::open(state, fx);
-            true
-        }
-        // F4 is the lookup's reprint; on the sale screen it is "change my PIN".
-        Key::F(4) if empty_sale => {
-            own_pin::open(state, fx);
-            true
-        }
-        Key::F(4) if state.screen == Screen::Sale => {
-            super::sale::refuse(state, say(AuthNotice::FinishSaleFirst), fx);
-            true
-        }
-        _ => false,
-    }
-}
-
-/// A scanned code while signed out or on a supervisor's screen: not a sale. `false` leaves it
-/// to the sale screens.
-pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) -> bool {
-    if state.auth.prompt.is_some()
-        || state.auth.admin.is_some()
-        || state.auth.audit.is_some()
-        || state.auth.change.is_some()
-    {
-        super::sale::refuse(state, say(AuthNotice::NotNow), fx);
-        return true;
-    }
-    if state.maintenance.is_some() {
-        super::maintenance::on_scan(state, code, fx);
-        return true;
-    }
-    if state.auth.session.is_none() {
-        super::sale::refuse(state, say(AuthNotice::SignInFirst), fx);
-        return true;
-    }
-    false
-}
-
 pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
     match msg {
         AuthMsg::Loaded { mut operators } => {
@@ -345,7 +264,7 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
             {
                 state.auth.checking = None;
             }
-            super::sale::refuse(state, Notice::StoreFailed { error }, fx)
+            super::notice::refuse(state, Notice::StoreFailed { error }, fx)
         }
         AuthMsg::Audit { entries } => {
             if let Some(view) = state.auth.audit.as_mut() {

@@ -1,7 +1,7 @@
 //! One-line messages about operators, supervisors and the maintenance menu (worded in
 //! `i18n::staff`).
 
-use super::Action;
+use super::types::Action;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

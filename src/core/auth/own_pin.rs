@@ -31,16 +31,16 @@ pub struct PinChange {
 }
 
 /// F4 on the empty sale screen.
-pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(number) = state.auth.session.as_ref().map(|s| s.number.clone()) else { return };
     if let Some(refused) = super::refusal(state, &number) {
-        return crate::core::sale::refuse(state, refused, fx);
+        return crate::core::notice::refuse(state, refused, fx);
     }
     state.auth.change = Some(PinChange::default());
     state.notice = None;
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let Some(form) = state.auth.change.as_mut() else { return };
     if type_digit(&mut form.entry, key, PIN_MAX) {
         return;
@@ -66,7 +66,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
         PinChangeStep::Current => {
             if let Some(refused) = super::refusal(state, &number) {
                 state.auth.change = None;
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             let Some(hash) = state.auth.operator(&number).map(|o| o.pin_hash.clone()) else { return };
             if let Some(form) = state.auth.change.as_mut() {
@@ -77,7 +77,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
         }
         PinChangeStep::New => {
             if let Some(problem) = new_pin_problem(&entry, form.current.as_ref()) {
-                return crate::core::sale::refuse(state, say(problem), fx);
+                return crate::core::notice::refuse(state, say(problem), fx);
             }
             form.new_pin = Some(Pin::new(entry));
             form.step = PinChangeStep::Confirm;
@@ -87,7 +87,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let Some(first) = form.new_pin.take() else { return };
             if first.expose() != entry {
                 form.step = PinChangeStep::New;
-                return crate::core::sale::refuse(state, say(AuthNotice::PinsDiffer), fx);
+                return crate::core::notice::refuse(state, say(AuthNotice::PinsDiffer), fx);
             }
             state.auth.checking = Some(Check { number: number.clone(), why: Pending::OwnNew });
             fx.push(Effect::Auth(AuthEffect::HashPin { number, pin: first }));

@@ -25,7 +25,7 @@ pub(super) fn open(state: &mut State, action: Action, then: Msg) {
     state.notice = Some(say(AuthNotice::SupervisorNeeded { action }));
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let Some(prompt) = state.auth.prompt.as_mut() else { return };
     let field = if prompt.at_pin { &mut prompt.pin } else { &mut prompt.number };
     if type_digit(field, key, PIN_MAX) {
@@ -43,7 +43,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                 if let Some(p) = state.auth.prompt.as_mut() {
                     p.number.clear();
                 }
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             if let Some(p) = state.auth.prompt.as_mut() {
                 p.at_pin = true;
@@ -53,7 +53,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             let number = prompt.number.clone();
             let pin = Pin::new(std::mem::take(&mut prompt.pin));
             if let Some(refused) = refusal(state, &number) {
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             let Some(hash) = state.auth.operator(&number).map(|o| o.pin_hash.clone()) else { return };
             state.auth.checking = Some(Check { number: number.clone(), why: Pending::Supervisor });

@@ -4,6 +4,7 @@ use super::{
     AuditEntry, AuditEvent, AuthEffect, AuthNotice, Check, PIN_MAX, Pending, Pin, PinHash, Session, new_pin_problem,
     right_pin, say, type_digit, wrong_pin,
 };
+use crate::core::intent::Intent;
 use crate::core::{Action, Beep, Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +50,7 @@ pub(super) fn normalise(number: &str) -> String {
     if number.len() == 1 { format!("0{number}") } else { number.to_string() }
 }
 
-pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let form = &mut state.auth.signin;
     let max = if form.step == SignInStep::Number { NUMBER_MAX } else { PIN_MAX };
     if type_digit(&mut form.entry, key, max) {
@@ -80,7 +81,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let number = normalise(&entry);
             if let Some(refused) = super::refusal(state, &number) {
                 state.auth.signin.number = number; // a lockout's countdown stays on screen
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             state.auth.signin.number = number;
             state.auth.signin.step = SignInStep::Pin;
@@ -90,7 +91,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let number = form.number.clone();
             if let Some(refused) = super::refusal(state, &number) {
                 state.auth.signin = SignIn::default();
-                return crate::core::sale::refuse(state, refused, fx);
+                return crate::core::notice::refuse(state, refused, fx);
             }
             let Some(hash) = state.auth.operator(&number).map(|o| o.pin_hash.clone()) else { return };
             state.auth.signin.old_pin = Some(Pin::new(entry.clone()));
@@ -99,7 +100,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
         }
         SignInStep::NewPin => {
             if let Some(problem) = new_pin_problem(&entry, form.old_pin.as_ref()) {
-                return crate::core::sale::refuse(state, say(problem), fx);
+                return crate::core::notice::refuse(state, say(problem), fx);
             }
             form.new_pin = Some(Pin::new(entry));
             form.step = SignInStep::ConfirmPin;
@@ -109,7 +110,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
             let Some(first) = form.new_pin.take() else { return };
             if first.expose() != entry {
                 form.step = SignInStep::NewPin;
-                return crate::core::sale::refuse(state, say(AuthNotice::PinsDiffer), fx);
+                return crate::core::notice::refuse(state, say(AuthNotice::PinsDiffer), fx);
             }
             let number = form.number.clone();
             state.auth.checking = Some(Check { number: number.clone(), why: Pending::NewPin });
@@ -172,7 +173,6 @@ fn complete(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
     state.notice = Some(say(AuthNotice::SignedIn { number: session.number.clone(), name: session.name.clone() }));
     state.auth.session = Some(session);
     state.auth.signin = SignIn::default();
-    state.settings.operator = number.to_string();
     // A sale already started (restored after a restart) keeps whoever rang it up.
     if state.sale.lines.is_empty() && state.sale.attempts.is_empty() {
         state.sale.operator = number.to_string();
@@ -194,7 +194,7 @@ pub(super) fn auto_sign_in(state: &mut State, number: &str, fx: &mut Vec<Effect>
 
 /// F9 on the empty sale screen. With back-office records unsynced or payments unresolved the
 /// first F9 says how many; a second one asks a supervisor to override.
-pub(super) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
+pub(crate) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(number) = state.auth.session.as_ref().map(|s| s.number.clone()) else { return };
     let unresolved = unresolved(state);
     let unsynced = state.auth.unsynced;
@@ -203,9 +203,9 @@ pub(super) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
         let asked_again = matches!(state.notice, Some(crate::core::Notice::Auth(AuthNotice::SignOutBlocked { .. })))
             || state.auth.grant.as_ref().is_some_and(|g| g.action == Action::Override);
         if !asked_again {
-            return crate::core::sale::refuse(state, say(AuthNotice::SignOutBlocked { unsynced, unresolved }), fx);
+            return crate::core::notice::refuse(state, say(AuthNotice::SignOutBlocked { unsynced, unresolved }), fx);
         }
-        if !state.authorize(Action::Override, Msg::Key(Key::F(9))) {
+        if !state.authorize(Action::Override, Msg::Act(Intent::SignOut)) {
             return;
         }
         fx.push(state.audit(AuditEvent::SignOutOverridden { unsynced, unresolved }));
@@ -213,7 +213,6 @@ pub(super) fn sign_out(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(state.audit(AuditEvent::SignedOut));
     state.auth.session = None;
     state.auth.signin = SignIn::default();
-    state.settings.operator.clear();
     state.notice = Some(say(if overriding {
         AuthNotice::SignedOutOverride { number, unsynced, unresolved }
     } else {

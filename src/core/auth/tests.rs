@@ -5,6 +5,7 @@
 use super::*;
 use crate::core::catalog::{Catalogue, Product};
 use crate::core::code::Platform;
+use crate::core::intent::Intent;
 use crate::core::money::Fen;
 use crate::core::{
     Event, LookupVerdict, PlatformOrder, PlatformOrderState, RefundCall, Settings, State, maintenance, update,
@@ -158,7 +159,7 @@ fn nothing_is_sold_before_sign_in_and_the_first_sign_in_forces_a_new_pin() {
     // The operator is on the order and its receipt, and is the platform's staff id.
     t.send(Msg::Scan(COLA.into()));
     assert_eq!((t.state.sale.lines.len(), t.state.sale.operator.as_str()), (1, "01"));
-    assert_eq!(t.state.settings.operator, "01");
+    assert_eq!(t.state.operator(), "01");
     t.key(Key::Enter);
     let fx = t.send(Msg::Scan("134680423163089456".into()));
     let staff = fx.iter().find_map(|e| if let Effect::MicroPay(c) = e { c.staff_id.clone() } else { None });
@@ -396,6 +397,8 @@ fn sign_out_waits_for_unsynced_records_and_unresolved_payments_unless_a_supervis
     assert_eq!(auth_notice(&t), Some(AuthNotice::SignOutBlocked { unsynced: 3, unresolved: 0 }));
     t.key(Key::F(9));
     assert_eq!(auth_notice(&t), Some(AuthNotice::SupervisorNeeded { action: Action::Override }));
+    let then = t.state.auth.prompt.as_ref().map(|p| (*p.then).clone());
+    assert_eq!(then, Some(Msg::Act(Intent::SignOut)), "the approval replays the intent, not the F9 key");
     t.typed("1111");
     assert_eq!(t.signed_in(), None);
     assert_eq!(
@@ -596,4 +599,27 @@ fn an_amount_typed_on_the_sale_screen_needs_the_same_approval_as_an_unknown_barc
     t.typed("12.50");
     assert_eq!(t.state.sale.total(), Fen(1250));
     assert!(t.state.auth.prompt.is_none());
+}
+
+#[test]
+fn a_script_says_sign_out_and_maintenance_by_name_and_a_modal_on_top_refuses_them() {
+    let mut t =
+        Till::with(vec![op("01", Role::Supervisor, "1111"), op("02", Role::Cashier, "2222")], Policy::default());
+    t.sign_in("02", "2222");
+    t.send(Msg::Act(Intent::OpenMaintenance));
+    assert_eq!(auth_notice(&t), Some(AuthNotice::SupervisorNeeded { action: Action::Maintenance }));
+    let then = t.state.auth.prompt.as_ref().map(|p| (*p.then).clone());
+    assert_eq!(then, Some(Msg::Act(Intent::OpenMaintenance)));
+    // The prompt is on top: an intent is not for it.
+    t.send(Msg::Act(Intent::SignOut));
+    assert_eq!((t.signed_in(), auth_notice(&t)), (Some("02"), Some(AuthNotice::NotNow)));
+    t.key(Key::Esc);
+    t.send(Msg::Act(Intent::SignOut));
+    assert_eq!(t.signed_in(), None);
+    // From the sign-in screen only the maintenance menu is an intent; a supervisor approves it.
+    t.send(Msg::Act(Intent::Pay));
+    assert_eq!(auth_notice(&t), Some(AuthNotice::NotNow));
+    t.send(Msg::Act(Intent::OpenMaintenance));
+    t.typed("1111");
+    assert!(t.state.maintenance.is_some());
 }

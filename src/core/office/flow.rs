@@ -4,7 +4,7 @@ use super::day::Day;
 use super::report::Period;
 use super::{OfficeEffect, OfficeMsg, OfficeNotice, Purpose, View, views};
 use crate::core::notice::Notice;
-use crate::core::sale::refuse;
+use crate::core::notice::refuse;
 use crate::core::{Beep, Effect, Key, Screen, State};
 
 /// Longest reason or note, in characters.

@@ -7,8 +7,8 @@ use super::report::PayMethod;
 use super::summary;
 use super::{JournalView, OfficeEffect, OfficeNotice, Purpose, SummaryView, View};
 use crate::core::notice::Notice;
+use crate::core::notice::refuse;
 use crate::core::order::{Order, Tender};
-use crate::core::sale::refuse;
 use crate::core::{Effect, Key, State};
 
 pub(super) fn open_journal(state: &mut State, day: Day, filter: Filter, fx: &mut Vec<Effect>) {

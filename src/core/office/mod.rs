@@ -13,6 +13,7 @@ pub mod day;
 mod flow;
 pub mod journal;
 mod lists;
+pub(crate) mod notice;
 pub mod report;
 pub mod shift;
 pub mod summary;
@@ -29,6 +30,7 @@ use shift::{CashFlow, Movement, Shift};
 use summary::Summary;
 
 pub use flow::{on_key, on_msg, open};
+pub use notice::OfficeNotice;
 pub use views::request_close_day;
 
 /// Where exports go when the configuration names no other place: a USB stick's usual mount point.
@@ -245,67 +247,6 @@ pub enum OfficeEffect {
     Print(Report),
     /// Write the CSV of `from..=to` into `dir` (times at the shop's offset from UTC).
     ExportCsv { period: Period, from: Day, to: Day, dir: String, utc_offset_minutes: i32 },
-}
-
-/// The office's one-line messages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OfficeNotice {
-    /// The shift records are still being read.
-    NotReady,
-    Loading,
-    LoadFailed {
-        error: String,
-    },
-    ShiftOpened {
-        float: Fen,
-    },
-    /// A pay-in or pay-out was recorded.
-    Moved {
-        kind: Movement,
-        amount: Fen,
-    },
-    ReasonNeeded,
-    /// The counted cash differs from the expected: say why.
-    NoteNeeded,
-    ShiftClosed {
-        difference: Fen,
-    },
-    SaveFailed {
-        error: String,
-    },
-    ClosingDay,
-    DayClosed {
-        number: u32,
-    },
-    CloseDayFailed {
-        error: String,
-    },
-    PrintingReport,
-    Exporting,
-    Exported {
-        path: String,
-        rows: usize,
-    },
-    ExportFailed {
-        error: String,
-    },
-    BadDate,
-}
-
-impl OfficeNotice {
-    pub fn is_error(&self) -> bool {
-        matches!(
-            self,
-            OfficeNotice::NotReady
-                | OfficeNotice::LoadFailed { .. }
-                | OfficeNotice::ReasonNeeded
-                | OfficeNotice::NoteNeeded
-                | OfficeNotice::SaveFailed { .. }
-                | OfficeNotice::CloseDayFailed { .. }
-                | OfficeNotice::ExportFailed { .. }
-                | OfficeNotice::BadDate
-        )
-    }
 }
 
 #[cfg(test)]

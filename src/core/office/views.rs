@@ -6,8 +6,8 @@ use super::shift::{CashMovement, Movement, Shift};
 use super::{Closing, OfficeEffect, OfficeNotice, Purpose, ReportView, ShiftStep, ShiftView, View, ZMark, ZRecord};
 use crate::core::money::{Fen, MoneyError};
 use crate::core::notice::Notice;
+use crate::core::notice::refuse;
 use crate::core::order::Order;
-use crate::core::sale::refuse;
 use crate::core::{Effect, Key, State};
 
 pub(super) use super::lists::{journal_key, open_journal, open_summary, summary_key};
@@ -80,7 +80,7 @@ fn shift_enter(state: &mut State, step: ShiftStep, fx: &mut Vec<Effect>) {
         ShiftStep::Overview => {}
         ShiftStep::Float => {
             let Some(float) = typed_amount(state, &input, Some(Fen::ZERO), fx) else { return };
-            let shift = Shift::open(state.office.next_shift_id, &state.settings.operator, state.now, float);
+            let shift = Shift::open(state.office.next_shift_id, state.operator(), state.now, float);
             state.office.next_shift_id += 1;
             state.office.shift = Some(shift.clone());
             fx.push(Effect::Office(OfficeEffect::SaveShift(shift)));
@@ -102,7 +102,7 @@ fn shift_enter(state: &mut State, step: ShiftStep, fx: &mut Vec<Effect>) {
             if input.is_empty() {
                 return refuse(state, Notice::Office(OfficeNotice::ReasonNeeded), fx);
             }
-            let (now, operator) = (state.now, state.settings.operator.clone());
+            let (now, operator) = (state.now, state.operator().to_string());
             let Some(shift) = state.office.shift.as_mut() else { return leave(state) };
             shift.movements.push(CashMovement { at: now, kind, amount, reason: input, operator });
             fx.push(Effect::Office(OfficeEffect::SaveShift(shift.clone())));
