@@ -1,4 +1,4 @@
-//! `till-office`: serve, migrate, add a till, add an owner (docs/office.md).
+//! `till-office`: serve, migrate, add a till, add an owner (docs/back-office.md).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
