@@ -29,7 +29,7 @@ GLASS_PKGS := tesseract-ocr tesseract-ocr-chi-sim imagemagick
 IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsprogs fdisk kmod cpio xz-utils
 # The image's scripts are checked with shellcheck (make lint-image).
 LINT_IMAGE_PKGS := shellcheck
-# The back office (crates/till-office, docs/office.md): PostgreSQL for its tests and `make office`
+# The back office (crates/till-office, docs/back-office.md): PostgreSQL for its tests and `make office`
 # (throwaway clusters, run as nobody under root), Chromium and chromedriver for its pages' browser test.
 OFFICE_PKGS := postgresql chromium chromium-driver
 OFFICE_PORT ?= 8787

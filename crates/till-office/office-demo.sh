@@ -1,7 +1,7 @@
 #!/bin/sh
 # make office: a throwaway PostgreSQL cluster under target/office, till-office serving on it, a demo
 # owner, and the demo till enrolled to it (its records go to the office). Quitting the till (F10)
-# or Ctrl-C stops the office and the cluster. docs/office.md.
+# or Ctrl-C stops the office and the cluster. docs/back-office.md.
 # Usage: office-demo.sh TILL_BIN OFFICE_BIN PORT
 set -eu
 till=$1 office=$2 port=$3

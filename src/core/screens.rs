@@ -101,8 +101,10 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::PinChange) => auth::own_pin::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
-        Top::Base(Base::SignIn) if key == Key::F(12) => maintenance::open(state, fx),
-        Top::Base(Base::SignIn) => auth::signin::on_key(state, key, fx),
+        Top::Base(Base::SignIn) => match state.keymap.intent(On::SignIn, key) {
+            Some(Intent::OpenMaintenance) => maintenance::open(state, fx),
+            _ => auth::signin::on_key(state, key, fx),
+        },
         Top::Base(Base::Till) => on_till_key(state, key, fx),
     }
 }

@@ -65,6 +65,25 @@ pub async fn add_device(pool: &Pool, device_id: &str, name: &str, key_id: &str, 
     Ok(())
 }
 
+/// Revokes one key of a till (`key_id`), or the till itself with all its keys: its records are
+/// refused (403) from then on; what it sent before stays.
+pub async fn revoke(pool: &Pool, device_id: &str, key_id: Option<&str>) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    let changed = match key_id {
+        Some(key_id) => {
+            client
+                .execute(
+                    "UPDATE device_keys SET revoked_at = now() WHERE device_id = $1 AND key_id = $2",
+                    &[&device_id, &key_id],
+                )
+                .await?
+        }
+        None => client.execute("UPDATE devices SET revoked_at = now() WHERE device_id = $1", &[&device_id]).await?,
+    };
+    anyhow::ensure!(changed == 1, "no till {device_id} (or no key {key_id:?} of it)");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

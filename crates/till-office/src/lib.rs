@@ -28,7 +28,7 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// The shop's time zone, for "today" (a PostgreSQL zone name).
     pub time_zone: String,
-    /// Cookies marked `Secure` (behind TLS: always, see docs/office.md).
+    /// Cookies marked `Secure` (behind TLS: always, see docs/back-office.md).
     pub secure_cookies: bool,
     /// Failed sign-ins allowed per login and per address in [`auth::RATE_WINDOW_MINUTES`].
     pub sign_in_limit: i64,

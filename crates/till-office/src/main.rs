@@ -1,4 +1,4 @@
-//! `till-office`: serve, migrate, add a till, add an owner (docs/office.md).
+//! `till-office`: serve, migrate, add a till, add an owner (docs/back-office.md).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -52,6 +52,13 @@ enum Command {
         name: String,
         #[arg(long, default_value = "1")]
         key_id: String,
+    },
+    /// Revokes a till (its records are refused from then on), or only one of its keys (after the
+    /// till has a new one: `add-device ID --key-id 2`).
+    RevokeDevice {
+        device_id: String,
+        #[arg(long)]
+        key_id: Option<String>,
     },
     /// Adds an owner (or sets their password), read from TILL_OFFICE_PASSWORD or the first line of stdin.
     AddOwner { login: String },
@@ -117,6 +124,12 @@ async fn main() -> anyhow::Result<()> {
             if made {
                 println!("its key (put it in the till's [backoffice] key; shown only now): {key}");
             }
+        }
+        Command::RevokeDevice { device_id, key_id } => {
+            let pool = db::pool(&cli.database_url, 1)?;
+            db::migrate(&pool).await?;
+            db::revoke(&pool, &device_id, key_id.as_deref()).await?;
+            println!("revoked: till {device_id}{}", key_id.map(|k| format!(" key {k}")).unwrap_or_default());
         }
         Command::AddOwner { login } => {
             let password = match std::env::var("TILL_OFFICE_PASSWORD") {

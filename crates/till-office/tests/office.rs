@@ -121,6 +121,38 @@ fn cookie_value(set_cookie: &str) -> String {
     set_cookie.split(';').next().and_then(|p| p.split_once('=')).map(|(_, v)| v.to_string()).unwrap_or_default()
 }
 
+#[test]
+fn a_rotated_key_works_beside_the_old_until_it_is_revoked_and_a_revoked_till_is_refused() {
+    use common::office_command;
+    let office = OfficeProcess::start(&[]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    office_command(
+        &office.cluster,
+        &["add-device", DEMO_DEVICE_ID, "--key-id", "2"],
+        &[("TILL_OFFICE_DEVICE_KEY", "key-two")],
+    );
+    let new = Signer { key_id: "2", key: "key-two", ..DEMO };
+    let url = office.records_url();
+    let body = |n: u32| {
+        format!(
+            r#"{{"kind":"zreport","key":"zreport:{n}","seq":{n},"zreport":{{"number":{n},"closed_at":1,"report":{{}}}}}}"#
+        )
+    };
+    let post = |signer, n| post_record(&url, signer, now_secs(), &format!("zreport:{n}"), &body(n));
+    assert_eq!(post(DEMO, 1).0, 201, "the old key, not yet revoked");
+    assert_eq!(post(new, 2).0, 201, "the new key");
+    office_command(&office.cluster, &["revoke-device", DEMO_DEVICE_ID, "--key-id", "1"], &[]);
+    let (status, answer) = post(DEMO, 3);
+    assert_eq!(status, 403, "{answer}");
+    assert!(answer.contains("revoked"), "{answer}");
+    assert_eq!(post(new, 3).0, 201);
+    office_command(&office.cluster, &["revoke-device", DEMO_DEVICE_ID], &[]);
+    assert_eq!(post(new, 4).0, 403, "the whole till revoked");
+    let db = office.db();
+    assert_eq!(db.number("SELECT count(*) FROM z_reports"), 3);
+    assert_eq!(db.number("SELECT count(*) FROM records WHERE key = 'zreport:4'"), 0);
+}
+
 /// Signs `login` in over plain HTTP: the session cookie's token.
 fn signed_in(base: &str, login: &str, password: &str) -> String {
     let http =
