@@ -88,6 +88,7 @@ impl RedbStore {
         }
         let store = RedbStore { db: RwLock::new(db), file, wal: Mutex::new(wal) };
         store.replay(&mut store.log(), saves)?;
+        super::redb_stock::finish_due(&store)?;
         Ok(store)
     }
 }
