@@ -9,6 +9,7 @@ pub mod fake;
 mod outbox;
 mod records;
 mod redb_check;
+mod redb_clean;
 mod redb_open;
 mod redb_records;
 mod redb_retention;

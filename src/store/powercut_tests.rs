@@ -210,7 +210,14 @@ impl Machine {
         let held = crate::store::redb_wal::held_in(&db).expect("the store's mark");
         let (wal, records) =
             Wal::open(Box::new(self.log.clone()), log_pages * PAGE, held).expect("the log on the simulated disk");
-        let s = RedbStore { db: std::sync::RwLock::new(db), file: file.to_path_buf(), wal: std::sync::Mutex::new(wal) };
+        let on_close = crate::store::redb_clean::OnClose::new(file.parent().expect("dir"), file, false);
+        on_close.disarm(); // a simulated disk: its close says nothing of the files
+        let s = RedbStore {
+            db: std::sync::RwLock::new(db),
+            file: file.to_path_buf(),
+            wal: std::sync::Mutex::new(wal),
+            on_close,
+        };
         let saves = crate::store::redb_wal::read_saves(records, file).expect("the log's saves");
         s.replay(&mut s.log(), saves).expect("replay");
         s

@@ -51,6 +51,9 @@ pub struct RedbStore {
     /// The order log saves are flushed to; held through each save's redb commit, so that redb
     /// applies the records in the log's order.
     pub(super) wal: Mutex<Wal>,
+    /// Writes the clean-close marker once the database above is closed (`redb_clean.rs`): this
+    /// field is dropped after `db`.
+    pub(super) on_close: super::redb_clean::OnClose,
 }
 
 impl RedbStore {
@@ -80,7 +83,11 @@ impl RedbStore {
         commit_settings(&mut txn)?;
         txn.set_durability(durability).map_err(StoreError::from)?;
         let out = f(&txn)?;
-        txn.commit().map_err(StoreError::from)?;
+        if let Err(e) = txn.commit() {
+            // A commit that failed at the disk: the next open checks the whole file.
+            self.on_close.disarm();
+            return Err(StoreError::from(e).into());
+        }
         Ok(out)
     }
 
