@@ -98,10 +98,10 @@ impl LookupView {
     }
 }
 
-/// Whether `code` is one of this shop's order numbers (the receipt's barcode): 20 digits that start
-/// with the platform's order prefix.
+/// Whether `code` is one of this shop's order numbers (the receipt's barcode): the platform's order
+/// prefix, then 16 digits (12 in numbers issued before run floors).
 pub fn is_order_number(state: &State, code: &str) -> bool {
-    code.len() == 20 && code.bytes().all(|b| b.is_ascii_digit()) && code.starts_with(&state.settings.order_prefix)
+    code.strip_prefix(state.settings.order_prefix.as_str()).is_some_and(super::pay::number_form)
 }
 
 /// Opens the lookup screen for `number` and asks the platform (the app adds the till's own record).

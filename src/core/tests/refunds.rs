@@ -62,7 +62,7 @@ fn the_seed_refund_sequence_partial_then_full() {
     let fx = refund(&mut t, "0.01");
     let call = refunds(&fx)[0].clone();
     assert_eq!((call.amount, call.total, call.refunded_before), (Fen(1), Fen(2), Fen(0)));
-    assert!(call.out_refund_no.starts_with("01000052") && call.out_refund_no.len() == 20);
+    assert!(call.out_refund_no.starts_with("01000052") && call.out_refund_no.len() == 24);
     let save_pos = fx.iter().position(|e| matches!(e, Effect::Save { order, .. } if order.refunds.len() == 1));
     assert!(save_pos.expect("saved") < fx.iter().position(|e| matches!(e, Effect::Refund(_))).expect("sent"));
     // Accepted is not refunded: the refund is queried.
