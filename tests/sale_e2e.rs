@@ -52,7 +52,7 @@ fn paid_at_once_prints_a_receipt_whose_barcode_is_the_order_number() {
     ring_up_and_pay(&mut till, "134680423163089456");
     let done = till.wait_for("paid", SECS(10), is_done);
     let no = done.number.clone().expect("order number");
-    assert_eq!(no.len(), 20);
+    assert_eq!(no.len(), 24);
     assert!(no.starts_with("01000052"), "{no}");
     assert_eq!(
         done.notice,

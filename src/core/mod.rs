@@ -390,6 +390,9 @@ pub struct State {
     /// False until the store's orders are restored: nothing is sold before that.
     pub ready: bool,
     pub counters: Counters,
+    /// Where this run's numbers start on the day it started (`yymmdd`, sequence): past anything an
+    /// earlier run of that day could have issued (see `pay::run_floor`).
+    pub run_floor: (u32, u32),
     /// The order on screen.
     pub sale: Order,
     pub screen: Screen,
@@ -446,6 +449,7 @@ impl State {
             now: Millis(0),
             ready: false,
             counters: Counters { next_order_id: 2, seq_day: 0, seq: 0 },
+            run_floor: (0, 0),
             sale: Order::new(1, Millis(0), operator),
             screen: Screen::Sale,
             input: String::new(),

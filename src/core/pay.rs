@@ -12,8 +12,8 @@ use super::notice::Notice;
 use super::notice::refuse;
 use super::order::{Attempt, AttemptState, Order, OrderStatus};
 use super::{
-    Beep, CancelCall, CancelVerdict, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, State,
-    Verdict,
+    Beep, CancelCall, CancelVerdict, Counters, Effect, PayCall, QueryAfter, QueryCall, QueryTimer, Screen, Settings,
+    State, Verdict,
 };
 
 /// Query an open attempt this often (the wallets ask for every 3–5 s)...
@@ -51,30 +51,59 @@ pub fn give_up_after_secs(platform: Platform) -> i64 {
 /// The day and sequence of the next order number. The sequence is a high-water mark that never goes
 /// back: a new day starts it again only when the clock reads *later* than the day of the last number
 /// issued; a clock that reads earlier (set back, or a store from a till whose clock was ahead) goes
-/// on with that day's sequence. `None` when that day's numbers are used up.
+/// on with that day's sequence. On the day the run started it starts no lower than the run's floor
+/// ([`run_floor`]). `None` when that day's numbers are used up.
 fn next_seq(state: &State) -> Option<(u32, u32)> {
     let today = state.now.local(state.settings.utc_offset_minutes).yymmdd();
     let Counters { seq_day, seq, .. } = state.counters;
-    let (day, used) = if today > seq_day { (today, 0) } else { (seq_day, seq) };
+    let (day, mut used) = if today > seq_day { (today, 0) } else { (seq_day, seq) };
+    if day == state.run_floor.0 {
+        used = used.max(state.run_floor.1);
+    }
     (used < MAX_SEQ).then_some((day, used + 1))
 }
 
-/// The 4-digit daily sequence's last value.
-const MAX_SEQ: u32 = 9999;
+/// The 8-digit daily sequence's last value.
+const MAX_SEQ: u32 = 99_999_999;
+
+/// How many numbers a run may issue for each second it has run before a later run's floor can
+/// reach them.
+const NUMBERS_PER_SECOND: u32 = 1_000;
+
+/// Where a run started at `now` begins the day's sequence: 1,000 × the second of the day (at most
+/// 86,399,000). A store emptied or moved aside, or an older export imported, forgets today's
+/// numbers, but the platform remembers them; a run that started earlier today began at a lower
+/// floor and reached this one only if it issued more than 1,000 numbers for each second it ran
+/// (each is a sale, payment or refund saved to disk first: a till makes a few a minute). So a
+/// number of an earlier run is never issued again as long as the clock did not read later then
+/// than now.
+fn run_floor(now: Millis, utc_offset_minutes: i32) -> (u32, u32) {
+    let local = now.local(utc_offset_minutes);
+    let second = local.hour * 3600 + local.minute * 60 + local.second;
+    (local.yymmdd(), second * NUMBERS_PER_SECOND)
+}
 
 /// Whether an order number can still be issued (a till out of numbers takes no payment).
 pub(super) fn numbers_left(state: &State) -> bool {
     next_seq(state).is_some()
 }
 
-/// The next order number: platform prefix + yymmdd + terminal + 4-digit daily sequence (20 digits,
-/// compact in CODE128 set C). Never one issued before by this till (see [`next_seq`]). `None` when
-/// the day's numbers are used up.
+/// The next order number: platform prefix + yymmdd + terminal + 8-digit daily sequence (24 digits:
+/// Cloud Pay takes up to 32, and in CODE128 set C its barcode still fits 58 mm paper). Never one
+/// issued before by this till (see [`next_seq`] and [`run_floor`]). `None` when the day's numbers
+/// are used up.
 pub(super) fn next_number(state: &mut State) -> Option<String> {
     let (day, seq) = next_seq(state)?;
     state.counters.seq_day = day;
     state.counters.seq = seq;
-    Some(format!("{}{:06}{:02}{:04}", state.settings.order_prefix, day, state.settings.terminal_no, seq))
+    let Settings { order_prefix, terminal_no, .. } = &state.settings;
+    Some(format!("{order_prefix}{day:06}{terminal_no:02}{seq:08}"))
+}
+
+/// Whether `rest` (a number without its prefix) has the form of this till's numbers: yymmdd,
+/// terminal, and an 8-digit sequence (4 digits in numbers issued before run floors).
+pub(super) fn number_form(rest: &str) -> bool {
+    matches!(rest.len(), 12 | 16) && rest.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Raises the sequence's high-water mark to the numbers of `orders` this till issued: counters older
@@ -89,7 +118,7 @@ fn raise_to_numbers(counters: &mut Counters, settings: &super::Settings, orders:
             .chain(o.refunds.iter().map(|r| &r.out_refund_no))
     });
     for n in numbers {
-        let Some(rest) = n.strip_prefix(prefix.as_str()).filter(|r| r.len() == 12 && r.is_ascii()) else { continue };
+        let Some(rest) = n.strip_prefix(prefix.as_str()).filter(|r| number_form(r)) else { continue };
         if rest[6..8] != terminal {
             continue;
         }
@@ -434,6 +463,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     // deadline) pass as they would have, not a day late.
     let newest = orders.iter().flat_map(recorded_times).max().unwrap_or_default();
     state.now = state.now.max(newest);
+    state.run_floor = run_floor(state.now, state.settings.utc_offset_minutes);
     let mut counters = counters.unwrap_or(state.counters);
     let max_id = orders.iter().map(|o| o.id).max().unwrap_or(0);
     counters.next_order_id = counters.next_order_id.max(max_id + 1);

@@ -98,10 +98,10 @@ impl LookupView {
     }
 }
 
-/// Whether `code` is one of this shop's order numbers (the receipt's barcode): 20 digits that start
-/// with the platform's order prefix.
+/// Whether `code` is one of this shop's order numbers (the receipt's barcode): the platform's order
+/// prefix, then 16 digits (12 in numbers issued before run floors).
 pub fn is_order_number(state: &State, code: &str) -> bool {
-    code.len() == 20 && code.bytes().all(|b| b.is_ascii_digit()) && code.starts_with(&state.settings.order_prefix)
+    code.strip_prefix(state.settings.order_prefix.as_str()).is_some_and(super::pay::number_form)
 }
 
 /// Opens the lookup screen for `number` and asks the platform (the app adds the till's own record).
@@ -163,6 +163,16 @@ fn knows_less(view: &LookupView, local: Option<&Order>, verdict: &LookupVerdict)
     platform_less || own_less
 }
 
+/// Whether the platform's "paid" predates the till's reversal of that payment: the store's record,
+/// read after the answer, has it cancelled (a reversed payment is never paid again).
+fn reversed_since(local: Option<&Order>, verdict: &LookupVerdict) -> bool {
+    let LookupVerdict::Found(found) = verdict else { return false };
+    found.state == PlatformOrderState::Paid
+        && local.is_some_and(|o| {
+            o.attempts.iter().any(|a| a.out_trade_no == found.out_trade_no && a.state == AttemptState::Cancelled)
+        })
+}
+
 /// The lookup screen with no number yet: the cashier types one.
 pub(super) fn open_empty(state: &mut State) {
     state.screen = Screen::Lookup;
@@ -200,6 +210,14 @@ pub(super) fn on_lookup_answer(
     let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
     if knows_less(view, local.as_ref(), &verdict) {
         tracing::warn!(number, "a lookup answer older than what the screen shows: dropped");
+        return;
+    }
+    if reversed_since(local.as_ref(), &verdict) {
+        // Read before the till's cancel reversed the payment: asked again (once none is out).
+        tracing::warn!(number, "a lookup answer from before the payment was reversed: asked again");
+        if state.lookups_in_flight == 0 {
+            send_lookup(state, number.to_string(), fx);
+        }
         return;
     }
     view.pending = false;

@@ -178,7 +178,7 @@ fn wechat_payment_succeeds_only_on_a_paid_order_state() {
     let mut t = Till::new();
     t.ring_up();
     let (no, fx) = t.pay(WECHAT_CODE);
-    assert_eq!(no, "01000052250301010001");
+    assert_eq!(no, "010000522503010137815001");
     // The attempt is durable before the request leaves.
     assert!(matches!(&fx[0], Effect::Save { order, .. } if order.attempts[0].state == AttemptState::Sending));
     assert!(matches!(&fx[1], Effect::MicroPay(c) if c.amount == Fen(1150) && c.platform == Platform::WeChat));
@@ -435,22 +435,23 @@ fn cash_tender_gives_change_and_refuses_nothing() {
     assert_eq!(t.state.screen, Screen::Done { change: Fen(850) });
     assert_eq!(t.state.sale.tender, Some(Tender::Cash { received: Fen(2000), change: Fen(850) }));
     assert!(matches!(&fx[0], Effect::Save { order, .. } if order.status == OrderStatus::Paid));
-    assert_eq!(t.state.sale.number.as_deref(), Some("01000052250301010001"));
+    assert_eq!(t.state.sale.number.as_deref(), Some("010000522503010137815001"));
 }
 
 #[test]
-fn order_numbers_are_20_digits_and_restart_each_day() {
+fn order_numbers_are_24_digits_and_start_at_the_run_floor_then_each_day_at_1() {
     let mut t = Till::new();
     t.ring_up();
     let (a, _) = t.pay(WECHAT_CODE);
     t.send(Msg::PayAnswer { out_trade_no: a.clone(), verdict: Verdict::Failed { reason: "x".into() } });
     let (b, _) = t.pay(WECHAT_CODE);
-    assert_eq!(a.len(), 20);
-    assert_eq!(b, "01000052250301010002");
+    // The day's sequence starts at 1,000 × the second of the day the till started at (10:30:15).
+    assert_eq!(a.len(), 24);
+    assert_eq!(b, "010000522503010137815002");
     t.send(Msg::PayAnswer { out_trade_no: b, verdict: Verdict::Failed { reason: "x".into() } });
     t.now += 86_400_000;
     let (c, _) = t.pay(WECHAT_CODE);
-    assert_eq!(c, "01000052250302010001");
+    assert_eq!(c, "010000522503020100000001");
 }
 
 #[test]

@@ -337,6 +337,11 @@ mod tests {
         // 80 mm paper has room for 3-dot bars.
         let wide = with(&PrinterProfile::mm80(), |e| _ = e.code128("01000052251122010001").expect("fits"));
         assert_eq!(wide[5], 3);
+        // The till's 24-digit numbers still fit 58 mm paper (2-dot bars) and 80 mm (3-dot bars).
+        let long = with(&p, |e| _ = e.code128("010000522511220137815001").expect("fits 58 mm"));
+        assert_eq!(long[5], 2);
+        let long = with(&PrinterProfile::mm80(), |e| _ = e.code128("010000522511220137815001").expect("fits 80 mm"));
+        assert_eq!(long[5], 3);
     }
 
     #[test]

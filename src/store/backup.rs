@@ -230,12 +230,13 @@ struct Seen {
     day_seq: std::collections::BTreeMap<u32, (u32, usize)>,
 }
 
-/// The day (`yymmdd`) and sequence of a 20-digit order number (prefix, day, till, sequence).
+/// The day (`yymmdd`) and sequence of an order number: prefix (8), day, till, sequence (24 digits;
+/// 20 in numbers issued before run floors, with a 4-digit sequence).
 fn day_and_seq(number: &str) -> Option<(u32, u32)> {
-    if number.len() != 20 || !number.bytes().all(|b| b.is_ascii_digit()) {
+    if !matches!(number.len(), 20 | 24) || !number.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((number.get(8..14)?.parse().ok()?, number.get(16..20)?.parse().ok()?))
+    Some((number.get(8..14)?.parse().ok()?, number.get(16..)?.parse().ok()?))
 }
 
 fn refuse(line: usize, why: impl std::fmt::Display) -> BackupError {

@@ -261,6 +261,10 @@ impl World {
         self.trace.push("  RESTART".into());
         self.pending.clear();
         self.duplicates.clear();
+        // A restart takes time: the process stops, starts again and reads its store (a second at
+        // least; each run starts the day's numbers at a floor set by the second it started at).
+        self.t += self.rng.range(1_000, 20_000);
+        self.platform.advance(self.t);
         self.start()
     }
 
