@@ -110,6 +110,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_clock_skew_refusal_is_told_from_any_other_401() {
+        let skew = ClockSkew { till: 1_000_600, office: 1_000_000, window: 60 };
+        let answer = serde_json::json!({ "error": "timestamp outside the window", "clock_skew": skew }).to_string();
+        assert_eq!(ClockSkew::of_answer(&answer), Some(skew));
+        assert_eq!(skew.till_ahead_secs(), 600);
+        assert_eq!(ClockSkew::of_answer(r#"{"error":"bad signature"}"#), None);
+        assert_eq!(ClockSkew::of_answer("<html>401</html>"), None);
+    }
+
+    #[test]
     fn kinds_read_and_write_as_the_till_always_sent_them() {
         for (kind, text) in
             [(RecordKind::Order, "order"), (RecordKind::Refund, "refund"), (RecordKind::ZReport, "zreport")]
