@@ -1,5 +1,5 @@
 //! A whole shop day through the real engine: the real Cloud Pay client over HTTP against the
-//! simulator, the real sled store, the real print queue. Operator 01 opens a shift with a float,
+//! simulator, the real redb store, the real print queue. Operator 01 opens a shift with a float,
 //! sells, pays in and out, cashes up; operator 01 signs out and operator 02 signs in on the sign-in
 //! screen (number and first PIN typed, a PIN of their own chosen and hashed by the app), refunds
 //! approved with the supervisor's PIN; 200 mixed sales (cash, WeChat Pay,

@@ -188,7 +188,7 @@ impl store::Wrapper for TimedStore {
     fn inner(&self) -> &dyn Store {
         &*self.inner
     }
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<store::Moved, StoreError> {
         let at = Instant::now();
         let result = self.inner.save(order, counters);
         self.log.lock().unwrap_or_else(|p| p.into_inner()).push((at, at.elapsed()));

@@ -28,6 +28,13 @@ pub fn compact(dir: &Path) -> anyhow::Result<Option<()>> {
     Ok(Some(()))
 }
 
+/// Removes the store's clean-close marker, as a killed till or a power cut leaves none: the next
+/// open runs the full integrity check (`store/redb_clean.rs`).
+pub fn forget_clean_close(dir: &Path) -> anyhow::Result<()> {
+    std::fs::remove_file(dir.join("orders.clean"))?;
+    Ok(())
+}
+
 /// Counts what is written to it.
 struct Counting(u64);
 

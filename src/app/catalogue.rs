@@ -80,17 +80,13 @@ pub fn export_csv(store: &dyn Store) -> Result<String, CatalogueError> {
     Ok(catalogue_csv::write(&rows(store)?))
 }
 
-/// At start: finishes stock movements a pulled plug interrupted, seeds the demo's catalogue if
-/// configured and the store has none, and loads the catalogue.
+/// At start: seeds the demo's catalogue if configured and the store has none, and loads the
+/// catalogue. (Stock needs no catch-up: it moves in the order's own save, `store/redb_stock.rs`.)
 pub fn start(
     store: &dyn Store,
     config: &crate::config::CatalogueConfig,
     lang: crate::core::Lang,
 ) -> Result<Catalogue, CatalogueError> {
-    let finished = super::stock::catch_up(store)?;
-    if finished > 0 {
-        tracing::warn!(finished, "stock movements finished after a restart");
-    }
     if config.demo_seed && seed_if_empty(store, &crate::demo::catalogue_with_stock(lang))? {
         tracing::info!("demo catalogue seeded");
     }

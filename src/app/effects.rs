@@ -80,19 +80,12 @@ async fn run_batch<G: Gateway + 'static>(
                     let id = order.id;
                     let stock_msgs = msgs.clone();
                     let result = tokio::task::spawn_blocking(move || {
-                        // Stock moves exactly once around the save (see `app::stock`).
-                        let due = super::stock::mark_due(&*store, &order)?;
-                        store.save(&order, &counters)?;
-                        if !due.is_empty() {
-                            crash_point("after-save-before-stock");
-                        }
-                        match super::stock::apply(&*store, &due) {
-                            Ok(counts) if !counts.is_empty() => {
-                                let _ = stock_msgs.send(Msg::StockCounts { counts });
-                            }
-                            Ok(_) => {}
-                            // The order is saved; the movement is finished at the next start.
-                            Err(e) => tracing::error!(order_id = id, error = %e, "stock not moved yet"),
+                        // The stock the order moves is moved by the save itself, in its one durable
+                        // write (see `store/redb_stock.rs`).
+                        let counts = store.save(&order, &counters)?;
+                        if !counts.is_empty() {
+                            crash_point("after-stock-save");
+                            let _ = stock_msgs.send(Msg::StockCounts { counts });
                         }
                         Ok::<(), crate::store::StoreError>(())
                     })
@@ -495,7 +488,7 @@ pub(super) mod tests {
         fn inner(&self) -> &dyn Store {
             &self.empty
         }
-        fn save(&self, order: &Order, _: &Counters) -> Result<(), StoreError> {
+        fn save(&self, order: &Order, _: &Counters) -> Result<crate::store::Moved, StoreError> {
             if self.fail {
                 self.journal.push("save FAILED");
                 return Err(StoreError::Corrupt { key: "disk".into(), reason: "full".into() });
@@ -503,7 +496,7 @@ pub(super) mod tests {
             std::thread::sleep(self.delay);
             self.gate.pass();
             self.journal.push(format!("save {:?} {:?}", order.status, order.attempts.last().map(|a| &a.state)));
-            Ok(())
+            Ok(Vec::new())
         }
     }
 

@@ -115,6 +115,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let catalogue =
         app::catalogue::start(&*store, &config.catalogue, settings.lang).context("loading the catalogue")?;
     keep_store_bounded(store.clone(), config.retention_days);
+    verify_in_background(store.clone());
     let host = maintenance_host(store.clone(), &data_dir, &config);
     let sync = crate::sync::start(store, config.backoffice.clone());
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
@@ -194,6 +195,28 @@ fn refuse_store(path: &std::path::Path, error: &crate::store::StoreError) -> ! {
         path.display()
     );
     std::process::exit(2);
+}
+
+/// A store opened without the full check (its last close was clean, `store/redb_clean.rs`) is read
+/// whole beside the till, which sells meanwhile: damage found is logged, and the store is then
+/// closed without its clean marker so that the next start checks it fully and refuses it.
+fn verify_in_background(store: Arc<RedbStore>) {
+    if !store.opened_without_full_check() {
+        return;
+    }
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        match store.verify() {
+            Ok(records) => {
+                tracing::info!(
+                    records,
+                    ms = started.elapsed().as_millis() as u64,
+                    "order store verified in the background"
+                )
+            }
+            Err(e) => tracing::error!(error = %e, "order store damaged: the next start checks it fully"),
+        }
+    });
 }
 
 /// Retention, beside the till: at start and then daily, orders older than `days` that are settled and

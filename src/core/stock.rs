@@ -1,5 +1,5 @@
-//! Stock movements an order makes, as pure data: the app writes them to the store (see
-//! `app::stock` for how each is applied exactly once, across pulled plugs).
+//! Stock movements an order makes, as pure data: the store applies them in the order's own save
+//! (`store/redb_stock.rs`: each exactly once, across pulled plugs, in one durable write).
 //!
 //! * A paid order (taken at this till) takes its goods out of stock: movement `sale:<order id>`.
 //! * A refund that takes goods back (`Refund::returns`, chosen on the lookup screen) puts them

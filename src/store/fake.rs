@@ -1,7 +1,7 @@
 //! A fake store for tests: it keeps nothing, answers as an empty store, and writes each call it
 //! gets into a [`Journal`] (so a test can see what a wrapper passed on, and in what order).
 
-use super::{Dispatch, OutboxRecord, Put, Store, StoreError, Table};
+use super::{Dispatch, Moved, OutboxRecord, Put, Store, StoreError, Table};
 use crate::core::Counters;
 use crate::core::order::{Order, OrderId};
 use crate::devices::fake::Journal;
@@ -11,9 +11,9 @@ use crate::devices::fake::Journal;
 pub struct RecordingStore(pub Journal);
 
 impl Store for RecordingStore {
-    fn save(&self, order: &Order, _: &Counters) -> Result<(), StoreError> {
+    fn save(&self, order: &Order, _: &Counters) -> Result<Moved, StoreError> {
         self.0.push(format!("save {}", order.id));
-        Ok(())
+        Ok(Vec::new())
     }
     fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
         self.0.push("load_unsettled");

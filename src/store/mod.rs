@@ -9,9 +9,11 @@ pub mod fake;
 mod outbox;
 mod records;
 mod redb_check;
+mod redb_clean;
 mod redb_open;
 mod redb_records;
 mod redb_retention;
+mod redb_stock;
 mod redb_store;
 mod redb_wal;
 mod wal;
@@ -97,11 +99,16 @@ from_redb!(
     std::io::Error
 );
 
+/// Stock counts a save changed: barcode → new count (empty for most saves).
+pub type Moved = Vec<(String, i64)>;
+
 /// What the till keeps. Implemented by redb on disk ([`RedbStore`]), and by each [`Wrapper`] that
 /// adds to another store.
 pub trait Store: Send + Sync {
-    /// Writes the order and the counters atomically and flushes them to disk.
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError>;
+    /// Writes the order and the counters atomically and flushes them to disk, with the stock the
+    /// order moves (each movement once: `redb_stock.rs`) in the same durable write. Returns the
+    /// stock counts that changed.
+    fn save(&self, order: &Order, counters: &Counters) -> Result<Moved, StoreError>;
     /// Orders not yet paid or voided (a cart in progress, a payment in doubt), and the counters.
     fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError>;
     fn order(&self, id: OrderId) -> Result<Option<Order>, StoreError>;

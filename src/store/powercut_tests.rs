@@ -12,6 +12,7 @@ use crate::core::order::{Line, OrderStatus};
 use crate::store::FILE_NAME;
 use crate::store::LOG_FILE_NAME;
 use crate::store::wal::{CAPACITY, LogFile, PAGE, Wal};
+use crate::store::{Put, Table};
 use redb::{Builder, StorageBackend};
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -209,7 +210,14 @@ impl Machine {
         let held = crate::store::redb_wal::held_in(&db).expect("the store's mark");
         let (wal, records) =
             Wal::open(Box::new(self.log.clone()), log_pages * PAGE, held).expect("the log on the simulated disk");
-        let s = RedbStore { db: std::sync::RwLock::new(db), file: file.to_path_buf(), wal: std::sync::Mutex::new(wal) };
+        let on_close = crate::store::redb_clean::OnClose::new(file.parent().expect("dir"), file, false);
+        on_close.disarm(); // a simulated disk: its close says nothing of the files
+        let s = RedbStore {
+            db: std::sync::RwLock::new(db),
+            file: file.to_path_buf(),
+            wal: std::sync::Mutex::new(wal),
+            on_close,
+        };
         let saves = crate::store::redb_wal::read_saves(records, file).expect("the log's saves");
         s.replay(&mut s.log(), saves).expect("replay");
         s
@@ -233,6 +241,7 @@ fn cut(at_sync: usize, seed: u64, keep_all: Option<bool>, log_pages: u64) -> (bo
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let s = RedbStore::open(dir.path()).expect("open");
+        s.write_records(&[stock(100)], None).expect("counted goods");
         for id in 1..=3 {
             s.save(&paid(id, 1), &counters(id + 1)).expect("save");
         }
@@ -255,6 +264,48 @@ fn cut(at_sync: usize, seed: u64, keep_all: Option<bool>, log_pages: u64) -> (bo
         panic!("sync {at_sync}, seed {seed}, keep {keep_all:?}: the store must open after a power cut: {e}")
     });
     (returned, reopened, dir)
+}
+
+const COLA: &str = "6900138600889";
+
+fn stock(n: i64) -> Put {
+    Put { table: Table::Stock, key: COLA.into(), value: Some(n.to_string()) }
+}
+
+fn counted(s: &RedbStore) -> Option<i64> {
+    s.record(Table::Stock, COLA).expect("stock").and_then(|v| v.parse().ok())
+}
+
+/// Issue 18 §4: a paid sale with counted goods is one durable write: the order, its counters, its
+/// back-office record and its stock, in one sync (the order log's), and a cut just after it keeps
+/// them all.
+#[test]
+fn a_paid_sale_with_counted_goods_is_one_sync_with_its_stock_and_outbox_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let s = RedbStore::open(dir.path()).expect("create");
+        s.write_records(&[stock(10)], None).expect("counted goods");
+    }
+    let file = dir.path().join(FILE_NAME);
+    let machine = Machine::load(dir.path());
+    let s = machine.open(&file, CAPACITY / PAGE);
+    let mut cart = paid(1, 3);
+    cart.status = OrderStatus::Open;
+    cart.number = None;
+    assert!(s.save(&cart, &counters(2)).expect("the cart").is_empty(), "a cart moves no stock");
+    let syncs = |m: &Machine| m.store.platter().syncs + m.log.platter().syncs;
+    let before = syncs(&machine);
+    let moved = s.save(&paid(1, 3), &counters(2)).expect("the paid sale");
+    assert_eq!(syncs(&machine) - before, 1, "one sync for the paid sale");
+    assert_eq!(moved, vec![(COLA.to_string(), 7)], "the save moved the stock and says so");
+    assert!(s.save(&paid(1, 3), &counters(2)).expect("saved again").is_empty(), "moved once");
+    machine.power.lock().expect("power").off = true;
+    drop(s);
+    machine.after_the_cut(dir.path(), || false);
+    let s = RedbStore::open(dir.path()).expect("reopen after the cut");
+    assert_eq!(s.order(1).expect("read"), Some(paid(1, 3)));
+    assert_eq!(counted(&s), Some(7), "the stock with its order");
+    assert_eq!(s.outbox_pending(10).expect("outbox").len(), 1, "and its back-office record");
 }
 
 #[test]
@@ -309,6 +360,9 @@ fn a_power_cut_at_any_sync_of_a_commit_keeps_every_commit_that_returned_and_the_
                 assert_eq!(next, Some(if fifth.is_some() { 6 } else { 5 }), "{what}: counters with their order");
                 let pending: Vec<u64> = s.outbox_pending(10).expect("outbox").iter().map(|r| r.seq).collect();
                 let queued = if fifth.is_some() { 5 } else { 4 };
+                // Each paid order moved its goods once, with its own save (order 2's change too late
+                // to move them again): the stock goes with the order, never without it.
+                assert_eq!(counted(&s), Some(100 - queued as i64), "{what}: the stock with its orders");
                 assert_eq!(pending, (1..=queued).collect::<Vec<u64>>(), "{what}: the outbox with its orders");
                 s.save(&paid(6, 1), &counters(7)).expect("the till goes on selling after the cut");
             }

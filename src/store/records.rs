@@ -15,10 +15,11 @@ pub enum Table {
     /// Append-only: written by [`super::Store::append_record`] only.
     Audit,
     Catalogue,
-    /// Stock counts by barcode, and `due:<movement>` markers of movements being applied.
+    /// Stock counts by barcode (moved by the order's save: `redb_stock.rs`; an earlier build's
+    /// `due:<movement>` markers are finished at open).
     Stock,
     Settings,
-    /// `<movement key>` → applied: each stock movement is applied once (see `app::stock`).
+    /// `<movement key>` → applied: each stock movement is applied once (see `redb_stock.rs`).
     StockMoves,
 }
 

@@ -65,11 +65,17 @@ impl RedbStore {
         }
         std::fs::create_dir_all(dir).map_err(|e| open_error(dir, e.into()))?;
         let file = dir.join(FILE_NAME);
-        let held = if std::fs::symlink_metadata(&file).is_err() {
+        let (held, trusted) = if std::fs::symlink_metadata(&file).is_err() {
             create(dir, &file)?;
-            Mark::default()
+            (Mark::default(), false)
         } else {
-            check(&file)?
+            // The full check only when the last close was not clean (`redb_clean.rs`).
+            let trusted = super::redb_clean::matches(dir, &file);
+            let held = check(&file, !trusted)?;
+            if trusted {
+                super::redb_clean::remove(dir).map_err(|e| open_error(dir, e.into()))?;
+            }
+            (held, trusted)
         };
         // The log is read (and each of its saves decoded) before the store is opened for writing.
         let log = dir.join(LOG_FILE_NAME);
@@ -86,8 +92,10 @@ impl RedbStore {
             Ok(other) => return Err(damaged(&file, format!("schema {other:?}: not a store this till wrote"))),
             Err(e) => return Err(damaged(&file, e.to_string())),
         }
-        let store = RedbStore { db: RwLock::new(db), file, wal: Mutex::new(wal) };
+        let on_close = super::redb_clean::OnClose::new(dir, &file, trusted);
+        let store = RedbStore { db: RwLock::new(db), file, wal: Mutex::new(wal), on_close };
         store.replay(&mut store.log(), saves)?;
+        super::redb_stock::finish_due(&store)?;
         Ok(store)
     }
 }
@@ -121,9 +129,11 @@ fn retry_locked<T>(file: &Path, open: impl Fn() -> Result<T, DatabaseError>) -> 
     }
 }
 
-/// The full check of an existing store file with nothing written to it (see `redb_check.rs`).
-/// Returns the mark of the last order-log record its synced state holds.
-fn check(file: &Path) -> Result<Mark, StoreError> {
+/// The check of an existing store file with nothing written to it (see `redb_check.rs`): `full`,
+/// every page's checksum (the whole file read); otherwise (the last close was clean and nothing
+/// changed the file since) its header, schema and mark only. Returns the mark of the last
+/// order-log record its synced state holds.
+fn check(file: &Path, full: bool) -> Result<Mark, StoreError> {
     let started = Instant::now();
     let db = retry_locked(file, || {
         // Opened for writing only because an exclusive lock needs it; the view never writes.
@@ -137,7 +147,7 @@ fn check(file: &Path) -> Result<Mark, StoreError> {
         }
         let view = DryRun::new(f)?;
         let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Builder::new().set_cache_size(CHECK_CACHE_BYTES).set_check_integrity_on_open(true).create_with_backend(view)
+            Builder::new().set_cache_size(CHECK_CACHE_BYTES).set_check_integrity_on_open(full).create_with_backend(view)
         }));
         opened.unwrap_or_else(|panic| {
             let what =
@@ -150,7 +160,7 @@ fn check(file: &Path) -> Result<Mark, StoreError> {
     let schema = schema_of(&db);
     let held = held_in(&db);
     drop(db);
-    tracing::info!(file = %file.display(), ms = started.elapsed().as_millis() as u64, "order store checked");
+    tracing::info!(file = %file.display(), full, ms = started.elapsed().as_millis() as u64, "order store checked");
     match schema {
         Ok(Some(found)) if found > SCHEMA_VERSION => Err(StoreError::NewerSchema { found }),
         Ok(Some(_)) => held.map_err(|e| damaged(file, e.to_string())),

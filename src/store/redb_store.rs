@@ -17,7 +17,7 @@ pub(super) use super::codec::{decode, encode, pack};
 use super::outbox::{self, OutboxKind, OutboxRecord, OutboxState};
 use super::records::{Dispatch, Put, Table};
 use super::wal::{Appended, Wal};
-use super::{Store, StoreError};
+use super::{Moved, Store, StoreError};
 use crate::core::Counters;
 use crate::core::clock::Millis;
 use crate::core::order::{Order, OrderId};
@@ -51,6 +51,9 @@ pub struct RedbStore {
     /// The order log saves are flushed to; held through each save's redb commit, so that redb
     /// applies the records in the log's order.
     pub(super) wal: Mutex<Wal>,
+    /// Writes the clean-close marker once the database above is closed (`redb_clean.rs`): this
+    /// field is dropped after `db`.
+    pub(super) on_close: super::redb_clean::OnClose,
 }
 
 impl RedbStore {
@@ -80,7 +83,11 @@ impl RedbStore {
         commit_settings(&mut txn)?;
         txn.set_durability(durability).map_err(StoreError::from)?;
         let out = f(&txn)?;
-        txn.commit().map_err(StoreError::from)?;
+        if let Err(e) = txn.commit() {
+            // A commit that failed at the disk: the next open checks the whole file.
+            self.on_close.disarm();
+            return Err(StoreError::from(e).into());
+        }
         Ok(out)
     }
 
@@ -203,14 +210,15 @@ pub(super) fn numbers_of(order: &Order) -> impl Iterator<Item = &String> {
 /// counters, and the back-office records it makes. Only what changed is written: each table written
 /// is a leaf, its path and the table tree's page copied. A cart's new line changes the order alone:
 /// one table instead of four (docs/performance.md, durable commit). Also how the order log's
-/// records are applied again after a cut (`redb_wal.rs`).
+/// records are applied again after a cut (`redb_wal.rs`). The stock the order moves is moved here
+/// too, once (`redb_stock.rs`); returns the counts that changed.
 pub(super) fn apply_save(
     txn: &WriteTransaction,
     order: &Order,
     value: &[u8],
     counters: &[u8],
     created_at: Millis,
-) -> Result<(), StoreError> {
+) -> Result<Moved, StoreError> {
     txn.open_table(ORDERS)?.insert(order.id, value)?;
     let mut unsettled = txn.open_table(UNSETTLED)?;
     let listed = unsettled.get(order.id)?.is_some();
@@ -235,7 +243,7 @@ pub(super) fn apply_save(
         let q = Queued { key: &entry.key, kind: entry.kind, subject: &entry.order_number, body: &body };
         queue(txn, &q, created_at)?;
     }
-    Ok(())
+    super::redb_stock::apply(txn, order)
 }
 
 impl RedbStore {
@@ -262,7 +270,7 @@ impl RedbStore {
 }
 
 impl Store for RedbStore {
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<Moved, StoreError> {
         let value = pack(order)?;
         let counters = encode(counters)?;
         let created_at = wall_clock();
@@ -285,11 +293,11 @@ impl Store for RedbStore {
             Appended::Full | Appended::TooBig => None,
         };
         let applied = self.commit(if mark.is_some() { Durability::None } else { Durability::Immediate }, |txn| {
-            apply_save(txn, order, &value, &counters, created_at)?;
+            let moved = apply_save(txn, order, &value, &counters, created_at)?;
             if let Some(mark) = mark {
                 txn.open_table(META)?.insert(WAL_MARK, mark.to_bytes().as_slice())?;
             }
-            Ok(())
+            Ok(moved)
         });
         if applied.is_err() {
             // Not saved: the next record takes this one's place in the log.

@@ -68,6 +68,7 @@ impl RedbStore {
         if let Some(last) = newer.last().map(|s| s.mark) {
             self.write(|txn| {
                 for s in &newer {
+                    // The stock a save moved is moved again with it (once: its markers).
                     apply_save(txn, &s.order, &s.value, &s.counters, s.created_at)?;
                 }
                 txn.open_table(META)?.insert(WAL_MARK, last.to_bytes().as_slice())?;

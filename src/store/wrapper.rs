@@ -11,7 +11,7 @@
 //! (`impl store::Wrapper for …`) rather than importing it next to `Store` where the wrapper's own
 //! methods are called, or each call must name its trait.
 
-use super::{Dispatch, OutboxRecord, Put, Store, StoreError, Table};
+use super::{Dispatch, Moved, OutboxRecord, Put, Store, StoreError, Table};
 use crate::core::Counters;
 use crate::core::order::{Order, OrderId};
 
@@ -20,7 +20,7 @@ pub trait Wrapper: Send + Sync {
     /// The store calls are passed to.
     fn inner(&self) -> &dyn Store;
 
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<Moved, StoreError> {
         self.inner().save(order, counters)
     }
     fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {
@@ -65,7 +65,7 @@ pub trait Wrapper: Send + Sync {
 }
 
 impl<W: Wrapper> Store for W {
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<Moved, StoreError> {
         Wrapper::save(self, order, counters)
     }
     fn load_unsettled(&self) -> Result<(Vec<Order>, Option<Counters>), StoreError> {

@@ -21,7 +21,7 @@ impl Wrapper for SavesTwice {
     fn inner(&self) -> &dyn Store {
         &self.0
     }
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
+    fn save(&self, order: &Order, counters: &Counters) -> Result<crate::store::Moved, StoreError> {
         self.0.save(order, counters)?;
         self.0.save(order, counters)
     }

@@ -155,10 +155,10 @@ impl store::Wrapper for WakingStore {
     fn inner(&self) -> &dyn Store {
         &*self.inner
     }
-    fn save(&self, order: &Order, counters: &Counters) -> Result<(), StoreError> {
-        self.inner.save(order, counters)?;
+    fn save(&self, order: &Order, counters: &Counters) -> Result<store::Moved, StoreError> {
+        let moved = self.inner.save(order, counters)?;
         self.wake.notify_one();
-        Ok(())
+        Ok(moved)
     }
     fn write_records(&self, puts: &[Put], dispatch: Option<&Dispatch>) -> Result<(), StoreError> {
         self.inner.write_records(puts, dispatch)?;
