@@ -67,3 +67,20 @@ fn an_insecure_platform_link_is_warned_on_the_status_line() {
         insta::assert_snapshot!(format!("insecure_link_{l}"), text);
     }
 }
+
+#[test]
+fn a_clock_the_back_office_refuses_is_shown_on_the_status_line_with_the_unsynced_count() {
+    for (lang, _) in LANGS {
+        let till = Till::new(lang);
+        let off = till::ui::Status { clock_off: true, unsynced: 3, ..status() };
+        let text = screen_text(&render_with(&till.state, &off, 80, 24));
+        let (warning, unsynced) = if lang == Lang::En {
+            ("Clock wrong: set the time", "Unsynced 3")
+        } else {
+            ("时钟不准，请校时", "未同步 3")
+        };
+        assert!(text.contains(warning) && text.contains(unsynced), "{text}");
+        let plain = screen_text(&render_with(&till.state, &status(), 80, 24));
+        assert!(!plain.contains(warning), "{plain}");
+    }
+}

@@ -136,6 +136,7 @@ impl PtyScreen {
             printer: "bench".into(),
             clock: String::new(),
             unsynced: 0,
+            clock_off: false,
             insecure_link: None,
         };
         Ok(PtyScreen { terminal, status })

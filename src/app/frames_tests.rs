@@ -46,6 +46,7 @@ impl Screen80 {
             printer: "fake".into(),
             clock: String::new(),
             unsynced: 0,
+            clock_off: false,
             insecure_link: None,
         };
         let frame = self.terminal.draw(|f| crate::ui::view(state, &status, f))?;

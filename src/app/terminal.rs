@@ -208,7 +208,9 @@ async fn draw_until_stop(
         let draw = |state: &crate::core::State, engine: &Engine| {
             status.clock = state.now.local(state.settings.utc_offset_minutes).hhmm();
             status.gateway = engine.gateway_name();
-            status.unsynced = engine.sync_status().unsynced();
+            let sync = engine.sync_status();
+            status.unsynced = sync.unsynced();
+            status.clock_off = sync.clock_ahead_secs.is_some();
             screen.draw(|f| ui::view(state, &status, f))
         };
         let stopped = async {

@@ -92,6 +92,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         printer: printer.describe(),
         clock: String::new(),
         unsynced: 0,
+        clock_off: false,
         insecure_link: gateway.insecure_link(),
     };
     if let Some(host) = &status.insecure_link {

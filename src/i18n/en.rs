@@ -108,6 +108,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerOk => "connected",
         Text::ScannerAway => "not connected",
         Text::Unsynced => "Unsynced",
+        Text::ClockOff => "Clock wrong: set the time",
         Text::OfflineBadge => "OFFLINE · cash only",
         Text::PriceEntryTitle => "Enter price",
         Text::PriceInput => "Price",

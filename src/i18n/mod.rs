@@ -133,6 +133,8 @@ pub enum Text {
     ScannerAway,
     /// Status bar: records the back office does not have yet.
     Unsynced,
+    /// Status bar: the back office refuses the till's clock (outside its timestamp window).
+    ClockOff,
     OfflineBadge,
     PriceEntryTitle,
     PriceInput,
@@ -177,7 +179,7 @@ pub enum Text {
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 141] = [
+    pub const ALL: [Text; 142] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -280,6 +282,7 @@ impl Text {
         Text::ScannerOk,
         Text::ScannerAway,
         Text::Unsynced,
+        Text::ClockOff,
         Text::OfflineBadge,
         Text::PriceEntryTitle,
         Text::PriceInput,

@@ -32,6 +32,9 @@ pub(super) enum Outcome {
     Refused(String),
     /// The network, a timeout, 408, 429 or 5xx: try again later, this record first.
     Retry(String),
+    /// 401 with `clock_skew`: the till's clock is outside the office's window. No record can get
+    /// through until the time is set right: the whole queue waits, as for [`Outcome::Retry`].
+    ClockOff(till_proto::ClockSkew),
 }
 
 /// How a pass over the outbox ended.
@@ -228,6 +231,21 @@ impl Delivery {
                     }
                     return Pass::Retry(reason);
                 }
+                Outcome::ClockOff(skew) => {
+                    if let Err(e) = self.mark_delivered(&mut accepted).await {
+                        return Pass::Retry(e);
+                    }
+                    let ahead = skew.till_ahead_secs();
+                    let reason = format!(
+                        "the back office refuses the till's clock: {} s {} (allowed ±{} s): set the time",
+                        ahead.unsigned_abs(),
+                        if ahead >= 0 { "ahead" } else { "behind" },
+                        skew.window
+                    );
+                    tracing::warn!(till_ahead_secs = ahead, window_secs = skew.window, "{reason}");
+                    self.status.send_modify(|s| s.clock_ahead_secs = Some(ahead));
+                    return Pass::Retry(reason);
+                }
             }
         }
         if let Err(e) = self.mark_delivered(&mut accepted).await {
@@ -258,6 +276,7 @@ impl Delivery {
             s.pending = s.pending.saturating_sub(pending);
             s.failed = s.failed.saturating_sub(failed);
             s.last_error = None;
+            s.clock_ahead_secs = None;
             s.last_success_at = Some(wall_clock());
         });
         Ok(())
@@ -266,7 +285,7 @@ impl Delivery {
 
 /// One signed POST of one record.
 pub(super) async fn post(client: &reqwest::Client, config: &BackofficeConfig, record: &OutboxRecord) -> Outcome {
-    let timestamp = wall_clock().0 / 1000;
+    let timestamp = signing_clock_secs();
     let signer = sign::Signer { device_id: &config.device_id, key_id: &config.key_id, key: &config.key };
     let mut request = client.post(&config.url).header(reqwest::header::CONTENT_TYPE, "application/json");
     for (name, value) in signer.headers(timestamp, &record.key, &record.body) {
@@ -295,6 +314,11 @@ pub(super) async fn post(client: &reqwest::Client, config: &BackofficeConfig, re
     }
     body.truncate(REASON_BYTES);
     let text = String::from_utf8_lossy(&body);
+    if code == 401
+        && let Some(skew) = till_proto::ClockSkew::of_answer(&text)
+    {
+        return Outcome::ClockOff(skew);
+    }
     let text: String = text.trim().chars().take(REASON_CHARS).collect();
     Outcome::Refused(if text.is_empty() { format!("HTTP {code}") } else { format!("HTTP {code}: {text}") })
 }
@@ -321,6 +345,18 @@ fn backoff(timing: Timing, failures: u32) -> Duration {
         Err(_) => Duration::ZERO,
     };
     base + jitter
+}
+
+/// Test hook (the test harness only, as `TILL_TEST_AUTO_SIGN_IN=1`): `TILL_TEST_CLOCK_AHEAD_SECS=N`
+/// signs requests as a till whose clock is N seconds ahead (negative: behind) of the true time.
+pub const TEST_CLOCK_AHEAD_ENV: &str = "TILL_TEST_CLOCK_AHEAD_SECS";
+
+/// The signature's timestamp: the till's wall clock, unix seconds.
+fn signing_clock_secs() -> i64 {
+    let now = wall_clock().0 / 1000;
+    let harness = std::env::var(crate::config::TEST_AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1");
+    let ahead = harness.then(|| std::env::var(TEST_CLOCK_AHEAD_ENV).ok()?.parse::<i64>().ok()).flatten();
+    now.saturating_add(ahead.unwrap_or(0))
 }
 
 fn wall_clock() -> Millis {

@@ -12,6 +12,7 @@
 //! what the back office has not seen; one configured later receives them all) and only counted.
 
 mod deliver;
+pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
 
@@ -88,6 +89,10 @@ pub struct SyncStatus {
     /// The newest error (network, HTTP status or the store), cleared by the next delivery.
     pub last_error: Option<String>,
     pub last_success_at: Option<Millis>,
+    /// The back office refused the till's clock (its signature's timestamp outside the office's
+    /// window): how far ahead the till is, in seconds (negative: behind). Cleared by a delivery.
+    #[serde(default)]
+    pub clock_ahead_secs: Option<i64>,
     /// Whether a back office is configured at all.
     pub enabled: bool,
 }

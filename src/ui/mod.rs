@@ -39,6 +39,8 @@ pub struct Status {
     pub clock: String,
     /// Records the back office does not have yet (shown when any).
     pub unsynced: usize,
+    /// The back office refuses the till's clock: records wait until the time is set right.
+    pub clock_off: bool,
     /// The payment platform's link is not HTTPS (its host): a permanent warning.
     pub insecure_link: Option<String>,
 }

@@ -135,6 +135,11 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
         ));
         right.push(Span::raw(" "));
     }
+    if status.clock_off {
+        let text = format!(" {} ", i18n::text(lang, Text::ClockOff));
+        right.push(Span::styled(text, Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD)));
+        right.push(Span::raw(" "));
+    }
     if status.unsynced > 0 {
         let text = format!("{} {} ", i18n::text(lang, Text::Unsynced), status.unsynced);
         right.push(Span::styled(text, Style::new().fg(WARN).add_modifier(Modifier::BOLD)));

@@ -52,6 +52,7 @@ pub fn status() -> Status {
         printer: "USB OK".into(),
         clock: "14:05".into(),
         unsynced: 0,
+        clock_off: false,
         insecure_link: None,
     }
 }

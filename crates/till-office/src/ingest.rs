@@ -58,13 +58,13 @@ pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body:
     };
     let now = now_secs();
     if timestamp.abs_diff(now) > office.settings.window_secs.unsigned_abs() {
-        return refused(
-            StatusCode::UNAUTHORIZED,
-            format!(
-                "timestamp outside the window: the till says {timestamp}, the back office {now} (±{} s)",
-                office.settings.window_secs
-            ),
+        let skew = till_proto::ClockSkew { till: timestamp, office: now, window: office.settings.window_secs };
+        let reason = format!(
+            "timestamp outside the window: the till says {timestamp}, the back office {now} (±{} s)",
+            skew.window
         );
+        tracing::info!(device_id, reason, "record refused: the till's clock is off");
+        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": reason, "clock_skew": skew })));
     }
     let idempotency_key = header(sign::HEADER_IDEMPOTENCY);
     let Ok(text) = std::str::from_utf8(&body) else {

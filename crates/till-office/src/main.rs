@@ -23,8 +23,9 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080", env = "TILL_OFFICE_LISTEN")]
         listen: SocketAddr,
-        /// How far a till's timestamp may be from this server's clock, either way.
-        #[arg(long, default_value_t = 300)]
+        /// How far a till's timestamp may be from this server's clock, either way, in seconds
+        /// (a till outside it is answered 401 with `clock_skew`, and says its clock is off).
+        #[arg(long, default_value_t = 300, env = "TILL_OFFICE_WINDOW_SECS")]
         window_secs: i64,
         /// The largest record accepted, in bytes.
         #[arg(long, default_value_t = 256 * 1024)]

@@ -67,6 +67,34 @@ fn a_sale_at_a_real_till_is_stored_once_and_sent_again_is_409() {
 }
 
 #[test]
+fn a_till_whose_clock_is_outside_the_window_is_told_so_keeps_its_records_and_delivers_once_set_right() {
+    let office = OfficeProcess::start(&["--window-secs", "60"]);
+    office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
+    let mut w = till_world(&office);
+    // A till ten minutes fast: the office's window is a minute either way.
+    let mut till = w.start_till_with(&[(till::sync::TEST_CLOCK_AHEAD_ENV, "600")]);
+    till.cash_sale_cola();
+    let o = till.wait_for("told its clock is off", SECS(30), |o| o.sync.clock_ahead_secs.is_some());
+    let ahead = o.sync.clock_ahead_secs.unwrap_or_default();
+    assert!((595..=605).contains(&ahead), "{ahead}");
+    let error = o.sync.last_error.clone().unwrap_or_default();
+    assert!(error.contains("clock") && error.contains("ahead") && error.contains("±60 s"), "{error}");
+    assert_eq!((o.sync.pending, o.sync.failed), (1, 0), "kept queued, not taken as refused");
+    till.quit();
+    assert!(w.till_log().contains("the back office refuses the till's clock"), "{}", w.till_log());
+    let db = office.db();
+    assert_eq!(db.number("SELECT count(*) FROM records"), 0);
+    assert!(office.log().contains("the till's clock is off"), "{}", office.log());
+
+    // The time set right: the sale is delivered, once, and the till no longer says its clock is off.
+    let mut till = w.start_till();
+    let o = till.wait_for("delivered", SECS(30), |o| o.sync.unsynced() == 0 && o.sync.last_success_at.is_some());
+    assert_eq!((o.sync.clock_ahead_secs, o.sync.last_error), (None, None));
+    till.quit();
+    assert_eq!(db.number("SELECT count(*) FROM orders"), 1);
+}
+
+#[test]
 fn forged_stale_oversized_and_malformed_records_are_refused_with_nothing_stored() {
     let office = OfficeProcess::start(&["--max-body-bytes", "4096"]);
     office.add_device(DEMO_DEVICE_ID, DEMO_KEY);

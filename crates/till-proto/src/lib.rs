@@ -15,6 +15,35 @@ use serde::{Deserialize, Serialize};
 /// Where records are posted.
 pub const RECORDS_PATH: &str = "/v1/records";
 
+/// The 401 a back office answers when a request's timestamp is outside its window: the till's
+/// clock is wrong (or the office's), not the record. `{"error": …, "clock_skew": {…}}`: the till
+/// keeps the record queued and says its clock is off, rather than taking the record as refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockSkew {
+    /// The request's `X-Till-Timestamp` (the till's clock), unix seconds.
+    pub till: i64,
+    /// The back office's clock when it answered, unix seconds.
+    pub office: i64,
+    /// How far apart the two may be, either way, in seconds.
+    pub window: i64,
+}
+
+impl ClockSkew {
+    /// The `clock_skew` of a refusal's JSON body, if it is one.
+    pub fn of_answer(body: &str) -> Option<ClockSkew> {
+        #[derive(Deserialize)]
+        struct Answer {
+            clock_skew: ClockSkew,
+        }
+        serde_json::from_str::<Answer>(body).ok().map(|a| a.clock_skew)
+    }
+
+    /// How far ahead the till's clock is (negative: behind), in seconds.
+    pub fn till_ahead_secs(&self) -> i64 {
+        self.till.saturating_sub(self.office)
+    }
+}
+
 /// What a record is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,6 +108,16 @@ pub fn read_body(body: &str, idempotency_key: &str) -> Result<record::Record, Bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_skew_refusal_is_told_from_any_other_401() {
+        let skew = ClockSkew { till: 1_000_600, office: 1_000_000, window: 60 };
+        let answer = serde_json::json!({ "error": "timestamp outside the window", "clock_skew": skew }).to_string();
+        assert_eq!(ClockSkew::of_answer(&answer), Some(skew));
+        assert_eq!(skew.till_ahead_secs(), 600);
+        assert_eq!(ClockSkew::of_answer(r#"{"error":"bad signature"}"#), None);
+        assert_eq!(ClockSkew::of_answer("<html>401</html>"), None);
+    }
 
     #[test]
     fn kinds_read_and_write_as_the_till_always_sent_them() {

@@ -28,37 +28,58 @@ pub fn office_command(cluster: &pg::Cluster, args: &[&str], env: &[(&str, &str)]
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `till-office serve --listen LISTEN EXTRA` on `cluster`, its log appended to office.stderr: the
+/// child and its base URL, once it says it listens.
+fn spawn(cluster: &pg::Cluster, listen: &str, extra: &[&str]) -> (Child, String) {
+    let stderr = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(cluster.dir.join("office.stderr"))
+        .expect("stderr file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_till-office"))
+        .args(["--database-url", &cluster.url(), "serve", "--listen", listen, "--insecure-cookies"])
+        .args(extra)
+        .env("TILL_OFFICE_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn till-office");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("listening on ") {
+                let _ = tx.send(url.to_string());
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(url) => (child, url),
+        Err(_) => {
+            let _ = child.kill();
+            let log = std::fs::read_to_string(cluster.dir.join("office.stderr")).unwrap_or_default();
+            panic!("till-office did not start listening (it ended, or 60 s passed):\n{log}");
+        }
+    }
+}
+
 impl OfficeProcess {
     /// A new cluster and the office serving on a free loopback port (plain HTTP, so cookies
     /// without `Secure`), with `extra` serve options.
     pub fn start(extra: &[&str]) -> OfficeProcess {
         let cluster = pg::Cluster::start();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_till-office"))
-            .args(["--database-url", &cluster.url(), "serve", "--listen", "127.0.0.1:0", "--insecure-cookies"])
-            .args(extra)
-            .env("TILL_OFFICE_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(cluster.dir.join("office.stderr")).expect("stderr file"))
-            .spawn()
-            .expect("spawn till-office");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("listening on ") {
-                    let _ = tx.send(url.to_string());
-                }
-            }
-        });
-        let base_url = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(url) => url,
-            Err(_) => {
-                let _ = child.kill();
-                let log = std::fs::read_to_string(cluster.dir.join("office.stderr")).unwrap_or_default();
-                panic!("till-office did not start listening (it ended, or 60 s passed):\n{log}");
-            }
-        };
+        let (child, base_url) = spawn(&cluster, "127.0.0.1:0", extra);
         OfficeProcess { child, base_url, cluster }
+    }
+
+    /// SIGKILL and a new office on the same address (the tills' configs name it), same options.
+    pub fn restart(&mut self, extra: &[&str]) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let listen = self.base_url.trim_start_matches("http://").to_string();
+        let (child, base_url) = spawn(&self.cluster, &listen, extra);
+        assert_eq!(base_url, self.base_url, "the office came back on another address");
+        self.child = child;
     }
 
     pub fn records_url(&self) -> String {

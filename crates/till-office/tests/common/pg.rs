@@ -71,12 +71,23 @@ impl Cluster {
                 "--no-sync",
             ],
         );
+        cluster.start_again();
+        cluster
+    }
+
+    /// `pg_ctl start` of the cluster's data directory (after [`Cluster::stop_fast`]).
+    pub fn start_again(&self) {
         // Only the unix socket in the cluster's directory; no fsync (a test's data is thrown away).
-        let options = format!("-h '' -k {} -p 5432 -F", dir.display());
-        let log = dir.join("postgres.log").display().to_string();
-        cluster
-            .run("pg_ctl", &["-D", &data.display().to_string(), "-l", &log, "-o", &options, "-w", "-t", "60", "start"]);
-        cluster
+        let options = format!("-h '' -k {} -p 5432 -F", self.dir.display());
+        let log = self.dir.join("postgres.log").display().to_string();
+        let data = self.dir.join("data").display().to_string();
+        self.run("pg_ctl", &["-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start"]);
+    }
+
+    /// `pg_ctl stop -m fast`: open connections are cut, the server is down until started again.
+    pub fn stop_fast(&self) {
+        let data = self.dir.join("data").display().to_string();
+        self.run("pg_ctl", &["-D", &data, "-m", "fast", "-w", "-t", "60", "stop"]);
     }
 
     /// Whether the cluster's user can enter `dir`.
