@@ -58,7 +58,7 @@ impl BackofficeConfig {
     /// The demo's section, pointing at the reference receiver at `base_url`.
     pub fn demo(base_url: &str) -> BackofficeConfig {
         BackofficeConfig {
-            url: format!("{base_url}{}", crate::sim::backoffice::RECORDS_PATH),
+            url: format!("{base_url}{}", till_proto::RECORDS_PATH),
             device_id: DEMO_DEVICE_ID.into(),
             key: DEMO_KEY.into(),
             key_id: default_key_id(),
