@@ -329,6 +329,14 @@ pub fn nonce() -> Result<String, CloudPayError> {
     Ok(hex::encode(bytes))
 }
 
+/// An answer's `Date` header (RFC 9110 IMF-fixdate or the older forms), in unix seconds.
+fn answer_date(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let at = httpdate::parse_http_date(text).ok()?;
+    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(secs).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,12 +371,4 @@ mod tests {
         cfg.base_urls.clear();
         assert_eq!(CloudPayClient::new(cfg).err(), Some(CloudPayError::NoBaseUrl));
     }
-}
-
-/// An answer's `Date` header (RFC 9110 IMF-fixdate or the older forms), in unix seconds.
-fn answer_date(headers: &reqwest::header::HeaderMap) -> Option<i64> {
-    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
-    let at = httpdate::parse_http_date(text).ok()?;
-    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    i64::try_from(secs).ok()
 }
