@@ -559,7 +559,7 @@ impl State {
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     // Time only goes forward, and by as much as the wall clock moved forward: a clock set back a
     // day (by hand, by a bad time server) must not leave every query waiting for that day to pass.
-    let forward = event.at.since(state.wall_clock).max(0);
+    let forward = state.clock.forward(event.at.since(state.wall_clock).max(0));
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();
