@@ -209,6 +209,9 @@ pub struct Config {
     /// glass against (tests/qemu_glass.rs). Absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screen_copy: Option<PathBuf>,
+    /// `[held]`: how old a held sale (挂单) may get before it is listed for a supervisor to discard.
+    #[serde(default)]
+    pub held: crate::core::held::HeldConfig,
     /// The shop's function-key bindings, from `keys.toml` beside `till.toml` (none: the till's own
     /// map only; see `core::intent`).
     #[serde(skip)]
@@ -377,6 +380,9 @@ impl Config {
                 "cloudpay.cloud_cashier_id must be the platform's 8-digit numeric order prefix, not {prefix:?}"
             )));
         }
+        if self.held.max_age_hours == 0 {
+            return Err(ConfigError::Invalid("held.max_age_hours must be at least 1".into()));
+        }
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
@@ -494,6 +500,7 @@ impl Config {
             },
             upgrade: None,
             screen_copy: None,
+            held: crate::core::held::HeldConfig::default(),
             keys: Vec::new(),
         }
     }

@@ -43,6 +43,18 @@ pub enum Intent {
     OpenMaintenance,
     /// Change my own PIN (F4, empty sale).
     ChangePin,
+    /// Hold the sale on screen (挂单), with an optional short note; on an empty sale screen, the
+    /// list of held sales (取单). `/` on the sale screen.
+    Hold {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// The list of held sales (取单).
+    HeldList,
+    /// Take held sale `number` back onto an empty sale screen.
+    Resume {
+        number: u32,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -87,6 +99,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(7), Intent::OpenJournal),
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),
+    // The keypad's `/`, never typed on the sale screen (F10 quits the demo; a shop may bind it).
+    (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),
