@@ -171,7 +171,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::NotAPaymentCode => "Not a WeChat Pay or Alipay payment code".into(),
         Notice::NotEnoughCash { short } => format!("Not enough cash: {short} yuan short"),
         Notice::PaymentDeclined { platform, reason } => format!(
-            "{} did not go through: {}. Scan the code again or take cash",
+            "{} did not go through: {}. Scan again or take cash",
             platform_name(lang, *platform),
             super::reason(lang, reason)
         ),

@@ -69,7 +69,7 @@ fn en(t: HeldText) -> &'static str {
         H::Old => "old",
         H::TypeNumber => "Held no.",
         H::KeySlash => "/",
-        H::HintHold => "Hold sale",
+        H::HintHold => "Hold",
         H::HintHeldList => "Held sales",
         H::HintResume => "Take back",
         H::HintDiscard => "Discard old (supervisor)",
@@ -112,7 +112,7 @@ pub fn held_notice(lang: Lang, n: &HeldNotice) -> String {
             format!("还有挂单未结：{numbers} 号。日结会作废这些挂单，请主管输入密码")
         }
         (Lang::En, N::OpenAtClose { numbers }) => {
-            format!("Held sales still open: no. {numbers}. Closing the day discards them: supervisor's PIN")
+            format!("Held sales open: no. {numbers}. Closing the day discards them: supervisor's PIN")
         }
     }
 }

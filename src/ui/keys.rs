@@ -314,6 +314,10 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     let mut keys = Vec::new();
     if state.sale.lines.is_empty() {
         keys.push(main_act(state, Intent::Lookup, T::KeyF3, T::HintLookup));
+        // Held sales waiting: taking one back is the counter's next most frequent key.
+        if !typed && !state.held.sales.is_empty() {
+            keys.push(hold_key(state, HT::HintHeldList));
+        }
         if typed {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintAddCode)));
             keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
@@ -328,9 +332,6 @@ fn sale(state: &State) -> Vec<KeyHelp> {
             keys.push(staff(Intent::SignOut, S::KeyF9, S::HintSignOut));
         }
         keys.push(main_act(state, Intent::LowStock, T::KeyF11, T::HintLowStock));
-        if !typed && !state.held.sales.is_empty() {
-            keys.push(hold_key(state, HT::HintHeldList));
-        }
         if !typed {
             keys.push(staff(Intent::OpenMaintenance, S::KeyF12, S::HintMaintenance));
             keys.push(act(state, On::Sale, Intent::ChangePin, Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
@@ -345,12 +346,12 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     }
     if !busy {
         keys.push(main_act(state, Intent::PayCash, T::KeyF2, T::HintCash));
-        keys.push(hold_key(state, HT::HintHold));
         keys.extend(main_keys(&[
             (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
             (&[Key::Delete], T::KeyDel, T::HintDelete),
         ]));
+        keys.push(hold_key(state, HT::HintHold));
     }
     keys.extend(main_keys(&[(UP_DOWN, T::KeyUpDown, T::HintSelect)]));
     keys.push(digits(H::HintTypeCode));
