@@ -65,19 +65,13 @@ pub struct Discard {
 }
 
 /// The held sales while the till runs, and the list when it is up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Held {
     /// Held orders, by number.
     pub sales: Vec<Order>,
     pub config: HeldConfig,
     /// The list (取单) is up: the selected row.
     pub list: Option<usize>,
-}
-
-impl Default for Held {
-    fn default() -> Held {
-        Held { sales: Vec::new(), config: HeldConfig::default(), list: None }
-    }
 }
 
 impl Held {
