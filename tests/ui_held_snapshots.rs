@@ -75,6 +75,25 @@ fn closing_the_day_names_the_held_sales_for_the_supervisor() {
         let text = screen_text(&till.render());
         assert!(text.contains("1, 2"), "the held sales are named:\n{text}");
         insta::assert_snapshot!(format!("held_close_day_{l}"), text);
+        // The supervisor's PIN: both are discarded, the day closes, and the Z report lists them.
+        till.keys("0000").key(Key::Enter);
+        let approved = Msg::Auth(till::core::auth::AuthMsg::PinChecked { number: "01".into(), ok: true });
+        let at = till.state.now;
+        let fx = till::core::update(&mut till.state, till::core::Event { at, msg: approved });
+        let discarded: Vec<_> = fx
+            .iter()
+            .filter_map(|e| match e {
+                till::core::Effect::Save { order, .. } => Some(order.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(discarded.len(), 2);
+        let ticket = till.state.office.waiting.map(|(t, _)| t).expect("the day's orders loading");
+        till.send(Msg::Office(till::core::office::OfficeMsg::OrdersLoaded { ticket, result: Ok(discarded) }));
+        till.send(Msg::Office(till::core::office::OfficeMsg::DayClosed { number: 1 }));
+        let text = screen_text(&till.render());
+        assert!(text.contains(held_text(lang, H::ReportTitle)), "the Z lists the discarded:\n{text}");
+        insta::assert_snapshot!(format!("held_z_report_{l}"), text);
     }
 }
 

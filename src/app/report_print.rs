@@ -59,7 +59,7 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
             let label = format!("{} {}  {} {}", held_text(lang, H::ColNumber), h.number, t(T::Operator), h.operator);
             lines.push(SlipLine::Count { label, count: h.items, amount: h.total });
             let when = h.discarded_at.map(time).unwrap_or_default();
-            lines.push(SlipLine::Text(format!(" {when}  {} {}", t(T::Operator), h.discarded_by)));
+            lines.push(SlipLine::Text(format!(" {when}  {} {}", held_text(lang, H::DiscardedBy), h.discarded_by)));
         }
     }
     if !report.shifts.is_empty() {

@@ -18,9 +18,9 @@ macro_rules! held_texts {
 }
 
 held_texts! {
-    ListTitle, ColNumber, ColTime, ColOperator, ColItems, ColTotal, ColNote, Old, TypeNumber,
+    ListTitle, ColNumber, ColTime, ColOperator, ColItems, ColTotal, Old, TypeNumber,
     KeySlash, HintHold, HintHeldList, HintResume, HintDiscard, HintClose, KeyDigits, HintTypeNumber,
-    ReportTitle, AtClose, HeldCount,
+    ReportTitle, DiscardedBy,
 }
 
 pub fn held_text(lang: Lang, t: HeldText) -> &'static str {
@@ -39,7 +39,6 @@ fn zh(t: HeldText) -> &'static str {
         H::ColOperator => "收银员",
         H::ColItems => "件数",
         H::ColTotal => "金额",
-        H::ColNote => "备注",
         H::Old => "超时",
         H::TypeNumber => "挂单号",
         H::KeySlash => "/",
@@ -51,8 +50,7 @@ fn zh(t: HeldText) -> &'static str {
         H::KeyDigits => "0-9",
         H::HintTypeNumber => "输入挂单号",
         H::ReportTitle => "作废的挂单",
-        H::AtClose => "日结时",
-        H::HeldCount => "挂单",
+        H::DiscardedBy => "作废人",
     }
 }
 
@@ -65,7 +63,6 @@ fn en(t: HeldText) -> &'static str {
         H::ColOperator => "Cashier",
         H::ColItems => "Items",
         H::ColTotal => "Total",
-        H::ColNote => "Note",
         H::Old => "old",
         H::TypeNumber => "Held no.",
         H::KeySlash => "/",
@@ -77,8 +74,7 @@ fn en(t: HeldText) -> &'static str {
         H::KeyDigits => "0-9",
         H::HintTypeNumber => "Type its number",
         H::ReportTitle => "Held sales discarded",
-        H::AtClose => "at close",
-        H::HeldCount => "Held",
+        H::DiscardedBy => "discarded by",
     }
 }
 

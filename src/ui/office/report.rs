@@ -137,13 +137,14 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         for h in &report.discarded_held {
             let when = h.discarded_at.map(|at| at.local(state.settings.utc_offset_minutes).hhmm()).unwrap_or_default();
             let text = format!(
-                "  {when}  {} {}  {} {}  {:>3}  {:>9}  → {}",
+                "  {when}  {} {}  {} {}  {:>3}  {:>9}  {} {}",
                 held_text(lang, H::ColNumber),
                 h.number,
                 t(lang, T::Operator),
                 h.operator,
                 h.items,
                 h.total.to_string(),
+                held_text(lang, H::DiscardedBy),
                 h.discarded_by
             );
             lines.push(Line::styled(text, Style::new().fg(WARN)));
