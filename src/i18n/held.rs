@@ -20,7 +20,7 @@ macro_rules! held_texts {
 held_texts! {
     ListTitle, ColNumber, ColTime, ColOperator, ColItems, ColTotal, Old, TypeNumber,
     KeySlash, HintHold, HintHeldList, HintResume, HintDiscard, HintClose, KeyDigits, HintTypeNumber,
-    ReportTitle, DiscardedBy,
+    ReportTitle, DiscardedBy, HeldCount,
 }
 
 pub fn held_text(lang: Lang, t: HeldText) -> &'static str {
@@ -51,6 +51,7 @@ fn zh(t: HeldText) -> &'static str {
         H::HintTypeNumber => "输入挂单号",
         H::ReportTitle => "作废的挂单",
         H::DiscardedBy => "作废人",
+        H::HeldCount => "挂单",
     }
 }
 
@@ -75,6 +76,7 @@ fn en(t: HeldText) -> &'static str {
         H::HintTypeNumber => "Type its number",
         H::ReportTitle => "Held sales discarded",
         H::DiscardedBy => "discarded by",
+        H::HeldCount => "Held sales",
     }
 }
 
