@@ -21,6 +21,7 @@ pub mod notice;
 pub mod office;
 pub mod order;
 mod pay;
+pub mod platform_clock;
 pub mod price_entry;
 pub mod reasons;
 pub mod refund;
@@ -168,6 +169,11 @@ pub enum Msg {
     /// Whether the payment platform can be reached (from pings and from calls that could not be sent).
     Connectivity {
         online: bool,
+    },
+    /// The payment platform's time read with a ping (unix seconds), or `None` when it answered but
+    /// tells no time (see [`platform_clock`]).
+    PlatformClock {
+        unix_secs: Option<i64>,
     },
     Printed {
         order_id: OrderId,
@@ -446,6 +452,9 @@ pub struct State {
     /// Held sales (挂单) and their list (see [`held`]).
     #[serde(default)]
     pub held: held::Held,
+    /// The till's clock against the platform's (see [`platform_clock`]).
+    #[serde(default)]
+    pub clock: platform_clock::ClockCheck,
 }
 
 impl State {
@@ -479,6 +488,7 @@ impl State {
             lookups_in_flight: 0,
             keymap: intent::KeyMap::default(),
             held: held::Held::default(),
+            clock: platform_clock::ClockCheck::default(),
         }
     }
 
@@ -550,6 +560,7 @@ impl State {
         self.selected = 0;
         self.lookup = None;
         self.part_amount = None;
+        self.clock.waiting = None;
     }
 }
 
@@ -566,6 +577,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
+        Msg::PlatformClock { unix_secs } => platform_clock::on_platform_clock(state, unix_secs, &mut fx),
         _ if !state.ready => {}
         // Keys and scans go to the screen on top (see `screens`).
         Msg::Key(key) => screens::on_key(state, key, &mut fx),

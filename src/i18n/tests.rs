@@ -101,6 +101,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
+        Notice::CheckingClock,
     ]
 }
 
@@ -174,7 +175,8 @@ fn index(n: &Notice) -> usize {
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
         Notice::ClockBehind { .. } => 66,
-        Notice::Held(_) => 67,
+        Notice::CheckingClock => 67,
+        Notice::Held(_) => 68,
     }
 }
 
@@ -184,7 +186,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..68).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..69).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);
