@@ -141,3 +141,19 @@ fn a_refund_confirmed_names_the_wallet_and_proposes_nothing_more() {
         insta::assert_snapshot!(format!("refund_confirmed_{l}"), text);
     }
 }
+
+#[test]
+fn a_long_list_keeps_the_selected_held_sale_and_the_number_typed_on_screen() {
+    let mut till = Till::new(Lang::En);
+    for i in 0..20 {
+        till.send_at(10 + i, Msg::Scan(WATER.into()));
+        till.send_at(10 + i, Msg::Key(Key::Char('/')));
+    }
+    till.key(Key::Char('/'));
+    for _ in 0..19 {
+        till.key(Key::Down);
+    }
+    let text = screen_text(&till.render());
+    assert!(text.lines().any(|l| l.starts_with("│  20 ")), "the last one is shown when selected:\n{text}");
+    assert!(text.contains(held_text(Lang::En, H::TypeNumber)), "the number field stays:\n{text}");
+}

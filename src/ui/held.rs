@@ -35,7 +35,11 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
         row(head.map(str::to_string)),
         Style::new().fg(Color::DarkGray).add_modifier(Modifier::BOLD),
     )];
-    for (i, order) in state.held.sales.iter().enumerate() {
+    // Rows that fit between the heading and the number typed (borders, padding, the heading, a blank
+    // line, the input): a long list scrolls to keep the selected one on screen.
+    let room = usize::from(area.height.saturating_sub(6)).max(1);
+    let first = selected.saturating_sub(room - 1);
+    for (i, order) in state.held.sales.iter().enumerate().skip(first).take(room) {
         let Some(h) = HeldSummary::of(order) else { continue };
         let held_at = h.held_at.local(offset).display();
         let cells = [
