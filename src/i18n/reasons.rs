@@ -9,16 +9,16 @@ use crate::core::reasons as r;
 pub fn reason(lang: Lang, reason: &str) -> String {
     let zh = lang == Lang::Zh;
     let said = match reason {
-        r::NOT_FOUND_NOT_CHARGED if zh => "顾客没有付款成功，钱没有扣",
-        r::NOT_FOUND_NOT_CHARGED => "the payment never went through: the customer was not charged",
+        r::NOT_FOUND_NOT_CHARGED if zh => "顾客的钱没有扣",
+        r::NOT_FOUND_NOT_CHARGED => "the customer was not charged",
         r::RESTARTED_DURING_PAYMENT if zh => "收银机在收款时重启了，正在核实顾客是否已付",
         r::RESTARTED_DURING_PAYMENT => {
             "the till restarted while taking the payment: checking whether the customer paid"
         }
         r::CANNOT_CANCEL if zh => "这笔付款无法撤销，正在核实结果",
         r::CANNOT_CANCEL => "this payment cannot be called off: checking the result",
-        r::NO_SUCH_REFUND if zh => "退款没有成功，没有退钱给顾客",
-        r::NO_SUCH_REFUND => "the refund never went through: nothing was given back",
+        r::NO_SUCH_REFUND if zh => "没有退钱给顾客",
+        r::NO_SUCH_REFUND => "nothing was given back to the customer",
         r::RESTARTED_DURING_REFUND if zh => "收银机在退款时重启了，正在核实是否已退",
         r::RESTARTED_DURING_REFUND => "the till restarted during the refund: checking whether it went through",
         _ if reason.ends_with("not charged under it") && zh => "单号与另一笔订单重复，这位顾客没有被扣款",
@@ -37,6 +37,8 @@ pub fn reason(lang: Lang, reason: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::code::Platform;
+    use crate::core::notice::Notice;
 
     #[test]
     fn the_tills_own_reasons_are_said_in_shop_words_and_a_platforms_are_kept() {
@@ -59,8 +61,18 @@ mod tests {
             assert!(!reason(Lang::Zh, own).is_ascii(), "{own} is not in Chinese");
         }
         assert_eq!(
-            reason(Lang::En, r::NOT_FOUND_NOT_CHARGED),
-            "the payment never went through: the customer was not charged"
+            crate::i18n::notice(
+                Lang::En,
+                &Notice::PaymentDeclined { platform: Platform::WeChat, reason: r::NOT_FOUND_NOT_CHARGED.into() }
+            ),
+            "WeChat Pay did not go through: the customer was not charged. Scan again or take cash"
+        );
+        assert_eq!(
+            crate::i18n::notice(
+                Lang::Zh,
+                &Notice::PaymentDeclined { platform: Platform::WeChat, reason: r::NOT_FOUND_NOT_CHARGED.into() }
+            ),
+            "微信支付未成功：顾客的钱没有扣。请重新扫码或收现金"
         );
         assert_eq!(reason(Lang::Zh, "余额不足"), "余额不足");
     }
