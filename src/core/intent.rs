@@ -182,6 +182,17 @@ mod tests {
     }
 
     #[test]
+    fn the_hold_key_is_the_keypads_slash_and_a_shop_may_bind_a_function_key_to_it() {
+        let map = KeyMap::default();
+        assert_eq!(map.intent(On::Sale, Key::Char('/')), Some(Intent::Hold { note: None }));
+        assert_eq!(map.intent(On::Pay, Key::Char('/')), None, "only on the sale screen");
+        let f10: Binding = serde_json::from_str(r#"{"f":10,"on":"sale","act":"hold"}"#).expect("binding");
+        let map = KeyMap { extra: vec![f10] };
+        assert_eq!(map.intent(On::Sale, Key::F(10)), Some(Intent::Hold { note: None }));
+        assert_eq!(map.keys(On::Sale, &Intent::Hold { note: None }), [Key::F(10), Key::Char('/')]);
+    }
+
+    #[test]
     fn a_script_names_an_intent_in_plain_words() {
         let refund: Intent = serde_json::from_str(r#"{"act":"refund","amount":"0.01"}"#).expect("intent");
         assert_eq!(refund, Intent::Refund { amount: "0.01".into() });
