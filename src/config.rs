@@ -764,5 +764,19 @@ mod tests {
         assert_eq!(c.settings().order_prefix, "01000052");
         assert_eq!(c.buzzer.map(|b| b.line), Some(5));
         assert_eq!(c.voice.map(|v| v.volume), Some(100));
+        assert_eq!(c.held.max_age_hours, 24);
+    }
+
+    #[test]
+    fn held_sales_grow_old_after_the_shops_hours_default_24_never_0() {
+        let c = Config::demo(Lang::Zh, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        assert_eq!(c.held.max_age_hours, 24, "the default");
+        let text = toml::to_string(&c).expect("serialise");
+        let with = |hours: &str| {
+            let text = text.replace("[held]\nmax_age_hours = 24", &format!("[held]\nmax_age_hours = {hours}"));
+            Config::parse(Path::new("till.toml"), &text)
+        };
+        assert_eq!(with("6").expect("parses").held.max_age_hours, 6);
+        assert!(matches!(with("0"), Err(ConfigError::Invalid(m)) if m.contains("held.max_age_hours")));
     }
 }
