@@ -12,6 +12,7 @@ pub mod clock;
 pub mod code;
 pub mod configure;
 pub mod csv_problem;
+pub mod held;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
@@ -22,6 +23,7 @@ pub mod order;
 mod pay;
 pub mod platform_clock;
 pub mod price_entry;
+pub mod reasons;
 pub mod refund;
 mod refund_parts;
 pub mod returns;
@@ -247,9 +249,12 @@ pub enum Effect {
     },
     /// Speak one of the fixed prompts.
     Say(Speech),
-    /// Speak a refund: "退款成功 0.01元".
+    /// Speak a confirmed refund with the wallet it went back to: "微信支付退款成功 0.01元" (`platform`
+    /// none: cash from the drawer).
     AnnounceRefund {
         amount: Fen,
+        #[serde(default)]
+        platform: Option<Platform>,
     },
     /// Print the printer's test page (ruler, Chinese and English, barcode, QR, cut).
     PrintTestPage,
@@ -444,6 +449,9 @@ pub struct State {
     /// Which function key means which intent where (see [`intent`]); fixed while the till runs.
     #[serde(default)]
     pub keymap: intent::KeyMap,
+    /// Held sales (挂单) and their list (see [`held`]).
+    #[serde(default)]
+    pub held: held::Held,
     /// The till's clock against the platform's (see [`platform_clock`]).
     #[serde(default)]
     pub clock: platform_clock::ClockCheck,
@@ -479,6 +487,7 @@ impl State {
             wall_clock: Millis(0),
             lookups_in_flight: 0,
             keymap: intent::KeyMap::default(),
+            held: held::Held::default(),
             clock: platform_clock::ClockCheck::default(),
         }
     }

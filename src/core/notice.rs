@@ -106,8 +106,11 @@ pub enum Notice {
     RefundAccepted {
         amount: Fen,
     },
+    /// A refund is confirmed: to the wallet `platform` (none: cash from the drawer).
     Refunded {
         amount: Fen,
+        #[serde(default)]
+        platform: Option<Platform>,
     },
     RefundFailed {
         amount: Fen,
@@ -199,6 +202,8 @@ pub enum Notice {
     ReturnLimit {
         left: u32,
     },
+    /// Held sales (挂单 / 取单).
+    Held(super::held::HeldNotice),
 }
 
 impl Notice {
@@ -208,6 +213,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Auth(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Held(n) = self {
             return n.is_error();
         }
         matches!(
