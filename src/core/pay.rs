@@ -473,7 +473,12 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     // on from the newest record, so waits measured from them (the not-found grace, the wallet's
     // deadline) pass as they would have, not a day late.
     let newest = orders.iter().flat_map(recorded_times).max().unwrap_or_default();
-    state.now = state.now.max(newest);
+    if newest > state.now {
+        // Like the platform's time (`platform_clock`): a later jump of the wall clock forward is
+        // this same time, not more of it.
+        state.clock.moved_ahead_ms = state.clock.moved_ahead_ms.saturating_add(newest.since(state.now));
+        state.now = newest;
+    }
     state.run_floor = run_floor(state.now, state.settings.utc_offset_minutes);
     if let Some(platform) = state.clock.platform_at {
         raise_run_floor(state, platform);
