@@ -155,6 +155,10 @@ pub struct Config {
     #[serde(default)]
     pub data_dir: Option<PathBuf>,
     pub printer: PrinterConfig,
+    /// A customer display (客显) on a serial port: `[display] profile = "led8" | "cd5220"`,
+    /// `path`, `baud`, `flow`. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<crate::devices::display::DisplayConfig>,
     /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
     #[serde(default)]
     pub scanner_serial: Option<PathBuf>,
@@ -393,6 +397,11 @@ impl Config {
         }
         self.profile()?;
         self.printer.transport(Path::new("."))?;
+        if let Some(d) = &self.display
+            && !BAUD_RATES.contains(&d.baud)
+        {
+            return Err(ConfigError::Invalid(format!("display.baud must be one of {BAUD_RATES:?}, not {}", d.baud)));
+        }
         self.catalogue.layout().check().map_err(|e| ConfigError::Invalid(format!("[catalogue] {e}")))?;
         if self.printer.queue_limit == 0 || self.printer.retry_secs == 0 {
             return Err(ConfigError::Invalid("printer.queue_limit and printer.retry_secs must be at least 1".into()));
@@ -474,6 +483,7 @@ impl Config {
             utc_offset_minutes: default_offset(),
             data_dir: Some(data_dir),
             printer: PrinterConfig::to_file(),
+            display: None,
             scanner_serial: None,
             scanner: None,
             platform: PaymentPlatform::CloudPay,

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod catalogue_csv;
 pub mod console;
+pub mod display;
 mod effects;
 pub mod frames;
 pub mod headless;

@@ -49,6 +49,7 @@ pub async fn run(config: &Config) -> Vec<Check> {
     checks.extend(platform(config, &data_dir).await);
     checks.extend(scanner(config));
     checks.push(printer_check(config, &data_dir));
+    checks.push(display_check(config));
     checks.push(buzzer(config));
     checks.push(voice(config));
     checks.push(wifi(config));
@@ -209,6 +210,22 @@ fn printer_check(config: &Config, data_dir: &Path) -> Check {
     }
 }
 
+/// The customer display is write-only: the port opening and taking its settings is all that can
+/// be known without showing something to the customer.
+fn display_check(config: &Config) -> Check {
+    use crate::devices::display::{CustomerDisplay, SerialDisplay};
+    let Some(d) = &config.display else { return check(Level::Warn, "display", "no customer display configured") };
+    let port = SerialDisplay::new(d);
+    match port.check() {
+        Ok(()) => check(
+            Level::Ok,
+            "display",
+            format!("{}: the port opens (the maintenance menu's test lights it)", port.describe()),
+        ),
+        Err(e) => check(Level::Fail, "display", e.to_string()),
+    }
+}
+
 fn buzzer(config: &Config) -> Check {
     match &config.buzzer {
         None => check(Level::Warn, "buzzer", "none configured"),
@@ -313,6 +330,24 @@ mod tests {
         assert!(text.iter().any(|l| l.contains("printer")), "{text:#?}");
         assert!(text.iter().any(|l| l.contains("upgrade") && l.contains("runs the factory till")), "{text:#?}");
         assert!(!dir.path().join("data").join("store").exists(), "the doctor creates nothing");
+    }
+
+    #[test]
+    fn the_customer_display_is_checked_by_opening_its_port() {
+        use crate::devices::display::{DisplayConfig, DisplayProfile};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
+        assert_eq!(display_check(&config).level, Level::Warn, "none configured");
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&pty.slave)))
+            .expect("slave path");
+        let display = DisplayConfig { profile: DisplayProfile::Led8, path, baud: 9600, flow: Default::default() };
+        config.display = Some(display.clone());
+        let ok = display_check(&config);
+        assert_eq!(ok.level, Level::Ok, "{ok}");
+        assert!(ok.detail.contains("9600 baud (led8)"), "{ok}");
+        config.display = Some(DisplayConfig { path: dir.path().join("ttyNONE"), ..display });
+        assert_eq!(display_check(&config).level, Level::Fail);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod code;
 pub mod configure;
 pub mod csv_problem;
+pub mod display;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
@@ -271,6 +272,8 @@ pub enum Effect {
     Auth(auth::AuthEffect),
     /// Device info, export, restart, power off.
     Maintenance(maintenance::MaintenanceEffect),
+    /// Show this on the customer display (客显); see [`display`].
+    Display(display::Shown),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -552,6 +555,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();
+    let shown = display::before(state);
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
@@ -610,6 +614,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
     }
+    display::follow(shown, state, &mut fx);
     fx
 }
 

@@ -4,6 +4,7 @@
 //! [`notice`] and [`announcement`]. Each language is one exhaustive `match`, so a label missing from a
 //! table is a compile error, not a blank on the screen.
 
+mod display;
 mod en;
 pub mod help;
 mod office;
@@ -11,6 +12,7 @@ pub mod staff;
 pub mod usb;
 mod zh;
 
+pub use display::{DisplayWord, display_word};
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};
 
 use crate::core::Lang;
