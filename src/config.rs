@@ -231,7 +231,8 @@ struct KeysFile {
 pub const KEYS_FILE: &str = "keys.toml";
 
 /// `[catalogue]`. A scale label is `weighed_prefix` + item code (`weighed_item_digits`) + price in
-/// fen (`weighed_price_digits`) + EAN-13 check digit: 12 digits before the check digit.
+/// fen (`weighed_price_digits`) and/or weight in grams (`weighed_weight_digits`) + check digit, as
+/// `weighed_layout` says (see `core::scale_label`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueConfig {
@@ -241,6 +242,16 @@ pub struct CatalogueConfig {
     pub weighed_item_digits: usize,
     #[serde(default = "default_weighed_price_digits")]
     pub weighed_price_digits: usize,
+    /// What the scale's labels carry: `price` (13 digits, the default), `weight` (13 digits, grams;
+    /// the till prices it by the catalogue's price per kg) or `price_weight` (18 digits).
+    #[serde(default)]
+    pub weighed_layout: crate::core::scale_label::LabelKind,
+    /// Digits of the weight in grams (weight and price_weight labels).
+    #[serde(default = "default_weighed_weight_digits")]
+    pub weighed_weight_digits: usize,
+    /// Refuse a label with a wrong check digit (a misread). Off for scales that print another.
+    #[serde(default = "default_true")]
+    pub weighed_check_digit: bool,
     /// Products with this many or fewer in stock are on the low-stock list (F11).
     #[serde(default = "default_low_stock")]
     pub low_stock: i64,
@@ -255,6 +266,9 @@ impl Default for CatalogueConfig {
             weighed_prefix: default_weighed_prefix(),
             weighed_item_digits: default_weighed_item_digits(),
             weighed_price_digits: default_weighed_price_digits(),
+            weighed_layout: Default::default(),
+            weighed_weight_digits: default_weighed_weight_digits(),
+            weighed_check_digit: true,
             low_stock: default_low_stock(),
             demo_seed: false,
         }
@@ -267,6 +281,9 @@ impl CatalogueConfig {
             prefixes: self.weighed_prefix.clone(),
             item_digits: self.weighed_item_digits,
             price_digits: self.weighed_price_digits,
+            kind: self.weighed_layout,
+            weight_digits: self.weighed_weight_digits,
+            check_digit: self.weighed_check_digit,
         }
     }
 }
@@ -279,6 +296,9 @@ fn default_weighed_item_digits() -> usize {
 }
 fn default_weighed_price_digits() -> usize {
     crate::core::catalog::WeighedLayout::default().price_digits
+}
+fn default_weighed_weight_digits() -> usize {
+    crate::core::catalog::WeighedLayout::default().weight_digits
 }
 fn default_low_stock() -> i64 {
     crate::core::catalog::DEFAULT_LOW_STOCK

@@ -26,6 +26,7 @@ pub mod refund;
 mod refund_parts;
 pub mod returns;
 mod sale;
+pub mod scale_label;
 pub mod screens;
 pub mod stock;
 mod tender;

@@ -569,5 +569,6 @@ mod display;
 mod numbers;
 mod refunds;
 mod returns;
+mod scale_labels;
 mod tender;
 mod voided_refund;
