@@ -159,6 +159,10 @@ pub struct Config {
     /// `path`, `baud`, `flow`. Absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<crate::devices::display::DisplayConfig>,
+    /// A counter scale on a serial port: `[scale] path`, `baud`, `protocol = "frame" |
+    /// "aclas_stream" | "aclas_auto" | "toledo"` and the frame layout. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<crate::devices::scale::ScaleConfig>,
     /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
     #[serde(default)]
     pub scanner_serial: Option<PathBuf>,
@@ -417,10 +421,12 @@ impl Config {
         }
         self.profile()?;
         self.printer.transport(Path::new("."))?;
-        if let Some(d) = &self.display
-            && !BAUD_RATES.contains(&d.baud)
+        for (section, baud) in
+            [("display", self.display.as_ref().map(|d| d.baud)), ("scale", self.scale.as_ref().map(|s| s.baud))]
         {
-            return Err(ConfigError::Invalid(format!("display.baud must be one of {BAUD_RATES:?}, not {}", d.baud)));
+            if let Some(baud) = baud.filter(|b| !BAUD_RATES.contains(b)) {
+                return Err(ConfigError::Invalid(format!("{section}.baud must be one of {BAUD_RATES:?}, not {baud}")));
+            }
         }
         self.catalogue.layout().check().map_err(|e| ConfigError::Invalid(format!("[catalogue] {e}")))?;
         if self.printer.queue_limit == 0 || self.printer.retry_secs == 0 {
@@ -504,6 +510,7 @@ impl Config {
             data_dir: Some(data_dir),
             printer: PrinterConfig::to_file(),
             display: None,
+            scale: None,
             scanner_serial: None,
             scanner: None,
             platform: PaymentPlatform::CloudPay,

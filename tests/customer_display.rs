@@ -161,3 +161,39 @@ fn the_vfd_shows_the_cash_received_and_the_change() {
     end.wait_for("welcome again", |s| s.upper == "WELCOME");
     till.quit();
 }
+
+/// A scale simulator on a pty: indicator frames, unstable while the goods settle, then stable.
+#[test]
+fn the_scale_reader_reports_unstable_then_stable_weights_from_a_pty() {
+    use std::io::Write;
+    use till::core::scale_label::Grams;
+    use till::core::weighing::Reading;
+    use till::devices::scale::{self, ScaleConfig};
+    let pair = nix::pty::openpty(None, None).unwrap();
+    let path = std::fs::read_link(format!("/proc/self/fd/{}", pair.slave.as_raw_fd())).unwrap();
+    let mut master = std::fs::File::from(pair.master);
+    let config: ScaleConfig = toml::from_str(&format!("path = {:?}\nprotocol = \"aclas_stream\"", path)).unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        scale::run(&config, &mut |r| tx.send(r).is_ok());
+    });
+    // The reader opens the port when it starts: frames sent before would be lost, so the
+    // simulator keeps sending until the stable weight is seen.
+    let deadline = Instant::now() + SECS(10);
+    let mut seen = Vec::new();
+    'outer: while Instant::now() < deadline {
+        for frame in ["US,GS,+000.512kg\r\n", "US,GS,+001.180kg\r\n", "ST,GS,+001.234kg\r\n"] {
+            master.write_all(frame.as_bytes()).unwrap();
+            while let Ok(r) = rx.recv_timeout(Duration::from_millis(50)) {
+                seen.push(r);
+                if r == Some(Reading { grams: Grams(1234), stable: true }) {
+                    break 'outer;
+                }
+            }
+        }
+    }
+    let last_unstable = seen.iter().rposition(|r| matches!(r, Some(Reading { stable: false, .. })));
+    assert!(last_unstable.is_some(), "unstable frames were read: {seen:?}");
+    assert_eq!(seen.last(), Some(&Some(Reading { grams: Grams(1234), stable: true })), "{seen:?}");
+    drop(pair.slave);
+}

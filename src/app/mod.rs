@@ -15,6 +15,7 @@ pub mod platform;
 pub mod print_queue;
 pub mod receipt;
 pub mod report_print;
+mod scale;
 pub mod stock;
 mod terminal;
 pub mod upgrade;

@@ -137,6 +137,9 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     engine.attach_sync(sync.status);
     engine.set_export_dir(&config.export_dir());
     engine.attach_maintenance(host);
+    if let Some(scale) = &config.scale {
+        engine.attach_scale(scale.clone()).context("starting the scale reader")?;
+    }
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
         engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));

@@ -30,6 +30,7 @@ pub mod scale_label;
 pub mod screens;
 pub mod stock;
 mod tender;
+pub mod weighing;
 
 use catalog::Catalogue;
 use clock::Millis;
@@ -165,6 +166,8 @@ pub enum Msg {
     },
     /// The barcode scanner came or went.
     Scanner(ScannerState),
+    /// The counter scale's weight (none: the scale does not answer); see [`weighing`].
+    Scale(Option<weighing::Reading>),
     /// Whether the payment platform can be reached (from pings and from calls that could not be sent).
     Connectivity {
         online: bool,
@@ -416,6 +419,9 @@ pub struct State {
     /// Receipts not yet printed (kept in order, printed when the printer is back).
     pub receipts_waiting: usize,
     pub scanner: Option<ScannerState>,
+    /// The counter scale, once it has been heard from (none: the till has no scale).
+    #[serde(default)]
+    pub scale: Option<weighing::Scale>,
     /// The payment platform answered its last ping (assumed until told otherwise).
     pub online: bool,
     /// Shifts, reports, journal, summary.
@@ -465,6 +471,7 @@ impl State {
             lookup: None,
             receipts_waiting: 0,
             scanner: None,
+            scale: None,
             online: true,
             office: office::Office::default(),
             part_amount: None,
@@ -614,6 +621,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             fx.push(Effect::Beep(Beep::Error));
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
+        Msg::Scale(reading) => weighing::on_reading(state, reading),
     }
     display::follow(shown, state, &mut fx);
     fx

@@ -227,6 +227,11 @@ fn on_product(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
             let (barcode, name, price) = (p.barcode.clone(), p.name.clone(), p.price);
             add_line(state, &barcode, &name, price, fx)
         }
+        // A weighed product's own code with a scale attached: the weight on the scale.
+        Found::Product(p) if p.kind == ProductKind::Weighed && state.scale.is_some() => {
+            let p = p.clone();
+            super::weighing::sell(state, &p, fx)
+        }
         // An open-price product (or a weighed one scanned by its catalogue code): ask the price.
         Found::Product(p) => {
             let (barcode, name) = (p.barcode.clone(), p.name.clone());

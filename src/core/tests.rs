@@ -572,3 +572,4 @@ mod returns;
 mod scale_labels;
 mod tender;
 mod voided_refund;
+mod weighing;

@@ -6,6 +6,7 @@ pub mod evdev_scanner;
 pub mod fake;
 pub mod keymap;
 pub mod printer;
+pub mod scale;
 pub mod scanner;
 pub mod sound;
 pub mod voice;

@@ -49,6 +49,31 @@ pub fn display_word(lang: Lang, word: DisplayWord) -> &'static str {
     }
 }
 
+/// The counter scale's words on the till's status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleWord {
+    Scale,
+    /// The weight has settled: it may enter the sale.
+    Stable,
+    /// The weight is still moving.
+    Settling,
+    /// The scale does not answer.
+    Away,
+}
+
+pub fn scale_word(lang: Lang, word: ScaleWord) -> &'static str {
+    match (lang, word) {
+        (Lang::Zh, ScaleWord::Scale) => "电子秤",
+        (Lang::Zh, ScaleWord::Stable) => "稳定",
+        (Lang::Zh, ScaleWord::Settling) => "未稳定",
+        (Lang::Zh, ScaleWord::Away) => "未连接",
+        (Lang::En, ScaleWord::Scale) => "Scale",
+        (Lang::En, ScaleWord::Stable) => "stable",
+        (Lang::En, ScaleWord::Settling) => "settling",
+        (Lang::En, ScaleWord::Away) => "not connected",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ pub mod staff;
 pub mod usb;
 mod zh;
 
-pub use display::{DisplayWord, display_word};
+pub use display::{DisplayWord, ScaleWord, display_word, scale_word};
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};
 
 use crate::core::Lang;

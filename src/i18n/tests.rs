@@ -78,6 +78,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::OfflineTakeCash,
         Notice::BackOnline,
         Notice::ScannerGone,
+        Notice::ScaleNotStable,
         Notice::JoiningWifi,
         Notice::WifiJoined { ssid: "ShopNet".into() },
         Notice::WifiFailed { error: crate::core::WifiFailure::WrongPassword },
@@ -173,6 +174,7 @@ fn index(n: &Notice) -> usize {
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
         Notice::ClockBehind { .. } => 66,
+        Notice::ScaleNotStable => 67,
     }
 }
 
@@ -182,7 +184,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..67).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..68).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);
