@@ -45,6 +45,9 @@ pub struct Observation {
     /// Who is signed in, the sign-in step, the supervisor prompt, the maintenance page.
     #[serde(default)]
     pub auth: AuthObservation,
+    /// The counter scale's last reading, if the till has a scale and it answers.
+    #[serde(default)]
+    pub scale: Option<crate::core::weighing::Reading>,
 }
 
 /// The operator side of an [`Observation`].
@@ -98,6 +101,7 @@ pub fn observe(engine: &Engine) -> Observation {
         remaining: s.sale.remaining(),
         tender: s.sale.tender.clone(),
         auth: observe_auth(s),
+        scale: s.scale.and_then(|sc| sc.reading),
     }
 }
 
