@@ -50,6 +50,7 @@ pub async fn run(config: &Config) -> Vec<Check> {
     checks.extend(scanner(config));
     checks.push(printer_check(config, &data_dir));
     checks.push(display_check(config));
+    checks.push(scale_check(config));
     checks.push(buzzer(config));
     checks.push(voice(config));
     checks.push(wifi(config));
@@ -226,6 +227,20 @@ fn display_check(config: &Config) -> Check {
     }
 }
 
+/// The counter scale: the port opens and a frame is read within a second (what it weighs now).
+fn scale_check(config: &Config) -> Check {
+    let Some(s) = &config.scale else { return check(Level::Warn, "scale", "no counter scale configured") };
+    let port = format!("{} {} baud ({:?})", s.path.display(), s.baud, s.protocol);
+    match crate::devices::scale::read_one(s, std::time::Duration::from_secs(1)) {
+        Ok(Some(r)) => {
+            let state = if r.stable { "stable" } else { "settling" };
+            check(Level::Ok, "scale", format!("{port}: {} {state}", r.grams))
+        }
+        Ok(None) => check(Level::Fail, "scale", format!("{port}: no weight read in 1 s (protocol or frame layout?)")),
+        Err(e) => check(Level::Fail, "scale", format!("{port}: not available: {e}")),
+    }
+}
+
 fn buzzer(config: &Config) -> Check {
     match &config.buzzer {
         None => check(Level::Warn, "buzzer", "none configured"),
@@ -348,6 +363,29 @@ mod tests {
         assert!(ok.detail.contains("9600 baud (led8)"), "{ok}");
         config.display = Some(DisplayConfig { path: dir.path().join("ttyNONE"), ..display });
         assert_eq!(display_check(&config).level, Level::Fail);
+    }
+
+    #[test]
+    fn the_scale_is_checked_by_reading_a_weight() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
+        assert_eq!(scale_check(&config).level, Level::Warn, "none configured");
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&pty.slave)))
+            .expect("slave path");
+        config.scale = Some(toml::from_str(&format!("path = {path:?}")).expect("scale"));
+        // Said before the doctor opens the port: the pty keeps it for the reader.
+        let mut master = std::fs::File::from(pty.master);
+        master.write_all(b"ST,GS,+000.750kg\r\n").expect("frame");
+        let ok = scale_check(&config);
+        assert!(ok.level == Level::Ok && ok.detail.ends_with("0.750kg stable"), "{ok}");
+        drop(master);
+        let silent = nix::pty::openpty(None, None).expect("openpty");
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&silent.slave)))
+            .expect("slave path");
+        config.scale = Some(toml::from_str(&format!("path = {path:?}")).expect("scale"));
+        assert_eq!(scale_check(&config).level, Level::Fail, "a scale that says nothing");
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub fn run(config: &ScaleConfig, send: &mut dyn FnMut(Option<Reading>) -> bool) 
     loop {
         match open_port(&config.serial()) {
             Ok(port) => {
-                if !read_port(config, &port, send) {
+                if !read_port(config, &port, send, None) {
                     return;
                 }
             }
@@ -160,13 +160,37 @@ pub fn run(config: &ScaleConfig, send: &mut dyn FnMut(Option<Reading>) -> bool) 
     }
 }
 
-/// Until the port fails (true) or nobody listens any more (false).
-fn read_port(config: &ScaleConfig, port: &std::fs::File, send: &mut dyn FnMut(Option<Reading>) -> bool) -> bool {
+/// One reading within `within` (`till doctor`): `Ok(None)` if the scale sent no frame it could read.
+pub fn read_one(config: &ScaleConfig, within: Duration) -> std::io::Result<Option<Reading>> {
+    let port = open_port(&config.serial())?;
+    let mut first = None;
+    read_port(
+        config,
+        &port,
+        &mut |r| {
+            first = r;
+            false
+        },
+        Some(Instant::now() + within),
+    );
+    Ok(first)
+}
+
+/// Until the port fails or `until` passes (true) or nobody listens any more (false).
+fn read_port(
+    config: &ScaleConfig,
+    port: &std::fs::File,
+    send: &mut dyn FnMut(Option<Reading>) -> bool,
+    until: Option<Instant>,
+) -> bool {
     let end = config.end();
     let mut frame = Vec::new();
     let mut buf = [0u8; 128];
     let mut next_ask = Instant::now();
     loop {
+        if until.is_some_and(|t| Instant::now() >= t) {
+            return true;
+        }
         if config.protocol == ScaleProtocol::Toledo && Instant::now() >= next_ask {
             let deadline = Instant::now() + Duration::from_secs(1);
             if super::printer::fdio::write_all(port.as_fd(), &TOLEDO_ASK_WEIGHT, deadline).is_err() {
