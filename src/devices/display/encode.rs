@@ -23,7 +23,8 @@ pub fn init(_profile: DisplayProfile) -> Vec<u8> {
 /// the display has no Chinese font as a rule).
 pub fn encode(profile: DisplayProfile, shown: &Shown, lang: Lang) -> Vec<u8> {
     match profile {
-        DisplayProfile::Led8 => led(shown),
+        DisplayProfile::Led8 => led(shown, 0),
+        DisplayProfile::Led8Ascii => led(shown, b'0'),
         DisplayProfile::Cd5220 => vfd(shown, lang),
     }
 }
@@ -38,7 +39,8 @@ enum Legend {
     Change = 4,
 }
 
-fn led(shown: &Shown) -> Vec<u8> {
+/// `base` is added to the legend number: 0 for a byte, `'0'` for an ASCII digit.
+fn led(shown: &Shown, base: u8) -> Vec<u8> {
     let (legend, amount) = match *shown {
         Shown::Idle => return vec![ESC, b'@'],
         Shown::Item { price, .. } => (Legend::Price, price),
@@ -50,16 +52,16 @@ fn led(shown: &Shown) -> Vec<u8> {
             // Each legend in turn, over every segment; the last one stays lit.
             let mut out = Vec::new();
             for legend in [Legend::Price, Legend::Total, Legend::Received, Legend::Change] {
-                out.extend(led_picture(legend, "8.8.8.8.8.8.8.8."));
+                out.extend(led_picture(legend, base, "8.8.8.8.8.8.8.8."));
             }
             return out;
         }
     };
-    led_picture(legend, &led_number(amount))
+    led_picture(legend, base, &led_number(amount))
 }
 
-fn led_picture(legend: Legend, number: &str) -> Vec<u8> {
-    let mut out = vec![ESC, b's', legend as u8, ESC, b'Q', b'A'];
+fn led_picture(legend: Legend, base: u8, number: &str) -> Vec<u8> {
+    let mut out = vec![ESC, b's', base + legend as u8, ESC, b'Q', b'A'];
     out.extend_from_slice(number.as_bytes());
     out.push(CR);
     out
@@ -115,6 +117,8 @@ mod tests {
     fn the_led_shows_a_price_with_its_legend() {
         let bytes = encode(DisplayProfile::Led8, &Shown::Item { price: Fen(350), total: Fen(1150) }, Lang::Zh);
         assert_eq!(bytes, b"\x1bs\x01\x1bQA3.50\r");
+        let ascii = encode(DisplayProfile::Led8Ascii, &Shown::Total(Fen(1150)), Lang::Zh);
+        assert_eq!(ascii, b"\x1bs2\x1bQA11.50\r");
         assert_eq!(led_number(Fen(9_999_999_999)), "99999999");
         assert_eq!(led_number(Fen(99_999_999)), "999999.99");
         assert_eq!(led_number(Fen(0)), "0.00");

@@ -24,8 +24,11 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DisplayProfile {
-    /// The 8-digit LED price display: `ESC Q A` digits, legends 单价/总计/收款/找零 by `ESC s n`.
+    /// The 8-digit LED price display: `ESC Q A` digits, legends 单价/总计/收款/找零 by `ESC s n`,
+    /// n as a byte (`01`–`04`, as the Wintec CD110 driver sends it).
     Led8,
+    /// The same display for models that take n as an ASCII digit (`'1'`–`'4'`, `31`–`34`).
+    Led8Ascii,
     /// The 2×20 character VFD pole display, CD5220 command set (ASCII: pinyin or English words).
     Cd5220,
 }
@@ -34,12 +37,13 @@ impl DisplayProfile {
     pub fn name(self) -> &'static str {
         match self {
             DisplayProfile::Led8 => "led8",
+            DisplayProfile::Led8Ascii => "led8ascii",
             DisplayProfile::Cd5220 => "cd5220",
         }
     }
 }
 
-/// `[display]` in `till.toml`: `profile = "led8" | "cd5220"`, `path`, `baud`, `flow`.
+/// `[display]` in `till.toml`: `profile = "led8" | "led8ascii" | "cd5220"`, `path`, `baud`, `flow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisplayConfig {

@@ -110,7 +110,7 @@ impl Reader {
     fn finish(&mut self, line: u8) {
         let text = String::from_utf8_lossy(&self.text).trim_end().to_string();
         match (self.profile, line) {
-            (DisplayProfile::Led8, _) => self.showing.number = text,
+            (DisplayProfile::Led8 | DisplayProfile::Led8Ascii, _) => self.showing.number = text,
             (DisplayProfile::Cd5220, b'B') => self.showing.lower = text,
             // `ESC Q A` and the marquee `ESC Q D` are the upper line.
             (DisplayProfile::Cd5220, _) => self.showing.upper = text,
