@@ -72,6 +72,10 @@ pub struct ScaleConfig {
     pub weight_len: usize,
     #[serde(default)]
     pub unit: WeightUnit,
+    /// A preset tare (预置皮重) in grams, taken off every reading: the shop's standard tray or bag.
+    /// The scale's own tare key works as well (the till reads the net weight it sends).
+    #[serde(default)]
+    pub tare_g: u32,
 }
 
 fn default_baud() -> u32 {
@@ -111,7 +115,7 @@ pub fn parse_frame(config: &ScaleConfig, frame: &[u8]) -> Option<Reading> {
         ScaleProtocol::AclasAuto => true,
         _ => frame.get(config.stable_at..)?.starts_with(config.stable_text.as_bytes()),
     };
-    Some(Reading { grams: Grams(grams), stable })
+    Some(Reading { grams: Grams(grams.saturating_sub(config.tare_g)), stable })
 }
 
 /// `+001.234` kg or `1234` g as whole grams, exactly (no floats); a negative weight (under tare)
@@ -256,6 +260,10 @@ mod tests {
         assert_eq!(r("ST,GS,+0x1.234kg"), None);
         assert_eq!(r("ST,GS,+1.23456kg"), None, "more than 3 decimals is not a kg reading");
         assert_eq!(r("ST,GS"), None);
+        // A preset tare: net of the tray, never below nothing.
+        let tared = ScaleConfig { tare_g: 30, ..c.clone() };
+        assert_eq!(parse_frame(&tared, b"ST,GS,+001.234kg").map(|r| r.grams), Some(Grams(1204)));
+        assert_eq!(parse_frame(&tared, b"ST,GS,+000.020kg").map(|r| r.grams), Some(Grams(0)));
         // Aclas auto mode sends only settled weights.
         assert_eq!(parse_frame(&config(ScaleProtocol::AclasAuto), b"US,GS,+000.500kg").map(|r| r.stable), Some(true));
     }
