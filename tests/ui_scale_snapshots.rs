@@ -39,7 +39,12 @@ fn the_scale_shows_its_weight_live_and_a_settled_weight_is_sold_by_the_kilogram(
         till.send_at(2, Msg::Scale(Some(Reading { grams: Grams(1234), stable: true })));
         till.scan(APPLES);
         snapshot("scale_sold", l, &till);
-        till.send_at(3, Msg::Scale(None));
+        // A tray tared (a key bound to `act = "tare"`), then apples in it.
+        till.send_at(3, Msg::Scale(Some(Reading { grams: Grams(30), stable: true })));
+        till.send_at(3, Msg::Act(till::core::intent::Intent::Tare));
+        till.send_at(4, Msg::Scale(Some(Reading { grams: Grams(1264), stable: true })));
+        snapshot("scale_tared", l, &till);
+        till.send_at(5, Msg::Scale(None));
         snapshot("scale_away", l, &till);
     }
 }

@@ -95,6 +95,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             state.input.clear();
             state.notice = None;
         }
+        Intent::Tare => super::weighing::tare(state, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

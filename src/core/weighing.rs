@@ -26,19 +26,40 @@ pub struct Scale {
     /// The last reading, none while the scale does not answer.
     pub reading: Option<Reading>,
     pub at: Millis,
+    /// The container's weight, taken off each reading (`Intent::Tare`).
+    #[serde(default)]
+    pub tare: Grams,
 }
 
 impl Scale {
     /// The weight a sale may take now: stable, fresh and more than nothing.
     pub fn sellable(&self, now: Millis) -> Option<Grams> {
-        let r = self.reading?;
+        let r = self.net()?;
         (r.stable && r.grams.0 > 0 && now.since(self.at) <= FRESH_MS).then_some(r.grams)
+    }
+
+    /// The last reading less the tare (never below nothing).
+    pub fn net(&self) -> Option<Reading> {
+        self.reading.map(|r| Reading { grams: Grams(r.grams.0.saturating_sub(self.tare.0)), ..r })
     }
 }
 
 /// A reading from the scale's reader (none: the scale is not there).
 pub(super) fn on_reading(state: &mut State, reading: Option<Reading>) {
-    state.scale = Some(Scale { reading, at: state.now });
+    let tare = state.scale.map(|s| s.tare).unwrap_or_default();
+    state.scale = Some(Scale { reading, at: state.now, tare });
+}
+
+/// What is on the scale now, settled, becomes the tare (an empty scale clears it).
+pub(super) fn tare(state: &mut State, fx: &mut Vec<Effect>) {
+    let now = state.now;
+    match state.scale.as_mut() {
+        Some(s) if now.since(s.at) <= FRESH_MS && s.reading.is_some_and(|r| r.stable) => {
+            s.tare = s.reading.map(|r| r.grams).unwrap_or_default();
+            fx.push(Effect::Beep(super::Beep::Accepted));
+        }
+        _ => refuse(state, Notice::ScaleNotStable, fx),
+    }
 }
 
 /// Sells `product` by the weight on the scale, or says why not.

@@ -59,6 +59,8 @@ pub enum ScaleWord {
     Settling,
     /// The scale does not answer.
     Away,
+    /// The container's weight taken off (皮重).
+    Tare,
 }
 
 pub fn scale_word(lang: Lang, word: ScaleWord) -> &'static str {
@@ -67,10 +69,12 @@ pub fn scale_word(lang: Lang, word: ScaleWord) -> &'static str {
         (Lang::Zh, ScaleWord::Stable) => "稳定",
         (Lang::Zh, ScaleWord::Settling) => "未稳定",
         (Lang::Zh, ScaleWord::Away) => "未连接",
+        (Lang::Zh, ScaleWord::Tare) => "皮重",
         (Lang::En, ScaleWord::Scale) => "Scale",
         (Lang::En, ScaleWord::Stable) => "stable",
         (Lang::En, ScaleWord::Settling) => "settling",
         (Lang::En, ScaleWord::Away) => "not connected",
+        (Lang::En, ScaleWord::Tare) => "tare",
     }
 }
 

@@ -166,13 +166,17 @@ fn scale_badge(
 ) -> Span<'static> {
     use i18n::{ScaleWord, scale_word};
     let name = scale_word(lang, ScaleWord::Scale);
-    match scale.reading.filter(|_| now.since(scale.at) <= crate::core::weighing::FRESH_MS) {
+    let tare = match scale.tare.0 {
+        0 => String::new(),
+        _ => format!("{} {} ", scale_word(lang, ScaleWord::Tare), scale.tare),
+    };
+    match scale.net().filter(|_| now.since(scale.at) <= crate::core::weighing::FRESH_MS) {
         Some(r) if scale.sellable(now).is_some() => Span::styled(
-            format!("{name} {} {} ", r.grams, scale_word(lang, ScaleWord::Stable)),
+            format!("{name} {} {} {tare}", r.grams, scale_word(lang, ScaleWord::Stable)),
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Some(r) => Span::styled(
-            format!("{name} {} {} ", r.grams, scale_word(lang, ScaleWord::Settling)),
+            format!("{name} {} {} {tare}", r.grams, scale_word(lang, ScaleWord::Settling)),
             Style::new().fg(Color::DarkGray),
         ),
         None => Span::styled(

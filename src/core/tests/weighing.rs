@@ -39,6 +39,24 @@ fn only_a_stable_weight_enters_the_sale_at_the_price_per_kilogram() {
 }
 
 #[test]
+fn the_tare_is_what_was_on_the_scale_and_comes_off_each_weight() {
+    let mut t = till();
+    weigh(&mut t, 30, false);
+    t.send(Msg::Act(intent::Intent::Tare));
+    assert_eq!(t.state.notice, Some(Notice::ScaleNotStable), "a tare needs a settled weight too");
+    weigh(&mut t, 30, true);
+    let fx = t.send(Msg::Act(intent::Intent::Tare));
+    assert!(fx.contains(&Effect::Beep(Beep::Accepted)));
+    weigh(&mut t, 1264, true);
+    t.scan(APPLES);
+    assert_eq!(t.state.sale.lines[0].name, "苹果 1.234kg");
+    // The empty scale tared again clears it.
+    weigh(&mut t, 0, true);
+    t.send(Msg::Act(intent::Intent::Tare));
+    assert_eq!(t.state.scale.map(|s| s.tare), Some(Grams(0)));
+}
+
+#[test]
 fn a_scale_gone_quiet_or_away_sells_nothing_and_without_a_scale_the_price_is_asked() {
     let mut t = till();
     weigh(&mut t, 1234, true);
