@@ -347,15 +347,21 @@ mod tests {
         assert!(!dir.path().join("data").join("store").exists(), "the doctor creates nothing");
     }
 
+    /// A pty pair and its slave's path: the device's end for the tests.
+    fn open_pty() -> (nix::pty::OpenptyResult, std::path::PathBuf) {
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&pty.slave)))
+            .expect("slave path");
+        (pty, path)
+    }
+
     #[test]
     fn the_customer_display_is_checked_by_opening_its_port() {
         use crate::devices::display::{DisplayConfig, DisplayProfile};
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
         assert_eq!(display_check(&config).level, Level::Warn, "none configured");
-        let pty = nix::pty::openpty(None, None).expect("openpty");
-        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&pty.slave)))
-            .expect("slave path");
+        let (_pty, path) = open_pty();
         let display = DisplayConfig { profile: DisplayProfile::Led8, path, baud: 9600, flow: Default::default() };
         config.display = Some(display.clone());
         let ok = display_check(&config);
@@ -371,9 +377,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
         assert_eq!(scale_check(&config).level, Level::Warn, "none configured");
-        let pty = nix::pty::openpty(None, None).expect("openpty");
-        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&pty.slave)))
-            .expect("slave path");
+        let (pty, path) = open_pty();
         config.scale = Some(toml::from_str(&format!("path = {path:?}")).expect("scale"));
         // Said before the doctor opens the port: the pty keeps it for the reader.
         let mut master = std::fs::File::from(pty.master);
@@ -381,9 +385,7 @@ mod tests {
         let ok = scale_check(&config);
         assert!(ok.level == Level::Ok && ok.detail.ends_with("0.750kg stable"), "{ok}");
         drop(master);
-        let silent = nix::pty::openpty(None, None).expect("openpty");
-        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&silent.slave)))
-            .expect("slave path");
+        let (_silent, path) = open_pty();
         config.scale = Some(toml::from_str(&format!("path = {path:?}")).expect("scale"));
         assert_eq!(scale_check(&config).level, Level::Fail, "a scale that says nothing");
     }
