@@ -130,6 +130,8 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();
     state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
+    state.held.config = config.held;
+    state.clock.built_at = crate::app::platform::built_at();
     if demo {
         state.auth.policy.power_off = false;
     }

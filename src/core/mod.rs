@@ -13,6 +13,7 @@ pub mod code;
 pub mod configure;
 pub mod csv_problem;
 pub mod display;
+pub mod held;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
@@ -21,7 +22,9 @@ pub mod notice;
 pub mod office;
 pub mod order;
 mod pay;
+pub mod platform_clock;
 pub mod price_entry;
+pub mod reasons;
 pub mod refund;
 mod refund_parts;
 pub mod returns;
@@ -172,6 +175,11 @@ pub enum Msg {
     Connectivity {
         online: bool,
     },
+    /// The payment platform's time read with a ping (unix seconds), or `None` when it answered but
+    /// tells no time (see [`platform_clock`]).
+    PlatformClock {
+        unix_secs: Option<i64>,
+    },
     Printed {
         order_id: OrderId,
         preview: Vec<String>,
@@ -246,9 +254,12 @@ pub enum Effect {
     },
     /// Speak one of the fixed prompts.
     Say(Speech),
-    /// Speak a refund: "退款成功 0.01元".
+    /// Speak a confirmed refund with the wallet it went back to: "微信支付退款成功 0.01元" (`platform`
+    /// none: cash from the drawer).
     AnnounceRefund {
         amount: Fen,
+        #[serde(default)]
+        platform: Option<Platform>,
     },
     /// Print the printer's test page (ruler, Chinese and English, barcode, QR, cut).
     PrintTestPage,
@@ -448,6 +459,12 @@ pub struct State {
     /// Which function key means which intent where (see [`intent`]); fixed while the till runs.
     #[serde(default)]
     pub keymap: intent::KeyMap,
+    /// Held sales (挂单) and their list (see [`held`]).
+    #[serde(default)]
+    pub held: held::Held,
+    /// The till's clock against the platform's (see [`platform_clock`]).
+    #[serde(default)]
+    pub clock: platform_clock::ClockCheck,
 }
 
 impl State {
@@ -481,6 +498,8 @@ impl State {
             wall_clock: Millis(0),
             lookups_in_flight: 0,
             keymap: intent::KeyMap::default(),
+            held: held::Held::default(),
+            clock: platform_clock::ClockCheck::default(),
         }
     }
 
@@ -552,6 +571,7 @@ impl State {
         self.selected = 0;
         self.lookup = None;
         self.part_amount = None;
+        self.clock.waiting = None;
     }
 }
 
@@ -559,7 +579,7 @@ impl State {
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     // Time only goes forward, and by as much as the wall clock moved forward: a clock set back a
     // day (by hand, by a bad time server) must not leave every query waiting for that day to pass.
-    let forward = event.at.since(state.wall_clock).max(0);
+    let forward = state.clock.forward(event.at.since(state.wall_clock).max(0));
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();
@@ -569,6 +589,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
+        Msg::PlatformClock { unix_secs } => platform_clock::on_platform_clock(state, unix_secs, &mut fx),
         _ if !state.ready => {}
         // Keys and scans go to the screen on top (see `screens`).
         Msg::Key(key) => screens::on_key(state, key, &mut fx),

@@ -106,8 +106,11 @@ pub enum Notice {
     RefundAccepted {
         amount: Fen,
     },
+    /// A refund is confirmed: to the wallet `platform` (none: cash from the drawer).
     Refunded {
         amount: Fen,
+        #[serde(default)]
+        platform: Option<Platform>,
     },
     RefundFailed {
         amount: Fen,
@@ -137,6 +140,9 @@ pub enum Notice {
     Offline,
     /// A payment code scanned while offline: refused at once, nothing sent.
     OfflineTakeCash,
+    /// A payment code scanned before the till's clock was checked against the platform's in this
+    /// run: charged as soon as it is (moments after a start), nothing sent before.
+    CheckingClock,
     BackOnline,
     /// The barcode scanner was unplugged; type codes until it is back.
     ScannerGone,
@@ -198,6 +204,8 @@ pub enum Notice {
     ReturnLimit {
         left: u32,
     },
+    /// Held sales (挂单 / 取单).
+    Held(super::held::HeldNotice),
 }
 
 impl Notice {
@@ -207,6 +215,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Auth(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Held(n) = self {
             return n.is_error();
         }
         matches!(

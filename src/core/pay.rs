@@ -38,7 +38,7 @@ pub const CANCEL_RETRY_SECS: i64 = 5;
 pub const CANCEL_AFTER_REFUSAL_SECS: i64 = 15;
 
 /// Why an attempt whose number the platform said is another order's is settled as not charged.
-const TAKEN_NOT_CHARGED: &str = "this number belongs to another order: not charged under it";
+use super::reasons::TAKEN_NOT_CHARGED;
 
 /// How long a payment may stay open before the till cancels it (the wallets' rules).
 pub fn give_up_after_secs(platform: Platform) -> i64 {
@@ -81,6 +81,13 @@ fn run_floor(now: Millis, utc_offset_minutes: i32) -> (u32, u32) {
     let local = now.local(utc_offset_minutes);
     let second = local.hour * 3600 + local.minute * 60 + local.second;
     (local.yymmdd(), second * NUMBERS_PER_SECOND)
+}
+
+/// Raises the run's floor to the platform's time (`platform_clock`): a run floor that rests on the
+/// platform's clock, not the till's, stays above an earlier run's even when the till's clock now
+/// reads earlier than it did then.
+pub(super) fn raise_run_floor(state: &mut State, platform: Millis) {
+    state.run_floor = state.run_floor.max(run_floor(platform, state.settings.utc_offset_minutes));
 }
 
 /// Whether an order number can still be issued (a till out of numbers takes no payment).
@@ -139,6 +146,9 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
     if !state.online {
         // Said at once, not after a timeout: the customer can pay cash.
         return refuse(state, Notice::OfflineTakeCash, fx);
+    }
+    if super::platform_clock::wait_for_clock(state, code, platform) {
+        return;
     }
     // The whole remainder, or the part amount the cashier typed (a mixed tender).
     let amount = super::tender::next_code_amount(state);
@@ -231,7 +241,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
             Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
             Verdict::Failed { reason } => AttemptState::Failed { reason },
             Verdict::NotFound if elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-                AttemptState::Failed { reason: "order not found at the platform: not charged".into() }
+                AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
             }
             _ => AttemptState::Cancelling { reason: reason.clone() },
         };
@@ -244,7 +254,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         Verdict::Failed { reason } => AttemptState::Failed { reason },
         Verdict::UserPaying => AttemptState::UserPaying,
         Verdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-            AttemptState::Failed { reason: "order not found at the platform: not charged".into() }
+            AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
         }
         Verdict::NotFound => attempt.state.clone(),
         Verdict::Unknown { reason } => match attempt.state {
@@ -265,7 +275,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         AttemptState::Failed { reason: TAKEN_NOT_CHARGED.into() }
     } else if give_up {
         let secs = elapsed / 1000;
-        AttemptState::Cancelling { reason: format!("no result after {secs} s: cancelling") }
+        AttemptState::Cancelling { reason: format!("{} {secs} s: cancelling", super::reasons::NO_RESULT_AFTER) }
     } else {
         new_state
     };
@@ -339,7 +349,7 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
         }
         CancelVerdict::Unsupported => {
             attempt.cancel_unsupported = true;
-            attempt.state = AttemptState::Unknown { reason: "the platform cannot cancel: confirming by query".into() };
+            attempt.state = AttemptState::Unknown { reason: super::reasons::CANNOT_CANCEL.into() };
             (SLOW_QUERY_EVERY_SECS, false, true)
         }
     };
@@ -393,7 +403,8 @@ pub(super) fn on_connectivity(state: &mut State, online: bool, fx: &mut Vec<Effe
         }
         tick(state, fx);
     } else {
-        state.notice = Some(Notice::Offline);
+        let waited = super::platform_clock::on_offline(state);
+        state.notice = Some(if waited { Notice::OfflineTakeCash } else { Notice::Offline });
         fx.push(Effect::Beep(Beep::Error));
     }
 }
@@ -464,12 +475,17 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     let newest = orders.iter().flat_map(recorded_times).max().unwrap_or_default();
     state.now = state.now.max(newest);
     state.run_floor = run_floor(state.now, state.settings.utc_offset_minutes);
+    if let Some(platform) = state.clock.platform_at {
+        raise_run_floor(state, platform);
+    }
     let mut counters = counters.unwrap_or(state.counters);
     let max_id = orders.iter().map(|o| o.id).max().unwrap_or(0);
     counters.next_order_id = counters.next_order_id.max(max_id + 1);
     raise_to_numbers(&mut counters, &state.settings, &orders);
     state.counters = counters;
     orders.retain(|o| !o.is_settled());
+    // Held sales go back to their list, never onto the screen nor voided.
+    let mut orders = super::held::restore(state, orders);
     orders.sort_by_key(|o| o.id);
     // Orders with a refund in doubt are followed in the background, never put on screen: paid ones,
     // and any other (an earlier build put refunds on voided records too). Only an order still being
@@ -488,7 +504,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     for o in &mut orders {
         for a in &mut o.attempts {
             if a.state == AttemptState::Sending {
-                a.state = AttemptState::Unknown { reason: "the till restarted during the payment".into() };
+                a.state = AttemptState::Unknown { reason: super::reasons::RESTARTED_DURING_PAYMENT.into() };
             }
         }
     }
