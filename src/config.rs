@@ -155,6 +155,14 @@ pub struct Config {
     #[serde(default)]
     pub data_dir: Option<PathBuf>,
     pub printer: PrinterConfig,
+    /// A customer display (客显) on a serial port: `[display] profile = "led8" | "cd5220"`,
+    /// `path`, `baud`, `flow`. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<crate::devices::display::DisplayConfig>,
+    /// A counter scale on a serial port: `[scale] path`, `baud`, `protocol = "frame" |
+    /// "aclas_stream" | "aclas_auto" | "toledo"` and the frame layout. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<crate::devices::scale::ScaleConfig>,
     /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
     #[serde(default)]
     pub scanner_serial: Option<PathBuf>,
@@ -230,7 +238,8 @@ struct KeysFile {
 pub const KEYS_FILE: &str = "keys.toml";
 
 /// `[catalogue]`. A scale label is `weighed_prefix` + item code (`weighed_item_digits`) + price in
-/// fen (`weighed_price_digits`) + EAN-13 check digit: 12 digits before the check digit.
+/// fen (`weighed_price_digits`) and/or weight in grams (`weighed_weight_digits`) + check digit, as
+/// `weighed_layout` says (see `core::scale_label`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueConfig {
@@ -240,6 +249,16 @@ pub struct CatalogueConfig {
     pub weighed_item_digits: usize,
     #[serde(default = "default_weighed_price_digits")]
     pub weighed_price_digits: usize,
+    /// What the scale's labels carry: `price` (13 digits, the default), `weight` (13 digits, grams;
+    /// the till prices it by the catalogue's price per kg) or `price_weight` (18 digits).
+    #[serde(default)]
+    pub weighed_layout: crate::core::scale_label::LabelKind,
+    /// Digits of the weight in grams (weight and price_weight labels).
+    #[serde(default = "default_weighed_weight_digits")]
+    pub weighed_weight_digits: usize,
+    /// Refuse a label with a wrong check digit (a misread). Off for scales that print another.
+    #[serde(default = "default_true")]
+    pub weighed_check_digit: bool,
     /// Products with this many or fewer in stock are on the low-stock list (F11).
     #[serde(default = "default_low_stock")]
     pub low_stock: i64,
@@ -254,6 +273,9 @@ impl Default for CatalogueConfig {
             weighed_prefix: default_weighed_prefix(),
             weighed_item_digits: default_weighed_item_digits(),
             weighed_price_digits: default_weighed_price_digits(),
+            weighed_layout: Default::default(),
+            weighed_weight_digits: default_weighed_weight_digits(),
+            weighed_check_digit: true,
             low_stock: default_low_stock(),
             demo_seed: false,
         }
@@ -266,6 +288,9 @@ impl CatalogueConfig {
             prefixes: self.weighed_prefix.clone(),
             item_digits: self.weighed_item_digits,
             price_digits: self.weighed_price_digits,
+            kind: self.weighed_layout,
+            weight_digits: self.weighed_weight_digits,
+            check_digit: self.weighed_check_digit,
         }
     }
 }
@@ -278,6 +303,9 @@ fn default_weighed_item_digits() -> usize {
 }
 fn default_weighed_price_digits() -> usize {
     crate::core::catalog::WeighedLayout::default().price_digits
+}
+fn default_weighed_weight_digits() -> usize {
+    crate::core::catalog::WeighedLayout::default().weight_digits
 }
 fn default_low_stock() -> i64 {
     crate::core::catalog::DEFAULT_LOW_STOCK
@@ -399,6 +427,13 @@ impl Config {
         }
         self.profile()?;
         self.printer.transport(Path::new("."))?;
+        for (section, baud) in
+            [("display", self.display.as_ref().map(|d| d.baud)), ("scale", self.scale.as_ref().map(|s| s.baud))]
+        {
+            if let Some(baud) = baud.filter(|b| !BAUD_RATES.contains(b)) {
+                return Err(ConfigError::Invalid(format!("{section}.baud must be one of {BAUD_RATES:?}, not {baud}")));
+            }
+        }
         self.catalogue.layout().check().map_err(|e| ConfigError::Invalid(format!("[catalogue] {e}")))?;
         if self.printer.queue_limit == 0 || self.printer.retry_secs == 0 {
             return Err(ConfigError::Invalid("printer.queue_limit and printer.retry_secs must be at least 1".into()));
@@ -480,6 +515,8 @@ impl Config {
             utc_offset_minutes: default_offset(),
             data_dir: Some(data_dir),
             printer: PrinterConfig::to_file(),
+            display: None,
+            scale: None,
             scanner_serial: None,
             scanner: None,
             platform: PaymentPlatform::CloudPay,

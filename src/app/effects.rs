@@ -22,6 +22,8 @@ pub struct Devices {
     pub wifi: Arc<dyn crate::devices::Wifi>,
     /// Receipts waiting for the printer; see [`print_receipts`].
     pub print_queue: PrintQueue,
+    /// The customer display's worker (`app/display.rs`), or none.
+    pub display: super::display::DisplayFeed,
 }
 
 /// Something to print, in order.
@@ -189,6 +191,7 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::OpenDrawer => {
                     let _ = receipts.send(PrintJob::OpenDrawer);
                 }
+                Effect::Display(shown) => devices.display.show(shown),
                 Effect::ReadConfigCode { code } => {
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
                     tokio::spawn(async move {
@@ -544,6 +547,7 @@ pub(super) mod tests {
             speaker: Arc::new(RecordingSpeaker(journal.clone())),
             wifi: Arc::new(crate::devices::NoWifi),
             print_queue: PrintQueue::in_memory(10, Duration::from_secs(3)),
+            display: super::super::display::DisplayFeed::none(),
         };
         let mut state = crate::core::State::new(settings, catalogue);
         state.auth.policy.auto_sign_in = Some("01".into());

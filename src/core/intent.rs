@@ -55,6 +55,9 @@ pub enum Intent {
     Resume {
         number: u32,
     },
+    /// Tare the counter scale: what is on it now is the container (no key by default: a shop binds
+    /// one in `keys.toml`, `act = "tare"`; the scale's own tare key works too).
+    Tare,
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.

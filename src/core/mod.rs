@@ -12,6 +12,7 @@ pub mod clock;
 pub mod code;
 pub mod configure;
 pub mod csv_problem;
+pub mod display;
 pub mod held;
 pub mod help;
 pub mod intent;
@@ -28,9 +29,11 @@ pub mod refund;
 mod refund_parts;
 pub mod returns;
 mod sale;
+pub mod scale_label;
 pub mod screens;
 pub mod stock;
 mod tender;
+pub mod weighing;
 
 use catalog::Catalogue;
 use clock::Millis;
@@ -166,6 +169,8 @@ pub enum Msg {
     },
     /// The barcode scanner came or went.
     Scanner(ScannerState),
+    /// The counter scale's weight (none: the scale does not answer); see [`weighing`].
+    Scale(Option<weighing::Reading>),
     /// Whether the payment platform can be reached (from pings and from calls that could not be sent).
     Connectivity {
         online: bool,
@@ -282,6 +287,8 @@ pub enum Effect {
     Auth(auth::AuthEffect),
     /// Device info, export, restart, power off.
     Maintenance(maintenance::MaintenanceEffect),
+    /// Show this on the customer display (客显); see [`display`].
+    Display(display::Shown),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -423,6 +430,9 @@ pub struct State {
     /// Receipts not yet printed (kept in order, printed when the printer is back).
     pub receipts_waiting: usize,
     pub scanner: Option<ScannerState>,
+    /// The counter scale, once it has been heard from (none: the till has no scale).
+    #[serde(default)]
+    pub scale: Option<weighing::Scale>,
     /// The payment platform answered its last ping (assumed until told otherwise).
     pub online: bool,
     /// Shifts, reports, journal, summary.
@@ -478,6 +488,7 @@ impl State {
             lookup: None,
             receipts_waiting: 0,
             scanner: None,
+            scale: None,
             online: true,
             office: office::Office::default(),
             part_amount: None,
@@ -572,6 +583,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();
+    let shown = display::before(state);
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
         Msg::Tick => pay::tick(state, &mut fx),
@@ -630,7 +642,9 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             fx.push(Effect::Beep(Beep::Error));
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
+        Msg::Scale(reading) => weighing::on_reading(state, reading),
     }
+    display::follow(shown, state, &mut fx);
     fx
 }
 

@@ -146,6 +146,8 @@ pub enum Notice {
     BackOnline,
     /// The barcode scanner was unplugged; type codes until it is back.
     ScannerGone,
+    /// A weighed product scanned while the scale has no settled weight on it (or does not answer).
+    ScaleNotStable,
     JoiningWifi,
     WifiJoined {
         ssid: String,
@@ -254,6 +256,7 @@ impl Notice {
                 | Notice::WifiFailed { .. }
                 | Notice::WifiNotNow
                 | Notice::ScannerGone
+                | Notice::ScaleNotStable
                 | Notice::Offline
                 | Notice::OfflineTakeCash
                 | Notice::PartTooLarge { .. }

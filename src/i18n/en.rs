@@ -227,6 +227,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::CheckingClock => "Checking the time with the payment platform: one moment".into(),
         Notice::BackOnline => "Back online: payment codes work again".into(),
         Notice::ScannerGone => "The barcode scanner was unplugged: plug it back in, or type the code".into(),
+        Notice::ScaleNotStable => "No settled weight on the scale: wait until it is stable, then scan again".into(),
         Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),
         Notice::WifiJoined { ssid } => format!("Connected to Wi-Fi {ssid}"),
         // Without an adapter or a [wifi] section there is no Wi-Fi network to keep.

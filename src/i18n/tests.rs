@@ -78,6 +78,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::OfflineTakeCash,
         Notice::BackOnline,
         Notice::ScannerGone,
+        Notice::ScaleNotStable,
         Notice::JoiningWifi,
         Notice::WifiJoined { ssid: "ShopNet".into() },
         Notice::WifiFailed { error: crate::core::WifiFailure::WrongPassword },
@@ -177,6 +178,7 @@ fn index(n: &Notice) -> usize {
         Notice::ClockBehind { .. } => 66,
         Notice::CheckingClock => 67,
         Notice::Held(_) => 68,
+        Notice::ScaleNotStable => 69,
     }
 }
 
@@ -186,7 +188,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..69).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..70).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -213,6 +213,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::CheckingClock => "正在与支付平台核对时间，请稍候".into(),
         Notice::BackOnline => "网络已恢复，可以扫码支付".into(),
         Notice::ScannerGone => "扫码枪已断开：请重新插好，或手动输入条码".into(),
+        Notice::ScaleNotStable => "电子秤重量未稳定：请等读数稳定后再扫码".into(),
         Notice::JoiningWifi => "正在连接无线网络…".into(),
         Notice::WifiJoined { ssid } => format!("已连接无线网络 {ssid}"),
         Notice::WifiFailed {

@@ -132,6 +132,19 @@ pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel, era: u3
     Ok(())
 }
 
+/// The customer display says paid only for a sale that is paid, with what it took: never while a
+/// payment code is still being confirmed (core::display).
+pub fn display_paid_only_when_paid(state: &till::core::State, received: Fen) -> Result<(), String> {
+    let sale = &state.sale;
+    if sale.status != till::core::order::OrderStatus::Paid || sale.open_attempt().is_some() {
+        return Err(format!("the customer display showed paid {received} for an order {:?}", sale.status));
+    }
+    if received < sale.total() {
+        return Err(format!("the customer display showed {received} received for a total of {}", sale.total()));
+    }
+    Ok(())
+}
+
 /// A cancel (reverse) never reaches a payment of another order: a number taken by an earlier sale
 /// (the store emptied the same day, the platform remembering) is never cancelled under.
 pub fn cancel_is_ours(call: &CancelCall, platform: &PlatformModel, era: u32) -> Result<(), String> {

@@ -142,6 +142,9 @@ impl World {
             self.trace.push(format!("    -> {}", short(&format!("{effect:?}"))));
             self.count(kind_of(&effect));
             match effect {
+                Effect::Display(till::core::display::Shown::Paid { received, .. }) => {
+                    oracles::display_paid_only_when_paid(&self.state, received)?;
+                }
                 Effect::Save { order, counters } => {
                     self.numbers.saved(&order)?;
                     oracles::saved_order_is_true(&order, &self.platform, self.era, self.t)?;
