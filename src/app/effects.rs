@@ -140,6 +140,27 @@ async fn run_batch<G: Gateway + 'static>(
                         let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
                     });
                 }
+                Effect::ScanCodePay(call) if !saved => {
+                    let reason = "not sent: the order could not be saved".to_string();
+                    let verdict = crate::core::QrVerdict::Failed { reason };
+                    let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
+                }
+                Effect::ScanCodePay(call) => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.scan_code_pay(&call).await;
+                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "scan_code_pay");
+                        let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
+                    });
+                }
+                Effect::CloseQr(call) => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.close_order(&call).await;
+                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "close_order");
+                        let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
+                    });
+                }
                 Effect::Lookup(call) => {
                     let (gateway, msgs, store) = (gateway.clone(), msgs.clone(), devices.store.clone());
                     tokio::spawn(lookup(call, gateway, store, msgs));

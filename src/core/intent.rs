@@ -19,6 +19,12 @@ pub enum Intent {
     Pay,
     /// Take cash for the sale (F2).
     PayCash,
+    /// Show a QR the customer scans (主扫, F7 on the tender screen): asks which wallet first.
+    ShowQr,
+    /// The wallet of the QR to show (on the QR screen: 1 WeChat Pay, 2 Alipay).
+    QrWallet {
+        wallet: super::code::Platform,
+    },
     /// Open the lookup of an earlier order, for a refund or a reprint (F3, empty sale).
     Lookup,
     /// Refund this amount (yuan, as typed: `"0.01"`) of the order on the lookup screen.
@@ -87,6 +93,7 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(7), Intent::OpenJournal),
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),
+    (Some(On::Pay), Key::F(7), Intent::ShowQr),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

@@ -196,6 +196,12 @@ pub enum Notice {
     ReturnLimit {
         left: u32,
     },
+    /// The QR the customer scans is not offered here (微收银 has none, or the shop turned it off).
+    QrNotOffered,
+    /// A QR of this sale may still be paid (closed, but watched until it expires): no second QR.
+    QrStillPayable {
+        number: String,
+    },
 }
 
 impl Notice {
@@ -249,6 +255,8 @@ impl Notice {
                 | Notice::FinishPayment
                 | Notice::PaidTwice { .. }
                 | Notice::ReturnLimit { .. }
+                | Notice::QrNotOffered
+                | Notice::QrStillPayable { .. }
         )
     }
 }

@@ -95,6 +95,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             state.input.clear();
             state.notice = None;
         }
+        Intent::ShowQr | Intent::QrWallet { .. } => {
+            super::qr::on_intent(state, &intent, fx);
+        }
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

@@ -565,6 +565,7 @@ mod catalogue;
 mod clock_steps;
 mod configure;
 mod numbers;
+mod qr;
 mod refunds;
 mod returns;
 mod tender;

@@ -7,6 +7,7 @@
 mod en;
 pub mod help;
 mod office;
+pub mod qr;
 pub mod staff;
 pub mod usb;
 mod zh;

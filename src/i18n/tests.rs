@@ -97,6 +97,8 @@ fn every_notice() -> Vec<Notice> {
         Notice::CashToRefund { amount: Fen(2000) },
         Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
         Notice::ReturnLimit { left: 2 },
+        Notice::QrNotOffered,
+        Notice::QrStillPayable { number: "12345678251122010001".into() },
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -169,6 +171,8 @@ fn index(n: &Notice) -> usize {
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
         Notice::ReturnLimit { .. } => 62,
+        Notice::QrNotOffered => 67,
+        Notice::QrStillPayable { .. } => 68,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
@@ -182,7 +186,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..67).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..69).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);
