@@ -37,6 +37,14 @@ pub enum PrintJob {
     Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
     /// An X or Z report.
     Report(Box<crate::core::office::report::Report>),
+    /// The QR the customer scans, on a slip.
+    Qr {
+        out_trade_no: String,
+        platform: crate::core::code::Platform,
+        amount: crate::core::money::Fen,
+        code_url: String,
+        expires_at: crate::core::clock::Millis,
+    },
     /// Kick the cash drawer now (between receipts, never queued for later: a drawer that opens
     /// minutes after the sale is worse than one the cashier opens by key).
     OpenDrawer,
@@ -202,6 +210,9 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
                 Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
                 Effect::AnnounceRefund { amount } => devices.speaker.say(&i18n::refund_announcement(lang, amount)),
+                Effect::PrintQr { out_trade_no, platform, amount, code_url, expires_at } => {
+                    let _ = receipts.send(PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at });
+                }
                 Effect::PrintTestPage => {
                     let _ = receipts.send(PrintJob::TestPage);
                 }
@@ -423,6 +434,12 @@ fn render_job(
             let preview = super::receipt::preview(&bytes, profile);
             bytes.extend(slips(&out_refund_no).map(|s| platform_slip(&s, profile)).unwrap_or_default());
             (order.id, bytes, preview)
+        }
+        PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at } => {
+            let bytes =
+                super::qr_slip::render(&out_trade_no, platform, amount, &code_url, expires_at, settings, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            (0, bytes, preview)
         }
         PrintJob::TestPage => {
             let bytes = crate::escpos::testpage::render(&settings.shop_name, profile);

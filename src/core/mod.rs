@@ -224,6 +224,14 @@ pub enum Effect {
     ScanCodePay(QrCall),
     /// Close an unpaid QR order; the answer comes back as `Msg::CancelAnswer`.
     CloseQr(CancelCall),
+    /// Print the QR the customer scans on a slip, with the wallet, amount and expiry.
+    PrintQr {
+        out_trade_no: String,
+        platform: Platform,
+        amount: Fen,
+        code_url: String,
+        expires_at: Millis,
+    },
     /// Look an order up at the platform (the app adds the store's record of it).
     Lookup(LookupCall),
     Refund(RefundCall),

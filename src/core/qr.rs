@@ -217,13 +217,19 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         (QrView::Choose, Key::Char('1' | 'w' | 'W')) => issue(state, Platform::WeChat, fx),
         (QrView::Choose, Key::Char('2' | 'a' | 'A')) => issue(state, Platform::Alipay, fx),
         (QrView::Choose, Key::Esc) => state.qr = None,
-        (QrView::Shown { out_trade_no }, Key::Esc | Key::Enter) => {
+        (QrView::Shown { out_trade_no }, Key::Esc | Key::Enter | Key::Char('p' | 'P')) => {
             let waiting = stage(state, &out_trade_no)
                 .is_some_and(|(_, s)| matches!(s, QrStage::Waiting { .. } | QrStage::Requesting));
+            if let (Key::Char('p' | 'P'), Some((a, QrStage::Waiting { code_url, expires_at }))) =
+                (key, stage(state, &out_trade_no))
+            {
+                fx.push(Effect::PrintQr { out_trade_no, platform: a.platform, amount: a.amount, code_url, expires_at });
+                return;
+            }
             if waiting && key == Key::Esc {
                 cancel(state, &out_trade_no, true, fx);
                 super::pay::tick(state, fx);
-            } else if !waiting {
+            } else if !waiting && matches!(key, Key::Esc | Key::Enter) {
                 state.qr = None;
             }
         }

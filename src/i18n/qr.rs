@@ -12,6 +12,9 @@ pub enum QrText {
     Amount,
     TimeLeft,
     Number,
+    ValidUntil,
+    KeyP,
+    HintPrint,
     Requesting,
     Waiting,
     Closing,
@@ -39,6 +42,9 @@ pub const ALL: &[QrText] = &[
     QrText::Amount,
     QrText::TimeLeft,
     QrText::Number,
+    QrText::ValidUntil,
+    QrText::KeyP,
+    QrText::HintPrint,
     QrText::Requesting,
     QrText::Waiting,
     QrText::Closing,
@@ -57,6 +63,12 @@ pub const ALL: &[QrText] = &[
     QrText::HintClose,
 ];
 
+/// "请用微信支付扫码付款" / "Scan with WeChat Pay to pay".
+pub fn scan_with(lang: Lang, wallet: &str) -> String {
+    let sep = if lang == Lang::Zh { "" } else { " " };
+    format!("{}{sep}{wallet}{sep}{}", qr_text(lang, QrText::ScanWith), qr_text(lang, QrText::ScanToPay))
+}
+
 pub fn qr_text(lang: Lang, t: QrText) -> &'static str {
     use QrText::*;
     match lang {
@@ -68,6 +80,9 @@ pub fn qr_text(lang: Lang, t: QrText) -> &'static str {
             Amount => "金额",
             TimeLeft => "剩余时间",
             Number => "单号",
+            ValidUntil => "有效至",
+            KeyP => "P",
+            HintPrint => "打印二维码",
             Requesting => "正在生成二维码…",
             Waiting => "等待顾客付款…",
             Closing => "正在关闭订单…",
@@ -93,6 +108,9 @@ pub fn qr_text(lang: Lang, t: QrText) -> &'static str {
             Amount => "Amount",
             TimeLeft => "Time left",
             Number => "No.",
+            ValidUntil => "Valid until",
+            KeyP => "P",
+            HintPrint => "Print the QR",
             Requesting => "Making the QR…",
             Waiting => "Waiting for the customer to pay…",
             Closing => "Closing the order…",

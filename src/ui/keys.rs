@@ -373,9 +373,11 @@ fn qr_keys(state: &State) -> Vec<KeyHelp> {
             k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintClose)),
         ],
         Some(QrView::Shown { out_trade_no }) => match crate::core::qr::stage(state, out_trade_no).map(|(_, s)| s) {
-            Some(QrStage::Waiting { .. } | QrStage::Requesting) => {
-                vec![k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintCancelQr))]
-            }
+            Some(QrStage::Waiting { .. }) => vec![
+                k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintCancelQr)),
+                qr(&[Key::Char('p')], Q::KeyP, Q::HintPrint),
+            ],
+            Some(QrStage::Requesting) => vec![k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintCancelQr))],
             Some(QrStage::Closing) => Vec::new(),
             _ => vec![k(&[Key::Esc, Key::Enter], Label::Main(T::KeyEsc), Label::Qr(Q::HintClose))],
         },

@@ -126,7 +126,7 @@ fn shown(state: &State, out_trade_no: &str, frame: &mut Frame, area: Rect) {
     }
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines = vec![
-        Line::styled(format!("{} {wallet} {}", qr_text(lang, Q::ScanWith), qr_text(lang, Q::ScanToPay)), bold),
+        Line::styled(crate::i18n::qr::scan_with(lang, wallet), bold),
         Line::raw(""),
         Line::raw(qr_text(lang, Q::Amount)),
     ];
@@ -173,75 +173,5 @@ mod tests {
         let qr = QrModules::fit(&url, 56, 21).expect("fits");
         assert!(qr.cells().0 <= 56 && qr.cells().1 <= 21, "{:?}", qr.cells());
         assert_eq!(QrModules::fit(&url, 20, 10), None, "too small: not drawn at all");
-    }
-
-    /// The cells' light and dark halves as a greyscale image, `scale` pixels per module: what a
-    /// camera sees of the glass (dark = black foreground half, or a black background).
-    pub(crate) fn decode_buffer(buf: &Buffer, scale: usize) -> Vec<String> {
-        let area = buf.area;
-        let (w, h) = (usize::from(area.width), usize::from(area.height) * 2);
-        let mut px = vec![255u8; w * h];
-        for row in 0..area.height {
-            for col in 0..area.width {
-                let Some(cell) = buf.cell((col, row)) else { continue };
-                let light_bg = cell.bg == Color::White;
-                let (top, bottom) = match cell.symbol() {
-                    "█" => (true, true),
-                    "▀" => (true, false),
-                    "▄" => (false, true),
-                    _ => (!light_bg, !light_bg),
-                };
-                let (x, y) = (usize::from(col), usize::from(row) * 2);
-                px[y * w + x] = if top { 0 } else { 255 };
-                px[(y + 1) * w + x] = if bottom { 0 } else { 255 };
-            }
-        }
-        let mut img =
-            rqrr::PreparedImage::prepare_from_greyscale(w * scale, h * scale, |x, y| px[(y / scale) * w + x / scale]);
-        img.detect_grids().into_iter().filter_map(|g| g.decode().ok().map(|(_, text)| text)).collect()
-    }
-
-    #[test]
-    fn the_qr_drawn_on_an_80_by_24_screen_decodes_back_to_the_code_url() {
-        use crate::core::catalog::Catalogue;
-        use crate::core::clock::Millis;
-        use crate::core::{Event, Msg, QrVerdict, Settings, intent::Intent, update};
-        use ratatui::Terminal;
-        use ratatui::backend::TestBackend;
-        for (wallet, url) in [
-            (crate::core::code::Platform::WeChat, "weixin://wxpay/bizpayurl?pr=3oi3IB6"),
-            (crate::core::code::Platform::Alipay, "https://qr.alipay.com/bax08668jw96ytts9mdg20cf"),
-        ] {
-            let settings = Settings::test_shop();
-            let cola = crate::core::catalog::Product::new("6900138600889", "可口可乐", crate::core::money::Fen(350));
-            let mut state = crate::core::State::new(settings, Catalogue::new([cola]));
-            state.auth.policy.auto_sign_in = Some("01".into());
-            state.qr_settings.offered = true;
-            let at = Millis(1_740_796_215_000);
-            let send = |state: &mut crate::core::State, msg| update(state, Event { at, msg });
-            let first = crate::core::auth::Operator::new(
-                "01",
-                "店长",
-                crate::core::auth::Role::Supervisor,
-                crate::core::auth::PinHash("-".into()),
-            );
-            send(&mut state, Msg::Auth(crate::core::auth::AuthMsg::Loaded { operators: vec![first] }));
-            send(&mut state, Msg::Restored { orders: vec![], counters: None });
-            send(&mut state, Msg::Scan("6900138600889".into()));
-            send(&mut state, Msg::Key(crate::core::Key::Enter));
-            send(&mut state, Msg::Act(Intent::ShowQr));
-            let fx = send(&mut state, Msg::Act(Intent::QrWallet { wallet }));
-            let no = fx
-                .iter()
-                .find_map(
-                    |e| if let crate::core::Effect::ScanCodePay(c) = e { Some(c.out_trade_no.clone()) } else { None },
-                )
-                .expect("a QR call");
-            send(&mut state, Msg::QrAnswer { out_trade_no: no, verdict: QrVerdict::Issued { code_url: url.into() } });
-            let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-            terminal.draw(|f| crate::ui::view(&state, &Status::default(), f)).expect("draw");
-            let decoded = decode_buffer(terminal.backend().buffer(), 4);
-            assert_eq!(decoded, vec![url.to_string()], "{wallet:?}");
-        }
     }
 }
