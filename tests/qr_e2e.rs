@@ -94,3 +94,65 @@ fn a_wechat_qr_cancelled_is_closed_at_the_platform_and_cannot_be_paid_then_cash_
     till.quit();
     assert_eq!(w.sim.charge_count(&no), 0, "a closed WeChat QR takes no money");
 }
+
+/// The client alone against the simulator: a paid QR order (`trade_type` 2) is found by a lookup that
+/// does not know its kind, and refunded like any payment.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paid_qr_order_is_looked_up_and_refunded_like_any_payment() {
+    use till::core::clock::Millis;
+    use till::core::{LookupCall, LookupVerdict, PlatformOrderState, QrCall, QrVerdict, QueryAfter, QueryCall};
+    use till::core::{RefundCall, RefundVerdict, Verdict};
+    use till::payments::Gateway;
+    use till::payments::cloudpay::{CloudPayClient, CloudPayConfig};
+    use till::sim::cloudpay::CloudPaySim;
+
+    let sim = CloudPaySim::start("127.0.0.1:0".parse().expect("addr"), SimConfig::default()).expect("simulator");
+    let client = CloudPayClient::new(CloudPayConfig::demo(&sim.base_url())).expect("client");
+    let now = (system_clock())();
+    let no = "010000522512070100009901".to_string();
+    let call = QrCall {
+        order_id: 1,
+        out_trade_no: no.clone(),
+        platform: Platform::Alipay,
+        amount: Fen(350),
+        body: "幸福便利店".into(),
+        expires_at: Millis(now + 120_000),
+        staff_id: None,
+    };
+    let QrVerdict::Issued { code_url } = client.scan_code_pay(&call).await else { panic!("no QR") };
+    assert_eq!(Some(code_url), sim.code_url(&no));
+    let query = QueryCall {
+        order_id: 1,
+        out_trade_no: no.clone(),
+        platform: Platform::Alipay,
+        amount: Fen(350),
+        after: QueryAfter::Qr,
+        started_at: Millis(now),
+    };
+    assert_eq!(client.query(&query).await, Verdict::NotFound, "Alipay before the scan");
+    assert!(sim.customer_pays_at(&no, now));
+    let Verdict::Paid { transaction_id } = client.query(&query).await else { panic!("not paid") };
+    let LookupVerdict::Found(order) =
+        client.lookup(&LookupCall { out_trade_no: no.clone(), platform: None, transaction_id: None }).await
+    else {
+        panic!("lookup found nothing")
+    };
+    assert_eq!(
+        (order.state, order.platform, order.refundable()),
+        (PlatformOrderState::Paid, Platform::Alipay, Fen(350))
+    );
+    let refund = RefundCall {
+        order_id: 1,
+        out_trade_no: no.clone(),
+        out_refund_no: "010000522512070100009902".into(),
+        platform: Platform::Alipay,
+        transaction_id,
+        total: Fen(350),
+        amount: Fen(100),
+        refunded_before: Fen(0),
+        staff_id: None,
+    };
+    let verdict = client.refund(&refund).await;
+    assert!(matches!(verdict, RefundVerdict::Accepted { .. } | RefundVerdict::Refunded { .. }), "{verdict:?}");
+    assert_eq!(sim.order(&no).map(|o| o.refunded_fee), Some(100));
+}

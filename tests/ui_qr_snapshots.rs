@@ -93,6 +93,10 @@ fn the_qr_on_screen_decodes_to_the_code_url_at_80x24_and_at_800x480() {
 #[test]
 fn the_qr_screens_in_both_languages() {
     for (lang, name) in LANGS {
+        // The tender screen offers F7 where the platform has QRs.
+        let mut tender = choosing(lang);
+        tender.key(Key::Esc);
+        snapshot("qr_tender", name, &tender);
         snapshot("qr_choose", name, &choosing(lang));
         let (mut till, no) = waiting(lang, Platform::WeChat, WX_URL);
         snapshot("qr_waiting", name, &till);
