@@ -418,6 +418,20 @@ pub(super) fn on_connectivity(state: &mut State, online: bool, fx: &mut Vec<Effe
     }
 }
 
+/// The timer of `out_trade_no` (created due now, with `cancel`, if it had none) if it is due: then
+/// marked in flight and due again `every_secs` later.
+pub(super) fn take_due(state: &mut State, out_trade_no: &str, cancel: bool, every_secs: i64) -> Option<QueryTimer> {
+    let now = state.now;
+    let timer =
+        state.timers.entry(out_trade_no.to_string()).or_insert(QueryTimer { due: now, in_flight: false, cancel });
+    if timer.in_flight || now < timer.due {
+        return None;
+    }
+    timer.in_flight = true;
+    timer.due = now.plus_secs(every_secs);
+    Some(*timer)
+}
+
 /// Sends the queries, cancels and refund queries that are due.
 pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
     super::qr::tick(state, fx);
@@ -428,17 +442,8 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         .collect();
     for (order_id, a, taken) in open {
         let cancelling = matches!(a.state, AttemptState::Cancelling { .. });
-        let timer = state.timers.entry(a.out_trade_no.clone()).or_insert(QueryTimer {
-            due: now,
-            in_flight: false,
-            cancel: cancelling,
-        });
-        if timer.in_flight || now < timer.due {
-            continue;
-        }
-        timer.in_flight = true;
         let every = if a.qr.is_some() { super::qr::QUERY_EVERY_SECS } else { query_interval(a.started_at, now) };
-        timer.due = now.plus_secs(every);
+        let Some(timer) = take_due(state, &a.out_trade_no, cancelling, every) else { continue };
         if cancelling && timer.cancel {
             if let Some(attempt) = state.order_mut(order_id).and_then(|o| o.attempt_mut(&a.out_trade_no)) {
                 attempt.cancels += 1;

@@ -485,16 +485,9 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         .map(|(id, a)| (id, a.clone()))
         .collect();
     for (order_id, a) in watched {
-        let timer = state.timers.entry(a.out_trade_no.clone()).or_insert(QueryTimer {
-            due: now,
-            in_flight: false,
-            cancel: false,
-        });
-        if timer.in_flight || now < timer.due {
+        if super::pay::take_due(state, &a.out_trade_no, false, WATCH_EVERY_SECS).is_none() {
             continue;
         }
-        timer.in_flight = true;
-        timer.due = now.plus_secs(WATCH_EVERY_SECS);
         fx.push(Effect::Query(QueryCall {
             order_id,
             out_trade_no: a.out_trade_no,
