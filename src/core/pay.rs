@@ -551,7 +551,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
             fx.push(state.save(&o));
         }
     }
-    super::qr::restore_view(state);
+    super::qr::restore_view(state, fx);
     state.ready = true;
     let in_doubt = state.in_doubt_count();
     state.notice = (in_doubt > 0).then_some(Notice::Restored { in_doubt });

@@ -509,8 +509,18 @@ pub(super) fn close_call(order_id: OrderId, a: &Attempt) -> Effect {
     })
 }
 
-/// After a restart: a QR of the sale on screen that may still be paid goes back on screen.
-pub(super) fn restore_view(state: &mut State) {
+/// After a restart: a QR that was asked for but never shown (no `code_url`) is closed at once; a QR
+/// of the sale on screen that may still be paid goes back on screen.
+pub(super) fn restore_view(state: &mut State, fx: &mut Vec<Effect>) {
+    let unseen: Vec<String> = std::iter::once(&state.sale)
+        .chain(&state.background)
+        .filter_map(|o| o.open_attempt())
+        .filter(|a| a.qr.as_ref().is_some_and(|q| q.code_url.is_empty()))
+        .map(|a| a.out_trade_no.clone())
+        .collect();
+    for no in unseen {
+        cancel(state, &no, false, fx);
+    }
     let shown = state.sale.open_attempt().filter(|a| a.qr.is_some()).map(|a| a.out_trade_no.clone());
     state.qr = shown.map(|out_trade_no| QrView::Shown { out_trade_no });
 }

@@ -261,4 +261,12 @@ fn not_offered_on_a_platform_without_it_and_a_restart_puts_the_qr_back_on_screen
     let fx = again.send(Msg::Restored { orders: vec![saved], counters: None });
     assert_eq!(again.state.qr, Some(QrView::Shown { out_trade_no: call.out_trade_no.clone() }));
     assert_eq!(queries(&fx).first().map(|q| q.after), Some(QueryAfter::Qr), "{fx:?}");
+
+    // A QR asked for when the till stopped, never shown: closed at once after the restart.
+    let mut t = qr_till();
+    let call = show(&mut t, Platform::Alipay);
+    let saved = t.state.sale.clone();
+    let mut again = Till::new_unrestored_at(t.now + 1000);
+    let fx = again.send(Msg::Restored { orders: vec![saved], counters: None });
+    assert_eq!(closes(&fx).iter().map(|c| c.out_trade_no.as_str()).collect::<Vec<_>>(), [call.out_trade_no.as_str()]);
 }
