@@ -156,3 +156,24 @@ async fn a_paid_qr_order_is_looked_up_and_refunded_like_any_payment() {
     assert!(matches!(verdict, RefundVerdict::Accepted { .. } | RefundVerdict::Refunded { .. }), "{verdict:?}");
     assert_eq!(sim.order(&no).map(|o| o.refunded_fee), Some(100));
 }
+
+#[test]
+fn an_unanswered_qr_request_is_never_shown_and_its_order_is_closed() {
+    let mut w = World::new(SimConfig::default(), |_| {});
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.scan(COLA);
+    till.wait_for("one item", SECS(5), |o| o.total == Fen(350));
+    till.typed("");
+    till.wait_for("tender screen", SECS(5), |o| o.screen == (Screen::Pay { cash_entry: false }));
+    // The platform makes the order, but its answer is lost on the way.
+    w.sim.inject(till::sim::cloudpay::Fault::Reset);
+    till.key(Key::F(7));
+    till.send(&Msg::Act(Intent::QrWallet { wallet: Platform::WeChat }));
+    let closed = till.wait_for("closed unseen", SECS(20), |o| o.attempt == Some(AttemptState::Cancelled));
+    let no = closed.out_trade_no.expect("number");
+    assert!(!till.seen.iter().any(|o| o.attempt == Some(AttemptState::UserPaying)), "never shown as waiting");
+    assert_eq!(w.sim.order(&no).map(|o| o.state), Some(SimOrderState::Closed), "closed at the platform");
+    till.quit();
+    assert_eq!(w.sim.charge_count(&no), 0);
+}
