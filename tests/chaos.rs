@@ -241,6 +241,16 @@ impl Driver {
         }
     }
 
+    /// No number leaves before the platform's first ping answer told its time (`core::platform_clock`):
+    /// a customer who pays at once waits for it; the driver waits before the first customer.
+    async fn wait_for_the_platforms_time(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !self.till.state().clock.confirmed {
+            assert!(Instant::now() < deadline, "no ping answered in 60 s: {}", dump(self.till.state()));
+            self.till.engine.next_msg(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Back to an empty sale screen.
     fn back_to_sale_screen(&mut self) {
         for _ in 0..3 {
@@ -426,6 +436,7 @@ async fn run<G: Gateway + 'static>(gateway: Arc<G>, clock: Arc<ManualClock>, see
         products,
     };
     d.till.settle("start", |s| s.ready).await;
+    d.wait_for_the_platforms_time().await;
     while d.counts.payments < plan.payments || d.counts.refunds_sent < plan.refunds {
         let want_refund = d.counts.refunds_sent < plan.refunds && !d.paid.is_empty();
         if want_refund && (d.rng.chance(30) || d.counts.payments >= plan.payments) {

@@ -84,6 +84,14 @@ fn paid_at_once_prints_a_receipt_whose_barcode_is_the_order_number() {
     let paid: Vec<_> = stored.iter().filter(|o| o.status == OrderStatus::Paid).collect();
     assert_eq!(paid.len(), 1);
     assert_eq!(paid[0].number.as_deref(), Some(no.as_str()));
+    // No number left before the till's clock was checked against the platform's: the `Date` of the
+    // simulator's ping answer, over real HTTP (issue 16).
+    let log = w.till_log();
+    let checked = log
+        .find("checked against the payment platform's")
+        .unwrap_or_else(|| panic!("the clock was not checked: {log}"));
+    let charged = log.find("cloudpay micro_pay").or_else(|| log.find("micro_pay")).expect("micro_pay logged");
+    assert!(checked < charged, "the clock is checked before the payment leaves");
 }
 
 #[test]

@@ -314,6 +314,10 @@ async fn watch_connectivity<G: Gateway + 'static>(gateway: Arc<G>, msgs: Unbound
     let mut missed = 0u32;
     loop {
         let online = gateway.reachable().await;
+        // The platform's time first: the core checks its clock before any number leaves.
+        if online && msgs.send(Msg::PlatformClock { unix_secs: gateway.clock().await }).is_err() {
+            return;
+        }
         missed = if online { 0 } else { missed + 1 };
         if (online || missed >= 2) && msgs.send(Msg::Connectivity { online }).is_err() {
             return;

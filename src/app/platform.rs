@@ -135,6 +135,13 @@ async fn start_weishouyin(config: &Config, data_dir: &Path) -> anyhow::Result<Pa
     Ok(Payments::weishouyin(client))
 }
 
+/// When this build was made (`build.rs`: SOURCE_DATE_EPOCH or the commit's time): a clock reading
+/// earlier is plainly wrong.
+pub fn built_at() -> crate::core::clock::Millis {
+    let secs = env!("TILL_BUILD_UNIX").parse::<i64>().unwrap_or(0);
+    crate::core::clock::Millis(secs.saturating_mul(1000))
+}
+
 /// More than this between the till's clock and the platform's is logged as a warning.
 const CLOCK_SKEW_WARN_SECS: i64 = 60;
 

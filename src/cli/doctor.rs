@@ -45,7 +45,8 @@ fn check(level: Level, what: &'static str, detail: impl Into<String>) -> Check {
 pub async fn run(config: &Config) -> Vec<Check> {
     let data_dir = config.data_dir();
     let mut checks = vec![store(&data_dir)];
-    checks.push(clock(system_now(), config.utc_offset_minutes, last_number_day(&data_dir)));
+    let not_before = NOT_BEFORE.max(crate::app::platform::built_at());
+    checks.push(clock(system_now(), not_before, config.utc_offset_minutes, last_number_day(&data_dir)));
     checks.extend(platform(config, &data_dir).await);
     checks.extend(scanner(config));
     checks.push(printer_check(config, &data_dir));
@@ -93,13 +94,31 @@ fn last_number_day(data_dir: &Path) -> Option<u32> {
     counters.map(|c| c.seq_day).filter(|&d| d > 0)
 }
 
+/// The till's clock against the platform's time read with a ping (`core::platform_clock`).
+fn platform_clock(now: Millis, platform_secs: Option<i64>) -> Check {
+    let Some(platform) = platform_secs else {
+        return check(Level::Warn, "clock", "the platform told no time: the till's clock is not checked against it");
+    };
+    let skew = now.unix_secs().saturating_sub(platform);
+    let limit = crate::core::platform_clock::WRONG_AFTER_SECS;
+    if skew.abs() > limit {
+        let way = if skew > 0 { "ahead of" } else { "behind" };
+        return check(
+            Level::Fail,
+            "clock",
+            format!("{} s {way} the payment platform's: set the date and time", skew.abs()),
+        );
+    }
+    check(Level::Ok, "clock", format!("within {} s of the payment platform's", skew.abs()))
+}
+
 /// Whether the clock is plainly wrong: before the software was made, or a day earlier than the last
 /// order number issued (order numbers then go on from that day's, never again from 0001).
-fn clock(now: Millis, utc_offset_minutes: i32, last_day: Option<u32>) -> Check {
+fn clock(now: Millis, not_before: Millis, utc_offset_minutes: i32, last_day: Option<u32>) -> Check {
     let local = now.local(utc_offset_minutes);
     let reads = local.display();
-    if now < NOT_BEFORE {
-        let floor = NOT_BEFORE.local(utc_offset_minutes).display();
+    if now < not_before {
+        let floor = not_before.local(utc_offset_minutes).display();
         return check(Level::Fail, "clock", format!("reads {reads}, before {floor}: set the date and time (NTP)"));
     }
     match last_day {
@@ -130,6 +149,9 @@ async fn platform(config: &Config, data_dir: &Path) -> Vec<Check> {
                 Ok(client) => {
                     for url in &config.cloudpay.base_urls {
                         let up = client.ping(url).await;
+                        if up && !out.iter().any(|c| c.what == "clock") {
+                            out.push(platform_clock(system_now(), client.take_answer_date()));
+                        }
                         let level = if up { Level::Ok } else { Level::Warn };
                         out.push(check(
                             level,
@@ -150,6 +172,9 @@ async fn platform(config: &Config, data_dir: &Path) -> Vec<Check> {
                     let level = if name.starts_with('—') { Level::Fail } else { Level::Ok };
                     let mut out = vec![check(level, "weishouyin", name)];
                     out.extend(payments.insecure_link().map(insecure));
+                    if payments.reachable().await {
+                        out.push(platform_clock(system_now(), payments.clock().await));
+                    }
                     out
                 }
                 Err(e) => vec![check(Level::Fail, "weishouyin", format!("{e:#}"))],
@@ -316,16 +341,28 @@ mod tests {
     }
 
     #[test]
+    fn a_clock_far_from_the_platforms_is_said_to_be() {
+        let now = Millis(NOT_BEFORE.0 + 86_400_000);
+        let secs = now.unix_secs();
+        assert_eq!(platform_clock(now, Some(secs - 5)).level, Level::Ok);
+        let behind = platform_clock(now, Some(secs + 600));
+        assert_eq!(behind.level, Level::Fail, "{behind}");
+        assert!(behind.to_string().contains("600 s behind"), "{behind}");
+        assert_eq!(platform_clock(now, Some(secs - 600)).level, Level::Fail);
+        assert_eq!(platform_clock(now, None).level, Level::Warn);
+    }
+
+    #[test]
     fn a_clock_that_is_plainly_wrong_is_said_to_be() {
         let day = 86_400_000;
-        let ok = clock(Millis(NOT_BEFORE.0 + 10 * day), 480, Some(261201));
+        let ok = clock(Millis(NOT_BEFORE.0 + 10 * day), NOT_BEFORE, 480, Some(261201));
         assert_eq!(ok.level, Level::Ok, "{ok}");
         // A board that has not had its time yet (1970, or a fake-hwclock's last shutdown long ago).
-        let unset = clock(Millis(0), 480, None);
+        let unset = clock(Millis(0), NOT_BEFORE, 480, None);
         assert_eq!(unset.level, Level::Fail, "{unset}");
         assert!(unset.to_string().contains("1970-01-01"), "{unset}");
         // A day earlier than the last order number issued.
-        let back = clock(Millis(NOT_BEFORE.0 + 10 * day), 480, Some(261231));
+        let back = clock(Millis(NOT_BEFORE.0 + 10 * day), NOT_BEFORE, 480, Some(261231));
         assert_eq!(back.level, Level::Fail, "{back}");
         assert!(back.to_string().contains("2026-12-31"), "{back}");
     }

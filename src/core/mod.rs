@@ -20,6 +20,7 @@ pub mod notice;
 pub mod office;
 pub mod order;
 mod pay;
+pub mod platform_clock;
 pub mod price_entry;
 pub mod qr;
 pub mod refund;
@@ -172,6 +173,11 @@ pub enum Msg {
     /// Whether the payment platform can be reached (from pings and from calls that could not be sent).
     Connectivity {
         online: bool,
+    },
+    /// The payment platform's time read with a ping (unix seconds), or `None` when it answered but
+    /// tells no time (see [`platform_clock`]).
+    PlatformClock {
+        unix_secs: Option<i64>,
     },
     Printed {
         order_id: OrderId,
@@ -463,6 +469,9 @@ pub struct State {
     /// (set from `[qr]` by `cli/run.rs`, like the key map).
     #[serde(default)]
     pub qr_settings: qr::QrSettings,
+    /// The till's clock against the platform's (see [`platform_clock`]).
+    #[serde(default)]
+    pub clock: platform_clock::ClockCheck,
 }
 
 impl State {
@@ -497,6 +506,7 @@ impl State {
             keymap: intent::KeyMap::default(),
             qr: None,
             qr_settings: qr::QrSettings::default(),
+            clock: platform_clock::ClockCheck::default(),
         }
     }
 
@@ -581,6 +591,7 @@ impl State {
         self.selected = 0;
         self.lookup = None;
         self.part_amount = None;
+        self.clock.waiting = None;
     }
 }
 
@@ -597,6 +608,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Tick => pay::tick(state, &mut fx),
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
+        Msg::PlatformClock { unix_secs } => platform_clock::on_platform_clock(state, unix_secs, &mut fx),
         _ if !state.ready => {}
         // Keys and scans go to the screen on top (see `screens`).
         Msg::Key(key) => screens::on_key(state, key, &mut fx),

@@ -137,6 +137,9 @@ pub enum Notice {
     Offline,
     /// A payment code scanned while offline: refused at once, nothing sent.
     OfflineTakeCash,
+    /// A payment code scanned before the till's clock was checked against the platform's in this
+    /// run: charged as soon as it is (moments after a start), nothing sent before.
+    CheckingClock,
     BackOnline,
     /// The barcode scanner was unplugged; type codes until it is back.
     ScannerGone,

@@ -83,6 +83,13 @@ fn run_floor(now: Millis, utc_offset_minutes: i32) -> (u32, u32) {
     (local.yymmdd(), second * NUMBERS_PER_SECOND)
 }
 
+/// Raises the run's floor to the platform's time (`platform_clock`): a run floor that rests on the
+/// platform's clock, not the till's, stays above an earlier run's even when the till's clock now
+/// reads earlier than it did then.
+pub(super) fn raise_run_floor(state: &mut State, platform: Millis) {
+    state.run_floor = state.run_floor.max(run_floor(platform, state.settings.utc_offset_minutes));
+}
+
 /// Whether an order number can still be issued (a till out of numbers takes no payment).
 pub(super) fn numbers_left(state: &State) -> bool {
     next_seq(state).is_some()
@@ -139,6 +146,9 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
     if !state.online {
         // Said at once, not after a timeout: the customer can pay cash.
         return refuse(state, Notice::OfflineTakeCash, fx);
+    }
+    if super::platform_clock::wait_for_clock(state, code, platform) {
+        return;
     }
     // The whole remainder, or the part amount the cashier typed (a mixed tender).
     let amount = super::tender::next_code_amount(state);
@@ -413,7 +423,8 @@ pub(super) fn on_connectivity(state: &mut State, online: bool, fx: &mut Vec<Effe
         }
         tick(state, fx);
     } else {
-        state.notice = Some(Notice::Offline);
+        let waited = super::platform_clock::on_offline(state);
+        state.notice = Some(if waited { Notice::OfflineTakeCash } else { Notice::Offline });
         fx.push(Effect::Beep(Beep::Error));
     }
 }
@@ -496,6 +507,9 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     let newest = orders.iter().flat_map(recorded_times).max().unwrap_or_default();
     state.now = state.now.max(newest);
     state.run_floor = run_floor(state.now, state.settings.utc_offset_minutes);
+    if let Some(platform) = state.clock.platform_at {
+        raise_run_floor(state, platform);
+    }
     let mut counters = counters.unwrap_or(state.counters);
     let max_id = orders.iter().map(|o| o.id).max().unwrap_or(0);
     counters.next_order_id = counters.next_order_id.max(max_id + 1);

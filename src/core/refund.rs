@@ -345,6 +345,12 @@ fn request_refund(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         state.input = input.to_string();
         return;
     }
+    // No number goes to the platform before its clock was read in this run (`platform_clock`); a
+    // ping answers moments after a start, and Enter again then refunds.
+    if !state.clock.confirmed {
+        state.input = input.to_string();
+        return refuse(state, Notice::CheckingClock, fx);
+    }
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };

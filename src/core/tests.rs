@@ -15,6 +15,9 @@ const ALIPAY_CODE: &str = "282129340414399818";
 struct Till {
     state: State,
     now: i64,
+    /// Where the platform's clock is against the till's (ms): its time, told by the first ping after
+    /// the store is restored (`platform_clock`). `None`: the platform does not answer.
+    platform_ahead_ms: Option<i64>,
 }
 
 impl Till {
@@ -39,14 +42,21 @@ impl Till {
         let mut state = State::new(settings, catalogue);
         // Operator 01, a supervisor, signed in as the demo and the tests do.
         state.auth.policy.auto_sign_in = Some("01".into());
-        let mut till = Till { state, now };
+        let mut till = Till { state, now, platform_ahead_ms: Some(0) };
         let first = auth::Operator::new("01", "店长", auth::Role::Supervisor, auth::PinHash("-".into()));
         till.send(Msg::Auth(auth::AuthMsg::Loaded { operators: vec![first] }));
         till
     }
 
     fn send(&mut self, msg: Msg) -> Vec<Effect> {
-        update(&mut self.state, Event { at: Millis(self.now), msg })
+        let restored = matches!(msg, Msg::Restored { .. });
+        let mut fx = update(&mut self.state, Event { at: Millis(self.now), msg });
+        // The platform's first ping answers moments after the start, with its time.
+        if let Some(ahead) = self.platform_ahead_ms.filter(|_| restored) {
+            let unix_secs = Some((self.now + ahead).div_euclid(1000));
+            fx.extend(update(&mut self.state, Event { at: Millis(self.now), msg: Msg::PlatformClock { unix_secs } }));
+        }
+        fx
     }
 
     fn wait(&mut self, secs: i64) -> Vec<Effect> {
@@ -565,6 +575,7 @@ mod catalogue;
 mod clock_steps;
 mod configure;
 mod numbers;
+mod platform_clock;
 mod qr;
 mod refunds;
 mod returns;

@@ -215,6 +215,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Reprinting => "Printing the receipt again…".into(),
         Notice::Offline => "No connection to the payment platform: cash only for now".into(),
         Notice::OfflineTakeCash => "Offline: payment codes cannot be taken now. Take cash (F2)".into(),
+        Notice::CheckingClock => "Checking the time with the payment platform: one moment".into(),
         Notice::BackOnline => "Back online: payment codes work again".into(),
         Notice::ScannerGone => "The barcode scanner was unplugged: plug it back in, or type the code".into(),
         Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),

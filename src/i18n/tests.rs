@@ -102,6 +102,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
+        Notice::CheckingClock,
     ]
 }
 
@@ -171,12 +172,13 @@ fn index(n: &Notice) -> usize {
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
         Notice::ReturnLimit { .. } => 62,
-        Notice::QrNotOffered => 67,
-        Notice::QrStillPayable { .. } => 68,
+        Notice::QrNotOffered => 68,
+        Notice::QrStillPayable { .. } => 69,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
         Notice::ClockBehind { .. } => 66,
+        Notice::CheckingClock => 67,
     }
 }
 
@@ -186,7 +188,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..69).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..70).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

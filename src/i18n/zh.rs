@@ -209,6 +209,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Reprinting => "正在补打小票…".into(),
         Notice::Offline => "网络中断，无法连接支付平台：暂时只能收现金".into(),
         Notice::OfflineTakeCash => "网络中断，不能扫码支付：请收现金（按 F2）".into(),
+        Notice::CheckingClock => "正在与支付平台核对时间，请稍候".into(),
         Notice::BackOnline => "网络已恢复，可以扫码支付".into(),
         Notice::ScannerGone => "扫码枪已断开：请重新插好，或手动输入条码".into(),
         Notice::JoiningWifi => "正在连接无线网络…".into(),

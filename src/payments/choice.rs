@@ -228,6 +228,10 @@ impl Gateway for Payments {
         dispatch!(self, g => g.reachable().await, _r => true)
     }
 
+    async fn clock(&self) -> Option<i64> {
+        dispatch!(self, g => g.clock().await, _r => None)
+    }
+
     fn take_slip(&self, number: &str) -> Option<Vec<u8>> {
         dispatch!(self, g => g.take_slip(number), _r => None)
     }

@@ -37,6 +37,12 @@ pub trait Gateway: Send + Sync {
     fn reachable(&self) -> impl Future<Output = bool> + Send {
         async { true }
     }
+    /// The platform's time as its answer to the last [`Gateway::reachable`] told it (unix seconds):
+    /// 微收银 `time.php`, the `Date` of a Cloud Pay answer. `None` when it told none; the till's
+    /// clock is then not checked (`core::platform_clock`).
+    fn clock(&self) -> impl Future<Output = Option<i64>> + Send {
+        async { None }
+    }
     /// The platform's own receipt for a payment or refund just made (微收银 `printinfo`, already
     /// decoded to ESC/POS bytes), keyed by out_trade_no / out_refund_no; printed after the till's.
     fn take_slip(&self, _number: &str) -> Option<Vec<u8>> {

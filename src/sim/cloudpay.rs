@@ -495,6 +495,7 @@ async fn serve(stream: &mut TcpStream, shared: &Shared) {
         Some(Fault::Garbage) => b"\x00\x17\xffNOT HTTP AT ALL\r\n\r\n\x01\x02".to_vec(),
         _ => http::response(status, reason, content_type, &body),
     };
+    let bytes = http::with_date(bytes, lock(&shared.ledger).now_ms());
     let _ = stream.write_all(&bytes).await;
     let _ = stream.shutdown().await;
 }

@@ -146,6 +146,16 @@ pub fn response_declaring(status: u16, reason: &str, content_type: &str, body: &
     out
 }
 
+/// Adds the `Date` header a real server sends (RFC 9110 §6.6.1: the platform's clock, `at_ms` unix
+/// milliseconds) after the status line of a response made above. The till reads its clock from it.
+pub fn with_date(mut response: Vec<u8>, at_ms: i64) -> Vec<u8> {
+    let Some(end) = find(&response, b"\r\n").filter(|_| response.starts_with(b"HTTP/")) else { return response };
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(u64::try_from(at_ms).unwrap_or(0));
+    let header = format!("\r\nDate: {}", httpdate::fmt_http_date(at));
+    response.splice(end..end, header.into_bytes());
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +176,15 @@ mod tests {
         assert_eq!(req.path, "/cpay/ping");
         assert_eq!(req.header("host"), Some("x"));
         assert_eq!(req.body, b"JAVAPing");
+    }
+
+    #[test]
+    fn a_response_carries_the_date_of_the_simulators_clock() {
+        let r = with_date(response(200, "OK", "text/plain", b"hi"), 1_740_796_215_000);
+        let text = String::from_utf8(r).expect("text");
+        assert!(text.starts_with("HTTP/1.1 200 OK\r\nDate: Sat, 01 Mar 2025 02:30:15 GMT\r\n"), "{text}");
+        assert!(text.ends_with("\r\n\r\nhi"), "{text}");
+        assert_eq!(with_date(b"garbage".to_vec(), 0), b"garbage");
     }
 
     #[tokio::test]

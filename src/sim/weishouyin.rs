@@ -328,6 +328,7 @@ async fn serve(stream: &mut TcpStream, shared: &Shared) {
         Some(Fault::Garbage) => b"\x00\x17\xffNOT HTTP AT ALL\r\n\r\n\x01\x02".to_vec(),
         _ => http::response(plan.status, plan.reason, plan.content_type, &plan.body),
     };
+    let bytes = http::with_date(bytes, lock(&shared.ledger).now_secs().saturating_mul(1000));
     let _ = stream.write_all(&bytes).await;
     let _ = stream.shutdown().await;
 }

@@ -100,7 +100,18 @@ impl World {
         let first = Operator::new("01", "店长", Role::Supervisor, PinHash("-".into()));
         self.send(Msg::Auth(AuthMsg::Loaded { operators: vec![first] }))?;
         let (orders, counters) = self.store.unsettled();
-        self.send(Msg::Restored { orders, counters })
+        self.send(Msg::Restored { orders, counters })?;
+        // The first ping usually answers before the cashier scans; sometimes after (the till then
+        // holds a code until it does: nothing leaves before the platform told its time).
+        if self.rng.chance(80) { self.ping(true) } else { Ok(()) }
+    }
+
+    /// A ping: answered (with the platform's time, the model's true time) or not.
+    fn ping(&mut self, online: bool) -> Result<(), String> {
+        if online {
+            self.send(Msg::PlatformClock { unix_secs: Some(self.t.div_euclid(1000)) })?;
+        }
+        self.send(Msg::Connectivity { online })
     }
 
     fn send(&mut self, msg: Msg) -> Result<(), String> {
@@ -291,7 +302,7 @@ impl World {
             }
             5 => {
                 let online = !self.state.online || self.rng.chance(30);
-                self.send(Msg::Connectivity { online })
+                self.ping(online)
             }
             _ => {
                 // Same-day amnesia: the store is moved aside (damaged) and the till starts empty
@@ -374,7 +385,7 @@ impl World {
         if self.rng.chance(50) {
             self.restart()?;
         }
-        self.send(Msg::Connectivity { online: true })?;
+        self.ping(true)?;
         for _ in 0..2_000 {
             self.platform.decide_all(self.t);
             let mut n = 0;

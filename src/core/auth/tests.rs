@@ -40,6 +40,7 @@ impl Till {
         let mut till = Till { state, now: T0, log: Vec::new() };
         till.send(Msg::Auth(AuthMsg::Loaded { operators }));
         till.send(Msg::Restored { orders: vec![], counters: None });
+        till.send(Msg::PlatformClock { unix_secs: Some(T0 / 1000) });
         till
     }
 

@@ -6,7 +6,7 @@ use super::proto::{self, Answer, CloudPayConfig, Interface, PingAnswer};
 use super::sign;
 use crate::core::code::mask_code;
 use crate::payments::http::{self, BodyError, error_chain};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The largest answer read: 10× the biggest documented one (client_order_detail, ~25 KB, reference
@@ -57,6 +57,9 @@ pub struct CloudPayClient {
     probing: tokio::sync::Mutex<()>,
     /// Numbers answered "duplicate": their queries' "paid" is checked against the attempt's start.
     pub(super) duplicates: crate::payments::duplicates::Duplicates,
+    /// The platform's time from the `Date` of its last answer (unix seconds, 0 for none): over TLS
+    /// it is the platform's clock, read to check the till's (`core::platform_clock`).
+    date: AtomicI64,
 }
 
 impl std::fmt::Debug for CloudPayClient {
@@ -103,6 +106,7 @@ impl CloudPayClient {
             active: AtomicUsize::new(0),
             probing: tokio::sync::Mutex::new(()),
             duplicates: Default::default(),
+            date: AtomicI64::new(0),
         })
     }
 
@@ -272,7 +276,15 @@ impl CloudPayClient {
             .send()
             .await
             .map_err(net)?;
+        if let Some(secs) = answer_date(response.headers()) {
+            self.date.store(secs, Ordering::Relaxed);
+        }
         read_capped(&mut response, limit).await
+    }
+
+    /// The platform's time from the `Date` of the last answer since the last call (unix seconds).
+    pub fn take_answer_date(&self) -> Option<i64> {
+        Some(self.date.swap(0, Ordering::Relaxed)).filter(|&t| t > 0)
     }
 }
 
@@ -315,6 +327,14 @@ pub fn nonce() -> Result<String, CloudPayError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|_| CloudPayError::Nonce)?;
     Ok(hex::encode(bytes))
+}
+
+/// An answer's `Date` header (RFC 9110 IMF-fixdate or the older forms), in unix seconds.
+fn answer_date(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let at = httpdate::parse_http_date(text).ok()?;
+    let secs = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(secs).ok()
 }
 
 #[cfg(test)]

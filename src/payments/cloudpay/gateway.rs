@@ -76,6 +76,10 @@ impl Gateway for CloudPayClient {
         !self.config().is_set_up() || self.probe().await.is_some()
     }
 
+    async fn clock(&self) -> Option<i64> {
+        self.take_answer_date()
+    }
+
     async fn micro_pay(&self, call: &PayCall) -> Verdict {
         let nonce = match nonce() {
             Ok(n) => n,

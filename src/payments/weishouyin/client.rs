@@ -67,6 +67,8 @@ pub struct WeishouyinClient {
     slips: Mutex<VecDeque<(String, Vec<u8>)>>,
     /// Numbers answered "duplicate": their queries' "paid" is checked against the attempt's start.
     duplicates: crate::payments::duplicates::Duplicates,
+    /// The platform's time read by the last ping (`time.php`, unix seconds; 0 for none).
+    pinged_at: std::sync::atomic::AtomicI64,
 }
 
 impl std::fmt::Debug for WeishouyinClient {
@@ -133,7 +135,14 @@ impl WeishouyinClient {
     pub fn new(cfg: WeishouyinConfig) -> Result<WeishouyinClient, WeishouyinError> {
         let http = http_client(cfg.timeout_ms, cfg.connect_timeout_ms)?;
         let server = RwLock::new(cfg.server.trim_end_matches('/').to_string());
-        Ok(WeishouyinClient { cfg, http, server, slips: Mutex::new(VecDeque::new()), duplicates: Default::default() })
+        Ok(WeishouyinClient {
+            cfg,
+            http,
+            server,
+            slips: Mutex::new(VecDeque::new()),
+            duplicates: Default::default(),
+            pinged_at: Default::default(),
+        })
     }
 
     pub fn config(&self) -> &WeishouyinConfig {
@@ -218,7 +227,14 @@ impl WeishouyinClient {
 
 impl Gateway for WeishouyinClient {
     async fn reachable(&self) -> bool {
-        self.server_time().await.is_ok()
+        let time = self.server_time().await;
+        let secs = time.as_ref().map_or(0, |t| t.unix);
+        self.pinged_at.store(secs, std::sync::atomic::Ordering::Relaxed);
+        time.is_ok()
+    }
+
+    async fn clock(&self) -> Option<i64> {
+        Some(self.pinged_at.swap(0, std::sync::atomic::Ordering::Relaxed)).filter(|&t| t > 0)
     }
 
     async fn micro_pay(&self, call: &PayCall) -> Verdict {

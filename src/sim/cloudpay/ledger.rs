@@ -144,7 +144,7 @@ impl Ledger {
     }
 
     /// The simulator's clock, unix milliseconds.
-    fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         (self.cfg.clock)()
     }
 

@@ -128,7 +128,7 @@ impl Ledger {
         self.entries.iter().filter(|e| e.bill.no == no).map(|e| e.bill.charges).sum()
     }
 
-    fn now_secs(&self) -> i64 {
+    pub(crate) fn now_secs(&self) -> i64 {
         (self.cfg.clock)().div_euclid(1000)
     }
 

@@ -1,0 +1,117 @@
+//! The till's clock checked against the platform's before any number leaves (issue 16, defect 1's
+//! last gap: the store lost *and* the clock reading earlier than at an earlier run of the same day).
+
+use super::*;
+
+const MINUTE_MS: i64 = 60_000;
+
+/// Rings up, pays by code, and has the platform decline: the number is used, the sale stays open.
+fn used_number(t: &mut Till) -> String {
+    if t.state.screen != (Screen::Pay { cash_entry: false }) {
+        t.ring_up();
+    }
+    let (no, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Failed { reason: "x".into() } });
+    no
+}
+
+fn micro_pays(fx: &[Effect]) -> Vec<&PayCall> {
+    fx.iter().filter_map(|e| if let Effect::MicroPay(c) = e { Some(c) } else { None }).collect()
+}
+
+/// The till ran from 10:30 and issued numbers; half an hour later its store is moved aside and it
+/// starts again with its clock set back to 10:30 (a board without a real-time clock back at its
+/// last saved time). On its own clock it would start the day's sequence where the first run did,
+/// and issue that run's numbers again, which the platform remembers. The platform's time, read
+/// before any number leaves, puts the run's floor past them.
+#[test]
+fn a_store_lost_with_the_clock_reading_as_at_an_earlier_run_never_issues_that_runs_numbers() {
+    let mut t = Till::new();
+    let earlier = vec![used_number(&mut t), used_number(&mut t)];
+    let mut t2 = Till::new_unrestored_at(T0);
+    t2.platform_ahead_ms = Some(30 * MINUTE_MS);
+    t2.send(Msg::Restored { orders: vec![], counters: None });
+    let fresh = used_number(&mut t2);
+    assert!(!earlier.contains(&fresh), "{fresh} issued again: {earlier:?}");
+    assert!(fresh > earlier[1], "{fresh} is not past {earlier:?}");
+    // The till's time went on from the platform's, and its clock is shown as wrong.
+    assert!(t2.state.now >= Millis(T0 + 30 * MINUTE_MS));
+    assert!(t2.state.clock.wrong(t2.state.wall_clock));
+    assert!(!t.state.clock.wrong(t.state.wall_clock));
+}
+
+/// A code scanned before the platform's first ping answered waits for it: nothing leaves before
+/// the clock is checked, and the customer is charged as soon as it is.
+#[test]
+fn a_code_scanned_before_the_platform_told_its_time_is_charged_once_it_does() {
+    let mut t = Till::new_unrestored();
+    t.platform_ahead_ms = None;
+    t.send(Msg::Restored { orders: vec![], counters: None });
+    t.ring_up();
+    let fx = t.scan(WECHAT_CODE);
+    assert!(micro_pays(&fx).is_empty(), "nothing sent before the clock is checked: {fx:?}");
+    assert_eq!(t.state.notice, Some(Notice::CheckingClock));
+    assert_eq!(t.state.sale.status, OrderStatus::Open, "no attempt recorded yet");
+    let fx = t.send(Msg::PlatformClock { unix_secs: Some(T0 / 1000 + 2) });
+    let calls = micro_pays(&fx);
+    assert_eq!(calls.len(), 1, "charged once the clock is checked: {fx:?}");
+    assert_eq!(calls[0].amount, Fen(1150));
+    assert!(matches!(fx.first(), Some(Effect::Save { .. })), "saved before it leaves: {fx:?}");
+    // A later ping changes nothing.
+    assert!(micro_pays(&t.send(Msg::PlatformClock { unix_secs: Some(T0 / 1000 + 3) })).is_empty());
+}
+
+/// The platform never answers: the waiting code is refused as offline, never charged later.
+#[test]
+fn a_code_waiting_for_the_clock_is_refused_as_offline_when_the_platform_does_not_answer() {
+    let mut t = Till::new_unrestored();
+    t.platform_ahead_ms = None;
+    t.send(Msg::Restored { orders: vec![], counters: None });
+    t.ring_up();
+    t.scan(WECHAT_CODE);
+    t.send(Msg::Connectivity { online: false });
+    assert_eq!(t.state.notice, Some(Notice::OfflineTakeCash));
+    t.send(Msg::Connectivity { online: true });
+    let fx = t.send(Msg::PlatformClock { unix_secs: Some(T0 / 1000) });
+    assert!(micro_pays(&fx).is_empty(), "the refused code is not charged later: {fx:?}");
+    // Voiding the sale while a code waits forgets the code too.
+    let mut t = Till::new_unrestored();
+    t.platform_ahead_ms = None;
+    t.send(Msg::Restored { orders: vec![], counters: None });
+    t.ring_up();
+    t.scan(WECHAT_CODE);
+    t.state.new_sale();
+    assert_eq!(t.state.clock.waiting, None);
+}
+
+/// A platform that tells no time (a gateway without a clock) stops nothing: the run's floor alone
+/// stands, as before. A time from before this build is no platform's: it confirms nothing.
+#[test]
+fn no_platform_time_confirms_without_moving_and_a_time_before_the_build_is_ignored() {
+    let mut t = Till::new_unrestored();
+    t.platform_ahead_ms = None;
+    t.state.clock.built_at = Millis(T0 - MINUTE_MS);
+    t.send(Msg::Restored { orders: vec![], counters: None });
+    t.send(Msg::PlatformClock { unix_secs: Some((T0 - 3 * 86_400_000) / 1000) });
+    assert!(!t.state.clock.confirmed, "a time before the build confirms nothing");
+    assert_eq!(t.state.now, Millis(T0));
+    t.send(Msg::PlatformClock { unix_secs: None });
+    assert!(t.state.clock.confirmed);
+    t.ring_up();
+    assert_eq!(micro_pays(&t.scan(WECHAT_CODE)).len(), 1);
+    // A wall clock before the build is plainly wrong whatever the platform says.
+    assert!(t.state.clock.wrong(Millis(T0 - 2 * MINUTE_MS)));
+    assert!(!t.state.clock.wrong(Millis(T0)));
+}
+
+/// A clock ahead of the platform's is not moved back (time only goes forward in the core: queries
+/// and deadlines measured from it stay right), but it is shown as wrong.
+#[test]
+fn a_clock_ahead_of_the_platforms_is_shown_wrong_and_not_moved_back() {
+    let mut t = Till::new_unrestored();
+    t.platform_ahead_ms = Some(-10 * MINUTE_MS);
+    t.send(Msg::Restored { orders: vec![], counters: None });
+    assert_eq!(t.state.now, Millis(T0));
+    assert!(t.state.clock.wrong(t.state.wall_clock));
+    assert_eq!(t.state.clock.skew_secs, Some(600));
+}
