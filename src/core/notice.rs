@@ -205,6 +205,8 @@ pub enum Notice {
     QrStillPayable {
         number: String,
     },
+    /// The till's clock is far off the platform's: no QR (its expiry and watch go by the clock).
+    QrClockWrong,
 }
 
 impl Notice {
@@ -260,6 +262,7 @@ impl Notice {
                 | Notice::ReturnLimit { .. }
                 | Notice::QrNotOffered
                 | Notice::QrStillPayable { .. }
+                | Notice::QrClockWrong
         )
     }
 }

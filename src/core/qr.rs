@@ -147,6 +147,15 @@ fn refusal(state: &State) -> Option<Notice> {
     if !state.online {
         return Some(Notice::OfflineTakeCash);
     }
+    // No number goes to the platform before its time was read (`platform_clock`); and the QR's
+    // expiry and its watch for late payments are by the till's clock, so a clock far off the
+    // platform's could stop watching a QR the platform still takes.
+    if !state.clock.confirmed {
+        return Some(Notice::CheckingClock);
+    }
+    if state.clock.wrong(state.wall_clock) {
+        return Some(Notice::QrClockWrong);
+    }
     if state.sale.remaining() <= super::money::Fen::ZERO {
         return Some(Notice::ZeroAmount);
     }

@@ -99,6 +99,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::ReturnLimit { left: 2 },
         Notice::QrNotOffered,
         Notice::QrStillPayable { number: "12345678251122010001".into() },
+        Notice::QrClockWrong,
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -174,6 +175,7 @@ fn index(n: &Notice) -> usize {
         Notice::ReturnLimit { .. } => 62,
         Notice::QrNotOffered => 68,
         Notice::QrStillPayable { .. } => 69,
+        Notice::QrClockWrong => 70,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
@@ -188,7 +190,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..70).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..71).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -251,6 +251,15 @@ fn not_offered_on_a_platform_without_it_and_a_restart_puts_the_qr_back_on_screen
     t.ring_up();
     t.send(Msg::Key(Key::F(7)));
     assert_eq!((t.state.notice.clone(), t.state.qr.clone()), (Some(Notice::QrNotOffered), None));
+    // Nor before the platform's time was read, nor with a clock far off it.
+    let mut t = qr_till();
+    t.state.clock.confirmed = false;
+    t.send(Msg::Key(Key::F(7)));
+    assert_eq!((t.state.notice.clone(), t.state.qr.clone()), (Some(Notice::CheckingClock), None));
+    t.state.clock.confirmed = true;
+    t.state.clock.skew_secs = Some(300);
+    t.send(Msg::Key(Key::F(7)));
+    assert_eq!((t.state.notice.clone(), t.state.qr.clone()), (Some(Notice::QrClockWrong), None));
 
     let mut t = qr_till();
     let call = show(&mut t, Platform::WeChat);
