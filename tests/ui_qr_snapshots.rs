@@ -25,6 +25,8 @@ fn snapshot(name: &str, lang: &str, till: &Till) {
 fn choosing(lang: Lang) -> Till {
     let mut till = Till::new(lang);
     till.state.qr_settings.offered = true;
+    // The platform's time was read (a ping), as before any number goes out.
+    till.state.clock.confirmed = true;
     till.send_at(1, Msg::Scan(WATER.into()));
     till.send_at(2, Msg::Scan(WATER.into()));
     till.send_at(3, Msg::Scan(NOODLES.into()));
