@@ -443,6 +443,23 @@ pub(super) fn take_due(state: &mut State, out_trade_no: &str, cancel: bool, ever
     Some(*timer)
 }
 
+/// The query of attempt `a` of order `order_id`.
+pub(super) fn query_of(order_id: u64, a: &Attempt, after: QueryAfter) -> QueryCall {
+    QueryCall {
+        order_id,
+        out_trade_no: a.out_trade_no.clone(),
+        platform: a.platform,
+        amount: a.amount,
+        after,
+        started_at: a.started_at,
+    }
+}
+
+/// The cancel (or, for a QR, the close) of attempt `a` of order `order_id`.
+fn cancel_of(order_id: u64, a: &Attempt) -> CancelCall {
+    CancelCall { order_id, out_trade_no: a.out_trade_no.clone(), platform: a.platform, amount: a.amount }
+}
+
 /// Sends the queries, cancels and refund queries that are due.
 pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
     super::qr::tick(state, fx);
@@ -459,31 +476,17 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
             if let Some(attempt) = state.order_mut(order_id).and_then(|o| o.attempt_mut(&a.out_trade_no)) {
                 attempt.cancels += 1;
             }
-            if a.qr.is_some() {
-                fx.push(super::qr::close_call(order_id, &a));
-                continue;
-            }
-            fx.push(Effect::Cancel(CancelCall {
-                order_id,
-                out_trade_no: a.out_trade_no,
-                platform: a.platform,
-                amount: a.amount,
-            }));
+            let call = cancel_of(order_id, &a);
+            fx.push(if a.qr.is_some() { Effect::CloseQr(call) } else { Effect::Cancel(call) });
             continue;
         }
-        fx.push(Effect::Query(QueryCall {
-            order_id,
-            out_trade_no: a.out_trade_no,
-            platform: a.platform,
-            amount: a.amount,
-            after: match a.state {
-                _ if a.qr.is_some() => QueryAfter::Qr,
-                _ if taken => QueryAfter::NumberTaken,
-                AttemptState::UserPaying => QueryAfter::UserPaying,
-                _ => QueryAfter::Unknown,
-            },
-            started_at: a.started_at,
-        }));
+        let after = match a.state {
+            _ if a.qr.is_some() => QueryAfter::Qr,
+            _ if taken => QueryAfter::NumberTaken,
+            AttemptState::UserPaying => QueryAfter::UserPaying,
+            _ => QueryAfter::Unknown,
+        };
+        fx.push(Effect::Query(query_of(order_id, &a, after)));
     }
     super::refund::tick(state, fx);
 }

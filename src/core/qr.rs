@@ -15,7 +15,7 @@ use super::code::Platform;
 use super::intent::Intent;
 use super::notice::{Notice, refuse};
 use super::order::{Attempt, AttemptState, OrderId, OrderStatus};
-use super::{CancelCall, Effect, Key, QrCall, QrVerdict, QueryAfter, QueryCall, QueryTimer, Screen, State, Verdict};
+use super::{Effect, Key, QrCall, QrVerdict, QueryAfter, QueryTimer, Screen, State, Verdict};
 use serde::{Deserialize, Serialize};
 
 /// How long a QR can be paid by default (seconds; `[qr] expire_secs` in till.toml).
@@ -497,25 +497,8 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         if super::pay::take_due(state, &a.out_trade_no, false, WATCH_EVERY_SECS).is_none() {
             continue;
         }
-        fx.push(Effect::Query(QueryCall {
-            order_id,
-            out_trade_no: a.out_trade_no,
-            platform: a.platform,
-            amount: a.amount,
-            after: QueryAfter::Qr,
-            started_at: a.started_at,
-        }));
+        fx.push(Effect::Query(super::pay::query_of(order_id, &a, QueryAfter::Qr)));
     }
-}
-
-/// The close call for a QR attempt being given up.
-pub(super) fn close_call(order_id: OrderId, a: &Attempt) -> Effect {
-    Effect::CloseQr(CancelCall {
-        order_id,
-        out_trade_no: a.out_trade_no.clone(),
-        platform: a.platform,
-        amount: a.amount,
-    })
 }
 
 /// After a restart: a QR that was asked for but never shown (no `code_url`) is closed at once; a QR
