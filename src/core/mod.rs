@@ -578,8 +578,12 @@ impl State {
 
     /// Starts an empty sale with a fresh order id.
     fn new_sale(&mut self) {
-        // A QR of the sale still watched for a late payment goes on being watched in the background.
-        if self.sale.watched_qr().is_some() && !self.background.iter().any(|o| o.id == self.sale.id) {
+        // A QR of the sale still watched for a late payment (or a payment still out when a late QR
+        // payment settled the sale) goes on being followed in the background.
+        let settled_with_work = self.sale.status == order::OrderStatus::Paid && self.sale.has_open_work();
+        if (self.sale.watched_qr().is_some() || settled_with_work)
+            && !self.background.iter().any(|o| o.id == self.sale.id)
+        {
             self.background.push(self.sale.clone());
         }
         self.qr = None;
@@ -605,7 +609,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     let mut fx = Vec::new();
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
-        Msg::Tick => pay::tick(state, &mut fx),
+        Msg::Tick => {
+            qr::count_tick(state);
+            pay::tick(state, &mut fx)
+        }
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         Msg::PlatformClock { unix_secs } => platform_clock::on_platform_clock(state, unix_secs, &mut fx),

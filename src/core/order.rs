@@ -274,9 +274,7 @@ impl Order {
 
     /// Settled and with no refund in doubt: nothing left for the till to follow up.
     pub fn is_settled(&self) -> bool {
-        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided)
-            && self.open_refund().is_none()
-            && self.watched_qr().is_none()
+        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided) && !self.has_open_work()
     }
 
     /// A closed or expired QR still watched for a late payment (`qr::LATE_PAY_MARGIN_SECS`).

@@ -380,7 +380,9 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     let now = state.now;
     let on_screen = state.sale.id == order_id;
     let Some(order) = state.order_mut(order_id) else { return };
-    if on_screen || order.has_paid_parts() {
+    if order.status == OrderStatus::Paid {
+        // Settled meanwhile (a late QR payment): this attempt's failure changes nothing.
+    } else if on_screen || order.has_paid_parts() {
         // Back to the tender screen: the cashier may try again (a new number) or take cash; the
         // parts paid so far stay paid and the remainder is as it was.
         order.status = OrderStatus::Open;

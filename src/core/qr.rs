@@ -28,6 +28,8 @@ pub const LATE_PAY_MARGIN_SECS: i64 = 120;
 pub const QUERY_EVERY_SECS: i64 = 3;
 /// A closed QR is watched this often.
 pub const WATCH_EVERY_SECS: i64 = 5;
+/// The app's ticker period (`app::TICK`): ticks counted measure time even when the wall clock jumps.
+pub const TICK_MS: i64 = 250;
 
 /// The shop's QR settings (`[qr]` in till.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,12 +61,23 @@ pub struct QrPay {
     /// The cashier cancelled it (else it expired).
     #[serde(default)]
     pub cancelled: bool,
+    /// Ticks seen since the QR was asked for in this run (not saved: a restart counts again).
+    /// The watch ends only once they too cover the QR's life and the margin, so a wall clock set
+    /// forward never ends it early while the platform may still take the QR.
+    #[serde(skip)]
+    pub ticks: u32,
 }
 
 impl QrPay {
     /// Until when a late payment is looked for.
     pub fn watch_until(&self) -> Millis {
         self.expires_at.plus_secs(LATE_PAY_MARGIN_SECS)
+    }
+
+    /// The watch may end: the clock and the ticks counted both say the QR and the margin are past.
+    fn watch_over(&self, now: Millis, started_at: Millis) -> bool {
+        let life_ms = self.watch_until().since(started_at);
+        now >= self.watch_until() && i64::from(self.ticks) * TICK_MS >= life_ms
     }
 }
 
@@ -201,7 +214,7 @@ pub(super) fn issue(state: &mut State, platform: Platform, fx: &mut Vec<Effect>)
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
-        qr: Some(QrPay { code_url: String::new(), expires_at, watching: false, cancelled: false }),
+        qr: Some(QrPay { code_url: String::new(), expires_at, watching: false, cancelled: false, ticks: 0 }),
     });
     state.sale.status = OrderStatus::Paying;
     state.notice = None;
@@ -338,7 +351,7 @@ pub(super) fn on_query_answer(
     let a = a.clone();
     let Some(qr) = a.qr.clone() else { return };
     let expired = now >= qr.expires_at;
-    let past_watch = now >= qr.watch_until();
+    let past_watch = qr.watch_over(now, a.started_at);
     let schedule = |state: &mut State, secs: i64, cancel: bool| {
         let timer = QueryTimer { due: now.plus_secs(secs), in_flight: false, cancel };
         state.timers.insert(out_trade_no.to_string(), timer);
@@ -472,6 +485,16 @@ fn close_done(state: &mut State, order_id: OrderId, out_trade_no: &str, watch: b
         state.timers.remove(out_trade_no);
     }
     super::pay::settle_not_paid(state, order_id, &a, fx)
+}
+
+/// One tick of the app's ticker (`Msg::Tick` only): counted by every QR that may still be paid.
+pub(super) fn count_tick(state: &mut State) {
+    for a in std::iter::once(&mut state.sale).chain(&mut state.background).flat_map(|o| &mut o.attempts) {
+        let live = a.qr.as_ref().is_some_and(|q| q.watching || !a.state.is_final());
+        if let Some(q) = a.qr.as_mut().filter(|_| live) {
+            q.ticks = q.ticks.saturating_add(1);
+        }
+    }
 }
 
 /// Due work for QR orders: expiry of a waiting QR, and queries of watched ones.

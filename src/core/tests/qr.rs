@@ -188,17 +188,44 @@ fn a_watched_qr_that_stays_unpaid_ends_at_expiry_plus_the_margin() {
     query(&mut t, &call, Verdict::NotFound);
     assert!(t.state.sale.watched_qr().is_some());
     let until = call.expires_at.0 + LATE_PAY_MARGIN_SECS * 1000;
-    while t.now < until - 5_000 {
-        let fx = t.wait(5);
+    // The app ticks every 250 ms.
+    let tick = |t: &mut Till| {
+        t.now += crate::core::qr::TICK_MS;
+        let fx = t.send(Msg::Tick);
         for _ in queries(&fx) {
-            query(&mut t, &call, Verdict::NotFound);
+            query(t, &call, Verdict::NotFound);
         }
+    };
+    while t.now < until - 5_000 {
+        tick(&mut t);
     }
     assert!(t.state.sale.watched_qr().is_some(), "still watched before the end");
-    t.wait(10);
-    let fx = query(&mut t, &call, Verdict::NotFound);
-    assert!(t.state.sale.watched_qr().is_none(), "the watch ended: {fx:?}");
-    assert!(fx.iter().any(|e| matches!(e, Effect::Save { .. })), "and that is saved");
+    while t.now < until + 10_000 {
+        tick(&mut t);
+    }
+    assert!(t.state.sale.watched_qr().is_none(), "the watch ended");
+    let fx = t.wait(5);
+    assert!(queries(&fx).is_empty(), "no more queries: {fx:?}");
+}
+
+#[test]
+fn a_clock_set_forward_does_not_end_the_watch_before_the_qr_could_have_expired() {
+    let mut t = qr_till();
+    let call = show(&mut t, Platform::Alipay);
+    issued(&mut t, &call, "https://qr.alipay.com/bax0");
+    t.send(Msg::Key(Key::Esc));
+    t.send(Msg::CancelAnswer {
+        out_trade_no: call.out_trade_no.clone(),
+        verdict: CancelVerdict::Refused { reason: "not found".into() },
+    });
+    t.wait(3);
+    query(&mut t, &call, Verdict::NotFound);
+    // Someone sets the clock an hour forward: by the clock the watch is long over, by the ticks not.
+    t.now += 3_600_000;
+    let fx = t.send(Msg::Tick);
+    assert_eq!(queries(&fx).len(), 1, "{fx:?}");
+    query(&mut t, &call, Verdict::NotFound);
+    assert!(t.state.sale.watched_qr().is_some(), "still watched: the platform may still take the QR");
 }
 
 #[test]
