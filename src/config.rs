@@ -212,6 +212,9 @@ pub struct Config {
     /// `[qr]`: the QR the customer scans (主扫, Cloud Pay only): `enabled`, `expire_secs`.
     #[serde(default)]
     pub qr: QrConfig,
+    /// `[held]`: how old a held sale (挂单) may get before it is listed for a supervisor to discard.
+    #[serde(default)]
+    pub held: crate::core::held::HeldConfig,
     /// The shop's function-key bindings, from `keys.toml` beside `till.toml` (none: the till's own
     /// map only; see `core::intent`).
     #[serde(skip)]
@@ -396,6 +399,9 @@ impl Config {
                 "cloudpay.cloud_cashier_id must be the platform's 8-digit numeric order prefix, not {prefix:?}"
             )));
         }
+        if self.held.max_age_hours == 0 {
+            return Err(ConfigError::Invalid("held.max_age_hours must be at least 1".into()));
+        }
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
@@ -525,6 +531,7 @@ impl Config {
             upgrade: None,
             screen_copy: None,
             qr: QrConfig::default(),
+            held: crate::core::held::HeldConfig::default(),
             keys: Vec::new(),
         }
     }
@@ -788,5 +795,19 @@ mod tests {
         assert_eq!(c.settings().order_prefix, "01000052");
         assert_eq!(c.buzzer.map(|b| b.line), Some(5));
         assert_eq!(c.voice.map(|v| v.volume), Some(100));
+        assert_eq!(c.held.max_age_hours, 24);
+    }
+
+    #[test]
+    fn held_sales_grow_old_after_the_shops_hours_default_24_never_0() {
+        let c = Config::demo(Lang::Zh, "/tmp/x".into(), "http://127.0.0.1:1".into());
+        assert_eq!(c.held.max_age_hours, 24, "the default");
+        let text = toml::to_string(&c).expect("serialise");
+        let with = |hours: &str| {
+            let text = text.replace("[held]\nmax_age_hours = 24", &format!("[held]\nmax_age_hours = {hours}"));
+            Config::parse(Path::new("till.toml"), &text)
+        };
+        assert_eq!(with("6").expect("parses").held.max_age_hours, 6);
+        assert!(matches!(with("0"), Err(ConfigError::Invalid(m)) if m.contains("held.max_age_hours")));
     }
 }

@@ -111,3 +111,39 @@ fn the_report_fits_80mm_paper_in_english() {
     }
     assert!(lines.iter().any(|l| l.trim_start().starts_with("Sales") && l.ends_with("999.99")), "{text}");
 }
+
+#[test]
+fn the_z_report_lists_the_held_sales_discarded_that_day_and_counts_none_of_them() {
+    use till::core::held::{Discard, Hold};
+    let held = |id: u64, number: u32, fen: i64, at_close: bool| {
+        let mut o = Order::new(id, T0, "02".into());
+        o.lines.push(Line { barcode: "1".into(), name: "货".into(), unit_price: Fen(fen), qty: 2 });
+        let at = T0.plus_secs(id as i64 * 60);
+        let discard = Discard { at, by: "01".into(), at_close };
+        o.hold = Some(Hold { number, at: T0, by: "02".into(), note: None, discarded: Some(discard) });
+        o.status = OrderStatus::Voided;
+        o.closed_at = Some(at);
+        o
+    };
+    let orders = vec![held(5, 1, 350, false), held(6, 3, 1_000, true)];
+    let mut r = report::compute(&orders, Period { from: Some(T0), to: T0.plus_secs(3_600) }, &[]);
+    r.kind = ReportKind::Z { number: 13 };
+    assert_eq!(r.total.sales.n, 0, "a discarded held sale is no sale");
+    for (lang, heading, number) in [(Lang::Zh, "作废的挂单", "挂单号 3"), (Lang::En, "Held sales discarded", "No. 3")]
+    {
+        let p = PrinterProfile::mm58();
+        let bytes = report_print::render(&r, &settings(lang), &p);
+        let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
+        let text = lines.join("\n");
+        assert!(text.contains(heading), "{lang:?}:\n{text}");
+        // The label, then its count (2 items) and amount in their columns (on the next line if the
+        // label takes the room).
+        let i = lines.iter().position(|l| l.starts_with(number)).unwrap_or_else(|| panic!("no {number}:\n{text}"));
+        let numbers = if lines[i].ends_with("20.00") { &lines[i] } else { &lines[i + 1] };
+        assert!(numbers.ends_with("20.00") && numbers.contains(" 2 "), "{text}");
+        assert!(lines.iter().any(|l| l.starts_with("挂单号 1") || l.starts_with("No. 1")), "{text}");
+        for l in &lines {
+            assert!(l.width() <= p.columns, "over the paper: {l:?}");
+        }
+    }
+}

@@ -209,7 +209,9 @@ async fn run_batch<G: Gateway + 'static>(
                 }
                 Effect::Beep(kind) => devices.buzzer.beep(kind),
                 Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
-                Effect::AnnounceRefund { amount } => devices.speaker.say(&i18n::refund_announcement(lang, amount)),
+                Effect::AnnounceRefund { amount, platform } => {
+                    devices.speaker.say(&i18n::refund_announcement(lang, platform, amount))
+                }
                 Effect::PrintQr { out_trade_no, platform, amount, code_url, expires_at } => {
                     let _ = receipts.send(PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at });
                 }

@@ -45,6 +45,9 @@ pub struct Observation {
     /// Who is signed in, the sign-in step, the supervisor prompt, the maintenance page.
     #[serde(default)]
     pub auth: AuthObservation,
+    /// Held sales (挂单), by number.
+    #[serde(default)]
+    pub held: Vec<crate::core::held::HeldSummary>,
 }
 
 /// The operator side of an [`Observation`].
@@ -98,6 +101,7 @@ pub fn observe(engine: &Engine) -> Observation {
         remaining: s.sale.remaining(),
         tender: s.sale.tender.clone(),
         auth: observe_auth(s),
+        held: s.held.sales.iter().filter_map(crate::core::held::HeldSummary::of).collect(),
     }
 }
 
@@ -157,6 +161,8 @@ mod tests {
         let refund = read_line(r#"{"act":"refund","amount":"0.01"}"#).ok();
         assert_eq!(refund, Some(Msg::Act(Intent::Refund { amount: "0.01".into() })));
         assert_eq!(read_line(r#"{"act":"sign_out"}"#).ok(), Some(Msg::Act(Intent::SignOut)));
+        assert_eq!(read_line(r#"{"act":"hold"}"#).ok(), Some(Msg::Act(Intent::Hold { note: None })));
+        assert_eq!(read_line(r#"{"act":"resume","number":2}"#).ok(), Some(Msg::Act(Intent::Resume { number: 2 })));
         assert!(read_line(r#"{"act":"dance"}"#).is_err());
     }
 }

@@ -50,6 +50,18 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
         let label = format!(" {} {}", i18n::method_name(lang, u.method), u.operator);
         lines.push(SlipLine::Amount { label, amount: u.amount });
     }
+    // Held sales a supervisor discarded (nothing was paid for them: listed, not counted).
+    if !report.discarded_held.is_empty() {
+        use crate::i18n::held::{HeldText as H, held_text};
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Heading(held_text(lang, H::ReportTitle).to_string()));
+        for h in &report.discarded_held {
+            let label = format!("{} {}  {} {}", held_text(lang, H::ColNumber), h.number, t(T::Operator), h.operator);
+            lines.push(SlipLine::Count { label, count: h.items, amount: h.total });
+            let when = h.discarded_at.map(time).unwrap_or_default();
+            lines.push(SlipLine::Text(format!(" {when}  {} {}", held_text(lang, H::DiscardedBy), h.discarded_by)));
+        }
+    }
     if !report.shifts.is_empty() {
         lines.push(SlipLine::Rule);
         lines.push(SlipLine::Heading(t(T::Shifts)));

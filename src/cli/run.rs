@@ -123,6 +123,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     state.auth.policy = config.operators.clone();
     state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
     state.qr_settings = config.qr_settings();
+    state.held.config = config.held;
     state.clock.built_at = crate::app::platform::built_at();
     if demo {
         state.auth.policy.power_off = false;

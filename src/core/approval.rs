@@ -25,6 +25,8 @@ pub enum Approval {
     /// Use a scanned configuration code (Wi-Fi, the payment platform's settings): always a PIN
     /// typed now, even by a supervisor signed in.
     Configure(ConfigChange),
+    /// Discard a held sale older than the shop's limit (see `held`).
+    DiscardHeld { order_id: OrderId },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -38,6 +40,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
     let action = match &approval {
         Approval::Configure(_) => Action::Settings,
         Approval::ManualPrice { .. } => Action::ManualPrice,
+        Approval::DiscardHeld { .. } => Action::DiscardHeld,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -54,5 +57,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::ManualPrice { barcode, price } => price_entry::add_manual(state, &barcode, price, fx),
         Approval::CashRefund { order_id, returns } => refund::refund_cash(state, order_id, returns, fx),
         Approval::Configure(change) => super::configure::approved(state, change, fx),
+        Approval::DiscardHeld { order_id } => super::held::discard_approved(state, order_id, fx),
     }
 }

@@ -49,6 +49,18 @@ pub enum Intent {
     OpenMaintenance,
     /// Change my own PIN (F4, empty sale).
     ChangePin,
+    /// Hold the sale on screen (挂单), with an optional short note; on an empty sale screen, the
+    /// list of held sales (取单). `/` on the sale screen.
+    Hold {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// The list of held sales (取单).
+    HeldList,
+    /// Take held sale `number` back onto an empty sale screen.
+    Resume {
+        number: u32,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -94,6 +106,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),
     (Some(On::Pay), Key::F(7), Intent::ShowQr),
+    // The keypad's `/`, never typed on the sale screen (F10 quits the demo; a shop may bind it).
+    (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),
@@ -172,6 +186,17 @@ mod tests {
         assert_eq!(map.intent(On::Sale, Key::F(9)), Some(Intent::LowStock));
         assert_eq!(map.keys(On::Sale, &Intent::SignOut), [Key::F(10)]);
         assert_eq!(map.keys(On::Sale, &Intent::LowStock), [Key::F(9), Key::F(11)]);
+    }
+
+    #[test]
+    fn the_hold_key_is_the_keypads_slash_and_a_shop_may_bind_a_function_key_to_it() {
+        let map = KeyMap::default();
+        assert_eq!(map.intent(On::Sale, Key::Char('/')), Some(Intent::Hold { note: None }));
+        assert_eq!(map.intent(On::Pay, Key::Char('/')), None, "only on the sale screen");
+        let f10: Binding = serde_json::from_str(r#"{"f":10,"on":"sale","act":"hold"}"#).expect("binding");
+        let map = KeyMap { extra: vec![f10] };
+        assert_eq!(map.intent(On::Sale, Key::F(10)), Some(Intent::Hold { note: None }));
+        assert_eq!(map.keys(On::Sale, &Intent::Hold { note: None }), [Key::F(10), Key::Char('/')]);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod code;
 pub mod configure;
 pub mod csv_problem;
+pub mod held;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
@@ -23,6 +24,7 @@ mod pay;
 pub mod platform_clock;
 pub mod price_entry;
 pub mod qr;
+pub mod reasons;
 pub mod refund;
 mod refund_parts;
 pub mod returns;
@@ -265,9 +267,12 @@ pub enum Effect {
     },
     /// Speak one of the fixed prompts.
     Say(Speech),
-    /// Speak a refund: "退款成功 0.01元".
+    /// Speak a confirmed refund with the wallet it went back to: "微信支付退款成功 0.01元" (`platform`
+    /// none: cash from the drawer).
     AnnounceRefund {
         amount: Fen,
+        #[serde(default)]
+        platform: Option<Platform>,
     },
     /// Print the printer's test page (ruler, Chinese and English, barcode, QR, cut).
     PrintTestPage,
@@ -469,6 +474,9 @@ pub struct State {
     /// (set from `[qr]` by `cli/run.rs`, like the key map).
     #[serde(default)]
     pub qr_settings: qr::QrSettings,
+    /// Held sales (挂单) and their list (see [`held`]).
+    #[serde(default)]
+    pub held: held::Held,
     /// The till's clock against the platform's (see [`platform_clock`]).
     #[serde(default)]
     pub clock: platform_clock::ClockCheck,
@@ -506,6 +514,7 @@ impl State {
             keymap: intent::KeyMap::default(),
             qr: None,
             qr_settings: qr::QrSettings::default(),
+            held: held::Held::default(),
             clock: platform_clock::ClockCheck::default(),
         }
     }
@@ -603,7 +612,7 @@ impl State {
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     // Time only goes forward, and by as much as the wall clock moved forward: a clock set back a
     // day (by hand, by a bad time server) must not leave every query waiting for that day to pass.
-    let forward = event.at.since(state.wall_clock).max(0);
+    let forward = state.clock.forward(event.at.since(state.wall_clock).max(0));
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();

@@ -106,8 +106,11 @@ pub enum Notice {
     RefundAccepted {
         amount: Fen,
     },
+    /// A refund is confirmed: to the wallet `platform` (none: cash from the drawer).
     Refunded {
         amount: Fen,
+        #[serde(default)]
+        platform: Option<Platform>,
     },
     RefundFailed {
         amount: Fen,
@@ -207,6 +210,8 @@ pub enum Notice {
     },
     /// The till's clock is far off the platform's: no QR (its expiry and watch go by the clock).
     QrClockWrong,
+    /// Held sales (挂单 / 取单).
+    Held(super::held::HeldNotice),
 }
 
 impl Notice {
@@ -216,6 +221,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Auth(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Held(n) = self {
             return n.is_error();
         }
         matches!(

@@ -226,6 +226,9 @@ pub struct Order {
     /// the same number): never cancelled under, and a "paid" under them is checked for its time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taken: Vec<String>,
+    /// A held sale (挂单): its number, and whether a supervisor discarded it (see `core::held`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<super::held::Hold>,
 }
 
 impl Order {
@@ -244,6 +247,7 @@ impl Order {
             imported: false,
             cash: Vec::new(),
             taken: Vec::new(),
+            hold: None,
         }
     }
 

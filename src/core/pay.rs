@@ -38,7 +38,7 @@ pub const CANCEL_RETRY_SECS: i64 = 5;
 pub const CANCEL_AFTER_REFUSAL_SECS: i64 = 15;
 
 /// Why an attempt whose number the platform said is another order's is settled as not charged.
-const TAKEN_NOT_CHARGED: &str = "this number belongs to another order: not charged under it";
+use super::reasons::TAKEN_NOT_CHARGED;
 
 /// How long a payment may stay open before the till cancels it (the wallets' rules).
 pub fn give_up_after_secs(platform: Platform) -> i64 {
@@ -249,7 +249,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
             Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
             Verdict::Failed { reason } => AttemptState::Failed { reason },
             Verdict::NotFound if elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-                AttemptState::Failed { reason: "order not found at the platform: not charged".into() }
+                AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
             }
             _ => AttemptState::Cancelling { reason: reason.clone() },
         };
@@ -262,7 +262,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         Verdict::Failed { reason } => AttemptState::Failed { reason },
         Verdict::UserPaying => AttemptState::UserPaying,
         Verdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-            AttemptState::Failed { reason: "order not found at the platform: not charged".into() }
+            AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
         }
         Verdict::NotFound => attempt.state.clone(),
         Verdict::Unknown { reason } => match attempt.state {
@@ -283,7 +283,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         AttemptState::Failed { reason: TAKEN_NOT_CHARGED.into() }
     } else if give_up {
         let secs = elapsed / 1000;
-        AttemptState::Cancelling { reason: format!("no result after {secs} s: cancelling") }
+        AttemptState::Cancelling { reason: format!("{} {secs} s: cancelling", super::reasons::NO_RESULT_AFTER) }
     } else {
         new_state
     };
@@ -360,7 +360,7 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
         }
         CancelVerdict::Unsupported => {
             attempt.cancel_unsupported = true;
-            attempt.state = AttemptState::Unknown { reason: "the platform cannot cancel: confirming by query".into() };
+            attempt.state = AttemptState::Unknown { reason: super::reasons::CANNOT_CANCEL.into() };
             (SLOW_QUERY_EVERY_SECS, false, true)
         }
     };
@@ -521,6 +521,8 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     raise_to_numbers(&mut counters, &state.settings, &orders);
     state.counters = counters;
     orders.retain(|o| !o.is_settled());
+    // Held sales go back to their list, never onto the screen nor voided.
+    let mut orders = super::held::restore(state, orders);
     orders.sort_by_key(|o| o.id);
     // Orders with a refund in doubt are followed in the background, never put on screen: paid ones,
     // and any other (an earlier build put refunds on voided records too). Only an order still being
@@ -539,7 +541,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     for o in &mut orders {
         for a in &mut o.attempts {
             if a.state == AttemptState::Sending {
-                a.state = AttemptState::Unknown { reason: "the till restarted during the payment".into() };
+                a.state = AttemptState::Unknown { reason: super::reasons::RESTARTED_DURING_PAYMENT.into() };
             }
         }
     }

@@ -45,12 +45,35 @@ pub struct ClockCheck {
     pub skew_secs: Option<i64>,
     /// When this build was made: a wall clock before it is wrong whatever the platform says.
     pub built_at: Millis,
+    /// How far the platform's time moved the till's ahead of where the wall clock's steps had it
+    /// (ms): a later jump of the wall clock forward (the clock set right) is that same time, not
+    /// more of it, and is taken off this first (see [`ClockCheck::forward`]).
+    #[serde(default)]
+    pub moved_ahead_ms: i64,
     /// A payment code scanned before the clock was confirmed: charged once it is.
     #[serde(skip)]
     pub waiting: Option<(String, Platform)>,
 }
 
+/// A wall clock step forward bigger than this between two events is the clock being set, not time
+/// passing (the till has events every 250 ms).
+pub const JUMP_MS: i64 = 10_000;
+
 impl ClockCheck {
+    /// How far the till's time moves for a forward step of the wall clock (`step` ms): all of it,
+    /// except that a jump (the clock set right after the platform's time had already moved the
+    /// till's on) is first taken off what the platform moved. Without this a till a day behind
+    /// would be moved on a day by the platform, then a day more when its clock is set right, and
+    /// issue numbers of the wrong day (found by the model test).
+    pub fn forward(&mut self, step: i64) -> i64 {
+        if step <= JUMP_MS || self.moved_ahead_ms <= 0 {
+            return step;
+        }
+        let absorbed = step.min(self.moved_ahead_ms);
+        self.moved_ahead_ms -= absorbed;
+        step - absorbed
+    }
+
     /// The wall clock is plainly wrong: before the build, or far from the platform's.
     pub fn wrong(&self, wall_clock: Millis) -> bool {
         let before_build = wall_clock > Millis(0) && wall_clock < self.built_at;
@@ -84,6 +107,7 @@ pub(super) fn on_platform_clock(state: &mut State, unix_secs: Option<i64>, fx: &
             behind_secs = platform.since(state.now) / 1000,
             "the till's clock is behind the payment platform's: going on from the platform's time"
         );
+        state.clock.moved_ahead_ms = state.clock.moved_ahead_ms.saturating_add(platform.since(state.now));
         state.now = platform;
     }
     if state.ready {

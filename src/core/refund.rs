@@ -45,6 +45,10 @@ pub struct LookupView {
     /// The amount field holds what the till filled in: the first digit typed replaces it.
     #[serde(default)]
     pub prefilled: bool,
+    /// The order is looked up again after a refund of it settled: its outcome stays on the message
+    /// line and the amount field stays empty (no second refund is proposed).
+    #[serde(default)]
+    pub after_refund: bool,
 }
 
 /// Where a looked-up order stands, as the cashier is told.
@@ -120,6 +124,7 @@ pub(super) fn start(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
         picks: Vec::new(),
         cursor: 0,
         prefilled: false,
+        after_refund: false,
     });
     send_lookup(state, number.to_string(), fx);
 }
@@ -228,9 +233,13 @@ pub(super) fn on_lookup_answer(
     view.picks.clear();
     view.cursor = 0;
     let refundable = view.refundable();
-    view.prefilled = refundable > Fen::ZERO && view.open_refund().is_none();
+    let after_refund = std::mem::take(&mut view.after_refund);
+    view.prefilled = refundable > Fen::ZERO && view.open_refund().is_none() && !after_refund;
     state.input = if view.prefilled { refundable.to_string() } else { String::new() };
     let cash = view.order.as_ref().map_or(Fen::ZERO, cash_to_refund);
+    if after_refund && matches!(view.answer, Some(LookupVerdict::Found(_))) {
+        return; // the refund's outcome stays on the message line
+    }
     state.notice = match &view.answer {
         // A cash sale (or the cash part of a mixed one) is not the platform's: it is given back
         // from the drawer.
@@ -474,7 +483,7 @@ pub(super) fn on_refund_answer(
         }
         RefundVerdict::Failed { reason } => RefundState::Failed { reason },
         RefundVerdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-            RefundState::Failed { reason: "the platform has no such refund: nothing was refunded".into() }
+            RefundState::Failed { reason: super::reasons::NO_SUCH_REFUND.into() }
         }
         RefundVerdict::NotFound => refund.state.clone(),
         RefundVerdict::Unknown { reason } => match refund.state {
@@ -485,6 +494,7 @@ pub(super) fn on_refund_answer(
     let changed = new_state != refund.state;
     refund.state = new_state.clone();
     let amount = refund.amount;
+    let platform = refund.of.as_ref().map(|o| o.platform);
     if new_state.is_final() {
         state.timers.remove(out_refund_no);
     } else {
@@ -503,8 +513,12 @@ pub(super) fn on_refund_answer(
         RefundState::Refunded => {
             fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no: out_refund_no.to_string() });
             fx.push(Effect::Beep(Beep::Success));
-            fx.push(Effect::AnnounceRefund { amount });
-            state.notice = Some(Notice::Refunded { amount });
+            let platform = platform.or(match &order.tender {
+                Some(Tender::Code { platform, .. }) => Some(*platform),
+                _ => None,
+            });
+            fx.push(Effect::AnnounceRefund { amount, platform });
+            state.notice = Some(Notice::Refunded { amount, platform });
         }
         RefundState::Accepted => state.notice = Some(Notice::RefundAccepted { amount }),
         RefundState::Failed { reason } => {
@@ -523,6 +537,9 @@ pub(super) fn on_refund_answer(
         // By the receipt's number: a mixed order then moves on to its next code part.
         view.number = number.clone();
         view.pending = true;
+        // The outcome stays on the message line and nothing is proposed: another refund of this
+        // order is the cashier's choice, typed again.
+        view.after_refund = true;
         send_lookup(state, number, fx);
     }
 }
@@ -574,7 +591,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn restore_refunds(order: &mut Order) {
     for r in &mut order.refunds {
         if r.state == RefundState::Sending {
-            r.state = RefundState::Unknown { reason: "the till restarted during the refund".into() };
+            r.state = RefundState::Unknown { reason: super::reasons::RESTARTED_DURING_REFUND.into() };
         }
     }
 }

@@ -125,8 +125,8 @@ pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Ret
     fx.push(Effect::OpenDrawer);
     fx.push(Effect::PrintRefund { order: order.clone(), out_refund_no });
     fx.push(Effect::Beep(Beep::Success));
-    fx.push(Effect::AnnounceRefund { amount });
-    state.notice = Some(Notice::Refunded { amount });
+    fx.push(Effect::AnnounceRefund { amount, platform: None });
+    state.notice = Some(Notice::Refunded { amount, platform: None });
     state.input.clear();
     keep(state, order);
 }

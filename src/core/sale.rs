@@ -30,6 +30,12 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         return;
     }
     match key {
+        // A key the map binds on the sale screen (`/`: hold) is never typing there.
+        Key::Char(_) if state.screen == Screen::Sale && state.keymap.intent(On::Sale, key).is_some() => {
+            if let Some(intent) = state.keymap.intent(On::Sale, key) {
+                on_intent(state, intent, fx);
+            }
+        }
         Key::Char(c) => on_char(state, c, fx),
         Key::Backspace => {
             state.input.pop();
@@ -98,6 +104,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::ShowQr | Intent::QrWallet { .. } => {
             super::qr::on_intent(state, &intent, fx);
         }
+        Intent::Hold { note } => super::held::hold_or_list(state, note, fx),
+        Intent::HeldList => super::held::open_list(state, fx),
+        Intent::Resume { number } => super::held::resume(state, number, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

@@ -8,7 +8,7 @@
 use super::auth::{self, AuthNotice};
 use super::intent::{Intent, On};
 use super::notice::{Notice, refuse};
-use super::{Effect, Key, Screen, State, configure, help, maintenance, office, qr, sale};
+use super::{Effect, Key, Screen, State, configure, held, help, maintenance, office, qr, sale};
 
 /// The screen under every modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub enum Modal {
     Audit,
     /// The signed-in operator changing their PIN, F4 (`Auth::change`).
     PinChange,
+    /// The list of held sales, 取单 (`Held::list`).
+    HeldSales,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -84,6 +86,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::Operators, state.auth.admin.is_some()),
         (Modal::Audit, state.auth.audit.is_some()),
         (Modal::PinChange, state.auth.change.is_some()),
+        (Modal::HeldSales, state.held.list.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -102,6 +105,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::Help) => {} // taken by `help::on_key` above
         Top::Modal(Modal::SupervisorPrompt) => auth::prompt::on_key(state, key, fx),
         Top::Modal(Modal::PinChange) => auth::own_pin::on_key(state, key, fx),
+        Top::Modal(Modal::HeldSales) => held::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),

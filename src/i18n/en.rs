@@ -155,6 +155,7 @@ pub(super) fn notice(n: &Notice) -> String {
     let lang = Lang::En;
     match n {
         Notice::Auth(n) => super::staff::notice(lang, n),
+        Notice::Held(n) => super::held::held_notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),
@@ -169,9 +170,11 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::LineRemoved { name } => format!("Removed {}", line_name(lang, name)),
         Notice::NotAPaymentCode => "Not a WeChat Pay or Alipay payment code".into(),
         Notice::NotEnoughCash { short } => format!("Not enough cash: {short} yuan short"),
-        Notice::PaymentDeclined { platform, reason } => {
-            format!("{} failed: {reason}. Scan again or take cash", platform_name(lang, *platform))
-        }
+        Notice::PaymentDeclined { platform, reason } => format!(
+            "{} did not go through: {}. Scan again or take cash",
+            platform_name(lang, *platform),
+            super::reason(lang, reason)
+        ),
         Notice::Paid { platform, amount } => announcement(lang, *platform, *amount),
         Notice::PaymentInDoubt => "Payment not confirmed yet: the order cannot be changed or paid another way".into(),
         Notice::Parked { number } => format!("Order {number} goes on being confirmed in the background"),
@@ -196,15 +199,21 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::FinishSaleFirst => "Finish the current sale before a lookup or refund".into(),
         Notice::ScanReceipt => "Scan the order barcode on the receipt, or type the number and press Enter".into(),
         Notice::NotAnOrderNumber => "Not one of this shop's order numbers: scan the barcode on the receipt".into(),
-        Notice::OrderNotFound { number } => format!("The payment platform has no order {number}"),
-        Notice::LookupFailed { reason } => format!("Lookup failed ({reason}): scan again in a moment"),
+        Notice::OrderNotFound { number } => {
+            format!("No WeChat Pay or Alipay payment for order {number}: check the number on the receipt")
+        }
+        Notice::LookupFailed { reason } => {
+            format!("Could not look the order up ({}): scan it again in a moment", super::reason(lang, reason))
+        }
         Notice::RefundInDoubt => "A refund of this order is still being confirmed: please wait".into(),
         Notice::NothingToRefund => "Nothing left to refund on this order".into(),
         Notice::ExceedsRefundable { refundable } => format!("Exceeds refundable amount: at most {refundable} yuan"),
         Notice::Refunding { amount } => format!("Refunding {amount} yuan…"),
         Notice::RefundAccepted { amount } => format!("Refund accepted ({amount} yuan): confirming the result"),
-        Notice::Refunded { amount } => format!("Refunded {amount} yuan"),
-        Notice::RefundFailed { amount, reason } => format!("Refund of {amount} yuan failed: {reason}"),
+        Notice::Refunded { amount, platform } => super::refund_announcement(lang, *platform, *amount),
+        Notice::RefundFailed { amount, reason } => {
+            format!("Refund of {amount} yuan did not go through: {}", super::reason(lang, reason))
+        }
         Notice::SettingUp => "Setting up the device, please wait…".into(),
         Notice::SetupDone { shop_name } => format!("Device set up for {shop_name}"),
         Notice::SetupFailed { error } => {

@@ -5,14 +5,17 @@
 //! table is a compile error, not a blank on the screen.
 
 mod en;
+pub mod held;
 pub mod help;
 mod office;
 pub mod qr;
+pub mod reasons;
 pub mod staff;
 pub mod usb;
 mod zh;
 
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};
+pub use reasons::reason;
 
 use crate::core::Lang;
 use crate::core::code::Platform;
@@ -381,11 +384,14 @@ pub fn speech(lang: Lang, s: crate::core::Speech) -> &'static str {
     }
 }
 
-/// What is spoken when a refund is confirmed: the amount, never a bare "success".
-pub fn refund_announcement(lang: Lang, amount: Fen) -> String {
-    match lang {
-        Lang::Zh => format!("退款成功 {amount}元"),
-        Lang::En => format!("Refunded {amount} yuan"),
+/// What is spoken and shown once a refund is confirmed: the wallet it went back to and the amount,
+/// never a bare "success". `None` is cash from the drawer.
+pub fn refund_announcement(lang: Lang, platform: Option<Platform>, amount: Fen) -> String {
+    match (lang, platform) {
+        (Lang::Zh, Some(p)) => format!("{}退款成功 {amount}元", platform_name(lang, p)),
+        (Lang::Zh, None) => format!("现金退款 {amount}元"),
+        (Lang::En, Some(p)) => format!("Refunded {amount} yuan ({})", platform_name(lang, p)),
+        (Lang::En, None) => format!("Refunded {amount} yuan (cash)"),
     }
 }
 

@@ -66,7 +66,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::ExceedsRefundable { refundable: Fen(1) },
         Notice::Refunding { amount: Fen(1) },
         Notice::RefundAccepted { amount: Fen(1) },
-        Notice::Refunded { amount: Fen(1) },
+        Notice::Refunded { amount: Fen(1), platform: Some(p) },
         Notice::RefundFailed { amount: Fen(1), reason: "余额不足".into() },
         Notice::SettingUp,
         Notice::SetupDone { shop_name: "幸福便利店".into() },
@@ -100,6 +100,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::QrNotOffered,
         Notice::QrStillPayable { number: "12345678251122010001".into() },
         Notice::QrClockWrong,
+        Notice::Held(crate::core::held::HeldNotice::OpenAtClose { numbers: "1, 2".into() }),
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -173,14 +174,15 @@ fn index(n: &Notice) -> usize {
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
         Notice::ReturnLimit { .. } => 62,
-        Notice::QrNotOffered => 68,
-        Notice::QrStillPayable { .. } => 69,
-        Notice::QrClockWrong => 70,
+        Notice::QrNotOffered => 69,
+        Notice::QrStillPayable { .. } => 70,
+        Notice::QrClockWrong => 71,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
         Notice::ClockBehind { .. } => 66,
         Notice::CheckingClock => 67,
+        Notice::Held(_) => 68,
     }
 }
 
@@ -190,7 +192,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..71).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..72).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);
@@ -210,6 +212,21 @@ fn notices_say_what_the_cashier_needs() {
     let added = Notice::Added { name: String::new(), qty: 1 };
     assert!(notice(Lang::Zh, &added).contains(text(Lang::Zh, Text::MiscItem)));
     assert!(notice(Lang::En, &added).contains(text(Lang::En, Text::MiscItem)));
+}
+
+#[test]
+fn refunds_are_announced_with_the_wallet_and_the_amount() {
+    let wechat = Some(Platform::WeChat);
+    assert_eq!(refund_announcement(Lang::Zh, wechat, Fen(1)), "微信支付退款成功 0.01元");
+    assert_eq!(refund_announcement(Lang::Zh, Some(Platform::Alipay), Fen(1)), "支付宝退款成功 0.01元");
+    assert_eq!(refund_announcement(Lang::Zh, None, Fen(450)), "现金退款 4.50元");
+    assert_eq!(refund_announcement(Lang::En, wechat, Fen(1)), "Refunded 0.01 yuan (WeChat Pay)");
+    assert_eq!(refund_announcement(Lang::En, Some(Platform::Alipay), Fen(1)), "Refunded 0.01 yuan (Alipay)");
+    assert_eq!(refund_announcement(Lang::En, None, Fen(450)), "Refunded 4.50 yuan (cash)");
+    // The message line says the same as the voice.
+    let shown = Notice::Refunded { amount: Fen(1), platform: wechat };
+    assert_eq!(notice(Lang::Zh, &shown), "微信支付退款成功 0.01元");
+    assert_eq!(notice(Lang::En, &shown), "Refunded 0.01 yuan (WeChat Pay)");
 }
 
 #[test]

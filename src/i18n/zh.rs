@@ -155,6 +155,7 @@ pub(super) fn notice(n: &Notice) -> String {
     let lang = Lang::Zh;
     match n {
         Notice::Auth(n) => super::staff::notice(lang, n),
+        Notice::Held(n) => super::held::held_notice(lang, n),
         Notice::Starting => "正在启动，请稍候…".into(),
         Notice::Added { name, qty } => format!("已添加 {}，数量 {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("未知商品条码 {code}"),
@@ -170,7 +171,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::NotAPaymentCode => "这不是微信或支付宝的付款码".into(),
         Notice::NotEnoughCash { short } => format!("现金不够，还差 {short}元"),
         Notice::PaymentDeclined { platform, reason } => {
-            format!("{}未成功：{reason}。请重新扫码或收现金", platform_name(lang, *platform))
+            format!("{}未成功：{}。请重新扫码或收现金", platform_name(lang, *platform), super::reason(lang, reason))
         }
         Notice::Paid { platform, amount } => announcement(lang, *platform, *amount),
         Notice::PaymentInDoubt => "支付结果还未确认，不能修改订单或换其他方式收款".into(),
@@ -192,15 +193,15 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::FinishSaleFirst => "请先完成当前交易再查单退款".into(),
         Notice::ScanReceipt => "请扫描小票上的订单条码，或输入订单号后按回车".into(),
         Notice::NotAnOrderNumber => "不是本店的订单号：请扫描小票上的订单条码".into(),
-        Notice::OrderNotFound { number } => format!("支付平台没有订单 {number}"),
-        Notice::LookupFailed { reason } => format!("查询失败（{reason}），请稍后再扫"),
+        Notice::OrderNotFound { number } => format!("订单 {number} 没有微信或支付宝的付款记录：请核对小票上的单号"),
+        Notice::LookupFailed { reason } => format!("查不到订单（{}），请稍后再扫", super::reason(lang, reason)),
         Notice::RefundInDoubt => "该订单有退款正在确认，请稍候".into(),
         Notice::NothingToRefund => "该订单没有可退金额".into(),
         Notice::ExceedsRefundable { refundable } => format!("超出可退金额：最多可退 {refundable}元"),
         Notice::Refunding { amount } => format!("正在退款 {amount}元…"),
         Notice::RefundAccepted { amount } => format!("退款已受理 {amount}元，正在确认退款结果"),
-        Notice::Refunded { amount } => format!("退款成功 {amount}元"),
-        Notice::RefundFailed { amount, reason } => format!("退款 {amount}元失败：{reason}"),
+        Notice::Refunded { amount, platform } => super::refund_announcement(lang, *platform, *amount),
+        Notice::RefundFailed { amount, reason } => format!("退款 {amount}元没有成功：{}", super::reason(lang, reason)),
         Notice::SettingUp => "正在配置设备，请稍候…".into(),
         Notice::SetupDone { shop_name } => format!("设备配置成功：{shop_name}"),
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),

@@ -66,7 +66,17 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
             .collect(),
         _ => Vec::new(),
     };
-    let head_rows = 2 + u16::try_from(parts.len()).unwrap_or(0);
+    // The order number, for the customer who asks for it (the receipt may still be printing).
+    // Label and number on lines of their own: 24 digits fill the narrowest panel.
+    let number: Vec<Line> = state
+        .sale
+        .number
+        .as_ref()
+        .map(|n| {
+            vec![Line::styled(i18n::text(lang, Text::OrderNo), Style::new().fg(Color::DarkGray)), Line::from(n.clone())]
+        })
+        .unwrap_or_default();
+    let head_rows = 2 + u16::try_from(parts.len() + number.len()).unwrap_or(0);
     let [head, _, label, digits] = Layout::vertical([
         Constraint::Length(head_rows),
         Constraint::Length(1),
@@ -79,6 +89,7 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
     if let Some(received) = received {
         lines.push(Line::from(format!("{}  {received}", i18n::text(lang, Text::TenderReceived))));
     }
+    lines.extend(number);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), head);
     // Cash: the change is the number to act on. A code payment: the amount taken.
     let (caption, big) = if received.is_some() { (Text::ChangeDue, change) } else { (Text::DoneTitle, total) };

@@ -17,6 +17,7 @@ use crate::core::office::report::ReportKind;
 use crate::core::refund::cash_to_refund;
 use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
+use crate::i18n::held::{HeldText as HT, held_text};
 use crate::i18n::help::{HelpText as H, help_text};
 use crate::i18n::staff::{self, StaffText as S};
 use crate::i18n::{self, OfficeText as O, Text as T};
@@ -29,6 +30,7 @@ pub enum Label {
     Staff(S),
     Help(H),
     Qr(crate::i18n::qr::QrText),
+    Held(HT),
 }
 
 impl Label {
@@ -39,6 +41,7 @@ impl Label {
             Label::Staff(t) => staff::text(lang, t),
             Label::Help(t) => help_text(lang, t),
             Label::Qr(t) => crate::i18n::qr::qr_text(lang, t),
+            Label::Held(t) => held_text(lang, t),
         }
     }
 }
@@ -162,11 +165,27 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
             staff_keys(&[(UP_DOWN, S::KeyUpDown, S::HintScroll), (&[Key::Esc], S::KeyEsc, S::HintBack)])
         }
         Top::Modal(Modal::Operators) => operators_keys(state),
+        Top::Modal(Modal::HeldSales) => held_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
         Top::Base(Base::Till) => till_keys(state),
     }
+}
+
+/// The held sales' list: Enter takes one back, Del discards an old one, Esc closes.
+fn held_keys(state: &State) -> Vec<KeyHelp> {
+    let held = |keys: &[Key], cap, does| k(keys, cap, Label::Held(does));
+    let mut keys = vec![held(&[Key::Enter], Label::Main(T::KeyEnter), HT::HintResume)];
+    if state.held.sales.iter().any(|o| state.held.is_old(o, state.now)) {
+        keys.push(held(&[Key::Delete], Label::Main(T::KeyDel), HT::HintDiscard));
+    }
+    keys.push(held(&[Key::Esc], Label::Main(T::KeyEsc), HT::HintClose));
+    if state.held.sales.len() > 1 {
+        keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
+    }
+    keys.push(held(DIGITS, Label::Held(HT::KeyDigits), HT::HintTypeNumber));
+    keys
 }
 
 fn operators_keys(state: &State) -> Vec<KeyHelp> {
@@ -298,6 +317,10 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     let mut keys = Vec::new();
     if state.sale.lines.is_empty() {
         keys.push(main_act(state, Intent::Lookup, T::KeyF3, T::HintLookup));
+        // Held sales waiting: taking one back is the counter's next most frequent key.
+        if !typed && !state.held.sales.is_empty() {
+            keys.push(hold_key(state, HT::HintHeldList));
+        }
         if typed {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintAddCode)));
             keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
@@ -331,10 +354,16 @@ fn sale(state: &State) -> Vec<KeyHelp> {
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
             (&[Key::Delete], T::KeyDel, T::HintDelete),
         ]));
+        keys.push(hold_key(state, HT::HintHold));
     }
     keys.extend(main_keys(&[(UP_DOWN, T::KeyUpDown, T::HintSelect)]));
     keys.push(digits(H::HintTypeCode));
     keys
+}
+
+/// `/` (or the shop's key): 挂单 with a cart, 取单 on an empty sale.
+fn hold_key(state: &State, does: HT) -> KeyHelp {
+    act(state, On::Sale, Intent::Hold { note: None }, Label::Held(HT::KeySlash), Label::Held(does))
 }
 
 fn pay(state: &State) -> Vec<KeyHelp> {

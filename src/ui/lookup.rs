@@ -101,7 +101,9 @@ fn refund_rows(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {
             RefundState::Accepted => (t(Text::RefundAccepted).to_string(), WARN),
             RefundState::Unknown { .. } => (t(Text::RefundUnknown).to_string(), WARN),
             RefundState::Refunded => (t(Text::RefundDone).to_string(), GOOD),
-            RefundState::Failed { reason } => (format!("{}: {reason}", t(Text::RefundFailedState)), ERROR),
+            RefundState::Failed { reason } => {
+                (format!("{}: {}", t(Text::RefundFailedState), i18n::reason(lang, reason)), ERROR)
+            }
         };
         lines.push(Line::styled(
             format!("  {}  {:>9}  {text}", r.out_refund_no, r.amount.to_string()),

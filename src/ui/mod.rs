@@ -6,6 +6,7 @@
 
 mod confirm;
 mod done;
+mod held;
 mod help;
 pub mod keys;
 mod lookup;
@@ -65,6 +66,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
                 staff::prompt(state, frame, if over_confirm { confirm::prompt_area(body) } else { body });
             }
             Modal::Help => help::view(state, frame, body),
+            Modal::HeldSales => held::view(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }

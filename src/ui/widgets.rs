@@ -111,6 +111,11 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
         Span::styled(format!(" {}", i18n::text(lang, Text::InDoubtNone)), Style::new().fg(Color::DarkGray))
     };
     let mut doubt = vec![doubt];
+    // Held sales waiting to be taken back (挂单).
+    if !state.held.sales.is_empty() {
+        let held = crate::i18n::held::held_text(lang, crate::i18n::held::HeldText::HeldCount);
+        doubt.push(Span::styled(format!("  {held} {}", state.held.sales.len()), Style::new().fg(Color::Cyan)));
+    }
     if let Some(host) = &status.insecure_link {
         let badge = format!(" {} {host} ", i18n::text(lang, Text::InsecureLink));
         doubt.insert(0, Span::styled(badge, Style::new().fg(Color::White).bg(ERROR).add_modifier(Modifier::BOLD)));

@@ -76,6 +76,8 @@ impl Till {
         let mut till = Till { state };
         till.send_at(0, Msg::Auth(AuthMsg::Loaded { operators: operators() }));
         till.send_at(0, Msg::Restored { orders: vec![], counters: None });
+        // The first ping's answer: the platform's clock reads as the till's (`core::platform_clock`).
+        till.send_at(0, Msg::PlatformClock { unix_secs: Some(T0.unix_secs()) });
         till
     }
 

@@ -125,6 +125,8 @@ pub enum Action {
     Maintenance,
     /// Signing out while records are unsynced or payments unresolved.
     Override,
+    /// Discarding held sales (an old one from the list, or those open when the day is closed).
+    DiscardHeld,
 }
 
 impl Action {

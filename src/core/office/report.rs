@@ -160,6 +160,9 @@ pub struct Report {
     /// Refunds unresolved at this report (a Z passes them to the next day's report).
     #[serde(default)]
     pub carried: Vec<String>,
+    /// Held sales a supervisor discarded in the period (at the close, or old ones from the list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discarded_held: Vec<crate::core::held::HeldSummary>,
 }
 
 impl Report {
@@ -286,7 +289,19 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         unresolved,
         shifts: Vec::new(),
         carried: carried_now,
+        discarded_held: discarded_held(orders, &period),
     }
+}
+
+/// Held sales discarded in `period`, in the order they were discarded.
+fn discarded_held(orders: &[Order], period: &Period) -> Vec<crate::core::held::HeldSummary> {
+    let mut list: Vec<_> = orders
+        .iter()
+        .filter_map(crate::core::held::HeldSummary::of)
+        .filter(|h| h.discarded_at.is_some_and(|at| period.contains(at)))
+        .collect();
+    list.sort_by_key(|h| (h.discarded_at, h.number));
+    list
 }
 
 /// The cash a shift's operator took and gave back over `period` (for its cash-up).

@@ -208,7 +208,12 @@ pub(super) fn authorized_close_day(state: &mut State, fx: &mut Vec<Effect>) {
     if state.office.closing.is_none() {
         return;
     }
-    if !state.authorize(crate::core::Action::CloseDay, crate::core::Msg::Office(super::OfficeMsg::CloseDay)) {
+    // Held sales open: the supervisor who discards them (a PIN typed now) approves the close too.
+    if !state.held.sales.is_empty() {
+        if !crate::core::held::before_close(state, fx) {
+            return;
+        }
+    } else if !state.authorize(crate::core::Action::CloseDay, crate::core::Msg::Office(super::OfficeMsg::CloseDay)) {
         return;
     }
     close_day(state, fx);

@@ -115,3 +115,32 @@ fn a_clock_ahead_of_the_platforms_is_shown_wrong_and_not_moved_back() {
     assert!(t.state.clock.wrong(t.state.wall_clock));
     assert_eq!(t.state.clock.skew_secs, Some(600));
 }
+
+/// Found by the model test: a till a day behind is moved on to the platform's time; then its clock
+/// is set right (a jump of a day forward). That jump is the same day, not another one: the till's
+/// time stays the platform's, and its numbers carry today's date past the run's floor, never
+/// tomorrow's from 0001 (which a later run, moved on the same way, issued again).
+#[test]
+fn a_clock_set_right_after_the_platform_moved_the_till_on_does_not_move_it_twice() {
+    const DAY_MS: i64 = 86_400_000;
+    let mut t = Till::new();
+    let earlier = used_number(&mut t);
+    for run in 1..3 {
+        let at = T0 + run * 10 * MINUTE_MS;
+        let mut t2 = Till::new_unrestored_at(at - DAY_MS);
+        t2.platform_ahead_ms = Some(DAY_MS);
+        t2.send(Msg::Restored { orders: vec![], counters: None });
+        assert_eq!(t2.state.now, Millis(at), "moved on to the platform's time");
+        // The clock is set right: a day forward.
+        t2.now += DAY_MS + 1_000;
+        t2.send(Msg::Tick);
+        assert!(t2.state.now.since(Millis(at)) < MINUTE_MS, "{:?}", t2.state.now);
+        let fresh = used_number(&mut t2);
+        assert_eq!(&fresh[8..14], &earlier[8..14], "today's date: {fresh} against {earlier}");
+        assert!(fresh > earlier, "{fresh} is not past {earlier}");
+        // Time goes on as before once the jump is taken off.
+        let before = t2.state.now;
+        t2.wait(5);
+        assert_eq!(t2.state.now, before.plus_secs(5));
+    }
+}

@@ -82,9 +82,14 @@ fn the_seed_refund_sequence_partial_then_full() {
         out_refund_no: no,
         verdict: RefundVerdict::Refunded { refund_id: "r1".into() },
     });
-    assert_eq!(t.state.notice, Some(Notice::Refunded { amount: Fen(1) }));
+    // Told and spoken with the wallet it went back to, once confirmed.
+    let wallet = Some(call.platform);
+    assert_eq!(t.state.notice, Some(Notice::Refunded { amount: Fen(1), platform: wallet }));
     assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })));
-    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(1) }), "the amount is spoken, not a bare success");
+    assert!(
+        fx.contains(&Effect::AnnounceRefund { amount: Fen(1), platform: wallet }),
+        "the wallet and the amount are spoken, not a bare success"
+    );
     assert!(fx.iter().any(|e| matches!(e, Effect::Lookup(_))), "the screen is refreshed from the platform");
     t.send(Msg::LookupAnswer {
         number: RECEIPT_NO.into(),
@@ -93,7 +98,11 @@ fn the_seed_refund_sequence_partial_then_full() {
     });
     let view = t.state.lookup.as_ref().expect("lookup");
     assert_eq!(view.status(), Some(refund::LookupStatus::PartiallyRefunded));
-    assert_eq!(t.state.input, "0.01");
+    // The refund's outcome stays on the message line and no second refund is proposed: Enter
+    // alone refunds nothing; the cashier types the amount again to refund more.
+    assert_eq!(t.state.input, "", "the remainder is not filled in after a refund");
+    assert_eq!(t.state.notice, Some(Notice::Refunded { amount: Fen(1), platform: wallet }));
+    assert!(refunds(&t.send(Msg::Key(Key::Enter))).is_empty(), "a second Enter refunds nothing");
     assert!(refunds(&refund(&mut t, "0.02")).is_empty());
     assert_eq!(t.state.notice, Some(Notice::ExceedsRefundable { refundable: Fen(1) }));
     let fx = refund(&mut t, "0.01");

@@ -189,7 +189,7 @@ fn goods_of_a_cash_sale_come_back_with_their_value_from_the_drawer() {
     assert_eq!(view(&t).chosen_value(), Fen(450));
     let fx = key(&mut t, Key::F(6));
     assert!(fx.contains(&Effect::OpenDrawer), "{fx:?}");
-    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(450) }));
+    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(450), platform: None }));
     let order = view(&t).order.clone().expect("order");
     let r = &order.refunds[0];
     assert_eq!((r.cash, r.amount, r.state.clone()), (true, Fen(450), RefundState::Refunded));
@@ -199,7 +199,7 @@ fn goods_of_a_cash_sale_come_back_with_their_value_from_the_drawer() {
     assert_eq!(moves[1].deltas, vec![("6920152400777".to_string(), 1)]);
     // The rest in cash, by amount: the colas come back with the full refund.
     let fx = key(&mut t, Key::F(6));
-    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(700) }));
+    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(700), platform: None }));
     let order = view(&t).order.clone().expect("order");
     let moves = stock::movements(&order);
     assert_eq!(moves.last().map(|m| m.deltas.clone()), Some(vec![("6900138600889".to_string(), 2)]));

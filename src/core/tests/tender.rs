@@ -239,7 +239,7 @@ fn a_mixed_order_is_refunded_part_by_part_and_its_cash_from_the_drawer() {
     let fx = t.send(Msg::Key(Key::F(6)));
     let saved = pos(&fx, |e| matches!(e, Effect::Save { order, .. } if order.refunds.iter().any(|r| r.cash)));
     assert!(saved < pos(&fx, |e| *e == Effect::OpenDrawer), "{fx:?}");
-    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(500) }));
+    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(500), platform: None }));
     let refunded = t.state.lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
     assert_eq!(super::super::refund::cash_to_refund(&refunded), Fen::ZERO);
     // Fully refunded: the goods go back to stock.

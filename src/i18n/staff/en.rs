@@ -103,6 +103,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::CloseDay => "Closing the day",
         Action::ManualPrice => "A manual price",
         Action::Maintenance => "The maintenance menu",
+        Action::DiscardHeld => "Discarding held sales",
         Action::Override => "Sign-out override",
     }
 }

@@ -136,6 +136,7 @@ fn actions_items_roles_kinds_and_audit_events_are_worded_in_both_languages() {
         Action::ManualPrice,
         Action::Maintenance,
         Action::Override,
+        Action::DiscardHeld,
     ];
     let kinds = [
         ScanKind::Product,

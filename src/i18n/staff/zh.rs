@@ -103,6 +103,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::CloseDay => "日结",
         Action::ManualPrice => "手工输入价格",
         Action::Maintenance => "进入维护菜单",
+        Action::DiscardHeld => "作废挂单",
         Action::Override => "强制签退",
     }
 }

@@ -131,6 +131,25 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         );
         lines.push(Line::styled(text, Style::new().fg(WARN)));
     }
+    if !report.discarded_held.is_empty() {
+        use crate::i18n::held::{HeldText as H, held_text};
+        lines.push(Line::styled(held_text(lang, H::ReportTitle), Style::new().fg(WARN).bold()));
+        for h in &report.discarded_held {
+            let when = h.discarded_at.map(|at| at.local(state.settings.utc_offset_minutes).hhmm()).unwrap_or_default();
+            let text = format!(
+                "  {when}  {} {}  {} {}  {:>3}  {:>9}  {} {}",
+                held_text(lang, H::ColNumber),
+                h.number,
+                t(lang, T::Operator),
+                h.operator,
+                h.items,
+                h.total.to_string(),
+                held_text(lang, H::DiscardedBy),
+                h.discarded_by
+            );
+            lines.push(Line::styled(text, Style::new().fg(WARN)));
+        }
+    }
     for s in &report.shifts {
         let head = format!("{} {}  {} {}", t(lang, T::ShiftNo), s.id, t(lang, T::Operator), s.operator);
         let text = match &s.close {
