@@ -118,9 +118,11 @@ fn expiry_closes_the_order_and_a_late_payment_after_the_close_is_recorded_not_lo
     assert_eq!(stage(&t, &call), crate::core::qr::QrStage::NotPaid { cancelled: false });
     assert_eq!(t.state.sale.status, OrderStatus::Open);
     assert!(t.state.sale.watched_qr().is_some() && !t.state.sale.is_settled());
-    // No second QR while the first may be paid.
+    // No second QR while the first may be paid, and the sale is not held with it.
     t.send(Msg::Key(Key::Esc)); // leave the QR screen
     assert_eq!(t.state.qr, None);
+    t.send(Msg::Act(intent::Intent::Hold { note: None }));
+    assert_eq!(t.state.notice, Some(Notice::QrStillPayable { number: call.out_trade_no.clone() }));
     t.send(Msg::Key(Key::F(7)));
     assert_eq!(t.state.notice, Some(Notice::QrStillPayable { number: call.out_trade_no.clone() }));
     assert_eq!(t.state.qr, None);
