@@ -176,8 +176,9 @@ fn cancel_closes_a_wechat_qr_and_cash_then_a_late_payment_is_paid_twice_and_refu
     assert!(!t.state.background.iter().any(|o| o.id == order_id && o.watched_qr().is_some()));
 }
 
-#[test]
-fn a_watched_qr_that_stays_unpaid_ends_at_expiry_plus_the_margin() {
+/// An Alipay QR cancelled before the customer scanned it: the close finds no trade, the QR is
+/// watched.
+fn cancelled_alipay_unscanned() -> (Till, QrCall) {
     let mut t = qr_till();
     let call = show(&mut t, Platform::Alipay);
     issued(&mut t, &call, "https://qr.alipay.com/bax0");
@@ -188,6 +189,12 @@ fn a_watched_qr_that_stays_unpaid_ends_at_expiry_plus_the_margin() {
     });
     t.wait(3);
     query(&mut t, &call, Verdict::NotFound);
+    (t, call)
+}
+
+#[test]
+fn a_watched_qr_that_stays_unpaid_ends_at_expiry_plus_the_margin() {
+    let (mut t, call) = cancelled_alipay_unscanned();
     assert!(t.state.sale.watched_qr().is_some());
     let until = call.expires_at.0 + LATE_PAY_MARGIN_SECS * 1000;
     // The app ticks every 250 ms.
@@ -212,16 +219,7 @@ fn a_watched_qr_that_stays_unpaid_ends_at_expiry_plus_the_margin() {
 
 #[test]
 fn a_clock_set_forward_does_not_end_the_watch_before_the_qr_could_have_expired() {
-    let mut t = qr_till();
-    let call = show(&mut t, Platform::Alipay);
-    issued(&mut t, &call, "https://qr.alipay.com/bax0");
-    t.send(Msg::Key(Key::Esc));
-    t.send(Msg::CancelAnswer {
-        out_trade_no: call.out_trade_no.clone(),
-        verdict: CancelVerdict::Refused { reason: "not found".into() },
-    });
-    t.wait(3);
-    query(&mut t, &call, Verdict::NotFound);
+    let (mut t, call) = cancelled_alipay_unscanned();
     // Someone sets the clock an hour forward: by the clock the watch is long over, by the ticks not.
     t.now += 3_600_000;
     let fx = t.send(Msg::Tick);
