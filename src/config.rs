@@ -217,6 +217,9 @@ pub struct Config {
     /// glass against (tests/qemu_glass.rs). Absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screen_copy: Option<PathBuf>,
+    /// `[qr]`: the QR the customer scans (主扫, Cloud Pay only): `enabled`, `expire_secs`.
+    #[serde(default)]
+    pub qr: QrConfig,
     /// `[held]`: how old a held sale (挂单) may get before it is listed for a supervisor to discard.
     #[serde(default)]
     pub held: crate::core::held::HeldConfig,
@@ -224,6 +227,22 @@ pub struct Config {
     /// map only; see `core::intent`).
     #[serde(skip)]
     pub keys: Vec<Binding>,
+}
+
+/// `[qr]`: the customer scans a QR the till shows (Cloud Pay `scan_code_pay`). Offered only on Cloud
+/// Pay: 微收银's terminal API has no such action (docs/manual.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QrConfig {
+    pub enabled: bool,
+    /// How long a QR can be paid, 60–300 seconds (default 120).
+    pub expire_secs: u32,
+}
+
+impl Default for QrConfig {
+    fn default() -> QrConfig {
+        QrConfig { enabled: true, expire_secs: crate::core::qr::DEFAULT_EXPIRE_SECS }
+    }
 }
 
 /// `keys.toml`: `[[bind]]` tables, each a function key, its screen and its intent.
@@ -422,6 +441,9 @@ impl Config {
         if self.terminal_no > 99 {
             return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));
         }
+        if !crate::core::qr::EXPIRE_SECS_RANGE.contains(&self.qr.expire_secs) {
+            return Err(ConfigError::Invalid("qr.expire_secs must be 60..=300".into()));
+        }
         if let Some(scanner) = &self.scanner {
             scanner.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
         }
@@ -453,6 +475,14 @@ impl Config {
             terminal_no: self.terminal_no,
             utc_offset_minutes: self.utc_offset_minutes,
             lang: self.lang,
+        }
+    }
+
+    /// The QR the customer scans: offered only on Cloud Pay (微收银 has no such action).
+    pub fn qr_settings(&self) -> crate::core::qr::QrSettings {
+        crate::core::qr::QrSettings {
+            offered: self.qr.enabled && self.platform == PaymentPlatform::CloudPay,
+            expire_secs: self.qr.expire_secs,
         }
     }
 
@@ -537,6 +567,7 @@ impl Config {
             },
             upgrade: None,
             screen_copy: None,
+            qr: QrConfig::default(),
             held: crate::core::held::HeldConfig::default(),
             keys: Vec::new(),
         }

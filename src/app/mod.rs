@@ -13,6 +13,7 @@ pub mod maintenance;
 pub mod office;
 pub mod platform;
 pub mod print_queue;
+pub mod qr_slip;
 pub mod receipt;
 pub mod report_print;
 mod scale;

@@ -130,6 +130,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();
     state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
+    state.qr_settings = config.qr_settings();
     state.held.config = config.held;
     state.clock.built_at = crate::app::platform::built_at();
     if demo {

@@ -204,6 +204,14 @@ pub enum Notice {
     ReturnLimit {
         left: u32,
     },
+    /// The QR the customer scans is not offered here (微收银 has none, or the shop turned it off).
+    QrNotOffered,
+    /// A QR of this sale may still be paid (closed, but watched until it expires): no second QR.
+    QrStillPayable {
+        number: String,
+    },
+    /// The till's clock is far off the platform's: no QR (its expiry and watch go by the clock).
+    QrClockWrong,
     /// Held sales (挂单 / 取单).
     Held(super::held::HeldNotice),
 }
@@ -263,6 +271,9 @@ impl Notice {
                 | Notice::FinishPayment
                 | Notice::PaidTwice { .. }
                 | Notice::ReturnLimit { .. }
+                | Notice::QrNotOffered
+                | Notice::QrStillPayable { .. }
+                | Notice::QrClockWrong
         )
     }
 }

@@ -101,6 +101,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             state.input.clear();
             state.notice = None;
         }
+        Intent::ShowQr | Intent::QrWallet { .. } => {
+            super::qr::on_intent(state, &intent, fx);
+        }
         Intent::Hold { note } => super::held::hold_or_list(state, note, fx),
         Intent::HeldList => super::held::open_list(state, fx),
         Intent::Resume { number } => super::held::resume(state, number, fx),

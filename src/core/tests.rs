@@ -579,6 +579,7 @@ mod display;
 mod held;
 mod numbers;
 mod platform_clock;
+mod qr;
 mod refunds;
 mod returns;
 mod scale_labels;

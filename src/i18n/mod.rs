@@ -9,6 +9,7 @@ mod en;
 pub mod held;
 pub mod help;
 mod office;
+pub mod qr;
 pub mod reasons;
 pub mod staff;
 pub mod usb;

@@ -98,6 +98,9 @@ fn every_notice() -> Vec<Notice> {
         Notice::CashToRefund { amount: Fen(2000) },
         Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
         Notice::ReturnLimit { left: 2 },
+        Notice::QrNotOffered,
+        Notice::QrStillPayable { number: "12345678251122010001".into() },
+        Notice::QrClockWrong,
         Notice::Held(crate::core::held::HeldNotice::OpenAtClose { numbers: "1, 2".into() }),
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
@@ -172,13 +175,16 @@ fn index(n: &Notice) -> usize {
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
         Notice::ReturnLimit { .. } => 62,
+        Notice::QrNotOffered => 69,
+        Notice::QrStillPayable { .. } => 70,
+        Notice::QrClockWrong => 71,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
         Notice::ClockBehind { .. } => 66,
         Notice::CheckingClock => 67,
         Notice::Held(_) => 68,
-        Notice::ScaleNotStable => 69,
+        Notice::ScaleNotStable => 72,
     }
 }
 
@@ -188,7 +194,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..70).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..73).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

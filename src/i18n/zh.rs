@@ -245,6 +245,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::PaidInParts { amount, parts } => format!("组合支付收款成功 {amount}元（{parts}笔）"),
         Notice::EnterPrice { name } => format!("请输入 {} 的价格，回车确认", line_name(lang, name)),
         Notice::CashToRefund { amount } => format!("现金付款部分 {amount}元：按 F6 从钱箱退现金"),
+        Notice::QrNotOffered => "本机不提供顾客扫码支付（仅腾讯云支付可用）".into(),
+        Notice::QrClockWrong => "本机时间不准，请先校准时间再出二维码".into(),
+        Notice::QrStillPayable { number } => format!("二维码 {number} 仍可能被支付，暂不能再出码"),
         Notice::ReturnLimit { left: 0 } => "这件商品已全部退回".to_string(),
         Notice::ReturnLimit { left } => format!("这件商品最多还能退 {left} 件"),
     }
