@@ -144,11 +144,14 @@ pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel, era: u3
     Ok(())
 }
 
-/// The customer display says paid only for a sale that is paid, with what it took: never while a
-/// payment code is still being confirmed (core::display).
+/// The customer display says paid only for a sale that is paid, with what it took: never while
+/// the money that covers it is still being confirmed (core::display). A payment still out when
+/// confirmed ones already cover the sale (a late QR payment arrived meanwhile) is a second charge
+/// to refund, not money the sale waits for.
 pub fn display_paid_only_when_paid(state: &till::core::State, received: Fen) -> Result<(), String> {
     let sale = &state.sale;
-    if sale.status != till::core::order::OrderStatus::Paid || sale.open_attempt().is_some() {
+    let covered = sale.paid_so_far() >= sale.total();
+    if sale.status != till::core::order::OrderStatus::Paid || (sale.open_attempt().is_some() && !covered) {
         return Err(format!("the customer display showed paid {received} for an order {:?}", sale.status));
     }
     if received < sale.total() {
