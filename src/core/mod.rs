@@ -21,6 +21,7 @@ pub mod office;
 pub mod order;
 mod pay;
 pub mod price_entry;
+pub mod pricing;
 pub mod refund;
 mod refund_parts;
 pub mod returns;
