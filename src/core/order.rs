@@ -223,6 +223,10 @@ pub struct Order {
     /// the same number): never cancelled under, and a "paid" under them is checked for its time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taken: Vec<String>,
+    /// The promotions and discounts the order was given, each with each line's share
+    /// (`core::pricing::record`); [`Order::total`] is what is left to pay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<super::pricing::record::Discount>,
 }
 
 impl Order {
@@ -241,11 +245,13 @@ impl Order {
             imported: false,
             cash: Vec::new(),
             taken: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 
+    /// What the customer pays: the lines less their discounts.
     pub fn total(&self) -> Fen {
-        self.lines.iter().map(Line::amount).sum()
+        Fen(self.lines.iter().map(Line::amount).sum::<Fen>().0 - self.discounted().0)
     }
 
     /// The total, if it can be computed and is within [`MAX_TOTAL`](super::money::MAX_TOTAL):

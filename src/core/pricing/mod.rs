@@ -26,6 +26,7 @@
 
 pub mod arith;
 pub mod promo;
+pub mod record;
 
 use super::money::Fen;
 use arith::{Bp, percent_of, spread};
