@@ -204,6 +204,9 @@ pub struct Config {
     /// `[catalogue]`: scale labels, the low-stock threshold, the demo's catalogue.
     #[serde(default)]
     pub catalogue: CatalogueConfig,
+    /// `[discounts]`: the reasons a cashier chooses from and a cashier's limits (`core::pricing::limits`).
+    #[serde(default)]
+    pub discounts: crate::core::pricing::limits::DiscountRules,
     /// A copy of each screen the till draws, as text, written to this file or device (e.g. a
     /// QEMU virtio port, `/dev/virtio-ports/screen`): what the till meant to show, to check the
     /// glass against (tests/qemu_glass.rs). Absent: none.
@@ -377,6 +380,7 @@ impl Config {
                 "cloudpay.cloud_cashier_id must be the platform's 8-digit numeric order prefix, not {prefix:?}"
             )));
         }
+        self.discounts.check().map_err(ConfigError::Invalid)?;
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
@@ -486,6 +490,7 @@ impl Config {
             retention_days: default_retention_days(),
             export_dir: None,
             catalogue: CatalogueConfig { demo_seed: true, ..CatalogueConfig::default() },
+            discounts: crate::core::pricing::limits::DiscountRules::default(),
             // Demo and tests only: operator 01 is signed in at start, and the demo cannot power off.
             operators: crate::core::auth::Policy {
                 auto_sign_in: Some(crate::core::auth::FIRST_OPERATOR.into()),

@@ -25,6 +25,7 @@
 //! and amount, for the screen and the receipt; each line lists its shares of them.
 
 pub mod arith;
+pub mod limits;
 pub mod promo;
 pub mod record;
 
