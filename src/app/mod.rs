@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod office;
 pub mod platform;
 pub mod print_queue;
+pub mod promotions_csv;
 pub mod receipt;
 pub mod report_print;
 pub mod stock;
