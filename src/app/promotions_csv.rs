@@ -156,7 +156,7 @@ fn yuan(f: Fen) -> String {
 }
 
 fn percent(bp: u32) -> String {
-    if bp % 100 == 0 { format!("{}", bp / 100) } else { format!("{}.{:02}", bp / 100, bp % 100) }
+    if bp.is_multiple_of(100) { format!("{}", bp / 100) } else { format!("{}.{:02}", bp / 100, bp % 100) }
 }
 
 fn date(d: Option<u32>) -> String {
