@@ -122,6 +122,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();
     state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
+    state.discount_rules = config.discounts.clone();
     if demo {
         state.auth.policy.power_off = false;
     }

@@ -43,6 +43,15 @@ pub enum Intent {
     OpenMaintenance,
     /// Change my own PIN (F4, empty sale).
     ChangePin,
+    /// A discount on the selected line (or with `order`, the whole sale): `how` is `percent`,
+    /// `amount` or `price`, `value` as typed (`"10"`, `"5.00"`), `reason` a code of `[discounts]`.
+    Discount {
+        #[serde(default)]
+        order: bool,
+        how: String,
+        value: String,
+        reason: String,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.

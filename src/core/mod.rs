@@ -12,6 +12,7 @@ pub mod clock;
 pub mod code;
 pub mod configure;
 pub mod csv_problem;
+mod discount;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
@@ -396,6 +397,12 @@ pub struct State {
     pub run_floor: (u32, u32),
     /// The order on screen.
     pub sale: Order,
+    /// The promotions in force (`core::pricing`); none until the store's are loaded.
+    #[serde(skip)]
+    pub promotions: pricing::promo::Book,
+    /// `[discounts]`: the reasons and a cashier's limits.
+    #[serde(default)]
+    pub discount_rules: pricing::limits::DiscountRules,
     pub screen: Screen,
     /// What the cashier has typed (digits of a barcode, an amount, a quantity).
     pub input: String,
@@ -471,6 +478,8 @@ impl State {
             wall_clock: Millis(0),
             lookups_in_flight: 0,
             keymap: intent::KeyMap::default(),
+            promotions: pricing::promo::Book::default(),
+            discount_rules: pricing::limits::DiscountRules::default(),
         }
     }
 

@@ -196,6 +196,14 @@ pub enum Notice {
     ReturnLimit {
         left: u32,
     },
+    /// A discount reason that is not in `[discounts] reasons`.
+    UnknownReason {
+        code: String,
+    },
+    /// A discount was given: what the sale comes to now.
+    DiscountGiven {
+        total: Fen,
+    },
 }
 
 impl Notice {
@@ -249,6 +257,7 @@ impl Notice {
                 | Notice::FinishPayment
                 | Notice::PaidTwice { .. }
                 | Notice::ReturnLimit { .. }
+                | Notice::UnknownReason { .. }
         )
     }
 }

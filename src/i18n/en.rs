@@ -254,6 +254,8 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::CashToRefund { amount } => format!("Paid {amount} yuan in cash: F6 gives it back from the drawer"),
         Notice::ReturnLimit { left: 0 } => "All of this item has come back already".to_string(),
         Notice::ReturnLimit { left } => format!("Only {left} of this item can still come back"),
+        Notice::UnknownReason { code } => format!("{code}: not one of the shop's discount reasons"),
+        Notice::DiscountGiven { total } => format!("Discount given: the sale comes to {total} yuan"),
     }
 }
 

@@ -244,6 +244,8 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::CashToRefund { amount } => format!("现金付款部分 {amount}元：按 F6 从钱箱退现金"),
         Notice::ReturnLimit { left: 0 } => "这件商品已全部退回".to_string(),
         Notice::ReturnLimit { left } => format!("这件商品最多还能退 {left} 件"),
+        Notice::UnknownReason { code } => format!("{code}：不是本店的优惠原因"),
+        Notice::DiscountGiven { total } => format!("已优惠，本单合计 {total} 元"),
     }
 }
 

@@ -125,6 +125,8 @@ pub enum Action {
     Maintenance,
     /// Signing out while records are unsynced or payments unresolved.
     Override,
+    /// A discount above the cashier's limits (`[discounts]`).
+    Discount,
 }
 
 impl Action {

@@ -130,7 +130,7 @@ impl Promotion {
 }
 
 /// The promotions, indexed by item and by category, so a line finds its candidates directly.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Book {
     promos: Vec<Promotion>,
     by_item: HashMap<String, Vec<usize>>,

@@ -16,6 +16,9 @@ pub struct Discount {
     /// Who gave it (the cashier's discounts; empty for a promotion).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub operator: String,
+    /// The cashier's discount as given (kept so that the sale is priced again the same after a change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<super::Change>,
 }
 
 /// The discounts of a priced cart, in its order: the promotions first, then the cashier's.
@@ -34,6 +37,7 @@ pub fn discounts(priced: &Priced, operator: &str) -> Vec<Discount> {
                 .filter_map(|(i, l)| l.parts.iter().find(|(j, _)| *j == k).map(|&(_, s)| (i, s)))
                 .collect(),
             operator: if matches!(a.source, Source::Promotion { .. }) { String::new() } else { operator.into() },
+            change: None,
         })
         .collect()
 }
