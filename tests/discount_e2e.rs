@@ -11,6 +11,7 @@ use till::core::money::Fen;
 use till::core::notice::Notice;
 use till::core::order::RefundState;
 use till::core::{Key, Screen};
+use till::escpos::{PrinterProfile, decode, to_text_lines};
 use till::sim::cloudpay::SimConfig;
 
 const COLA: &str = "6900138600889"; // 3.50
@@ -64,4 +65,14 @@ fn a_discounted_sale_paid_by_code_then_partly_refunded_gives_back_what_was_paid_
     till.quit();
     let stored = w.stored_orders().into_iter().find(|s| s.number.as_deref() == Some(number.as_str())).expect("stored");
     assert_eq!((stored.discounts.len(), stored.discounted()), (1, Fen(150)), "the store keeps the discount");
+
+    // The receipt, decoded back: the lines at their prices, the subtotal, the discount, the total paid.
+    let elements = decode(&w.receipts(), &PrinterProfile::mm58()).expect("receipts decode");
+    let lines = to_text_lines(&elements, 32);
+    let row = |label: &str, amount: &str| lines.iter().any(|l| l.starts_with(label) && l.trim_end().ends_with(amount));
+    assert!(row("Subtotal", "11.50"), "{lines:#?}");
+    assert!(row("Discount", "-1.50"), "{lines:#?}");
+    assert!(row("Total", "10.00"), "{lines:#?}");
+    let at = |label: &str| lines.iter().position(|l| l.starts_with(label)).expect(label);
+    assert!(at("Subtotal") < at("Discount") && at("Discount") < at("Total"), "{lines:#?}");
 }

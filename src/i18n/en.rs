@@ -65,6 +65,8 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptPrice => "Price",
         Text::ReceiptAmount => "Amount",
         Text::ReceiptTotal => "Total",
+        Text::ReceiptSubtotal => "Subtotal",
+        Text::ReceiptDiscount => "Discount",
         Text::ReceiptOrderNo => "Order no.",
         Text::ReceiptTime => "Time",
         Text::ReceiptOperator => "Operator",

@@ -89,6 +89,8 @@ pub enum Text {
     ReceiptPrice,
     ReceiptAmount,
     ReceiptTotal,
+    ReceiptSubtotal,
+    ReceiptDiscount,
     ReceiptOrderNo,
     ReceiptTime,
     ReceiptOperator,
@@ -179,7 +181,7 @@ pub enum Text {
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 142] = [
+    pub const ALL: [Text; 144] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -239,6 +241,8 @@ impl Text {
         Text::ReceiptPrice,
         Text::ReceiptAmount,
         Text::ReceiptTotal,
+        Text::ReceiptSubtotal,
+        Text::ReceiptDiscount,
         Text::ReceiptOrderNo,
         Text::ReceiptTime,
         Text::ReceiptOperator,

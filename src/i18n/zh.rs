@@ -65,6 +65,8 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptPrice => "单价",
         Text::ReceiptAmount => "金额",
         Text::ReceiptTotal => "合计",
+        Text::ReceiptSubtotal => "小计",
+        Text::ReceiptDiscount => "优惠",
         Text::ReceiptOrderNo => "单号",
         Text::ReceiptTime => "时间",
         Text::ReceiptOperator => "收银员",
