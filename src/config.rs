@@ -596,6 +596,12 @@ mod tests {
                 Binding { f: 11, on: None, act: Intent::Refund { amount: "0.01".into() } },
             ]
         );
+        // A discount key, as Chinese tills have them (a 9折 key): the intent with its values.
+        let nine = "[[bind]]\nf = 7\non = \"sale\"\nact = \"discount\"\nhow = \"percent\"\nvalue = \"10\"\nreason = \"regular\"\n";
+        let bound = parse_keys(Path::new("keys.toml"), nine).expect("a discount key");
+        let want =
+            Intent::Discount { order: false, how: "percent".into(), value: "10".into(), reason: "regular".into() };
+        assert_eq!(bound, [Binding { f: 7, on: Some(On::Sale), act: want }]);
         let not_a_function_key = parse_keys(Path::new("keys.toml"), "[[bind]]\nf = 13\nact = \"pay\"\n");
         assert!(matches!(not_a_function_key, Err(ConfigError::Invalid(m)) if m.contains("F13")));
         let unknown = parse_keys(Path::new("keys.toml"), "[[bind]]\nf = 1\nact = \"dance\"\n");
