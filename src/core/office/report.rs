@@ -160,6 +160,9 @@ pub struct Report {
     /// Refunds unresolved at this report (a Z passes them to the next day's report).
     #[serde(default)]
     pub carried: Vec<String>,
+    /// Discounts given on the period's sales, per reason and operator (issue 19).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<crate::core::pricing::record::DiscountTotals>,
 }
 
 impl Report {
@@ -286,6 +289,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         unresolved,
         shifts: Vec::new(),
         carried: carried_now,
+        discounts: crate::core::pricing::record::totals(orders.iter().filter(|o| counted_sale(o, &period))),
     }
 }
 

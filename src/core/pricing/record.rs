@@ -42,6 +42,41 @@ pub fn discounts(priced: &Priced, operator: &str) -> Vec<Discount> {
         .collect()
 }
 
+/// Discounts given over some orders, for the X and Z reports: one row per reason (a promotion's
+/// name, or the reason code of a cashier's discount) and operator, in that order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscountTotals {
+    pub promotion: bool,
+    pub reason: String,
+    /// Who gave it (empty for a promotion).
+    pub operator: String,
+    pub count: u32,
+    pub amount: Fen,
+}
+
+/// The discounts of `orders`, per reason and operator.
+pub fn totals<'a>(orders: impl Iterator<Item = &'a Order>) -> Vec<DiscountTotals> {
+    let mut rows: std::collections::BTreeMap<(bool, String, String), (u32, Fen)> = Default::default();
+    for d in orders.flat_map(|o| &o.discounts) {
+        let (promotion, reason) = match &d.source {
+            Source::Promotion { name, .. } => (true, name.clone()),
+            Source::Line { reason, .. } | Source::Order { reason } => (false, reason.clone()),
+        };
+        let row = rows.entry((promotion, reason, d.operator.clone())).or_default();
+        row.0 += 1;
+        row.1 = row.1 + d.amount;
+    }
+    rows.into_iter()
+        .map(|((promotion, reason, operator), (count, amount))| DiscountTotals {
+            promotion,
+            reason,
+            operator,
+            count,
+            amount,
+        })
+        .collect()
+}
+
 impl Order {
     /// All the order's discounts together.
     pub fn discounted(&self) -> Fen {
@@ -94,6 +129,18 @@ mod tests {
         let priced = price(&Book::default(), When { date: 20261207, weekday: 0, minute: 0 }, &cart, Some(&m)).unwrap();
         o.discounts = discounts(&priced, "01");
         o
+    }
+
+    #[test]
+    fn the_reports_total_discounts_per_reason_and_operator() {
+        let a = order(&[(1_000, 1)], Fen(100));
+        let b = order(&[(2_000, 1)], Fen(50));
+        let rows = totals([&a, &b].into_iter());
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].reason.as_str(), rows[0].operator.as_str(), rows[0].count, rows[0].amount),
+            ("regular", "01", 2, Fen(150))
+        );
     }
 
     #[test]
