@@ -212,6 +212,9 @@ pub struct Config {
     /// `[catalogue]`: scale labels, the low-stock threshold, the demo's catalogue.
     #[serde(default)]
     pub catalogue: CatalogueConfig,
+    /// `[discounts]`: the reasons a cashier chooses from and a cashier's limits (`core::pricing::limits`).
+    #[serde(default)]
+    pub discounts: crate::core::pricing::limits::DiscountRules,
     /// A copy of each screen the till draws, as text, written to this file or device (e.g. a
     /// QEMU virtio port, `/dev/virtio-ports/screen`): what the till meant to show, to check the
     /// glass against (tests/qemu_glass.rs). Absent: none.
@@ -430,6 +433,7 @@ impl Config {
         if self.held.max_age_hours == 0 {
             return Err(ConfigError::Invalid("held.max_age_hours must be at least 1".into()));
         }
+        self.discounts.check().map_err(ConfigError::Invalid)?;
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
@@ -559,6 +563,7 @@ impl Config {
             retention_days: default_retention_days(),
             export_dir: None,
             catalogue: CatalogueConfig { demo_seed: true, ..CatalogueConfig::default() },
+            discounts: crate::core::pricing::limits::DiscountRules::default(),
             // Demo and tests only: operator 01 is signed in at start, and the demo cannot power off.
             operators: crate::core::auth::Policy {
                 auto_sign_in: Some(crate::core::auth::FIRST_OPERATOR.into()),
@@ -666,6 +671,12 @@ mod tests {
                 Binding { f: 11, on: None, act: Intent::Refund { amount: "0.01".into() } },
             ]
         );
+        // A discount key, as Chinese tills have them (a 9折 key): the intent with its values.
+        let nine = "[[bind]]\nf = 7\non = \"sale\"\nact = \"discount\"\nhow = \"percent\"\nvalue = \"10\"\nreason = \"regular\"\n";
+        let bound = parse_keys(Path::new("keys.toml"), nine).expect("a discount key");
+        let want =
+            Intent::Discount { order: false, how: "percent".into(), value: "10".into(), reason: "regular".into() };
+        assert_eq!(bound, [Binding { f: 7, on: Some(On::Sale), act: want }]);
         let not_a_function_key = parse_keys(Path::new("keys.toml"), "[[bind]]\nf = 13\nact = \"pay\"\n");
         assert!(matches!(not_a_function_key, Err(ConfigError::Invalid(m)) if m.contains("F13")));
         let unknown = parse_keys(Path::new("keys.toml"), "[[bind]]\nf = 1\nact = \"dance\"\n");

@@ -147,3 +147,28 @@ fn the_z_report_lists_the_held_sales_discarded_that_day_and_counts_none_of_them(
         }
     }
 }
+
+#[test]
+fn discounts_given_are_printed_per_reason_and_operator_and_the_sales_count_the_net() {
+    use till::core::pricing::record::Discount;
+    use till::core::pricing::{Change, Source};
+    let code = Tender::Code { platform: Platform::WeChat, out_trade_no: "x".into(), transaction_id: "t".into() };
+    let mut o = paid(1, 1_150, code, "02");
+    o.discounts.push(Discount {
+        source: Source::Order { reason: "regular".into() },
+        amount: Fen(150),
+        shares: vec![(0, Fen(150))],
+        operator: "02".into(),
+        change: Some(Change::AmountOff(Fen(150))),
+    });
+    let r = report::compute(&[o], Period { from: Some(T0), to: T0.plus_secs(3_600) }, &[]);
+    assert_eq!(r.total.sales.amount, Fen(1_000), "the sale counts what was paid");
+    for (lang, heading) in [(Lang::Zh, "优惠（按原因、收银员）"), (Lang::En, "Discounts by reason and operator")]
+    {
+        let p = PrinterProfile::mm58();
+        let bytes = report_print::render(&r, &settings(lang), &p);
+        let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
+        let at = lines.iter().position(|l| l == heading).unwrap_or_else(|| panic!("no {heading}: {lines:#?}"));
+        assert!(lines[at + 1].starts_with(" regular 02") && lines[at + 1].ends_with("1.50"), "{lines:#?}");
+    }
+}

@@ -124,6 +124,23 @@ fn sale_with_three_lines_one_selected() {
 }
 
 #[test]
+fn sale_with_a_discount_on_a_line_and_on_the_whole_sale() {
+    for (lang, l) in LANGS {
+        let mut till = cart(lang);
+        let discount = |order, how: &str, value: &str| till::core::intent::Intent::Discount {
+            order,
+            how: how.into(),
+            value: value.into(),
+            reason: "damaged".into(),
+        };
+        till.send_at(5, Msg::Act(discount(false, "percent", "10")));
+        till.send_at(6, Msg::Act(discount(true, "amount", "1.00")));
+        assert_eq!(till.state.sale.discounts.len(), 2, "10 % off the selected line, then 1.00 off the sale");
+        snapshot("sale_discounted", l, &till);
+    }
+}
+
+#[test]
 fn unknown_barcode() {
     for (lang, l) in LANGS {
         let mut till = cart(lang);

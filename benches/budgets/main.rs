@@ -14,6 +14,7 @@ mod line;
 mod machine;
 mod net;
 mod pay_rows;
+mod pricing_rows;
 mod rig;
 mod scan_rows;
 mod shop;
@@ -47,6 +48,7 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
         ("image", |c, _| board::image(c), vec![(board::IMAGE, "≤ 256 MiB"), (board::IMAGE_XZ, "≤ 64 MiB")]),
         ("commit", |c, _| store_rows::commit(c), vec![(store_rows::COMMIT, "median ≤ 1.5 × floor")]),
         ("scan", scan_rows::run, vec![(scan_rows::FIGURE, scan_rows::BUDGET)]),
+        ("pricing", pricing_rows::run, vec![(pricing_rows::FIGURE, pricing_rows::BUDGET)]),
         ("payment", pay_rows::overhead, vec![(pay_rows::OVERHEAD, "≤ 2 ms")]),
         (
             "receipt",
@@ -72,6 +74,7 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
 fn rank(row: &Row) -> usize {
     let order = [
         scan_rows::FIGURE,
+        pricing_rows::FIGURE,
         pay_rows::GAP,
         store_rows::COMMIT,
         pay_rows::OVERHEAD,

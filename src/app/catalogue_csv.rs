@@ -31,7 +31,7 @@ fn err(line: usize, problem: P) -> CsvError {
 
 /// Splits a CSV text into records of fields, with the line each record starts on. Quoted fields
 /// may hold commas, doubled quotes and line breaks.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+pub(crate) fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
     let mut out = Vec::new();
     let mut fields = Vec::new();
     let mut field = String::new();
@@ -140,7 +140,7 @@ pub fn parse(text: &str, layout: &WeighedLayout) -> Result<Vec<Row>, CsvError> {
     Ok(rows)
 }
 
-fn quote(field: &str) -> String {
+pub(crate) fn quote(field: &str) -> String {
     if field.contains([',', '"', '\n', '\r']) || field.trim() != field {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {

@@ -14,6 +14,7 @@ pub mod office;
 pub mod platform;
 pub mod print_queue;
 pub mod qr_slip;
+pub mod promotions_csv;
 pub mod receipt;
 pub mod report_print;
 mod scale;

@@ -34,12 +34,36 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
         },
         items,
         total: order.total(),
+        discounts: discount_rows(order, lang),
         tender,
         order_number: order.number.clone().unwrap_or_default(),
         time: order.closed_at.unwrap_or(order.opened_at).local(settings.utc_offset_minutes).display(),
         operator: order.operator.clone(),
     };
     escpos::render(&receipt, profile)
+}
+
+/// The discount rows of a sale's receipt: the subtotal, then each promotion by its name and each of
+/// the cashier's discounts (on a line: with the item's name), as negative amounts. None without discounts.
+pub fn discount_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)> {
+    use crate::core::pricing::Source;
+    if order.discounts.is_empty() {
+        return Vec::new();
+    }
+    let t = |x: Text| i18n::text(lang, x).to_string();
+    let gross: Fen = order.lines.iter().map(|l| l.amount()).sum();
+    let mut rows = vec![(t(Text::ReceiptSubtotal), gross)];
+    for d in &order.discounts {
+        let label = match &d.source {
+            Source::Promotion { name, .. } => name.clone(),
+            Source::Line { line, .. } => {
+                format!("{} {}", t(Text::ReceiptDiscount), order.lines.get(*line).map_or("", |l| l.name.as_str()))
+            }
+            Source::Order { .. } => t(Text::ReceiptDiscount),
+        };
+        rows.push((label, Fen(-d.amount.0)));
+    }
+    rows
 }
 
 /// The tender lines of a receipt: each part with its amount (a cash part: what was received, and
@@ -97,6 +121,7 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
         },
         items: refund.map_or_else(Vec::new, |r| returned_items(order, r, lang)),
         total: amount,
+        discounts: vec![],
         tender: vec![(platform, amount)],
         order_number: order.number.clone().unwrap_or_default(),
         time: refund.map_or(order.opened_at, |r| r.requested_at).local(settings.utc_offset_minutes).display(),

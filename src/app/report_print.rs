@@ -36,6 +36,14 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
         }
         lines.push(SlipLine::Amount { label: format!(" {}", t(T::ColNet)), amount: op.total.net() });
     }
+    if !report.discounts.is_empty() {
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Heading(t(T::DiscountsGiven)));
+    }
+    for d in &report.discounts {
+        let label = format!(" {} {}", d.reason, d.operator).trim_end().to_string();
+        lines.push(SlipLine::Count { label, count: d.count, amount: d.amount });
+    }
     lines.push(SlipLine::Rule);
     lines.push(SlipLine::Heading(t(T::Unresolved)));
     if report.unresolved.is_empty() {

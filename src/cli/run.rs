@@ -133,6 +133,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     state.qr_settings = config.qr_settings();
     state.held.config = config.held;
     state.clock.built_at = crate::app::platform::built_at();
+    state.discount_rules = config.discounts.clone();
     if demo {
         state.auth.policy.power_off = false;
     }

@@ -27,6 +27,8 @@ pub enum Approval {
     Configure(ConfigChange),
     /// Discard a held sale older than the shop's limit (see `held`).
     DiscardHeld { order_id: OrderId },
+    /// A discount above the cashier's limits: on line `line` of the sale, or on the whole sale.
+    Discount { line: Option<usize>, manual: super::pricing::Manual },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -41,6 +43,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::Configure(_) => Action::Settings,
         Approval::ManualPrice { .. } => Action::ManualPrice,
         Approval::DiscardHeld { .. } => Action::DiscardHeld,
+        Approval::Discount { .. } => Action::Discount,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -55,6 +58,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
 pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effect>) {
     match approval {
         Approval::ManualPrice { barcode, price } => price_entry::add_manual(state, &barcode, price, fx),
+        Approval::Discount { line, manual } => super::discount::give(state, line, manual, fx),
         Approval::CashRefund { order_id, returns } => refund::refund_cash(state, order_id, returns, fx),
         Approval::Configure(change) => super::configure::approved(state, change, fx),
         Approval::DiscardHeld { order_id } => super::held::discard_approved(state, order_id, fx),

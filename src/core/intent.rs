@@ -64,6 +64,15 @@ pub enum Intent {
     /// Tare the counter scale: what is on it now is the container (no key by default: a shop binds
     /// one in `keys.toml`, `act = "tare"`; the scale's own tare key works too).
     Tare,
+    /// A discount on the selected line (or with `order`, the whole sale): `how` is `percent`,
+    /// `amount` or `price`, `value` as typed (`"10"`, `"5.00"`), `reason` a code of `[discounts]`.
+    Discount {
+        #[serde(default)]
+        order: bool,
+        how: String,
+        value: String,
+        reason: String,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.

@@ -14,6 +14,7 @@ pub mod configure;
 pub mod csv_problem;
 pub mod display;
 pub mod held;
+mod discount;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
@@ -26,6 +27,7 @@ pub mod platform_clock;
 pub mod price_entry;
 pub mod qr;
 pub mod reasons;
+pub mod pricing;
 pub mod refund;
 mod refund_parts;
 pub mod returns;
@@ -431,6 +433,12 @@ pub struct State {
     pub run_floor: (u32, u32),
     /// The order on screen.
     pub sale: Order,
+    /// The promotions in force (`core::pricing`); none until the store's are loaded.
+    #[serde(skip)]
+    pub promotions: pricing::promo::Book,
+    /// `[discounts]`: the reasons and a cashier's limits.
+    #[serde(default)]
+    pub discount_rules: pricing::limits::DiscountRules,
     pub screen: Screen,
     /// What the cashier has typed (digits of a barcode, an amount, a quantity).
     pub input: String,
@@ -527,6 +535,8 @@ impl State {
             qr_settings: qr::QrSettings::default(),
             held: held::Held::default(),
             clock: platform_clock::ClockCheck::default(),
+            promotions: pricing::promo::Book::default(),
+            discount_rules: pricing::limits::DiscountRules::default(),
         }
     }
 

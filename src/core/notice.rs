@@ -214,6 +214,14 @@ pub enum Notice {
     QrClockWrong,
     /// Held sales (挂单 / 取单).
     Held(super::held::HeldNotice),
+    /// A discount reason that is not in `[discounts] reasons`.
+    UnknownReason {
+        code: String,
+    },
+    /// A discount was given: what the sale comes to now.
+    DiscountGiven {
+        total: Fen,
+    },
 }
 
 impl Notice {
@@ -274,6 +282,7 @@ impl Notice {
                 | Notice::QrNotOffered
                 | Notice::QrStillPayable { .. }
                 | Notice::QrClockWrong
+                | Notice::UnknownReason { .. }
         )
     }
 }

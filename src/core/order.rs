@@ -229,6 +229,10 @@ pub struct Order {
     /// A held sale (挂单): its number, and whether a supervisor discarded it (see `core::held`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<super::held::Hold>,
+    /// The promotions and discounts the order was given, each with each line's share
+    /// (`core::pricing::record`); [`Order::total`] is what is left to pay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<super::pricing::record::Discount>,
 }
 
 impl Order {
@@ -248,11 +252,13 @@ impl Order {
             cash: Vec::new(),
             taken: Vec::new(),
             hold: None,
+            discounts: Vec::new(),
         }
     }
 
+    /// What the customer pays: the lines less their discounts.
     pub fn total(&self) -> Fen {
-        self.lines.iter().map(Line::amount).sum()
+        Fen(self.lines.iter().map(Line::amount).sum::<Fen>().0 - self.discounted().0)
     }
 
     /// The total, if it can be computed and is within [`MAX_TOTAL`](super::money::MAX_TOTAL):

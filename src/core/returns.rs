@@ -29,14 +29,10 @@ pub fn chosen(order: &Order, picks: &[u32]) -> Result<Vec<Returned>, u32> {
     Ok(out)
 }
 
-/// What `returns` of `order` are worth at the prices they were sold at.
+/// What `returns` of `order` are worth: what was paid for them, after their share of every
+/// discount (`Order::net_value_of`), so a refund of goods never gives back more than they cost.
 pub fn value_of(order: &Order, returns: &[Returned]) -> Fen {
-    returns
-        .iter()
-        .map(|g| {
-            order.lines.get(g.line).map_or(Fen::ZERO, |l| l.unit_price.checked_mul(g.qty).unwrap_or(Fen(i64::MAX / 4)))
-        })
-        .sum()
+    order.net_value_of(returns)
 }
 
 impl LookupView {
@@ -45,15 +41,10 @@ impl LookupView {
         self.picks.get(line).copied().unwrap_or(0)
     }
 
-    /// The value of the goods chosen.
+    /// The value of the goods chosen, as paid (after their share of every discount).
     pub fn chosen_value(&self) -> Fen {
         let Some(order) = &self.order else { return Fen::ZERO };
-        order
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| l.unit_price.checked_mul(self.pick(i)).unwrap_or(Fen(i64::MAX / 4)))
-            .sum()
+        (0..order.lines.len()).map(|i| order.net_of_units(i, order.returned(i), self.pick(i))).sum()
     }
 
     /// Whether goods may be chosen: a paid order of this till, settled, with money to give back

@@ -90,6 +90,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             refund::on_enter(state, &amount, fx)
         }
         Intent::Reprint if *screen == Screen::Lookup => refund::reprint(state, fx),
+        Intent::Discount { order, how, value, reason } => super::discount::ask(state, order, &how, &value, &reason, fx),
         Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.
         Intent::OpenShift => super::office::open(state, 5, fx),
@@ -325,6 +326,7 @@ pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen,
         return refuse(state, Notice::AmountTooLarge, fx);
     }
     state.sale = sale;
+    super::discount::reprice(state, None);
     state.selected = idx;
     let line = &state.sale.lines[idx];
     state.notice = Some(Notice::Added { name: line.name.clone(), qty: line.qty });
@@ -361,12 +363,15 @@ fn set_qty(state: &mut State, qty: u32, fx: &mut Vec<Effect>) {
     }
     if qty == 0 {
         let line = state.sale.lines.remove(state.selected);
+        super::discount::reprice(state, Some(state.selected));
         state.selected = state.selected.min(state.sale.lines.len().saturating_sub(1));
         state.notice = Some(Notice::LineRemoved { name: line.name });
     } else {
         let line = &mut state.sale.lines[state.selected];
         line.qty = qty;
-        state.notice = Some(Notice::Added { name: line.name.clone(), qty });
+        let name = line.name.clone();
+        super::discount::reprice(state, None);
+        state.notice = Some(Notice::Added { name, qty });
     }
     fx.push(state.save(&state.sale));
 }

@@ -577,6 +577,7 @@ mod clock_steps;
 mod configure;
 mod display;
 mod held;
+mod discounts;
 mod numbers;
 mod platform_clock;
 mod qr;

@@ -34,6 +34,9 @@ pub struct Receipt {
     pub labels: ReceiptLabels,
     pub items: Vec<ReceiptItem>,
     pub total: Fen,
+    /// Rows before the total when the sale was discounted: the subtotal, then each promotion or
+    /// discount as a negative amount (`[("小计", Fen(1150)), ("优惠", Fen(-150))]`); none otherwise.
+    pub discounts: Vec<(String, Fen)>,
     /// e.g. `[("微信支付", Fen(1250))]` or `[("现金", Fen(2000)), ("找零", Fen(750))]`
     pub tender: Vec<(String, Fen)>,
     /// Printed as a CODE128 barcode; scanning it finds the order again.
@@ -72,6 +75,9 @@ pub fn render(receipt: &Receipt, profile: &PrinterProfile) -> Vec<u8> {
         lines(&mut e, paper.item_row("", &qty, &item.amount.to_string()));
     }
     rule(&mut e, paper.width);
+    for (label, amount) in &receipt.discounts {
+        lines(&mut e, pad_between(label, &amount.to_string(), paper.width, paper.encoding));
+    }
 
     e.bold(true).size(1, 2);
     lines(&mut e, pad_between(&labels.total, &receipt.total.to_string(), paper.width, paper.encoding));
@@ -152,6 +158,7 @@ mod tests {
                 footer: "谢谢惠顾".into(),
             },
             total: items.iter().map(|i| i.amount).sum(),
+            discounts: vec![],
             items,
             tender: vec![("现金".into(), Fen(2000)), ("找零".into(), Fen(750))],
             order_number: order_number.into(),

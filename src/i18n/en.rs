@@ -65,6 +65,8 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptPrice => "Price",
         Text::ReceiptAmount => "Amount",
         Text::ReceiptTotal => "Total",
+        Text::ReceiptSubtotal => "Subtotal",
+        Text::ReceiptDiscount => "Discount",
         Text::ReceiptOrderNo => "Order no.",
         Text::ReceiptTime => "Time",
         Text::ReceiptOperator => "Operator",
@@ -268,6 +270,8 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::QrStillPayable { number } => format!("QR {number} may still be paid: no new QR yet"),
         Notice::ReturnLimit { left: 0 } => "All of this item has come back already".to_string(),
         Notice::ReturnLimit { left } => format!("Only {left} of this item can still come back"),
+        Notice::UnknownReason { code } => format!("{code}: not one of the shop's discount reasons"),
+        Notice::DiscountGiven { total } => format!("Discount given: the sale comes to {total} yuan"),
     }
 }
 

@@ -95,6 +95,8 @@ pub enum Text {
     ReceiptPrice,
     ReceiptAmount,
     ReceiptTotal,
+    ReceiptSubtotal,
+    ReceiptDiscount,
     ReceiptOrderNo,
     ReceiptTime,
     ReceiptOperator,
@@ -185,7 +187,7 @@ pub enum Text {
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 142] = [
+    pub const ALL: [Text; 144] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -245,6 +247,8 @@ impl Text {
         Text::ReceiptPrice,
         Text::ReceiptAmount,
         Text::ReceiptTotal,
+        Text::ReceiptSubtotal,
+        Text::ReceiptDiscount,
         Text::ReceiptOrderNo,
         Text::ReceiptTime,
         Text::ReceiptOperator,

@@ -31,7 +31,7 @@ office_texts! {
     ReasonPrompt, CashSales, CashRefunds, ExpectedCash, CountedCash, Difference, Note, NotePrompt,
     CountPrompt, CountToCloseDay, Calculating, ShiftClosedAt,
     // reports
-    Period, SinceFirstSale, ColMethod, ColCount, ColSales, ColRefunds, ColNet, Total, Cash, ByOperator,
+    Period, SinceFirstSale, ColMethod, ColCount, ColSales, ColRefunds, ColNet, Total, Cash, ByOperator, DiscountsGiven,
     Unresolved, UnresolvedNone, Shifts, ZNumber, PrintedAt, Loading,
     // journal
     Day, All, ColTime, ColKind, ColState, ColOperator, ColNumber, KindPayment, KindRefund, StatePaid, StateRefunded,

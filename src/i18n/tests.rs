@@ -102,6 +102,8 @@ fn every_notice() -> Vec<Notice> {
         Notice::QrStillPayable { number: "12345678251122010001".into() },
         Notice::QrClockWrong,
         Notice::Held(crate::core::held::HeldNotice::OpenAtClose { numbers: "1, 2".into() }),
+        Notice::UnknownReason { code: "vip".into() },
+        Notice::DiscountGiven { total: Fen(1250) },
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -178,6 +180,8 @@ fn index(n: &Notice) -> usize {
         Notice::QrNotOffered => 69,
         Notice::QrStillPayable { .. } => 70,
         Notice::QrClockWrong => 71,
+        Notice::UnknownReason { .. } => 73,
+        Notice::DiscountGiven { .. } => 74,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
@@ -194,7 +198,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..73).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..75).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

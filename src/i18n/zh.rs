@@ -65,6 +65,8 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ReceiptPrice => "单价",
         Text::ReceiptAmount => "金额",
         Text::ReceiptTotal => "合计",
+        Text::ReceiptSubtotal => "小计",
+        Text::ReceiptDiscount => "优惠",
         Text::ReceiptOrderNo => "单号",
         Text::ReceiptTime => "时间",
         Text::ReceiptOperator => "收银员",
@@ -250,6 +252,8 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::QrStillPayable { number } => format!("二维码 {number} 仍可能被支付，暂不能再出码"),
         Notice::ReturnLimit { left: 0 } => "这件商品已全部退回".to_string(),
         Notice::ReturnLimit { left } => format!("这件商品最多还能退 {left} 件"),
+        Notice::UnknownReason { code } => format!("{code}：不是本店的优惠原因"),
+        Notice::DiscountGiven { total } => format!("已优惠，本单合计 {total} 元"),
     }
 }
 

@@ -95,7 +95,7 @@ fn big_totals(state: &State, frame: &mut Frame, area: Rect) {
     frame.render_widget(input, left);
     let rows = vec![
         widgets::input_line(i18n::text(lang, Text::BarcodeInput), &state.input),
-        Line::raw(""),
+        discounts_line(state),
         Line::from(format!("{}  {}", i18n::text(lang, Text::Items), state.sale.item_count())),
     ];
     frame.render_widget(Paragraph::new(rows).block(Block::new().padding(Padding::horizontal(1))), inner);
@@ -110,6 +110,22 @@ fn big_totals(state: &State, frame: &mut Frame, area: Rect) {
     let [_, digits] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(big_width(&amount, a.width) + 1)]).areas(a);
     widgets::amount(&amount, Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD), frame, digits);
+}
+
+/// With discounts: the subtotal before them and what they take off (`小计 11.50  优惠 -1.50`); else blank.
+fn discounts_line(state: &State) -> Line<'static> {
+    let off = state.sale.discounted();
+    if off.is_zero() {
+        return Line::raw("");
+    }
+    let lang = state.settings.lang;
+    let gross = crate::core::money::Fen(state.sale.total().0 + off.0);
+    Line::from(format!(
+        "{} {gross}  {} -{off}",
+        i18n::text(lang, Text::ReceiptSubtotal),
+        i18n::text(lang, Text::ReceiptDiscount)
+    ))
+    .fg(Color::Yellow)
 }
 
 /// The width `widgets::amount` will draw `amount` at in `room` columns.

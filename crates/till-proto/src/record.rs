@@ -48,6 +48,19 @@ pub struct Order {
     pub number: Option<String>,
     pub lines: Vec<Line>,
     pub tender: Option<Tender>,
+    /// The promotions and discounts the order was given (none in records of tills before them).
+    #[serde(default)]
+    pub discounts: Vec<Discount>,
+}
+
+/// A promotion or discount an order was given: what took it off (`{"Promotion":{"id","name"}}`,
+/// `{"Line":{"line","reason"}}` or `{"Order":{"reason"}}`), how much, and who gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Discount {
+    pub source: serde_json::Value,
+    pub amount: i64,
+    #[serde(default)]
+    pub operator: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -124,8 +137,10 @@ pub struct Payment {
 
 impl Order {
     /// The sum of the lines, `None` on overflow.
+    /// What the customer paid: the lines less the discounts.
     pub fn total(&self) -> Option<i64> {
-        self.lines.iter().try_fold(0i64, |sum, l| sum.checked_add(l.amount()?))
+        let lines = self.lines.iter().try_fold(0i64, |sum, l| sum.checked_add(l.amount()?))?;
+        self.discounts.iter().try_fold(lines, |sum, d| sum.checked_sub(d.amount))
     }
 
     /// What paid it: a single tender pays the whole total. `None` when the total overflows.
@@ -220,6 +235,19 @@ mod tests {
         let Ok(Record::Order(r)) = Record::read(RecordKind::Order, cash) else { unreachable!("an order") };
         assert_eq!(r.order.payments().map(|p| p.len()), Some(1));
         assert_eq!(r.order.payments().unwrap_or_default()[0].amount, 350);
+    }
+
+    #[test]
+    fn a_discounted_order_is_paid_its_net() {
+        let body = r#"{"kind":"order","key":"order:N3","seq":5,"order":{"id":9,"opened_at":1,"closed_at":2,
+            "operator":"01","number":"N3","lines":[{"barcode":"","name":"x","unit_price":1150,"qty":1}],
+            "tender":{"Code":{"platform":"WeChat","out_trade_no":"W3","transaction_id":"T3"}},
+            "discounts":[{"source":{"Order":{"reason":"regular"}},"amount":150,"shares":[[0,150]],"operator":"02",
+              "change":{"AmountOff":150}}]}}"#;
+        let Ok(Record::Order(r)) = Record::read(RecordKind::Order, body) else { unreachable!("an order") };
+        assert_eq!(r.order.total(), Some(1000));
+        assert_eq!(r.order.payments().unwrap_or_default()[0].amount, 1000);
+        assert_eq!((r.order.discounts[0].amount, r.order.discounts[0].operator.as_str()), (150, "02"));
     }
 
     #[test]

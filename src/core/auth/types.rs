@@ -127,6 +127,8 @@ pub enum Action {
     Override,
     /// Discarding held sales (an old one from the list, or those open when the day is closed).
     DiscardHeld,
+    /// A discount above the cashier's limits (`[discounts]`).
+    Discount,
 }
 
 impl Action {

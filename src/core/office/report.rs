@@ -163,6 +163,9 @@ pub struct Report {
     /// Held sales a supervisor discarded in the period (at the close, or old ones from the list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discarded_held: Vec<crate::core::held::HeldSummary>,
+    /// Discounts given on the period's sales, per reason and operator (issue 19).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<crate::core::pricing::record::DiscountTotals>,
 }
 
 impl Report {
@@ -290,6 +293,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         shifts: Vec::new(),
         carried: carried_now,
         discarded_held: discarded_held(orders, &period),
+        discounts: crate::core::pricing::record::totals(orders.iter().filter(|o| counted_sale(o, &period))),
     }
 }
 

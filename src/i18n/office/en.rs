@@ -44,6 +44,7 @@ pub(super) fn text(t: OfficeText) -> &'static str {
         Total => "Total",
         Cash => "Cash",
         ByOperator => "By operator",
+        DiscountsGiven => "Discounts by reason and operator",
         Unresolved => "Unresolved (not counted)",
         UnresolvedNone => "Nothing unresolved",
         Shifts => "Cash-ups",

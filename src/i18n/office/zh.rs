@@ -44,6 +44,7 @@ pub(super) fn text(t: OfficeText) -> &'static str {
         Total => "合计",
         Cash => "现金",
         ByOperator => "按收银员",
+        DiscountsGiven => "优惠（按原因、收银员）",
         Unresolved => "待确认（不计入）",
         UnresolvedNone => "无待确认交易",
         Shifts => "交班记录",

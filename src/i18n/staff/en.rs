@@ -105,6 +105,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Maintenance => "The maintenance menu",
         Action::DiscardHeld => "Discarding held sales",
         Action::Override => "Sign-out override",
+        Action::Discount => "A discount above the cashier's limit",
     }
 }
 
