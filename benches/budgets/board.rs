@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 pub const BINARY: &str = "stripped aarch64 binary";
 pub const BOOT: &str = "QEMU-arm (-M virt, TCG): kernel start → till's first screen";
+/// The boot's budget: a ratio to the same kernel booted to a busybox shell in the same run, as every
+/// other timing row is (an absolute time measured the machine's load, not the till: issue 22).
+pub const BOOT_BUDGET: &str = "median ≤ 2 × floor";
 pub const IMAGE: &str = "SD-card image: uncompressed";
 pub const IMAGE_XZ: &str = "SD-card image: xz-compressed";
 const IMAGE_NAME: &str = "till-rpi-arm64.img";
@@ -182,7 +185,7 @@ pub fn qemu(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>>
             if no_qemu { "qemu-system-aarch64, cpio or mkfs.ext4 missing".to_string() } else { missing.join(", ") };
         return Ok(vec![Row::skip(
             BOOT,
-            "≤ 5 s",
+            BOOT_BUDGET,
             format!("not built: {why} (make bench builds the kit with make aarch64 and tests/qemu/run_arm.sh)"),
         )]);
     }
@@ -212,13 +215,14 @@ pub fn qemu(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>>
         bare.push(boot(&kit, &shell, "till-bench: shell up", &dir, 2 * n + 1, &net)?.0);
     }
     let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
+    let ratio = till.median().as_secs_f64() / bare.median().as_secs_f64().max(1e-9);
     Ok(vec![
         Row::new(
             BOOT,
-            format!("median {} (max {})", secs(till.median()), secs(till.max())),
-            "≤ 5 s",
-            format!("same kernel to a busybox shell: median {}", secs(bare.median())),
-            till.median() <= Duration::from_secs(5),
+            format!("median {} = {ratio:.1} × floor (max {})", secs(till.median()), secs(till.max())),
+            BOOT_BUDGET,
+            format!("floor: same kernel to a busybox shell: median {}", secs(bare.median())),
+            ratio <= 2.0,
         )
         .note(format!(
             "{boots} boots of each, alternating: qemu-system-aarch64 -M virt -cpu cortex-a53 -smp 2 -m 512 (TCG), \
