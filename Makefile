@@ -163,7 +163,7 @@ test-qemu: aarch64
 # kit are built first when they can be; where they cannot, their rows say "not built".
 bench: deps
 	-@$(MAKE) --no-print-directory aarch64 || echo "bench: make aarch64 failed: its rows will say not built"
-	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS)); \
+	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS) mtools); \
 		TILL_QEMU_KIT_ONLY=1 sh tests/qemu/run_arm.sh $(AARCH64_BIN) || echo "bench: no QEMU kit"; fi
 	FAST=$(FAST) $(CARGO) bench --locked --bench budgets
 

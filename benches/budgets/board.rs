@@ -48,7 +48,7 @@ pub fn binary(ctx: &Ctx) -> Vec<Row> {
 }
 
 /// Console text without terminal escape sequences.
-fn strip_escapes(bytes: &[u8]) -> String {
+pub fn strip_escapes(bytes: &[u8]) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -240,7 +240,7 @@ pub fn qemu(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>>
     ])
 }
 
-fn find_image(ctx: &Ctx) -> Option<PathBuf> {
+pub fn find_image(ctx: &Ctx) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TILL_BENCH_IMAGE") {
         return Some(PathBuf::from(p));
     }
