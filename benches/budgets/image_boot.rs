@@ -4,7 +4,7 @@
 //!
 //! The machine is `tests/qemu_image.rs`'s (`-M virt`, Cortex-A53 ×2, 512 MiB, TCG, the image's own
 //! kernel, initramfs and command line with the console on the serial port, the whole image as a
-//! virtio disk, the i6300esb watchdog) with `tests/qemu_glass.rs`'s framebuffer (virtio-gpu at
+//! virtio disk) with `tests/qemu_glass.rs`'s framebuffer (virtio-gpu at
 //! 800×480), so the till runs in fbterm as on a Pi. The till's first frame is systemd's
 //! "Started till.service" on the serial console: the till sends READY=1 once its first screen is
 //! drawn (`Type=notify`, src/app/watchdog.rs). The floor is the same boot with `till.service`
@@ -59,7 +59,7 @@ fn boot(
         .args(["-drive", &format!("file={},format=raw,if=none,id=d0", disk.display())])
         .args(["-device", "virtio-blk-device,drive=d0", "-device", "virtio-keyboard-device"])
         .args(["-netdev", "user,id=n0,restrict=on", "-device", "virtio-net-device,netdev=n0"])
-        .args(["-device", "virtio-gpu-pci,xres=800,yres=480", "-device", "i6300esb"])
+        .args(["-device", "virtio-gpu-pci,xres=800,yres=480"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(dir.join("qemu.err"))?)
@@ -163,7 +163,7 @@ pub fn run(ctx: &Ctx, _: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
         )
         .note(format!(
             "{boots} boots of each, alternating, each from a fresh copy of {}: qemu-system-aarch64 -M virt -cpu \
-             cortex-a53 -smp 2 -m 512 (TCG) with virtio-gpu 800x480 and i6300esb, the image's kernel, initramfs \
+             cortex-a53 -smp 2 -m 512 (TCG) with virtio-gpu 800x480, the image's kernel, initramfs \
              and command line (console on the serial port); the till's first frame = systemd's \"Started \
              till.service\" (READY=1 after the first screen); the floor's = agetty's \"login:\". \
              critical-chain till.service: {chain_note}",
