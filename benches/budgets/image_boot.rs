@@ -11,12 +11,10 @@
 //! masked and a getty on the serial port: its "login:".
 
 use crate::Ctx;
-use crate::board::{find_image, strip_escapes};
+use crate::board::{console_chunks, find_image, ratio_row, strip_escapes};
 use crate::table::{Row, Samples};
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 pub const FIGURE: &str = "SD image under QEMU (-M virt, TCG): QEMU start → till's first frame on the framebuffer";
@@ -64,16 +62,7 @@ fn boot(
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(dir.join("qemu.err"))?)
         .spawn()?;
-    let mut stdout = qemu.stdout.take().ok_or_else(|| anyhow::anyhow!("no console"))?;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                return;
-            }
-        }
-    });
+    let rx = console_chunks(&mut qemu)?;
     let (mut console, mut at) = (Vec::new(), None);
     let deadline = started + Duration::from_secs(360);
     let result = loop {
@@ -150,24 +139,14 @@ pub fn run(ctx: &Ctx, _: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
         Err(e) => format!("critical-chain not read: {e}"),
     };
     eprintln!("  systemd-analyze critical-chain till.service (in the guest):\n{chain}");
-    let ratio = till.median().as_secs_f64() / floor.median().as_secs_f64().max(1e-9);
-    let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
     let chain_note = chain.lines().filter(|l| l.contains('@')).map(str::trim).collect::<Vec<_>>().join("; ");
-    Ok(vec![
-        Row::new(
-            FIGURE,
-            format!("median {} = {ratio:.2} × floor (max {})", secs(till.median()), secs(till.max())),
-            BUDGET,
-            format!("floor: same image to a login prompt, till.service masked: median {}", secs(floor.median())),
-            ratio <= 1.5,
-        )
-        .note(format!(
-            "{boots} boots of each, alternating, each from a fresh copy of {}: qemu-system-aarch64 -M virt -cpu \
+    let floor_is = "same image to a login prompt, till.service masked";
+    Ok(vec![ratio_row(FIGURE, BUDGET, 1.5, &till, &floor, floor_is).note(format!(
+        "{boots} boots of each, alternating, each from a fresh copy of {}: qemu-system-aarch64 -M virt -cpu \
              cortex-a53 -smp 2 -m 512 (TCG) with virtio-gpu 800x480, the image's kernel, initramfs \
              and command line (console on the serial port); the till's first frame = systemd's \"Started \
              till.service\" (READY=1 after the first screen); the floor's = agetty's \"login:\". \
              critical-chain till.service: {chain_note}",
-            img.display()
-        )),
-    ])
+        img.display()
+    ))])
 }
