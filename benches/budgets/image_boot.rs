@@ -138,8 +138,8 @@ pub fn run(ctx: &Ctx, _: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
          /bin/sh -c 'systemctl is-system-running --wait; systemd-analyze --no-pager critical-chain till.service'\" \
          systemd.run_success_action=none"
     );
-    // The chain's first line names the till; the rest follows within the 3 s of quiet.
-    let chain_top = |l: &str| l.trim_start().starts_with("till.service");
+    // The chain ends with the root slice (its first line, the till's, was not seen on this console).
+    let chain_top = |l: &str| l.trim_start().starts_with("till.service") || l.contains("─-.slice @");
     let chain = match boot(&img, &dir, &analyze, till_started, Some(&chain_top)) {
         Ok((_, console)) => {
             let lines: Vec<&str> = console.lines().collect();
