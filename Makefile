@@ -163,7 +163,7 @@ test-qemu: aarch64
 # kit are built first when they can be; where they cannot, their rows say "not built".
 bench: deps
 	-@$(MAKE) --no-print-directory aarch64 || echo "bench: make aarch64 failed: its rows will say not built"
-	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS)); \
+	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS) mtools); \
 		TILL_QEMU_KIT_ONLY=1 sh tests/qemu/run_arm.sh $(AARCH64_BIN) || echo "bench: no QEMU kit"; fi
 	FAST=$(FAST) $(CARGO) bench --locked --bench budgets
 
@@ -190,6 +190,8 @@ image: aarch64
 # (the last step of make test: about 6 min after test-qemu on a loaded 2-core machine, the first time
 # including the download of ~105 MB of Debian .debs, kept in $(IMAGE_DIR)/debs afterwards):
 # the till started by systemd, the root never written, the data partition grown, a power cut survived.
+# With QEMU's i6300esb as the board's watchdog: a till that stops pinging is restarted by systemd, and
+# a hung kernel is reset by the hardware watchdog (tests/qemu_image.rs, about 4 min more).
 # Then tests/qemu_glass.rs looks at the till's own screen (a framebuffer at 800x480 and 1280x800):
 # a day's path typed through QEMU's monitor, each screenshot read back by tesseract and compared with
 # the text the till drew (screenshots kept in target/glass/). One board at a time: two boots.

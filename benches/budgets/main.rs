@@ -10,6 +10,7 @@
 
 mod board;
 mod child;
+mod image_boot;
 mod line;
 mod machine;
 mod net;
@@ -66,7 +67,8 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
             store_rows::store,
             vec![(store_rows::RSS, "≤ 32 MiB"), (store_rows::DISK, "≤ 1.5 × export"), (store_rows::OPEN, "≤ 200 ms")],
         ),
-        ("qemu", board::qemu, vec![(board::BOOT, "≤ 5 s")]),
+        ("qemu", board::qemu, vec![(board::BOOT, board::BOOT_BUDGET)]),
+        ("image-boot", image_boot::run, vec![(image_boot::FIGURE, image_boot::BUDGET)]),
     ]
 }
 
@@ -85,6 +87,7 @@ fn rank(row: &Row) -> usize {
         child::DAY,
         board::BINARY,
         board::BOOT,
+        image_boot::FIGURE,
         board::IMAGE,
         board::IMAGE_XZ,
     ];
