@@ -7,7 +7,8 @@
 
 use super::configure::ConfigChange;
 use super::money::Fen;
-use super::order::{OrderId, Returned};
+use super::no_receipt::ReturnReason;
+use super::order::{Line, OrderId, Returned};
 use super::{Action, Effect, Msg, State, price_entry, refund};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,8 @@ pub enum Approval {
     Configure(ConfigChange),
     /// Discard a held sale older than the shop's limit (see `held`).
     DiscardHeld { order_id: OrderId },
+    /// Give back cash for goods returned without a receipt (see `no_receipt`).
+    NoReceiptReturn { lines: Vec<Line>, reason: ReturnReason },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -41,6 +44,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::Configure(_) => Action::Settings,
         Approval::ManualPrice { .. } => Action::ManualPrice,
         Approval::DiscardHeld { .. } => Action::DiscardHeld,
+        Approval::NoReceiptReturn { .. } => Action::NoReceiptReturn,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -58,5 +62,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::CashRefund { order_id, returns } => refund::refund_cash(state, order_id, returns, fx),
         Approval::Configure(change) => super::configure::approved(state, change, fx),
         Approval::DiscardHeld { order_id } => super::held::discard_approved(state, order_id, fx),
+        Approval::NoReceiptReturn { lines, reason } => super::no_receipt::approved(state, lines, reason, fx),
     }
 }

@@ -17,6 +17,7 @@ pub mod help;
 pub mod intent;
 pub mod maintenance;
 pub mod money;
+pub mod no_receipt;
 pub mod notice;
 pub mod office;
 pub mod order;
@@ -455,6 +456,9 @@ pub struct State {
     /// The till's clock against the platform's (see [`platform_clock`]).
     #[serde(default)]
     pub clock: platform_clock::ClockCheck,
+    /// A return without a receipt being entered (see [`no_receipt`]).
+    #[serde(default)]
+    pub no_receipt: Option<no_receipt::ReturnForm>,
 }
 
 impl State {
@@ -489,6 +493,7 @@ impl State {
             keymap: intent::KeyMap::default(),
             held: held::Held::default(),
             clock: platform_clock::ClockCheck::default(),
+            no_receipt: None,
         }
     }
 

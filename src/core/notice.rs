@@ -204,6 +204,8 @@ pub enum Notice {
     },
     /// Held sales (挂单 / 取单).
     Held(super::held::HeldNotice),
+    /// Returns without a receipt (无小票退货).
+    Return(super::no_receipt::ReturnNotice),
 }
 
 impl Notice {
@@ -216,6 +218,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Held(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Return(n) = self {
             return n.is_error();
         }
         matches!(

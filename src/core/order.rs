@@ -226,6 +226,9 @@ pub struct Order {
     /// A held sale (挂单): its number, and whether a supervisor discarded it (see `core::held`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold: Option<super::held::Hold>,
+    /// A return without a receipt (无小票退货): no sale, its lines came back (see `core::no_receipt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_receipt: Option<super::no_receipt::NoReceipt>,
 }
 
 impl Order {
@@ -245,6 +248,7 @@ impl Order {
             cash: Vec::new(),
             taken: Vec::new(),
             hold: None,
+            no_receipt: None,
         }
     }
 

@@ -575,6 +575,7 @@ mod catalogue;
 mod clock_steps;
 mod configure;
 mod held;
+mod no_receipt;
 mod numbers;
 mod platform_clock;
 mod refunds;

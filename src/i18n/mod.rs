@@ -7,6 +7,7 @@
 mod en;
 pub mod held;
 pub mod help;
+pub mod no_receipt;
 mod office;
 pub mod reasons;
 pub mod staff;

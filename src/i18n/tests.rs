@@ -98,6 +98,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
         Notice::ReturnLimit { left: 2 },
         Notice::Held(crate::core::held::HeldNotice::OpenAtClose { numbers: "1, 2".into() }),
+        Notice::Return(crate::core::no_receipt::ReturnNotice::NoGoods),
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -177,6 +178,7 @@ fn index(n: &Notice) -> usize {
         Notice::ClockBehind { .. } => 66,
         Notice::CheckingClock => 67,
         Notice::Held(_) => 68,
+        Notice::Return(_) => 69,
     }
 }
 
@@ -186,7 +188,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..69).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..70).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -127,6 +127,8 @@ pub enum Action {
     Override,
     /// Discarding held sales (an old one from the list, or those open when the day is closed).
     DiscardHeld,
+    /// Giving cash back for goods returned without a receipt (always a supervisor).
+    NoReceiptReturn,
 }
 
 impl Action {

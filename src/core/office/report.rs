@@ -163,6 +163,10 @@ pub struct Report {
     /// Held sales a supervisor discarded in the period (at the close, or old ones from the list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discarded_held: Vec<crate::core::held::HeldSummary>,
+    /// Returns without a receipt (无小票退货) in the period: cash from the drawer, counted in the
+    /// cash refunds above (the drawer balances) and shown here apart from receipted refunds.
+    #[serde(default)]
+    pub no_receipt: Count,
 }
 
 impl Report {
@@ -240,6 +244,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
     let mut all = Book::default();
     let mut by_op: std::collections::BTreeMap<String, Book> = Default::default();
     let mut unresolved = Vec::new();
+    let mut no_receipt = Count::default();
     for o in orders {
         if counted_sale(o, &period) {
             for (m, amount) in tender_parts(o) {
@@ -252,6 +257,9 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
             if counted_refund(r, &period, carried) {
                 all.slot(m).refunds.add(r.amount);
                 by_op.entry(r.operator.clone()).or_default().slot(m).refunds.add(r.amount);
+                if o.no_receipt.is_some() {
+                    no_receipt.add(r.amount);
+                }
             } else if !r.state.is_final() && period.started_before_end(r.requested_at) {
                 unresolved.push(Unresolved {
                     what: Unsettled::Refund,
@@ -290,6 +298,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         shifts: Vec::new(),
         carried: carried_now,
         discarded_held: discarded_held(orders, &period),
+        no_receipt,
     }
 }
 
