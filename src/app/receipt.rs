@@ -89,7 +89,7 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
         use i18n::no_receipt::{ReturnText as R, reason, return_text};
         title = return_text(lang, R::SlipTitle).to_string();
         footer = format!(
-            "{} {}  {}: {}  {}: {}",
+            "{} {}\n{}: {}\n{}: {}",
             t(Text::ReceiptRefundNo),
             out_refund_no,
             return_text(lang, R::Reason),

@@ -264,6 +264,10 @@ pub(super) fn approved(state: &mut State, lines: Vec<Line>, reason: ReturnReason
     fx.push(Effect::AnnounceRefund { amount, platform: None });
     state.no_receipt = None;
     state.input.clear();
+    // From the empty lookup (F3, F7): back to the sale screen for the next customer.
+    if state.screen == Screen::Lookup && state.lookup.is_none() {
+        state.screen = Screen::Sale;
+    }
     state.notice = Some(say(ReturnNotice::Returned { amount, number }));
 }
 

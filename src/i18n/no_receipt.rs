@@ -20,7 +20,7 @@ macro_rules! return_texts {
 return_texts! {
     FormTitle, ColItem, ColPrice, ColQty, ColAmount, Reason, ToGiveBack, Code,
     KeyF7, HintOpen, HintAdd, HintConfirm, HintReason, HintQty, HintRemove, HintClose,
-    SlipTitle, ApprovedBy, ReportLine,
+    SlipTitle, ApprovedBy, ReportLine, Items,
 }
 
 pub fn return_text(lang: Lang, t: ReturnText) -> &'static str {
@@ -61,8 +61,10 @@ pub fn return_text(lang: Lang, t: ReturnText) -> &'static str {
         (Lang::En, R::SlipTitle) => "RETURN WITHOUT RECEIPT",
         (Lang::Zh, R::ApprovedBy) => "批准主管",
         (Lang::En, R::ApprovedBy) => "Approved by",
-        (Lang::Zh, R::ReportLine) => "无小票退货（现金）",
-        (Lang::En, R::ReportLine) => "Returns, no receipt (cash)",
+        (Lang::Zh, R::ReportLine) => "其中无小票退货（现金）",
+        (Lang::En, R::ReportLine) => "Of which returns without receipt (cash)",
+        (Lang::Zh, R::Items) => "件数",
+        (Lang::En, R::Items) => "Items",
     }
 }
 
@@ -96,11 +98,11 @@ pub fn return_notice(lang: Lang, n: &ReturnNotice) -> String {
         (Lang::En, N::NoGoods) => "No goods scanned yet".into(),
         (Lang::Zh, N::TooMuch) => "金额太大，一次不能退这么多".into(),
         (Lang::En, N::TooMuch) => "Too much for one return".into(),
-        (Lang::Zh, N::Returned { amount, number }) => {
-            format!("无小票退货：请从钱箱退给顾客 {amount}元（单号 {number}）")
+        (Lang::Zh, N::Returned { amount, .. }) => {
+            format!("无小票退货：请从钱箱退给顾客 {amount}元，退货单已打印")
         }
-        (Lang::En, N::Returned { amount, number }) => {
-            format!("Return without receipt: give the customer {amount} yuan from the drawer (no. {number})")
+        (Lang::En, N::Returned { amount, .. }) => {
+            format!("No-receipt return: give the customer {amount} yuan from the drawer")
         }
         (Lang::Zh, N::FinishSaleFirst) => "请先结束当前这单，再做无小票退货".into(),
         (Lang::En, N::FinishSaleFirst) => "Finish the sale on screen first, then take the return".into(),
@@ -139,7 +141,7 @@ mod tests {
         }
         assert_eq!(
             return_notice(Lang::Zh, &ReturnNotice::Returned { amount: Fen(350), number: "9".into() }),
-            "无小票退货：请从钱箱退给顾客 3.50元（单号 9）"
+            "无小票退货：请从钱箱退给顾客 3.50元，退货单已打印"
         );
     }
 }

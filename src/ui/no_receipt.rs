@@ -40,7 +40,7 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(format!("{}: {}", t(R::Reason), reason(lang, form.reason))));
     let value = form.value().map_or_else(String::new, |v| v.to_string());
     lines.push(Line::styled(
-        format!("{}: {value}  ({})", t(R::ToGiveBack), form.item_count()),
+        format!("{}: {value}    {} {}", t(R::ToGiveBack), t(R::Items), form.item_count()),
         Style::new().add_modifier(Modifier::BOLD),
     ));
     lines.push(widgets::input_line(t(R::Code), &state.input));

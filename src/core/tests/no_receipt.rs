@@ -78,6 +78,7 @@ fn a_return_without_a_receipt_is_approved_saved_then_paid_out_in_cash_and_puts_t
         }]
     );
     assert!(t.state.no_receipt.is_none(), "the form is closed");
+    assert_eq!(t.state.screen, Screen::Sale, "back to the sale screen for the next customer");
     let number = order.number.clone().unwrap_or_default();
     assert_eq!(return_notice(&t), Some(ReturnNotice::Returned { amount: Fen(1150), number }));
     // The reports: no sale, a cash refund (the drawer balances), and counted apart.

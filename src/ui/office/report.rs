@@ -134,7 +134,7 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
     if report.no_receipt.n > 0 {
         use crate::i18n::no_receipt::{ReturnText as R, return_text};
         let c = report.no_receipt;
-        let text = format!("{}  {} × {:>9}", return_text(lang, R::ReportLine), c.n, c.amount.to_string());
+        let text = format!("{}  {}  {}", return_text(lang, R::ReportLine), c.n, c.amount);
         lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
     }
     if !report.discarded_held.is_empty() {
