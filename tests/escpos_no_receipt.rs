@@ -10,7 +10,8 @@ use till::core::{Effect, Event, Key, Lang, Msg, update};
 use till::escpos::PrinterProfile;
 use till::i18n::no_receipt::{ReturnText as R, return_text};
 
-fn slip(lang: Lang) -> Vec<String> {
+/// The return's order and slip number, as the core hands them to the printer.
+fn returned(lang: Lang) -> (till::core::order::Order, String) {
     let mut till = Till::new(lang);
     till.key(Key::F(3)).key(Key::F(7)).scan(WATER).scan(WATER).scan(NOODLES).key(Key::F(2));
     let at = till.state.now;
@@ -22,8 +23,29 @@ fn slip(lang: Lang) -> Vec<String> {
             _ => None,
         })
         .expect("the slip is printed");
+    (order, no)
+}
+
+fn slip(lang: Lang) -> Vec<String> {
+    let (order, no) = returned(lang);
     let p = PrinterProfile::mm58();
     preview(&render_refund(&order, &no, &settings(lang), &p), &p)
+}
+
+#[test]
+fn the_printed_x_report_counts_the_return_apart_from_receipted_refunds() {
+    use till::core::office::report::{Period, compute};
+    for lang in [Lang::Zh, Lang::En] {
+        let (order, _) = returned(lang);
+        let to = order.closed_at.expect("closed").plus_secs(60);
+        let report = compute(&[order], Period { from: None, to }, &[]);
+        let p = PrinterProfile::mm58();
+        let text = preview(&till::app::report_print::render(&report, &settings(lang), &p), &p).join("\n");
+        // The label then one return of 16.50, however the paper wraps them.
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let want = flat(&format!("{} 1 16.50", return_text(lang, R::ReportLine)));
+        assert!(flat(&text).contains(&want), "{text}");
+    }
 }
 
 #[test]
