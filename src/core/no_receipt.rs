@@ -19,7 +19,7 @@ use super::approval::Approval;
 use super::catalog::ProductKind;
 use super::money::{Fen, MAX_TOTAL};
 use super::notice::{Notice, refuse};
-use super::order::{Line, MAX_QTY, Order, OrderStatus, Refund, RefundState, Returned};
+use super::order::{Line, MAX_QTY, Order, OrderStatus, Refund, Returned};
 use super::pay::next_number;
 use super::{Beep, Effect, Key, Screen, State};
 use serde::{Deserialize, Serialize};
@@ -243,20 +243,8 @@ pub(super) fn approved(state: &mut State, lines: Vec<Line>, reason: ReturnReason
     let returns = (0..order.lines.len())
         .map(|line| Returned { line, barcode: order.lines[line].barcode.clone(), qty: order.lines[line].qty })
         .collect();
-    order.refunds.push(Refund {
-        out_refund_no: number.clone(),
-        amount,
-        total: amount,
-        refunded_before: Fen::ZERO,
-        requested_at: state.now,
-        operator,
-        state: RefundState::Refunded,
-        refund_id: None,
-        queries: 0,
-        of: None,
-        cash: true,
-        returns,
-    });
+    let refund = Refund::cash_now(number.clone(), amount, amount, Fen::ZERO, state.now, operator);
+    order.refunds.push(Refund { returns, ..refund });
     fx.push(state.save(&order));
     fx.push(Effect::OpenDrawer);
     fx.push(Effect::PrintRefund { order, out_refund_no: number.clone() });

@@ -181,6 +181,33 @@ pub struct Refund {
     pub returns: Vec<Returned>,
 }
 
+impl Refund {
+    /// Cash given back from the drawer now: final when recorded (nothing to ask a platform).
+    pub fn cash_now(
+        out_refund_no: String,
+        amount: Fen,
+        total: Fen,
+        refunded_before: Fen,
+        at: Millis,
+        operator: String,
+    ) -> Refund {
+        Refund {
+            out_refund_no,
+            amount,
+            total,
+            refunded_before,
+            requested_at: at,
+            operator,
+            state: RefundState::Refunded,
+            refund_id: None,
+            queries: 0,
+            of: None,
+            cash: true,
+            returns: Vec::new(),
+        }
+    }
+}
+
 /// Goods coming back with a refund: `qty` of the order's line number `line` (its barcode kept
 /// for the stock count).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
