@@ -132,7 +132,7 @@ mod tests {
     use super::*;
     use crate::core::money::Fen;
     use crate::core::no_receipt::{NoReceipt, ReturnReason};
-    use crate::core::order::{Line, RefundState, Returned};
+    use crate::core::order::{Line, Returned};
 
     #[test]
     fn a_return_without_a_receipt_is_sent_as_its_cash_refund_not_as_a_sale() {
@@ -142,20 +142,9 @@ mod tests {
         o.number = Some("N1".into());
         o.closed_at = Some(Millis(0));
         o.no_receipt = Some(NoReceipt { reason: ReturnReason::Faulty, approved_by: "01".into() });
-        o.refunds.push(Refund {
-            out_refund_no: "N1".into(),
-            amount: Fen(400),
-            total: Fen(400),
-            refunded_before: Fen::ZERO,
-            requested_at: Millis(0),
-            operator: "02".into(),
-            state: RefundState::Refunded,
-            refund_id: None,
-            queries: 0,
-            of: None,
-            cash: true,
-            returns: vec![Returned { line: 0, barcode: "6921168509256".into(), qty: 2 }],
-        });
+        let refund = Refund::cash_now("N1".into(), Fen(400), Fen(400), Fen::ZERO, Millis(0), "02".into());
+        o.refunds
+            .push(Refund { returns: vec![Returned { line: 0, barcode: "6921168509256".into(), qty: 2 }], ..refund });
         let keys: Vec<String> = entries(&o).into_iter().map(|e| e.key).collect();
         assert_eq!(keys, ["refund:N1"]);
         o.no_receipt = None;

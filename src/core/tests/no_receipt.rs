@@ -101,20 +101,9 @@ fn a_receipted_refund_is_not_counted_as_a_return_without_a_receipt() {
     let fx = t.typed("20");
     let order = saved(&fx).pop().expect("paid");
     let mut refunded = order.clone();
-    refunded.refunds.push(crate::core::order::Refund {
-        out_refund_no: "R1".into(),
-        amount: Fen(350),
-        total: order.total(),
-        refunded_before: Fen::ZERO,
-        requested_at: Millis(T0),
-        operator: "01".into(),
-        state: RefundState::Refunded,
-        refund_id: None,
-        queries: 0,
-        of: None,
-        cash: true,
-        returns: Vec::new(),
-    });
+    let refund =
+        crate::core::order::Refund::cash_now("R1".into(), Fen(350), order.total(), Fen::ZERO, Millis(T0), "01".into());
+    refunded.refunds.push(refund);
     let rep = report::compute(&[refunded], Period { from: None, to: Millis(T0 + 1) }, &[]);
     assert_eq!((rep.method(PayMethod::Cash).refunds.n, rep.no_receipt.n), (1, 0));
 }
