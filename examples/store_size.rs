@@ -68,6 +68,7 @@ fn order(id: u64) -> Order {
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     o.tender = Some(Tender::Code {
         platform: Platform::WeChat,

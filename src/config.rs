@@ -155,6 +155,14 @@ pub struct Config {
     #[serde(default)]
     pub data_dir: Option<PathBuf>,
     pub printer: PrinterConfig,
+    /// A customer display (客显) on a serial port: `[display] profile = "led8" | "cd5220"`,
+    /// `path`, `baud`, `flow`. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<crate::devices::display::DisplayConfig>,
+    /// A counter scale on a serial port: `[scale] path`, `baud`, `protocol = "frame" |
+    /// "aclas_stream" | "aclas_auto" | "toledo"` and the frame layout. Absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<crate::devices::scale::ScaleConfig>,
     /// A barcode scanner in serial mode (`/dev/ttyACM0`); codes end with CR/LF.
     #[serde(default)]
     pub scanner_serial: Option<PathBuf>,
@@ -209,6 +217,9 @@ pub struct Config {
     /// glass against (tests/qemu_glass.rs). Absent: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screen_copy: Option<PathBuf>,
+    /// `[qr]`: the QR the customer scans (主扫, Cloud Pay only): `enabled`, `expire_secs`.
+    #[serde(default)]
+    pub qr: QrConfig,
     /// `[held]`: how old a held sale (挂单) may get before it is listed for a supervisor to discard.
     #[serde(default)]
     pub held: crate::core::held::HeldConfig,
@@ -216,6 +227,22 @@ pub struct Config {
     /// map only; see `core::intent`).
     #[serde(skip)]
     pub keys: Vec<Binding>,
+}
+
+/// `[qr]`: the customer scans a QR the till shows (Cloud Pay `scan_code_pay`). Offered only on Cloud
+/// Pay: 微收银's terminal API has no such action (docs/manual.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QrConfig {
+    pub enabled: bool,
+    /// How long a QR can be paid, 60–300 seconds (default 120).
+    pub expire_secs: u32,
+}
+
+impl Default for QrConfig {
+    fn default() -> QrConfig {
+        QrConfig { enabled: true, expire_secs: crate::core::qr::DEFAULT_EXPIRE_SECS }
+    }
 }
 
 /// `keys.toml`: `[[bind]]` tables, each a function key, its screen and its intent.
@@ -230,7 +257,8 @@ struct KeysFile {
 pub const KEYS_FILE: &str = "keys.toml";
 
 /// `[catalogue]`. A scale label is `weighed_prefix` + item code (`weighed_item_digits`) + price in
-/// fen (`weighed_price_digits`) + EAN-13 check digit: 12 digits before the check digit.
+/// fen (`weighed_price_digits`) and/or weight in grams (`weighed_weight_digits`) + check digit, as
+/// `weighed_layout` says (see `core::scale_label`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueConfig {
@@ -240,6 +268,16 @@ pub struct CatalogueConfig {
     pub weighed_item_digits: usize,
     #[serde(default = "default_weighed_price_digits")]
     pub weighed_price_digits: usize,
+    /// What the scale's labels carry: `price` (13 digits, the default), `weight` (13 digits, grams;
+    /// the till prices it by the catalogue's price per kg) or `price_weight` (18 digits).
+    #[serde(default)]
+    pub weighed_layout: crate::core::scale_label::LabelKind,
+    /// Digits of the weight in grams (weight and price_weight labels).
+    #[serde(default = "default_weighed_weight_digits")]
+    pub weighed_weight_digits: usize,
+    /// Refuse a label with a wrong check digit (a misread). Off for scales that print another.
+    #[serde(default = "default_true")]
+    pub weighed_check_digit: bool,
     /// Products with this many or fewer in stock are on the low-stock list (F11).
     #[serde(default = "default_low_stock")]
     pub low_stock: i64,
@@ -254,6 +292,9 @@ impl Default for CatalogueConfig {
             weighed_prefix: default_weighed_prefix(),
             weighed_item_digits: default_weighed_item_digits(),
             weighed_price_digits: default_weighed_price_digits(),
+            weighed_layout: Default::default(),
+            weighed_weight_digits: default_weighed_weight_digits(),
+            weighed_check_digit: true,
             low_stock: default_low_stock(),
             demo_seed: false,
         }
@@ -266,6 +307,9 @@ impl CatalogueConfig {
             prefixes: self.weighed_prefix.clone(),
             item_digits: self.weighed_item_digits,
             price_digits: self.weighed_price_digits,
+            kind: self.weighed_layout,
+            weight_digits: self.weighed_weight_digits,
+            check_digit: self.weighed_check_digit,
         }
     }
 }
@@ -278,6 +322,9 @@ fn default_weighed_item_digits() -> usize {
 }
 fn default_weighed_price_digits() -> usize {
     crate::core::catalog::WeighedLayout::default().price_digits
+}
+fn default_weighed_weight_digits() -> usize {
+    crate::core::catalog::WeighedLayout::default().weight_digits
 }
 fn default_low_stock() -> i64 {
     crate::core::catalog::DEFAULT_LOW_STOCK
@@ -394,11 +441,21 @@ impl Config {
         if self.terminal_no > 99 {
             return Err(ConfigError::Invalid("terminal_no must be 0..=99".into()));
         }
+        if !crate::core::qr::EXPIRE_SECS_RANGE.contains(&self.qr.expire_secs) {
+            return Err(ConfigError::Invalid("qr.expire_secs must be 60..=300".into()));
+        }
         if let Some(scanner) = &self.scanner {
             scanner.validate().map_err(|e| ConfigError::Invalid(e.to_string()))?;
         }
         self.profile()?;
         self.printer.transport(Path::new("."))?;
+        for (section, baud) in
+            [("display", self.display.as_ref().map(|d| d.baud)), ("scale", self.scale.as_ref().map(|s| s.baud))]
+        {
+            if let Some(baud) = baud.filter(|b| !BAUD_RATES.contains(b)) {
+                return Err(ConfigError::Invalid(format!("{section}.baud must be one of {BAUD_RATES:?}, not {baud}")));
+            }
+        }
         self.catalogue.layout().check().map_err(|e| ConfigError::Invalid(format!("[catalogue] {e}")))?;
         if self.printer.queue_limit == 0 || self.printer.retry_secs == 0 {
             return Err(ConfigError::Invalid("printer.queue_limit and printer.retry_secs must be at least 1".into()));
@@ -418,6 +475,14 @@ impl Config {
             terminal_no: self.terminal_no,
             utc_offset_minutes: self.utc_offset_minutes,
             lang: self.lang,
+        }
+    }
+
+    /// The QR the customer scans: offered only on Cloud Pay (微收银 has no such action).
+    pub fn qr_settings(&self) -> crate::core::qr::QrSettings {
+        crate::core::qr::QrSettings {
+            offered: self.qr.enabled && self.platform == PaymentPlatform::CloudPay,
+            expire_secs: self.qr.expire_secs,
         }
     }
 
@@ -480,6 +545,8 @@ impl Config {
             utc_offset_minutes: default_offset(),
             data_dir: Some(data_dir),
             printer: PrinterConfig::to_file(),
+            display: None,
+            scale: None,
             scanner_serial: None,
             scanner: None,
             platform: PaymentPlatform::CloudPay,
@@ -500,6 +567,7 @@ impl Config {
             },
             upgrade: None,
             screen_copy: None,
+            qr: QrConfig::default(),
             held: crate::core::held::HeldConfig::default(),
             keys: Vec::new(),
         }

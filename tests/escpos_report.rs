@@ -48,6 +48,7 @@ fn z_report() -> report::Report {
         queries: 1,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     let orders = vec![
         paid(1, 350, Tender::Cash { received: Fen(500), change: Fen(150) }, "01"),

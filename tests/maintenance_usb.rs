@@ -86,6 +86,7 @@ impl Shop {
             speaker: Arc::new(LogSpeaker),
             wifi: Arc::new(till::devices::NoWifi),
             print_queue: till::app::PrintQueue::in_memory(10, Duration::from_secs(3)),
+            display: till::app::display::DisplayFeed::none(),
         };
         let gateway = Arc::new(CloudPayClient::new(CloudPayConfig::demo("http://127.0.0.1:9")).expect("client"));
         let clock = Arc::new(ManualClock::new(T0));

@@ -64,6 +64,7 @@ fn code(id: u64, secs: i64, lang: Lang, operator: &str, platform: Platform, pric
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     o.tender = Some(Tender::Code {
         platform,
@@ -119,6 +120,7 @@ fn orders(lang: Lang) -> Vec<Order> {
         queries: 2,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     v.push(doubt);
     v

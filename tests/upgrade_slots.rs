@@ -253,6 +253,7 @@ async fn an_upgrade_waits_for_unsynced_records_and_payments_in_doubt_unless_forc
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     store.save(&paying, &counters).expect("save");
     let b = till::app::upgrade::blockers(&store).expect("counts");

@@ -76,6 +76,7 @@ fn a_refund_on_a_voided_order_is_followed_after_a_start_and_reaches_the_back_off
         queries: 1,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     voided.refunds.push(Refund {
         out_refund_no: REFUND_NO.into(),

@@ -75,6 +75,7 @@ impl TillRig {
             speaker: Arc::new(LogSpeaker),
             wifi: Arc::new(NoWifi),
             print_queue,
+            display: till::app::display::DisplayFeed::none(),
         };
         let mut state = State::new(config.settings(), catalogue);
         state.auth.policy = config.operators.clone(); // the demo's: operator 01 signed in

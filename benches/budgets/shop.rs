@@ -53,6 +53,7 @@ pub fn paid_order(id: u64, lines: usize, at: Millis, ago_min: i64) -> Order {
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     o.tender = Some(Tender::Code { platform: Platform::WeChat, out_trade_no: number.clone(), transaction_id });
     o.number = Some(number);

@@ -22,6 +22,8 @@ pub struct Devices {
     pub wifi: Arc<dyn crate::devices::Wifi>,
     /// Receipts waiting for the printer; see [`print_receipts`].
     pub print_queue: PrintQueue,
+    /// The customer display's worker (`app/display.rs`), or none.
+    pub display: super::display::DisplayFeed,
 }
 
 /// Something to print, in order.
@@ -37,6 +39,14 @@ pub enum PrintJob {
     Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
     /// An X or Z report.
     Report(Box<crate::core::office::report::Report>),
+    /// The QR the customer scans, on a slip.
+    Qr {
+        out_trade_no: String,
+        platform: crate::core::code::Platform,
+        amount: crate::core::money::Fen,
+        code_url: String,
+        expires_at: crate::core::clock::Millis,
+    },
     /// Kick the cash drawer now (between receipts, never queued for later: a drawer that opens
     /// minutes after the sale is worse than one the cashier opens by key).
     OpenDrawer,
@@ -140,6 +150,27 @@ async fn run_batch<G: Gateway + 'static>(
                         let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
                     });
                 }
+                Effect::ScanCodePay(call) if !saved => {
+                    let reason = "not sent: the order could not be saved".to_string();
+                    let verdict = crate::core::QrVerdict::Failed { reason };
+                    let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
+                }
+                Effect::ScanCodePay(call) => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.scan_code_pay(&call).await;
+                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "scan_code_pay");
+                        let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
+                    });
+                }
+                Effect::CloseQr(call) => {
+                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
+                    tokio::spawn(async move {
+                        let verdict = gateway.close_order(&call).await;
+                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "close_order");
+                        let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
+                    });
+                }
                 Effect::Lookup(call) => {
                     let (gateway, msgs, store) = (gateway.clone(), msgs.clone(), devices.store.clone());
                     tokio::spawn(lookup(call, gateway, store, msgs));
@@ -183,12 +214,16 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::AnnounceRefund { amount, platform } => {
                     devices.speaker.say(&i18n::refund_announcement(lang, platform, amount))
                 }
+                Effect::PrintQr { out_trade_no, platform, amount, code_url, expires_at } => {
+                    let _ = receipts.send(PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at });
+                }
                 Effect::PrintTestPage => {
                     let _ = receipts.send(PrintJob::TestPage);
                 }
                 Effect::OpenDrawer => {
                     let _ = receipts.send(PrintJob::OpenDrawer);
                 }
+                Effect::Display(shown) => devices.display.show(shown),
                 Effect::ReadConfigCode { code } => {
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
                     tokio::spawn(async move {
@@ -405,6 +440,12 @@ fn render_job(
             bytes.extend(slips(&out_refund_no).map(|s| platform_slip(&s, profile)).unwrap_or_default());
             (order.id, bytes, preview)
         }
+        PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at } => {
+            let bytes =
+                super::qr_slip::render(&out_trade_no, platform, amount, &code_url, expires_at, settings, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            (0, bytes, preview)
+        }
         PrintJob::TestPage => {
             let bytes = crate::escpos::testpage::render(&settings.shop_name, profile);
             let preview = super::receipt::preview(&bytes, profile);
@@ -544,6 +585,7 @@ pub(super) mod tests {
             speaker: Arc::new(RecordingSpeaker(journal.clone())),
             wifi: Arc::new(crate::devices::NoWifi),
             print_queue: PrintQueue::in_memory(10, Duration::from_secs(3)),
+            display: super::super::display::DisplayFeed::none(),
         };
         let mut state = crate::core::State::new(settings, catalogue);
         state.auth.policy.auto_sign_in = Some("01".into());

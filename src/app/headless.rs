@@ -48,6 +48,9 @@ pub struct Observation {
     /// Held sales (挂单), by number.
     #[serde(default)]
     pub held: Vec<crate::core::held::HeldSummary>,
+    /// The counter scale's last reading, if the till has a scale and it answers.
+    #[serde(default)]
+    pub scale: Option<crate::core::weighing::Reading>,
 }
 
 /// The operator side of an [`Observation`].
@@ -102,6 +105,7 @@ pub fn observe(engine: &Engine) -> Observation {
         tender: s.sale.tender.clone(),
         auth: observe_auth(s),
         held: s.held.sales.iter().filter_map(crate::core::held::HeldSummary::of).collect(),
+        scale: s.scale.and_then(|sc| sc.reading),
     }
 }
 

@@ -50,6 +50,8 @@ pub async fn run(config: &Config) -> Vec<Check> {
     checks.extend(platform(config, &data_dir).await);
     checks.extend(scanner(config));
     checks.push(printer_check(config, &data_dir));
+    checks.push(display_check(config));
+    checks.push(scale_check(config));
     checks.push(buzzer(config));
     checks.push(voice(config));
     checks.push(wifi(config));
@@ -234,6 +236,36 @@ fn printer_check(config: &Config, data_dir: &Path) -> Check {
     }
 }
 
+/// The customer display is write-only: the port opening and taking its settings is all that can
+/// be known without showing something to the customer.
+fn display_check(config: &Config) -> Check {
+    use crate::devices::display::{CustomerDisplay, SerialDisplay};
+    let Some(d) = &config.display else { return check(Level::Warn, "display", "no customer display configured") };
+    let port = SerialDisplay::new(d);
+    match port.check() {
+        Ok(()) => check(
+            Level::Ok,
+            "display",
+            format!("{}: the port opens (the maintenance menu's test lights it)", port.describe()),
+        ),
+        Err(e) => check(Level::Fail, "display", e.to_string()),
+    }
+}
+
+/// The counter scale: the port opens and a frame is read within a second (what it weighs now).
+fn scale_check(config: &Config) -> Check {
+    let Some(s) = &config.scale else { return check(Level::Warn, "scale", "no counter scale configured") };
+    let port = format!("{} {} baud ({:?})", s.path.display(), s.baud, s.protocol);
+    match crate::devices::scale::read_one(s, std::time::Duration::from_secs(1)) {
+        Ok(Some(r)) => {
+            let state = if r.stable { "stable" } else { "settling" };
+            check(Level::Ok, "scale", format!("{port}: {} {state}", r.grams))
+        }
+        Ok(None) => check(Level::Fail, "scale", format!("{port}: no weight read in 1 s (protocol or frame layout?)")),
+        Err(e) => check(Level::Fail, "scale", format!("{port}: not available: {e}")),
+    }
+}
+
 fn buzzer(config: &Config) -> Check {
     match &config.buzzer {
         None => check(Level::Warn, "buzzer", "none configured"),
@@ -338,6 +370,49 @@ mod tests {
         assert!(text.iter().any(|l| l.contains("printer")), "{text:#?}");
         assert!(text.iter().any(|l| l.contains("upgrade") && l.contains("runs the factory till")), "{text:#?}");
         assert!(!dir.path().join("data").join("store").exists(), "the doctor creates nothing");
+    }
+
+    /// A pty pair and its slave's path: the device's end for the tests.
+    fn open_pty() -> (nix::pty::OpenptyResult, std::path::PathBuf) {
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&pty.slave)))
+            .expect("slave path");
+        (pty, path)
+    }
+
+    #[test]
+    fn the_customer_display_is_checked_by_opening_its_port() {
+        use crate::devices::display::{DisplayConfig, DisplayProfile};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
+        assert_eq!(display_check(&config).level, Level::Warn, "none configured");
+        let (_pty, path) = open_pty();
+        let display = DisplayConfig { profile: DisplayProfile::Led8, path, baud: 9600, flow: Default::default() };
+        config.display = Some(display.clone());
+        let ok = display_check(&config);
+        assert_eq!(ok.level, Level::Ok, "{ok}");
+        assert!(ok.detail.contains("9600 baud (led8)"), "{ok}");
+        config.display = Some(DisplayConfig { path: dir.path().join("ttyNONE"), ..display });
+        assert_eq!(display_check(&config).level, Level::Fail);
+    }
+
+    #[test]
+    fn the_scale_is_checked_by_reading_a_weight() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config::demo(Lang::En, dir.path().join("data"), "http://127.0.0.1:9".into());
+        assert_eq!(scale_check(&config).level, Level::Warn, "none configured");
+        let (pty, path) = open_pty();
+        config.scale = Some(toml::from_str(&format!("path = {path:?}")).expect("scale"));
+        // Said before the doctor opens the port: the pty keeps it for the reader.
+        let mut master = std::fs::File::from(pty.master);
+        master.write_all(b"ST,GS,+000.750kg\r\n").expect("frame");
+        let ok = scale_check(&config);
+        assert!(ok.level == Level::Ok && ok.detail.ends_with("0.750kg stable"), "{ok}");
+        drop(master);
+        let (_silent, path) = open_pty();
+        config.scale = Some(toml::from_str(&format!("path = {path:?}")).expect("scale"));
+        assert_eq!(scale_check(&config).level, Level::Fail, "a scale that says nothing");
     }
 
     #[test]

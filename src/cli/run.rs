@@ -118,10 +118,19 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     verify_in_background(store.clone());
     let host = maintenance_host(store.clone(), &data_dir, &config);
     let sync = crate::sync::start(store, config.backoffice.clone());
-    let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue };
+    let display = match &config.display {
+        Some(d) => {
+            let port = Arc::new(crate::devices::display::SerialDisplay::new(d));
+            tracing::info!(device = crate::devices::display::CustomerDisplay::describe(&*port), "customer display");
+            app::display::start(port, d.profile, config.lang).context("starting the customer display")?
+        }
+        None => app::display::DisplayFeed::none(),
+    };
+    let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue, display };
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();
     state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
+    state.qr_settings = config.qr_settings();
     state.held.config = config.held;
     state.clock.built_at = crate::app::platform::built_at();
     if demo {
@@ -131,6 +140,9 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     engine.attach_sync(sync.status);
     engine.set_export_dir(&config.export_dir());
     engine.attach_maintenance(host);
+    if let Some(scale) = &config.scale {
+        engine.attach_scale(scale.clone()).context("starting the scale reader")?;
+    }
     if let Some(path) = &config.scanner_serial {
         let port = std::fs::File::open(path).with_context(|| format!("opening the scanner {}", path.display()))?;
         engine.attach_scanner(Box::new(LineScanner::new(port, &path.display().to_string())));

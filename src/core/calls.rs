@@ -42,6 +42,8 @@ pub enum QueryAfter {
     /// after this attempt began (see [`QueryCall::predates_attempt`]). Kept on the order, so it
     /// holds after a restart too (微收银: a "timeout-order query").
     NumberTaken,
+    /// A QR the customer scans (Cloud Pay `trade_type` 2): "not found" means not scanned yet.
+    Qr,
 }
 
 /// How a payment verdict's reason begins when the platform answered that the number is taken by
@@ -133,6 +135,32 @@ pub enum CancelVerdict {
     /// The platform has no cancel interface (微收银): the order is settled by querying only.
     Unsupported,
     /// No trustworthy answer: cancel again.
+    Unknown { reason: String },
+}
+
+/// Ask the platform for a one-off payment QR that the customer scans (Cloud Pay `scan_code_pay`),
+/// under a number never used before, payable until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrCall {
+    pub order_id: OrderId,
+    pub out_trade_no: String,
+    pub platform: Platform,
+    pub amount: Fen,
+    pub body: String,
+    /// The last moment the customer may pay, by the till's clock (sent as `time_expire`).
+    pub expires_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
+}
+
+/// What the platform said to a QR request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QrVerdict {
+    /// The QR to show: the text to encode, verbatim.
+    Issued { code_url: String },
+    /// Definitely refused: no order, nothing can be paid.
+    Failed { reason: String },
+    /// No trustworthy answer: the order may exist, but its QR was never shown.
     Unknown { reason: String },
 }
 

@@ -1,8 +1,9 @@
 //! The products the till knows, by barcode, with their stock counts and the rules for the codes a
 //! scale prints (weighed goods carry their price in the barcode).
 
-use super::code::{self, CodeKind, gtin_check_digit};
+use super::code::{self, CodeKind};
 use super::money::Fen;
+use super::scale_label::{self, Fields, Grams, Label, LabelKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -51,58 +52,73 @@ impl Product {
     }
 }
 
-/// The layout of a scale's price label: `prefix` + item code + price in fen + EAN-13 check digit.
-/// The catalogue knows a weighed product by `prefix + item code`.
+/// The layout of a scale's label (see [`super::scale_label`]): `prefix` (the flag) + item code
+/// (PLU) + price in fen and/or weight in grams + check digit. The catalogue knows a weighed product
+/// by `prefix + item code`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeighedLayout {
     /// Leading digits that mark a scale label (GS1 reserves 20–29 for in-store use).
     pub prefixes: Vec<String>,
     pub item_digits: usize,
     pub price_digits: usize,
+    /// Which fields the label carries: price (13 digits, the default), weight (13), or both (18).
+    #[serde(default)]
+    pub kind: LabelKind,
+    /// Digits of the weight in grams (weight and price+weight labels).
+    #[serde(default = "default_weight_digits")]
+    pub weight_digits: usize,
+    /// Refuse a label whose check digit is wrong (a misread); some scales print another there.
+    #[serde(default = "yes")]
+    pub check_digit: bool,
+}
+
+fn default_weight_digits() -> usize {
+    5
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for WeighedLayout {
     fn default() -> WeighedLayout {
-        WeighedLayout { prefixes: vec!["2".into()], item_digits: 6, price_digits: 5 }
+        WeighedLayout {
+            prefixes: vec!["2".into()],
+            item_digits: 6,
+            price_digits: 5,
+            kind: LabelKind::Price,
+            weight_digits: default_weight_digits(),
+            check_digit: true,
+        }
     }
 }
 
 impl WeighedLayout {
-    /// Every prefix, item code and price together fill the 12 digits before the check digit.
-    pub fn check(&self) -> Result<(), String> {
-        for p in &self.prefixes {
-            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("weighed prefix {p:?} must be digits"));
-            }
-            if p.len() + self.item_digits + self.price_digits != 12 {
-                return Err(format!(
-                    "weighed prefix {p:?} + {} item digits + {} price digits must make the 12 digits before the check digit",
-                    self.item_digits, self.price_digits
-                ));
-            }
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            flags: &self.prefixes,
+            kind: self.kind,
+            plu_digits: self.item_digits,
+            price_digits: self.price_digits,
+            weight_digits: self.weight_digits,
+            check_digit: self.check_digit,
         }
-        if self.item_digits == 0 || self.price_digits == 0 {
-            return Err("weighed item and price digits must be at least 1".into());
-        }
-        Ok(())
     }
 
-    /// The catalogue key (`prefix + item code`) and the embedded price of a scale label, if `code`
-    /// is one: 13 digits, a configured prefix, a correct check digit.
+    /// Every prefix, item code and price or weight together fill the digits before the check digit.
+    pub fn check(&self) -> Result<(), String> {
+        self.fields().check()
+    }
+
+    /// What `code` says, if it is a label of this layout.
+    pub fn read(&self, code: &str) -> Option<Label> {
+        scale_label::read(&self.fields(), code)
+    }
+
+    /// The catalogue key (`prefix + item code`) and the embedded price of a price label.
     pub fn parse(&self, code: &str) -> Option<(String, Fen)> {
-        if code.len() != 13 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        if code::classify(code) != CodeKind::Product {
-            return None;
-        }
-        let prefix = self.prefixes.iter().find(|p| code.starts_with(p.as_str()))?;
-        let key_len = prefix.len() + self.item_digits;
-        if key_len + self.price_digits != 12 {
-            return None;
-        }
-        let price: i64 = code.get(key_len..12)?.parse().ok()?;
-        Some((code[..key_len].to_string(), Fen(price)))
+        let label = self.read(code)?;
+        Some((label.key, label.amount?))
     }
 
     /// Whether `key` has the shape of a weighed product's catalogue key.
@@ -145,21 +161,19 @@ pub fn check_barcode(barcode: &str, kind: ProductKind, layout: &WeighedLayout) -
     }
 }
 
-/// A scale label for tests and the demo: `key` (prefix + item code) and the price.
+/// A price label for tests and the demo: `key` (prefix + item code) and the price.
 pub fn weighed_label(key: &str, price: Fen, layout: &WeighedLayout) -> Option<String> {
-    let stem = format!("{key}{:0width$}", price.0, width = layout.price_digits);
-    if stem.len() != 12 {
-        return None;
-    }
-    Some(format!("{stem}{}", gtin_check_digit(&stem)?))
+    let fields = Fields { kind: LabelKind::Price, ..layout.fields() };
+    scale_label::make(&fields, key, Some(price), None)
 }
 
 /// What a scanned code is in the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found<'a> {
     Product(&'a Product),
-    /// A scale label: the weighed product and the price printed on it.
-    Weighed(&'a Product, Fen),
+    /// A scale label: the weighed product, the amount (printed on it, or its weight at the
+    /// product's price per kilogram) and the weight if the label has one.
+    Weighed(&'a Product, Fen, Option<Grams>),
     None,
 }
 
@@ -217,12 +231,15 @@ impl Catalogue {
         if let Some(p) = self.products.get(code) {
             return Found::Product(p);
         }
-        match self.weighed.parse(code) {
-            Some((key, price)) => match self.products.get(&key) {
-                Some(p) if p.kind == ProductKind::Weighed => Found::Weighed(p, price),
-                _ => Found::None,
-            },
-            None => Found::None,
+        let Some(label) = self.weighed.read(code) else { return Found::None };
+        match self.products.get(&label.key) {
+            Some(p) if p.kind == ProductKind::Weighed => {
+                match label.amount.or_else(|| label.weight?.amount_at(p.price)) {
+                    Some(amount) => Found::Weighed(p, amount, label.weight),
+                    None => Found::None,
+                }
+            }
+            _ => Found::None,
         }
     }
 
@@ -327,11 +344,11 @@ mod tests {
         // Another prefix is an ordinary EAN-13.
         assert_eq!(l.parse("6900138600889"), None);
         // Two-digit prefixes and other widths.
-        let l2 = WeighedLayout { prefixes: vec!["27".into(), "28".into()], item_digits: 5, price_digits: 5 };
+        let l2 = WeighedLayout { prefixes: vec!["27".into(), "28".into()], item_digits: 5, ..WeighedLayout::default() };
         assert_eq!(l2.check(), Ok(()));
         let label = weighed_label("2800042", Fen(99_999), &l2).expect("label");
         assert_eq!(l2.parse(&label), Some(("2800042".to_string(), Fen(99_999))));
-        assert!(WeighedLayout { prefixes: vec!["2".into()], item_digits: 5, price_digits: 5 }.check().is_err());
+        assert!(WeighedLayout { item_digits: 5, ..WeighedLayout::default() }.check().is_err());
     }
 
     #[test]
@@ -341,7 +358,7 @@ mod tests {
         let c = Catalogue::new([Product::new("6900138600889", "可乐", Fen(350)), apples]);
         assert!(matches!(c.find("6900138600889"), Found::Product(p) if p.price == Fen(350)));
         let label = weighed_label("2100015", Fen(1234), &c.weighed).expect("label");
-        assert!(matches!(c.find(&label), Found::Weighed(p, Fen(1234)) if p.name == "苹果"));
+        assert!(matches!(c.find(&label), Found::Weighed(p, Fen(1234), None) if p.name == "苹果"));
         // A label of an item the catalogue does not know, or of a product not sold by weight.
         let unknown = weighed_label("2100016", Fen(5), &c.weighed).expect("label");
         assert_eq!(c.find(&unknown), Found::None);

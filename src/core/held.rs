@@ -169,6 +169,10 @@ fn hold(state: &mut State, note: Option<String>, fx: &mut Vec<Effect>) {
     if state.sale.open_attempt().is_some() {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
+    // A closed QR still watched for a late payment is followed with the sale, not held with it.
+    if let Some(a) = state.sale.watched_qr() {
+        return refuse(state, Notice::QrStillPayable { number: a.out_trade_no.clone() }, fx);
+    }
     if state.sale.has_paid_parts() || state.sale.status != OrderStatus::Open {
         return refuse(state, Notice::FinishPayment, fx);
     }

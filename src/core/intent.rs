@@ -19,6 +19,12 @@ pub enum Intent {
     Pay,
     /// Take cash for the sale (F2).
     PayCash,
+    /// Show a QR the customer scans (主扫, F7 on the tender screen): asks which wallet first.
+    ShowQr,
+    /// The wallet of the QR to show (on the QR screen: 1 WeChat Pay, 2 Alipay).
+    QrWallet {
+        wallet: super::code::Platform,
+    },
     /// Open the lookup of an earlier order, for a refund or a reprint (F3, empty sale).
     Lookup,
     /// Refund this amount (yuan, as typed: `"0.01"`) of the order on the lookup screen.
@@ -55,6 +61,9 @@ pub enum Intent {
     Resume {
         number: u32,
     },
+    /// Tare the counter scale: what is on it now is the container (no key by default: a shop binds
+    /// one in `keys.toml`, `act = "tare"`; the scale's own tare key works too).
+    Tare,
     /// A return without a receipt (无小票退货): the form for the goods coming back (F7 on the
     /// lookup screen; a script's on an empty sale screen too).
     ReturnNoReceipt,
@@ -103,6 +112,7 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(7), Intent::OpenJournal),
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),
+    (Some(On::Pay), Key::F(7), Intent::ShowQr),
     // The keypad's `/`, never typed on the sale screen (F10 quits the demo; a shop may bind it).
     (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
     (None, Key::F(1), Intent::Pay),

@@ -274,6 +274,8 @@ fn choose(state: &mut State, item: Item, fx: &mut Vec<Effect>) {
         Item::PrinterTest => {
             state.notice = Some(Notice::PrintingTestPage);
             fx.push(Effect::PrintTestPage);
+            // The customer display is tested with the printer: every segment and legend lit.
+            fx.push(Effect::Display(super::display::Shown::Test));
         }
         Item::ScannerTest => m.page = Page::Scanner,
         Item::DeviceInfo => {

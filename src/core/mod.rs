@@ -12,6 +12,7 @@ pub mod clock;
 pub mod code;
 pub mod configure;
 pub mod csv_problem;
+pub mod display;
 pub mod held;
 pub mod help;
 pub mod intent;
@@ -24,14 +25,17 @@ pub mod order;
 mod pay;
 pub mod platform_clock;
 pub mod price_entry;
+pub mod qr;
 pub mod reasons;
 pub mod refund;
 mod refund_parts;
 pub mod returns;
 mod sale;
+pub mod scale_label;
 pub mod screens;
 pub mod stock;
 mod tender;
+pub mod weighing;
 
 use catalog::Catalogue;
 use clock::Millis;
@@ -136,6 +140,11 @@ pub enum Msg {
         out_trade_no: String,
         verdict: CancelVerdict,
     },
+    /// The platform's answer to a QR request (`Effect::ScanCodePay`).
+    QrAnswer {
+        out_trade_no: String,
+        verdict: QrVerdict,
+    },
     /// The platform's answer to a lookup, with the till's own record of the order if it has one.
     LookupAnswer {
         number: String,
@@ -167,6 +176,8 @@ pub enum Msg {
     },
     /// The barcode scanner came or went.
     Scanner(ScannerState),
+    /// The counter scale's weight (none: the scale does not answer); see [`weighing`].
+    Scale(Option<weighing::Reading>),
     /// Whether the payment platform can be reached (from pings and from calls that could not be sent).
     Connectivity {
         online: bool,
@@ -223,6 +234,18 @@ pub enum Effect {
     MicroPay(PayCall),
     Query(QueryCall),
     Cancel(CancelCall),
+    /// Ask for a QR the customer scans; the answer comes back as `Msg::QrAnswer`.
+    ScanCodePay(QrCall),
+    /// Close an unpaid QR order; the answer comes back as `Msg::CancelAnswer`.
+    CloseQr(CancelCall),
+    /// Print the QR the customer scans on a slip, with the wallet, amount and expiry.
+    PrintQr {
+        out_trade_no: String,
+        platform: Platform,
+        amount: Fen,
+        code_url: String,
+        expires_at: Millis,
+    },
     /// Look an order up at the platform (the app adds the store's record of it).
     Lookup(LookupCall),
     Refund(RefundCall),
@@ -283,6 +306,8 @@ pub enum Effect {
     Auth(auth::AuthEffect),
     /// Device info, export, restart, power off.
     Maintenance(maintenance::MaintenanceEffect),
+    /// Show this on the customer display (客显); see [`display`].
+    Display(display::Shown),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -424,6 +449,9 @@ pub struct State {
     /// Receipts not yet printed (kept in order, printed when the printer is back).
     pub receipts_waiting: usize,
     pub scanner: Option<ScannerState>,
+    /// The counter scale, once it has been heard from (none: the till has no scale).
+    #[serde(default)]
+    pub scale: Option<weighing::Scale>,
     /// The payment platform answered its last ping (assumed until told otherwise).
     pub online: bool,
     /// Shifts, reports, journal, summary.
@@ -450,6 +478,13 @@ pub struct State {
     /// Which function key means which intent where (see [`intent`]); fixed while the till runs.
     #[serde(default)]
     pub keymap: intent::KeyMap,
+    /// The QR screen, when up (see [`qr`]).
+    #[serde(default)]
+    pub qr: Option<qr::QrView>,
+    /// The QR the customer scans (主扫): offered or not, and its life; fixed while the till runs
+    /// (set from `[qr]` by `cli/run.rs`, like the key map).
+    #[serde(default)]
+    pub qr_settings: qr::QrSettings,
     /// Held sales (挂单) and their list (see [`held`]).
     #[serde(default)]
     pub held: held::Held,
@@ -482,6 +517,7 @@ impl State {
             lookup: None,
             receipts_waiting: 0,
             scanner: None,
+            scale: None,
             online: true,
             office: office::Office::default(),
             part_amount: None,
@@ -491,6 +527,8 @@ impl State {
             wall_clock: Millis(0),
             lookups_in_flight: 0,
             keymap: intent::KeyMap::default(),
+            qr: None,
+            qr_settings: qr::QrSettings::default(),
             held: held::Held::default(),
             clock: platform_clock::ClockCheck::default(),
             no_receipt: None,
@@ -548,6 +586,14 @@ impl State {
         self.background.iter_mut().find(|o| o.id == id)
     }
 
+    /// Whether `out_trade_no` is a QR attempt (the customer scans the till's QR).
+    fn is_qr_attempt(&self, out_trade_no: &str) -> bool {
+        std::iter::once(&self.sale)
+            .chain(&self.background)
+            .flat_map(|o| &o.attempts)
+            .any(|a| a.out_trade_no == out_trade_no && a.qr.is_some())
+    }
+
     fn order_id_of_attempt(&self, out_trade_no: &str) -> Option<OrderId> {
         std::iter::once(&self.sale)
             .chain(&self.background)
@@ -557,6 +603,15 @@ impl State {
 
     /// Starts an empty sale with a fresh order id.
     fn new_sale(&mut self) {
+        // A QR of the sale still watched for a late payment (or a payment still out when a late QR
+        // payment settled the sale) goes on being followed in the background.
+        let settled_with_work = self.sale.status == order::OrderStatus::Paid && self.sale.has_open_work();
+        if (self.sale.watched_qr().is_some() || settled_with_work)
+            && !self.background.iter().any(|o| o.id == self.sale.id)
+        {
+            self.background.push(self.sale.clone());
+        }
+        self.qr = None;
         let id = self.counters.next_order_id;
         self.counters.next_order_id += 1;
         self.sale = Order::new(id, self.now, self.operator().to_string());
@@ -577,9 +632,13 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     state.now = Millis(state.now.0.saturating_add(forward)).max(event.at);
     state.wall_clock = event.at;
     let mut fx = Vec::new();
+    let shown = display::before(state);
     match event.msg {
         Msg::Restored { orders, counters } => pay::restore(state, orders, counters, &mut fx),
-        Msg::Tick => pay::tick(state, &mut fx),
+        Msg::Tick => {
+            qr::count_tick(state);
+            pay::tick(state, &mut fx)
+        }
         Msg::Office(msg) => office::on_msg(state, msg, &mut fx),
         Msg::Auth(msg) => auth::on_msg(state, msg, &mut fx),
         Msg::PlatformClock { unix_secs } => platform_clock::on_platform_clock(state, unix_secs, &mut fx),
@@ -593,6 +652,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),
+        Msg::QrAnswer { out_trade_no, verdict } => qr::on_issued(state, &out_trade_no, verdict, &mut fx),
         Msg::LookupAnswer { number, local, verdict } => {
             refund::on_lookup_answer(state, &number, local, verdict, &mut fx)
         }
@@ -635,7 +695,9 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             fx.push(Effect::Beep(Beep::Error));
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
+        Msg::Scale(reading) => weighing::on_reading(state, reading),
     }
+    display::follow(shown, state, &mut fx);
     fx
 }
 

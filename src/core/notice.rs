@@ -146,6 +146,8 @@ pub enum Notice {
     BackOnline,
     /// The barcode scanner was unplugged; type codes until it is back.
     ScannerGone,
+    /// A weighed product scanned while the scale has no settled weight on it (or does not answer).
+    ScaleNotStable,
     JoiningWifi,
     WifiJoined {
         ssid: String,
@@ -202,6 +204,14 @@ pub enum Notice {
     ReturnLimit {
         left: u32,
     },
+    /// The QR the customer scans is not offered here (微收银 has none, or the shop turned it off).
+    QrNotOffered,
+    /// A QR of this sale may still be paid (closed, but watched until it expires): no second QR.
+    QrStillPayable {
+        number: String,
+    },
+    /// The till's clock is far off the platform's: no QR (its expiry and watch go by the clock).
+    QrClockWrong,
     /// Held sales (挂单 / 取单).
     Held(super::held::HeldNotice),
     /// Returns without a receipt (无小票退货).
@@ -259,12 +269,16 @@ impl Notice {
                 | Notice::WifiFailed { .. }
                 | Notice::WifiNotNow
                 | Notice::ScannerGone
+                | Notice::ScaleNotStable
                 | Notice::Offline
                 | Notice::OfflineTakeCash
                 | Notice::PartTooLarge { .. }
                 | Notice::FinishPayment
                 | Notice::PaidTwice { .. }
                 | Notice::ReturnLimit { .. }
+                | Notice::QrNotOffered
+                | Notice::QrStillPayable { .. }
+                | Notice::QrClockWrong
         )
     }
 }

@@ -129,6 +129,9 @@ pub struct Attempt {
     /// The platform has no cancel interface: the attempt is settled by querying only.
     #[serde(default)]
     pub cancel_unsupported: bool,
+    /// A QR the customer scans (主扫) instead of a payment code: its text, expiry and watch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr: Option<super::qr::QrPay>,
 }
 
 /// Where a refund stands. `Refunded` and `Failed` are final; `Accepted` means the platform took it
@@ -306,7 +309,12 @@ impl Order {
 
     /// Settled and with no refund in doubt: nothing left for the till to follow up.
     pub fn is_settled(&self) -> bool {
-        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided) && self.open_refund().is_none()
+        matches!(self.status, OrderStatus::Paid | OrderStatus::Voided) && !self.has_open_work()
+    }
+
+    /// A closed or expired QR still watched for a late payment (`qr::LATE_PAY_MARGIN_SECS`).
+    pub fn watched_qr(&self) -> Option<&Attempt> {
+        self.attempts.iter().find(|a| a.state.is_final() && a.qr.as_ref().is_some_and(|q| q.watching))
     }
 
     /// The refund whose outcome is still open, if any (at most one: a new refund of the order is
@@ -392,7 +400,7 @@ impl Order {
 
     /// Whether the till has follow-up work on this order: a payment or a refund in doubt.
     pub fn has_open_work(&self) -> bool {
-        self.open_attempt().is_some() || self.open_refund().is_some()
+        self.open_attempt().is_some() || self.open_refund().is_some() || self.watched_qr().is_some()
     }
 }
 

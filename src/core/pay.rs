@@ -168,6 +168,7 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     });
     state.sale.status = OrderStatus::Paying;
     state.screen = Screen::Pay { cash_entry: false };
@@ -204,6 +205,13 @@ fn query_interval(started_at: Millis, now: Millis) -> i64 {
 /// Applies a platform answer (to the payment call or to a query) to its attempt.
 pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict, is_query: bool, fx: &mut Vec<Effect>) {
     let Some(order_id) = state.order_id_of_attempt(out_trade_no) else { return };
+    if state.is_qr_attempt(out_trade_no) {
+        // A QR order has rules of its own (Alipay's "not found" is waiting, the expiry, the watch).
+        if is_query {
+            super::qr::on_query_answer(state, order_id, out_trade_no, verdict, fx);
+        }
+        return;
+    }
     let now = state.now;
     let Some(order) = state.order_mut(order_id) else { return };
     // The platform says the number is another order's (its answer to the payment, or a query that
@@ -330,6 +338,9 @@ fn after_change(
 
 /// Applies the platform's answer to a cancel (reverse).
 pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: CancelVerdict, fx: &mut Vec<Effect>) {
+    if state.is_qr_attempt(out_trade_no) {
+        return super::qr::on_close_answer(state, out_trade_no, verdict, fx);
+    }
     let Some(order_id) = state.order_id_of_attempt(out_trade_no) else { return };
     let Some(order) = state.order_mut(order_id) else { return };
     let Some(attempt) = order.attempt_mut(out_trade_no) else { return };
@@ -357,11 +368,21 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
     after_change(state, order_id, &attempt, delay, cancel_next, changed, fx);
 }
 
+/// A final not-paid state of `attempt` (failed, cancelled) applied to its order, as for any payment.
+pub(super) fn settle_not_paid(state: &mut State, order_id: u64, attempt: &Attempt, fx: &mut Vec<Effect>) {
+    match &attempt.state {
+        AttemptState::Failed { reason } => not_paid(state, order_id, attempt, reason, false, fx),
+        _ => not_paid(state, order_id, attempt, "cancelled", true, fx),
+    }
+}
+
 fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, cancelled: bool, fx: &mut Vec<Effect>) {
     let now = state.now;
     let on_screen = state.sale.id == order_id;
     let Some(order) = state.order_mut(order_id) else { return };
-    if on_screen || order.has_paid_parts() {
+    if order.status == OrderStatus::Paid {
+        // Settled meanwhile (a late QR payment): this attempt's failure changes nothing.
+    } else if on_screen || order.has_paid_parts() {
         // Back to the tender screen: the cashier may try again (a new number) or take cash; the
         // parts paid so far stay paid and the remainder is as it was.
         order.status = OrderStatus::Open;
@@ -381,7 +402,8 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     } else if on_screen {
         state.notice = Some(Notice::PaymentDeclined { platform: attempt.platform, reason: reason.to_string() });
     } else {
-        state.background.retain(|o| o.id != order_id);
+        // A QR still watched for a late payment keeps its order followed.
+        state.background.retain(|o| o.id != order_id || o.has_open_work());
         state.notice = Some(Notice::BackgroundNotPaid { number: attempt.out_trade_no.clone(), amount: attempt.amount });
     }
 }
@@ -409,8 +431,40 @@ pub(super) fn on_connectivity(state: &mut State, online: bool, fx: &mut Vec<Effe
     }
 }
 
+/// The timer of `out_trade_no` (created due now, with `cancel`, if it had none) if it is due: then
+/// marked in flight and due again `every_secs` later.
+pub(super) fn take_due(state: &mut State, out_trade_no: &str, cancel: bool, every_secs: i64) -> Option<QueryTimer> {
+    let now = state.now;
+    let timer =
+        state.timers.entry(out_trade_no.to_string()).or_insert(QueryTimer { due: now, in_flight: false, cancel });
+    if timer.in_flight || now < timer.due {
+        return None;
+    }
+    timer.in_flight = true;
+    timer.due = now.plus_secs(every_secs);
+    Some(*timer)
+}
+
+/// The query of attempt `a` of order `order_id`.
+pub(super) fn query_of(order_id: u64, a: &Attempt, after: QueryAfter) -> QueryCall {
+    QueryCall {
+        order_id,
+        out_trade_no: a.out_trade_no.clone(),
+        platform: a.platform,
+        amount: a.amount,
+        after,
+        started_at: a.started_at,
+    }
+}
+
+/// The cancel (or, for a QR, the close) of attempt `a` of order `order_id`.
+fn cancel_of(order_id: u64, a: &Attempt) -> CancelCall {
+    CancelCall { order_id, out_trade_no: a.out_trade_no.clone(), platform: a.platform, amount: a.amount }
+}
+
 /// Sends the queries, cancels and refund queries that are due.
 pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
+    super::qr::tick(state, fx);
     let now = state.now;
     let open: Vec<(u64, Attempt, bool)> = std::iter::once(&state.sale)
         .chain(&state.background)
@@ -418,40 +472,23 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         .collect();
     for (order_id, a, taken) in open {
         let cancelling = matches!(a.state, AttemptState::Cancelling { .. });
-        let timer = state.timers.entry(a.out_trade_no.clone()).or_insert(QueryTimer {
-            due: now,
-            in_flight: false,
-            cancel: cancelling,
-        });
-        if timer.in_flight || now < timer.due {
-            continue;
-        }
-        timer.in_flight = true;
-        timer.due = now.plus_secs(query_interval(a.started_at, now));
+        let every = if a.qr.is_some() { super::qr::QUERY_EVERY_SECS } else { query_interval(a.started_at, now) };
+        let Some(timer) = take_due(state, &a.out_trade_no, cancelling, every) else { continue };
         if cancelling && timer.cancel {
             if let Some(attempt) = state.order_mut(order_id).and_then(|o| o.attempt_mut(&a.out_trade_no)) {
                 attempt.cancels += 1;
             }
-            fx.push(Effect::Cancel(CancelCall {
-                order_id,
-                out_trade_no: a.out_trade_no,
-                platform: a.platform,
-                amount: a.amount,
-            }));
+            let call = cancel_of(order_id, &a);
+            fx.push(if a.qr.is_some() { Effect::CloseQr(call) } else { Effect::Cancel(call) });
             continue;
         }
-        fx.push(Effect::Query(QueryCall {
-            order_id,
-            out_trade_no: a.out_trade_no,
-            platform: a.platform,
-            amount: a.amount,
-            after: match a.state {
-                _ if taken => QueryAfter::NumberTaken,
-                AttemptState::UserPaying => QueryAfter::UserPaying,
-                _ => QueryAfter::Unknown,
-            },
-            started_at: a.started_at,
-        }));
+        let after = match a.state {
+            _ if a.qr.is_some() => QueryAfter::Qr,
+            _ if taken => QueryAfter::NumberTaken,
+            AttemptState::UserPaying => QueryAfter::UserPaying,
+            _ => QueryAfter::Unknown,
+        };
+        fx.push(Effect::Query(query_of(order_id, &a, after)));
     }
     super::refund::tick(state, fx);
 }
@@ -473,7 +510,12 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     // on from the newest record, so waits measured from them (the not-found grace, the wallet's
     // deadline) pass as they would have, not a day late.
     let newest = orders.iter().flat_map(recorded_times).max().unwrap_or_default();
-    state.now = state.now.max(newest);
+    if newest > state.now {
+        // Like the platform's time (`platform_clock`): a later jump of the wall clock forward is
+        // this same time, not more of it.
+        state.clock.moved_ahead_ms = state.clock.moved_ahead_ms.saturating_add(newest.since(state.now));
+        state.now = newest;
+    }
     state.run_floor = run_floor(state.now, state.settings.utc_offset_minutes);
     if let Some(platform) = state.clock.platform_at {
         raise_run_floor(state, platform);
@@ -535,6 +577,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
             fx.push(state.save(&o));
         }
     }
+    super::qr::restore_view(state, fx);
     state.ready = true;
     let in_doubt = state.in_doubt_count();
     state.notice = (in_doubt > 0).then_some(Notice::Restored { in_doubt });

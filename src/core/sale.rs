@@ -101,9 +101,13 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             state.input.clear();
             state.notice = None;
         }
+        Intent::ShowQr | Intent::QrWallet { .. } => {
+            super::qr::on_intent(state, &intent, fx);
+        }
         Intent::Hold { note } => super::held::hold_or_list(state, note, fx),
         Intent::HeldList => super::held::open_list(state, fx),
         Intent::Resume { number } => super::held::resume(state, number, fx),
+        Intent::Tare => super::weighing::tare(state, fx),
         Intent::ReturnNoReceipt => super::no_receipt::open(state, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
@@ -221,26 +225,39 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
             Err(MoneyError::TooLarge) => refuse(state, Notice::AmountTooLarge, fx),
             Err(MoneyError::NotAnAmount) => refuse(state, Notice::NotAnAmount, fx),
         },
-        CodeKind::Product => match state.catalogue.find(code) {
-            Found::Product(p) if p.kind == ProductKind::Normal => {
-                let (barcode, name, price) = (p.barcode.clone(), p.name.clone(), p.price);
-                add_line(state, &barcode, &name, price, fx)
-            }
-            // An open-price product (or a weighed one scanned by its catalogue code): ask the price.
-            Found::Product(p) => {
-                let (barcode, name) = (p.barcode.clone(), p.name.clone());
-                price_entry::open(state, &barcode, &name, false, fx)
-            }
-            Found::Weighed(_, price) if price.is_zero() => refuse(state, Notice::ZeroAmount, fx),
-            Found::Weighed(p, price) => {
-                let name = p.name.clone();
-                add_line(state, code, &name, price, fx)
-            }
-            Found::None => price_entry::open(state, code, "", true, fx),
-        },
+        // A scale label whose check digit the shop does not enforce is still a label.
+        CodeKind::BadCheckDigit if state.catalogue.weighed.read(code).is_some() => on_product(state, code, fx),
+        CodeKind::Product => on_product(state, code, fx),
         CodeKind::BadCheckDigit => refuse(state, Notice::BadCheckDigit { code: code.to_string() }, fx),
         CodeKind::Garbage => refuse(state, Notice::Garbage, fx),
         CodeKind::Payment(_) => {}
+    }
+}
+
+/// A product code on the sale screen: the catalogue's product, a scale label, or an unknown code.
+fn on_product(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
+    match state.catalogue.find(code) {
+        Found::Product(p) if p.kind == ProductKind::Normal => {
+            let (barcode, name, price) = (p.barcode.clone(), p.name.clone(), p.price);
+            add_line(state, &barcode, &name, price, fx)
+        }
+        // A weighed product's own code with a scale attached: the weight on the scale.
+        Found::Product(p) if p.kind == ProductKind::Weighed && state.scale.is_some() => {
+            let p = p.clone();
+            super::weighing::sell(state, &p, fx)
+        }
+        // An open-price product (or a weighed one scanned by its catalogue code): ask the price.
+        Found::Product(p) => {
+            let (barcode, name) = (p.barcode.clone(), p.name.clone());
+            price_entry::open(state, &barcode, &name, false, fx)
+        }
+        Found::Weighed(_, price, _) if price.is_zero() => refuse(state, Notice::ZeroAmount, fx),
+        // The weight, if the label has one, goes with the name: kg with 3 decimals.
+        Found::Weighed(p, price, weight) => {
+            let name = weight.map_or_else(|| p.name.clone(), |w| format!("{} {w}", p.name));
+            add_line(state, code, &name, price, fx)
+        }
+        Found::None => price_entry::open(state, code, "", true, fx),
     }
 }
 

@@ -8,7 +8,7 @@
 use super::auth::{self, AuthNotice};
 use super::intent::{Intent, On};
 use super::notice::{Notice, refuse};
-use super::{Effect, Key, Screen, State, configure, held, help, maintenance, no_receipt, office, sale};
+use super::{Effect, Key, Screen, State, configure, held, help, maintenance, no_receipt, office, qr, sale};
 
 /// The screen under every modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,8 @@ pub enum Base {
 /// A screen over the base one, in stacking order (a later variant is drawn over an earlier one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Modal {
+    /// The QR the customer scans, over the tender screen (`State::qr`, see [`super::qr`]).
+    Qr,
     /// The maintenance menu, F12 (`State::maintenance`).
     Maintenance,
     /// The operators list, from the maintenance menu (`Auth::admin`).
@@ -44,7 +46,7 @@ impl Modal {
     /// Drawn over the whole screen (top bar to status line), hiding what is under it; the others
     /// are boxes over the body.
     pub fn is_full_screen(self) -> bool {
-        matches!(self, Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange)
+        matches!(self, Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange)
     }
 }
 
@@ -81,6 +83,7 @@ impl Stack {
 pub fn stack(state: &State) -> Stack {
     let base = if state.auth.session.is_none() { Base::SignIn } else { Base::Till };
     let open = [
+        (Modal::Qr, state.qr.is_some() && state.auth.session.is_some()),
         (Modal::Maintenance, state.maintenance.is_some()),
         (Modal::Operators, state.auth.admin.is_some()),
         (Modal::Audit, state.auth.audit.is_some()),
@@ -109,6 +112,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
+        Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),
         Top::Base(Base::SignIn) => match state.keymap.intent(On::SignIn, key) {
             Some(Intent::OpenMaintenance) => maintenance::open(state, fx),
             _ => auth::signin::on_key(state, key, fx),
@@ -149,6 +153,9 @@ pub(super) fn on_act(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
     let staff = matches!(intent, Intent::SignOut | Intent::OpenMaintenance | Intent::ChangePin);
     match stack(state).top() {
         Top::Base(Base::SignIn) if intent == Intent::OpenMaintenance => maintenance::open(state, fx),
+        Top::Modal(Modal::Qr) if matches!(intent, Intent::QrWallet { .. }) => {
+            qr::on_intent(state, &intent, fx);
+        }
         Top::Base(Base::Till) if staff => on_staff(state, intent, fx),
         Top::Base(Base::Till) if !matches!(state.screen, Screen::Office | Screen::Confirm(_)) => {
             sale::on_intent(state, intent, fx)

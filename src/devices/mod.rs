@@ -1,10 +1,12 @@
 //! The till's devices behind small traits: the real ones talk to the kernel, the fakes record.
 
 pub mod buzzer;
+pub mod display;
 pub mod evdev_scanner;
 pub mod fake;
 pub mod keymap;
 pub mod printer;
+pub mod scale;
 pub mod scanner;
 pub mod sound;
 pub mod voice;

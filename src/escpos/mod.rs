@@ -9,6 +9,7 @@ pub mod encode;
 pub mod layout;
 mod preview;
 pub mod profile;
+pub mod qr_slip;
 pub mod receipt;
 pub mod report;
 pub mod slip;

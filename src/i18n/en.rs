@@ -228,6 +228,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::CheckingClock => "Checking the time with the payment platform: one moment".into(),
         Notice::BackOnline => "Back online: payment codes work again".into(),
         Notice::ScannerGone => "The barcode scanner was unplugged: plug it back in, or type the code".into(),
+        Notice::ScaleNotStable => "No settled weight on the scale: wait until it is stable, then scan again".into(),
         Notice::JoiningWifi => "Joining the Wi-Fi network…".into(),
         Notice::WifiJoined { ssid } => format!("Connected to Wi-Fi {ssid}"),
         // Without an adapter or a [wifi] section there is no Wi-Fi network to keep.
@@ -263,6 +264,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::PaidInParts { amount, parts } => format!("Paid in {parts} parts: {amount} yuan received"),
         Notice::EnterPrice { name } => format!("Type the price of {} and press Enter", line_name(lang, name)),
         Notice::CashToRefund { amount } => format!("Paid {amount} yuan in cash: F6 gives it back from the drawer"),
+        Notice::QrNotOffered => "Customer-scans-QR is not offered here (Cloud Pay only)".into(),
+        Notice::QrClockWrong => "The till's clock is wrong: set it before showing a QR".into(),
+        Notice::QrStillPayable { number } => format!("QR {number} may still be paid: no new QR yet"),
         Notice::ReturnLimit { left: 0 } => "All of this item has come back already".to_string(),
         Notice::ReturnLimit { left } => format!("Only {left} of this item can still come back"),
     }

@@ -4,16 +4,19 @@
 //! [`notice`] and [`announcement`]. Each language is one exhaustive `match`, so a label missing from a
 //! table is a compile error, not a blank on the screen.
 
+mod display;
 mod en;
 pub mod held;
 pub mod help;
 pub mod no_receipt;
 mod office;
+pub mod qr;
 pub mod reasons;
 pub mod staff;
 pub mod usb;
 mod zh;
 
+pub use display::{DisplayWord, ScaleWord, display_word, scale_word};
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};
 pub use reasons::reason;
 

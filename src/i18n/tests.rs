@@ -78,6 +78,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::OfflineTakeCash,
         Notice::BackOnline,
         Notice::ScannerGone,
+        Notice::ScaleNotStable,
         Notice::JoiningWifi,
         Notice::WifiJoined { ssid: "ShopNet".into() },
         Notice::WifiFailed { error: crate::core::WifiFailure::WrongPassword },
@@ -97,6 +98,9 @@ fn every_notice() -> Vec<Notice> {
         Notice::CashToRefund { amount: Fen(2000) },
         Notice::Auth(crate::core::auth::AuthNotice::SignInFirst),
         Notice::ReturnLimit { left: 2 },
+        Notice::QrNotOffered,
+        Notice::QrStillPayable { number: "12345678251122010001".into() },
+        Notice::QrClockWrong,
         Notice::Held(crate::core::held::HeldNotice::OpenAtClose { numbers: "1, 2".into() }),
         Notice::Return(crate::core::no_receipt::ReturnNotice::NoGoods),
         Notice::ReadingConfigCode,
@@ -172,13 +176,17 @@ fn index(n: &Notice) -> usize {
         Notice::CashToRefund { .. } => 60,
         Notice::Auth(_) => 61,
         Notice::ReturnLimit { .. } => 62,
+        Notice::QrNotOffered => 69,
+        Notice::QrStillPayable { .. } => 70,
+        Notice::QrClockWrong => 71,
         Notice::ReadingConfigCode => 63,
         Notice::ConfigCancelled => 64,
         Notice::MerchantChangeUnresolved { .. } => 65,
         Notice::ClockBehind { .. } => 66,
         Notice::CheckingClock => 67,
         Notice::Held(_) => 68,
-        Notice::Return(_) => 69,
+        Notice::ScaleNotStable => 72,
+        Notice::Return(_) => 73,
     }
 }
 
@@ -188,7 +196,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..70).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..74).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

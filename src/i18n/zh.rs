@@ -214,6 +214,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::CheckingClock => "正在与支付平台核对时间，请稍候".into(),
         Notice::BackOnline => "网络已恢复，可以扫码支付".into(),
         Notice::ScannerGone => "扫码枪已断开：请重新插好，或手动输入条码".into(),
+        Notice::ScaleNotStable => "电子秤重量未稳定：请等读数稳定后再扫码".into(),
         Notice::JoiningWifi => "正在连接无线网络…".into(),
         Notice::WifiJoined { ssid } => format!("已连接无线网络 {ssid}"),
         Notice::WifiFailed {
@@ -245,6 +246,9 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::PaidInParts { amount, parts } => format!("组合支付收款成功 {amount}元（{parts}笔）"),
         Notice::EnterPrice { name } => format!("请输入 {} 的价格，回车确认", line_name(lang, name)),
         Notice::CashToRefund { amount } => format!("现金付款部分 {amount}元：按 F6 从钱箱退现金"),
+        Notice::QrNotOffered => "本机不提供顾客扫码支付（仅腾讯云支付可用）".into(),
+        Notice::QrClockWrong => "本机时间不准，请先校准时间再出二维码".into(),
+        Notice::QrStillPayable { number } => format!("二维码 {number} 仍可能被支付，暂不能再出码"),
         Notice::ReturnLimit { left: 0 } => "这件商品已全部退回".to_string(),
         Notice::ReturnLimit { left } => format!("这件商品最多还能退 {left} 件"),
     }

@@ -11,8 +11,8 @@ use super::cloudpay::{
 use super::weishouyin::WeishouyinClient;
 use crate::core::configure::{ConfigChange, Merchant};
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupFailure,
-    SetupInfo, Verdict,
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryCall, RefundCall,
+    RefundVerdict, SetupFailure, SetupInfo, Verdict,
 };
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -188,6 +188,19 @@ impl Gateway for Payments {
 
     async fn cancel(&self, call: &CancelCall) -> CancelVerdict {
         dispatch!(self, g => g.cancel(call).await, r => CancelVerdict::Unknown { reason: r.clone() })
+    }
+
+    async fn scan_code_pay(&self, call: &QrCall) -> QrVerdict {
+        if let Backend::CloudPay(g) = &*self.current()
+            && !g.config().is_set_up()
+        {
+            return QrVerdict::Failed { reason: NOT_SET_UP.into() };
+        }
+        dispatch!(self, g => g.scan_code_pay(call).await, r => QrVerdict::Failed { reason: r.clone() })
+    }
+
+    async fn close_order(&self, call: &CancelCall) -> CancelVerdict {
+        dispatch!(self, g => g.close_order(call).await, r => CancelVerdict::Unknown { reason: r.clone() })
     }
 
     async fn lookup(&self, call: &LookupCall) -> LookupVerdict {

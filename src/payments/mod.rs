@@ -12,8 +12,8 @@ pub use choice::Payments;
 
 use crate::core::configure::{ConfigChange, Merchant};
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryCall, RefundCall, RefundVerdict, SetupFailure,
-    SetupInfo, Verdict,
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryCall, RefundCall,
+    RefundVerdict, SetupFailure, SetupInfo, Verdict,
 };
 use std::future::Future;
 
@@ -63,6 +63,15 @@ pub trait Gateway: Send + Sync {
     /// confirmed); from now on payments go there.
     fn apply_setup(&self, _merchant: &Merchant) -> impl Future<Output = Result<SetupInfo, SetupFailure>> + Send {
         async { Err(SetupFailure::WrongPlatform) }
+    }
+    /// Asks for a one-off payment QR that the customer scans (Cloud Pay `scan_code_pay`). A platform
+    /// without one (微收银) refuses definitely: the till hides the option there anyway.
+    fn scan_code_pay(&self, _call: &QrCall) -> impl Future<Output = QrVerdict> + Send {
+        async { QrVerdict::Failed { reason: "not offered on this platform".into() } }
+    }
+    /// Closes an unpaid QR order (Cloud Pay `close_order`, `trade_type` 2) so it can no longer be paid.
+    fn close_order(&self, _call: &CancelCall) -> impl Future<Output = CancelVerdict> + Send {
+        async { CancelVerdict::Unsupported }
     }
     /// Asks the platform for its receipt of a paid order again (微收银 `pay_printinfo.php`).
     fn reprint(&self, _transaction_id: &str) -> impl Future<Output = Option<Vec<u8>>> + Send {

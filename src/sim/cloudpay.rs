@@ -24,6 +24,9 @@
 //! On top of the scenarios, [`SimHandle::inject`] queues [`Fault`]s, each consumed by the next request;
 //! `SimConfig::random_faults` draws them at random for chaos tests.
 //!
+//! The customer scanning the till's QR: `scan_code_pay` and `close_order` with the wallets' states
+//! and rules (table in `ledger/qr.rs`), the customer driven by [`SimHandle::customer_pays_at`].
+//!
 //! Also served: `reverse` (WeChat: 15 s after the payment at the earliest; a paid order's money goes
 //! back), `refund` (idempotent per out_refund_no, never above the total), `query_refund_order`
 //! (processing for `refund_processing_polls` queries), `client_order_detail` (≥ 25 KB answers with
@@ -34,6 +37,7 @@
 mod ledger;
 
 pub use ledger::detail::DETAIL_ANSWER_MIN_BYTES;
+pub use ledger::qr::{QR_DEFAULT_LIFE_MS, WECHAT_MIN_EXPIRE_MS};
 pub use ledger::setup::SETUP_CODE_VALID_MS;
 pub use ledger::{AUTO_CLOSE_MS, REVERSE_MIN_AGE_MS, SimOrder, SimOrderState, SimRefund, SimRefundState};
 
@@ -115,6 +119,9 @@ pub struct SimConfig {
     /// 4 as the acceptance guide says (open question 1).
     pub alipay_refunded_state: u32,
     pub random_faults: Option<RandomFaults>,
+    /// The customer scans and pays every QR this long after it was issued (none: only when a test
+    /// says so, [`SimHandle::customer_pays_at`]).
+    pub qr_customer_pays_after_ms: Option<u64>,
     /// Unix milliseconds; the 15 s / 45 s / 5 min rules follow it.
     #[serde(skip)]
     pub clock: SimClock,
@@ -136,6 +143,7 @@ impl Default for SimConfig {
             refund_processing_polls: 1,
             alipay_refunded_state: 5,
             random_faults: None,
+            qr_customer_pays_after_ms: None,
             clock: system_clock(),
         }
     }
@@ -155,6 +163,7 @@ impl std::fmt::Debug for SimConfig {
             .field("refund_processing_polls", &self.refund_processing_polls)
             .field("alipay_refunded_state", &self.alipay_refunded_state)
             .field("random_faults", &self.random_faults)
+            .field("qr_customer_pays_after_ms", &self.qr_customer_pays_after_ms)
             .finish_non_exhaustive()
     }
 }
@@ -315,6 +324,22 @@ impl SimHandle {
         lock(&self.shared.ledger).charge_count(out_trade_no)
     }
 
+    /// The customer of QR order `out_trade_no` scans and pays at `at_ms` (the simulator's clock):
+    /// charged then if the QR is still payable (not closed, not expired). `false`: no such QR order.
+    pub fn customer_pays_at(&self, out_trade_no: &str, at_ms: i64) -> bool {
+        lock(&self.shared.ledger).customer_pays_at(out_trade_no, at_ms)
+    }
+
+    /// The customer scans QR order `out_trade_no` at `at_ms` without paying: Alipay's trade exists then.
+    pub fn customer_scans_at(&self, out_trade_no: &str, at_ms: i64) -> bool {
+        lock(&self.shared.ledger).customer_scans_at(out_trade_no, at_ms)
+    }
+
+    /// The `code_url` the platform gave for QR order `out_trade_no`.
+    pub fn code_url(&self, out_trade_no: &str) -> Option<String> {
+        lock(&self.shared.ledger).code_url(out_trade_no)
+    }
+
     /// Queues a fault for the next request (first in, first out).
     pub fn inject(&self, fault: Fault) {
         lock(&self.shared.faults).push_back(fault);
@@ -432,6 +457,8 @@ async fn serve(stream: &mut TcpStream, shared: &Shared) {
         }
         (_, "POST", "/cpay/micro_pay") => lock(&shared.ledger).micro_pay(&request.body),
         (_, "POST", "/cpay/query_order") => lock(&shared.ledger).query_order(&request.body),
+        (_, "POST", "/cpay/scan_code_pay") => lock(&shared.ledger).scan_code_pay(&request.body),
+        (_, "POST", "/cpay/close_order") => lock(&shared.ledger).close_order(&request.body),
         (_, "POST", "/cpay/reverse") => lock(&shared.ledger).reverse(&request.body),
         (_, "POST", "/cpay/refund") => lock(&shared.ledger).refund(&request.body),
         (_, "POST", "/cpay/query_refund_order") => lock(&shared.ledger).query_refund_order(&request.body),

@@ -30,6 +30,7 @@ pub enum Label {
     Office(O),
     Staff(S),
     Help(H),
+    Qr(crate::i18n::qr::QrText),
     Held(HT),
     Return(RT),
 }
@@ -41,6 +42,7 @@ impl Label {
             Label::Office(t) => i18n::office_text(lang, t),
             Label::Staff(t) => staff::text(lang, t),
             Label::Help(t) => help_text(lang, t),
+            Label::Qr(t) => crate::i18n::qr::qr_text(lang, t),
             Label::Held(t) => held_text(lang, t),
             Label::Return(t) => return_text(lang, t),
         }
@@ -169,6 +171,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::HeldSales) => held_keys(state),
         Top::Modal(Modal::NoReceiptReturn) => return_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
+        Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
         Top::Base(Base::Till) => till_keys(state),
     }
@@ -404,6 +407,10 @@ fn pay(state: &State) -> Vec<KeyHelp> {
         keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintPartAmount)));
     }
     keys.extend(main_keys(&[(&[Key::Char('c'), Key::F(2)], T::KeyCash, T::HintCash)]));
+    if state.qr_settings.offered {
+        use crate::i18n::qr::QrText as Q;
+        keys.push(act(state, On::Pay, Intent::ShowQr, Label::Qr(Q::KeyF7), Label::Qr(Q::HintShowQr)));
+    }
     if !state.input.is_empty() {
         keys.push(k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Help(H::HintClear)));
     } else if state.part_amount.is_some() || !state.sale.has_paid_parts() {
@@ -411,6 +418,30 @@ fn pay(state: &State) -> Vec<KeyHelp> {
     }
     keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintPartAmount)));
     keys
+}
+
+/// The QR screen: the wallets, then Esc (cancel a waiting QR, or leave a settled one).
+fn qr_keys(state: &State) -> Vec<KeyHelp> {
+    use crate::core::qr::{QrStage, QrView};
+    use crate::i18n::qr::QrText as Q;
+    let qr = |keys: &[Key], cap: Q, does: Q| k(keys, Label::Qr(cap), Label::Qr(does));
+    match &state.qr {
+        Some(QrView::Choose) => vec![
+            qr(&[Key::Char('1')], Q::KeyWallet1, Q::HintWeChat),
+            qr(&[Key::Char('2')], Q::KeyWallet2, Q::HintAlipay),
+            k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintClose)),
+        ],
+        Some(QrView::Shown { out_trade_no }) => match crate::core::qr::stage(state, out_trade_no).map(|(_, s)| s) {
+            Some(QrStage::Waiting { .. }) => vec![
+                k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintCancelQr)),
+                qr(&[Key::Char('p')], Q::KeyP, Q::HintPrint),
+            ],
+            Some(QrStage::Requesting) => vec![k(&[Key::Esc], Label::Main(T::KeyEsc), Label::Qr(Q::HintCancelQr))],
+            Some(QrStage::Closing) => Vec::new(),
+            _ => vec![k(&[Key::Esc, Key::Enter], Label::Main(T::KeyEsc), Label::Qr(Q::HintClose))],
+        },
+        None => Vec::new(),
+    }
 }
 
 fn lookup(state: &State) -> Vec<KeyHelp> {

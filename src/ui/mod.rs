@@ -16,6 +16,7 @@ mod office;
 mod own_pin;
 mod pay;
 mod price;
+pub mod qr;
 mod returns;
 mod sale;
 mod staff;
@@ -55,6 +56,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
     let (under, boxes) = stack.visible();
     match under {
         Top::Base(Base::Till) => sale_screens(state, status, frame),
+        Top::Modal(Modal::Qr) => qr::view(state, status, frame),
         // Sign-in, change-my-PIN, the maintenance menu and the supervisor's screens.
         full => staff::view(state, status, full, frame),
     }
@@ -67,7 +69,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::Help => help::view(state, frame, body),
             Modal::HeldSales => held::view(state, frame, body),
             Modal::NoReceiptReturn => no_receipt::view(state, frame, body),
-            Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
+            Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }
     widgets::hints(state, frame, footer);

@@ -133,6 +133,10 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
         right.push(Span::styled(format!("{} {} ", i18n::text(lang, Text::Scanner), i18n::text(lang, word)), style));
         right.push(Span::raw(" "));
     }
+    if let Some(scale) = &state.scale {
+        right.push(scale_badge(lang, scale, state.now));
+        right.push(Span::raw(" "));
+    }
     if state.receipts_waiting > 0 {
         right.push(Span::styled(
             format!(" {} {} ", state.receipts_waiting, i18n::text(lang, Text::ReceiptsWaiting)),
@@ -157,6 +161,34 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
     let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(printer.width() as u16)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(doubt)), l);
     frame.render_widget(Paragraph::new(printer).right_aligned(), r);
+}
+
+/// The counter scale's live weight, kg with 3 decimals: bold when it may enter a sale.
+fn scale_badge(
+    lang: crate::core::Lang,
+    scale: &crate::core::weighing::Scale,
+    now: crate::core::clock::Millis,
+) -> Span<'static> {
+    use i18n::{ScaleWord, scale_word};
+    let name = scale_word(lang, ScaleWord::Scale);
+    let tare = match scale.tare.0 {
+        0 => String::new(),
+        _ => format!("{} {} ", scale_word(lang, ScaleWord::Tare), scale.tare),
+    };
+    match scale.net().filter(|_| now.since(scale.at) <= crate::core::weighing::FRESH_MS) {
+        Some(r) if scale.sellable(now).is_some() => Span::styled(
+            format!("{name} {} {} {tare}", r.grams, scale_word(lang, ScaleWord::Stable)),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Some(r) => Span::styled(
+            format!("{name} {} {} {tare}", r.grams, scale_word(lang, ScaleWord::Settling)),
+            Style::new().fg(Color::DarkGray),
+        ),
+        None => Span::styled(
+            format!("{name} {} ", scale_word(lang, ScaleWord::Away)),
+            Style::new().fg(Color::Black).bg(WARN),
+        ),
+    }
 }
 
 /// The key hints of the screen up now, from its key table (`keys`): the most important keys that

@@ -78,6 +78,7 @@ pub fn devices(store: Arc<dyn Store>, roll: &PaperRoll, queue_limit: usize) -> D
         speaker: Arc::new(LogSpeaker),
         wifi: Arc::new(NoWifi),
         print_queue: PrintQueue::in_memory(queue_limit, Duration::from_secs(3)),
+        display: till::app::display::DisplayFeed::none(),
     }
 }
 

@@ -43,6 +43,13 @@ impl Numbers {
         self.own(&call.out_trade_no, call.order_id)
     }
 
+    pub fn qr_sent(&mut self, call: &till::core::QrCall) -> Result<(), String> {
+        if !self.sent.insert(call.out_trade_no.clone()) {
+            return Err(format!("QR number {} sent twice", call.out_trade_no));
+        }
+        self.own(&call.out_trade_no, call.order_id)
+    }
+
     pub fn refund_sent(&mut self, call: &RefundCall) -> Result<(), String> {
         if !self.sent.insert(call.out_refund_no.clone()) {
             return Err(format!("refund number {} sent twice", call.out_refund_no));
@@ -78,6 +85,8 @@ pub fn saved_order_is_true(order: &Order, platform: &PlatformModel, era: u32, no
                     ));
                 }
             }
+            // A closed QR still watched may be paid late: the watch records it (checked at settling).
+            AttemptState::Failed { .. } | AttemptState::Cancelled if a.qr.as_ref().is_some_and(|q| q.watching) => {}
             AttemptState::Failed { .. } | AttemptState::Cancelled if at.is_some_and(|p| p.charged()) => {
                 return Err(format!(
                     "order {} recorded {:?} under {}, but the platform charged the customer",
@@ -109,7 +118,10 @@ pub fn saved_order_is_true(order: &Order, platform: &PlatformModel, era: u32, no
 /// No order is charged more than it costs: the platform's charges for it and the cash taken.
 pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel, era: u32) -> Result<(), String> {
     let mut charged: BTreeMap<OrderId, Fen> = BTreeMap::new();
-    for p in platform.orders.values().filter(|p| p.charged() && p.era == era) {
+    // A QR paid after the till asked to close it is a late payment: recorded (and refundable), on
+    // top of what else paid the order.
+    let late_qr = |p: &&super::platform::POrder| p.qr.is_some_and(|q| q.close_asked);
+    for p in platform.orders.values().filter(|p| p.charged() && p.era == era && !late_qr(p)) {
         let sum = charged.entry(p.order_id).or_insert(Fen::ZERO);
         *sum = *sum + p.amount;
     }
@@ -118,6 +130,10 @@ pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel, era: u3
             o.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(TenderPart::amount).sum();
         let given: Fen =
             o.refunds.iter().filter(|r| r.cash && r.state == RefundState::Refunded).map(|r| r.amount).sum();
+        // A return without a receipt takes nothing and gives back exactly its goods' value.
+        if o.no_receipt.is_some() && given == o.total() {
+            continue;
+        }
         if given > taken {
             return Err(format!("order {}: {given} given back from the drawer, {taken} taken in cash", o.id));
         }
@@ -128,6 +144,19 @@ pub fn never_charged_twice(store: &StoreModel, platform: &PlatformModel, era: u3
         if sum + cash > order.total() && !order.imported {
             return Err(format!("order {id} costs {} but {sum} was charged and {cash} taken in cash", order.total()));
         }
+    }
+    Ok(())
+}
+
+/// The customer display says paid only for a sale that is paid, with what it took: never while a
+/// payment code is still being confirmed (core::display).
+pub fn display_paid_only_when_paid(state: &till::core::State, received: Fen) -> Result<(), String> {
+    let sale = &state.sale;
+    if sale.status != till::core::order::OrderStatus::Paid || sale.open_attempt().is_some() {
+        return Err(format!("the customer display showed paid {received} for an order {:?}", sale.status));
+    }
+    if received < sale.total() {
+        return Err(format!("the customer display showed {received} received for a total of {}", sale.total()));
     }
     Ok(())
 }

@@ -55,6 +55,16 @@ pub struct POrder {
     pub created_at: i64,
     pub state: PState,
     pub refunds: Vec<PRefund>,
+    /// A QR the customer scans (`scan_code_pay`): its expiry (platform time) and whether the till
+    /// gave up on it (closed or failed it: a payment after that is a late one, recorded and
+    /// refundable, allowed on top).
+    pub qr: Option<PQr>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PQr {
+    pub expires_at: i64,
+    pub close_asked: bool,
 }
 
 impl POrder {
@@ -102,15 +112,76 @@ impl PlatformModel {
         for n in due {
             let txn = self.txn();
             let o = self.orders.get_mut(&n).expect("listed");
-            if let PState::Paying { pays, .. } = o.state {
-                o.state = if pays { PState::Paid { txn } } else { PState::Closed };
+            if let PState::Paying { pays, decides_at } = o.state {
+                // A QR is paid only while it is live (the close is applied when it takes).
+                let live = o.qr.is_none_or(|q| decides_at < q.expires_at);
+                o.state = if pays && live { PState::Paid { txn } } else { PState::Closed };
             }
+        }
+        for o in self.orders.values_mut() {
+            if o.qr.is_some_and(|q| now >= q.expires_at) && matches!(o.state, PState::Paying { .. }) {
+                o.state = PState::Closed;
+            }
+        }
+    }
+
+    /// A QR request reaches the platform: an order waiting for the customer, who pays at `pays_at`
+    /// (platform time) if the QR is still live then, or never.
+    pub fn scan_code_pay(&mut self, call: &till::core::QrCall, era: u32, now: i64, pays_at: Option<i64>) -> bool {
+        if self.orders.contains_key(&call.out_trade_no) || call.expires_at.0 <= now {
+            return false;
+        }
+        let order = POrder {
+            wallet: call.platform,
+            amount: call.amount,
+            order_id: call.order_id,
+            era,
+            created_at: now,
+            state: PState::Paying { decides_at: pays_at.unwrap_or(i64::MAX), pays: pays_at.is_some() },
+            refunds: Vec::new(),
+            qr: Some(PQr { expires_at: call.expires_at.0, close_asked: false }),
+        };
+        self.orders.insert(call.out_trade_no.clone(), order);
+        true
+    }
+
+    /// The till gave up on its QRs that `order` records closed or failed: a payment after that is a
+    /// late one (the world's knowledge, for the oracles).
+    pub fn given_up(&mut self, order: &till::core::order::Order) {
+        use till::core::order::AttemptState;
+        for a in order.attempts.iter().filter(|a| a.qr.is_some()) {
+            if matches!(a.state, AttemptState::Cancelled | AttemptState::Failed { .. })
+                && let Some(q) = self.orders.get_mut(&a.out_trade_no).and_then(|p| p.qr.as_mut())
+            {
+                q.close_asked = true;
+            }
+        }
+    }
+
+    /// `close_order`: WeChat closes an unpaid QR; Alipay has no trade before the scan (here: the
+    /// payment), so it refuses and the QR stays payable until it expires.
+    pub fn close_qr(&mut self, number: &str) -> CancelVerdict {
+        let Some(o) = self.orders.get_mut(number) else {
+            return CancelVerdict::Refused { reason: "order does not exist".into() };
+        };
+        if let Some(q) = o.qr.as_mut() {
+            q.close_asked = true;
+        }
+        match (&o.state, o.wallet) {
+            (PState::Paying { .. }, Platform::WeChat) | (PState::Closed, _) => {
+                o.state = PState::Closed;
+                CancelVerdict::Cancelled
+            }
+            (PState::Paying { .. }, Platform::Alipay) => {
+                CancelVerdict::Refused { reason: "order does not exist".into() }
+            }
+            _ => CancelVerdict::Refused { reason: "ORDERPAID".into() },
         }
     }
 
     /// Every customer still paying decides now (the end of a case: nobody stands there forever).
     pub fn decide_all(&mut self, now: i64) {
-        for o in self.orders.values_mut() {
+        for o in self.orders.values_mut().filter(|o| o.qr.is_none()) {
             if let PState::Paying { decides_at, .. } = &mut o.state {
                 *decides_at = (*decides_at).min(now);
             }
@@ -138,6 +209,7 @@ impl PlatformModel {
             created_at: now,
             state,
             refunds: Vec::new(),
+            qr: None,
         };
         self.orders.insert(call.out_trade_no.clone(), order);
         PayOutcome::Answer(verdict)
@@ -147,6 +219,9 @@ impl PlatformModel {
     /// clock) when the gateway heard "duplicate" for this number (else None, nothing checked).
     pub fn query(&self, number: &str, amount: Fen, started_at_checked: Option<i64>) -> Verdict {
         let Some(o) = self.orders.get(number) else { return Verdict::NotFound };
+        if o.qr.is_some() && o.wallet == Platform::Alipay && matches!(o.state, PState::Paying { .. }) {
+            return Verdict::NotFound;
+        }
         let verdict = truth(&o.state);
         // Both gateways read a "paid" for another amount as the number taken by another order.
         if matches!(verdict, Verdict::Paid { .. }) && o.amount != amount {
@@ -181,8 +256,16 @@ impl PlatformModel {
         }
         let Some(o) = self.orders.get_mut(number) else {
             // Cancelling an order the platform never saw closes the number for good.
-            let order =
-                POrder { wallet, amount, order_id, era, created_at: now, state: PState::Closed, refunds: Vec::new() };
+            let order = POrder {
+                wallet,
+                amount,
+                order_id,
+                era,
+                created_at: now,
+                state: PState::Closed,
+                refunds: Vec::new(),
+                qr: None,
+            };
             self.orders.insert(number.to_string(), order);
             return CancelVerdict::Cancelled;
         };

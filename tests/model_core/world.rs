@@ -10,10 +10,11 @@ use std::collections::BTreeSet;
 use till::core::auth::{AuthMsg, Operator, PinHash, Role};
 use till::core::catalog::{Catalogue, Product};
 use till::core::clock::Millis;
+use till::core::code::Platform;
 use till::core::money::Fen;
 use till::core::{
-    CancelVerdict, Effect, Event, Key, Lang, LookupVerdict, Msg, QueryAfter, RefundVerdict, Screen, Settings, State,
-    Verdict, update,
+    CancelVerdict, Effect, Event, Key, Lang, LookupVerdict, Msg, QrVerdict, QueryAfter, RefundVerdict, Screen,
+    Settings, State, Verdict, update,
 };
 
 /// 2025-11-22 09:00:00 in Beijing.
@@ -96,6 +97,7 @@ impl World {
     fn start(&mut self) -> Result<(), String> {
         let catalogue = Catalogue::new(PRODUCTS.iter().map(|(b, p)| Product::new(*b, format!("p{b}"), Fen(*p))));
         self.state = State::new(settings(), catalogue);
+        self.state.qr_settings.offered = self.platform.kind == Kind::CloudPay;
         self.state.auth.policy.auto_sign_in = Some("01".into());
         let first = Operator::new("01", "店长", Role::Supervisor, PinHash("-".into()));
         self.send(Msg::Auth(AuthMsg::Loaded { operators: vec![first] }))?;
@@ -142,8 +144,12 @@ impl World {
             self.trace.push(format!("    -> {}", short(&format!("{effect:?}"))));
             self.count(kind_of(&effect));
             match effect {
+                Effect::Display(till::core::display::Shown::Paid { received, .. }) => {
+                    oracles::display_paid_only_when_paid(&self.state, received)?;
+                }
                 Effect::Save { order, counters } => {
                     self.numbers.saved(&order)?;
+                    self.platform.given_up(&order);
                     oracles::saved_order_is_true(&order, &self.platform, self.era, self.t)?;
                     if let Some(n) = &order.number {
                         self.receipts.push(n.clone());
@@ -197,6 +203,40 @@ impl World {
                     } else {
                         let reversible = self.rng.chance(70);
                         let v = self.platform.cancel(&call, self.era, self.t, reversible);
+                        if self.lost(10) { CancelVerdict::Unknown { reason: "timeout".into() } } else { v }
+                    };
+                    self.pending.push(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
+                }
+                Effect::ScanCodePay(call) if !saved => {
+                    let verdict = QrVerdict::Failed { reason: "not sent: the order could not be saved".into() };
+                    self.pending.push(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
+                }
+                Effect::ScanCodePay(call) => {
+                    self.numbers.qr_sent(&call)?;
+                    self.receipts.push(call.out_trade_no.clone());
+                    let verdict = if self.lost(4) {
+                        QrVerdict::Unknown { reason: "connection reset before the request".into() }
+                    } else {
+                        // Most customers pay within a minute or two; some after the QR was closed
+                        // or expired, some never.
+                        let pays_at = self.rng.chance(75).then(|| self.t + self.rng.range(1_000, 200_000));
+                        let made = self.platform.scan_code_pay(&call, self.era, self.t, pays_at);
+                        match made {
+                            false => QrVerdict::Failed { reason: "refused".into() },
+                            true if self.lost(15) => QrVerdict::Unknown { reason: "timeout".into() },
+                            true => QrVerdict::Issued {
+                                code_url: format!("weixin://wxpay/bizpayurl?pr={}", call.out_trade_no),
+                            },
+                        }
+                    };
+                    self.pending.push(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
+                }
+                Effect::CloseQr(call) => {
+                    oracles::cancel_is_ours(&call, &self.platform, self.era)?;
+                    let verdict = if self.lost(5) {
+                        CancelVerdict::Unknown { reason: "connection reset before the request".into() }
+                    } else {
+                        let v = self.platform.close_qr(&call.out_trade_no);
                         if self.lost(10) { CancelVerdict::Unknown { reason: "timeout".into() } } else { v }
                     };
                     self.pending.push(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
@@ -348,6 +388,12 @@ impl World {
                 let part = Fen(self.rng.range(1, self.state.sale.remaining().0.max(1)));
                 self.keys(&yuan(part))
             }
+            Screen::Pay { cash_entry: false } if r < 80 && self.state.qr.is_none() => {
+                // The customer scans the till's QR (one per wallet).
+                let wallet = if self.rng.chance(50) { Platform::WeChat } else { Platform::Alipay };
+                self.send(Msg::Key(Key::F(7)))?;
+                self.send(Msg::Act(till::core::intent::Intent::QrWallet { wallet }))
+            }
             Screen::Pay { cash_entry: true } if r < 85 => {
                 let remaining = self.state.sale.remaining().0;
                 let received = match self.rng.below(3) {
@@ -415,6 +461,8 @@ fn kind_of(effect: &Effect) -> &'static str {
         Effect::MicroPay(_) => "pay",
         Effect::Query(_) => "query",
         Effect::Cancel(_) => "cancel",
+        Effect::ScanCodePay(_) => "qr",
+        Effect::CloseQr(_) => "qr close",
         Effect::Lookup(_) => "lookup",
         Effect::Refund(_) => "refund",
         Effect::QueryRefund(_) => "refund query",

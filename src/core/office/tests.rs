@@ -44,6 +44,7 @@ fn attempt(no: &str, platform: Platform, secs: i64, fen: i64, state: AttemptStat
         queries: 0,
         cancels: 0,
         cancel_unsupported: false,
+        qr: None,
     }
 }
 

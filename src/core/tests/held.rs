@@ -63,8 +63,13 @@ fn a_held_sale_frees_the_screen_and_comes_back_by_its_number_as_it_was() {
     let hold = held.hold.clone().expect("marked held");
     assert_eq!((hold.number, hold.at, hold.by.as_str()), (1, Millis(T0), "01"));
     assert_eq!(held_notice(&t), Some(HeldNotice::Held { number: 1, items: 2, total: Fen(700) }));
-    // Nothing reserved, nothing paid: no stock moves, no platform call, only the save and a beep.
-    assert!(fx.iter().all(|e| matches!(e, Effect::Save { .. } | Effect::Beep(Beep::Accepted))), "{fx:?}");
+    // Nothing reserved, nothing paid: no stock moves, no platform call, only the save and a beep
+    // (and the customer display cleared for the next customer).
+    assert!(
+        fx.iter().all(|e| matches!(e, Effect::Save { .. } | Effect::Beep(Beep::Accepted) | Effect::Display(_))),
+        "{fx:?}"
+    );
+    assert_eq!(fx.last(), Some(&Effect::Display(crate::core::display::Shown::Idle)));
     assert!(t.state.sale.lines.is_empty() && t.state.screen == Screen::Sale, "the screen is free");
     assert_ne!(t.state.sale.id, before.id, "the next sale is a new order");
     // The next customer's sale is held too: the next free number.

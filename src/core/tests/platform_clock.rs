@@ -144,3 +144,23 @@ fn a_clock_set_right_after_the_platform_moved_the_till_on_does_not_move_it_twice
         assert_eq!(t2.state.now, before.plus_secs(5));
     }
 }
+
+/// Found by the model test too (MODEL_SEED=0x6c7fa1c6c2ce with MODEL_AMNESIA=1): restarted a day
+/// behind its records, the till goes on from its newest record; its clock then set right (before
+/// the platform answered) is that same time, not a day more.
+#[test]
+fn a_clock_set_right_after_a_restart_behind_the_records_does_not_move_the_till_a_day_on() {
+    const DAY_MS: i64 = 86_400_000;
+    let mut t = Till::new();
+    let earlier = used_number(&mut t);
+    let Effect::Save { order, counters } = t.state.save(&t.state.sale) else { unreachable!() };
+    let mut t2 = Till::new_unrestored_at(t.now + MINUTE_MS - DAY_MS);
+    t2.platform_ahead_ms = None;
+    t2.send(Msg::Restored { orders: vec![order], counters: Some(counters) });
+    t2.now += DAY_MS;
+    t2.send(Msg::Tick);
+    assert!(t2.state.now.since(Millis(t.now)) < 2 * MINUTE_MS, "{:?}", t2.state.now);
+    t2.send(Msg::PlatformClock { unix_secs: Some(t2.now / 1000) });
+    let fresh = used_number(&mut t2);
+    assert_eq!(&fresh[8..14], &earlier[8..14], "today's date: {fresh} against {earlier}");
+}

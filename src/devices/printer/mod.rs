@@ -5,7 +5,7 @@
 //! Every printer opens its device when it prints, not when the till starts: the till starts with
 //! the printer unplugged, and a receipt it could not print waits in the print queue.
 
-mod fdio;
+pub(crate) mod fdio;
 mod file;
 mod lp;
 mod serial;
@@ -14,7 +14,7 @@ mod tcp;
 
 pub use file::FilePrinter;
 pub use lp::DevicePrinter;
-pub use serial::{BAUD_RATES, Flow, SerialPrinter, SerialSettings};
+pub use serial::{BAUD_RATES, Flow, SerialPrinter, SerialSettings, open_port};
 pub use status::{ASK_OFFLINE_CAUSE, ASK_PAPER, ASK_PRINTER, PrinterStatus};
 pub use tcp::TcpPrinter;
 

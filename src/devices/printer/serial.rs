@@ -73,16 +73,7 @@ impl SerialPrinter {
     }
 
     fn open(&self) -> Result<File, PrinterError> {
-        let open_error = |source: std::io::Error| PrinterError::Open { device: self.device(), source };
-        let flags = nix::fcntl::OFlag::O_NONBLOCK.bits() | nix::fcntl::OFlag::O_NOCTTY.bits();
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(flags)
-            .open(&self.settings.path)
-            .map_err(open_error)?;
-        configure(&file, &self.settings).map_err(|e| open_error(e.into()))?;
-        Ok(file)
+        open_port(&self.settings).map_err(|source| PrinterError::Open { device: self.device(), source })
     }
 
     /// Runs `f` on the open port; on an error the port is flushed and closed, to be reopened next time.
@@ -111,6 +102,15 @@ impl SerialPrinter {
             Err(source) => Err(PrinterError::Write { device: self.device(), source }),
         }
     }
+}
+
+/// Opens a serial port non-blocking and sets it up (raw 8N1, the baud, the flow control): the
+/// printer's, and the customer display's and the scale's (`devices::display`).
+pub fn open_port(settings: &SerialSettings) -> std::io::Result<File> {
+    let flags = nix::fcntl::OFlag::O_NONBLOCK.bits() | nix::fcntl::OFlag::O_NOCTTY.bits();
+    let file = std::fs::OpenOptions::new().read(true).write(true).custom_flags(flags).open(&settings.path)?;
+    configure(&file, settings)?;
+    Ok(file)
 }
 
 /// Raw mode, 8N1, the baud rate and the flow control. VMIN = 1: with O_NONBLOCK an empty port

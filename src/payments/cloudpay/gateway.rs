@@ -5,12 +5,13 @@ use super::client::CloudPayError;
 use super::client::{CallSpec, CloudPayClient, Resend, nonce};
 use super::lookup::{self, DETAIL_MAX_PAGES, DetailFound, OrderFound};
 use super::proto::{self, Interface};
+use super::qr;
 use super::refund;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryAfter, QueryCall, RefundCall, RefundVerdict,
-    Verdict,
+    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryAfter, QueryCall,
+    RefundCall, RefundVerdict, Verdict,
 };
 use crate::payments::Gateway;
 
@@ -19,15 +20,23 @@ fn spec(iface: Interface, number: &str, resend: Resend) -> CallSpec<'_> {
 }
 
 impl CloudPayClient {
-    /// query_order for a lookup, under one guess of the wallet.
+    /// query_order for a lookup, under one guess of the wallet: a payment-code order (`trade_type` 1),
+    /// else a QR order (2).
     async fn lookup_order(&self, out_trade_no: &str, platform: Platform) -> OrderFound {
+        match self.lookup_order_of(out_trade_no, platform, QueryAfter::Unknown).await {
+            OrderFound::NotFound => self.lookup_order_of(out_trade_no, platform, QueryAfter::Qr).await,
+            found => found,
+        }
+    }
+
+    async fn lookup_order_of(&self, out_trade_no: &str, platform: Platform, after: QueryAfter) -> OrderFound {
         let Ok(nonce) = nonce() else { return OrderFound::Unknown("no nonce".into()) };
         let query = QueryCall {
             order_id: 0,
             out_trade_no: out_trade_no.to_string(),
             platform,
             amount: Fen::ZERO,
-            after: QueryAfter::Unknown,
+            after,
             started_at: crate::core::clock::Millis(0),
         };
         let content = proto::query_order_content(&self.cfg, &query, &nonce);
@@ -121,6 +130,35 @@ impl Gateway for CloudPayClient {
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| refund::read_reverse(key, b);
         let spec = spec(Interface::Reverse, &call.out_trade_no, Resend::Once);
+        self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.to_string() }).await
+    }
+
+    async fn scan_code_pay(&self, call: &QrCall) -> QrVerdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return QrVerdict::Unknown { reason: e.to_string() },
+        };
+        let content = qr::scan_code_pay_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| qr::read_scan_code_pay(key, b);
+        // Never re-sent on another domain: an unknown answer is closed under the same number.
+        let spec = spec(Interface::ScanCodePay, &call.out_trade_no, Resend::Never);
+        self.call(spec, &content, read, |e| match e {
+            CloudPayError::NotSent(why) => QrVerdict::Failed { reason: format!("not sent: {why}") },
+            e => QrVerdict::Unknown { reason: e.to_string() },
+        })
+        .await
+    }
+
+    async fn close_order(&self, call: &CancelCall) -> CancelVerdict {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return CancelVerdict::Unknown { reason: e.to_string() },
+        };
+        let content = qr::close_order_content(&self.cfg, call, &nonce);
+        let key = &self.cfg.authen_key;
+        let read = |b: &[u8]| qr::read_close_order(key, b);
+        let spec = spec(Interface::CloseOrder, &call.out_trade_no, Resend::Once);
         self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.to_string() }).await
     }
 

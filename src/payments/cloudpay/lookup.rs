@@ -165,11 +165,13 @@ pub fn read_detail(key: &str, out_trade_no: &str, page_num: u32, body: &[u8]) ->
         let Some(query) = c.order_detail_query.as_ref() else {
             return unknown("answer without order_detail_query");
         };
-        let found = query
-            .order_details
-            .iter()
-            .filter_map(|d| d.receipt.as_ref()?.order.as_ref()?.order_content.as_ref())
-            .find(|order| order.out_trade_no == out_trade_no && order.trade_type == TRADE_TYPE_MICRO_PAY);
+        let found =
+            query.order_details.iter().filter_map(|d| d.receipt.as_ref()?.order.as_ref()?.order_content.as_ref()).find(
+                |order| {
+                    let kind = [TRADE_TYPE_MICRO_PAY, super::qr::TRADE_TYPE_SCAN_CODE];
+                    order.out_trade_no == out_trade_no && kind.contains(&order.trade_type)
+                },
+            );
         match found {
             Some(order) => {
                 DetailFound::Refunded { refunded: Fen(order.refunded_fee.unwrap_or(0)), total: Fen(order.total_fee) }

@@ -9,6 +9,7 @@ mod gateway;
 pub mod json_int;
 pub mod lookup;
 pub mod proto;
+pub mod qr;
 pub mod refund;
 pub mod setup;
 pub mod sign;

@@ -133,7 +133,10 @@ pub fn query_order_content(cfg: &CloudPayConfig, call: &QueryCall, nonce_str: &s
         pay_mch_key: cfg.pay_mch_key(call.platform),
         order_client: cfg.order_client(),
         out_trade_no: call.out_trade_no.clone(),
-        trade_type: Some(TRADE_TYPE_MICRO_PAY),
+        trade_type: Some(match call.after {
+            crate::core::QueryAfter::Qr => super::qr::TRADE_TYPE_SCAN_CODE,
+            _ => TRADE_TYPE_MICRO_PAY,
+        }),
         nonce_str: nonce_str.into(),
     };
     serde_json::to_string(&request).unwrap_or_default()
@@ -162,6 +165,10 @@ pub struct ResponseContent {
     pub query_refund_order: Option<QueryRefundAnswer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_detail_query: Option<OrderDetailQuery>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_code_pay: Option<super::qr::ScanCodePayAnswer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_order: Option<super::qr::CloseOrderAnswer>,
 }
 
 /// The `micro_pay` / `query_order` object of an answer.
@@ -229,6 +236,8 @@ pub enum Interface {
     Refund,
     QueryRefundOrder,
     ClientOrderDetail,
+    ScanCodePay,
+    CloseOrder,
 }
 
 impl Interface {
@@ -240,6 +249,8 @@ impl Interface {
             Interface::Refund => "refund",
             Interface::QueryRefundOrder => "query_refund_order",
             Interface::ClientOrderDetail => "client_order_detail",
+            Interface::ScanCodePay => "scan_code_pay",
+            Interface::CloseOrder => "close_order",
         }
     }
 }

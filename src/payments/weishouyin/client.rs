@@ -259,7 +259,7 @@ impl Gateway for WeishouyinClient {
     async fn query(&self, call: &QueryCall) -> Verdict {
         let action = match call.after {
             QueryAfter::UserPaying => ACTION_QUERY,
-            QueryAfter::Unknown | QueryAfter::NumberTaken => ACTION_QUERY_TIMEOUT,
+            QueryAfter::Unknown | QueryAfter::NumberTaken | QueryAfter::Qr => ACTION_QUERY_TIMEOUT,
         };
         let params = proto::query_params(&self.cfg, action, &call.out_trade_no);
         let verdict = match self.op(action, &call.out_trade_no, params).await {

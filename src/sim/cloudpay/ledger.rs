@@ -3,9 +3,11 @@
 //! (`SimConfig::clock`), so tests can jump over the 15 s / 45 s / 5 min rules.
 
 pub mod detail;
+pub mod qr;
 mod refunds;
 pub mod setup;
 
+pub use qr::QrWait;
 pub use refunds::{SimRefund, SimRefundState};
 
 use super::{Scenario, SimConfig};
@@ -61,6 +63,10 @@ impl SimOrder {
     }
 }
 
+fn qr_trade_type() -> u32 {
+    crate::payments::cloudpay::qr::TRADE_TYPE_SCAN_CODE
+}
+
 /// What to send back, before faults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
@@ -103,6 +109,8 @@ struct Entry {
     create_ms: i64,
     create_time: i64,
     update_time: i64,
+    /// A QR order (`trade_type` 2): its QR and the customer's plan.
+    qr: Option<QrWait>,
 }
 
 /// The simulator's books.
@@ -150,6 +158,9 @@ impl Ledger {
 
     /// Applies what time does to order `i`: WeChat closes an unpaid password wait after 45 s.
     fn settle(&mut self, i: usize) {
+        if self.entries.get(i).is_some_and(|e| e.qr.is_some()) {
+            return self.settle_qr(i);
+        }
         let now = self.now_ms();
         let now_secs = self.unix_now();
         if let Some(e) = self.entries.get_mut(i) {
@@ -275,6 +286,7 @@ impl Ledger {
                 create_ms,
                 create_time: now,
                 update_time: now,
+                qr: None,
             });
             if paid {
                 self.assign_transaction(self.entries.len() - 1);
@@ -311,6 +323,9 @@ impl Ledger {
         // Another wallet's pay_platform does not find the order (the client's lookup without a known
         // wallet tries WeChat, then Alipay).
         let found = self.find(&request.out_trade_no);
+        let kind = |e: &Entry| if e.qr.is_some() { qr_trade_type() } else { TRADE_TYPE_MICRO_PAY };
+        let same_kind = |e: &Entry| request.trade_type.is_none_or(|t| t == kind(e));
+        let found = found.filter(|&i| same_kind(&self.entries[i]));
         let Some(i) = found.filter(|&i| Self::same_wallet(&self.entries[i], request.pay_mch_key.pay_platform)) else {
             // Open question 9: the platform's "no such order" is undocumented; this is the simulator's
             // (and the client's) choice, see proto::INTERNAL_ORDER_NOT_FOUND.
@@ -320,7 +335,7 @@ impl Ledger {
         let now = self.unix_now();
         let entry = &mut self.entries[i];
         entry.order.query_calls += 1;
-        if entry.order.state == SimOrderState::UserPaying {
+        if entry.order.state == SimOrderState::UserPaying && entry.qr.is_none() {
             if entry.polls_left > 0 {
                 entry.polls_left -= 1;
             } else {
@@ -349,7 +364,12 @@ impl Ledger {
     /// The order as query_order / micro_pay / client_order_detail show it.
     fn order_content(&self, e: &Entry) -> OrderContent {
         let fully_refunded = e.order.refunded_fee >= e.order.total_fee;
+        let refunded = !e.order.refunds.is_empty();
+        let alipay_refunded = self.cfg.alipay_refunded_state;
+        let unseen = qr::unseen(e, self.now_ms());
         let (wx_state, ali_state) = match e.order.state {
+            _ if unseen => (6, 7),
+            state if e.qr.is_some() => qr::qr_states(state, refunded, fully_refunded, alipay_refunded),
             SimOrderState::UserPaying => (9, 4),
             // WeChat shows 4 after any refund; Alipay stays 2 until fully refunded (reference §6 rule 6).
             SimOrderState::Paid if e.order.refunds.is_empty() => (2, 2),
@@ -376,8 +396,8 @@ impl Ledger {
         OrderContent {
             out_trade_no: e.order.out_trade_no.clone(),
             transaction_id: charged.then(|| e.transaction_id.clone()),
-            trade_type: TRADE_TYPE_MICRO_PAY,
-            author_code: Some(e.order.author_code.clone()),
+            trade_type: if e.qr.is_some() { qr_trade_type() } else { TRADE_TYPE_MICRO_PAY },
+            author_code: e.qr.is_none().then(|| e.order.author_code.clone()),
             time_end: charged.then_some(e.update_time),
             nonce_str: crate::payments::cloudpay::client::nonce().unwrap_or_default(),
             create_time: e.create_time,

@@ -52,6 +52,9 @@ impl Ledger {
         if !Self::same_wallet(e, request.pay_mch_key.pay_platform) {
             return self.signed(104, "pay_platform does not match the order", 0);
         }
+        if e.qr.is_some() && e.platform == Platform::WeChat {
+            return self.signed(104, "微信支付只能撤销刷卡支付的订单 / WeChat reverses payment-code orders only", 0);
+        }
         if e.device_id != request.order_client.device_id {
             return self.signed(104, "只能由下单终端撤销 / only the terminal that took the payment may reverse it", 0);
         }
