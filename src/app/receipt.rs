@@ -106,10 +106,26 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
         (_, Some(Tender::Code { platform, .. })) => i18n::platform_name(lang, *platform).to_string(),
         _ => t(Text::TenderCash),
     };
+    let mut footer = format!("{} {out_refund_no}", t(Text::ReceiptRefundNo));
+    let mut title = t(Text::RefundReceiptTitle);
+    // A return without a receipt says so, why, and who approved it.
+    if let Some(nr) = &order.no_receipt {
+        use i18n::no_receipt::{ReturnText as R, reason, return_text};
+        title = return_text(lang, R::SlipTitle).to_string();
+        footer = format!(
+            "{} {}\n{}: {}\n{}: {}",
+            t(Text::ReceiptRefundNo),
+            out_refund_no,
+            return_text(lang, R::Reason),
+            reason(lang, nr.reason),
+            return_text(lang, R::ApprovedBy),
+            nr.approved_by
+        );
+    }
     let receipt = Receipt {
         shop_name: settings.shop_name.clone(),
         labels: ReceiptLabels {
-            title: t(Text::RefundReceiptTitle),
+            title,
             item: t(Text::ReceiptItem),
             qty: t(Text::ReceiptQty),
             amount: t(Text::ReceiptAmount),
@@ -117,7 +133,7 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
             order_no: t(Text::ReceiptOrderNo),
             time: t(Text::ReceiptTime),
             operator: t(Text::ReceiptOperator),
-            footer: format!("{} {out_refund_no}", t(Text::ReceiptRefundNo)),
+            footer,
         },
         items: refund.map_or_else(Vec::new, |r| returned_items(order, r, lang)),
         total: amount,

@@ -58,6 +58,16 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
         let label = format!(" {} {}", i18n::method_name(lang, u.method), u.operator);
         lines.push(SlipLine::Amount { label, amount: u.amount });
     }
+    // Returns without a receipt: in the cash refunds above, and apart here.
+    if report.no_receipt.n > 0 {
+        let label = crate::i18n::no_receipt::return_text(lang, crate::i18n::no_receipt::ReturnText::ReportLine);
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Count {
+            label: label.to_string(),
+            count: report.no_receipt.n,
+            amount: report.no_receipt.amount,
+        });
+    }
     // Held sales a supervisor discarded (nothing was paid for them: listed, not counted).
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};

@@ -7,7 +7,8 @@
 
 use super::configure::ConfigChange;
 use super::money::Fen;
-use super::order::{OrderId, Returned};
+use super::no_receipt::ReturnReason;
+use super::order::{Line, OrderId, Returned};
 use super::{Action, Effect, Msg, State, price_entry, refund};
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,8 @@ pub enum Approval {
     DiscardHeld { order_id: OrderId },
     /// A discount above the cashier's limits: on line `line` of the sale, or on the whole sale.
     Discount { line: Option<usize>, manual: super::pricing::Manual },
+    /// Give back cash for goods returned without a receipt (see `no_receipt`).
+    NoReceiptReturn { lines: Vec<Line>, reason: ReturnReason },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -44,6 +47,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::ManualPrice { .. } => Action::ManualPrice,
         Approval::DiscardHeld { .. } => Action::DiscardHeld,
         Approval::Discount { .. } => Action::Discount,
+        Approval::NoReceiptReturn { .. } => Action::NoReceiptReturn,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -62,5 +66,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::CashRefund { order_id, returns } => refund::refund_cash(state, order_id, returns, fx),
         Approval::Configure(change) => super::configure::approved(state, change, fx),
         Approval::DiscardHeld { order_id } => super::held::discard_approved(state, order_id, fx),
+        Approval::NoReceiptReturn { lines, reason } => super::no_receipt::approved(state, lines, reason, fx),
     }
 }

@@ -73,6 +73,9 @@ pub enum Intent {
         value: String,
         reason: String,
     },
+    /// A return without a receipt (无小票退货): the form for the goods coming back (F7 on the
+    /// lookup screen; a script's on an empty sale screen too).
+    ReturnNoReceipt,
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -114,6 +117,7 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(5), Intent::OpenShift),
     (Some(On::Sale), Key::F(6), Intent::OpenReport),
     (Some(On::Lookup), Key::F(6), Intent::CashRefund),
+    (Some(On::Lookup), Key::F(7), Intent::ReturnNoReceipt),
     (Some(On::Sale), Key::F(7), Intent::OpenJournal),
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),

@@ -19,6 +19,7 @@ pub mod help;
 pub mod intent;
 pub mod maintenance;
 pub mod money;
+pub mod no_receipt;
 pub mod notice;
 pub mod office;
 pub mod order;
@@ -498,6 +499,9 @@ pub struct State {
     /// The till's clock against the platform's (see [`platform_clock`]).
     #[serde(default)]
     pub clock: platform_clock::ClockCheck,
+    /// A return without a receipt being entered (see [`no_receipt`]).
+    #[serde(default)]
+    pub no_receipt: Option<no_receipt::ReturnForm>,
 }
 
 impl State {
@@ -537,6 +541,7 @@ impl State {
             clock: platform_clock::ClockCheck::default(),
             promotions: pricing::promo::Book::default(),
             discount_rules: pricing::limits::DiscountRules::default(),
+            no_receipt: None,
         }
     }
 

@@ -222,6 +222,8 @@ pub enum Notice {
     DiscountGiven {
         total: Fen,
     },
+    /// Returns without a receipt (无小票退货).
+    Return(super::no_receipt::ReturnNotice),
 }
 
 impl Notice {
@@ -234,6 +236,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Held(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Return(n) = self {
             return n.is_error();
         }
         matches!(

@@ -184,6 +184,33 @@ pub struct Refund {
     pub returns: Vec<Returned>,
 }
 
+impl Refund {
+    /// Cash given back from the drawer now: final when recorded (nothing to ask a platform).
+    pub fn cash_now(
+        out_refund_no: String,
+        amount: Fen,
+        total: Fen,
+        refunded_before: Fen,
+        at: Millis,
+        operator: String,
+    ) -> Refund {
+        Refund {
+            out_refund_no,
+            amount,
+            total,
+            refunded_before,
+            requested_at: at,
+            operator,
+            state: RefundState::Refunded,
+            refund_id: None,
+            queries: 0,
+            of: None,
+            cash: true,
+            returns: Vec::new(),
+        }
+    }
+}
+
 /// Goods coming back with a refund: `qty` of the order's line number `line` (its barcode kept
 /// for the stock count).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,6 +260,9 @@ pub struct Order {
     /// (`core::pricing::record`); [`Order::total`] is what is left to pay.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<super::pricing::record::Discount>,
+    /// A return without a receipt (无小票退货): no sale, its lines came back (see `core::no_receipt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_receipt: Option<super::no_receipt::NoReceipt>,
 }
 
 impl Order {
@@ -253,6 +283,7 @@ impl Order {
             taken: Vec::new(),
             hold: None,
             discounts: Vec::new(),
+            no_receipt: None,
         }
     }
 

@@ -104,20 +104,9 @@ pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Ret
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };
-    order.refunds.push(Refund {
-        out_refund_no: out_refund_no.clone(),
-        amount,
-        total: order.total(),
-        refunded_before: order.refunds_not_failed(),
-        requested_at: state.now,
-        operator: state.operator().to_string(),
-        state: RefundState::Refunded,
-        refund_id: None,
-        queries: 0,
-        of: None,
-        cash: true,
-        returns,
-    });
+    let (total, before, operator) = (order.total(), order.refunds_not_failed(), state.operator().to_string());
+    let refund = Refund::cash_now(out_refund_no.clone(), amount, total, before, state.now, operator);
+    order.refunds.push(Refund { returns, ..refund });
     if let Some(view) = state.lookup.as_mut() {
         view.picks.clear();
     }

@@ -109,6 +109,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::HeldList => super::held::open_list(state, fx),
         Intent::Resume { number } => super::held::resume(state, number, fx),
         Intent::Tare => super::weighing::tare(state, fx),
+        Intent::ReturnNoReceipt => super::no_receipt::open(state, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

@@ -8,7 +8,7 @@
 use super::auth::{self, AuthNotice};
 use super::intent::{Intent, On};
 use super::notice::{Notice, refuse};
-use super::{Effect, Key, Screen, State, configure, held, help, maintenance, office, qr, sale};
+use super::{Effect, Key, Screen, State, configure, held, help, maintenance, no_receipt, office, qr, sale};
 
 /// The screen under every modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Modal {
     PinChange,
     /// The list of held sales, 取单 (`Held::list`).
     HeldSales,
+    /// A return without a receipt being entered (`State::no_receipt`).
+    NoReceiptReturn,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -87,6 +89,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::Audit, state.auth.audit.is_some()),
         (Modal::PinChange, state.auth.change.is_some()),
         (Modal::HeldSales, state.held.list.is_some()),
+        (Modal::NoReceiptReturn, state.no_receipt.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -106,6 +109,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::SupervisorPrompt) => auth::prompt::on_key(state, key, fx),
         Top::Modal(Modal::PinChange) => auth::own_pin::on_key(state, key, fx),
         Top::Modal(Modal::HeldSales) => held::on_key(state, key, fx),
+        Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),
@@ -166,6 +170,7 @@ pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     state.help = false;
     match stack(state).top() {
         Top::Modal(Modal::Maintenance) => maintenance::on_scan(state, code, fx),
+        Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_scan(state, code, fx),
         Top::Modal(_) => refuse(state, say(AuthNotice::NotNow), fx),
         Top::Base(Base::SignIn) => refuse(state, say(AuthNotice::SignInFirst), fx),
         Top::Base(Base::Till) => match state.screen {

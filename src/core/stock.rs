@@ -48,7 +48,12 @@ pub fn movements(order: &Order) -> Vec<StockMove> {
         return Vec::new();
     }
     let negate = |d: Vec<(String, i64)>| d.into_iter().map(|(b, n)| (b, -n)).collect();
-    let mut out = vec![StockMove { key: format!("sale:{}", order.id), deltas: negate(sold) }];
+    // A return without a receipt sold nothing: only its goods coming back move.
+    let mut out = if order.no_receipt.is_some() {
+        Vec::new()
+    } else {
+        vec![StockMove { key: format!("sale:{}", order.id), deltas: negate(sold) }]
+    };
     // What is still out with the customer, per line: never more comes back than was sold.
     let mut out_there: Vec<u32> = order.lines.iter().map(|l| l.qty).collect();
     let total = order.total().0;

@@ -578,6 +578,7 @@ mod configure;
 mod display;
 mod held;
 mod discounts;
+mod no_receipt;
 mod numbers;
 mod platform_clock;
 mod qr;

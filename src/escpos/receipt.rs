@@ -98,7 +98,10 @@ pub fn render(receipt: &Receipt, profile: &PrinterProfile) -> Vec<u8> {
     lines(&mut e, pad_between(&labels.operator, &receipt.operator, paper.width, paper.encoding));
     if !labels.footer.is_empty() {
         e.align(Align::Center);
-        lines(&mut e, wrap(&labels.footer, paper.width, paper.encoding));
+        // A line break in the footer starts a new line (each part wrapped on its own).
+        for part in labels.footer.split('\n') {
+            lines(&mut e, wrap(part, paper.width, paper.encoding));
+        }
         e.align(Align::Left);
     }
     e.feed(2).cut();

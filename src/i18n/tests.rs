@@ -104,6 +104,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::Held(crate::core::held::HeldNotice::OpenAtClose { numbers: "1, 2".into() }),
         Notice::UnknownReason { code: "vip".into() },
         Notice::DiscountGiven { total: Fen(1250) },
+        Notice::Return(crate::core::no_receipt::ReturnNotice::NoGoods),
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -189,6 +190,7 @@ fn index(n: &Notice) -> usize {
         Notice::CheckingClock => 67,
         Notice::Held(_) => 68,
         Notice::ScaleNotStable => 72,
+        Notice::Return(_) => 75,
     }
 }
 
@@ -198,7 +200,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..75).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..76).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

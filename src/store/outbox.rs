@@ -97,9 +97,12 @@ impl Entry<'_> {
 /// The records this version of the order makes final, the order's own first.
 pub(super) fn entries(order: &Order) -> Vec<Entry<'_>> {
     let mut out = Vec::new();
+    // A return without a receipt sold nothing: the back office gets its cash refund only (its
+    // goods in the refund's `returns`), never a sale whose payments are not its total.
     if let Some(number) = order.number.clone()
         && order.status == OrderStatus::Paid
         && !order.imported
+        && order.no_receipt.is_none()
     {
         out.push(Entry {
             key: format!("order:{number}"),
@@ -122,4 +125,30 @@ pub(super) fn entries(order: &Order) -> Vec<Entry<'_>> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::money::Fen;
+    use crate::core::no_receipt::{NoReceipt, ReturnReason};
+    use crate::core::order::{Line, Returned};
+
+    #[test]
+    fn a_return_without_a_receipt_is_sent_as_its_cash_refund_not_as_a_sale() {
+        let mut o = Order::new(9, Millis(0), "02".into());
+        o.lines = vec![Line { barcode: "6921168509256".into(), name: "水".into(), unit_price: Fen(200), qty: 2 }];
+        o.status = OrderStatus::Paid;
+        o.number = Some("N1".into());
+        o.closed_at = Some(Millis(0));
+        o.no_receipt = Some(NoReceipt { reason: ReturnReason::Faulty, approved_by: "01".into() });
+        let refund = Refund::cash_now("N1".into(), Fen(400), Fen(400), Fen::ZERO, Millis(0), "02".into());
+        o.refunds
+            .push(Refund { returns: vec![Returned { line: 0, barcode: "6921168509256".into(), qty: 2 }], ..refund });
+        let keys: Vec<String> = entries(&o).into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["refund:N1"]);
+        o.no_receipt = None;
+        let keys: Vec<String> = entries(&o).into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["order:N1", "refund:N1"], "a sale is sent as before");
+    }
 }

@@ -19,6 +19,7 @@ use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
 use crate::i18n::held::{HeldText as HT, held_text};
 use crate::i18n::help::{HelpText as H, help_text};
+use crate::i18n::no_receipt::{ReturnText as RT, return_text};
 use crate::i18n::staff::{self, StaffText as S};
 use crate::i18n::{self, OfficeText as O, Text as T};
 
@@ -31,6 +32,7 @@ pub enum Label {
     Help(H),
     Qr(crate::i18n::qr::QrText),
     Held(HT),
+    Return(RT),
 }
 
 impl Label {
@@ -42,6 +44,7 @@ impl Label {
             Label::Help(t) => help_text(lang, t),
             Label::Qr(t) => crate::i18n::qr::qr_text(lang, t),
             Label::Held(t) => held_text(lang, t),
+            Label::Return(t) => return_text(lang, t),
         }
     }
 }
@@ -166,6 +169,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         }
         Top::Modal(Modal::Operators) => operators_keys(state),
         Top::Modal(Modal::HeldSales) => held_keys(state),
+        Top::Modal(Modal::NoReceiptReturn) => return_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
@@ -185,6 +189,27 @@ fn held_keys(state: &State) -> Vec<KeyHelp> {
         keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
     }
     keys.push(held(DIGITS, Label::Held(HT::KeyDigits), HT::HintTypeNumber));
+    keys
+}
+
+/// The return without a receipt: Enter adds what is typed, or asks the supervisor; F2 the reason.
+fn return_keys(state: &State) -> Vec<KeyHelp> {
+    let ret = |keys: &[Key], cap, does| k(keys, cap, Label::Return(does));
+    let typed = !state.input.is_empty();
+    let goods = state.no_receipt.as_ref().is_some_and(|f| !f.lines.is_empty());
+    let mut keys = Vec::new();
+    if typed || goods {
+        let does = if typed { RT::HintAdd } else { RT::HintConfirm };
+        keys.push(ret(&[Key::Enter], Label::Main(T::KeyEnter), does));
+    }
+    keys.push(ret(&[Key::F(2)], Label::Main(T::KeyF2), RT::HintReason));
+    if goods {
+        keys.push(ret(&[Key::Char('+'), Key::Char('-')], Label::Main(T::KeyPlusMinus), RT::HintQty));
+        keys.push(ret(&[Key::Delete], Label::Main(T::KeyDel), RT::HintRemove));
+        keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
+    }
+    keys.push(ret(&[Key::Esc], Label::Main(T::KeyEsc), RT::HintClose));
+    keys.push(digits(H::HintTypeCode));
     keys
 }
 
@@ -366,6 +391,11 @@ fn hold_key(state: &State, does: HT) -> KeyHelp {
     act(state, On::Sale, Intent::Hold { note: None }, Label::Held(HT::KeySlash), Label::Held(does))
 }
 
+/// F7 on the lookup screen: a return without a receipt.
+fn no_receipt_key(state: &State) -> KeyHelp {
+    act(state, On::Lookup, Intent::ReturnNoReceipt, Label::Return(RT::KeyF7), Label::Return(RT::HintOpen))
+}
+
 fn pay(state: &State) -> Vec<KeyHelp> {
     let total = state.sale.total();
     if let Some(a) = state.sale.open_attempt() {
@@ -423,6 +453,9 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
         let mut keys = Vec::new();
         if !state.input.is_empty() {
             keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintLookUp)));
+        }
+        if state.input.is_empty() {
+            keys.push(no_receipt_key(state));
         }
         keys.push(back());
         keys.push(digits(H::HintTypeOrderNo));

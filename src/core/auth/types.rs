@@ -129,6 +129,8 @@ pub enum Action {
     DiscardHeld,
     /// A discount above the cashier's limits (`[discounts]`).
     Discount,
+    /// Giving cash back for goods returned without a receipt (always a supervisor).
+    NoReceiptReturn,
 }
 
 impl Action {

@@ -40,6 +40,9 @@ pub struct Entry {
     pub number: String,
     pub refund_no: Option<String>,
     pub order_id: OrderId,
+    /// A return without a receipt (无小票退货), apart from receipted refunds.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_receipt: bool,
 }
 
 /// The journal of `orders` over `period`, oldest first.
@@ -56,6 +59,7 @@ pub fn entries(orders: &[Order], period: &Period) -> Vec<Entry> {
             number: number.to_string(),
             refund_no: None,
             order_id: o.id,
+            no_receipt: false,
         };
         if let (OrderStatus::Paid, Some(_), Some(at)) = (o.status, &o.tender, o.closed_at) {
             for part in o.tender_parts() {
@@ -90,6 +94,7 @@ pub fn entries(orders: &[Order], period: &Period) -> Vec<Entry> {
                 number: o.number.clone().unwrap_or_default(),
                 refund_no: Some(r.out_refund_no.clone()),
                 order_id: o.id,
+                no_receipt: o.no_receipt.is_some(),
             });
         }
     }

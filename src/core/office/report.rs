@@ -166,6 +166,10 @@ pub struct Report {
     /// Discounts given on the period's sales, per reason and operator (issue 19).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub discounts: Vec<crate::core::pricing::record::DiscountTotals>,
+    /// Returns without a receipt (无小票退货) in the period: cash from the drawer, counted in the
+    /// cash refunds above (the drawer balances) and shown here apart from receipted refunds.
+    #[serde(default)]
+    pub no_receipt: Count,
 }
 
 impl Report {
@@ -243,6 +247,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
     let mut all = Book::default();
     let mut by_op: std::collections::BTreeMap<String, Book> = Default::default();
     let mut unresolved = Vec::new();
+    let mut no_receipt = Count::default();
     for o in orders {
         if counted_sale(o, &period) {
             for (m, amount) in tender_parts(o) {
@@ -255,6 +260,9 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
             if counted_refund(r, &period, carried) {
                 all.slot(m).refunds.add(r.amount);
                 by_op.entry(r.operator.clone()).or_default().slot(m).refunds.add(r.amount);
+                if o.no_receipt.is_some() {
+                    no_receipt.add(r.amount);
+                }
             } else if !r.state.is_final() && period.started_before_end(r.requested_at) {
                 unresolved.push(Unresolved {
                     what: Unsettled::Refund,
@@ -294,6 +302,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         carried: carried_now,
         discarded_held: discarded_held(orders, &period),
         discounts: crate::core::pricing::record::totals(orders.iter().filter(|o| counted_sale(o, &period))),
+        no_receipt,
     }
 }
 

@@ -16,11 +16,11 @@ fn held_notice(t: &Till) -> Option<HeldNotice> {
     }
 }
 
-fn saved(fx: &[Effect]) -> Vec<Order> {
+pub(super) fn saved(fx: &[Effect]) -> Vec<Order> {
     fx.iter().filter_map(|e| if let Effect::Save { order, .. } = e { Some(order.clone()) } else { None }).collect()
 }
 
-fn key(t: &mut Till, k: Key) -> Vec<Effect> {
+pub(super) fn key(t: &mut Till, k: Key) -> Vec<Effect> {
     t.send(Msg::Key(k))
 }
 
@@ -31,7 +31,7 @@ fn two_colas(t: &mut Till) {
 }
 
 /// Makes operator 02, a cashier, the one signed in (01 stays the shop's supervisor).
-fn as_cashier(t: &mut Till) {
+pub(super) fn as_cashier(t: &mut Till) {
     let cashier = auth::Operator::new("02", "小王", auth::Role::Cashier, auth::PinHash("-".into()));
     let boss = auth::Operator::new("01", "店长", auth::Role::Supervisor, auth::PinHash("-".into()));
     t.send(Msg::Auth(auth::AuthMsg::Loaded { operators: vec![boss, cashier] }));
@@ -41,7 +41,7 @@ fn as_cashier(t: &mut Till) {
 }
 
 /// The supervisor (01, the only one) types a PIN that the app then finds right.
-fn supervisor_approves(t: &mut Till) -> Vec<Effect> {
+pub(super) fn supervisor_approves(t: &mut Till) -> Vec<Effect> {
     assert!(t.state.auth.prompt.is_some(), "a supervisor's PIN is asked for");
     for c in "1234".chars() {
         key(t, Key::Char(c));

@@ -104,6 +104,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::ManualPrice => "手工输入价格",
         Action::Maintenance => "进入维护菜单",
         Action::DiscardHeld => "作废挂单",
+        Action::NoReceiptReturn => "无小票退货",
         Action::Override => "强制签退",
         Action::Discount => "超出收银员权限的优惠",
     }

@@ -131,6 +131,12 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         );
         lines.push(Line::styled(text, Style::new().fg(WARN)));
     }
+    if report.no_receipt.n > 0 {
+        use crate::i18n::no_receipt::{ReturnText as R, return_text};
+        let c = report.no_receipt;
+        let text = format!("{}  {}  {}", return_text(lang, R::ReportLine), c.n, c.amount);
+        lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
+    }
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};
         lines.push(Line::styled(held_text(lang, H::ReportTitle), Style::new().fg(WARN).bold()));
