@@ -575,9 +575,9 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
 mod catalogue;
 mod clock_steps;
 mod configure;
+mod discounts;
 mod display;
 mod held;
-mod discounts;
 mod no_receipt;
 mod numbers;
 mod platform_clock;
