@@ -177,7 +177,9 @@ fn complete(state: &mut State, order_id: OrderId, change: Fen, fx: &mut Vec<Effe
         });
         state.receipt_preview.clear();
     } else {
-        state.background.retain(|o| o.id != order_id);
+        // Paid in the background: followed no more, unless something of it still is (a closed QR
+        // watched for a late payment, another payment still out).
+        state.background.retain(|o| o.id != order_id || o.has_open_work());
     }
 }
 

@@ -306,3 +306,33 @@ fn not_offered_on_a_platform_without_it_and_a_restart_puts_the_qr_back_on_screen
     let fx = again.send(Msg::Restored { orders: vec![saved], counters: None });
     assert_eq!(closes(&fx).iter().map(|c| c.out_trade_no.as_str()).collect::<Vec<_>>(), [call.out_trade_no.as_str()]);
 }
+
+/// Found by the model test (`MODEL_SEED=0x8de9af4b03a`, `MODEL_AMNESIA=1`): an Alipay QR closed
+/// before the scan is watched; the customer then pays by code, that payment is parked in doubt
+/// (Esc) and confirmed in the background. Its order was dropped from the background with the QR
+/// still watched, and a customer who then paid the QR was never recorded.
+#[test]
+fn a_background_payment_confirmed_keeps_its_orders_watched_qr_followed() {
+    let (mut t, call) = cancelled_alipay_unscanned();
+    t.send(Msg::Key(Key::Esc));
+    let (code, _) = t.pay(WECHAT_CODE);
+    t.send(Msg::PayAnswer { out_trade_no: code.clone(), verdict: Verdict::Unknown { reason: "timeout".into() } });
+    t.send(Msg::Key(Key::Esc));
+    assert!(t.state.background.iter().any(|o| o.watched_qr().is_some()), "parked with its watched QR");
+    let fx = t.send(Msg::QueryAnswer { out_trade_no: code, verdict: paid("tx-code") });
+    assert!(fx.iter().any(|e| matches!(e, Effect::Save { order, .. } if order.status == OrderStatus::Paid)));
+    assert!(t.state.background.iter().any(|o| o.watched_qr().is_some()), "the QR is still watched");
+    // The customer pays the QR late: the watch asks, and finds it.
+    let mut found = false;
+    for _ in 0..40 {
+        let fx = t.wait(5);
+        if queries(&fx).iter().any(|q| q.out_trade_no == call.out_trade_no) {
+            found = true;
+            query(&mut t, &call, paid("tx-qr"));
+            break;
+        }
+    }
+    assert!(found, "the watched QR is queried again");
+    let qr = t.state.background.iter().flat_map(|o| &o.attempts).find(|a| a.out_trade_no == call.out_trade_no);
+    assert!(matches!(qr.map(|a| &a.state), Some(AttemptState::Paid { .. })), "the late payment is recorded: {qr:?}");
+}
