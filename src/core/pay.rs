@@ -83,11 +83,16 @@ fn run_floor(now: Millis, utc_offset_minutes: i32) -> (u32, u32) {
     (local.yymmdd(), second * NUMBERS_PER_SECOND)
 }
 
-/// Raises the run's floor to the platform's time (`platform_clock`): a run floor that rests on the
-/// platform's clock, not the till's, stays above an earlier run's even when the till's clock now
-/// reads earlier than it did then.
+/// Rests the run's floor on the platform's time (`platform_clock`): a floor from the platform's clock,
+/// not the till's, stays above an earlier run's even when the till's clock now reads earlier than it
+/// did then — and below a later run's even when the till's clock read later (ahead, or the newest
+/// record of a till that ran ahead): a floor from a time ahead of the platform's is one a later
+/// honest run reaches (found by the model test, `MODEL_SEED=0x2cade7487863`). The numbers this run
+/// already issued are in the counters, which the sequence never goes below. On another day than the
+/// till's (a clock ahead across midnight) the higher of the two is kept.
 pub(super) fn raise_run_floor(state: &mut State, platform: Millis) {
-    state.run_floor = state.run_floor.max(run_floor(platform, state.settings.utc_offset_minutes));
+    let ours = run_floor(platform, state.settings.utc_offset_minutes);
+    state.run_floor = if ours.0 == state.run_floor.0 { ours } else { state.run_floor.max(ours) };
 }
 
 /// Whether an order number can still be issued (a till out of numbers takes no payment).

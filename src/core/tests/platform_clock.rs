@@ -164,3 +164,20 @@ fn a_clock_set_right_after_a_restart_behind_the_records_does_not_move_the_till_a
     let fresh = used_number(&mut t2);
     assert_eq!(&fresh[8..14], &earlier[8..14], "today's date: {fresh} against {earlier}");
 }
+
+/// Found by the model test (`MODEL_SEED=0x2cade7487863`, `MODEL_AMNESIA=1`): a till whose clock ran
+/// three minutes ahead rested its run's floor on that time; three minutes later, its store lost, an
+/// honest run started at exactly that second of the day and issued the same number. Once the
+/// platform's time is read the floor rests on it, ahead or behind.
+#[test]
+fn a_run_whose_clock_is_ahead_rests_its_floor_on_the_platforms_time_not_its_own() {
+    let mut ahead = Till::new_unrestored_at(T0 + 3 * MINUTE_MS);
+    ahead.platform_ahead_ms = Some(-3 * MINUTE_MS);
+    ahead.send(Msg::Restored { orders: vec![], counters: None });
+    let earlier = vec![used_number(&mut ahead), used_number(&mut ahead)];
+    // Three minutes later by the platform, the store lost, a till with the right time.
+    let mut honest = Till::new_unrestored_at(T0 + 3 * MINUTE_MS);
+    honest.send(Msg::Restored { orders: vec![], counters: None });
+    let fresh = used_number(&mut honest);
+    assert!(!earlier.contains(&fresh), "{fresh} issued again: {earlier:?}");
+}
