@@ -134,6 +134,24 @@ pub struct Attempt {
     pub qr: Option<super::qr::QrPay>,
 }
 
+impl Attempt {
+    /// A new attempt, being sent now: nothing asked or cancelled yet.
+    pub fn sending(out_trade_no: String, platform: Platform, code_masked: String, amount: Fen, at: Millis) -> Attempt {
+        Attempt {
+            out_trade_no,
+            platform,
+            code_masked,
+            amount,
+            started_at: at,
+            state: AttemptState::Sending,
+            queries: 0,
+            cancels: 0,
+            cancel_unsupported: false,
+            qr: None,
+        }
+    }
+}
+
 /// Where a refund stands. `Refunded` and `Failed` are final; `Accepted` means the platform took it
 /// and will decide later (query_refund says which).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

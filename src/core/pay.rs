@@ -163,18 +163,7 @@ pub(super) fn pay_with_code(state: &mut State, code: &str, platform: Platform, f
     let Some(out_trade_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };
-    state.sale.attempts.push(Attempt {
-        out_trade_no: out_trade_no.clone(),
-        platform,
-        code_masked: mask_code(code),
-        amount,
-        started_at: state.now,
-        state: AttemptState::Sending,
-        queries: 0,
-        cancels: 0,
-        cancel_unsupported: false,
-        qr: None,
-    });
+    state.sale.attempts.push(Attempt::sending(out_trade_no.clone(), platform, mask_code(code), amount, state.now));
     state.sale.status = OrderStatus::Paying;
     state.screen = Screen::Pay { cash_entry: false };
     state.notice = None;

@@ -204,17 +204,10 @@ pub(super) fn issue(state: &mut State, platform: Platform, fx: &mut Vec<Effect>)
     };
     let expire_secs = state.qr_settings.expire_secs.clamp(*EXPIRE_SECS_RANGE.start(), *EXPIRE_SECS_RANGE.end());
     let expires_at = state.now.plus_secs(i64::from(expire_secs));
+    let qr = QrPay { code_url: String::new(), expires_at, watching: false, cancelled: false, ticks: 0 };
     state.sale.attempts.push(Attempt {
-        out_trade_no: out_trade_no.clone(),
-        platform,
-        code_masked: "QR".into(),
-        amount,
-        started_at: state.now,
-        state: AttemptState::Sending,
-        queries: 0,
-        cancels: 0,
-        cancel_unsupported: false,
-        qr: Some(QrPay { code_url: String::new(), expires_at, watching: false, cancelled: false, ticks: 0 }),
+        qr: Some(qr),
+        ..Attempt::sending(out_trade_no.clone(), platform, "QR".into(), amount, state.now)
     });
     state.sale.status = OrderStatus::Paying;
     state.notice = None;
