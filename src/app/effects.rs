@@ -4,6 +4,7 @@
 use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::configure::{ConfigChange, ScannedCode};
 use crate::core::order::{Order, TenderPart};
+use crate::core::stocktake::StockEffect;
 use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict, WifiFailure};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
@@ -47,6 +48,8 @@ pub enum PrintJob {
         code_url: String,
         expires_at: crate::core::clock::Millis,
     },
+    /// A goods-in or stock-count sheet applied.
+    Stock(Box<crate::core::stocktake::StockSheet>),
     /// Kick the cash drawer now (between receipts, never queued for later: a drawer that opens
     /// minutes after the sale is worse than one the cashier opens by key).
     OpenDrawer,
@@ -224,6 +227,9 @@ async fn run_batch<G: Gateway + 'static>(
                     let _ = receipts.send(PrintJob::OpenDrawer);
                 }
                 Effect::Display(shown) => devices.display.show(shown),
+                Effect::Stock(StockEffect::Apply { sheet, export_dir }) => {
+                    apply_sheet(sheet, export_dir, devices.store.clone(), msgs, receipts, lang).await
+                }
                 Effect::ReadConfigCode { code } => {
                     let (gateway, msgs) = (gateway.clone(), msgs.clone());
                     tokio::spawn(async move {
@@ -262,6 +268,45 @@ async fn run_batch<G: Gateway + 'static>(
                 Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
             }
         }
+    }
+}
+
+/// Applies a stock sheet in one durable write (`app/stocktake.rs`), then prints it and writes its
+/// CSV; the core hears the outcome.
+async fn apply_sheet(
+    sheet: Box<crate::core::stocktake::StockSheet>,
+    export_dir: String,
+    store: Arc<dyn Store>,
+    msgs: &UnboundedSender<Msg>,
+    receipts: &UnboundedSender<PrintJob>,
+    lang: Lang,
+) {
+    use crate::core::stocktake::StockMsg;
+    let number = sheet.number.clone();
+    let applying = sheet.clone();
+    let result = tokio::task::spawn_blocking(move || super::stocktake::apply(store.as_ref(), &applying)).await;
+    let counts = match result {
+        Ok(Ok(counts)) => counts,
+        Ok(Err(e)) => return send_failed(msgs, number, e.to_string()),
+        Err(e) => return send_failed(msgs, number, e.to_string()),
+    };
+    tracing::info!(number, products = counts.len(), "stock sheet applied");
+    let csv_sheet = sheet.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        super::stocktake::export(&csv_sheet, lang, std::path::Path::new(&export_dir))
+    })
+    .await;
+    match written {
+        Ok(Ok(path)) => tracing::info!(path = %path.display(), "stock sheet exported"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "stock sheet CSV not written"),
+        Err(e) => tracing::warn!(error = %e, "stock sheet CSV not written"),
+    }
+    let _ = receipts.send(PrintJob::Stock(sheet));
+    let _ = msgs.send(Msg::Stock(StockMsg::Applied { number, counts }));
+
+    fn send_failed(msgs: &UnboundedSender<Msg>, number: String, error: String) {
+        tracing::error!(number, error, "stock sheet not applied");
+        let _ = msgs.send(Msg::Stock(StockMsg::Failed { number, error }));
     }
 }
 
@@ -469,6 +514,11 @@ fn render_job(
             };
             let preview = super::receipt::preview(&bytes, profile);
             (id, bytes, preview)
+        }
+        PrintJob::Stock(sheet) => {
+            let bytes = super::stocktake::render(&sheet, settings, profile);
+            let preview = super::receipt::preview(&bytes, profile);
+            (0, bytes, preview)
         }
         PrintJob::OpenDrawer => return None,
     };

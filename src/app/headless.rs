@@ -51,6 +51,12 @@ pub struct Observation {
     /// The counter scale's last reading, if the till has a scale and it answers.
     #[serde(default)]
     pub scale: Option<crate::core::weighing::Reading>,
+    /// The goods-in or stock-count sheet on screen.
+    #[serde(default)]
+    pub stock_sheet: Option<crate::core::stocktake::StockSheet>,
+    /// Training mode is on.
+    #[serde(default)]
+    pub training: bool,
 }
 
 /// The operator side of an [`Observation`].
@@ -106,6 +112,8 @@ pub fn observe(engine: &Engine) -> Observation {
         auth: observe_auth(s),
         held: s.held.sales.iter().filter_map(crate::core::held::HeldSummary::of).collect(),
         scale: s.scale.and_then(|sc| sc.reading),
+        stock_sheet: s.stock_sheet.clone(),
+        training: s.training.is_some(),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod receipt;
 pub mod report_print;
 mod scale;
 pub mod stock;
+pub mod stocktake;
 mod terminal;
 pub mod upgrade;
 pub mod watchdog;

@@ -5,6 +5,8 @@ use crate::core::{Settings, money::Fen};
 use crate::escpos::{self, PrinterProfile, Receipt, ReceiptItem, ReceiptLabels};
 use crate::i18n::{self, Text};
 
+use crate::i18n::stocktake::{StockText, stock_text};
+
 pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> Vec<u8> {
     let lang = settings.lang;
     let t = |x: Text| i18n::text(lang, x).to_string();
@@ -19,10 +21,15 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
         })
         .collect();
     let tender = tender_rows(order, lang);
+    // A training sale's receipt says so at the top and the bottom (`core::training`).
+    let marked = |text: String| match order.training {
+        true => format!("{} {text}", stock_text(lang, StockText::TrainingMark)),
+        false => text,
+    };
     let receipt = Receipt {
         shop_name: settings.shop_name.clone(),
         labels: ReceiptLabels {
-            title: t(Text::ReceiptTitle),
+            title: marked(t(Text::ReceiptTitle)),
             item: t(Text::ReceiptItem),
             qty: t(Text::ReceiptQty),
             amount: t(Text::ReceiptAmount),
@@ -30,7 +37,7 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
             order_no: t(Text::ReceiptOrderNo),
             time: t(Text::ReceiptTime),
             operator: t(Text::ReceiptOperator),
-            footer: t(Text::ReceiptFooter),
+            footer: marked(t(Text::ReceiptFooter)),
         },
         items,
         total: order.total(),

@@ -47,6 +47,24 @@ pub async fn demo(
     }
 }
 
+/// The simulator training payments go to, and its client (none, logged, if it cannot start).
+fn training_simulator() -> (Option<crate::sim::cloudpay::SimHandle>, Option<crate::payments::cloudpay::CloudPayClient>)
+{
+    let cfg = SimConfig { order_prefix: crate::core::training::TRAINING_PREFIX.into(), ..SimConfig::default() };
+    let started = CloudPaySim::start(([127, 0, 0, 1], 0).into(), cfg).map_err(anyhow::Error::from).and_then(|sim| {
+        let config = crate::payments::cloudpay::CloudPayConfig::demo(&sim.base_url());
+        let client = crate::payments::cloudpay::CloudPayClient::new(config)?;
+        Ok((sim, client))
+    });
+    match started {
+        Ok((sim, client)) => (Some(sim), Some(client)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the training simulator did not start: training payments will fail");
+            (None, None)
+        }
+    }
+}
+
 /// `till run`: the till on `config` until it quits (`demo`: a demo's buzzer and power button).
 pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<()> {
     let data_dir = config.data_dir();
@@ -85,7 +103,10 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         None => Arc::new(LogSpeaker),
     };
     let (gateway, stored_setup) = app::platform::start(&config, &data_dir).await?;
-    let gateway = Arc::new(gateway);
+    // Training mode's payments go to a Cloud Pay simulator of the till's own, on loopback, never
+    // to the shop's platform (`payments/training.rs`); it lives as long as the till.
+    let (training_sim, training) = training_simulator();
+    let gateway = Arc::new(crate::payments::training::WithTraining { real: gateway, training });
     let status = Status {
         demo,
         gateway: gateway.describe(),
@@ -138,6 +159,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         state.auth.policy.power_off = false;
     }
     let mut engine = Engine::start(state, gateway, devices, profile, Arc::new(SystemClock))?;
+    let _training_sim = training_sim;
     engine.attach_sync(sync.status);
     engine.set_export_dir(&config.export_dir());
     engine.attach_maintenance(host);

@@ -76,6 +76,20 @@ pub enum Intent {
     /// A return without a receipt (无小票退货): the form for the goods coming back (F7 on the
     /// lookup screen; a script's on an empty sale screen too).
     ReturnNoReceipt,
+    /// Goods received (入库): a supervisor's sheet where each scan adds one received (F5 on the
+    /// low-stock screen; see `stocktake`).
+    GoodsIn {
+        #[serde(default)]
+        supplier: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// A stock count of everything (盘点, F6 on the low-stock screen; see `stocktake`).
+    StockCount,
+    /// Training mode (培训模式) on or off (no key by default; see `training`).
+    Training {
+        on: bool,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -122,6 +136,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),
     (Some(On::Pay), Key::F(7), Intent::ShowQr),
+    (Some(On::Other), Key::F(5), Intent::GoodsIn { supplier: String::new(), note: String::new() }),
+    (Some(On::Other), Key::F(6), Intent::StockCount),
     // The keypad's `/`, never typed on the sale screen (F10 quits the demo; a shop may bind it).
     (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
     (None, Key::F(1), Intent::Pay),

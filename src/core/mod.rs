@@ -36,7 +36,9 @@ mod sale;
 pub mod scale_label;
 pub mod screens;
 pub mod stock;
+pub mod stocktake;
 mod tender;
+pub mod training;
 pub mod weighing;
 
 use catalog::Catalogue;
@@ -209,6 +211,8 @@ pub enum Msg {
     Approve(approval::Approval),
     /// The maintenance menu's answers.
     Maintenance(maintenance::MaintenanceMsg),
+    /// A goods-in or stock-count sheet applied, or not (see [`stocktake`]).
+    Stock(stocktake::StockMsg),
 }
 
 /// A message with the time it happened.
@@ -310,6 +314,8 @@ pub enum Effect {
     Maintenance(maintenance::MaintenanceEffect),
     /// Show this on the customer display (客显); see [`display`].
     Display(display::Shown),
+    /// Goods in and stock counts (see [`stocktake`]).
+    Stock(stocktake::StockEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -502,6 +508,12 @@ pub struct State {
     /// A return without a receipt being entered (see [`no_receipt`]).
     #[serde(default)]
     pub no_receipt: Option<no_receipt::ReturnForm>,
+    /// A goods-in or stock-count sheet being filled in (see [`stocktake`]).
+    #[serde(default)]
+    pub stock_sheet: Option<stocktake::StockSheet>,
+    /// Training mode, while on (see [`training`]).
+    #[serde(default)]
+    pub training: Option<training::Training>,
 }
 
 impl State {
@@ -542,6 +554,8 @@ impl State {
             promotions: pricing::promo::Book::default(),
             discount_rules: pricing::limits::DiscountRules::default(),
             no_receipt: None,
+            stock_sheet: None,
+            training: None,
         }
     }
 
@@ -625,6 +639,7 @@ impl State {
         let id = self.counters.next_order_id;
         self.counters.next_order_id += 1;
         self.sale = Order::new(id, self.now, self.operator().to_string());
+        self.sale.training = self.training.is_some();
         self.screen = Screen::Sale;
         self.input.clear();
         self.selected = 0;
@@ -659,6 +674,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Act(intent) => screens::on_act(state, intent, &mut fx),
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
+        Msg::Stock(msg) => stocktake::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),
@@ -707,6 +723,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
         Msg::Scale(reading) => weighing::on_reading(state, reading),
     }
+    training::contain(state, &mut fx);
     display::follow(shown, state, &mut fx);
     fx
 }

@@ -224,6 +224,10 @@ pub enum Notice {
     },
     /// Returns without a receipt (无小票退货).
     Return(super::no_receipt::ReturnNotice),
+    /// Goods in and stock counts (入库 / 盘点).
+    Stock(super::stocktake::StockNotice),
+    /// Training mode (培训模式).
+    Training(super::training::TrainingNotice),
 }
 
 impl Notice {
@@ -239,6 +243,12 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Return(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Stock(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Training(n) = self {
             return n.is_error();
         }
         matches!(

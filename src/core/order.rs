@@ -281,6 +281,9 @@ pub struct Order {
     /// A return without a receipt (无小票退货): no sale, its lines came back (see `core::no_receipt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_receipt: Option<super::no_receipt::NoReceipt>,
+    /// Rung up in training mode (培训模式): never saved, counted or sent (see `core::training`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub training: bool,
 }
 
 impl Order {
@@ -302,6 +305,7 @@ impl Order {
             hold: None,
             discounts: Vec::new(),
             no_receipt: None,
+            training: false,
         }
     }
 

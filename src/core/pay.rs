@@ -105,6 +105,9 @@ pub(super) fn numbers_left(state: &State) -> bool {
 /// issued before by this till (see [`next_seq`] and [`run_floor`]). `None` when the day's numbers
 /// are used up.
 pub(super) fn next_number(state: &mut State) -> Option<String> {
+    if state.training.is_some() {
+        return super::training::next_number(state);
+    }
     let (day, seq) = next_seq(state)?;
     state.counters.seq_day = day;
     state.counters.seq = seq;

@@ -20,7 +20,10 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
     }
     if state.screen == Screen::LowStock {
-        // Any key leaves the list.
+        // Goods in and stock counts open from the list (F5, F6); any other key leaves it.
+        if let Some(i @ (Intent::GoodsIn { .. } | Intent::StockCount)) = state.keymap.intent(On::Other, key) {
+            return on_intent(state, i, fx);
+        }
         state.screen = Screen::Sale;
         state.notice = None;
         return;
@@ -79,6 +82,9 @@ fn on_char(state: &mut State, c: char, fx: &mut Vec<Effect>) {
 /// What the cashier means on the till's screens (from a key, a script, or a supervisor's approval).
 /// Staff intents (sign out, maintenance, my PIN) are the router's, in `screens`.
 pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
+    if super::training::refused(state, &intent, fx) {
+        return;
+    }
     let (screen, empty) = (&state.screen, state.sale.lines.is_empty());
     match intent {
         Intent::Pay => go_to_pay(state, false),
@@ -110,6 +116,14 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::Resume { number } => super::held::resume(state, number, fx),
         Intent::Tare => super::weighing::tare(state, fx),
         Intent::ReturnNoReceipt => super::no_receipt::open(state, fx),
+        Intent::GoodsIn { supplier, note } => {
+            super::stocktake::ask(state, super::stocktake::SheetKind::GoodsIn { supplier, note }, fx)
+        }
+        Intent::StockCount => {
+            let kind = super::stocktake::SheetKind::Count { scope: super::stocktake::Scope::Everything };
+            super::stocktake::ask(state, kind, fx)
+        }
+        Intent::Training { on } => super::training::ask(state, on, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

@@ -13,6 +13,7 @@ mod office;
 pub mod qr;
 pub mod reasons;
 pub mod staff;
+pub mod stocktake;
 pub mod usb;
 mod zh;
 

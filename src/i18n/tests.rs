@@ -105,6 +105,8 @@ fn every_notice() -> Vec<Notice> {
         Notice::UnknownReason { code: "vip".into() },
         Notice::DiscountGiven { total: Fen(1250) },
         Notice::Return(crate::core::no_receipt::ReturnNotice::NoGoods),
+        Notice::Stock(crate::core::stocktake::StockNotice::NothingToApply),
+        Notice::Training(crate::core::training::TrainingNotice::Started),
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -191,6 +193,8 @@ fn index(n: &Notice) -> usize {
         Notice::Held(_) => 68,
         Notice::ScaleNotStable => 72,
         Notice::Return(_) => 75,
+        Notice::Stock(_) => 76,
+        Notice::Training(_) => 77,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod choice;
 pub mod cloudpay;
 pub mod duplicates;
 pub mod http;
+pub mod training;
 pub mod weishouyin;
 
 pub use choice::Payments;

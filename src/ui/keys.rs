@@ -33,6 +33,7 @@ pub enum Label {
     Qr(crate::i18n::qr::QrText),
     Held(HT),
     Return(RT),
+    Stock(crate::i18n::stocktake::StockText),
 }
 
 impl Label {
@@ -45,6 +46,7 @@ impl Label {
             Label::Qr(t) => crate::i18n::qr::qr_text(lang, t),
             Label::Held(t) => held_text(lang, t),
             Label::Return(t) => return_text(lang, t),
+            Label::Stock(t) => crate::i18n::stocktake::stock_text(lang, t),
         }
     }
 }
@@ -170,6 +172,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::Operators) => operators_keys(state),
         Top::Modal(Modal::HeldSales) => held_keys(state),
         Top::Modal(Modal::NoReceiptReturn) => return_keys(state),
+        Top::Modal(Modal::StockSheet) => sheet_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
@@ -209,6 +212,26 @@ fn return_keys(state: &State) -> Vec<KeyHelp> {
         keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
     }
     keys.push(ret(&[Key::Esc], Label::Main(T::KeyEsc), RT::HintClose));
+    keys.push(digits(H::HintTypeCode));
+    keys
+}
+
+/// A goods-in or stock-count sheet: Enter adds what is typed, or applies the sheet.
+fn sheet_keys(state: &State) -> Vec<KeyHelp> {
+    use crate::i18n::stocktake::StockText as ST;
+    let st = |keys: &[Key], cap, does| k(keys, cap, Label::Stock(does));
+    let goods = state.stock_sheet.as_ref().is_some_and(|s| !s.lines.is_empty());
+    let mut keys = Vec::new();
+    if !state.input.is_empty() || goods {
+        let does = if state.input.is_empty() { ST::HintApply } else { ST::HintAdd };
+        keys.push(st(&[Key::Enter], Label::Main(T::KeyEnter), does));
+    }
+    if goods {
+        keys.push(st(&[Key::Char('+'), Key::Char('-')], Label::Main(T::KeyPlusMinus), ST::HintQty));
+        keys.push(st(&[Key::Delete], Label::Main(T::KeyDel), ST::HintRemove));
+        keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
+    }
+    keys.push(st(&[Key::Esc], Label::Main(T::KeyEsc), ST::HintClose));
     keys.push(digits(H::HintTypeCode));
     keys
 }
@@ -305,7 +328,14 @@ fn till_keys(state: &State) -> Vec<KeyHelp> {
             keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
             keys
         }
-        Screen::LowStock => main_keys(&[(&[Key::Esc], T::KeyAny, T::HintBack)]),
+        Screen::LowStock => {
+            use crate::i18n::stocktake::StockText as ST;
+            let mut keys = main_keys(&[(&[Key::Esc], T::KeyAny, T::HintBack)]);
+            let goods_in = Intent::GoodsIn { supplier: String::new(), note: String::new() };
+            keys.push(act(state, On::Other, goods_in, Label::Stock(ST::KeyF5), Label::Stock(ST::HintGoodsIn)));
+            keys.push(act(state, On::Other, Intent::StockCount, Label::Stock(ST::KeyF6), Label::Stock(ST::HintCount)));
+            keys
+        }
         Screen::Confirm(_) => {
             main_keys(&[(&[Key::Enter], T::KeyEnter, T::HintConfirmPin), (&[Key::Esc], T::KeyEsc, T::HintCancelConfig)])
         }

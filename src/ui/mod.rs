@@ -21,6 +21,7 @@ mod returns;
 mod sale;
 mod staff;
 mod stock;
+mod stocktake;
 mod widgets;
 
 use ratatui::Frame;
@@ -69,10 +70,12 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::Help => help::view(state, frame, body),
             Modal::HeldSales => held::view(state, frame, body),
             Modal::NoReceiptReturn => no_receipt::view(state, frame, body),
+            Modal::StockSheet => stocktake::view(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }
     widgets::hints(state, frame, footer);
+    stocktake::training_banner(state, frame);
 }
 
 fn sale_screens(state: &State, status: &Status, frame: &mut Frame) {

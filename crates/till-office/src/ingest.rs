@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
-use till_proto::record::{OrderRecord, Record, RefundRecord, ZReportRecord};
+use till_proto::record::{OrderRecord, Record, RefundRecord, StockRecord, ZReportRecord};
 use till_proto::sign;
 use tokio_postgres::Transaction;
 
@@ -118,6 +118,7 @@ async fn store(
         Record::Order(_) => "order",
         Record::Refund(_) => "refund",
         Record::ZReport(_) => "zreport",
+        Record::Stock(_) => "stock",
     };
     let id: Option<i64> = tx
         .query_opt(
@@ -136,6 +137,7 @@ async fn store(
         Record::Order(r) => project_order(&tx, id, device_id, r).await?,
         Record::Refund(r) => project_refund(&tx, id, device_id, r).await?,
         Record::ZReport(r) => project_z(&tx, id, device_id, r).await?,
+        Record::Stock(r) => project_stock(&tx, id, device_id, r, body).await?,
     };
     if let Err(reason) = projected {
         tx.rollback().await?;
@@ -203,6 +205,18 @@ async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Refu
             &tokio_postgres::types::Json(&f.state),
             &f.requested_at,
         ],
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// A stock sheet: one row, the sheet kept whole as the till sent it.
+async fn project_stock(tx: &Transaction<'_>, id: i64, device_id: &str, r: &StockRecord, body: &Value) -> Projected {
+    let s = &r.sheet;
+    let sheet = body.get("sheet").cloned().unwrap_or(Value::Null);
+    tx.execute(
+        "INSERT INTO stock_sheets (record_id, device_id, number, kind, applied_at, sheet) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&id, &device_id, &s.number, &s.kind, &s.applied_at.unwrap_or(0), &tokio_postgres::types::Json(&sheet)],
     )
     .await?;
     Ok(Ok(()))

@@ -53,6 +53,8 @@ pub enum RecordKind {
     /// A closed day's Z report.
     #[serde(rename = "zreport")]
     ZReport,
+    /// A goods-in or stock-count sheet applied (入库 / 盘点).
+    Stock,
 }
 
 impl RecordKind {
@@ -62,6 +64,7 @@ impl RecordKind {
             RecordKind::Order => "order",
             RecordKind::Refund => "refund",
             RecordKind::ZReport => "zreport",
+            RecordKind::Stock => "stock",
         }
     }
 }
@@ -121,9 +124,12 @@ mod tests {
 
     #[test]
     fn kinds_read_and_write_as_the_till_always_sent_them() {
-        for (kind, text) in
-            [(RecordKind::Order, "order"), (RecordKind::Refund, "refund"), (RecordKind::ZReport, "zreport")]
-        {
+        for (kind, text) in [
+            (RecordKind::Order, "order"),
+            (RecordKind::Refund, "refund"),
+            (RecordKind::ZReport, "zreport"),
+            (RecordKind::Stock, "stock"),
+        ] {
             assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{text}\"")));
             assert_eq!(kind.as_str(), text);
         }

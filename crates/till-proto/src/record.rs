@@ -10,6 +10,7 @@ pub enum Record {
     Order(OrderRecord),
     Refund(RefundRecord),
     ZReport(ZReportRecord),
+    Stock(StockRecord),
 }
 
 impl Record {
@@ -18,6 +19,7 @@ impl Record {
             RecordKind::Order => Record::Order(serde_json::from_str(body)?),
             RecordKind::Refund => Record::Refund(serde_json::from_str(body)?),
             RecordKind::ZReport => Record::ZReport(serde_json::from_str(body)?),
+            RecordKind::Stock => Record::Stock(serde_json::from_str(body)?),
         })
     }
 
@@ -26,6 +28,7 @@ impl Record {
             Record::Order(r) => r.seq,
             Record::Refund(r) => r.seq,
             Record::ZReport(r) => r.seq,
+            Record::Stock(r) => r.seq,
         }
     }
 }
@@ -211,6 +214,25 @@ pub struct ZReport {
     pub closed_at: i64,
     /// The till's report as it printed it, kept whole.
     pub report: serde_json::Value,
+}
+
+/// A goods-in or stock-count sheet applied: `{"kind":"stock","key":"stock:<number>","seq":n,
+/// "sheet":{"number":…,"kind":"goods_in"|"count","applied_at":…,"lines":[…],"deltas":[…]}}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StockRecord {
+    pub key: String,
+    pub seq: u64,
+    pub sheet: StockSheet,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct StockSheet {
+    pub number: String,
+    pub kind: String,
+    pub applied_at: Option<i64>,
+    /// Barcode → the change applied to its count (received, or the count's variance).
+    #[serde(default)]
+    pub deltas: Vec<(String, i64)>,
 }
 
 #[cfg(test)]

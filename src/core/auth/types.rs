@@ -131,6 +131,10 @@ pub enum Action {
     Discount,
     /// Giving cash back for goods returned without a receipt (always a supervisor).
     NoReceiptReturn,
+    /// Goods in and stock counts (入库 / 盘点; always a supervisor).
+    Stock,
+    /// Putting the till into training mode or taking it out (always a supervisor).
+    Training,
 }
 
 impl Action {
@@ -256,6 +260,12 @@ pub enum AuditEvent {
     StaffIdSet {
         number: String,
         staff_id: Option<String>,
+    },
+    /// Training mode (培训模式) began (`on`) or ended: the only trace training leaves.
+    Training {
+        on: bool,
+        #[serde(default)]
+        sales: u32,
     },
 }
 

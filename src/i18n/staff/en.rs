@@ -105,6 +105,8 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Maintenance => "The maintenance menu",
         Action::DiscardHeld => "Discarding held sales",
         Action::NoReceiptReturn => "Return without a receipt",
+        Action::Stock => "Goods in / stock count",
+        Action::Training => "Training mode",
         Action::Override => "Sign-out override",
         Action::Discount => "A discount above the cashier's limit",
     }
@@ -220,5 +222,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::Upgraded { version, from } => format!("upgraded to {version} (from {from})"),
         AuditEvent::StaffIdSet { number, staff_id: Some(id) } => format!("{number}'s platform staff id is now {id}"),
         AuditEvent::StaffIdSet { number, staff_id: None } => format!("{number} is sent to the platforms as {number}"),
+        AuditEvent::Training { on: true, .. } => "training mode began".into(),
+        AuditEvent::Training { on: false, sales } => format!("training mode ended ({sales} practice sales, none kept)"),
     }
 }

@@ -105,6 +105,8 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Maintenance => "进入维护菜单",
         Action::DiscardHeld => "作废挂单",
         Action::NoReceiptReturn => "无小票退货",
+        Action::Stock => "入库 / 盘点",
+        Action::Training => "培训模式",
         Action::Override => "强制签退",
         Action::Discount => "超出收银员权限的优惠",
     }
@@ -216,5 +218,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::Upgraded { version, from } => format!("升级到 {version}（来自 {from}）"),
         AuditEvent::StaffIdSet { number, staff_id: Some(id) } => format!("柜员 {number} 的平台收银员编号改为 {id}"),
         AuditEvent::StaffIdSet { number, staff_id: None } => format!("柜员 {number} 按柜员号 {number} 上送平台"),
+        AuditEvent::Training { on: true, .. } => "进入培训模式".into(),
+        AuditEvent::Training { on: false, sales } => format!("退出培训模式（{sales} 笔练习交易，未记账）"),
     }
 }
