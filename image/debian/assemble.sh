@@ -151,7 +151,9 @@ install -D -m 644 "$here/85-till-image.preset" "$u/system-preset/85-till-image.p
 
 # What the maintainer scripts would have done: accounts (systemd-sysusers reads the image's
 # sysusers.d), enabled units (presets), and the few files of a read-only root.
-systemd-sysusers --root="$r"
+# systemd 257 (trixie) marks its service accounts `u!` (locked), which the host's systemd-sysusers 252
+# (bookworm) skips as an unknown modifier: read as `u`, since every password is locked just below.
+cat "$r"/usr/lib/sysusers.d/*.conf | sed 's/^u!/u/' | systemd-sysusers --root="$r" -
 # Nobody logs in: no passwords at all.
 sed -i 's/^\([^:]*\):[^:]*:/\1:!*:/' "$r/etc/shadow"
 rm -f "$r"/etc/systemd/system/*.wants/* 2>/dev/null || true
