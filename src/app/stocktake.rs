@@ -169,7 +169,3 @@ pub fn export(sheet: &StockSheet, lang: crate::core::Lang, dir: &Path) -> std::i
     std::fs::write(&path, csv(sheet, lang))?;
     Ok(path)
 }
-
-#[cfg(test)]
-#[path = "stocktake_tests.rs"]
-mod tests;

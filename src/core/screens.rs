@@ -92,7 +92,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::PinChange, state.auth.change.is_some()),
         (Modal::HeldSales, state.held.list.is_some()),
         (Modal::NoReceiptReturn, state.no_receipt.is_some()),
-        (Modal::StockSheet, state.stock_sheet.is_some()),
+        (Modal::StockSheet, state.stock_sheet.as_ref().is_some_and(|s| !s.parked)),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];

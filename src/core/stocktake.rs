@@ -101,6 +101,9 @@ pub struct StockSheet {
     /// Sent to be applied: keys wait for the outcome.
     #[serde(default)]
     pub applying: bool,
+    /// Put aside (F2) while the till sells; the same intent brings it back.
+    #[serde(default)]
+    pub parked: bool,
 }
 
 impl SheetLine {
@@ -145,6 +148,8 @@ pub enum StockNotice {
     NothingToApply,
     /// Only from an empty sale screen or the low-stock screen, with no sheet open.
     FinishSaleFirst,
+    /// Put aside: the till sells; the sheet's key (or intent) brings it back.
+    Parked,
     /// Being written.
     Applying,
     /// Done: sheet `number`, `lines` products changed by `units` in all.
@@ -157,7 +162,10 @@ pub enum StockNotice {
 
 impl StockNotice {
     pub fn is_error(&self) -> bool {
-        !matches!(self, StockNotice::ScanGoods | StockNotice::Applying | StockNotice::Applied { .. })
+        !matches!(
+            self,
+            StockNotice::ScanGoods | StockNotice::Parked | StockNotice::Applying | StockNotice::Applied { .. }
+        )
     }
 }
 
@@ -192,8 +200,17 @@ pub(super) fn ask(state: &mut State, kind: SheetKind, fx: &mut Vec<Effect>) {
         return refuse(state, say(StockNotice::NotInTraining), fx);
     }
     let idle = state.sale.lines.is_empty() && matches!(state.screen, Screen::Sale | Screen::LowStock);
-    if !idle || state.stock_sheet.is_some() {
-        return refuse(state, say(StockNotice::FinishSaleFirst), fx);
+    let same = |s: &StockSheet| std::mem::discriminant(&s.kind) == std::mem::discriminant(&kind);
+    match state.stock_sheet.as_mut() {
+        // The sheet put aside comes back (it was approved when it was opened).
+        Some(sheet) if idle && sheet.parked && same(sheet) => {
+            sheet.parked = false;
+            state.notice = Some(say(StockNotice::ScanGoods));
+            return;
+        }
+        Some(_) => return refuse(state, say(StockNotice::FinishSaleFirst), fx),
+        None if !idle => return refuse(state, say(StockNotice::FinishSaleFirst), fx),
+        None => {}
     }
     super::approval::ask_supervisor(state, Approval::StockSheet { kind }, fx);
 }
@@ -224,6 +241,7 @@ pub(super) fn open(state: &mut State, kind: SheetKind) {
         lines: Vec::new(),
         cursor: 0,
         applying: false,
+        parked: false,
     });
     state.input.clear();
     state.notice = Some(say(StockNotice::ScanGoods));
@@ -271,7 +289,8 @@ fn set_qty(state: &mut State, qty: i64, fx: &mut Vec<Effect>) {
     state.notice = None;
 }
 
-/// Keys on the sheet: a code typed then Enter adds it; Enter with nothing typed applies; ↑↓ a
+/// Keys on the sheet: a code typed then Enter adds it; Enter with nothing typed applies; F2 puts
+/// it aside while the till sells (a count goes on across sales: see the module comment); ↑↓ a
 /// line, `+`/`-` one more or less, a number then `*` sets it (0 is a count of none), Del takes
 /// the line off; Esc clears what is typed, then closes the sheet (nothing is kept).
 pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
@@ -303,6 +322,10 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             add(state, &code, fx)
         }
         Key::Enter => apply(state, fx),
+        Key::F(2) => {
+            sheet.parked = true;
+            state.notice = Some(say(StockNotice::Parked));
+        }
         Key::Esc if !state.input.is_empty() => state.input.clear(),
         Key::Esc => {
             state.stock_sheet = None;
@@ -345,7 +368,3 @@ pub(super) fn on_msg(state: &mut State, msg: StockMsg, fx: &mut Vec<Effect>) {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "stocktake_tests.rs"]
-mod tests;

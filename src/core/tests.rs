@@ -585,6 +585,8 @@ mod qr;
 mod refunds;
 mod returns;
 mod scale_labels;
+mod stocktake;
 mod tender;
+mod training;
 mod voided_refund;
 mod weighing;

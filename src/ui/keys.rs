@@ -231,6 +231,7 @@ fn sheet_keys(state: &State) -> Vec<KeyHelp> {
         keys.push(st(&[Key::Delete], Label::Main(T::KeyDel), ST::HintRemove));
         keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
     }
+    keys.push(st(&[Key::F(2)], Label::Main(T::KeyF2), ST::HintPark));
     keys.push(st(&[Key::Esc], Label::Main(T::KeyEsc), ST::HintClose));
     keys.push(digits(H::HintTypeCode));
     keys
