@@ -76,6 +76,8 @@ pub enum Intent {
     /// A return without a receipt (无小票退货): the form for the goods coming back (F7 on the
     /// lookup screen; a script's on an empty sale screen too).
     ReturnNoReceipt,
+    /// The discount entry form (打折) for the selected line or the whole sale (`%` on the sale screen).
+    OpenDiscount,
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -124,6 +126,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Pay), Key::F(7), Intent::ShowQr),
     // The keypad's `/`, never typed on the sale screen (F10 quits the demo; a shop may bind it).
     (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
+    // `%`: a discount typed by the cashier (打折).
+    (Some(On::Sale), Key::Char('%'), Intent::OpenDiscount),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

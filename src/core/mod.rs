@@ -13,6 +13,7 @@ pub mod code;
 pub mod configure;
 pub mod csv_problem;
 mod discount;
+pub mod discount_entry;
 pub mod display;
 pub mod held;
 pub mod help;
@@ -502,6 +503,9 @@ pub struct State {
     /// A return without a receipt being entered (see [`no_receipt`]).
     #[serde(default)]
     pub no_receipt: Option<no_receipt::ReturnForm>,
+    /// The discount entry form, while it is up (see [`discount_entry`]).
+    #[serde(default)]
+    pub discount_entry: Option<discount_entry::DiscountForm>,
 }
 
 impl State {
@@ -542,6 +546,7 @@ impl State {
             promotions: pricing::promo::Book::default(),
             discount_rules: pricing::limits::DiscountRules::default(),
             no_receipt: None,
+            discount_entry: None,
         }
     }
 
