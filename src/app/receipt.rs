@@ -53,7 +53,6 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
 /// The discount rows of a sale's receipt: the subtotal, then each promotion by its name and each of
 /// the cashier's discounts (on a line: with the item's name), as negative amounts. None without discounts.
 pub fn discount_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)> {
-    use crate::core::pricing::Source;
     if order.discounts.is_empty() {
         return Vec::new();
     }
@@ -61,13 +60,7 @@ pub fn discount_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen
     let gross: Fen = order.lines.iter().map(|l| l.amount()).sum();
     let mut rows = vec![(t(Text::ReceiptSubtotal), gross)];
     for d in &order.discounts {
-        let label = match &d.source {
-            Source::Promotion { name, .. } => name.clone(),
-            Source::Line { line, .. } => {
-                format!("{} {}", t(Text::ReceiptDiscount), order.lines.get(*line).map_or("", |l| l.name.as_str()))
-            }
-            Source::Order { .. } => t(Text::ReceiptDiscount),
-        };
+        let label = order.discount_label(d, &t(Text::ReceiptDiscount));
         rows.push((label, Fen(-d.amount.0)));
     }
     rows

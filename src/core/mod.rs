@@ -13,6 +13,7 @@ pub mod code;
 pub mod configure;
 pub mod csv_problem;
 mod discount;
+pub mod discount_entry;
 pub mod display;
 pub mod held;
 pub mod help;
@@ -514,6 +515,9 @@ pub struct State {
     /// Training mode, while on (see [`training`]).
     #[serde(default)]
     pub training: Option<training::Training>,
+    /// The discount entry form, while it is up (see [`discount_entry`]).
+    #[serde(default)]
+    pub discount_entry: Option<discount_entry::DiscountForm>,
 }
 
 impl State {
@@ -556,6 +560,7 @@ impl State {
             no_receipt: None,
             stock_sheet: None,
             training: None,
+            discount_entry: None,
         }
     }
 

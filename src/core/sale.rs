@@ -97,6 +97,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         }
         Intent::Reprint if *screen == Screen::Lookup => refund::reprint(state, fx),
         Intent::Discount { order, how, value, reason } => super::discount::ask(state, order, &how, &value, &reason, fx),
+        Intent::OpenDiscount => super::discount_entry::open(state, fx),
         Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.
         Intent::OpenShift => super::office::open(state, 5, fx),

@@ -4,6 +4,7 @@
 //! [`notice`] and [`announcement`]. Each language is one exhaustive `match`, so a label missing from a
 //! table is a compile error, not a blank on the screen.
 
+pub mod discount;
 mod display;
 mod en;
 pub mod held;

@@ -58,6 +58,20 @@ fn lines(state: &State, frame: &mut Frame, area: Rect) {
             right(l.amount().to_string()),
         ))
     });
+    // Each promotion and discount the sale was given, its own row under the items: name and amount off.
+    let word = i18n::text(lang, Text::ReceiptDiscount);
+    let discounts = state.sale.discounts.iter().map(|d| {
+        let label = state.sale.discount_label(d, word);
+        Row::new(columns(
+            wide,
+            Cell::from(widgets::truncate(&label, name_cols)),
+            right(String::new()),
+            right(String::new()),
+            right(format!("-{}", d.amount)),
+        ))
+        .style(Style::new().fg(Color::Yellow))
+    });
+    let rows = rows.chain(discounts);
     let widths =
         columns(wide, Constraint::Fill(1), Constraint::Length(6), Constraint::Length(10), Constraint::Length(11));
     let table = Table::new(rows, widths)
