@@ -32,6 +32,8 @@ pub enum Approval {
     Discount { line: Option<usize>, manual: super::pricing::Manual },
     /// Give back cash for goods returned without a receipt (see `no_receipt`).
     NoReceiptReturn { lines: Vec<Line>, reason: ReturnReason },
+    /// Take goods back without a receipt in exchange for others (see `exchange`).
+    Exchange { lines: Vec<Line>, reason: ReturnReason },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -48,6 +50,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::DiscardHeld { .. } => Action::DiscardHeld,
         Approval::Discount { .. } => Action::Discount,
         Approval::NoReceiptReturn { .. } => Action::NoReceiptReturn,
+        Approval::Exchange { .. } => Action::Exchange,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -67,5 +70,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::Configure(change) => super::configure::approved(state, change, fx),
         Approval::DiscardHeld { order_id } => super::held::discard_approved(state, order_id, fx),
         Approval::NoReceiptReturn { lines, reason } => super::no_receipt::approved(state, lines, reason, fx),
+        Approval::Exchange { lines, reason } => super::exchange::approved(state, lines, reason, fx),
     }
 }

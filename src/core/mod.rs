@@ -14,6 +14,7 @@ pub mod configure;
 pub mod csv_problem;
 mod discount;
 pub mod display;
+pub mod exchange;
 pub mod held;
 pub mod help;
 pub mod intent;

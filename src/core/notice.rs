@@ -224,6 +224,8 @@ pub enum Notice {
     },
     /// Returns without a receipt (无小票退货).
     Return(super::no_receipt::ReturnNotice),
+    /// Exchanges (换货).
+    Exchange(super::exchange::ExchangeNotice),
 }
 
 impl Notice {
@@ -239,6 +241,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Return(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Exchange(n) = self {
             return n.is_error();
         }
         matches!(

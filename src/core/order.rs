@@ -281,6 +281,10 @@ pub struct Order {
     /// A return without a receipt (无小票退货): no sale, its lines came back (see `core::no_receipt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_receipt: Option<super::no_receipt::NoReceipt>,
+    /// An exchange (换货): the goods coming back, credited against this order's goods (see
+    /// `core::exchange`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<super::exchange::Exchange>,
 }
 
 impl Order {
@@ -302,12 +306,13 @@ impl Order {
             hold: None,
             discounts: Vec::new(),
             no_receipt: None,
+            exchange: None,
         }
     }
 
-    /// What the customer pays: the lines less their discounts.
+    /// What the customer pays: the lines less their discounts, less an exchange's credit.
     pub fn total(&self) -> Fen {
-        Fen(self.lines.iter().map(Line::amount).sum::<Fen>().0 - self.discounted().0)
+        Fen(self.goods_total().0 - self.exchange_credit_used().0)
     }
 
     /// The total, if it can be computed and is within [`MAX_TOTAL`](super::money::MAX_TOTAL):

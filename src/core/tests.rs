@@ -577,6 +577,7 @@ mod clock_steps;
 mod configure;
 mod discounts;
 mod display;
+mod exchange;
 mod held;
 mod no_receipt;
 mod numbers;

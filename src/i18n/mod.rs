@@ -6,6 +6,7 @@
 
 mod display;
 mod en;
+pub mod exchange;
 pub mod held;
 pub mod help;
 pub mod no_receipt;

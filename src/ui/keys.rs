@@ -33,6 +33,7 @@ pub enum Label {
     Qr(crate::i18n::qr::QrText),
     Held(HT),
     Return(RT),
+    Exchange(crate::i18n::exchange::ExchangeText),
 }
 
 impl Label {
@@ -45,6 +46,7 @@ impl Label {
             Label::Qr(t) => crate::i18n::qr::qr_text(lang, t),
             Label::Held(t) => held_text(lang, t),
             Label::Return(t) => return_text(lang, t),
+            Label::Exchange(t) => crate::i18n::exchange::exchange_text(lang, t),
         }
     }
 }
@@ -203,6 +205,10 @@ fn return_keys(state: &State) -> Vec<KeyHelp> {
         keys.push(ret(&[Key::Enter], Label::Main(T::KeyEnter), does));
     }
     keys.push(ret(&[Key::F(2)], Label::Main(T::KeyF2), RT::HintReason));
+    if goods && !typed && state.sale.lines.is_empty() && state.sale.exchange.is_none() {
+        use crate::i18n::exchange::ExchangeText as X;
+        keys.push(k(&[Key::F(4)], Label::Main(T::KeyF4), Label::Exchange(X::HintExchange)));
+    }
     if goods {
         keys.push(ret(&[Key::Char('+'), Key::Char('-')], Label::Main(T::KeyPlusMinus), RT::HintQty));
         keys.push(ret(&[Key::Delete], Label::Main(T::KeyDel), RT::HintRemove));

@@ -131,6 +131,8 @@ pub enum Action {
     Discount,
     /// Giving cash back for goods returned without a receipt (always a supervisor).
     NoReceiptReturn,
+    /// Goods taken back without a receipt in exchange for others (always a supervisor).
+    Exchange,
 }
 
 impl Action {

@@ -105,6 +105,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Maintenance => "The maintenance menu",
         Action::DiscardHeld => "Discarding held sales",
         Action::NoReceiptReturn => "Return without a receipt",
+        Action::Exchange => "Exchange without a receipt",
         Action::Override => "Sign-out override",
         Action::Discount => "A discount above the cashier's limit",
     }

@@ -105,6 +105,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Maintenance => "进入维护菜单",
         Action::DiscardHeld => "作废挂单",
         Action::NoReceiptReturn => "无小票退货",
+        Action::Exchange => "换货（无小票）",
         Action::Override => "强制签退",
         Action::Discount => "超出收银员权限的优惠",
     }

@@ -137,6 +137,10 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         let text = format!("{}  {}  {}", return_text(lang, R::ReportLine), c.n, c.amount);
         lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
     }
+    if !report.exchanges.is_empty() {
+        let text = crate::i18n::exchange::report_line(lang, &report.exchanges);
+        lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
+    }
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};
         lines.push(Line::styled(held_text(lang, H::ReportTitle), Style::new().fg(WARN).bold()));
