@@ -28,7 +28,7 @@ pub fn exchange_text(lang: Lang, t: ExchangeText) -> &'static str {
         (Lang::Zh, X::HintExchange) => "换货（主管）",
         (Lang::En, X::HintExchange) => "Exchange (supervisor)",
         (Lang::Zh, X::Credit) => "换货抵扣",
-        (Lang::En, X::Credit) => "Exchange credit",
+        (Lang::En, X::Credit) => "Traded in",
         (Lang::Zh, X::Returned) => "退回",
         (Lang::En, X::Returned) => "Back",
         (Lang::Zh, X::NewGoods) => "换出商品",

@@ -212,6 +212,9 @@ fn return_keys(state: &State) -> Vec<KeyHelp> {
     if goods {
         keys.push(ret(&[Key::Char('+'), Key::Char('-')], Label::Main(T::KeyPlusMinus), RT::HintQty));
         keys.push(ret(&[Key::Delete], Label::Main(T::KeyDel), RT::HintRemove));
+    }
+    // ↑↓ move between lines: listed only with two or more.
+    if state.no_receipt.as_ref().is_some_and(|f| f.lines.len() > 1) {
         keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
     }
     keys.push(ret(&[Key::Esc], Label::Main(T::KeyEsc), RT::HintClose));
