@@ -575,6 +575,7 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
 mod catalogue;
 mod clock_steps;
 mod configure;
+mod discount_journal;
 mod discounts;
 mod display;
 mod exchange;
