@@ -15,6 +15,7 @@ pub mod csv_problem;
 mod discount;
 pub mod discount_entry;
 pub mod display;
+pub mod exchange;
 pub mod held;
 pub mod help;
 pub mod intent;

@@ -7,6 +7,7 @@
 pub mod discount;
 mod display;
 mod en;
+pub mod exchange;
 pub mod held;
 pub mod help;
 pub mod no_receipt;

@@ -36,6 +36,7 @@ pub enum Label {
     Return(RT),
     Stock(crate::i18n::stocktake::StockText),
     Discount(DT),
+    Exchange(crate::i18n::exchange::ExchangeText),
 }
 
 impl Label {
@@ -50,6 +51,7 @@ impl Label {
             Label::Return(t) => return_text(lang, t),
             Label::Stock(t) => crate::i18n::stocktake::stock_text(lang, t),
             Label::Discount(t) => discount_text(lang, t),
+            Label::Exchange(t) => crate::i18n::exchange::exchange_text(lang, t),
         }
     }
 }
@@ -210,9 +212,16 @@ fn return_keys(state: &State) -> Vec<KeyHelp> {
         keys.push(ret(&[Key::Enter], Label::Main(T::KeyEnter), does));
     }
     keys.push(ret(&[Key::F(2)], Label::Main(T::KeyF2), RT::HintReason));
+    if goods && !typed && state.sale.lines.is_empty() && state.sale.exchange.is_none() {
+        use crate::i18n::exchange::ExchangeText as X;
+        keys.push(k(&[Key::F(4)], Label::Main(T::KeyF4), Label::Exchange(X::HintExchange)));
+    }
     if goods {
         keys.push(ret(&[Key::Char('+'), Key::Char('-')], Label::Main(T::KeyPlusMinus), RT::HintQty));
         keys.push(ret(&[Key::Delete], Label::Main(T::KeyDel), RT::HintRemove));
+    }
+    // ↑↓ move between lines: listed only with two or more.
+    if state.no_receipt.as_ref().is_some_and(|f| f.lines.len() > 1) {
         keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
     }
     keys.push(ret(&[Key::Esc], Label::Main(T::KeyEsc), RT::HintClose));
