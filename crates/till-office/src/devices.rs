@@ -56,6 +56,7 @@ struct Text {
     good_until: &'static str,
     last_contact: &'static str,
     version: &'static str,
+    catalogue: &'static str,
     unsynced: &'static str,
     never: &'static str,
     in_use: &'static str,
@@ -77,6 +78,7 @@ const ZH: Text = Text {
     good_until: "有效期至",
     last_contact: "最后联系",
     version: "版本",
+    catalogue: "商品目录版本",
     unsynced: "未同步",
     never: "从未",
     in_use: "在用",
@@ -98,6 +100,7 @@ const EN: Text = Text {
     good_until: "Good until",
     last_contact: "Last contact",
     version: "Version",
+    catalogue: "Catalogue version",
     unsynced: "Unsynced",
     never: "never",
     in_use: "in use",
@@ -122,6 +125,7 @@ struct Device {
     last_contact: Option<String>,
     version: Option<String>,
     unsynced: Option<i64>,
+    catalogue_version: Option<i64>,
     keys: i64,
     revoked: bool,
 }
@@ -133,7 +137,7 @@ async fn read_devices(office: &Shared) -> anyhow::Result<Vec<Device>> {
             "SELECT d.device_id, d.name, to_char(d.last_contact_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'),
                     d.version, d.unsynced,
                     (SELECT count(*) FROM device_keys k WHERE k.device_id = d.device_id AND k.revoked_at IS NULL),
-                    d.revoked_at IS NOT NULL
+                    d.revoked_at IS NOT NULL, d.catalogue_version
              FROM devices d ORDER BY d.revoked_at IS NOT NULL, d.name, d.device_id",
             &[&office.settings.time_zone],
         )
@@ -148,6 +152,7 @@ async fn read_devices(office: &Shared) -> anyhow::Result<Vec<Device>> {
             unsynced: r.get(4),
             keys: r.get(5),
             revoked: r.get(6),
+            catalogue_version: r.get(7),
         })
         .collect())
 }
@@ -180,13 +185,15 @@ fn render_list(t: &Text, lang: Lang, csrf: &str, devices: &[Device]) -> String {
             };
             format!(
                 "<tr id=\"till-{id}\"><td>{name}<br><small>{id}</small><br><small class=\"state\">{state}</small></td>\
-                 <td>{contact}<br><small>{version_h}: {version}</small></td><td class=\"n unsynced\">{unsynced}</td>\
+                 <td>{contact}<br><small>{version_h}: {version}</small><br><small>{catalogue_h}: {catalogue}</small></td><td class=\"n unsynced\">{unsynced}</td>\
                  <td>{actions}</td></tr>",
                 id = escape(&d.device_id),
                 name = escape(&d.name),
                 contact = d.last_contact.as_deref().map_or_else(|| t.never.to_string(), escape),
                 version_h = t.version,
                 version = d.version.as_deref().map_or_else(|| "—".to_string(), escape),
+                catalogue_h = t.catalogue,
+                catalogue = d.catalogue_version.map_or_else(|| "—".to_string(), |n| n.to_string()),
                 unsynced = d.unsynced.map_or_else(|| "—".to_string(), |n| n.to_string()),
             )
         })

@@ -89,6 +89,14 @@ fn a_price_changed_in_the_office_reaches_a_running_till_and_its_next_sale() {
         assert!(std::time::Instant::now() < deadline, "the till did not say it has version 1");
         std::thread::sleep(Duration::from_millis(50));
     }
+    let devices = reqwest::blocking::Client::new()
+        .get(format!("{}/devices?lang=en", office.base_url))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("devices page")
+        .text()
+        .expect("html");
+    assert!(devices.contains("Catalogue version: 1"), "{devices}");
 
     // The same file again: no new changeset. A price back: a changeset of one product.
     assert!(upload(&office, &token, &csv).1.contains("Nothing changed"));
