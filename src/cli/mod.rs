@@ -6,6 +6,7 @@
 pub mod catalogue;
 pub mod disk_test;
 pub mod doctor;
+pub mod enrol;
 pub mod operators;
 pub mod platform;
 pub mod provision;
@@ -162,6 +163,18 @@ pub enum Command {
         config: PathBuf,
         #[arg(long)]
         code: String,
+    },
+    /// Enrol this till to its back office with the one-time code the owner got in the office's web
+    /// view (or the text of its QR): the device id and key are kept (mode 0600) in the data
+    /// directory and used from the till's next start (docs/back-office.md).
+    Enrol {
+        /// The code (ABCD-EFGH-JKMN) or the enrolment QR's text.
+        code: String,
+        /// The back office (https://office.example.com); default: the QR's, or `[backoffice] url`'s.
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long, default_value = "/etc/till/till.toml")]
+        config: PathBuf,
     },
     /// Install a signed update bundle into the other program slot (docs/upgrade.md). Refused while
     /// records are unsynced or payments in doubt, unless --force.
@@ -333,6 +346,9 @@ pub fn main() -> anyhow::Result<()> {
             }
             Command::Catalogue { action, config } => catalogue::command(&Config::load(&config)?, action),
             Command::Promotions { action, config } => catalogue::promotions(&Config::load(&config)?, action),
+            Command::Enrol { code, office, config } => {
+                enrol::command(&Config::load(&config)?, &code, office.as_deref()).await
+            }
             Command::Activate { config, code } => platform::activate(&Config::load(&config)?, &code).await,
             Command::Operators { config, action } => operators::command(&Config::load(&config)?, action),
             Command::PrintTest { config } => platform::print_test(&Config::load(&config)?).await,

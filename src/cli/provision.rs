@@ -198,7 +198,7 @@ pub async fn activate_pending(config: &Config) -> anyhow::Result<bool> {
 /// Writes through a temporary file in the same directory, flushed, then renamed: a power cut
 /// leaves the old file or the new one. The new file takes `mode`, and the directory's group
 /// (`/etc/till` is group `till`, so the till can read its configuration).
-fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.provision"));

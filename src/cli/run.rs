@@ -139,7 +139,8 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     keep_store_bounded(store.clone(), config.retention_days);
     verify_in_background(store.clone());
     let host = maintenance_host(store.clone(), &data_dir, &config);
-    let sync = crate::sync::start(store, config.backoffice.clone());
+    let backoffice = crate::sync::enrolment::effective(config.backoffice.clone(), &data_dir)?;
+    let sync = crate::sync::start(store, backoffice);
     let display = match &config.display {
         Some(d) => {
             let port = Arc::new(crate::devices::display::SerialDisplay::new(d));
@@ -148,6 +149,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         }
         None => app::display::DisplayFeed::none(),
     };
+    let catalogue_follower = sync.catalogue;
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue, display };
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();
@@ -163,6 +165,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let mut engine = Engine::start(state, gateway, devices, profile, Arc::new(SystemClock))?;
     let _training_sim = training_sim;
     engine.attach_sync(sync.status);
+    catalogue_follower.start(engine.msgs.clone());
     engine.set_export_dir(&config.export_dir());
     engine.attach_maintenance(host);
     if let Some(scale) = &config.scale {

@@ -274,6 +274,21 @@ impl Catalogue {
         Arc::make_mut(&mut self.stock).extend(counts);
     }
 
+    /// A back-office changeset: products added or changed, and barcodes that left (with their counts).
+    pub fn apply_changes(&mut self, products: Vec<Product>, removed: &[String]) {
+        let map = Arc::make_mut(&mut self.products);
+        for barcode in removed {
+            map.remove(barcode);
+        }
+        map.extend(products.into_iter().map(|p| (p.barcode.clone(), p)));
+        if removed.iter().any(|b| self.stock.contains_key(b)) {
+            let stock = Arc::make_mut(&mut self.stock);
+            for barcode in removed {
+                stock.remove(barcode);
+            }
+        }
+    }
+
     /// Products at or below the low-stock threshold, fewest first (then by barcode).
     pub fn low_stock_list(&self) -> Vec<(&Product, i64)> {
         let mut list: Vec<(&Product, i64)> = self

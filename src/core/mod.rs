@@ -215,6 +215,12 @@ pub enum Msg {
     Maintenance(maintenance::MaintenanceMsg),
     /// A goods-in or stock-count sheet applied, or not (see [`stocktake`]).
     Stock(stocktake::StockMsg),
+    /// A back-office catalogue changeset the store has applied (sync::catalogue): new and changed
+    /// products, and the barcodes that left. A sale in progress keeps the prices it has.
+    CatalogueChanged {
+        products: Vec<catalog::Product>,
+        removed: Vec<String>,
+    },
 }
 
 /// A message with the time it happened.
@@ -727,6 +733,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             fx.push(Effect::Beep(Beep::Error));
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
+        Msg::CatalogueChanged { products, removed } => state.catalogue.apply_changes(products, &removed),
         Msg::Scale(reading) => weighing::on_reading(state, reading),
     }
     training::contain(state, &mut fx);

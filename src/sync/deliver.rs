@@ -188,7 +188,9 @@ impl Delivery {
                 held.insert(record.order_number);
                 continue;
             }
-            match post(&self.client, &self.config, &record).await {
+            // The records waiting behind this one.
+            let unsynced = self.status.borrow().unsynced().saturating_sub(1);
+            match post(&self.client, &self.config, &record, unsynced).await {
                 Outcome::Delivered => {
                     crate::crash::point("after-delivery-answer");
                     tracing::info!(seq = record.seq, key = record.key, "delivered to the back office");
@@ -284,13 +286,22 @@ impl Delivery {
 }
 
 /// One signed POST of one record.
-pub(super) async fn post(client: &reqwest::Client, config: &BackofficeConfig, record: &OutboxRecord) -> Outcome {
+/// `unsynced` and the program's version go along for the office's devices page (not signed).
+pub(super) async fn post(
+    client: &reqwest::Client,
+    config: &BackofficeConfig,
+    record: &OutboxRecord,
+    unsynced: usize,
+) -> Outcome {
     let timestamp = signing_clock_secs();
     let signer = sign::Signer { device_id: &config.device_id, key_id: &config.key_id, key: &config.key };
     let mut request = client.post(&config.url).header(reqwest::header::CONTENT_TYPE, "application/json");
     for (name, value) in signer.headers(timestamp, &record.key, &record.body) {
         request = request.header(name, value);
     }
+    let request = request
+        .header(sign::HEADER_VERSION, env!("CARGO_PKG_VERSION"))
+        .header(sign::HEADER_UNSYNCED, unsynced.to_string());
     let sent = request.body(record.body.clone()).send().await;
     let answer = match sent {
         Ok(answer) => answer,
@@ -352,7 +363,7 @@ fn backoff(timing: Timing, failures: u32) -> Duration {
 pub const TEST_CLOCK_AHEAD_ENV: &str = "TILL_TEST_CLOCK_AHEAD_SECS";
 
 /// The signature's timestamp: the till's wall clock, unix seconds.
-fn signing_clock_secs() -> i64 {
+pub(super) fn signing_clock_secs() -> i64 {
     let now = wall_clock().0 / 1000;
     let harness = std::env::var(crate::config::TEST_AUTO_SIGN_IN_ENV).is_ok_and(|v| v == "1");
     let ahead = harness.then(|| std::env::var(TEST_CLOCK_AHEAD_ENV).ok()?.parse::<i64>().ok()).flatten();
@@ -404,7 +415,7 @@ mod tests {
             attempts: 0,
             last_error: None,
         };
-        let outcome = tokio::time::timeout(Duration::from_secs(20), post(&client, &config, &record))
+        let outcome = tokio::time::timeout(Duration::from_secs(20), post(&client, &config, &record, 0))
             .await
             .expect("the refusal is read without waiting for the end of its body");
         let Outcome::Refused(reason) = outcome else { panic!("{outcome:?}") };

@@ -11,7 +11,9 @@
 //! Without a `[backoffice]` section records are still queued (the outbox is the till's record of
 //! what the back office has not seen; one configured later receives them all) and only counted.
 
+pub mod catalogue;
 mod deliver;
+pub mod enrolment;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
@@ -41,6 +43,10 @@ pub struct BackofficeConfig {
     /// Per request, connect to answer.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// How often the till asks for the back office's catalogue changes (also at start and when
+    /// delivery gets through again), in seconds.
+    #[serde(default = "default_catalogue_poll_secs")]
+    pub catalogue_poll_secs: u64,
 }
 
 fn default_key_id() -> String {
@@ -48,6 +54,9 @@ fn default_key_id() -> String {
 }
 fn default_timeout_ms() -> u64 {
     10_000
+}
+fn default_catalogue_poll_secs() -> u64 {
+    60
 }
 
 /// The demo's device and key (also the reference receiver's defaults).
@@ -63,6 +72,7 @@ impl BackofficeConfig {
             key: DEMO_KEY.into(),
             key_id: default_key_id(),
             timeout_ms: default_timeout_ms(),
+            catalogue_poll_secs: default_catalogue_poll_secs(),
         }
     }
 }
@@ -75,6 +85,7 @@ impl std::fmt::Debug for BackofficeConfig {
             .field("key", &"***")
             .field("key_id", &self.key_id)
             .field("timeout_ms", &self.timeout_ms)
+            .field("catalogue_poll_secs", &self.catalogue_poll_secs)
             .finish()
     }
 }
@@ -95,6 +106,10 @@ pub struct SyncStatus {
     pub clock_ahead_secs: Option<i64>,
     /// Whether a back office is configured at all.
     pub enabled: bool,
+    /// The version of the back office's catalogue the till has applied (0: none yet); `None`
+    /// until it has looked (sync::catalogue).
+    #[serde(default)]
+    pub catalogue_version: Option<i64>,
 }
 
 impl SyncStatus {
@@ -131,6 +146,8 @@ impl Default for Timing {
 pub struct Sync {
     pub store: Arc<dyn Store>,
     pub status: watch::Receiver<SyncStatus>,
+    /// The back office's catalogue, followed once the till takes messages ([`catalogue::Follower::start`]).
+    pub catalogue: catalogue::Follower,
 }
 
 /// Starts delivery on the current tokio runtime with the default timing.
@@ -141,8 +158,9 @@ pub fn start(store: Arc<dyn Store>, config: Option<BackofficeConfig>) -> Sync {
 pub fn start_with(store: Arc<dyn Store>, config: Option<BackofficeConfig>, timing: Timing) -> Sync {
     let wake = Arc::new(Notify::new());
     let (tx, status) = watch::channel(SyncStatus { enabled: config.is_some(), ..SyncStatus::default() });
+    let catalogue = catalogue::Follower { store: store.clone(), config: config.clone(), status: tx.clone() };
     tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx));
-    Sync { store: Arc::new(WakingStore { inner: store, wake }), status }
+    Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue }
 }
 
 /// The store, waking the sync task after each save (a save may have queued a record).

@@ -55,7 +55,7 @@ pub async fn add_owner(pool: &deadpool_postgres::Pool, login: &str, password: &s
     Ok(())
 }
 
-fn sha256_hex(text: &str) -> String {
+pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 

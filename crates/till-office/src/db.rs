@@ -9,7 +9,9 @@ use tokio_postgres::NoTls;
 pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "records", include_str!("../migrations/0001_records.sql")),
     (2, "owners", include_str!("../migrations/0002_owners.sql")),
-    (3, "stock_sheets", include_str!("../migrations/0003_stock_sheets.sql")),
+    (3, "enrolment", include_str!("../migrations/0003_enrolment.sql")),
+    (4, "catalogue", include_str!("../migrations/0004_catalogue.sql")),
+    (5, "stock_sheets", include_str!("../migrations/0005_stock_sheets.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a

@@ -17,15 +17,15 @@ use till_proto::record::{OrderRecord, Record, RefundRecord, StockRecord, ZReport
 use till_proto::sign;
 use tokio_postgres::Transaction;
 
-type Answer = (StatusCode, Json<Value>);
+pub type Answer = (StatusCode, Json<Value>);
 
-fn refused(status: StatusCode, reason: impl Into<String>) -> Answer {
+pub fn refused(status: StatusCode, reason: impl Into<String>) -> Answer {
     let reason = reason.into();
-    tracing::info!(status = status.as_u16(), reason, "record refused");
+    tracing::info!(status = status.as_u16(), reason, "request refused");
     (status, Json(json!({ "error": reason })))
 }
 
-fn unavailable(e: impl std::fmt::Display) -> Answer {
+pub fn unavailable(e: impl std::fmt::Display) -> Answer {
     tracing::warn!(error = %e, "PostgreSQL");
     (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "error": "the back office's database is not reachable" })))
 }
@@ -34,13 +34,23 @@ fn now_secs() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
-pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body: Bytes) -> Answer {
+/// Who signed a request: the till and the key id, once the key, the window and the signature
+/// check out.
+pub struct Signed {
+    pub device_id: String,
+    pub key_id: String,
+}
+
+/// Checks a till's signed request (records, catalogue): the signer and the body as text, or the
+/// refusal to answer.
+pub async fn authenticate<'b>(
+    office: &Shared,
+    headers: &HeaderMap,
+    body: &'b [u8],
+) -> Result<(Signed, &'b str), Answer> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let (device_id, key_id) = (header(sign::HEADER_DEVICE), header(sign::HEADER_KEY_ID));
-    let client = match office.pool.get().await {
-        Ok(c) => c,
-        Err(e) => return unavailable(e),
-    };
+    let client = office.pool.get().await.map_err(unavailable)?;
     let key = match client
         .query_opt(
             "SELECT k.secret, d.revoked_at IS NOT NULL OR k.revoked_at IS NOT NULL
@@ -50,11 +60,11 @@ pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body:
         .await
     {
         Ok(Some(row)) => (row.get::<_, String>(0), row.get::<_, bool>(1)),
-        Ok(None) => return refused(StatusCode::UNAUTHORIZED, "unknown device or key"),
-        Err(e) => return unavailable(e),
+        Ok(None) => return Err(refused(StatusCode::UNAUTHORIZED, "unknown device or key")),
+        Err(e) => return Err(unavailable(e)),
     };
     let Ok(timestamp) = header(sign::HEADER_TIMESTAMP).parse::<i64>() else {
-        return refused(StatusCode::UNAUTHORIZED, "no timestamp");
+        return Err(refused(StatusCode::UNAUTHORIZED, "no timestamp"));
     };
     let now = now_secs();
     if timestamp.abs_diff(now) > office.settings.window_secs.unsigned_abs() {
@@ -63,19 +73,29 @@ pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body:
             "timestamp outside the window: the till says {timestamp}, the back office {now} (±{} s)",
             skew.window
         );
-        tracing::info!(device_id, reason, "record refused: the till's clock is off");
-        return (StatusCode::UNAUTHORIZED, Json(json!({ "error": reason, "clock_skew": skew })));
+        tracing::info!(device_id, reason, "request refused: the till's clock is off");
+        return Err((StatusCode::UNAUTHORIZED, Json(json!({ "error": reason, "clock_skew": skew }))));
     }
     let idempotency_key = header(sign::HEADER_IDEMPOTENCY);
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return refused(StatusCode::BAD_REQUEST, "body is not UTF-8");
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(refused(StatusCode::BAD_REQUEST, "body is not UTF-8"));
     };
     if !sign::verify(&key.0, timestamp, &idempotency_key, text, &header(sign::HEADER_SIGNATURE)) {
-        return refused(StatusCode::UNAUTHORIZED, "bad signature");
+        return Err(refused(StatusCode::UNAUTHORIZED, "bad signature"));
     }
     if key.1 {
-        return refused(StatusCode::FORBIDDEN, "this till or its key is revoked");
+        return Err(refused(StatusCode::FORBIDDEN, "this till or its key is revoked"));
     }
+    Ok((Signed { device_id, key_id }, text))
+}
+
+pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body: Bytes) -> Answer {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let (Signed { device_id, key_id }, text) = match authenticate(&office, &headers, &body).await {
+        Ok(signed) => signed,
+        Err(answer) => return answer,
+    };
+    let idempotency_key = header(sign::HEADER_IDEMPOTENCY);
     let record = match till_proto::read_body(text, &idempotency_key) {
         Ok(record) => record,
         Err(e) => return refused(StatusCode::BAD_REQUEST, e.to_string()),
@@ -84,13 +104,26 @@ pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body:
         return refused(StatusCode::BAD_REQUEST, "body is not JSON");
     };
     let seq = i64::try_from(record.seq()).unwrap_or(i64::MAX);
-    drop(client);
-    match store(&office, &device_id, &idempotency_key, seq, &record, &json).await {
+    let till = Till {
+        device_id: &device_id,
+        key_id: &key_id,
+        version: Some(header(sign::HEADER_VERSION)).filter(|v| !v.is_empty() && v.len() <= 64),
+        unsynced: header(sign::HEADER_UNSYNCED).parse::<i64>().ok(),
+    };
+    match store(&office, &till, &idempotency_key, seq, &record, &json).await {
         Ok(Stored::New) => (StatusCode::CREATED, Json(json!({ "status": "stored" }))),
         Ok(Stored::Had) => (StatusCode::CONFLICT, Json(json!({ "status": "duplicate" }))),
         Ok(Stored::Refused(reason)) => refused(StatusCode::UNPROCESSABLE_ENTITY, reason),
         Err(e) => unavailable(e),
     }
+}
+
+/// Who sent a record, and what it said of itself (unsigned: only shown).
+struct Till<'a> {
+    device_id: &'a str,
+    key_id: &'a str,
+    version: Option<String>,
+    unsynced: Option<i64>,
 }
 
 enum Stored {
@@ -101,7 +134,7 @@ enum Stored {
 
 async fn store(
     office: &Shared,
-    device_id: &str,
+    till: &Till<'_>,
     key: &str,
     seq: i64,
     record: &Record,
@@ -109,11 +142,31 @@ async fn store(
 ) -> Result<Stored, anyhow::Error> {
     let mut client = office.pool.get().await?;
     let tx = client.transaction().await?;
+    let device_id = till.device_id;
     tx.execute(
-        "UPDATE devices SET last_contact_at = now(), last_seq = greatest(last_seq, $2) WHERE device_id = $1",
-        &[&device_id, &seq],
+        "UPDATE devices SET last_contact_at = now(), last_seq = greatest(last_seq, $2),
+                version = coalesce($3, version), unsynced = coalesce($4, unsynced)
+         WHERE device_id = $1",
+        &[&device_id, &seq, &till.version, &till.unsynced],
     )
     .await?;
+    // A new enrolment's key, used for the first time: the till has restarted with it, so the
+    // keys it had before are revoked now.
+    let replaced = tx
+        .execute(
+            "UPDATE device_keys SET replaces_older = false
+             WHERE device_id = $1 AND key_id = $2 AND replaces_older",
+            &[&device_id, &till.key_id],
+        )
+        .await?;
+    if replaced > 0 {
+        tx.execute(
+            "UPDATE device_keys SET revoked_at = now() WHERE device_id = $1 AND key_id <> $2 AND revoked_at IS NULL",
+            &[&device_id, &till.key_id],
+        )
+        .await?;
+        tracing::info!(device_id, key_id = till.key_id, "the till's new key is in use: its older keys are revoked");
+    }
     let kind = match record {
         Record::Order(_) => "order",
         Record::Refund(_) => "refund",

@@ -4,9 +4,12 @@
 //! ([`pages`]). Stateless: all state is in PostgreSQL, so instances can run side by side.
 
 pub mod auth;
+pub mod catalogue;
 pub mod db;
+pub mod devices;
 pub mod ingest;
 pub mod pages;
+pub mod week;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -32,6 +35,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Failed sign-ins allowed per login and per address in [`auth::RATE_WINDOW_MINUTES`].
     pub sign_in_limit: i64,
+    /// The base URL tills reach this office at (`https://office.example.com`), for enrolment
+    /// answers and QR codes; default: the host the request came to.
+    pub public_url: Option<String>,
     /// Behind a reverse proxy on this host: a client's address is the last of `X-Forwarded-For`
     /// (what the proxy saw), not the connection's (the proxy's own, the same for everyone).
     pub behind_proxy: bool,
@@ -46,6 +52,7 @@ impl Default for Settings {
             secure_cookies: true,
             sign_in_limit: 5,
             behind_proxy: false,
+            public_url: None,
         }
     }
 }
@@ -59,7 +66,15 @@ pub fn router(office: Shared) -> Router {
             till_proto::RECORDS_PATH,
             post(ingest::post_record).layer(DefaultBodyLimit::max(office.settings.max_body_bytes)),
         )
+        .route(till_proto::enrol::ENROL_PATH, post(devices::enrol).layer(DefaultBodyLimit::max(4096)))
+        .route(till_proto::catalogue::CATALOGUE_PATH, get(catalogue::changes))
+        .route("/catalogue", get(catalogue::show).post(catalogue::upload))
         .route("/", get(pages::today))
+        .route("/week", get(week::week))
+        .route("/devices", get(devices::list))
+        .route("/devices/add", post(devices::add))
+        .route("/devices/new-key", post(devices::new_key))
+        .route("/devices/revoke", post(devices::revoke))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/healthz", get(pages::health))

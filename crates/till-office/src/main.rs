@@ -42,6 +42,10 @@ enum Command {
         /// sign-in rate limit, is the last X-Forwarded-For entry.
         #[arg(long, env = "TILL_OFFICE_BEHIND_PROXY")]
         behind_proxy: bool,
+        /// The base URL tills reach this office at (https://office.example.com), given to enrolled
+        /// tills and put in enrolment QR codes; default: the host each request came to.
+        #[arg(long, env = "TILL_OFFICE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Applies the migrations not applied yet.
     Migrate,
@@ -84,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
             insecure_cookies,
             pool_size,
             behind_proxy,
+            public_url,
         } => {
             let pool = db::pool(&cli.database_url, pool_size)?;
             db::migrate(&pool).await?;
@@ -93,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
                 time_zone,
                 secure_cookies: !insecure_cookies,
                 behind_proxy,
+                public_url,
                 ..Settings::default()
             };
             let app = router(Arc::new(Office { pool, settings }));

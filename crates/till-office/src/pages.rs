@@ -61,6 +61,9 @@ pub struct Text {
     pub cash: &'static str,
     pub wechat: &'static str,
     pub alipay: &'static str,
+    pub devices: &'static str,
+    pub week: &'static str,
+    pub catalogue: &'static str,
 }
 
 const ZH: Text = Text {
@@ -89,6 +92,9 @@ const ZH: Text = Text {
     cash: "现金",
     wechat: "微信支付",
     alipay: "支付宝",
+    devices: "管理收银机",
+    week: "最近一周",
+    catalogue: "商品目录",
 };
 
 const EN: Text = Text {
@@ -117,6 +123,9 @@ const EN: Text = Text {
     cash: "Cash",
     wechat: "WeChat Pay",
     alipay: "Alipay",
+    devices: "Manage tills",
+    week: "Last week",
+    catalogue: "Catalogue",
 };
 
 impl Text {
@@ -153,7 +162,9 @@ border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-
 label{display:block;margin:8px 0}input{display:block;width:100%;box-sizing:border-box;font-size:1rem;padding:8px}\
 button{font-size:1rem;padding:10px 16px;margin-top:8px}.error{color:#b00020}.cards{display:flex;gap:8px}\
 .card{flex:1;border:1px solid #ddd;border-radius:8px;padding:8px}.big{font-size:1.5rem;font-weight:600}\
-nav{display:flex;justify-content:space-between;align-items:center}";
+nav{display:flex;justify-content:space-between;align-items:center}form.inline{display:inline-block;margin-right:6px}\
+#qr svg{width:100%;max-width:320px;height:auto}code{word-break:break-all}\
+td.bar{width:45%}td.bar div{background:#4a90d9;height:12px;border-radius:2px}";
 
 /// A whole page around `body`.
 pub fn page(lang: Lang, title: &str, body: &str) -> Html<String> {
@@ -305,7 +316,9 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
          <h2>{by_payment}</h2><table id=\"payments\">{payments}</table>\
          <h2>{refunds}</h2><p id=\"refunds\">{refund_n} · {refund_fen}</p>\
          <h2>{tills_h}</h2><table id=\"tills\"><tr><th>{tills_h}</th><th>{last_contact}</th><th>{records}</th>\
-         <th>{missing}</th></tr>{tills}</table>\
+         <th>{missing}</th></tr>{tills}</table><p><a href=\"/week?lang={code}\" id=\"week\">{week}</a> · \
+         <a href=\"/devices?lang={code}\" id=\"manage-tills\">{devices}</a> · \
+         <a href=\"/catalogue?lang={code}\" id=\"catalogue\">{catalogue}</a></p>\
          <form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <button type=\"submit\">{sign_out}</button></form>",
         title = t.title,
@@ -322,6 +335,10 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
         missing = t.missing,
         sign_out = t.sign_out,
         csrf = escape(csrf),
+        code = lang.code(),
+        devices = t.devices,
+        week = t.week,
+        catalogue = t.catalogue,
     )
 }
 

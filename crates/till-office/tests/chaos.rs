@@ -191,8 +191,14 @@ impl Till {
         );
         let url = office.records_url();
         let w = World::new(SimConfig::default(), |c| {
-            c.backoffice =
-                Some(BackofficeConfig { url, device_id: device.clone(), key, key_id: "1".into(), timeout_ms: 2_000 });
+            c.backoffice = Some(BackofficeConfig {
+                url,
+                device_id: device.clone(),
+                key,
+                key_id: "1".into(),
+                timeout_ms: 2_000,
+                ..BackofficeConfig::demo("")
+            });
         });
         Till { w, device, p: None, code_sales: Vec::new() }
     }

@@ -7,7 +7,7 @@ mod common;
 #[path = "../../../tests/common/process.rs"]
 mod process;
 
-use common::{OfficeProcess, now_secs, post_record};
+use common::{OfficeProcess, cookie_value, now_secs, post_record, set_cookie, signed_in};
 use process::World;
 use std::time::Duration;
 use till::core::money::Fen;
@@ -133,22 +133,6 @@ fn forged_stale_oversized_and_malformed_records_are_refused_with_nothing_stored(
     assert_eq!(db.number("SELECT count(*) FROM orders"), 1);
 }
 
-/// The cookie `name`'s whole `Set-Cookie` header in an answer.
-fn set_cookie(answer: &reqwest::blocking::Response, name: &str) -> String {
-    answer
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .unwrap_or_else(|| panic!("no {name} cookie in {:?}", answer.headers()))
-        .to_string()
-}
-
-fn cookie_value(set_cookie: &str) -> String {
-    set_cookie.split(';').next().and_then(|p| p.split_once('=')).map(|(_, v)| v.to_string()).unwrap_or_default()
-}
-
 #[test]
 fn a_rotated_key_works_beside_the_old_until_it_is_revoked_and_a_revoked_till_is_refused() {
     use common::office_command;
@@ -179,22 +163,6 @@ fn a_rotated_key_works_beside_the_old_until_it_is_revoked_and_a_revoked_till_is_
     let db = office.db();
     assert_eq!(db.number("SELECT count(*) FROM z_reports"), 3);
     assert_eq!(db.number("SELECT count(*) FROM records WHERE key = 'zreport:4'"), 0);
-}
-
-/// Signs `login` in over plain HTTP: the session cookie's token.
-fn signed_in(base: &str, login: &str, password: &str) -> String {
-    let http =
-        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let form_page = http.get(format!("{base}/sign-in")).send().expect("sign-in page");
-    let csrf = cookie_value(&set_cookie(&form_page, "till_office_csrf"));
-    let answer = http
-        .post(format!("{base}/sign-in"))
-        .header("cookie", format!("till_office_csrf={csrf}"))
-        .form(&[("login", login), ("password", password), ("csrf", &csrf)])
-        .send()
-        .expect("sign in");
-    assert_eq!(answer.status().as_u16(), 303, "signed in");
-    cookie_value(&set_cookie(&answer, "till_office_session"))
 }
 
 /// The today page as the signed-in owner sees it.
@@ -281,6 +249,21 @@ fn a_tills_mixed_order_refund_and_z_report_land_in_their_tables_and_on_the_page(
     for shown in ["¥7.00", "Cash", "¥2.00", "WeChat Pay", "¥5.00", "1 · ¥3.50"] {
         assert!(html.contains(shown), "{shown} not on the page: {html}");
     }
+
+    // The week: today's bar among seven days, the hour's, and the product on top.
+    let week = reqwest::blocking::Client::new()
+        .get(format!("{}/week?lang=en", office.base_url))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("week");
+    assert_eq!(week.status().as_u16(), 200);
+    let week = week.text().expect("html");
+    let by_day = week.split("id=\"by-day\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or_default();
+    assert_eq!(by_day.matches("<tr>").count(), 7, "seven days: {by_day}");
+    assert!(by_day.contains("width:100%") && by_day.contains("¥7.00 · 1"), "{by_day}");
+    let top = week.split("id=\"top\">").nth(1).and_then(|t| t.split("</table>").next()).unwrap_or_default();
+    assert!(top.contains("可口可乐") && top.contains("2 sold") && top.contains("¥7.00"), "{top}");
+    assert!(week.contains("Refunds not completed</h2><p>none"), "the refund went through: {week}");
 }
 
 #[test]
@@ -439,6 +422,23 @@ fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
         let today = c.wait().at_most(SECS(20)).for_element(Locator::Css("#payments #pay-cash")).await.expect("page");
         let cash = today.text().await.expect("text");
         assert!(cash.contains("Cash") && cash.contains("¥3.50"), "{cash}");
+
+        // The devices page: a new till and its one-time code with its QR, on the phone.
+        c.find(Locator::Id("manage-tills")).await.expect("devices link").click().await.expect("click");
+        let name = c.wait().at_most(SECS(20)).for_element(Locator::Id("till-name")).await.expect("devices page");
+        name.send_keys("Back room 后屋").await.expect("type the name");
+        c.find(Locator::Id("add-till")).await.expect("add").click().await.expect("click");
+        let code = c.wait().at_most(SECS(20)).for_element(Locator::Id("code")).await.expect("the code page");
+        let code = code.text().await.expect("text");
+        assert!(till_proto::enrol::normalize_code(&code).is_some(), "{code}");
+        let qr = c.find(Locator::Css("#qr svg")).await.expect("the QR").rectangle().await.expect("its size");
+        assert!(qr.2 >= 200.0 && qr.2 <= 360.0, "a QR a phone shows whole: {qr:?}");
+        let widths = c
+            .execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![])
+            .await
+            .expect("widths");
+        let widths: Vec<i64> = serde_json::from_value(widths).expect("two numbers");
+        assert!(widths[1] <= widths[0], "no sideways scrolling on the code page: {widths:?}");
         c.close().await.expect("close the session");
     });
 }

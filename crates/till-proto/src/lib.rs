@@ -7,6 +7,8 @@
 //! sequence: 1, 2, 3, … without gaps); the rest depends on the kind ([`record`]). Amounts are
 //! integer fen.
 
+pub mod catalogue;
+pub mod enrol;
 pub mod record;
 pub mod sign;
 

@@ -13,6 +13,10 @@ pub const HEADER_KEY_ID: &str = "X-Till-Key-Id";
 pub const HEADER_TIMESTAMP: &str = "X-Till-Timestamp";
 pub const HEADER_SIGNATURE: &str = "X-Till-Signature";
 pub const HEADER_IDEMPOTENCY: &str = "Idempotency-Key";
+/// Not signed, only shown on the office's devices page: the till's program version and how many
+/// records it has not delivered yet.
+pub const HEADER_VERSION: &str = "X-Till-Version";
+pub const HEADER_UNSYNCED: &str = "X-Till-Unsynced";
 
 /// Who signs a request: the till's device id, the id of its key, and the key.
 #[derive(Clone, Copy)]

@@ -163,3 +163,35 @@ pub fn post_record(
     let status = answer.status().as_u16();
     (status, answer.text().unwrap_or_default())
 }
+
+/// The cookie `name`'s whole `Set-Cookie` header in an answer.
+pub fn set_cookie(answer: &reqwest::blocking::Response, name: &str) -> String {
+    answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name} cookie in {:?}", answer.headers()))
+        .to_string()
+}
+
+pub fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().and_then(|p| p.split_once('=')).map(|(_, v)| v.to_string()).unwrap_or_default()
+}
+
+/// Signs `login` in over plain HTTP: the session cookie's token.
+pub fn signed_in(base: &str, login: &str, password: &str) -> String {
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let form_page = http.get(format!("{base}/sign-in")).send().expect("sign-in page");
+    let csrf = cookie_value(&set_cookie(&form_page, "till_office_csrf"));
+    let answer = http
+        .post(format!("{base}/sign-in"))
+        .header("cookie", format!("till_office_csrf={csrf}"))
+        .form(&[("login", login), ("password", password), ("csrf", &csrf)])
+        .send()
+        .expect("sign in");
+    assert_eq!(answer.status().as_u16(), 303, "signed in");
+    cookie_value(&set_cookie(&answer, "till_office_session"))
+}

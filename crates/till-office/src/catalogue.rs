@@ -1,0 +1,285 @@
+//! The catalogue's way down (till_proto::catalogue): the owner uploads the shop's CSV (the till's
+//! own format and parser, so the same rows pass or fail with the same line-numbered reasons); what
+//! changed against the office's catalogue becomes the next numbered changeset; the tills ask for
+//! the changesets after their cursor with a signed `GET /v1/catalogue?after=N`.
+//!
+//! Changesets are numbered in commit order (writers take the table's lock in turn), so a till that
+//! has seen version N has seen everything before it. Stock counts are the tills' own: the CSV's
+//! stock column is not sent down.
+
+use crate::Shared;
+use crate::auth::{LangQuery, session};
+use crate::ingest::{Answer, authenticate};
+use crate::pages::{Lang, escape, page};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Json};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use till::app::catalogue_csv;
+use till::core::catalog::WeighedLayout;
+use till::i18n::usb::{UsbLine, line};
+use till_proto::catalogue::{Changes, Changeset, MAX_CHANGESETS, signing_key};
+
+struct Text {
+    title: &'static str,
+    version: &'static str,
+    products: &'static str,
+    upload: &'static str,
+    csv: &'static str,
+    file: &'static str,
+    saved: &'static str,
+    unchanged: &'static str,
+    history: &'static str,
+    today: &'static str,
+}
+
+const ZH: Text = Text {
+    title: "商品目录",
+    version: "版本",
+    products: "商品数",
+    upload: "上传并发送到收银机",
+    csv: "CSV（表头 barcode,name,price,stock,kind；价格如 3.50；整个目录）",
+    file: "或选择文件",
+    saved: "已保存，收银机一分钟内更新",
+    unchanged: "没有变化",
+    history: "变更记录",
+    today: "今日营业",
+};
+
+const EN: Text = Text {
+    title: "Catalogue",
+    version: "Version",
+    products: "Products",
+    upload: "Upload and send to the tills",
+    csv: "CSV (header barcode,name,price,stock,kind; prices like 3.50; the whole catalogue)",
+    file: "or choose a file",
+    saved: "Saved: the tills have it within a minute",
+    unchanged: "Nothing changed",
+    history: "Changes",
+    today: "Today",
+};
+
+fn text(lang: Lang) -> &'static Text {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+/// The catalogue's newest version, its product count, and the latest changesets (version, when,
+/// products changed, removed).
+async fn summary(office: &Shared) -> anyhow::Result<(i64, i64, Vec<(i64, String, i64, i64)>)> {
+    let client = office.pool.get().await?;
+    let products: i64 = client.query_one("SELECT count(*) FROM products", &[]).await?.get(0);
+    let history: Vec<(i64, String, i64, i64)> = client
+        .query(
+            "SELECT version, to_char(created_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI'),
+                    jsonb_array_length(products)::bigint, jsonb_array_length(removed)::bigint
+             FROM catalogue_changesets ORDER BY version DESC LIMIT 10",
+            &[&office.settings.time_zone],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    Ok((history.first().map_or(0, |h| h.0), products, history))
+}
+
+async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, &str)>, csv: &str) -> Response {
+    let t = text(lang);
+    let (version, products, history) = match summary(office).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "catalogue page");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let message = message
+        .map(|(class, m)| format!("<p class=\"{class}\" id=\"message\" role=\"alert\">{}</p>", escape(m)))
+        .unwrap_or_default();
+    let rows: String = history
+        .iter()
+        .map(|(v, at, changed, removed)| {
+            format!("<tr><td>{v}</td><td>{at}</td><td class=\"n\">+{changed} −{removed}</td></tr>")
+        })
+        .collect();
+    let body = format!(
+        "<nav><h1>{title}</h1><a href=\"/?lang={code}\">{today}</a></nav>{message}\
+         <p>{version_h}: <b id=\"version\">{version}</b> · {products_h}: <b id=\"products\">{products}</b></p>\
+         <form method=\"post\" action=\"/catalogue\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <input type=\"hidden\" name=\"lang\" value=\"{code}\"><label>{csv_h}<textarea name=\"csv\" id=\"csv\" rows=\"8\" \
+         style=\"width:100%;box-sizing:border-box\">{csv}</textarea></label>\
+         <label>{file_h}<input type=\"file\" id=\"file\" accept=\".csv,text/csv\" \
+         onchange=\"this.files[0]&amp;&amp;this.files[0].text().then(t=&gt;document.getElementById('csv').value=t)\"></label>\
+         <button type=\"submit\" id=\"upload\">{upload}</button></form>\
+         <h2>{history_h}</h2><table id=\"history\">{rows}</table>",
+        title = t.title,
+        code = lang.code(),
+        today = t.today,
+        version_h = t.version,
+        products_h = t.products,
+        csrf = escape(csrf),
+        csv_h = t.csv,
+        csv = escape(csv),
+        file_h = t.file,
+        upload = t.upload,
+        history_h = t.history,
+    );
+    page(lang, t.title, &body).into_response()
+}
+
+pub async fn show(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
+    let lang = Lang::of(q.lang.as_deref(), &headers);
+    match session(&office, &headers).await {
+        Some(s) => render(&office, lang, &s.csrf, None, "").await,
+        None => Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Upload {
+    pub csrf: String,
+    pub lang: Option<String>,
+    pub csv: String,
+}
+
+/// `POST /catalogue`: the whole CSV or nothing.
+pub async fn upload(State(office): State<Shared>, headers: HeaderMap, Form(f): Form<Upload>) -> Response {
+    let lang = Lang::of(f.lang.as_deref(), &headers);
+    let Some(s) = session(&office, &headers).await else {
+        return Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response();
+    };
+    if f.csrf != s.csrf {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let rows = match catalogue_csv::parse(&f.csv, &WeighedLayout::default()) {
+        Ok(rows) => rows,
+        Err(e) => {
+            let till_lang = match lang {
+                Lang::Zh => till::core::Lang::Zh,
+                Lang::En => till::core::Lang::En,
+            };
+            let why = line(till_lang, &UsbLine::Invalid { file: "CSV", line: e.line, problem: &e.problem });
+            let mut answer = render(&office, lang, &s.csrf, Some(("error", &why)), &f.csv).await;
+            *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return answer;
+        }
+    };
+    let mut products = BTreeMap::new();
+    for r in rows {
+        match serde_json::to_value(&r.product) {
+            Ok(json) => products.insert(r.product.barcode.clone(), json),
+            Err(_) => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        };
+    }
+    match save(&office, &s.login, products).await {
+        Ok(Some(version)) => {
+            tracing::info!(version, login = s.login, "catalogue changeset saved");
+            render(&office, lang, &s.csrf, Some(("ok", text(lang).saved)), "").await
+        }
+        Ok(None) => render(&office, lang, &s.csrf, Some(("ok", text(lang).unchanged)), "").await,
+        Err(e) => {
+            tracing::warn!(error = %e, "catalogue upload");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// Replaces the office's catalogue with `products`; the difference becomes the next changeset.
+/// `None`: nothing changed.
+pub async fn save(office: &Shared, login: &str, products: BTreeMap<String, Value>) -> anyhow::Result<Option<i64>> {
+    let mut client = office.pool.get().await?;
+    let tx = client.transaction().await?;
+    // Writers in turn: versions are given in commit order (readers are not blocked).
+    tx.execute("LOCK TABLE catalogue_changesets IN EXCLUSIVE MODE", &[]).await?;
+    let old: BTreeMap<String, Value> =
+        tx.query("SELECT barcode, product FROM products", &[]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let changed: Vec<&Value> =
+        products.iter().filter(|(barcode, p)| old.get(*barcode) != Some(*p)).map(|(_, p)| p).collect();
+    let removed: Vec<&String> = old.keys().filter(|barcode| !products.contains_key(*barcode)).collect();
+    if changed.is_empty() && removed.is_empty() {
+        return Ok(None);
+    }
+    let version: i64 =
+        tx.query_one("SELECT coalesce(max(version), 0) + 1 FROM catalogue_changesets", &[]).await?.get(0);
+    tx.execute(
+        "INSERT INTO catalogue_changesets (version, created_by, products, removed)
+         VALUES ($1, (SELECT id FROM owners WHERE login = $2), $3, $4)",
+        &[&version, &login, &tokio_postgres::types::Json(&changed), &tokio_postgres::types::Json(&removed)],
+    )
+    .await?;
+    tx.execute("DELETE FROM products WHERE barcode = ANY($1)", &[&removed]).await?;
+    for p in changed {
+        let barcode = p.get("barcode").and_then(Value::as_str).unwrap_or_default();
+        tx.execute(
+            "INSERT INTO products (barcode, product, version) VALUES ($1, $2, $3)
+             ON CONFLICT (barcode) DO UPDATE SET product = $2, version = $3",
+            &[&barcode, p, &version],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(version))
+}
+
+#[derive(Deserialize)]
+pub struct After {
+    pub after: i64,
+}
+
+/// `GET /v1/catalogue?after=N`, signed: the changesets after N (or, at 0, the whole catalogue).
+pub async fn changes(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<After>) -> Answer {
+    let (signed, _) = match authenticate(&office, &headers, b"").await {
+        Ok(ok) => ok,
+        Err(answer) => return answer,
+    };
+    let key = headers.get(till_proto::sign::HEADER_IDEMPOTENCY).and_then(|v| v.to_str().ok());
+    if key != Some(signing_key(q.after).as_str()) {
+        return crate::ingest::refused(StatusCode::BAD_REQUEST, "the signed key is not this request's");
+    }
+    match read_changes(&office, &signed.device_id, q.after).await {
+        Ok(changes) => (StatusCode::OK, Json(serde_json::to_value(changes).unwrap_or_default())),
+        Err(e) => crate::ingest::unavailable(e),
+    }
+}
+
+async fn read_changes(office: &Shared, device_id: &str, after: i64) -> anyhow::Result<Changes> {
+    let client = office.pool.get().await?;
+    client
+        .execute(
+            "UPDATE devices SET last_contact_at = now(), catalogue_version = $2 WHERE device_id = $1",
+            &[&device_id, &after],
+        )
+        .await?;
+    if after <= 0 {
+        let tx_rows = client
+            .query(
+                "SELECT (SELECT coalesce(max(version), 0) FROM catalogue_changesets), product FROM products
+                 ORDER BY barcode",
+                &[],
+            )
+            .await?;
+        let Some(version) = tx_rows.first().map(|r| r.get::<_, i64>(0)) else { return Ok(Changes::default()) };
+        let products = tx_rows.iter().map(|r| r.get::<_, Value>(1)).collect();
+        return Ok(Changes { changesets: vec![Changeset { version, full: true, products, removed: vec![] }] });
+    }
+    let limit = i64::try_from(MAX_CHANGESETS).unwrap_or(50);
+    let changesets = client
+        .query(
+            "SELECT version, products, removed FROM catalogue_changesets WHERE version > $1 ORDER BY version LIMIT $2",
+            &[&after, &limit],
+        )
+        .await?
+        .iter()
+        .map(|r| Changeset {
+            version: r.get(0),
+            full: false,
+            products: serde_json::from_value(r.get(1)).unwrap_or_default(),
+            removed: serde_json::from_value(r.get(2)).unwrap_or_default(),
+        })
+        .collect();
+    Ok(Changes { changesets })
+}
