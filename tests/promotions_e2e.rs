@@ -10,7 +10,6 @@ use common::process::World;
 use std::process::Command;
 use std::time::Duration;
 use till::core::money::Fen;
-use till::core::order::RefundState;
 use till::core::pricing::Source;
 use till::core::{Key, Screen};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
@@ -73,20 +72,7 @@ fn a_threshold_sale_imported_by_csv_takes_its_highest_tier_and_prints_each_promo
 
     // One cola comes back: the refund is what was paid for it after its share of both promotions.
     // The colas' net: 7.00 - 1.75 - 0.77 (their share of the 30.00, by largest remainder) = 4.48; one: 2.24.
-    till.scan(&number);
-    till.wait_for("looked up", SECS(10), |o| o.lookup.as_ref().is_some_and(|v| !v.pending && v.answer.is_some()));
-    for c in "1*".chars() {
-        till.key(Key::Char(c));
-    }
-    till.wait_for("one cola chosen", SECS(5), |o| o.lookup.as_ref().is_some_and(|v| v.chosen_value() == Fen(224)));
-    till.key(Key::Enter);
-    till.wait_for("refunded", SECS(20), |o| {
-        o.lookup.as_ref().and_then(|v| v.order.as_ref()).is_some_and(|order| {
-            order.refunds.len() == 1
-                && order.refunds[0].state == RefundState::Refunded
-                && !o.lookup.as_ref().is_some_and(|v| v.pending)
-        })
-    });
+    till.refund_first_line_units(&number, 1, Fen(224));
     till.quit();
 
     // The order keeps each promotion with its amount, for the reports and the back office.
