@@ -9,7 +9,6 @@ use common::process::World;
 use std::time::Duration;
 use till::core::money::Fen;
 use till::core::notice::Notice;
-use till::core::order::RefundState;
 use till::core::{Key, Screen};
 use till::escpos::{PrinterProfile, decode, to_text_lines};
 use till::sim::cloudpay::SimConfig;
@@ -45,20 +44,7 @@ fn a_discounted_sale_paid_by_code_then_partly_refunded_gives_back_what_was_paid_
     // the first brings back 3.04.
     till.key(Key::Esc);
     till.wait_for("sale screen", SECS(5), |o| o.screen == Screen::Sale && o.total == Fen(0));
-    till.scan(&number);
-    till.wait_for("looked up", SECS(10), |o| o.lookup.as_ref().is_some_and(|v| !v.pending && v.answer.is_some()));
-    for c in "1*".chars() {
-        till.key(Key::Char(c));
-    }
-    till.wait_for("one cola chosen", SECS(5), |o| o.lookup.as_ref().is_some_and(|v| v.chosen_value() == Fen(304)));
-    till.key(Key::Enter);
-    let o = till.wait_for("refunded", SECS(20), |o| {
-        o.lookup.as_ref().and_then(|v| v.order.as_ref()).is_some_and(|order| {
-            order.refunds.len() == 1
-                && order.refunds[0].state == RefundState::Refunded
-                && !o.lookup.as_ref().is_some_and(|v| v.pending)
-        })
-    });
+    let o = till.refund_first_line_units(&number, 1, Fen(304));
     let order = o.lookup.and_then(|v| v.order).expect("the order");
     assert_eq!(order.refunds[0].amount, Fen(304), "what was paid for one cola, not its 3.50");
     assert_eq!(order.total(), Fen(1000));

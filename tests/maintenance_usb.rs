@@ -174,7 +174,7 @@ async fn a_catalogue_csv_on_the_usb_stick_is_checked_then_replaces_the_catalogue
     shop.key(Key::Down);
     shop.key(Key::Enter);
     shop.settle("checked", |s| matches!(import_step(s), Some(ImportStep::Ready(_)))).await;
-    let plan = ImportPlan { rows: 3, added: 2, changed: 1, removed: 1 };
+    let plan = ImportPlan { rows: 3, added: 2, changed: 1, removed: 1, promotions: false };
     assert_eq!(import_step(&shop.engine.state), Some(&ImportStep::Ready(plan)));
     assert_eq!(
         till::app::catalogue::export_csv(shop.store.as_ref()).expect("export"),

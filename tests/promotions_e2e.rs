@@ -1,7 +1,8 @@
 //! A 满减 sale end to end (issue 19): the real `till` binary (headless), the Cloud Pay simulator on
 //! loopback, a real store. The catalogue (with categories) and the promotions are imported by CSV
 //! through `till catalogue import` and `till promotions import`; the till prices the sale with them,
-//! it is paid by a WeChat code, and the receipt is decoded back: each promotion its own row.
+//! it is paid by a WeChat code, and the receipt is decoded back: each promotion its own row. One item
+//! then comes back: the refund is what was paid for it after its share of the promotions.
 
 mod common;
 
@@ -68,6 +69,10 @@ fn a_threshold_sale_imported_by_csv_takes_its_highest_tier_and_prints_each_promo
     let number = done.number.expect("order number");
     till.key(Key::Esc);
     till.wait_for("sale screen", SECS(5), |o| o.screen == Screen::Sale && o.total == Fen(0));
+
+    // One cola comes back: the refund is what was paid for it after its share of both promotions.
+    // The colas' net: 7.00 - 1.75 - 0.77 (their share of the 30.00, by largest remainder) = 4.48; one: 2.24.
+    till.refund_first_line_units(&number, 1, Fen(224));
     till.quit();
 
     // The order keeps each promotion with its amount, for the reports and the back office.
@@ -85,6 +90,7 @@ fn a_threshold_sale_imported_by_csv_takes_its_highest_tier_and_prints_each_promo
     // Each line's share: the colas carry 1.75 and their part of the 30.00, by their net.
     let nets: Fen = (0..stored.lines.len()).map(|i| stored.line_net(i)).sum();
     assert_eq!(nets, Fen(17_475), "the lines' nets add up to what was paid");
+    assert_eq!(stored.refunds[0].amount, Fen(224), "what was paid for one cola, not its 3.50");
 
     // The receipt, decoded back: subtotal, each promotion by its name, the total paid.
     let elements = decode(&w.receipts(), &PrinterProfile::mm58()).expect("receipts decode");

@@ -71,12 +71,12 @@ fn the_catalogue_import_pages() {
         till.key(Key::Down);
         snapshot("import_files", l, &till);
         till.key(Key::Enter);
-        let plan = ImportPlan { rows: 412, added: 12, changed: 30, removed: 3 };
+        let plan = ImportPlan { rows: 412, added: 12, changed: 30, removed: 3, promotions: false };
         import(&mut till, ImportMsg::Checked { file: "catalogue.csv".into(), result: Ok(plan) });
         snapshot("import_ready", l, &till);
         till.key(Key::Enter);
         let products = vec![Product::new("6900138600889", "可口可乐 330ml", Fen(350))];
-        let done = Imported { rows: 412, products, stock: vec![] };
+        let done = Imported { rows: 412, products, stock: vec![], promotions: None };
         import(&mut till, ImportMsg::Applied { file: "catalogue.csv".into(), result: Ok(done) });
         snapshot("import_done", l, &till);
         till.key(Key::Esc).key(Key::Down).key(Key::Enter);

@@ -37,4 +37,7 @@ pub enum CsvProblem {
     Stock(String),
     #[error("the category has control characters or is longer than 32 characters")]
     BadCategory,
+    /// A promotions file's row (`app/promotions_csv.rs` says why, in the CSV's column words).
+    #[error("{0}")]
+    Promotion(String),
 }

@@ -19,14 +19,8 @@ use std::collections::BTreeMap;
 
 /// The cashier asks for a discount: `how` is `percent`, `amount` or `price`, `value` as typed.
 pub(super) fn ask(state: &mut State, order: bool, how: &str, value: &str, reason: &str, fx: &mut Vec<Effect>) {
-    if state.screen != Screen::Sale || state.sale.lines.is_empty() {
-        return refuse(state, Notice::CartEmpty, fx);
-    }
-    if state.sale.open_attempt().is_some() {
-        return refuse(state, Notice::PaymentInDoubt, fx);
-    }
-    if state.sale.has_paid_parts() {
-        return refuse(state, Notice::FinishPayment, fx);
+    if !open_to_discounts(state, fx) {
+        return;
     }
     let line = if order { None } else { Some(state.selected) };
     if line.is_some_and(|i| i >= state.sale.lines.len()) {
@@ -54,6 +48,22 @@ pub(super) fn ask(state: &mut State, order: bool, how: &str, value: &str, reason
         return ask_supervisor(state, Approval::Discount { line, manual }, fx);
     }
     give(state, line, manual, fx);
+}
+
+/// Whether the sale takes a discount now: on the sale screen, with items, nothing being paid (else
+/// the reason is said).
+pub(super) fn open_to_discounts(state: &mut State, fx: &mut Vec<Effect>) -> bool {
+    let refused = if state.screen != Screen::Sale || state.sale.lines.is_empty() {
+        Notice::CartEmpty
+    } else if state.sale.open_attempt().is_some() {
+        Notice::PaymentInDoubt
+    } else if state.sale.has_paid_parts() {
+        Notice::FinishPayment
+    } else {
+        return true;
+    };
+    refuse(state, refused, fx);
+    false
 }
 
 /// Gives the discount (within the limits, or approved) and saves the sale.

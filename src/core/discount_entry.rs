@@ -8,7 +8,7 @@
 use super::money::Fen;
 use super::notice::{Notice, refuse};
 use super::pricing::limits::parse_percent;
-use super::{Effect, Key, Screen, State};
+use super::{Effect, Key, State};
 use serde::{Deserialize, Serialize};
 
 /// How the discount takes money off.
@@ -67,14 +67,8 @@ const MAX_VALUE_LEN: usize = 10;
 
 /// Opens the form on the selected line (only a sale with items, nothing being paid).
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.screen != Screen::Sale || state.sale.lines.is_empty() {
-        return refuse(state, Notice::CartEmpty, fx);
-    }
-    if state.sale.open_attempt().is_some() {
-        return refuse(state, Notice::PaymentInDoubt, fx);
-    }
-    if state.sale.has_paid_parts() {
-        return refuse(state, Notice::FinishPayment, fx);
+    if !super::discount::open_to_discounts(state, fx) {
+        return;
     }
     state.input.clear();
     state.notice = None;

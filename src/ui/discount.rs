@@ -15,10 +15,9 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     let Some(form) = &state.discount_entry else { return };
     let lang = state.settings.lang;
     let t = |x| discount_text(lang, x);
-    let row = |label: D, value: String, key: &str| {
-        let text = format!("{} {value}", widgets::pad(t(label), 10));
-        let room = 40usize.saturating_sub(usize::from(widgets::width(&text)));
-        Line::raw(format!("{text}{}{key}", " ".repeat(room.max(1))))
+    // The key that changes a field first, so the keys line up whatever the values' widths.
+    let row = |key: &str, label: D, value: String| {
+        Line::raw(format!("{}{} {value}", widgets::pad(key, 4), widgets::pad(t(label), 10)))
     };
     let on = if form.order {
         format!("{}  {}", t(D::OnOrder), state.sale.total())
@@ -26,7 +25,7 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
         let line = state.sale.lines.get(state.selected);
         let name = line.map_or("", |l| crate::i18n::line_name(lang, &l.name));
         let now = state.sale.line_net(state.selected);
-        format!("{}  {}  {} {now}", t(D::OnLine), widgets::truncate(name, 12), t(D::Now))
+        format!("{}  {}  {} {now}", t(D::OnLine), widgets::truncate(name, 16), t(D::Now))
     };
     let reason = state
         .discount_rules
@@ -34,17 +33,18 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
         .get(form.reason)
         .map_or(String::new(), |r| if lang == crate::core::Lang::Zh { r.zh.clone() } else { r.en.clone() });
     let lines = vec![
-        row(D::On, on, "F2"),
-        row(D::Kind, how(lang, form.how).to_string(), "F3"),
-        row(D::Reason, reason, "F4"),
+        row("F2", D::On, on),
+        row("F3", D::Kind, how(lang, form.how).to_string()),
+        row("F4", D::Reason, reason),
         Line::raw(""),
-        widgets::input_line(t(D::Value), &form.value).style(Style::new().add_modifier(Modifier::BOLD)),
+        widgets::input_line(&format!("    {}", widgets::pad(t(D::Value), 9)), &form.value)
+            .style(Style::new().add_modifier(Modifier::BOLD)),
     ];
     let block = Block::bordered()
         .title(format!(" {} ", t(D::Title)))
         .border_style(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD))
         .padding(Padding::new(2, 2, 1, 0));
-    let [mid] = Layout::vertical([Constraint::Length(9)]).flex(Flex::Center).areas(area);
+    let [mid] = Layout::vertical([Constraint::Length(8)]).flex(Flex::Center).areas(area);
     let [boxed] = Layout::horizontal([Constraint::Length(62)]).flex(Flex::Center).areas(mid);
     frame.render_widget(Clear, boxed);
     frame.render_widget(Paragraph::new(lines).block(block), boxed);

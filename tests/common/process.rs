@@ -229,6 +229,27 @@ impl TillProcess {
         self.key(Key::Esc);
     }
 
+    /// From an empty sale screen: looks up order `number`, chooses `units` of its first line (worth
+    /// `value` as paid), refunds them, and waits for the refund to be confirmed; returns what was seen then.
+    pub fn refund_first_line_units(&mut self, number: &str, units: u32, value: till::core::money::Fen) -> Observation {
+        use till::core::order::RefundState;
+        let secs = Duration::from_secs;
+        self.scan(number);
+        self.wait_for("looked up", secs(10), |o| o.lookup.as_ref().is_some_and(|v| !v.pending && v.answer.is_some()));
+        for c in format!("{units}*").chars() {
+            self.key(Key::Char(c));
+        }
+        self.wait_for("goods chosen", secs(5), |o| o.lookup.as_ref().is_some_and(|v| v.chosen_value() == value));
+        self.key(Key::Enter);
+        self.wait_for("refunded", secs(20), |o| {
+            o.lookup.as_ref().and_then(|v| v.order.as_ref()).is_some_and(|order| {
+                order.refunds.len() == 1
+                    && order.refunds[0].state == RefundState::Refunded
+                    && !o.lookup.as_ref().is_some_and(|v| v.pending)
+            })
+        })
+    }
+
     /// Waits until an observation satisfies `pred`; panics with the last ones if none does in time.
     pub fn wait_for(&mut self, what: &str, within: Duration, pred: impl Fn(&Observation) -> bool) -> Observation {
         if let Some(o) = self.seen.last().filter(|o| pred(o)) {

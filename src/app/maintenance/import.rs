@@ -5,10 +5,14 @@
 use super::Host;
 use crate::app::catalogue::{self, CatalogueError};
 use crate::app::catalogue_csv::{self, Row};
+use crate::app::promotions::{self, PromotionsError};
+use crate::app::promotions_csv;
 use crate::core::Msg;
 use crate::core::catalog::WeighedLayout;
+use crate::core::csv_problem::CsvProblem;
 use crate::core::maintenance::MaintenanceMsg;
 use crate::core::maintenance::import::{ImportEffect, ImportFailure, ImportMsg, ImportPlan, Imported};
+use crate::core::pricing::promo::Promotion;
 use crate::store::Store;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -87,9 +91,31 @@ fn failure(e: CatalogueError) -> ImportFailure {
     }
 }
 
-/// Parses the file and compares it with the stored catalogue; nothing is written.
+/// Whether a file is the shop's promotions (by its header) rather than the catalogue.
+fn is_promotions(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').starts_with(promotions_csv::HEADER)
+}
+
+fn promotions_failure(e: PromotionsError) -> ImportFailure {
+    match e {
+        PromotionsError::Csv(e) => ImportFailure::Line { line: e.line, problem: CsvProblem::Promotion(e.problem) },
+        other => ImportFailure::Io(other.to_string()),
+    }
+}
+
+/// A promotions file against the stored promotions, by id (a changed promotion is a change).
+fn promotions_plan(store: &dyn Store, text: &str) -> Result<ImportPlan, ImportFailure> {
+    let file = promotions_csv::parse(text).map_err(|e| promotions_failure(e.into()))?;
+    let stored = promotions::stored(store).map_err(promotions_failure)?;
+    Ok(compare(&stored, &file, |p: &Promotion| p.id.as_str(), true))
+}
+
+/// Parses the file and compares it with the stored catalogue (or promotions); nothing is written.
 pub fn check(store: &dyn Store, path: &Path, layout: &WeighedLayout) -> Result<ImportPlan, ImportFailure> {
     let text = read(path)?;
+    if is_promotions(&text) {
+        return promotions_plan(store, &text);
+    }
     let rows =
         catalogue_csv::parse(&text, layout).map_err(|e| ImportFailure::Line { line: e.line, problem: e.problem })?;
     let stored = catalogue::rows(store).map_err(failure)?;
@@ -98,22 +124,35 @@ pub fn check(store: &dyn Store, path: &Path, layout: &WeighedLayout) -> Result<I
 
 /// What replacing `stored` by `rows` does, product by product (a changed count is a change).
 pub fn plan(stored: &[Row], rows: &[Row]) -> ImportPlan {
-    let before: BTreeMap<&str, &Row> = stored.iter().map(|r| (r.product.barcode.as_str(), r)).collect();
-    let after: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.product.barcode.as_str(), r)).collect();
-    let added = after.keys().filter(|b| !before.contains_key(*b)).count();
-    let changed = after.iter().filter(|(b, r)| before.get(*b).is_some_and(|old| old != *r)).count();
-    let removed = before.keys().filter(|b| !after.contains_key(*b)).count();
-    ImportPlan { rows: rows.len(), added, changed, removed }
+    compare(stored, rows, |r| r.product.barcode.as_str(), false)
+}
+
+/// What replacing `stored` by `file` does, record by record (by `key`).
+fn compare<T: PartialEq>(stored: &[T], file: &[T], key: impl Fn(&T) -> &str, promotions: bool) -> ImportPlan {
+    let before: BTreeMap<&str, &T> = stored.iter().map(|r| (key(r), r)).collect();
+    let after: BTreeMap<&str, &T> = file.iter().map(|r| (key(r), r)).collect();
+    ImportPlan {
+        rows: file.len(),
+        added: after.keys().filter(|k| !before.contains_key(*k)).count(),
+        changed: after.iter().filter(|(k, r)| before.get(*k).is_some_and(|old| old != *r)).count(),
+        removed: before.keys().filter(|k| !after.contains_key(*k)).count(),
+        promotions,
+    }
 }
 
 /// Parses the file again (it may have changed since it was checked) and replaces the catalogue
 /// with it in one store write, as `till catalogue import` does; returns what the till now sells.
 pub fn apply(store: &dyn Store, path: &Path, layout: &WeighedLayout) -> Result<Imported, ImportFailure> {
     let text = read(path)?;
+    if is_promotions(&text) {
+        let rows = promotions::import_csv(store, &text).map_err(promotions_failure)?;
+        let now = promotions::stored(store).map_err(promotions_failure)?;
+        return Ok(Imported { rows, products: Vec::new(), stock: Vec::new(), promotions: Some(now) });
+    }
     let rows = catalogue::import_csv(store, &text, layout).map_err(failure)?;
     let stored = catalogue::rows(store).map_err(failure)?;
     let stock = stored.iter().filter_map(|r| r.stock.map(|n| (r.product.barcode.clone(), n))).collect();
-    Ok(Imported { rows, products: stored.into_iter().map(|r| r.product).collect(), stock })
+    Ok(Imported { rows, products: stored.into_iter().map(|r| r.product).collect(), stock, promotions: None })
 }
 
 #[cfg(test)]
@@ -130,7 +169,7 @@ mod tests {
     fn the_plan_counts_new_changed_and_removed_products_a_changed_count_included() {
         let stored = [row("1", 100, None), row("2", 200, Some(3)), row("3", 300, None)];
         let file = [row("1", 100, None), row("2", 200, Some(4)), row("4", 400, None), row("5", 500, None)];
-        assert_eq!(plan(&stored, &file), ImportPlan { rows: 4, added: 2, changed: 1, removed: 1 });
+        assert_eq!(plan(&stored, &file), ImportPlan { rows: 4, added: 2, changed: 1, removed: 1, promotions: false });
         assert_eq!(plan(&stored, &stored), ImportPlan { rows: 3, ..ImportPlan::default() });
     }
 
@@ -155,5 +194,32 @@ mod tests {
         let e = apply(&store, &path, &WeighedLayout::default()).expect_err("refused");
         assert!(matches!(&e, ImportFailure::Io(m) if m.contains("UTF-8") && !m.contains('\n')), "{e:?}");
         assert!(catalogue::rows(&store).expect("rows").is_empty());
+    }
+
+    #[test]
+    fn a_promotions_file_on_the_stick_is_checked_by_id_and_replaces_the_promotions_not_the_catalogue() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::store::RedbStore::open(&dir.path().join("store")).expect("store");
+        catalogue::import_csv(
+            &store,
+            "barcode,name,price,stock,kind\n12345670,Tea,3.00,,normal\n",
+            &WeighedLayout::default(),
+        )
+        .expect("catalogue");
+        let head = promotions_csv::HEADER;
+        promotions::import_csv(&store, &format!("{head}\nA,a,percent,10,all,,,,\nB,b,percent,10,all,,,,\n"))
+            .expect("stored");
+        let path = dir.path().join("promotions.csv");
+        std::fs::write(&path, format!("{head}\nA,a,percent,20,all,,,,\nC,满100减10,threshold,100-10,all,,,,\n"))
+            .expect("file");
+        let plan = check(&store, &path, &WeighedLayout::default()).expect("checked");
+        assert_eq!(plan, ImportPlan { rows: 2, added: 1, changed: 1, removed: 1, promotions: true });
+        let done = apply(&store, &path, &WeighedLayout::default()).expect("applied");
+        let ids: Vec<String> = done.promotions.expect("promotions").into_iter().map(|p| p.id).collect();
+        assert_eq!((done.rows, ids), (2, vec!["A".to_string(), "C".to_string()]));
+        assert_eq!(catalogue::rows(&store).expect("rows").len(), 1, "the catalogue is untouched");
+        std::fs::write(&path, format!("{head}\nX,x,percent,abc,all,,,,\n")).expect("file");
+        let e = check(&store, &path, &WeighedLayout::default()).expect_err("refused");
+        assert!(matches!(&e, ImportFailure::Line { line: 2, problem: CsvProblem::Promotion(_) }), "{e:?}");
     }
 }

@@ -248,6 +248,11 @@ pub enum AuditEvent {
         file: String,
         rows: usize,
     },
+    /// A promotions CSV from the USB stick replaced the promotions (the file's name and its rows).
+    PromotionsImported {
+        file: String,
+        rows: usize,
+    },
     /// A supervisor upgraded despite records not delivered or payments in doubt (`--force`).
     UpgradeForced {
         unsynced: usize,

@@ -17,6 +17,9 @@ pub struct ImportPlan {
     pub added: usize,
     pub changed: usize,
     pub removed: usize,
+    /// The file is the shop's promotions (`till promotions import`'s header), not the catalogue.
+    #[serde(default)]
+    pub promotions: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -54,6 +57,9 @@ pub struct ImportPage {
     pub files: Vec<String>,
     pub selected: usize,
     pub step: ImportStep,
+    /// The file checked is promotions (what the page's words say).
+    #[serde(default)]
+    pub promotions: bool,
 }
 
 impl ImportPage {
@@ -77,6 +83,9 @@ pub struct Imported {
     pub rows: usize,
     pub products: Vec<Product>,
     pub stock: Vec<(String, i64)>,
+    /// A promotions file: the promotions now in force (the catalogue is untouched).
+    #[serde(default)]
+    pub promotions: Option<Vec<super::super::pricing::promo::Promotion>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +182,7 @@ pub(super) fn on_msg(state: &mut State, msg: ImportMsg, fx: &mut Vec<Effect>) {
         ImportMsg::Listed { result: Err(error), .. } => page.step = ImportStep::Failed { error },
         ImportMsg::Checked { file, .. } if page.step != ImportStep::Checking || page.file() != Some(&file) => {}
         ImportMsg::Checked { result, .. } => {
+            page.promotions = result.as_ref().is_ok_and(|p| p.promotions);
             page.step = match result {
                 Ok(plan) => ImportStep::Ready(plan),
                 Err(ImportFailure::Line { line, problem }) => ImportStep::Invalid { line, problem },
@@ -191,6 +201,12 @@ pub(super) fn on_msg(state: &mut State, msg: ImportMsg, fx: &mut Vec<Effect>) {
 /// which file; on failure nothing changed.
 fn applied(state: &mut State, file: String, result: Result<Imported, ImportFailure>, fx: &mut Vec<Effect>) {
     let step = match result {
+        Ok(Imported { rows, promotions: Some(promotions), .. }) => {
+            state.promotions = super::super::pricing::promo::Book::new(promotions);
+            fx.push(state.audit(AuditEvent::PromotionsImported { file, rows }));
+            fx.push(Effect::Beep(Beep::Success));
+            ImportStep::Done { rows }
+        }
         Ok(imported) => {
             let mut catalogue = Catalogue::new(imported.products).with_stock(imported.stock);
             catalogue.weighed = state.catalogue.weighed.clone();

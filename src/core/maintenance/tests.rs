@@ -154,7 +154,7 @@ fn the_import_page_lists_checks_and_applies_a_file_and_audits_it() {
     let fx = t.key(Key::Enter);
     assert_eq!(import_fx(&fx), vec![ImportEffect::Check { dir: "/media/usb".into(), file: "b.csv".into() }]);
     assert!(t.key(Key::Esc).is_empty() && t.page() == Some(Page::Import), "checking: keys wait");
-    let plan = ImportPlan { rows: 3, added: 2, changed: 1, removed: 1 };
+    let plan = ImportPlan { rows: 3, added: 2, changed: 1, removed: 1, promotions: false };
     // A stale answer about another file is ignored.
     t.send(Msg::Maintenance(MaintenanceMsg::Import(ImportMsg::Checked { file: "a.csv".into(), result: Ok(plan) })));
     assert_eq!(t.m().import.step, ImportStep::Checking);
@@ -169,6 +169,7 @@ fn the_import_page_lists_checks_and_applies_a_file_and_audits_it() {
         rows: 2,
         products: vec![Product::new("96385074", "Chips", Fen(1200)), Product::new("12345670", "Tea", Fen(300))],
         stock: vec![("96385074".into(), 4)],
+        promotions: None,
     };
     let fx = t.send(Msg::Maintenance(MaintenanceMsg::Import(ImportMsg::Applied {
         file: "b.csv".into(),
@@ -211,7 +212,7 @@ fn a_bad_file_shows_its_line_and_changes_nothing_and_no_stick_says_so() {
     let listed = ImportMsg::Listed { dir: "/media/usb".into(), result: Ok(Some(vec!["a.csv".into()])) };
     t.send(Msg::Maintenance(MaintenanceMsg::Import(listed)));
     t.key(Key::Enter);
-    let plan = ImportPlan { rows: 1, added: 0, changed: 0, removed: 0 };
+    let plan = ImportPlan { rows: 1, added: 0, changed: 0, removed: 0, promotions: false };
     t.send(Msg::Maintenance(MaintenanceMsg::Import(ImportMsg::Checked { file: "a.csv".into(), result: Ok(plan) })));
     t.key(Key::Enter);
     let fx = t.send(Msg::Maintenance(MaintenanceMsg::Import(ImportMsg::Applied {
@@ -304,4 +305,33 @@ fn no_bundle_and_no_url_says_so_and_a_late_answer_starts_nothing() {
     let fx = t.send(Msg::Maintenance(MaintenanceMsg::Upgrade(UpgradeMsg::Found { source: Some(usb_source()) })));
     assert!(fx.is_empty());
     assert_eq!(t.page(), Some(Page::Menu));
+}
+
+#[test]
+fn a_promotions_file_from_the_stick_puts_its_promotions_in_force_and_leaves_the_catalogue() {
+    use crate::core::pricing::promo::{Kind, Promotion, Scope, Window};
+    let mut t = Till::menu();
+    t.open(Item::ImportCatalogue);
+    let listed = ImportMsg::Listed { dir: "/media/usb".into(), result: Ok(Some(vec!["p.csv".to_string()])) };
+    t.send(Msg::Maintenance(MaintenanceMsg::Import(listed)));
+    t.key(Key::Enter);
+    let plan = ImportPlan { rows: 1, added: 1, changed: 0, removed: 0, promotions: true };
+    t.send(Msg::Maintenance(MaintenanceMsg::Import(ImportMsg::Checked { file: "p.csv".into(), result: Ok(plan) })));
+    assert!(t.m().import.promotions, "the page speaks of promotions");
+    t.key(Key::Enter);
+    let before = t.state.catalogue.clone();
+    let promo = Promotion {
+        id: "M1".into(),
+        name: "满100减10".into(),
+        window: Window::default(),
+        scope: Scope::All,
+        kind: Kind::Threshold { tiers: vec![(Fen(10_000), Fen(1_000))] },
+    };
+    let imported = Imported { rows: 1, products: vec![], stock: vec![], promotions: Some(vec![promo]) };
+    let applied = ImportMsg::Applied { file: "p.csv".into(), result: Ok(imported) };
+    let fx = t.send(Msg::Maintenance(MaintenanceMsg::Import(applied)));
+    assert_eq!(t.m().import.step, ImportStep::Done { rows: 1 });
+    assert_eq!(audits(&fx), vec![AuditEvent::PromotionsImported { file: "p.csv".into(), rows: 1 }]);
+    assert_eq!(t.state.promotions.promotions().len(), 1);
+    assert_eq!(t.state.catalogue, before, "the catalogue is untouched");
 }

@@ -217,6 +217,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::OperatorDisabled { number, disabled: false } => format!("enabled {number}"),
         AuditEvent::Maintenance { what } => format!("maintenance: {what}"),
         AuditEvent::CatalogueImported { file, rows } => format!("imported catalogue {file} ({rows} rows)"),
+        AuditEvent::PromotionsImported { file, rows } => format!("imported promotions {file} ({rows} rows)"),
         AuditEvent::UpgradeForced { unsynced, unresolved } => {
             format!("upgrade forced ({unsynced} unsynced, {unresolved} in doubt)")
         }

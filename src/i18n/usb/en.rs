@@ -30,6 +30,10 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
         }
         UsbLine::Invalid { file, line, problem } => format!("{file}: line {line}: {problem}"),
         UsbLine::Imported { file, rows } => format!("Catalogue replaced: {rows} products from {file}"),
+        UsbLine::PromotionsPlan(p) => {
+            format!("{} promotions: {} new, {} changed, {} removed", p.rows, p.added, p.changed, p.removed)
+        }
+        UsbLine::PromotionsImported { file, rows } => format!("Promotions replaced: {rows} promotions from {file}"),
         UsbLine::ReadFailed { error } => format!("Could not import: {error}"),
         UsbLine::NoBundle { dir } => {
             format!("No update found: no .bundle file in {dir} and no [upgrade] url set")

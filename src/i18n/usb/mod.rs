@@ -61,16 +61,42 @@ pub fn text(lang: Lang, t: UsbText) -> &'static str {
 /// A line that carries data, for the import and upgrade pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UsbLine<'a> {
-    NoUsb { dir: &'a str },
-    NoCsv { dir: &'a str },
+    NoUsb {
+        dir: &'a str,
+    },
+    NoCsv {
+        dir: &'a str,
+    },
     Plan(ImportPlan),
-    Invalid { file: &'a str, line: usize, problem: &'a CsvProblem },
-    Imported { file: &'a str, rows: usize },
-    ReadFailed { error: &'a str },
-    NoBundle { dir: &'a str },
-    Blocked { unsynced: usize, unresolved: usize },
+    Invalid {
+        file: &'a str,
+        line: usize,
+        problem: &'a CsvProblem,
+    },
+    Imported {
+        file: &'a str,
+        rows: usize,
+    },
+    /// What a promotions file would do.
+    PromotionsPlan(ImportPlan),
+    PromotionsImported {
+        file: &'a str,
+        rows: usize,
+    },
+    ReadFailed {
+        error: &'a str,
+    },
+    NoBundle {
+        dir: &'a str,
+    },
+    Blocked {
+        unsynced: usize,
+        unresolved: usize,
+    },
     NotUpgraded(&'a UpgradeFailure),
-    Installed { version: &'a str },
+    Installed {
+        version: &'a str,
+    },
 }
 
 pub fn line(lang: Lang, l: &UsbLine<'_>) -> String {

@@ -21,7 +21,7 @@ fn all_lists_every_label_once_and_both_languages_have_it() {
 
 #[test]
 fn every_line_is_one_line_in_both_languages_and_names_its_numbers() {
-    let plan = ImportPlan { rows: 41, added: 3, changed: 5, removed: 7 };
+    let plan = ImportPlan { rows: 41, added: 3, changed: 5, removed: 7, promotions: false };
     let bad_signature = UpgradeFailure::BadSignature;
     let untrusted = UpgradeFailure::UntrustedKey { key: "8a88e3dd7409f195".into() };
     let unreachable = UpgradeFailure::Unreachable { from: "http://x/latest.bundle".into(), reason: "timed out".into() };
@@ -43,6 +43,8 @@ fn every_line_is_one_line_in_both_languages_and_names_its_numbers() {
         UsbLine::NotUpgraded(&not_newer),
         UsbLine::NotUpgraded(&other),
         UsbLine::Installed { version: "0.2.0" },
+        UsbLine::PromotionsPlan(plan),
+        UsbLine::PromotionsImported { file: "promotions.csv", rows: 3 },
     ];
     for lang in LANGS {
         for l in &lines {

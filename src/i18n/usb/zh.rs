@@ -32,6 +32,10 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
         }
         UsbLine::Invalid { file, line, problem } => format!("{file}：第 {line} 行：{}", csv_problem(problem)),
         UsbLine::Imported { file, rows } => format!("商品目录已替换：{file} 共 {rows} 个商品"),
+        UsbLine::PromotionsPlan(p) => {
+            format!("共 {} 个促销：新增 {}，修改 {}，删除 {}", p.rows, p.added, p.changed, p.removed)
+        }
+        UsbLine::PromotionsImported { file, rows } => format!("促销已替换：{file} 共 {rows} 个促销"),
         UsbLine::ReadFailed { error } => format!("无法导入：{error}"),
         UsbLine::NoBundle { dir } => format!("没有升级包：{dir} 中没有 .bundle 文件，也未配置 [upgrade] url"),
         UsbLine::Blocked { unsynced, unresolved } => {
@@ -68,6 +72,7 @@ fn csv_problem(p: &P) -> String {
         P::ZeroPrice => "普通商品的价格必须大于 0.00（或类型填 open）".into(),
         P::Stock(t) => format!("库存 {t:?} 不是整数"),
         P::BadCategory => "商品分类含控制字符或超过 32 个字".into(),
+        P::Promotion(why) => format!("促销有误（{why}）"),
     }
 }
 

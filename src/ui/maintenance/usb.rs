@@ -26,6 +26,11 @@ fn good(s: String) -> Line<'static> {
     Line::styled(s, Style::new().fg(GOOD).bold())
 }
 
+/// What a checked file would do, in the words of what it holds (products or promotions).
+fn plan_line(plan: crate::core::maintenance::import::ImportPlan) -> L<'static> {
+    if plan.promotions { L::PromotionsPlan(plan) } else { L::Plan(plan) }
+}
+
 pub(super) fn import(page: &ImportPage, lang: Lang, rows: usize) -> Vec<Line<'static>> {
     let u = |t| usb::text(lang, t);
     let mut lines = widgets::label_rows(&[(u(U::UsbDir), page.dir.clone())]);
@@ -60,7 +65,7 @@ pub(super) fn import(page: &ImportPage, lang: Lang, rows: usize) -> Vec<Line<'st
         }
         ImportStep::Ready(plan) => {
             lines.push(Line::raw(file.to_string()));
-            lines.push(Line::raw(usb::line(lang, &L::Plan(*plan))));
+            lines.push(Line::raw(usb::line(lang, &plan_line(*plan))));
             lines.push(Line::raw(""));
             lines.push(warn(u(U::ConfirmImport).to_string()));
         }
@@ -70,8 +75,11 @@ pub(super) fn import(page: &ImportPage, lang: Lang, rows: usize) -> Vec<Line<'st
         }
         ImportStep::Applying(plan) => {
             lines.push(Line::raw(file.to_string()));
-            lines.push(Line::raw(usb::line(lang, &L::Plan(*plan))));
+            lines.push(Line::raw(usb::line(lang, &plan_line(*plan))));
             lines.push(Line::styled(u(U::Importing), Style::new().fg(WARN)));
+        }
+        ImportStep::Done { rows } if page.promotions => {
+            lines.push(good(usb::line(lang, &L::PromotionsImported { file, rows: *rows })));
         }
         ImportStep::Done { rows } => {
             lines.push(good(usb::line(lang, &L::Imported { file, rows: *rows })));
