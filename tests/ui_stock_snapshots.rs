@@ -44,7 +44,7 @@ fn goods_in_shows_the_supplier_and_what_was_received() {
 fn training_mode_shows_its_banner_on_every_screen() {
     for (lang, l) in LANGS {
         let mut till = Till::new(lang);
-        till.send_at(1, Msg::Act(Intent::Training { on: true }));
+        till.send_at(1, Msg::Act(Intent::TrainingOn));
         till.scan(WATER);
         let banner = stock_text(lang, S::TrainingBanner);
         let text = screen_text(&till.render());

@@ -1,8 +1,8 @@
 //! Training mode (培训模式): new staff learn on the real till without touching the shop's money.
 //!
-//! A supervisor puts the till into training (a script's `{"act":"training","on":true}`, or a key a
-//! shop binds in `keys.toml`; a cashier is asked for a supervisor's PIN) and takes it out the same
-//! way. While it is on:
+//! A supervisor puts the till into training (a script's `{"act":"training_on"}`, or a key a shop
+//! binds in `keys.toml`; a cashier is asked for a supervisor's PIN) and takes it out the same way
+//! (`training_off`). While it is on:
 //! * a banner says so on every screen, and every receipt is marked "培训 / TRAINING";
 //! * every order rung up is a training order (`Order::training`): [`contain`] drops its saves, so
 //!   it never reaches the store — and so never the reports (X/Z are read from the store), the stock
