@@ -41,7 +41,7 @@ fn a_training_sale_is_numbered_apart_never_saved_and_leaving_leaves_only_the_aud
     assert_eq!(t.state.counters.seq, counters.seq, "no real number used");
     // What has no meaning in training is refused.
     key(&mut t, Key::Esc);
-    for intent in [Intent::OpenReport, Intent::Lookup, Intent::StockCount, Intent::HeldList] {
+    for intent in [Intent::OpenReport, Intent::Lookup, Intent::StockCount, Intent::HeldList, Intent::OpenMaintenance] {
         t.send(Msg::Act(intent));
         assert_eq!(t.state.notice, Some(Notice::Training(TrainingNotice::NotInTraining)));
     }
