@@ -150,7 +150,7 @@ fn a_training_mode_sale_leaves_the_books_untouched() {
 
     let mut till = w.start_till();
     till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
-    till.send(&Msg::Act(Intent::Training { on: true }));
+    till.send(&Msg::Act(Intent::TrainingOn));
     till.wait_for("training", SECS(5), |o| o.training);
     // A code payment: paid at the built-in simulator, under a training number.
     let number = code_sale_two_colas(&mut till);
@@ -161,7 +161,7 @@ fn a_training_mode_sale_leaves_the_books_untouched() {
     // What counts is refused: the report.
     till.send(&Msg::Act(Intent::OpenReport));
     till.wait_for("refused", SECS(5), |o| matches!(o.notice, Some(Notice::Training(_))));
-    till.send(&Msg::Act(Intent::Training { on: false }));
+    till.send(&Msg::Act(Intent::TrainingOff));
     till.wait_for("out of training", SECS(5), |o| !o.training);
     till.wait_for("printed", SECS(10), |o| o.receipts_waiting == 0);
     till.quit();

@@ -169,3 +169,62 @@ pub fn export(sheet: &StockSheet, lang: crate::core::Lang, dir: &Path) -> std::i
     std::fs::write(&path, csv(sheet, lang))?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clock::Millis;
+    use crate::core::stocktake::{Scope, SheetLine};
+    use crate::store::RedbStore;
+
+    fn sheet(lines: Vec<SheetLine>) -> StockSheet {
+        StockSheet {
+            number: "PD26120710300001".into(),
+            kind: SheetKind::Count { scope: Scope::Everything },
+            opened_at: Millis(0),
+            applied_at: Some(Millis(1)),
+            operator: "02".into(),
+            approved_by: "01".into(),
+            lines,
+            cursor: 0,
+            applying: true,
+            parked: false,
+        }
+    }
+
+    fn line(barcode: &str, expected: Option<i64>, qty: i64) -> SheetLine {
+        SheetLine { barcode: barcode.into(), name: "x".into(), qty, expected }
+    }
+
+    #[test]
+    fn a_sheet_adds_its_changes_to_the_counts_now_once_with_one_record_for_the_back_office() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = RedbStore::open(dir.path()).expect("store");
+        let put = |b: &str, n: i64| Put { table: Table::Stock, key: b.into(), value: Some(n.to_string()) };
+        // A was 10 when counted (9 found); two were sold since: the store has 8.
+        store.write_records(&[put("A", 8), put("B", 5)], None).expect("counts");
+        let s = sheet(vec![line("A", Some(10), 9), line("B", Some(5), 5), line("C", None, 3)]);
+        let counts = apply(&store, &s).expect("applied");
+        assert_eq!(counts, vec![("A".to_string(), 7), ("C".to_string(), 3)], "B did not change");
+        assert_eq!(
+            apply(&store, &s).expect("again"),
+            vec![("A".to_string(), 7), ("B".to_string(), 5), ("C".to_string(), 3)]
+        );
+        let sent = store.outbox_pending(10).expect("outbox");
+        assert_eq!(sent.len(), 1, "applied once");
+        assert_eq!((sent[0].kind, sent[0].key.as_str()), (OutboxKind::Stock, "stock:PD26120710300001"));
+        let body: serde_json::Value = serde_json::from_str(&sent[0].body).expect("json");
+        assert_eq!(body["sheet"]["deltas"], serde_json::json!([["A", -1], ["C", 3]]));
+        assert!(body["sheet"].get("cursor").is_none());
+    }
+
+    #[test]
+    fn the_csv_has_a_row_per_product_with_the_variance() {
+        let s = sheet(vec![line("A", Some(10), 9), line("B,1", None, 2)]);
+        let csv = csv(&s, crate::core::Lang::En);
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows[0], "No.,Barcode,Item,Expected,Counted,Variance,Supplier");
+        assert_eq!(rows[1], "PD26120710300001,A,x,10,9,-1,");
+        assert_eq!(rows[2], "PD26120710300001,\"B,1\",x,,2,2,");
+    }
+}

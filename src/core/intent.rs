@@ -86,10 +86,10 @@ pub enum Intent {
     },
     /// A stock count of everything (盘点, F6 on the low-stock screen; see `stocktake`).
     StockCount,
-    /// Training mode (培训模式) on or off (no key by default; see `training`).
-    Training {
-        on: bool,
-    },
+    /// Training mode (培训模式) on, or off (no key by default: a shop binds them in `keys.toml`,
+    /// `act = "training_on"` / `"training_off"`; see `training`).
+    TrainingOn,
+    TrainingOff,
     /// The discount entry form (打折) for the selected line or the whole sale (`%` on the sale screen).
     OpenDiscount,
 }

@@ -128,7 +128,8 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             let kind = super::stocktake::SheetKind::Count { scope: super::stocktake::Scope::Everything };
             super::stocktake::ask(state, kind, fx)
         }
-        Intent::Training { on } => super::training::ask(state, on, fx),
+        Intent::TrainingOn => super::training::ask(state, true, fx),
+        Intent::TrainingOff => super::training::ask(state, false, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

@@ -148,6 +148,9 @@ fn on_staff(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
     let empty_sale = state.screen == Screen::Sale && state.sale.lines.is_empty() && state.input.is_empty();
     match intent {
         _ if !empty_sale => refuse(state, say(AuthNotice::FinishSaleFirst), fx),
+        Intent::OpenMaintenance if state.training.is_some() => {
+            refuse(state, Notice::Training(super::training::TrainingNotice::NotInTraining), fx)
+        }
         Intent::SignOut => auth::signin::sign_out(state, fx),
         Intent::OpenMaintenance => maintenance::open(state, fx),
         Intent::ChangePin => auth::own_pin::open(state, fx),

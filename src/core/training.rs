@@ -1,8 +1,8 @@
 //! Training mode (培训模式): new staff learn on the real till without touching the shop's money.
 //!
-//! A supervisor puts the till into training (a script's `{"act":"training","on":true}`, or a key a
-//! shop binds in `keys.toml`; a cashier is asked for a supervisor's PIN) and takes it out the same
-//! way. While it is on:
+//! A supervisor puts the till into training (a script's `{"act":"training_on"}`, or a key a shop
+//! binds in `keys.toml`; a cashier is asked for a supervisor's PIN) and takes it out the same way
+//! (`training_off`). While it is on:
 //! * a banner says so on every screen, and every receipt is marked "培训 / TRAINING";
 //! * every order rung up is a training order (`Order::training`): [`contain`] drops its saves, so
 //!   it never reaches the store — and so never the reports (X/Z are read from the store), the stock
@@ -12,7 +12,8 @@
 //!   this prefix to the built-in simulator (`app/training.rs`), never to the real platform;
 //! * what has no meaning in training is refused (refunds and lookups, returns without a receipt,
 //!   the office — shift, reports, journal, summary, closing the day —, held sales, goods in and
-//!   stock counts), and no audit entry is written but the two that say training began and ended.
+//!   stock counts, the maintenance menu), and a supervisor's approvals inside training sales are not
+//!   logged: the audit log gets the two entries that say training began and ended (and sign-ins).
 //!
 //! Leaving is refused while a training sale is open or a training payment is in doubt; it puts the
 //! order ids back as they were, so the only trace is the audit log's two entries. A till restarted
@@ -152,8 +153,8 @@ pub(super) fn next_number(state: &mut State) -> Option<String> {
 }
 
 /// Keeps training out of the books: run at the end of every `update`. A training order's saves
-/// are dropped (so its stock, reports and outbox record never happen), and so is every audit
-/// entry made while training, but the ones that say it began or ended. A training sale paid is
+/// are dropped (so its stock, reports and outbox record never happen), and so are the supervisor
+/// approvals logged while training, but the one for training itself. A training sale printed is
 /// counted for the audit entry at the end.
 pub(super) fn contain(state: &mut State, fx: &mut Vec<Effect>) {
     let training_on = state.training.is_some();
@@ -164,10 +165,12 @@ pub(super) fn contain(state: &mut State, fx: &mut Vec<Effect>) {
             paid += 1;
             true
         }
-        Effect::Auth(AuthEffect::Audit(entry)) if training_on => matches!(
-            entry.event,
-            AuditEvent::Training { .. } | AuditEvent::SupervisorApproved { action: super::Action::Training, .. }
-        ),
+        // A supervisor's approval inside a training sale (a discount, a price) is practice too;
+        // signing in and out stays in the log (real people, real times).
+        Effect::Auth(AuthEffect::Audit(entry)) if training_on => match &entry.event {
+            AuditEvent::SupervisorApproved { action, .. } => *action == super::Action::Training,
+            _ => true,
+        },
         _ => true,
     });
     if let Some(t) = state.training.as_mut() {

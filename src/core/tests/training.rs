@@ -24,7 +24,7 @@ fn a_training_sale_is_numbered_apart_never_saved_and_leaving_leaves_only_the_aud
     let mut t = Till::new();
     as_cashier(&mut t);
     let (counters, sale_id) = (t.state.counters, t.state.sale.id);
-    t.send(Msg::Act(Intent::Training { on: true }));
+    t.send(Msg::Act(Intent::TrainingOn));
     assert!(t.state.training.is_none(), "a cashier needs a supervisor");
     let fx = supervisor_approves(&mut t);
     assert!(t.state.training.is_some() && t.state.sale.training);
@@ -41,7 +41,7 @@ fn a_training_sale_is_numbered_apart_never_saved_and_leaving_leaves_only_the_aud
     assert_eq!(t.state.counters.seq, counters.seq, "no real number used");
     // What has no meaning in training is refused.
     key(&mut t, Key::Esc);
-    for intent in [Intent::OpenReport, Intent::Lookup, Intent::StockCount, Intent::HeldList] {
+    for intent in [Intent::OpenReport, Intent::Lookup, Intent::StockCount, Intent::HeldList, Intent::OpenMaintenance] {
         t.send(Msg::Act(intent));
         assert_eq!(t.state.notice, Some(Notice::Training(TrainingNotice::NotInTraining)));
     }
@@ -50,7 +50,7 @@ fn a_training_sale_is_numbered_apart_never_saved_and_leaving_leaves_only_the_aud
     key(&mut t, Key::F(2));
     assert!(saved(&t.typed("5")).is_empty());
     key(&mut t, Key::Esc);
-    t.send(Msg::Act(Intent::Training { on: false }));
+    t.send(Msg::Act(Intent::TrainingOff));
     let fx = supervisor_approves(&mut t);
     assert_eq!(audits(&fx), vec![AuditEvent::Training { on: false, sales: 2 }]);
     assert!(t.state.training.is_none() && !t.state.sale.training);
@@ -68,13 +68,26 @@ fn a_training_sale_is_numbered_apart_never_saved_and_leaving_leaves_only_the_aud
 fn training_is_entered_and_left_only_from_an_empty_sale() {
     let mut t = Till::new();
     t.scan("6900138600889");
-    t.send(Msg::Act(Intent::Training { on: true }));
+    t.send(Msg::Act(Intent::TrainingOn));
     assert!(t.state.training.is_none());
     assert_eq!(t.state.notice, Some(Notice::Training(TrainingNotice::FinishSaleFirst)));
     key(&mut t, Key::Delete);
-    t.send(Msg::Act(Intent::Training { on: true }));
+    t.send(Msg::Act(Intent::TrainingOn));
     assert!(t.state.training.is_some(), "a supervisor signed in turns it on at once");
     t.scan("6900138600889");
-    t.send(Msg::Act(Intent::Training { on: false }));
+    t.send(Msg::Act(Intent::TrainingOff));
     assert!(t.state.training.is_some(), "not with a training sale open");
+}
+
+#[test]
+fn a_shop_binds_training_to_keys_in_keys_toml() {
+    let on: crate::core::intent::Binding =
+        toml::from_str("f = 10\non = \"sale\"\nact = \"training_on\"").expect("toml");
+    let off: crate::core::intent::Binding = toml::from_str("f = 10\nact = \"training_off\"").expect("toml");
+    assert_eq!((on.act, off.act), (Intent::TrainingOn, Intent::TrainingOff));
+    let mut t = Till::new();
+    t.state.keymap.extra =
+        vec![crate::core::intent::Binding { f: 10, on: Some(intent::On::Sale), act: Intent::TrainingOn }];
+    key(&mut t, Key::F(10));
+    assert!(t.state.training.is_some());
 }
