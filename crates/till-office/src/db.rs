@@ -9,6 +9,7 @@ use tokio_postgres::NoTls;
 pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "records", include_str!("../migrations/0001_records.sql")),
     (2, "owners", include_str!("../migrations/0002_owners.sql")),
+    (3, "discounts_returns", include_str!("../migrations/0003_discounts_returns.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a
