@@ -223,12 +223,17 @@ async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Order
     for (n, line) in o.lines.iter().enumerate() {
         let (line_no, qty) = (n as i32 + 1, i32::try_from(line.qty).unwrap_or(i32::MAX));
         let amount = line.amount().unwrap_or(i64::MAX);
+        let net = o.line_net(n);
         tx.execute(
-            "INSERT INTO order_lines (record_id, line_no, barcode, name, unit_price_fen, qty, amount_fen)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&id, &line_no, &line.barcode, &line.name, &line.unit_price, &qty, &amount],
+            "INSERT INTO order_lines (record_id, line_no, barcode, name, unit_price_fen, qty, amount_fen, net_fen)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[&id, &line_no, &line.barcode, &line.name, &line.unit_price, &qty, &amount, &net],
         )
         .await?;
+    }
+    project_discounts(tx, id, o).await?;
+    if let Some(x) = &o.exchange {
+        project_exchange(tx, id, x).await?;
     }
     for (n, p) in payments.iter().enumerate() {
         let part_no = n as i32 + 1;
@@ -241,12 +246,71 @@ async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Order
     Ok(Ok(()))
 }
 
+/// Each discount with its reason and who gave it, and each line's share of it.
+async fn project_discounts(
+    tx: &Transaction<'_>,
+    id: i64,
+    o: &till_proto::record::Order,
+) -> Result<(), tokio_postgres::Error> {
+    for (k, d) in o.discounts.iter().enumerate() {
+        let discount_no = k as i32 + 1;
+        let promotion = d.source.get("Promotion").is_some();
+        tx.execute(
+            "INSERT INTO order_discounts (record_id, discount_no, reason, promotion, operator, amount_fen, source)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &id,
+                &discount_no,
+                &d.reason(),
+                &promotion,
+                &d.operator,
+                &d.amount,
+                &tokio_postgres::types::Json(&d.source),
+            ],
+        )
+        .await?;
+        for (line, share) in &d.shares {
+            let line_no = i32::try_from(*line).unwrap_or(i32::MAX - 1) + 1;
+            tx.execute(
+                "INSERT INTO line_discounts (record_id, line_no, discount_no, amount_fen) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (record_id, line_no, discount_no) DO UPDATE SET amount_fen = line_discounts.amount_fen + EXCLUDED.amount_fen",
+                &[&id, &line_no, &discount_no, share],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// An exchange: its credit, reason and supervisor, and the goods that came back.
+async fn project_exchange(
+    tx: &Transaction<'_>,
+    id: i64,
+    x: &till_proto::record::Exchange,
+) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        "INSERT INTO exchanges (record_id, credit_fen, reason, approved_by) VALUES ($1, $2, $3, $4)",
+        &[&id, &x.credit, &x.reason, &x.approved_by],
+    )
+    .await?;
+    for (n, line) in x.returned.iter().enumerate() {
+        let (line_no, qty) = (n as i32 + 1, i32::try_from(line.qty).unwrap_or(i32::MAX));
+        tx.execute(
+            "INSERT INTO exchange_returned (record_id, line_no, barcode, name, unit_price_fen, qty)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&id, &line_no, &line.barcode, &line.name, &line.unit_price, &qty],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &RefundRecord) -> Projected {
     let f = &r.refund;
     tx.execute(
         "INSERT INTO refunds (record_id, device_id, order_number, out_refund_no, amount_fen, refunded, cash, state,
-                              requested_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                              requested_at, no_receipt_reason, approved_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         &[
             &id,
             &device_id,
@@ -257,6 +321,8 @@ async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Refu
             &f.cash,
             &tokio_postgres::types::Json(&f.state),
             &f.requested_at,
+            &r.no_receipt.as_ref().map(|n| n.reason.clone()),
+            &r.no_receipt.as_ref().map(|n| n.approved_by.clone()),
         ],
     )
     .await?;
