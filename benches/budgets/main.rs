@@ -13,6 +13,7 @@ mod child;
 mod image_boot;
 mod line;
 mod machine;
+mod member_rows;
 mod net;
 mod pay_rows;
 mod pricing_rows;
@@ -50,6 +51,7 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
         ("commit", |c, _| store_rows::commit(c), vec![(store_rows::COMMIT, "median ≤ 1.5 × floor")]),
         ("scan", scan_rows::run, vec![(scan_rows::FIGURE, scan_rows::BUDGET)]),
         ("pricing", pricing_rows::run, vec![(pricing_rows::FIGURE, pricing_rows::BUDGET)]),
+        ("members", member_rows::run, vec![(member_rows::FIGURE, member_rows::BUDGET)]),
         ("payment", pay_rows::overhead, vec![(pay_rows::OVERHEAD, "≤ 2 ms")]),
         (
             "receipt",
@@ -77,6 +79,7 @@ fn rank(row: &Row) -> usize {
     let order = [
         scan_rows::FIGURE,
         pricing_rows::FIGURE,
+        member_rows::FIGURE,
         pay_rows::GAP,
         store_rows::COMMIT,
         pay_rows::OVERHEAD,

@@ -3,6 +3,7 @@
 
 use super::{Engine, ticker};
 use crate::core::intent::Intent;
+use crate::core::members::MemberTag;
 use crate::core::order::{AttemptState, OrderStatus};
 use crate::core::refund::{LookupStatus, LookupView};
 use crate::core::{Msg, Screen, money::Fen, notice::Notice};
@@ -51,6 +52,11 @@ pub struct Observation {
     /// The counter scale's last reading, if the till has a scale and it answers.
     #[serde(default)]
     pub scale: Option<crate::core::weighing::Reading>,
+    /// The sale's member (phone masked), and the member box's member once found.
+    #[serde(default)]
+    pub member: Option<crate::core::members::MemberTag>,
+    #[serde(default)]
+    pub member_found: Option<crate::core::members::MemberTag>,
 }
 
 /// The operator side of an [`Observation`].
@@ -106,6 +112,8 @@ pub fn observe(engine: &Engine) -> Observation {
         auth: observe_auth(s),
         held: s.held.sales.iter().filter_map(crate::core::held::HeldSummary::of).collect(),
         scale: s.scale.and_then(|sc| sc.reading),
+        member: s.sale.member.clone(),
+        member_found: s.members.view.as_ref().and_then(|v| v.found.as_ref()).map(|c| MemberTag::of(&c.member)),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod catalogue;
 pub mod disk_test;
 pub mod doctor;
+pub mod members;
 pub mod operators;
 pub mod platform;
 pub mod provision;
@@ -125,6 +126,14 @@ pub enum Command {
         #[arg(long, default_value = "/etc/till/till.toml", global = true)]
         config: PathBuf,
     },
+    /// Members (会员) in the store: import a CSV (header id,name,phone,card,level,points; the whole
+    /// file or nothing, adding or updating by member number) or export them. The till must not be running.
+    Members {
+        #[command(subcommand)]
+        action: MembersAction,
+        #[arg(long, default_value = "/etc/till/till.toml", global = true)]
+        config: PathBuf,
+    },
     /// Operators, for a technician while the till is stopped: list them, add one, or reset a
     /// forgotten PIN. PINs are read from stdin (asked for without echo on a terminal), never
     /// taken from the command line.
@@ -211,6 +220,14 @@ pub enum CatalogueAction {
     /// Replace the catalogue with a CSV file's products (UTF-8, prices like 3.50).
     Import { file: PathBuf },
     /// Write the catalogue as CSV to FILE, or to stdout.
+    Export { file: Option<PathBuf> },
+}
+
+#[derive(Subcommand)]
+pub enum MembersAction {
+    /// Add or update members from a CSV file (UTF-8).
+    Import { file: PathBuf },
+    /// Write every member as CSV to FILE, or to stdout.
     Export { file: Option<PathBuf> },
 }
 
@@ -323,6 +340,7 @@ pub fn main() -> anyhow::Result<()> {
                 store::export_csv(&Config::load(&config)?, from.as_deref(), to.as_deref(), &out)
             }
             Command::Catalogue { action, config } => catalogue::command(&Config::load(&config)?, action),
+            Command::Members { action, config } => members::command(&Config::load(&config)?, action),
             Command::Activate { config, code } => platform::activate(&Config::load(&config)?, &code).await,
             Command::Operators { config, action } => operators::command(&Config::load(&config)?, action),
             Command::PrintTest { config } => platform::print_test(&Config::load(&config)?).await,

@@ -76,6 +76,11 @@ pub enum Intent {
     /// A return without a receipt (无小票退货): the form for the goods coming back (F7 on the
     /// lookup screen; a script's on an empty sale screen too).
     ReturnNoReceipt,
+    /// Look a member (会员) up by their phone number, card barcode or member QR, as typed or
+    /// scanned (the sale or tender screen); the box shows them and Enter attaches them.
+    Member {
+        code: String,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.

@@ -18,6 +18,7 @@ pub mod held;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
+pub mod members;
 pub mod money;
 pub mod no_receipt;
 pub mod notice;
@@ -209,6 +210,8 @@ pub enum Msg {
     Approve(approval::Approval),
     /// The maintenance menu's answers.
     Maintenance(maintenance::MaintenanceMsg),
+    /// A member looked up (see [`members`]).
+    Member(members::MemberMsg),
 }
 
 /// A message with the time it happened.
@@ -310,6 +313,8 @@ pub enum Effect {
     Maintenance(maintenance::MaintenanceEffect),
     /// Show this on the customer display (客显); see [`display`].
     Display(display::Shown),
+    /// Look a member up in the store (see [`members`]).
+    Member(members::MemberEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -502,6 +507,9 @@ pub struct State {
     /// A return without a receipt being entered (see [`no_receipt`]).
     #[serde(default)]
     pub no_receipt: Option<no_receipt::ReturnForm>,
+    /// Members (会员): the settings, the member box (see [`members`]).
+    #[serde(default)]
+    pub members: members::Members,
 }
 
 impl State {
@@ -542,6 +550,7 @@ impl State {
             promotions: pricing::promo::Book::default(),
             discount_rules: pricing::limits::DiscountRules::default(),
             no_receipt: None,
+            members: members::Members::default(),
         }
     }
 
@@ -659,6 +668,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Act(intent) => screens::on_act(state, intent, &mut fx),
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
+        Msg::Member(msg) => members::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),

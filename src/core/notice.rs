@@ -224,6 +224,8 @@ pub enum Notice {
     },
     /// Returns without a receipt (无小票退货).
     Return(super::no_receipt::ReturnNotice),
+    /// Members (会员).
+    Member(super::members::MemberNotice),
 }
 
 impl Notice {
@@ -239,6 +241,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Return(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Member(n) = self {
             return n.is_error();
         }
         matches!(

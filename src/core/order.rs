@@ -281,6 +281,9 @@ pub struct Order {
     /// A return without a receipt (无小票退货): no sale, its lines came back (see `core::no_receipt`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_receipt: Option<super::no_receipt::NoReceipt>,
+    /// The member (会员) attached to the sale, phone masked (see `core::members`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<super::members::MemberTag>,
 }
 
 impl Order {
@@ -302,6 +305,7 @@ impl Order {
             hold: None,
             discounts: Vec::new(),
             no_receipt: None,
+            member: None,
         }
     }
 

@@ -8,7 +8,7 @@
 use super::auth::{self, AuthNotice};
 use super::intent::{Intent, On};
 use super::notice::{Notice, refuse};
-use super::{Effect, Key, Screen, State, configure, held, help, maintenance, no_receipt, office, qr, sale};
+use super::{Effect, Key, Screen, State, configure, held, help, maintenance, members, no_receipt, office, qr, sale};
 
 /// The screen under every modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub enum Modal {
     HeldSales,
     /// A return without a receipt being entered (`State::no_receipt`).
     NoReceiptReturn,
+    /// A member looked up for the sale (`Members::view`, see [`members`]).
+    Member,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -90,6 +92,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::PinChange, state.auth.change.is_some()),
         (Modal::HeldSales, state.held.list.is_some()),
         (Modal::NoReceiptReturn, state.no_receipt.is_some()),
+        (Modal::Member, state.members.view.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -110,6 +113,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::PinChange) => auth::own_pin::on_key(state, key, fx),
         Top::Modal(Modal::HeldSales) => held::on_key(state, key, fx),
         Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_key(state, key, fx),
+        Top::Modal(Modal::Member) => members::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),

@@ -578,6 +578,7 @@ mod configure;
 mod discounts;
 mod display;
 mod held;
+mod members;
 mod no_receipt;
 mod numbers;
 mod platform_clock;

@@ -159,6 +159,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Auth(n) => super::staff::notice(lang, n),
         Notice::Held(n) => super::held::held_notice(lang, n),
         Notice::Return(n) => super::no_receipt::return_notice(lang, n),
+        Notice::Member(n) => super::members::member_notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),

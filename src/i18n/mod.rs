@@ -8,6 +8,7 @@ mod display;
 mod en;
 pub mod held;
 pub mod help;
+pub mod members;
 pub mod no_receipt;
 mod office;
 pub mod qr;

@@ -109,6 +109,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
         Notice::CheckingClock,
+        Notice::Member(crate::core::members::MemberNotice::TooLate),
     ]
 }
 
@@ -191,6 +192,7 @@ fn index(n: &Notice) -> usize {
         Notice::Held(_) => 68,
         Notice::ScaleNotStable => 72,
         Notice::Return(_) => 75,
+        Notice::Member(_) => 76,
     }
 }
 
@@ -200,7 +202,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..76).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..77).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

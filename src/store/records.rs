@@ -21,10 +21,14 @@ pub enum Table {
     Settings,
     /// `<movement key>` → applied: each stock movement is applied once (see `redb_stock.rs`).
     StockMoves,
+    /// Members (会员) by member number (`app/members.rs`).
+    Members,
+    /// `phone:<digits>` and `card:<barcode>` → member number: the members' lookup index.
+    MemberKeys,
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 9] = [
         Table::Operators,
         Table::Shifts,
         Table::Audit,
@@ -32,6 +36,8 @@ impl Table {
         Table::Stock,
         Table::Settings,
         Table::StockMoves,
+        Table::Members,
+        Table::MemberKeys,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +49,8 @@ impl Table {
             Table::Stock => "stock",
             Table::Settings => "settings",
             Table::StockMoves => "stock_moves",
+            Table::Members => "members",
+            Table::MemberKeys => "member_keys",
         }
     }
 

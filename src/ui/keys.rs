@@ -19,6 +19,7 @@ use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
 use crate::i18n::held::{HeldText as HT, held_text};
 use crate::i18n::help::{HelpText as H, help_text};
+use crate::i18n::members::{MemberText as MT, member_text};
 use crate::i18n::no_receipt::{ReturnText as RT, return_text};
 use crate::i18n::staff::{self, StaffText as S};
 use crate::i18n::{self, OfficeText as O, Text as T};
@@ -33,6 +34,7 @@ pub enum Label {
     Qr(crate::i18n::qr::QrText),
     Held(HT),
     Return(RT),
+    Member(MT),
 }
 
 impl Label {
@@ -45,6 +47,7 @@ impl Label {
             Label::Qr(t) => crate::i18n::qr::qr_text(lang, t),
             Label::Held(t) => held_text(lang, t),
             Label::Return(t) => return_text(lang, t),
+            Label::Member(t) => member_text(lang, t),
         }
     }
 }
@@ -170,11 +173,23 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::Operators) => operators_keys(state),
         Top::Modal(Modal::HeldSales) => held_keys(state),
         Top::Modal(Modal::NoReceiptReturn) => return_keys(state),
+        Top::Modal(Modal::Member) => member_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
         Top::Base(Base::Till) => till_keys(state),
     }
+}
+
+/// The member box: Enter uses the member found, Esc closes.
+fn member_keys(state: &State) -> Vec<KeyHelp> {
+    let member = |keys: &[Key], cap, does| k(keys, cap, Label::Member(does));
+    let mut keys = Vec::new();
+    if state.members.view.as_ref().is_some_and(|v| v.found.is_some()) {
+        keys.push(member(&[Key::Enter], Label::Main(T::KeyEnter), MT::HintAttach));
+    }
+    keys.push(member(&[Key::Esc], Label::Main(T::KeyEsc), MT::HintClose));
+    keys
 }
 
 /// The held sales' list: Enter takes one back, Del discards an old one, Esc closes.

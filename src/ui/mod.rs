@@ -11,6 +11,7 @@ mod help;
 pub mod keys;
 mod lookup;
 mod maintenance;
+mod member;
 mod no_receipt;
 mod office;
 mod own_pin;
@@ -69,6 +70,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::Help => help::view(state, frame, body),
             Modal::HeldSales => held::view(state, frame, body),
             Modal::NoReceiptReturn => no_receipt::view(state, frame, body),
+            Modal::Member => member::view(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }
