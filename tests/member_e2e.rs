@@ -66,6 +66,11 @@ fn a_member_sale_survives_a_kill_and_the_phone_is_never_logged_or_printed() {
     let orders = w.stored_orders();
     let paid = orders.iter().find(|o| o.status == OrderStatus::Paid).expect("the paid sale");
     assert_eq!(paid.member.as_ref().map(|m| (m.id.as_str(), m.phone.as_str())), Some(("M0001", "138****5678")));
+    // Points: 3 whole yuan paid at the default 1 point per yuan, earned in the paid save, once.
+    let store = RedbStore::open(&w.data_dir().join("store")).expect("store");
+    let member = till::app::members::get(&store, "M0001").expect("read").expect("member");
+    assert_eq!(member.points, 123);
+    drop(store);
     let receipts = String::from_utf8_lossy(&w.receipts()).to_string();
     assert!(!receipts.contains(PHONE), "the receipt holds the phone");
     let log = w.till_log();

@@ -24,6 +24,13 @@ pub struct MembersConfig {
     /// What a member card's barcode starts with (the shop's cards are printed so), e.g. `VIP`.
     #[serde(default = "default_card_prefix")]
     pub card_prefix: String,
+    /// Points earned per whole yuan paid, after discounts (0: no points).
+    #[serde(default = "default_points_per_yuan")]
+    pub points_per_yuan: u32,
+}
+
+fn default_points_per_yuan() -> u32 {
+    1
 }
 
 fn default_card_prefix() -> String {
@@ -32,7 +39,7 @@ fn default_card_prefix() -> String {
 
 impl Default for MembersConfig {
     fn default() -> MembersConfig {
-        MembersConfig { card_prefix: default_card_prefix() }
+        MembersConfig { card_prefix: default_card_prefix(), points_per_yuan: default_points_per_yuan() }
     }
 }
 
@@ -123,11 +130,24 @@ pub struct MemberTag {
     pub phone: String,
     #[serde(default)]
     pub level: String,
+    /// Points this sale earns per whole yuan paid (`core::points`), fixed when attached.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub points_per_yuan: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl MemberTag {
     pub fn of(m: &Member) -> MemberTag {
-        MemberTag { id: m.id.clone(), name: m.name.clone(), phone: m.phone.masked(), level: m.level.clone() }
+        MemberTag {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            phone: m.phone.masked(),
+            level: m.level.clone(),
+            points_per_yuan: 0,
+        }
     }
 }
 
@@ -287,7 +307,8 @@ fn attach(state: &mut State, fx: &mut Vec<Effect>) {
     if !can_attach(state) {
         return refuse(state, say(MemberNotice::TooLate), fx);
     }
-    state.sale.member = Some(MemberTag::of(&card.member));
+    let tag = MemberTag { points_per_yuan: state.members.config.points_per_yuan, ..MemberTag::of(&card.member) };
+    state.sale.member = Some(tag);
     state.members.standing = Some(Standing { order: state.sale.id, points: card.member.points, balance: card.balance });
     state.notice = Some(say(MemberNotice::Attached { name: card.member.name.clone() }));
     if !state.sale.lines.is_empty() {

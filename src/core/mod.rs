@@ -26,6 +26,7 @@ pub mod office;
 pub mod order;
 mod pay;
 pub mod platform_clock;
+pub mod points;
 pub mod price_entry;
 pub mod pricing;
 pub mod qr;

@@ -25,10 +25,13 @@ pub enum Table {
     Members,
     /// `phone:<digits>` and `card:<barcode>` → member number: the members' lookup index.
     MemberKeys,
+    /// `<point move key>` → the points moved: each move of a member's points is applied once
+    /// (see `redb_members.rs`).
+    MemberMoves,
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Operators,
         Table::Shifts,
         Table::Audit,
@@ -38,6 +41,7 @@ impl Table {
         Table::StockMoves,
         Table::Members,
         Table::MemberKeys,
+        Table::MemberMoves,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +55,7 @@ impl Table {
             Table::StockMoves => "stock_moves",
             Table::Members => "members",
             Table::MemberKeys => "member_keys",
+            Table::MemberMoves => "member_moves",
         }
     }
 

@@ -75,3 +75,62 @@ fn csv_import_adds_and_updates_and_export_gives_the_same_file() {
     assert!(!e.to_string().contains("13000000000"), "{e}");
     assert_eq!(find(&store, &phone("13700000000")).expect("find"), None);
 }
+
+/// A paid member's sale of 12.50 (2 × 6.25) at 2 points per yuan.
+fn member_sale(id: u64) -> crate::core::order::Order {
+    use crate::core::clock::Millis;
+    use crate::core::members::MemberTag;
+    use crate::core::order::{Line, Order, OrderStatus};
+    let mut o = Order::new(id, Millis(0), "01".into());
+    o.lines = vec![Line { barcode: "A".into(), name: "A".into(), unit_price: Fen(625), qty: 2 }];
+    let m = member("M1", "13812345678", "");
+    o.member = Some(MemberTag { points_per_yuan: 2, ..MemberTag::of(&m) });
+    o.status = OrderStatus::Paid;
+    o
+}
+
+fn points(store: &RedbStore) -> i64 {
+    get(store, "M1").expect("get").expect("member").points
+}
+
+#[test]
+fn points_are_earned_per_yuan_paid_in_the_orders_own_save_once_and_a_refund_takes_them_back() {
+    use crate::core::Counters;
+    use crate::core::clock::Millis;
+    use crate::core::order::{Refund, RefundState};
+    let (_dir, store) = store();
+    put_all(&store, &[member("M1", "13812345678", "")]).expect("put");
+    let mut o = member_sale(7);
+    o.status = crate::core::order::OrderStatus::Open;
+    store.save(&o, &Counters::default()).expect("open save");
+    assert_eq!(points(&store), 10, "an open sale earns nothing");
+    o.status = crate::core::order::OrderStatus::Paid;
+    store.save(&o, &Counters::default()).expect("paid");
+    assert_eq!(points(&store), 10 + 24, "12 whole yuan at 2 points");
+    store.save(&o, &Counters::default()).expect("saved again");
+    assert_eq!(points(&store), 34, "once");
+    let refund = |no: &str, fen: i64, state| Refund {
+        out_refund_no: no.into(),
+        amount: Fen(fen),
+        total: Fen(1250),
+        refunded_before: Fen::ZERO,
+        requested_at: Millis(0),
+        operator: "01".into(),
+        state,
+        refund_id: None,
+        queries: 0,
+        of: None,
+        cash: true,
+        returns: vec![],
+    };
+    o.refunds.push(refund("R1", 625, RefundState::Sending));
+    store.save(&o, &Counters::default()).expect("refund asked");
+    assert_eq!(points(&store), 34, "a refund not yet confirmed takes nothing back");
+    o.refunds[0].state = RefundState::Refunded;
+    store.save(&o, &Counters::default()).expect("refunded");
+    store.save(&o, &Counters::default()).expect("again");
+    assert_eq!(points(&store), 34 - 12, "6 yuan back: 12 points back, once");
+    o.refunds.push(refund("R2", 625, RefundState::Refunded));
+    store.save(&o, &Counters::default()).expect("the rest");
+    assert_eq!(points(&store), 10, "never more back than the order earned");
+}
