@@ -17,19 +17,7 @@ pub fn command(config: &Config, action: MembersAction) -> anyhow::Result<()> {
             eprintln!("imported {n} members from {}", file.display());
         }
         MembersAction::Export { file } => {
-            let text = app::members::export_csv(&store)?;
-            let n = text.lines().count().saturating_sub(1);
-            match file {
-                Some(file) => {
-                    std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
-                    eprintln!("exported {n} members to {}", file.display());
-                }
-                None => {
-                    use std::io::Write;
-                    std::io::stdout().lock().write_all(text.as_bytes())?;
-                    eprintln!("exported {n} members");
-                }
-            }
+            super::catalogue::write_export(&app::members::export_csv(&store)?, file, "members")?
         }
     }
     Ok(())
