@@ -226,6 +226,9 @@ pub struct Config {
     /// `[held]`: how old a held sale (挂单) may get before it is listed for a supervisor to discard.
     #[serde(default)]
     pub held: crate::core::held::HeldConfig,
+    /// `[members]`: members (会员): the card barcodes' prefix.
+    #[serde(default)]
+    pub members: crate::core::members::MembersConfig,
     /// The shop's function-key bindings, from `keys.toml` beside `till.toml` (none: the till's own
     /// map only; see `core::intent`).
     #[serde(skip)]
@@ -574,6 +577,7 @@ impl Config {
             screen_copy: None,
             qr: QrConfig::default(),
             held: crate::core::held::HeldConfig::default(),
+            members: crate::core::members::MembersConfig::default(),
             keys: Vec::new(),
         }
     }

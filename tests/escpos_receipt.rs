@@ -36,6 +36,7 @@ fn chinese_receipt() -> Receipt {
         order_number: ORDER_NUMBER.into(),
         time: "2025-11-22 10:30:15".into(),
         operator: "01".into(),
+        member: vec![],
     }
 }
 
@@ -60,6 +61,7 @@ fn english_receipt() -> Receipt {
         order_number: ORDER_NUMBER.into(),
         time: "2025-11-22 10:30:15".into(),
         operator: "01".into(),
+        member: vec![],
     }
 }
 

@@ -13,6 +13,7 @@ mod child;
 mod image_boot;
 mod line;
 mod machine;
+mod member_rows;
 mod net;
 mod pay_rows;
 mod pricing_rows;
@@ -51,6 +52,7 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
         ("scan", scan_rows::run, vec![(scan_rows::FIGURE, scan_rows::BUDGET)]),
         ("pricing", pricing_rows::run, vec![(pricing_rows::FIGURE, pricing_rows::BUDGET)]),
         ("scan-promotions", scan_rows::with_promotions, vec![(scan_rows::PROMO_FIGURE, scan_rows::BUDGET)]),
+        ("members", member_rows::run, vec![(member_rows::FIGURE, member_rows::BUDGET)]),
         ("payment", pay_rows::overhead, vec![(pay_rows::OVERHEAD, "≤ 2 ms")]),
         (
             "receipt",
@@ -79,6 +81,7 @@ fn rank(row: &Row) -> usize {
         scan_rows::FIGURE,
         pricing_rows::FIGURE,
         scan_rows::PROMO_FIGURE,
+        member_rows::FIGURE,
         pay_rows::GAP,
         store_rows::COMMIT,
         pay_rows::OVERHEAD,

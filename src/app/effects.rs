@@ -264,6 +264,7 @@ async fn run_batch<G: Gateway + 'static>(
                 }
                 Effect::Office(effect) => super::office::run(effect, &devices.store, msgs, receipts, lang).await,
                 Effect::Auth(effect) => super::auth::run(effect, devices.store.clone(), msgs.clone()).await,
+                Effect::Member(effect) => super::members::run(effect, &devices.store, msgs),
                 // Run by the engine itself (`app::maintenance`), never batched.
                 Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
             }

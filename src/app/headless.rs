@@ -3,6 +3,7 @@
 
 use super::{Engine, ticker};
 use crate::core::intent::Intent;
+use crate::core::members::MemberTag;
 use crate::core::order::{AttemptState, OrderStatus};
 use crate::core::refund::{LookupStatus, LookupView};
 use crate::core::{Msg, Screen, money::Fen, notice::Notice};
@@ -57,6 +58,11 @@ pub struct Observation {
     /// Training mode is on.
     #[serde(default)]
     pub training: bool,
+    /// The sale's member (phone masked), and the member box's member once found.
+    #[serde(default)]
+    pub member: Option<crate::core::members::MemberTag>,
+    #[serde(default)]
+    pub member_found: Option<crate::core::members::MemberTag>,
 }
 
 /// The operator side of an [`Observation`].
@@ -114,6 +120,8 @@ pub fn observe(engine: &Engine) -> Observation {
         scale: s.scale.and_then(|sc| sc.reading),
         stock_sheet: s.stock_sheet.clone(),
         training: s.training.is_some(),
+        member: s.sale.member.clone(),
+        member_found: s.members.view.as_ref().and_then(|v| v.found.as_ref()).map(|c| MemberTag::of(&c.member)),
     }
 }
 

@@ -10,6 +10,8 @@ mod effects;
 pub mod frames;
 pub mod headless;
 pub mod maintenance;
+pub mod members;
+pub mod members_csv;
 pub mod office;
 pub mod platform;
 pub mod print_queue;

@@ -62,8 +62,19 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
         order_number: order.number.clone().unwrap_or_default(),
         time: order.closed_at.unwrap_or(order.opened_at).local(settings.utc_offset_minutes).display(),
         operator: order.operator.clone(),
+        member: member_rows(order, lang),
     };
     escpos::render(&receipt, profile)
+}
+
+/// The member's row of a sale's receipt: `会员  张三 138****5678` (the phone masked). None without one.
+pub fn member_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, String)> {
+    use crate::i18n::members::{MemberText, member_text};
+    order
+        .member
+        .iter()
+        .map(|m| (member_text(lang, MemberText::Member).to_string(), format!("{} {}", m.name, m.phone)))
+        .collect()
 }
 
 /// The discount rows of a sale's receipt: the subtotal, then each promotion by its name and each of
@@ -184,6 +195,7 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
         order_number: order.number.clone().unwrap_or_default(),
         time: refund.map_or(order.opened_at, |r| r.requested_at).local(settings.utc_offset_minutes).display(),
         operator: refund.map_or_else(|| order.operator.clone(), |r| r.operator.clone()),
+        member: member_rows(order, lang),
     };
     escpos::render(&receipt, profile)
 }

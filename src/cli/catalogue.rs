@@ -43,20 +43,23 @@ fn import_export(
             let n = import(&text).with_context(|| format!("{}", file.display()))?;
             eprintln!("imported {n} {what} from {}", file.display());
         }
-        CatalogueAction::Export { file } => {
-            let text = export()?;
-            let n = text.lines().count().saturating_sub(1);
-            match file {
-                Some(file) => {
-                    std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
-                    eprintln!("exported {n} {what} to {}", file.display());
-                }
-                None => {
-                    use std::io::Write;
-                    std::io::stdout().lock().write_all(text.as_bytes())?;
-                    eprintln!("exported {n} {what}");
-                }
-            }
+        CatalogueAction::Export { file } => write_export(&export()?, file, what)?,
+    }
+    Ok(())
+}
+
+/// Writes an exported CSV to `file`, or to stdout, and says on stderr how many `what` it holds.
+pub(super) fn write_export(text: &str, file: Option<std::path::PathBuf>, what: &str) -> anyhow::Result<()> {
+    let n = text.lines().count().saturating_sub(1);
+    match file {
+        Some(file) => {
+            std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
+            eprintln!("exported {n} {what} to {}", file.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(text.as_bytes())?;
+            eprintln!("exported {n} {what}");
         }
     }
     Ok(())

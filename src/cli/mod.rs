@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod disk_test;
 pub mod doctor;
 pub mod enrol;
+pub mod members;
 pub mod operators;
 pub mod platform;
 pub mod provision;
@@ -135,6 +136,14 @@ pub enum Command {
         #[arg(long, default_value = "/etc/till/till.toml", global = true)]
         config: PathBuf,
     },
+    /// Members (会员) in the store: import a CSV (header id,name,phone,card,level,points; the whole
+    /// file or nothing, adding or updating by member number) or export them. The till must not be running.
+    Members {
+        #[command(subcommand)]
+        action: MembersAction,
+        #[arg(long, default_value = "/etc/till/till.toml", global = true)]
+        config: PathBuf,
+    },
     /// Operators, for a technician while the till is stopped: list them, add one, or reset a
     /// forgotten PIN. PINs are read from stdin (asked for without echo on a terminal), never
     /// taken from the command line.
@@ -233,6 +242,14 @@ pub enum CatalogueAction {
     /// Replace the catalogue (or the promotions) with a CSV file's rows (UTF-8, prices like 3.50).
     Import { file: PathBuf },
     /// Write the catalogue (or the promotions) as CSV to FILE, or to stdout.
+    Export { file: Option<PathBuf> },
+}
+
+#[derive(Subcommand)]
+pub enum MembersAction {
+    /// Add or update members from a CSV file (UTF-8).
+    Import { file: PathBuf },
+    /// Write every member as CSV to FILE, or to stdout.
     Export { file: Option<PathBuf> },
 }
 
@@ -349,6 +366,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Enrol { code, office, config } => {
                 enrol::command(&Config::load(&config)?, &code, office.as_deref()).await
             }
+            Command::Members { action, config } => members::command(&Config::load(&config)?, action),
             Command::Activate { config, code } => platform::activate(&Config::load(&config)?, &code).await,
             Command::Operators { config, action } => operators::command(&Config::load(&config)?, action),
             Command::PrintTest { config } => platform::print_test(&Config::load(&config)?).await,

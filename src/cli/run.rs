@@ -156,6 +156,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     state.keymap = crate::core::intent::KeyMap { extra: config.keys.clone() };
     state.qr_settings = config.qr_settings();
     state.held.config = config.held;
+    state.members.config = config.members.clone();
     state.clock.built_at = crate::app::platform::built_at();
     state.discount_rules = config.discounts.clone();
     state.promotions = promotions;

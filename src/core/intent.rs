@@ -92,6 +92,11 @@ pub enum Intent {
     TrainingOff,
     /// The discount entry form (打折) for the selected line or the whole sale (`%` on the sale screen).
     OpenDiscount,
+    /// Look a member (会员) up by their phone number, card barcode or member QR, as typed or
+    /// scanned (the sale or tender screen); the box shows them and Enter attaches them.
+    Member {
+        code: String,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.

@@ -20,6 +20,7 @@ pub mod held;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
+pub mod members;
 pub mod money;
 pub mod no_receipt;
 pub mod notice;
@@ -27,6 +28,7 @@ pub mod office;
 pub mod order;
 mod pay;
 pub mod platform_clock;
+pub mod points;
 pub mod price_entry;
 pub mod pricing;
 pub mod qr;
@@ -221,6 +223,8 @@ pub enum Msg {
         products: Vec<catalog::Product>,
         removed: Vec<String>,
     },
+    /// A member looked up (see [`members`]).
+    Member(members::MemberMsg),
 }
 
 /// A message with the time it happened.
@@ -324,6 +328,8 @@ pub enum Effect {
     Display(display::Shown),
     /// Goods in and stock counts (see [`stocktake`]).
     Stock(stocktake::StockEffect),
+    /// Look a member up in the store (see [`members`]).
+    Member(members::MemberEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -525,6 +531,9 @@ pub struct State {
     /// The discount entry form, while it is up (see [`discount_entry`]).
     #[serde(default)]
     pub discount_entry: Option<discount_entry::DiscountForm>,
+    /// Members (会员): the settings, the member box (see [`members`]).
+    #[serde(default)]
+    pub members: members::Members,
 }
 
 impl State {
@@ -568,6 +577,7 @@ impl State {
             stock_sheet: None,
             training: None,
             discount_entry: None,
+            members: members::Members::default(),
         }
     }
 
@@ -687,6 +697,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Approve(approval) => approval::ask_supervisor(state, approval, &mut fx),
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::Stock(msg) => stocktake::on_msg(state, msg, &mut fx),
+        Msg::Member(msg) => members::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),

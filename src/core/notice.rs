@@ -230,6 +230,8 @@ pub enum Notice {
     Training(super::training::TrainingNotice),
     /// Exchanges (换货).
     Exchange(super::exchange::ExchangeNotice),
+    /// Members (会员).
+    Member(super::members::MemberNotice),
 }
 
 impl Notice {
@@ -254,6 +256,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Exchange(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Member(n) = self {
             return n.is_error();
         }
         matches!(

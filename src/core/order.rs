@@ -288,6 +288,9 @@ pub struct Order {
     /// `core::exchange`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange: Option<super::exchange::Exchange>,
+    /// The member (会员) attached to the sale, phone masked (see `core::members`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<super::members::MemberTag>,
 }
 
 impl Order {
@@ -311,6 +314,7 @@ impl Order {
             no_receipt: None,
             training: false,
             exchange: None,
+            member: None,
         }
     }
 

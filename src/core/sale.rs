@@ -130,6 +130,10 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         }
         Intent::TrainingOn => super::training::ask(state, true, fx),
         Intent::TrainingOff => super::training::ask(state, false, fx),
+        Intent::Member { code } => match super::members::query_of(&state.members.config, &code) {
+            Some(query) => super::members::find(state, query, fx),
+            None => refuse(state, Notice::Garbage, fx),
+        },
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }
@@ -216,6 +220,12 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         return super::configure::on_scan(state, code, fx);
     }
     let kind = code::classify(code);
+    // A member's phone, card or QR (a catalogue product's own barcode stays the product's).
+    if let Some(query) = super::members::query_of(&state.members.config, code)
+        .filter(|_| !matches!(kind, CodeKind::Payment(_)) && matches!(state.catalogue.find(code), Found::None))
+    {
+        return super::members::find(state, query, fx);
+    }
     if let CodeKind::Payment(platform) = kind {
         if state.screen == Screen::Sale {
             go_to_pay(state, false);

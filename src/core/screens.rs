@@ -8,7 +8,9 @@
 use super::auth::{self, AuthNotice};
 use super::intent::{Intent, On};
 use super::notice::{Notice, refuse};
-use super::{Effect, Key, Screen, State, configure, held, help, maintenance, no_receipt, office, qr, sale, stocktake};
+use super::{
+    Effect, Key, Screen, State, configure, held, help, maintenance, members, no_receipt, office, qr, sale, stocktake,
+};
 
 /// The screen under every modal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,8 @@ pub enum Modal {
     StockSheet,
     /// The cashier's discount being entered (`State::discount_entry`).
     DiscountEntry,
+    /// A member looked up for the sale (`Members::view`, see [`members`]).
+    Member,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -96,6 +100,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::NoReceiptReturn, state.no_receipt.is_some()),
         (Modal::StockSheet, state.stock_sheet.as_ref().is_some_and(|s| !s.parked)),
         (Modal::DiscountEntry, state.discount_entry.is_some()),
+        (Modal::Member, state.members.view.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -118,6 +123,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_key(state, key, fx),
         Top::Modal(Modal::StockSheet) => stocktake::on_key(state, key, fx),
         Top::Modal(Modal::DiscountEntry) => super::discount_entry::on_key(state, key, fx),
+        Top::Modal(Modal::Member) => members::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),

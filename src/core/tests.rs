@@ -580,6 +580,7 @@ mod discounts;
 mod display;
 mod exchange;
 mod held;
+mod members;
 mod no_receipt;
 mod numbers;
 mod platform_clock;

@@ -43,6 +43,9 @@ pub struct Receipt {
     pub order_number: String,
     pub time: String,
     pub operator: String,
+    /// Rows after the operator for a member's sale (`会员`, `张三 138****5678`): label and value,
+    /// the phone masked; none otherwise.
+    pub member: Vec<(String, String)>,
 }
 
 /// The amount column: room for `99999.99` and a space before it.
@@ -96,6 +99,9 @@ pub fn render(receipt: &Receipt, profile: &PrinterProfile) -> Vec<u8> {
     e.align(Align::Left);
     lines(&mut e, pad_between(&labels.time, &receipt.time, paper.width, paper.encoding));
     lines(&mut e, pad_between(&labels.operator, &receipt.operator, paper.width, paper.encoding));
+    for (label, value) in &receipt.member {
+        lines(&mut e, pad_between(label, value, paper.width, paper.encoding));
+    }
     if !labels.footer.is_empty() {
         e.align(Align::Center);
         // A line break in the footer starts a new line (each part wrapped on its own).
@@ -167,6 +173,7 @@ mod tests {
             order_number: order_number.into(),
             time: "2025-11-22 10:30".into(),
             operator: "01".into(),
+            member: vec![],
         }
     }
 

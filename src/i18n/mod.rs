@@ -10,6 +10,7 @@ mod en;
 pub mod exchange;
 pub mod held;
 pub mod help;
+pub mod members;
 pub mod no_receipt;
 mod office;
 pub mod qr;

@@ -10,6 +10,7 @@ mod outbox;
 mod records;
 mod redb_check;
 mod redb_clean;
+mod redb_members;
 mod redb_open;
 mod redb_records;
 mod redb_retention;

@@ -24,10 +24,17 @@ pub enum Table {
     StockMoves,
     /// The shop's promotions by id (`core::pricing::promo::Promotion` as JSON; `app/promotions.rs`).
     Promotions,
+    /// Members (会员) by member number (`app/members.rs`).
+    Members,
+    /// `phone:<digits>` and `card:<barcode>` → member number: the members' lookup index.
+    MemberKeys,
+    /// `<point move key>` → the points moved: each move of a member's points is applied once
+    /// (see `redb_members.rs`).
+    MemberMoves,
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 11] = [
         Table::Operators,
         Table::Shifts,
         Table::Audit,
@@ -36,6 +43,9 @@ impl Table {
         Table::Settings,
         Table::StockMoves,
         Table::Promotions,
+        Table::Members,
+        Table::MemberKeys,
+        Table::MemberMoves,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +58,9 @@ impl Table {
             Table::Settings => "settings",
             Table::StockMoves => "stock_moves",
             Table::Promotions => "promotions",
+            Table::Members => "members",
+            Table::MemberKeys => "member_keys",
+            Table::MemberMoves => "member_moves",
         }
     }
 

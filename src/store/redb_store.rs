@@ -243,6 +243,7 @@ pub(super) fn apply_save(
         let q = Queued { key: &entry.key, kind: entry.kind, subject: &entry.order_number, body: &body };
         queue(txn, &q, created_at)?;
     }
+    super::redb_members::apply(txn, order)?;
     super::redb_stock::apply(txn, order)
 }
 

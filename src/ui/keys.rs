@@ -20,6 +20,7 @@ use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
 use crate::i18n::discount::{DiscountText as DT, discount_text};
 use crate::i18n::held::{HeldText as HT, held_text};
 use crate::i18n::help::{HelpText as H, help_text};
+use crate::i18n::members::{MemberText as MT, member_text};
 use crate::i18n::no_receipt::{ReturnText as RT, return_text};
 use crate::i18n::staff::{self, StaffText as S};
 use crate::i18n::{self, OfficeText as O, Text as T};
@@ -37,6 +38,7 @@ pub enum Label {
     Stock(crate::i18n::stocktake::StockText),
     Discount(DT),
     Exchange(crate::i18n::exchange::ExchangeText),
+    Member(MT),
 }
 
 impl Label {
@@ -52,6 +54,7 @@ impl Label {
             Label::Stock(t) => crate::i18n::stocktake::stock_text(lang, t),
             Label::Discount(t) => discount_text(lang, t),
             Label::Exchange(t) => crate::i18n::exchange::exchange_text(lang, t),
+            Label::Member(t) => member_text(lang, t),
         }
     }
 }
@@ -179,11 +182,23 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::NoReceiptReturn) => return_keys(state),
         Top::Modal(Modal::StockSheet) => sheet_keys(state),
         Top::Modal(Modal::DiscountEntry) => discount_keys(state),
+        Top::Modal(Modal::Member) => member_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
         Top::Base(Base::Till) => till_keys(state),
     }
+}
+
+/// The member box: Enter uses the member found, Esc closes.
+fn member_keys(state: &State) -> Vec<KeyHelp> {
+    let member = |keys: &[Key], cap, does| k(keys, cap, Label::Member(does));
+    let mut keys = Vec::new();
+    if state.members.view.as_ref().is_some_and(|v| v.found.is_some()) {
+        keys.push(member(&[Key::Enter], Label::Main(T::KeyEnter), MT::HintAttach));
+    }
+    keys.push(member(&[Key::Esc], Label::Main(T::KeyEsc), MT::HintClose));
+    keys
 }
 
 /// The held sales' list: Enter takes one back, Del discards an old one, Esc closes.

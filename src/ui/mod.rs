@@ -12,6 +12,7 @@ mod help;
 pub mod keys;
 mod lookup;
 mod maintenance;
+mod member;
 mod no_receipt;
 mod office;
 mod own_pin;
@@ -73,6 +74,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::NoReceiptReturn => no_receipt::view(state, frame, body),
             Modal::StockSheet => stocktake::view(state, frame, body),
             Modal::DiscountEntry => discount::view(state, frame, body),
+            Modal::Member => member::view(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }

@@ -27,7 +27,11 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
 
 fn lines(state: &State, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
-    let block = Block::bordered().title(format!(" {} ", i18n::text(lang, Text::SaleTitle))).padding(Padding::right(1));
+    let mut block =
+        Block::bordered().title(format!(" {} ", i18n::text(lang, Text::SaleTitle))).padding(Padding::right(1));
+    if let Some(member) = super::member::sale_line(state) {
+        block = block.title_bottom(Line::styled(format!(" {member} "), Style::new().fg(Color::Yellow)));
+    }
     if state.sale.lines.is_empty() {
         let hint = Line::styled(i18n::text(lang, Text::EmptyCart), Style::new().fg(Color::DarkGray)).centered();
         let inner = block.inner(area);

@@ -1,0 +1,24 @@
+//! `till members import|export`: the shop's members as CSV (`id,name,phone,card,level,points`),
+//! with line-numbered errors. An import adds the file's members or updates those with the same
+//! number; members not in the file stay. Phone numbers are never printed.
+
+use super::MembersAction;
+use super::store::open;
+use crate::app;
+use crate::config::Config;
+use anyhow::Context;
+
+pub fn command(config: &Config, action: MembersAction) -> anyhow::Result<()> {
+    let store = open(config, true)?;
+    match action {
+        MembersAction::Import { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let n = app::members::import_csv(&store, &text).with_context(|| format!("{}", file.display()))?;
+            eprintln!("imported {n} members from {}", file.display());
+        }
+        MembersAction::Export { file } => {
+            super::catalogue::write_export(&app::members::export_csv(&store)?, file, "members")?
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Member points (积分): earned per whole yuan actually paid (the order's total, after its
+//! discounts) at the rate kept with the sale's member (`MemberTag::points_per_yuan`, from
+//! `[members] points_per_yuan` when the member was attached); a confirmed refund takes back the
+//! points of the yuan it gives back, never more than the order earned.
+//!
+//! Like stock, points move in the order's own durable save (`store/redb_members.rs`), each move
+//! once by its key (`earn:<order id>`, `back:<order id>:<out_refund_no>`): a pulled plug and the
+//! order log's replay move the same points once.
+
+use super::order::{Order, OrderStatus, RefundState};
+
+/// One change of a member's points, applied once by its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PointMove {
+    pub key: String,
+    pub member: String,
+    pub delta: i64,
+}
+
+fn points_of(fen: i64, rate: u32) -> i64 {
+    (fen.max(0) / 100).saturating_mul(i64::from(rate))
+}
+
+/// The point moves a paid member's order makes (none for other orders).
+pub fn point_moves(order: &Order) -> Vec<PointMove> {
+    let Some(member) = order.member.as_ref().filter(|m| m.points_per_yuan > 0) else { return Vec::new() };
+    if order.status != OrderStatus::Paid || order.imported || order.no_receipt.is_some() {
+        return Vec::new();
+    }
+    let rate = member.points_per_yuan;
+    let earned = points_of(order.total().0, rate);
+    let mut out = vec![PointMove { key: format!("earn:{}", order.id), member: member.id.clone(), delta: earned }];
+    let mut left = earned;
+    for r in order.refunds.iter().filter(|r| r.state == RefundState::Refunded) {
+        let back = points_of(r.amount.0, rate).min(left);
+        left -= back;
+        if back > 0 {
+            let key = format!("back:{}:{}", order.id, r.out_refund_no);
+            out.push(PointMove { key, member: member.id.clone(), delta: -back });
+        }
+    }
+    out.retain(|m| m.delta != 0);
+    out
+}
