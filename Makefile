@@ -24,6 +24,9 @@ QEMU_PKGS := qemu-system-arm cpio e2fsprogs tmux socat
 # The Raspberry Pi image (image/debian/build.sh), built without root: mmdebstrap unpacks Debian's
 # arm64 packages, fakeroot records ownership for mkfs.ext4 -d, mtools fills the FAT partition.
 IMAGE_DIR := target/image
+# The Debian release the image is built from: bookworm (12) or trixie (13, stable; not yet the default)
+# (make image DEBIAN_SUITE=trixie; image/README.md, "Which Debian, which boards").
+DEBIAN_SUITE ?= bookworm
 # The image's screen read back (make test-image): OCR of Chinese and English, PPM to PNG.
 GLASS_PKGS := tesseract-ocr tesseract-ocr-chi-sim imagemagick
 IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsprogs fdisk kmod cpio xz-utils
@@ -180,11 +183,11 @@ profile: deps
 	echo "== system calls ($$out.strace)"; head -15 $$out.strace; \
 	echo "== instructions ($$out.callgrind)"; callgrind_annotate $$out.callgrind 2>/dev/null | head -30
 
-# A flashable Raspberry Pi (3/4/400, Zero 2 W; 64-bit) SD-card image from Debian bookworm arm64:
+# A flashable Raspberry Pi (3/4/400, Zero 2 W; 64-bit) SD-card image from Debian $(DEBIAN_SUITE) arm64:
 # $(IMAGE_DIR)/till-rpi-arm64.img and .img.xz (image/README.md). The .debs stay cached in $(IMAGE_DIR)/debs.
 image: aarch64
 	@$(call install_missing,$(IMAGE_PKGS))
-	sh image/debian/build.sh $(AARCH64_BIN) $(IMAGE_DIR)
+	TILL_DEBIAN_SUITE=$(DEBIAN_SUITE) sh image/debian/build.sh $(AARCH64_BIN) $(IMAGE_DIR)
 
 # The image checked from the outside (partitions, files, units, ownership), then booted under QEMU
 # (the last step of make test: about 6 min after test-qemu on a loaded 2-core machine, the first time

@@ -50,6 +50,7 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
         ("commit", |c, _| store_rows::commit(c), vec![(store_rows::COMMIT, "median ≤ 1.5 × floor")]),
         ("scan", scan_rows::run, vec![(scan_rows::FIGURE, scan_rows::BUDGET)]),
         ("pricing", pricing_rows::run, vec![(pricing_rows::FIGURE, pricing_rows::BUDGET)]),
+        ("scan-promotions", scan_rows::with_promotions, vec![(scan_rows::PROMO_FIGURE, scan_rows::BUDGET)]),
         ("payment", pay_rows::overhead, vec![(pay_rows::OVERHEAD, "≤ 2 ms")]),
         (
             "receipt",
@@ -77,6 +78,7 @@ fn rank(row: &Row) -> usize {
     let order = [
         scan_rows::FIGURE,
         pricing_rows::FIGURE,
+        scan_rows::PROMO_FIGURE,
         pay_rows::GAP,
         store_rows::COMMIT,
         pay_rows::OVERHEAD,

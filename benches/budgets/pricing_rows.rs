@@ -19,7 +19,7 @@ fn category(i: usize) -> String {
 
 /// 1,000 promotions, all valid now: 600 特价 and 100 第2件半价 on single items (half of them on items in the
 /// cart), 200 折扣 on categories, 50 一口价, 40 store-wide 满减 with two tiers, 10 赠送.
-fn promotions() -> Vec<Promotion> {
+pub fn promotions() -> Vec<Promotion> {
     let item = |i: usize| Scope::Items([barcode(i % 200)].into_iter().collect());
     let window = Window { from: Some(20260101), until: Some(20271231), days: 0, hours: Some((0, 1440)) };
     (0..1000)

@@ -25,6 +25,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 pub const FIGURE: &str = "scan to screen: last key event → frame with the new line (sale of 100 lines)";
 pub const BUDGET: &str = "p99 ≤ 5 ms";
+pub const PROMO_FIGURE: &str = "scan to screen with 1,000 promotions active (sale of 100 lines)";
 
 /// When the last key of the current scan was sent.
 type Stamp = Arc<Mutex<Option<Instant>>>;
@@ -110,10 +111,27 @@ async fn start_scanner(codes: mpsc::Receiver<String>, rig: &TillRig, stamp: Stam
 }
 
 pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
+    run_with(ctx, rt, None)
+}
+
+/// The same scans with the pricing bench's 1,000 promotions in force: every scan prices the sale again.
+pub fn with_promotions(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
+    run_with(ctx, rt, Some(till::core::pricing::promo::Book::new(crate::pricing_rows::promotions())))
+}
+
+fn run_with(
+    ctx: &Ctx,
+    rt: &tokio::runtime::Runtime,
+    promotions: Option<till::core::pricing::promo::Book>,
+) -> anyhow::Result<Vec<Row>> {
     let scans = 1000;
+    let figure = if promotions.is_some() { PROMO_FIGURE } else { FIGURE };
     rt.block_on(async {
-        let dir = ctx.work.join("scan");
+        let dir = ctx.work.join(if promotions.is_some() { "scan-promotions" } else { "scan" });
         let mut rig = TillRig::start(&dir, catalogue(102), Transport::File(dir.join("receipts.escpos"))).await?;
+        if let Some(book) = promotions {
+            rig.engine.state.promotions = book;
+        }
         let screen = PtyScreen::open()?;
         for i in 0..99 {
             rig.send(Msg::Scan(barcode(i))).await;
@@ -127,9 +145,17 @@ pub fn run(ctx: &Ctx, rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> 
         let (codes, codes_rx) = mpsc::channel::<String>();
         let path = start_scanner(codes_rx, &rig, stamp.clone()).await?;
         // The render loop of `till run` on its own thread (app::frames), with its ticker.
-        run_on_render_thread(TICK, None, None, move |render| measure(render, rig, screen, codes, stamp, path, scans))
+        let scanner = Scanner { codes, stamp, path };
+        run_on_render_thread(TICK, None, None, move |render| measure(render, rig, screen, scanner, scans, figure))
             .await?
     })
+}
+
+/// The scanner's end: where codes go, when the last was sent, and which path it is.
+struct Scanner {
+    codes: mpsc::Sender<String>,
+    stamp: Stamp,
+    path: &'static str,
 }
 
 /// The scans, on the render thread: each code typed, then frames until the one showing its line.
@@ -137,11 +163,11 @@ async fn measure(
     mut render: RenderLoop,
     mut rig: TillRig,
     mut screen: PtyScreen,
-    codes: mpsc::Sender<String>,
-    stamp: Stamp,
-    path: &'static str,
+    scanner: Scanner,
     scans: usize,
+    figure: &'static str,
 ) -> anyhow::Result<Vec<Row>> {
+    let Scanner { codes, stamp, path } = scanner;
     let (mut samples, mut besides) = (Samples::default(), Samples::default());
     let mut not_drawn = 0;
     let started = Instant::now();
@@ -186,7 +212,7 @@ async fn measure(
     let (saved, count) = rig.saves.spent_since(started);
     let commit = saved / count.max(1) as u32;
     let row = Row::new(
-            FIGURE,
+            figure,
             format!("p99 {} (median {})", ms(samples.p99()), ms(samples.median())),
             BUDGET,
             "— (HID needs ≥ 28 ms for an EAN-13 at 1 kHz)".into(),

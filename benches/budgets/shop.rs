@@ -19,9 +19,12 @@ pub fn product_name(i: usize) -> String {
     format!("Item {i:04}")
 }
 
-/// Products 0..n, prices 1.00 to 9.99.
+/// Products 0..n, prices 1.00 to 9.99, in ten categories (`c0` … `c9`, as the pricing bench's).
 pub fn catalogue(n: usize) -> Catalogue {
-    Catalogue::new((0..n).map(|i| Product::new(barcode(i), product_name(i), Fen(100 + (i as i64 * 37) % 900))))
+    Catalogue::new((0..n).map(|i| Product {
+        category: format!("c{}", i % 10),
+        ..Product::new(barcode(i), product_name(i), Fen(100 + (i as i64 * 37) % 900))
+    }))
 }
 
 /// A WeChat payment code the simulator charges at once (its last four digits pick no fault).

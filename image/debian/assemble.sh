@@ -52,6 +52,12 @@ cp -a "$keep/." "$r/"
 # the boot partition.
 k=$work/kernel
 dpkg-deb -x "$(deb_of "$kernel_pkg")" "$k"
+# trixie's kernel package puts its modules under usr/lib/modules (merged /usr), bookworm's under
+# lib/modules: one place for both, where depmod -b looks.
+if [ ! -d "$k/lib/modules" ]; then
+    mkdir -p "$k/lib"
+    mv "$k/usr/lib/modules" "$k/lib/modules"
+fi
 kver=$(ls "$k/lib/modules")
 depmod -b "$k" "$kver"
 awk -v kdir="kernel/" '
@@ -89,14 +95,20 @@ depmod -b "$r" "$kver"
 i=$work/initramfs
 mkdir -p "$i/bin" "$i/lib/modules" "$i/dev" "$i/proc" "$i/sys" "$i/newroot"
 dpkg-deb -x "$(deb_of busybox-static)" "$work/busybox"
-cp "$work/busybox/bin/busybox" "$i/bin/"
+# bookworm's busybox-static has it in bin/, trixie's in usr/bin/.
+for f in bin/busybox usr/bin/busybox; do [ ! -f "$work/busybox/$f" ] || cp "$work/busybox/$f" "$i/bin/"; done
 cp "$here/initramfs-init" "$i/init"
 chmod 755 "$i/init"
 : >"$i/lib/modules/order"
+# trixie's modules are xz-compressed (*.ko.xz): busybox's insmod takes them decompressed. The root
+# file system keeps them compressed (kmod and the kernel read them so).
 awk '$1 == "initrd" { print $2 }' "$work/modsel" | while read -r m; do
-    name=$(basename "$m" .ko)
+    name=$(basename "${m%.xz}" .ko)
     grep -qx "$name" "$i/lib/modules/order" && continue
-    cp "$k/lib/modules/$kver/$m" "$i/lib/modules/$name.ko"
+    case $m in
+    *.ko.xz) xz -dc "$k/lib/modules/$kver/$m" >"$i/lib/modules/$name.ko" ;;
+    *) cp "$k/lib/modules/$kver/$m" "$i/lib/modules/$name.ko" ;;
+    esac
     echo "$name" >>"$i/lib/modules/order"
 done
 
@@ -139,7 +151,9 @@ install -D -m 644 "$here/85-till-image.preset" "$u/system-preset/85-till-image.p
 
 # What the maintainer scripts would have done: accounts (systemd-sysusers reads the image's
 # sysusers.d), enabled units (presets), and the few files of a read-only root.
-systemd-sysusers --root="$r"
+# systemd 257 (trixie) marks its service accounts `u!` (locked), which the host's systemd-sysusers 252
+# (bookworm) skips as an unknown modifier: read as `u`, since every password is locked just below.
+cat "$r"/usr/lib/sysusers.d/*.conf | sed 's/^u!/u/' | systemd-sysusers --root="$r" -
 # Nobody logs in: no passwords at all.
 sed -i 's/^\([^:]*\):[^:]*:/\1:!*:/' "$r/etc/shadow"
 rm -f "$r"/etc/systemd/system/*.wants/* 2>/dev/null || true

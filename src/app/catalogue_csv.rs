@@ -1,6 +1,8 @@
-//! The catalogue as CSV (UTF-8, RFC 4180 quoting, header `barcode,name,price,stock,kind`):
-//! prices as yuan text (`3.50`) read exactly to fen, an empty stock for a product without a count,
-//! kind `normal` (or empty), `open` or `weighed`. Parsing is all or nothing: the first malformed
+//! The catalogue as CSV (UTF-8, RFC 4180 quoting, header `barcode,name,price,stock,kind`, or with a
+//! sixth column `category`): prices as yuan text (`3.50`) read exactly to fen, an empty stock for a
+//! product without a count, kind `normal` (or empty), `open` or `weighed`, and the product's
+//! category (饮料, 面包; empty for none) that promotions may apply to. A file without the category
+//! column reads as before; export writes the column only when some product has a category. Parsing is all or nothing: the first malformed
 //! row is reported with its line number and why.
 
 use crate::core::catalog::{Product, ProductKind, WeighedLayout, check_barcode};
@@ -9,6 +11,8 @@ use crate::core::money::Fen;
 use std::collections::BTreeMap;
 
 pub const HEADER: &str = "barcode,name,price,stock,kind";
+/// The header with the category column.
+pub const HEADER_WITH_CATEGORY: &str = "barcode,name,price,stock,kind,category";
 
 /// One product with its stock count, as a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,15 +102,27 @@ fn price(text: &str) -> Result<Fen, P> {
 pub fn parse(text: &str, layout: &WeighedLayout) -> Result<Vec<Row>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut recs = records(text)?.into_iter();
-    match recs.next() {
-        Some((_, h)) if h.iter().map(|f| f.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(",") == HEADER => {}
+    let header =
+        recs.next().map(|(_, h)| h.iter().map(|f| f.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(","));
+    let with_category = match header.as_deref() {
+        Some(HEADER) => false,
+        Some(HEADER_WITH_CATEGORY) => true,
         _ => return Err(err(1, P::Header(HEADER.into()))),
-    }
+    };
     let mut rows = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (line, fields) in recs {
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
+        }
+        let mut fields = fields;
+        let category = match (with_category, fields.len()) {
+            (true, 6) => fields.pop().unwrap_or_default().trim().to_string(),
+            (false, 5) => String::new(),
+            (_, n) => return Err(err(line, P::FieldCount(n))),
+        };
+        if category.chars().any(char::is_control) || category.chars().count() > 32 {
+            return Err(err(line, P::BadCategory));
         }
         let [barcode, name, price_text, stock, kind] =
             <[String; 5]>::try_from(fields).map_err(|f| err(line, P::FieldCount(f.len())))?;
@@ -135,7 +151,7 @@ pub fn parse(text: &str, layout: &WeighedLayout) -> Result<Vec<Row>, CsvError> {
             "" => None,
             s => Some(s.parse::<i64>().map_err(|_| err(line, P::Stock(s.into())))?),
         };
-        rows.push(Row { product: Product { barcode, name, price, kind }, stock });
+        rows.push(Row { product: Product { barcode, name, price, kind, category }, stock });
     }
     Ok(rows)
 }
@@ -148,13 +164,19 @@ pub(crate) fn quote(field: &str) -> String {
     }
 }
 
-/// Writes rows (in the order given) under the header.
+/// Writes rows (in the order given) under the header; with the category column when a product has one.
 pub fn write(rows: &[Row]) -> String {
-    let mut out = format!("{HEADER}\n");
+    let with_category = rows.iter().any(|r| !r.product.category.is_empty());
+    let mut out = format!("{}\n", if with_category { HEADER_WITH_CATEGORY } else { HEADER });
     for r in rows {
         let p = &r.product;
         let stock = r.stock.map(|n| n.to_string()).unwrap_or_default();
-        out.push_str(&format!("{},{},{},{stock},{}\n", quote(&p.barcode), quote(&p.name), p.price, p.kind.name()));
+        out.push_str(&format!("{},{},{},{stock},{}", quote(&p.barcode), quote(&p.name), p.price, p.kind.name()));
+        if with_category {
+            out.push(',');
+            out.push_str(&quote(&p.category));
+        }
+        out.push('\n');
     }
     out
 }
@@ -222,6 +244,20 @@ mod tests {
         assert_eq!(parse("name,barcode\n", &layout()).expect_err("header").line, 1);
         let e = parse(&format!("{HEADER}\n\"open,x,1,,\n"), &layout()).expect_err("unclosed");
         assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn a_category_column_is_read_and_written_back_and_files_without_it_read_as_before() {
+        let text =
+            format!("{HEADER_WITH_CATEGORY}\n6900138600889,可乐,3.50,1,normal,饮料\n96385074,Chips,12.00,,normal,\n");
+        let rows = parse(&text, &layout()).expect("parses");
+        assert_eq!((rows[0].product.category.as_str(), rows[1].product.category.as_str()), ("饮料", ""));
+        assert_eq!(write(&rows), text);
+        let old = parse(GOOD, &layout()).expect("parses");
+        assert!(old.iter().all(|r| r.product.category.is_empty()));
+        assert!(write(&old).starts_with(&format!("{HEADER}\n")), "no category column when none has one");
+        let five = parse(&format!("{HEADER_WITH_CATEGORY}\n12345670,x,1,,\n"), &layout()).expect_err("5 fields");
+        assert_eq!((five.line, five.problem), (2, P::FieldCount(5)));
     }
 
     #[test]

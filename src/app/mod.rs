@@ -13,6 +13,7 @@ pub mod maintenance;
 pub mod office;
 pub mod platform;
 pub mod print_queue;
+pub mod promotions;
 pub mod promotions_csv;
 pub mod qr_slip;
 pub mod receipt;

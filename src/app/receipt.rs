@@ -20,7 +20,23 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
             amount: l.amount(),
         })
         .collect();
-    let tender = tender_rows(order, lang);
+    let mut tender = tender_rows(order, lang);
+    let mut discounts = discount_rows(order, lang);
+    let mut title = t(Text::ReceiptTitle);
+    let mut footer = t(Text::ReceiptFooter);
+    if let Some(x) = &order.exchange {
+        exchange_rows(order, x, lang, &mut discounts, &mut tender);
+        use i18n::exchange::{ExchangeText as X, exchange_text};
+        use i18n::no_receipt::{ReturnText as R, reason, return_text};
+        title = exchange_text(lang, X::SlipTitle).to_string();
+        footer = format!(
+            "{}: {}\n{}: {}\n{footer}",
+            return_text(lang, R::Reason),
+            reason(lang, x.reason),
+            return_text(lang, R::ApprovedBy),
+            x.approved_by
+        );
+    }
     // A training sale's receipt says so at the top and the bottom (`core::training`).
     let marked = |text: String| match order.training {
         true => format!("{} {text}", stock_text(lang, StockText::TrainingMark)),
@@ -29,7 +45,7 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
     let receipt = Receipt {
         shop_name: settings.shop_name.clone(),
         labels: ReceiptLabels {
-            title: marked(t(Text::ReceiptTitle)),
+            title: marked(title),
             item: t(Text::ReceiptItem),
             qty: t(Text::ReceiptQty),
             amount: t(Text::ReceiptAmount),
@@ -37,11 +53,11 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
             order_no: t(Text::ReceiptOrderNo),
             time: t(Text::ReceiptTime),
             operator: t(Text::ReceiptOperator),
-            footer: marked(t(Text::ReceiptFooter)),
+            footer: marked(footer),
         },
         items,
         total: order.total(),
-        discounts: discount_rows(order, lang),
+        discounts,
         tender,
         order_number: order.number.clone().unwrap_or_default(),
         time: order.closed_at.unwrap_or(order.opened_at).local(settings.utc_offset_minutes).display(),
@@ -53,7 +69,6 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
 /// The discount rows of a sale's receipt: the subtotal, then each promotion by its name and each of
 /// the cashier's discounts (on a line: with the item's name), as negative amounts. None without discounts.
 pub fn discount_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)> {
-    use crate::core::pricing::Source;
     if order.discounts.is_empty() {
         return Vec::new();
     }
@@ -61,16 +76,36 @@ pub fn discount_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen
     let gross: Fen = order.lines.iter().map(|l| l.amount()).sum();
     let mut rows = vec![(t(Text::ReceiptSubtotal), gross)];
     for d in &order.discounts {
-        let label = match &d.source {
-            Source::Promotion { name, .. } => name.clone(),
-            Source::Line { line, .. } => {
-                format!("{} {}", t(Text::ReceiptDiscount), order.lines.get(*line).map_or("", |l| l.name.as_str()))
-            }
-            Source::Order { .. } => t(Text::ReceiptDiscount),
-        };
+        let label = order.discount_label(d, &t(Text::ReceiptDiscount));
         rows.push((label, Fen(-d.amount.0)));
     }
     rows
+}
+
+/// An exchange slip's rows: the new goods' subtotal (when not already there), each good coming
+/// back as a negative row; and as tender, a difference given back in cash.
+fn exchange_rows(
+    order: &Order,
+    x: &crate::core::exchange::Exchange,
+    lang: crate::core::Lang,
+    discounts: &mut Vec<(String, Fen)>,
+    tender: &mut Vec<(String, Fen)>,
+) {
+    use i18n::exchange::{ExchangeText as X, exchange_text};
+    if discounts.is_empty() {
+        discounts.push((i18n::text(lang, Text::ReceiptSubtotal).to_string(), order.goods_total()));
+    }
+    for l in &x.returned {
+        let label = format!("{} {} x{}", exchange_text(lang, X::Returned), l.name, l.qty);
+        discounts.push((label, Fen(-l.amount().0)));
+    }
+    let back = order.exchange_difference_owed().unwrap_or_default();
+    if order.total().is_zero() {
+        tender.clear();
+    }
+    if back > Fen::ZERO {
+        tender.push((exchange_text(lang, X::GivenBack).to_string(), back));
+    }
 }
 
 /// The tender lines of a receipt: each part with its amount (a cash part: what was received, and

@@ -68,6 +68,22 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
             amount: report.no_receipt.amount,
         });
     }
+    // Exchanges: their payments are in the sales above, a difference given back in the cash refunds.
+    if !report.exchanges.is_empty() {
+        use crate::i18n::exchange::{ExchangeText as X, exchange_text};
+        let x = &report.exchanges;
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Count {
+            label: exchange_text(lang, X::ReportLine).to_string(),
+            count: x.n,
+            amount: x.paid,
+        });
+        for (label, amount) in
+            [(X::ReportIn, x.goods_back), (X::ReportOut, x.goods_out), (X::ReportGiven, x.given_back)]
+        {
+            lines.push(SlipLine::Amount { label: format!(" {}", exchange_text(lang, label)), amount });
+        }
+    }
     // Held sales a supervisor discarded (nothing was paid for them: listed, not counted).
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};

@@ -125,6 +125,15 @@ pub enum Command {
         #[arg(long, default_value = "/etc/till/till.toml", global = true)]
         config: PathBuf,
     },
+    /// The promotions in the store: import a CSV (header id,name,kind,value,scope,from,until,days,hours;
+    /// the whole file or nothing, replacing the stored promotions) or export it. The till must not
+    /// be running.
+    Promotions {
+        #[command(subcommand)]
+        action: CatalogueAction,
+        #[arg(long, default_value = "/etc/till/till.toml", global = true)]
+        config: PathBuf,
+    },
     /// Operators, for a technician while the till is stopped: list them, add one, or reset a
     /// forgotten PIN. PINs are read from stdin (asked for without echo on a terminal), never
     /// taken from the command line.
@@ -208,9 +217,9 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum CatalogueAction {
-    /// Replace the catalogue with a CSV file's products (UTF-8, prices like 3.50).
+    /// Replace the catalogue (or the promotions) with a CSV file's rows (UTF-8, prices like 3.50).
     Import { file: PathBuf },
-    /// Write the catalogue as CSV to FILE, or to stdout.
+    /// Write the catalogue (or the promotions) as CSV to FILE, or to stdout.
     Export { file: Option<PathBuf> },
 }
 
@@ -323,6 +332,7 @@ pub fn main() -> anyhow::Result<()> {
                 store::export_csv(&Config::load(&config)?, from.as_deref(), to.as_deref(), &out)
             }
             Command::Catalogue { action, config } => catalogue::command(&Config::load(&config)?, action),
+            Command::Promotions { action, config } => catalogue::promotions(&Config::load(&config)?, action),
             Command::Activate { config, code } => platform::activate(&Config::load(&config)?, &code).await,
             Command::Operators { config, action } => operators::command(&Config::load(&config)?, action),
             Command::PrintTest { config } => platform::print_test(&Config::load(&config)?).await,

@@ -135,6 +135,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let store = Arc::new(store);
     let catalogue =
         app::catalogue::start(&*store, &config.catalogue, settings.lang).context("loading the catalogue")?;
+    let promotions = app::promotions::load(&*store).context("loading the promotions")?;
     keep_store_bounded(store.clone(), config.retention_days);
     verify_in_background(store.clone());
     let host = maintenance_host(store.clone(), &data_dir, &config);
@@ -155,6 +156,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     state.held.config = config.held;
     state.clock.built_at = crate::app::platform::built_at();
     state.discount_rules = config.discounts.clone();
+    state.promotions = promotions;
     if demo {
         state.auth.policy.power_off = false;
     }

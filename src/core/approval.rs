@@ -36,6 +36,8 @@ pub enum Approval {
     StockSheet { kind: super::stocktake::SheetKind },
     /// Put the till into training mode, or take it out (see `training`).
     Training { on: bool },
+    /// Take goods back without a receipt in exchange for others (see `exchange`).
+    Exchange { lines: Vec<Line>, reason: ReturnReason },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -54,6 +56,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::NoReceiptReturn { .. } => Action::NoReceiptReturn,
         Approval::StockSheet { .. } => Action::Stock,
         Approval::Training { .. } => Action::Training,
+        Approval::Exchange { .. } => Action::Exchange,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -75,5 +78,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::NoReceiptReturn { lines, reason } => super::no_receipt::approved(state, lines, reason, fx),
         Approval::StockSheet { kind } => super::stocktake::open(state, kind),
         Approval::Training { on } => super::training::approved(state, on, fx),
+        Approval::Exchange { lines, reason } => super::exchange::approved(state, lines, reason, fx),
     }
 }

@@ -43,12 +43,21 @@ pub struct Product {
     pub price: Fen,
     #[serde(default)]
     pub kind: ProductKind,
+    /// The shop's category (饮料, 面包, …) that promotions may apply to; empty for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub category: String,
 }
 
 impl Product {
     /// A product sold at its catalogue price.
     pub fn new(barcode: impl Into<String>, name: impl Into<String>, price: Fen) -> Product {
-        Product { barcode: barcode.into(), name: name.into(), price, kind: ProductKind::Normal }
+        Product {
+            barcode: barcode.into(),
+            name: name.into(),
+            price,
+            kind: ProductKind::Normal,
+            category: String::new(),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum CsvProblem {
     #[error("the first line must be the header {0}")]
     Header(String),
-    #[error("{0} fields, expected 5 (barcode,name,price,stock,kind)")]
+    #[error("{0} fields, expected 5 (barcode,name,price,stock,kind) or 6 (…,category)")]
     FieldCount(usize),
     #[error("a quote inside an unquoted field")]
     QuoteInside,
@@ -35,4 +35,6 @@ pub enum CsvProblem {
     ZeroPrice,
     #[error("stock {0:?} is not a whole number")]
     Stock(String),
+    #[error("the category has control characters or is longer than 32 characters")]
+    BadCategory,
 }

@@ -115,7 +115,7 @@ fn price_sale(state: &mut State, manual: BTreeMap<usize, (Manual, String)>, orde
         .enumerate()
         .map(|(i, l)| CartLine {
             barcode: l.barcode.clone(),
-            category: String::new(),
+            category: state.catalogue.get(&l.barcode).map_or_else(String::new, |p| p.category.clone()),
             unit_price: l.unit_price,
             qty: l.qty,
             manual: manual.get(&i).map(|(m, _)| m.clone()),

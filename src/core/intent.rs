@@ -90,6 +90,8 @@ pub enum Intent {
     /// `act = "training_on"` / `"training_off"`; see `training`).
     TrainingOn,
     TrainingOff,
+    /// The discount entry form (打折) for the selected line or the whole sale (`%` on the sale screen).
+    OpenDiscount,
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -140,6 +142,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Other), Key::F(6), Intent::StockCount),
     // The keypad's `/`, never typed on the sale screen (F10 quits the demo; a shop may bind it).
     (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
+    // `%`: a discount typed by the cashier (打折).
+    (Some(On::Sale), Key::Char('%'), Intent::OpenDiscount),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

@@ -13,7 +13,9 @@ pub mod code;
 pub mod configure;
 pub mod csv_problem;
 mod discount;
+pub mod discount_entry;
 pub mod display;
+pub mod exchange;
 pub mod held;
 pub mod help;
 pub mod intent;
@@ -514,6 +516,9 @@ pub struct State {
     /// Training mode, while on (see [`training`]).
     #[serde(default)]
     pub training: Option<training::Training>,
+    /// The discount entry form, while it is up (see [`discount_entry`]).
+    #[serde(default)]
+    pub discount_entry: Option<discount_entry::DiscountForm>,
 }
 
 impl State {
@@ -556,6 +561,7 @@ impl State {
             no_receipt: None,
             stock_sheet: None,
             training: None,
+            discount_entry: None,
         }
     }
 

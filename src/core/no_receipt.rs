@@ -192,6 +192,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::Up => form.cursor = form.cursor.saturating_sub(1),
         Key::Down => form.cursor = (form.cursor + 1).min(form.lines.len().saturating_sub(1)),
         Key::F(2) => form.reason = form.reason.next(),
+        Key::F(4) => super::exchange::ask(state, fx),
         Key::Enter if !state.input.is_empty() => {
             let code = std::mem::take(&mut state.input);
             add(state, &code, fx)

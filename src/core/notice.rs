@@ -228,6 +228,8 @@ pub enum Notice {
     Stock(super::stocktake::StockNotice),
     /// Training mode (培训模式).
     Training(super::training::TrainingNotice),
+    /// Exchanges (换货).
+    Exchange(super::exchange::ExchangeNotice),
 }
 
 impl Notice {
@@ -249,6 +251,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Training(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Exchange(n) = self {
             return n.is_error();
         }
         matches!(

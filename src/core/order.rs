@@ -284,6 +284,10 @@ pub struct Order {
     /// Rung up in training mode (培训模式): never saved, counted or sent (see `core::training`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub training: bool,
+    /// An exchange (换货): the goods coming back, credited against this order's goods (see
+    /// `core::exchange`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<super::exchange::Exchange>,
 }
 
 impl Order {
@@ -306,12 +310,13 @@ impl Order {
             discounts: Vec::new(),
             no_receipt: None,
             training: false,
+            exchange: None,
         }
     }
 
-    /// What the customer pays: the lines less their discounts.
+    /// What the customer pays: the lines less their discounts, less an exchange's credit.
     pub fn total(&self) -> Fen {
-        Fen(self.lines.iter().map(Line::amount).sum::<Fen>().0 - self.discounted().0)
+        Fen(self.goods_total().0 - self.exchange_credit_used().0)
     }
 
     /// The total, if it can be computed and is within [`MAX_TOTAL`](super::money::MAX_TOTAL):

@@ -44,6 +44,9 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             state.input.pop();
         }
         Key::Enter => on_enter(state, fx),
+        Key::Esc if state.input.is_empty() && state.screen == Screen::Sale && super::exchange::can_cancel(state) => {
+            super::exchange::cancel(state, fx)
+        }
         Key::Esc => on_esc(state),
         Key::Up => state.selected = state.selected.saturating_sub(1),
         Key::Down => state.selected = (state.selected + 1).min(state.sale.lines.len().saturating_sub(1)),
@@ -87,6 +90,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
     }
     let (screen, empty) = (&state.screen, state.sale.lines.is_empty());
     match intent {
+        Intent::Pay | Intent::PayCash if super::exchange::settles_now(state) => super::exchange::settle(state, fx),
         Intent::Pay => go_to_pay(state, false),
         Intent::PayCash => go_to_pay(state, true),
         Intent::Lookup if *screen == Screen::Sale && empty => refund::open_empty(state),
@@ -97,6 +101,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         }
         Intent::Reprint if *screen == Screen::Lookup => refund::reprint(state, fx),
         Intent::Discount { order, how, value, reason } => super::discount::ask(state, order, &how, &value, &reason, fx),
+        Intent::OpenDiscount => super::discount_entry::open(state, fx),
         Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.
         Intent::OpenShift => super::office::open(state, 5, fx),
@@ -136,6 +141,7 @@ fn on_enter(state: &mut State, fx: &mut Vec<Effect>) {
         Screen::Lookup => refund::on_enter(state, &input, fx),
         Screen::Pay { cash_entry: true } => tender::cash(state, &input, fx),
         Screen::PriceEntry(_) => price_entry::on_enter(state, &input, fx),
+        Screen::Sale if input.is_empty() && super::exchange::settles_now(state) => super::exchange::settle(state, fx),
         Screen::Sale if input.is_empty() => go_to_pay(state, false),
         _ if input.is_empty() => {}
         // A payment code typed by hand, or the amount of the next code part of a mixed tender.

@@ -38,6 +38,8 @@ pub enum Modal {
     NoReceiptReturn,
     /// A goods-in or stock-count sheet (`State::stock_sheet`, see [`super::stocktake`]).
     StockSheet,
+    /// The cashier's discount being entered (`State::discount_entry`).
+    DiscountEntry,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -93,6 +95,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::HeldSales, state.held.list.is_some()),
         (Modal::NoReceiptReturn, state.no_receipt.is_some()),
         (Modal::StockSheet, state.stock_sheet.as_ref().is_some_and(|s| !s.parked)),
+        (Modal::DiscountEntry, state.discount_entry.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -114,6 +117,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::HeldSales) => held::on_key(state, key, fx),
         Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_key(state, key, fx),
         Top::Modal(Modal::StockSheet) => stocktake::on_key(state, key, fx),
+        Top::Modal(Modal::DiscountEntry) => super::discount_entry::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),

@@ -44,8 +44,10 @@ pub fn movements(order: &Order) -> Vec<StockMove> {
         return Vec::new();
     }
     let sold = by_barcode(order, |i| order.lines[i].qty);
+    // An exchange's goods coming back go in with the new goods going out, in the same save.
+    let exchanged = exchange_move(order);
     if sold.is_empty() {
-        return Vec::new();
+        return exchanged.into_iter().collect();
     }
     let negate = |d: Vec<(String, i64)>| d.into_iter().map(|(b, n)| (b, -n)).collect();
     // A return without a receipt sold nothing: only its goods coming back move.
@@ -54,6 +56,7 @@ pub fn movements(order: &Order) -> Vec<StockMove> {
     } else {
         vec![StockMove { key: format!("sale:{}", order.id), deltas: negate(sold) }]
     };
+    out.extend(exchanged);
     // What is still out with the customer, per line: never more comes back than was sold.
     let mut out_there: Vec<u32> = order.lines.iter().map(|l| l.qty).collect();
     let total = order.total().0;
@@ -83,6 +86,17 @@ pub fn movements(order: &Order) -> Vec<StockMove> {
         }
     }
     out
+}
+
+/// The goods an exchange takes back (`exchange:<order id>`), if any.
+fn exchange_move(order: &Order) -> Option<StockMove> {
+    let x = order.exchange.as_ref()?;
+    let mut goods: BTreeMap<&str, i64> = BTreeMap::new();
+    for l in x.returned.iter().filter(|l| !l.barcode.is_empty() && l.qty > 0) {
+        *goods.entry(l.barcode.as_str()).or_default() += i64::from(l.qty);
+    }
+    let deltas: Vec<_> = goods.into_iter().map(|(b, n)| (b.to_string(), n)).collect();
+    (!deltas.is_empty()).then(|| StockMove { key: format!("exchange:{}", order.id), deltas })
 }
 
 /// Applies `deltas` to the counts of the products that have one; returns the new counts of those

@@ -575,8 +575,10 @@ fn the_test_page_is_in_the_maintenance_menu_of_an_empty_sale_screen() {
 mod catalogue;
 mod clock_steps;
 mod configure;
+mod discount_journal;
 mod discounts;
 mod display;
+mod exchange;
 mod held;
 mod no_receipt;
 mod numbers;

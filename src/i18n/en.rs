@@ -161,6 +161,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Return(n) => super::no_receipt::return_notice(lang, n),
         Notice::Stock(n) => super::stocktake::stock_notice(lang, n),
         Notice::Training(n) => super::stocktake::training_notice(lang, n),
+        Notice::Exchange(n) => super::exchange::exchange_notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),

@@ -4,8 +4,10 @@
 //! [`notice`] and [`announcement`]. Each language is one exhaustive `match`, so a label missing from a
 //! table is a compile error, not a blank on the screen.
 
+pub mod discount;
 mod display;
 mod en;
+pub mod exchange;
 pub mod held;
 pub mod help;
 pub mod no_receipt;

@@ -107,6 +107,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::Return(crate::core::no_receipt::ReturnNotice::NoGoods),
         Notice::Stock(crate::core::stocktake::StockNotice::NothingToApply),
         Notice::Training(crate::core::training::TrainingNotice::Started),
+        Notice::Exchange(crate::core::exchange::ExchangeNotice::NoNewGoods),
         Notice::ReadingConfigCode,
         Notice::ConfigCancelled,
         Notice::MerchantChangeUnresolved { count: 2 },
@@ -195,6 +196,7 @@ fn index(n: &Notice) -> usize {
         Notice::Return(_) => 75,
         Notice::Stock(_) => 76,
         Notice::Training(_) => 77,
+        Notice::Exchange(_) => 78,
     }
 }
 
@@ -204,7 +206,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..78).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..79).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

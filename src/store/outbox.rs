@@ -76,6 +76,8 @@ struct RefundBody<'a> {
     order_number: &'a str,
     order_id: u64,
     refund: &'a Refund,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_receipt: Option<&'a crate::core::no_receipt::NoReceipt>,
 }
 
 impl Entry<'_> {
@@ -89,6 +91,7 @@ impl Entry<'_> {
                 order_number: &self.order_number,
                 order_id: order.id,
                 refund,
+                no_receipt: order.no_receipt.as_ref(),
             }),
         }
     }
@@ -150,5 +153,46 @@ mod tests {
         o.no_receipt = None;
         let keys: Vec<String> = entries(&o).into_iter().map(|e| e.key).collect();
         assert_eq!(keys, ["order:N1", "refund:N1"], "a sale is sent as before");
+    }
+
+    /// What the back office reads of a record body (`till_proto`'s views).
+    fn read(entry: &Entry<'_>) -> till_proto::record::Record {
+        let body = entry.body(1).expect("a body");
+        till_proto::read_body(&body, &entry.key).expect("the back office reads it")
+    }
+
+    #[test]
+    fn the_back_office_reads_a_no_receipt_returns_reason_and_supervisor_and_an_exchanges_credit() {
+        let mut o = Order::new(9, Millis(0), "02".into());
+        o.lines = vec![Line { barcode: "6921168509256".into(), name: "水".into(), unit_price: Fen(200), qty: 2 }];
+        o.status = OrderStatus::Paid;
+        o.number = Some("N1".into());
+        o.closed_at = Some(Millis(0));
+        o.no_receipt = Some(NoReceipt { reason: ReturnReason::Expired, approved_by: "01".into() });
+        o.refunds.push(Refund::cash_now("N1".into(), Fen(400), Fen(400), Fen::ZERO, Millis(0), "02".into()));
+        let till_proto::record::Record::Refund(r) = read(&entries(&o)[0]) else { unreachable!("a refund") };
+        let nr = r.no_receipt.expect("the reason and the supervisor");
+        assert_eq!((nr.reason.as_str(), nr.approved_by.as_str()), ("expired", "01"));
+        // An exchange: two waters back (4.00) for 4.50 of goods, 0.50 paid in cash: the back
+        // office's total is what was paid, and its payments add up to it.
+        o.no_receipt = None;
+        o.refunds.clear();
+        let back = o.lines.clone();
+        o.lines = vec![Line { barcode: "1".into(), name: "面".into(), unit_price: Fen(450), qty: 1 }];
+        o.exchange = Some(crate::core::exchange::Exchange {
+            returned: back,
+            credit: Fen(400),
+            reason: ReturnReason::WrongItem,
+            approved_by: "01".into(),
+        });
+        o.tender = Some(crate::core::order::Tender::Cash { received: Fen(50), change: Fen::ZERO });
+        let till_proto::record::Record::Order(r) = read(&entries(&o)[0]) else { unreachable!("an order") };
+        assert_eq!((r.order.total(), o.total()), (Some(50), Fen(50)));
+        assert_eq!(r.order.payments().map(|p| p.iter().map(|p| p.amount).sum::<i64>()), Some(50));
+        let x = r.order.exchange.expect("the exchange");
+        assert_eq!(
+            (x.credit, x.reason.as_str(), x.approved_by.as_str(), x.returned.len()),
+            (400, "wrong_item", "01", 1)
+        );
     }
 }

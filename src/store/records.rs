@@ -1,4 +1,5 @@
-//! Shop records beside the orders: operators, shifts, the audit log, the catalogue, settings.
+//! Shop records beside the orders: operators, shifts, the audit log, the catalogue, settings,
+//! promotions.
 //!
 //! Each table maps a text key to a JSON value. A write of several records — with, where it makes
 //! something final, one record for the back office (a Z report) — is one transaction, flushed
@@ -21,10 +22,12 @@ pub enum Table {
     Settings,
     /// `<movement key>` → applied: each stock movement is applied once (see `redb_stock.rs`).
     StockMoves,
+    /// The shop's promotions by id (`core::pricing::promo::Promotion` as JSON; `app/promotions.rs`).
+    Promotions,
 }
 
 impl Table {
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 8] = [
         Table::Operators,
         Table::Shifts,
         Table::Audit,
@@ -32,6 +35,7 @@ impl Table {
         Table::Stock,
         Table::Settings,
         Table::StockMoves,
+        Table::Promotions,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Table {
             Table::Stock => "stock",
             Table::Settings => "settings",
             Table::StockMoves => "stock_moves",
+            Table::Promotions => "promotions",
         }
     }
 

@@ -17,6 +17,7 @@ use crate::core::office::report::ReportKind;
 use crate::core::refund::cash_to_refund;
 use crate::core::screens::{self, Base, Modal, Top};
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
+use crate::i18n::discount::{DiscountText as DT, discount_text};
 use crate::i18n::held::{HeldText as HT, held_text};
 use crate::i18n::help::{HelpText as H, help_text};
 use crate::i18n::no_receipt::{ReturnText as RT, return_text};
@@ -34,6 +35,8 @@ pub enum Label {
     Held(HT),
     Return(RT),
     Stock(crate::i18n::stocktake::StockText),
+    Discount(DT),
+    Exchange(crate::i18n::exchange::ExchangeText),
 }
 
 impl Label {
@@ -47,6 +50,8 @@ impl Label {
             Label::Held(t) => held_text(lang, t),
             Label::Return(t) => return_text(lang, t),
             Label::Stock(t) => crate::i18n::stocktake::stock_text(lang, t),
+            Label::Discount(t) => discount_text(lang, t),
+            Label::Exchange(t) => crate::i18n::exchange::exchange_text(lang, t),
         }
     }
 }
@@ -173,6 +178,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::HeldSales) => held_keys(state),
         Top::Modal(Modal::NoReceiptReturn) => return_keys(state),
         Top::Modal(Modal::StockSheet) => sheet_keys(state),
+        Top::Modal(Modal::DiscountEntry) => discount_keys(state),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
@@ -206,9 +212,16 @@ fn return_keys(state: &State) -> Vec<KeyHelp> {
         keys.push(ret(&[Key::Enter], Label::Main(T::KeyEnter), does));
     }
     keys.push(ret(&[Key::F(2)], Label::Main(T::KeyF2), RT::HintReason));
+    if goods && !typed && state.sale.lines.is_empty() && state.sale.exchange.is_none() {
+        use crate::i18n::exchange::ExchangeText as X;
+        keys.push(k(&[Key::F(4)], Label::Main(T::KeyF4), Label::Exchange(X::HintExchange)));
+    }
     if goods {
         keys.push(ret(&[Key::Char('+'), Key::Char('-')], Label::Main(T::KeyPlusMinus), RT::HintQty));
         keys.push(ret(&[Key::Delete], Label::Main(T::KeyDel), RT::HintRemove));
+    }
+    // ↑↓ move between lines: listed only with two or more.
+    if state.no_receipt.as_ref().is_some_and(|f| f.lines.len() > 1) {
         keys.push(k(UP_DOWN, Label::Main(T::KeyUpDown), Label::Main(T::HintSelect)));
     }
     keys.push(ret(&[Key::Esc], Label::Main(T::KeyEsc), RT::HintClose));
@@ -234,6 +247,21 @@ fn sheet_keys(state: &State) -> Vec<KeyHelp> {
     keys.push(st(&[Key::F(2)], Label::Main(T::KeyF2), ST::HintPark));
     keys.push(st(&[Key::Esc], Label::Main(T::KeyEsc), ST::HintClose));
     keys.push(digits(H::HintTypeCode));
+    keys
+}
+
+/// The discount entry: Enter gives it once a value is typed; F2 item or sale, F3 the kind, F4 the reason.
+fn discount_keys(state: &State) -> Vec<KeyHelp> {
+    let d = |keys: &[Key], cap, does| k(keys, cap, Label::Discount(does));
+    let mut keys = Vec::new();
+    if state.discount_entry.as_ref().is_some_and(|f| !f.value.is_empty()) {
+        keys.push(d(&[Key::Enter], Label::Main(T::KeyEnter), DT::HintGive));
+    }
+    keys.push(d(&[Key::F(2)], Label::Main(T::KeyF2), DT::HintOn));
+    keys.push(d(&[Key::F(3)], Label::Main(T::KeyF3), DT::HintKind));
+    keys.push(d(&[Key::F(4)], Label::Main(T::KeyF4), DT::HintReason));
+    keys.push(d(&[Key::Esc], Label::Main(T::KeyEsc), DT::HintClose));
+    keys.push(d(DIGITS, Label::Discount(DT::KeyDigits), DT::HintTypeValue));
     keys
 }
 
@@ -411,6 +439,13 @@ fn sale(state: &State) -> Vec<KeyHelp> {
             (&[Key::Delete], T::KeyDel, T::HintDelete),
         ]));
         keys.push(hold_key(state, HT::HintHold));
+        keys.push(act(
+            state,
+            On::Sale,
+            Intent::OpenDiscount,
+            Label::Discount(DT::KeyPercent),
+            Label::Discount(DT::HintOpen),
+        ));
     }
     keys.extend(main_keys(&[(UP_DOWN, T::KeyUpDown, T::HintSelect)]));
     keys.push(digits(H::HintTypeCode));

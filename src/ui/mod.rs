@@ -5,6 +5,7 @@
 //! smaller ones lose the big digits first.
 
 mod confirm;
+mod discount;
 mod done;
 mod held;
 mod help;
@@ -71,6 +72,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::HeldSales => held::view(state, frame, body),
             Modal::NoReceiptReturn => no_receipt::view(state, frame, body),
             Modal::StockSheet => stocktake::view(state, frame, body),
+            Modal::DiscountEntry => discount::view(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }

@@ -58,6 +58,20 @@ fn lines(state: &State, frame: &mut Frame, area: Rect) {
             right(l.amount().to_string()),
         ))
     });
+    // Each promotion and discount the sale was given, its own row under the items: name and amount off.
+    let word = i18n::text(lang, Text::ReceiptDiscount);
+    let discounts = state.sale.discounts.iter().map(|d| {
+        let label = state.sale.discount_label(d, word);
+        Row::new(columns(
+            wide,
+            Cell::from(widgets::truncate(&label, name_cols)),
+            right(String::new()),
+            right(String::new()),
+            right(format!("-{}", d.amount)),
+        ))
+        .style(Style::new().fg(Color::Yellow))
+    });
+    let rows = rows.chain(discounts);
     let widths =
         columns(wide, Constraint::Fill(1), Constraint::Length(6), Constraint::Length(10), Constraint::Length(11));
     let table = Table::new(rows, widths)
@@ -114,18 +128,34 @@ fn big_totals(state: &State, frame: &mut Frame, area: Rect) {
 
 /// With discounts: the subtotal before them and what they take off (`小计 11.50  优惠 -1.50`); else blank.
 fn discounts_line(state: &State) -> Line<'static> {
+    if let Some(x) = &state.sale.exchange {
+        return exchange_line(state, x.credit);
+    }
     let off = state.sale.discounted();
     if off.is_zero() {
         return Line::raw("");
     }
     let lang = state.settings.lang;
-    let gross = crate::core::money::Fen(state.sale.total().0 + off.0);
+    let gross = crate::core::money::Fen(state.sale.goods_total().0 + off.0);
     Line::from(format!(
         "{} {gross}  {} -{off}",
         i18n::text(lang, Text::ReceiptSubtotal),
         i18n::text(lang, Text::ReceiptDiscount)
     ))
     .fg(Color::Yellow)
+}
+
+/// An exchange on screen: the credit of the goods coming back, and what goes back to the customer
+/// while the new goods are worth less (`换货抵扣 -7.00  退顾客差价 2.00`).
+fn exchange_line(state: &State, credit: crate::core::money::Fen) -> Line<'static> {
+    use crate::i18n::exchange::{ExchangeText as X, exchange_text};
+    let lang = state.settings.lang;
+    let mut text = format!("{} -{credit}", exchange_text(lang, X::Credit));
+    let back = state.sale.exchange_difference_owed().unwrap_or_default();
+    if back > crate::core::money::Fen::ZERO {
+        text = format!("{text}  {} {back}", exchange_text(lang, X::ToGiveBack));
+    }
+    Line::from(text).fg(Color::Magenta)
 }
 
 /// The width `widgets::amount` will draw `amount` at in `room` columns.

@@ -54,6 +54,26 @@ pub struct Order {
     /// The promotions and discounts the order was given (none in records of tills before them).
     #[serde(default)]
     pub discounts: Vec<Discount>,
+    /// An exchange (换货): the goods that came back, credited against this order's goods.
+    #[serde(default)]
+    pub exchange: Option<Exchange>,
+}
+
+/// The goods an exchange took back, what they were credited, why, and the supervisor who approved.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Exchange {
+    pub returned: Vec<Line>,
+    pub credit: i64,
+    /// The till's reason code (`faulty`, `expired`, `wrong_item`, `changed_mind`, `other`).
+    pub reason: String,
+    pub approved_by: String,
+}
+
+/// Why goods came back without a receipt, and the supervisor who approved it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Approved {
+    pub reason: String,
+    pub approved_by: String,
 }
 
 /// A promotion or discount an order was given: what took it off (`{"Promotion":{"id","name"}}`,
@@ -64,6 +84,23 @@ pub struct Discount {
     pub amount: i64,
     #[serde(default)]
     pub operator: String,
+    /// Each line's share, by line number (none in records of tills before them).
+    #[serde(default)]
+    pub shares: Vec<(usize, i64)>,
+}
+
+impl Discount {
+    /// Why it was given: a promotion's name, or the cashier's reason code.
+    pub fn reason(&self) -> String {
+        let inner = self.source.as_object().and_then(|o| o.values().next());
+        let field = |name: &str| inner.and_then(|v| v.get(name)).and_then(|v| v.as_str());
+        field("name").or_else(|| field("reason")).unwrap_or_default().to_string()
+    }
+
+    /// The share of line `line`.
+    pub fn share_of(&self, line: usize) -> i64 {
+        self.shares.iter().filter(|(i, _)| *i == line).map(|(_, s)| *s).sum()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -141,9 +178,19 @@ pub struct Payment {
 impl Order {
     /// The sum of the lines, `None` on overflow.
     /// What the customer paid: the lines less the discounts.
+    /// What the customer paid: the lines less the discounts, less an exchange's credit (never
+    /// below zero: a credit above the goods was given back as a refund of its own).
     pub fn total(&self) -> Option<i64> {
         let lines = self.lines.iter().try_fold(0i64, |sum, l| sum.checked_add(l.amount()?))?;
-        self.discounts.iter().try_fold(lines, |sum, d| sum.checked_sub(d.amount))
+        let goods = self.discounts.iter().try_fold(lines, |sum, d| sum.checked_sub(d.amount))?;
+        let credit = self.exchange.as_ref().map_or(0, |x| x.credit.clamp(0, goods.max(0)));
+        goods.checked_sub(credit)
+    }
+
+    /// What was paid for line `line` (0-based): its amount less its share of every discount.
+    pub fn line_net(&self, line: usize) -> Option<i64> {
+        let amount = self.lines.get(line)?.amount()?;
+        self.discounts.iter().try_fold(amount, |sum, d| sum.checked_sub(d.share_of(line)))
     }
 
     /// What paid it: a single tender pays the whole total. `None` when the total overflows.
@@ -178,6 +225,9 @@ pub struct RefundRecord {
     pub seq: u64,
     pub order_number: String,
     pub refund: Refund,
+    /// A return without a receipt: why, and who approved it.
+    #[serde(default)]
+    pub no_receipt: Option<Approved>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -270,6 +320,9 @@ mod tests {
         assert_eq!(r.order.total(), Some(1000));
         assert_eq!(r.order.payments().unwrap_or_default()[0].amount, 1000);
         assert_eq!((r.order.discounts[0].amount, r.order.discounts[0].operator.as_str()), (150, "02"));
+        // Per line: the original amount, each discount with its reason, the net.
+        let d = &r.order.discounts[0];
+        assert_eq!((d.reason(), d.share_of(0), r.order.line_net(0)), ("regular".to_string(), 150, Some(1000)));
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub enum Action {
     Stock,
     /// Putting the till into training mode or taking it out (always a supervisor).
     Training,
+    /// Goods taken back without a receipt in exchange for others (always a supervisor).
+    Exchange,
 }
 
 impl Action {

@@ -43,6 +43,39 @@ pub struct Entry {
     /// A return without a receipt (无小票退货), apart from receipted refunds.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_receipt: bool,
+    /// On a sale's first payment: the discounts its order was given, each with its reason (a
+    /// promotion's name or the cashier's reason code), who gave it and the amount (issue 19).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<GivenDiscount>,
+    /// An exchange (换货): its payment or the difference given back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exchange: bool,
+}
+
+/// A discount as the journal shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GivenDiscount {
+    pub reason: String,
+    /// Who gave it (empty for a promotion).
+    pub operator: String,
+    pub amount: Fen,
+}
+
+/// The discounts of `order`, as the journal shows them.
+pub fn given(order: &Order) -> Vec<GivenDiscount> {
+    use crate::core::pricing::Source;
+    order
+        .discounts
+        .iter()
+        .map(|d| GivenDiscount {
+            reason: match &d.source {
+                Source::Promotion { name, .. } => name.clone(),
+                Source::Line { reason, .. } | Source::Order { reason } => reason.clone(),
+            },
+            operator: d.operator.clone(),
+            amount: d.amount,
+        })
+        .collect()
 }
 
 /// The journal of `orders` over `period`, oldest first.
@@ -60,7 +93,10 @@ pub fn entries(orders: &[Order], period: &Period) -> Vec<Entry> {
             refund_no: None,
             order_id: o.id,
             no_receipt: false,
+            discounts: Vec::new(),
+            exchange: o.exchange.is_some(),
         };
+        let first = out.len();
         if let (OrderStatus::Paid, Some(_), Some(at)) = (o.status, &o.tender, o.closed_at) {
             for part in o.tender_parts() {
                 if let TenderPart::Cash { amount, .. } = part {
@@ -75,6 +111,10 @@ pub fn entries(orders: &[Order], period: &Period) -> Vec<Entry> {
                 _ => (EntryState::InDoubt, a.started_at),
             };
             out.push(entry(at, state, a.platform.into(), a.amount, &a.out_trade_no));
+        }
+        // The discounts go with the sale's first paid entry (once, however many parts paid it).
+        if let Some(e) = out[first..].iter_mut().find(|e| e.state == EntryState::Paid) {
+            e.discounts = given(o);
         }
     }
     for o in orders {
@@ -95,6 +135,8 @@ pub fn entries(orders: &[Order], period: &Period) -> Vec<Entry> {
                 refund_no: Some(r.out_refund_no.clone()),
                 order_id: o.id,
                 no_receipt: o.no_receipt.is_some(),
+                discounts: Vec::new(),
+                exchange: o.exchange.is_some(),
             });
         }
     }

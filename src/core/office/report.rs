@@ -170,6 +170,10 @@ pub struct Report {
     /// cash refunds above (the drawer balances) and shown here apart from receipted refunds.
     #[serde(default)]
     pub no_receipt: Count,
+    /// Exchanges (换货) settled in the period, apart: their payments are in the sales above and a
+    /// difference given back in the cash refunds (the drawer balances).
+    #[serde(default, skip_serializing_if = "crate::core::exchange::ExchangeTotals::is_empty")]
+    pub exchanges: crate::core::exchange::ExchangeTotals,
 }
 
 impl Report {
@@ -303,6 +307,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         discarded_held: discarded_held(orders, &period),
         discounts: crate::core::pricing::record::totals(orders.iter().filter(|o| counted_sale(o, &period))),
         no_receipt,
+        exchanges: crate::core::exchange::ExchangeTotals::of(orders.iter().filter(|o| counted_sale(o, &period))),
     }
 }
 

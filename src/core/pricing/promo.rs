@@ -6,6 +6,7 @@ use super::super::money::Fen;
 use super::arith::{Bp, WHOLE};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A promotion the shop runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,8 +131,13 @@ impl Promotion {
 }
 
 /// The promotions, indexed by item and by category, so a line finds its candidates directly.
+/// Shared (`Arc`): the render loop keeps a copy of the state per batch, and a copy must not cost a
+/// copy of a thousand promotions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Book {
+pub struct Book(Arc<Index>);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Index {
     promos: Vec<Promotion>,
     by_item: HashMap<String, Vec<usize>>,
     by_category: HashMap<String, Vec<usize>>,
@@ -142,7 +148,7 @@ pub struct Book {
 impl Book {
     /// Promotions that fail [`Promotion::check`] are left out (the import refuses them first).
     pub fn new(promos: Vec<Promotion>) -> Book {
-        let mut book = Book::default();
+        let mut book = Index::default();
         let mut promos: Vec<Promotion> = promos.into_iter().filter(|p| p.check().is_ok()).collect();
         promos.sort_by(|a, b| a.id.cmp(&b.id));
         for (i, p) in promos.iter().enumerate() {
@@ -158,31 +164,31 @@ impl Book {
             }
         }
         book.promos = promos;
-        book
+        Book(Arc::new(book))
     }
 
     pub fn promotions(&self) -> &[Promotion] {
-        &self.promos
+        &self.0.promos
     }
 
     pub fn get(&self, i: usize) -> &Promotion {
-        &self.promos[i]
+        &self.0.promos[i]
     }
 
     /// The promotions whose scope takes this item (each once, in id order).
     pub fn scoped(&self, barcode: &str, category: &str, out: &mut Vec<usize>) {
         out.clear();
-        out.extend(self.by_item.get(barcode).into_iter().flatten());
+        out.extend(self.0.by_item.get(barcode).into_iter().flatten());
         if !category.is_empty() {
-            out.extend(self.by_category.get(category).into_iter().flatten());
+            out.extend(self.0.by_category.get(category).into_iter().flatten());
         }
-        out.extend(&self.everywhere);
+        out.extend(&self.0.everywhere);
         out.sort_unstable();
         out.dedup();
     }
 
     /// The gift promotions that give this item away.
     pub fn gifts_of(&self, barcode: &str) -> &[usize] {
-        self.gifts_of.get(barcode).map_or(&[], |v| v.as_slice())
+        self.0.gifts_of.get(barcode).map_or(&[], |v| v.as_slice())
     }
 }

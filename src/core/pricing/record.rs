@@ -78,6 +78,18 @@ pub fn totals<'a>(orders: impl Iterator<Item = &'a Order>) -> Vec<DiscountTotals
 }
 
 impl Order {
+    /// How discount `d` is named on the screen and the receipt: a promotion by its name, the
+    /// cashier's discount as `word` (优惠 / Discount), on a line followed by the item's name.
+    pub fn discount_label(&self, d: &Discount, word: &str) -> String {
+        match &d.source {
+            Source::Promotion { name, .. } => name.clone(),
+            Source::Line { line, .. } => {
+                format!("{word} {}", self.lines.get(*line).map_or("", |l| l.name.as_str()))
+            }
+            Source::Order { .. } => word.to_string(),
+        }
+    }
+
     /// All the order's discounts together.
     pub fn discounted(&self) -> Fen {
         self.discounts.iter().map(|d| d.amount).sum()

@@ -107,6 +107,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::NoReceiptReturn => "Return without a receipt",
         Action::Stock => "Goods in / stock count",
         Action::Training => "Training mode",
+        Action::Exchange => "Exchange without a receipt",
         Action::Override => "Sign-out override",
         Action::Discount => "A discount above the cashier's limit",
     }

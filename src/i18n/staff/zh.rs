@@ -107,6 +107,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::NoReceiptReturn => "无小票退货",
         Action::Stock => "入库 / 盘点",
         Action::Training => "培训模式",
+        Action::Exchange => "换货（无小票）",
         Action::Override => "强制签退",
         Action::Discount => "超出收银员权限的优惠",
     }

@@ -54,7 +54,7 @@ pub(super) fn line(l: &UsbLine<'_>) -> String {
 fn csv_problem(p: &P) -> String {
     match p {
         P::Header(h) => format!("第一行必须是表头 {h}"),
-        P::FieldCount(n) => format!("有 {n} 列，应为 5 列（barcode,name,price,stock,kind）"),
+        P::FieldCount(n) => format!("有 {n} 列，应为 5 列（barcode,name,price,stock,kind）或 6 列（再加 category）"),
         P::QuoteInside => "未加引号的字段中有引号".into(),
         P::TextAfterQuote(c) => format!("右引号后还有文字 {c:?}"),
         P::QuoteNotClosed => "引号没有闭合".into(),
@@ -67,6 +67,7 @@ fn csv_problem(p: &P) -> String {
         P::Price(t) => format!("价格 {t:?} 不是金额（例如 12.50）"),
         P::ZeroPrice => "普通商品的价格必须大于 0.00（或类型填 open）".into(),
         P::Stock(t) => format!("库存 {t:?} 不是整数"),
+        P::BadCategory => "商品分类含控制字符或超过 32 个字".into(),
     }
 }
 

@@ -127,6 +127,12 @@ fn detail(state: &State, v: &JournalView, e: &Entry) -> Vec<Line<'static>> {
     if let Some(Tender::Code { transaction_id, .. }) = order.and_then(|o| o.tender.as_ref()) {
         rows.push((i18n::text(lang, i18n::Text::ReceiptTransactionId), transaction_id.clone()));
     }
+    // Discounts given on the sale: each with its reason, who gave it and the amount.
+    for d in &e.discounts {
+        let text = format!("{} {} -{}", d.reason, d.operator, d.amount).replace("  ", " ");
+        rows.push((i18n::text(lang, i18n::Text::ReceiptDiscount), text));
+    }
+    rows.extend(order.map(|o| reason_rows(lang, o)).unwrap_or_default());
     let mut lines = widgets::label_rows(&rows);
     if let Some(o) = order.filter(|o| !o.lines.is_empty()) {
         lines.push(Line::raw(""));
@@ -137,4 +143,19 @@ fn detail(state: &State, v: &JournalView, e: &Entry) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// A return without a receipt or an exchange: what it is, why, and who approved it.
+fn reason_rows(lang: Lang, o: &crate::core::order::Order) -> Vec<(&'static str, String)> {
+    use crate::i18n::exchange::{ExchangeText as X, exchange_text};
+    use crate::i18n::no_receipt::{ReturnText as R, reason, return_text};
+    let (what, why, who) = match (&o.no_receipt, &o.exchange) {
+        (Some(n), _) => (return_text(lang, R::FormTitle), n.reason, n.approved_by.clone()),
+        (None, Some(x)) => (exchange_text(lang, X::SlipTitle), x.reason, x.approved_by.clone()),
+        (None, None) => return Vec::new(),
+    };
+    vec![
+        (return_text(lang, R::Reason), format!("{what}: {}", reason(lang, why))),
+        (return_text(lang, R::ApprovedBy), who),
+    ]
 }

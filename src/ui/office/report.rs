@@ -131,10 +131,27 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         );
         lines.push(Line::styled(text, Style::new().fg(WARN)));
     }
+    // Discounts given, per reason and operator (the printed report has them too).
+    if !report.discounts.is_empty() {
+        lines.push(Line::styled(t(lang, T::DiscountsGiven), Style::new().bold()));
+    }
+    for d in &report.discounts {
+        let who = format!("{} {}", d.reason, d.operator);
+        lines.push(Line::raw(format!(
+            "  {}  {:>4}  {:>10}",
+            widgets::pad(who.trim_end(), 30),
+            d.count,
+            d.amount.to_string()
+        )));
+    }
     if report.no_receipt.n > 0 {
         use crate::i18n::no_receipt::{ReturnText as R, return_text};
         let c = report.no_receipt;
         let text = format!("{}  {}  {}", return_text(lang, R::ReportLine), c.n, c.amount);
+        lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
+    }
+    if !report.exchanges.is_empty() {
+        let text = crate::i18n::exchange::report_line(lang, &report.exchanges);
         lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
     }
     if !report.discarded_held.is_empty() {

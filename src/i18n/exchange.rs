@@ -1,0 +1,121 @@
+//! Exchanges (换货), in Simplified Chinese and English: [`ExchangeText`] labels looked up with
+//! [`exchange_text`], notices with [`exchange_notice`].
+
+use crate::core::Lang;
+use crate::core::exchange::ExchangeNotice;
+
+macro_rules! exchange_texts {
+    ($($name:ident),* $(,)?) => {
+        /// A static label of the exchange: the form's key, the sale screen, the slip, the reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ExchangeText { $($name),* }
+
+        impl ExchangeText {
+            /// Every label (the tests check each is translated).
+            pub const ALL: &'static [ExchangeText] = &[$(ExchangeText::$name),*];
+        }
+    };
+}
+
+exchange_texts! {
+    HintExchange, Credit, Returned, NewGoods, ToPay, ToGiveBack, SlipTitle, GivenBack, ReportLine,
+    ReportIn, ReportOut, ReportPaid, ReportGiven,
+}
+
+pub fn exchange_text(lang: Lang, t: ExchangeText) -> &'static str {
+    use ExchangeText as X;
+    match (lang, t) {
+        (Lang::Zh, X::HintExchange) => "换货（主管）",
+        (Lang::En, X::HintExchange) => "Exchange (supervisor)",
+        (Lang::Zh, X::Credit) => "换货抵扣",
+        (Lang::En, X::Credit) => "Traded in",
+        (Lang::Zh, X::Returned) => "退回",
+        (Lang::En, X::Returned) => "Back",
+        (Lang::Zh, X::NewGoods) => "换出商品",
+        (Lang::En, X::NewGoods) => "New goods",
+        (Lang::Zh, X::ToPay) => "顾客补差价",
+        (Lang::En, X::ToPay) => "Customer pays",
+        (Lang::Zh, X::ToGiveBack) => "退顾客差价",
+        (Lang::En, X::ToGiveBack) => "Give back",
+        (Lang::Zh, X::SlipTitle) => "换货单",
+        (Lang::En, X::SlipTitle) => "EXCHANGE",
+        (Lang::Zh, X::GivenBack) => "退差价（现金）",
+        (Lang::En, X::GivenBack) => "Difference back (cash)",
+        (Lang::Zh, X::ReportLine) => "换货",
+        (Lang::En, X::ReportLine) => "Exchanges",
+        (Lang::Zh, X::ReportIn) => "退回",
+        (Lang::En, X::ReportIn) => "in",
+        (Lang::Zh, X::ReportOut) => "换出",
+        (Lang::En, X::ReportOut) => "out",
+        (Lang::Zh, X::ReportPaid) => "补差价",
+        (Lang::En, X::ReportPaid) => "paid",
+        (Lang::Zh, X::ReportGiven) => "退差价",
+        (Lang::En, X::ReportGiven) => "given back",
+    }
+}
+
+/// The one-line message for an exchange notice.
+pub fn exchange_notice(lang: Lang, n: &ExchangeNotice) -> String {
+    use ExchangeNotice as N;
+    match (lang, n) {
+        (Lang::Zh, N::ScanNewGoods { credit }) => format!("换货：退回商品抵 {credit}元，请扫描换出的商品"),
+        (Lang::En, N::ScanNewGoods { credit }) => {
+            format!("Exchange: {credit} yuan back in credit, scan the goods going out")
+        }
+        (Lang::Zh, N::Even { .. }) => "换货完成，不用补差价，换货单已打印".into(),
+        (Lang::En, N::Even { .. }) => "Exchange done, nothing to pay: the slip is printed".into(),
+        (Lang::Zh, N::GiveBack { amount, .. }) => format!("换货完成：请从钱箱退给顾客 {amount}元"),
+        (Lang::En, N::GiveBack { amount, .. }) => {
+            format!("Exchange done: give the customer {amount} yuan from the drawer")
+        }
+        (Lang::Zh, N::NoNewGoods) => "请先扫描换出的商品（按 Esc 取消换货）".into(),
+        (Lang::En, N::NoNewGoods) => "Scan the goods going out first (Esc cancels the exchange)".into(),
+        (Lang::Zh, N::Cancelled) => "已取消换货，商品还给顾客".into(),
+        (Lang::En, N::Cancelled) => "Exchange cancelled: the goods go back to the customer".into(),
+    }
+}
+
+/// The report's one line for exchanges: how many, goods back and out, the differences.
+pub fn report_line(lang: Lang, x: &crate::core::exchange::ExchangeTotals) -> String {
+    let t = |k| exchange_text(lang, k);
+    use ExchangeText as X;
+    format!(
+        "{} {}  {} {}  {} {}  {} {}  {} {}",
+        t(X::ReportLine),
+        x.n,
+        t(X::ReportIn),
+        x.goods_back,
+        t(X::ReportOut),
+        x.goods_out,
+        t(X::ReportPaid),
+        x.paid,
+        t(X::ReportGiven),
+        x.given_back
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::money::Fen;
+
+    #[test]
+    fn every_exchange_text_and_notice_is_worded_in_both_languages() {
+        for t in ExchangeText::ALL {
+            assert_ne!(exchange_text(Lang::Zh, *t), exchange_text(Lang::En, *t), "{t:?} is not translated");
+        }
+        let all = [
+            ExchangeNotice::ScanNewGoods { credit: Fen(700) },
+            ExchangeNotice::Even { number: "1".into() },
+            ExchangeNotice::GiveBack { amount: Fen(200), number: "1".into() },
+            ExchangeNotice::NoNewGoods,
+            ExchangeNotice::Cancelled,
+        ];
+        for n in &all {
+            for lang in [Lang::Zh, Lang::En] {
+                let s = exchange_notice(lang, n);
+                assert!(!s.trim().is_empty() && !s.contains('\n'), "{lang:?} {n:?}");
+            }
+        }
+    }
+}
