@@ -24,9 +24,9 @@ QEMU_PKGS := qemu-system-arm cpio e2fsprogs tmux socat
 # The Raspberry Pi image (image/debian/build.sh), built without root: mmdebstrap unpacks Debian's
 # arm64 packages, fakeroot records ownership for mkfs.ext4 -d, mtools fills the FAT partition.
 IMAGE_DIR := target/image
-# The Debian release the image is built from: bookworm (12) or trixie (13, stable; not yet the default)
-# (make image DEBIAN_SUITE=trixie; image/README.md, "Which Debian, which boards").
-DEBIAN_SUITE ?= bookworm
+# The Debian release the image is built from: trixie (13, stable), or bookworm (12) as the fallback
+# (make image DEBIAN_SUITE=bookworm; image/README.md, "Which Debian, which boards").
+DEBIAN_SUITE ?= trixie
 # The image's screen read back (make test-image): OCR of Chinese and English, PPM to PNG.
 GLASS_PKGS := tesseract-ocr tesseract-ocr-chi-sim imagemagick
 IMAGE_PKGS := mmdebstrap fakeroot debian-archive-keyring dosfstools mtools e2fsprogs fdisk kmod cpio xz-utils

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The Raspberry Pi SD-card image from Debian arm64 packages, built without root privileges
 # (make image). Usage: [TILL_DEBIAN_SUITE=trixie|bookworm] image/debian/build.sh TILL_AARCH64_BINARY OUT_DIR
-# The suite is Debian 12 bookworm unless TILL_DEBIAN_SUITE says otherwise (trixie: Debian 13); see the
-# README (image/README.md, "Which Debian, which boards").
+# The suite is Debian 13 trixie unless TILL_DEBIAN_SUITE says otherwise (bookworm: Debian 12, the
+# fallback); see image/README.md, "Which Debian, which boards".
 #
 #   OUT_DIR/till-rpi-arm64.img      MBR: 1 boot (FAT32: Pi firmware, kernel, initramfs, device trees,
 #                                   config.txt, cmdline.txt), 2 root (ext4, mounted read-only),
@@ -22,7 +22,7 @@ repo=$(cd "$here/../.." && pwd)
 till=$(realpath "$1")
 mkdir -p "$2"
 out=$(realpath "$2")
-suite=${TILL_DEBIAN_SUITE:-bookworm}
+suite=${TILL_DEBIAN_SUITE:-trixie}
 components="main non-free-firmware"
 mirror=http://deb.debian.org/debian
 security=http://deb.debian.org/debian-security
