@@ -4,7 +4,7 @@
 use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::configure::{ConfigChange, ScannedCode};
 use crate::core::order::{Order, TenderPart};
-use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict, WifiFailure};
+use crate::core::{Effect, Failure, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict, WifiFailure};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
@@ -112,12 +112,12 @@ async fn run_batch<G: Gateway + 'static>(
                     }
                 }
                 Effect::MicroPay(call) if !saved => {
-                    let reason = "not sent: the order could not be saved".to_string();
+                    let reason = Failure::NotSaved;
                     let _ = msgs
                         .send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Unknown { reason } });
                 }
                 Effect::Query(call) if !saved => {
-                    let reason = "not sent: the order could not be saved".to_string();
+                    let reason = Failure::NotSaved;
                     let _ = msgs.send(Msg::QueryAnswer {
                         out_trade_no: call.out_trade_no,
                         verdict: Verdict::Unknown { reason },
@@ -129,7 +129,7 @@ async fn run_batch<G: Gateway + 'static>(
                     tokio::spawn(async move {
                         let verdict = gateway.micro_pay(&call).await;
                         crash_point("after-pay-answer");
-                        if matches!(&verdict, Verdict::Failed { reason } if reason.starts_with("not sent")) {
+                        if matches!(&verdict, Verdict::Failed { reason } if reason.never_left()) {
                             let _ = msgs.send(Msg::Connectivity { online: false });
                         }
                         let _ = msgs.send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict });
@@ -151,7 +151,7 @@ async fn run_batch<G: Gateway + 'static>(
                     });
                 }
                 Effect::ScanCodePay(call) if !saved => {
-                    let reason = "not sent: the order could not be saved".to_string();
+                    let reason = Failure::NotSaved;
                     let verdict = crate::core::QrVerdict::Failed { reason };
                     let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
                 }
@@ -176,7 +176,7 @@ async fn run_batch<G: Gateway + 'static>(
                     tokio::spawn(lookup(call, gateway, store, msgs));
                 }
                 Effect::Refund(call) if !saved => {
-                    let reason = "not sent: the refund could not be saved".to_string();
+                    let reason = Failure::NotSaved;
                     let verdict = RefundVerdict::Failed { reason };
                     let _ = msgs.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict });
                 }
@@ -576,6 +576,10 @@ pub(super) mod tests {
     }
 
     pub(in crate::app) fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
+        engine_with(journal, store, FakeGateway(journal.clone()))
+    }
+
+    fn engine_with<G: Gateway + 'static>(journal: &Journal, store: FakeStore, gateway: G) -> super::super::Engine {
         let settings = crate::core::Settings::test_shop();
         let catalogue = Catalogue::new([Product::new("6900138600889", "可乐", Fen(350))]);
         let devices = Devices {
@@ -591,7 +595,7 @@ pub(super) mod tests {
         state.auth.policy.auto_sign_in = Some("01".into());
         super::super::Engine::start(
             state,
-            Arc::new(FakeGateway(journal.clone())),
+            Arc::new(gateway),
             devices,
             PrinterProfile::mm58(),
             Arc::new(super::super::ManualClock::new(crate::core::clock::Millis(1_740_796_215_000))),
@@ -601,13 +605,13 @@ pub(super) mod tests {
 
     async fn run_until(engine: &mut super::super::Engine, done: impl Fn(&crate::core::State) -> bool) {
         let mut ticker = super::super::ticker();
-        tokio::time::timeout(Duration::from_secs(5), async {
+        let reached = tokio::time::timeout(Duration::from_secs(5), async {
             while !done(&engine.state) {
                 engine.step(&mut ticker).await;
             }
         })
-        .await
-        .expect("reached in time");
+        .await;
+        assert!(reached.is_ok(), "not reached in time: {:?} {:?}", engine.state.notice, engine.state.sale.attempts);
     }
 
     #[tokio::test]
@@ -656,5 +660,57 @@ pub(super) mod tests {
             "{:?}",
             engine.state.notice
         );
+    }
+
+    /// The real 微收银 client behind a link that went down since the last ping said it was up:
+    /// its payment goes out through the real transport and finds nothing listening.
+    struct DownSinceLastPing(crate::payments::weishouyin::WeishouyinClient);
+
+    impl Gateway for DownSinceLastPing {
+        async fn micro_pay(&self, call: &PayCall) -> Verdict {
+            self.0.micro_pay(call).await
+        }
+        async fn query(&self, call: &QueryCall) -> Verdict {
+            self.0.query(call).await
+        }
+        async fn cancel(&self, call: &crate::core::CancelCall) -> crate::core::CancelVerdict {
+            self.0.cancel(call).await
+        }
+        async fn lookup(&self, call: &crate::core::LookupCall) -> crate::core::LookupVerdict {
+            self.0.lookup(call).await
+        }
+        async fn refund(&self, call: &crate::core::RefundCall) -> crate::core::RefundVerdict {
+            self.0.refund(call).await
+        }
+        async fn query_refund(&self, call: &crate::core::RefundCall) -> crate::core::RefundVerdict {
+            self.0.query_refund(call).await
+        }
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+    }
+
+    /// 微收银 and Cloud Pay share one transport error: a 微收银 payment whose connection was refused
+    /// (nothing listens on port 1) certainly never reached the platform. The till goes offline and
+    /// tells the cashier to take cash; the payment is not announced as declined, nor left in doubt.
+    #[tokio::test]
+    async fn a_weishouyin_payment_that_never_left_makes_the_till_offline_and_is_not_announced_as_failed() {
+        use crate::core::notice::Notice;
+        use crate::core::order::AttemptState;
+        let journal = Journal::default();
+        let cfg = crate::payments::weishouyin::WeishouyinConfig::demo("http://127.0.0.1:1");
+        let client = crate::payments::weishouyin::WeishouyinClient::new(cfg).expect("client");
+        let store = FakeStore::new(&journal, false, Duration::ZERO);
+        let mut engine = engine_with(&journal, store, DownSinceLastPing(client));
+        engine.handle(Msg::Scan("6900138600889".into()));
+        engine.handle(Msg::Scan("134680423163089456".into()));
+        run_until(&mut engine, |s| s.sale.attempts.last().is_some_and(|a| a.state.is_final())).await;
+        assert!(!engine.state.online, "the till is offline");
+        let failed = engine.state.sale.attempts.last().map(|a| a.state.clone());
+        assert!(
+            matches!(&failed, Some(AttemptState::Failed { reason }) if Failure::from_text(reason) == Failure::NotSent),
+            "{failed:?}"
+        );
+        assert_eq!(engine.state.notice, Some(Notice::OfflineTakeCash), "{:?}", engine.state.notice);
     }
 }

@@ -14,6 +14,7 @@ pub mod configure;
 pub mod csv_problem;
 mod discount;
 pub mod display;
+pub mod failure;
 pub mod held;
 pub mod help;
 pub mod intent;
@@ -49,6 +50,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auth::Action;
 pub use calls::*;
+pub use failure::Failure;
 pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
