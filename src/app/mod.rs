@@ -12,6 +12,7 @@ pub mod headless;
 pub mod maintenance;
 pub mod office;
 pub mod platform;
+mod platform_calls;
 pub mod print_queue;
 pub mod promotions_csv;
 pub mod qr_slip;
