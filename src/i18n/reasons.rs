@@ -61,25 +61,7 @@ mod tests {
 
     #[test]
     fn every_failure_kind_is_said_in_both_languages_and_never_in_the_logs_words() {
-        for kind in [
-            Failure::NotSent,
-            Failure::NotSaved,
-            Failure::Timeout,
-            Failure::Network,
-            Failure::PlatformError,
-            Failure::BadAnswer,
-            Failure::BadSignature,
-            Failure::NotSetUp,
-            Failure::TillFault,
-            Failure::NumberTaken,
-            Failure::NotFoundNotCharged,
-            Failure::TakenNotCharged,
-            Failure::RestartedDuringPayment,
-            Failure::CannotCancel,
-            Failure::NoSuchRefund,
-            Failure::RestartedDuringRefund,
-            Failure::NoResultInTime,
-        ] {
+        for kind in Failure::KINDS {
             let (zh, en) = (failure(Lang::Zh, &kind), failure(Lang::En, &kind));
             assert!(!zh.is_ascii(), "{kind:?} is not in Chinese: {zh}");
             assert!(en.is_ascii() && !en.is_empty(), "{kind:?}: {en}");
