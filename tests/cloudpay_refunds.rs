@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+use till::core::Failure;
 use till::core::code::Platform;
 use till::core::money::Fen;
 use till::core::{
@@ -124,7 +125,10 @@ async fn wechat_reverse_is_refused_for_15_s_then_gives_the_money_back() {
     let call = pay(Platform::WeChat, "4321", 1250);
     paid(&client, &call).await;
     let early = client.cancel(&cancel_of(&call)).await;
-    assert!(matches!(&early, CancelVerdict::Refused { reason } if reason.contains("15")), "{early:?}");
+    assert!(
+        matches!(&early, CancelVerdict::Refused { reason: Failure::Declined(words) } if words.contains("15")),
+        "{early:?}"
+    );
     assert_eq!(sim.order(&call.out_trade_no).expect("order").kept_fee(), 1250, "still charged");
     clock.advance_ms(REVERSE_MIN_AGE_MS);
     assert_eq!(client.cancel(&cancel_of(&call)).await, CancelVerdict::Cancelled);
@@ -204,7 +208,10 @@ async fn the_acceptance_refund_sequence_for_both_wallets() {
 
         let third = refund_of(&call, &number(), 1);
         let over = client.refund(&third).await;
-        assert!(matches!(&over, RefundVerdict::Failed { reason } if reason.contains("insufficient")), "{over:?}");
+        assert!(
+            matches!(&over, RefundVerdict::Failed { reason: Failure::Declined(words) } if words.contains("insufficient")),
+            "{over:?}"
+        );
         assert_eq!(client.query_refund(&third).await, RefundVerdict::NotFound);
         assert_eq!(sim.order(&call.out_trade_no).expect("order").kept_fee(), 0);
     }

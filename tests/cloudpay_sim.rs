@@ -2,6 +2,7 @@
 //! injected fault, and the ledger's promise that nobody is charged twice.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use till::core::Failure;
 use till::core::code::Platform;
 use till::core::money::Fen;
 use till::core::{PayCall, QueryAfter, QueryCall, Verdict};
@@ -118,7 +119,7 @@ async fn a_declined_code_fails_with_the_reason() {
         let call = pay(platform, "0002");
         let verdict = client.micro_pay(&call).await;
         assert!(
-            matches!(&verdict, Verdict::Failed { reason } if reason.contains("余额不足")),
+            matches!(&verdict, Verdict::Failed { reason: Failure::Declined(words) } if words.contains("余额不足")),
             "{platform:?}: {verdict:?}"
         );
         assert!(matches!(client.query(&query_of(&call)).await, Verdict::Failed { .. }));
@@ -212,7 +213,10 @@ async fn a_wrong_key_is_refused_with_101_and_nothing_is_charged() {
     let client = client_with(&sim, |c| c.authen_key = "WrongKey0123456789abcdefABCDEFGH".into());
     let call = pay(Platform::WeChat, "4321");
     let verdict = client.micro_pay(&call).await;
-    assert!(matches!(&verdict, Verdict::Failed { reason } if reason.contains("101")), "{verdict:?}");
+    assert!(
+        matches!(&verdict, Verdict::Failed { reason: Failure::Declined(words) } if words.contains("101")),
+        "{verdict:?}"
+    );
     assert!(sim.orders().is_empty());
 
     // On the wire: status 101 and no authen_info, as in reference §7.3.
@@ -260,7 +264,7 @@ async fn ping_follows_the_domain_up_and_down() {
     assert!(!client.ping(&sim.base_url()).await);
     // Refused connection: nothing left the box, so definitely not charged (no 30 s wait for the cashier).
     let refused = client.micro_pay(&pay(Platform::WeChat, "4321")).await;
-    assert!(matches!(&refused, Verdict::Failed { reason } if reason.starts_with("not sent")), "{refused:?}");
+    assert!(matches!(&refused, Verdict::Failed { reason: Failure::NotSent }), "{refused:?}");
     sim.set_down(false).await;
     assert!(client.ping(&sim.base_url()).await);
     assert!(is_paid(&client.micro_pay(&pay(Platform::WeChat, "4321")).await));

@@ -5,7 +5,7 @@ use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::configure::{ConfigChange, ScannedCode};
 use crate::core::order::{Order, TenderPart};
 use crate::core::stocktake::StockEffect;
-use crate::core::{Effect, Lang, LookupCall, Msg, RefundVerdict, Settings, Verdict, WifiFailure};
+use crate::core::{Effect, Lang, LookupCall, Msg, Settings, WifiFailure};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
@@ -75,7 +75,9 @@ pub async fn run<G: Gateway + 'static>(
     }
 }
 
-/// One batch, in order; its saves are flushed before the next effect starts.
+/// One batch, in order; its saves are flushed before the next effect starts. The dispatcher: the
+/// save here, platform calls to `platform_calls` (answered "not sent" when a save of the batch
+/// failed), the rest to [`run_local`].
 async fn run_batch<G: Gateway + 'static>(
     batch: Vec<Effect>,
     msgs: &UnboundedSender<Msg>,
@@ -84,191 +86,118 @@ async fn run_batch<G: Gateway + 'static>(
     receipts: &UnboundedSender<PrintJob>,
     lang: Lang,
 ) {
-    {
-        let mut saved = true;
-        for effect in batch {
-            match effect {
-                Effect::Save { order, counters } => {
-                    let store = devices.store.clone();
-                    let id = order.id;
-                    let stock_msgs = msgs.clone();
-                    let result = tokio::task::spawn_blocking(move || {
-                        // The stock the order moves is moved by the save itself, in its one durable
-                        // write (see `store/redb_stock.rs`).
-                        let counts = store.save(&order, &counters)?;
-                        if !counts.is_empty() {
-                            crash_point("after-stock-save");
-                            let _ = stock_msgs.send(Msg::StockCounts { counts });
-                        }
-                        Ok::<(), crate::store::StoreError>(())
-                    })
-                    .await;
-                    let error = match result {
-                        Ok(Ok(())) => None,
-                        Ok(Err(e)) => Some(e.to_string()),
-                        Err(e) => Some(e.to_string()),
-                    };
-                    if let Some(error) = error {
-                        tracing::error!(order_id = id, %error, "save failed: the batch's platform calls are not made");
-                        saved = false;
-                        let _ = msgs.send(Msg::SaveFailed { order_id: id, error });
-                    }
-                }
-                Effect::MicroPay(call) if !saved => {
-                    let reason = "not sent: the order could not be saved".to_string();
-                    let _ = msgs
-                        .send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict: Verdict::Unknown { reason } });
-                }
-                Effect::Query(call) if !saved => {
-                    let reason = "not sent: the order could not be saved".to_string();
-                    let _ = msgs.send(Msg::QueryAnswer {
-                        out_trade_no: call.out_trade_no,
-                        verdict: Verdict::Unknown { reason },
-                    });
-                }
-                Effect::MicroPay(call) => {
-                    crash_point("before-pay-call");
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.micro_pay(&call).await;
-                        crash_point("after-pay-answer");
-                        if matches!(&verdict, Verdict::Failed { reason } if reason.starts_with("not sent")) {
-                            let _ = msgs.send(Msg::Connectivity { online: false });
-                        }
-                        let _ = msgs.send(Msg::PayAnswer { out_trade_no: call.out_trade_no, verdict });
-                    });
-                }
-                Effect::Query(call) => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.query(&call).await;
-                        let _ = msgs.send(Msg::QueryAnswer { out_trade_no: call.out_trade_no, verdict });
-                    });
-                }
-                Effect::Cancel(call) => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.cancel(&call).await;
-                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "cancel");
-                        let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
-                    });
-                }
-                Effect::ScanCodePay(call) if !saved => {
-                    let reason = "not sent: the order could not be saved".to_string();
-                    let verdict = crate::core::QrVerdict::Failed { reason };
-                    let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
-                }
-                Effect::ScanCodePay(call) => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.scan_code_pay(&call).await;
-                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "scan_code_pay");
-                        let _ = msgs.send(Msg::QrAnswer { out_trade_no: call.out_trade_no, verdict });
-                    });
-                }
-                Effect::CloseQr(call) => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.close_order(&call).await;
-                        tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "close_order");
-                        let _ = msgs.send(Msg::CancelAnswer { out_trade_no: call.out_trade_no, verdict });
-                    });
-                }
-                Effect::Lookup(call) => {
-                    let (gateway, msgs, store) = (gateway.clone(), msgs.clone(), devices.store.clone());
-                    tokio::spawn(lookup(call, gateway, store, msgs));
-                }
-                Effect::Refund(call) if !saved => {
-                    let reason = "not sent: the refund could not be saved".to_string();
-                    let verdict = RefundVerdict::Failed { reason };
-                    let _ = msgs.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict });
-                }
-                Effect::Refund(call) => {
-                    crash_point("before-refund-call");
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.refund(&call).await;
-                        crash_point("after-refund-answer");
-                        let _ = msgs.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict });
-                    });
-                }
-                Effect::QueryRefund(call) => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let verdict = gateway.query_refund(&call).await;
-                        let _ = msgs.send(Msg::RefundQueryAnswer { out_refund_no: call.out_refund_no, verdict });
-                    });
-                }
-                Effect::Print { order } => {
-                    let _ = receipts.send(PrintJob::Sale(order));
-                }
-                Effect::Reprint { order, transaction_id } => {
-                    let (gateway, receipts) = (gateway.clone(), receipts.clone());
-                    tokio::spawn(async move {
-                        let platform_slip = gateway.reprint(&transaction_id).await;
-                        let _ = receipts.send(PrintJob::Reprint { order, platform_slip });
-                    });
-                }
-                Effect::PrintRefund { order, out_refund_no } => {
-                    let _ = receipts.send(PrintJob::Refund { order, out_refund_no });
-                }
-                Effect::Beep(kind) => devices.buzzer.beep(kind),
-                Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
-                Effect::AnnounceRefund { amount, platform } => {
-                    devices.speaker.say(&i18n::refund_announcement(lang, platform, amount))
-                }
-                Effect::PrintQr { out_trade_no, platform, amount, code_url, expires_at } => {
-                    let _ = receipts.send(PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at });
-                }
-                Effect::PrintTestPage => {
-                    let _ = receipts.send(PrintJob::TestPage);
-                }
-                Effect::OpenDrawer => {
-                    let _ = receipts.send(PrintJob::OpenDrawer);
-                }
-                Effect::Display(shown) => devices.display.show(shown),
-                Effect::Stock(StockEffect::Apply { sheet, export_dir }) => {
-                    apply_sheet(sheet, export_dir, devices.store.clone(), msgs, receipts, lang).await
-                }
-                Effect::ReadConfigCode { code } => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let _ = msgs.send(read_config_code(&code.0, gateway.as_ref()).await);
-                    });
-                }
-                Effect::JoinWifi { code } => {
-                    let msgs = msgs.clone();
-                    let wifi = devices.wifi.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let result = wifi.join(&code.0);
-                        match &result {
-                            Ok(ssid) => tracing::info!(ssid, "joined Wi-Fi"),
-                            Err(error) => tracing::warn!(?error, "Wi-Fi not joined"),
-                        }
-                        let _ = msgs.send(Msg::WifiAnswer { result });
-                    });
-                }
-                Effect::Setup { merchant } => {
-                    let (gateway, msgs) = (gateway.clone(), msgs.clone());
-                    tokio::spawn(async move {
-                        let result = gateway.apply_setup(&merchant).await;
-                        match &result {
-                            Ok(info) => tracing::info!(shop = info.shop_name, "device set up"),
-                            Err(error) => tracing::warn!(?error, "device set-up failed"),
-                        }
-                        let _ = msgs.send(Msg::SetupAnswer { result });
-                    });
-                }
-                Effect::Announce { platform, amount } => {
-                    devices.speaker.say(&i18n::announcement(lang, platform, amount))
-                }
-                Effect::Office(effect) => super::office::run(effect, &devices.store, msgs, receipts, lang).await,
-                Effect::Auth(effect) => super::auth::run(effect, devices.store.clone(), msgs.clone()).await,
-                Effect::Member(effect) => super::members::run(effect, &devices.store, msgs),
-                // Run by the engine itself (`app::maintenance`), never batched.
-                Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
-            }
+    let mut saved = true;
+    for effect in batch {
+        if let Effect::Save { order, counters } = effect {
+            saved &= save(order, counters, &devices.store, msgs).await;
+            continue;
         }
+        if !saved && let Some(msg) = super::platform_calls::unsaved(&effect) {
+            let _ = msgs.send(msg);
+            continue;
+        }
+        if let Some(effect) = super::platform_calls::run(effect, gateway, msgs, &devices.store, receipts) {
+            run_local(effect, msgs, devices, receipts, lang).await;
+        }
+    }
+}
+
+/// Saves an order and waits until it is on disk; false (reported) if it is not.
+async fn save(
+    order: Order,
+    counters: crate::core::Counters,
+    store: &Arc<dyn Store>,
+    msgs: &UnboundedSender<Msg>,
+) -> bool {
+    let store = store.clone();
+    let id = order.id;
+    let stock_msgs = msgs.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        // The stock the order moves is moved by the save itself, in its one durable
+        // write (see `store/redb_stock.rs`).
+        let counts = store.save(&order, &counters)?;
+        if !counts.is_empty() {
+            crash_point("after-stock-save");
+            let _ = stock_msgs.send(Msg::StockCounts { counts });
+        }
+        Ok::<(), crate::store::StoreError>(())
+    })
+    .await;
+    let error = match result {
+        Ok(Ok(())) => return true,
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => e.to_string(),
+    };
+    tracing::error!(order_id = id, %error, "save failed: the batch's platform calls are not made");
+    let _ = msgs.send(Msg::SaveFailed { order_id: id, error });
+    false
+}
+
+/// The till's own devices, the printer's queue, and the office and staff executors.
+async fn run_local(
+    effect: Effect,
+    msgs: &UnboundedSender<Msg>,
+    devices: &Devices,
+    receipts: &UnboundedSender<PrintJob>,
+    lang: Lang,
+) {
+    match effect {
+        Effect::Print { order } => {
+            let _ = receipts.send(PrintJob::Sale(order));
+        }
+        Effect::PrintRefund { order, out_refund_no } => {
+            let _ = receipts.send(PrintJob::Refund { order, out_refund_no });
+        }
+        Effect::Beep(kind) => devices.buzzer.beep(kind),
+        Effect::Say(speech) => devices.speaker.say(i18n::speech(lang, speech)),
+        Effect::AnnounceRefund { amount, platform } => {
+            devices.speaker.say(&i18n::refund_announcement(lang, platform, amount))
+        }
+        Effect::PrintQr { out_trade_no, platform, amount, code_url, expires_at } => {
+            let _ = receipts.send(PrintJob::Qr { out_trade_no, platform, amount, code_url, expires_at });
+        }
+        Effect::PrintTestPage => {
+            let _ = receipts.send(PrintJob::TestPage);
+        }
+        Effect::OpenDrawer => {
+            let _ = receipts.send(PrintJob::OpenDrawer);
+        }
+        Effect::Display(shown) => devices.display.show(shown),
+        Effect::JoinWifi { code } => {
+            let msgs = msgs.clone();
+            let wifi = devices.wifi.clone();
+            tokio::task::spawn_blocking(move || {
+                let result = wifi.join(&code.0);
+                match &result {
+                    Ok(ssid) => tracing::info!(ssid, "joined Wi-Fi"),
+                    Err(error) => tracing::warn!(?error, "Wi-Fi not joined"),
+                }
+                let _ = msgs.send(Msg::WifiAnswer { result });
+            });
+        }
+        Effect::Announce { platform, amount } => devices.speaker.say(&i18n::announcement(lang, platform, amount)),
+        Effect::Office(effect) => super::office::run(effect, &devices.store, msgs, receipts, lang).await,
+        Effect::Auth(effect) => super::auth::run(effect, devices.store.clone(), msgs.clone()).await,
+        Effect::Member(effect) => super::members::run(effect, &devices.store, msgs),
+        Effect::Stock(StockEffect::Apply { sheet, export_dir }) => {
+            apply_sheet(sheet, export_dir, devices.store.clone(), msgs, receipts, lang).await
+        }
+        // Run by the engine itself (`app::maintenance`), never batched.
+        Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
+        // The save and the platform's calls are taken by `run_batch` before this; listed, not
+        // `_`, so a new effect is a compile error until it has an executor.
+        other @ (Effect::Save { .. }
+        | Effect::MicroPay(_)
+        | Effect::Query(_)
+        | Effect::Cancel(_)
+        | Effect::ScanCodePay(_)
+        | Effect::CloseQr(_)
+        | Effect::Lookup(_)
+        | Effect::Refund(_)
+        | Effect::QueryRefund(_)
+        | Effect::Reprint { .. }
+        | Effect::ReadConfigCode { .. }
+        | Effect::Setup { .. }) => tracing::error!(?other, "platform effect past the dispatcher: dropped"),
     }
 }
 
@@ -312,7 +241,7 @@ async fn apply_sheet(
 }
 
 /// Reads a configuration code without using it: what it would change, or why it cannot be used.
-async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
+pub(super) async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
     if crate::wifi::is_wifi_qr(code) {
         let result = crate::wifi::parse_wifi_qr(code);
         return match result {
@@ -331,7 +260,7 @@ async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
 
 /// Looks an order up: the store's record first (it tells the wallet and the platform's id), then
 /// the platform.
-async fn lookup<G: Gateway + 'static>(
+pub(super) async fn lookup<G: Gateway + 'static>(
     mut call: LookupCall,
     gateway: Arc<G>,
     store: Arc<dyn Store>,
@@ -532,7 +461,7 @@ pub(super) mod tests {
     use crate::core::catalog::{Catalogue, Product};
     use crate::core::money::Fen;
     use crate::core::order::Order;
-    use crate::core::{Counters, PayCall, QueryCall};
+    use crate::core::{Counters, Failure, PayCall, QueryCall, Verdict};
     use crate::devices::fake::{Journal, RecordingBuzzer, RecordingPrinter, RecordingSpeaker};
     use crate::store::StoreError;
     use crate::store::fake::RecordingStore;
@@ -627,6 +556,10 @@ pub(super) mod tests {
     }
 
     pub(in crate::app) fn engine_on(journal: &Journal, store: FakeStore) -> super::super::Engine {
+        engine_with(journal, store, FakeGateway(journal.clone()))
+    }
+
+    fn engine_with<G: Gateway + 'static>(journal: &Journal, store: FakeStore, gateway: G) -> super::super::Engine {
         let settings = crate::core::Settings::test_shop();
         let catalogue = Catalogue::new([Product::new("6900138600889", "可乐", Fen(350))]);
         let devices = Devices {
@@ -642,7 +575,7 @@ pub(super) mod tests {
         state.auth.policy.auto_sign_in = Some("01".into());
         super::super::Engine::start(
             state,
-            Arc::new(FakeGateway(journal.clone())),
+            Arc::new(gateway),
             devices,
             PrinterProfile::mm58(),
             Arc::new(super::super::ManualClock::new(crate::core::clock::Millis(1_740_796_215_000))),
@@ -652,13 +585,13 @@ pub(super) mod tests {
 
     async fn run_until(engine: &mut super::super::Engine, done: impl Fn(&crate::core::State) -> bool) {
         let mut ticker = super::super::ticker();
-        tokio::time::timeout(Duration::from_secs(5), async {
+        let reached = tokio::time::timeout(Duration::from_secs(5), async {
             while !done(&engine.state) {
                 engine.step(&mut ticker).await;
             }
         })
-        .await
-        .expect("reached in time");
+        .await;
+        assert!(reached.is_ok(), "not reached in time: {:?} {:?}", engine.state.notice, engine.state.sale.attempts);
     }
 
     #[tokio::test]
@@ -707,5 +640,57 @@ pub(super) mod tests {
             "{:?}",
             engine.state.notice
         );
+    }
+
+    /// The real 微收银 client behind a link that went down since the last ping said it was up:
+    /// its payment goes out through the real transport and finds nothing listening.
+    struct DownSinceLastPing(crate::payments::weishouyin::WeishouyinClient);
+
+    impl Gateway for DownSinceLastPing {
+        async fn micro_pay(&self, call: &PayCall) -> Verdict {
+            self.0.micro_pay(call).await
+        }
+        async fn query(&self, call: &QueryCall) -> Verdict {
+            self.0.query(call).await
+        }
+        async fn cancel(&self, call: &crate::core::CancelCall) -> crate::core::CancelVerdict {
+            self.0.cancel(call).await
+        }
+        async fn lookup(&self, call: &crate::core::LookupCall) -> crate::core::LookupVerdict {
+            self.0.lookup(call).await
+        }
+        async fn refund(&self, call: &crate::core::RefundCall) -> crate::core::RefundVerdict {
+            self.0.refund(call).await
+        }
+        async fn query_refund(&self, call: &crate::core::RefundCall) -> crate::core::RefundVerdict {
+            self.0.query_refund(call).await
+        }
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+    }
+
+    /// 微收银 and Cloud Pay share one transport error: a 微收银 payment whose connection was refused
+    /// (nothing listens on port 1) certainly never reached the platform. The till goes offline and
+    /// tells the cashier to take cash; the payment is not announced as declined, nor left in doubt.
+    #[tokio::test]
+    async fn a_weishouyin_payment_that_never_left_makes_the_till_offline_and_is_not_announced_as_failed() {
+        use crate::core::notice::Notice;
+        use crate::core::order::AttemptState;
+        let journal = Journal::default();
+        let cfg = crate::payments::weishouyin::WeishouyinConfig::demo("http://127.0.0.1:1");
+        let client = crate::payments::weishouyin::WeishouyinClient::new(cfg).expect("client");
+        let store = FakeStore::new(&journal, false, Duration::ZERO);
+        let mut engine = engine_with(&journal, store, DownSinceLastPing(client));
+        engine.handle(Msg::Scan("6900138600889".into()));
+        engine.handle(Msg::Scan("134680423163089456".into()));
+        run_until(&mut engine, |s| s.sale.attempts.last().is_some_and(|a| a.state.is_final())).await;
+        assert!(!engine.state.online, "the till is offline");
+        let failed = engine.state.sale.attempts.last().map(|a| a.state.clone());
+        assert!(
+            matches!(&failed, Some(AttemptState::Failed { reason }) if Failure::from_text(reason) == Failure::NotSent),
+            "{failed:?}"
+        );
+        assert_eq!(engine.state.notice, Some(Notice::OfflineTakeCash), "{:?}", engine.state.notice);
     }
 }

@@ -14,6 +14,7 @@ pub mod members;
 pub mod members_csv;
 pub mod office;
 pub mod platform;
+mod platform_calls;
 pub mod print_queue;
 pub mod promotions;
 pub mod promotions_csv;

@@ -6,6 +6,7 @@
 
 use super::clock::Millis;
 use super::code::Platform;
+use super::failure::Failure;
 use super::money::Fen;
 use super::order::OrderId;
 use serde::{Deserialize, Serialize};
@@ -46,8 +47,7 @@ pub enum QueryAfter {
     Qr,
 }
 
-/// How a payment verdict's reason begins when the platform answered that the number is taken by
-/// another order (see [`Verdict::number_taken`]).
+/// How the text kept for [`Failure::NumberTaken`] begins (see [`Verdict::number_taken`]).
 pub const NUMBER_TAKEN: &str = "order number already used";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,9 +80,7 @@ impl QueryCall {
     /// The verdict for a paid order that [predates](Self::predates_attempt) the attempt: the platform
     /// refused this attempt's request (the number was taken), so this customer was not charged under it.
     pub fn earlier_sale(&self) -> Verdict {
-        Verdict::Failed {
-            reason: "this number belongs to an earlier payment, not this one: not charged under it".into(),
-        }
+        Verdict::Failed { reason: Failure::TakenNotCharged }
     }
 }
 
@@ -95,23 +93,23 @@ pub enum Verdict {
     /// The customer is entering a password (or the platform is still working on it).
     UserPaying,
     /// Definitely not charged.
-    Failed { reason: String },
+    Failed { reason: Failure },
     /// The platform has no such order (query only).
     NotFound,
     /// No trustworthy answer: network error, timeout, bad signature, malformed answer.
-    Unknown { reason: String },
+    Unknown { reason: Failure },
 }
 
 impl Verdict {
     /// The platform refused the payment because its number is taken by another order: not a
     /// failure (that order may be paid, and the till cannot tell whose it is without a query).
-    pub fn number_taken(detail: &str) -> Verdict {
-        Verdict::Unknown { reason: format!("{NUMBER_TAKEN} by another order: {detail}") }
+    pub fn number_taken() -> Verdict {
+        Verdict::Unknown { reason: Failure::NumberTaken }
     }
 
     /// Whether this is the platform's "number taken" answer to a payment.
     pub fn is_number_taken(&self) -> bool {
-        matches!(self, Verdict::Unknown { reason } if reason.starts_with(NUMBER_TAKEN))
+        matches!(self, Verdict::Unknown { reason: Failure::NumberTaken })
     }
 }
 
@@ -131,11 +129,11 @@ pub enum CancelVerdict {
     Cancelled,
     /// The platform definitely refused (e.g. too early, or the order is paid and may not be
     /// reversed); a query says where the order stands.
-    Refused { reason: String },
+    Refused { reason: Failure },
     /// The platform has no cancel interface (微收银): the order is settled by querying only.
     Unsupported,
     /// No trustworthy answer: cancel again.
-    Unknown { reason: String },
+    Unknown { reason: Failure },
 }
 
 /// Ask the platform for a one-off payment QR that the customer scans (Cloud Pay `scan_code_pay`),
@@ -159,9 +157,9 @@ pub enum QrVerdict {
     /// The QR to show: the text to encode, verbatim.
     Issued { code_url: String },
     /// Definitely refused: no order, nothing can be paid.
-    Failed { reason: String },
+    Failed { reason: Failure },
     /// No trustworthy answer: the order may exist, but its QR was never shown.
-    Unknown { reason: String },
+    Unknown { reason: Failure },
 }
 
 /// Look up an order by the number printed on its receipt.
@@ -211,7 +209,7 @@ impl PlatformOrder {
 pub enum LookupVerdict {
     Found(PlatformOrder),
     NotFound,
-    Unknown { reason: String },
+    Unknown { reason: Failure },
 }
 
 /// Refund part or all of a paid order. The same `out_refund_no` is sent again (never a new one)
@@ -243,9 +241,9 @@ pub enum RefundVerdict {
     /// The platform took the refund; whether it succeeds is decided later (query_refund).
     Accepted { refund_id: String },
     /// Definitely not refunded, with the platform's reason.
-    Failed { reason: String },
+    Failed { reason: Failure },
     /// No such refund at the platform (query only): not made, unless it is still on its way.
     NotFound,
     /// No trustworthy answer: the refund is queried (and the same request may be repeated).
-    Unknown { reason: String },
+    Unknown { reason: Failure },
 }

@@ -16,6 +16,7 @@ mod discount;
 pub mod discount_entry;
 pub mod display;
 pub mod exchange;
+pub mod failure;
 pub mod held;
 pub mod help;
 pub mod intent;
@@ -55,6 +56,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auth::Action;
 pub use calls::*;
+pub use failure::Failure;
 pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

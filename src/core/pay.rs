@@ -244,7 +244,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         }
         let new_state = match verdict {
             Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
-            Verdict::Failed { reason } => AttemptState::Failed { reason },
+            Verdict::Failed { reason } => AttemptState::Failed { reason: reason.text() },
             Verdict::NotFound if elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
                 AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
             }
@@ -256,7 +256,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     }
     let new_state = match verdict {
         Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
-        Verdict::Failed { reason } => AttemptState::Failed { reason },
+        Verdict::Failed { reason } => AttemptState::Failed { reason: reason.text() },
         Verdict::UserPaying => AttemptState::UserPaying,
         Verdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
             AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
@@ -265,7 +265,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         Verdict::Unknown { reason } => match attempt.state {
             // Still waiting for the customer: a failed query does not change what we know.
             AttemptState::UserPaying => AttemptState::UserPaying,
-            _ => AttemptState::Unknown { reason },
+            _ => AttemptState::Unknown { reason: reason.text() },
         },
     };
     // The wallet's deadline has passed and the platform still cannot say "paid" or "not paid":
@@ -352,7 +352,7 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
         CancelVerdict::Unknown { .. } => (CANCEL_RETRY_SECS, true, false),
         // Refused: ask where the order stands (paid in the meantime, or closed already).
         CancelVerdict::Refused { reason } => {
-            attempt.state = AttemptState::Cancelling { reason };
+            attempt.state = AttemptState::Cancelling { reason: reason.text() };
             (FIRST_QUERY_AFTER_UNKNOWN_SECS, false, true)
         }
         CancelVerdict::Unsupported => {
@@ -396,6 +396,10 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     fx.push(Effect::Beep(Beep::Failure));
     if on_screen && cancelled {
         state.notice = Some(Notice::PaymentCancelled { platform: attempt.platform });
+    } else if on_screen && !state.online && super::failure::Failure::from_text(reason).never_left() {
+        // It never reached the platform, which is unreachable: nothing was declined, codes cannot
+        // be taken now (the cashier takes cash).
+        state.notice = Some(Notice::OfflineTakeCash);
     } else if on_screen {
         state.notice = Some(Notice::PaymentDeclined { platform: attempt.platform, reason: reason.to_string() });
     } else {

@@ -312,7 +312,7 @@ pub(super) fn on_issued(state: &mut State, out_trade_no: &str, verdict: QrVerdic
             }
         }
         QrVerdict::Failed { reason } => {
-            a.state = AttemptState::Failed { reason };
+            a.state = AttemptState::Failed { reason: reason.text() };
             let a = a.clone();
             state.timers.remove(out_trade_no);
             return super::pay::settle_not_paid(state, order_id, &a, fx);
@@ -400,7 +400,7 @@ pub(super) fn on_query_answer(
         // Closed by the platform: final once the QR has expired; before that, still waiting.
         Verdict::Failed { reason } if expired => {
             let failed = change(state, order_id, out_trade_no, |a, q| {
-                a.state = AttemptState::Failed { reason };
+                a.state = AttemptState::Failed { reason: reason.text() };
                 q.watching = true;
             });
             schedule(state, WATCH_EVERY_SECS, false);

@@ -245,7 +245,7 @@ pub(super) fn on_lookup_answer(
         // from the drawer.
         Some(LookupVerdict::NotFound) if cash > Fen::ZERO => Some(Notice::CashToRefund { amount: cash }),
         Some(LookupVerdict::NotFound) => Some(Notice::OrderNotFound { number: number.to_string() }),
-        Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.clone() }),
+        Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.text() }),
         _ => None,
     };
 }
@@ -481,14 +481,14 @@ pub(super) fn on_refund_answer(
             refund.refund_id = Some(refund_id);
             RefundState::Accepted
         }
-        RefundVerdict::Failed { reason } => RefundState::Failed { reason },
+        RefundVerdict::Failed { reason } => RefundState::Failed { reason: reason.text() },
         RefundVerdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
             RefundState::Failed { reason: super::reasons::NO_SUCH_REFUND.into() }
         }
         RefundVerdict::NotFound => refund.state.clone(),
         RefundVerdict::Unknown { reason } => match refund.state {
             RefundState::Accepted => RefundState::Accepted,
-            _ => RefundState::Unknown { reason },
+            _ => RefundState::Unknown { reason: reason.text() },
         },
     };
     let changed = new_state != refund.state;

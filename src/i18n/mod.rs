@@ -22,7 +22,7 @@ mod zh;
 
 pub use display::{DisplayWord, ScaleWord, display_word, scale_word};
 pub use office::{OfficeText, csv_header, entry_kind_name, entry_state_name, method_name, office_notice, office_text};
-pub use reasons::reason;
+pub use reasons::{failure, reason};
 
 use crate::core::Lang;
 use crate::core::code::Platform;

@@ -2,34 +2,52 @@
 //! (`core::reasons`) say what happened to the customer's money and what to do; a platform's own
 //! words (e.g. "余额不足", "insufficient balance") are shown as the platform gave them.
 
-use crate::core::Lang;
-use crate::core::reasons as r;
+use crate::core::{Failure, Lang};
 
-/// `reason` as the cashier is told it.
+/// `reason` (as kept on the order's record) as the cashier is told it.
 pub fn reason(lang: Lang, reason: &str) -> String {
+    failure(lang, &Failure::from_text(reason))
+}
+
+/// A failure's kind in shop words; a platform's own words are shown as it gave them.
+pub fn failure(lang: Lang, failure: &Failure) -> String {
     let zh = lang == Lang::Zh;
-    let said = match reason {
-        r::NOT_FOUND_NOT_CHARGED if zh => "顾客的钱没有扣",
-        r::NOT_FOUND_NOT_CHARGED => "the customer was not charged",
-        r::RESTARTED_DURING_PAYMENT if zh => "收银机在收款时重启了，正在核实顾客是否已付",
-        r::RESTARTED_DURING_PAYMENT => {
+    let said = match failure {
+        Failure::Declined(words) => return words.clone(),
+        Failure::NotFoundNotCharged if zh => "顾客的钱没有扣",
+        Failure::NotFoundNotCharged => "the customer was not charged",
+        Failure::RestartedDuringPayment if zh => "收银机在收款时重启了，正在核实顾客是否已付",
+        Failure::RestartedDuringPayment => {
             "the till restarted while taking the payment: checking whether the customer paid"
         }
-        r::CANNOT_CANCEL if zh => "这笔付款无法撤销，正在核实结果",
-        r::CANNOT_CANCEL => "this payment cannot be called off: checking the result",
-        r::NO_SUCH_REFUND if zh => "没有退钱给顾客",
-        r::NO_SUCH_REFUND => "nothing was given back to the customer",
-        r::RESTARTED_DURING_REFUND if zh => "收银机在退款时重启了，正在核实是否已退",
-        r::RESTARTED_DURING_REFUND => "the till restarted during the refund: checking whether it went through",
-        _ if reason.ends_with("not charged under it") && zh => "单号与另一笔订单重复，这位顾客没有被扣款",
-        _ if reason.ends_with("not charged under it") => {
-            "the order number was another sale's: this customer was not charged"
-        }
-        _ if reason.starts_with(r::NOT_SENT) && zh => "没有发出（网络不通或保存失败），钱没有动",
-        _ if reason.starts_with(r::NOT_SENT) => "not sent (no connection, or it could not be saved): no money moved",
-        _ if reason.starts_with(r::NO_RESULT_AFTER) && zh => "等了很久没有结果，正在撤销这笔付款",
-        _ if reason.starts_with(r::NO_RESULT_AFTER) => "no answer in time: calling the payment off",
-        _ => return reason.to_string(),
+        Failure::CannotCancel if zh => "这笔付款无法撤销，正在核实结果",
+        Failure::CannotCancel => "this payment cannot be called off: checking the result",
+        Failure::NoSuchRefund if zh => "没有退钱给顾客",
+        Failure::NoSuchRefund => "nothing was given back to the customer",
+        Failure::RestartedDuringRefund if zh => "收银机在退款时重启了，正在核实是否已退",
+        Failure::RestartedDuringRefund => "the till restarted during the refund: checking whether it went through",
+        Failure::TakenNotCharged if zh => "单号与另一笔订单重复，这位顾客没有被扣款",
+        Failure::TakenNotCharged => "the order number was another sale's: this customer was not charged",
+        Failure::NotSent | Failure::NotSaved if zh => "没有发出（网络不通或保存失败），钱没有动",
+        Failure::NotSent | Failure::NotSaved => "not sent (no connection, or it could not be saved): no money moved",
+        Failure::NoResultInTime if zh => "等了很久没有结果，正在撤销这笔付款",
+        Failure::NoResultInTime => "no answer in time: calling the payment off",
+        Failure::Timeout if zh => "支付平台没有及时回复，结果未知，正在核实",
+        Failure::Timeout => "no answer in time: result unknown, checking",
+        Failure::Network if zh => "网络中途断开，结果未知，正在核实",
+        Failure::Network => "the connection broke: result unknown, checking",
+        Failure::PlatformError if zh => "支付平台出错，结果未知，正在核实",
+        Failure::PlatformError => "the payment service had an error: result unknown, checking",
+        Failure::BadAnswer if zh => "支付平台的回复无法读取，结果未知，正在核实",
+        Failure::BadAnswer => "the answer could not be read: result unknown, checking",
+        Failure::BadSignature if zh => "回复的签名不对，不能采信，正在核实",
+        Failure::BadSignature => "the answer's signature is wrong: not trusted, checking",
+        Failure::NotSetUp if zh => "收款还没有设置好：请扫商户的配置码",
+        Failure::NotSetUp => "payments are not set up yet: scan the merchant's configuration code",
+        Failure::TillFault if zh => "收银机没能发出请求，钱没有动",
+        Failure::TillFault => "the till could not make the request: no money moved",
+        Failure::NumberTaken if zh => "单号已被另一笔订单使用，正在核实",
+        Failure::NumberTaken => "the order number is another order's: checking",
     };
     said.to_string()
 }
@@ -39,6 +57,18 @@ mod tests {
     use super::*;
     use crate::core::code::Platform;
     use crate::core::notice::Notice;
+    use crate::core::reasons as r;
+
+    #[test]
+    fn every_failure_kind_is_said_in_both_languages_and_never_in_the_logs_words() {
+        for kind in Failure::KINDS {
+            let (zh, en) = (failure(Lang::Zh, &kind), failure(Lang::En, &kind));
+            assert!(!zh.is_ascii(), "{kind:?} is not in Chinese: {zh}");
+            assert!(en.is_ascii() && !en.is_empty(), "{kind:?}: {en}");
+            assert_ne!(en, kind.text(), "{kind:?} is said as the record keeps it");
+        }
+        assert_eq!(failure(Lang::Zh, &Failure::Declined("余额不足".into())), "余额不足");
+    }
 
     #[test]
     fn the_tills_own_reasons_are_said_in_shop_words_and_a_platforms_are_kept() {

@@ -11,7 +11,7 @@ use super::cloudpay::{
 use super::weishouyin::WeishouyinClient;
 use crate::core::configure::{ConfigChange, Merchant};
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryCall, RefundCall,
+    CancelCall, CancelVerdict, Failure, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryCall, RefundCall,
     RefundVerdict, SetupFailure, SetupInfo, Verdict,
 };
 use std::path::PathBuf;
@@ -140,7 +140,10 @@ fn merchant(s: &DeviceSetting) -> Merchant {
     }
 }
 
-const NOT_SET_UP: &str = "payment platform not set up: scan the merchant's configuration code";
+/// A platform not ready is not set up for the cashier; why (`reason`) was logged when it started.
+fn not_ready(_reason: &str) -> Failure {
+    Failure::NotSetUp
+}
 
 fn info(s: &DeviceSetting) -> SetupInfo {
     SetupInfo { shop_name: s.shop_name.clone(), order_prefix: s.cloud_cashier_id.clone(), operator: s.staff_id.clone() }
@@ -177,42 +180,42 @@ impl Gateway for Payments {
         if let Backend::CloudPay(g) = &*self.current()
             && not_set_up(g)
         {
-            return Verdict::Failed { reason: NOT_SET_UP.into() };
+            return Verdict::Failed { reason: Failure::NotSetUp };
         }
-        dispatch!(self, g => g.micro_pay(call).await, r => Verdict::Failed { reason: r.clone() })
+        dispatch!(self, g => g.micro_pay(call).await, r => Verdict::Failed { reason: not_ready(r) })
     }
 
     async fn query(&self, call: &QueryCall) -> Verdict {
-        dispatch!(self, g => g.query(call).await, r => Verdict::Unknown { reason: r.clone() })
+        dispatch!(self, g => g.query(call).await, r => Verdict::Unknown { reason: not_ready(r) })
     }
 
     async fn cancel(&self, call: &CancelCall) -> CancelVerdict {
-        dispatch!(self, g => g.cancel(call).await, r => CancelVerdict::Unknown { reason: r.clone() })
+        dispatch!(self, g => g.cancel(call).await, r => CancelVerdict::Unknown { reason: not_ready(r) })
     }
 
     async fn scan_code_pay(&self, call: &QrCall) -> QrVerdict {
         if let Backend::CloudPay(g) = &*self.current()
             && !g.config().is_set_up()
         {
-            return QrVerdict::Failed { reason: NOT_SET_UP.into() };
+            return QrVerdict::Failed { reason: Failure::NotSetUp };
         }
-        dispatch!(self, g => g.scan_code_pay(call).await, r => QrVerdict::Failed { reason: r.clone() })
+        dispatch!(self, g => g.scan_code_pay(call).await, r => QrVerdict::Failed { reason: not_ready(r) })
     }
 
     async fn close_order(&self, call: &CancelCall) -> CancelVerdict {
-        dispatch!(self, g => g.close_order(call).await, r => CancelVerdict::Unknown { reason: r.clone() })
+        dispatch!(self, g => g.close_order(call).await, r => CancelVerdict::Unknown { reason: not_ready(r) })
     }
 
     async fn lookup(&self, call: &LookupCall) -> LookupVerdict {
-        dispatch!(self, g => g.lookup(call).await, r => LookupVerdict::Unknown { reason: r.clone() })
+        dispatch!(self, g => g.lookup(call).await, r => LookupVerdict::Unknown { reason: not_ready(r) })
     }
 
     async fn refund(&self, call: &RefundCall) -> RefundVerdict {
-        dispatch!(self, g => g.refund(call).await, r => RefundVerdict::Failed { reason: r.clone() })
+        dispatch!(self, g => g.refund(call).await, r => RefundVerdict::Failed { reason: not_ready(r) })
     }
 
     async fn query_refund(&self, call: &RefundCall) -> RefundVerdict {
-        dispatch!(self, g => g.query_refund(call).await, r => RefundVerdict::Unknown { reason: r.clone() })
+        dispatch!(self, g => g.query_refund(call).await, r => RefundVerdict::Unknown { reason: not_ready(r) })
     }
 
     fn insecure_link(&self) -> Option<String> {

@@ -11,6 +11,13 @@ pub mod weishouyin;
 
 pub use choice::Payments;
 
+/// What the core is told of an answer it cannot trust: its kind; `detail` (what was wrong with
+/// it) goes to the log only.
+pub(crate) fn untrusted(kind: crate::core::Failure, detail: &str) -> crate::core::Failure {
+    tracing::warn!(detail, ?kind, "platform answer not trusted");
+    kind
+}
+
 use crate::core::configure::{ConfigChange, Merchant};
 use crate::core::{
     CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryCall, RefundCall,
@@ -68,7 +75,7 @@ pub trait Gateway: Send + Sync {
     /// Asks for a one-off payment QR that the customer scans (Cloud Pay `scan_code_pay`). A platform
     /// without one (微收银) refuses definitely: the till hides the option there anyway.
     fn scan_code_pay(&self, _call: &QrCall) -> impl Future<Output = QrVerdict> + Send {
-        async { QrVerdict::Failed { reason: "not offered on this platform".into() } }
+        async { QrVerdict::Failed { reason: crate::core::Failure::NotSetUp } }
     }
     /// Closes an unpaid QR order (Cloud Pay `close_order`, `trade_type` 2) so it can no longer be paid.
     fn close_order(&self, _call: &CancelCall) -> impl Future<Output = CancelVerdict> + Send {

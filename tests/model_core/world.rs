@@ -175,7 +175,7 @@ impl World {
                             PayOutcome::Duplicate => {
                                 self.count("duplicate");
                                 self.duplicates.insert(call.out_trade_no.clone());
-                                Verdict::number_taken("duplicate (407)")
+                                Verdict::number_taken()
                             }
                             PayOutcome::Answer(_) if self.lost(15) => Verdict::Unknown { reason: "timeout".into() },
                             PayOutcome::Answer(v) => v,

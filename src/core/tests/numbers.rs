@@ -88,7 +88,7 @@ fn a_number_taken_by_another_order_is_never_cancelled_under_and_is_settled_as_no
     let mut t = Till::new();
     t.ring_up();
     let (no, _) = t.pay(WECHAT_CODE);
-    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken("407") });
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken() });
     assert!(matches!(t.attempt_state(), AttemptState::Unknown { .. }), "not a failure: {:?}", t.attempt_state());
     // A restart: the queries still say the number is taken.
     let (order, counters) = (t.state.sale.clone(), t.state.counters);
@@ -114,7 +114,7 @@ fn a_lookup_of_a_taken_number_is_not_a_late_paid() {
     let mut t = Till::new();
     t.ring_up();
     let (no, _) = t.pay(WECHAT_CODE);
-    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken("407") });
+    t.send(Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::number_taken() });
     t.send(Msg::Key(Key::Esc)); // parked; the customer leaves
     let fx = t.wait(5);
     let call = queries(&fx)[0].clone();

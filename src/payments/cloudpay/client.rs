@@ -5,7 +5,7 @@
 use super::proto::{self, Answer, CloudPayConfig, Interface, PingAnswer};
 use super::sign;
 use crate::core::code::mask_code;
-use crate::payments::http::{self, BodyError, error_chain};
+use crate::payments::http::{self, TransportError};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -28,23 +28,21 @@ pub enum CloudPayError {
     /// The system's random source failed, so no nonce; nothing was sent. Cashier: "result unknown".
     #[error("no random numbers for the nonce")]
     Nonce,
-    /// DNS, refused or reset connection, TLS failure, broken or truncated answer. Cashier: "network
-    /// problem, result unknown".
-    #[error("network error: {0}")]
-    Network(String),
-    /// The connection could not be made (refused, no route, DNS, TLS handshake): the request never
-    /// left the box, so it certainly did not reach the platform. Cashier: "network problem, not sent".
-    #[error("not sent: {0}")]
-    NotSent(String),
-    /// No complete answer within `timeout_ms`. Cashier: "platform slow, result unknown".
-    #[error("no answer within {0} ms")]
-    Timeout(u64),
-    /// An HTTP status outside 200–299, e.g. a proxy's 502 page. Cashier: "platform error, result unknown".
-    #[error("HTTP status {0}")]
-    HttpStatus(u16),
-    /// The answer is larger than [`MAX_ANSWER_BYTES`]. Cashier: "bad answer from the platform".
-    #[error("oversized answer (more than {0} bytes)")]
-    Oversized(usize),
+    /// The exchange itself failed (not sent, broken, slow, HTTP error, oversized): see
+    /// [`TransportError`], shared with 微收银.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl CloudPayError {
+    /// The kind the core acts on; the text goes to the log only.
+    pub fn failure(&self) -> crate::core::Failure {
+        match self {
+            CloudPayError::Setup(_) | CloudPayError::Nonce => crate::core::Failure::TillFault,
+            CloudPayError::NoBaseUrl => crate::core::Failure::NotSetUp,
+            CloudPayError::Transport(e) => e.failure(),
+        }
+    }
 }
 
 /// A Cloud Pay device client. Cheap to share behind an `Arc`; one per till.
@@ -200,7 +198,7 @@ impl CloudPayClient {
         }
         tracing::warn!(interface = iface.name(), error = ?result.as_ref().err(), "cloudpay transport failure");
         // A request that never left the box may go to the new domain whatever it is.
-        let not_sent = matches!(result, Err(CloudPayError::NotSent(_)));
+        let not_sent = matches!(result, Err(CloudPayError::Transport(TransportError::NotSent(_))));
         if self.fail_over(domain).await && (resend == Resend::Once || not_sent) {
             let retry = self.post_iface(self.active.load(Ordering::Relaxed), iface, body).await;
             tracing::info!(
@@ -231,7 +229,11 @@ impl CloudPayClient {
         let started = Instant::now();
         let answer = match self.send(iface, content, resend).await {
             Ok(bytes) => read(&bytes),
-            Err(e) => Answer { verdict: unknown(e), status: None, log_id: None },
+            Err(e) => {
+                // The detail (the socket's or the HTTP error's words) is for the log; the core gets its kind.
+                tracing::warn!(number, interface = iface.name(), error = %e, "cloudpay call failed");
+                Answer { verdict: unknown(e), status: None, log_id: None }
+            }
         };
         let code = code.map(mask_code);
         tracing::info!(
@@ -249,53 +251,19 @@ impl CloudPayClient {
     }
 
     async fn post_bytes(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, CloudPayError> {
-        let limit = self.cfg.timeout_ms;
-        // reqwest's own timeout covers the body too; this outer one also bounds our chunk loop.
-        match tokio::time::timeout(Duration::from_millis(limit), self.exchange(url, body)).await {
-            Ok(result) => result,
-            Err(_) => Err(CloudPayError::Timeout(limit)),
-        }
-    }
-
-    async fn exchange(&self, url: &str, body: Vec<u8>) -> Result<Vec<u8>, CloudPayError> {
-        let limit = self.cfg.timeout_ms;
-        let net = |e: reqwest::Error| {
-            if e.is_timeout() {
-                CloudPayError::Timeout(limit)
-            } else if e.is_connect() {
-                CloudPayError::NotSent(error_chain(&e))
-            } else {
-                CloudPayError::Network(error_chain(&e))
+        let request = self.http.post(url).header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE).body(body);
+        let answered = |headers: &reqwest::header::HeaderMap| {
+            if let Some(secs) = answer_date(headers) {
+                self.date.store(secs, Ordering::Relaxed);
             }
         };
-        let mut response = self
-            .http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
-            .body(body)
-            .send()
-            .await
-            .map_err(net)?;
-        if let Some(secs) = answer_date(response.headers()) {
-            self.date.store(secs, Ordering::Relaxed);
-        }
-        read_capped(&mut response, limit).await
+        Ok(http::exchange(request, self.cfg.timeout_ms, MAX_ANSWER_BYTES, answered).await?)
     }
 
     /// The platform's time from the `Date` of the last answer since the last call (unix seconds).
     pub fn take_answer_date(&self) -> Option<i64> {
         Some(self.date.swap(0, Ordering::Relaxed)).filter(|&t| t > 0)
     }
-}
-
-/// Reads a response body of at most [`MAX_ANSWER_BYTES`]; non-2xx is an error.
-pub(super) async fn read_capped(response: &mut reqwest::Response, limit: u64) -> Result<Vec<u8>, CloudPayError> {
-    http::read_capped(response, MAX_ANSWER_BYTES).await.map_err(|e| match e {
-        BodyError::Status(status) => CloudPayError::HttpStatus(status),
-        BodyError::Oversized(max) => CloudPayError::Oversized(max),
-        BodyError::Transport(e) if e.is_timeout() => CloudPayError::Timeout(limit),
-        BodyError::Transport(e) => CloudPayError::Network(error_chain(&e)),
-    })
 }
 
 /// The failures that say "this domain does not work", not "the platform said something": nothing
@@ -305,7 +273,9 @@ pub(super) async fn read_capped(response: &mut reqwest::Response, limit: u64) ->
 fn transport_failed(result: &Result<Vec<u8>, CloudPayError>) -> bool {
     match result {
         Ok(bytes) => sign::open_response(bytes).is_err(),
-        Err(CloudPayError::HttpStatus(status)) => *status >= 500 || *status == 404 || *status == 403,
+        Err(CloudPayError::Transport(TransportError::HttpStatus(status))) => {
+            *status >= 500 || *status == 404 || *status == 403
+        }
         Err(_) => true,
     }
 }

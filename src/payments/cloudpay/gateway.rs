@@ -1,7 +1,6 @@
 //! [`Gateway`] for Cloud Pay: each core call becomes one (or, for a lookup, a few) platform calls,
 //! each answer a verdict (reference §5–§7).
 
-use super::client::CloudPayError;
 use super::client::{CallSpec, CloudPayClient, Resend, nonce};
 use super::lookup::{self, DETAIL_MAX_PAGES, DetailFound, OrderFound};
 use super::proto::{self, Interface};
@@ -10,7 +9,7 @@ use super::refund;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryAfter, QueryCall,
+    CancelCall, CancelVerdict, Failure, LookupCall, LookupVerdict, PayCall, QrCall, QrVerdict, QueryAfter, QueryCall,
     RefundCall, RefundVerdict, Verdict,
 };
 use crate::payments::Gateway;
@@ -30,7 +29,7 @@ impl CloudPayClient {
     }
 
     async fn lookup_order_of(&self, out_trade_no: &str, platform: Platform, after: QueryAfter) -> OrderFound {
-        let Ok(nonce) = nonce() else { return OrderFound::Unknown("no nonce".into()) };
+        let Ok(nonce) = nonce() else { return OrderFound::Unknown(Failure::TillFault) };
         let query = QueryCall {
             order_id: 0,
             out_trade_no: out_trade_no.to_string(),
@@ -43,7 +42,7 @@ impl CloudPayClient {
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| lookup::read_order(key, out_trade_no, b);
         self.call(spec(Interface::QueryOrder, out_trade_no, Resend::Once), &content, read, |e| {
-            OrderFound::Unknown(e.to_string())
+            OrderFound::Unknown(e.failure())
         })
         .await
     }
@@ -83,7 +82,7 @@ impl Gateway for CloudPayClient {
     async fn micro_pay(&self, call: &PayCall) -> Verdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return Verdict::Unknown { reason: e.to_string() },
+            Err(e) => return Verdict::Unknown { reason: e.failure() },
         };
         let content = proto::micro_pay_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
@@ -98,8 +97,8 @@ impl Gateway for CloudPayClient {
         let verdict = self
             .call(spec, &content, read, |e| match e {
                 // Nothing left the box: definitely not charged, the cashier may try again at once.
-                CloudPayError::NotSent(why) => Verdict::Failed { reason: format!("not sent: {why}") },
-                e => Verdict::Unknown { reason: e.to_string() },
+                e if e.failure().never_left() => Verdict::Failed { reason: e.failure() },
+                e => Verdict::Unknown { reason: e.failure() },
             })
             .await;
         if proto::is_duplicate(&verdict) {
@@ -111,32 +110,32 @@ impl Gateway for CloudPayClient {
     async fn query(&self, call: &QueryCall) -> Verdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return Verdict::Unknown { reason: e.to_string() },
+            Err(e) => return Verdict::Unknown { reason: e.failure() },
         };
         let content = proto::query_order_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
         let checked = self.duplicates.checked(call);
         let read = |b: &[u8]| proto::read_query_answer(key, &checked, b);
         let spec = spec(Interface::QueryOrder, &call.out_trade_no, Resend::Once);
-        self.call(spec, &content, read, |e| Verdict::Unknown { reason: e.to_string() }).await
+        self.call(spec, &content, read, |e| Verdict::Unknown { reason: e.failure() }).await
     }
 
     async fn cancel(&self, call: &CancelCall) -> CancelVerdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return CancelVerdict::Unknown { reason: e.to_string() },
+            Err(e) => return CancelVerdict::Unknown { reason: e.failure() },
         };
         let content = refund::reverse_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| refund::read_reverse(key, b);
         let spec = spec(Interface::Reverse, &call.out_trade_no, Resend::Once);
-        self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.to_string() }).await
+        self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.failure() }).await
     }
 
     async fn scan_code_pay(&self, call: &QrCall) -> QrVerdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return QrVerdict::Unknown { reason: e.to_string() },
+            Err(e) => return QrVerdict::Unknown { reason: e.failure() },
         };
         let content = qr::scan_code_pay_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
@@ -144,8 +143,8 @@ impl Gateway for CloudPayClient {
         // Never re-sent on another domain: an unknown answer is closed under the same number.
         let spec = spec(Interface::ScanCodePay, &call.out_trade_no, Resend::Never);
         self.call(spec, &content, read, |e| match e {
-            CloudPayError::NotSent(why) => QrVerdict::Failed { reason: format!("not sent: {why}") },
-            e => QrVerdict::Unknown { reason: e.to_string() },
+            e if e.failure().never_left() => QrVerdict::Failed { reason: e.failure() },
+            e => QrVerdict::Unknown { reason: e.failure() },
         })
         .await
     }
@@ -153,13 +152,13 @@ impl Gateway for CloudPayClient {
     async fn close_order(&self, call: &CancelCall) -> CancelVerdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return CancelVerdict::Unknown { reason: e.to_string() },
+            Err(e) => return CancelVerdict::Unknown { reason: e.failure() },
         };
         let content = qr::close_order_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| qr::read_close_order(key, b);
         let spec = spec(Interface::CloseOrder, &call.out_trade_no, Resend::Once);
-        self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.to_string() }).await
+        self.call(spec, &content, read, |e| CancelVerdict::Unknown { reason: e.failure() }).await
     }
 
     async fn lookup(&self, call: &LookupCall) -> LookupVerdict {
@@ -184,33 +183,33 @@ impl Gateway for CloudPayClient {
         let refunded = self.refunded_fee(&call.out_trade_no, platform, create_time, total).await;
         match lookup::platform_order(&call.out_trade_no, &found, refunded) {
             Ok(order) => LookupVerdict::Found(order),
-            Err(reason) => LookupVerdict::Unknown { reason },
+            Err(detail) => LookupVerdict::Unknown { reason: crate::payments::untrusted(Failure::BadAnswer, &detail) },
         }
     }
 
     async fn refund(&self, call: &RefundCall) -> RefundVerdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return RefundVerdict::Unknown { reason: e.to_string() },
+            Err(e) => return RefundVerdict::Unknown { reason: e.failure() },
         };
         let content = refund::refund_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| refund::read_refund(key, call, b);
         // Re-sent on a new domain with the same out_refund_no: the platform refunds a number once.
         let spec = spec(Interface::Refund, &call.out_refund_no, Resend::Once);
-        self.call(spec, &content, read, |e| RefundVerdict::Unknown { reason: e.to_string() }).await
+        self.call(spec, &content, read, |e| RefundVerdict::Unknown { reason: e.failure() }).await
     }
 
     async fn query_refund(&self, call: &RefundCall) -> RefundVerdict {
         let nonce = match nonce() {
             Ok(n) => n,
-            Err(e) => return RefundVerdict::Unknown { reason: e.to_string() },
+            Err(e) => return RefundVerdict::Unknown { reason: e.failure() },
         };
         let content = refund::query_refund_content(&self.cfg, call, &nonce);
         let key = &self.cfg.authen_key;
         let read = |b: &[u8]| refund::read_query_refund(key, call, b);
         let spec = spec(Interface::QueryRefundOrder, &call.out_refund_no, Resend::Once);
-        self.call(spec, &content, read, |e| RefundVerdict::Unknown { reason: e.to_string() }).await
+        self.call(spec, &content, read, |e| RefundVerdict::Unknown { reason: e.failure() }).await
     }
 
     fn describe(&self) -> String {

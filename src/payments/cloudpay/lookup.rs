@@ -7,7 +7,8 @@ use super::proto::{
 };
 use crate::core::code::Platform;
 use crate::core::money::Fen;
-use crate::core::{PlatformOrder, PlatformOrderState};
+use crate::core::{Failure, PlatformOrder, PlatformOrderState};
+use crate::payments::untrusted;
 use serde::{Deserialize, Serialize};
 
 /// How far around the order's `create_time` client_order_detail searches (the reference example's
@@ -104,13 +105,13 @@ pub enum OrderFound {
         create_time: i64,
     },
     NotFound,
-    Unknown(String),
+    Unknown(Failure),
 }
 
 /// Reads a query_order answer for a lookup: any state, no amount to compare.
 pub fn read_order(key: &str, out_trade_no: &str, body: &[u8]) -> Answer<OrderFound> {
-    let unknown = |r: &str| OrderFound::Unknown(r.to_string());
-    read_with(key, body, unknown, |o| {
+    let unknown = |r: &str| OrderFound::Unknown(untrusted(Failure::BadAnswer, r));
+    read_with(key, body, OrderFound::Unknown, |o| {
         let c: &ResponseContent = &o.content;
         match (c.status, o.signed) {
             (0, true) => {}
@@ -157,30 +158,37 @@ pub enum DetailFound {
 /// Reads one client_order_detail page (reference §7.8) looking for `out_trade_no`.
 pub fn read_detail(key: &str, out_trade_no: &str, page_num: u32, body: &[u8]) -> Answer<DetailFound> {
     let unknown = |r: &str| DetailFound::Unknown(r.to_string());
-    read_with(key, body, unknown, |o| {
-        let c = &o.content;
-        if (c.status, o.signed) != (0, true) {
-            return unknown(&format!("client_order_detail: {} ({})", c.description, c.status));
-        }
-        let Some(query) = c.order_detail_query.as_ref() else {
-            return unknown("answer without order_detail_query");
-        };
-        let found =
-            query.order_details.iter().filter_map(|d| d.receipt.as_ref()?.order.as_ref()?.order_content.as_ref()).find(
-                |order| {
+    read_with(
+        key,
+        body,
+        |f: Failure| DetailFound::Unknown(f.text()),
+        |o| {
+            let c = &o.content;
+            if (c.status, o.signed) != (0, true) {
+                return unknown(&format!("client_order_detail: {} ({})", c.description, c.status));
+            }
+            let Some(query) = c.order_detail_query.as_ref() else {
+                return unknown("answer without order_detail_query");
+            };
+            let found = query
+                .order_details
+                .iter()
+                .filter_map(|d| d.receipt.as_ref()?.order.as_ref()?.order_content.as_ref())
+                .find(|order| {
                     let kind = [TRADE_TYPE_MICRO_PAY, super::qr::TRADE_TYPE_SCAN_CODE];
                     order.out_trade_no == out_trade_no && kind.contains(&order.trade_type)
+                });
+            match found {
+                Some(order) => DetailFound::Refunded {
+                    refunded: Fen(order.refunded_fee.unwrap_or(0)),
+                    total: Fen(order.total_fee),
                 },
-            );
-        match found {
-            Some(order) => {
-                DetailFound::Refunded { refunded: Fen(order.refunded_fee.unwrap_or(0)), total: Fen(order.total_fee) }
+                None => DetailFound::NotOnPage {
+                    more: u64::from(page_num) * u64::from(DETAIL_PAGE_SIZE) < query.total_count,
+                },
             }
-            None => {
-                DetailFound::NotOnPage { more: u64::from(page_num) * u64::from(DETAIL_PAGE_SIZE) < query.total_count }
-            }
-        }
-    })
+        },
+    )
 }
 
 /// Puts query_order's state and client_order_detail's refunds together (reference §4, §6 rules 1, 6).

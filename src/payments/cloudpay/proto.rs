@@ -9,7 +9,8 @@ use super::sign;
 use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
-use crate::core::{PayCall, QueryCall, Verdict};
+use crate::core::{Failure, PayCall, QueryCall, Verdict};
+use crate::payments::untrusted;
 use serde::{Deserialize, Serialize};
 
 pub use super::lookup::{DetailOrder, DetailReceipt, OrderDetail, OrderDetailQuery, OrderDetailRequest};
@@ -282,6 +283,14 @@ pub enum NotAnAnswer {
 }
 
 impl NotAnAnswer {
+    /// The kind the core is told.
+    pub fn failure(self) -> Failure {
+        match self {
+            NotAnAnswer::BadSignature => Failure::BadSignature,
+            NotAnAnswer::Malformed | NotAnAnswer::BadContent => Failure::BadAnswer,
+        }
+    }
+
     pub fn reason(self) -> &'static str {
         match self {
             NotAnAnswer::Malformed => "malformed answer (no response_content)",
@@ -309,7 +318,7 @@ pub fn open_answer(key: &str, body: &[u8]) -> Result<Opened, NotAnAnswer> {
 pub fn read_with<V>(
     key: &str,
     body: &[u8],
-    unknown: impl FnOnce(&str) -> V,
+    unknown: impl FnOnce(Failure) -> V,
     decide: impl FnOnce(&Opened) -> V,
 ) -> Answer<V> {
     match open_answer(key, body) {
@@ -318,17 +327,23 @@ pub fn read_with<V>(
             log_id: Some(opened.content.log_id),
             verdict: decide(&opened),
         },
-        Err(e) => Answer { verdict: unknown(e.reason()), status: None, log_id: None },
+        Err(e) => Answer { verdict: unknown(untrusted(e.failure(), e.reason())), status: None, log_id: None },
     }
 }
 
-fn unknown(reason: impl Into<String>) -> Verdict {
-    Verdict::Unknown { reason: reason.into() }
+/// An answer not trusted: the detail to the log, [`Failure::BadAnswer`] to the core.
+fn unknown(detail: impl AsRef<str>) -> Verdict {
+    Verdict::Unknown { reason: untrusted(Failure::BadAnswer, detail.as_ref()) }
 }
 
 /// Reads a received body for the order `out_trade_no` of `amount`, with the device's `key`.
 pub fn read_answer(iface: Interface, key: &str, out_trade_no: &str, amount: Fen, body: &[u8]) -> Answer {
-    read_with(key, body, |r| unknown(r), |o| decide(iface, o.signed, out_trade_no, amount, &o.content))
+    read_with(
+        key,
+        body,
+        |reason| Verdict::Unknown { reason },
+        |o| decide(iface, o.signed, out_trade_no, amount, &o.content),
+    )
 }
 
 /// Reads a query's answer for `call`. As [`read_answer`], and a "paid" for an order the platform
@@ -338,7 +353,7 @@ pub fn read_query_answer(key: &str, call: &QueryCall, body: &[u8]) -> Answer {
     read_with(
         key,
         body,
-        |r| unknown(r),
+        |reason| Verdict::Unknown { reason },
         |o| {
             let verdict = decide(Interface::QueryOrder, o.signed, &call.out_trade_no, call.amount, &o.content);
             let created = o.content.query_order.as_ref().and_then(|q| q.order_content.as_ref()).map(|c| c.create_time);
@@ -352,18 +367,16 @@ pub fn read_query_answer(key: &str, call: &QueryCall, body: &[u8]) -> Answer {
     )
 }
 
-/// How a 407 answer's reason begins (see [`is_duplicate`]).
-const DUPLICATE: &str = "order number already used with other data (407)";
-
 /// Whether a micro_pay verdict is the platform's "duplicate" (407): the number was taken.
 pub fn is_duplicate(verdict: &Verdict) -> bool {
-    matches!(verdict, Verdict::Unknown { reason } if reason.starts_with(DUPLICATE))
+    verdict.is_number_taken()
 }
 
 fn decide(iface: Interface, signed: bool, out_trade_no: &str, amount: Fen, content: &ResponseContent) -> Verdict {
     let desc = || format!("{} ({})", content.description, content.status);
     if iface == Interface::MicroPay && content.internal_status == INTERNAL_DUPLICATE_ORDER {
-        return unknown(format!("{DUPLICATE}: {}", content.description));
+        tracing::warn!(description = content.description, "order number already used with other data (407)");
+        return Verdict::number_taken();
     }
     match (content.status, signed) {
         (0, false) => unknown("unsigned answer with status 0"),
@@ -377,7 +390,7 @@ fn decide(iface: Interface, signed: bool, out_trade_no: &str, amount: Fen, conte
             }
         }
         // 101 comes unsigned (reference §5): the request was refused before any charge.
-        (101, _) | (102 | 104, true) => Verdict::Failed { reason: desc() },
+        (101, _) | (102 | 104, true) => Verdict::Failed { reason: Failure::Declined(desc()) },
         (102 | 104, false) => unknown(format!("unsigned refusal: {}", desc())),
         _ => unknown(format!("platform busy or unknown result: {}", desc())),
     }
@@ -407,16 +420,18 @@ fn decide_order(iface: Interface, out_trade_no: &str, amount: Fen, content: &Res
             // 4 = refunded after being paid: for a payment query the customer did pay.
             2..=4 => paid(order),
             1 | 6 | 9 => Verdict::UserPaying,
-            5 | 7 | 8 | 10 | 11 => {
-                Verdict::Failed { reason: wx.trade_state_desc.clone().unwrap_or_else(fallback_reason) }
-            }
+            5 | 7 | 8 | 10 | 11 => Verdict::Failed {
+                reason: Failure::Declined(wx.trade_state_desc.clone().unwrap_or_else(fallback_reason)),
+            },
             other => unknown(format!("unknown WeChat Pay state {other}")),
         }
     } else if let Some(ali) = &order.alipay_order_content_ext {
         match ali.current_trade_state {
             2 | 6 => paid(order),
             1 | 4 => Verdict::UserPaying,
-            5 => Verdict::Failed { reason: ali.trade_state_desc.clone().unwrap_or_else(fallback_reason) },
+            5 => Verdict::Failed {
+                reason: Failure::Declined(ali.trade_state_desc.clone().unwrap_or_else(fallback_reason)),
+            },
             7 if iface == Interface::QueryOrder => Verdict::NotFound,
             other => unknown(format!("unexpected Alipay state {other}")),
         }
@@ -426,10 +441,12 @@ fn decide_order(iface: Interface, out_trade_no: &str, amount: Fen, content: &Res
     // A paid answer for another amount is not the payment the till asked for: the platform's order
     // under this number is another sale's (the number was issued twice, issue 16).
     if matches!(verdict, Verdict::Paid { .. }) && order.total_fee != amount.0 {
-        return Verdict::number_taken(&format!(
-            "the platform says {} fen paid, the till expected {}",
-            order.total_fee, amount.0
-        ));
+        tracing::warn!(
+            paid = order.total_fee,
+            expected = amount.0,
+            "paid for another amount: the number was another sale's"
+        );
+        return Verdict::number_taken();
     }
     verdict
 }

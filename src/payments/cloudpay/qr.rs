@@ -5,7 +5,8 @@
 //! only when the customer scans, §1.5).
 
 use super::proto::{Answer, CloudPayConfig, FEE_TYPE, OrderClient, PayMchKey, read_with};
-use crate::core::{CancelCall, CancelVerdict, QrCall, QrVerdict};
+use crate::core::{CancelCall, CancelVerdict, Failure, QrCall, QrVerdict};
+use crate::payments::untrusted;
 use serde::{Deserialize, Serialize};
 
 /// TradeType 2: the customer scans the till's QR (扫码支付).
@@ -107,35 +108,45 @@ pub fn usable_code_url(url: &str) -> bool {
 /// Reads a scan_code_pay answer: only a signed status 0 with a usable `code_url` issues a QR; a
 /// signed (or 101) refusal is definite; anything else is unknown (the order may exist: it is closed).
 pub fn read_scan_code_pay(key: &str, body: &[u8]) -> Answer<QrVerdict> {
-    let unknown = |r: &str| QrVerdict::Unknown { reason: r.to_string() };
-    read_with(key, body, unknown, |o| {
-        let desc = format!("{} ({})", o.content.description, o.content.status);
-        match (o.content.status, o.signed) {
-            (0, true) => match o.content.scan_code_pay.as_ref().map(|s| s.code_url.as_str()) {
-                Some(url) if usable_code_url(url) => QrVerdict::Issued { code_url: url.to_string() },
-                Some(_) => unknown("answer with an unusable code_url"),
-                None => unknown("answer without scan_code_pay"),
-            },
-            (0, false) => unknown("unsigned answer with status 0"),
-            (101, _) | (102 | 104, true) => QrVerdict::Failed { reason: desc },
-            _ => unknown(&format!("platform busy or unknown result: {desc}")),
-        }
-    })
+    let unknown = |r: &str| QrVerdict::Unknown { reason: untrusted(Failure::BadAnswer, r) };
+    read_with(
+        key,
+        body,
+        |reason| QrVerdict::Unknown { reason },
+        |o| {
+            let desc = format!("{} ({})", o.content.description, o.content.status);
+            match (o.content.status, o.signed) {
+                (0, true) => match o.content.scan_code_pay.as_ref().map(|s| s.code_url.as_str()) {
+                    Some(url) if usable_code_url(url) => QrVerdict::Issued { code_url: url.to_string() },
+                    Some(_) => unknown("answer with an unusable code_url"),
+                    None => unknown("answer without scan_code_pay"),
+                },
+                (0, false) => unknown("unsigned answer with status 0"),
+                (101, _) | (102 | 104, true) => QrVerdict::Failed { reason: Failure::Declined(desc) },
+                _ => unknown(&format!("platform busy or unknown result: {desc}")),
+            }
+        },
+    )
 }
 
 /// Reads a close_order answer: a signed status 0 closes (the object may be named `close_order` or,
 /// as in Tencent's example, `query_order`: judged by the status, §1.6).
 pub fn read_close_order(key: &str, body: &[u8]) -> Answer<CancelVerdict> {
-    let unknown = |r: &str| CancelVerdict::Unknown { reason: r.to_string() };
-    read_with(key, body, unknown, |o| {
-        let desc = format!("{} ({})", o.content.description, o.content.status);
-        match (o.content.status, o.signed) {
-            (0, true) => CancelVerdict::Cancelled,
-            (0, false) => unknown("unsigned answer with status 0"),
-            (101, _) | (102 | 104, true) => CancelVerdict::Refused { reason: desc },
-            _ => unknown(&format!("platform busy or unknown result: {desc}")),
-        }
-    })
+    let unknown = |r: &str| CancelVerdict::Unknown { reason: untrusted(Failure::BadAnswer, r) };
+    read_with(
+        key,
+        body,
+        |reason| CancelVerdict::Unknown { reason },
+        |o| {
+            let desc = format!("{} ({})", o.content.description, o.content.status);
+            match (o.content.status, o.signed) {
+                (0, true) => CancelVerdict::Cancelled,
+                (0, false) => unknown("unsigned answer with status 0"),
+                (101, _) | (102 | 104, true) => CancelVerdict::Refused { reason: Failure::Declined(desc) },
+                _ => unknown(&format!("platform busy or unknown result: {desc}")),
+            }
+        },
+    )
 }
 
 #[cfg(test)]

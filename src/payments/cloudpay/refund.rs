@@ -2,7 +2,8 @@
 //! mean for the money. Pure, like [`super::proto`]; field order is the wire order of the reference.
 
 use super::proto::{Answer, CloudPayConfig, FEE_TYPE, Opened, OrderClient, PayMchKey, ResponseContent, read_with};
-use crate::core::{CancelCall, CancelVerdict, RefundCall, RefundVerdict};
+use crate::core::{CancelCall, CancelVerdict, Failure, RefundCall, RefundVerdict};
+use crate::payments::untrusted;
 use serde::{Deserialize, Serialize};
 
 /// `internal_status` of a refused query_refund_order that means "this order has no refunds" (reference
@@ -169,13 +170,18 @@ fn refused(opened: &Opened) -> bool {
 
 /// Reads a reverse answer (reference §7.5): only a signed status 0 with its `reverse` object cancels.
 pub fn read_reverse(key: &str, body: &[u8]) -> Answer<CancelVerdict> {
-    let unknown = |r: &str| CancelVerdict::Unknown { reason: r.to_string() };
-    read_with(key, body, unknown, |o| match (o.content.status, o.signed) {
-        (0, true) if o.content.reverse.is_some() => CancelVerdict::Cancelled,
-        (0, _) => unknown("status 0 without a signed reverse object"),
-        _ if refused(o) => CancelVerdict::Refused { reason: described(&o.content) },
-        _ => unknown(&format!("platform busy or unknown result: {}", described(&o.content))),
-    })
+    let unknown = |r: &str| CancelVerdict::Unknown { reason: untrusted(Failure::BadAnswer, r) };
+    read_with(
+        key,
+        body,
+        |reason| CancelVerdict::Unknown { reason },
+        |o| match (o.content.status, o.signed) {
+            (0, true) if o.content.reverse.is_some() => CancelVerdict::Cancelled,
+            (0, _) => unknown("status 0 without a signed reverse object"),
+            _ if refused(o) => CancelVerdict::Refused { reason: Failure::Declined(described(&o.content)) },
+            _ => unknown(&format!("platform busy or unknown result: {}", described(&o.content))),
+        },
+    )
 }
 
 /// What a refund's platform state says: `Some(true)` succeeded, `Some(false)` failed, `None` still
@@ -197,18 +203,18 @@ pub fn refund_outcome(refund: &RefundOrderContent) -> Option<bool> {
 
 fn refund_verdict(refund: &RefundOrderContent, call: &RefundCall) -> RefundVerdict {
     if refund.out_refund_no != call.out_refund_no || refund.refund_fee != call.amount.0 {
-        return RefundVerdict::Unknown {
-            reason: format!(
-                "answer is about refund {} of {} fen, the till asked {} of {}",
-                refund.out_refund_no, refund.refund_fee, call.out_refund_no, call.amount.0
-            ),
-        };
+        let detail = format!(
+            "answer is about refund {} of {} fen, the till asked {} of {}",
+            refund.out_refund_no, refund.refund_fee, call.out_refund_no, call.amount.0
+        );
+        return RefundVerdict::Unknown { reason: untrusted(Failure::BadAnswer, &detail) };
     }
     let refund_id = refund.refund_id.clone();
     match refund_outcome(refund) {
         Some(true) => RefundVerdict::Refunded { refund_id },
         Some(false) => {
-            RefundVerdict::Failed { reason: format!("refund {} failed at the wallet", refund.out_refund_no) }
+            tracing::info!(out_refund_no = refund.out_refund_no, "refund failed at the wallet");
+            RefundVerdict::Failed { reason: Failure::Declined("退款失败 / refund failed at the wallet".into()) }
         }
         None => RefundVerdict::Accepted { refund_id },
     }
@@ -217,36 +223,46 @@ fn refund_verdict(refund: &RefundOrderContent, call: &RefundCall) -> RefundVerdi
 /// Reads a refund answer (reference §7.6): status 0 = accepted unless its state already says more;
 /// the answer must echo the refund asked for.
 pub fn read_refund(key: &str, call: &RefundCall, body: &[u8]) -> Answer<RefundVerdict> {
-    let unknown = |r: &str| RefundVerdict::Unknown { reason: r.to_string() };
-    read_with(key, body, unknown, |o| match (o.content.status, o.signed) {
-        (0, true) => match o.content.refund.as_ref().and_then(|r| r.refund_order_content.as_ref()) {
-            Some(refund) => refund_verdict(refund, call),
-            None => unknown("answer without refund_order_content"),
+    let unknown = |r: &str| RefundVerdict::Unknown { reason: untrusted(Failure::BadAnswer, r) };
+    read_with(
+        key,
+        body,
+        |reason| RefundVerdict::Unknown { reason },
+        |o| match (o.content.status, o.signed) {
+            (0, true) => match o.content.refund.as_ref().and_then(|r| r.refund_order_content.as_ref()) {
+                Some(refund) => refund_verdict(refund, call),
+                None => unknown("answer without refund_order_content"),
+            },
+            (0, false) => unknown("unsigned answer with status 0"),
+            _ if refused(o) => RefundVerdict::Failed { reason: Failure::Declined(described(&o.content)) },
+            _ => unknown(&format!("platform busy or unknown result: {}", described(&o.content))),
         },
-        (0, false) => unknown("unsigned answer with status 0"),
-        _ if refused(o) => RefundVerdict::Failed { reason: described(&o.content) },
-        _ => unknown(&format!("platform busy or unknown result: {}", described(&o.content))),
-    })
+    )
 }
 
 /// Reads a query_refund_order answer (reference §7.7): the refund's state decides; "no refund orders"
 /// (internal_status 426, signed) is `NotFound`.
 pub fn read_query_refund(key: &str, call: &RefundCall, body: &[u8]) -> Answer<RefundVerdict> {
-    let unknown = |r: &str| RefundVerdict::Unknown { reason: r.to_string() };
-    read_with(key, body, unknown, |o| match (o.content.status, o.signed) {
-        (0, true) => {
-            let Some(list) = o.content.query_refund_order.as_ref() else {
-                return unknown("answer without query_refund_order");
-            };
-            match list.refund_order_content.iter().find(|r| r.out_refund_no == call.out_refund_no) {
-                Some(refund) => refund_verdict(refund, call),
-                None => RefundVerdict::NotFound,
+    let unknown = |r: &str| RefundVerdict::Unknown { reason: untrusted(Failure::BadAnswer, r) };
+    read_with(
+        key,
+        body,
+        |reason| RefundVerdict::Unknown { reason },
+        |o| match (o.content.status, o.signed) {
+            (0, true) => {
+                let Some(list) = o.content.query_refund_order.as_ref() else {
+                    return unknown("answer without query_refund_order");
+                };
+                match list.refund_order_content.iter().find(|r| r.out_refund_no == call.out_refund_no) {
+                    Some(refund) => refund_verdict(refund, call),
+                    None => RefundVerdict::NotFound,
+                }
             }
-        }
-        (0, false) => unknown("unsigned answer with status 0"),
-        (_, true) if o.content.internal_status == INTERNAL_NO_REFUNDS => RefundVerdict::NotFound,
-        _ => unknown(&format!("refund query refused or busy: {}", described(&o.content))),
-    })
+            (0, false) => unknown("unsigned answer with status 0"),
+            (_, true) if o.content.internal_status == INTERNAL_NO_REFUNDS => RefundVerdict::NotFound,
+            _ => unknown(&format!("refund query refused or busy: {}", described(&o.content))),
+        },
+    )
 }
 
 #[cfg(test)]
@@ -301,7 +317,7 @@ mod tests {
         assert!(matches!(read_reverse(KEY, &body(0, 0, true, |_| {})).verdict, CancelVerdict::Unknown { .. }));
         for (status, signed) in [(101, false), (102, true), (104, true)] {
             let v = read_reverse(KEY, &body(status, 0, signed, |_| {})).verdict;
-            assert_eq!(v, CancelVerdict::Refused { reason: format!("d ({status})") });
+            assert_eq!(v, CancelVerdict::Refused { reason: Failure::Declined(format!("d ({status})")) });
         }
     }
 

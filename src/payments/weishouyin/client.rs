@@ -9,11 +9,11 @@ use super::sign;
 use super::xml::{self, Answer};
 use crate::core::code::mask_code;
 use crate::core::{
-    CancelCall, CancelVerdict, LookupCall, LookupVerdict, PayCall, QueryAfter, QueryCall, RefundCall, RefundVerdict,
-    Verdict,
+    CancelCall, CancelVerdict, Failure, LookupCall, LookupVerdict, PayCall, QueryAfter, QueryCall, RefundCall,
+    RefundVerdict, Verdict,
 };
 use crate::payments::Gateway;
-use crate::payments::http::{self, BodyError, error_chain};
+use crate::payments::http::{self, TransportError};
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
@@ -35,18 +35,10 @@ pub enum WeishouyinError {
     /// No `{server}` yet: the pay configuration was never read. Cashier: "payment platform not configured".
     #[error("no payment server configured (read the pay configuration first)")]
     NoServer,
-    /// DNS, refused or reset connection, broken or truncated answer. Cashier: "network problem".
-    #[error("network error: {0}")]
-    Network(String),
-    /// No complete answer within `timeout_ms`. Cashier: "platform slow, result unknown".
-    #[error("no answer within {0} ms")]
-    Timeout(u64),
-    /// An HTTP status outside 200–299. Cashier: "platform error".
-    #[error("HTTP status {0}")]
-    HttpStatus(u16),
-    /// The answer is larger than [`MAX_ANSWER_BYTES`]. Cashier: "bad answer from the platform".
-    #[error("oversized answer (more than {0} bytes)")]
-    Oversized(usize),
+    /// The exchange itself failed (not sent, broken, slow, HTTP error, oversized): see
+    /// [`TransportError`], shared with Cloud Pay.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
     /// The answer is not the XML expected. Cashier: "bad answer from the platform".
     #[error("bad answer: {0}")]
     BadAnswer(String),
@@ -56,6 +48,19 @@ pub enum WeishouyinError {
     /// The platform does not know this device any more: activate again. Cashier: "device must be re-activated".
     #[error("device not known to the platform: activate again ({0})")]
     Reactivate(String),
+}
+
+impl WeishouyinError {
+    /// The kind the core acts on; the text goes to the log only (`WeishouyinClient::op` logs it).
+    pub fn failure(&self) -> Failure {
+        match self {
+            WeishouyinError::Setup(_) => Failure::TillFault,
+            WeishouyinError::NoServer | WeishouyinError::Reactivate(_) => Failure::NotSetUp,
+            WeishouyinError::Transport(e) => e.failure(),
+            WeishouyinError::BadAnswer(_) => Failure::BadAnswer,
+            WeishouyinError::Refused(words) => Failure::Declined(words.clone()),
+        }
+    }
 }
 
 /// A 微收银 device client. One per till; share it behind an `Arc`.
@@ -93,25 +98,7 @@ pub(super) fn http_client(timeout_ms: u64, connect_timeout_ms: u64) -> Result<re
 
 /// Sends one request and reads the whole answer, bounded in time and size.
 pub(super) async fn exchange(request: reqwest::RequestBuilder, timeout_ms: u64) -> Result<Vec<u8>, WeishouyinError> {
-    let work = async {
-        let net = |e: reqwest::Error| {
-            if e.is_timeout() {
-                WeishouyinError::Timeout(timeout_ms)
-            } else {
-                WeishouyinError::Network(error_chain(&e))
-            }
-        };
-        let mut response = request.send().await.map_err(net)?;
-        http::read_capped(&mut response, MAX_ANSWER_BYTES).await.map_err(|e| match e {
-            BodyError::Status(status) => WeishouyinError::HttpStatus(status),
-            BodyError::Oversized(max) => WeishouyinError::Oversized(max),
-            BodyError::Transport(e) => net(e),
-        })
-    };
-    // reqwest's timeout covers the body too; this one also bounds the chunk loop.
-    tokio::time::timeout(Duration::from_millis(timeout_ms), work)
-        .await
-        .unwrap_or(Err(WeishouyinError::Timeout(timeout_ms)))
+    Ok(http::exchange(request, timeout_ms, MAX_ANSWER_BYTES, |_| {}).await?)
 }
 
 pub(super) fn form_body(params: &[(String, String)]) -> String {
@@ -250,7 +237,10 @@ impl Gateway for WeishouyinClient {
                 }
                 verdict
             }
-            Err(e) => Verdict::Unknown { reason: e.to_string() },
+            // Nothing left the box: definitely not charged, and the platform is unreachable (as for
+            // Cloud Pay: one transport error for both).
+            Err(e) if e.failure().never_left() => Verdict::Failed { reason: e.failure() },
+            Err(e) => Verdict::Unknown { reason: e.failure() },
         };
         tracing::info!(out_trade_no = call.out_trade_no, code, amount = %call.amount, ?verdict, "weishouyin micropay");
         verdict
@@ -264,7 +254,7 @@ impl Gateway for WeishouyinClient {
         let params = proto::query_params(&self.cfg, action, &call.out_trade_no);
         let verdict = match self.op(action, &call.out_trade_no, params).await {
             Ok(answer) => proto::query_verdict(&answer, &self.duplicates.checked(call)),
-            Err(e) => Verdict::Unknown { reason: e.to_string() },
+            Err(e) => Verdict::Unknown { reason: e.failure() },
         };
         tracing::info!(out_trade_no = call.out_trade_no, action, ?verdict, "weishouyin query");
         verdict
@@ -278,7 +268,7 @@ impl Gateway for WeishouyinClient {
     async fn lookup(&self, call: &LookupCall) -> LookupVerdict {
         let verdict = match self.read(call.transaction_id.as_deref(), &call.out_trade_no).await {
             Ok(answer) => proto::lookup_verdict(&answer, &call.out_trade_no, call.platform),
-            Err(e) => LookupVerdict::Unknown { reason: e.to_string() },
+            Err(e) => LookupVerdict::Unknown { reason: e.failure() },
         };
         tracing::info!(out_trade_no = call.out_trade_no, ?verdict, "weishouyin lookup");
         verdict
@@ -286,7 +276,8 @@ impl Gateway for WeishouyinClient {
 
     async fn refund(&self, call: &RefundCall) -> RefundVerdict {
         if call.amount.0 <= 0 {
-            return RefundVerdict::Failed { reason: "refund amount must be positive".into() };
+            tracing::error!(out_refund_no = call.out_refund_no, "refund amount must be positive");
+            return RefundVerdict::Failed { reason: Failure::TillFault };
         }
         let verdict = match self.op("refund", &call.out_refund_no, proto::refund_params(&self.cfg, call)).await {
             Ok(answer) => {
@@ -296,7 +287,7 @@ impl Gateway for WeishouyinClient {
                 }
                 verdict
             }
-            Err(e) => RefundVerdict::Unknown { reason: e.to_string() },
+            Err(e) => RefundVerdict::Unknown { reason: e.failure() },
         };
         tracing::info!(out_refund_no = call.out_refund_no, amount = %call.amount, ?verdict, "weishouyin refund");
         verdict
@@ -306,7 +297,7 @@ impl Gateway for WeishouyinClient {
         // No refund-query interface (reference §1 step 4): read the bill and compare its refund total.
         let lookup = match self.read(Some(&call.transaction_id), &call.out_trade_no).await {
             Ok(answer) => proto::lookup_verdict(&answer, &call.out_trade_no, Some(call.platform)),
-            Err(e) => LookupVerdict::Unknown { reason: e.to_string() },
+            Err(e) => LookupVerdict::Unknown { reason: e.failure() },
         };
         let verdict = proto::refund_confirmed(&lookup, call);
         tracing::info!(out_refund_no = call.out_refund_no, ?verdict, "weishouyin query_refund");
@@ -372,7 +363,7 @@ mod tests {
             items: vec![],
             staff_id: None,
         };
-        assert!(matches!(client.micro_pay(&call).await, Verdict::Unknown { reason } if reason.contains("server")));
+        assert!(matches!(client.micro_pay(&call).await, Verdict::Unknown { reason: Failure::NotSetUp }));
     }
 
     #[test]

@@ -8,8 +8,9 @@ use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::{
-    LookupVerdict, PayCall, PlatformOrder, PlatformOrderState, QueryCall, RefundCall, RefundVerdict, Verdict,
+    Failure, LookupVerdict, PayCall, PlatformOrder, PlatformOrderState, QueryCall, RefundCall, RefundVerdict, Verdict,
 };
+use crate::payments::untrusted;
 
 /// `pay_type` code of WeChat Pay (reference §5, [R]).
 pub const PAY_TYPE_WECHAT: u32 = 4;
@@ -121,8 +122,9 @@ fn is_bill_id(text: &str) -> bool {
     text.starts_with("dm") && bill_digits(text).is_some()
 }
 
-fn unknown(reason: impl Into<String>) -> Verdict {
-    Verdict::Unknown { reason: reason.into() }
+/// An answer not trusted: the detail to the log, [`Failure::BadAnswer`] to the core.
+fn unknown(detail: impl AsRef<str>) -> Verdict {
+    Verdict::Unknown { reason: untrusted(Failure::BadAnswer, detail.as_ref()) }
 }
 
 /// The `ok` flag, checked against the `<ok>` child when both are present.
@@ -166,7 +168,11 @@ pub fn pay_verdict(answer: &Answer, amount: Fen, out_trade_no: &str, is_query: b
                 && answer.attr("dm_id").is_some_and(is_bill_id)
                 && answer.attr("total").and_then(parse_amount).is_some() =>
         {
-            return Verdict::number_taken(&reason);
+            tracing::warn!(
+                detail = reason,
+                "a bill under this number for another amount: the number was another sale's"
+            );
+            return Verdict::number_taken();
         }
         Err(reason) => return unknown(reason),
     };
@@ -186,12 +192,17 @@ pub fn pay_verdict(answer: &Answer, amount: Fen, out_trade_no: &str, is_query: b
                 unknown(format!("query refused ({err}): {info}"))
             }
             // The number is taken by another order, which may be paid: never a failure.
-            ERR_DUPLICATE => Verdict::number_taken(&format!("duplicate: {info}")),
+            ERR_DUPLICATE => {
+                tracing::warn!(info, "order number already used (duplicate)");
+                Verdict::number_taken()
+            }
             ERR_NOT_FOUND => unknown(format!("refused: {info}")),
             // Refused before anything happened — but an untrusted "failed" could hide a charge.
-            _ if info == SIGN_ERROR => unknown("platform refused the signature (check the device key)"),
-            _ if info.is_empty() => Verdict::Failed { reason: "declined".into() },
-            _ => Verdict::Failed { reason: info.to_string() },
+            _ if info == SIGN_ERROR => Verdict::Unknown {
+                reason: untrusted(Failure::BadSignature, "platform refused the signature (check the device key)"),
+            },
+            _ if info.is_empty() => Verdict::Failed { reason: Failure::Declined("declined".into()) },
+            _ => Verdict::Failed { reason: Failure::Declined(info.to_string()) },
         },
         other => unknown(format!("status {other}: {info}")),
     }
@@ -199,7 +210,7 @@ pub fn pay_verdict(answer: &Answer, amount: Fen, out_trade_no: &str, is_query: b
 
 /// What a read answer says about the order: the paid bill with its totals, or where it stands.
 pub fn lookup_verdict(answer: &Answer, out_trade_no: &str, fallback: Option<Platform>) -> LookupVerdict {
-    let unknown = |reason: String| LookupVerdict::Unknown { reason };
+    let unknown = |detail: String| LookupVerdict::Unknown { reason: untrusted(Failure::BadAnswer, &detail) };
     if answer.root != "dm" {
         return unknown(format!("unexpected answer <{}>", answer.root));
     }
@@ -253,7 +264,7 @@ pub fn lookup_verdict(answer: &Answer, out_trade_no: &str, fallback: Option<Plat
 
 /// What a refund answer means. The platform refunds synchronously: `ok=1` is money on its way back.
 pub fn refund_verdict(answer: &Answer, call: &RefundCall) -> RefundVerdict {
-    let unknown = |reason: String| RefundVerdict::Unknown { reason };
+    let unknown = |detail: String| RefundVerdict::Unknown { reason: untrusted(Failure::BadAnswer, &detail) };
     if answer.root != "dm" {
         return unknown(format!("unexpected answer <{}>", answer.root));
     }
@@ -275,9 +286,15 @@ pub fn refund_verdict(answer: &Answer, call: &RefundCall) -> RefundVerdict {
             };
             RefundVerdict::Refunded { refund_id }
         }
-        "0" if info == SIGN_ERROR => unknown("platform refused the signature (check the device key)".into()),
-        "0" if answer.attr("err") == Some(ERR_NOT_FOUND) => RefundVerdict::Failed { reason: "no such bill".into() },
-        "0" => RefundVerdict::Failed { reason: if info.is_empty() { "refused".into() } else { info.to_string() } },
+        "0" if info == SIGN_ERROR => RefundVerdict::Unknown {
+            reason: untrusted(Failure::BadSignature, "platform refused the signature (check the device key)"),
+        },
+        "0" if answer.attr("err") == Some(ERR_NOT_FOUND) => {
+            RefundVerdict::Failed { reason: Failure::Declined("no such bill".into()) }
+        }
+        "0" => RefundVerdict::Failed {
+            reason: Failure::Declined(if info.is_empty() { "refused".into() } else { info.to_string() }),
+        },
         other => unknown(format!("status {other}: {info}")),
     }
 }

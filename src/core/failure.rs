@@ -1,0 +1,172 @@
+//! Why a call across the IO boundary did not go through, as a kind the core can act on and the
+//! cashier can be told in shop words (`i18n::failure`). Each IO module maps its own error enum to a
+//! kind in one place (`payments::http::TransportError::failure`, each platform's protocol reader);
+//! the details (a socket error, an HTTP status, the bytes that did not parse) go to the log only.
+//!
+//! The order's record keeps a reason as text (the back office and the logs read it as it is):
+//! [`Failure::text`] writes it, [`Failure::from_text`] reads it back, also from records written
+//! before the kinds existed.
+
+use super::calls::NUMBER_TAKEN;
+use super::reasons as r;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of "it did not go through".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Failure {
+    /// The platform said no, in its own words (e.g. "余额不足"): shown as it gave them.
+    Declined(String),
+    /// The request never left the till (no connection, refused, no route): certainly not at the
+    /// platform, no money moved, and the platform is taken as unreachable.
+    NotSent,
+    /// Not sent because the order (or refund) could not be saved first.
+    NotSaved,
+    /// No answer in time: the request may or may not have arrived.
+    Timeout,
+    /// The connection broke after the request may have left: the result is unknown.
+    Network,
+    /// The platform (or a proxy on the way) answered with an HTTP error.
+    PlatformError,
+    /// An answer that is not the platform's protocol (cut short, oversized, garbage).
+    BadAnswer,
+    /// An answer whose signature does not check: not trusted.
+    BadSignature,
+    /// The payment platform is not set up on this till.
+    NotSetUp,
+    /// The till could not build the request (no random numbers): nothing was sent.
+    TillFault,
+    /// The platform answered that the number is taken by another order (see `Verdict::number_taken`).
+    NumberTaken,
+    /// The till's own reasons, kept on the order (`core::reasons`).
+    NotFoundNotCharged,
+    /// The attempt's number turned out to be another (or an earlier) order's.
+    TakenNotCharged,
+    /// A payment saved as being sent when the till stopped.
+    RestartedDuringPayment,
+    /// The platform has no cancel: settled by querying.
+    CannotCancel,
+    /// A refund the platform had no trace of after the grace period.
+    NoSuchRefund,
+    /// A refund saved as being sent when the till stopped.
+    RestartedDuringRefund,
+    /// A payment given up on after the wallet's deadline: being called off.
+    NoResultInTime,
+}
+
+impl Failure {
+    /// Every kind but the platform's own words.
+    pub const KINDS: [Failure; 17] = [
+        Failure::NotSent,
+        Failure::NotSaved,
+        Failure::Timeout,
+        Failure::Network,
+        Failure::PlatformError,
+        Failure::BadAnswer,
+        Failure::BadSignature,
+        Failure::NotSetUp,
+        Failure::TillFault,
+        Failure::NumberTaken,
+        Failure::NotFoundNotCharged,
+        Failure::TakenNotCharged,
+        Failure::RestartedDuringPayment,
+        Failure::CannotCancel,
+        Failure::NoSuchRefund,
+        Failure::RestartedDuringRefund,
+        Failure::NoResultInTime,
+    ];
+
+    /// The text kept on the order's record for this kind.
+    pub fn text(&self) -> String {
+        let text = match self {
+            Failure::Declined(words) => return words.clone(),
+            Failure::NotSent => "not sent: no connection to the platform",
+            Failure::NotSaved => "not sent: the order could not be saved",
+            Failure::Timeout => "no answer in time",
+            Failure::Network => "network error: result unknown",
+            Failure::PlatformError => "platform error",
+            Failure::BadAnswer => "bad answer from the platform",
+            Failure::BadSignature => "bad signature on the platform's answer",
+            Failure::NotSetUp => "payment platform not set up",
+            Failure::TillFault => "the till could not build the request",
+            Failure::NumberTaken => return format!("{NUMBER_TAKEN} by another order"),
+            Failure::NotFoundNotCharged => r::NOT_FOUND_NOT_CHARGED,
+            Failure::TakenNotCharged => r::TAKEN_NOT_CHARGED,
+            Failure::RestartedDuringPayment => r::RESTARTED_DURING_PAYMENT,
+            Failure::CannotCancel => r::CANNOT_CANCEL,
+            Failure::NoSuchRefund => r::NO_SUCH_REFUND,
+            Failure::RestartedDuringRefund => r::RESTARTED_DURING_REFUND,
+            Failure::NoResultInTime => r::NO_RESULT_AFTER,
+        };
+        text.to_string()
+    }
+
+    /// The kind of a reason kept as text (by [`Failure::text`], or by an older till): anything the
+    /// till did not write itself is the platform's own words.
+    pub fn from_text(text: &str) -> Failure {
+        if let Some(kind) = Failure::KINDS.into_iter().find(|k| k.text() == text) {
+            return kind;
+        }
+        match text {
+            // "not sent: the refund could not be saved", as older tills wrote it.
+            _ if text.starts_with(r::NOT_SENT) && text.ends_with("could not be saved") => Failure::NotSaved,
+            _ if text.starts_with(r::NOT_SENT) => Failure::NotSent,
+            _ if text.starts_with(NUMBER_TAKEN) => Failure::NumberTaken,
+            _ if text.ends_with("not charged under it") => Failure::TakenNotCharged,
+            _ if text.starts_with(r::NO_RESULT_AFTER) => Failure::NoResultInTime,
+            _ => Failure::Declined(text.to_string()),
+        }
+    }
+
+    /// Whether the request certainly never reached the platform for want of a connection: the
+    /// platform is then taken as unreachable.
+    pub fn never_left(&self) -> bool {
+        matches!(self, Failure::NotSent)
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+/// A platform's words (or a kept text read back): see [`Failure::from_text`].
+impl From<&str> for Failure {
+    fn from(text: &str) -> Failure {
+        Failure::from_text(text)
+    }
+}
+
+impl From<String> for Failure {
+    fn from(text: String) -> Failure {
+        Failure::from_text(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_read_back_from_the_text_kept_on_the_order() {
+        for kind in Failure::KINDS.into_iter().chain([Failure::Declined("余额不足".into())]) {
+            assert_eq!(Failure::from_text(&kind.text()), kind);
+        }
+    }
+
+    #[test]
+    fn texts_written_by_older_tills_are_read_as_their_kind() {
+        assert_eq!(Failure::from_text("not sent: error sending request: connection refused"), Failure::NotSent);
+        assert_eq!(Failure::from_text("not sent: the refund could not be saved"), Failure::NotSaved);
+        assert_eq!(Failure::from_text("no result after 45 s: cancelling"), Failure::NoResultInTime);
+        assert_eq!(Failure::from_text("order number already used by another order: 407"), Failure::NumberTaken);
+        assert_eq!(
+            Failure::from_text("this number belongs to an earlier payment, not this one: not charged under it"),
+            Failure::TakenNotCharged
+        );
+        assert_eq!(
+            Failure::from_text("authen code check fail (101)"),
+            Failure::Declined("authen code check fail (101)".into())
+        );
+    }
+}
