@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (2, "owners", include_str!("../migrations/0002_owners.sql")),
     (3, "enrolment", include_str!("../migrations/0003_enrolment.sql")),
     (4, "catalogue", include_str!("../migrations/0004_catalogue.sql")),
+    (5, "scheduled_changes", include_str!("../migrations/0005_scheduled_changes.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a
