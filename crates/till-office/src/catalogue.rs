@@ -34,6 +34,11 @@ struct Text {
     unchanged: &'static str,
     history: &'static str,
     today: &'static str,
+    when: &'static str,
+    scheduled: &'static str,
+    scheduled_saved: &'static str,
+    bad_time: &'static str,
+    waiting: &'static str,
 }
 
 const ZH: Text = Text {
@@ -47,6 +52,11 @@ const ZH: Text = Text {
     unchanged: "没有变化",
     history: "变更记录",
     today: "今日营业",
+    when: "生效时间（留空则立即生效）",
+    scheduled: "定时变更",
+    scheduled_saved: "已安排，到时间后发送到收银机",
+    bad_time: "生效时间不对，请按 年-月-日 时:分 填写",
+    waiting: "等待中",
 };
 
 const EN: Text = Text {
@@ -60,6 +70,11 @@ const EN: Text = Text {
     unchanged: "Nothing changed",
     history: "Changes",
     today: "Today",
+    when: "Takes effect at (empty: now)",
+    scheduled: "Scheduled changes",
+    scheduled_saved: "Scheduled: the tills get it from that time",
+    bad_time: "The time is not right: write it as year-month-day hour:minute",
+    waiting: "waiting",
 };
 
 fn text(lang: Lang) -> &'static Text {
@@ -69,10 +84,27 @@ fn text(lang: Lang) -> &'static Text {
     }
 }
 
-/// The catalogue's newest version, its product count, and the latest changesets (version, when,
-/// products changed, removed).
-async fn summary(office: &Shared) -> anyhow::Result<(i64, i64, Vec<(i64, String, i64, i64)>)> {
-    let client = office.pool.get().await?;
+/// A scheduled change as the page lists it: (when, products, the changeset it became or none yet,
+/// published).
+type ScheduledRow = (String, i64, Option<i64>, bool);
+
+/// The catalogue's newest version, its product count, the latest changesets (version, when,
+/// products changed, removed) and the scheduled changes not yet due or lately published. Publishes
+/// what is due first.
+async fn summary(office: &Shared) -> anyhow::Result<(i64, i64, Vec<(i64, String, i64, i64)>, Vec<ScheduledRow>)> {
+    let mut client = office.pool.get().await?;
+    publish_due(&mut client, now_ms()).await?;
+    let scheduled = client
+        .query(
+            "SELECT to_char(effective_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI'),
+                    (SELECT count(*) FROM jsonb_object_keys(products)), published_version, published_at IS NOT NULL
+             FROM scheduled_changes ORDER BY effective_at DESC, id DESC LIMIT 10",
+            &[&office.settings.time_zone],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
     let products: i64 = client.query_one("SELECT count(*) FROM products", &[]).await?.get(0);
     let history: Vec<(i64, String, i64, i64)> = client
         .query(
@@ -85,12 +117,12 @@ async fn summary(office: &Shared) -> anyhow::Result<(i64, i64, Vec<(i64, String,
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
         .collect();
-    Ok((history.first().map_or(0, |h| h.0), products, history))
+    Ok((history.first().map_or(0, |h| h.0), products, history, scheduled))
 }
 
 async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, &str)>, csv: &str) -> Response {
     let t = text(lang);
-    let (version, products, history) = match summary(office).await {
+    let (version, products, history, scheduled) = match summary(office).await {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "catalogue page");
@@ -106,6 +138,17 @@ async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, 
             format!("<tr><td>{v}</td><td>{at}</td><td class=\"n\">+{changed} −{removed}</td></tr>")
         })
         .collect();
+    let scheduled: String = scheduled
+        .iter()
+        .map(|(at, n, published, done)| {
+            let state = match (done, published) {
+                (false, _) => t.waiting.to_string(),
+                (true, Some(v)) => format!("{} {v}", t.version),
+                (true, None) => t.unchanged.to_string(),
+            };
+            format!("<tr><td>{at}</td><td class=\"n\">{n}</td><td>{state}</td></tr>")
+        })
+        .collect();
     let body = format!(
         "<nav><h1>{title}</h1><a href=\"/?lang={code}\">{today}</a></nav>{message}\
          <p>{version_h}: <b id=\"version\">{version}</b> · {products_h}: <b id=\"products\">{products}</b></p>\
@@ -114,8 +157,12 @@ async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, 
          style=\"width:100%;box-sizing:border-box\">{csv}</textarea></label>\
          <label>{file_h}<input type=\"file\" id=\"file\" accept=\".csv,text/csv\" \
          onchange=\"this.files[0]&amp;&amp;this.files[0].text().then(t=&gt;document.getElementById('csv').value=t)\"></label>\
+         <label>{when}<input type=\"datetime-local\" name=\"effective_at\" id=\"effective_at\"></label>\
          <button type=\"submit\" id=\"upload\">{upload}</button></form>\
+         <h2>{scheduled_h}</h2><table id=\"scheduled\">{scheduled}</table>\
          <h2>{history_h}</h2><table id=\"history\">{rows}</table>",
+        when = t.when,
+        scheduled_h = t.scheduled,
         title = t.title,
         code = lang.code(),
         today = t.today,
@@ -144,6 +191,9 @@ pub struct Upload {
     pub csrf: String,
     pub lang: Option<String>,
     pub csv: String,
+    /// `YYYY-MM-DDTHH:MM` in the shop's time zone (a `datetime-local` field); empty: now.
+    #[serde(default)]
+    pub effective_at: Option<String>,
 }
 
 /// `POST /catalogue`: the whole CSV or nothing.
@@ -175,6 +225,24 @@ pub async fn upload(State(office): State<Shared>, headers: HeaderMap, Form(f): F
             Err(_) => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
         };
     }
+    if let Some(at) = f.effective_at.as_deref().map(str::trim).filter(|at| !at.is_empty()) {
+        let t = text(lang);
+        return match schedule(&office, &s.login, &products, at).await {
+            Ok(Some(id)) => {
+                tracing::info!(id, at, login = s.login, "catalogue change scheduled");
+                render(&office, lang, &s.csrf, Some(("ok", t.scheduled_saved)), "").await
+            }
+            Ok(None) => {
+                let mut answer = render(&office, lang, &s.csrf, Some(("error", t.bad_time)), &f.csv).await;
+                *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                answer
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "catalogue schedule");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        };
+    }
     match save(&office, &s.login, products).await {
         Ok(Some(version)) => {
             tracing::info!(version, login = s.login, "catalogue changeset saved");
@@ -188,13 +256,96 @@ pub async fn upload(State(office): State<Shared>, headers: HeaderMap, Form(f): F
     }
 }
 
+/// The wall clock in unix milliseconds (what the requests pass as "now" to [`publish_due`]).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Keeps `products` (the whole catalogue) to replace the office's from `at` (`YYYY-MM-DDTHH:MM`,
+/// the shop's time zone). `None`: `at` is not such a time.
+pub async fn schedule(
+    office: &Shared,
+    login: &str,
+    products: &BTreeMap<String, Value>,
+    at: &str,
+) -> anyhow::Result<Option<i64>> {
+    let well_formed = at.len() >= 16
+        && at.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T' || b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        });
+    if !well_formed {
+        return Ok(None);
+    }
+    let client = office.pool.get().await?;
+    let id = client
+        .query_one(
+            "INSERT INTO scheduled_changes (effective_at, created_by, products)
+             VALUES ($1::text::timestamp AT TIME ZONE $2, (SELECT id FROM owners WHERE login = $3), $4) RETURNING id",
+            &[&at, &office.settings.time_zone, &login, &tokio_postgres::types::Json(products)],
+        )
+        .await;
+    match id {
+        Ok(row) => Ok(Some(row.get(0))),
+        // a date that does not exist (02-30, 25:00): the owner's to correct
+        Err(e) if e.code().is_some_and(|c| c.code().starts_with("22")) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Publishes the scheduled changes due at `now_ms` (unix milliseconds), oldest first, each as the
+/// next changeset. A cheap look first: the changesets' lock only when something is due.
+pub async fn publish_due(client: &mut deadpool_postgres::Client, now_ms: i64) -> anyhow::Result<usize> {
+    let due = "SELECT id, products, created_by FROM scheduled_changes
+               WHERE published_at IS NULL AND effective_at <= to_timestamp($1::bigint / 1000.0)
+               ORDER BY effective_at, id";
+    if client.query(due, &[&now_ms]).await?.is_empty() {
+        return Ok(0);
+    }
+    let tx = client.transaction().await?;
+    tx.execute("LOCK TABLE catalogue_changesets IN EXCLUSIVE MODE", &[]).await?;
+    // looked at again under the lock: another request may have published them meanwhile
+    let rows = tx.query(due, &[&now_ms]).await?;
+    for row in &rows {
+        let id: i64 = row.get(0);
+        let products: BTreeMap<String, Value> = serde_json::from_value(row.get(1))?;
+        let version = save_in(&tx, row.get(2), &products).await?;
+        tx.execute(
+            "UPDATE scheduled_changes SET published_at = to_timestamp($2::bigint / 1000.0), published_version = $3
+             WHERE id = $1",
+            &[&id, &now_ms, &version],
+        )
+        .await?;
+        tracing::info!(id, version, "scheduled catalogue change published");
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
 /// Replaces the office's catalogue with `products`; the difference becomes the next changeset.
-/// `None`: nothing changed.
+/// `None`: nothing changed. What was scheduled before now is published first.
 pub async fn save(office: &Shared, login: &str, products: BTreeMap<String, Value>) -> anyhow::Result<Option<i64>> {
     let mut client = office.pool.get().await?;
+    publish_due(&mut client, now_ms()).await?;
     let tx = client.transaction().await?;
     // Writers in turn: versions are given in commit order (readers are not blocked).
     tx.execute("LOCK TABLE catalogue_changesets IN EXCLUSIVE MODE", &[]).await?;
+    let owner: Option<i64> = tx.query_opt("SELECT id FROM owners WHERE login = $1", &[&login]).await?.map(|r| r.get(0));
+    let version = save_in(&tx, owner, &products).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// [`save`] inside `tx`, which holds the changesets' lock.
+async fn save_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    owner: Option<i64>,
+    products: &BTreeMap<String, Value>,
+) -> anyhow::Result<Option<i64>> {
     let old: BTreeMap<String, Value> =
         tx.query("SELECT barcode, product FROM products", &[]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
     let changed: Vec<&Value> =
@@ -207,8 +358,8 @@ pub async fn save(office: &Shared, login: &str, products: BTreeMap<String, Value
         tx.query_one("SELECT coalesce(max(version), 0) + 1 FROM catalogue_changesets", &[]).await?.get(0);
     tx.execute(
         "INSERT INTO catalogue_changesets (version, created_by, products, removed)
-         VALUES ($1, (SELECT id FROM owners WHERE login = $2), $3, $4)",
-        &[&version, &login, &tokio_postgres::types::Json(&changed), &tokio_postgres::types::Json(&removed)],
+         VALUES ($1, $2, $3, $4)",
+        &[&version, &owner, &tokio_postgres::types::Json(&changed), &tokio_postgres::types::Json(&removed)],
     )
     .await?;
     tx.execute("DELETE FROM products WHERE barcode = ANY($1)", &[&removed]).await?;
@@ -221,7 +372,6 @@ pub async fn save(office: &Shared, login: &str, products: BTreeMap<String, Value
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(Some(version))
 }
 
@@ -240,14 +390,17 @@ pub async fn changes(State(office): State<Shared>, headers: HeaderMap, Query(q):
     if key != Some(signing_key(q.after).as_str()) {
         return crate::ingest::refused(StatusCode::BAD_REQUEST, "the signed key is not this request's");
     }
-    match read_changes(&office, &signed.device_id, q.after).await {
+    match read_changes(&office, &signed.device_id, q.after, now_ms()).await {
         Ok(changes) => (StatusCode::OK, Json(serde_json::to_value(changes).unwrap_or_default())),
         Err(e) => crate::ingest::unavailable(e),
     }
 }
 
-async fn read_changes(office: &Shared, device_id: &str, after: i64) -> anyhow::Result<Changes> {
-    let client = office.pool.get().await?;
+/// The changesets after `after` for `device_id`, at `now_ms` (unix milliseconds): what was
+/// scheduled before then is published first, and nothing scheduled later is seen.
+pub async fn read_changes(office: &Shared, device_id: &str, after: i64, now_ms: i64) -> anyhow::Result<Changes> {
+    let mut client = office.pool.get().await?;
+    publish_due(&mut client, now_ms).await?;
     client
         .execute(
             "UPDATE devices SET last_contact_at = now(), catalogue_version = $2 WHERE device_id = $1",
