@@ -25,6 +25,11 @@ fn weishouyin_config_file(data_dir: &Path) -> PathBuf {
     data_dir.join("weishouyin-config.xml")
 }
 
+/// 微收银 does not (or no longer) know this till: a technician activates it (`till activate`).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct NotActivated(String);
+
 fn weishouyin_server_file(data_dir: &Path) -> PathBuf {
     data_dir.join("weishouyin-server")
 }
@@ -38,7 +43,11 @@ pub async fn start(config: &Config, data_dir: &Path) -> anyhow::Result<(Payments
             Ok(p) => Ok((p, None)),
             Err(e) => {
                 tracing::error!(error = %e, "微收银 not usable");
-                Ok((Payments::not_ready(&format!("{e:#}")), None))
+                let kind = match e.downcast_ref::<NotActivated>() {
+                    Some(_) => crate::core::Failure::NotActivated,
+                    None => crate::core::Failure::NotSetUp,
+                };
+                Ok((Payments::not_ready(kind), None))
             }
         },
     }
@@ -93,7 +102,10 @@ async fn start_weishouyin(config: &Config, data_dir: &Path) -> anyhow::Result<Pa
         cfg = cfg.with_device(&device);
     }
     if cfg.key.is_empty() || cfg.device_id.is_empty() {
-        bail!("the 微收银 device is not activated: run `till activate --code <activation code>`");
+        return Err(NotActivated(
+            "the 微收银 device is not activated: run `till activate --code <activation code>`".into(),
+        )
+        .into());
     }
     let server_file = weishouyin_server_file(data_dir);
     if let Ok(saved) = std::fs::read_to_string(&server_file)
@@ -110,9 +122,10 @@ async fn start_weishouyin(config: &Config, data_dir: &Path) -> anyhow::Result<Pa
             tracing::info!(server = pay.server, "微收银 pay configuration read");
         }
         Err(WeishouyinError::Reactivate(why)) => {
-            bail!(
+            let why = format!(
                 "微收银 says this device is no longer valid ({why}): activate it again with `till activate --code <code>`"
-            )
+            );
+            return Err(NotActivated(why).into());
         }
         Err(e) if !client.server().is_empty() => {
             tracing::warn!(error = %e, server = client.server(), "微收银 pay configuration not read; using the last one");

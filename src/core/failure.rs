@@ -33,6 +33,8 @@ pub enum Failure {
     BadSignature,
     /// The payment platform is not set up on this till.
     NotSetUp,
+    /// 微收银 has not activated this till (or no longer knows it): a technician runs `till activate`.
+    NotActivated,
     /// The till could not build the request (no random numbers): nothing was sent.
     TillFault,
     /// The platform answered that the number is taken by another order (see `Verdict::number_taken`).
@@ -55,7 +57,7 @@ pub enum Failure {
 
 impl Failure {
     /// Every kind but the platform's own words.
-    pub const KINDS: [Failure; 17] = [
+    pub const KINDS: [Failure; 18] = [
         Failure::NotSent,
         Failure::NotSaved,
         Failure::Timeout,
@@ -64,6 +66,7 @@ impl Failure {
         Failure::BadAnswer,
         Failure::BadSignature,
         Failure::NotSetUp,
+        Failure::NotActivated,
         Failure::TillFault,
         Failure::NumberTaken,
         Failure::NotFoundNotCharged,
@@ -87,6 +90,7 @@ impl Failure {
             Failure::BadAnswer => "bad answer from the platform",
             Failure::BadSignature => "bad signature on the platform's answer",
             Failure::NotSetUp => "payment platform not set up",
+            Failure::NotActivated => "payment device not activated: run till activate",
             Failure::TillFault => "the till could not build the request",
             Failure::NumberTaken => return format!("{NUMBER_TAKEN} by another order"),
             Failure::NotFoundNotCharged => r::NOT_FOUND_NOT_CHARGED,

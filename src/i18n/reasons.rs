@@ -44,6 +44,8 @@ pub fn failure(lang: Lang, failure: &Failure) -> String {
         Failure::BadSignature => "the answer's signature is wrong: not trusted, checking",
         Failure::NotSetUp if zh => "收款还没有设置好：请扫商户的配置码",
         Failure::NotSetUp => "payments are not set up yet: scan the merchant's configuration code",
+        Failure::NotActivated if zh => "收款设备未激活：请技术员运行 till activate 激活",
+        Failure::NotActivated => "this till is not activated for payments: a technician runs till activate",
         Failure::TillFault if zh => "收银机没能发出请求，钱没有动",
         Failure::TillFault => "the till could not make the request: no money moved",
         Failure::NumberTaken if zh => "单号已被另一笔订单使用，正在核实",

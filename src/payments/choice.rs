@@ -21,8 +21,9 @@ enum Backend {
     CloudPay(CloudPayClient),
     Weishouyin(WeishouyinClient),
     /// No platform to talk to yet (not activated, or the platform refused this device): the till
-    /// runs, sells for cash, and says why card-less payments are refused.
-    NotReady(String),
+    /// runs, sells for cash, and says why card-less payments are refused (the details were logged
+    /// when it started).
+    NotReady(Failure),
 }
 
 /// Where a Cloud Pay set-up by QR code is stored and how it is fetched.
@@ -51,13 +52,9 @@ impl Payments {
         }
     }
 
-    /// A till whose platform cannot be used yet, for `reason` (shown to the cashier on every try).
-    pub fn not_ready(reason: &str) -> Payments {
-        Payments {
-            backend: RwLock::new(Arc::new(Backend::NotReady(reason.to_string()))),
-            setup: None,
-            read: Mutex::new(None),
-        }
+    /// A till whose platform cannot be used yet, for `reason` (told the cashier on every try).
+    pub fn not_ready(reason: Failure) -> Payments {
+        Payments { backend: RwLock::new(Arc::new(Backend::NotReady(reason))), setup: None, read: Mutex::new(None) }
     }
 
     pub fn weishouyin(client: WeishouyinClient) -> Payments {
@@ -140,9 +137,9 @@ fn merchant(s: &DeviceSetting) -> Merchant {
     }
 }
 
-/// A platform not ready is not set up for the cashier; why (`reason`) was logged when it started.
-fn not_ready(_reason: &str) -> Failure {
-    Failure::NotSetUp
+/// Why a platform not ready refuses: the kind found when it started (details in the log).
+fn not_ready(reason: &Failure) -> Failure {
+    reason.clone()
 }
 
 fn info(s: &DeviceSetting) -> SetupInfo {

@@ -55,7 +55,7 @@ impl WeishouyinError {
     pub fn failure(&self) -> Failure {
         match self {
             WeishouyinError::Setup(_) => Failure::TillFault,
-            WeishouyinError::NoServer | WeishouyinError::Reactivate(_) => Failure::NotSetUp,
+            WeishouyinError::NoServer | WeishouyinError::Reactivate(_) => Failure::NotActivated,
             WeishouyinError::Transport(e) => e.failure(),
             WeishouyinError::BadAnswer(_) => Failure::BadAnswer,
             WeishouyinError::Refused(words) => Failure::Declined(words.clone()),
@@ -363,7 +363,7 @@ mod tests {
             items: vec![],
             staff_id: None,
         };
-        assert!(matches!(client.micro_pay(&call).await, Verdict::Unknown { reason: Failure::NotSetUp }));
+        assert!(matches!(client.micro_pay(&call).await, Verdict::Unknown { reason: Failure::NotActivated }));
     }
 
     #[test]
