@@ -289,8 +289,8 @@ async fn receipts_wait_in_order_while_the_printer_refuses_and_print_once_it_list
     let mut failed = 0;
     while failed < 2 {
         match next(&mut inbox).await {
-            Msg::PrintFailed { error, .. } => {
-                assert!(error.contains("not available"), "{error}");
+            Msg::PrintFailed { why, .. } => {
+                assert_eq!(why, till::core::PrintFailure::NotAvailable, "not available");
                 failed += 1;
             }
             other => panic!("{other:?}"),

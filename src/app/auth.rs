@@ -2,7 +2,7 @@
 //! the store. The core decides; this module hashes, checks and writes.
 
 use crate::core::auth::{AuditEntry, AuthEffect, AuthMsg, FIRST_OPERATOR, FIRST_PIN, Operator, PinHash, Role};
-use crate::core::{Lang, Msg};
+use crate::core::{Lang, Msg, SaveFailure};
 use crate::i18n::staff::{StaffText, text};
 use crate::store::{Put, Store, StoreError, Table};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -29,6 +29,16 @@ pub enum AuthError {
     Store(#[from] StoreError),
     #[error("cannot write the operator record: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl AuthError {
+    /// What the cashier is told (the error itself is logged).
+    pub fn save_failure(&self) -> SaveFailure {
+        match self {
+            AuthError::Store(e) => e.save_failure(),
+            AuthError::Hash(_) | AuthError::Json(_) => SaveFailure::TillFault,
+        }
+    }
 }
 
 fn hasher() -> Result<Argon2<'static>, AuthError> {
@@ -158,8 +168,8 @@ pub async fn run(effect: AuthEffect, store: Arc<dyn Store>, msgs: UnboundedSende
                     Ok(Ok(hash)) => {
                         let _ = msgs.send(Msg::Auth(AuthMsg::PinHashed { number, hash }));
                     }
-                    Ok(Err(e)) => failed(&msgs, e.to_string()),
-                    Err(e) => failed(&msgs, e.to_string()),
+                    Ok(Err(e)) => failed(&msgs, e.save_failure(), &e),
+                    Err(e) => failed(&msgs, SaveFailure::TillFault, &e),
                 }
             });
         }
@@ -168,16 +178,16 @@ pub async fn run(effect: AuthEffect, store: Arc<dyn Store>, msgs: UnboundedSende
             let done = tokio::task::spawn_blocking(move || save_operator(store.as_ref(), &op)).await;
             match done {
                 Ok(Ok(())) => tracing::info!(number, "operator saved"),
-                Ok(Err(e)) => failed(&msgs, e.to_string()),
-                Err(e) => failed(&msgs, e.to_string()),
+                Ok(Err(e)) => failed(&msgs, e.save_failure(), &e),
+                Err(e) => failed(&msgs, SaveFailure::TillFault, &e),
             }
         }
         AuthEffect::Audit(entry) => {
             let done = tokio::task::spawn_blocking(move || append_audit(store.as_ref(), &entry)).await;
             match done {
                 Ok(Ok(seq)) => tracing::debug!(seq, "audit entry appended"),
-                Ok(Err(e)) => failed(&msgs, e.to_string()),
-                Err(e) => failed(&msgs, e.to_string()),
+                Ok(Err(e)) => failed(&msgs, e.save_failure(), &e),
+                Err(e) => failed(&msgs, SaveFailure::TillFault, &e),
             }
         }
         AuthEffect::LoadAudit => {
@@ -186,16 +196,16 @@ pub async fn run(effect: AuthEffect, store: Arc<dyn Store>, msgs: UnboundedSende
                 Ok(Ok(entries)) => {
                     let _ = msgs.send(Msg::Auth(AuthMsg::Audit { entries }));
                 }
-                Ok(Err(e)) => failed(&msgs, e.to_string()),
-                Err(e) => failed(&msgs, e.to_string()),
+                Ok(Err(e)) => failed(&msgs, e.save_failure(), &e),
+                Err(e) => failed(&msgs, SaveFailure::TillFault, &e),
             }
         }
     }
 }
 
-fn failed(msgs: &UnboundedSender<Msg>, error: String) {
+fn failed(msgs: &UnboundedSender<Msg>, why: SaveFailure, error: &dyn std::fmt::Display) {
     tracing::error!(%error, "operator record or audit log not written");
-    let _ = msgs.send(Msg::Auth(AuthMsg::SaveFailed { error }));
+    let _ = msgs.send(Msg::Auth(AuthMsg::SaveFailed { why }));
 }
 
 #[cfg(test)]

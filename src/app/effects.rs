@@ -5,7 +5,7 @@ use super::print_queue::{PrintQueue, QueuedReceipt};
 use crate::core::configure::{ConfigChange, ScannedCode};
 use crate::core::order::{Order, TenderPart};
 use crate::core::stocktake::StockEffect;
-use crate::core::{Effect, Lang, LookupCall, Msg, Settings, WifiFailure};
+use crate::core::{Effect, Lang, LookupCall, Msg, PrintFailure, SaveFailure, Settings, WifiFailure};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
@@ -123,13 +123,13 @@ async fn save(
         Ok::<(), crate::store::StoreError>(())
     })
     .await;
-    let error = match result {
+    let (why, error) = match result {
         Ok(Ok(())) => return true,
-        Ok(Err(e)) => e.to_string(),
-        Err(e) => e.to_string(),
+        Ok(Err(e)) => (e.save_failure(), e.to_string()),
+        Err(e) => (SaveFailure::TillFault, e.to_string()),
     };
     tracing::error!(order_id = id, %error, "save failed: the batch's platform calls are not made");
-    let _ = msgs.send(Msg::SaveFailed { order_id: id, error });
+    let _ = msgs.send(Msg::SaveFailed { order_id: id, why });
     false
 }
 
@@ -335,7 +335,7 @@ pub async fn print_receipts(
                 let order_id = receipt.order_id;
                 if let Err(e) = queue.push(receipt) {
                     tracing::error!(order_id, error = %e, "receipt not queued");
-                    let _ = msgs.send(Msg::PrintFailed { order_id, error: e.to_string() });
+                    let _ = msgs.send(Msg::PrintFailed { order_id, why: PrintFailure::QueueFull });
                 }
             }
             _ = retry.tick(), if queue.pending() > 0 => {}
@@ -364,19 +364,19 @@ async fn print_queued(queue: &PrintQueue, printer: &Arc<dyn Printer>, msgs: &Unb
         let printer = printer.clone();
         let bytes = receipt.bytes;
         let result = tokio::task::spawn_blocking(move || printer.print(&bytes)).await;
-        let error = match result {
+        let (why, error) = match result {
             Ok(Ok(())) => {
                 queue.pop_front();
                 let _ = msgs.send(Msg::Printed { order_id: receipt.order_id, preview: receipt.preview });
                 continue;
             }
-            Ok(Err(e)) => e.to_string(),
-            Err(e) => e.to_string(),
+            Ok(Err(e)) => (e.print_failure(), e.to_string()),
+            Err(e) => (PrintFailure::Interrupted, e.to_string()),
         };
         let fresh = queue.report_all();
         tracing::warn!(order_id = receipt.order_id, %error, waiting = queue.pending(), "receipt not printed: queued");
         for order_id in fresh {
-            let _ = msgs.send(Msg::PrintFailed { order_id, error: error.clone() });
+            let _ = msgs.send(Msg::PrintFailed { order_id, why });
         }
         return;
     }
@@ -437,8 +437,11 @@ fn render_job(
                 (Some(slip), _) => platform_slip(&slip, profile),
                 (None, Some(order)) => super::receipt::render(order, settings, profile),
                 (None, None) => {
-                    let error = "no receipt to print: the platform gave none and the till has no record".to_string();
-                    let _ = msgs.send(Msg::PrintFailed { order_id: id, error });
+                    tracing::warn!(
+                        order_id = id,
+                        "no receipt to print: the platform gave none and the till has no record"
+                    );
+                    let _ = msgs.send(Msg::PrintFailed { order_id: id, why: PrintFailure::NothingToPrint });
                     return None;
                 }
             };

@@ -141,16 +141,16 @@ pub(super) async fn run(
             let s = store.clone();
             let id = shift.id;
             let done = tokio::task::spawn_blocking(move || save_shift(s.as_ref(), &shift)).await;
-            let error = match done {
+            let (why, error) = match done {
                 Ok(Ok(())) => {
                     tracing::info!(shift = id, "shift saved");
                     return;
                 }
-                Ok(Err(e)) => e.to_string(),
-                Err(e) => e.to_string(),
+                Ok(Err(e)) => (e.save_failure(), e.to_string()),
+                Err(e) => (crate::core::SaveFailure::TillFault, e.to_string()),
             };
             tracing::error!(shift = id, %error, "shift not saved");
-            let _ = msgs.send(Msg::Office(OfficeMsg::SaveFailed { error }));
+            let _ = msgs.send(Msg::Office(OfficeMsg::SaveFailed { why }));
         }
         OfficeEffect::CloseDay { shift, z } => {
             let s = store.clone();

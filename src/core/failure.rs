@@ -147,6 +147,61 @@ impl From<String> for Failure {
     }
 }
 
+/// Why an order (or an operator's record, or a shift) was not written to the till's disk: the
+/// store's error (`store::StoreError::save_failure`) as the cashier is told it; its detail is logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveFailure {
+    /// A read or write failed at the disk (full, failing, read-only).
+    Disk,
+    /// The store file is damaged or not the till's: nothing more is written to it.
+    Damaged,
+    /// The order number already belongs to another order (a store restored from an older export).
+    NumberTaken,
+    /// The till itself failed (a bug, no random numbers for a PIN's salt).
+    TillFault,
+}
+
+impl SaveFailure {
+    pub const ALL: [SaveFailure; 4] =
+        [SaveFailure::Disk, SaveFailure::Damaged, SaveFailure::NumberTaken, SaveFailure::TillFault];
+}
+
+/// Why a receipt (or a report, a slip) was not printed: the printer's error
+/// (`devices::printer::PrinterError::print_failure`) as the cashier is told it; its detail is logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrintFailure {
+    /// The printer cannot be reached (unplugged, switched off, wrong device, refuses connections).
+    NotAvailable,
+    /// Printing stopped part-way (cable pulled, connection reset).
+    Interrupted,
+    /// The printer stopped taking data.
+    Stuck,
+    PaperOut,
+    CoverOpen,
+    /// The printer reports itself offline or in error (cutter jam, head too hot).
+    Offline,
+    /// The printer does not answer its status request (switched off, cable loose).
+    NoAnswer,
+    /// The queue of receipts waiting for the printer is full.
+    QueueFull,
+    /// A reprint with no receipt to print: the platform gave none and the till has no record.
+    NothingToPrint,
+}
+
+impl PrintFailure {
+    pub const ALL: [PrintFailure; 9] = [
+        PrintFailure::NotAvailable,
+        PrintFailure::Interrupted,
+        PrintFailure::Stuck,
+        PrintFailure::PaperOut,
+        PrintFailure::CoverOpen,
+        PrintFailure::Offline,
+        PrintFailure::NoAnswer,
+        PrintFailure::QueueFull,
+        PrintFailure::NothingToPrint,
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,7 @@ use serde::{Deserialize, Serialize};
 
 pub use auth::Action;
 pub use calls::*;
-pub use failure::Failure;
+pub use failure::{Failure, PrintFailure, SaveFailure};
 pub use pay::TELL_TO_CHECK_AFTER_SECS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,7 +144,7 @@ pub enum Msg {
     },
     SaveFailed {
         order_id: OrderId,
-        error: String,
+        why: SaveFailure,
     },
     CancelAnswer {
         out_trade_no: String,
@@ -203,7 +203,7 @@ pub enum Msg {
     },
     PrintFailed {
         order_id: OrderId,
-        error: String,
+        why: PrintFailure,
     },
     /// Shifts, reports, journal, summary and export: the app's answers (see [`office`]).
     Office(office::OfficeMsg),
@@ -732,8 +732,8 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             }
             state.scanner = Some(s);
         }
-        Msg::SaveFailed { error, .. } => {
-            state.notice = Some(Notice::StoreFailed { error });
+        Msg::SaveFailed { why, .. } => {
+            state.notice = Some(Notice::StoreFailed { why });
             fx.push(Effect::Beep(Beep::Error));
         }
         Msg::Printed { order_id, preview } => {
@@ -741,8 +741,8 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 state.receipt_preview = preview;
             }
         }
-        Msg::PrintFailed { error, .. } => {
-            state.notice = Some(Notice::PrintFailed { error });
+        Msg::PrintFailed { why, .. } => {
+            state.notice = Some(Notice::PrintFailed { why });
             fx.push(Effect::Beep(Beep::Error));
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),

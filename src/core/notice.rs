@@ -69,11 +69,13 @@ pub enum Notice {
     ClockBehind {
         last_day: u32,
     },
+    /// Not saved: the kind only (its detail is in the log).
     StoreFailed {
-        error: String,
+        why: super::SaveFailure,
     },
+    /// Not printed (the receipt waits in the queue): the kind only (its detail is in the log).
     PrintFailed {
-        error: String,
+        why: super::PrintFailure,
     },
     Restored {
         in_doubt: usize,

@@ -514,7 +514,7 @@ fn a_payment_in_doubt_can_be_parked_and_is_confirmed_in_the_background() {
 #[test]
 fn receipts_waiting_and_the_scanner_are_shown_and_a_print_failure_clears_once_all_are_printed() {
     let mut t = Till::new();
-    t.send(Msg::PrintFailed { order_id: 1, error: "out of paper".into() });
+    t.send(Msg::PrintFailed { order_id: 1, why: crate::core::PrintFailure::PaperOut });
     t.send(Msg::PrintQueue { waiting: 2 });
     assert_eq!(t.state.receipts_waiting, 2);
     assert!(matches!(t.state.notice, Some(Notice::PrintFailed { .. })));

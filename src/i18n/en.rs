@@ -196,8 +196,12 @@ pub(super) fn notice(n: &Notice) -> String {
                 day_text(*last_day)
             )
         }
-        Notice::StoreFailed { error } => format!("Could not save the order: {error}"),
-        Notice::PrintFailed { error } => format!("Printing failed: {error}. Check the printer"),
+        Notice::StoreFailed { why } => {
+            format!("Could not save the order: {}", super::reasons::save_failure(lang, *why))
+        }
+        Notice::PrintFailed { why } => {
+            format!("Printing failed: {}. Check the printer", super::reasons::print_failure(lang, *why))
+        }
         Notice::Restored { in_doubt } => format!("Restarted: {in_doubt} payment(s) being confirmed"),
         Notice::PaymentCancelled { platform } => format!(
             "{} payment not completed and cancelled: the customer was not charged. Scan again or take cash",

@@ -135,7 +135,7 @@ mod tests {
             OfficeNotice::ReasonNeeded,
             OfficeNotice::NoteNeeded,
             OfficeNotice::ShiftClosed { difference: Fen(-50) },
-            OfficeNotice::SaveFailed { error: "disk".into() },
+            OfficeNotice::SaveFailed { why: crate::core::SaveFailure::Disk },
             OfficeNotice::ClosingDay,
             OfficeNotice::DayClosed { number: 3 },
             OfficeNotice::CloseDayFailed { error: "disk".into() },

@@ -2,7 +2,7 @@
 //! (`core::reasons`) say what happened to the customer's money and what to do; a platform's own
 //! words (e.g. "余额不足", "insufficient balance") are shown as the platform gave them.
 
-use crate::core::{Failure, Lang};
+use crate::core::{Failure, Lang, PrintFailure, SaveFailure};
 
 /// `reason` (as kept on the order's record) as the cashier is told it.
 pub fn reason(lang: Lang, reason: &str) -> String {
@@ -54,12 +54,67 @@ pub fn failure(lang: Lang, failure: &Failure) -> String {
     said.to_string()
 }
 
+/// Why something was not saved, in shop words (the store's own error is in the log).
+pub fn save_failure(lang: Lang, why: SaveFailure) -> &'static str {
+    let zh = lang == Lang::Zh;
+    match why {
+        SaveFailure::Disk if zh => "存储卡写入出错，请联系店长",
+        SaveFailure::Disk => "the till's storage would not take it: call the manager",
+        SaveFailure::Damaged if zh => "收银记录文件损坏，请联系技术员",
+        SaveFailure::Damaged => "the till's records are damaged: call the technician",
+        SaveFailure::NumberTaken if zh => "订单号已属于另一笔订单，未保存",
+        SaveFailure::NumberTaken => "the order number is another order's: not saved",
+        SaveFailure::TillFault if zh => "收银机内部出错，请重试或联系技术员",
+        SaveFailure::TillFault => "the till had an internal fault: try again or call the technician",
+    }
+}
+
+/// Why a receipt was not printed, in shop words (the printer's own error is in the log).
+pub fn print_failure(lang: Lang, why: PrintFailure) -> &'static str {
+    let zh = lang == Lang::Zh;
+    match why {
+        PrintFailure::NotAvailable if zh => "打印机没有连接或没开",
+        PrintFailure::NotAvailable => "the printer is not connected or is off",
+        PrintFailure::Interrupted if zh => "打印中途断开",
+        PrintFailure::Interrupted => "printing stopped part-way",
+        PrintFailure::Stuck if zh => "打印机卡住了",
+        PrintFailure::Stuck => "the printer is stuck",
+        PrintFailure::PaperOut if zh => "打印机没纸了",
+        PrintFailure::PaperOut => "the printer is out of paper",
+        PrintFailure::CoverOpen if zh => "打印机盖子没关好",
+        PrintFailure::CoverOpen => "the printer's cover is open",
+        PrintFailure::Offline if zh => "打印机报错（可能卡纸或过热）",
+        PrintFailure::Offline => "the printer reports an error (paper jam or too hot)",
+        PrintFailure::NoAnswer if zh => "打印机没有响应（可能没开）",
+        PrintFailure::NoAnswer => "the printer does not answer (is it on?)",
+        PrintFailure::QueueFull if zh => "待打印的小票太多",
+        PrintFailure::QueueFull => "too many receipts are waiting",
+        PrintFailure::NothingToPrint if zh => "没有这张小票可打印",
+        PrintFailure::NothingToPrint => "there is no receipt to print for it",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::code::Platform;
     use crate::core::notice::Notice;
     use crate::core::reasons as r;
+
+    #[test]
+    fn every_save_and_print_failure_is_said_in_both_languages_in_shop_words() {
+        let said = SaveFailure::ALL
+            .into_iter()
+            .map(|k| (save_failure(Lang::Zh, k), save_failure(Lang::En, k)))
+            .chain(PrintFailure::ALL.into_iter().map(|k| (print_failure(Lang::Zh, k), print_failure(Lang::En, k))));
+        for (zh, en) in said {
+            assert!(!zh.is_ascii(), "not in Chinese: {zh}");
+            assert!(en.is_ascii() && !en.is_empty(), "{en}");
+            for log_word in ["redb", "error:", "os error", "/dev/", "bytes"] {
+                assert!(!en.contains(log_word), "{en}");
+            }
+        }
+    }
 
     #[test]
     fn every_failure_kind_is_said_in_both_languages_and_never_in_the_logs_words() {

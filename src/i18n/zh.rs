@@ -191,8 +191,8 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::ClockBehind { last_day } => {
             format!("收银机时间早于上一笔订单的日期 {}：请联系店长校正日期和时间", day_text(*last_day))
         }
-        Notice::StoreFailed { error } => format!("保存订单失败：{error}"),
-        Notice::PrintFailed { error } => format!("打印失败：{error}，请检查打印机"),
+        Notice::StoreFailed { why } => format!("保存订单失败：{}", super::reasons::save_failure(lang, *why)),
+        Notice::PrintFailed { why } => format!("打印失败：{}，请检查打印机", super::reasons::print_failure(lang, *why)),
         Notice::Restored { in_doubt } => format!("已重新启动，{in_doubt} 笔支付正在确认"),
         Notice::PaymentCancelled { platform } => {
             format!("{}支付未完成，已撤销订单，顾客未被扣款。请重新扫码或收现金", platform_name(lang, *platform))

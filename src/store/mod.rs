@@ -79,6 +79,24 @@ pub enum StoreError {
     AppendOnly(&'static str),
 }
 
+impl StoreError {
+    /// What the cashier is told when a save fails with this error (the error itself is logged).
+    pub fn save_failure(&self) -> crate::core::SaveFailure {
+        use crate::core::SaveFailure as K;
+        match self {
+            StoreError::Io(_) => K::Disk,
+            StoreError::NumberTaken { .. } => K::NumberTaken,
+            StoreError::AppendOnly(_) => K::TillFault,
+            StoreError::Open { .. }
+            | StoreError::Locked { .. }
+            | StoreError::OldSled { .. }
+            | StoreError::Damaged { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::NewerSchema { .. } => K::Damaged,
+        }
+    }
+}
+
 /// redb reports each step's failure as its own type; all of them are "order store error".
 macro_rules! from_redb {
     ($($t:ty),*) => {$(

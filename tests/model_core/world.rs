@@ -154,9 +154,11 @@ impl World {
                     if let Some(n) = &order.number {
                         self.receipts.push(n.clone());
                     }
-                    if let Err(error) = self.store.save(&order, &counters) {
+                    if self.store.save(&order, &counters).is_err() {
+                        // The model store refuses only a number another order has.
                         saved = false;
-                        self.pending.push(Msg::SaveFailed { order_id: order.id, error });
+                        let why = till::core::SaveFailure::NumberTaken;
+                        self.pending.push(Msg::SaveFailed { order_id: order.id, why });
                     }
                 }
                 Effect::MicroPay(call) if !saved => {

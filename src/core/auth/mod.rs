@@ -59,7 +59,7 @@ pub enum AuthMsg {
     /// The answer to [`AuthEffect::HashPin`].
     PinHashed { number: String, hash: PinHash },
     /// An operator record could not be written (the change is not in force).
-    SaveFailed { error: String },
+    SaveFailed { why: super::SaveFailure },
     /// The audit log, newest first, for the supervisor's screen.
     Audit { entries: Vec<AuditEntry> },
     /// Records the back office does not have yet (0 when there is no back office).
@@ -255,7 +255,7 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
                 Pending::SignIn | Pending::Supervisor | Pending::OwnCurrent => {}
             }
         }
-        AuthMsg::SaveFailed { error } => {
+        AuthMsg::SaveFailed { why } => {
             // A PIN that could not be hashed is not waited for any longer: it is typed again.
             if state
                 .auth
@@ -265,7 +265,7 @@ pub(super) fn on_msg(state: &mut State, msg: AuthMsg, fx: &mut Vec<Effect>) {
             {
                 state.auth.checking = None;
             }
-            super::notice::refuse(state, Notice::StoreFailed { error }, fx)
+            super::notice::refuse(state, Notice::StoreFailed { why }, fx)
         }
         AuthMsg::Audit { entries } => {
             if let Some(view) = state.auth.audit.as_mut() {

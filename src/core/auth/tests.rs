@@ -544,7 +544,7 @@ fn a_pin_that_could_not_be_hashed_does_not_leave_the_keys_waiting() {
     let fx = update(&mut t.state, Event { at: Millis(t.now), msg: Msg::Key(Key::Enter) });
     assert!(fx.iter().any(|e| matches!(e, Effect::Auth(AuthEffect::HashPin { .. }))));
     assert!(t.state.auth.checking.is_some());
-    t.send(Msg::Auth(AuthMsg::SaveFailed { error: "no entropy".into() }));
+    t.send(Msg::Auth(AuthMsg::SaveFailed { why: crate::core::SaveFailure::TillFault }));
     assert!(t.state.auth.checking.is_none());
     assert_eq!(t.signed_in(), None);
     t.key(Key::Esc);

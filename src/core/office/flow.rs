@@ -108,7 +108,7 @@ pub fn on_msg(state: &mut State, msg: OfficeMsg, fx: &mut Vec<Effect>) {
                 }
             }
         }
-        OfficeMsg::SaveFailed { error } => refuse(state, Notice::Office(OfficeNotice::SaveFailed { error }), fx),
+        OfficeMsg::SaveFailed { why } => refuse(state, Notice::Office(OfficeNotice::SaveFailed { why }), fx),
         OfficeMsg::CloseDay => views::authorized_close_day(state, fx),
         OfficeMsg::DayClosed { number } => views::day_closed(state, number, fx),
         OfficeMsg::CloseDayFailed { error } => {

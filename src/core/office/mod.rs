@@ -214,7 +214,7 @@ pub enum OfficeMsg {
     },
     /// A shift could not be written.
     SaveFailed {
-        error: String,
+        why: crate::core::SaveFailure,
     },
     /// Close the day: sent once a supervisor authorised it (see [`request_close_day`]).
     CloseDay,

@@ -28,8 +28,9 @@ pub enum OfficeNotice {
     ShiftClosed {
         difference: Fen,
     },
+    /// The shift was not saved: the kind only (its detail is in the log).
     SaveFailed {
-        error: String,
+        why: crate::core::SaveFailure,
     },
     ClosingDay,
     DayClosed {

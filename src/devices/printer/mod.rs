@@ -49,6 +49,22 @@ pub enum PrinterError {
     NoAnswer { device: String },
 }
 
+impl PrinterError {
+    /// What the cashier is told when a receipt fails with this error (the error itself is logged).
+    pub fn print_failure(&self) -> crate::core::PrintFailure {
+        use crate::core::PrintFailure as K;
+        match self {
+            PrinterError::Open { .. } => K::NotAvailable,
+            PrinterError::Write { .. } => K::Interrupted,
+            PrinterError::Timeout { .. } => K::Stuck,
+            PrinterError::PaperOut { .. } => K::PaperOut,
+            PrinterError::CoverOpen { .. } => K::CoverOpen,
+            PrinterError::Offline { .. } => K::Offline,
+            PrinterError::NoAnswer { .. } => K::NoAnswer,
+        }
+    }
+}
+
 pub trait Printer: Send + Sync {
     /// Sends one whole receipt; returns when the bytes are handed to the device.
     fn print(&self, bytes: &[u8]) -> Result<(), PrinterError>;

@@ -129,7 +129,9 @@ pub(super) fn notice(n: &OfficeNotice) -> String {
         OfficeNotice::ReasonNeeded => "Type a reason".into(),
         OfficeNotice::NoteNeeded => "The cash differs: type a note".into(),
         OfficeNotice::ShiftClosed { difference } => format!("Shift closed, difference {difference}"),
-        OfficeNotice::SaveFailed { error } => format!("The shift could not be saved: {error}"),
+        OfficeNotice::SaveFailed { why } => {
+            format!("The shift could not be saved: {}", crate::i18n::reasons::save_failure(crate::core::Lang::En, *why))
+        }
         OfficeNotice::ClosingDay => "Closing the day…".into(),
         OfficeNotice::DayClosed { number } => format!("Day closed: Z report {number} printed and queued"),
         OfficeNotice::CloseDayFailed { error } => format!("The day was not closed: {error}"),

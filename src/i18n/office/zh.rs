@@ -129,7 +129,9 @@ pub(super) fn notice(n: &OfficeNotice) -> String {
         OfficeNotice::ReasonNeeded => "请填写原因".into(),
         OfficeNotice::NoteNeeded => "现金有差额，请填写备注".into(),
         OfficeNotice::ShiftClosed { difference } => format!("已交班，差额 {difference} 元"),
-        OfficeNotice::SaveFailed { error } => format!("班次记录保存失败：{error}"),
+        OfficeNotice::SaveFailed { why } => {
+            format!("班次记录保存失败：{}", crate::i18n::reasons::save_failure(crate::core::Lang::Zh, *why))
+        }
         OfficeNotice::ClosingDay => "正在日结…".into(),
         OfficeNotice::DayClosed { number } => format!("日结完成，Z 报表第 {number} 号已打印并上传"),
         OfficeNotice::CloseDayFailed { error } => format!("日结失败，未结账：{error}"),
