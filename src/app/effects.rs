@@ -690,10 +690,7 @@ pub(super) mod tests {
         run_until(&mut engine, |s| s.sale.attempts.last().is_some_and(|a| a.state.is_final())).await;
         assert!(!engine.state.online, "the till is offline");
         let failed = engine.state.sale.attempts.last().map(|a| a.state.clone());
-        assert!(
-            matches!(&failed, Some(AttemptState::Failed { reason }) if Failure::from_text(reason) == Failure::NotSent),
-            "{failed:?}"
-        );
+        assert!(matches!(&failed, Some(AttemptState::Failed { reason }) if *reason == Failure::NotSent), "{failed:?}");
         assert_eq!(engine.state.notice, Some(Notice::OfflineTakeCash), "{:?}", engine.state.notice);
     }
 }

@@ -5,11 +5,11 @@
 //!
 //! The order's record keeps a reason as text (the back office and the logs read it as it is):
 //! [`Failure::text`] writes it, [`Failure::from_text`] reads it back, also from records written
-//! before the kinds existed.
+//! before the kinds existed; the attempt and refund states hold the kind ([`as_text`]).
 
 use super::calls::NUMBER_TAKEN;
 use super::reasons as r;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The kinds of "it did not go through".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,11 +53,17 @@ pub enum Failure {
     RestartedDuringRefund,
     /// A payment given up on after the wallet's deadline: being called off.
     NoResultInTime,
+    /// A QR the cashier cancelled: being closed at the platform.
+    QrCancelledByCashier,
+    /// A QR nobody paid before it expired: being closed at the platform.
+    QrExpired,
+    /// No trusted answer to a QR request: closed at once, then watched.
+    QrNoTrustedAnswer,
 }
 
 impl Failure {
     /// Every kind but the platform's own words.
-    pub const KINDS: [Failure; 18] = [
+    pub const KINDS: [Failure; 21] = [
         Failure::NotSent,
         Failure::NotSaved,
         Failure::Timeout,
@@ -76,6 +82,9 @@ impl Failure {
         Failure::NoSuchRefund,
         Failure::RestartedDuringRefund,
         Failure::NoResultInTime,
+        Failure::QrCancelledByCashier,
+        Failure::QrExpired,
+        Failure::QrNoTrustedAnswer,
     ];
 
     /// The text kept on the order's record for this kind.
@@ -99,7 +108,10 @@ impl Failure {
             Failure::CannotCancel => r::CANNOT_CANCEL,
             Failure::NoSuchRefund => r::NO_SUCH_REFUND,
             Failure::RestartedDuringRefund => r::RESTARTED_DURING_REFUND,
-            Failure::NoResultInTime => r::NO_RESULT_AFTER,
+            Failure::NoResultInTime => "no result after the wallet's deadline: cancelling",
+            Failure::QrCancelledByCashier => "cancelled by the cashier: closing",
+            Failure::QrExpired => "expired: closing",
+            Failure::QrNoTrustedAnswer => "no trusted answer: closing",
         };
         text.to_string()
     }
@@ -117,6 +129,8 @@ impl Failure {
             _ if text.starts_with(NUMBER_TAKEN) => Failure::NumberTaken,
             _ if text.ends_with("not charged under it") => Failure::TakenNotCharged,
             _ if text.starts_with(r::NO_RESULT_AFTER) => Failure::NoResultInTime,
+            // "no trusted answer (<why>): closing", as older tills wrote it.
+            _ if text.starts_with("no trusted answer") && text.ends_with(": closing") => Failure::QrNoTrustedAnswer,
             _ => Failure::Declined(text.to_string()),
         }
     }
@@ -131,6 +145,22 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text())
+    }
+}
+
+/// Serde for a reason an order's record keeps: written as its text ([`Failure::text`]), so records
+/// and the order log stay readable and the same for the back office; read with
+/// [`Failure::from_text`], so records written before the kinds (with the reason's detail in the
+/// text) still load.
+pub mod as_text {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(failure: &Failure, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&failure.text())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Failure, D::Error> {
+        String::deserialize(d).map(|text| Failure::from_text(&text))
     }
 }
 
@@ -227,5 +257,34 @@ mod tests {
             Failure::from_text("authen code check fail (101)"),
             Failure::Declined("authen code check fail (101)".into())
         );
+        assert_eq!(
+            Failure::from_text("no trusted answer (network error: result unknown): closing"),
+            Failure::QrNoTrustedAnswer
+        );
+    }
+
+    #[test]
+    fn attempt_and_refund_states_keep_their_reason_as_text_and_read_older_texts() {
+        use crate::core::order::{AttemptState, RefundState};
+        let state = AttemptState::Failed { reason: Failure::NotSent };
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(json, r#"{"Failed":{"reason":"not sent: no connection to the platform"}}"#);
+        assert_eq!(serde_json::from_str::<AttemptState>(&json).unwrap(), state);
+        // Written by a till before the kinds, with the detail in the text.
+        let old = r#"{"Cancelling":{"reason":"no result after 45 s: cancelling"}}"#;
+        assert_eq!(
+            serde_json::from_str::<AttemptState>(old).unwrap(),
+            AttemptState::Cancelling { reason: Failure::NoResultInTime }
+        );
+        let old = r#"{"Unknown":{"reason":"not sent: error sending request: connection refused"}}"#;
+        assert_eq!(
+            serde_json::from_str::<RefundState>(old).unwrap(),
+            RefundState::Unknown { reason: Failure::NotSent }
+        );
+        // A platform's own words are kept as they are, byte for byte.
+        let declined = r#"{"Failed":{"reason":"余额不足"}}"#;
+        let state = serde_json::from_str::<RefundState>(declined).unwrap();
+        assert_eq!(state, RefundState::Failed { reason: Failure::Declined("余额不足".into()) });
+        assert_eq!(serde_json::to_string(&state).unwrap(), declined);
     }
 }

@@ -2,6 +2,7 @@
 
 use super::clock::Millis;
 use super::code::Platform;
+use super::failure::{self, Failure};
 use super::money::Fen;
 use serde::{Deserialize, Serialize};
 
@@ -87,19 +88,22 @@ pub enum AttemptState {
     UserPaying,
     /// No definite answer: a timeout, an error, a bad signature. Resolved only by querying.
     Unknown {
-        reason: String,
+        #[serde(with = "failure::as_text")]
+        reason: Failure,
     },
     Paid {
         transaction_id: String,
     },
     /// Definitely not charged, with the platform's (or the till's) reason.
     Failed {
-        reason: String,
+        #[serde(with = "failure::as_text")]
+        reason: Failure,
     },
     /// Given up on (the wallet's deadline passed without a definite answer): being cancelled
     /// (reversed) under its own number until the platform confirms.
     Cancelling {
-        reason: String,
+        #[serde(with = "failure::as_text")]
+        reason: Failure,
     },
     /// Cancelled (reversed) at the platform: not charged, or the charge was given back.
     Cancelled,
@@ -161,11 +165,13 @@ pub enum RefundState {
     Accepted,
     /// No definite answer: resolved by querying the refund.
     Unknown {
-        reason: String,
+        #[serde(with = "failure::as_text")]
+        reason: Failure,
     },
     Refunded,
     Failed {
-        reason: String,
+        #[serde(with = "failure::as_text")]
+        reason: Failure,
     },
 }
 

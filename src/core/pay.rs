@@ -38,7 +38,7 @@ pub const CANCEL_RETRY_SECS: i64 = 5;
 pub const CANCEL_AFTER_REFUSAL_SECS: i64 = 15;
 
 /// Why an attempt whose number the platform said is another order's is settled as not charged.
-use super::reasons::TAKEN_NOT_CHARGED;
+use super::failure::Failure;
 
 /// How long a payment may stay open before the till cancels it (the wallets' rules).
 pub fn give_up_after_secs(platform: Platform) -> i64 {
@@ -234,7 +234,7 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     if let AttemptState::Cancelling { reason } = &attempt.state {
         if taken {
             // Its number turned out to be another order's: stop cancelling under it.
-            attempt.state = AttemptState::Failed { reason: TAKEN_NOT_CHARGED.into() };
+            attempt.state = AttemptState::Failed { reason: Failure::TakenNotCharged };
             let attempt = attempt.clone();
             return after_change(state, order_id, &attempt, 0, false, true, fx);
         }
@@ -244,9 +244,9 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
         }
         let new_state = match verdict {
             Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
-            Verdict::Failed { reason } => AttemptState::Failed { reason: reason.text() },
+            Verdict::Failed { reason } => AttemptState::Failed { reason },
             Verdict::NotFound if elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-                AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
+                AttemptState::Failed { reason: Failure::NotFoundNotCharged }
             }
             _ => AttemptState::Cancelling { reason: reason.clone() },
         };
@@ -256,16 +256,16 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     }
     let new_state = match verdict {
         Verdict::Paid { transaction_id } => AttemptState::Paid { transaction_id },
-        Verdict::Failed { reason } => AttemptState::Failed { reason: reason.text() },
+        Verdict::Failed { reason } => AttemptState::Failed { reason },
         Verdict::UserPaying => AttemptState::UserPaying,
         Verdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-            AttemptState::Failed { reason: super::reasons::NOT_FOUND_NOT_CHARGED.into() }
+            AttemptState::Failed { reason: Failure::NotFoundNotCharged }
         }
         Verdict::NotFound => attempt.state.clone(),
         Verdict::Unknown { reason } => match attempt.state {
             // Still waiting for the customer: a failed query does not change what we know.
             AttemptState::UserPaying => AttemptState::UserPaying,
-            _ => AttemptState::Unknown { reason: reason.text() },
+            _ => AttemptState::Unknown { reason },
         },
     };
     // The wallet's deadline has passed and the platform still cannot say "paid" or "not paid":
@@ -277,10 +277,9 @@ pub(super) fn on_answer(state: &mut State, out_trade_no: &str, verdict: Verdict,
     let new_state = if give_up && taken {
         // Never cancelled under a number another order holds (that would reverse its payment):
         // the platform refused this request, so nothing was charged under it for this customer.
-        AttemptState::Failed { reason: TAKEN_NOT_CHARGED.into() }
+        AttemptState::Failed { reason: Failure::TakenNotCharged }
     } else if give_up {
-        let secs = elapsed / 1000;
-        AttemptState::Cancelling { reason: format!("{} {secs} s: cancelling", super::reasons::NO_RESULT_AFTER) }
+        AttemptState::Cancelling { reason: Failure::NoResultInTime }
     } else {
         new_state
     };
@@ -316,8 +315,8 @@ fn after_change(
     }
     match &attempt.state {
         AttemptState::Paid { .. } => super::tender::code_paid(state, order_id, attempt, fx),
-        AttemptState::Failed { reason } => not_paid(state, order_id, attempt, reason, false, fx),
-        AttemptState::Cancelled => not_paid(state, order_id, attempt, "cancelled", true, fx),
+        AttemptState::Failed { reason } => not_paid(state, order_id, attempt, Some(reason), fx),
+        AttemptState::Cancelled => not_paid(state, order_id, attempt, None, fx),
         _ if changed => {
             if let Some(order) = state.order_mut(order_id) {
                 let order = order.clone();
@@ -352,12 +351,12 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
         CancelVerdict::Unknown { .. } => (CANCEL_RETRY_SECS, true, false),
         // Refused: ask where the order stands (paid in the meantime, or closed already).
         CancelVerdict::Refused { reason } => {
-            attempt.state = AttemptState::Cancelling { reason: reason.text() };
+            attempt.state = AttemptState::Cancelling { reason };
             (FIRST_QUERY_AFTER_UNKNOWN_SECS, false, true)
         }
         CancelVerdict::Unsupported => {
             attempt.cancel_unsupported = true;
-            attempt.state = AttemptState::Unknown { reason: super::reasons::CANNOT_CANCEL.into() };
+            attempt.state = AttemptState::Unknown { reason: Failure::CannotCancel };
             (SLOW_QUERY_EVERY_SECS, false, true)
         }
     };
@@ -368,12 +367,13 @@ pub(super) fn on_cancel_answer(state: &mut State, out_trade_no: &str, verdict: C
 /// A final not-paid state of `attempt` (failed, cancelled) applied to its order, as for any payment.
 pub(super) fn settle_not_paid(state: &mut State, order_id: u64, attempt: &Attempt, fx: &mut Vec<Effect>) {
     match &attempt.state {
-        AttemptState::Failed { reason } => not_paid(state, order_id, attempt, reason, false, fx),
-        _ => not_paid(state, order_id, attempt, "cancelled", true, fx),
+        AttemptState::Failed { reason } => not_paid(state, order_id, attempt, Some(reason), fx),
+        _ => not_paid(state, order_id, attempt, None, fx),
     }
 }
 
-fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, cancelled: bool, fx: &mut Vec<Effect>) {
+/// `declined`: why it failed; `None` when it was cancelled (reversed).
+fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, declined: Option<&Failure>, fx: &mut Vec<Effect>) {
     let now = state.now;
     let on_screen = state.sale.id == order_id;
     let Some(order) = state.order_mut(order_id) else { return };
@@ -394,14 +394,15 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, reason: &str, c
     fx.push(state.save(&order));
     super::refund::payment_settled(state, &attempt.out_trade_no, fx);
     fx.push(Effect::Beep(Beep::Failure));
-    if on_screen && cancelled {
+    if on_screen && declined.is_none() {
         state.notice = Some(Notice::PaymentCancelled { platform: attempt.platform });
-    } else if on_screen && !state.online && super::failure::Failure::from_text(reason).never_left() {
+    } else if on_screen && !state.online && declined.is_some_and(Failure::never_left) {
         // It never reached the platform, which is unreachable: nothing was declined, codes cannot
         // be taken now (the cashier takes cash).
         state.notice = Some(Notice::OfflineTakeCash);
     } else if on_screen {
-        state.notice = Some(Notice::PaymentDeclined { platform: attempt.platform, reason: reason.to_string() });
+        let reason = declined.map(Failure::text).unwrap_or_default();
+        state.notice = Some(Notice::PaymentDeclined { platform: attempt.platform, reason });
     } else {
         // A QR still watched for a late payment keeps its order followed.
         state.background.retain(|o| o.id != order_id || o.has_open_work());
@@ -547,7 +548,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     for o in &mut orders {
         for a in &mut o.attempts {
             if a.state == AttemptState::Sending {
-                a.state = AttemptState::Unknown { reason: super::reasons::RESTARTED_DURING_PAYMENT.into() };
+                a.state = AttemptState::Unknown { reason: Failure::RestartedDuringPayment };
             }
         }
     }

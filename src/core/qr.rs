@@ -12,6 +12,7 @@
 
 use super::clock::Millis;
 use super::code::Platform;
+use super::failure::Failure;
 use super::intent::Intent;
 use super::notice::{Notice, refuse};
 use super::order::{Attempt, AttemptState, OrderId, OrderStatus};
@@ -136,7 +137,7 @@ pub fn stage(state: &State, out_trade_no: &str) -> Option<(Attempt, QrStage)> {
 
 fn failed_reason(a: &Attempt) -> Option<String> {
     match &a.state {
-        AttemptState::Failed { reason } => Some(reason.clone()),
+        AttemptState::Failed { reason } => Some(reason.text()),
         _ => None,
     }
 }
@@ -275,8 +276,8 @@ fn cancel(state: &mut State, out_trade_no: &str, by_cashier: bool, fx: &mut Vec<
     if a.state.is_final() || matches!(a.state, AttemptState::Cancelling { .. }) {
         return;
     }
-    let reason = if by_cashier { "cancelled by the cashier: closing" } else { "expired: closing" };
-    a.state = AttemptState::Cancelling { reason: reason.into() };
+    let reason = if by_cashier { Failure::QrCancelledByCashier } else { Failure::QrExpired };
+    a.state = AttemptState::Cancelling { reason };
     if let Some(q) = a.qr.as_mut() {
         q.cancelled = by_cashier;
     }
@@ -312,14 +313,14 @@ pub(super) fn on_issued(state: &mut State, out_trade_no: &str, verdict: QrVerdic
             }
         }
         QrVerdict::Failed { reason } => {
-            a.state = AttemptState::Failed { reason: reason.text() };
+            a.state = AttemptState::Failed { reason };
             let a = a.clone();
             state.timers.remove(out_trade_no);
             return super::pay::settle_not_paid(state, order_id, &a, fx);
         }
-        QrVerdict::Unknown { reason } => {
+        QrVerdict::Unknown { .. } => {
             // The order may exist, but nobody has seen its QR: closed at once, then watched.
-            a.state = AttemptState::Cancelling { reason: format!("no trusted answer ({reason}): closing") };
+            a.state = AttemptState::Cancelling { reason: Failure::QrNoTrustedAnswer };
             timer(now, true)
         }
     };
@@ -400,7 +401,7 @@ pub(super) fn on_query_answer(
         // Closed by the platform: final once the QR has expired; before that, still waiting.
         Verdict::Failed { reason } if expired => {
             let failed = change(state, order_id, out_trade_no, |a, q| {
-                a.state = AttemptState::Failed { reason: reason.text() };
+                a.state = AttemptState::Failed { reason };
                 q.watching = true;
             });
             schedule(state, WATCH_EVERY_SECS, false);

@@ -481,14 +481,14 @@ pub(super) fn on_refund_answer(
             refund.refund_id = Some(refund_id);
             RefundState::Accepted
         }
-        RefundVerdict::Failed { reason } => RefundState::Failed { reason: reason.text() },
+        RefundVerdict::Failed { reason } => RefundState::Failed { reason },
         RefundVerdict::NotFound if is_query && elapsed >= NOT_FOUND_GRACE_SECS * 1000 => {
-            RefundState::Failed { reason: super::reasons::NO_SUCH_REFUND.into() }
+            RefundState::Failed { reason: super::failure::Failure::NoSuchRefund }
         }
         RefundVerdict::NotFound => refund.state.clone(),
         RefundVerdict::Unknown { reason } => match refund.state {
             RefundState::Accepted => RefundState::Accepted,
-            _ => RefundState::Unknown { reason: reason.text() },
+            _ => RefundState::Unknown { reason },
         },
     };
     let changed = new_state != refund.state;
@@ -523,7 +523,7 @@ pub(super) fn on_refund_answer(
         RefundState::Accepted => state.notice = Some(Notice::RefundAccepted { amount }),
         RefundState::Failed { reason } => {
             fx.push(Effect::Beep(Beep::Failure));
-            state.notice = Some(Notice::RefundFailed { amount, reason: reason.clone() });
+            state.notice = Some(Notice::RefundFailed { amount, reason: reason.text() });
         }
         _ => {}
     }
@@ -591,7 +591,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn restore_refunds(order: &mut Order) {
     for r in &mut order.refunds {
         if r.state == RefundState::Sending {
-            r.state = RefundState::Unknown { reason: super::reasons::RESTARTED_DURING_REFUND.into() };
+            r.state = RefundState::Unknown { reason: super::failure::Failure::RestartedDuringRefund };
         }
     }
 }

@@ -50,6 +50,12 @@ pub fn failure(lang: Lang, failure: &Failure) -> String {
         Failure::TillFault => "the till could not make the request: no money moved",
         Failure::NumberTaken if zh => "单号已被另一笔订单使用，正在核实",
         Failure::NumberTaken => "the order number is another order's: checking",
+        Failure::QrCancelledByCashier if zh => "收款码已取消，正在关闭",
+        Failure::QrCancelledByCashier => "the QR was cancelled: closing it",
+        Failure::QrExpired if zh => "收款码已过期，正在关闭",
+        Failure::QrExpired => "the QR expired: closing it",
+        Failure::QrNoTrustedAnswer if zh => "支付平台的回复不可信，收款码正在关闭",
+        Failure::QrNoTrustedAnswer => "no trusted answer for the QR: closing it",
     };
     said.to_string()
 }

@@ -122,3 +122,7 @@ pub(super) fn open_log(dir: &Path, held: Mark) -> Result<(Wal, Vec<Record>), std
     }
     Ok(opened)
 }
+
+#[cfg(test)]
+#[path = "legacy_reasons_tests.rs"]
+mod legacy_reasons_tests;

@@ -102,7 +102,7 @@ fn refund_rows(lang: Lang, view: &LookupView) -> Vec<Line<'static>> {
             RefundState::Unknown { .. } => (t(Text::RefundUnknown).to_string(), WARN),
             RefundState::Refunded => (t(Text::RefundDone).to_string(), GOOD),
             RefundState::Failed { reason } => {
-                (format!("{}: {}", t(Text::RefundFailedState), i18n::reason(lang, reason)), ERROR)
+                (format!("{}: {}", t(Text::RefundFailedState), i18n::failure(lang, reason)), ERROR)
             }
         };
         lines.push(Line::styled(

@@ -90,7 +90,7 @@ fn failed_line(lang: Lang, last: Option<&Attempt>) -> Option<Line<'static>> {
     let AttemptState::Failed { reason } = &last?.state else { return None };
     Some(Line::from(vec![
         Span::styled(i18n::text(lang, Text::LastAttemptFailed), Style::new().fg(ERROR).bold()),
-        Span::styled(format!("  {}", i18n::reason(lang, reason)), Style::new().fg(ERROR)),
+        Span::styled(format!("  {}", i18n::failure(lang, reason)), Style::new().fg(ERROR)),
     ]))
 }
 
