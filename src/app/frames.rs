@@ -142,7 +142,7 @@ impl RenderLoop {
             () = engine.next_change(&mut self.ticker) => {}
             () = stop => return Ok(Turn::Stop),
         }
-        if super::maintenance::restart_requested() {
+        if engine.restart_requested() {
             // The normal quit path: every save and audit entry handed out is on disk first.
             engine.durable().await;
             return Ok(Turn::Stop);

@@ -133,7 +133,7 @@ pub async fn run_headless(mut engine: Engine) -> anyhow::Result<()> {
     let mut last: Option<Observation> = None;
     loop {
         engine.durable().await;
-        if super::maintenance::restart_requested() {
+        if engine.restart_requested() {
             return Ok(());
         }
         let obs = observe(&engine);

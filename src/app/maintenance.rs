@@ -9,19 +9,10 @@ use crate::core::Msg;
 use crate::core::maintenance::{DeviceInfo, MaintenanceEffect, MaintenanceMsg};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The exit status of "restart": not 0, so systemd's `Restart=on-failure` starts the till again
 /// (75 is EX_TEMPFAIL).
 pub const RESTART_EXIT_CODE: i32 = 75;
-
-static RESTART: AtomicBool = AtomicBool::new(false);
-
-/// Whether the maintenance menu asked the till to restart (the front ends stop, `main` exits
-/// with [`RESTART_EXIT_CODE`]).
-pub fn restart_requested() -> bool {
-    RESTART.load(Ordering::SeqCst)
-}
 
 /// Writes the whole store as JSON lines to a new file; the error is one line for the screen.
 pub type Export = Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;
@@ -45,6 +36,17 @@ pub struct Host {
 impl Engine {
     pub fn attach_maintenance(&mut self, host: Host) {
         self.maintenance = Some(Arc::new(host));
+    }
+
+    /// Whether the maintenance menu asked the till to restart: the front ends stop, and `till run`
+    /// exits with [`RESTART_EXIT_CODE`].
+    pub fn restart_requested(&self) -> bool {
+        *self.restart.borrow()
+    }
+
+    /// Follows [`Engine::restart_requested`] after the front end has taken the Engine.
+    pub fn restart_watch(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.restart.subscribe()
     }
 
     /// Runs a maintenance effect; its outcome comes back as a message.
@@ -103,7 +105,7 @@ impl Engine {
             MaintenanceEffect::Upgrade(effect) => upgrade::run(effect, host, msgs),
             MaintenanceEffect::Restart => {
                 tracing::warn!("restart asked from the maintenance menu");
-                RESTART.store(true, Ordering::SeqCst);
+                self.restart.send_replace(true);
             }
             MaintenanceEffect::PowerOff => {
                 tracing::warn!("power off asked from the maintenance menu");

@@ -97,6 +97,8 @@ pub struct Engine {
     batches_done: tokio::sync::watch::Receiver<u64>,
     /// What the maintenance menu needs of the box (see [`maintenance::Host`]).
     maintenance: Option<Arc<maintenance::Host>>,
+    /// Set when the maintenance menu asks for a restart (see [`Engine::restart_requested`]).
+    restart: tokio::sync::watch::Sender<bool>,
     /// The state as of the last point where its saves were on disk: what the screen draws.
     view: frames::DurableView,
     /// Batches done at the last catch-up, and when that count last moved (or nothing was waiting).
@@ -155,6 +157,7 @@ impl Engine {
             batches_sent: 0,
             batches_done,
             maintenance: None,
+            restart: tokio::sync::watch::Sender::new(false),
             view,
             progress: (0, std::time::Instant::now()),
             rt,

@@ -182,12 +182,13 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         engine.watch_scanner(scanner.status());
         engine.attach_scanner(Box::new(scanner));
     }
+    let restart = engine.restart_watch();
     let result = if headless {
         app::headless::run_headless(engine).await
     } else {
         app::run_tui(engine, status, demo, config.screen_copy.clone()).await
     };
-    if app::maintenance::restart_requested() {
+    if *restart.borrow() {
         tracing::warn!("leaving for a restart (maintenance menu)");
         std::process::exit(app::maintenance::RESTART_EXIT_CODE);
     }
