@@ -242,6 +242,7 @@ async fn the_menu_upgrades_from_a_signed_bundle_on_the_stick_after_a_second_conf
     let blocked = UpgradeStep::Blocked { source: source.clone(), unsynced: 1, unresolved: 0 };
     assert_eq!(upgrade_step(&shop.engine.state), Some(&blocked));
     assert!(!slots.exists(), "nothing written");
+    shop.engine.durable().await;
     assert!(!shop.engine.restart_requested());
 
     // The supervisor's second Enter overrides (`--force`), into the audit log; then the restart.
@@ -254,6 +255,8 @@ async fn the_menu_upgrades_from_a_signed_bundle_on_the_stick_after_a_second_conf
     let slots_now = upgrade::Slots::new(&slots);
     let current = slots_now.current().expect("switched to the new slot");
     assert_eq!(slots_now.state(current).version.as_deref(), Some("99.0.0"));
+    // The restart is the effect runner's, seen once the batch that asked for it is done.
+    shop.engine.durable().await;
     assert!(shop.engine.restart_requested(), "the till leaves with status 75");
     let audit = shop.audit().await;
     assert!(audit.contains(&AuditEvent::UpgradeForced { unsynced: 1, unresolved: 0 }), "{audit:?}");

@@ -58,18 +58,26 @@ pub enum PrintJob {
 /// The platform's own receipt for a payment or refund, by number (see `Gateway::take_slip`).
 pub type Slips = Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
 
+/// What the effect runner runs effects with.
+pub struct Runner<G> {
+    pub gateway: Arc<G>,
+    pub devices: Devices,
+    pub receipts: UnboundedSender<PrintJob>,
+    pub lang: Lang,
+    /// The maintenance menu's effects' view of the box (see `app/maintenance.rs`).
+    pub maintenance: Arc<super::maintenance::Context>,
+}
+
 /// Takes batches of effects and feeds their outcomes back as messages.
 pub async fn run<G: Gateway + 'static>(
     mut batches: UnboundedReceiver<Vec<Effect>>,
     msgs: UnboundedSender<Msg>,
-    gateway: Arc<G>,
-    devices: Devices,
-    receipts: UnboundedSender<PrintJob>,
-    lang: Lang,
+    runner: Runner<G>,
     done: tokio::sync::watch::Sender<u64>,
 ) {
+    let Runner { gateway, devices, receipts, lang, maintenance } = runner;
     while let Some(batch) = batches.recv().await {
-        run_batch(batch, &msgs, &gateway, &devices, &receipts, lang).await;
+        run_batch(batch, &msgs, &gateway, &devices, &receipts, lang, &maintenance).await;
         // Every save of the batch is on disk: the state that made it may be shown.
         done.send_modify(|n| *n += 1);
     }
@@ -85,6 +93,7 @@ async fn run_batch<G: Gateway + 'static>(
     devices: &Devices,
     receipts: &UnboundedSender<PrintJob>,
     lang: Lang,
+    maintenance: &super::maintenance::Context,
 ) {
     let mut saved = true;
     for effect in batch {
@@ -97,7 +106,7 @@ async fn run_batch<G: Gateway + 'static>(
             continue;
         }
         if let Some(effect) = super::platform_calls::run(effect, gateway, msgs, &devices.store, receipts) {
-            run_local(effect, msgs, devices, receipts, lang).await;
+            run_local(effect, msgs, devices, receipts, lang, maintenance).await;
         }
     }
 }
@@ -140,6 +149,7 @@ async fn run_local(
     devices: &Devices,
     receipts: &UnboundedSender<PrintJob>,
     lang: Lang,
+    maintenance: &super::maintenance::Context,
 ) {
     match effect {
         Effect::Print { order } => {
@@ -182,8 +192,7 @@ async fn run_local(
         Effect::Stock(StockEffect::Apply { sheet, export_dir }) => {
             apply_sheet(sheet, export_dir, devices.store.clone(), msgs, receipts, lang).await
         }
-        // Run by the engine itself (`app::maintenance`), never batched.
-        Effect::Maintenance(effect) => tracing::error!(?effect, "maintenance effect in a batch: dropped"),
+        Effect::Maintenance(effect) => super::maintenance::run(effect, maintenance, msgs),
         // The save and the platform's calls are taken by `run_batch` before this; listed, not
         // `_`, so a new effect is a compile error until it has an executor.
         other @ (Effect::Save { .. }

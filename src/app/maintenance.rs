@@ -1,14 +1,19 @@
 //! The maintenance menu's effects (device info, export, catalogue import, upgrade, restart, power
-//! off) and the kiosk's signals. Run beside the effect runner: none of them touches an order.
+//! off) and the kiosk's signals. Run by the effect runner like every other family (`effects.rs:
+//! run_local`), with what they need of the box in a [`Context`] the Engine shares with it.
 
 mod import;
 mod upgrade;
 
+use super::Clock;
 use super::Engine;
 use crate::core::Msg;
+use crate::core::catalog::WeighedLayout;
 use crate::core::maintenance::{DeviceInfo, MaintenanceEffect, MaintenanceMsg};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
 
 /// The exit status of "restart": not 0, so systemd's `Restart=on-failure` starts the till again
 /// (75 is EX_TEMPFAIL).
@@ -33,92 +38,134 @@ pub struct Host {
     pub keys: Keys,
 }
 
+/// What the maintenance effects need of the till beyond the message they answer with: shared by
+/// the Engine (which attaches the host and the back-office status once they are started) and the
+/// effect runner (which reads them).
+pub struct Context {
+    host: OnceLock<Arc<Host>>,
+    sync: OnceLock<watch::Receiver<crate::sync::SyncStatus>>,
+    /// Where payments go now (see `Engine::gateway_name`).
+    describe: Arc<dyn Fn() -> String + Send + Sync>,
+    clock: Arc<dyn Clock>,
+    /// Fixed while the till runs (from `till.toml`): the export file's local time, the import's
+    /// scale-label layout.
+    utc_offset_minutes: i32,
+    layout: WeighedLayout,
+    /// Set when the menu asks for a restart (see [`Engine::restart_requested`]).
+    restart: watch::Sender<bool>,
+}
+
+impl Context {
+    pub(super) fn new(
+        describe: Arc<dyn Fn() -> String + Send + Sync>,
+        clock: Arc<dyn Clock>,
+        utc_offset_minutes: i32,
+        layout: WeighedLayout,
+    ) -> Context {
+        Context {
+            host: OnceLock::new(),
+            sync: OnceLock::new(),
+            describe,
+            clock,
+            utc_offset_minutes,
+            layout,
+            restart: watch::Sender::new(false),
+        }
+    }
+
+    pub(super) fn attach_sync(&self, status: watch::Receiver<crate::sync::SyncStatus>) {
+        let _ = self.sync.set(status);
+    }
+
+    fn sync_status(&self) -> crate::sync::SyncStatus {
+        self.sync.get().map(|s| s.borrow().clone()).unwrap_or_default()
+    }
+}
+
 impl Engine {
     pub fn attach_maintenance(&mut self, host: Host) {
-        self.maintenance = Some(Arc::new(host));
+        if self.maintenance.host.set(Arc::new(host)).is_err() {
+            tracing::warn!("maintenance host attached twice: the first is kept");
+        }
     }
 
     /// Whether the maintenance menu asked the till to restart: the front ends stop, and `till run`
-    /// exits with [`RESTART_EXIT_CODE`].
+    /// exits with [`RESTART_EXIT_CODE`]. Set by the effect runner, so it is seen once the batch
+    /// that asked is done ([`Engine::durable`]).
     pub fn restart_requested(&self) -> bool {
-        *self.restart.borrow()
+        *self.maintenance.restart.borrow()
     }
 
     /// Follows [`Engine::restart_requested`] after the front end has taken the Engine.
-    pub fn restart_watch(&self) -> tokio::sync::watch::Receiver<bool> {
-        self.restart.subscribe()
+    pub fn restart_watch(&self) -> watch::Receiver<bool> {
+        self.maintenance.restart.subscribe()
     }
+}
 
-    /// Runs a maintenance effect; its outcome comes back as a message.
-    pub(super) fn run_maintenance(&mut self, effect: MaintenanceEffect) {
-        let msgs = self.msgs.clone();
-        let host = self.maintenance.clone();
-        match effect {
-            MaintenanceEffect::GatherInfo => {
-                let sync = self.sync_status();
-                let mut info = DeviceInfo {
-                    version: env!("CARGO_PKG_VERSION").into(),
-                    platform: self.gateway_name(),
-                    outbox_pending: sync.pending,
-                    outbox_failed: sync.failed,
-                    backoffice: sync.enabled,
-                    sync_error: sync.last_error,
-                    arch: std::env::consts::ARCH.into(),
-                    ..DeviceInfo::default()
+/// Runs a maintenance effect; its outcome comes back as a message.
+pub(super) fn run(effect: MaintenanceEffect, ctx: &Context, msgs: &UnboundedSender<Msg>) {
+    let msgs = msgs.clone();
+    let host = ctx.host.get().cloned();
+    match effect {
+        MaintenanceEffect::GatherInfo => {
+            let sync = ctx.sync_status();
+            let mut info = DeviceInfo {
+                version: env!("CARGO_PKG_VERSION").into(),
+                platform: (ctx.describe)(),
+                outbox_pending: sync.pending,
+                outbox_failed: sync.failed,
+                backoffice: sync.enabled,
+                sync_error: sync.last_error,
+                arch: std::env::consts::ARCH.into(),
+                ..DeviceInfo::default()
+            };
+            tokio::task::spawn_blocking(move || {
+                info.serial = serial();
+                info.address = address();
+                if let Some(host) = host {
+                    info.data_dir = host.data_dir.display().to_string();
+                    info.store_bytes = (host.store_bytes)();
+                }
+                let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::Info(info)));
+            });
+        }
+        MaintenanceEffect::Export { dir } => {
+            let local = ctx.clock.now().local(ctx.utc_offset_minutes);
+            let name = format!(
+                "till-export-{:04}{:02}{:02}-{:02}{:02}{:02}.jsonl",
+                local.year, local.month, local.day, local.hour, local.minute, local.second
+            );
+            tokio::task::spawn_blocking(move || {
+                let path = Path::new(&dir).join(name);
+                let result = match host {
+                    None => Err("export is not available here".to_string()),
+                    Some(_) if !Path::new(&dir).is_dir() => Err(format!("{dir} is not a directory (USB stick in?)")),
+                    Some(host) => (host.export)(&path).map(|()| path.display().to_string()),
                 };
-                self.rt.spawn_blocking(move || {
-                    info.serial = serial();
-                    info.address = address();
-                    if let Some(host) = host {
-                        info.data_dir = host.data_dir.display().to_string();
-                        info.store_bytes = (host.store_bytes)();
-                    }
-                    let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::Info(info)));
-                });
-            }
-            MaintenanceEffect::Export { dir } => {
-                let local = self.state.now.local(self.state.settings.utc_offset_minutes);
-                let name = format!(
-                    "till-export-{:04}{:02}{:02}-{:02}{:02}{:02}.jsonl",
-                    local.year, local.month, local.day, local.hour, local.minute, local.second
-                );
-                self.rt.spawn_blocking(move || {
-                    let path = Path::new(&dir).join(name);
-                    let result = match host {
-                        None => Err("export is not available here".to_string()),
-                        Some(_) if !Path::new(&dir).is_dir() => {
-                            Err(format!("{dir} is not a directory (USB stick in?)"))
-                        }
-                        Some(host) => (host.export)(&path).map(|()| path.display().to_string()),
-                    };
-                    match &result {
-                        Ok(path) => tracing::info!(path, "store exported"),
-                        Err(error) => tracing::warn!(error, "export failed"),
-                    }
-                    let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::Exported { result }));
-                });
-            }
-            MaintenanceEffect::Import(effect) => {
-                let layout = self.state.catalogue.weighed.clone();
-                import::run(effect, host, layout, msgs);
-            }
-            MaintenanceEffect::Upgrade(effect) => upgrade::run(effect, host, msgs),
-            MaintenanceEffect::Restart => {
-                tracing::warn!("restart asked from the maintenance menu");
-                self.restart.send_replace(true);
-            }
-            MaintenanceEffect::PowerOff => {
-                tracing::warn!("power off asked from the maintenance menu");
-                self.rt.spawn_blocking(move || {
-                    let error = match std::process::Command::new("systemctl").arg("poweroff").status() {
-                        Ok(s) if s.success() => return,
-                        Ok(s) => format!("systemctl poweroff: {s}"),
-                        Err(e) => format!("systemctl poweroff: {e}"),
-                    };
-                    tracing::error!(error, "power off failed");
-                    let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::PowerOffFailed { error }));
-                });
-            }
+                match &result {
+                    Ok(path) => tracing::info!(path, "store exported"),
+                    Err(error) => tracing::warn!(error, "export failed"),
+                }
+                let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::Exported { result }));
+            });
+        }
+        MaintenanceEffect::Import(effect) => import::run(effect, host, ctx.layout.clone(), msgs),
+        MaintenanceEffect::Upgrade(effect) => upgrade::run(effect, host, msgs),
+        MaintenanceEffect::Restart => {
+            tracing::warn!("restart asked from the maintenance menu");
+            ctx.restart.send_replace(true);
+        }
+        MaintenanceEffect::PowerOff => {
+            tracing::warn!("power off asked from the maintenance menu");
+            tokio::task::spawn_blocking(move || {
+                let error = match std::process::Command::new("systemctl").arg("poweroff").status() {
+                    Ok(s) if s.success() => return,
+                    Ok(s) => format!("systemctl poweroff: {s}"),
+                    Err(e) => format!("systemctl poweroff: {e}"),
+                };
+                tracing::error!(error, "power off failed");
+                let _ = msgs.send(Msg::Maintenance(MaintenanceMsg::PowerOffFailed { error }));
+            });
         }
     }
 }

@@ -95,10 +95,9 @@ pub struct Engine {
     /// Effect batches handed to the runner, and how many it has finished (saves flushed).
     batches_sent: u64,
     batches_done: tokio::sync::watch::Receiver<u64>,
-    /// What the maintenance menu needs of the box (see [`maintenance::Host`]).
-    maintenance: Option<Arc<maintenance::Host>>,
-    /// Set when the maintenance menu asks for a restart (see [`Engine::restart_requested`]).
-    restart: tokio::sync::watch::Sender<bool>,
+    /// What the maintenance effects need of the box, shared with the effect runner (see
+    /// [`maintenance::Context`]).
+    maintenance: Arc<maintenance::Context>,
     /// The state as of the last point where its saves were on disk: what the screen draws.
     view: frames::DurableView,
     /// Batches done at the last catch-up, and when that count last moved (or nothing was waiting).
@@ -144,7 +143,14 @@ impl Engine {
         rt.spawn(watch_connectivity(gateway.clone(), msgs.clone()));
         let lang = state.settings.lang;
         let (done, batches_done) = tokio::sync::watch::channel(0);
-        rt.spawn(effects::run(batches, msgs.clone(), gateway, devices, receipts, lang, done));
+        let maintenance = Arc::new(maintenance::Context::new(
+            describe.clone(),
+            clock.clone(),
+            state.settings.utc_offset_minutes,
+            state.catalogue.weighed.clone(),
+        ));
+        let runner = effects::Runner { gateway, devices, receipts, lang, maintenance: maintenance.clone() };
+        rt.spawn(effects::run(batches, msgs.clone(), runner, done));
         let view = frames::DurableView::new(&state);
         let mut engine = Engine {
             state,
@@ -156,8 +162,7 @@ impl Engine {
             sync: None,
             batches_sent: 0,
             batches_done,
-            maintenance: None,
-            restart: tokio::sync::watch::Sender::new(false),
+            maintenance,
             view,
             progress: (0, std::time::Instant::now()),
             rt,
@@ -200,6 +205,7 @@ impl Engine {
             let count = if s.enabled { s.unsynced() } else { 0 };
             Some(Msg::Auth(core::auth::AuthMsg::Unsynced { count }))
         }));
+        self.maintenance.attach_sync(status.clone());
         self.sync = Some(status);
     }
 
@@ -216,7 +222,7 @@ impl Engine {
 
     /// Applies one message and sends its effects on their way.
     pub fn handle(&mut self, msg: Msg) {
-        // Called on the render thread: what this spawns (maintenance work) goes to the Engine's runtime.
+        // Called on the render thread: anything spawned from here goes to the Engine's runtime.
         let _main = self.rt.enter();
         // Keys and scans may carry a customer's payment code: log their size, never their text.
         match &msg {
@@ -224,14 +230,7 @@ impl Engine {
             Msg::Scan(code) => tracing::debug!(len = code.len(), "scan"),
             other => tracing::debug!(msg = ?other, "msg"),
         }
-        let mut fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
-        fx.retain(|e| match e {
-            Effect::Maintenance(m) => {
-                self.run_maintenance(m.clone());
-                false
-            }
-            _ => true,
-        });
+        let fx = core::update(&mut self.state, Event { at: self.clock.now(), msg });
         let mut sent = None;
         if !fx.is_empty() && self.effects.send(fx).is_ok() {
             self.batches_sent += 1;
