@@ -62,6 +62,21 @@ pub fn catalogue(lang: Lang) -> Catalogue {
     }))
 }
 
+/// The demo's member (张三, 13812345678, card VIP0001, 金卡, 120 points, 50.00 stored), as a store
+/// lookup finds them: the member the tests find too.
+pub fn member() -> Option<crate::core::members::MemberCard> {
+    use crate::core::members::{Member, MemberCard, Phone};
+    let member = Member {
+        id: "M0001".into(),
+        name: "张三".into(),
+        phone: Phone::parse("13812345678")?,
+        card: "VIP0001".into(),
+        level: "金卡".into(),
+        points: 120,
+    };
+    Some(MemberCard { member, balance: Fen(5000) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,10 +98,7 @@ fn seed_sequence<S>(w: &mut World<S>, platform: Platform) {
     let printed = w.receipts().len();
     till.key(Key::F(4));
     till.wait_for("reprinting", SECS(5), |o| o.notice == Some(Notice::Reprinting));
-    let deadline = std::time::Instant::now() + SECS(10);
-    while w.receipts().len() == printed && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    common::wait_until("the reprint", SECS(10), || w.receipts().len() > printed);
     assert!(w.receipts().len() > printed, "reprinted");
 
     refund(&mut till, "0.03");

@@ -12,7 +12,6 @@ use common::process::World;
 use std::time::Duration;
 use till::core::exchange::ExchangeNotice;
 use till::core::money::Fen;
-use till::core::no_receipt::ReturnNotice;
 use till::core::notice::Notice;
 use till::core::order::{OrderStatus, Tender};
 use till::core::{Key, Screen};
@@ -27,11 +26,7 @@ const SECS: fn(u64) -> Duration = Duration::from_secs;
 fn an_exchange_survives_a_kill_and_the_difference_is_paid_by_code_and_printed() {
     let mut w = World::new(SimConfig::default(), |_| {});
     let mut till = w.start_till();
-    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
-    till.key(Key::F(3));
-    till.wait_for("lookup", SECS(5), |o| o.screen == Screen::Lookup);
-    till.key(Key::F(7));
-    till.wait_for("the form", SECS(5), |o| o.notice == Some(Notice::Return(ReturnNotice::ScanGoods)));
+    till.open_return_form();
     till.scan(COLA);
     till.key(Key::F(4));
     till.wait_for("credit on the sale", SECS(5), |o| {
@@ -57,10 +52,7 @@ fn an_exchange_survives_a_kill_and_the_difference_is_paid_by_code_and_printed() 
     // The exchange slip, decoded back from the printer's bytes (waited for with a deadline).
     let p = PrinterProfile::mm58();
     let slip = || till::app::receipt::preview(&w.receipts()[printed..], &p).join("\n");
-    let deadline = std::time::Instant::now() + SECS(10);
-    while !slip().contains(&number[number.len() - 6..]) && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    common::wait_until("the exchange slip", SECS(10), || slip().contains(&number[number.len() - 6..]));
     let text = slip();
     let title =
         till::i18n::exchange::exchange_text(till::core::Lang::Zh, till::i18n::exchange::ExchangeText::SlipTitle);

@@ -78,11 +78,7 @@ fn killed_after_the_platform_charged_but_before_the_answer() {
     till.scan("134680423163080003"); // charged now, answered after 3 s
     let sent = till.wait_for("sent", SECS(5), |o| o.out_trade_no.is_some());
     let no = sent.out_trade_no.expect("number");
-    let deadline = std::time::Instant::now() + SECS(5);
-    while w.sim.charge_count(&no) == 0 {
-        assert!(std::time::Instant::now() < deadline, "the simulator never charged");
-        std::thread::yield_now();
-    }
+    common::wait_until("the simulator charged", SECS(5), || w.sim.charge_count(&no) > 0);
     till.kill9();
 
     let mut till = w.start_till();

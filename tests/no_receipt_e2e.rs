@@ -23,11 +23,7 @@ const SECS: fn(u64) -> Duration = Duration::from_secs;
 fn a_return_without_a_receipt_is_stored_printed_and_survives_a_kill() {
     let mut w = World::new(SimConfig::default(), |_| {});
     let mut till = w.start_till();
-    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
-    till.key(Key::F(3));
-    till.wait_for("lookup", SECS(5), |o| o.screen == Screen::Lookup);
-    till.key(Key::F(7));
-    till.wait_for("the form", SECS(5), |o| o.notice == Some(Notice::Return(ReturnNotice::ScanGoods)));
+    till.open_return_form();
     till.scan(COLA);
     till.scan(COLA);
     till.key(Key::F(2));
@@ -42,10 +38,7 @@ fn a_return_without_a_receipt_is_stored_printed_and_survives_a_kill() {
     // it is (waited for with a deadline).
     let p = PrinterProfile::mm58();
     let slip = || till::app::receipt::preview(&w.receipts()[printed..], &p).join("\n");
-    let deadline = std::time::Instant::now() + SECS(10);
-    while !slip().contains("RETURN WITHOUT RECEIPT") && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    common::wait_until("the slip", SECS(10), || slip().contains("RETURN WITHOUT RECEIPT"));
     let text = slip();
     assert!(text.contains("RETURN WITHOUT RECEIPT") && text.contains("7.00"), "{text}");
     // The plug is pulled: the return was on disk before the till said it was done.

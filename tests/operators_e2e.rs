@@ -9,7 +9,7 @@ mod common;
 use common::process::{TillProcess, World};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use till::app::headless::Observation;
 use till::core::auth::{AuthNotice, Operator, SignInStep};
 use till::core::notice::Notice;
@@ -282,15 +282,9 @@ fn the_kiosk_ignores_ctrl_c_ctrl_backslash_ctrl_z_and_their_signals() {
     std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     let log = dir.path().join("till.log");
     let wait_log = |what: &str, needle: &str, count: usize| {
-        let deadline = Instant::now() + SECS(20);
-        loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if text.matches(needle).count() >= count {
-                return text;
-            }
-            assert!(Instant::now() < deadline, "no {what} in the log:\n{text}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let text = || std::fs::read_to_string(&log).unwrap_or_default();
+        common::wait_until(&format!("{what} in the log"), SECS(20), || text().matches(needle).count() >= count);
+        text()
     };
     wait_log("start", "kiosk: SIGINT", 1);
     master.write_all(b"\x03\x1c\x1a").expect("type ctrl keys");
@@ -306,14 +300,8 @@ fn the_kiosk_ignores_ctrl_c_ctrl_backslash_ctrl_z_and_their_signals() {
     }
     assert!(child.try_wait().expect("wait").is_none(), "the till is still running");
     master.write_all(b"\x1b[21~").expect("F10");
-    let deadline = Instant::now() + SECS(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "F10 did not end the demo");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    common::wait_until("F10 ends the demo", SECS(20), || child.try_wait().expect("wait").is_some());
+    let status = child.wait().expect("wait");
     assert!(status.success(), "ended by F10, not by a signal: {status:?}");
     let _ = pty.slave.as_raw_fd();
 }

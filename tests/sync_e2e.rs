@@ -7,7 +7,7 @@ mod common;
 
 use common::process::World;
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use till::core::order::OrderStatus;
 use till::sim::backoffice::{BackofficeHandle, Fault};
 use till::sim::cloudpay::SimConfig;
@@ -16,11 +16,7 @@ const SECS: fn(u64) -> Duration = Duration::from_secs;
 
 /// One cola for cash (5.00 given), back to an empty sale.
 fn wait_received(receiver: &BackofficeHandle, n: usize, within: Duration) {
-    let deadline = Instant::now() + within;
-    while receiver.records().len() < n {
-        assert!(Instant::now() < deadline, "the back office has {} records, not {n}", receiver.records().len());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    common::wait_until(&format!("the back office has {n} records"), within, || receiver.records().len() >= n);
 }
 
 /// The back office has each paid order of the till once, and the till's sequence without gaps.

@@ -5,23 +5,14 @@
 mod common;
 
 use common::*;
-use till::core::members::{Member, MemberCard, MemberMsg, Phone};
-use till::core::money::Fen;
+use till::core::members::{MemberCard, MemberMsg};
 use till::core::{Key, Lang, Msg};
 use till::i18n::members::{MemberText as M, member_text};
 
 const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
 
 fn zhang() -> MemberCard {
-    let member = Member {
-        id: "M0001".into(),
-        name: "张三".into(),
-        phone: Phone::parse("13812345678").expect("phone"),
-        card: "VIP0001".into(),
-        level: "金卡".into(),
-        points: 120,
-    };
-    MemberCard { member, balance: Fen(5000) }
+    till::demo::member().expect("the demo's member")
 }
 
 /// Two waters, then the member's phone typed and found.

@@ -7,7 +7,7 @@
 mod common;
 
 use common::process::World;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use till::core::clock::Millis;
 use till::core::code::Platform;
 use till::core::money::Fen;
@@ -104,11 +104,9 @@ fn a_refund_on_a_voided_order_is_followed_after_a_start_and_reaches_the_back_off
     });
     assert_ne!(settled.sale_id, 1, "the voided order came back as the sale on screen");
     assert_eq!(settled.total, Fen(0));
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !receiver.records().iter().any(|r| r.key == format!("refund:{REFUND_NO}")) {
-        assert!(Instant::now() < deadline, "the back office never received the refund: {:?}", receiver.records());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::wait_until("the back office received the refund", Duration::from_secs(20), || {
+        receiver.records().iter().any(|r| r.key == format!("refund:{REFUND_NO}"))
+    });
     till.quit();
     let stored = w.stored_orders().into_iter().find(|o| o.id == 1).expect("order 1");
     assert_eq!(stored.refunds[0].state, RefundState::Refunded, "{stored:?}");

@@ -9,8 +9,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use till::app::headless::Observation;
 use till::config::Config;
+use till::core::no_receipt::ReturnNotice;
+use till::core::notice::Notice;
 use till::core::order::Order;
-use till::core::{Key, Lang, Msg};
+use till::core::{Key, Lang, Msg, Screen};
 use till::sim::backoffice::{BackofficeHandle, BackofficeSim, BackofficeSimConfig};
 use till::sim::cloudpay::{CloudPaySim, SimConfig, SimHandle};
 use till::sim::weishouyin::{SimConfig as WsySimConfig, SimHandle as WsySimHandle, WeishouyinSim};
@@ -251,6 +253,18 @@ impl TillProcess {
     }
 
     /// Waits until an observation satisfies `pred`; panics with the last ones if none does in time.
+    /// From a till just started: ready on the sale screen, F3 (the lookup), F7: the form of a return
+    /// without a receipt, asking for the goods (the start of a return and of an exchange).
+    pub fn open_return_form(&mut self) {
+        self.wait_for("ready", Duration::from_secs(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+        self.key(Key::F(3));
+        self.wait_for("lookup", Duration::from_secs(5), |o| o.screen == Screen::Lookup);
+        self.key(Key::F(7));
+        self.wait_for("the form", Duration::from_secs(5), |o| {
+            o.notice == Some(Notice::Return(ReturnNotice::ScanGoods))
+        });
+    }
+
     pub fn wait_for(&mut self, what: &str, within: Duration, pred: impl Fn(&Observation) -> bool) -> Observation {
         if let Some(o) = self.seen.last().filter(|o| pred(o)) {
             return o.clone();
@@ -316,15 +330,9 @@ impl TillProcess {
 
     /// Waits for the process to end by itself (a crash point) and returns whether it failed.
     pub fn wait_exit(mut self, within: Duration) -> bool {
-        let deadline = Instant::now() + within;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return !status.success();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        panic!("till did not exit within {within:?}");
+        // Killed by `Drop` if it does not.
+        super::wait_until("till exits", within, || matches!(self.child.try_wait(), Ok(Some(_))));
+        !self.child.wait().expect("wait").success()
     }
 
     pub fn quit(mut self) {

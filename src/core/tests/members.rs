@@ -2,21 +2,13 @@
 //! through a store lookup; Enter attaches the member (phone masked) to the sale, which keeps them.
 
 use super::*;
-use crate::core::members::{Member, MemberCard, MemberEffect, MemberMsg, MemberNotice, MemberQuery, Phone};
+use crate::core::members::{MemberCard, MemberEffect, MemberMsg, MemberNotice, MemberQuery, Phone};
 use crate::core::screens::{Modal, stack};
 
 const COLA: &str = "6900138600889";
 
 fn zhang() -> MemberCard {
-    let member = Member {
-        id: "M0001".into(),
-        name: "张三".into(),
-        phone: Phone::parse("13812345678").expect("phone"),
-        card: "VIP0001".into(),
-        level: "金卡".into(),
-        points: 120,
-    };
-    MemberCard { member, balance: Fen(5000) }
+    crate::demo::member().expect("the demo's member")
 }
 
 fn lookup(fx: &[Effect]) -> (u32, MemberQuery) {
