@@ -80,7 +80,11 @@ impl LookupView {
     /// What may still be refunded: zero unless the platform says the order is paid.
     pub fn refundable(&self) -> Fen {
         match self.found() {
-            Some(o) if o.state == PlatformOrderState::Paid => (o.total - self.refunded()).max(Fen::ZERO),
+            Some(o) if o.state == PlatformOrderState::Paid => {
+                // Goods that came back in a receipted exchange were credited, not refunded.
+                let kept = self.order.as_ref().map_or(Fen::ZERO, Order::exchange_kept);
+                (o.total - self.refunded() - kept).max(Fen::ZERO)
+            }
             _ => Fen::ZERO,
         }
     }
