@@ -177,9 +177,9 @@ fn a_refund_of_the_difference_in_doubt_is_queried_never_announced_and_survives_a
     // The till stops before any answer: restarted from the store, the refund is in doubt and asked
     // about at once.
     let mut again = Till::new_unrestored();
-    let fx = again.send(Msg::Restored { orders: vec![x], counters: None });
+    let mut fx = again.send(Msg::Restored { orders: vec![x], counters: None });
     assert!(announced(&fx).is_empty());
-    let fx = again.wait(1);
+    fx.extend(again.wait(1));
     let q = fx.iter().find_map(|e| if let Effect::QueryRefund(c) = e { Some(c.clone()) } else { None });
     let q = q.expect("queried");
     assert_eq!(
