@@ -8,11 +8,10 @@ mod common;
 
 use common::*;
 use till::app::receipt::{preview, render};
-use till::core::code::Platform;
 use till::core::money::Fen;
 use till::core::order::Order;
 use till::core::pricing::promo::{Book, Kind, Promotion, Scope, Window};
-use till::core::{Effect, Event, Key, Lang, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, Verdict, update};
+use till::core::{Effect, Event, Key, Lang, Msg, update};
 use till::escpos::PrinterProfile;
 use till::i18n::exchange::{ExchangeText as X, exchange_text};
 use till::i18n::promotions::{PromoText as P, promo_text};
@@ -22,27 +21,7 @@ const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
 /// Water and the noodles paid by WeChat Pay (14.50), the receipt scanned back and found paid, the
 /// noodles (12.50) chosen to come back.
 fn chosen(lang: Lang) -> (Till, Order) {
-    let mut till = Till::new(lang);
-    till.send_at(1, Msg::Scan(WATER.into()));
-    till.send_at(2, Msg::Scan(NOODLES.into()));
-    till.send_at(3, Msg::Key(Key::Enter));
-    till.send_at(4, Msg::Scan(WECHAT_CODE.into()));
-    let no = till.state.sale.attempts.last().map(|a| a.out_trade_no.clone()).expect("attempt");
-    till.send_at(
-        5,
-        Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Paid { transaction_id: "4200".into() } },
-    );
-    let order = till.state.sale.clone();
-    till.send_at(60, Msg::Scan(no.clone()));
-    let found = LookupVerdict::Found(PlatformOrder {
-        out_trade_no: no.clone(),
-        platform: Platform::WeChat,
-        state: PlatformOrderState::Paid,
-        transaction_id: "4200".into(),
-        total: order.total(),
-        refunded: Fen::ZERO,
-    });
-    till.send_at(61, Msg::LookupAnswer { number: no, local: Some(Box::new(order.clone())), verdict: found });
+    let (mut till, order) = paid_by_wechat_and_looked_up(lang, &[WATER, NOODLES]);
     till.key(Key::Down).key(Key::Char('+'));
     (till, order)
 }

@@ -59,6 +59,15 @@ fn exchange_line(t: &mut Till, line: usize) -> Vec<Effect> {
     key(t, Key::F(8))
 }
 
+/// A sale (by WeChat or in cash) looked up, line `line` exchanged for `new`: returns the sale.
+fn exchanged(t: &mut Till, code: bool, line: usize, new: &str) -> Order {
+    let order = sold(t, code);
+    look_up(t, &order, 0);
+    exchange_line(t, line);
+    t.scan(new);
+    order
+}
+
 fn notice(t: &Till) -> Option<ExchangeNotice> {
     match &t.state.notice {
         Some(Notice::Exchange(n)) => Some(n.clone()),
@@ -126,10 +135,7 @@ fn new_goods_worth_more_the_customer_pays_the_difference_and_the_original_is_mar
 #[test]
 fn new_goods_worth_less_the_difference_is_refunded_to_wechat_and_announced_only_once_confirmed() {
     let mut t = Till::new();
-    let order = sold(&mut t, true);
-    look_up(&mut t, &order, 0);
-    exchange_line(&mut t, 1); // the noodles, 4.50
-    t.scan(COLA);
+    let order = exchanged(&mut t, true, 1, COLA); // the noodles (4.50) for a cola
     assert_eq!(t.state.sale.exchange_difference_owed(), Some(Fen(100)));
     let fx = key(&mut t, Key::Enter);
     // Saved (the original's mark, then the exchange with its refund `Sending`) before the call.
@@ -167,10 +173,7 @@ fn new_goods_worth_less_the_difference_is_refunded_to_wechat_and_announced_only_
 #[test]
 fn a_refund_of_the_difference_in_doubt_is_queried_never_announced_and_survives_a_restart() {
     let mut t = Till::new();
-    let order = sold(&mut t, true);
-    look_up(&mut t, &order, 0);
-    exchange_line(&mut t, 1);
-    t.scan(COLA);
+    exchanged(&mut t, true, 1, COLA);
     let fx = key(&mut t, Key::Enter);
     let x = saved(&fx).pop().expect("saved");
     let call = refund_calls(&fx).pop().expect("refund");
@@ -201,10 +204,7 @@ fn a_refund_of_the_difference_in_doubt_is_queried_never_announced_and_survives_a
 #[test]
 fn goods_of_equal_value_settle_with_nothing_paid_or_refunded() {
     let mut t = Till::new();
-    let order = sold(&mut t, true);
-    look_up(&mut t, &order, 0);
-    exchange_line(&mut t, 0);
-    t.scan(COLA);
+    exchanged(&mut t, true, 0, COLA);
     let fx = key(&mut t, Key::Enter);
     assert!(refund_calls(&fx).is_empty() && !fx.contains(&Effect::OpenDrawer));
     let x = saved(&fx).pop().expect("saved");
@@ -215,10 +215,7 @@ fn goods_of_equal_value_settle_with_nothing_paid_or_refunded() {
 #[test]
 fn a_cash_sale_gets_the_difference_back_in_cash_from_the_drawer() {
     let mut t = Till::new();
-    let order = sold(&mut t, false);
-    look_up(&mut t, &order, 0);
-    exchange_line(&mut t, 1);
-    t.scan(COLA);
+    exchanged(&mut t, false, 1, COLA);
     let fx = key(&mut t, Key::Enter);
     assert!(refund_calls(&fx).is_empty());
     assert!(fx.contains(&Effect::OpenDrawer));
