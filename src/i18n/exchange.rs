@@ -31,7 +31,7 @@ pub fn exchange_text(lang: Lang, t: ExchangeText) -> &'static str {
         (Lang::Zh, X::FromOrder) => "原订单",
         (Lang::En, X::FromOrder) => "Original order",
         (Lang::Zh, X::RefundedBack) => "退差价（原路退回）",
-        (Lang::En, X::RefundedBack) => "Difference back (original payment)",
+        (Lang::En, X::RefundedBack) => "Refunded to payment",
         (Lang::En, X::HintReceiptExchange) => "Exchange",
         (Lang::Zh, X::Credit) => "换货抵扣",
         (Lang::En, X::Credit) => "Traded in",
