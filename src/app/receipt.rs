@@ -122,7 +122,8 @@ fn exchange_rows(
         tender.clear();
     }
     if back > Fen::ZERO {
-        let through_platform = order.refunds.iter().any(|r| !r.cash);
+        let through_platform =
+            order.refunds.iter().any(|r| !r.cash && !matches!(r.state, crate::core::order::RefundState::Failed { .. }));
         let label = if through_platform { X::RefundedBack } else { X::GivenBack };
         tender.push((exchange_text(lang, label).to_string(), back));
     }

@@ -29,7 +29,7 @@
 use super::money::Fen;
 use super::no_receipt::{ReturnNotice, ReturnReason};
 use super::notice::{Notice, refuse};
-use super::order::{Line, Order, OrderStatus, Refund, Tender};
+use super::order::{Line, Order, OrderStatus, Refund, RefundState, Tender};
 use super::pay::next_number;
 use super::{Beep, Effect, Screen, State};
 use serde::{Deserialize, Serialize};
@@ -67,11 +67,13 @@ pub enum ExchangeNotice {
     /// Settled: the difference is being refunded through the original payment (announced once
     /// the platform confirms it).
     RefundingDifference { amount: Fen, platform: super::code::Platform, number: String },
+    /// The platform refused that refund: give the customer `amount` from the drawer instead.
+    RefusedGiveCash { amount: Fen, number: String },
 }
 
 impl ExchangeNotice {
     pub fn is_error(&self) -> bool {
-        matches!(self, ExchangeNotice::NoNewGoods | ExchangeNotice::PickGoods)
+        matches!(self, ExchangeNotice::NoNewGoods | ExchangeNotice::PickGoods | ExchangeNotice::RefusedGiveCash { .. })
     }
 }
 
@@ -207,7 +209,7 @@ impl ExchangeTotals {
             t.goods_out = t.goods_out.checked_add(o.goods_total()).unwrap_or(t.goods_out);
             t.paid = t.paid.checked_add(o.total()).unwrap_or(t.paid);
             let owed = o.exchange_difference_owed().unwrap_or_default();
-            if o.refunds.iter().any(|r| !r.cash) {
+            if o.refunds.iter().any(|r| !r.cash && !matches!(r.state, RefundState::Failed { .. })) {
                 t.refunded = t.refunded.checked_add(owed).unwrap_or(t.refunded);
             } else {
                 t.given_back = t.given_back.checked_add(owed).unwrap_or(t.given_back);

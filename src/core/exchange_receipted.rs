@@ -271,6 +271,35 @@ pub(super) fn settle_through_platform(state: &mut State, back: Fen, fx: &mut Vec
     true
 }
 
+/// The platform refused the refund of a receipted exchange's difference (`out_refund_no`): the
+/// difference is owed in cash. Records a cash refund of it on `order` (final at once) and saves
+/// the original's mark again with nothing refunded by the platform. `false`: not such a refund.
+pub(super) fn cash_instead(state: &mut State, order: &mut Order, out_refund_no: &str, fx: &mut Vec<Effect>) -> bool {
+    let Some(failed) = order.refunds.iter().find(|r| r.out_refund_no == out_refund_no && !r.cash) else { return false };
+    let (amount, total, id) = (failed.amount, failed.total, order.id);
+    let Some(from) = order.exchange.as_mut().and_then(|x| x.from.as_mut()) else { return false };
+    let Some(number) = next_number(state) else { return false };
+    if let Some(mark) = from.original.exchanged.iter_mut().find(|x| x.exchange_id == id) {
+        mark.by_platform = Fen::ZERO;
+    }
+    let original = (*from.original).clone();
+    fx.push(state.save(&original));
+    super::refund::keep(state, original);
+    let before = order.refunds_not_failed();
+    let refund = Refund::cash_now(number, amount, total, before, state.now, state.operator().to_string());
+    order.refunds.push(refund);
+    true
+}
+
+/// After `cash_instead`'s save: the drawer opens and the cashier is told what to give.
+pub(super) fn give_cash(state: &mut State, order: &Order, amount: Fen, fx: &mut Vec<Effect>) {
+    fx.push(Effect::OpenDrawer);
+    fx.push(Effect::Beep(Beep::Failure));
+    fx.push(Effect::AnnounceRefund { amount, platform: None });
+    let number = order.number.clone().unwrap_or_default();
+    state.notice = Some(say(ExchangeNotice::RefusedGiveCash { amount, number }));
+}
+
 /// Esc on a receipted exchange with no new goods: the original order is saved back unmarked.
 pub(super) fn give_up(state: &mut State, fx: &mut Vec<Effect>) {
     let id = state.sale.id;

@@ -80,6 +80,10 @@ pub fn exchange_notice(lang: Lang, n: &ExchangeNotice) -> String {
         (Lang::En, N::NoNewGoods) => "Scan the goods going out first (Esc cancels the exchange)".into(),
         (Lang::Zh, N::Cancelled) => "已取消换货，商品还给顾客".into(),
         (Lang::En, N::Cancelled) => "Exchange cancelled: the goods go back to the customer".into(),
+        (Lang::Zh, N::RefusedGiveCash { amount, .. }) => format!("原路退款未成功：请从钱箱退给顾客 {amount}元"),
+        (Lang::En, N::RefusedGiveCash { amount, .. }) => {
+            format!("The refund to the payment failed: give the customer {amount} yuan from the drawer")
+        }
         (Lang::Zh, N::PickGoods) => "先用 + / - 选出要换的商品，再按 F8 换货".into(),
         (Lang::En, N::PickGoods) => "Choose the goods coming back with + / -, then F8 to exchange".into(),
         (Lang::Zh, N::RefundingDifference { amount, platform, .. }) => {
@@ -132,6 +136,7 @@ mod tests {
             ExchangeNotice::NoNewGoods,
             ExchangeNotice::Cancelled,
             ExchangeNotice::PickGoods,
+            ExchangeNotice::RefusedGiveCash { amount: Fen(300), number: "1".into() },
             ExchangeNotice::RefundingDifference {
                 amount: Fen(300),
                 platform: crate::core::code::Platform::WeChat,

@@ -278,3 +278,28 @@ fn a_cashier_needs_a_supervisor_and_giving_the_exchange_up_unmarks_the_order() {
     assert!(back.iter().any(|o| o.id == order.id && o.exchanged.is_empty() && o.returnable(0) == 2), "{back:?}");
     assert!(t.state.sale.exchange.is_none());
 }
+
+#[test]
+fn a_refund_of_the_difference_the_platform_refuses_is_given_in_cash_instead() {
+    let mut t = Till::new();
+    exchanged(&mut t, true, 1, COLA);
+    let fx = key(&mut t, Key::Enter);
+    let call = refund_calls(&fx).pop().expect("refund");
+    let verdict = RefundVerdict::Failed { reason: "订单已超过退款期限".into() };
+    let fx = t.send(Msg::RefundAnswer { out_refund_no: call.out_refund_no, verdict });
+    let saves = saved(&fx);
+    assert_eq!(saves.first().and_then(|o| o.exchanged.first()).map(|m| m.by_platform), Some(Fen::ZERO));
+    let x = saves.last().expect("the exchange saved").clone();
+    let refunds: Vec<_> = x.refunds.iter().map(|r| (r.amount, r.cash, r.state.is_final())).collect();
+    assert_eq!(refunds, [(Fen(100), false, true), (Fen(100), true, true)]);
+    let drawer = fx.iter().position(|e| *e == Effect::OpenDrawer).expect("the drawer opens");
+    assert!(fx.iter().position(|e| matches!(e, Effect::Save { order, .. } if order.id == x.id)) < Some(drawer));
+    assert_eq!(announced(&fx), [(Fen(100), None)]);
+    assert!(matches!(notice(&t), Some(ExchangeNotice::RefusedGiveCash { amount: Fen(100), .. })));
+    let rep = report::compute(std::slice::from_ref(&x), period(&t), &[]);
+    assert_eq!((rep.exchanges.refunded, rep.exchanges.given_back), (Fen::ZERO, Fen(100)));
+    assert_eq!(
+        (rep.method(PayMethod::Cash).refunds.amount, rep.method(PayMethod::WeChat).refunds.amount),
+        (Fen(100), Fen::ZERO)
+    );
+}
