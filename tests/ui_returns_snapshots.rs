@@ -7,36 +7,14 @@ use common::*;
 use till::core::code::Platform;
 use till::core::money::Fen;
 use till::core::order::Order;
-use till::core::{Key, Lang, LookupVerdict, Msg, PlatformOrder, PlatformOrderState, Verdict};
+use till::core::{Key, Lang, LookupVerdict, Msg, PlatformOrder, PlatformOrderState};
 use till::i18n::{self, Text};
 
 const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
 
 /// Water ×2 and noodles paid by WeChat Pay (16.50), its receipt scanned back and found paid.
 fn looked_up(lang: Lang) -> (Till, Order) {
-    let mut till = Till::new(lang);
-    till.send_at(1, Msg::Scan(WATER.into()));
-    till.send_at(2, Msg::Scan(WATER.into()));
-    till.send_at(3, Msg::Scan(NOODLES.into()));
-    till.send_at(4, Msg::Key(Key::Enter));
-    till.send_at(5, Msg::Scan(WECHAT_CODE.into()));
-    let no = till.state.sale.attempts.last().map(|a| a.out_trade_no.clone()).expect("attempt");
-    till.send_at(
-        6,
-        Msg::PayAnswer { out_trade_no: no.clone(), verdict: Verdict::Paid { transaction_id: "4200".into() } },
-    );
-    let order = till.state.sale.clone();
-    till.send_at(60, Msg::Scan(no.clone()));
-    let found = LookupVerdict::Found(PlatformOrder {
-        out_trade_no: no.clone(),
-        platform: Platform::WeChat,
-        state: PlatformOrderState::Paid,
-        transaction_id: "4200".into(),
-        total: order.total(),
-        refunded: Fen::ZERO,
-    });
-    till.send_at(61, Msg::LookupAnswer { number: no, local: Some(Box::new(order.clone())), verdict: found });
-    (till, order)
+    paid_by_wechat_and_looked_up(lang, &[WATER, WATER, NOODLES])
 }
 
 #[test]

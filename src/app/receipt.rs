@@ -29,13 +29,12 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
         use i18n::exchange::{ExchangeText as X, exchange_text};
         use i18n::no_receipt::{ReturnText as R, reason, return_text};
         title = exchange_text(lang, X::SlipTitle).to_string();
-        footer = format!(
-            "{}: {}\n{}: {}\n{footer}",
-            return_text(lang, R::Reason),
-            reason(lang, x.reason),
-            return_text(lang, R::ApprovedBy),
-            x.approved_by
-        );
+        // A receipted exchange names the order the goods came from; one without, the reason.
+        let (why, what) = match &x.from {
+            Some(from) => (exchange_text(lang, X::FromOrder), from.number.clone()),
+            None => (return_text(lang, R::Reason), reason(lang, x.reason).to_string()),
+        };
+        footer = format!("{why}: {what}\n{}: {}\n{footer}", return_text(lang, R::ApprovedBy), x.approved_by);
     }
     // A training sale's receipt says so at the top and the bottom (`core::training`).
     let marked = |text: String| match order.training {
@@ -106,16 +105,27 @@ fn exchange_rows(
     if discounts.is_empty() {
         discounts.push((i18n::text(lang, Text::ReceiptSubtotal).to_string(), order.goods_total()));
     }
-    for l in &x.returned {
+    for (i, l) in x.returned.iter().enumerate() {
         let label = format!("{} {} x{}", exchange_text(lang, X::Returned), l.name, l.qty);
-        discounts.push((label, Fen(-l.amount().0)));
+        // Goods from a receipt come back at what was paid for them (their net).
+        let value = match &x.from {
+            Some(from) => from.returns.get(i).map_or(l.amount(), |g| {
+                let o = &from.original;
+                o.net_of_units(g.line, o.returned(g.line).saturating_sub(g.qty), g.qty)
+            }),
+            None => l.amount(),
+        };
+        discounts.push((label, Fen(-value.0)));
     }
     let back = order.exchange_difference_owed().unwrap_or_default();
     if order.total().is_zero() {
         tender.clear();
     }
     if back > Fen::ZERO {
-        tender.push((exchange_text(lang, X::GivenBack).to_string(), back));
+        let through_platform =
+            order.refunds.iter().any(|r| !r.cash && !matches!(r.state, crate::core::order::RefundState::Failed { .. }));
+        let label = if through_platform { X::RefundedBack } else { X::GivenBack };
+        tender.push((exchange_text(lang, label).to_string(), back));
     }
 }
 

@@ -38,6 +38,9 @@ pub enum Approval {
     Training { on: bool },
     /// Take goods back without a receipt in exchange for others (see `exchange`).
     Exchange { lines: Vec<Line>, reason: ReturnReason },
+    /// Take goods of a paid order back (its receipt scanned) in exchange for others (see
+    /// `exchange_receipted`): the same rule as an exchange without a receipt.
+    ReceiptedExchange { order_id: OrderId, returns: Vec<Returned> },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -56,7 +59,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::NoReceiptReturn { .. } => Action::NoReceiptReturn,
         Approval::StockSheet { .. } => Action::Stock,
         Approval::Training { .. } => Action::Training,
-        Approval::Exchange { .. } => Action::Exchange,
+        Approval::Exchange { .. } | Approval::ReceiptedExchange { .. } => Action::Exchange,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -79,5 +82,8 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::StockSheet { kind } => super::stocktake::open(state, kind),
         Approval::Training { on } => super::training::approved(state, on, fx),
         Approval::Exchange { lines, reason } => super::exchange::approved(state, lines, reason, fx),
+        Approval::ReceiptedExchange { order_id, returns } => {
+            super::exchange_receipted::approved(state, order_id, returns, fx)
+        }
     }
 }

@@ -57,7 +57,7 @@ pub fn shown(state: &State) -> Shown {
             Some(received) => Shown::Paid { received, change: *change },
             None => Shown::Idle,
         },
-        Screen::Lookup | Screen::Office | Screen::LowStock | Screen::Confirm(_) => Shown::Idle,
+        Screen::Lookup | Screen::Office | Screen::LowStock | Screen::Promotions | Screen::Confirm(_) => Shown::Idle,
     }
 }
 

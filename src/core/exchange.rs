@@ -22,13 +22,14 @@
 //!   difference, how it was paid or given back, the reason and the approving supervisor;
 //! * the X and Z reports count exchanges apart (`Report::exchanges`).
 //!
-//! Not yet: an exchange from a receipt (the goods valued at what was paid for them and the
-//! difference refunded through the original payment).
+//! An exchange from a receipt (the goods valued at what was paid for them, the difference
+//! refunded through the original payment) is `exchange_receipted`: the same credit on the sale,
+//! with `Exchange::from` naming the order the goods came from.
 
 use super::money::Fen;
 use super::no_receipt::{ReturnNotice, ReturnReason};
 use super::notice::{Notice, refuse};
-use super::order::{Line, Order, OrderStatus, Refund, Tender};
+use super::order::{Line, Order, OrderStatus, Refund, RefundState, Tender};
 use super::pay::next_number;
 use super::{Beep, Effect, Screen, State};
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,9 @@ pub struct Exchange {
     pub reason: ReturnReason,
     /// The supervisor who approved it.
     pub approved_by: String,
+    /// A receipted exchange: the order the goods came from (see `exchange_receipted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<super::exchange_receipted::ExchangeFrom>,
 }
 
 /// What the till says about an exchange.
@@ -58,11 +62,18 @@ pub enum ExchangeNotice {
     NoNewGoods,
     /// The exchange was given up: nothing moved.
     Cancelled,
+    /// F8 on the lookup screen with no goods chosen (`+`/`-` choose them).
+    PickGoods,
+    /// Settled: the difference is being refunded through the original payment (announced once
+    /// the platform confirms it).
+    RefundingDifference { amount: Fen, platform: super::code::Platform, number: String },
+    /// The platform refused that refund: give the customer `amount` from the drawer instead.
+    RefusedGiveCash { amount: Fen, number: String },
 }
 
 impl ExchangeNotice {
     pub fn is_error(&self) -> bool {
-        matches!(self, ExchangeNotice::NoNewGoods)
+        matches!(self, ExchangeNotice::NoNewGoods | ExchangeNotice::PickGoods | ExchangeNotice::RefusedGiveCash { .. })
     }
 }
 
@@ -99,7 +110,7 @@ pub(super) fn approved(state: &mut State, lines: Vec<Line>, reason: ReturnReason
     };
     let operator = state.operator().to_string();
     let approved_by = state.approver().unwrap_or(&operator).to_string();
-    state.sale.exchange = Some(Exchange { returned: form.lines, credit, reason, approved_by });
+    state.sale.exchange = Some(Exchange { returned: form.lines, credit, reason, approved_by, from: None });
     state.no_receipt = None;
     state.input.clear();
     state.lookup = None;
@@ -120,6 +131,9 @@ pub(super) fn settle(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(back) = state.sale.exchange_difference_owed() else { return };
     if state.sale.lines.is_empty() {
         return refuse(state, say(ExchangeNotice::NoNewGoods), fx);
+    }
+    if back > Fen::ZERO && super::exchange_receipted::settle_through_platform(state, back, fx) {
+        return;
     }
     let Some(number) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
@@ -155,6 +169,7 @@ pub(super) fn settle(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// Esc on an exchange with no new goods (and nothing paid): it is given up, nothing moved.
 pub(super) fn cancel(state: &mut State, fx: &mut Vec<Effect>) {
+    super::exchange_receipted::give_up(state, fx);
     state.sale.exchange = None;
     state.notice = Some(say(ExchangeNotice::Cancelled));
     fx.push(state.save(&state.sale));
@@ -177,6 +192,10 @@ pub struct ExchangeTotals {
     pub paid: Fen,
     /// The differences given back from the drawer.
     pub given_back: Fen,
+    /// The differences refunded through the original payment (receipted exchanges), counted in
+    /// their platform's refunds too.
+    #[serde(default)]
+    pub refunded: Fen,
 }
 
 impl ExchangeTotals {
@@ -189,8 +208,12 @@ impl ExchangeTotals {
             t.goods_back = t.goods_back.checked_add(x).unwrap_or(t.goods_back);
             t.goods_out = t.goods_out.checked_add(o.goods_total()).unwrap_or(t.goods_out);
             t.paid = t.paid.checked_add(o.total()).unwrap_or(t.paid);
-            t.given_back =
-                t.given_back.checked_add(o.exchange_difference_owed().unwrap_or_default()).unwrap_or(t.given_back);
+            let owed = o.exchange_difference_owed().unwrap_or_default();
+            if o.refunds.iter().any(|r| !r.cash && !matches!(r.state, RefundState::Failed { .. })) {
+                t.refunded = t.refunded.checked_add(owed).unwrap_or(t.refunded);
+            } else {
+                t.given_back = t.given_back.checked_add(owed).unwrap_or(t.given_back);
+            }
         }
         t
     }

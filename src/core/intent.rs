@@ -97,6 +97,11 @@ pub enum Intent {
     Member {
         code: String,
     },
+    /// The list of promotions (促销, `#` on the sale screen): read-only.
+    Promotions,
+    /// Exchange the goods chosen on the lookup screen for others (凭小票换货, F8 there; see
+    /// `exchange_receipted`).
+    Exchange,
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -139,6 +144,7 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::F(6), Intent::OpenReport),
     (Some(On::Lookup), Key::F(6), Intent::CashRefund),
     (Some(On::Lookup), Key::F(7), Intent::ReturnNoReceipt),
+    (Some(On::Lookup), Key::F(8), Intent::Exchange),
     (Some(On::Sale), Key::F(7), Intent::OpenJournal),
     (Some(On::Sale), Key::F(8), Intent::OpenSummary),
     (Some(On::Sale), Key::F(11), Intent::LowStock),
@@ -149,6 +155,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::Char('/'), Intent::Hold { note: None }),
     // `%`: a discount typed by the cashier (打折).
     (Some(On::Sale), Key::Char('%'), Intent::OpenDiscount),
+    // `#`: the promotions in the till, never typed in a code.
+    (Some(On::Sale), Key::Char('#'), Intent::Promotions),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

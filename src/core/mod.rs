@@ -16,6 +16,7 @@ mod discount;
 pub mod discount_entry;
 pub mod display;
 pub mod exchange;
+pub mod exchange_receipted;
 pub mod failure;
 pub mod held;
 pub mod help;
@@ -432,6 +433,9 @@ pub enum Screen {
     LowStock,
     /// A scanned configuration code waits for a supervisor's PIN (see [`configure`]).
     Confirm(configure::ConfigChange),
+    /// The promotions the till has, read-only: name, kind, window, in force now (`#` on the sale
+    /// screen).
+    Promotions,
 }
 
 /// When the next query of an in-doubt attempt is due.

@@ -297,6 +297,10 @@ pub struct Order {
     /// The member (会员) attached to the sale, phone masked (see `core::members`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<super::members::MemberTag>,
+    /// Goods of this order that came back in receipted exchanges (see `core::exchange_receipted`):
+    /// they may not come back again, and what they were credited is no longer refundable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchanged: Vec<super::exchange_receipted::ExchangedOut>,
 }
 
 impl Order {
@@ -321,6 +325,7 @@ impl Order {
             training: false,
             exchange: None,
             member: None,
+            exchanged: Vec::new(),
         }
     }
 
@@ -375,15 +380,12 @@ impl Order {
         self.refunds.iter().filter(|r| !matches!(r.state, RefundState::Failed { .. })).map(|r| r.amount).sum()
     }
 
-    /// How many of line `line` refunds that have not failed take back.
+    /// How many of line `line` refunds that have not failed, and receipted exchanges, take back.
     pub fn returned(&self, line: usize) -> u32 {
-        self.refunds
-            .iter()
-            .filter(|r| !matches!(r.state, RefundState::Failed { .. }))
-            .flat_map(|r| &r.returns)
-            .filter(|g| g.line == line)
-            .map(|g| g.qty)
-            .sum()
+        let refunded =
+            self.refunds.iter().filter(|r| !matches!(r.state, RefundState::Failed { .. })).flat_map(|r| &r.returns);
+        let exchanged = self.exchanged.iter().flat_map(|x| &x.returns);
+        refunded.chain(exchanged).filter(|g| g.line == line).map(|g| g.qty).sum()
     }
 
     /// How many of line `line` may still come back: sold less what refunds already take back.

@@ -80,7 +80,11 @@ impl LookupView {
     /// What may still be refunded: zero unless the platform says the order is paid.
     pub fn refundable(&self) -> Fen {
         match self.found() {
-            Some(o) if o.state == PlatformOrderState::Paid => (o.total - self.refunded()).max(Fen::ZERO),
+            Some(o) if o.state == PlatformOrderState::Paid => {
+                // Goods that came back in a receipted exchange were credited, not refunded.
+                let kept = self.order.as_ref().map_or(Fen::ZERO, Order::exchange_kept);
+                (o.total - self.refunded() - kept).max(Fen::ZERO)
+            }
             _ => Fen::ZERO,
         }
     }
@@ -507,7 +511,15 @@ pub(super) fn on_refund_answer(
     if !changed {
         return;
     }
+    // A receipted exchange's difference the platform would not refund is given in cash instead.
+    let cash_instead = matches!(new_state, RefundState::Failed { .. })
+        && super::exchange_receipted::cash_instead(state, &mut order, out_refund_no, fx);
     fx.push(state.save(&order));
+    if cash_instead {
+        super::exchange_receipted::give_cash(state, &order, amount, fx);
+        keep(state, order);
+        return;
+    }
     let on_screen = state.lookup.as_ref().and_then(|v| v.order.as_ref()).is_some_and(|o| o.id == order.id);
     match &new_state {
         RefundState::Refunded => {

@@ -45,7 +45,7 @@ pub fn cash_to_refund(order: &Order) -> Fen {
     let cash: Fen =
         order.tender_parts().iter().filter(|p| matches!(p, TenderPart::Cash { .. })).map(|p| p.amount()).sum();
     let given: Fen = order.refunds.iter().filter(|r| r.cash).map(|r| r.amount).sum();
-    (cash - given).max(Fen::ZERO)
+    (cash - given - order.exchange_kept()).max(Fen::ZERO)
 }
 
 /// The supervisor rule a refund falls under: giving back all of a paid order (nothing refunded of

@@ -19,6 +19,12 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             return;
         }
     }
+    if state.screen == Screen::Promotions {
+        // A list to read: any key leaves it.
+        state.screen = Screen::Sale;
+        state.notice = None;
+        return;
+    }
     if state.screen == Screen::LowStock {
         // Goods in and stock counts open from the list (F5, F6); any other key leaves it.
         if let Some(i @ (Intent::GoodsIn { .. } | Intent::StockCount)) = state.keymap.intent(On::Other, key) {
@@ -103,11 +109,16 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::Discount { order, how, value, reason } => super::discount::ask(state, order, &how, &value, &reason, fx),
         Intent::OpenDiscount => super::discount_entry::open(state, fx),
         Intent::CashRefund if *screen == Screen::Lookup => refund::ask_cash_refund(state, fx),
+        Intent::Exchange if *screen == Screen::Lookup => super::exchange_receipted::ask(state, fx),
         // Shift, reports, journal, summary (the office), from an empty sale screen.
         Intent::OpenShift => super::office::open(state, 5, fx),
         Intent::OpenReport => super::office::open(state, 6, fx),
         Intent::OpenJournal => super::office::open(state, 7, fx),
         Intent::OpenSummary => super::office::open(state, 8, fx),
+        Intent::Promotions if *screen == Screen::Sale => {
+            state.screen = Screen::Promotions;
+            state.notice = None;
+        }
         Intent::LowStock if *screen == Screen::Sale => {
             state.screen = Screen::LowStock;
             state.input.clear();
@@ -204,7 +215,7 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         // A scan while a price is asked for: the prompt is dropped, the code taken as on the sale screen.
         price_entry::cancel(state);
     }
-    if state.screen == Screen::LowStock {
+    if matches!(state.screen, Screen::LowStock | Screen::Promotions) {
         state.screen = Screen::Sale;
     }
     if state.screen == Screen::Lookup {

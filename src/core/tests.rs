@@ -579,6 +579,7 @@ mod discount_journal;
 mod discounts;
 mod display;
 mod exchange;
+mod exchange_receipted;
 mod held;
 mod members;
 mod no_receipt;

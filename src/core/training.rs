@@ -122,6 +122,7 @@ pub(super) fn refuses(state: &State, intent: &Intent) -> bool {
                 | Intent::Reprint
                 | Intent::CashRefund
                 | Intent::ReturnNoReceipt
+                | Intent::Exchange
                 | Intent::OpenShift
                 | Intent::OpenReport
                 | Intent::OpenJournal

@@ -18,8 +18,8 @@ macro_rules! exchange_texts {
 }
 
 exchange_texts! {
-    HintExchange, Credit, Returned, NewGoods, ToPay, ToGiveBack, SlipTitle, GivenBack, ReportLine,
-    ReportIn, ReportOut, ReportPaid, ReportGiven,
+    HintExchange, HintReceiptExchange, FromOrder, RefundedBack, Credit, Returned, NewGoods, ToPay, ToGiveBack, SlipTitle, GivenBack, ReportLine,
+    ReportIn, ReportOut, ReportPaid, ReportGiven, ReportRefunded,
 }
 
 pub fn exchange_text(lang: Lang, t: ExchangeText) -> &'static str {
@@ -27,6 +27,12 @@ pub fn exchange_text(lang: Lang, t: ExchangeText) -> &'static str {
     match (lang, t) {
         (Lang::Zh, X::HintExchange) => "换货（主管）",
         (Lang::En, X::HintExchange) => "Exchange (supervisor)",
+        (Lang::Zh, X::HintReceiptExchange) => "换货",
+        (Lang::Zh, X::FromOrder) => "原订单",
+        (Lang::En, X::FromOrder) => "Original order",
+        (Lang::Zh, X::RefundedBack) => "退差价（原路退回）",
+        (Lang::En, X::RefundedBack) => "Refunded to payment",
+        (Lang::En, X::HintReceiptExchange) => "Exchange",
         (Lang::Zh, X::Credit) => "换货抵扣",
         (Lang::En, X::Credit) => "Traded in",
         (Lang::Zh, X::Returned) => "退回",
@@ -51,6 +57,8 @@ pub fn exchange_text(lang: Lang, t: ExchangeText) -> &'static str {
         (Lang::En, X::ReportPaid) => "paid",
         (Lang::Zh, X::ReportGiven) => "退差价",
         (Lang::En, X::ReportGiven) => "given back",
+        (Lang::Zh, X::ReportRefunded) => "原路退回",
+        (Lang::En, X::ReportRefunded) => "refunded",
     }
 }
 
@@ -72,6 +80,21 @@ pub fn exchange_notice(lang: Lang, n: &ExchangeNotice) -> String {
         (Lang::En, N::NoNewGoods) => "Scan the goods going out first (Esc cancels the exchange)".into(),
         (Lang::Zh, N::Cancelled) => "已取消换货，商品还给顾客".into(),
         (Lang::En, N::Cancelled) => "Exchange cancelled: the goods go back to the customer".into(),
+        (Lang::Zh, N::RefusedGiveCash { amount, .. }) => format!("原路退款未成功：请从钱箱退给顾客 {amount}元"),
+        (Lang::En, N::RefusedGiveCash { amount, .. }) => {
+            format!("The refund to the payment failed: give the customer {amount} yuan from the drawer")
+        }
+        (Lang::Zh, N::PickGoods) => "先用 + / - 选出要换的商品，再按 F8 换货".into(),
+        (Lang::En, N::PickGoods) => "Choose the goods coming back with + / -, then F8 to exchange".into(),
+        (Lang::Zh, N::RefundingDifference { amount, platform, .. }) => {
+            format!("换货完成：差价 {amount}元 正在原路退回{}，请稍候", super::platform_name(lang, *platform))
+        }
+        (Lang::En, N::RefundingDifference { amount, platform, .. }) => {
+            format!(
+                "Exchange done: refunding the {amount} yuan difference to {}…",
+                super::platform_name(lang, *platform)
+            )
+        }
     }
 }
 
@@ -79,7 +102,7 @@ pub fn exchange_notice(lang: Lang, n: &ExchangeNotice) -> String {
 pub fn report_line(lang: Lang, x: &crate::core::exchange::ExchangeTotals) -> String {
     let t = |k| exchange_text(lang, k);
     use ExchangeText as X;
-    format!(
+    let line = format!(
         "{} {}  {} {}  {} {}  {} {}  {} {}",
         t(X::ReportLine),
         x.n,
@@ -91,7 +114,9 @@ pub fn report_line(lang: Lang, x: &crate::core::exchange::ExchangeTotals) -> Str
         x.paid,
         t(X::ReportGiven),
         x.given_back
-    )
+    );
+    // Receipted exchanges' differences refunded through the original payment, when there are any.
+    if x.refunded.is_zero() { line } else { format!("{line}  {} {}", t(X::ReportRefunded), x.refunded) }
 }
 
 #[cfg(test)]
@@ -110,6 +135,13 @@ mod tests {
             ExchangeNotice::GiveBack { amount: Fen(200), number: "1".into() },
             ExchangeNotice::NoNewGoods,
             ExchangeNotice::Cancelled,
+            ExchangeNotice::PickGoods,
+            ExchangeNotice::RefusedGiveCash { amount: Fen(300), number: "1".into() },
+            ExchangeNotice::RefundingDifference {
+                amount: Fen(300),
+                platform: crate::core::code::Platform::WeChat,
+                number: "1".into(),
+            },
         ];
         for n in &all {
             for lang in [Lang::Zh, Lang::En] {

@@ -13,6 +13,7 @@ pub mod help;
 pub mod members;
 pub mod no_receipt;
 mod office;
+pub mod promotions;
 pub mod qr;
 pub mod reasons;
 pub mod staff;

@@ -184,6 +184,7 @@ mod tests {
             credit: Fen(400),
             reason: ReturnReason::WrongItem,
             approved_by: "01".into(),
+            from: None,
         });
         o.tender = Some(crate::core::order::Tender::Cash { received: Fen(50), change: Fen::ZERO });
         let till_proto::record::Record::Order(r) = read(&entries(&o)[0]) else { unreachable!("an order") };

@@ -39,6 +39,7 @@ pub enum Label {
     Discount(DT),
     Exchange(crate::i18n::exchange::ExchangeText),
     Member(MT),
+    Promo(crate::i18n::promotions::PromoText),
 }
 
 impl Label {
@@ -55,6 +56,7 @@ impl Label {
             Label::Discount(t) => discount_text(lang, t),
             Label::Exchange(t) => crate::i18n::exchange::exchange_text(lang, t),
             Label::Member(t) => member_text(lang, t),
+            Label::Promo(t) => crate::i18n::promotions::promo_text(lang, t),
         }
     }
 }
@@ -372,6 +374,7 @@ fn till_keys(state: &State) -> Vec<KeyHelp> {
             keys.push(k(DIGITS, Label::Help(H::KeyDigitsDot), Label::Help(H::HintTypeAmount)));
             keys
         }
+        Screen::Promotions => main_keys(&[(&[Key::Esc], T::KeyAny, T::HintBack)]),
         Screen::LowStock => {
             use crate::i18n::stocktake::StockText as ST;
             let mut keys = main_keys(&[(&[Key::Esc], T::KeyAny, T::HintBack)]);
@@ -437,6 +440,7 @@ fn sale(state: &State) -> Vec<KeyHelp> {
         if !typed {
             keys.push(staff(Intent::OpenMaintenance, S::KeyF12, S::HintMaintenance));
             keys.push(act(state, On::Sale, Intent::ChangePin, Label::Help(H::KeyF4), Label::Help(H::HintChangePin)));
+            keys.push(promotions_key(state));
         }
         keys.push(digits(H::HintTypeCode));
         return keys;
@@ -451,8 +455,9 @@ fn sale(state: &State) -> Vec<KeyHelp> {
         keys.extend(main_keys(&[
             (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
-            (&[Key::Delete], T::KeyDel, T::HintDelete),
         ]));
+        // `/` and `%` before Del: at 80 columns they fit on the hint line (Del is a labelled key,
+        // and stays in the help).
         keys.push(hold_key(state, HT::HintHold));
         keys.push(act(
             state,
@@ -461,10 +466,20 @@ fn sale(state: &State) -> Vec<KeyHelp> {
             Label::Discount(DT::KeyPercent),
             Label::Discount(DT::HintOpen),
         ));
+        keys.extend(main_keys(&[(&[Key::Delete], T::KeyDel, T::HintDelete)]));
     }
     keys.extend(main_keys(&[(UP_DOWN, T::KeyUpDown, T::HintSelect)]));
+    if !busy && !typed {
+        keys.push(promotions_key(state));
+    }
     keys.push(digits(H::HintTypeCode));
     keys
+}
+
+/// `#`: the promotion list.
+fn promotions_key(state: &State) -> KeyHelp {
+    use crate::i18n::promotions::PromoText as P;
+    act(state, On::Sale, Intent::Promotions, Label::Promo(P::KeyHash), Label::Promo(P::HintOpen))
 }
 
 /// `/` (or the shop's key): 挂单 with a cart, 取单 on an empty sale.
@@ -568,6 +583,16 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
         keys.push(cash_refund());
     }
     keys.extend(main_keys(goods));
+    if !goods.is_empty() {
+        use crate::i18n::exchange::ExchangeText as X;
+        keys.push(act(
+            state,
+            On::Lookup,
+            Intent::Exchange,
+            Label::Office(O::KeyF8),
+            Label::Exchange(X::HintReceiptExchange),
+        ));
+    }
     // With goods to choose Esc comes before F4, which the hint line may then leave to the help.
     if goods.is_empty() {
         keys.extend([reprint(), back()]);

@@ -18,6 +18,7 @@ mod office;
 mod own_pin;
 mod pay;
 mod price;
+mod promotions;
 pub mod qr;
 mod returns;
 mod sale;
@@ -94,6 +95,7 @@ fn sale_screens(state: &State, status: &Status, frame: &mut Frame) {
         Screen::Office => office::view(state, frame, body),
         Screen::PriceEntry(entry) => price::view(state, entry, frame, body),
         Screen::LowStock => stock::view(state, frame, body),
+        Screen::Promotions => promotions::view(state, frame, body),
         Screen::Confirm(change) => confirm::view(state, change, frame, body),
     }
     // On the done screen the banner already says what was paid; the notice line stays free for news.

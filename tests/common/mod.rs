@@ -172,3 +172,31 @@ pub mod books;
 pub mod counter;
 pub mod keys;
 pub mod process;
+
+/// `codes` scanned, paid by WeChat Pay at once, then the receipt scanned back a minute later and
+/// found paid at the platform (nothing refunded): the lookup screen, and the order as paid.
+pub fn paid_by_wechat_and_looked_up(lang: Lang, codes: &[&str]) -> (Till, till::core::order::Order) {
+    use till::core::{LookupVerdict, PlatformOrder, PlatformOrderState, Verdict};
+    let mut till = Till::new(lang);
+    for (i, code) in codes.iter().enumerate() {
+        till.send_at(1 + i as i64, Msg::Scan((*code).into()));
+    }
+    let n = codes.len() as i64;
+    till.send_at(n + 1, Msg::Key(Key::Enter));
+    till.send_at(n + 2, Msg::Scan(WECHAT_CODE.into()));
+    let no = till.state.sale.attempts.last().map(|a| a.out_trade_no.clone()).expect("attempt");
+    let paid = Verdict::Paid { transaction_id: "4200".into() };
+    till.send_at(n + 3, Msg::PayAnswer { out_trade_no: no.clone(), verdict: paid });
+    let order = till.state.sale.clone();
+    till.send_at(60, Msg::Scan(no.clone()));
+    let found = LookupVerdict::Found(PlatformOrder {
+        out_trade_no: no.clone(),
+        platform: till::core::code::Platform::WeChat,
+        state: PlatformOrderState::Paid,
+        transaction_id: "4200".into(),
+        total: order.total(),
+        refunded: Fen::ZERO,
+    });
+    till.send_at(61, Msg::LookupAnswer { number: no, local: Some(Box::new(order.clone())), verdict: found });
+    (till, order)
+}

@@ -67,6 +67,17 @@ pub struct Exchange {
     /// The till's reason code (`faulty`, `expired`, `wrong_item`, `changed_mind`, `other`).
     pub reason: String,
     pub approved_by: String,
+    /// A receipted exchange (凭小票换货): the order the goods came from (none: without a receipt).
+    #[serde(default)]
+    pub from: Option<ExchangeFrom>,
+}
+
+/// The order a receipted exchange's goods came from; the difference refunded through its payment
+/// is one of this order's refunds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ExchangeFrom {
+    /// The original order's number.
+    pub number: String,
 }
 
 /// Why goods came back without a receipt, and the supervisor who approved it.
