@@ -59,12 +59,16 @@ pub enum TenderPart {
     Cash { amount: Fen, received: Fen, change: Fen },
     /// A payment code charged for `amount` under its own number.
     Code { platform: Platform, amount: Fen, out_trade_no: String, transaction_id: String },
+    /// Paid from member `member`'s stored value (储值).
+    StoredValue { member: String, amount: Fen },
 }
 
 impl TenderPart {
     pub fn amount(&self) -> Fen {
         match self {
-            TenderPart::Cash { amount, .. } | TenderPart::Code { amount, .. } => *amount,
+            TenderPart::Cash { amount, .. }
+            | TenderPart::Code { amount, .. }
+            | TenderPart::StoredValue { amount, .. } => *amount,
         }
     }
 }
@@ -291,6 +295,15 @@ pub struct Order {
     /// The member (会员) attached to the sale, phone masked (see `core::members`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<super::members::MemberTag>,
+    /// Parts paid from the member's stored value (储值), as they were taken (see `core::stored_value`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stored_value: Vec<super::stored_value::Spent>,
+    /// Stored value given back by refunds of this sale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_back: Vec<super::stored_value::GivenBack>,
+    /// A top-up of a member's stored value: this order sells no goods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_up: Option<super::stored_value::TopUp>,
 }
 
 impl Order {
@@ -315,6 +328,9 @@ impl Order {
             training: false,
             exchange: None,
             member: None,
+            stored_value: Vec::new(),
+            value_back: Vec::new(),
+            top_up: None,
         }
     }
 
@@ -417,7 +433,9 @@ impl Order {
         });
         let cash =
             self.cash.iter().map(|c| TenderPart::Cash { amount: c.amount, received: c.received, change: c.change });
-        codes.chain(cash).collect()
+        let value =
+            self.stored_value.iter().map(|s| TenderPart::StoredValue { member: s.member.clone(), amount: s.amount });
+        codes.chain(value).chain(cash).collect()
     }
 
     /// What the parts paid so far cover.
