@@ -189,6 +189,7 @@ async fn run_local(
         Effect::Office(effect) => super::office::run(effect, &devices.store, msgs, receipts, lang).await,
         Effect::Auth(effect) => super::auth::run(effect, devices.store.clone(), msgs.clone()).await,
         Effect::Member(effect) => super::members::run(effect, &devices.store, msgs),
+        Effect::StoredValue(effect) => super::stored_value::run(effect, &devices.store, msgs),
         Effect::Stock(StockEffect::Apply { sheet, export_dir }) => {
             apply_sheet(sheet, export_dir, devices.store.clone(), msgs, receipts, lang).await
         }

@@ -6,7 +6,6 @@
 use super::members_csv::{self, MemberCsvError, Problem};
 use crate::core::Msg;
 use crate::core::members::{Member, MemberCard, MemberEffect, MemberMsg, MemberQuery};
-use crate::core::money::Fen;
 use crate::store::{Put, Store, StoreError, Table};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -54,7 +53,9 @@ pub fn find(store: &dyn Store, query: &MemberQuery) -> Result<Option<MemberCard>
         MemberQuery::Card(c) => store.record(Table::MemberKeys, &card_key(c))?,
     };
     let Some(id) = id else { return Ok(None) };
-    Ok(get(store, &id)?.map(|member| MemberCard { member, balance: Fen::ZERO }))
+    let Some(member) = get(store, &id)? else { return Ok(None) };
+    let balance = super::stored_value::balance(store, &member.id)?.balance;
+    Ok(Some(MemberCard { member, balance }))
 }
 
 /// Every stored member, by number.

@@ -24,6 +24,7 @@ pub mod report_print;
 mod scale;
 pub mod stock;
 pub mod stocktake;
+pub mod stored_value;
 mod terminal;
 pub mod upgrade;
 pub mod watchdog;

@@ -151,6 +151,9 @@ pub fn tender_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)>
             TenderPart::Code { platform, amount, .. } => {
                 rows.push((i18n::platform_name(lang, *platform).to_string(), *amount));
             }
+            TenderPart::StoredValue { amount, .. } => {
+                rows.push((i18n::stored_value::tender_name(lang).to_string(), *amount));
+            }
         }
     }
     rows

@@ -157,6 +157,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     state.qr_settings = config.qr_settings();
     state.held.config = config.held;
     state.members.config = config.members.clone();
+    state.stored_value.config = config.stored_value.clone();
     state.clock.built_at = crate::app::platform::built_at();
     state.discount_rules = config.discounts.clone();
     state.promotions = promotions;

@@ -137,6 +137,9 @@ pub struct Config {
     /// `[members]`: members (会员): the card barcodes' prefix.
     #[serde(default)]
     pub members: crate::core::members::MembersConfig,
+    /// `[stored_value]`: stored value (储值): bonus tiers, the member PIN, the daily limit.
+    #[serde(default)]
+    pub stored_value: crate::core::stored_value::StoredValueConfig,
     /// The shop's function-key bindings, from `keys.toml` beside `till.toml` (none: the till's own
     /// map only; see `core::intent`).
     #[serde(skip)]
@@ -263,6 +266,9 @@ impl Config {
             return Err(ConfigError::Invalid("held.max_age_hours must be at least 1".into()));
         }
         self.discounts.check().map_err(ConfigError::Invalid)?;
+        if let Some(problem) = self.stored_value.problem() {
+            return Err(ConfigError::Invalid(format!("stored_value: {problem}")));
+        }
         if self.platform == PaymentPlatform::Weishouyin && self.weishouyin.is_none() {
             return Err(ConfigError::Invalid("platform = \"weishouyin\" needs a [weishouyin] section".into()));
         }
@@ -395,6 +401,7 @@ impl Config {
             qr: QrConfig::default(),
             held: crate::core::held::HeldConfig::default(),
             members: crate::core::members::MembersConfig::default(),
+            stored_value: crate::core::stored_value::StoredValueConfig::default(),
             keys: Vec::new(),
         }
     }

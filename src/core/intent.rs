@@ -102,6 +102,22 @@ pub enum Intent {
     /// Exchange the goods chosen on the lookup screen for others (凭小票换货, F8 there; see
     /// `exchange_receipted`).
     Exchange,
+    /// Pay `amount` (empty: what is left) from the member's stored value (储值) on the tender
+    /// screen; the customer types their PIN when the shop asks for one (see `sv_till`).
+    PayStoredValue {
+        #[serde(default)]
+        amount: String,
+    },
+    /// Top up the stored value of the member on an empty sale by `amount`, then take its payment.
+    TopUp {
+        amount: String,
+    },
+    /// Give `amount` (empty: all of it) of the stored value the order on the lookup screen spent
+    /// back to the member's balance.
+    RefundStoredValue {
+        #[serde(default)]
+        amount: String,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.

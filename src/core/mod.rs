@@ -43,6 +43,8 @@ pub mod scale_label;
 pub mod screens;
 pub mod stock;
 pub mod stocktake;
+pub mod stored_value;
+pub mod sv_till;
 mod tender;
 pub mod training;
 pub mod weighing;
@@ -228,6 +230,8 @@ pub enum Msg {
     },
     /// A member looked up (see [`members`]).
     Member(members::MemberMsg),
+    /// A stored-value spend checked (see [`sv_till`]).
+    StoredValue(sv_till::SvMsg),
 }
 
 /// A message with the time it happened.
@@ -333,6 +337,8 @@ pub enum Effect {
     Stock(stocktake::StockEffect),
     /// Look a member up in the store (see [`members`]).
     Member(members::MemberEffect),
+    /// Check a stored-value spend against the store (see [`sv_till`]).
+    StoredValue(sv_till::SvEffect),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -540,6 +546,9 @@ pub struct State {
     /// Members (会员): the settings, the member box (see [`members`]).
     #[serde(default)]
     pub members: members::Members,
+    /// Stored value (储值): the settings, a spend being asked for (see [`sv_till`]).
+    #[serde(default)]
+    pub stored_value: sv_till::SvTill,
 }
 
 impl State {
@@ -584,6 +593,7 @@ impl State {
             training: None,
             discount_entry: None,
             members: members::Members::default(),
+            stored_value: sv_till::SvTill::default(),
         }
     }
 
@@ -704,6 +714,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::Maintenance(msg) => maintenance::on_msg(state, msg, &mut fx),
         Msg::Stock(msg) => stocktake::on_msg(state, msg, &mut fx),
         Msg::Member(msg) => members::on_msg(state, msg, &mut fx),
+        Msg::StoredValue(msg) => sv_till::on_msg(state, msg, &mut fx),
         Msg::PayAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, false, &mut fx),
         Msg::QueryAnswer { out_trade_no, verdict } => pay::on_answer(state, &out_trade_no, verdict, true, &mut fx),
         Msg::CancelAnswer { out_trade_no, verdict } => pay::on_cancel_answer(state, &out_trade_no, verdict, &mut fx),

@@ -234,6 +234,8 @@ pub enum Notice {
     Exchange(super::exchange::ExchangeNotice),
     /// Members (会员).
     Member(super::members::MemberNotice),
+    /// Stored value (储值).
+    StoredValue(super::stored_value::SvNotice),
 }
 
 impl Notice {
@@ -261,6 +263,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Member(n) = self {
+            return n.is_error();
+        }
+        if let Notice::StoredValue(n) = self {
             return n.is_error();
         }
         matches!(

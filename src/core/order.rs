@@ -60,12 +60,16 @@ pub enum TenderPart {
     Cash { amount: Fen, received: Fen, change: Fen },
     /// A payment code charged for `amount` under its own number.
     Code { platform: Platform, amount: Fen, out_trade_no: String, transaction_id: String },
+    /// Paid from member `member`'s stored value (储值).
+    StoredValue { member: String, amount: Fen },
 }
 
 impl TenderPart {
     pub fn amount(&self) -> Fen {
         match self {
-            TenderPart::Cash { amount, .. } | TenderPart::Code { amount, .. } => *amount,
+            TenderPart::Cash { amount, .. }
+            | TenderPart::Code { amount, .. }
+            | TenderPart::StoredValue { amount, .. } => *amount,
         }
     }
 }
@@ -301,6 +305,15 @@ pub struct Order {
     /// they may not come back again, and what they were credited is no longer refundable.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exchanged: Vec<super::exchange_receipted::ExchangedOut>,
+    /// Parts paid from the member's stored value (储值), as they were taken (see `core::stored_value`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stored_value: Vec<super::stored_value::Spent>,
+    /// Stored value given back by refunds of this sale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_back: Vec<super::stored_value::GivenBack>,
+    /// A top-up of a member's stored value: this order sells no goods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_up: Option<super::stored_value::TopUp>,
 }
 
 impl Order {
@@ -326,6 +339,9 @@ impl Order {
             exchange: None,
             member: None,
             exchanged: Vec::new(),
+            stored_value: Vec::new(),
+            value_back: Vec::new(),
+            top_up: None,
         }
     }
 
@@ -425,7 +441,9 @@ impl Order {
         });
         let cash =
             self.cash.iter().map(|c| TenderPart::Cash { amount: c.amount, received: c.received, change: c.change });
-        codes.chain(cash).collect()
+        let value =
+            self.stored_value.iter().map(|s| TenderPart::StoredValue { member: s.member.clone(), amount: s.amount });
+        codes.chain(value).chain(cash).collect()
     }
 
     /// What the parts paid so far cover.

@@ -24,7 +24,7 @@ fn points_of(fen: i64, rate: u32) -> i64 {
 /// The point moves a paid member's order makes (none for other orders).
 pub fn point_moves(order: &Order) -> Vec<PointMove> {
     let Some(member) = order.member.as_ref().filter(|m| m.points_per_yuan > 0) else { return Vec::new() };
-    if order.status != OrderStatus::Paid || order.imported || order.no_receipt.is_some() {
+    if order.status != OrderStatus::Paid || order.imported || order.no_receipt.is_some() || order.top_up.is_some() {
         return Vec::new();
     }
     let rate = member.points_per_yuan;

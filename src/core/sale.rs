@@ -145,6 +145,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
             Some(query) => super::members::find(state, query, fx),
             None => refuse(state, Notice::Garbage, fx),
         },
+        Intent::PayStoredValue { amount } => super::sv_till::ask_spend(state, &amount, fx),
+        Intent::TopUp { amount } => super::sv_till::top_up(state, &amount, fx),
+        Intent::RefundStoredValue { amount } => super::sv_till::give_back(state, &amount, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

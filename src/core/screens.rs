@@ -44,6 +44,8 @@ pub enum Modal {
     DiscountEntry,
     /// A member looked up for the sale (`Members::view`, see [`members`]).
     Member,
+    /// The customer typing their member PIN for a stored-value spend (`SvTill::asking`).
+    StoredValuePin,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -101,6 +103,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::StockSheet, state.stock_sheet.as_ref().is_some_and(|s| !s.parked)),
         (Modal::DiscountEntry, state.discount_entry.is_some()),
         (Modal::Member, state.members.view.is_some()),
+        (Modal::StoredValuePin, state.stored_value.asking.as_ref().is_some_and(|a| a.typing)),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -124,6 +127,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::StockSheet) => stocktake::on_key(state, key, fx),
         Top::Modal(Modal::DiscountEntry) => super::discount_entry::on_key(state, key, fx),
         Top::Modal(Modal::Member) => members::on_key(state, key, fx),
+        Top::Modal(Modal::StoredValuePin) => super::sv_till::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),

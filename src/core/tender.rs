@@ -135,7 +135,7 @@ pub(super) fn code_paid(state: &mut State, order_id: OrderId, attempt: &Attempt,
 
 /// The parts cover the order: it is paid. Its tender records the parts; its number is the code
 /// part's own for a single code payment, else a new one (the cash number).
-fn complete(state: &mut State, order_id: OrderId, change: Fen, fx: &mut Vec<Effect>) {
+pub(super) fn complete(state: &mut State, order_id: OrderId, change: Fen, fx: &mut Vec<Effect>) {
     let now = state.now;
     let on_screen = state.sale.id == order_id;
     let Some(order) = state.order_mut(order_id) else { return };
@@ -151,7 +151,7 @@ fn complete(state: &mut State, order_id: OrderId, change: Fen, fx: &mut Vec<Effe
     };
     let first_code = parts.iter().find_map(|p| match p {
         TenderPart::Code { out_trade_no, .. } => Some(out_trade_no.clone()),
-        TenderPart::Cash { .. } => None,
+        TenderPart::Cash { .. } | TenderPart::StoredValue { .. } => None,
     });
     let number = match &tender {
         Tender::Code { out_trade_no, .. } => Some(out_trade_no.clone()),

@@ -590,6 +590,7 @@ mod refunds;
 mod returns;
 mod scale_labels;
 mod stocktake;
+mod stored_value;
 mod tender;
 mod training;
 mod voided_refund;

@@ -18,6 +18,7 @@ pub mod qr;
 pub mod reasons;
 pub mod staff;
 pub mod stocktake;
+pub mod stored_value;
 pub mod usb;
 mod zh;
 

@@ -16,6 +16,7 @@ mod redb_records;
 mod redb_retention;
 mod redb_stock;
 mod redb_store;
+pub mod redb_stored_value;
 mod redb_wal;
 mod wal;
 mod wrapper;

@@ -31,10 +31,17 @@ pub enum Table {
     /// `<point move key>` → the points moved: each move of a member's points is applied once
     /// (see `redb_members.rs`).
     MemberMoves,
+    /// `<member>/<entry key>` → a stored-value ledger entry (储值), append-only: written with the
+    /// order that made it (`redb_stored_value.rs`), never changed.
+    StoredValue,
+    /// `<member>` → the member's balance, the sum of their ledger, written with each entry.
+    StoredBalance,
+    /// `<member>` → the argon2id hash of the member's PIN for spending stored value.
+    MemberPins,
 }
 
 impl Table {
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 14] = [
         Table::Operators,
         Table::Shifts,
         Table::Audit,
@@ -46,6 +53,9 @@ impl Table {
         Table::Members,
         Table::MemberKeys,
         Table::MemberMoves,
+        Table::StoredValue,
+        Table::StoredBalance,
+        Table::MemberPins,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +71,9 @@ impl Table {
             Table::Members => "members",
             Table::MemberKeys => "member_keys",
             Table::MemberMoves => "member_moves",
+            Table::StoredValue => "stored_value",
+            Table::StoredBalance => "stored_balance",
+            Table::MemberPins => "member_pins",
         }
     }
 

@@ -244,6 +244,7 @@ pub(super) fn apply_save(
         queue(txn, &q, created_at)?;
     }
     super::redb_members::apply(txn, order)?;
+    super::redb_stored_value::apply(txn, order, created_at)?;
     super::redb_stock::apply(txn, order)
 }
 

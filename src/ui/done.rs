@@ -60,6 +60,7 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
                 let name = match p {
                     TenderPart::Cash { .. } => i18n::text(lang, Text::TenderCash),
                     TenderPart::Code { platform, .. } => i18n::platform_name(lang, *platform),
+                    TenderPart::StoredValue { .. } => i18n::stored_value::tender_name(lang),
                 };
                 Line::from(format!("  {name}  {}", p.amount()))
             })

@@ -40,6 +40,7 @@ pub enum Label {
     Exchange(crate::i18n::exchange::ExchangeText),
     Member(MT),
     Promo(crate::i18n::promotions::PromoText),
+    StoredValue(crate::i18n::stored_value::SvText),
 }
 
 impl Label {
@@ -57,6 +58,7 @@ impl Label {
             Label::Exchange(t) => crate::i18n::exchange::exchange_text(lang, t),
             Label::Member(t) => member_text(lang, t),
             Label::Promo(t) => crate::i18n::promotions::promo_text(lang, t),
+            Label::StoredValue(t) => crate::i18n::stored_value::sv_text(lang, t),
         }
     }
 }
@@ -185,6 +187,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::StockSheet) => sheet_keys(state),
         Top::Modal(Modal::DiscountEntry) => discount_keys(state),
         Top::Modal(Modal::Member) => member_keys(state),
+        Top::Modal(Modal::StoredValuePin) => stored_value_pin_keys(),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
@@ -201,6 +204,16 @@ fn member_keys(state: &State) -> Vec<KeyHelp> {
     }
     keys.push(member(&[Key::Esc], Label::Main(T::KeyEsc), MT::HintClose));
     keys
+}
+
+/// The member PIN box: Enter checks the PIN, Esc gives the spend up.
+fn stored_value_pin_keys() -> Vec<KeyHelp> {
+    use crate::i18n::stored_value::SvText as SV;
+    let sv = |keys: &[Key], cap, does| k(keys, cap, Label::StoredValue(does));
+    vec![
+        sv(&[Key::Enter], Label::Main(T::KeyEnter), SV::HintCheck),
+        sv(&[Key::Esc], Label::Main(T::KeyEsc), SV::HintCancel),
+    ]
 }
 
 /// The held sales' list: Enter takes one back, Del discards an old one, Esc closes.

@@ -25,6 +25,7 @@ mod sale;
 mod staff;
 mod stock;
 mod stocktake;
+mod stored_value;
 mod widgets;
 
 use ratatui::Frame;
@@ -76,6 +77,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::StockSheet => stocktake::view(state, frame, body),
             Modal::DiscountEntry => discount::view(state, frame, body),
             Modal::Member => member::view(state, frame, body),
+            Modal::StoredValuePin => stored_value::pin_view(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }

@@ -157,16 +157,8 @@ pub fn screen_text(buf: &Buffer) -> String {
 pub fn row(buf: &Buffer, y: u16) -> String {
     screen_text(buf).lines().nth(usize::from(y)).unwrap_or_default().to_string()
 }
-/// Waits until `cond` holds, checking every 20 ms; panics naming `what` if it still does not hold by
-/// `within`. For events the tests can only see from outside (a log line, a simulator's ledger, a file):
-/// the wait ends with the event, so a loaded machine only makes it slower, never wrong.
-pub fn wait_until(what: &str, within: std::time::Duration, mut cond: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + within;
-    while !cond() {
-        assert!(std::time::Instant::now() < deadline, "not within {within:?}: {what}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
+#[allow(unused_imports)] // not every test binary waits
+pub use process::wait_until;
 
 pub mod books;
 pub mod counter;

@@ -331,7 +331,7 @@ impl TillProcess {
     /// Waits for the process to end by itself (a crash point) and returns whether it failed.
     pub fn wait_exit(mut self, within: Duration) -> bool {
         // Killed by `Drop` if it does not.
-        super::wait_until("till exits", within, || matches!(self.child.try_wait(), Ok(Some(_))));
+        wait_until("till exits", within, || matches!(self.child.try_wait(), Ok(Some(_))));
         !self.child.wait().expect("wait").success()
     }
 
@@ -346,5 +346,16 @@ impl Drop for TillProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Waits until `cond` holds, checking every 20 ms; panics naming `what` if it still does not hold by
+/// `within`. For events the tests can only see from outside (a log line, a simulator's ledger, a file):
+/// the wait ends with the event, so a loaded machine only makes it slower, never wrong.
+pub fn wait_until(what: &str, within: std::time::Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + within;
+    while !cond() {
+        assert!(std::time::Instant::now() < deadline, "not within {within:?}: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }

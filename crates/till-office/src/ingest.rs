@@ -172,6 +172,7 @@ async fn store(
         Record::Refund(_) => "refund",
         Record::ZReport(_) => "zreport",
         Record::Stock(_) => "stock",
+        Record::StoredValue(_) => "stored_value",
     };
     let id: Option<i64> = tx
         .query_opt(
@@ -191,6 +192,8 @@ async fn store(
         Record::Refund(r) => project_refund(&tx, id, device_id, r).await?,
         Record::ZReport(r) => project_z(&tx, id, device_id, r).await?,
         Record::Stock(r) => project_stock(&tx, id, device_id, r, body).await?,
+        // Kept as sent (the records table); the office's ledger pages come later.
+        Record::StoredValue(_) => Ok(()),
     };
     if let Err(reason) = projected {
         tx.rollback().await?;
@@ -208,7 +211,7 @@ async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Order
     let (Some(total), Some(payments)) = (o.total(), o.payments()) else {
         return Ok(Err("the order's amounts overflow".into()));
     };
-    let paid = payments.iter().try_fold(0i64, |sum, p| sum.checked_add(p.amount));
+    let paid = payments.iter().try_fold(o.stored_value_paid(), |sum, p| sum.checked_add(p.amount));
     if paid != Some(total) {
         return Ok(Err(format!("the order's payments ({paid:?} fen) are not its total ({total} fen)")));
     }

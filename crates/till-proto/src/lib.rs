@@ -57,6 +57,9 @@ pub enum RecordKind {
     ZReport,
     /// A goods-in or stock-count sheet applied (入库 / 盘点).
     Stock,
+    /// A member's stored-value ledger entry (储值: a top-up, bonus, spend or refund to the balance).
+    #[serde(rename = "stored_value")]
+    StoredValue,
 }
 
 impl RecordKind {
@@ -67,6 +70,7 @@ impl RecordKind {
             RecordKind::Refund => "refund",
             RecordKind::ZReport => "zreport",
             RecordKind::Stock => "stock",
+            RecordKind::StoredValue => "stored_value",
         }
     }
 }

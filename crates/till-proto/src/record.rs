@@ -11,6 +11,7 @@ pub enum Record {
     Refund(RefundRecord),
     ZReport(ZReportRecord),
     Stock(StockRecord),
+    StoredValue(StoredValueRecord),
 }
 
 impl Record {
@@ -20,6 +21,7 @@ impl Record {
             RecordKind::Refund => Record::Refund(serde_json::from_str(body)?),
             RecordKind::ZReport => Record::ZReport(serde_json::from_str(body)?),
             RecordKind::Stock => Record::Stock(serde_json::from_str(body)?),
+            RecordKind::StoredValue => Record::StoredValue(serde_json::from_str(body)?),
         })
     }
 
@@ -29,6 +31,7 @@ impl Record {
             Record::Refund(r) => r.seq,
             Record::ZReport(r) => r.seq,
             Record::Stock(r) => r.seq,
+            Record::StoredValue(r) => r.seq,
         }
     }
 }
@@ -137,8 +140,22 @@ pub enum Tender {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub enum TenderPart {
-    Cash { amount: i64, received: i64, change: i64 },
-    Code { platform: Platform, amount: i64, out_trade_no: String, transaction_id: String },
+    Cash {
+        amount: i64,
+        received: i64,
+        change: i64,
+    },
+    Code {
+        platform: Platform,
+        amount: i64,
+        out_trade_no: String,
+        transaction_id: String,
+    },
+    /// Paid from a member's stored value (储值).
+    StoredValue {
+        member: String,
+        amount: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -215,16 +232,31 @@ impl Order {
             }
             Some(Tender::Mixed { parts }) => parts
                 .iter()
-                .map(|p| match p {
+                .filter_map(|p| match p {
                     TenderPart::Cash { amount, .. } => {
-                        Payment { kind: PaymentKind::Cash, amount: *amount, reference: None }
+                        Some(Payment { kind: PaymentKind::Cash, amount: *amount, reference: None })
                     }
-                    TenderPart::Code { platform, amount, out_trade_no, .. } => {
-                        Payment { kind: (*platform).into(), amount: *amount, reference: Some(out_trade_no.clone()) }
-                    }
+                    TenderPart::Code { platform, amount, out_trade_no, .. } => Some(Payment {
+                        kind: (*platform).into(),
+                        amount: *amount,
+                        reference: Some(out_trade_no.clone()),
+                    }),
+                    // Not money taken: the member's stored value ([`Order::stored_value_paid`]).
+                    TenderPart::StoredValue { .. } => None,
                 })
                 .collect(),
         })
+    }
+
+    /// What members' stored value (储值) paid of the order (not in [`Order::payments`]).
+    pub fn stored_value_paid(&self) -> i64 {
+        match &self.tender {
+            Some(Tender::Mixed { parts }) => parts
+                .iter()
+                .map(|p| if let TenderPart::StoredValue { amount, .. } = p { *amount } else { 0 })
+                .fold(0i64, i64::saturating_add),
+            _ => 0,
+        }
     }
 }
 
@@ -352,4 +384,28 @@ mod tests {
         assert!(read("\"Refunded\""));
         assert!(!read(r#"{"Failed":{"reason":"no"}}"#));
     }
+}
+
+/// A member's stored-value ledger entry (储值):
+/// `{"kind":"stored_value","key":"stored_value:<member>:<entry key>","seq":n,"entry":{…},"balance":fen}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StoredValueRecord {
+    pub key: String,
+    pub seq: u64,
+    pub entry: StoredValueEntry,
+    /// The member's balance after the entry, as the till keeps it.
+    pub balance: i64,
+    #[serde(default)]
+    pub order_number: Option<String>,
+}
+
+/// One entry: `kind` is `top_up`, `bonus`, `spend` or `refund`; `amount` is positive fen.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StoredValueEntry {
+    pub key: String,
+    pub member: String,
+    pub kind: String,
+    pub amount: i64,
+    pub order: u64,
+    pub at: i64,
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::core::members::Phone;
+use crate::core::money::Fen;
 use crate::store::RedbStore;
 
 fn store() -> (tempfile::TempDir, RedbStore) {

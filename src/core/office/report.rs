@@ -59,9 +59,11 @@ pub fn tender_parts(order: &Order) -> Vec<(PayMethod, Fen)> {
     order
         .tender_parts()
         .into_iter()
-        .map(|part| match part {
-            TenderPart::Cash { amount, .. } => (PayMethod::Cash, amount),
-            TenderPart::Code { platform, amount, .. } => (platform.into(), amount),
+        .filter_map(|part| match part {
+            TenderPart::Cash { amount, .. } => Some((PayMethod::Cash, amount)),
+            TenderPart::Code { platform, amount, .. } => Some((platform.into(), amount)),
+            // Paid from a member's balance: no money taken (reported apart, `stored_value`).
+            TenderPart::StoredValue { .. } => None,
         })
         .collect()
 }
@@ -174,6 +176,10 @@ pub struct Report {
     /// difference given back in the cash refunds (the drawer balances).
     #[serde(default, skip_serializing_if = "crate::core::exchange::ExchangeTotals::is_empty")]
     pub exchanges: crate::core::exchange::ExchangeTotals,
+    /// Stored value (储值) in the period: top-ups, bonus, spending and refunds to balances, apart
+    /// from the sales (a liability, not revenue; top-up orders are not counted as sales above).
+    #[serde(default, skip_serializing_if = "crate::core::stored_value::LedgerTotals::is_empty")]
+    pub stored_value: crate::core::stored_value::LedgerTotals,
 }
 
 impl Report {
@@ -253,7 +259,7 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
     let mut unresolved = Vec::new();
     let mut no_receipt = Count::default();
     for o in orders {
-        if counted_sale(o, &period) {
+        if counted_sale(o, &period) && o.top_up.is_none() {
             for (m, amount) in tender_parts(o) {
                 all.slot(m).sales.add(amount);
                 by_op.entry(o.operator.clone()).or_default().slot(m).sales.add(amount);
@@ -308,6 +314,9 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         discounts: crate::core::pricing::record::totals(orders.iter().filter(|o| counted_sale(o, &period))),
         no_receipt,
         exchanges: crate::core::exchange::ExchangeTotals::of(orders.iter().filter(|o| counted_sale(o, &period))),
+        stored_value: crate::core::stored_value::LedgerTotals::of(orders.iter().filter(|o| !o.imported), |at| {
+            period.contains(at)
+        }),
     }
 }
 
@@ -332,5 +341,11 @@ pub fn cash_flow(orders: &[Order], operator: &str, period: Period) -> CashFlow {
         .and_then(|o| o.methods.iter().find(|m| m.method == PayMethod::Cash))
         .map(|m| m.totals)
         .unwrap_or_default();
-    CashFlow { sales: cash.sales.amount, refunds: cash.refunds.amount }
+    // Cash top-ups (储值) are in the drawer too, though they are not sales.
+    let top_ups = orders
+        .iter()
+        .filter(|o| o.operator == operator && o.top_up.is_some() && counted_sale(o, &period))
+        .filter(|o| crate::core::stored_value::top_up_in_cash(o))
+        .fold(Fen::ZERO, |sum, o| sum + o.total());
+    CashFlow { sales: cash.sales.amount + top_ups, refunds: cash.refunds.amount }
 }

@@ -1,0 +1,133 @@
+//! Stored value's words (储值), in Simplified Chinese and English: labels with [`sv_text`],
+//! notices with [`sv_notice`]. Each language is one exhaustive `match`.
+
+use crate::core::Lang;
+use crate::core::stored_value::{Refusal, SvNotice};
+
+macro_rules! sv_texts {
+    ($($name:ident),* $(,)?) => {
+        /// A static label of the tender lines, the top-up slip and the reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum SvText { $($name),* }
+
+        impl SvText {
+            /// Every label (the tests check each is translated).
+            pub const ALL: &'static [SvText] = &[$(SvText::$name),*];
+        }
+    };
+}
+
+sv_texts! {
+    Tender, TopUpTitle, TopUpLine, Paid, Bonus, NewBalance, Member, Phone, Section, TopUpCash, TopUpCode,
+    Spent, GivenBack, OwedChange, PinTitle, PinPrompt, HintCheck, HintCancel,
+}
+
+pub fn sv_text(lang: Lang, t: SvText) -> &'static str {
+    use SvText as S;
+    match (lang, t) {
+        (Lang::Zh, S::Tender) => "储值",
+        (Lang::En, S::Tender) => "Stored value",
+        (Lang::Zh, S::TopUpTitle) => "储值充值",
+        (Lang::En, S::TopUpTitle) => "Stored value top-up",
+        (Lang::Zh, S::TopUpLine) => "会员充值",
+        (Lang::En, S::TopUpLine) => "Member top-up",
+        (Lang::Zh, S::Paid) => "实付",
+        (Lang::En, S::Paid) => "Paid",
+        (Lang::Zh, S::Bonus) => "赠送",
+        (Lang::En, S::Bonus) => "Bonus",
+        (Lang::Zh, S::NewBalance) => "当前余额",
+        (Lang::En, S::NewBalance) => "New balance",
+        (Lang::Zh, S::Member) => "会员",
+        (Lang::En, S::Member) => "Member",
+        (Lang::Zh, S::Phone) => "手机",
+        (Lang::En, S::Phone) => "Phone",
+        (Lang::Zh, S::Section) => "储值（预收款，不计营业额）",
+        (Lang::En, S::Section) => "Stored value (owed, not sales)",
+        (Lang::Zh, S::TopUpCash) => "现金充值",
+        (Lang::En, S::TopUpCash) => "Top-ups, cash",
+        (Lang::Zh, S::TopUpCode) => "扫码充值",
+        (Lang::En, S::TopUpCode) => "Top-ups, code",
+        (Lang::Zh, S::Spent) => "储值消费",
+        (Lang::En, S::Spent) => "Spent",
+        (Lang::Zh, S::GivenBack) => "退回储值",
+        (Lang::En, S::GivenBack) => "Refunded to balance",
+        (Lang::Zh, S::OwedChange) => "储值余额变动",
+        (Lang::En, S::OwedChange) => "Change in balances",
+        (Lang::Zh, S::PinTitle) => "储值支付",
+        (Lang::En, S::PinTitle) => "Pay by stored value",
+        (Lang::Zh, S::PinPrompt) => "请顾客输入会员密码",
+        (Lang::En, S::PinPrompt) => "Customer: type your member PIN",
+        (Lang::Zh, S::HintCheck) => "确认",
+        (Lang::En, S::HintCheck) => "Confirm",
+        (Lang::Zh, S::HintCancel) => "取消",
+        (Lang::En, S::HintCancel) => "Cancel",
+    }
+}
+
+/// The name of the stored-value tender.
+pub fn tender_name(lang: Lang) -> &'static str {
+    sv_text(lang, SvText::Tender)
+}
+
+pub fn sv_notice(lang: Lang, n: &SvNotice) -> String {
+    use SvNotice as N;
+    match (lang, n) {
+        (Lang::Zh, N::NoMember) => "请先加会员（输入手机号或扫会员码）".into(),
+        (Lang::En, N::NoMember) => "Add the member first (phone or member code)".into(),
+        (Lang::Zh, N::Refused(Refusal::Balance { balance })) => format!("储值余额不足：余额 {balance}"),
+        (Lang::En, N::Refused(Refusal::Balance { balance })) => format!("Not enough stored value: {balance} left"),
+        (Lang::Zh, N::Refused(Refusal::DailyLimit { left })) => format!("超过今日储值消费限额：今日还可用 {left}"),
+        (Lang::En, N::Refused(Refusal::DailyLimit { left })) => format!("Over today's stored-value limit: {left} left"),
+        (Lang::Zh, N::Refused(Refusal::MoreThanDue { remaining })) => format!("超过应付金额 {remaining}"),
+        (Lang::En, N::Refused(Refusal::MoreThanDue { remaining })) => format!("More than the {remaining} due"),
+        (Lang::Zh, N::Refused(Refusal::Zero)) => "金额不能为零".into(),
+        (Lang::En, N::Refused(Refusal::Zero)) => "The amount cannot be zero".into(),
+        (Lang::Zh, N::Spent { amount, balance }) => format!("储值支付 {amount}，余额 {balance}"),
+        (Lang::En, N::Spent { amount, balance }) => format!("{amount} paid from stored value, {balance} left"),
+        (Lang::Zh, N::TopUp { paid, bonus }) => format!("充值 {paid}，赠送 {bonus}：请收款"),
+        (Lang::En, N::TopUp { paid, bonus }) => format!("Top-up {paid}, bonus {bonus}: take the payment"),
+        (Lang::Zh, N::TopUpNeedsEmptySale) => "充值要在空单上进行".into(),
+        (Lang::En, N::TopUpNeedsEmptySale) => "A top-up is rung up on an empty sale".into(),
+        (Lang::Zh, N::GivenBack { amount }) => format!("{amount} 已退回会员储值"),
+        (Lang::En, N::GivenBack { amount }) => format!("{amount} went back to the member's balance"),
+        (Lang::Zh, N::NothingToGiveBack { left }) => format!("可退回储值只有 {left}"),
+        (Lang::En, N::NothingToGiveBack { left }) => format!("Only {left} can go back to the balance"),
+        (Lang::Zh, N::WrongPin) => "会员密码不对".into(),
+        (Lang::En, N::WrongPin) => "Wrong member PIN".into(),
+        (Lang::Zh, N::NoPin) => "会员还没有设密码：充值时设置".into(),
+        (Lang::En, N::NoPin) => "The member has no PIN yet: set one at a top-up".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::money::Fen;
+
+    #[test]
+    fn every_stored_value_text_and_notice_is_worded_in_both_languages() {
+        let notices = [
+            SvNotice::NoMember,
+            SvNotice::Refused(Refusal::Balance { balance: Fen(100) }),
+            SvNotice::Refused(Refusal::DailyLimit { left: Fen(100) }),
+            SvNotice::Refused(Refusal::MoreThanDue { remaining: Fen(100) }),
+            SvNotice::Refused(Refusal::Zero),
+            SvNotice::Spent { amount: Fen(100), balance: Fen(200) },
+            SvNotice::TopUp { paid: Fen(20000), bonus: Fen(5000) },
+            SvNotice::TopUpNeedsEmptySale,
+            SvNotice::GivenBack { amount: Fen(100) },
+            SvNotice::NothingToGiveBack { left: Fen(0) },
+            SvNotice::WrongPin,
+            SvNotice::NoPin,
+        ];
+        for lang in [Lang::Zh, Lang::En] {
+            for t in SvText::ALL {
+                assert!(!sv_text(lang, *t).trim().is_empty(), "{lang:?} {t:?}");
+            }
+            for n in &notices {
+                let s = sv_notice(lang, n);
+                assert!(!s.trim().is_empty() && !s.contains('\n') && s.chars().count() <= 60, "{lang:?} {n:?}");
+            }
+        }
+    }
+}
