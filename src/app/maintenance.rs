@@ -202,7 +202,7 @@ pub fn ignore_terminal_signals() -> std::io::Result<()> {
     for (kind, name) in [
         (SignalKind::interrupt(), "SIGINT"),
         (SignalKind::quit(), "SIGQUIT"),
-        (SignalKind::from_raw(nix::libc::SIGTSTP), "SIGTSTP"),
+        (SignalKind::from_raw(libc::SIGTSTP), "SIGTSTP"),
     ] {
         let mut stream = signal(kind)?;
         tokio::spawn(async move {

@@ -179,7 +179,7 @@ impl From<String> for Failure {
 
 /// Why an order (or an operator's record, or a shift) was not written to the till's disk: the
 /// store's error (`store::StoreError::save_failure`) as the cashier is told it; its detail is logged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 pub enum SaveFailure {
     /// A read or write failed at the disk (full, failing, read-only).
     Disk,
@@ -191,14 +191,9 @@ pub enum SaveFailure {
     TillFault,
 }
 
-impl SaveFailure {
-    pub const ALL: [SaveFailure; 4] =
-        [SaveFailure::Disk, SaveFailure::Damaged, SaveFailure::NumberTaken, SaveFailure::TillFault];
-}
-
 /// Why a receipt (or a report, a slip) was not printed: the printer's error
 /// (`devices::printer::PrinterError::print_failure`) as the cashier is told it; its detail is logged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantArray)]
 pub enum PrintFailure {
     /// The printer cannot be reached (unplugged, switched off, wrong device, refuses connections).
     NotAvailable,
@@ -216,20 +211,6 @@ pub enum PrintFailure {
     QueueFull,
     /// A reprint with no receipt to print: the platform gave none and the till has no record.
     NothingToPrint,
-}
-
-impl PrintFailure {
-    pub const ALL: [PrintFailure; 9] = [
-        PrintFailure::NotAvailable,
-        PrintFailure::Interrupted,
-        PrintFailure::Stuck,
-        PrintFailure::PaperOut,
-        PrintFailure::CoverOpen,
-        PrintFailure::Offline,
-        PrintFailure::NoAnswer,
-        PrintFailure::QueueFull,
-        PrintFailure::NothingToPrint,
-    ];
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::core::Lang;
 
 /// A word on the customer display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
 pub enum DisplayWord {
     Welcome,
     /// The unit price of the item just scanned (单价).
@@ -18,17 +18,6 @@ pub enum DisplayWord {
     Change,
     /// The second line of the test picture.
     Test,
-}
-
-impl DisplayWord {
-    pub const ALL: [DisplayWord; 6] = [
-        DisplayWord::Welcome,
-        DisplayWord::Price,
-        DisplayWord::Total,
-        DisplayWord::Received,
-        DisplayWord::Change,
-        DisplayWord::Test,
-    ];
 }
 
 /// `word` as the display shows it: ASCII, at most 20 columns.
@@ -85,7 +74,7 @@ mod tests {
     #[test]
     fn every_display_word_is_ascii_and_leaves_room_for_an_amount() {
         for lang in [Lang::Zh, Lang::En] {
-            for w in DisplayWord::ALL {
+            for &w in <DisplayWord as strum::VariantArray>::VARIANTS {
                 let s = display_word(lang, w);
                 assert!(s.is_ascii() && !s.is_empty(), "{s}");
                 assert!(s.len() <= 20 - 12 || matches!(w, DisplayWord::Welcome | DisplayWord::Test), "{s}");

@@ -2,7 +2,7 @@
 
 use crate::core::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
 pub enum QrText {
     Title,
     ChooseWallet,
@@ -34,34 +34,7 @@ pub enum QrText {
     HintClose,
 }
 
-pub const ALL: &[QrText] = &[
-    QrText::Title,
-    QrText::ChooseWallet,
-    QrText::ScanWith,
-    QrText::ScanToPay,
-    QrText::Amount,
-    QrText::TimeLeft,
-    QrText::Number,
-    QrText::ValidUntil,
-    QrText::KeyP,
-    QrText::HintPrint,
-    QrText::Requesting,
-    QrText::Waiting,
-    QrText::Closing,
-    QrText::Paid,
-    QrText::Cancelled,
-    QrText::Expired,
-    QrText::Failed,
-    QrText::Watched,
-    QrText::KeyF7,
-    QrText::HintShowQr,
-    QrText::KeyWallet1,
-    QrText::KeyWallet2,
-    QrText::HintWeChat,
-    QrText::HintAlipay,
-    QrText::HintCancelQr,
-    QrText::HintClose,
-];
+pub const ALL: &[QrText] = <QrText as strum::VariantArray>::VARIANTS;
 
 /// "请用微信支付扫码付款" / "Scan with WeChat Pay to pay".
 pub fn scan_with(lang: Lang, wallet: &str) -> String {

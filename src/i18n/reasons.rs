@@ -109,10 +109,11 @@ mod tests {
 
     #[test]
     fn every_save_and_print_failure_is_said_in_both_languages_in_shop_words() {
-        let said = SaveFailure::ALL
-            .into_iter()
-            .map(|k| (save_failure(Lang::Zh, k), save_failure(Lang::En, k)))
-            .chain(PrintFailure::ALL.into_iter().map(|k| (print_failure(Lang::Zh, k), print_failure(Lang::En, k))));
+        use strum::VariantArray;
+        let said = SaveFailure::VARIANTS
+            .iter()
+            .map(|&k| (save_failure(Lang::Zh, k), save_failure(Lang::En, k)))
+            .chain(PrintFailure::VARIANTS.iter().map(|&k| (print_failure(Lang::Zh, k), print_failure(Lang::En, k))));
         for (zh, en) in said {
             assert!(!zh.is_ascii(), "not in Chinese: {zh}");
             assert!(en.is_ascii() && !en.is_empty(), "{en}");

@@ -10,7 +10,7 @@ use crate::core::maintenance::import::ImportPlan;
 use crate::core::maintenance::upgrade::UpgradeFailure;
 
 /// A static label of the import and upgrade pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum UsbText {
     ImportHelp,
     UsbDir,
@@ -30,25 +30,7 @@ pub enum UsbText {
 
 impl UsbText {
     /// Every label (a unit test checks both languages have each).
-    pub const ALL: [UsbText; 14] = {
-        use UsbText::*;
-        [
-            ImportHelp,
-            UsbDir,
-            CheckingFile,
-            ConfirmImport,
-            Importing,
-            NothingChanged,
-            LookingForUpdate,
-            FromUsb,
-            FromServer,
-            ConfirmUpgrade,
-            ConfirmForce,
-            Installing,
-            InstallingForced,
-            DoNotPowerOff,
-        ]
-    };
+    pub const ALL: &'static [UsbText] = <UsbText as strum::VariantArray>::VARIANTS;
 }
 
 pub fn text(lang: Lang, t: UsbText) -> &'static str {

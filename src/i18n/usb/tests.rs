@@ -11,7 +11,7 @@ fn all_lists_every_label_once_and_both_languages_have_it() {
     seen.dedup();
     assert_eq!(seen.len(), UsbText::ALL.len(), "a label is listed twice");
     assert_eq!(UsbText::ALL.last(), Some(&UsbText::DoNotPowerOff), "a label added at the end is listed");
-    for t in UsbText::ALL {
+    for &t in UsbText::ALL {
         for lang in LANGS {
             assert!(!text(lang, t).trim().is_empty(), "{lang:?} {t:?} is empty");
         }
