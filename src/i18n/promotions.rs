@@ -108,10 +108,14 @@ fn date(d: u32) -> String {
     format!("{:04}-{:02}-{:02}", d / 10_000, d / 100 % 100, d % 100)
 }
 
-/// When a promotion is valid, e.g. "2026-12-01–2026-12-31 周六日 17:00–19:00".
+/// When a promotion is valid, e.g. "2026-12-01–12-31 周六日 17:00–19:00".
 pub fn window(lang: Lang, w: &Window) -> String {
     let mut parts = Vec::new();
     match (w.from, w.until) {
+        // The same year is said once: 2026-12-01–12-31.
+        (Some(a), Some(b)) if a / 10_000 == b / 10_000 => {
+            parts.push(format!("{}–{:02}-{:02}", date(a), b / 100 % 100, b % 100))
+        }
         (Some(a), Some(b)) => parts.push(format!("{}–{}", date(a), date(b))),
         (Some(a), None) => parts.push(format!("{}–", date(a))),
         (None, Some(b)) => parts.push(format!("–{}", date(b))),
@@ -145,7 +149,7 @@ mod tests {
         let tiers = Kind::Threshold { tiers: vec![(Fen(10_000), Fen(1000)), (Fen(20_000), Fen(3000))] };
         assert_eq!(kind(Lang::Zh, &tiers), "满100.00减10.00，满200.00减30.00");
         let w = Window { from: Some(20261201), until: Some(20261231), days: 0b110_0000, hours: Some((1020, 1140)) };
-        assert_eq!(window(Lang::Zh, &w), "2026-12-01–2026-12-31 周六日 17:00–19:00");
+        assert_eq!(window(Lang::Zh, &w), "2026-12-01–12-31 周六日 17:00–19:00");
         assert_eq!(window(Lang::En, &Window::default()), "always");
     }
 }

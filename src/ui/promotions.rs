@@ -26,17 +26,20 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     // In force first, then by name: what the cashier sees at the counter now comes first.
     let mut rows: Vec<_> = all.iter().map(|p| (!p.window.holds(now), p)).collect();
     rows.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
-    let cols = usize::from(area.width.saturating_sub(4 + 8 + 3)) / 3;
+    // Border and padding (4), the "now" column (8) and three gaps; the window gets the most room
+    // (dates and hours), the name and the offer the rest.
+    let room = usize::from(area.width.saturating_sub(4 + 8 + 3));
+    let (cols, window_cols) = (room * 2 / 8, room * 4 / 8);
     let rows = rows.into_iter().map(|(off, p)| {
         let (word, style) =
             if off { (t(P::NotNow), Style::new().dim()) } else { (t(P::InForce), Style::new().fg(GOOD)) };
         Row::new([
             Cell::from(widgets::truncate(&p.name, cols)),
             Cell::from(widgets::truncate(&kind(lang, &p.kind), cols)),
-            Cell::from(widgets::truncate(&window(lang, &p.window), cols)),
+            Cell::from(widgets::truncate(&window(lang, &p.window), window_cols)),
             Cell::from(word).style(style),
         ])
     });
-    let widths = [Constraint::Fill(1), Constraint::Fill(1), Constraint::Fill(1), Constraint::Length(8)];
+    let widths = [Constraint::Fill(2), Constraint::Fill(2), Constraint::Fill(4), Constraint::Length(8)];
     frame.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }
