@@ -38,6 +38,8 @@ pub enum Approval {
     Training { on: bool },
     /// Take goods back without a receipt in exchange for others (see `exchange`).
     Exchange { lines: Vec<Line>, reason: ReturnReason },
+    /// Save a member created (`new`) or edited at the till (see `member_form`).
+    Member { member: super::members::Member, new: bool },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -57,6 +59,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::StockSheet { .. } => Action::Stock,
         Approval::Training { .. } => Action::Training,
         Approval::Exchange { .. } => Action::Exchange,
+        Approval::Member { .. } => Action::Members,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -79,5 +82,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::StockSheet { kind } => super::stocktake::open(state, kind),
         Approval::Training { on } => super::training::approved(state, on, fx),
         Approval::Exchange { lines, reason } => super::exchange::approved(state, lines, reason, fx),
+        Approval::Member { member, new } => super::member_form::save(state, member, new, fx),
     }
 }

@@ -580,6 +580,7 @@ mod discounts;
 mod display;
 mod exchange;
 mod held;
+mod member_form;
 mod members;
 mod no_receipt;
 mod numbers;

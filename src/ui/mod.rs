@@ -75,6 +75,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::StockSheet => stocktake::view(state, frame, body),
             Modal::DiscountEntry => discount::view(state, frame, body),
             Modal::Member => member::view(state, frame, body),
+            Modal::MemberForm => member::form(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }

@@ -57,6 +57,8 @@ pub enum RecordKind {
     ZReport,
     /// A goods-in or stock-count sheet applied (入库 / 盘点).
     Stock,
+    /// A member created or edited at the till (会员资料), the phone masked.
+    Member,
 }
 
 impl RecordKind {
@@ -67,6 +69,7 @@ impl RecordKind {
             RecordKind::Refund => "refund",
             RecordKind::ZReport => "zreport",
             RecordKind::Stock => "stock",
+            RecordKind::Member => "member",
         }
     }
 }
@@ -131,6 +134,7 @@ mod tests {
             (RecordKind::Refund, "refund"),
             (RecordKind::ZReport, "zreport"),
             (RecordKind::Stock, "stock"),
+            (RecordKind::Member, "member"),
         ] {
             assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{text}\"")));
             assert_eq!(kind.as_str(), text);

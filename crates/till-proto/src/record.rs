@@ -11,6 +11,7 @@ pub enum Record {
     Refund(RefundRecord),
     ZReport(ZReportRecord),
     Stock(StockRecord),
+    Member(MemberRecord),
 }
 
 impl Record {
@@ -20,6 +21,7 @@ impl Record {
             RecordKind::Refund => Record::Refund(serde_json::from_str(body)?),
             RecordKind::ZReport => Record::ZReport(serde_json::from_str(body)?),
             RecordKind::Stock => Record::Stock(serde_json::from_str(body)?),
+            RecordKind::Member => Record::Member(serde_json::from_str(body)?),
         })
     }
 
@@ -29,6 +31,7 @@ impl Record {
             Record::Refund(r) => r.seq,
             Record::ZReport(r) => r.seq,
             Record::Stock(r) => r.seq,
+            Record::Member(r) => r.seq,
         }
     }
 }
@@ -285,6 +288,34 @@ pub struct StockSheet {
     pub deltas: Vec<(String, i64)>,
 }
 
+/// A member created or edited at the till: `{"kind":"member","key":"member:<id>:<changed_at>",
+/// "seq":n,"member":{"id":…,"name":…,"phone":"138****5678","card":…,"level":…,"new":…,
+/// "changed_at":…}}`. The phone is masked: the office never receives a member's whole number (a
+/// hash of one would not hide it — 10^10 numbers hash in minutes).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MemberRecord {
+    pub key: String,
+    pub seq: u64,
+    pub member: MemberChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MemberChange {
+    pub id: String,
+    pub name: String,
+    /// Masked: `138****5678`.
+    pub phone: String,
+    #[serde(default)]
+    pub card: String,
+    #[serde(default)]
+    pub level: String,
+    /// Created (else edited).
+    #[serde(default)]
+    pub new: bool,
+    /// Unix milliseconds, the till's clock.
+    pub changed_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,5 +371,14 @@ mod tests {
         };
         assert!(read("\"Refunded\""));
         assert!(!read(r#"{"Failed":{"reason":"no"}}"#));
+    }
+
+    #[test]
+    fn a_member_record_reads_with_its_phone_masked() {
+        let body = r#"{"kind":"member","key":"member:M011796680800:1796680800000","seq":4,
+            "member":{"id":"M011796680800","name":"李四","phone":"139****5678","card":"VIP0002","level":"金卡",
+            "new":true,"changed_at":1796680800000}}"#;
+        let Ok(Record::Member(r)) = Record::read(RecordKind::Member, body) else { unreachable!("a member") };
+        assert_eq!((r.seq, r.member.phone.as_str(), r.member.new), (4, "139****5678", true));
     }
 }
