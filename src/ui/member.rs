@@ -14,7 +14,7 @@ use crate::core::members::{self, MemberCard};
 use crate::i18n::members::{MemberText as M, member_text};
 
 pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(view) = state.members.view.as_ref() else { return };
+    let Some(view) = state.members.view.as_ref().filter(|_| state.members.form.is_none()) else { return };
     let lang = state.settings.lang;
     let t = |x| member_text(lang, x);
     let lines = match &view.found {
