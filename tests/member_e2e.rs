@@ -90,9 +90,8 @@ fn a_member_sale_survives_a_kill_and_the_phone_is_never_logged_or_printed() {
 fn a_member_created_at_the_till_is_found_by_phone_on_the_next_sale_with_the_member_price() {
     const NEW: &str = "13912345678";
     let mut w = World::new(SimConfig::default(), |_| {});
-    import(&w, "catalogue", "barcode,name,price,stock,kind,category\n6900138600889,Cola 330ml,3.50,,normal,饮料\n");
-    import(
-        &w,
+    w.import_csv("catalogue", "barcode,name,price,stock,kind,category\n6900138600889,Cola 330ml,3.50,,normal,饮料\n");
+    w.import_csv(
         "promotions",
         "id,name,kind,value,scope,from,until,days,hours,member\nV1,会员价,special,3.00,item:6900138600889,,,,,member\n",
     );
@@ -130,17 +129,4 @@ fn a_member_created_at_the_till_is_found_by_phone_on_the_next_sale_with_the_memb
     drop(store);
     assert!(!w.till_log().contains(NEW), "the log holds the phone");
     assert!(!String::from_utf8_lossy(&w.receipts()).contains(NEW), "a receipt holds the phone");
-}
-
-fn import(w: &World, what: &str, text: &str) {
-    let file = w.dir.path().join(format!("{what}.csv"));
-    std::fs::write(&file, text).expect("write");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_till"))
-        .args([what, "import"])
-        .arg(&file)
-        .arg("--config")
-        .arg(&w.config_path)
-        .output()
-        .expect("run");
-    assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
 }
