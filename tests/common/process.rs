@@ -159,7 +159,7 @@ impl<S> World<S> {
     pub fn import_csv(&self, what: &str, text: &str) {
         let file = self.dir.path().join(format!("{what}.csv"));
         std::fs::write(&file, text).expect("write");
-        let out = Command::new(env!("CARGO_BIN_EXE_till"))
+        let out = Command::new(till_binary())
             .args([what, "import"])
             .arg(&file)
             .arg("--config")
