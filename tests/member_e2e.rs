@@ -8,8 +8,9 @@ mod common;
 
 use common::process::World;
 use std::time::Duration;
-use till::core::members::{Member, Phone};
+use till::core::members::{Member, MemberNotice, Phone};
 use till::core::money::Fen;
+use till::core::notice::Notice;
 use till::core::order::OrderStatus;
 use till::core::{Key, Screen};
 use till::sim::cloudpay::SimConfig;
@@ -80,4 +81,52 @@ fn a_member_sale_survives_a_kill_and_the_phone_is_never_logged_or_printed() {
         let json = serde_json::to_string(o).expect("json");
         assert!(!json.contains(PHONE), "an order holds the phone: {json}");
     }
+}
+
+/// A member created at the till (the phone not found, F2, the name typed, Enter) is saved in the
+/// store, attached to the sale with the member price the promotions CSV gives members (one row of
+/// `member` in its tenth column), and found by phone on the next sale, priced the same.
+#[test]
+fn a_member_created_at_the_till_is_found_by_phone_on_the_next_sale_with_the_member_price() {
+    const NEW: &str = "13912345678";
+    let mut w = World::new(SimConfig::default(), |_| {});
+    w.import_csv("catalogue", "barcode,name,price,stock,kind,category\n6900138600889,Cola 330ml,3.50,,normal,饮料\n");
+    w.import_csv(
+        "promotions",
+        "id,name,kind,value,scope,from,until,days,hours,member\nV1,会员价,special,3.00,item:6900138600889,,,,,member\n",
+    );
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.scan(COLA);
+    till.wait_for("a cola at its price", SECS(5), |o| o.total == Fen(350));
+    till.typed(NEW);
+    till.wait_for("not found", SECS(5), |o| matches!(o.notice, Some(Notice::Member(MemberNotice::NotFound { .. }))));
+    till.key(Key::F(2));
+    till.wait_for("the member form", SECS(5), |o| o.member_form);
+    till.typed("李四");
+    let o = till.wait_for("saved", SECS(5), |o| !o.member_form && o.member_found.is_some());
+    let id = o.member_found.as_ref().map(|m| m.id.clone()).expect("the new member");
+    assert_eq!(o.member_found.as_ref().map(|m| m.phone.as_str()), Some("139****5678"));
+    till.key(Key::Enter);
+    till.wait_for("the member price", SECS(5), |o| o.member.is_some() && o.total == Fen(300));
+    till.key(Key::F(2));
+    till.typed("5");
+    till.wait_for("paid in cash", SECS(5), |o| matches!(o.screen, Screen::Done { .. }));
+    till.key(Key::Esc);
+    till.wait_for("next sale", SECS(5), |o| o.screen == Screen::Sale && o.total == Fen(0) && o.member.is_none());
+
+    till.scan(COLA);
+    till.wait_for("no member: full price", SECS(5), |o| o.total == Fen(350));
+    till.typed(NEW);
+    till.wait_for("found by phone", SECS(5), |o| o.member_found.as_ref().is_some_and(|m| m.id == id));
+    till.key(Key::Enter);
+    till.wait_for("the member price again", SECS(5), |o| o.member.is_some() && o.total == Fen(300));
+    till.quit();
+
+    let store = RedbStore::open(&w.data_dir().join("store")).expect("store");
+    let member = till::app::members::get(&store, &id).expect("read").expect("stored");
+    assert_eq!((member.name.as_str(), member.phone.digits()), ("李四", NEW));
+    drop(store);
+    assert!(!w.till_log().contains(NEW), "the log holds the phone");
+    assert!(!String::from_utf8_lossy(&w.receipts()).contains(NEW), "a receipt holds the phone");
 }

@@ -7,7 +7,6 @@
 mod common;
 
 use common::process::World;
-use std::process::Command;
 use std::time::Duration;
 use till::core::money::Fen;
 use till::core::pricing::Source;
@@ -30,24 +29,11 @@ const PROMOTIONS: &str = "id,name,kind,value,scope,from,until,days,hours\n\
     N1,饮料第2件半价,nth,2/50,cat:饮料,,,,\n\
     OLD,满100减50,threshold,100-50,all,2020-01-01,2020-12-31,,\n";
 
-fn import(w: &World, what: &str, text: &str) {
-    let file = w.dir.path().join(format!("{what}.csv"));
-    std::fs::write(&file, text).expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_till"))
-        .args([what, "import"])
-        .arg(&file)
-        .arg("--config")
-        .arg(&w.config_path)
-        .output()
-        .expect("run");
-    assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 #[test]
 fn a_threshold_sale_imported_by_csv_takes_its_highest_tier_and_prints_each_promotion() {
     let mut w = World::new(SimConfig::default(), |_| {});
-    import(&w, "catalogue", CATALOGUE);
-    import(&w, "promotions", PROMOTIONS);
+    w.import_csv("catalogue", CATALOGUE);
+    w.import_csv("promotions", PROMOTIONS);
     let mut till = w.start_till();
     till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
 

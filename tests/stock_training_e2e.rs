@@ -176,3 +176,33 @@ fn a_training_mode_sale_leaves_the_books_untouched() {
     assert_eq!(training.len(), 2, "{audit:#?}");
     assert!(training[0].contains("\"on\":true") && training[1].contains("\"on\":false,\"sales\":2"), "{audit:#?}");
 }
+
+/// Training turned on from the maintenance menu (its default key: F12, then the menu's last item),
+/// then the till is killed mid-training: it starts again out of training, and its audit log gets the
+/// end it was owed, so no "began" is left without an "ended".
+#[test]
+fn a_till_killed_during_training_starts_out_of_it_and_the_audit_log_ends_it() {
+    let mut w = World::new(SimConfig::default(), |_| {});
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    till.key(Key::F(12));
+    till.wait_for("the maintenance menu", SECS(5), |o| o.auth.maintenance.is_some());
+    for k in till::core::maintenance::keys_to(till::core::maintenance::Item::Training) {
+        till.key(k);
+    }
+    till.wait_for("training", SECS(5), |o| o.training && o.auth.maintenance.is_none());
+    // A practice sale, printed: its batch runs after the one that logged training's beginning.
+    till.cash_sale_cola();
+    till.wait_for("printed", SECS(10), |o| o.receipts_waiting == 0);
+    till.kill9();
+
+    let mut till = w.start_till();
+    till.wait_for("ready, out of training", SECS(10), |o| o.screen == Screen::Sale && !o.training);
+    till.quit();
+    let store = RedbStore::open(&w.data_dir().join("store")).expect("store");
+    let audit: Vec<String> = store.records(Table::Audit).expect("audit").into_iter().map(|(_, v)| v).collect();
+    let training: Vec<&String> = audit.iter().filter(|v| v.contains("\"event\":\"training")).collect();
+    assert_eq!(training.len(), 2, "{audit:#?}");
+    assert!(training[0].contains("\"on\":true"), "{audit:#?}");
+    assert!(training[1].contains("\"event\":\"training_interrupted\""), "{audit:#?}");
+}

@@ -89,7 +89,13 @@ fn promotions() -> Book {
         p(
             "n1",
             "第2件半价",
-            Window { from: Some(20251101), until: Some(20251130), days: 0, hours: Some((1020, 1140)) },
+            Window {
+                from: Some(20251101),
+                until: Some(20251130),
+                days: 0,
+                hours: Some((1020, 1140)),
+                ..Window::default()
+            },
             Kind::NthAt { n: 2, pay: 5000 },
         ),
     ])

@@ -47,7 +47,7 @@ fn upgrade(till: &mut Till, msg: UpgradeMsg) {
 }
 
 #[test]
-fn the_menu_lists_twelve_items_and_scrolls_on_a_short_screen() {
+fn the_menu_lists_thirteen_items_and_scrolls_on_a_short_screen() {
     for (lang, l) in LANGS {
         let mut till = menu(lang);
         for _ in 0..ITEMS.len() {
@@ -56,7 +56,7 @@ fn the_menu_lists_twelve_items_and_scrolls_on_a_short_screen() {
         snapshot("maintenance_menu_last", l, &till);
         // Ten rows for the screen's body: the highlighted last item is still on it.
         let short = screen_text(&render_at(&till.state, 80, 12));
-        let last = if lang == Lang::Zh { "关机" } else { "Power off" };
+        let last = if lang == Lang::Zh { "培训模式" } else { "Training mode" };
         assert!(short.contains(&format!("▸    {last}")), "{short}");
     }
 }

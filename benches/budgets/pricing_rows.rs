@@ -21,7 +21,7 @@ fn category(i: usize) -> String {
 /// cart), 200 折扣 on categories, 50 一口价, 40 store-wide 满减 with two tiers, 10 赠送.
 pub fn promotions() -> Vec<Promotion> {
     let item = |i: usize| Scope::Items([barcode(i % 200)].into_iter().collect());
-    let window = Window { from: Some(20260101), until: Some(20271231), days: 0, hours: Some((0, 1440)) };
+    let window = Window { from: Some(20260101), until: Some(20271231), days: 0, hours: Some((0, 1440)), member: None };
     (0..1000)
         .map(|i| {
             let (scope, kind) = match i {

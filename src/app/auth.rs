@@ -1,7 +1,10 @@
 //! Operators on the app side: argon2 off the render loop, operator records and the audit log in
 //! the store. The core decides; this module hashes, checks and writes.
 
-use crate::core::auth::{AuditEntry, AuthEffect, AuthMsg, FIRST_OPERATOR, FIRST_PIN, Operator, PinHash, Role};
+use crate::core::auth::{
+    AuditEntry, AuditEvent, AuthEffect, AuthMsg, FIRST_OPERATOR, FIRST_PIN, Operator, PinHash, Role,
+};
+use crate::core::clock::Millis;
 use crate::core::{Lang, Msg, SaveFailure};
 use crate::i18n::staff::{StaffText, text};
 use crate::store::{Put, Store, StoreError, Table};
@@ -127,8 +130,39 @@ pub fn load_operators(store: &dyn Store, lang: Lang) -> Result<Vec<Operator>, Au
         .collect())
 }
 
+/// Where the store notes that training mode is on (`settings/training` → the entry that began
+/// it), so that a till stopped during training writes, at its next start, the end its audit log is
+/// owed ([`end_interrupted_training`]).
+const TRAINING_MARK: &str = "training";
+
+/// Appends an audit entry. Training's beginning sets the training mark first, its end removes it
+/// after: a cut between the two writes at worst leaves an end entry the next start adds again.
 pub fn append_audit(store: &dyn Store, entry: &AuditEntry) -> Result<u64, AuthError> {
-    Ok(store.append_record(Table::Audit, &serde_json::to_string(entry)?)?)
+    if let AuditEvent::Training { on: true, .. } = entry.event {
+        store.write_records(&[Put::json(Table::Settings, TRAINING_MARK, entry)?], None)?;
+    }
+    let seq = store.append_record(Table::Audit, &serde_json::to_string(entry)?)?;
+    if let AuditEvent::Training { on: false, .. } = entry.event {
+        store.write_records(&[Put::remove(Table::Settings, TRAINING_MARK)], None)?;
+    }
+    Ok(seq)
+}
+
+/// At start: a till stopped during training (a pulled plug, a restart) comes back out of it, as a
+/// shop expects — its next customer is real, and nothing of training was kept. Its audit log gets
+/// the end it is owed (`AuditEvent::TrainingInterrupted`, by whoever began it), so no "began" is
+/// left without an "ended". Returns the entry written, if one was.
+pub fn end_interrupted_training(store: &dyn Store, now: Millis) -> Result<Option<AuditEntry>, AuthError> {
+    let Some(mark) = store.record(Table::Settings, TRAINING_MARK)? else { return Ok(None) };
+    let began: Option<AuditEntry> = serde_json::from_str(&mark).ok();
+    let entry = AuditEntry {
+        at: now,
+        operator: began.as_ref().map(|b| b.operator.clone()).unwrap_or_default(),
+        event: AuditEvent::TrainingInterrupted { since: began.map_or(now, |b| b.at) },
+    };
+    store.append_record(Table::Audit, &serde_json::to_string(&entry)?)?;
+    store.write_records(&[Put::remove(Table::Settings, TRAINING_MARK)], None)?;
+    Ok(Some(entry))
 }
 
 /// The newest `limit` audit entries, newest first.
@@ -264,6 +298,34 @@ mod tests {
         let json = store.record(Table::Operators, "02").expect("read").expect("record");
         assert!(!json.contains("739164"), "{json}");
         assert!(json.contains("$argon2id$"), "{json}");
+    }
+
+    /// A till stopped during training: at the next start the audit log gets the end it is owed,
+    /// once; a training that ended normally leaves nothing to end.
+    #[test]
+    fn a_till_stopped_during_training_ends_it_in_the_audit_log_at_the_next_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let entry = |at: i64, on: bool| AuditEntry {
+            at: Millis(at),
+            operator: "01".into(),
+            event: AuditEvent::Training { on, sales: 0 },
+        };
+        {
+            let store = RedbStore::open(dir.path()).expect("open");
+            append_audit(&store, &entry(10, true)).expect("began");
+            append_audit(&store, &entry(20, false)).expect("ended");
+            assert_eq!(end_interrupted_training(&store, Millis(30)).expect("start"), None, "ended normally");
+            append_audit(&store, &entry(40, true)).expect("began again");
+            // The plug is pulled here.
+        }
+        let store = RedbStore::open(dir.path()).expect("reopen");
+        let end = end_interrupted_training(&store, Millis(50)).expect("start").expect("an end written");
+        assert_eq!((end.at, end.operator.as_str()), (Millis(50), "01"));
+        assert_eq!(end.event, AuditEvent::TrainingInterrupted { since: Millis(40) });
+        assert_eq!(end_interrupted_training(&store, Millis(60)).expect("next start"), None, "once");
+        let log = read_audit(&store, 10).expect("read");
+        assert_eq!(log.first().map(|e| &e.event), Some(&AuditEvent::TrainingInterrupted { since: Millis(40) }));
+        assert_eq!(log.len(), 4);
     }
 
     #[test]

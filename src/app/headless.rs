@@ -63,6 +63,9 @@ pub struct Observation {
     pub member: Option<crate::core::members::MemberTag>,
     #[serde(default)]
     pub member_found: Option<crate::core::members::MemberTag>,
+    /// The member form is up.
+    #[serde(default)]
+    pub member_form: bool,
 }
 
 /// The operator side of an [`Observation`].
@@ -122,6 +125,7 @@ pub fn observe(engine: &Engine) -> Observation {
         training: s.training.is_some(),
         member: s.sale.member.clone(),
         member_found: s.members.view.as_ref().and_then(|v| v.found.as_ref()).map(|c| MemberTag::of(&c.member)),
+        member_form: s.members.form.is_some(),
     }
 }
 

@@ -5,8 +5,10 @@
 
 use super::members_csv::{self, MemberCsvError, Problem};
 use crate::core::Msg;
+use crate::core::clock::Millis;
+use crate::core::member_form::SaveRefused;
 use crate::core::members::{Member, MemberCard, MemberEffect, MemberMsg, MemberQuery};
-use crate::store::{Put, Store, StoreError, Table};
+use crate::store::{Dispatch, OutboxKind, Put, Store, StoreError, Table};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -66,6 +68,12 @@ pub fn all(store: &dyn Store) -> Result<Vec<Member>, MembersError> {
 /// Writes members (new ones, or new versions of stored ones) with their index in one
 /// transaction. A phone number or card another member keeps is refused, with nothing written.
 pub fn put_all(store: &dyn Store, members: &[Member]) -> Result<(), MembersError> {
+    store.write_records(&puts_of(store, members)?, None)?;
+    Ok(())
+}
+
+/// The writes of [`put_all`]: members and their index, old keys removed first.
+fn puts_of(store: &dyn Store, members: &[Member]) -> Result<Vec<Put>, MembersError> {
     let mut puts = Vec::new();
     let mut claimed: BTreeMap<String, &str> = BTreeMap::new();
     for m in members {
@@ -98,8 +106,44 @@ pub fn put_all(store: &dyn Store, members: &[Member]) -> Result<(), MembersError
     // The removals of old keys come before the new ones of the same transaction: a key handed
     // from one member to another in one import ends with its new owner.
     puts.sort_by_key(|p| p.value.is_some());
-    store.write_records(&puts, None)?;
-    Ok(())
+    Ok(puts)
+}
+
+/// The member form's save (`MemberEffect::Save`, at `at` by the till's clock): a phone number or
+/// card another member keeps, or a new member's number already taken, is refused with nothing
+/// written; an edited member keeps the points the store has now. The member, their index and
+/// their record for the back office (`member:<number>:<at>`, one per change, the phone masked)
+/// are one flushed write. Returns the member as stored.
+pub fn save(store: &dyn Store, member: &Member, new: bool, at: Millis) -> Result<Member, SaveRefused> {
+    let failed = |e: MembersError| SaveRefused::Failed { reason: e.to_string() };
+    let stored = get(store, &member.id).map_err(failed)?;
+    if new && stored.is_some() {
+        return Err(SaveRefused::NumberTaken);
+    }
+    let owner = |key: String| store.record(Table::MemberKeys, &key).map_err(|e| failed(e.into()));
+    if let Some(other) = owner(phone_key(member))?.filter(|o| *o != member.id) {
+        return Err(SaveRefused::PhoneTaken { other });
+    }
+    if !member.card.is_empty()
+        && let Some(other) = owner(card_key(&member.card))?.filter(|o| *o != member.id)
+    {
+        return Err(SaveRefused::CardTaken { other });
+    }
+    let member = Member { points: stored.map_or(member.points, |m| m.points), ..member.clone() };
+    let puts = puts_of(store, std::slice::from_ref(&member)).map_err(failed)?;
+    let key = format!("member:{}:{}", member.id, at.0);
+    let content = serde_json::json!({
+        "id": member.id,
+        "name": member.name,
+        "phone": member.phone.masked(),
+        "card": member.card,
+        "level": member.level,
+        "new": new,
+        "changed_at": at.0,
+    });
+    let dispatch = Dispatch { kind: OutboxKind::Member, key: key.clone(), subject: key, field: "member", content };
+    store.write_records(&puts, Some(&dispatch)).map_err(|e| failed(e.into()))?;
+    Ok(member)
 }
 
 /// Whether member `m` keeps index key `key` after this write.
@@ -142,6 +186,17 @@ pub(super) fn run(effect: MemberEffect, store: &Arc<dyn Store>, msgs: &Unbounded
                     tracing::warn!(error, "member lookup failed");
                 }
                 let _ = msgs.send(Msg::Member(MemberMsg::Found { ticket, result }));
+            });
+        }
+        MemberEffect::Save { ticket, member, new, at } => {
+            tokio::spawn(async move {
+                let id = member.id.clone();
+                let written = tokio::task::spawn_blocking(move || save(store.as_ref(), &member, new, at)).await;
+                let result = written.unwrap_or_else(|e| Err(SaveRefused::Failed { reason: e.to_string() }));
+                if let Err(error) = &result {
+                    tracing::warn!(member = %id, ?error, "member not saved");
+                }
+                let _ = msgs.send(Msg::Member(MemberMsg::Saved { ticket, result }));
             });
         }
     }

@@ -127,6 +127,9 @@ impl Engine {
             .inspect_err(|e| tracing::error!(error = %e, "shift records unreadable: the office stays closed"))
             .ok();
         let operators = auth::load_operators(devices.store.as_ref(), state.settings.lang)?;
+        if let Some(end) = auth::end_interrupted_training(devices.store.as_ref(), clock.now())? {
+            tracing::warn!(at = end.at.0, "the till stopped during training: training ended");
+        }
         let described = gateway.clone();
         let describe = Arc::new(move || described.describe());
         let slips_from = gateway.clone();

@@ -14,6 +14,11 @@
 //! and `until` are days (`2026-12-01`, inclusive), `days` the days of the week as digits (1 Monday …
 //! 7 Sunday; empty every day), `hours` a time range (`17:00-19:00`; empty all day). Parsing is all or
 //! nothing: the first malformed row is reported with its line number and why.
+//!
+//! An optional tenth column, `member` (header `…,hours,member`), makes a promotion a member's (会员价,
+//! 会员折扣): empty for everyone, `member` for any member attached to the sale, `level:金卡` for
+//! members of that level only. A nine-column file reads as before; the tenth column is written
+//! only when a promotion has one.
 
 use super::catalogue_csv::{quote, records};
 use crate::core::money::Fen;
@@ -22,6 +27,27 @@ use crate::core::pricing::promo::{Kind, Promotion, Scope, Window};
 use std::collections::BTreeSet;
 
 pub const HEADER: &str = "id,name,kind,value,scope,from,until,days,hours";
+/// [`HEADER`] with the optional `member` column.
+pub const HEADER_MEMBER: &str = "id,name,kind,value,scope,from,until,days,hours,member";
+
+fn member(t: &str) -> Result<Option<String>, String> {
+    match t.trim() {
+        "" => Ok(None),
+        "member" => Ok(Some(String::new())),
+        m => match m.strip_prefix("level:").map(str::trim) {
+            Some(level) if !level.is_empty() => Ok(Some(level.to_string())),
+            _ => Err(format!("member {t:?} is not empty, member or level:…")),
+        },
+    }
+}
+
+fn member_cell(m: &Option<String>) -> String {
+    match m.as_deref() {
+        None => String::new(),
+        Some("") => "member".into(),
+        Some(level) => format!("level:{level}"),
+    }
+}
 
 /// A malformed file: the line (1 = the header) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -122,11 +148,17 @@ fn hours(t: &str) -> Result<Option<(u16, u16)>, String> {
     Ok(Some((minute(a.trim())?, minute(b.trim())?)))
 }
 
-fn row(f: &[String]) -> Result<Promotion, String> {
-    let [id, name, k, value, sc, from, until, ds, hs] = f else {
-        return Err(format!("{} fields, expected 9 ({HEADER})", f.len()));
+fn row(f: &[String], with_member: bool) -> Result<Promotion, String> {
+    let (f, m) = match (with_member, f) {
+        (true, [rest @ .., m]) => (rest, m.as_str()),
+        _ => (f, ""),
     };
-    let window = Window { from: day(from)?, until: day(until)?, days: days(ds)?, hours: hours(hs)? };
+    let [id, name, k, value, sc, from, until, ds, hs] = f else {
+        let (n, head) = if with_member { (10, HEADER_MEMBER) } else { (9, HEADER) };
+        return Err(format!("{} fields, expected {n} ({head})", f.len() + usize::from(with_member)));
+    };
+    let window =
+        Window { from: day(from)?, until: day(until)?, days: days(ds)?, hours: hours(hs)?, member: member(m)? };
     let p = Promotion { id: id.clone(), name: name.clone(), window, scope: scope(sc)?, kind: kind(k, value)? };
     p.check()?;
     Ok(p)
@@ -136,13 +168,14 @@ fn row(f: &[String]) -> Result<Promotion, String> {
 pub fn parse(text: &str) -> Result<Vec<Promotion>, PromoCsvError> {
     let recs = records(text).map_err(|e| PromoCsvError { line: e.line, problem: e.problem.to_string() })?;
     let mut rows = recs.into_iter();
-    match rows.next() {
-        Some((_, h)) if h.join(",") == HEADER => {}
+    let with_member = match rows.next() {
+        Some((_, h)) if h.join(",") == HEADER => false,
+        Some((_, h)) if h.join(",") == HEADER_MEMBER => true,
         _ => return Err(PromoCsvError { line: 1, problem: format!("the first line must be the header {HEADER}") }),
-    }
+    };
     let mut out: Vec<Promotion> = Vec::new();
     for (line, f) in rows {
-        let p = row(&f).map_err(|problem| PromoCsvError { line, problem })?;
+        let p = row(&f, with_member).map_err(|problem| PromoCsvError { line, problem })?;
         if out.iter().any(|o| o.id == p.id) {
             return Err(PromoCsvError { line, problem: format!("id {:?} is listed twice", p.id) });
         }
@@ -169,7 +202,8 @@ fn hhmm(m: u16) -> String {
 
 /// Writes promotions (in the order given) under the header; [`parse`] reads it back the same.
 pub fn write(promos: &[Promotion]) -> String {
-    let mut out = format!("{HEADER}\n");
+    let with_member = promos.iter().any(|p| p.window.member.is_some());
+    let mut out = format!("{}\n", if with_member { HEADER_MEMBER } else { HEADER });
     for p in promos {
         let (k, value) = match &p.kind {
             Kind::Special { price } => ("special", yuan(*price)),
@@ -190,7 +224,11 @@ pub fn write(promos: &[Promotion]) -> String {
         };
         let ds: String = (0..7).filter(|d| p.window.days & (1 << d) != 0).map(|d| char::from(b'1' + d)).collect();
         let hs = p.window.hours.map_or(String::new(), |(a, b)| format!("{}-{}", hhmm(a), hhmm(b)));
-        let fields = [&p.id, &p.name, k, &value, &sc, &date(p.window.from), &date(p.window.until), &ds, &hs];
+        let (m, from, until) = (member_cell(&p.window.member), date(p.window.from), date(p.window.until));
+        let mut fields = vec![&p.id, &p.name, k, &value, &sc, &from, &until, &ds, &hs];
+        if with_member {
+            fields.push(&m);
+        }
         out.push_str(&fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
@@ -243,5 +281,21 @@ G1,满50送购物袋,gift,50.00/6900000000015/1,all,,,,22:00-02:00
         let twice = parse(&format!("{HEADER}\nA,x,percent,10,all,,,,\nA,y,percent,20,all,,,,\n")).unwrap_err();
         assert_eq!((twice.line, twice.problem.contains("twice")), (3, true));
         assert_eq!(parse("id,name\n").unwrap_err().line, 1);
+    }
+
+    #[test]
+    fn the_member_column_makes_member_prices_and_level_discounts_and_is_written_back() {
+        let file = format!(
+            "{HEADER_MEMBER}\nV1,会员价,special,3.00,item:6900138600889,,,,,member\nG1,金卡9折,percent,10,all,,,,,level:金卡\nA1,全场95折,percent,5,all,,,,,\n"
+        );
+        let promos = parse(&file).expect("parses");
+        let members: Vec<Option<&str>> = promos.iter().map(|p| p.window.member.as_deref()).collect();
+        assert_eq!(members, vec![Some(""), Some("金卡"), None]);
+        assert_eq!(write(&promos), file);
+        assert!(
+            parse(&format!("{HEADER_MEMBER}\nX,x,percent,10,all,,,,,vip\n")).unwrap_err().problem.contains("member")
+        );
+        // Without member promotions the file keeps its nine columns.
+        assert!(write(&promos[2..]).starts_with(&format!("{HEADER}\n")));
     }
 }

@@ -10,7 +10,7 @@
 //! applied again.
 
 use crate::core::Settings;
-use crate::core::stocktake::{SheetKind, StockSheet};
+use crate::core::stocktake::{Scope, SheetKind, StockSheet};
 use crate::escpos::PrinterProfile;
 use crate::escpos::report::{ReportSlip, SlipLine, render as render_slip};
 use crate::i18n::stocktake::{StockText as S, stock_text};
@@ -89,8 +89,12 @@ pub fn slip(sheet: &StockSheet, settings: &Settings) -> ReportSlip {
             }
             t(S::GoodsInTitle)
         }
-        SheetKind::Count { .. } => {
+        SheetKind::Count { scope: Scope::Everything } => {
             lines.push(SlipLine::Pair(t(S::Everything), String::new()));
+            t(S::CountTitle)
+        }
+        SheetKind::Count { scope: Scope::Category(c) } => {
+            lines.push(SlipLine::Pair(t(S::Category), c.clone()));
             t(S::CountTitle)
         }
     };
@@ -174,7 +178,7 @@ pub fn export(sheet: &StockSheet, lang: crate::core::Lang, dir: &Path) -> std::i
 mod tests {
     use super::*;
     use crate::core::clock::Millis;
-    use crate::core::stocktake::{Scope, SheetLine};
+    use crate::core::stocktake::SheetLine;
     use crate::store::RedbStore;
 
     fn sheet(lines: Vec<SheetLine>) -> StockSheet {
@@ -189,6 +193,7 @@ mod tests {
             cursor: 0,
             applying: true,
             parked: false,
+            typing: None,
         }
     }
 

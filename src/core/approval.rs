@@ -41,6 +41,8 @@ pub enum Approval {
     /// Take goods of a paid order back (its receipt scanned) in exchange for others (see
     /// `exchange_receipted`): the same rule as an exchange without a receipt.
     ReceiptedExchange { order_id: OrderId, returns: Vec<Returned> },
+    /// Save a member created (`new`) or edited at the till (see `member_form`).
+    Member { member: super::members::Member, new: bool },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -60,6 +62,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::StockSheet { .. } => Action::Stock,
         Approval::Training { .. } => Action::Training,
         Approval::Exchange { .. } | Approval::ReceiptedExchange { .. } => Action::Exchange,
+        Approval::Member { .. } => Action::Members,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -85,5 +88,6 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
         Approval::ReceiptedExchange { order_id, returns } => {
             super::exchange_receipted::approved(state, order_id, returns, fx)
         }
+        Approval::Member { member, new } => super::member_form::save(state, member, new, fx),
     }
 }

@@ -13,7 +13,7 @@ use super::notice::{Notice, refuse};
 use super::pricing::limits::parse_percent;
 use super::pricing::promo::When;
 use super::pricing::record::discounts;
-use super::pricing::{CartLine, Change, Manual, Source, price};
+use super::pricing::{CartLine, Change, Manual, Source, price_for};
 use super::{Effect, Screen, State};
 use std::collections::BTreeMap;
 
@@ -132,7 +132,10 @@ fn price_sale(state: &mut State, manual: BTreeMap<usize, (Manual, String)>, orde
         })
         .collect();
     let when = When::at(state.now, state.settings.utc_offset_minutes);
-    let Ok(priced) = price(&state.promotions, when, &cart, order.as_ref().map(|(m, _)| m)) else { return false };
+    let member = state.sale.member.as_ref().map(|m| m.level.as_str());
+    let Ok(priced) = price_for(&state.promotions, when, member, &cart, order.as_ref().map(|(m, _)| m)) else {
+        return false;
+    };
     let mut given = discounts(&priced, "");
     for d in &mut given {
         let input = match &d.source {

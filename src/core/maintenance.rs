@@ -14,7 +14,7 @@ use super::{Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
 
 /// The menu, in order; the first nine are also chosen with digits 1–9 (see [`DIGITS`]).
-pub const ITEMS: [Item; 12] = [
+pub const ITEMS: [Item; 13] = [
     Item::Network,
     Item::PrinterTest,
     Item::ScannerTest,
@@ -27,6 +27,7 @@ pub const ITEMS: [Item; 12] = [
     Item::Audit,
     Item::Restart,
     Item::PowerOff,
+    Item::Training,
 ];
 
 /// How many items have a digit of their own (1–9).
@@ -71,6 +72,9 @@ pub enum Item {
     Audit,
     Restart,
     PowerOff,
+    /// Training mode (培训模式) on: the menu closes onto a training sale. In training, the
+    /// maintenance key (F12) asks to leave it instead (see `training`).
+    Training,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,6 +297,11 @@ fn choose(state: &mut State, item: Item, fx: &mut Vec<Effect>) {
             super::notice::refuse(state, Notice::Auth(AuthNotice::PowerOffDisabled), fx)
         }
         Item::PowerOff => m.page = Page::Confirm(Item::PowerOff),
+        Item::Training => {
+            // The supervisor who opened the menu turns it on; the menu closes onto the sale.
+            state.maintenance = None;
+            super::training::ask(state, true, fx);
+        }
     }
 }
 

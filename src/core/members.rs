@@ -27,6 +27,9 @@ pub struct MembersConfig {
     /// Points earned per whole yuan paid, after discounts (0: no points).
     #[serde(default = "default_points_per_yuan")]
     pub points_per_yuan: u32,
+    /// Who may create and edit members at the till: `supervisor` (default) or `cashier`.
+    #[serde(default)]
+    pub edit_requires: super::member_form::EditRequires,
 }
 
 fn default_points_per_yuan() -> u32 {
@@ -39,7 +42,11 @@ fn default_card_prefix() -> String {
 
 impl Default for MembersConfig {
     fn default() -> MembersConfig {
-        MembersConfig { card_prefix: default_card_prefix(), points_per_yuan: default_points_per_yuan() }
+        MembersConfig {
+            card_prefix: default_card_prefix(),
+            points_per_yuan: default_points_per_yuan(),
+            edit_requires: Default::default(),
+        }
     }
 }
 
@@ -158,6 +165,12 @@ pub struct MemberView {
     /// How the member is being looked up, as shown (a phone masked).
     pub asked: String,
     pub found: Option<MemberCard>,
+    /// What was asked (for the member form: a new member with the phone typed).
+    #[serde(default)]
+    pub query: Option<MemberQuery>,
+    /// The lookup found nobody: the box stays, F2 creates the member.
+    #[serde(default)]
+    pub missing: bool,
 }
 
 /// Members at the till: the settings and the box.
@@ -170,6 +183,9 @@ pub struct Members {
     /// The points and balance of the member attached to the sale on screen, as looked up.
     #[serde(default)]
     pub standing: Option<Standing>,
+    /// The member form, over the box (see [`super::member_form`]).
+    #[serde(default)]
+    pub form: Option<super::member_form::MemberForm>,
 }
 
 /// A member's points and stored-value balance, as looked up for the sale `order`.
@@ -183,7 +199,18 @@ pub struct Standing {
 /// Asks the app to look a member up (answered with `MemberMsg::Found`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MemberEffect {
-    Find { ticket: u32, query: MemberQuery },
+    Find {
+        ticket: u32,
+        query: MemberQuery,
+    },
+    /// Save a member made or edited at the till (answered with `MemberMsg::Saved`), with its
+    /// record for the back office.
+    Save {
+        ticket: u32,
+        member: Member,
+        new: bool,
+        at: super::clock::Millis,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +218,8 @@ pub enum MemberMsg {
     /// The member of lookup `ticket`, none if no member has that phone, card or number, or why
     /// the store could not be read.
     Found { ticket: u32, result: Result<Option<MemberCard>, String> },
+    /// The member form's save `ticket`: the member as stored, or why not.
+    Saved { ticket: u32, result: Result<Member, super::member_form::SaveRefused> },
 }
 
 /// What the till says about members.
@@ -209,11 +238,32 @@ pub enum MemberNotice {
     },
     /// Something is paid already: the sale keeps the member it has.
     TooLate,
+    /// The member form: the name is empty.
+    NameMissing,
+    /// The member form: the phone is not an 11-digit mobile number.
+    PhoneNotMobile,
+    Saving,
+    Saved {
+        name: String,
+    },
+    /// The phone number is member `other`'s already.
+    PhoneTaken {
+        other: String,
+    },
+    /// The card is member `other`'s already.
+    CardTaken {
+        other: String,
+    },
+    /// A new member's number was taken: Enter again.
+    NumberTaken,
 }
 
 impl MemberNotice {
     pub fn is_error(&self) -> bool {
-        matches!(self, MemberNotice::NotFound { .. } | MemberNotice::Failed { .. } | MemberNotice::TooLate)
+        !matches!(
+            self,
+            MemberNotice::Looking | MemberNotice::Attached { .. } | MemberNotice::Saving | MemberNotice::Saved { .. }
+        )
     }
 }
 
@@ -255,15 +305,20 @@ pub(super) fn find(state: &mut State, query: MemberQuery, fx: &mut Vec<Effect>) 
     state.members.ticket = state.members.ticket.wrapping_add(1);
     let ticket = state.members.ticket;
     state.input.clear();
-    state.members.view = Some(MemberView { ticket, asked: shown(&query), found: None });
+    state.members.view =
+        Some(MemberView { ticket, asked: shown(&query), found: None, query: Some(query.clone()), missing: false });
     state.notice = Some(say(MemberNotice::Looking));
     fx.push(Effect::Member(MemberEffect::Find { ticket, query }));
 }
 
 /// The store's answer.
 pub(super) fn on_msg(state: &mut State, msg: MemberMsg, fx: &mut Vec<Effect>) {
-    let MemberMsg::Found { ticket, result } = msg;
-    let Some(view) = state.members.view.as_mut().filter(|v| v.ticket == ticket && v.found.is_none()) else {
+    let (ticket, result) = match msg {
+        MemberMsg::Found { ticket, result } => (ticket, result),
+        MemberMsg::Saved { ticket, result } => return super::member_form::on_saved(state, ticket, result, fx),
+    };
+    let Some(view) = state.members.view.as_mut().filter(|v| v.ticket == ticket && v.found.is_none() && !v.missing)
+    else {
         return; // an earlier lookup's answer, or the box was closed
     };
     match result {
@@ -274,7 +329,7 @@ pub(super) fn on_msg(state: &mut State, msg: MemberMsg, fx: &mut Vec<Effect>) {
         }
         Ok(None) => {
             let asked = view.asked.clone();
-            state.members.view = None;
+            view.missing = true;
             refuse(state, say(MemberNotice::NotFound { asked }), fx);
         }
         Err(reason) => {
@@ -289,9 +344,13 @@ pub fn standing(state: &State) -> Option<Standing> {
     state.members.standing.filter(|s| s.order == state.sale.id && state.sale.member.is_some())
 }
 
-/// Keys while the box is up: Enter attaches the member found, Esc closes.
+/// Keys while the box is up: Enter attaches the member found, F2 opens the member form (to edit
+/// the member found, or to create one when nobody was), Esc closes.
 pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     match key {
+        Key::F(2) if state.members.view.as_ref().is_some_and(|v| v.found.is_some() || v.missing) => {
+            super::member_form::open(state)
+        }
         Key::Enter => attach(state, fx),
         Key::Esc => {
             state.members.view = None;
@@ -309,6 +368,8 @@ fn attach(state: &mut State, fx: &mut Vec<Effect>) {
     }
     let tag = MemberTag { points_per_yuan: state.members.config.points_per_yuan, ..MemberTag::of(&card.member) };
     state.sale.member = Some(tag);
+    // Member prices and level discounts (promotions for members) apply from now on.
+    super::discount::reprice(state, None);
     state.members.standing = Some(Standing { order: state.sale.id, points: card.member.points, balance: card.balance });
     state.notice = Some(say(MemberNotice::Attached { name: card.member.name.clone() }));
     if !state.sale.lines.is_empty() {

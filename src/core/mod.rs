@@ -22,6 +22,7 @@ pub mod held;
 pub mod help;
 pub mod intent;
 pub mod maintenance;
+pub mod member_form;
 pub mod members;
 pub mod money;
 pub mod no_receipt;

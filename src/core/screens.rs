@@ -46,6 +46,8 @@ pub enum Modal {
     Member,
     /// The customer typing their member PIN for a stored-value spend (`SvTill::asking`).
     StoredValuePin,
+    /// A member being created or edited (`Members::form`, see [`super::member_form`]).
+    MemberForm,
     /// A supervisor's PIN asked for an action (`Auth::prompt`).
     SupervisorPrompt,
     /// The help, `?` (`State::help`).
@@ -104,6 +106,7 @@ pub fn stack(state: &State) -> Stack {
         (Modal::DiscountEntry, state.discount_entry.is_some()),
         (Modal::Member, state.members.view.is_some()),
         (Modal::StoredValuePin, state.stored_value.asking.as_ref().is_some_and(|a| a.typing)),
+        (Modal::MemberForm, state.members.form.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),
     ];
@@ -128,6 +131,7 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::DiscountEntry) => super::discount_entry::on_key(state, key, fx),
         Top::Modal(Modal::Member) => members::on_key(state, key, fx),
         Top::Modal(Modal::StoredValuePin) => super::sv_till::on_key(state, key, fx),
+        Top::Modal(Modal::MemberForm) => super::member_form::on_key(state, key, fx),
         Top::Modal(Modal::Operators | Modal::Audit) => auth::admin::on_key(state, key, fx),
         Top::Modal(Modal::Maintenance) => maintenance::on_key(state, key, fx),
         Top::Modal(Modal::Qr) => qr::on_key(state, key, fx),
@@ -158,9 +162,8 @@ fn on_staff(state: &mut State, intent: Intent, fx: &mut Vec<Effect>) {
     let empty_sale = state.screen == Screen::Sale && state.sale.lines.is_empty() && state.input.is_empty();
     match intent {
         _ if !empty_sale => refuse(state, say(AuthNotice::FinishSaleFirst), fx),
-        Intent::OpenMaintenance if state.training.is_some() => {
-            refuse(state, Notice::Training(super::training::TrainingNotice::NotInTraining), fx)
-        }
+        // In training the maintenance key is the way out of it (a supervisor's approval).
+        Intent::OpenMaintenance if state.training.is_some() => super::training::ask(state, false, fx),
         Intent::SignOut => auth::signin::sign_out(state, fx),
         Intent::OpenMaintenance => maintenance::open(state, fx),
         Intent::ChangePin => auth::own_pin::open(state, fx),
@@ -193,6 +196,7 @@ pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
         Top::Modal(Modal::Maintenance) => maintenance::on_scan(state, code, fx),
         Top::Modal(Modal::NoReceiptReturn) => no_receipt::on_scan(state, code, fx),
         Top::Modal(Modal::StockSheet) => stocktake::on_scan(state, code, fx),
+        Top::Modal(Modal::MemberForm) => super::member_form::on_scan(state, code),
         Top::Modal(_) => refuse(state, say(AuthNotice::NotNow), fx),
         Top::Base(Base::SignIn) => refuse(state, say(AuthNotice::SignInFirst), fx),
         Top::Base(Base::Till) => match state.screen {

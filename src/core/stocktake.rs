@@ -15,8 +15,12 @@
 //!   when the variance is added to the store's count at the moment of applying. A product that
 //!   had no count (not tracked) gets the counted number (expected 0).
 //! * Products of the count's scope that were not scanned are not changed (not set to zero): the
-//!   screen shows how many are left uncounted. The scope is the whole shop ([`Scope::Everything`]);
-//!   [`Scope::takes`] is the one place a category filter goes once products have categories.
+//!   screen shows how many are left uncounted. The scope is the whole shop ([`Scope::Everything`])
+//!   or one category of the catalogue ([`Scope::Category`]): F3 on a count with nothing scanned yet
+//!   steps through the catalogue's categories; [`Scope::takes`] is the one test, and a product of
+//!   another category is refused on the sheet.
+//! * On a goods-in sheet the supplier and a note are typed on the sheet (F3 the supplier, F4 the
+//!   note; Enter or Esc ends the typing) and kept with the sheet, its slip, CSV and record.
 //! * Applying is one durable write (`app/stocktake.rs`): the new counts, the sheet and its
 //!   back-office record (`stock:<number>`) in one flushed transaction, applied once per sheet
 //!   number. Then the sheet is printed and written as CSV in the export directory.
@@ -37,13 +41,45 @@ pub enum Scope {
     /// Every product of the catalogue (全盘).
     #[default]
     Everything,
+    /// The products of one category (分类盘点).
+    Category(String),
 }
 
 impl Scope {
-    /// Whether `product` belongs to this count (a category's count adds its test here).
+    /// Whether `product` belongs to this count.
     pub fn takes(&self, product: &Product) -> bool {
+        product.kind != ProductKind::Weighed
+            && match self {
+                Scope::Everything => true,
+                Scope::Category(c) => product.category == *c,
+            }
+    }
+
+    /// The next scope F3 chooses: everything, then each category of the catalogue in order.
+    fn next(&self, catalogue: &super::catalog::Catalogue) -> Scope {
+        let mut cats: Vec<&str> = catalogue.iter().map(|p| p.category.as_str()).filter(|c| !c.is_empty()).collect();
+        cats.sort_unstable();
+        cats.dedup();
+        let after = match self {
+            Scope::Everything => cats.first(),
+            Scope::Category(c) => cats.iter().skip_while(|x| **x != c.as_str()).nth(1),
+        };
+        after.map_or(Scope::Everything, |c| Scope::Category((*c).to_string()))
+    }
+}
+
+/// Which text of a goods-in sheet is being typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SheetText {
+    Supplier,
+    Note,
+}
+
+impl SheetText {
+    pub fn max_len(self) -> usize {
         match self {
-            Scope::Everything => product.kind != ProductKind::Weighed,
+            SheetText::Supplier => 30,
+            SheetText::Note => 60,
         }
     }
 }
@@ -104,6 +140,9 @@ pub struct StockSheet {
     /// Put aside (F2) while the till sells; the same intent brings it back.
     #[serde(default)]
     pub parked: bool,
+    /// The supplier or note being typed (goods in: F3, F4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typing: Option<SheetText>,
 }
 
 impl SheetLine {
@@ -242,6 +281,7 @@ pub(super) fn open(state: &mut State, kind: SheetKind) {
         cursor: 0,
         applying: false,
         parked: false,
+        typing: None,
     });
     state.input.clear();
     state.notice = Some(say(StockNotice::ScanGoods));
@@ -298,8 +338,19 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if sheet.applying {
         return;
     }
+    if let Some(field) = sheet.typing {
+        return type_text(sheet, field, key);
+    }
     let qty = sheet.lines.get(sheet.cursor).map_or(0, |l| l.qty);
     match key {
+        Key::F(3) if sheet.is_count() && sheet.lines.is_empty() => {
+            if let SheetKind::Count { scope } = &mut sheet.kind {
+                *scope = scope.next(&state.catalogue);
+            }
+        }
+        Key::F(k @ (3 | 4)) if !sheet.is_count() => {
+            sheet.typing = Some(if k == 3 { SheetText::Supplier } else { SheetText::Note });
+        }
         Key::Char('+') => set_qty(state, qty.saturating_add(1), fx),
         Key::Char('-') if qty > 0 => set_qty(state, qty - 1, fx),
         Key::Char('*') => match std::mem::take(&mut state.input).parse::<i64>() {
@@ -330,6 +381,23 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::Esc => {
             state.stock_sheet = None;
             state.notice = None;
+        }
+        _ => {}
+    }
+}
+
+/// Keys while the supplier or note is typed: characters, Backspace; Enter or Esc ends the typing.
+fn type_text(sheet: &mut StockSheet, field: SheetText, key: Key) {
+    let SheetKind::GoodsIn { supplier, note } = &mut sheet.kind else { return };
+    let text = if field == SheetText::Supplier { supplier } else { note };
+    match key {
+        Key::Char(c) if !c.is_control() && text.chars().count() < field.max_len() => text.push(c),
+        Key::Backspace => {
+            text.pop();
+        }
+        Key::Enter | Key::Esc => {
+            *text = text.trim().to_string();
+            sheet.typing = None;
         }
         _ => {}
     }

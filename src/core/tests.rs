@@ -581,6 +581,7 @@ mod display;
 mod exchange;
 mod exchange_receipted;
 mod held;
+mod member_form;
 mod members;
 mod no_receipt;
 mod numbers;

@@ -1,8 +1,9 @@
 //! Training mode (培训模式): new staff learn on the real till without touching the shop's money.
 //!
-//! A supervisor puts the till into training (a script's `{"act":"training_on"}`, or a key a shop
-//! binds in `keys.toml`; a cashier is asked for a supervisor's PIN) and takes it out the same way
-//! (`training_off`). While it is on:
+//! A supervisor puts the till into training (the maintenance menu's last item, 培训模式; a
+//! script's `{"act":"training_on"}`, or a key a shop binds in `keys.toml`; a cashier is asked for a
+//! supervisor's PIN) and takes it out with the maintenance key (F12, which in training asks to
+//! leave it rather than open the menu) or `training_off`. While it is on:
 //! * a banner says so on every screen, and every receipt is marked "培训 / TRAINING";
 //! * every order rung up is a training order (`Order::training`): [`contain`] drops its saves, so
 //!   it never reaches the store — and so never the reports (X/Z are read from the store), the stock
@@ -17,7 +18,10 @@
 //!
 //! Leaving is refused while a training sale is open or a training payment is in doubt; it puts the
 //! order ids back as they were, so the only trace is the audit log's two entries. A till restarted
-//! during training comes back out of it (nothing of it was saved).
+//! during training comes back out of it (nothing of it was saved), as a shop expects: the next
+//! customer after a restart is a real one. Its audit log gets the end it is owed at that start
+//! (`AuditEvent::TrainingInterrupted`, `app/auth.rs: end_interrupted_training`), so no "began" is
+//! left without an "ended".
 
 use super::auth::{AuditEvent, AuthEffect};
 use super::clock::Millis;

@@ -148,7 +148,13 @@ mod tests {
         assert_eq!(kind(Lang::En, &Kind::PercentOff { off: 2000 }), "20% off");
         let tiers = Kind::Threshold { tiers: vec![(Fen(10_000), Fen(1000)), (Fen(20_000), Fen(3000))] };
         assert_eq!(kind(Lang::Zh, &tiers), "满100.00减10.00，满200.00减30.00");
-        let w = Window { from: Some(20261201), until: Some(20261231), days: 0b110_0000, hours: Some((1020, 1140)) };
+        let w = Window {
+            from: Some(20261201),
+            until: Some(20261231),
+            days: 0b110_0000,
+            hours: Some((1020, 1140)),
+            ..Window::default()
+        };
         assert_eq!(window(Lang::Zh, &w), "2026-12-01–12-31 周六日 17:00–19:00");
         assert_eq!(window(Lang::En, &Window::default()), "always");
     }

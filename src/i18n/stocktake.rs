@@ -23,7 +23,7 @@ stock_texts! {
     GoodsInTitle, CountTitle, Number, Supplier, Note, Everything, ColCode, ColItem, ColReceived, ColExpected,
     ColCounted, ColVariance, Uncounted, Code, Lines, Units, ApprovedBy, Operator, NotTracked,
     HintAdd, HintApply, HintQty, HintRemove, HintClose, HintPark, HintGoodsIn, HintCount,
-    TrainingBanner, TrainingMark, KeyF5, KeyF6,
+    TrainingBanner, TrainingMark, KeyF5, KeyF6, Category, HintScope, HintSupplier, HintNote, HintDoneTyping,
 }
 
 pub fn stock_text(lang: Lang, t: StockText) -> &'static str {
@@ -39,6 +39,16 @@ pub fn stock_text(lang: Lang, t: StockText) -> &'static str {
         (Lang::En, S::Supplier) => "Supplier",
         (Lang::Zh, S::Note) => "备注",
         (Lang::En, S::Note) => "Note",
+        (Lang::Zh, S::Category) => "类别",
+        (Lang::En, S::Category) => "Category",
+        (Lang::Zh, S::HintScope) => "换盘点范围",
+        (Lang::En, S::HintScope) => "Scope",
+        (Lang::Zh, S::HintSupplier) => "供应商",
+        (Lang::En, S::HintSupplier) => "Supplier",
+        (Lang::Zh, S::HintNote) => "备注",
+        (Lang::En, S::HintNote) => "Note",
+        (Lang::Zh, S::HintDoneTyping) => "填好",
+        (Lang::En, S::HintDoneTyping) => "Done",
         (Lang::Zh, S::Everything) => "全部商品",
         (Lang::En, S::Everything) => "All products",
         (Lang::Zh, S::ColCode) => "条码",

@@ -188,6 +188,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::DiscountEntry) => discount_keys(state),
         Top::Modal(Modal::Member) => member_keys(state),
         Top::Modal(Modal::StoredValuePin) => stored_value_pin_keys(),
+        Top::Modal(Modal::MemberForm) => member_form_keys(),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
         Top::Base(Base::SignIn) => sign_in_keys(state),
@@ -199,8 +200,12 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
 fn member_keys(state: &State) -> Vec<KeyHelp> {
     let member = |keys: &[Key], cap, does| k(keys, cap, Label::Member(does));
     let mut keys = Vec::new();
-    if state.members.view.as_ref().is_some_and(|v| v.found.is_some()) {
+    let view = state.members.view.as_ref();
+    if view.is_some_and(|v| v.found.is_some()) {
         keys.push(member(&[Key::Enter], Label::Main(T::KeyEnter), MT::HintAttach));
+        keys.push(member(&[Key::F(2)], Label::Main(T::KeyF2), MT::HintEdit));
+    } else if view.is_some_and(|v| v.missing) {
+        keys.push(member(&[Key::F(2)], Label::Main(T::KeyF2), MT::HintNew));
     }
     keys.push(member(&[Key::Esc], Label::Main(T::KeyEsc), MT::HintClose));
     keys
@@ -213,6 +218,16 @@ fn stored_value_pin_keys() -> Vec<KeyHelp> {
     vec![
         sv(&[Key::Enter], Label::Main(T::KeyEnter), SV::HintCheck),
         sv(&[Key::Esc], Label::Main(T::KeyEsc), SV::HintCancel),
+    ]
+}
+
+/// The member form: Up/Down move between fields, Enter saves, Esc closes.
+fn member_form_keys() -> Vec<KeyHelp> {
+    let member = |keys: &[Key], cap, does| k(keys, cap, Label::Member(does));
+    vec![
+        member(UP_DOWN, Label::Main(T::KeyUpDown), MT::HintField),
+        member(&[Key::Enter], Label::Main(T::KeyEnter), MT::HintSave),
+        member(&[Key::Esc], Label::Main(T::KeyEsc), MT::HintClose),
     ]
 }
 
@@ -265,6 +280,21 @@ fn sheet_keys(state: &State) -> Vec<KeyHelp> {
     let st = |keys: &[Key], cap, does| k(keys, cap, Label::Stock(does));
     let goods = state.stock_sheet.as_ref().is_some_and(|s| !s.lines.is_empty());
     let mut keys = Vec::new();
+    if state.stock_sheet.as_ref().is_some_and(|s| s.typing.is_some()) {
+        // Typing the supplier or the note: Enter (or Esc) ends it.
+        keys.push(st(&[Key::Enter, Key::Esc], Label::Main(T::KeyEnter), ST::HintDoneTyping));
+        return keys;
+    }
+    match state.stock_sheet.as_ref() {
+        Some(s) if s.is_count() && s.lines.is_empty() => {
+            keys.push(st(&[Key::F(3)], Label::Main(T::KeyF3), ST::HintScope));
+        }
+        Some(s) if !s.is_count() && s.lines.is_empty() => {
+            keys.push(st(&[Key::F(3)], Label::Main(T::KeyF3), ST::HintSupplier));
+            keys.push(st(&[Key::F(4)], Label::Main(T::KeyF4), ST::HintNote));
+        }
+        _ => {}
+    }
     if !state.input.is_empty() || goods {
         let does = if state.input.is_empty() { ST::HintApply } else { ST::HintAdd };
         keys.push(st(&[Key::Enter], Label::Main(T::KeyEnter), does));

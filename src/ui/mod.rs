@@ -78,6 +78,7 @@ pub fn view(state: &State, status: &Status, frame: &mut Frame) {
             Modal::DiscountEntry => discount::view(state, frame, body),
             Modal::Member => member::view(state, frame, body),
             Modal::StoredValuePin => stored_value::pin_view(state, frame, body),
+            Modal::MemberForm => member::form(state, frame, body),
             Modal::Qr | Modal::Maintenance | Modal::Operators | Modal::Audit | Modal::PinChange => {} // full screens: `under`
         }
     }

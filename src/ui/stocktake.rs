@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 use super::widgets;
 use crate::core::State;
-use crate::core::stocktake::SheetKind;
+use crate::core::stocktake::{Scope, SheetKind, SheetText};
 use crate::i18n::stocktake::{StockText as S, stock_text};
 
 pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
@@ -23,13 +23,22 @@ pub(super) fn view(state: &State, frame: &mut Frame, area: Rect) {
     };
     let (title, about) = match &sheet.kind {
         SheetKind::GoodsIn { supplier, note } => {
-            let note = if note.is_empty() { String::new() } else { format!("  {}: {note}", t(S::Note)) };
-            (t(S::GoodsInTitle), format!("{}: {supplier}{note}", t(S::Supplier)))
+            // The text being typed shows its cursor.
+            let cursor = |f: SheetText| if sheet.typing == Some(f) { "_" } else { "" };
+            let note = if note.is_empty() && sheet.typing != Some(SheetText::Note) {
+                String::new()
+            } else {
+                format!("  {}: {note}{}", t(S::Note), cursor(SheetText::Note))
+            };
+            (t(S::GoodsInTitle), format!("{}: {supplier}{}{note}", t(S::Supplier), cursor(SheetText::Supplier)))
         }
-        SheetKind::Count { .. } => (
-            t(S::CountTitle),
-            format!("{}    {}: {}", t(S::Everything), t(S::Uncounted), sheet.uncounted(&state.catalogue)),
-        ),
+        SheetKind::Count { scope } => {
+            let scope = match scope {
+                Scope::Everything => t(S::Everything).to_string(),
+                Scope::Category(c) => format!("{}: {c}", t(S::Category)),
+            };
+            (t(S::CountTitle), format!("{scope}    {}: {}", t(S::Uncounted), sheet.uncounted(&state.catalogue)))
+        }
     };
     let heading = match sheet.kind {
         SheetKind::GoodsIn { .. } => row(t(S::ColItem), "", "", t(S::ColReceived)),

@@ -157,6 +157,20 @@ impl<S> World<S> {
         self.dir.path().join("data")
     }
 
+    /// `till catalogue import` / `till promotions import` (`what`) of `text`, through the real CLI.
+    pub fn import_csv(&self, what: &str, text: &str) {
+        let file = self.dir.path().join(format!("{what}.csv"));
+        std::fs::write(&file, text).expect("write");
+        let out = Command::new(till_binary())
+            .args([what, "import"])
+            .arg(&file)
+            .arg("--config")
+            .arg(&self.config_path)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
     pub fn till_log(&self) -> String {
         (1..=self.starts)
             .map(|n| std::fs::read_to_string(self.dir.path().join(format!("till-{n}.stderr"))).unwrap_or_default())

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
-use till_proto::record::{OrderRecord, Record, RefundRecord, StockRecord, ZReportRecord};
+use till_proto::record::{MemberRecord, OrderRecord, Record, RefundRecord, StockRecord, ZReportRecord};
 use till_proto::sign;
 use tokio_postgres::Transaction;
 
@@ -173,6 +173,7 @@ async fn store(
         Record::ZReport(_) => "zreport",
         Record::Stock(_) => "stock",
         Record::StoredValue(_) => "stored_value",
+        Record::Member(_) => "member",
     };
     let id: Option<i64> = tx
         .query_opt(
@@ -194,6 +195,7 @@ async fn store(
         Record::Stock(r) => project_stock(&tx, id, device_id, r, body).await?,
         // Kept as sent (the records table); the office's ledger pages come later.
         Record::StoredValue(_) => Ok(()),
+        Record::Member(r) => project_member(&tx, id, device_id, r).await?,
     };
     if let Err(reason) = projected {
         tx.rollback().await?;
@@ -339,6 +341,23 @@ async fn project_stock(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Stock
     tx.execute(
         "INSERT INTO stock_sheets (record_id, device_id, number, kind, applied_at, sheet) VALUES ($1, $2, $3, $4, $5, $6)",
         &[&id, &device_id, &s.number, &s.kind, &s.applied_at.unwrap_or(0), &tokio_postgres::types::Json(&sheet)],
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// A member created or edited at a till: the newest change of each member number wins (by the
+/// till's clock), the phone as the till sent it, masked.
+async fn project_member(tx: &Transaction<'_>, id: i64, device_id: &str, r: &MemberRecord) -> Projected {
+    let m = &r.member;
+    tx.execute(
+        "INSERT INTO members (member_id, record_id, device_id, name, phone_masked, card, level, changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (member_id) DO UPDATE SET record_id = EXCLUDED.record_id, device_id = EXCLUDED.device_id,
+             name = EXCLUDED.name, phone_masked = EXCLUDED.phone_masked, card = EXCLUDED.card,
+             level = EXCLUDED.level, changed_at = EXCLUDED.changed_at
+         WHERE members.changed_at <= EXCLUDED.changed_at",
+        &[&m.id, &id, &device_id, &m.name, &m.phone, &m.card, &m.level, &m.changed_at],
     )
     .await?;
     Ok(Ok(()))

@@ -60,6 +60,8 @@ pub enum RecordKind {
     /// A member's stored-value ledger entry (储值: a top-up, bonus, spend or refund to the balance).
     #[serde(rename = "stored_value")]
     StoredValue,
+    /// A member created or edited at the till (会员资料), the phone masked.
+    Member,
 }
 
 impl RecordKind {
@@ -71,6 +73,7 @@ impl RecordKind {
             RecordKind::ZReport => "zreport",
             RecordKind::Stock => "stock",
             RecordKind::StoredValue => "stored_value",
+            RecordKind::Member => "member",
         }
     }
 }
@@ -135,6 +138,7 @@ mod tests {
             (RecordKind::Refund, "refund"),
             (RecordKind::ZReport, "zreport"),
             (RecordKind::Stock, "stock"),
+            (RecordKind::Member, "member"),
         ] {
             assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{text}\"")));
             assert_eq!(kind.as_str(), text);

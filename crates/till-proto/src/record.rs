@@ -12,6 +12,7 @@ pub enum Record {
     ZReport(ZReportRecord),
     Stock(StockRecord),
     StoredValue(StoredValueRecord),
+    Member(MemberRecord),
 }
 
 impl Record {
@@ -22,6 +23,7 @@ impl Record {
             RecordKind::ZReport => Record::ZReport(serde_json::from_str(body)?),
             RecordKind::Stock => Record::Stock(serde_json::from_str(body)?),
             RecordKind::StoredValue => Record::StoredValue(serde_json::from_str(body)?),
+            RecordKind::Member => Record::Member(serde_json::from_str(body)?),
         })
     }
 
@@ -32,6 +34,7 @@ impl Record {
             Record::ZReport(r) => r.seq,
             Record::Stock(r) => r.seq,
             Record::StoredValue(r) => r.seq,
+            Record::Member(r) => r.seq,
         }
     }
 }
@@ -328,6 +331,34 @@ pub struct StockSheet {
     pub deltas: Vec<(String, i64)>,
 }
 
+/// A member created or edited at the till: `{"kind":"member","key":"member:<id>:<changed_at>",
+/// "seq":n,"member":{"id":…,"name":…,"phone":"138****5678","card":…,"level":…,"new":…,
+/// "changed_at":…}}`. The phone is masked: the office never receives a member's whole number (a
+/// hash of one would not hide it — 10^10 numbers hash in minutes).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MemberRecord {
+    pub key: String,
+    pub seq: u64,
+    pub member: MemberChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MemberChange {
+    pub id: String,
+    pub name: String,
+    /// Masked: `138****5678`.
+    pub phone: String,
+    #[serde(default)]
+    pub card: String,
+    #[serde(default)]
+    pub level: String,
+    /// Created (else edited).
+    #[serde(default)]
+    pub new: bool,
+    /// Unix milliseconds, the till's clock.
+    pub changed_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +414,15 @@ mod tests {
         };
         assert!(read("\"Refunded\""));
         assert!(!read(r#"{"Failed":{"reason":"no"}}"#));
+    }
+
+    #[test]
+    fn a_member_record_reads_with_its_phone_masked() {
+        let body = r#"{"kind":"member","key":"member:M011796680800:1796680800000","seq":4,
+            "member":{"id":"M011796680800","name":"李四","phone":"139****5678","card":"VIP0002","level":"金卡",
+            "new":true,"changed_at":1796680800000}}"#;
+        let Ok(Record::Member(r)) = Record::read(RecordKind::Member, body) else { unreachable!("a member") };
+        assert_eq!((r.seq, r.member.phone.as_str(), r.member.new), (4, "139****5678", true));
     }
 }
 

@@ -135,3 +135,39 @@ fn points_are_earned_per_yuan_paid_in_the_orders_own_save_once_and_a_refund_take
     store.save(&o, &Counters::default()).expect("the rest");
     assert_eq!(points(&store), 10, "never more back than the order earned");
 }
+
+/// The member form's save: another member's phone or card is refused naming that member, a new
+/// member's number taken is refused, an edit keeps the stored points; each change is one record
+/// for the back office, the phone masked.
+#[test]
+fn a_member_saved_at_the_till_is_refused_on_a_taken_phone_or_card_and_queued_for_the_office_masked() {
+    use crate::core::member_form::SaveRefused;
+    let (_dir, store) = store();
+    put_all(&store, &[member("M1", "13812345678", "VIP001")]).expect("put");
+    let at = Millis(1_796_680_800_000);
+    let taken = save(&store, &member("M2", "13812345678", ""), true, at);
+    assert_eq!(taken, Err(SaveRefused::PhoneTaken { other: "M1".into() }));
+    let taken = save(&store, &member("M2", "13900001111", "VIP001"), true, at);
+    assert_eq!(taken, Err(SaveRefused::CardTaken { other: "M1".into() }));
+    assert_eq!(save(&store, &member("M1", "13900001111", ""), true, at), Err(SaveRefused::NumberTaken));
+    assert_eq!(store.outbox_counts().expect("outbox"), (0, 0), "nothing written");
+    let new = save(&store, &member("M2", "13900001111", "VIP002"), true, at).expect("saved");
+    assert_eq!(find(&store, &phone("13900001111")).expect("find").map(|c| c.member), Some(new));
+    // M1's points moved since the form was opened: the edit keeps the store's.
+    put_all(&store, &[Member { points: 99, ..member("M1", "13812345678", "VIP001") }]).expect("points");
+    let edited = save(
+        &store,
+        &Member { level: "银卡".into(), ..member("M1", "13812345678", "VIP001") },
+        false,
+        Millis(at.0 + 1),
+    )
+    .expect("edited");
+    assert_eq!((edited.level.as_str(), edited.points), ("银卡", 99));
+    let sent = store.outbox_pending(10).expect("pending");
+    let keys: Vec<&str> = sent.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, vec!["member:M2:1796680800000", "member:M1:1796680800001"]);
+    assert!(sent.iter().all(|r| r.kind == OutboxKind::Member && !r.body.contains("13812345678")));
+    assert!(sent[1].body.contains("138****5678"), "{}", sent[1].body);
+    let read = till_proto::read_body(&sent[0].body, &sent[0].key).expect("the office reads it");
+    assert!(matches!(read, till_proto::record::Record::Member(r) if r.member.phone == "139****1111" && r.member.new));
+}

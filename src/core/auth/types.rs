@@ -137,6 +137,8 @@ pub enum Action {
     Training,
     /// Goods taken back without a receipt in exchange for others (always a supervisor).
     Exchange,
+    /// Creating or editing a member at the till (会员资料; `[members] edit_requires`).
+    Members,
 }
 
 impl Action {
@@ -273,6 +275,16 @@ pub enum AuditEvent {
         on: bool,
         #[serde(default)]
         sales: u32,
+    },
+    /// Training mode ended because the till stopped during it (written at the next start; `since`:
+    /// when it began).
+    TrainingInterrupted {
+        since: Millis,
+    },
+    /// A member was created (`new`) or edited at the till: their number, never their phone.
+    MemberSaved {
+        id: String,
+        new: bool,
     },
 }
 

@@ -114,10 +114,23 @@ pub enum PricingError {
     TooLarge,
 }
 
-/// Prices `lines` at `when` with the promotions in `book` and the cashier's `order` discount.
+/// Prices `lines` at `when` with the promotions in `book` and the cashier's `order` discount, for
+/// a sale without a member (member promotions left out).
 pub fn price(book: &Book, when: When, lines: &[CartLine], order: Option<&Manual>) -> Result<Priced, PricingError> {
+    price_for(book, when, None, lines, order)
+}
+
+/// [`price`] for a sale whose member has level `member` (`Some("")`: a member without a level):
+/// the promotions for members (`Window::member`) join the others, under the same combining rule.
+pub fn price_for(
+    book: &Book,
+    when: When,
+    member: Option<&str>,
+    lines: &[CartLine],
+    order: Option<&Manual>,
+) -> Result<Priced, PricingError> {
     let mut cart = Cart::new(lines)?;
-    let active: Vec<bool> = book.promotions().iter().map(|p| p.window.holds(when)).collect();
+    let active: Vec<bool> = book.promotions().iter().map(|p| p.window.holds(when) && p.window.admits(member)).collect();
     let mut scoped: Vec<Vec<usize>> = Vec::with_capacity(lines.len());
     for l in lines {
         let mut v = Vec::new();

@@ -65,6 +65,10 @@ pub struct Window {
     /// Minutes after midnight, from inclusive to until exclusive (e.g. 17:00–19:00 is 1020–1140);
     /// a window past midnight (22:00–02:00) wraps.
     pub hours: Option<(u16, u16)>,
+    /// Only for members (会员价, 会员折扣): `Some("")` any member attached to the sale,
+    /// `Some(level)` a member of that level (as the member's record names it); `None` everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 /// The local day and time a cart is priced at.
@@ -91,6 +95,15 @@ impl When {
 }
 
 impl Window {
+    /// Whether the sale's member (their level; `None`: no member attached) may have it.
+    pub fn admits(&self, member: Option<&str>) -> bool {
+        match (&self.member, member) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(level), Some(theirs)) => level.is_empty() || level == theirs,
+        }
+    }
+
     pub fn holds(&self, when: When) -> bool {
         self.from.is_none_or(|d| when.date >= d)
             && self.until.is_none_or(|d| when.date <= d)

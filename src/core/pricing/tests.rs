@@ -80,7 +80,13 @@ fn a_gift_is_free_once_the_scope_is_spent_and_only_then() {
 #[test]
 fn a_promotion_outside_its_window_does_not_apply() {
     let mut p = promo("h", "欢乐时光", Scope::All, Kind::PercentOff { off: 5000 });
-    p.window = Window { from: Some(20261201), until: Some(20261231), days: 0b001_1111, hours: Some((1020, 1140)) };
+    p.window = Window {
+        from: Some(20261201),
+        until: Some(20261231),
+        days: 0b001_1111,
+        hours: Some((1020, 1140)),
+        ..Window::default()
+    };
     let book = Book::new(vec![p]);
     let at = |date, weekday, minute| total_at(&book, When { date, weekday, minute });
     assert_eq!(at(20261207, 0, 1080), Fen(50)); // Monday 18:00
@@ -173,9 +179,21 @@ fn any_kind(thresholds: bool) -> BoxedStrategy<Kind> {
 
 fn any_book(thresholds: bool) -> impl Strategy<Value = Book> {
     let scope = prop_oneof![Just(Scope::All), (0usize..4).prop_map(|i| items(&[CODES[i]]))];
-    prop::collection::vec((scope, any_kind(thresholds)), 0..6).prop_map(|ps| {
-        Book::new(ps.into_iter().enumerate().map(|(i, (s, k))| promo(&format!("p{i}"), "p", s, k)).collect())
+    // Some promotions are for members only (any member, or a level's).
+    let who = prop_oneof![Just(None), Just(None), Just(Some(String::new())), Just(Some("金卡".to_string()))];
+    prop::collection::vec((scope, any_kind(thresholds), who), 0..6).prop_map(|ps| {
+        let promos = ps.into_iter().enumerate().map(|(i, (s, k, member))| {
+            let mut p = promo(&format!("p{i}"), "p", s, k);
+            p.window.member = member;
+            p
+        });
+        Book::new(promos.collect())
     })
+}
+
+/// The sale's member: none, one without a level, or one of a level.
+fn any_member() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![Just(None), Just(Some(String::new())), Just(Some("金卡".to_string())), Just(Some("银卡".to_string()))]
 }
 
 fn any_change() -> impl Strategy<Value = Change> {
@@ -200,9 +218,9 @@ fn any_order() -> impl Strategy<Value = Option<Manual>> {
 proptest! {
     #[test]
     fn the_total_is_never_negative_nor_above_the_undiscounted_sum_and_the_lines_add_up(
-        book in any_book(true), cart in any_cart(), order in any_order()
+        book in any_book(true), cart in any_cart(), order in any_order(), member in any_member()
     ) {
-        let p = price(&book, MON_NOON, &cart, order.as_ref()).unwrap();
+        let p = price_for(&book, MON_NOON, member.as_deref(), &cart, order.as_ref()).unwrap();
         let undiscounted: i64 = cart.iter().map(|l| l.unit_price.0 * i64::from(l.qty)).sum();
         prop_assert!(p.total.0 >= 0 && p.total.0 <= undiscounted);
         prop_assert_eq!(p.gross.0, undiscounted);
@@ -215,7 +233,7 @@ proptest! {
 
     #[test]
     fn scanning_order_does_not_change_the_total(
-        book in any_book(true), cart in any_cart(), order in any_order(), seed in any::<u64>()
+        book in any_book(true), cart in any_cart(), order in any_order(), member in any_member(), seed in any::<u64>()
     ) {
         let mut shuffled = cart.clone();
         // A deterministic shuffle from the seed.
@@ -224,8 +242,8 @@ proptest! {
             s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             shuffled.swap(i, (s >> 33) as usize % (i + 1));
         }
-        let a = price(&book, MON_NOON, &cart, order.as_ref()).unwrap();
-        let b = price(&book, MON_NOON, &shuffled, order.as_ref()).unwrap();
+        let a = price_for(&book, MON_NOON, member.as_deref(), &cart, order.as_ref()).unwrap();
+        let b = price_for(&book, MON_NOON, member.as_deref(), &shuffled, order.as_ref()).unwrap();
         prop_assert_eq!(a.total, b.total);
         prop_assert_eq!(a.applied.len(), b.applied.len());
     }
@@ -234,23 +252,34 @@ proptest! {
     /// does at every till, so with them a removal can raise the total (see the test below).
     #[test]
     fn removing_an_item_never_raises_the_total(
-        book in any_book(false), cart in any_cart(), order in any_order(), pick in any::<prop::sample::Index>()
+        book in any_book(false), cart in any_cart(), order in any_order(), member in any_member(), pick in any::<prop::sample::Index>()
     ) {
         prop_assume!(!cart.is_empty());
         let mut less = cart.clone();
         less.remove(pick.index(cart.len()));
-        let before = price(&book, MON_NOON, &cart, order.as_ref()).unwrap().total;
-        let after = price(&book, MON_NOON, &less, order.as_ref()).unwrap().total;
+        let before = price_for(&book, MON_NOON, member.as_deref(), &cart, order.as_ref()).unwrap().total;
+        let after = price_for(&book, MON_NOON, member.as_deref(), &less, order.as_ref()).unwrap().total;
         prop_assert!(after <= before, "{after:?} > {before:?}");
     }
 
     #[test]
     fn refunds_of_any_subset_of_lines_never_sum_to_more_than_was_paid(
-        book in any_book(true), cart in any_cart(), order in any_order(), subset in any::<u8>()
+        book in any_book(true), cart in any_cart(), order in any_order(), member in any_member(), subset in any::<u8>()
     ) {
-        let p = price(&book, MON_NOON, &cart, order.as_ref()).unwrap();
+        let p = price_for(&book, MON_NOON, member.as_deref(), &cart, order.as_ref()).unwrap();
         let refunded: i64 = p.lines.iter().enumerate().filter(|(i, _)| subset & (1 << i) != 0).map(|(_, l)| l.net.0).sum();
         prop_assert!(refunded <= p.total.0);
+    }
+
+    /// Member promotions only add candidates: without thresholds (which a lower net can miss), a
+    /// member never pays more than a customer without one, for the same cart.
+    #[test]
+    fn a_member_never_pays_more_than_a_customer_without_one(
+        book in any_book(false), cart in any_cart(), order in any_order(), member in any_member()
+    ) {
+        let with = price_for(&book, MON_NOON, member.as_deref(), &cart, order.as_ref()).unwrap().total;
+        let without = price(&book, MON_NOON, &cart, order.as_ref()).unwrap().total;
+        prop_assert!(with <= without, "{with:?} > {without:?}");
     }
 }
 
@@ -264,4 +293,42 @@ fn below_a_threshold_again_the_discount_is_given_back() {
     )]);
     assert_eq!(total(&book, &[line("x", 9_900, 1), line("y", 100, 1)]), Fen(9_000));
     assert_eq!(total(&book, &[line("x", 9_900, 1)]), Fen(9_900));
+}
+
+#[test]
+fn member_prices_and_level_discounts_apply_only_with_a_member_of_that_level() {
+    let mut special = promo("mp", "会员价", items(&["cola"]), Kind::Special { price: Fen(300) });
+    special.window.member = Some(String::new());
+    let mut gold = promo("gold", "金卡9折", Scope::All, Kind::PercentOff { off: 1000 });
+    gold.window.member = Some("金卡".into());
+    let mut drinks =
+        promo("cat", "饮料会员8折", Scope::Categories(["饮料".to_string()].into()), Kind::PercentOff { off: 2000 });
+    drinks.window.member = Some(String::new());
+    let book = Book::new(vec![special, gold, drinks]);
+    let mut tea = line("tea", 1_000, 1);
+    tea.category = "饮料".into();
+    let cart = [line("cola", 350, 2), line("chips", 1_000, 1), tea];
+    let at = |member: Option<&str>| price_for(&book, MON_NOON, member, &cart, None).unwrap();
+    // No member: nothing off.
+    assert_eq!(at(None).total, Fen(2_700));
+    assert!(at(None).applied.is_empty());
+    // A member without a level: the member price on cola (0.50 × 2) and 8折 on the drink (2.00).
+    let p = at(Some(""));
+    assert_eq!(p.total, Fen(2_400));
+    let names: Vec<&str> = p
+        .applied
+        .iter()
+        .map(|a| match &a.source {
+            Source::Promotion { name, .. } => name.as_str(),
+            _ => "",
+        })
+        .collect();
+    assert_eq!(names, vec!["饮料会员8折", "会员价"]);
+    // A gold member: 金卡9折 joins, each item still takes only its best (chips 1.00 off; cola keeps
+    // its member price, 1.00 > 0.70; tea keeps 8折).
+    let p = at(Some("金卡"));
+    assert_eq!(p.total, Fen(2_300));
+    assert_eq!(p.applied.len(), 3);
+    // The same cart prices the same every time.
+    assert_eq!(at(Some("金卡")), p);
 }

@@ -117,3 +117,61 @@ fn a_sheet_opens_only_from_an_empty_sale_or_the_low_stock_list() {
     key(&mut t, Key::F(5));
     assert!(matches!(t.state.stock_sheet.as_ref().map(|s| &s.kind), Some(SheetKind::GoodsIn { .. })));
 }
+
+/// A count of one category (分类盘点): F3 on the empty count sheet steps through the catalogue's
+/// categories; a product of another category is refused; only the category's products are
+/// uncounted.
+#[test]
+fn a_count_of_one_category_takes_only_its_products() {
+    use crate::core::stocktake::Scope;
+    let mut t = Till::new();
+    let mut cola = t.state.catalogue.get(COLA).cloned().expect("cola");
+    cola.category = "饮料".into();
+    let mut noodles = t.state.catalogue.get(NOODLES).cloned().expect("noodles");
+    noodles.category = "方便面".into();
+    t.state.catalogue = crate::core::catalog::Catalogue::new([cola, noodles]);
+    counts(&mut t, &[(COLA, 5), (NOODLES, 7)]);
+    t.send(Msg::Act(Intent::StockCount));
+    let scope = |t: &Till| match t.state.stock_sheet.as_ref().map(|s| &s.kind) {
+        Some(SheetKind::Count { scope }) => scope.clone(),
+        _ => Scope::Category("not a count".into()),
+    };
+    assert_eq!(scope(&t), Scope::Everything);
+    key(&mut t, Key::F(3));
+    assert_eq!(scope(&t), Scope::Category("方便面".into()), "categories in order");
+    key(&mut t, Key::F(3));
+    assert_eq!(scope(&t), Scope::Category("饮料".into()));
+    let sheet = t.state.stock_sheet.clone().expect("sheet");
+    assert_eq!(sheet.uncounted(&t.state.catalogue), 1, "only the drinks are to count");
+    t.scan(NOODLES);
+    assert!(matches!(t.state.notice, Some(Notice::Stock(StockNotice::NotOnSheet { .. }))));
+    t.scan(COLA);
+    // Once something is counted, F3 no longer changes what the count is of.
+    key(&mut t, Key::F(3));
+    assert_eq!(scope(&t), Scope::Category("饮料".into()));
+    let sheet = applied(&key(&mut t, Key::Enter)).expect("applied");
+    assert_eq!(sheet.deltas(), vec![(COLA.to_string(), -4)]);
+}
+
+/// The supplier and a note are typed on the goods-in sheet (F3, F4; Enter ends the typing) and
+/// go with the sheet when it is applied.
+#[test]
+fn the_supplier_and_a_note_are_typed_on_the_goods_in_sheet() {
+    let mut t = Till::new();
+    t.send(Msg::Act(Intent::GoodsIn { supplier: String::new(), note: String::new() }));
+    key(&mut t, Key::F(3));
+    for c in "可口可乐公司 ".chars() {
+        key(&mut t, Key::Char(c));
+    }
+    key(&mut t, Key::Enter);
+    key(&mut t, Key::F(4));
+    for c in "周一到货x".chars() {
+        key(&mut t, Key::Char(c));
+    }
+    key(&mut t, Key::Backspace);
+    key(&mut t, Key::Enter);
+    t.scan(COLA);
+    let sheet = applied(&key(&mut t, Key::Enter)).expect("applied");
+    assert_eq!(sheet.kind, SheetKind::GoodsIn { supplier: "可口可乐公司".into(), note: "周一到货".into() });
+    assert!(sheet.typing.is_none());
+}

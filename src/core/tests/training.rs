@@ -41,7 +41,7 @@ fn a_training_sale_is_numbered_apart_never_saved_and_leaving_leaves_only_the_aud
     assert_eq!(t.state.counters.seq, counters.seq, "no real number used");
     // What has no meaning in training is refused.
     key(&mut t, Key::Esc);
-    for intent in [Intent::OpenReport, Intent::Lookup, Intent::StockCount, Intent::HeldList, Intent::OpenMaintenance] {
+    for intent in [Intent::OpenReport, Intent::Lookup, Intent::StockCount, Intent::HeldList] {
         t.send(Msg::Act(intent));
         assert_eq!(t.state.notice, Some(Notice::Training(TrainingNotice::NotInTraining)));
     }
@@ -90,4 +90,23 @@ fn a_shop_binds_training_to_keys_in_keys_toml() {
         vec![crate::core::intent::Binding { f: 10, on: Some(intent::On::Sale), act: Intent::TrainingOn }];
     key(&mut t, Key::F(10));
     assert!(t.state.training.is_some());
+}
+
+/// Training has a key by default: the maintenance menu's last item turns it on (F12, the
+/// supervisor's PIN, then the item), and in training the maintenance key asks to leave it.
+#[test]
+fn the_maintenance_menu_turns_training_on_and_its_key_in_training_turns_it_off() {
+    use crate::core::maintenance::{Item, keys_to};
+    let mut t = Till::new();
+    key(&mut t, Key::F(12));
+    assert!(t.state.maintenance.is_some(), "a supervisor signed in opens the menu");
+    let mut fx = Vec::new();
+    for k in keys_to(Item::Training) {
+        fx = key(&mut t, k);
+    }
+    assert!(t.state.training.is_some() && t.state.maintenance.is_none(), "training, on the sale screen");
+    assert_eq!(audits(&fx), vec![AuditEvent::Training { on: true, sales: 0 }]);
+    let fx = key(&mut t, Key::F(12));
+    assert!(t.state.training.is_none() && t.state.maintenance.is_none(), "F12 in training leaves it");
+    assert_eq!(audits(&fx), vec![AuditEvent::Training { on: false, sales: 0 }]);
 }

@@ -108,6 +108,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Stock => "Goods in / stock count",
         Action::Training => "Training mode",
         Action::Exchange => "Exchange without a receipt",
+        Action::Members => "Create or edit a member",
         Action::Override => "Sign-out override",
         Action::Discount => "A discount above the cashier's limit",
     }
@@ -127,6 +128,7 @@ pub(super) fn item(i: Item) -> &'static str {
         Item::Audit => "Audit log",
         Item::Restart => "Restart the till",
         Item::PowerOff => "Power off",
+        Item::Training => "Training mode",
     }
 }
 
@@ -226,5 +228,8 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::StaffIdSet { number, staff_id: None } => format!("{number} is sent to the platforms as {number}"),
         AuditEvent::Training { on: true, .. } => "training mode began".into(),
         AuditEvent::Training { on: false, sales } => format!("training mode ended ({sales} practice sales, none kept)"),
+        AuditEvent::TrainingInterrupted { .. } => "training mode ended (the till restarted)".into(),
+        AuditEvent::MemberSaved { id, new: true } => format!("member {id} created"),
+        AuditEvent::MemberSaved { id, new: false } => format!("member {id} edited"),
     }
 }

@@ -137,6 +137,7 @@ fn actions_items_roles_kinds_and_audit_events_are_worded_in_both_languages() {
         Action::Maintenance,
         Action::Override,
         Action::DiscardHeld,
+        Action::Members,
     ];
     let kinds = [
         ScanKind::Product,
@@ -170,6 +171,9 @@ fn actions_items_roles_kinds_and_audit_events_are_worded_in_both_languages() {
         AuditEvent::Upgraded { version: "0.2.0".into(), from: "/media/usb/till-0.2.0-aarch64.bundle".into() },
         AuditEvent::StaffIdSet { number: "02".into(), staff_id: Some("1002".into()) },
         AuditEvent::StaffIdSet { number: "02".into(), staff_id: None },
+        AuditEvent::TrainingInterrupted { since: crate::core::clock::Millis(0) },
+        AuditEvent::MemberSaved { id: "M011796680800".into(), new: true },
+        AuditEvent::MemberSaved { id: "M0001".into(), new: false },
     ];
     for lang in LANGS {
         for a in actions {

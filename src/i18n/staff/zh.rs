@@ -108,6 +108,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Stock => "入库 / 盘点",
         Action::Training => "培训模式",
         Action::Exchange => "换货（无小票）",
+        Action::Members => "新建或修改会员",
         Action::Override => "强制签退",
         Action::Discount => "超出收银员权限的优惠",
     }
@@ -127,6 +128,7 @@ pub(super) fn item(i: Item) -> &'static str {
         Item::Audit => "审计日志",
         Item::Restart => "重启收银程序",
         Item::PowerOff => "关机",
+        Item::Training => "培训模式",
     }
 }
 
@@ -222,5 +224,8 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::StaffIdSet { number, staff_id: None } => format!("柜员 {number} 按柜员号 {number} 上送平台"),
         AuditEvent::Training { on: true, .. } => "进入培训模式".into(),
         AuditEvent::Training { on: false, sales } => format!("退出培训模式（{sales} 笔练习交易，未记账）"),
+        AuditEvent::TrainingInterrupted { .. } => "培训模式结束（收银机重启）".into(),
+        AuditEvent::MemberSaved { id, new: true } => format!("新建会员 {id}"),
+        AuditEvent::MemberSaved { id, new: false } => format!("修改会员 {id}"),
     }
 }
