@@ -101,6 +101,17 @@ impl Engine {
                 import::run(effect, host, layout, msgs);
             }
             MaintenanceEffect::Upgrade(effect) => upgrade::run(effect, host, msgs),
+            MaintenanceEffect::Enrol { code } => {
+                self.rt.spawn(async move {
+                    let msg = match host {
+                        Some(host) => super::enrol::enrol(&code, &host.data_dir).await,
+                        None => Msg::Enrol(crate::core::enrol::EnrolMsg::Failed {
+                            error: crate::core::enrol::EnrolFailure::NotKept { detail: "no data directory".into() },
+                        }),
+                    };
+                    let _ = msgs.send(msg);
+                });
+            }
             MaintenanceEffect::Restart => {
                 tracing::warn!("restart asked from the maintenance menu");
                 RESTART.store(true, Ordering::SeqCst);

@@ -232,6 +232,8 @@ pub enum Notice {
     Exchange(super::exchange::ExchangeNotice),
     /// Members (会员).
     Member(super::members::MemberNotice),
+    /// Enrolment to the back office from its scanned QR.
+    Enrol(super::enrol::EnrolNotice),
 }
 
 impl Notice {
@@ -259,6 +261,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Member(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Enrol(n) = self {
             return n.is_error();
         }
         matches!(

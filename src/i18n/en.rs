@@ -163,6 +163,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Training(n) => super::stocktake::training_notice(lang, n),
         Notice::Exchange(n) => super::exchange::exchange_notice(lang, n),
         Notice::Member(n) => super::members::member_notice(lang, n),
+        Notice::Enrol(n) => super::enrol::enrol_notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),

@@ -113,6 +113,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::MerchantChangeUnresolved { count: 2 },
         Notice::CheckingClock,
         Notice::Member(crate::core::members::MemberNotice::TooLate),
+        Notice::Enrol(crate::core::enrol::EnrolNotice::NotNow),
     ]
 }
 
@@ -199,6 +200,7 @@ fn index(n: &Notice) -> usize {
         Notice::Training(_) => 77,
         Notice::Exchange(_) => 78,
         Notice::Member(_) => 79,
+        Notice::Enrol(_) => 80,
     }
 }
 
@@ -208,7 +210,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..80).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..81).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (5, "stock_sheets", include_str!("../migrations/0005_stock_sheets.sql")),
     (6, "discounts_returns", include_str!("../migrations/0006_discounts_returns.sql")),
     (7, "scheduled_changes", include_str!("../migrations/0007_scheduled_changes.sql")),
+    (8, "promotions", include_str!("../migrations/0008_promotions.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a
