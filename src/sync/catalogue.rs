@@ -160,8 +160,9 @@ async fn follow_once(
             .map_err(|e| CatalogueSyncError::Store(e.to_string()))??;
         cursor = version;
         applied += 1;
-        status.send_modify(|s| s.catalogue_version = Some(version));
+        // The running till first, then the status (as in sync::promotions).
         let _ = msgs.send(msg);
+        status.send_modify(|s| s.catalogue_version = Some(version));
     }
     Ok(applied)
 }

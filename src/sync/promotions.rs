@@ -45,8 +45,10 @@ pub(super) async fn follow_once(
     let msg = tokio::task::spawn_blocking(move || apply(&*store, set))
         .await
         .map_err(|e| CatalogueSyncError::Store(e.to_string()))??;
-    status.send_modify(|s| s.promotions_version = Some(version));
+    // The running till first, then the status: whoever sees the new version and then scans is
+    // priced with it (the scan queues behind the set).
     let _ = msgs.send(msg);
+    status.send_modify(|s| s.promotions_version = Some(version));
     Ok(true)
 }
 

@@ -63,13 +63,14 @@ fn a_promotion_imported_at_the_office_is_applied_by_a_running_till_on_its_next_s
     till.wait_for("cash paid", SECS(5), |o| o.screen == Screen::Done { change: Fen(200) });
     till.key(Key::Esc);
     till.wait_for("delivered", SECS(30), |o| o.sync.unsynced() == 0 && o.sync.last_success_at.is_some());
-    till.quit();
-    assert_eq!(db.text("SELECT string_agg(total_fen::text, ',' ORDER BY closed_at) FROM orders"), "300");
+    // The till tells the office the version it has with its next request.
     let deadline = std::time::Instant::now() + SECS(10);
     while db.number("SELECT coalesce(promotions_version, 0) FROM devices") != 1 {
-        assert!(std::time::Instant::now() < deadline, "the till did not say it has version 1");
+        assert!(std::time::Instant::now() < deadline, "the till did not say it has version 1: {}", w.till_log());
         std::thread::sleep(Duration::from_millis(50));
     }
+    till.quit();
+    assert_eq!(db.text("SELECT string_agg(total_fen::text, ',' ORDER BY closed_at) FROM orders"), "300");
 
     // The same file again: no new set.
     assert!(upload(&office, &token, &good).1.contains("Nothing changed"));
