@@ -252,6 +252,9 @@ async fn apply_sheet(
 
 /// Reads a configuration code without using it: what it would change, or why it cannot be used.
 pub(super) async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
+    if crate::core::enrol::is_enrol_code(code) {
+        return super::enrol::read(code).await;
+    }
     if crate::wifi::is_wifi_qr(code) {
         let result = crate::wifi::parse_wifi_qr(code);
         return match result {

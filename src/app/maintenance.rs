@@ -151,6 +151,17 @@ pub(super) fn run(effect: MaintenanceEffect, ctx: &Context, msgs: &UnboundedSend
         }
         MaintenanceEffect::Import(effect) => import::run(effect, host, ctx.layout.clone(), msgs),
         MaintenanceEffect::Upgrade(effect) => upgrade::run(effect, host, msgs),
+        MaintenanceEffect::Enrol { code } => {
+            tokio::spawn(async move {
+                let msg = match host {
+                    Some(host) => super::enrol::enrol(&code, &host.data_dir).await,
+                    None => Msg::Enrol(crate::core::enrol::EnrolMsg::Failed {
+                        error: crate::core::enrol::EnrolFailure::NotKept { detail: "no data directory".into() },
+                    }),
+                };
+                let _ = msgs.send(msg);
+            });
+        }
         MaintenanceEffect::Restart => {
             tracing::warn!("restart asked from the maintenance menu");
             ctx.restart.send_replace(true);

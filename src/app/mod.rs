@@ -7,6 +7,7 @@ pub mod catalogue_csv;
 pub mod console;
 pub mod display;
 mod effects;
+pub mod enrol;
 pub mod frames;
 pub mod headless;
 pub mod maintenance;

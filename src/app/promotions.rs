@@ -41,6 +41,13 @@ pub fn load(store: &dyn Store) -> Result<Book, PromotionsError> {
 
 /// Replaces the stored promotions with `promos` in one transaction: those not listed leave.
 pub fn replace(store: &dyn Store, promos: &[Promotion]) -> Result<(), PromotionsError> {
+    store.write_records(&replacing(store, promos)?, None)?;
+    Ok(())
+}
+
+/// The writes that replace the stored promotions with `promos` (for a caller that adds its own
+/// to the same transaction).
+pub fn replacing(store: &dyn Store, promos: &[Promotion]) -> Result<Vec<Put>, PromotionsError> {
     let keep: BTreeSet<&str> = promos.iter().map(|p| p.id.as_str()).collect();
     let mut puts: Vec<Put> = store
         .records(Table::Promotions)?
@@ -53,8 +60,7 @@ pub fn replace(store: &dyn Store, promos: &[Promotion]) -> Result<(), Promotions
             .map_err(|e| PromotionsError::Corrupt { key: format!("promotions/{}", p.id), reason: e.to_string() })?;
         puts.push(put);
     }
-    store.write_records(&puts, None)?;
-    Ok(())
+    Ok(puts)
 }
 
 /// `till promotions import`: the whole file or nothing. Returns the number of promotions.

@@ -6,8 +6,7 @@
 use crate::config::Config;
 use crate::sync::BackofficeConfig;
 use anyhow::Context;
-use std::time::Duration;
-use till_proto::enrol::{ENROL_PATH, EnrolRequest, Enrolment, normalize_code, parse_qr};
+use till_proto::enrol::{ENROL_PATH, Enrolment, normalize_code, parse_qr};
 
 /// The office and the canonical code from what was typed: a code (with `office`, or the office of
 /// the configured `[backoffice]`), or an enrolment QR's text (which names its office).
@@ -31,28 +30,7 @@ pub fn target(
 
 /// Redeems `code` at the office `base`: the till's section for it.
 pub async fn redeem(base: &str, code: &str) -> anyhow::Result<BackofficeConfig> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let request = EnrolRequest { code: code.to_string(), version: env!("CARGO_PKG_VERSION").to_string() };
-    let answer = client
-        .post(format!("{base}{ENROL_PATH}"))
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(serde_json::to_string(&request)?)
-        .send()
-        .await
-        .with_context(|| format!("the back office {base} cannot be reached"))?;
-    let status = answer.status();
-    let text = answer.text().await.unwrap_or_default();
-    if !status.is_success() {
-        let reason = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-            .unwrap_or_else(|| text.chars().take(200).collect());
-        anyhow::bail!("the back office refused the code (HTTP {}): {reason}", status.as_u16());
-    }
-    let enrolment: Enrolment = serde_json::from_str(&text).context("the back office's answer is not an enrolment")?;
+    let enrolment: Enrolment = crate::app::enrol::call(base, ENROL_PATH, code).await?;
     Ok(BackofficeConfig::enrolled(enrolment))
 }
 
@@ -61,11 +39,8 @@ pub async fn command(config: &Config, typed: &str, office: Option<&str>) -> anyh
     let (base, code) = target(typed, office, config.backoffice.as_ref())?;
     let enrolled = redeem(&base, &code).await?;
     let data_dir = config.data_dir();
-    std::fs::create_dir_all(&data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
-    let file = crate::sync::enrolment::path(&data_dir);
-    let text = toml::to_string(&enrolled).context("the enrolment as TOML")?;
-    super::provision::write_atomically(&file, text.as_bytes(), 0o600)
-        .with_context(|| format!("writing {}", file.display()))?;
+    let file = crate::app::enrol::keep(&data_dir, &enrolled)
+        .with_context(|| format!("keeping the enrolment in {}", data_dir.display()))?;
     println!(
         "enrolled as {} (key {}) at {}; kept in {}: the till uses it from its next start",
         enrolled.device_id,

@@ -50,22 +50,51 @@ pub enum ConfigChange {
     /// Use the platform's settings for `new`; `current` is the merchant in use (none before the
     /// first set-up).
     Platform { current: Option<Merchant>, new: Merchant },
+    /// Send records to this back office as this till (`office` its base URL; `device_id` and
+    /// `till_name` what the office says the code is for). The code is a secret: `Debug` hides it.
+    Enrol { office: String, device_id: String, till_name: String, code: ScannedCode },
 }
 
 impl ConfigChange {
     /// Whether the money would go to another merchant than now.
     pub fn changes_merchant(&self) -> bool {
         match self {
-            ConfigChange::Wifi { .. } => false,
+            ConfigChange::Wifi { .. } | ConfigChange::Enrol { .. } => false,
             ConfigChange::Platform { current, new } => current.as_ref().is_none_or(|c| !c.same_account(new)),
         }
     }
 }
 
-/// Whether a scanned code is a configuration code: a `WIFI:` code, or the Cloud Pay
-/// `use_device_setting` URL (only routed here; `app` checks it strictly).
+/// Whether a scanned code is a configuration code: a `WIFI:` code, the back office's enrolment
+/// QR, or the Cloud Pay `use_device_setting` URL (only routed here; `app` checks it strictly).
 pub fn is_config_code(code: &str) -> bool {
-    is_wifi_code(code) || is_setup_code(code)
+    is_wifi_code(code) || super::enrol::is_enrol_code(code) || is_setup_code(code)
+}
+
+/// Which kind of configuration code, for what the till says while it reads it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Wifi,
+    Enrol,
+    Setup,
+}
+
+fn kind_of(code: &str) -> Kind {
+    if is_wifi_code(code) {
+        Kind::Wifi
+    } else if super::enrol::is_enrol_code(code) {
+        Kind::Enrol
+    } else {
+        Kind::Setup
+    }
+}
+
+fn kind_of_change(change: &ConfigChange) -> Kind {
+    match change {
+        ConfigChange::Wifi { .. } => Kind::Wifi,
+        ConfigChange::Enrol { .. } => Kind::Enrol,
+        ConfigChange::Platform { .. } => Kind::Setup,
+    }
 }
 
 fn is_wifi_code(code: &str) -> bool {
@@ -79,15 +108,17 @@ fn is_setup_code(code: &str) -> bool {
 
 /// A configuration code scanned on the sale screens: read, never used, here.
 pub(super) fn on_scan(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
-    let wifi = is_wifi_code(code);
+    let kind = kind_of(code);
     if !idle(state) {
-        return notice::refuse(state, not_now(wifi), fx);
+        return notice::refuse(state, not_now(kind), fx);
     }
-    if wifi {
-        state.notice = Some(Notice::ReadingConfigCode);
-    } else {
-        state.notice = Some(Notice::SettingUp);
-        fx.push(Effect::Say(Speech::SetupStarted));
+    match kind {
+        Kind::Wifi => state.notice = Some(Notice::ReadingConfigCode),
+        Kind::Enrol => state.notice = Some(Notice::Enrol(super::enrol::EnrolNotice::Reading)),
+        Kind::Setup => {
+            state.notice = Some(Notice::SettingUp);
+            fx.push(Effect::Say(Speech::SetupStarted));
+        }
     }
     fx.push(Effect::ReadConfigCode { code: ScannedCode(code.to_string()) });
 }
@@ -101,7 +132,7 @@ pub(super) fn on_offer(state: &mut State, mut change: ConfigChange, fx: &mut Vec
     }
     let busy = state.auth.prompt.is_some() || state.maintenance.is_some() || state.auth.admin.is_some();
     if !idle(state) || busy || state.auth.session.is_none() {
-        return notice::refuse(state, not_now(matches!(change, ConfigChange::Wifi { .. })), fx);
+        return notice::refuse(state, not_now(kind_of_change(&change)), fx);
     }
     if let Some(refused) = unresolved_refusal(state, &change) {
         return notice::refuse(state, refused, fx);
@@ -149,6 +180,7 @@ pub(super) fn approved(state: &mut State, change: ConfigChange, fx: &mut Vec<Eff
             state.notice = Some(Notice::SettingUp);
             fx.push(Effect::Setup { merchant: new });
         }
+        enrol @ ConfigChange::Enrol { .. } => super::enrol::approved(state, &enrol, fx),
     }
 }
 
@@ -162,6 +194,10 @@ fn idle(state: &State) -> bool {
     state.screen == Screen::Sale && state.sale.lines.is_empty()
 }
 
-fn not_now(wifi: bool) -> Notice {
-    if wifi { Notice::WifiNotNow } else { Notice::SetupNotNow }
+fn not_now(kind: Kind) -> Notice {
+    match kind {
+        Kind::Wifi => Notice::WifiNotNow,
+        Kind::Enrol => Notice::Enrol(super::enrol::EnrolNotice::NotNow),
+        Kind::Setup => Notice::SetupNotNow,
+    }
 }

@@ -185,6 +185,9 @@ pub enum MaintenanceEffect {
     Import(import::ImportEffect),
     /// Find a bundle or run the upgrade (off the UI thread).
     Upgrade(upgrade::UpgradeEffect),
+    /// Spend a confirmed enrolment code at its office and keep what it gives (mode 0600):
+    /// answered with `Msg::Enrol` ([`super::enrol`]).
+    Enrol { code: super::configure::ScannedCode },
 }
 
 /// F12: the menu, once a supervisor has said so.

@@ -15,6 +15,7 @@ pub mod csv_problem;
 mod discount;
 pub mod discount_entry;
 pub mod display;
+pub mod enrol;
 pub mod exchange;
 pub mod exchange_receipted;
 pub mod failure;
@@ -233,6 +234,14 @@ pub enum Msg {
     Member(members::MemberMsg),
     /// A stored-value spend checked (see [`sv_till`]).
     StoredValue(sv_till::SvMsg),
+    /// The back office's promotions the store has applied (sync::promotions): all of them, in
+    /// force from the next change of the sale's lines.
+    PromotionsChanged {
+        version: i64,
+        promotions: Vec<pricing::promo::Promotion>,
+    },
+    /// An enrolment code used, or why not (see [`enrol`]).
+    Enrol(enrol::EnrolMsg),
 }
 
 /// A message with the time it happened.
@@ -763,6 +772,12 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
         Msg::CatalogueChanged { products, removed } => state.catalogue.apply_changes(products, &removed),
+        Msg::Enrol(msg) => enrol::on_msg(state, msg, &mut fx),
+        Msg::PromotionsChanged { version, promotions } => {
+            let rows = promotions.len();
+            state.promotions = pricing::promo::Book::new(promotions);
+            fx.push(state.audit(auth::AuditEvent::PromotionsFromOffice { version, rows }));
+        }
         Msg::Scale(reading) => weighing::on_reading(state, reading),
     }
     training::contain(state, &mut fx);

@@ -236,6 +236,8 @@ pub enum Notice {
     Member(super::members::MemberNotice),
     /// Stored value (储值).
     StoredValue(super::stored_value::SvNotice),
+    /// Enrolment to the back office from its scanned QR.
+    Enrol(super::enrol::EnrolNotice),
 }
 
 impl Notice {
@@ -266,6 +268,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::StoredValue(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Enrol(n) = self {
             return n.is_error();
         }
         matches!(

@@ -7,6 +7,7 @@
 pub mod discount;
 mod display;
 mod en;
+pub mod enrol;
 pub mod exchange;
 pub mod held;
 pub mod help;

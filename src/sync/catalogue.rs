@@ -53,8 +53,21 @@ impl Follower {
 
 /// The applied version kept in the store (0: none yet).
 pub fn cursor(store: &dyn Store) -> Result<i64, CatalogueSyncError> {
-    let text = store.record(Table::Settings, CURSOR_KEY).map_err(|e| CatalogueSyncError::Store(e.to_string()))?;
+    cursor_at(store, CURSOR_KEY)
+}
+
+/// The version kept under `key` in the store's settings (0: none yet).
+pub(super) fn cursor_at(store: &dyn Store, key: &str) -> Result<i64, CatalogueSyncError> {
+    let text = store.record(Table::Settings, key).map_err(|e| CatalogueSyncError::Store(e.to_string()))?;
     Ok(text.and_then(|t| t.trim().parse().ok()).unwrap_or(0))
+}
+
+/// [`cursor_at`] off the render loop.
+pub(super) async fn read_cursor(store: &Arc<dyn Store>, key: &'static str) -> Result<i64, CatalogueSyncError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || cursor_at(&*store, key))
+        .await
+        .map_err(|e| CatalogueSyncError::Store(e.to_string()))?
 }
 
 async fn run(
@@ -86,6 +99,14 @@ async fn run(
             }
             Err(e) => tracing::warn!(error = %e, "catalogue changes"),
         }
+        match super::promotions::follow_once(&client, &config, &store, &status, &msgs).await {
+            Ok(true) => {
+                tracing::info!("promotions from the back office applied");
+                continue;
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "promotions"),
+        }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
             () = back_online(&mut delivery) => tracing::info!("delivery got through again: asking for catalogue changes"),
@@ -116,33 +137,14 @@ async fn follow_once(
     status: &watch::Sender<SyncStatus>,
     msgs: &UnboundedSender<Msg>,
 ) -> Result<usize, CatalogueSyncError> {
-    let after = {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || cursor(&*store))
-            .await
-            .map_err(|e| CatalogueSyncError::Store(e.to_string()))??
-    };
+    let after = read_cursor(store, CURSOR_KEY).await?;
     status.send_if_modified(|s| {
         let changed = s.catalogue_version != Some(after);
         s.catalogue_version = Some(after);
         changed
     });
-    let key = signing_key(after);
-    let signer = sign::Signer { device_id: &config.device_id, key_id: &config.key_id, key: &config.key };
     let url = format!("{}{CATALOGUE_PATH}?after={after}", till_proto::enrol::base_url(&config.url));
-    let mut request = client.get(url);
-    for (name, value) in signer.headers(super::deliver::signing_clock_secs(), &key, "") {
-        request = request.header(name, value);
-    }
-    let answer = request.send().await.map_err(|e| CatalogueSyncError::Unreachable(e.to_string()))?;
-    let code = answer.status().as_u16();
-    if code >= 500 || code == 408 || code == 429 {
-        return Err(CatalogueSyncError::Unreachable(format!("HTTP {code}")));
-    }
-    if !answer.status().is_success() {
-        return Err(CatalogueSyncError::Refused(code));
-    }
-    let text = answer.text().await.map_err(|e| CatalogueSyncError::Unreachable(e.to_string()))?;
+    let text = signed_get(client, config, &url, &signing_key(after)).await?;
     let changes: Changes = serde_json::from_str(&text)
         .map_err(|e| CatalogueSyncError::Malformed { version: after, reason: e.to_string() })?;
     let mut applied = 0;
@@ -158,10 +160,35 @@ async fn follow_once(
             .map_err(|e| CatalogueSyncError::Store(e.to_string()))??;
         cursor = version;
         applied += 1;
-        status.send_modify(|s| s.catalogue_version = Some(version));
+        // The running till first, then the status (as in sync::promotions).
         let _ = msgs.send(msg);
+        status.send_modify(|s| s.catalogue_version = Some(version));
     }
     Ok(applied)
+}
+
+/// A signed GET with an empty body (the key names the request), as the office's other calls: the
+/// answer's text.
+pub(super) async fn signed_get(
+    client: &reqwest::Client,
+    config: &BackofficeConfig,
+    url: &str,
+    key: &str,
+) -> Result<String, CatalogueSyncError> {
+    let signer = sign::Signer { device_id: &config.device_id, key_id: &config.key_id, key: &config.key };
+    let mut request = client.get(url);
+    for (name, value) in signer.headers(super::deliver::signing_clock_secs(), key, "") {
+        request = request.header(name, value);
+    }
+    let answer = request.send().await.map_err(|e| CatalogueSyncError::Unreachable(e.to_string()))?;
+    let code = answer.status().as_u16();
+    if code >= 500 || code == 408 || code == 429 {
+        return Err(CatalogueSyncError::Unreachable(format!("HTTP {code}")));
+    }
+    if !answer.status().is_success() {
+        return Err(CatalogueSyncError::Refused(code));
+    }
+    answer.text().await.map_err(|e| CatalogueSyncError::Unreachable(e.to_string()))
 }
 
 /// Writes one changeset and the new cursor in one durable write; the message for the running till.

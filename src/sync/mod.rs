@@ -14,6 +14,7 @@
 pub mod catalogue;
 mod deliver;
 pub mod enrolment;
+pub mod promotions;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
@@ -110,6 +111,10 @@ pub struct SyncStatus {
     /// until it has looked (sync::catalogue).
     #[serde(default)]
     pub catalogue_version: Option<i64>,
+    /// The version of the back office's promotions the till has applied (0: none yet); `None`
+    /// until it has looked (sync::promotions).
+    #[serde(default)]
+    pub promotions_version: Option<i64>,
 }
 
 impl SyncStatus {

@@ -10,21 +10,35 @@ use ratatui::widgets::{Block, Padding, Paragraph, Wrap};
 use super::widgets::{self, WARN};
 use crate::core::State;
 use crate::core::configure::{ConfigChange, Merchant};
+use crate::i18n::enrol::{EnrolText, enrol_text};
 use crate::i18n::{self, Text};
 
 pub(super) fn view(state: &State, change: &ConfigChange, frame: &mut Frame, area: Rect) {
     let lang = state.settings.lang;
     let t = |x: Text| i18n::text(lang, x);
+    let e = |x: EnrolText| enrol_text(lang, x);
     let title = match change {
-        ConfigChange::Wifi { .. } => Text::ConfirmWifiTitle,
-        ConfigChange::Platform { .. } => Text::ConfirmSetupTitle,
+        ConfigChange::Wifi { .. } => t(Text::ConfirmWifiTitle),
+        ConfigChange::Platform { .. } => t(Text::ConfirmSetupTitle),
+        ConfigChange::Enrol { .. } => e(EnrolText::Title),
     };
-    let block = Block::bordered().title(format!(" {} ", t(title))).padding(Padding::horizontal(1));
+    let block = Block::bordered().title(format!(" {title} ")).padding(Padding::horizontal(1));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let warn = Style::new().fg(WARN).bold();
     let mut lines = match change {
         ConfigChange::Wifi { ssid, .. } => widgets::label_rows(&[(t(Text::ConfirmNetwork), ssid.clone())]),
+        ConfigChange::Enrol { office, device_id, till_name, .. } => {
+            let mut lines = widgets::label_rows(&[
+                (e(EnrolText::Office), office.clone()),
+                (e(EnrolText::TillName), till_name.clone()),
+                (e(EnrolText::DeviceId), device_id.clone()),
+                (e(EnrolText::Shop), state.settings.shop_name.clone()),
+            ]);
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(e(EnrolText::Effect), warn));
+            lines
+        }
         ConfigChange::Platform { current, new } => {
             let side = |m: Option<&Merchant>| match m {
                 Some(m) => (format!("{} / {}", m.mch_id, m.sub_mch_id), m.shop_name.clone()),

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (6, "discounts_returns", include_str!("../migrations/0006_discounts_returns.sql")),
     (7, "scheduled_changes", include_str!("../migrations/0007_scheduled_changes.sql")),
     (8, "members", include_str!("../migrations/0008_members.sql")),
+    (9, "promotions", include_str!("../migrations/0009_promotions.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a

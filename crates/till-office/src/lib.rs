@@ -7,8 +7,10 @@ pub mod auth;
 pub mod catalogue;
 pub mod db;
 pub mod devices;
+pub mod enrol_preview;
 pub mod ingest;
 pub mod pages;
+pub mod promotions;
 pub mod week;
 
 use axum::Router;
@@ -67,8 +69,11 @@ pub fn router(office: Shared) -> Router {
             post(ingest::post_record).layer(DefaultBodyLimit::max(office.settings.max_body_bytes)),
         )
         .route(till_proto::enrol::ENROL_PATH, post(devices::enrol).layer(DefaultBodyLimit::max(4096)))
+        .route(till_proto::enrol::PREVIEW_PATH, post(enrol_preview::preview).layer(DefaultBodyLimit::max(4096)))
         .route(till_proto::catalogue::CATALOGUE_PATH, get(catalogue::changes))
         .route("/catalogue", get(catalogue::show).post(catalogue::upload))
+        .route(till_proto::promotions::PROMOTIONS_PATH, get(promotions::changes))
+        .route("/promotions", get(promotions::show).post(promotions::upload))
         .route("/", get(pages::today))
         .route("/week", get(week::week))
         .route("/devices", get(devices::list))

@@ -8,7 +8,7 @@ mod common;
 #[path = "../../../tests/common/process.rs"]
 mod process;
 
-use common::{OfficeProcess, signed_in};
+use common::{OfficeProcess, signed_in, upload_csv};
 use process::World;
 use std::time::Duration;
 use till::core::money::Fen;
@@ -19,26 +19,9 @@ use till::sync::{BackofficeConfig, DEMO_DEVICE_ID, DEMO_KEY};
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 const HEADER: &str = "barcode,name,price,stock,kind\n";
 
-fn between(text: &str, start: &str, end: &str) -> Option<String> {
-    let from = text.find(start)? + start.len();
-    Some(text[from..].split(end).next()?.to_string())
-}
-
 /// The owner's upload of `csv`: (status, page).
 fn upload(office: &OfficeProcess, token: &str, csv: &str) -> (u16, String) {
-    let http =
-        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let cookie = format!("till_office_session={token}");
-    let page = http.get(format!("{}/catalogue?lang=en", office.base_url)).header("cookie", &cookie).send();
-    let page = page.expect("catalogue page").text().expect("html");
-    let csrf = between(&page, "name=\"csrf\" value=\"", "\"").expect("the form's CSRF token");
-    let answer = http
-        .post(format!("{}/catalogue", office.base_url))
-        .header("cookie", &cookie)
-        .form(&[("csrf", csrf.as_str()), ("lang", "en"), ("csv", csv)])
-        .send()
-        .expect("upload");
-    (answer.status().as_u16(), answer.text().unwrap_or_default())
+    upload_csv(&office.base_url, token, "/catalogue", csv)
 }
 
 #[test]

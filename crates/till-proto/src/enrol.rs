@@ -9,6 +9,18 @@ use serde::{Deserialize, Serialize};
 
 pub const ENROL_PATH: &str = "/v1/enrol";
 
+/// `POST` with an [`EnrolRequest`]: what a code would enrol the till as, without using the code
+/// (the till shows it to a supervisor before anything changes). 200 with an [`EnrolPreview`]; the
+/// same refusals as [`ENROL_PATH`].
+pub const PREVIEW_PATH: &str = "/v1/enrol/preview";
+
+/// What a code is for: the till's device id and name at the office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolPreview {
+    pub device_id: String,
+    pub name: String,
+}
+
 /// The enrolment QR's text: `TILL-ENROL:` + the office's base URL + `#` + the code.
 pub const QR_PREFIX: &str = "TILL-ENROL:";
 

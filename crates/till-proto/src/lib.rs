@@ -9,6 +9,7 @@
 
 pub mod catalogue;
 pub mod enrol;
+pub mod promotions;
 pub mod record;
 pub mod sign;
 

@@ -255,6 +255,11 @@ pub enum AuditEvent {
         file: String,
         rows: usize,
     },
+    /// The back office's promotions replaced the till's (the set's version and its promotions).
+    PromotionsFromOffice {
+        version: i64,
+        rows: usize,
+    },
     /// A supervisor upgraded despite records not delivered or payments in doubt (`--force`).
     UpgradeForced {
         unsynced: usize,

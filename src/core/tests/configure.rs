@@ -200,3 +200,51 @@ fn a_failed_set_up_says_why_and_can_start_over() {
 fn a_wifi_code_never_shows_its_password_in_debug_output() {
     assert!(!format!("{:?}", wifi()).contains("secret123"));
 }
+
+const ENROL_QR: &str = "TILL-ENROL:https://office.example.com#ABCDEFGHJKMN";
+
+fn enrol() -> ConfigChange {
+    ConfigChange::Enrol {
+        office: "https://office.example.com".into(),
+        device_id: "till-02".into(),
+        till_name: "二号机".into(),
+        code: ScannedCode(ENROL_QR.into()),
+    }
+}
+
+fn enrols(fx: &[Effect]) -> bool {
+    fx.iter().any(|e| matches!(e, Effect::Maintenance(crate::core::maintenance::MaintenanceEffect::Enrol { .. })))
+}
+
+#[test]
+fn an_enrolment_qr_is_read_shown_and_spent_only_after_a_supervisors_pin() {
+    use crate::core::enrol::{EnrolFailure, EnrolMsg, EnrolNotice};
+    let mut t = Till::new();
+    let fx = t.scan(ENROL_QR);
+    assert_eq!(fx, vec![Effect::ReadConfigCode { code: ScannedCode(ENROL_QR.into()) }], "only read, never spent");
+    assert_eq!(t.state.notice, Some(Notice::Enrol(EnrolNotice::Reading)));
+    let fx = t.send(Msg::ConfigOffer(enrol()));
+    assert!(!enrols(&fx), "{fx:?}");
+    assert_eq!(t.state.screen, Screen::Confirm(enrol()));
+    assert!(t.state.auth.prompt.is_some(), "the supervisor's PIN is asked for");
+    assert!(!format!("{:?}", enrol()).contains("ABCDEFGHJKMN"), "the code stays out of the log");
+    let fx = supervisor_pin(&mut t, false);
+    assert!(!enrols(&fx), "{fx:?}");
+    let fx = supervisor_pin(&mut t, true);
+    assert!(enrols(&fx), "{fx:?}");
+    assert_eq!(t.state.notice, Some(Notice::Enrol(EnrolNotice::Enrolling)));
+    let fx = t.send(Msg::Enrol(EnrolMsg::Enrolled { device_id: "till-02".into(), office: "https://o".into() }));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Auth(auth::AuthEffect::Audit(_)))), "audited: {fx:?}");
+    assert_eq!(t.state.notice, Some(Notice::Enrol(EnrolNotice::Enrolled { device_id: "till-02".into() })));
+    t.send(Msg::Enrol(EnrolMsg::Failed { error: EnrolFailure::Spent }));
+    assert!(t.state.notice.as_ref().is_some_and(Notice::is_error));
+}
+
+#[test]
+fn an_enrolment_qr_during_a_sale_is_refused() {
+    let mut t = Till::new();
+    t.scan("6900138600889");
+    let fx = t.scan(ENROL_QR);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::ReadConfigCode { .. })), "{fx:?}");
+    assert_eq!(t.state.notice, Some(Notice::Enrol(crate::core::enrol::EnrolNotice::NotNow)));
+}

@@ -220,6 +220,9 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::Maintenance { what } => format!("maintenance: {what}"),
         AuditEvent::CatalogueImported { file, rows } => format!("imported catalogue {file} ({rows} rows)"),
         AuditEvent::PromotionsImported { file, rows } => format!("imported promotions {file} ({rows} rows)"),
+        AuditEvent::PromotionsFromOffice { version, rows } => {
+            format!("back office promotions version {version} in force ({rows} promotions)")
+        }
         AuditEvent::UpgradeForced { unsynced, unresolved } => {
             format!("upgrade forced ({unsynced} unsynced, {unresolved} in doubt)")
         }

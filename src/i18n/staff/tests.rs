@@ -167,6 +167,7 @@ fn actions_items_roles_kinds_and_audit_events_are_worded_in_both_languages() {
         AuditEvent::Maintenance { what: "open".into() },
         AuditEvent::CatalogueImported { file: "catalogue.csv".into(), rows: 12 },
         AuditEvent::PromotionsImported { file: "promotions.csv".into(), rows: 3 },
+        AuditEvent::PromotionsFromOffice { version: 4, rows: 3 },
         AuditEvent::UpgradeForced { unsynced: 2, unresolved: 1 },
         AuditEvent::Upgraded { version: "0.2.0".into(), from: "/media/usb/till-0.2.0-aarch64.bundle".into() },
         AuditEvent::StaffIdSet { number: "02".into(), staff_id: Some("1002".into()) },

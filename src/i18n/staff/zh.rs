@@ -216,6 +216,7 @@ pub(super) fn audit(e: &AuditEvent) -> String {
         AuditEvent::Maintenance { what } => format!("维护：{what}"),
         AuditEvent::CatalogueImported { file, rows } => format!("从U盘导入商品 {file}（{rows} 行）"),
         AuditEvent::PromotionsImported { file, rows } => format!("从U盘导入促销 {file}（{rows} 行）"),
+        AuditEvent::PromotionsFromOffice { version, rows } => format!("后台促销第 {version} 版生效（{rows} 个促销）"),
         AuditEvent::UpgradeForced { unsynced, unresolved } => {
             format!("强制升级（{unsynced} 条未上传，{unresolved} 笔待确认）")
         }

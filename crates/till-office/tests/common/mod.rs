@@ -195,3 +195,27 @@ pub fn signed_in(base: &str, login: &str, password: &str) -> String {
     assert_eq!(answer.status().as_u16(), 303, "signed in");
     cookie_value(&set_cookie(&answer, "till_office_session"))
 }
+
+/// The text between `start` and the next `end` after it.
+pub fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    Some(text[from..].split(end).next()?.to_string())
+}
+
+/// The signed-in owner's CSV upload on the page at `path` (its form's CSRF token read from the
+/// page, English): (status, the page answered).
+pub fn upload_csv(base: &str, token: &str, path: &str, csv: &str) -> (u16, String) {
+    let http =
+        reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let cookie = format!("till_office_session={token}");
+    let page = http.get(format!("{base}{path}?lang=en")).header("cookie", &cookie).send();
+    let page = page.expect("the upload page").text().expect("html");
+    let csrf = between(&page, "name=\"csrf\" value=\"", "\"").expect("the form's CSRF token");
+    let answer = http
+        .post(format!("{base}{path}"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str()), ("lang", "en"), ("csv", csv)])
+        .send()
+        .expect("upload");
+    (answer.status().as_u16(), answer.text().unwrap_or_default())
+}
