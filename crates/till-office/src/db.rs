@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (5, "stock_sheets", include_str!("../migrations/0005_stock_sheets.sql")),
     (6, "discounts_returns", include_str!("../migrations/0006_discounts_returns.sql")),
     (7, "scheduled_changes", include_str!("../migrations/0007_scheduled_changes.sql")),
+    (8, "owner_views", include_str!("../migrations/0008_owner_views.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a
@@ -67,6 +68,15 @@ pub async fn add_device(pool: &Pool, device_id: &str, name: &str, key_id: &str, 
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Puts a till in a shop (the per-shop pages).
+pub async fn set_shop(pool: &Pool, device_id: &str, shop: &str) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    let changed =
+        client.execute("UPDATE devices SET shop = $2 WHERE device_id = $1", &[&device_id, &shop.trim()]).await?;
+    anyhow::ensure!(changed == 1, "no till {device_id}");
     Ok(())
 }
 

@@ -14,6 +14,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use till_proto::record::{OrderRecord, Record, RefundRecord, StockRecord, ZReportRecord};
+
+mod doubt;
 use till_proto::sign;
 use tokio_postgres::Transaction;
 
@@ -172,6 +174,7 @@ async fn store(
         Record::Refund(_) => "refund",
         Record::ZReport(_) => "zreport",
         Record::Stock(_) => "stock",
+        Record::Doubt(_) => "doubt",
     };
     let id: Option<i64> = tx
         .query_opt(
@@ -191,6 +194,7 @@ async fn store(
         Record::Refund(r) => project_refund(&tx, id, device_id, r).await?,
         Record::ZReport(r) => project_z(&tx, id, device_id, r).await?,
         Record::Stock(r) => project_stock(&tx, id, device_id, r, body).await?,
+        Record::Doubt(r) => doubt::project(&tx, device_id, r).await?,
     };
     if let Err(reason) = projected {
         tx.rollback().await?;
@@ -201,7 +205,7 @@ async fn store(
     Ok(Stored::New)
 }
 
-type Projected = Result<Result<(), String>, tokio_postgres::Error>;
+pub(crate) type Projected = Result<Result<(), String>, tokio_postgres::Error>;
 
 async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &OrderRecord) -> Projected {
     let o = &r.order;

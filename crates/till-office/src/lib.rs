@@ -9,6 +9,8 @@ pub mod db;
 pub mod devices;
 pub mod ingest;
 pub mod pages;
+pub mod prices;
+pub mod shops;
 pub mod week;
 
 use axum::Router;
@@ -71,6 +73,10 @@ pub fn router(office: Shared) -> Router {
         .route("/catalogue", get(catalogue::show).post(catalogue::upload))
         .route("/", get(pages::today))
         .route("/week", get(week::week))
+        .route("/shops", get(shops::list))
+        .route("/shop", get(shops::shop))
+        .route("/prices", get(prices::show).post(prices::change))
+        .route("/prices/cancel", post(prices::cancel))
         .route("/devices", get(devices::list))
         .route("/devices/add", post(devices::add))
         .route("/devices/new-key", post(devices::new_key))

@@ -57,6 +57,8 @@ pub enum RecordKind {
     ZReport,
     /// A goods-in or stock-count sheet applied (入库 / 盘点).
     Stock,
+    /// A payment attempt in doubt (no definite answer from the platform yet), or its resolution.
+    Doubt,
 }
 
 impl RecordKind {
@@ -67,6 +69,7 @@ impl RecordKind {
             RecordKind::Refund => "refund",
             RecordKind::ZReport => "zreport",
             RecordKind::Stock => "stock",
+            RecordKind::Doubt => "doubt",
         }
     }
 }
@@ -131,6 +134,7 @@ mod tests {
             (RecordKind::Refund, "refund"),
             (RecordKind::ZReport, "zreport"),
             (RecordKind::Stock, "stock"),
+            (RecordKind::Doubt, "doubt"),
         ] {
             assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{text}\"")));
             assert_eq!(kind.as_str(), text);
