@@ -173,7 +173,7 @@ fn fill(office: &OfficeProcess, orders: i64) {
                SELECT record_id, 1, '69' || (record_id % 500), 'P' || (record_id % 500), total_fen, 1, total_fen, total_fen FROM orders
                WHERE number LIKE 'F%';
              INSERT INTO payments (record_id, part_no, kind, amount_fen)
-               SELECT record_id, 1, (ARRAY['cash', 'wechat', 'alipay'])[1 + record_id % 3], total_fen FROM orders
+               SELECT record_id, 1, (ARRAY['cash', 'wechat', 'alipay'])[(1 + record_id % 3)::int], total_fen FROM orders
                WHERE number LIKE 'F%';
              ANALYZE;"
         ))
