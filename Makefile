@@ -162,13 +162,17 @@ test-qemu: aarch64
 
 # Performance budgets (issue 8, docs/performance.md): one table of each figure, its budget, the
 # reference measured in the same run, and pass/fail. Not part of `make test`: it times things.
-# FAST=1 uses 10,000 orders for the store figures (20,000 for the 1,000,000-order rows) and fewer runs. The aarch64 binary and the QEMU
-# kit are built first when they can be; where they cannot, their rows say "not built".
+# FAST=1 uses 10,000 orders for the store figures (20,000 for the 1,000,000-order rows) and fewer
+# runs. The aarch64 binary and the QEMU
+# kit are built first when they can be; where they cannot, their rows say "not built". The back
+# office's rows (ingest against its floor, the day pages) follow, into target/bench-office.md.
 bench: deps
 	-@$(MAKE) --no-print-directory aarch64 || echo "bench: make aarch64 failed: its rows will say not built"
 	-@if [ -x $(AARCH64_BIN) ]; then $(call install_missing,$(QEMU_PKGS) mtools); \
 		TILL_QEMU_KIT_ONLY=1 sh tests/qemu/run_arm.sh $(AARCH64_BIN) || echo "bench: no QEMU kit"; fi
 	FAST=$(FAST) $(CARGO) bench --locked --bench budgets
+	@$(call install_missing,$(OFFICE_PKGS))
+	-FAST=$(FAST) $(CARGO) bench --locked -p till-office --bench office
 
 # Where a section's time goes (docs/performance.md): its system calls counted by strace and its
 # instructions by valgrind's callgrind, into target/profile/. PROFILE=commit (default), scan,

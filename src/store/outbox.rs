@@ -4,9 +4,13 @@
 //! What is queued: every paid order the till took (cash or code; not one imported from the
 //! platform, which the till that took it reports), and every refund once its outcome is final
 //! (refunded or failed). A voided order is not queued: no money moved, or the platform reversed it.
+//! A payment attempt with no definite answer (in doubt) is queued when it first is, and its
+//! resolution when it has one, so the owner sees payments in doubt on any till (a view only).
 
 use crate::core::clock::Millis;
-use crate::core::order::{Order, OrderStatus, Refund};
+use crate::core::code::Platform;
+use crate::core::money::Fen;
+use crate::core::order::{Attempt, AttemptState, Order, OrderStatus, Refund};
 use serde::{Deserialize, Serialize};
 
 /// What a record is of: order, refund or Z report ([`till_proto::RecordKind`], shared with till-office).
@@ -53,11 +57,40 @@ pub(super) struct Entry<'a> {
     pub kind: OutboxKind,
     pub order_number: String,
     pub content: Content<'a>,
+    /// Queued only once this key was: a resolution only of an attempt that was in doubt.
+    pub requires: Option<String>,
 }
 
 pub(super) enum Content<'a> {
     Order(&'a Order),
     Refund(&'a Order, &'a Refund),
+    Doubt(&'a Order, &'a Attempt),
+}
+
+#[derive(Serialize)]
+struct DoubtBody<'a> {
+    kind: OutboxKind,
+    key: &'a str,
+    seq: u64,
+    order_number: &'a str,
+    /// When the record was queued (the till's clock).
+    at: Millis,
+    attempt: DoubtAttempt<'a>,
+}
+
+/// What the back office is told of an attempt: never its payment code, masked or not.
+#[derive(Serialize)]
+struct DoubtAttempt<'a> {
+    out_trade_no: &'a str,
+    platform: Platform,
+    amount: Fen,
+    started_at: Millis,
+    state: &'a AttemptState,
+}
+
+/// No definite answer yet: only querying (or cancelling) will tell whether the customer paid.
+fn in_doubt(state: &AttemptState) -> bool {
+    matches!(state, AttemptState::Unknown { .. } | AttemptState::Cancelling { .. })
 }
 
 #[derive(Serialize)]
@@ -81,8 +114,23 @@ struct RefundBody<'a> {
 }
 
 impl Entry<'_> {
-    pub fn body(&self, seq: u64) -> Result<String, serde_json::Error> {
+    /// The body under `seq`, queued at `at`.
+    pub fn body(&self, seq: u64, at: Millis) -> Result<String, serde_json::Error> {
         match self.content {
+            Content::Doubt(order, a) => serde_json::to_string(&DoubtBody {
+                kind: self.kind,
+                key: &self.key,
+                seq,
+                order_number: order.number.as_deref().unwrap_or(&a.out_trade_no),
+                at,
+                attempt: DoubtAttempt {
+                    out_trade_no: &a.out_trade_no,
+                    platform: a.platform,
+                    amount: a.amount,
+                    started_at: a.started_at,
+                    state: &a.state,
+                },
+            }),
             Content::Order(order) => serde_json::to_string(&OrderBody { kind: self.kind, key: &self.key, seq, order }),
             Content::Refund(order, refund) => serde_json::to_string(&RefundBody {
                 kind: self.kind,
@@ -112,6 +160,7 @@ pub(super) fn entries(order: &Order) -> Vec<Entry<'_>> {
             kind: OutboxKind::Order,
             order_number: number,
             content: Content::Order(order),
+            requires: None,
         });
     }
     // Every refund, also of an order without a number of its own (one the till had voided before
@@ -125,6 +174,26 @@ pub(super) fn entries(order: &Order) -> Vec<Entry<'_>> {
             kind: OutboxKind::Refund,
             order_number: number,
             content: Content::Refund(order, refund),
+            requires: None,
+        });
+    }
+    // Payments in doubt, each under its own subject: one never waits behind the order's records
+    // (nor they behind it, at a back office too old to take them), its resolution behind it.
+    for a in &order.attempts {
+        let doubt = format!("doubt:{}", a.out_trade_no);
+        let (key, requires) = if in_doubt(&a.state) {
+            (doubt.clone(), None)
+        } else if a.state.is_final() {
+            (format!("doubt-resolved:{}", a.out_trade_no), Some(doubt.clone()))
+        } else {
+            continue;
+        };
+        out.push(Entry {
+            key,
+            kind: OutboxKind::Doubt,
+            order_number: doubt,
+            content: Content::Doubt(order, a),
+            requires,
         });
     }
     out
@@ -157,7 +226,7 @@ mod tests {
 
     /// What the back office reads of a record body (`till_proto`'s views).
     fn read(entry: &Entry<'_>) -> till_proto::record::Record {
-        let body = entry.body(1).expect("a body");
+        let body = entry.body(1, Millis(5)).expect("a body");
         till_proto::read_body(&body, &entry.key).expect("the back office reads it")
     }
 

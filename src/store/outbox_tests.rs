@@ -251,3 +251,48 @@ fn the_back_office_reads_each_queued_record_as_its_kind() {
         other => panic!("not a refund to the back office: {other:?}"),
     }
 }
+
+/// A WeChat code attempt of 7.00 under `W1`, in `state`, on an order otherwise paid by it.
+fn code_order(id: OrderId, state: crate::core::order::AttemptState) -> Order {
+    use crate::core::order::Attempt;
+    let mut o = paid_cash(id, "W1");
+    o.status = OrderStatus::Open;
+    o.tender = None;
+    o.number = None;
+    let mut a =
+        Attempt::sending("W1".into(), crate::core::code::Platform::WeChat, "1301***".into(), Fen(700), Millis(1));
+    a.state = state;
+    o.attempts.push(a);
+    o
+}
+
+#[test]
+fn a_payment_in_doubt_is_queued_when_it_first_is_and_its_resolution_once_resolved() {
+    use crate::core::order::AttemptState;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = RedbStore::open(&dir.path().join("store")).expect("open");
+    let c = Counters::default();
+    // Straight to paid: no record of a doubt, and nothing held back from retention.
+    let mut clean = code_order(1, AttemptState::Paid { transaction_id: "T1".into() });
+    clean.attempts[0].out_trade_no = "W0".into();
+    s.save(&clean, &c).expect("save");
+    assert!(keys(&s).is_empty(), "an attempt never in doubt makes no doubt record");
+
+    let unknown = AttemptState::Unknown { reason: "timeout".into() };
+    s.save(&code_order(2, unknown.clone()), &c).expect("save");
+    s.save(&code_order(2, unknown), &c).expect("saved again while still in doubt");
+    s.save(&code_order(2, AttemptState::Cancelling { reason: "deadline".into() }), &c).expect("cancelling");
+    assert_eq!(keys(&s), [(1, "doubt:W1".to_string())], "once, however often saved in doubt");
+    let body: serde_json::Value = serde_json::from_str(&s.outbox_pending(1).expect("pending")[0].body).expect("json");
+    assert_eq!((body["order_number"].as_str(), body["attempt"]["amount"].as_i64()), (Some("W1"), Some(700)));
+    assert!(body["attempt"].get("code_masked").is_none(), "the payment code is never sent");
+    assert!(body["at"].as_i64().is_some_and(|at| at > 0), "when the till found it in doubt");
+
+    s.save(&code_order(2, AttemptState::Cancelled), &c).expect("resolved");
+    let pending = s.outbox_pending(10).expect("pending");
+    assert_eq!(keys(&s), [(1, "doubt:W1".to_string()), (2, "doubt-resolved:W1".to_string())]);
+    assert_eq!(pending[1].order_number, "doubt:W1", "the resolution waits behind its doubt, not behind the sale");
+    let read = till_proto::read_body(&pending[1].body, &pending[1].key).expect("the back office reads it");
+    let till_proto::record::Record::Doubt(r) = read else { unreachable!("a doubt record") };
+    assert_eq!(r.attempt.outcome(), Some("cancelled"));
+}

@@ -25,6 +25,11 @@ fn removable(
         return Ok(false);
     }
     for e in outbox::entries(order) {
+        if let Some(first) = &e.requires
+            && keys.get(first.as_bytes())?.is_none()
+        {
+            continue; // a resolution of an attempt never in doubt: never queued
+        }
         match keys.get(e.key.as_bytes())?.map(|v| v.value()) {
             Some(seq) if queued.get(seq)?.is_none() => {}
             _ => return Ok(false),

@@ -193,6 +193,11 @@ pub(super) fn queue(txn: &WriteTransaction, q: &Queued<'_>, created_at: Millis) 
     Ok(true)
 }
 
+/// Whether a record under `key` was ever queued (delivered or not).
+pub(super) fn was_queued(txn: &WriteTransaction, key: &str) -> Result<bool, StoreError> {
+    Ok(txn.open_table(OUTBOX_KEYS)?.get(key.as_bytes())?.is_some())
+}
+
 pub(super) fn order_name(id: u64) -> String {
     format!("orders/{id}")
 }
@@ -239,7 +244,12 @@ pub(super) fn apply_save(
     }
     drop(meta);
     for entry in &outbox::entries(order) {
-        let body = |seq| entry.body(seq);
+        if let Some(first) = &entry.requires
+            && !was_queued(txn, first)?
+        {
+            continue;
+        }
+        let body = |seq| entry.body(seq, created_at);
         let q = Queued { key: &entry.key, kind: entry.kind, subject: &entry.order_number, body: &body };
         queue(txn, &q, created_at)?;
     }

@@ -75,6 +75,8 @@ pub fn assert_delivered_once(orders: &[Order], receiver: &BackofficeHandle) {
     let records = receiver.records();
     let keys: BTreeSet<String> = records.iter().map(|r| r.key.clone()).collect();
     assert_eq!(keys.len(), records.len(), "a key kept twice");
+    // Payments in doubt (kind `doubt`) are a view of attempts, not books: not owed here.
+    let keys: BTreeSet<String> = keys.into_iter().filter(|k| !k.starts_with("doubt")).collect();
     let expected = expected_keys(orders);
     let missing: Vec<_> = expected.difference(&keys).collect();
     let extra: Vec<_> = keys.difference(&expected).collect();

@@ -2,7 +2,7 @@
 -- till (138****5678): the office never receives a member's whole number. One row per member number,
 -- the newest change by the till's clock.
 ALTER TABLE records DROP CONSTRAINT records_kind_check;
-ALTER TABLE records ADD CONSTRAINT records_kind_check CHECK (kind IN ('order', 'refund', 'zreport', 'stock', 'member'));
+ALTER TABLE records ADD CONSTRAINT records_kind_check CHECK (kind IN ('order', 'refund', 'zreport', 'stock', 'member', 'stored_value'));
 
 CREATE TABLE members (
     member_id     text PRIMARY KEY,

@@ -98,7 +98,7 @@ async fn summary(office: &Shared) -> anyhow::Result<(i64, i64, Vec<(i64, String,
         .query(
             "SELECT to_char(effective_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI'),
                     (SELECT count(*) FROM jsonb_object_keys(products)), published_version, published_at IS NOT NULL
-             FROM scheduled_changes ORDER BY effective_at DESC, id DESC LIMIT 10",
+             FROM scheduled_changes WHERE barcode IS NULL AND cancelled_at IS NULL ORDER BY effective_at DESC, id DESC LIMIT 10",
             &[&office.settings.time_zone],
         )
         .await?
@@ -263,6 +263,17 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// `YYYY-MM-DDTHH:MM` (or with a space, or with seconds): what a `datetime-local` field sends.
+pub fn well_formed(at: &str) -> bool {
+    at.len() >= 16
+        && at.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            10 => b == b'T' || b == b' ',
+            13 | 16 => b == b':',
+            _ => b.is_ascii_digit(),
+        })
+}
+
 /// Keeps `products` (the whole catalogue) to replace the office's from `at` (`YYYY-MM-DDTHH:MM`,
 /// the shop's time zone). `None`: `at` is not such a time.
 pub async fn schedule(
@@ -271,14 +282,7 @@ pub async fn schedule(
     products: &BTreeMap<String, Value>,
     at: &str,
 ) -> anyhow::Result<Option<i64>> {
-    let well_formed = at.len() >= 16
-        && at.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            10 => b == b'T' || b == b' ',
-            13 | 16 => b == b':',
-            _ => b.is_ascii_digit(),
-        });
-    if !well_formed {
+    if !well_formed(at) {
         return Ok(None);
     }
     let client = office.pool.get().await?;
@@ -300,8 +304,9 @@ pub async fn schedule(
 /// Publishes the scheduled changes due at `now_ms` (unix milliseconds), oldest first, each as the
 /// next changeset. A cheap look first: the changesets' lock only when something is due.
 pub async fn publish_due(client: &mut deadpool_postgres::Client, now_ms: i64) -> anyhow::Result<usize> {
-    let due = "SELECT id, products, created_by FROM scheduled_changes
-               WHERE published_at IS NULL AND effective_at <= to_timestamp($1::bigint / 1000.0)
+    let due = "SELECT id, products, created_by, barcode, price_fen FROM scheduled_changes
+               WHERE published_at IS NULL AND cancelled_at IS NULL
+                 AND effective_at <= to_timestamp($1::bigint / 1000.0)
                ORDER BY effective_at, id";
     if client.query(due, &[&now_ms]).await?.is_empty() {
         return Ok(0);
@@ -312,8 +317,11 @@ pub async fn publish_due(client: &mut deadpool_postgres::Client, now_ms: i64) ->
     let rows = tx.query(due, &[&now_ms]).await?;
     for row in &rows {
         let id: i64 = row.get(0);
-        let products: BTreeMap<String, Value> = serde_json::from_value(row.get(1))?;
-        let version = save_in(&tx, row.get(2), &products).await?;
+        let version = match (row.get::<_, Option<String>>(3), row.get::<_, Option<i64>>(4)) {
+            // one product's price: on the catalogue as it is at that time
+            (Some(barcode), Some(price)) => set_price_in(&tx, row.get(2), &barcode, price).await?.flatten(),
+            _ => save_in(&tx, row.get(2), &serde_json::from_value(row.get(1))?).await?,
+        };
         tx.execute(
             "UPDATE scheduled_changes SET published_at = to_timestamp($2::bigint / 1000.0), published_version = $3
              WHERE id = $1",
@@ -338,6 +346,34 @@ pub async fn save(office: &Shared, login: &str, products: BTreeMap<String, Value
     let version = save_in(&tx, owner, &products).await?;
     tx.commit().await?;
     Ok(version)
+}
+
+/// Sets one product's price (fen) now; the change becomes the next changeset. `None`: no such
+/// product; `Some(None)`: it had that price already. What was scheduled before now is published first.
+pub async fn set_price(office: &Shared, login: &str, barcode: &str, price: i64) -> anyhow::Result<Option<Option<i64>>> {
+    let mut client = office.pool.get().await?;
+    publish_due(&mut client, now_ms()).await?;
+    let tx = client.transaction().await?;
+    tx.execute("LOCK TABLE catalogue_changesets IN EXCLUSIVE MODE", &[]).await?;
+    let owner: Option<i64> = tx.query_opt("SELECT id FROM owners WHERE login = $1", &[&login]).await?.map(|r| r.get(0));
+    let version = set_price_in(&tx, owner, barcode, price).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// [`set_price`] inside `tx`, which holds the changesets' lock: the office's catalogue with that
+/// one product's price changed.
+async fn set_price_in(
+    tx: &deadpool_postgres::Transaction<'_>,
+    owner: Option<i64>,
+    barcode: &str,
+    price: i64,
+) -> anyhow::Result<Option<Option<i64>>> {
+    let mut products: BTreeMap<String, Value> =
+        tx.query("SELECT barcode, product FROM products", &[]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let Some(product) = products.get_mut(barcode).and_then(Value::as_object_mut) else { return Ok(None) };
+    product.insert("price".into(), Value::from(price));
+    Ok(Some(save_in(tx, owner, &products).await?))
 }
 
 /// [`save`] inside `tx`, which holds the changesets' lock.

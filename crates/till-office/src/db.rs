@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (7, "scheduled_changes", include_str!("../migrations/0007_scheduled_changes.sql")),
     (8, "members", include_str!("../migrations/0008_members.sql")),
     (9, "promotions", include_str!("../migrations/0009_promotions.sql")),
+    (10, "owner_views", include_str!("../migrations/0010_owner_views.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a
@@ -69,6 +70,15 @@ pub async fn add_device(pool: &Pool, device_id: &str, name: &str, key_id: &str, 
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Puts a till in a shop (the per-shop pages).
+pub async fn set_shop(pool: &Pool, device_id: &str, shop: &str) -> anyhow::Result<()> {
+    let client = pool.get().await?;
+    let changed =
+        client.execute("UPDATE devices SET shop = $2 WHERE device_id = $1", &[&device_id, &shop.trim()]).await?;
+    anyhow::ensure!(changed == 1, "no till {device_id}");
     Ok(())
 }
 

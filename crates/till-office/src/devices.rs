@@ -50,6 +50,7 @@ struct Text {
     title: &'static str,
     add: &'static str,
     name: &'static str,
+    shop: &'static str,
     code_title: &'static str,
     scan: &'static str,
     or_run: &'static str,
@@ -72,6 +73,7 @@ const ZH: Text = Text {
     title: "收银机",
     add: "添加收银机",
     name: "名称（如：一号收银台）",
+    shop: "门店（可留空）",
     code_title: "登记码",
     scan: "在收银机上扫描这个二维码（主管输入PIN确认），只能用一次：",
     or_run: "或在收银机上输入：",
@@ -94,6 +96,7 @@ const EN: Text = Text {
     title: "Tills",
     add: "Add a till",
     name: "Name (e.g. Front counter)",
+    shop: "Shop (may be left empty)",
     code_title: "Enrolment code",
     scan: "Scan this QR code at the till (a supervisor confirms with their PIN); it works once:",
     or_run: "or type at the till:",
@@ -203,7 +206,8 @@ fn render_list(t: &Text, lang: Lang, csrf: &str, devices: &[Device]) -> String {
          <table id=\"devices\"><tr><th>{title}</th><th>{last_contact}</th><th>{unsynced}</th><th></th></tr>{rows}</table>\
          <h2>{add}</h2><form method=\"post\" action=\"/devices/add\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <input type=\"hidden\" name=\"lang\" value=\"{code}\"><label>{name}<input name=\"name\" id=\"till-name\" \
-         maxlength=\"60\" required></label><button type=\"submit\" id=\"add-till\">{add}</button></form>",
+         maxlength=\"60\" required></label><label>{shop}<input name=\"shop\" id=\"till-shop\" maxlength=\"60\"></label>\
+         <button type=\"submit\" id=\"add-till\">{add}</button></form>",
         title = t.title,
         code = lang.code(),
         today = t.today,
@@ -211,6 +215,7 @@ fn render_list(t: &Text, lang: Lang, csrf: &str, devices: &[Device]) -> String {
         unsynced = t.unsynced,
         add = t.add,
         name = t.name,
+        shop = t.shop,
         csrf = escape(csrf),
     )
 }
@@ -277,6 +282,9 @@ pub struct DeviceForm {
     pub device_id: String,
     #[serde(default)]
     pub name: String,
+    /// The shop a new till is in (empty: none yet).
+    #[serde(default)]
+    pub shop: String,
 }
 
 /// A signed-in owner's form with its session's CSRF token, or the answer to give instead.
@@ -337,7 +345,10 @@ pub async fn add(State(office): State<Shared>, headers: HeaderMap, Form(f): Form
     let added = async {
         let device_id = format!("till-{}", random_hex(4)?);
         let client = office.pool.get().await?;
-        client.execute("INSERT INTO devices (device_id, name) VALUES ($1, $2)", &[&device_id, &name]).await?;
+        let shop: String = f.shop.trim().chars().take(60).collect();
+        client
+            .execute("INSERT INTO devices (device_id, name, shop) VALUES ($1, $2, $3)", &[&device_id, &name, &shop])
+            .await?;
         tracing::info!(device_id, login = s.login, "till added");
         anyhow::Ok(device_id)
     };

@@ -14,6 +14,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use till_proto::record::{MemberRecord, OrderRecord, Record, RefundRecord, StockRecord, ZReportRecord};
+
+mod doubt;
 use till_proto::sign;
 use tokio_postgres::Transaction;
 
@@ -174,6 +176,7 @@ async fn store(
         Record::Stock(_) => "stock",
         Record::StoredValue(_) => "stored_value",
         Record::Member(_) => "member",
+        Record::Doubt(_) => "doubt",
     };
     let id: Option<i64> = tx
         .query_opt(
@@ -196,6 +199,7 @@ async fn store(
         // Kept as sent (the records table); the office's ledger pages come later.
         Record::StoredValue(_) => Ok(()),
         Record::Member(r) => project_member(&tx, id, device_id, r).await?,
+        Record::Doubt(r) => doubt::project(&tx, device_id, r).await?,
     };
     if let Err(reason) = projected {
         tx.rollback().await?;
@@ -206,7 +210,7 @@ async fn store(
     Ok(Stored::New)
 }
 
-type Projected = Result<Result<(), String>, tokio_postgres::Error>;
+pub(crate) type Projected = Result<Result<(), String>, tokio_postgres::Error>;
 
 async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &OrderRecord) -> Projected {
     let o = &r.order;

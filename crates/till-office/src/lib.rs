@@ -10,7 +10,9 @@ pub mod devices;
 pub mod enrol_preview;
 pub mod ingest;
 pub mod pages;
+pub mod prices;
 pub mod promotions;
+pub mod shops;
 pub mod week;
 
 use axum::Router;
@@ -76,6 +78,10 @@ pub fn router(office: Shared) -> Router {
         .route("/promotions", get(promotions::show).post(promotions::upload))
         .route("/", get(pages::today))
         .route("/week", get(week::week))
+        .route("/shops", get(shops::list))
+        .route("/shop", get(shops::shop))
+        .route("/prices", get(prices::show).post(prices::change))
+        .route("/prices/cancel", post(prices::cancel))
         .route("/devices", get(devices::list))
         .route("/devices/add", post(devices::add))
         .route("/devices/new-key", post(devices::new_key))

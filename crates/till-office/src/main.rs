@@ -57,6 +57,9 @@ enum Command {
         name: String,
         #[arg(long, default_value = "1")]
         key_id: String,
+        /// The shop the till is in (the per-shop pages); left as it was when not given.
+        #[arg(long)]
+        shop: Option<String>,
     },
     /// Revokes a till (its records are refused from then on), or only one of its keys (after the
     /// till has a new one: `add-device ID --key-id 2`).
@@ -118,7 +121,7 @@ async fn main() -> anyhow::Result<()> {
             let n = db::migrate(&db::pool(&cli.database_url, 1)?).await?;
             println!("{n} migrations applied");
         }
-        Command::AddDevice { device_id, name, key_id } => {
+        Command::AddDevice { device_id, name, key_id, shop } => {
             let pool = db::pool(&cli.database_url, 1)?;
             db::migrate(&pool).await?;
             let (key, made) = match std::env::var("TILL_OFFICE_DEVICE_KEY") {
@@ -127,6 +130,9 @@ async fn main() -> anyhow::Result<()> {
             };
             let name = if name.is_empty() { device_id.clone() } else { name };
             db::add_device(&pool, &device_id, &name, &key_id, &key).await?;
+            if let Some(shop) = shop {
+                db::set_shop(&pool, &device_id, &shop).await?;
+            }
             println!("till {device_id} added (key id {key_id})");
             if made {
                 println!("its key (put it in the till's [backoffice] key; shown only now): {key}");

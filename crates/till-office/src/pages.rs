@@ -64,6 +64,8 @@ pub struct Text {
     pub devices: &'static str,
     pub week: &'static str,
     pub catalogue: &'static str,
+    pub shops: &'static str,
+    pub prices: &'static str,
 }
 
 const ZH: Text = Text {
@@ -95,6 +97,8 @@ const ZH: Text = Text {
     devices: "管理收银机",
     week: "最近一周",
     catalogue: "商品目录",
+    shops: "各门店",
+    prices: "改价",
 };
 
 const EN: Text = Text {
@@ -126,6 +130,8 @@ const EN: Text = Text {
     devices: "Manage tills",
     week: "Last week",
     catalogue: "Catalogue",
+    shops: "Shops",
+    prices: "Prices",
 };
 
 impl Text {
@@ -204,6 +210,7 @@ struct Today {
     by_payment: Vec<(PaymentKind, i64, i64)>,
     refunds: (i64, i64),
     tills: Vec<Till>,
+    doubts: Vec<crate::shops::Doubt>,
 }
 
 /// "Today" in the shop's zone: days back from today (0 today, 1 yesterday) of a till's milliseconds.
@@ -268,7 +275,8 @@ async fn read_today(office: &Shared) -> anyhow::Result<Today> {
         .collect();
     let mut days = days.into_iter();
     let (Some(today), Some(yesterday)) = (days.next(), days.next()) else { anyhow::bail!("two days") };
-    Ok(Today { today, yesterday, by_payment, refunds: (refunds.get(0), refunds.get(1)), tills })
+    let doubts = crate::shops::open_doubts(&client, tz, None).await?;
+    Ok(Today { today, yesterday, by_payment, refunds: (refunds.get(0), refunds.get(1)), tills, doubts })
 }
 
 fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
@@ -315,10 +323,12 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
          <div class=\"cards\">{today}{yesterday}</div>\
          <h2>{by_payment}</h2><table id=\"payments\">{payments}</table>\
          <h2>{refunds}</h2><p id=\"refunds\">{refund_n} · {refund_fen}</p>\
-         <h2>{tills_h}</h2><table id=\"tills\"><tr><th>{tills_h}</th><th>{last_contact}</th><th>{records}</th>\
+         {doubts}<h2>{tills_h}</h2><table id=\"tills\"><tr><th>{tills_h}</th><th>{last_contact}</th><th>{records}</th>\
          <th>{missing}</th></tr>{tills}</table><p><a href=\"/week?lang={code}\" id=\"week\">{week}</a> · \
          <a href=\"/devices?lang={code}\" id=\"manage-tills\">{devices}</a> · \
-         <a href=\"/catalogue?lang={code}\" id=\"catalogue\">{catalogue}</a></p>\
+         <a href=\"/catalogue?lang={code}\" id=\"catalogue\">{catalogue}</a> · \
+         <a href=\"/shops?lang={code}\" id=\"shops\">{shops}</a> · \
+         <a href=\"/prices?lang={code}\" id=\"prices\">{prices}</a></p>\
          <form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <button type=\"submit\">{sign_out}</button></form>",
         title = t.title,
@@ -339,6 +349,9 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
         devices = t.devices,
         week = t.week,
         catalogue = t.catalogue,
+        shops = t.shops,
+        prices = t.prices,
+        doubts = crate::shops::doubts_html(lang, &d.doubts),
     )
 }
 

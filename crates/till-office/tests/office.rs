@@ -332,41 +332,10 @@ fn sign_in_takes_the_forms_csrf_token_gives_a_strict_http_only_session_and_is_ra
     assert!(limited.text().expect("html").contains("Too many attempts"));
 }
 
-/// chromedriver on a free loopback port, stopped when dropped.
-struct Driver {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-        let child = std::process::Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("chromedriver (apt-get install chromium-driver; make test does)");
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = std::time::Instant::now() + SECS(30);
-        while reqwest::blocking::get(format!("{url}/status")).map_or(true, |a| !a.status().is_success()) {
-            assert!(std::time::Instant::now() < deadline, "chromedriver did not answer within 30 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Driver { child, url }
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
-    use fantoccini::{ClientBuilder, Locator};
+    use common::browser::{Driver, sign_in, widths};
+    use fantoccini::Locator;
     let office = OfficeProcess::start(&[]);
     office.add_device(DEMO_DEVICE_ID, DEMO_KEY);
     office.add_owner("owner", "correct horse");
@@ -376,34 +345,8 @@ fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
     let shot = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("office-today-360.png");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--window-size=360,800",
-            &format!("--user-data-dir={}", profile.path().display()),
-        ];
-        let mut caps = serde_json::Map::new();
-        // A phone's viewport: headless Chromium's window is at least 500 px wide, the emulated
-        // device 360 px (as a phone's browser lays the page out).
-        let phone = serde_json::json!({ "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 2.0 } });
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": "/usr/bin/chromium", "args": args, "mobileEmulation": phone }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let c =
-            ClientBuilder::new(connector).capabilities(caps).connect(&driver.url).await.expect("a Chromium session");
-        c.goto(&format!("{}/sign-in?lang=zh", office.base_url)).await.expect("sign-in page");
-        c.find(Locator::Id("login")).await.expect("login").send_keys("owner").await.expect("type login");
-        c.find(Locator::Id("password")).await.expect("password").send_keys("correct horse").await.expect("type");
-        c.find(Locator::Id("sign-in")).await.expect("button").click().await.expect("click");
+        let c = driver.phone(profile.path()).await;
+        sign_in(&c, &office.base_url, "owner", "correct horse").await;
         let today = c.wait().at_most(SECS(20)).for_element(Locator::Id("today")).await.expect("the today page");
         let today = today.text().await.expect("text");
         assert!(today.contains("今天") && today.contains("¥3.50") && today.contains("单数: 1"), "{today}");
@@ -411,12 +354,8 @@ fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
         assert!(cash.contains("现金") && cash.contains("¥3.50"), "{cash}");
         let tills = c.find(Locator::Id("tills")).await.expect("tills").text().await.expect("text");
         assert!(tills.contains("Till 1 收银台") && tills.contains(DEMO_DEVICE_ID), "{tills}");
-        let widths = c
-            .execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![])
-            .await
-            .expect("widths");
-        let widths: Vec<i64> = serde_json::from_value(widths).expect("two numbers");
-        assert!(widths[0] == 360 && widths[1] <= widths[0], "no sideways scrolling at 360 px: {widths:?}");
+        let (inner, content) = widths(&c).await;
+        assert!(inner == 360 && content <= inner, "no sideways scrolling at 360 px: {inner} {content}");
         std::fs::write(&shot, c.screenshot().await.expect("screenshot")).expect("write screenshot");
         c.find(Locator::Id("lang")).await.expect("language link").click().await.expect("click");
         let today = c.wait().at_most(SECS(20)).for_element(Locator::Css("#payments #pay-cash")).await.expect("page");
@@ -433,12 +372,8 @@ fn the_owner_signs_in_on_a_360px_chromium_and_sees_the_tills_sale() {
         assert!(till_proto::enrol::normalize_code(&code).is_some(), "{code}");
         let qr = c.find(Locator::Css("#qr svg")).await.expect("the QR").rectangle().await.expect("its size");
         assert!(qr.2 >= 200.0 && qr.2 <= 360.0, "a QR a phone shows whole: {qr:?}");
-        let widths = c
-            .execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![])
-            .await
-            .expect("widths");
-        let widths: Vec<i64> = serde_json::from_value(widths).expect("two numbers");
-        assert!(widths[1] <= widths[0], "no sideways scrolling on the code page: {widths:?}");
+        let (inner, content) = widths(&c).await;
+        assert!(content <= inner, "no sideways scrolling on the code page: {inner} {content}");
         c.close().await.expect("close the session");
     });
 }

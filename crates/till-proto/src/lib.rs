@@ -63,6 +63,8 @@ pub enum RecordKind {
     StoredValue,
     /// A member created or edited at the till (会员资料), the phone masked.
     Member,
+    /// A payment attempt in doubt (no definite answer from the platform yet), or its resolution.
+    Doubt,
 }
 
 impl RecordKind {
@@ -75,6 +77,7 @@ impl RecordKind {
             RecordKind::Stock => "stock",
             RecordKind::StoredValue => "stored_value",
             RecordKind::Member => "member",
+            RecordKind::Doubt => "doubt",
         }
     }
 }
@@ -140,6 +143,7 @@ mod tests {
             (RecordKind::ZReport, "zreport"),
             (RecordKind::Stock, "stock"),
             (RecordKind::Member, "member"),
+            (RecordKind::Doubt, "doubt"),
         ] {
             assert_eq!(serde_json::to_string(&kind).ok(), Some(format!("\"{text}\"")));
             assert_eq!(kind.as_str(), text);

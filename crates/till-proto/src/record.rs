@@ -13,6 +13,7 @@ pub enum Record {
     Stock(StockRecord),
     StoredValue(StoredValueRecord),
     Member(MemberRecord),
+    Doubt(DoubtRecord),
 }
 
 impl Record {
@@ -24,6 +25,7 @@ impl Record {
             RecordKind::Stock => Record::Stock(serde_json::from_str(body)?),
             RecordKind::StoredValue => Record::StoredValue(serde_json::from_str(body)?),
             RecordKind::Member => Record::Member(serde_json::from_str(body)?),
+            RecordKind::Doubt => Record::Doubt(serde_json::from_str(body)?),
         })
     }
 
@@ -35,6 +37,7 @@ impl Record {
             Record::Stock(r) => r.seq,
             Record::StoredValue(r) => r.seq,
             Record::Member(r) => r.seq,
+            Record::Doubt(r) => r.seq,
         }
     }
 }
@@ -359,6 +362,52 @@ pub struct MemberChange {
     pub changed_at: i64,
 }
 
+/// A payment attempt the till has no definite answer for (key `doubt:<out_trade_no>`), or, once
+/// it has one, its resolution (key `doubt-resolved:<out_trade_no>`): `{"kind":"doubt","key":…,
+/// "seq":n,"order_number":…,"at":ms,"attempt":{"out_trade_no","platform","amount","started_at",
+/// "state"}}`. Only what the till knows: the back office shows it, never acts on it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DoubtRecord {
+    pub key: String,
+    pub seq: u64,
+    /// The order's number, or the attempt's own while the order has none.
+    pub order_number: String,
+    /// When the till recorded this (unix milliseconds, the till's clock).
+    pub at: i64,
+    pub attempt: DoubtAttempt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DoubtAttempt {
+    pub out_trade_no: String,
+    pub platform: Platform,
+    pub amount: i64,
+    pub started_at: i64,
+    /// The till's attempt state: `{"Unknown":{"reason":…}}`, `{"Cancelling":{"reason":…}}` (in
+    /// doubt), `{"Paid":{…}}`, `{"Failed":{"reason":…}}` or `"Cancelled"` (resolved).
+    pub state: serde_json::Value,
+}
+
+impl DoubtAttempt {
+    /// How it ended: `paid`, `failed` or `cancelled`; `None` while still in doubt.
+    pub fn outcome(&self) -> Option<&'static str> {
+        let name =
+            self.state.as_str().or_else(|| self.state.as_object().and_then(|o| o.keys().next().map(String::as_str)));
+        match name {
+            Some("Paid") => Some("paid"),
+            Some("Failed") => Some("failed"),
+            Some("Cancelled") => Some("cancelled"),
+            _ => None,
+        }
+    }
+
+    /// The reason the till gave (why in doubt, or why it failed); empty when none.
+    pub fn reason(&self) -> String {
+        let inner = self.state.as_object().and_then(|o| o.values().next());
+        inner.and_then(|v| v.get("reason")).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,6 +446,28 @@ mod tests {
         // Per line: the original amount, each discount with its reason, the net.
         let d = &r.order.discounts[0];
         assert_eq!((d.reason(), d.share_of(0), r.order.line_net(0)), ("regular".to_string(), 150, Some(1000)));
+    }
+
+    #[test]
+    fn a_payment_in_doubt_reads_open_and_its_resolution_with_the_outcome() {
+        let body = |key: &str, state: &str| {
+            format!(
+                r#"{{"kind":"doubt","key":"{key}","seq":4,"order_number":"W9","at":5000,
+                "attempt":{{"out_trade_no":"W9","platform":"Alipay","amount":1250,"started_at":4000,"state":{state}}}}}"#
+            )
+        };
+        let read = |key: &str, state: &str| match Record::read(RecordKind::Doubt, &body(key, state)) {
+            Ok(Record::Doubt(r)) => r,
+            other => unreachable!("{other:?}"),
+        };
+        let open = read("doubt:W9", r#"{"Unknown":{"reason":"timeout"}}"#);
+        assert_eq!(
+            (open.attempt.outcome(), open.attempt.reason(), open.attempt.amount),
+            (None, "timeout".into(), 1250)
+        );
+        assert_eq!(read("doubt:W9", r#"{"Cancelling":{"reason":"late"}}"#).attempt.outcome(), None);
+        assert_eq!(read("doubt-resolved:W9", r#"{"Paid":{"transaction_id":"T"}}"#).attempt.outcome(), Some("paid"));
+        assert_eq!(read("doubt-resolved:W9", r#""Cancelled""#).attempt.outcome(), Some("cancelled"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 //! The real `till-office` binary on a throwaway PostgreSQL cluster, and a client of that database.
 
+pub mod browser;
 pub mod pg;
 
 use std::io::{BufRead, BufReader};
