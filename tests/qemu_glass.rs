@@ -189,7 +189,8 @@ impl Board {
             .arg(dir.join("parts/vmlinuz"))
             .arg("-initrd")
             .arg(dir.join("parts/initrd.img"))
-            .args(["-append", &format!("{} systemd.show_status=1", cmdline.trim())])
+            // No getty on the serial console: it would silence systemd's status lines there (tests/qemu_image.rs).
+            .args(["-append", &format!("{} systemd.show_status=1 systemd.getty_auto=0", cmdline.trim())])
             .args(["-chardev", &format!("file,id=con,path={}", console.display()), "-serial", "chardev:con"])
             .args(["-qmp", &format!("unix:{},server=on,wait=off", qmp.display())])
             .args(["-device", &format!("virtio-gpu-pci,xres={width},yres={height}")])

@@ -85,7 +85,13 @@ impl Board {
             .arg(dir.join("parts/vmlinuz"))
             .arg("-initrd")
             .arg(dir.join("parts/initrd.img"))
-            .args(["-append", &format!("{} systemd.show_status=1 loglevel=4 {extra}", cmdline.join(" "))])
+            // No getty on the serial console (systemd's generator starts one there, as it is the kernel's
+            // console here): once it runs, systemd stops writing status lines to the console, the test's
+            // only view of the boot, and a till slower to start than the getty was never seen starting.
+            .args([
+                "-append",
+                &format!("{} systemd.show_status=1 systemd.getty_auto=0 loglevel=4 {extra}", cmdline.join(" ")),
+            ])
             .args(["-chardev", &format!("file,id=con,path={}", console.display()), "-serial", "chardev:con"])
             .args(["-drive", &format!("file={},format=raw,if=none,id=d0", disk.display())])
             .args(["-device", "virtio-blk-device,drive=d0", "-device", "virtio-keyboard-device"])
