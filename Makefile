@@ -212,15 +212,15 @@ image-armhf: armhf
 	@$(call install_missing,$(IMAGE_PKGS))
 	TILL_DEBIAN_SUITE=$(DEBIAN_SUITE) TILL_IMAGE_ARCH=armhf sh image/debian/build.sh $(ARMHF_BIN) $(IMAGE_ARMHF_DIR)
 
-# The armhf image booted under qemu-system-arm -M virt on a Cortex-A7 (the Pi 2's core) with its own
-# kernel, initramfs and command line, as test-image boots the arm64 one: the till started by systemd
+# The armhf image read from outside (tests/image.rs), then booted under qemu-system-arm -M virt on a
+# Cortex-A7 (the Pi 2's core) with its own kernel, initramfs and command line, as test-image boots the arm64 one: the till started by systemd
 # with no unit failed, the root never written, the data partition grown, a power cut survived
 # (tests/qemu_image.rs), then a day's path typed on its keyboard with a sale paid through the host's
-# simulator, read from the screens the till drew (tests/qemu_glass.rs, without OCR). Not part of
-# make test: it takes longer than CI's margin allows (image/README.md, "The armhf image").
+# simulator, read from the screens the till drew (tests/qemu_glass.rs, without OCR), up to the sale paid. Not part of
+# make test: it takes longer than CI's margin allows (image/README.md, "The armhf SD image").
 test-image-armhf: image-armhf
 	@$(call install_missing,$(QEMU_PKGS) mtools)
-	TILL_IMAGE_DIR=$(CURDIR)/$(IMAGE_ARMHF_DIR) TILL_IMAGE_ARCH=armhf $(CARGO) test --locked --test qemu_image -- --ignored --exact the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data_partition --nocapture
+	TILL_IMAGE_DIR=$(CURDIR)/$(IMAGE_ARMHF_DIR) TILL_IMAGE_ARCH=armhf $(CARGO) test --locked --test image --test qemu_image -- --ignored --exact the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data_partition --nocapture
 	TILL_IMAGE_DIR=$(CURDIR)/$(IMAGE_ARMHF_DIR) TILL_IMAGE_ARCH=armhf $(CARGO) test --locked --test qemu_glass -- --ignored --exact a_day_on_the_image_s_till_by_the_screens_it_drew --nocapture
 
 # The image's kernel, initramfs and disk under QEMU with the console on this terminal (Ctrl-A X quits).

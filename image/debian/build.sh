@@ -6,7 +6,7 @@
 # fallback); see image/README.md, "Which Debian, which boards". The architecture is arm64 (Pi 3/4/400,
 # Zero 2 W in 64-bit mode, the till of make aarch64) unless TILL_IMAGE_ARCH=armhf (Pi 2, Pi 3 / Zero 2 W
 # in 32-bit mode, the till of make armhf): the same scripts and lists, another kernel package and
-# config.txt without arm_64bit (image/README.md, "The armhf image"). ARCH below stands for it.
+# config.txt without arm_64bit (image/README.md, "The armhf SD image"). ARCH below stands for it.
 #
 #   OUT_DIR/till-rpi-ARCH.img       MBR: 1 boot (FAT32: Pi firmware, kernel, initramfs, device trees,
 #                                   config.txt, cmdline.txt), 2 root (ext4, mounted read-only),
