@@ -3,6 +3,9 @@
 //! `TILL_IMAGE_DIR`; ignored without it), read without mounting anything: the partition table
 //! parsed here, the boot partition through mtools, the two ext4 file systems through debugfs.
 
+mod qemu_board;
+
+use qemu_board::ImageArch;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use till::config::Config;
@@ -88,11 +91,14 @@ fn the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root() {
     let dir =
         std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from).expect("TILL_IMAGE_DIR not set: run `make test-image`");
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let img_path = dir.join("till-rpi-arm64.img");
+    // The arm64 image of `make test-image`, or the armhf one of `make test-image-armhf`.
+    let arch = ImageArch::from_env();
+    let armhf = arch.name == "armhf";
+    let img_path = dir.join(arch.image());
     let img = std::fs::read(&img_path).expect("the image");
     let size = img.len() as u64;
     assert!(size <= 256 * MIB, "image {} MiB > 256 MiB", size / MIB);
-    let xz = std::fs::metadata(dir.join("till-rpi-arm64.img.xz")).expect("the .xz").len();
+    let xz = std::fs::metadata(dir.join(format!("{}.xz", arch.image()))).expect("the .xz").len();
     assert!(xz <= 64 * MIB, "compressed image {} MiB > 64 MiB", xz / MIB);
 
     // MBR: FAT boot partition (LBA, bootable) at 4 MiB, then root and data back to back.
@@ -107,29 +113,31 @@ fn the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root() {
     let fat = format!("{}@@{}", img_path.display(), parts[0].start);
     let listing = run("mdir", &["-b", "-i", &fat, "::/"]);
     let names: Vec<&str> = listing.lines().map(|l| l.trim_start_matches("::/")).collect();
-    for f in [
-        "bootcode.bin",
-        "start.elf",
-        "fixup.dat",
-        "start4.elf",
-        "fixup4.dat",
-        "vmlinuz",
-        "initrd.img",
-        "config.txt",
-        "cmdline.txt",
-        "bcm2837-rpi-3-b.dtb",
-        "bcm2837-rpi-3-b-plus.dtb",
-        "bcm2837-rpi-zero-2-w.dtb",
-        "bcm2711-rpi-4-b.dtb",
-        "bcm2711-rpi-400.dtb",
-    ] {
-        assert!(names.contains(&f), "{f} not on the boot partition: {names:?}");
+    let files = ["bootcode.bin", "start.elf", "fixup.dat", "vmlinuz", "initrd.img", "config.txt", "cmdline.txt"];
+    // The boards' device trees: the Pi 2 in 32-bit only; the Pi 4 and 400 checked in 64-bit only.
+    let boards: &[&str] = if armhf {
+        &["bcm2836-rpi-2-b.dtb", "bcm2837-rpi-3-b.dtb", "bcm2837-rpi-3-b-plus.dtb", "bcm2837-rpi-zero-2-w.dtb"]
+    } else {
+        &[
+            "start4.elf",
+            "fixup4.dat",
+            "bcm2837-rpi-3-b.dtb",
+            "bcm2837-rpi-3-b-plus.dtb",
+            "bcm2837-rpi-zero-2-w.dtb",
+            "bcm2711-rpi-4-b.dtb",
+            "bcm2711-rpi-400.dtb",
+        ]
+    };
+    for f in files.iter().chain(boards) {
+        assert!(names.contains(f), "{f} not on the boot partition: {names:?}");
     }
     assert!(!names.iter().any(|n| ["till.toml", "wifi.txt", "activation.txt"].contains(n)));
     let config_txt = run("mtype", &["-i", &fat, "::/config.txt"]);
-    for line in ["arm_64bit=1", "kernel=vmlinuz", "initramfs initrd.img followkernel", "upstream_kernel=1"] {
+    for line in ["kernel=vmlinuz", "initramfs initrd.img followkernel", "upstream_kernel=1"] {
         assert!(config_txt.lines().any(|l| l.trim() == line), "config.txt lacks {line}:\n{config_txt}");
     }
+    // The firmware starts the CPU in 64-bit mode for the arm64 image only.
+    assert_eq!(config_txt.lines().any(|l| l.trim() == "arm_64bit=1"), !armhf, "arm_64bit in config.txt:\n{config_txt}");
     let cmdline = run("mtype", &["-i", &fat, "::/cmdline.txt"]);
     let args: Vec<&str> = cmdline.split_whitespace().collect();
     assert!(args.contains(&"ro") && args.contains(&"root=LABEL=TILLROOT"), "{cmdline}");
@@ -140,11 +148,19 @@ fn the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root() {
     assert_eq!(root.label(), "TILLROOT");
     assert_eq!(data.label(), "TILLDATA");
 
-    // The till: the aarch64 build, root-owned, executable.
-    let built = std::fs::read(repo.join("target/cross/aarch64-unknown-linux-gnu/release/till")).expect("make aarch64");
+    // The till: the aarch64 (or armhf) build, root-owned, executable.
+    let triple = if armhf { "armv7-unknown-linux-gnueabihf" } else { "aarch64-unknown-linux-gnu" };
+    let built = std::fs::read(repo.join(format!("target/cross/{triple}/release/till"))).expect("make aarch64 / armhf");
     let dumped = tmp.path().join("till");
     root.debugfs(&format!("dump /usr/bin/till {}", dumped.display()));
-    assert!(std::fs::read(&dumped).expect("till in the image") == built, "/usr/bin/till is not the aarch64 build");
+    assert!(std::fs::read(&dumped).expect("till in the image") == built, "/usr/bin/till is not the {triple} build");
+    // ldconfig.service masked (the image has no ldconfig, and the loader needs no cache), and /etc and
+    // /var marked updated for this /usr, so that no ConditionNeedsUpdate= unit tries to write the
+    // read-only root at boot.
+    assert_eq!(root.stat("/etc/systemd/system/ldconfig.service").3.as_deref(), Some("/dev/null"), "ldconfig masked");
+    for f in ["/etc/.updated", "/var/.updated"] {
+        assert!(root.cat(f).contains("TIMESTAMP_NSEC="), "{f}: {}", root.cat(f));
+    }
     assert_eq!(root.stat("/usr/bin/till").0, 0o755);
 
     // The one copy of the units and rules, installed unchanged.
@@ -224,8 +240,9 @@ fn the_raspberry_pi_image_has_its_partitions_the_till_and_a_read_only_root() {
     assert!(data.cat("/etc/wpa_supplicant/wpa_supplicant-wlan0.conf").contains("update_config=1"));
 
     // Kernel modules for the Pi's SD card, Wi-Fi, USB; the Pis' Wi-Fi firmware; the CJK console.
+    let flavour = if armhf { "-armmp-lpae" } else { "-arm64" };
     let kver =
-        root.debugfs("ls /usr/lib/modules").split_whitespace().find(|w| w.ends_with("-arm64")).map(str::to_string);
+        root.debugfs("ls /usr/lib/modules").split_whitespace().find(|w| w.ends_with(flavour)).map(str::to_string);
     let kver = kver.expect("a kernel's modules");
     let deps = root.cat(&format!("/usr/lib/modules/{kver}/modules.dep"));
     for m in ["brcmfmac.ko", "sdhci-iproc.ko", "vc4.ko", "usblp.ko", "ftdi_sio.ko", "evdev.ko", "bcm2835_wdt.ko"] {

@@ -13,6 +13,9 @@
 //!
 //! The screenshots and what was read from them are kept in `target/glass/WxH/` (not committed).
 
+mod qemu_board;
+
+use qemu_board::{ImageArch, failures_on_console};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
@@ -166,8 +169,9 @@ impl Drop for Board {
 
 impl Board {
     fn boot(dir: &Path, tmp: &Path, (width, height): (u32, u32), sim_port: u16) -> Board {
+        let arch = ImageArch::from_env();
         let disk = tmp.join("sd.img");
-        std::fs::copy(dir.join("till-rpi-arm64.img"), &disk).expect("the image copied");
+        std::fs::copy(dir.join(arch.image()), &disk).expect("the image copied");
         let len = std::fs::metadata(&disk).expect("disk").len();
         std::fs::OpenOptions::new().write(true).open(&disk).expect("disk").set_len(len + 64 * MIB).expect("grow");
         configure(&disk, tmp);
@@ -178,14 +182,15 @@ impl Board {
         let cmdline = String::from_utf8_lossy(&out.stdout).replace("console=tty3", "console=ttyAMA0");
         assert!(cmdline.contains("root=LABEL=TILLROOT"), "{cmdline}");
         let (console, copy, qmp) = (tmp.join("console.log"), tmp.join("screen.txt"), tmp.join("qmp.sock"));
-        let qemu = Command::new("qemu-system-aarch64")
-            .args(["-M", "virt", "-cpu", "cortex-a53", "-smp", "2", "-m", "512", "-display", "none"])
+        let qemu = Command::new(arch.qemu)
+            .args(["-M", "virt", "-cpu", arch.cpu, "-smp", "2", "-m", "512", "-display", "none"])
             .args(["-monitor", "none", "-no-reboot", "-global", "virtio-mmio.force-legacy=false"])
             .arg("-kernel")
             .arg(dir.join("parts/vmlinuz"))
             .arg("-initrd")
             .arg(dir.join("parts/initrd.img"))
-            .args(["-append", &format!("{} systemd.show_status=1", cmdline.trim())])
+            // No getty on the serial console: it would silence systemd's status lines there (tests/qemu_image.rs).
+            .args(["-append", &format!("{} systemd.show_status=1 systemd.getty_auto=0", cmdline.trim())])
             .args(["-chardev", &format!("file,id=con,path={}", console.display()), "-serial", "chardev:con"])
             .args(["-qmp", &format!("unix:{},server=on,wait=off", qmp.display())])
             .args(["-device", &format!("virtio-gpu-pci,xres={width},yres={height}")])
@@ -207,7 +212,7 @@ impl Board {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("qemu-system-aarch64");
+            .expect(arch.qemu);
         let qmp = Qmp::connect(&qmp, Duration::from_secs(30));
         Board { qemu, qmp, console, copy }
     }
@@ -449,10 +454,28 @@ fn check_step(board: &mut Board, shots: &Path, name: &str, ready: impl Fn(&str) 
     );
 }
 
+/// A step of the day: with `glass`, [`check_step`]; without, only the screen the till drew.
+fn step(board: &mut Board, shots: &Path, name: &str, glass: bool, ready: impl Fn(&str) -> bool) {
+    if glass {
+        check_step(board, shots, name, ready);
+    } else {
+        board.wait_drawn(name, Duration::from_secs(180), &ready);
+    }
+}
+
 fn day_on_the_glass(size: (u32, u32)) {
+    day(size, true);
+}
+
+/// The day's path on the image's till; with `glass`, each step's screen looked at (screendump, OCR).
+fn day(size: (u32, u32), glass: bool) {
     let dir =
         std::env::var_os("TILL_IMAGE_DIR").map(PathBuf::from).expect("TILL_IMAGE_DIR not set: run `make test-image`");
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/glass/{}x{}", size.0, size.1));
+    let arch = match ImageArch::from_env().name {
+        "arm64" => String::new(),
+        other => format!("{other}-"),
+    };
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/glass/{arch}{}x{}", size.0, size.1));
     let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).expect("target/glass");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -464,35 +487,50 @@ fn day_on_the_glass(size: (u32, u32)) {
 
     // The first boot of an image under emulation, on a loaded machine, can take minutes.
     board.wait_drawn("the till's first screen", Duration::from_secs(420), &has(&["签到", "柜员编号"]));
-    check_step(&mut board, &shots, "1-sign-in", has(&["签到", "柜员编号"]));
+    step(&mut board, &shots, "1-sign-in", glass, has(&["签到", "柜员编号"]));
     board.qmp.typed("01\n");
-    check_step(&mut board, &shots, "2-pin", has(&["密码"]));
+    step(&mut board, &shots, "2-pin", glass, has(&["密码"]));
     board.qmp.typed("0000\n");
-    check_step(&mut board, &shots, "3-new-pin", has(&["新密码", "首次签到"]));
+    step(&mut board, &shots, "3-new-pin", glass, has(&["新密码", "首次签到"]));
     board.qmp.typed("2468\n");
     board.qmp.typed("2468\n");
-    check_step(&mut board, &shots, "4-sale", has(&["收银", "请扫描商品条码"]));
+    step(&mut board, &shots, "4-sale", glass, has(&["收银", "请扫描商品条码"]));
     // A can of cola from the demo catalogue, paid with a customer's WeChat payment code scanned
     // (typed on the keyboard, as the scanner does) and charged by the host's simulator.
     board.qmp.typed("6900138600889\n");
-    check_step(&mut board, &shots, "5-item", has(&["可口可乐"]));
+    step(&mut board, &shots, "5-item", glass, has(&["可口可乐"]));
     board.qmp.typed("\n");
-    check_step(&mut board, &shots, "6-pay", has(&["付款码"]));
+    step(&mut board, &shots, "6-pay", glass, has(&["付款码"]));
     board.qmp.typed(&format!("{WECHAT_CODE}\n"));
-    check_step(&mut board, &shots, "7-done", has(&["收款完成"]));
+    step(&mut board, &shots, "7-done", glass, has(&["收款完成"]));
     let charged =
         sim.orders().into_iter().find(|o| o.author_code == WECHAT_CODE).expect("the payment in the simulator");
     assert_eq!((charged.total_fee, charged.state), (350, SimOrderState::Paid), "3.50 charged once: {charged:?}");
+    if !glass {
+        // Without the glass (the armhf image), the day ends with the sale: on a loaded host the till
+        // may have started on the plain VT before virtio-gpu's framebuffer came (till-console waits
+        // 10 s), and there F1–F5 arrive as the Linux console's own sequences (ESC [ [ A…E), which the
+        // till does not read as function keys (seen: F3 typed a "C"). fbterm sends xterm's.
+        return no_failed_units(&board);
+    }
     board.qmp.key("esc");
     board.qmp.key("f3");
-    check_step(&mut board, &shots, "8-lookup", has(&["订单查询"]));
+    step(&mut board, &shots, "8-lookup", glass, has(&["订单查询"]));
     board.qmp.key("esc");
     board.qmp.key("f6");
-    check_step(&mut board, &shots, "9-x-report", has(&["X 报表"]));
+    step(&mut board, &shots, "9-x-report", glass, has(&["X 报表"]));
     board.qmp.key("esc");
     board.qmp.key("f9");
-    check_step(&mut board, &shots, "10-signed-out", has(&["签到", "柜员编号"]));
+    step(&mut board, &shots, "10-signed-out", glass, has(&["签到", "柜员编号"]));
     eprintln!("the day on the glass at {}x{}: screenshots in {}", size.0, size.1, shots.display());
+    no_failed_units(&board);
+}
+
+/// No unit failed during the boot and the day (what `systemctl --failed` would list).
+fn no_failed_units(board: &Board) {
+    let console = board.console();
+    let failed = failures_on_console(&console);
+    assert!(failed.is_empty(), "units failed during the boot:\n{}\nthe console:\n{console}", failed.join("\n"));
 }
 
 #[test]
@@ -505,6 +543,16 @@ fn a_day_on_a_7_inch_800x480_panel_shows_what_the_till_draws() {
 #[ignore = "needs the SD image: run by `make test-image`"]
 fn a_day_on_a_1280x800_monitor_shows_what_the_till_draws() {
     day_on_the_glass((1280, 800));
+}
+
+/// The day's path on the till of the image `TILL_IMAGE_ARCH` names, up to the sale paid, by the screens
+/// it drew, without looking at the glass: `make test-image-armhf` runs it on the 32-bit image (booted on a Cortex-A7,
+/// the Pi 2's core), where it is the proof that the image's till comes up and sells; `make
+/// test-image` skips it, as the glass tests above walk the same path on the arm64 image.
+#[test]
+#[ignore = "needs the SD image: run by `make test-image-armhf`"]
+fn a_day_on_the_image_s_till_by_the_screens_it_drew() {
+    day((800, 480), false);
 }
 
 #[test]

@@ -18,7 +18,7 @@
 
 mod qemu_board;
 
-use qemu_board::{qmp_connect, qmp_execute};
+use qemu_board::{ImageArch, failures_on_console, qmp_connect, qmp_execute};
 use std::io::BufRead;
 
 use std::path::{Path, PathBuf};
@@ -55,15 +55,16 @@ impl Board {
     }
 
     fn boot_with(dir: &Path, disk: &Path, tmp: &Path, n: u32, opts: &Opts) -> Board {
-        let fat = format!("{}@@{}", dir.join("till-rpi-arm64.img").display(), 4 * MIB);
+        let arch = ImageArch::from_env();
+        let fat = format!("{}@@{}", dir.join(arch.image()).display(), 4 * MIB);
         let out = Command::new("mtype").args(["-i", &fat, "::/cmdline.txt"]).output().expect("mtype");
         let cmdline = String::from_utf8_lossy(&out.stdout).replace("console=tty3", "console=ttyAMA0");
         let cmdline: Vec<&str> =
             cmdline.split_whitespace().filter(|a| *a != "quiet" && !a.starts_with("loglevel")).collect();
         assert!(cmdline.contains(&"root=LABEL=TILLROOT"), "{cmdline:?}");
         let console = tmp.join(format!("console{n}.log"));
-        let mut qemu = Command::new("qemu-system-aarch64");
-        qemu.args(["-M", "virt", "-cpu", "cortex-a53", "-smp", "2", "-m", "512", "-display", "none"]).args([
+        let mut qemu = Command::new(arch.qemu);
+        qemu.args(["-M", "virt", "-cpu", arch.cpu, "-smp", "2", "-m", "512", "-display", "none"]).args([
             "-monitor",
             "none",
             "-global",
@@ -84,7 +85,13 @@ impl Board {
             .arg(dir.join("parts/vmlinuz"))
             .arg("-initrd")
             .arg(dir.join("parts/initrd.img"))
-            .args(["-append", &format!("{} systemd.show_status=1 loglevel=4 {extra}", cmdline.join(" "))])
+            // No getty on the serial console (systemd's generator starts one there, as it is the kernel's
+            // console here): once it runs, systemd stops writing status lines to the console, the test's
+            // only view of the boot, and a till slower to start than the getty was never seen starting.
+            .args([
+                "-append",
+                &format!("{} systemd.show_status=1 systemd.getty_auto=0 loglevel=4 {extra}", cmdline.join(" ")),
+            ])
             .args(["-chardev", &format!("file,id=con,path={}", console.display()), "-serial", "chardev:con"])
             .args(["-drive", &format!("file={},format=raw,if=none,id=d0", disk.display())])
             .args(["-device", "virtio-blk-device,drive=d0", "-device", "virtio-keyboard-device"])
@@ -93,7 +100,7 @@ impl Board {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("qemu-system-aarch64");
+            .expect(arch.qemu);
         Board { qemu, console }
     }
 
@@ -172,6 +179,15 @@ fn the_image_boots_under_qemu_to_the_till_with_a_read_only_root_and_a_grown_data
     // The grower runs before the till starts: its status line is on the console already.
     let console = board.console();
     assert!(console.lines().any(|l| l.contains("Finished") && l.contains("till-grow-data")), "{console}");
+    // Nothing failed on the way (what `systemctl --failed` would list: ldconfig.service did, on the
+    // read-only root), and the boot partition was mounted, not given up after a device timeout:
+    // till-provision.service needs it, and is ordered before the till.
+    let failed = failures_on_console(&console);
+    assert!(failed.is_empty(), "units failed during the boot:\n{}\nthe console:\n{console}", failed.join("\n"));
+    assert!(
+        console.lines().any(|l| l.contains("Mounted") && l.contains("/boot/firmware")),
+        "the boot partition was not mounted before the till started:\n{console}"
+    );
     // The till's log reaches the card with ext4's next commit: read the disk file (QEMU writes
     // through to it) until it is there, then pull the plug.
     let data = tmp.path().join("data.ext4");
@@ -235,7 +251,7 @@ fn image_dir() -> PathBuf {
 /// A copy of the image as the board's disk.
 fn disk_copy(dir: &Path, tmp: &Path) -> PathBuf {
     let disk = tmp.join("sd.img");
-    std::fs::copy(dir.join("till-rpi-arm64.img"), &disk).expect("the image copied");
+    std::fs::copy(dir.join(ImageArch::from_env().image()), &disk).expect("the image copied");
     disk
 }
 

@@ -2,12 +2,13 @@
 # Run by build.sh under fakeroot (file ownership is recorded, not applied, and mkfs.ext4 -d reads it
 # back): the root file system from mmdebstrap's tarball, the steps of the maintainer scripts that
 # matter here, the till and its units, the kernel's modules, the initramfs, and the three file systems.
-# Usage: fakeroot -- sh assemble.sh REPO TILL OUT KERNEL_PACKAGE
+# Usage: fakeroot -- sh assemble.sh REPO TILL OUT KERNEL_PACKAGE ARCH (arm64 or armhf)
 set -eu
 repo=$1
 till=$2
 out=$3
 kernel_pkg=$4
+arch=$5
 here=$repo/image/debian
 work=$out/work
 parts=$out/parts
@@ -116,11 +117,15 @@ b=$work/boot
 mkdir -p "$b"
 (cd "$i" && find . | sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n >"$b/initrd.img")
 cp "$k/boot/vmlinuz-$kver" "$b/vmlinuz"
-cp "$k/usr/lib/linux-image-$kver"/broadcom/bcm*.dtb "$b/"
+# The Pis' device trees: in broadcom/ of the arm64 package, at the top of armhf's, which also has the
+# ARMv6 Pi 1 / Zero (bcm2835) ones, boards its LPAE kernel cannot run on.
+find "$k/usr/lib/linux-image-$kver" -name 'bcm2*-rpi-*.dtb' ! -name 'bcm2835-*' -exec cp {} "$b/" \;
 dpkg-deb -x "$(deb_of raspi-firmware)" "$work/fw"
 for f in bootcode.bin start.elf fixup.dat start4.elf fixup4.dat; do cp "$work/fw/usr/lib/raspi-firmware/$f" "$b/"; done
 cp "$work/fw/usr/share/doc/raspi-firmware/copyright" "$b/LICENCE.raspi-firmware"
-cp "$here/config.txt" "$here/cmdline.txt" "$b/"
+cp "$here/cmdline.txt" "$b/"
+# A 32-bit system: the firmware starts the CPU in 32-bit mode (no arm_64bit=1), the kernel a zImage.
+if [ "$arch" = arm64 ]; then cp "$here/config.txt" "$b/"; else grep -v '^arm_64bit=' "$here/config.txt" >"$b/config.txt"; fi
 cp "$here/boot-README.txt" "$b/README.txt"
 cp "$b/vmlinuz" "$b/initrd.img" "$parts/"
 
@@ -181,6 +186,19 @@ install -m 644 "$here/wpa_supplicant-wlan0.conf" "$r/usr/share/till/wpa_supplica
 # Which package versions are inside (the licences are in their copyright files, which stay).
 awk '{ print $1, $2, $3 }' "$work/debs.txt" | sort >"$r/usr/share/till/packages.txt"
 find "$r/usr/share/doc" -mindepth 1 -maxdepth 1 -type d -empty -delete 2>/dev/null || true
+
+# ldconfig.service would rebuild the loader's cache at each boot (the image has none), and failed:
+# the image has no ldconfig (libc-bin is not among its packages), nor could it write /etc. The loader
+# needs no cache: it looks in its built-in multiarch directories, where every library is. Masked.
+ln -sf /dev/null "$r/etc/systemd/system/ldconfig.service"
+# The other ConditionNeedsUpdate= units (systemd-update-done, the journal's catalogue, hwdb) would
+# also try to write the read-only root at each boot: /etc and /var are marked updated for this
+# /usr, as systemd-update-done would (the file's mtime is /usr's; mkfs.ext4 -d keeps both).
+for f in etc/.updated var/.updated; do
+    printf '# This file was created by image/debian/assemble.sh (as systemd-update-done would).\nTIMESTAMP_NSEC=%s\n' \
+        "$(stat -c %.9Y "$r/usr" | tr -d .)" >"$r/$f"
+    touch -r "$r/usr" "$r/$f"
+done
 
 # The data partition's first contents: the till's directory, its configuration, wpa_supplicant's.
 d=$work/data

@@ -1,13 +1,17 @@
 #!/bin/sh
-# The Raspberry Pi SD-card image from Debian arm64 packages, built without root privileges
-# (make image). Usage: [TILL_DEBIAN_SUITE=trixie|bookworm] image/debian/build.sh TILL_AARCH64_BINARY OUT_DIR
+# The Raspberry Pi SD-card image from Debian arm64 (or armhf) packages, built without root privileges
+# (make image, make image-armhf).
+# Usage: [TILL_DEBIAN_SUITE=trixie|bookworm] [TILL_IMAGE_ARCH=arm64|armhf] image/debian/build.sh TILL_BINARY OUT_DIR
 # The suite is Debian 13 trixie unless TILL_DEBIAN_SUITE says otherwise (bookworm: Debian 12, the
-# fallback); see image/README.md, "Which Debian, which boards".
+# fallback); see image/README.md, "Which Debian, which boards". The architecture is arm64 (Pi 3/4/400,
+# Zero 2 W in 64-bit mode, the till of make aarch64) unless TILL_IMAGE_ARCH=armhf (Pi 2, Pi 3 / Zero 2 W
+# in 32-bit mode, the till of make armhf): the same scripts and lists, another kernel package and
+# config.txt without arm_64bit (image/README.md, "The armhf SD image"). ARCH below stands for it.
 #
-#   OUT_DIR/till-rpi-arm64.img      MBR: 1 boot (FAT32: Pi firmware, kernel, initramfs, device trees,
+#   OUT_DIR/till-rpi-ARCH.img       MBR: 1 boot (FAT32: Pi firmware, kernel, initramfs, device trees,
 #                                   config.txt, cmdline.txt), 2 root (ext4, mounted read-only),
 #                                   3 data (ext4 at /data: /var/lib/till and the few writable files)
-#   OUT_DIR/till-rpi-arm64.img.xz   the same, compressed (what a technician downloads)
+#   OUT_DIR/till-rpi-ARCH.img.xz    the same, compressed (what a technician downloads)
 #   OUT_DIR/parts/                  the kernel and the initramfs apart (make image-qemu boots them
 #                                   with the image as its disk)
 #   OUT_DIR/sizes.txt               what takes the space (image/README.md)
@@ -23,6 +27,14 @@ till=$(realpath "$1")
 mkdir -p "$2"
 out=$(realpath "$2")
 suite=${TILL_DEBIAN_SUITE:-trixie}
+arch=${TILL_IMAGE_ARCH:-arm64}
+# Debian's kernel for the boards: arm64's generic one; for armhf the LPAE one (ARMv7 with LPAE: the
+# Pi 2's Cortex-A7 and the Pi 3's Cortex-A53 in 32-bit mode, not the ARMv6 Pi 1/Zero).
+case $arch in
+arm64) kernel_meta=linux-image-arm64 ;;
+armhf) kernel_meta=linux-image-armmp-lpae ;;
+*) echo "image: TILL_IMAGE_ARCH=$arch: arm64 or armhf"; exit 1 ;;
+esac
 components="main non-free-firmware"
 mirror=http://deb.debian.org/debian
 security=http://deb.debian.org/debian-security
@@ -36,7 +48,7 @@ started=$(date +%s)
 say() { echo "image: $* ($(($(date +%s) - started)) s)"; }
 
 # 1. The boot partition's packages (kernel, Pi firmware, busybox for the initramfs) through a private
-#    apt configuration: arm64 only, an empty dpkg status, its own lists and cache.
+#    apt configuration: ARCH only, an empty dpkg status, its own lists and cache.
 apt=$out/apt
 mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/etc/apt.conf.d" "$apt/etc/preferences.d"
 : >"$apt/status"
@@ -54,16 +66,16 @@ Dir::State::Lists "$apt/lists/";
 Dir::State::status "$apt/status";
 Dir::Cache "$apt/";
 Dir::Cache::archives "$debs/";
-APT::Architecture "arm64";
-APT::Architectures "arm64";
+APT::Architecture "$arch";
+APT::Architectures "$arch";
 Acquire::Languages "none";
 EOF
 # As root, apt would drop to _apt, which cannot write into a developer's tree.
 [ "$(id -u)" != 0 ] || echo 'APT::Sandbox::User "root";' >>"$apt/apt.conf"
 export APT_CONFIG="$apt/apt.conf"
 apt-get update -qq
-kernel=$(apt-cache depends linux-image-arm64 | sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | head -1)
-[ -n "$kernel" ] || { echo "image: no arm64 kernel in $suite"; exit 1; }
+kernel=$(apt-cache depends $kernel_meta | sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | head -1)
+[ -n "$kernel" ] || { echo "image: no $arch kernel ($kernel_meta) in $suite"; exit 1; }
 boot_pkgs="$kernel raspi-firmware busybox-static"
 for p in $boot_pkgs; do
     v=$(apt-cache policy "$p" | sed -n 's/ *Candidate: //p' | sed 's/:/%3a/')
@@ -75,7 +87,7 @@ say "boot packages: $boot_pkgs"
 # 2. The root file system's packages, unpacked into a tarball (ownership kept whatever the mode:
 #    root here, a user namespace or fakechroot for a developer without root).
 pkgs=$(sed -e 's/#.*//' "$here/packages.txt" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')
-mmdebstrap --variant=extract --architectures=arm64 --components="$components" --include="$pkgs" \
+mmdebstrap --variant=extract --architectures="$arch" --components="$components" --include="$pkgs" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --skip=download/empty --skip=cleanup/apt/cache \
     --setup-hook='mkdir -p "$1"/var/cache/apt/archives' \
@@ -93,11 +105,11 @@ for deb in "$debs"/*.deb; do
     dpkg-deb -f "$deb" Package Version Architecture | tr '\n' ' ' | awk -v f="$deb" '{print $2, $4, $6, f}' >>"$work/debs.txt"
 done
 
-fakeroot -- sh "$here/assemble.sh" "$repo" "$till" "$out" "$kernel"
+fakeroot -- sh "$here/assemble.sh" "$repo" "$till" "$out" "$kernel" "$arch"
 say "file systems made"
 
 # 3. The disk: MBR, 4 MiB before the first partition (the Pi's firmware reads partition 1 as FAT).
-img=$out/till-rpi-arm64.img
+img=$out/till-rpi-$arch.img
 p1=$out/parts/boot.vfat
 p2=$out/parts/root.ext4
 p3=$out/parts/data.ext4

@@ -326,3 +326,39 @@ fn qcode_of(c: char) -> (&'static str, bool) {
     let (_, k) = SHIFTED.iter().find(|(p, _)| *p == c).unwrap_or_else(|| panic!("no key types {c:?}"));
     (k, true)
 }
+
+/// The SD image under test (`TILL_IMAGE_ARCH`: `armhf` from `make test-image-armhf`, else arm64 as
+/// `make test-image` builds it): its file name and the emulated machine that boots it.
+pub struct ImageArch {
+    /// Debian's architecture, as in the image's name `till-rpi-ARCH.img`.
+    pub name: &'static str,
+    pub qemu: &'static str,
+    /// The board's core: the Pi 3's Cortex-A53, or the Pi 2's Cortex-A7 for the 32-bit image.
+    pub cpu: &'static str,
+}
+
+impl ImageArch {
+    pub fn from_env() -> ImageArch {
+        match std::env::var("TILL_IMAGE_ARCH").as_deref() {
+            Ok("armhf") => ImageArch { name: "armhf", qemu: "qemu-system-arm", cpu: "cortex-a7" },
+            Ok("arm64") | Err(_) => ImageArch { name: "arm64", qemu: "qemu-system-aarch64", cpu: "cortex-a53" },
+            Ok(other) => panic!("TILL_IMAGE_ARCH={other}: arm64 or armhf"),
+        }
+    }
+
+    pub fn image(&self) -> String {
+        format!("till-rpi-{}.img", self.name)
+    }
+}
+
+/// The lines of a boot's console (systemd's status lines, `systemd.show_status=1`) that say a unit
+/// failed, or a device it needed never came: what `systemctl --failed` would list, and the mounts
+/// given up after their `x-systemd.device-timeout=`. Empty for a clean boot. The Wi-Fi is left out:
+/// the emulated board has no radio, so `wpa_supplicant@wlan0.service` waits for `wlan0` in vain (its
+/// device's timeout, then "Dependency failed"), as on a Pi 2 without a Wi-Fi dongle; that unit is then
+/// inactive, not failed.
+pub fn failures_on_console(console: &str) -> Vec<&str> {
+    let signs = ["FAILED", "Failed to start", "Dependency failed", "Timed out waiting", "Failed with result"];
+    let wifi = ["wlan0", "wpa_supplica"];
+    console.lines().filter(|l| signs.iter().any(|s| l.contains(s)) && !wifi.iter().any(|w| l.contains(w))).collect()
+}
