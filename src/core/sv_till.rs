@@ -222,6 +222,15 @@ pub(super) fn top_up(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     fx.push(state.save(&state.sale));
 }
 
+/// The sale on screen is a top-up: it takes no goods, no other quantity and no discount.
+pub(super) fn is_top_up(state: &State) -> bool {
+    state.sale.top_up.is_some()
+}
+
+pub(super) fn refuse_goods(state: &mut State, fx: &mut Vec<Effect>) {
+    refuse(state, say(SvNotice::TopUpNeedsEmptySale), fx);
+}
+
 /// The top-up's line as the order keeps it (the receipt prints the top-up in the till's language).
 pub const TOP_UP_LINE: &str = "储值充值 Top-up";
 
