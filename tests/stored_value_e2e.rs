@@ -10,7 +10,6 @@ mod common;
 use common::WECHAT_CODE;
 use common::process::World;
 use std::time::Duration;
-use till::core::members::{Member, Phone};
 use till::core::money::Fen;
 use till::core::order::OrderStatus;
 use till::core::stored_value::{BonusTier, EntryKind};
@@ -39,14 +38,7 @@ fn a_top_up_by_code_then_a_stored_value_sale_across_a_kill_then_a_refund_to_the_
     {
         std::fs::create_dir_all(&store_dir).expect("store dir");
         let store = RedbStore::open(&store_dir).expect("store");
-        let member = Member {
-            id: "M0001".into(),
-            name: "张三".into(),
-            phone: Phone::parse(PHONE).expect("phone"),
-            card: String::new(),
-            level: String::new(),
-            points: 0,
-        };
+        let member = till::core::members::Member { card: String::new(), ..common::members::zhang() };
         till::app::members::put_all(&store, &[member]).expect("member stored");
         till::app::stored_value::set_pin(&store, "M0001", PIN).expect("pin set");
     }

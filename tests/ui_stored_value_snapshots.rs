@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use till::core::intent::Intent;
-use till::core::members::{Member, MemberCard, MemberMsg, Phone};
+use till::core::members::MemberMsg;
 use till::core::money::Fen;
 use till::core::sv_till::SvMsg;
 use till::core::{Key, Lang, Msg};
@@ -14,24 +14,12 @@ use till::i18n::stored_value::{SvText, sv_text};
 
 const LANGS: [(Lang, &str); 2] = [(Lang::Zh, "zh"), (Lang::En, "en")];
 
-fn zhang() -> MemberCard {
-    let member = Member {
-        id: "M0001".into(),
-        name: "张三".into(),
-        phone: Phone::parse("13812345678").expect("phone"),
-        card: String::new(),
-        level: "金卡".into(),
-        points: 120,
-    };
-    MemberCard { member, balance: Fen(5000) }
-}
-
 /// Two waters, the member attached, the tender screen, 3.00 asked from the balance.
 fn asking(lang: Lang) -> Till {
     let mut till = Till::new(lang);
     till.scan(WATER).scan(WATER).keys("13812345678").key(Key::Enter);
     let ticket = till.state.members.view.as_ref().map(|v| v.ticket).expect("looking up");
-    till.send(Msg::Member(MemberMsg::Found { ticket, result: Ok(Some(zhang())) }));
+    till.send(Msg::Member(MemberMsg::Found { ticket, result: Ok(Some(common::members::zhang_card())) }));
     till.key(Key::Enter).key(Key::Enter);
     till.send(Msg::Act(Intent::PayStoredValue { amount: "3".into() }));
     till

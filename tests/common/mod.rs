@@ -171,4 +171,5 @@ pub fn wait_until(what: &str, within: std::time::Duration, mut cond: impl FnMut(
 pub mod books;
 pub mod counter;
 pub mod keys;
+pub mod members;
 pub mod process;
