@@ -172,3 +172,35 @@ fn discounts_given_are_printed_per_reason_and_operator_and_the_sales_count_the_n
         assert!(lines[at + 1].starts_with(" regular 02") && lines[at + 1].ends_with("1.50"), "{lines:#?}");
     }
 }
+
+#[test]
+fn stored_value_is_printed_apart_from_the_sales_in_both_languages() {
+    use till::core::stored_value::{Spent, TopUp};
+    let cash = Tender::Cash { received: Fen(20_000), change: Fen::ZERO };
+    let mut top_up = paid(1, 20_000, cash, "01");
+    top_up.top_up = Some(TopUp {
+        member: "M1".into(),
+        phone: "138****5678".into(),
+        paid: Fen(20_000),
+        bonus: Fen(5_000),
+        balance: None,
+    });
+    let mut sale = paid(2, 1_000, Tender::Cash { received: Fen(700), change: Fen::ZERO }, "01");
+    sale.stored_value.push(Spent { member: "M1".into(), amount: Fen(300), at: T0.plus_secs(60) });
+    let r = report::compute(&[top_up, sale], Period { from: Some(T0), to: T0.plus_secs(3_600) }, &[]);
+    assert_eq!(r.total.sales.amount, Fen(700), "a top-up is no sale; stored value spent is no money taken");
+    for (lang, heading, top_ups, spent) in [
+        (Lang::Zh, "储值（预收款，不计营业额）", "现金充值", "储值消费"),
+        (Lang::En, "Stored value (owed, not sales)", "Top-ups, cash", "Spent"),
+    ] {
+        let p = PrinterProfile::mm58();
+        let bytes = report_print::render(&r, &settings(lang), &p);
+        let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
+        let at = lines.iter().position(|l| l == heading).unwrap_or_else(|| panic!("no {heading}: {lines:#?}"));
+        assert!(lines[at + 1].starts_with(top_ups) && lines[at + 1].ends_with("200.00"), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.starts_with(spent) && l.ends_with("3.00")), "{lines:#?}");
+        for l in &lines {
+            assert!(l.width() <= p.columns, "over the paper: {l:?}");
+        }
+    }
+}

@@ -69,11 +69,22 @@ pub fn render(order: &Order, settings: &Settings, profile: &PrinterProfile) -> V
 /// The member's row of a sale's receipt: `会员  张三 138****5678` (the phone masked). None without one.
 pub fn member_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, String)> {
     use crate::i18n::members::{MemberText, member_text};
-    order
+    let mut rows: Vec<(String, String)> = order
         .member
         .iter()
         .map(|m| (member_text(lang, MemberText::Member).to_string(), format!("{} {}", m.name, m.phone)))
-        .collect()
+        .collect();
+    // A top-up's slip (储值充值): what was paid in, the bonus, the new balance.
+    if let Some(t) = &order.top_up {
+        use crate::i18n::stored_value::{SvText, sv_text};
+        rows.push((sv_text(lang, SvText::TopUpTitle).to_string(), String::new()));
+        rows.push((sv_text(lang, SvText::Paid).to_string(), t.paid.to_string()));
+        rows.push((sv_text(lang, SvText::Bonus).to_string(), t.bonus.to_string()));
+        if let Some(b) = t.balance {
+            rows.push((sv_text(lang, SvText::NewBalance).to_string(), b.to_string()));
+        }
+    }
+    rows
 }
 
 /// The discount rows of a sale's receipt: the subtotal, then each promotion by its name and each of

@@ -84,6 +84,18 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
             lines.push(SlipLine::Amount { label: format!(" {}", exchange_text(lang, label)), amount });
         }
     }
+    // Stored value (储值): owed to members, not sales; apart from everything above.
+    if !report.stored_value.is_empty() {
+        use crate::i18n::stored_value::{SvText, report_rows, sv_text};
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Heading(sv_text(lang, SvText::Section).to_string()));
+        for (label, n, amount) in report_rows(lang, &report.stored_value) {
+            lines.push(match n {
+                Some(count) => SlipLine::Count { label: label.to_string(), count, amount },
+                None => SlipLine::Amount { label: label.to_string(), amount },
+            });
+        }
+    }
     // Held sales a supervisor discarded (nothing was paid for them: listed, not counted).
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};

@@ -100,7 +100,13 @@ mod tests {
     fn top_up(id: u64) -> Order {
         let mut o = Order::new(id, Millis(1_000), "01".into());
         o.lines.push(Line { barcode: String::new(), name: "top-up".into(), unit_price: Fen(20000), qty: 1 });
-        o.top_up = Some(TopUp { member: "M1".into(), phone: "138****5678".into(), paid: Fen(20000), bonus: Fen(5000) });
+        o.top_up = Some(TopUp {
+            member: "M1".into(),
+            phone: "138****5678".into(),
+            paid: Fen(20000),
+            bonus: Fen(5000),
+            balance: None,
+        });
         o.status = OrderStatus::Paid;
         o.tender = Some(Tender::Cash { received: Fen(20000), change: Fen::ZERO });
         o.number = Some(format!("N{id}"));

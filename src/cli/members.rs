@@ -19,6 +19,15 @@ pub fn command(config: &Config, action: MembersAction) -> anyhow::Result<()> {
         MembersAction::Export { file } => {
             super::catalogue::write_export(&app::members::export_csv(&store)?, file, "members")?
         }
+        MembersAction::Pin { id } => {
+            if app::members::get(&store, &id)?.is_none() {
+                anyhow::bail!("no member {id}");
+            }
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).context("reading the PIN from stdin")?;
+            app::stored_value::set_pin(&store, &id, line.trim())?;
+            eprintln!("member {id}'s PIN is set");
+        }
     }
     Ok(())
 }

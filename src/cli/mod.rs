@@ -251,6 +251,9 @@ pub enum MembersAction {
     Import { file: PathBuf },
     /// Write every member as CSV to FILE, or to stdout.
     Export { file: Option<PathBuf> },
+    /// Set the PIN a member types to spend stored value (储值), 4-8 digits read from stdin (its
+    /// first line), never from the command line; only its hash is kept.
+    Pin { id: String },
 }
 
 #[derive(Subcommand)]

@@ -53,7 +53,7 @@ pub(super) fn ask(state: &mut State, order: bool, how: &str, value: &str, reason
 /// Whether the sale takes a discount now: on the sale screen, with items, nothing being paid (else
 /// the reason is said).
 pub(super) fn open_to_discounts(state: &mut State, fx: &mut Vec<Effect>) -> bool {
-    let refused = if state.screen != Screen::Sale || state.sale.lines.is_empty() {
+    let refused = if state.screen != Screen::Sale || state.sale.lines.is_empty() || state.sale.top_up.is_some() {
         Notice::CartEmpty
     } else if state.sale.open_attempt().is_some() {
         Notice::PaymentInDoubt

@@ -110,6 +110,7 @@ pub enum Intent {
     },
     /// Top up the stored value of the member on an empty sale by `amount`, then take its payment.
     TopUp {
+        #[serde(default)]
         amount: String,
     },
     /// Give `amount` (empty: all of it) of the stored value the order on the lookup screen spent

@@ -349,6 +349,9 @@ pub(super) fn on_setup_answer(state: &mut State, result: Result<SetupInfo, Setup
 /// Adds a product, or one more of it if a line has the same product at the same price. Amounts
 /// typed without a barcode always get their own line.
 pub(super) fn add_line(state: &mut State, barcode: &str, name: &str, price: Fen, fx: &mut Vec<Effect>) {
+    if super::sv_till::is_top_up(state) {
+        return super::sv_till::refuse_goods(state, fx);
+    }
     if state.sale.open_attempt().is_some() {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
@@ -401,6 +404,12 @@ fn set_qty(state: &mut State, qty: u32, fx: &mut Vec<Effect>) {
     }
     if qty > MAX_QTY {
         return refuse(state, Notice::BadQuantity, fx);
+    }
+    if super::sv_till::is_top_up(state) {
+        if qty > 0 {
+            return super::sv_till::refuse_goods(state, fx);
+        }
+        state.sale.top_up = None; // the top-up's line removed: an empty sale again
     }
     let mut changed = state.sale.clone();
     changed.lines[state.selected].qty = qty;

@@ -147,6 +147,9 @@ pub struct TopUp {
     pub phone: String,
     pub paid: Fen,
     pub bonus: Fen,
+    /// The balance after it, from the balance looked up when the member was attached (the slip's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Fen>,
 }
 
 /// The ledger entries `order` makes: its spends as they are taken, a paid top-up and its bonus,

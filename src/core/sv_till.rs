@@ -76,6 +76,11 @@ fn say(n: SvNotice) -> Notice {
     Notice::StoredValue(n)
 }
 
+/// The intent's amount, else what the cashier typed before the key (a key bound in `keys.toml`).
+fn asked(state: &State, input: &str) -> String {
+    if input.trim().is_empty() { state.input.trim().to_string() } else { input.trim().to_string() }
+}
+
 fn parse_amount(input: &str, default: Fen) -> Result<Fen, Notice> {
     let input = input.trim();
     if input.is_empty() {
@@ -107,7 +112,7 @@ pub(super) fn ask_spend(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
         return refuse(state, Notice::PaymentInDoubt, fx);
     }
     let remaining = state.sale.remaining();
-    let amount = match parse_amount(input, remaining) {
+    let amount = match parse_amount(&asked(state, input), remaining) {
         Ok(a) => a,
         Err(n) => return refuse(state, n, fx),
     };
@@ -201,14 +206,15 @@ pub(super) fn top_up(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     let Some(tag) = state.sale.member.clone() else {
         return refuse(state, say(SvNotice::NoMember), fx);
     };
-    let paid = match parse_amount(input, Fen::ZERO) {
+    let paid = match parse_amount(&asked(state, input), Fen::ZERO) {
         Ok(a) if a <= Fen::ZERO => return refuse(state, Notice::ZeroAmount, fx),
         Ok(a) if a > super::money::MAX_TOTAL => return refuse(state, Notice::AmountTooLarge, fx),
         Ok(a) => a,
         Err(n) => return refuse(state, n, fx),
     };
     let bonus = bonus_for(&state.stored_value.config.bonus, paid);
-    state.sale.top_up = Some(TopUp { member: tag.id.clone(), phone: tag.phone.clone(), paid, bonus });
+    let balance = super::members::standing(state).and_then(|s| s.balance.checked_add(paid)?.checked_add(bonus));
+    state.sale.top_up = Some(TopUp { member: tag.id.clone(), phone: tag.phone.clone(), paid, bonus, balance });
     state.sale.lines.push(Line { barcode: String::new(), name: TOP_UP_LINE.into(), unit_price: paid, qty: 1 });
     state.input.clear();
     state.screen = Screen::Pay { cash_entry: false };
@@ -216,14 +222,21 @@ pub(super) fn top_up(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     fx.push(state.save(&state.sale));
 }
 
+/// The sale on screen is a top-up: it takes no goods, no other quantity and no discount.
+pub(super) fn is_top_up(state: &State) -> bool {
+    state.sale.top_up.is_some()
+}
+
+pub(super) fn refuse_goods(state: &mut State, fx: &mut Vec<Effect>) {
+    refuse(state, say(SvNotice::TopUpNeedsEmptySale), fx);
+}
+
 /// The top-up's line as the order keeps it (the receipt prints the top-up in the till's language).
 pub const TOP_UP_LINE: &str = "储值充值 Top-up";
 
-/// The balance after a paid top-up, as last looked up for its sale (for the slip).
+/// The balance after the top-up on screen, as last looked up for its sale (for the slip).
 pub fn balance_after_top_up(state: &State) -> Option<Fen> {
-    let t = state.sale.top_up.as_ref()?;
-    let s = super::members::standing(state)?;
-    s.balance.checked_add(t.paid)?.checked_add(t.bonus)
+    state.sale.top_up.as_ref()?.balance
 }
 
 /// Give `input` (empty: all that is left) of the stored value the order on the lookup screen spent
@@ -237,7 +250,7 @@ pub(super) fn give_back(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     if order.status != OrderStatus::Paid || left.is_zero() {
         return refuse(state, say(SvNotice::NothingToGiveBack { left }), fx);
     }
-    let amount = match parse_amount(input, left) {
+    let amount = match parse_amount(&asked(state, input), left) {
         Ok(a) if a.is_zero() => return refuse(state, Notice::ZeroAmount, fx),
         Ok(a) if a > left => return refuse(state, say(SvNotice::NothingToGiveBack { left }), fx),
         Ok(a) => a,

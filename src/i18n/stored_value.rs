@@ -2,7 +2,8 @@
 //! notices with [`sv_notice`]. Each language is one exhaustive `match`.
 
 use crate::core::Lang;
-use crate::core::stored_value::{Refusal, SvNotice};
+use crate::core::money::Fen;
+use crate::core::stored_value::{LedgerTotals, Moves, Refusal, SvNotice};
 
 macro_rules! sv_texts {
     ($($name:ident),* $(,)?) => {
@@ -64,6 +65,20 @@ pub fn sv_text(lang: Lang, t: SvText) -> &'static str {
     }
 }
 
+/// The stored-value rows of an X or Z report, on screen and printed: (label, count, amount); the
+/// last is the change in what members are owed (no count).
+pub fn report_rows(lang: Lang, t: &LedgerTotals) -> Vec<(&'static str, Option<u32>, Fen)> {
+    let row = |label, m: Moves| (sv_text(lang, label), Some(m.n), m.amount);
+    vec![
+        row(SvText::TopUpCash, t.top_up_cash),
+        row(SvText::TopUpCode, t.top_up_code),
+        row(SvText::Bonus, t.bonus),
+        row(SvText::Spent, t.spent),
+        row(SvText::GivenBack, t.given_back),
+        (sv_text(lang, SvText::OwedChange), None, t.owed_change()),
+    ]
+}
+
 /// The name of the stored-value tender.
 pub fn tender_name(lang: Lang) -> &'static str {
     sv_text(lang, SvText::Tender)
@@ -102,7 +117,6 @@ pub fn sv_notice(lang: Lang, n: &SvNotice) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::money::Fen;
 
     #[test]
     fn every_stored_value_text_and_notice_is_worded_in_both_languages() {

@@ -163,6 +163,7 @@ pub use process::wait_until;
 pub mod books;
 pub mod counter;
 pub mod keys;
+pub mod members;
 pub mod process;
 
 /// `codes` scanned, paid by WeChat Pay at once, then the receipt scanned back a minute later and

@@ -208,6 +208,9 @@ fn a_top_up_in_cash_earns_its_bonus_is_no_sale_and_earns_no_points() {
     assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
     assert_eq!(t.state.notice, Some(Notice::StoredValue(SvNotice::TopUp { paid: Fen(20000), bonus: Fen(5000) })));
     assert_eq!(crate::core::sv_till::balance_after_top_up(&t.state), Some(Fen(26000)));
+    // A top-up takes no goods on the side.
+    t.scan(COLA);
+    assert_eq!((t.state.sale.lines.len(), t.state.sale.total()), (1, Fen(20000)));
     t.send(Msg::Key(Key::F(2)));
     t.typed("200");
     let order = t.state.sale.clone();

@@ -154,6 +154,14 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
         let text = crate::i18n::exchange::report_line(lang, &report.exchanges);
         lines.push(Line::styled(text, Style::new().fg(WARN).bold()));
     }
+    if !report.stored_value.is_empty() {
+        use crate::i18n::stored_value::{SvText, report_rows, sv_text};
+        lines.push(Line::styled(sv_text(lang, SvText::Section), Style::new().bold()));
+        for (label, n, amount) in report_rows(lang, &report.stored_value) {
+            let n = n.map(|n| n.to_string()).unwrap_or_default();
+            lines.push(Line::raw(format!("  {}  {n:>4}  {:>10}", widgets::pad(label, 30), amount.to_string())));
+        }
+    }
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};
         lines.push(Line::styled(held_text(lang, H::ReportTitle), Style::new().fg(WARN).bold()));
