@@ -227,9 +227,9 @@ fn main() {
     let (rate, stored) = ingest(&office, tills, per_till);
     assert_eq!(stored, (tills * per_till) as i64, "every record stored once");
     let floor = floor(&office, tills, per_till);
-    office.add_owner("owner", "bench");
+    office.add_owner("owner", "bench-owner");
     fill(&office, orders);
-    let token = common::signed_in(&office.base_url, "owner", "bench");
+    let token = common::signed_in(&office.base_url, "owner", "bench-owner");
     let (p95, weight, median) = pages(&office, &token, runs);
     let ingest_row = row(
         INGEST,
