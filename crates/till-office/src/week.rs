@@ -54,6 +54,14 @@ struct Week {
 
 /// A till's milliseconds as a local time in the shop's zone ($1).
 const LOCAL: &str = "(to_timestamp(o.closed_at / 1000.0) AT TIME ZONE $1)";
+/// Today's date in the shop's zone ($1).
+const TODAY: &str = "(now() AT TIME ZONE $1)::date";
+
+/// The till's milliseconds at the start of a local date (an SQL `date` expression) in the shop's zone
+/// ($1): days are filtered as ranges of `closed_at`, which its index serves (an expression on it, none).
+fn start_ms(date: &str) -> String {
+    format!("(extract(epoch FROM ({date})::timestamp AT TIME ZONE $1) * 1000)::bigint")
+}
 
 async fn read_week(office: &Shared) -> anyhow::Result<Week> {
     let client = office.pool.get().await?;
@@ -62,8 +70,10 @@ async fn read_week(office: &Shared) -> anyhow::Result<Week> {
         .query(
             &format!(
                 "SELECT to_char(d, 'MM-DD'), count(o.record_id), coalesce(sum(o.total_fen), 0)::bigint
-                 FROM generate_series((now() AT TIME ZONE $1)::date - 6, (now() AT TIME ZONE $1)::date, '1 day') d
-                 LEFT JOIN orders o ON {LOCAL}::date = d GROUP BY d ORDER BY d"
+                 FROM generate_series({TODAY} - 6, {TODAY}, '1 day') d
+                 LEFT JOIN orders o ON o.closed_at >= {} AND o.closed_at < {} GROUP BY d ORDER BY d",
+                start_ms("d::date"),
+                start_ms("d::date + 1")
             ),
             &[tz],
         )
@@ -75,7 +85,9 @@ async fn read_week(office: &Shared) -> anyhow::Result<Week> {
         .query(
             &format!(
                 "SELECT extract(hour FROM {LOCAL})::int, count(*), sum(o.total_fen)::bigint FROM orders o
-                 WHERE {LOCAL}::date = (now() AT TIME ZONE $1)::date GROUP BY 1 ORDER BY 1"
+                 WHERE o.closed_at >= {} AND o.closed_at < {} GROUP BY 1 ORDER BY 1",
+                start_ms(TODAY),
+                start_ms(&format!("{TODAY} + 1"))
             ),
             &[tz],
         )
@@ -87,8 +99,9 @@ async fn read_week(office: &Shared) -> anyhow::Result<Week> {
         .query(
             &format!(
                 "SELECT l.name, sum(l.qty)::bigint, sum(l.amount_fen)::bigint FROM order_lines l
-                 JOIN orders o USING (record_id) WHERE {LOCAL}::date > (now() AT TIME ZONE $1)::date - 7
-                 GROUP BY l.barcode, l.name ORDER BY 3 DESC, 1 LIMIT 10"
+                 JOIN orders o USING (record_id) WHERE o.closed_at >= {}
+                 GROUP BY l.barcode, l.name ORDER BY 3 DESC, 1 LIMIT 10",
+                start_ms(&format!("{TODAY} - 6"))
             ),
             &[tz],
         )
