@@ -98,6 +98,23 @@ pub async fn session(office: &Shared, headers: &HeaderMap) -> Option<Session> {
     Some(Session { login: row.get(0), csrf: row.get(1) })
 }
 
+/// The signed-in owner, or the answer instead: to the sign-in page, in `lang`.
+pub async fn signed_in(office: &Shared, headers: &HeaderMap, lang: Lang) -> Result<Session, Response> {
+    session(office, headers)
+        .await
+        .ok_or_else(|| Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response())
+}
+
+/// The signed-in owner of a form carrying its session's CSRF token (`csrf`), or the answer instead:
+/// to the sign-in page without a session, 403 with a token not the session's.
+pub async fn form_owner(office: &Shared, headers: &HeaderMap, lang: Lang, csrf: &str) -> Result<Session, Response> {
+    let s = signed_in(office, headers, lang).await?;
+    if csrf != s.csrf {
+        return Err(StatusCode::FORBIDDEN.into_response());
+    }
+    Ok(s)
+}
+
 #[derive(Deserialize)]
 pub struct LangQuery {
     pub lang: Option<String>,

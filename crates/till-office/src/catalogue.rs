@@ -8,19 +8,18 @@
 //! stock column is not sent down.
 
 use crate::Shared;
-use crate::auth::{LangQuery, session};
+use crate::auth::{LangQuery, form_owner, signed_in};
 use crate::ingest::{Answer, authenticate};
-use crate::pages::{Lang, escape, page};
+use crate::pages::{Lang, csv_line, escape, page, unprocessable};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use till::app::catalogue_csv;
 use till::core::catalog::WeighedLayout;
-use till::i18n::usb::{UsbLine, line};
 use till_proto::catalogue::{Changes, Changeset, MAX_CHANGESETS, signing_key};
 
 struct Text {
@@ -180,9 +179,9 @@ async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, 
 
 pub async fn show(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::of(q.lang.as_deref(), &headers);
-    match session(&office, &headers).await {
-        Some(s) => render(&office, lang, &s.csrf, None, "").await,
-        None => Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response(),
+    match signed_in(&office, &headers, lang).await {
+        Ok(s) => render(&office, lang, &s.csrf, None, "").await,
+        Err(r) => r,
     }
 }
 
@@ -199,23 +198,15 @@ pub struct Upload {
 /// `POST /catalogue`: the whole CSV or nothing.
 pub async fn upload(State(office): State<Shared>, headers: HeaderMap, Form(f): Form<Upload>) -> Response {
     let lang = Lang::of(f.lang.as_deref(), &headers);
-    let Some(s) = session(&office, &headers).await else {
-        return Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response();
+    let s = match form_owner(&office, &headers, lang, &f.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-    if f.csrf != s.csrf {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let rows = match catalogue_csv::parse(&f.csv, &WeighedLayout::default()) {
         Ok(rows) => rows,
         Err(e) => {
-            let till_lang = match lang {
-                Lang::Zh => till::core::Lang::Zh,
-                Lang::En => till::core::Lang::En,
-            };
-            let why = line(till_lang, &UsbLine::Invalid { file: "CSV", line: e.line, problem: &e.problem });
-            let mut answer = render(&office, lang, &s.csrf, Some(("error", &why)), &f.csv).await;
-            *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return answer;
+            let why = csv_line(lang, e.line, &e.problem);
+            return unprocessable(render(&office, lang, &s.csrf, Some(("error", &why)), &f.csv).await);
         }
     };
     let mut products = BTreeMap::new();
@@ -232,11 +223,7 @@ pub async fn upload(State(office): State<Shared>, headers: HeaderMap, Form(f): F
                 tracing::info!(id, at, login = s.login, "catalogue change scheduled");
                 render(&office, lang, &s.csrf, Some(("ok", t.scheduled_saved)), "").await
             }
-            Ok(None) => {
-                let mut answer = render(&office, lang, &s.csrf, Some(("error", t.bad_time)), &f.csv).await;
-                *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                answer
-            }
+            Ok(None) => unprocessable(render(&office, lang, &s.csrf, Some(("error", t.bad_time)), &f.csv).await),
             Err(e) => {
                 tracing::warn!(error = %e, "catalogue schedule");
                 StatusCode::SERVICE_UNAVAILABLE.into_response()

@@ -6,7 +6,7 @@
 //! that has keys gives a new key that revokes the older ones when it is first used (ingest), so a
 //! till keeps delivering while it is re-enrolled.
 
-use crate::auth::{LangQuery, Session, session, sha256_hex};
+use crate::auth::{LangQuery, Session, form_owner, sha256_hex, signed_in};
 use crate::ingest::{Answer, refused};
 use crate::pages::{Lang, escape, page};
 use crate::{Shared, random_hex};
@@ -251,12 +251,6 @@ fn render_code(t: &Text, lang: Lang, name: &str, code: &str, qr: &str, until: &s
     )
 }
 
-async fn signed_in(office: &Shared, headers: &HeaderMap, lang: Lang) -> Result<Session, Response> {
-    session(office, headers)
-        .await
-        .ok_or_else(|| Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response())
-}
-
 fn unavailable(e: anyhow::Error) -> Response {
     tracing::warn!(error = %e, "devices page");
     StatusCode::SERVICE_UNAVAILABLE.into_response()
@@ -290,11 +284,7 @@ pub struct DeviceForm {
 /// A signed-in owner's form with its session's CSRF token, or the answer to give instead.
 async fn checked(office: &Shared, headers: &HeaderMap, f: &DeviceForm) -> Result<(Lang, Session), Response> {
     let lang = Lang::of(f.lang.as_deref(), headers);
-    let s = signed_in(office, headers, lang).await?;
-    if f.csrf != s.csrf {
-        return Err(StatusCode::FORBIDDEN.into_response());
-    }
-    Ok((lang, s))
+    Ok((lang, form_owner(office, headers, lang, &f.csrf).await?))
 }
 
 /// A new code for `device_id`: (the code, when it expires in the shop's zone).

@@ -151,6 +151,21 @@ impl Text {
     }
 }
 
+/// Which line of an uploaded CSV is wrong and why, in the till's words and the page's language.
+pub fn csv_line(lang: Lang, line: usize, problem: &till::core::csv_problem::CsvProblem) -> String {
+    let lang = match lang {
+        Lang::Zh => till::core::Lang::Zh,
+        Lang::En => till::core::Lang::En,
+    };
+    till::i18n::usb::line(lang, &till::i18n::usb::UsbLine::Invalid { file: "CSV", line, problem })
+}
+
+/// A form's page again, answered 422: what was sent could not be used.
+pub fn unprocessable(mut page: Response) -> Response {
+    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    page
+}
+
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }

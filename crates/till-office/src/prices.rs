@@ -4,13 +4,13 @@
 //! scheduled one from its time.
 
 use crate::Shared;
-use crate::auth::{LangQuery, Session, session};
+use crate::auth::{LangQuery, Session, form_owner, signed_in};
 use crate::catalogue::{now_ms, publish_due, set_price, well_formed};
 use crate::pages::{Lang, escape, page, yuan};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 struct Text {
@@ -179,21 +179,10 @@ async fn answer(office: &Shared, lang: Lang, s: &Session, status: StatusCode, cl
 
 pub async fn show(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::of(q.lang.as_deref(), &headers);
-    match session(&office, &headers).await {
-        Some(s) => render(&office, lang, &s.csrf, None).await,
-        None => Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response(),
+    match signed_in(&office, &headers, lang).await {
+        Ok(s) => render(&office, lang, &s.csrf, None).await,
+        Err(r) => r,
     }
-}
-
-/// The signed-in owner of a form carrying its session's CSRF token, or the answer instead.
-async fn checked(office: &Shared, headers: &HeaderMap, lang: Lang, csrf: &str) -> Result<Session, Response> {
-    let Some(s) = session(office, headers).await else {
-        return Err(Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response());
-    };
-    if csrf != s.csrf {
-        return Err(StatusCode::FORBIDDEN.into_response());
-    }
-    Ok(s)
 }
 
 #[derive(Deserialize)]
@@ -211,7 +200,7 @@ pub struct PriceForm {
 /// `POST /prices`: one product's price, now or from a time.
 pub async fn change(State(office): State<Shared>, headers: HeaderMap, Form(f): Form<PriceForm>) -> Response {
     let lang = Lang::of(f.lang.as_deref(), &headers);
-    let s = match checked(&office, &headers, lang, &f.csrf).await {
+    let s = match form_owner(&office, &headers, lang, &f.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };
@@ -317,7 +306,7 @@ pub async fn cancel_scheduled(office: &Shared, login: &str, id: i64, now_ms: i64
 /// cancelled, never both.
 pub async fn cancel(State(office): State<Shared>, headers: HeaderMap, Form(f): Form<CancelForm>) -> Response {
     let lang = Lang::of(f.lang.as_deref(), &headers);
-    let s = match checked(&office, &headers, lang, &f.csrf).await {
+    let s = match form_owner(&office, &headers, lang, &f.csrf).await {
         Ok(s) => s,
         Err(r) => return r,
     };

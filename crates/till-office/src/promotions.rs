@@ -4,19 +4,18 @@
 //! the tills ask with a signed `GET /v1/promotions?after=N` and replace theirs with the newest.
 
 use crate::Shared;
-use crate::auth::{LangQuery, session};
+use crate::auth::{LangQuery, form_owner, signed_in};
 use crate::ingest::{Answer, authenticate};
-use crate::pages::{Lang, escape, page};
+use crate::pages::{Lang, csv_line, escape, page, unprocessable};
 use axum::Form;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use till::app::promotions_csv;
 use till::core::csv_problem::CsvProblem;
-use till::i18n::usb::{UsbLine, line};
 use till_proto::promotions::{PromotionChanges, PromotionSet, signing_key};
 
 struct Text {
@@ -112,9 +111,9 @@ async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, 
 
 pub async fn show(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::of(q.lang.as_deref(), &headers);
-    match session(&office, &headers).await {
-        Some(s) => render(&office, lang, &s.csrf, None, "").await,
-        None => Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response(),
+    match signed_in(&office, &headers, lang).await {
+        Ok(s) => render(&office, lang, &s.csrf, None, "").await,
+        Err(r) => r,
     }
 }
 
@@ -128,24 +127,15 @@ pub struct Upload {
 /// `POST /promotions`: the whole CSV or nothing.
 pub async fn upload(State(office): State<Shared>, headers: HeaderMap, Form(f): Form<Upload>) -> Response {
     let lang = Lang::of(f.lang.as_deref(), &headers);
-    let Some(s) = session(&office, &headers).await else {
-        return Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response();
+    let s = match form_owner(&office, &headers, lang, &f.csrf).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
-    if f.csrf != s.csrf {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let promotions = match promotions_csv::parse(&f.csv) {
         Ok(promotions) => promotions,
         Err(e) => {
-            let till_lang = match lang {
-                Lang::Zh => till::core::Lang::Zh,
-                Lang::En => till::core::Lang::En,
-            };
-            let problem = CsvProblem::Promotion(e.problem);
-            let why = line(till_lang, &UsbLine::Invalid { file: "CSV", line: e.line, problem: &problem });
-            let mut answer = render(&office, lang, &s.csrf, Some(("error", &why)), &f.csv).await;
-            *answer.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return answer;
+            let why = csv_line(lang, e.line, &CsvProblem::Promotion(e.problem));
+            return unprocessable(render(&office, lang, &s.csrf, Some(("error", &why)), &f.csv).await);
         }
     };
     let Ok(json) = promotions.iter().map(serde_json::to_value).collect::<Result<Vec<Value>, _>>() else {

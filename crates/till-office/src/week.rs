@@ -2,11 +2,11 @@
 //! products of the week, and refunds that did not go through. Phone first, zh-CN or English.
 
 use crate::Shared;
-use crate::auth::{LangQuery, session};
+use crate::auth::{LangQuery, signed_in};
 use crate::pages::{Lang, escape, page, yuan};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 struct Text {
     title: &'static str,
@@ -186,8 +186,8 @@ fn render(t: &Text, lang: Lang, w: &Week) -> String {
 
 pub async fn week(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::of(q.lang.as_deref(), &headers);
-    if session(&office, &headers).await.is_none() {
-        return Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response();
+    if let Err(r) = signed_in(&office, &headers, lang).await {
+        return r;
     }
     let t = match lang {
         Lang::Zh => &ZH,
