@@ -2,10 +2,10 @@
 //! in Chinese (zh-CN) or English, no JavaScript.
 
 use crate::Shared;
-use crate::auth::{LangQuery, session};
+use crate::auth::{LangQuery, signed_in};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use till_proto::record::PaymentKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,8 +372,9 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
 
 pub async fn today(State(office): State<Shared>, headers: HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let lang = Lang::of(q.lang.as_deref(), &headers);
-    let Some(s) = session(&office, &headers).await else {
-        return Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response();
+    let s = match signed_in(&office, &headers, lang).await {
+        Ok(s) => s,
+        Err(r) => return r,
     };
     match read_today(&office).await {
         Ok(d) => {

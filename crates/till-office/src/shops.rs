@@ -4,11 +4,11 @@
 //! doubt on any till (also on the today page). Phone first, zh-CN or English, no JavaScript.
 
 use crate::Shared;
-use crate::auth::session;
+use crate::auth::signed_in;
 use crate::pages::{Lang, escape, page, yuan};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use till_proto::record::PaymentKind;
 
@@ -207,13 +207,6 @@ fn render_shop(t: &Text, lang: Lang, d: &ShopDay) -> String {
         low = or_none("low-stock", "", &low),
         doubts = doubts_html(lang, &d.doubts),
     )
-}
-
-async fn signed_in(office: &Shared, headers: &HeaderMap, lang: Lang) -> Result<(), Response> {
-    match session(office, headers).await {
-        Some(_) => Ok(()),
-        None => Err(Redirect::to(&format!("/sign-in?lang={}", lang.code())).into_response()),
-    }
 }
 
 /// `GET /shops`: every shop's day, and the payments in doubt on any till.
