@@ -48,6 +48,9 @@ fn the_tender_screen_lists_the_part_paid_from_the_balance() {
         till.send(Msg::StoredValue(SvMsg::Checked { ticket, result: Ok((Fen(5000), Fen::ZERO)) }));
         let text = screen_text(&till.render());
         assert!(text.contains(sv_text(lang, SvText::Tender)) && text.contains("3.00"), "{text}");
+        // F5 pays more from the balance (a default key, on the hint line).
+        assert!(text.lines().last().is_some_and(|l| l.contains("F5")), "{text}");
+        keys::check_keys(&till.state);
         insta::assert_snapshot!(format!("sv_part_paid_{l}"), text);
     }
 }
