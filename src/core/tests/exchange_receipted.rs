@@ -303,3 +303,27 @@ fn a_refund_of_the_difference_the_platform_refuses_is_given_in_cash_instead() {
         (Fen(100), Fen::ZERO)
     );
 }
+
+#[test]
+fn the_shops_refund_windows_from_till_toml_decide_platform_or_cash() {
+    // A shorter window than the platform's: past it, cash.
+    let mut t = Till::new();
+    t.state.refund_windows.wechat_days = 10;
+    let order = sold(&mut t, true);
+    t.now += 11 * 86_400_000;
+    look_up(&mut t, &order, 0);
+    exchange_line(&mut t, 1);
+    t.scan(COLA);
+    let fx = key(&mut t, Key::Enter);
+    assert!(refund_calls(&fx).is_empty() && fx.contains(&Effect::OpenDrawer), "past the shop's window: cash");
+    // A longer one: a year and a day on, still through the platform.
+    let mut t = Till::new();
+    t.state.refund_windows.wechat_days = 400;
+    let order = sold(&mut t, true);
+    t.now += (refund_window_days(Platform::WeChat) + 1) * 86_400_000;
+    look_up(&mut t, &order, 0);
+    exchange_line(&mut t, 1);
+    t.scan(COLA);
+    let fx = key(&mut t, Key::Enter);
+    assert_eq!(refund_calls(&fx).len(), 1, "within the shop's window: back through WeChat Pay");
+}
