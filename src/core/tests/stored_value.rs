@@ -234,18 +234,26 @@ fn a_top_up_in_cash_earns_its_bonus_is_no_sale_and_earns_no_points() {
     assert_eq!(t.state.notice, Some(Notice::StoredValue(SvNotice::TopUpNeedsEmptySale)));
 }
 
-#[test]
-fn a_refund_gives_stored_value_back_to_the_balance_never_more_than_was_spent() {
-    let mut t = Till::new();
-    no_pin(&mut t);
+/// A 15.00 sale of the member: `ask` asks 5.00 from the balance (the spend must check 5.00), 20.00
+/// cash pays the rest; the order paid.
+fn five_from_the_balance_rest_cash(t: &mut Till, ask: impl FnOnce(&mut Till) -> Vec<Effect>) -> Order {
+    no_pin(t);
     t.scan(COLA);
-    attach(&mut t, 5000);
+    attach(t, 5000);
     t.ring_up(); // 15.00
-    let (ticket, _) = check(&t.send(Msg::Act(Intent::PayStoredValue { amount: "5".into() })));
+    let (ticket, _) = check(&ask(t));
+    assert_eq!(t.state.stored_value.asking.as_ref().map(|a| a.amount), Some(Fen(500)));
     t.send(Msg::StoredValue(SvMsg::Checked { ticket, result: Ok((Fen(5000), Fen::ZERO)) }));
     t.send(Msg::Key(Key::F(2)));
     t.typed("20");
-    let order = t.state.sale.clone();
+    t.state.sale.clone()
+}
+
+#[test]
+fn a_refund_gives_stored_value_back_to_the_balance_never_more_than_was_spent() {
+    let mut t = Till::new();
+    let order =
+        five_from_the_balance_rest_cash(&mut t, |t| t.send(Msg::Act(Intent::PayStoredValue { amount: "5".into() })));
     let number = order.number.clone().expect("number");
     t.send(Msg::Key(Key::Enter));
     t.scan(&number);
@@ -287,17 +295,10 @@ fn the_default_keys_top_up_pay_from_and_give_back_stored_value() {
     assert!(t.state.input.is_empty(), "the `$` is never typed");
     // F5 on the tender screen: the amount typed, from the balance.
     let mut t = Till::new();
-    no_pin(&mut t);
-    t.scan(COLA);
-    attach(&mut t, 5000);
-    t.ring_up(); // 15.00
-    press(&mut t, "5");
-    let (ticket, _) = check(&t.send(Msg::Key(Key::F(5))));
-    assert_eq!(t.state.stored_value.asking.as_ref().map(|a| a.amount), Some(Fen(500)));
-    t.send(Msg::StoredValue(SvMsg::Checked { ticket, result: Ok((Fen(5000), Fen::ZERO)) }));
-    t.send(Msg::Key(Key::F(2)));
-    t.typed("20");
-    let order = t.state.sale.clone();
+    let order = five_from_the_balance_rest_cash(&mut t, |t| {
+        press(t, "5");
+        t.send(Msg::Key(Key::F(5)))
+    });
     let number = order.number.clone().expect("number");
     // F5 on the lookup screen: all the spend back to the balance.
     t.send(Msg::Key(Key::Enter));
