@@ -158,6 +158,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     state.held.config = config.held;
     state.members.config = config.members.clone();
     state.stored_value.config = config.stored_value.clone();
+    state.refund_windows = config.refund_windows;
     state.clock.built_at = crate::app::platform::built_at();
     state.discount_rules = config.discounts.clone();
     state.promotions = promotions;

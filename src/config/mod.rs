@@ -140,6 +140,9 @@ pub struct Config {
     /// `[stored_value]`: stored value (储值): bonus tiers, the member PIN, the daily limit.
     #[serde(default)]
     pub stored_value: crate::core::stored_value::StoredValueConfig,
+    /// `[refund_windows]`: the days each platform still refunds an order paid (receipted exchanges).
+    #[serde(default)]
+    pub refund_windows: crate::core::exchange_receipted::RefundWindows,
     /// The shop's function-key bindings, from `keys.toml` beside `till.toml` (none: the till's own
     /// map only; see `core::intent`).
     #[serde(skip)]
@@ -402,6 +405,7 @@ impl Config {
             held: crate::core::held::HeldConfig::default(),
             members: crate::core::members::MembersConfig::default(),
             stored_value: crate::core::stored_value::StoredValueConfig::default(),
+            refund_windows: crate::core::exchange_receipted::RefundWindows::default(),
             keys: Vec::new(),
         }
     }

@@ -239,6 +239,23 @@ fn the_documented_example_config_parses() {
     assert_eq!(c.buzzer.map(|b| b.line), Some(5));
     assert_eq!(c.voice.map(|v| v.volume), Some(100));
     assert_eq!(c.held.max_age_hours, 24);
+    assert_eq!(c.refund_windows, crate::core::exchange_receipted::RefundWindows::default());
+}
+
+#[test]
+fn refund_windows_default_to_a_year_and_90_days_and_a_shop_may_set_them() {
+    use crate::core::code::Platform;
+    use crate::core::exchange_receipted::RefundWindows;
+    let c = Config::demo(Lang::En, "/tmp/x".into(), "http://127.0.0.1:1".into());
+    let text = toml::to_string(&c).expect("serialise");
+    let without: String = text.lines().take_while(|l| *l != "[refund_windows]").collect::<Vec<_>>().join("\n");
+    let back = Config::parse(Path::new("t"), &format!("{without}\n")).expect("parse");
+    assert_eq!((back.refund_windows.days(Platform::WeChat), back.refund_windows.days(Platform::Alipay)), (365, 90));
+    let set = format!("{without}\n[refund_windows]\nalipay_days = 365\n");
+    let back = Config::parse(Path::new("t"), &set).expect("parse");
+    assert_eq!(back.refund_windows, RefundWindows { wechat_days: 365, alipay_days: 365 });
+    let typo = format!("{without}\n[refund_windows]\nalipay = 365\n");
+    assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
 }
 
 #[test]

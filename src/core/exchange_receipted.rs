@@ -36,14 +36,36 @@ use super::pay::next_number;
 use super::{Beep, Effect, PlatformOrderState, QueryTimer, RefundCall, Screen, State};
 use serde::{Deserialize, Serialize};
 
-/// The days after its payment a platform still refunds an order. WeChat Pay refuses a refund of an
-/// order paid over a year ago (its refund API: 交易时间超过一年的订单无法提交退款); Alipay's window is
-/// the merchant's contract (three months or more for 当面付): the till takes the shortest, so a
-/// refund it sends is never one the platform must refuse. Older orders get the difference in cash.
+/// The days after its payment a platform still refunds an order, by default. WeChat Pay refuses a
+/// refund of an order paid over a year ago (its refund API: 交易时间超过一年的订单无法提交退款);
+/// Alipay's window is the merchant's contract (three months or more for 当面付): the till takes the
+/// shortest, so a refund it sends is never one the platform must refuse. Older orders get the
+/// difference in cash. A shop with a longer contract sets `[refund_windows]` in `till.toml`.
 pub fn refund_window_days(platform: Platform) -> i64 {
-    match platform {
-        Platform::WeChat => 365,
-        Platform::Alipay => 90,
+    RefundWindows::default().days(platform)
+}
+
+/// `[refund_windows]` in `till.toml`: the days after its payment each platform still refunds an
+/// order through a receipted exchange (older: the difference in cash).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RefundWindows {
+    pub wechat_days: u32,
+    pub alipay_days: u32,
+}
+
+impl Default for RefundWindows {
+    fn default() -> RefundWindows {
+        RefundWindows { wechat_days: 365, alipay_days: 90 }
+    }
+}
+
+impl RefundWindows {
+    pub fn days(&self, platform: Platform) -> i64 {
+        i64::from(match platform {
+            Platform::WeChat => self.wechat_days,
+            Platform::Alipay => self.alipay_days,
+        })
     }
 }
 
@@ -191,7 +213,7 @@ fn refund_to(view: &super::refund::LookupView, original: &Order) -> Option<Refun
 fn through_platform(state: &State, back: Fen) -> Option<RefundTo> {
     let from = state.sale.exchange.as_ref()?.from.as_ref()?;
     let to = from.refund_to.as_ref()?;
-    let window_ms = refund_window_days(to.of.platform).saturating_mul(86_400_000);
+    let window_ms = state.refund_windows.days(to.of.platform).saturating_mul(86_400_000);
     let age = state.now.since(to.paid_at);
     (age < window_ms && back <= to.refundable).then(|| to.clone())
 }

@@ -103,18 +103,19 @@ pub enum Intent {
     /// `exchange_receipted`).
     Exchange,
     /// Pay `amount` (empty: what is left) from the member's stored value (储值) on the tender
-    /// screen; the customer types their PIN when the shop asks for one (see `sv_till`).
+    /// screen (F5, after an amount typed or not); the customer types their PIN when the shop asks for one (see `sv_till`).
     PayStoredValue {
         #[serde(default)]
         amount: String,
     },
-    /// Top up the stored value of the member on an empty sale by `amount`, then take its payment.
+    /// Top up the stored value of the member on an empty sale by `amount` (the amount typed, then
+    /// `$`), then take its payment.
     TopUp {
         #[serde(default)]
         amount: String,
     },
     /// Give `amount` (empty: all of it) of the stored value the order on the lookup screen spent
-    /// back to the member's balance.
+    /// back to the member's balance (F5 on the lookup screen).
     RefundStoredValue {
         #[serde(default)]
         amount: String,
@@ -174,6 +175,11 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::Char('%'), Intent::OpenDiscount),
     // `#`: the promotions in the till, never typed in a code.
     (Some(On::Sale), Key::Char('#'), Intent::Promotions),
+    // Stored value (储值): `$` tops up the member's balance on an empty sale (the amount typed
+    // first); F5 pays from it on the tender screen and gives a spend back on the lookup screen.
+    (Some(On::Sale), Key::Char('$'), Intent::TopUp { amount: String::new() }),
+    (Some(On::Pay), Key::F(5), Intent::PayStoredValue { amount: String::new() }),
+    (Some(On::Lookup), Key::F(5), Intent::RefundStoredValue { amount: String::new() }),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

@@ -559,6 +559,8 @@ pub struct State {
     /// Stored value (储值): the settings, a spend being asked for (see [`sv_till`]).
     #[serde(default)]
     pub stored_value: sv_till::SvTill,
+    /// How long after its payment each platform still refunds an order (`[refund_windows]`).
+    pub refund_windows: exchange_receipted::RefundWindows,
 }
 
 impl State {
@@ -604,6 +606,7 @@ impl State {
             discount_entry: None,
             members: members::Members::default(),
             stored_value: sv_till::SvTill::default(),
+            refund_windows: exchange_receipted::RefundWindows::default(),
         }
     }
 

@@ -21,6 +21,7 @@ macro_rules! sv_texts {
 sv_texts! {
     Tender, TopUpTitle, TopUpLine, Paid, Bonus, NewBalance, Member, Phone, Section, TopUpCash, TopUpCode,
     Spent, GivenBack, OwedChange, PinTitle, PinPrompt, HintCheck, HintCancel,
+    KeyF5, KeyDollar, HintPay, HintTopUp, HintGiveBack,
 }
 
 pub fn sv_text(lang: Lang, t: SvText) -> &'static str {
@@ -62,6 +63,14 @@ pub fn sv_text(lang: Lang, t: SvText) -> &'static str {
         (Lang::En, S::HintCheck) => "Confirm",
         (Lang::Zh, S::HintCancel) => "取消",
         (Lang::En, S::HintCancel) => "Cancel",
+        (_, S::KeyF5) => "F5",
+        (_, S::KeyDollar) => "$",
+        (Lang::Zh, S::HintPay) => "储值支付",
+        (Lang::En, S::HintPay) => "Stored value",
+        (Lang::Zh, S::HintTopUp) => "会员充值",
+        (Lang::En, S::HintTopUp) => "Top up",
+        (Lang::Zh, S::HintGiveBack) => "退回储值",
+        (Lang::En, S::HintGiveBack) => "Back to balance",
     }
 }
 

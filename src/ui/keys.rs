@@ -14,8 +14,10 @@ use crate::core::maintenance::upgrade::UpgradeStep;
 use crate::core::office::ShiftStep;
 use crate::core::office::View;
 use crate::core::office::report::ReportKind;
+use crate::core::order::OrderStatus;
 use crate::core::refund::cash_to_refund;
 use crate::core::screens::{self, Base, Modal, Top};
+use crate::core::stored_value::refundable as sv_refundable;
 use crate::core::{Key, Lang, PlatformOrderState, Screen, State, help};
 use crate::i18n::discount::{DiscountText as DT, discount_text};
 use crate::i18n::held::{HeldText as HT, held_text};
@@ -23,6 +25,7 @@ use crate::i18n::help::{HelpText as H, help_text};
 use crate::i18n::members::{MemberText as MT, member_text};
 use crate::i18n::no_receipt::{ReturnText as RT, return_text};
 use crate::i18n::staff::{self, StaffText as S};
+use crate::i18n::stored_value::SvText as SV;
 use crate::i18n::{self, OfficeText as O, Text as T};
 
 /// A label from one of the translation tables.
@@ -213,7 +216,6 @@ fn member_keys(state: &State) -> Vec<KeyHelp> {
 
 /// The member PIN box: Enter checks the PIN, Esc gives the spend up.
 fn stored_value_pin_keys() -> Vec<KeyHelp> {
-    use crate::i18n::stored_value::SvText as SV;
     let sv = |keys: &[Key], cap, does| k(keys, cap, Label::StoredValue(does));
     vec![
         sv(&[Key::Enter], Label::Main(T::KeyEnter), SV::HintCheck),
@@ -462,6 +464,9 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     let mut keys = Vec::new();
     if state.sale.lines.is_empty() {
         keys.push(main_act(state, Intent::Lookup, T::KeyF3, T::HintLookup));
+        if state.sale.member.is_some() {
+            keys.push(sv_act(state, On::Sale, Intent::TopUp { amount: String::new() }, SV::KeyDollar, SV::HintTopUp));
+        }
         // Held sales waiting: taking one back is the counter's next most frequent key.
         if !typed && !state.held.sales.is_empty() {
             keys.push(hold_key(state, HT::HintHeldList));
@@ -519,6 +524,11 @@ fn sale(state: &State) -> Vec<KeyHelp> {
     keys
 }
 
+/// A stored-value (储值) intent with its words.
+fn sv_act(state: &State, on: On, intent: Intent, cap: SV, does: SV) -> KeyHelp {
+    act(state, on, intent, Label::StoredValue(cap), Label::StoredValue(does))
+}
+
 /// `#`: the promotion list.
 fn promotions_key(state: &State) -> KeyHelp {
     use crate::i18n::promotions::PromoText as P;
@@ -546,6 +556,10 @@ fn pay(state: &State) -> Vec<KeyHelp> {
         keys.push(k(&[Key::Enter], Label::Main(T::KeyEnter), Label::Help(H::HintPartAmount)));
     }
     keys.extend(main_keys(&[(&[Key::Char('c'), Key::F(2)], T::KeyCash, T::HintCash)]));
+    if state.sale.member.is_some() && state.sale.top_up.is_none() {
+        let spend = Intent::PayStoredValue { amount: String::new() };
+        keys.push(sv_act(state, On::Pay, spend, SV::KeyF5, SV::HintPay));
+    }
     if state.qr_settings.offered {
         use crate::i18n::qr::QrText as Q;
         keys.push(act(state, On::Pay, Intent::ShowQr, Label::Qr(Q::KeyF7), Label::Qr(Q::HintShowQr)));
@@ -601,6 +615,13 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
         return keys;
     };
     let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
+    // Stored value the order spent and not yet given back: F5 returns it to the balance.
+    let sv_back = !view.pending
+        && view.order.as_ref().is_some_and(|o| o.status == OrderStatus::Paid && !sv_refundable(o).is_zero());
+    let give_back = || {
+        let back = Intent::RefundStoredValue { amount: String::new() };
+        sv_act(state, On::Lookup, back, SV::KeyF5, SV::HintGiveBack)
+    };
     // Goods to choose (core::returns): the line, its quantity, a number then `*`.
     let goods: &[(&[Key], T, T)] = if view.can_choose() {
         &[
@@ -613,17 +634,21 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
     };
     if view.refundable().is_zero() || view.open_refund().is_some() {
         let paid = view.found().is_some_and(|f| f.state == PlatformOrderState::Paid);
+        let first: Vec<KeyHelp> = if sv_back { vec![give_back()] } else { Vec::new() };
         return if cash && view.open_refund().is_none() {
-            [vec![cash_refund()], main_keys(goods), vec![back()]].concat()
+            [first, vec![cash_refund()], main_keys(goods), vec![back()]].concat()
         } else if paid {
-            vec![reprint(), back()]
+            [first, vec![reprint(), back()]].concat()
         } else {
-            vec![back()]
+            [first, vec![back()]].concat()
         };
     }
     let mut keys = main_keys(&[(&[Key::Enter][..], T::KeyEnter, T::HintRefund)]);
     if cash {
         keys.push(cash_refund());
+    }
+    if sv_back {
+        keys.push(give_back());
     }
     keys.extend(main_keys(goods));
     if !goods.is_empty() {

@@ -225,15 +225,20 @@ fn a_cash_sale_gets_the_difference_back_in_cash_from_the_drawer() {
     assert!(matches!(notice(&t), Some(ExchangeNotice::GiveBack { amount: Fen(100), .. })));
 }
 
+/// A code sale, `days` later exchanged for a cheaper cola: the effects of settling it.
+fn exchanged_days_later(t: &mut Till, days: i64) -> Vec<Effect> {
+    let order = sold(t, true);
+    t.now += days * 86_400_000;
+    look_up(t, &order, 0);
+    exchange_line(t, 1);
+    t.scan(COLA);
+    key(t, Key::Enter)
+}
+
 #[test]
 fn an_order_past_its_platforms_refund_window_gets_the_difference_in_cash() {
     let mut t = Till::new();
-    let order = sold(&mut t, true);
-    t.now += (refund_window_days(Platform::WeChat) + 1) * 86_400_000;
-    look_up(&mut t, &order, 0);
-    exchange_line(&mut t, 1);
-    t.scan(COLA);
-    let fx = key(&mut t, Key::Enter);
+    let fx = exchanged_days_later(&mut t, refund_window_days(Platform::WeChat) + 1);
     assert!(refund_calls(&fx).is_empty(), "the platform no longer refunds it");
     assert!(fx.contains(&Effect::OpenDrawer));
     assert!(matches!(notice(&t), Some(ExchangeNotice::GiveBack { amount: Fen(100), .. })));
@@ -302,4 +307,18 @@ fn a_refund_of_the_difference_the_platform_refuses_is_given_in_cash_instead() {
         (rep.method(PayMethod::Cash).refunds.amount, rep.method(PayMethod::WeChat).refunds.amount),
         (Fen(100), Fen::ZERO)
     );
+}
+
+#[test]
+fn the_shops_refund_windows_from_till_toml_decide_platform_or_cash() {
+    // A shorter window than the platform's: past it, cash.
+    let mut t = Till::new();
+    t.state.refund_windows.wechat_days = 10;
+    let fx = exchanged_days_later(&mut t, 11);
+    assert!(refund_calls(&fx).is_empty() && fx.contains(&Effect::OpenDrawer), "past the shop's window: cash");
+    // A longer one: a year and a day on, still through the platform.
+    let mut t = Till::new();
+    t.state.refund_windows.wechat_days = 400;
+    let fx = exchanged_days_later(&mut t, refund_window_days(Platform::WeChat) + 1);
+    assert_eq!(refund_calls(&fx).len(), 1, "within the shop's window: back through WeChat Pay");
 }

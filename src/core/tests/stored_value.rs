@@ -234,18 +234,26 @@ fn a_top_up_in_cash_earns_its_bonus_is_no_sale_and_earns_no_points() {
     assert_eq!(t.state.notice, Some(Notice::StoredValue(SvNotice::TopUpNeedsEmptySale)));
 }
 
-#[test]
-fn a_refund_gives_stored_value_back_to_the_balance_never_more_than_was_spent() {
-    let mut t = Till::new();
-    no_pin(&mut t);
+/// A 15.00 sale of the member: `ask` asks 5.00 from the balance (the spend must check 5.00), 20.00
+/// cash pays the rest; the order paid.
+fn five_from_the_balance_rest_cash(t: &mut Till, ask: impl FnOnce(&mut Till) -> Vec<Effect>) -> Order {
+    no_pin(t);
     t.scan(COLA);
-    attach(&mut t, 5000);
+    attach(t, 5000);
     t.ring_up(); // 15.00
-    let (ticket, _) = check(&t.send(Msg::Act(Intent::PayStoredValue { amount: "5".into() })));
+    let (ticket, _) = check(&ask(t));
+    assert_eq!(t.state.stored_value.asking.as_ref().map(|a| a.amount), Some(Fen(500)));
     t.send(Msg::StoredValue(SvMsg::Checked { ticket, result: Ok((Fen(5000), Fen::ZERO)) }));
     t.send(Msg::Key(Key::F(2)));
     t.typed("20");
-    let order = t.state.sale.clone();
+    t.state.sale.clone()
+}
+
+#[test]
+fn a_refund_gives_stored_value_back_to_the_balance_never_more_than_was_spent() {
+    let mut t = Till::new();
+    let order =
+        five_from_the_balance_rest_cash(&mut t, |t| t.send(Msg::Act(Intent::PayStoredValue { amount: "5".into() })));
     let number = order.number.clone().expect("number");
     t.send(Msg::Key(Key::Enter));
     t.scan(&number);
@@ -268,4 +276,38 @@ fn a_refund_gives_stored_value_back_to_the_balance_never_more_than_was_spent() {
     let fx = t.send(Msg::Act(Intent::RefundStoredValue { amount: String::new() }));
     assert!(saves(&fx).is_empty(), "nothing more to give back");
     assert_eq!(t.state.notice, Some(Notice::StoredValue(SvNotice::NothingToGiveBack { left: Fen::ZERO })));
+}
+
+/// Keys pressed one by one, no Enter after them.
+fn press(t: &mut Till, keys: &str) -> Vec<Effect> {
+    keys.chars().flat_map(|c| t.send(Msg::Key(Key::Char(c)))).collect()
+}
+
+#[test]
+fn the_default_keys_top_up_pay_from_and_give_back_stored_value() {
+    // `$` after the amount typed, on an empty sale with the member attached: the top-up.
+    let mut t = Till::new();
+    t.state.stored_value.config.bonus = tiers();
+    attach(&mut t, 1000);
+    press(&mut t, "200$");
+    assert_eq!(t.state.notice, Some(Notice::StoredValue(SvNotice::TopUp { paid: Fen(20000), bonus: Fen(5000) })));
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false });
+    assert!(t.state.input.is_empty(), "the `$` is never typed");
+    // F5 on the tender screen: the amount typed, from the balance.
+    let mut t = Till::new();
+    let order = five_from_the_balance_rest_cash(&mut t, |t| {
+        press(t, "5");
+        t.send(Msg::Key(Key::F(5)))
+    });
+    let number = order.number.clone().expect("number");
+    // F5 on the lookup screen: all the spend back to the balance.
+    t.send(Msg::Key(Key::Enter));
+    t.send(Msg::Key(Key::F(3)));
+    t.typed(&number);
+    t.send(Msg::LookupAnswer { number, local: Some(Box::new(order)), verdict: LookupVerdict::NotFound });
+    assert_eq!(t.state.screen, Screen::Lookup);
+    let fx = t.send(Msg::Key(Key::F(5)));
+    assert_eq!(saves(&fx).len(), 1, "given back at once");
+    let order = t.state.lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
+    assert_eq!(crate::core::stored_value::given_back(&order), Fen(500));
 }
