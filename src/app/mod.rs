@@ -26,6 +26,7 @@ mod scale;
 pub mod stock;
 pub mod stocktake;
 pub mod stored_value;
+mod term_keys;
 mod terminal;
 pub mod upgrade;
 pub mod watchdog;

@@ -2,60 +2,122 @@
 
 use super::console::{Colours, ConsoleBackend, ScreenCopy};
 use super::frames::{RenderLoop, Turn, run_on_render_thread};
+use super::term_keys::{ESC_WAIT, KeyParser, TermKey};
 use super::{Engine, TICK};
 use crate::core::{Key, Msg};
 use crate::ui::{self, Status};
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
-/// What the front end does with a terminal event.
+/// What the front end does with a key from the terminal.
 enum Input {
     Keys(Vec<Key>),
     Quit,
-    None,
 }
 
-fn map_event(ev: TermEvent, demo: bool) -> Input {
-    match ev {
-        TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
-            let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-            let key = match k.code {
-                // Ctrl-C and friends do nothing in a kiosk; the demo quits on F10.
-                KeyCode::F(10) if demo => return Input::Quit,
-                KeyCode::Char(_) if ctrl => return Input::None,
-                KeyCode::Char(c) => Key::Char(c),
-                KeyCode::Enter => Key::Enter,
-                KeyCode::Backspace => Key::Backspace,
-                KeyCode::Delete => Key::Delete,
-                KeyCode::Esc => Key::Esc,
-                KeyCode::Up => Key::Up,
-                KeyCode::Down => Key::Down,
-                KeyCode::F(n) => Key::F(n),
-                _ => return Input::None,
-            };
-            Input::Keys(vec![key])
-        }
+fn map_key(key: TermKey, demo: bool) -> Input {
+    let key = match key {
+        // The demo quits on F10; a kiosk has no quit key (Ctrl-C does nothing: [`super::term_keys`]).
+        TermKey::F(10) if demo => return Input::Quit,
+        TermKey::Char(c) => Key::Char(c),
+        TermKey::Enter => Key::Enter,
+        TermKey::Backspace => Key::Backspace,
+        TermKey::Delete => Key::Delete,
+        TermKey::Esc => Key::Esc,
+        TermKey::Up => Key::Up,
+        TermKey::Down => Key::Down,
+        TermKey::F(n) => Key::F(n),
         // A pasted payment code counts as typed; a newline in it is Enter.
-        TermEvent::Paste(text) => Input::Keys(
-            text.chars()
-                .filter_map(|c| match c {
-                    '\r' | '\n' => Some(Key::Enter),
-                    c if !c.is_control() => Some(Key::Char(c)),
-                    _ => None,
-                })
-                .collect(),
-        ),
-        _ => Input::None,
+        TermKey::Paste(text) => {
+            return Input::Keys(
+                text.chars()
+                    .filter_map(|c| match c {
+                        '\r' | '\n' => Some(Key::Enter),
+                        c if !c.is_control() => Some(Key::Char(c)),
+                        _ => None,
+                    })
+                    .collect(),
+            );
+        }
+    };
+    Input::Keys(vec![key])
+}
+
+/// The terminal's input: stdin when it is the terminal, else the controlling terminal (as
+/// crossterm reads it).
+fn input_fd() -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsFd, OwnedFd};
+    // SAFETY: isatty only looks at the descriptor.
+    if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+        return std::io::stdin().as_fd().try_clone_to_owned();
+    }
+    Ok(OwnedFd::from(std::fs::File::open("/dev/tty")?))
+}
+
+/// Waits up to `wait` (forever: `None`) for `fd` to be readable, then reads what is there.
+/// `Ok(None)`: nothing came in time.
+fn read_some(
+    fd: &std::os::fd::OwnedFd,
+    wait: Option<std::time::Duration>,
+    buf: &mut [u8],
+) -> std::io::Result<Option<usize>> {
+    use std::os::fd::AsRawFd;
+    let timeout = wait.map_or(-1, |w| i32::try_from(w.as_millis()).unwrap_or(i32::MAX));
+    loop {
+        let mut pfd = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd for the call's duration.
+        let n = unsafe { libc::poll(&mut pfd, 1, timeout) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if n == 0 {
+            return Ok(None);
+        }
+        // SAFETY: `buf` is valid for `buf.len()` bytes.
+        let got = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        if got < 0 {
+            let e = std::io::Error::last_os_error();
+            if matches!(e.kind(), std::io::ErrorKind::Interrupted | std::io::ErrorKind::WouldBlock) {
+                continue;
+            }
+            return Err(e);
+        }
+        return Ok(Some(got as usize));
     }
 }
 
 /// Reads the terminal on its own thread so the render loop never waits for a key.
 fn spawn_reader(msgs: UnboundedSender<Msg>, quit: UnboundedSender<()>, demo: bool) {
     std::thread::spawn(move || {
+        let fd = match input_fd() {
+            Ok(fd) => fd,
+            Err(e) => {
+                tracing::error!(error = %e, "terminal input failed: cannot open the terminal");
+                return;
+            }
+        };
+        let mut parser = KeyParser::new();
+        let mut buf = [0u8; 1024];
         loop {
-            match event::read() {
-                Ok(ev) => match map_event(ev, demo) {
+            let wait = parser.waiting_for_escape().then_some(ESC_WAIT);
+            let keys = match read_some(&fd, wait, &mut buf) {
+                Ok(Some(0)) => {
+                    tracing::error!("terminal input ended");
+                    return;
+                }
+                Ok(Some(n)) => parser.feed(&buf[..n]),
+                Ok(None) => parser.flush(),
+                Err(e) => {
+                    tracing::error!(error = %e, "terminal input failed");
+                    return;
+                }
+            };
+            for key in keys {
+                match map_key(key, demo) {
                     Input::Keys(keys) => {
                         for k in keys {
                             if msgs.send(Msg::Key(k)).is_err() {
@@ -67,11 +129,6 @@ fn spawn_reader(msgs: UnboundedSender<Msg>, quit: UnboundedSender<()>, demo: boo
                         let _ = quit.send(());
                         return;
                     }
-                    Input::None => {}
-                },
-                Err(e) => {
-                    tracing::error!(error = %e, "terminal input failed");
-                    return;
                 }
             }
         }
@@ -230,17 +287,12 @@ async fn draw_until_stop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEvent;
 
     #[test]
-    fn ctrl_c_does_nothing_and_paste_is_typing() {
-        let ctrl_c = TermEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
-        assert!(matches!(map_event(ctrl_c, false), Input::None));
-        assert!(matches!(
-            map_event(TermEvent::Key(KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE)), false),
-            Input::Keys(_)
-        ));
-        match map_event(TermEvent::Paste("1346\n".into()), false) {
+    fn the_demo_quits_on_f10_and_paste_is_typing() {
+        assert!(matches!(map_key(TermKey::F(10), true), Input::Quit));
+        assert!(matches!(map_key(TermKey::F(10), false), Input::Keys(_)));
+        match map_key(TermKey::Paste("1346\n".into()), false) {
             Input::Keys(k) => {
                 assert_eq!(k, vec![Key::Char('1'), Key::Char('3'), Key::Char('4'), Key::Char('6'), Key::Enter])
             }
