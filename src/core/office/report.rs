@@ -184,7 +184,7 @@ pub struct Report {
     pub stored_value: crate::core::stored_value::LedgerTotals,
     /// Points redeemed as a tender (积分抵现) and given back in the period, apart from the money.
     #[serde(default, skip_serializing_if = "crate::core::points_tender::PointsTotals::is_empty")]
-    pub points: crate::core::points_tender::PointsTotals,
+    pub points: Box<crate::core::points_tender::PointsTotals>,
 }
 
 impl Report {
@@ -322,9 +322,9 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         stored_value: crate::core::stored_value::LedgerTotals::of(orders.iter().filter(|o| !o.imported), |at| {
             period.contains(at)
         }),
-        points: crate::core::points_tender::PointsTotals::of(orders.iter().filter(|o| !o.imported), |at| {
+        points: Box::new(crate::core::points_tender::PointsTotals::of(orders.iter().filter(|o| !o.imported), |at| {
             period.contains(at)
-        }),
+        })),
     }
 }
 
