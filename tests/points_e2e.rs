@@ -98,3 +98,58 @@ fn a_member_sale_paid_by_points_and_stored_value_across_a_kill_then_both_given_b
     let log = w.till_log();
     assert!(!log.contains(PHONE) && !log.contains(&format!("\"{PIN}\"")), "the log holds the phone or the PIN");
 }
+
+fn code_now(secret: &till::app::member_code::Secret) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis();
+    let step = till::core::member_code::step_of(till::core::clock::Millis(i64::try_from(now).expect("millis")));
+    format!("{}M0001:{}", till::core::member_code::PREFIX, till::app::member_code::code_at(secret, step))
+}
+
+/// With `require = "code"`: the member's dynamic code (made from the secret the store gave the
+/// member when they were stored) lets them spend without a PIN, once; the same code again is refused.
+#[test]
+fn the_members_dynamic_code_lets_them_spend_without_a_pin_and_never_twice() {
+    use till::core::member_code::{CodeRefused, Require};
+    use till::core::notice::Notice;
+    use till::core::stored_value::SvNotice;
+    let mut w = World::new(SimConfig::default(), |c| c.stored_value.require = Require::Code);
+    let store_dir = w.data_dir().join("store");
+    let secret = {
+        std::fs::create_dir_all(&store_dir).expect("store dir");
+        let store = RedbStore::open(&store_dir).expect("store");
+        let member = till::core::members::Member { card: String::new(), ..common::members::zhang() };
+        till::app::members::put_all(&store, &[member]).expect("member stored");
+        till::app::stored_value::set_pin(&store, "M0001", PIN).expect("pin set");
+        till::app::member_code::secret(&store, "M0001").expect("read").expect("a secret made with the member")
+    };
+    let mut till = w.start_till();
+    till.wait_for("ready", SECS(10), |o| o.notice.is_none() && o.screen == Screen::Sale);
+    attach(&mut till);
+    till.line(r#"{"act":"top_up","amount":"10"}"#);
+    till.wait_for("top-up to pay", SECS(5), |o| o.screen == Screen::Pay { cash_entry: false });
+    till.key(Key::Char('c'));
+    till.typed("10");
+    till.wait_for("top-up paid", SECS(10), |o| matches!(o.screen, Screen::Done { .. }));
+    till.key(Key::Esc);
+    till.wait_for("empty sale", SECS(5), |o| o.screen == Screen::Sale && o.total == Fen::ZERO);
+    till.scan(COLA);
+    attach(&mut till);
+    till.typed("");
+    till.wait_for("tender screen", SECS(5), |o| o.screen == Screen::Pay { cash_entry: false });
+    let code = code_now(&secret);
+    till.scan(&code);
+    till.wait_for("present", SECS(10), |o| o.notice == Some(Notice::StoredValue(SvNotice::MemberPresent)));
+    till.line(r#"{"act":"pay_stored_value"}"#);
+    till.wait_for("paid from the balance, no PIN asked", SECS(10), |o| matches!(o.screen, Screen::Done { .. }));
+    till.key(Key::Esc);
+    till.wait_for("empty sale", SECS(5), |o| o.screen == Screen::Sale && o.total == Fen::ZERO);
+    till.scan(COLA);
+    attach(&mut till);
+    till.typed("");
+    till.wait_for("tender screen", SECS(5), |o| o.screen == Screen::Pay { cash_entry: false });
+    till.scan(&code);
+    let used = Some(Notice::StoredValue(SvNotice::Code(CodeRefused::Used)));
+    till.wait_for("the same code refused", SECS(10), |o| o.notice == used);
+    till.quit();
+    assert!(!w.till_log().contains(&code), "a member code never reaches the log");
+}
