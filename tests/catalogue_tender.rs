@@ -72,7 +72,7 @@ fn a_mixed_tender_cash_then_two_codes() {
         .map(|p| match p {
             TenderPart::Cash { amount, .. } => (None, *amount),
             TenderPart::Code { platform, amount, .. } => (Some(*platform), *amount),
-            TenderPart::StoredValue { amount, .. } => (None, *amount),
+            TenderPart::StoredValue { amount, .. } | TenderPart::Points { amount, .. } => (None, *amount),
         })
         .collect();
     assert_eq!(

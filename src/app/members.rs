@@ -68,7 +68,10 @@ pub fn all(store: &dyn Store) -> Result<Vec<Member>, MembersError> {
 /// Writes members (new ones, or new versions of stored ones) with their index in one
 /// transaction. A phone number or card another member keeps is refused, with nothing written.
 pub fn put_all(store: &dyn Store, members: &[Member]) -> Result<(), MembersError> {
-    store.write_records(&puts_of(store, members)?, None)?;
+    let mut puts = puts_of(store, members)?;
+    // A member's dynamic-code secret is made with the member (kept when they are imported again).
+    puts.extend(super::member_code::secret_puts(store, members)?);
+    store.write_records(&puts, None)?;
     Ok(())
 }
 
@@ -130,7 +133,8 @@ pub fn save(store: &dyn Store, member: &Member, new: bool, at: Millis) -> Result
         return Err(SaveRefused::CardTaken { other });
     }
     let member = Member { points: stored.map_or(member.points, |m| m.points), ..member.clone() };
-    let puts = puts_of(store, std::slice::from_ref(&member)).map_err(failed)?;
+    let mut puts = puts_of(store, std::slice::from_ref(&member)).map_err(failed)?;
+    puts.extend(super::member_code::secret_puts(store, std::slice::from_ref(&member)).map_err(failed)?);
     let key = format!("member:{}:{}", member.id, at.0);
     let content = serde_json::json!({
         "id": member.id,

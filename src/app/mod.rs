@@ -11,6 +11,7 @@ pub mod enrol;
 pub mod frames;
 pub mod headless;
 pub mod maintenance;
+pub mod member_code;
 pub mod members;
 pub mod members_csv;
 pub mod office;

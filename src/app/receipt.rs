@@ -84,6 +84,13 @@ pub fn member_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Strin
             rows.push((sv_text(lang, SvText::NewBalance).to_string(), b.to_string()));
         }
     }
+    // Points paid with (积分抵现): how many, and the member's points after the sale.
+    if let Some(after) = crate::core::points_tender::balance_after(order) {
+        use crate::i18n::points::{PointsText, points_text};
+        let (used, _) = crate::core::points_tender::redeemed(order);
+        rows.push((points_text(lang, PointsText::Used).to_string(), used.to_string()));
+        rows.push((points_text(lang, PointsText::Balance).to_string(), after.to_string()));
+    }
     rows
 }
 
@@ -165,6 +172,9 @@ pub fn tender_rows(order: &Order, lang: crate::core::Lang) -> Vec<(String, Fen)>
             TenderPart::StoredValue { amount, .. } => {
                 rows.push((i18n::stored_value::tender_name(lang).to_string(), *amount));
             }
+            TenderPart::Points { amount, .. } => {
+                rows.push((i18n::points::tender_name(lang).to_string(), *amount));
+            }
         }
     }
     rows
@@ -176,6 +186,12 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
     let lang = settings.lang;
     let t = |x: Text| i18n::text(lang, x).to_string();
     let refund = order.refunds.iter().find(|r| r.out_refund_no == out_refund_no);
+    // A give-back to the member (退回储值 / 积分) under this number: its own slip.
+    let value_back = order.value_back.iter().find(|g| g.number == out_refund_no);
+    let points_back = order.points_back.iter().find(|g| g.number == out_refund_no);
+    if refund.is_none() && (value_back.is_some() || points_back.is_some()) {
+        return render_give_back(order, out_refund_no, value_back, points_back, settings, profile);
+    }
     let amount = refund.map_or(Fen::ZERO, |r| r.amount);
     let platform = match (refund, &order.tender) {
         (Some(r), _) if r.cash => t(Text::TenderCash),
@@ -220,6 +236,53 @@ pub fn render_refund(order: &Order, out_refund_no: &str, settings: &Settings, pr
         time: refund.map_or(order.opened_at, |r| r.requested_at).local(settings.utc_offset_minutes).display(),
         operator: refund.map_or_else(|| order.operator.clone(), |r| r.operator.clone()),
         member: member_rows(order, lang),
+    };
+    escpos::render(&receipt, profile)
+}
+
+/// The slip of stored value and points given back to a member under `number`.
+fn render_give_back(
+    order: &Order,
+    number: &str,
+    value: Option<&crate::core::stored_value::GivenBack>,
+    points: Option<&crate::core::points_tender::PointsBack>,
+    settings: &Settings,
+    profile: &PrinterProfile,
+) -> Vec<u8> {
+    use crate::i18n::points::{PointsText, points_text};
+    use crate::i18n::stored_value::{SvText, sv_text};
+    let lang = settings.lang;
+    let t = |x: Text| i18n::text(lang, x).to_string();
+    let amount = value.map_or(Fen::ZERO, |g| g.amount);
+    let mut member = member_rows(order, lang);
+    if let Some(p) = points {
+        member.push((points_text(lang, PointsText::GivenBack).to_string(), p.points.to_string()));
+    }
+    let (at, operator) = value
+        .map(|g| (g.at, g.operator.clone()))
+        .or_else(|| points.map(|p| (p.at, p.operator.clone())))
+        .unwrap_or((order.opened_at, order.operator.clone()));
+    let receipt = Receipt {
+        shop_name: settings.shop_name.clone(),
+        labels: ReceiptLabels {
+            title: sv_text(lang, SvText::GivenBack).to_string(),
+            item: t(Text::ReceiptItem),
+            qty: t(Text::ReceiptQty),
+            amount: t(Text::ReceiptAmount),
+            total: t(Text::ReceiptRefundAmount),
+            order_no: t(Text::ReceiptOrderNo),
+            time: t(Text::ReceiptTime),
+            operator: t(Text::ReceiptOperator),
+            footer: format!("{} {number}", t(Text::ReceiptRefundNo)),
+        },
+        items: Vec::new(),
+        total: amount,
+        discounts: vec![],
+        tender: vec![(i18n::stored_value::tender_name(lang).to_string(), amount)],
+        order_number: order.number.clone().unwrap_or_default(),
+        time: at.local(settings.utc_offset_minutes).display(),
+        operator,
+        member,
     };
     escpos::render(&receipt, profile)
 }

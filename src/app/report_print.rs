@@ -96,6 +96,19 @@ pub fn slip(report: &Report, settings: &Settings) -> ReportSlip {
             });
         }
     }
+    // Points (积分抵现): not money, apart from everything above.
+    if !report.points.is_empty() {
+        use crate::i18n::points::{PointsText, points_text, report_rows};
+        lines.push(SlipLine::Rule);
+        lines.push(SlipLine::Heading(points_text(lang, PointsText::Section).to_string()));
+        for (label, count, points, amount) in report_rows(lang, &report.points) {
+            let label = format!("{label} {points}");
+            lines.push(match amount {
+                Some(amount) => SlipLine::Count { label, count, amount },
+                None => SlipLine::Text(format!("{label} ({count})")),
+            });
+        }
+    }
     // Held sales a supervisor discarded (nothing was paid for them: listed, not counted).
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};

@@ -49,6 +49,14 @@ pub fn set_pin(store: &dyn Store, member: &str, pin: &str) -> Result<(), Members
     Ok(())
 }
 
+/// Sets the member's PIN if they have none (a top-up's new PIN); `false`: they had one, unchanged.
+pub fn set_pin_if_none(store: &dyn Store, member: &str, pin: &str) -> Result<bool, MembersError> {
+    if store.record(Table::MemberPins, member)?.is_some() {
+        return Ok(false);
+    }
+    set_pin(store, member, pin).map(|()| true)
+}
+
 /// The balance and today's spending of `member`, if `pin` is theirs (when one is asked for).
 fn check(
     store: &dyn Store,
@@ -82,6 +90,40 @@ pub(super) fn run(effect: SvEffect, store: &Arc<dyn Store>, msgs: &UnboundedSend
                     tracing::warn!(error, "stored value could not be checked");
                 }
                 let _ = msgs.send(Msg::StoredValue(SvMsg::Checked { ticket, result }));
+            });
+        }
+        SvEffect::HasPin { ticket, member } => {
+            tokio::spawn(async move {
+                let read = tokio::task::spawn_blocking(move || store.record(Table::MemberPins, &member)).await;
+                // A store that cannot be read asks for no new PIN (a PIN is never replaced blindly).
+                let set = !matches!(read, Ok(Ok(None)));
+                let _ = msgs.send(Msg::StoredValue(SvMsg::HasPin { ticket, set }));
+            });
+        }
+        SvEffect::SetPin { ticket, member, pin } => {
+            tokio::spawn(async move {
+                let kept = tokio::task::spawn_blocking(move || set_pin_if_none(store.as_ref(), &member, &pin.0)).await;
+                let result = match kept {
+                    Ok(Ok(kept)) => Ok(kept),
+                    Ok(Err(e)) => Err(e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+                if let Err(error) = &result {
+                    tracing::warn!(error, "a member's new PIN could not be kept");
+                }
+                let _ = msgs.send(Msg::StoredValue(SvMsg::PinSet { ticket, result }));
+            });
+        }
+        SvEffect::VerifyCode { ticket, code, at } => {
+            tokio::spawn(async move {
+                let member = code.member.clone();
+                let read =
+                    tokio::task::spawn_blocking(move || super::member_code::verify(store.as_ref(), &code, at)).await;
+                let result = read.unwrap_or_else(|e| Err(crate::core::member_code::CodeRefused::Store(e.to_string())));
+                if let Err(crate::core::member_code::CodeRefused::Store(error)) = &result {
+                    tracing::warn!(error, "a member code could not be checked");
+                }
+                let _ = msgs.send(Msg::StoredValue(SvMsg::CodeChecked { ticket, member, result }));
             });
         }
     }

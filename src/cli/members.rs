@@ -28,6 +28,24 @@ pub fn command(config: &Config, action: MembersAction) -> anyhow::Result<()> {
             app::stored_value::set_pin(&store, &id, line.trim())?;
             eprintln!("member {id}'s PIN is set");
         }
+        MembersAction::Code { id } => {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).context("the clock")?;
+            let at = crate::core::clock::Millis(i64::try_from(now.as_millis()).context("the clock")?);
+            let code = app::member_code::current_code(&store, &id, at)?
+                .with_context(|| format!("member {id} has no dynamic code secret"))?;
+            println!("{}{id}:{code}", crate::core::member_code::PREFIX);
+        }
+        MembersAction::CodeSecret { id } => {
+            // A member made before dynamic codes existed gets their secret now.
+            let Some(member) = app::members::get(&store, &id)? else { anyhow::bail!("no member {id}") };
+            let puts = app::member_code::secret_puts(&store, std::slice::from_ref(&member))?;
+            if !puts.is_empty() {
+                crate::store::Store::write_records(&store, &puts, None)?;
+            }
+            let uri = app::member_code::otpauth_uri(&store, &id)?
+                .with_context(|| format!("member {id} has no dynamic code secret"))?;
+            println!("{uri}");
+        }
     }
     Ok(())
 }

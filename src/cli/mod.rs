@@ -254,6 +254,12 @@ pub enum MembersAction {
     /// Set the PIN a member types to spend stored value (储值), 4-8 digits read from stdin (its
     /// first line), never from the command line; only its hash is kept.
     Pin { id: String },
+    /// Print the member's dynamic member code now (动态会员码; the simulator of the member's page,
+    /// for tests and training): `till-mcode:<id>:<6 digits>`.
+    Code { id: String },
+    /// Print the otpauth:// link the shop's member page is set up with for this member (their
+    /// code secret: handle it like a PIN); a member made before codes existed gets one now.
+    CodeSecret { id: String },
 }
 
 #[derive(Subcommand)]

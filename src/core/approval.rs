@@ -43,6 +43,9 @@ pub enum Approval {
     ReceiptedExchange { order_id: OrderId, returns: Vec<Returned> },
     /// Save a member created (`new`) or edited at the till (see `member_form`).
     Member { member: super::members::Member, new: bool },
+    /// Give `amount` of stored value (and with `points`, the redeemed points) of an order back to
+    /// the member's balance, above the cashier's limit (see `sv_till::give_back`).
+    GiveBack { order_id: OrderId, amount: Fen, points: bool },
 }
 
 /// Asks a supervisor to approve `approval`; see the module comment.
@@ -63,6 +66,7 @@ pub fn ask_supervisor(state: &mut State, approval: Approval, fx: &mut Vec<Effect
         Approval::Training { .. } => Action::Training,
         Approval::Exchange { .. } | Approval::ReceiptedExchange { .. } => Action::Exchange,
         Approval::Member { .. } => Action::Members,
+        Approval::GiveBack { .. } => Action::StoredValueRefund,
         Approval::CashRefund { order_id, returns } => {
             let whole = super::refund_parts::cash_refund_is_whole(state, *order_id, !returns.is_empty());
             super::refund_parts::refund_action(state, whole)
@@ -89,5 +93,8 @@ pub(super) fn approved(state: &mut State, approval: Approval, fx: &mut Vec<Effec
             super::exchange_receipted::approved(state, order_id, returns, fx)
         }
         Approval::Member { member, new } => super::member_form::save(state, member, new, fx),
+        Approval::GiveBack { order_id, amount, points } => {
+            super::sv_till::give_back_now(state, order_id, amount, points, fx)
+        }
     }
 }

@@ -120,6 +120,12 @@ pub enum Intent {
         #[serde(default)]
         amount: String,
     },
+    /// Pay the amount (empty: the most the shop's rules allow) with the member's points on the
+    /// tender screen (积分抵现, F8; see `points_tender`).
+    PayPoints {
+        #[serde(default)]
+        amount: String,
+    },
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -180,6 +186,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Sale), Key::Char('$'), Intent::TopUp { amount: String::new() }),
     (Some(On::Pay), Key::F(5), Intent::PayStoredValue { amount: String::new() }),
     (Some(On::Lookup), Key::F(5), Intent::RefundStoredValue { amount: String::new() }),
+    // Points as a tender (积分抵现): F8 on the tender screen, the amount typed first or the most allowed.
+    (Some(On::Pay), Key::F(8), Intent::PayPoints { amount: String::new() }),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

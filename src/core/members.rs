@@ -30,6 +30,23 @@ pub struct MembersConfig {
     /// Who may create and edit members at the till: `supervisor` (default) or `cashier`.
     #[serde(default)]
     pub edit_requires: super::member_form::EditRequires,
+    /// Points that pay one yuan as a tender (积分抵现; 0: points are not a tender).
+    #[serde(default = "default_points_per_yuan_redeemed")]
+    pub points_per_yuan_redeemed: u32,
+    /// The fewest points one redemption takes.
+    #[serde(default = "default_points_per_yuan_redeemed")]
+    pub redeem_min_points: u32,
+    /// The most of a sale's total points may pay, in percent (100: all of it).
+    #[serde(default = "default_redeem_max_percent")]
+    pub redeem_max_percent: u32,
+}
+
+fn default_points_per_yuan_redeemed() -> u32 {
+    100
+}
+
+fn default_redeem_max_percent() -> u32 {
+    50
 }
 
 fn default_points_per_yuan() -> u32 {
@@ -46,6 +63,9 @@ impl Default for MembersConfig {
             card_prefix: default_card_prefix(),
             points_per_yuan: default_points_per_yuan(),
             edit_requires: Default::default(),
+            points_per_yuan_redeemed: default_points_per_yuan_redeemed(),
+            redeem_min_points: default_points_per_yuan_redeemed(),
+            redeem_max_percent: default_redeem_max_percent(),
         }
     }
 }

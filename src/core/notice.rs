@@ -236,6 +236,8 @@ pub enum Notice {
     Member(super::members::MemberNotice),
     /// Stored value (储值).
     StoredValue(super::stored_value::SvNotice),
+    /// Points as a tender (积分抵现).
+    Points(super::points_tender::PointsNotice),
     /// Enrolment to the back office from its scanned QR.
     Enrol(super::enrol::EnrolNotice),
 }
@@ -268,6 +270,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::StoredValue(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Points(n) = self {
             return n.is_error();
         }
         if let Notice::Enrol(n) = self {

@@ -62,6 +62,8 @@ pub enum TenderPart {
     Code { platform: Platform, amount: Fen, out_trade_no: String, transaction_id: String },
     /// Paid from member `member`'s stored value (储值).
     StoredValue { member: String, amount: Fen },
+    /// Paid with member `member`'s points (积分抵现): `points` redeemed for `amount`.
+    Points { member: String, points: i64, amount: Fen },
 }
 
 impl TenderPart {
@@ -69,7 +71,8 @@ impl TenderPart {
         match self {
             TenderPart::Cash { amount, .. }
             | TenderPart::Code { amount, .. }
-            | TenderPart::StoredValue { amount, .. } => *amount,
+            | TenderPart::StoredValue { amount, .. }
+            | TenderPart::Points { amount, .. } => *amount,
         }
     }
 }
@@ -314,6 +317,12 @@ pub struct Order {
     /// A top-up of a member's stored value: this order sells no goods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_up: Option<super::stored_value::TopUp>,
+    /// Parts paid with the member's points (积分抵现), as they were taken (see `core::points_tender`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points_used: Vec<super::points_tender::PointsUsed>,
+    /// Redeemed points given back to the member by refunds of this sale.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points_back: Vec<super::points_tender::PointsBack>,
 }
 
 impl Order {
@@ -342,6 +351,8 @@ impl Order {
             stored_value: Vec::new(),
             value_back: Vec::new(),
             top_up: None,
+            points_used: Vec::new(),
+            points_back: Vec::new(),
         }
     }
 
@@ -443,7 +454,12 @@ impl Order {
             self.cash.iter().map(|c| TenderPart::Cash { amount: c.amount, received: c.received, change: c.change });
         let value =
             self.stored_value.iter().map(|s| TenderPart::StoredValue { member: s.member.clone(), amount: s.amount });
-        codes.chain(value).chain(cash).collect()
+        let points = self.points_used.iter().map(|p| TenderPart::Points {
+            member: p.member.clone(),
+            points: p.points,
+            amount: p.amount,
+        });
+        codes.chain(value).chain(points).chain(cash).collect()
     }
 
     /// What the parts paid so far cover.

@@ -148,6 +148,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::PayStoredValue { amount } => super::sv_till::ask_spend(state, &amount, fx),
         Intent::TopUp { amount } => super::sv_till::top_up(state, &amount, fx),
         Intent::RefundStoredValue { amount } => super::sv_till::give_back(state, &amount, fx),
+        Intent::PayPoints { amount } => super::points_tender::pay(state, &amount, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }
@@ -232,6 +233,10 @@ pub(super) fn on_code(state: &mut State, code: &str, fx: &mut Vec<Effect>) {
     }
     if super::configure::is_config_code(code) {
         return super::configure::on_scan(state, code, fx);
+    }
+    // A member's dynamic code (动态会员码): the member present to spend stored value.
+    if super::member_code::looks_like(code) {
+        return super::sv_till::code_scanned(state, code, fx);
     }
     let kind = code::classify(code);
     // A member's phone, card or QR (a catalogue product's own barcode stays the product's).

@@ -105,7 +105,10 @@ pub fn stack(state: &State) -> Stack {
         (Modal::StockSheet, state.stock_sheet.as_ref().is_some_and(|s| !s.parked)),
         (Modal::DiscountEntry, state.discount_entry.is_some()),
         (Modal::Member, state.members.view.is_some()),
-        (Modal::StoredValuePin, state.stored_value.asking.as_ref().is_some_and(|a| a.typing)),
+        (
+            Modal::StoredValuePin,
+            state.stored_value.asking.as_ref().is_some_and(|a| a.typing) || state.stored_value.new_pin.is_some(),
+        ),
         (Modal::MemberForm, state.members.form.is_some()),
         (Modal::SupervisorPrompt, state.auth.prompt.is_some()),
         (Modal::Help, state.help),

@@ -37,12 +37,23 @@ pub struct StoredValueConfig {
     /// Bonus tiers; the highest one the amount paid reaches applies.
     #[serde(default)]
     pub bonus: Vec<BonusTier>,
-    /// Spending needs the member's PIN, typed by the customer.
+    /// Spending needs the member present (false: nothing asked).
     #[serde(default = "yes")]
     pub require_pin: bool,
+    /// How the member shows they are present: `pin` (typed by the customer), `code` (their
+    /// dynamic member code scanned) or `either`.
+    #[serde(default)]
+    pub require: super::member_code::Require,
     /// The most a member may spend from their balance at this till per day, in fen (0: no limit).
     #[serde(default)]
     pub offline_daily_limit: Fen,
+    /// The most a cashier gives back to a member's balance without a supervisor, in fen.
+    #[serde(default = "default_cashier_refund_limit")]
+    pub cashier_refund_limit: Fen,
+}
+
+fn default_cashier_refund_limit() -> Fen {
+    Fen(10_000)
 }
 
 fn yes() -> bool {
@@ -51,7 +62,13 @@ fn yes() -> bool {
 
 impl Default for StoredValueConfig {
     fn default() -> StoredValueConfig {
-        StoredValueConfig { bonus: Vec::new(), require_pin: true, offline_daily_limit: Fen::ZERO }
+        StoredValueConfig {
+            bonus: Vec::new(),
+            require_pin: true,
+            require: Default::default(),
+            offline_daily_limit: Fen::ZERO,
+            cashier_refund_limit: default_cashier_refund_limit(),
+        }
     }
 }
 
@@ -344,10 +361,32 @@ pub enum SvNotice {
     WrongPin,
     /// The member has no PIN yet (set on import or at a top-up).
     NoPin,
+    /// Spending needs the member's dynamic code scanned first (`require = "code"`).
+    ScanCode,
+    /// The member's dynamic code was taken: they are present to spend.
+    MemberPresent,
+    /// A dynamic member code not taken, and why.
+    Code(super::member_code::CodeRefused),
+    /// A new PIN is 4 to 8 digits.
+    PinTooShort,
+    /// The new PIN typed again is not the first: type it anew.
+    PinsDiffer,
+    /// The member's new PIN is kept.
+    PinSet,
+    /// The member had a PIN already: it stays as it was.
+    PinKept,
 }
 
 impl SvNotice {
     pub fn is_error(&self) -> bool {
-        !matches!(self, SvNotice::Spent { .. } | SvNotice::TopUp { .. } | SvNotice::GivenBack { .. })
+        !matches!(
+            self,
+            SvNotice::Spent { .. }
+                | SvNotice::TopUp { .. }
+                | SvNotice::GivenBack { .. }
+                | SvNotice::MemberPresent
+                | SvNotice::PinSet
+                | SvNotice::PinKept
+        )
     }
 }

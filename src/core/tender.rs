@@ -151,7 +151,7 @@ pub(super) fn complete(state: &mut State, order_id: OrderId, change: Fen, fx: &m
     };
     let first_code = parts.iter().find_map(|p| match p {
         TenderPart::Code { out_trade_no, .. } => Some(out_trade_no.clone()),
-        TenderPart::Cash { .. } | TenderPart::StoredValue { .. } => None,
+        TenderPart::Cash { .. } | TenderPart::StoredValue { .. } | TenderPart::Points { .. } => None,
     });
     let number = match &tender {
         Tender::Code { out_trade_no, .. } => Some(out_trade_no.clone()),

@@ -164,6 +164,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Exchange(n) => super::exchange::exchange_notice(lang, n),
         Notice::Member(n) => super::members::member_notice(lang, n),
         Notice::StoredValue(n) => super::stored_value::sv_notice(lang, n),
+        Notice::Points(n) => super::points::points_notice(lang, n),
         Notice::Enrol(n) => super::enrol::enrol_notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),

@@ -14,6 +14,7 @@ pub mod help;
 pub mod members;
 pub mod no_receipt;
 mod office;
+pub mod points;
 pub mod promotions;
 pub mod qr;
 pub mod reasons;

@@ -21,7 +21,7 @@ macro_rules! sv_texts {
 sv_texts! {
     Tender, TopUpTitle, TopUpLine, Paid, Bonus, NewBalance, Member, Phone, Section, TopUpCash, TopUpCode,
     Spent, GivenBack, OwedChange, PinTitle, PinPrompt, HintCheck, HintCancel,
-    KeyF5, KeyDollar, HintPay, HintTopUp, HintGiveBack,
+    KeyF5, KeyDollar, HintPay, HintTopUp, HintGiveBack, NewPinTitle, NewPinPrompt, NewPinAgain, HintSkip,
 }
 
 pub fn sv_text(lang: Lang, t: SvText) -> &'static str {
@@ -71,6 +71,14 @@ pub fn sv_text(lang: Lang, t: SvText) -> &'static str {
         (Lang::En, S::HintTopUp) => "Top up",
         (Lang::Zh, S::HintGiveBack) => "退回储值",
         (Lang::En, S::HintGiveBack) => "Back to balance",
+        (Lang::Zh, S::NewPinTitle) => "设置会员密码",
+        (Lang::En, S::NewPinTitle) => "Set the member PIN",
+        (Lang::Zh, S::NewPinPrompt) => "请顾客输入新密码（4-8位数字）",
+        (Lang::En, S::NewPinPrompt) => "Customer: type a new PIN (4-8 digits)",
+        (Lang::Zh, S::NewPinAgain) => "请顾客再输入一次",
+        (Lang::En, S::NewPinAgain) => "Customer: type it again",
+        (Lang::Zh, S::HintSkip) => "以后再设",
+        (Lang::En, S::HintSkip) => "Later",
     }
 }
 
@@ -94,6 +102,7 @@ pub fn tender_name(lang: Lang) -> &'static str {
 }
 
 pub fn sv_notice(lang: Lang, n: &SvNotice) -> String {
+    use crate::core::member_code::CodeRefused as C;
     use SvNotice as N;
     match (lang, n) {
         (Lang::Zh, N::NoMember) => "请先加会员（输入手机号或扫会员码）".into(),
@@ -120,6 +129,30 @@ pub fn sv_notice(lang: Lang, n: &SvNotice) -> String {
         (Lang::En, N::WrongPin) => "Wrong member PIN".into(),
         (Lang::Zh, N::NoPin) => "会员还没有设密码：充值时设置".into(),
         (Lang::En, N::NoPin) => "The member has no PIN yet: set one at a top-up".into(),
+        (Lang::Zh, N::PinTooShort) => "会员密码要 4 到 8 位数字".into(),
+        (Lang::En, N::PinTooShort) => "A member PIN is 4 to 8 digits".into(),
+        (Lang::Zh, N::PinsDiffer) => "两次输入的密码不一样：请重新输入".into(),
+        (Lang::En, N::PinsDiffer) => "The two PINs differ: type a new one again".into(),
+        (Lang::Zh, N::PinSet) => "会员密码已设置".into(),
+        (Lang::En, N::PinSet) => "The member's PIN is set".into(),
+        (Lang::Zh, N::PinKept) => "会员已有密码，未改动".into(),
+        (Lang::En, N::PinKept) => "The member has a PIN already: unchanged".into(),
+        (Lang::Zh, N::ScanCode) => "请扫会员的动态会员码".into(),
+        (Lang::En, N::ScanCode) => "Scan the member's dynamic member code".into(),
+        (Lang::Zh, N::MemberPresent) => "动态会员码已验证：可以储值支付".into(),
+        (Lang::En, N::MemberPresent) => "Member code accepted: stored value can be spent".into(),
+        (Lang::Zh, N::Code(C::Wrong)) => "动态会员码不对或已过期：请刷新后再扫".into(),
+        (Lang::En, N::Code(C::Wrong)) => "Member code wrong or expired: refresh it and scan again".into(),
+        (Lang::Zh, N::Code(C::Used)) => "这个动态会员码已经用过：请刷新后再扫".into(),
+        (Lang::En, N::Code(C::Used)) => "That member code was used already: refresh it".into(),
+        (Lang::Zh, N::Code(C::NoSecret)) => "这位会员还没有动态会员码".into(),
+        (Lang::En, N::Code(C::NoSecret)) => "This member has no dynamic member code".into(),
+        (Lang::Zh, N::Code(C::OtherMember)) => "动态会员码不是本单会员的".into(),
+        (Lang::En, N::Code(C::OtherMember)) => "That member code is another member's".into(),
+        (Lang::Zh, N::Code(C::Garbled)) => "看不懂这个会员码".into(),
+        (Lang::En, N::Code(C::Garbled)) => "That member code cannot be read".into(),
+        (Lang::Zh, N::Code(C::Store(_))) => "读不出会员资料：请叫主管".into(),
+        (Lang::En, N::Code(C::Store(_))) => "Member records cannot be read: call a supervisor".into(),
     }
 }
 
@@ -142,6 +175,18 @@ mod tests {
             SvNotice::NothingToGiveBack { left: Fen(0) },
             SvNotice::WrongPin,
             SvNotice::NoPin,
+            SvNotice::ScanCode,
+            SvNotice::MemberPresent,
+            SvNotice::PinTooShort,
+            SvNotice::PinsDiffer,
+            SvNotice::PinSet,
+            SvNotice::PinKept,
+            SvNotice::Code(crate::core::member_code::CodeRefused::Wrong),
+            SvNotice::Code(crate::core::member_code::CodeRefused::Used),
+            SvNotice::Code(crate::core::member_code::CodeRefused::NoSecret),
+            SvNotice::Code(crate::core::member_code::CodeRefused::OtherMember),
+            SvNotice::Code(crate::core::member_code::CodeRefused::Garbled),
+            SvNotice::Code(crate::core::member_code::CodeRefused::Store("x".into())),
         ];
         for lang in [Lang::Zh, Lang::En] {
             for t in SvText::ALL {

@@ -38,10 +38,14 @@ pub enum Table {
     StoredBalance,
     /// `<member>` → the argon2id hash of the member's PIN for spending stored value.
     MemberPins,
+    /// `<member>` → the secret of the member's dynamic code (hex; `app/member_code.rs`), never exported.
+    MemberSecrets,
+    /// `<member>` → the last step of their dynamic code taken (a code is never taken twice).
+    MemberCodeSteps,
 }
 
 impl Table {
-    pub const ALL: [Table; 14] = [
+    pub const ALL: [Table; 16] = [
         Table::Operators,
         Table::Shifts,
         Table::Audit,
@@ -56,6 +60,8 @@ impl Table {
         Table::StoredValue,
         Table::StoredBalance,
         Table::MemberPins,
+        Table::MemberSecrets,
+        Table::MemberCodeSteps,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +80,8 @@ impl Table {
             Table::StoredValue => "stored_value",
             Table::StoredBalance => "stored_balance",
             Table::MemberPins => "member_pins",
+            Table::MemberSecrets => "member_secrets",
+            Table::MemberCodeSteps => "member_code_steps",
         }
     }
 

@@ -86,6 +86,11 @@ impl RedbStore {
         // Only what redb lacks is decoded (and applied): after a clean stop, nothing.
         let saves = read_saves(records.into_iter().filter(|r| r.mark > held).collect(), &log)?;
         let db = retry_locked(&file, || Builder::new().set_cache_size(CACHE_BYTES).open(&file))?;
+        // Members' PIN hashes and code secrets live here: the files are the till's user's only.
+        // (Not fatal: a store opened by another user for reading is left as it is.)
+        if let Err(e) = owner_only(&file).and_then(|()| owner_only(&log)) {
+            tracing::warn!(error = %e, "the store's files could not be made the owner's only");
+        }
         match schema_of(&db) {
             Ok(Some(SCHEMA_VERSION)) => {}
             Ok(Some(found)) if found > SCHEMA_VERSION => return Err(StoreError::NewerSchema { found }),
@@ -98,6 +103,16 @@ impl RedbStore {
         super::redb_stock::finish_due(&store)?;
         Ok(store)
     }
+}
+
+/// Read and write for the owner only (0600).
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode() & 0o777;
+    if mode != 0o600 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
 }
 
 fn open_error(path: &Path, source: redb::Error) -> StoreError {

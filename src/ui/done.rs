@@ -61,6 +61,7 @@ fn paid(state: &State, change: Fen, frame: &mut Frame, area: Rect) {
                     TenderPart::Cash { .. } => i18n::text(lang, Text::TenderCash),
                     TenderPart::Code { platform, .. } => i18n::platform_name(lang, *platform),
                     TenderPart::StoredValue { .. } => i18n::stored_value::tender_name(lang),
+                    TenderPart::Points { .. } => i18n::points::tender_name(lang),
                 };
                 Line::from(format!("  {name}  {}", p.amount()))
             })

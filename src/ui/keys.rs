@@ -44,6 +44,7 @@ pub enum Label {
     Member(MT),
     Promo(crate::i18n::promotions::PromoText),
     StoredValue(crate::i18n::stored_value::SvText),
+    Points(crate::i18n::points::PointsText),
 }
 
 impl Label {
@@ -62,6 +63,7 @@ impl Label {
             Label::Member(t) => member_text(lang, t),
             Label::Promo(t) => crate::i18n::promotions::promo_text(lang, t),
             Label::StoredValue(t) => crate::i18n::stored_value::sv_text(lang, t),
+            Label::Points(t) => crate::i18n::points::points_text(lang, t),
         }
     }
 }
@@ -190,7 +192,7 @@ fn screen_keys(state: &State) -> Vec<KeyHelp> {
         Top::Modal(Modal::StockSheet) => sheet_keys(state),
         Top::Modal(Modal::DiscountEntry) => discount_keys(state),
         Top::Modal(Modal::Member) => member_keys(state),
-        Top::Modal(Modal::StoredValuePin) => stored_value_pin_keys(),
+        Top::Modal(Modal::StoredValuePin) => stored_value_pin_keys(state),
         Top::Modal(Modal::MemberForm) => member_form_keys(),
         Top::Modal(Modal::Maintenance) => maintenance_keys(state),
         Top::Modal(Modal::Qr) => qr_keys(state),
@@ -215,12 +217,10 @@ fn member_keys(state: &State) -> Vec<KeyHelp> {
 }
 
 /// The member PIN box: Enter checks the PIN, Esc gives the spend up.
-fn stored_value_pin_keys() -> Vec<KeyHelp> {
+fn stored_value_pin_keys(state: &State) -> Vec<KeyHelp> {
     let sv = |keys: &[Key], cap, does| k(keys, cap, Label::StoredValue(does));
-    vec![
-        sv(&[Key::Enter], Label::Main(T::KeyEnter), SV::HintCheck),
-        sv(&[Key::Esc], Label::Main(T::KeyEsc), SV::HintCancel),
-    ]
+    let esc = if state.stored_value.new_pin.is_some() { SV::HintSkip } else { SV::HintCancel };
+    vec![sv(&[Key::Enter], Label::Main(T::KeyEnter), SV::HintCheck), sv(&[Key::Esc], Label::Main(T::KeyEsc), esc)]
 }
 
 /// The member form: Up/Down move between fields, Enter saves, Esc closes.
@@ -560,6 +560,11 @@ fn pay(state: &State) -> Vec<KeyHelp> {
         let spend = Intent::PayStoredValue { amount: String::new() };
         keys.push(sv_act(state, On::Pay, spend, SV::KeyF5, SV::HintPay));
     }
+    if crate::core::points_tender::can_pay(state) {
+        use crate::i18n::points::PointsText as P;
+        let points = Intent::PayPoints { amount: String::new() };
+        keys.push(act(state, On::Pay, points, Label::Points(P::KeyF8), Label::Points(P::HintPay)));
+    }
     if state.qr_settings.offered {
         use crate::i18n::qr::QrText as Q;
         keys.push(act(state, On::Pay, Intent::ShowQr, Label::Qr(Q::KeyF7), Label::Qr(Q::HintShowQr)));
@@ -617,7 +622,10 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
     let cash = !view.pending && view.order.as_ref().is_some_and(|o| !cash_to_refund(o).is_zero());
     // Stored value the order spent and not yet given back: F5 returns it to the balance.
     let sv_back = !view.pending
-        && view.order.as_ref().is_some_and(|o| o.status == OrderStatus::Paid && !sv_refundable(o).is_zero());
+        && view.order.as_ref().is_some_and(|o| {
+            o.status == OrderStatus::Paid
+                && (!sv_refundable(o).is_zero() || crate::core::points_tender::points_left(o) > 0)
+        });
     let give_back = || {
         let back = Intent::RefundStoredValue { amount: String::new() };
         sv_act(state, On::Lookup, back, SV::KeyF5, SV::HintGiveBack)

@@ -59,6 +59,7 @@ fn paid_parts(state: &State, parts: &[TenderPart]) -> Vec<Line<'static>> {
             TenderPart::Cash { .. } => i18n::text(lang, Text::TenderCash),
             TenderPart::Code { platform, .. } => i18n::platform_name(lang, *platform),
             TenderPart::StoredValue { .. } => i18n::stored_value::tender_name(lang),
+            TenderPart::Points { .. } => i18n::points::tender_name(lang),
         };
         spans.push(Span::styled(format!("  {name} {}", p.amount()), Style::new().fg(GOOD)));
     }

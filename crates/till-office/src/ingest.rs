@@ -217,7 +217,8 @@ async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Order
     let (Some(total), Some(payments)) = (o.total(), o.payments()) else {
         return Ok(Err("the order's amounts overflow".into()));
     };
-    let paid = payments.iter().try_fold(o.stored_value_paid(), |sum, p| sum.checked_add(p.amount));
+    let members_paid = o.stored_value_paid().saturating_add(o.points_paid());
+    let paid = payments.iter().try_fold(members_paid, |sum, p| sum.checked_add(p.amount));
     if paid != Some(total) {
         return Ok(Err(format!("the order's payments ({paid:?} fen) are not its total ({total} fen)")));
     }

@@ -162,6 +162,12 @@ pub enum TenderPart {
         member: String,
         amount: i64,
     },
+    /// Paid with a member's points (积分抵现): not money taken.
+    Points {
+        member: String,
+        points: i64,
+        amount: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -249,9 +255,22 @@ impl Order {
                     }),
                     // Not money taken: the member's stored value ([`Order::stored_value_paid`]).
                     TenderPart::StoredValue { .. } => None,
+                    // Not money taken: the member's points ([`Order::points_paid`]).
+                    TenderPart::Points { .. } => None,
                 })
                 .collect(),
         })
+    }
+
+    /// What members' points (积分抵现) paid of the order (not in [`Order::payments`]).
+    pub fn points_paid(&self) -> i64 {
+        match &self.tender {
+            Some(Tender::Mixed { parts }) => parts
+                .iter()
+                .map(|p| if let TenderPart::Points { amount, .. } = p { *amount } else { 0 })
+                .fold(0i64, i64::saturating_add),
+            _ => 0,
+        }
     }
 
     /// What members' stored value (储值) paid of the order (not in [`Order::payments`]).

@@ -139,6 +139,9 @@ pub enum Action {
     Exchange,
     /// Creating or editing a member at the till (会员资料; `[members] edit_requires`).
     Members,
+    /// Giving back to a member's balance more than `[stored_value] cashier_refund_limit` (退回储值;
+    /// always a supervisor).
+    StoredValueRefund,
 }
 
 impl Action {

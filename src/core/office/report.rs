@@ -64,6 +64,8 @@ pub fn tender_parts(order: &Order) -> Vec<(PayMethod, Fen)> {
             TenderPart::Code { platform, amount, .. } => Some((platform.into(), amount)),
             // Paid from a member's balance: no money taken (reported apart, `stored_value`).
             TenderPart::StoredValue { .. } => None,
+            // Paid with points: no money taken (reported apart, `points`).
+            TenderPart::Points { .. } => None,
         })
         .collect()
 }
@@ -180,6 +182,9 @@ pub struct Report {
     /// from the sales (a liability, not revenue; top-up orders are not counted as sales above).
     #[serde(default, skip_serializing_if = "crate::core::stored_value::LedgerTotals::is_empty")]
     pub stored_value: crate::core::stored_value::LedgerTotals,
+    /// Points redeemed as a tender (积分抵现) and given back in the period, apart from the money.
+    #[serde(default, skip_serializing_if = "crate::core::points_tender::PointsTotals::is_empty")]
+    pub points: Box<crate::core::points_tender::PointsTotals>,
 }
 
 impl Report {
@@ -317,6 +322,9 @@ pub fn compute(orders: &[Order], period: Period, carried: &[String]) -> Report {
         stored_value: crate::core::stored_value::LedgerTotals::of(orders.iter().filter(|o| !o.imported), |at| {
             period.contains(at)
         }),
+        points: Box::new(crate::core::points_tender::PointsTotals::of(orders.iter().filter(|o| !o.imported), |at| {
+            period.contains(at)
+        })),
     }
 }
 

@@ -57,7 +57,7 @@ fn a_spend_is_bounded_by_the_balance_the_days_limit_and_what_is_due() {
     assert_eq!(check_spend(poor, Fen(300)), Ok(()));
 }
 
-fn zhang(balance: i64) -> MemberCard {
+pub(super) fn zhang(balance: i64) -> MemberCard {
     let member = Member {
         id: "M0001".into(),
         name: "张三".into(),
@@ -71,12 +71,17 @@ fn zhang(balance: i64) -> MemberCard {
 
 /// The member attached to the sale on screen, as the box does it.
 fn attach(t: &mut Till, balance: i64) {
+    attach_card(t, zhang(balance));
+}
+
+/// `card` attached to the sale on screen, as the box does it.
+pub(super) fn attach_card(t: &mut Till, card: MemberCard) {
     let fx = t.send(Msg::Act(Intent::Member { code: "13812345678".into() }));
     let ticket = fx
         .iter()
         .find_map(|e| if let Effect::Member(MemberEffect::Find { ticket, .. }) = e { Some(*ticket) } else { None })
         .expect("a lookup");
-    t.send(Msg::Member(MemberMsg::Found { ticket, result: Ok(Some(zhang(balance))) }));
+    t.send(Msg::Member(MemberMsg::Found { ticket, result: Ok(Some(card)) }));
     t.send(Msg::Key(Key::Enter));
     assert!(t.state.sale.member.is_some());
 }
@@ -94,7 +99,7 @@ fn no_pin(t: &mut Till) {
     t.state.stored_value.config.require_pin = false;
 }
 
-fn saves(fx: &[Effect]) -> Vec<&Order> {
+pub(super) fn saves(fx: &[Effect]) -> Vec<&Order> {
     fx.iter().filter_map(|e| if let Effect::Save { order, .. } = e { Some(order) } else { None }).collect()
 }
 

@@ -109,6 +109,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Training => "Training mode",
         Action::Exchange => "Exchange without a receipt",
         Action::Members => "Create or edit a member",
+        Action::StoredValueRefund => "Refund to a balance above the cashier's limit",
         Action::Override => "Sign-out override",
         Action::Discount => "A discount above the cashier's limit",
     }

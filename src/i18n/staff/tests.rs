@@ -138,6 +138,7 @@ fn actions_items_roles_kinds_and_audit_events_are_worded_in_both_languages() {
         Action::Override,
         Action::DiscardHeld,
         Action::Members,
+        Action::StoredValueRefund,
     ];
     let kinds = [
         ScanKind::Product,

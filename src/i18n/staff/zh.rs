@@ -109,6 +109,7 @@ pub(super) fn action(a: Action) -> &'static str {
         Action::Training => "培训模式",
         Action::Exchange => "换货（无小票）",
         Action::Members => "新建或修改会员",
+        Action::StoredValueRefund => "超过收银员限额退回储值",
         Action::Override => "强制签退",
         Action::Discount => "超出收银员权限的优惠",
     }

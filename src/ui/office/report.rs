@@ -162,6 +162,14 @@ fn rest_lines(state: &State, report: &Report) -> Vec<Line<'static>> {
             lines.push(Line::raw(format!("  {}  {n:>4}  {:>10}", widgets::pad(label, 30), amount.to_string())));
         }
     }
+    if !report.points.is_empty() {
+        use crate::i18n::points::{PointsText, points_text, report_rows};
+        lines.push(Line::styled(points_text(lang, PointsText::Section), Style::new().bold()));
+        for (label, n, points, amount) in report_rows(lang, &report.points) {
+            let amount = amount.map(|a| a.to_string()).unwrap_or_default();
+            lines.push(Line::raw(format!("  {}  {n:>4}  {points:>8}  {amount:>10}", widgets::pad(label, 20))));
+        }
+    }
     if !report.discarded_held.is_empty() {
         use crate::i18n::held::{HeldText as H, held_text};
         lines.push(Line::styled(held_text(lang, H::ReportTitle), Style::new().fg(WARN).bold()));
