@@ -238,6 +238,8 @@ pub enum Notice {
     StoredValue(super::stored_value::SvNotice),
     /// Enrolment to the back office from its scanned QR.
     Enrol(super::enrol::EnrolNotice),
+    /// Other tills' orders, through the back office (see `core::foreign`).
+    Foreign(super::foreign::ForeignNotice),
 }
 
 impl Notice {
@@ -271,6 +273,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Enrol(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Foreign(n) = self {
             return n.is_error();
         }
         matches!(

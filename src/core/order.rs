@@ -314,6 +314,9 @@ pub struct Order {
     /// A top-up of a member's stored value: this order sells no goods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_up: Option<super::stored_value::TopUp>,
+    /// A copy of another till's order, looked up through the office (see `core::foreign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign: Option<super::foreign::ForeignOf>,
 }
 
 impl Order {
@@ -342,6 +345,7 @@ impl Order {
             stored_value: Vec::new(),
             value_back: Vec::new(),
             top_up: None,
+            foreign: None,
         }
     }
 

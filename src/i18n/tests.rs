@@ -115,6 +115,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::Member(crate::core::members::MemberNotice::TooLate),
         Notice::StoredValue(crate::core::stored_value::SvNotice::NoMember),
         Notice::Enrol(crate::core::enrol::EnrolNotice::NotNow),
+        Notice::Foreign(crate::core::foreign::ForeignNotice::Unseen),
     ]
 }
 
@@ -203,6 +204,7 @@ fn index(n: &Notice) -> usize {
         Notice::Member(_) => 79,
         Notice::StoredValue(_) => 80,
         Notice::Enrol(_) => 81,
+        Notice::Foreign(_) => 82,
     }
 }
 
@@ -212,7 +214,7 @@ fn every_notice_renders_on_one_line_in_both_languages() {
     let mut seen: Vec<usize> = all.iter().map(index).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..82).collect::<Vec<_>>(), "every_notice() must list each variant once");
+    assert_eq!(seen, (0..83).collect::<Vec<_>>(), "every_notice() must list each variant once");
     for lang in LANGS {
         for n in &all {
             let s = notice(lang, n);
