@@ -194,6 +194,7 @@ async fn run_local(
             apply_sheet(sheet, export_dir, devices.store.clone(), msgs, receipts, lang).await
         }
         Effect::Maintenance(effect) => super::maintenance::run(effect, maintenance, msgs),
+        Effect::Foreign(effect) => super::foreign::run(effect, maintenance.office(), msgs),
         // The save and the platform's calls are taken by `run_batch` before this; listed, not
         // `_`, so a new effect is a compile error until it has an executor.
         other @ (Effect::Save { .. }

@@ -44,6 +44,8 @@ pub struct Host {
 pub struct Context {
     host: OnceLock<Arc<Host>>,
     sync: OnceLock<watch::Receiver<crate::sync::SyncStatus>>,
+    /// The back office the till delivers to, for other tills' orders (`app/foreign.rs`).
+    office: OnceLock<crate::sync::BackofficeConfig>,
     /// Where payments go now (see `Engine::gateway_name`).
     describe: Arc<dyn Fn() -> String + Send + Sync>,
     clock: Arc<dyn Clock>,
@@ -65,12 +67,21 @@ impl Context {
         Context {
             host: OnceLock::new(),
             sync: OnceLock::new(),
+            office: OnceLock::new(),
             describe,
             clock,
             utc_offset_minutes,
             layout,
             restart: watch::Sender::new(false),
         }
+    }
+
+    pub(super) fn attach_office(&self, config: crate::sync::BackofficeConfig) {
+        let _ = self.office.set(config);
+    }
+
+    pub(super) fn office(&self) -> Option<crate::sync::BackofficeConfig> {
+        self.office.get().cloned()
     }
 
     pub(super) fn attach_sync(&self, status: watch::Receiver<crate::sync::SyncStatus>) {

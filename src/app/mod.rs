@@ -8,6 +8,7 @@ pub mod console;
 pub mod display;
 mod effects;
 pub mod enrol;
+mod foreign;
 pub mod frames;
 pub mod headless;
 pub mod maintenance;
@@ -214,6 +215,13 @@ impl Engine {
         }));
         self.maintenance.attach_sync(status.clone());
         self.sync = Some(status);
+    }
+
+    /// The back office other tills' orders are asked of (none: the till says it cannot see them).
+    pub fn attach_office(&self, config: Option<crate::sync::BackofficeConfig>) {
+        if let Some(config) = config {
+            self.maintenance.attach_office(config);
+        }
     }
 
     /// How back-office delivery is going (all zero when it was not started).

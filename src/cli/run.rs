@@ -140,6 +140,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     verify_in_background(store.clone());
     let host = maintenance_host(store.clone(), &data_dir, &config);
     let backoffice = crate::sync::enrolment::effective(config.backoffice.clone(), &data_dir)?;
+    let office = backoffice.clone();
     let sync = crate::sync::start(store, backoffice);
     let display = match &config.display {
         Some(d) => {
@@ -168,6 +169,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
     let mut engine = Engine::start(state, gateway, devices, profile, Arc::new(SystemClock))?;
     let _training_sim = training_sim;
     engine.attach_sync(sync.status);
+    engine.attach_office(office);
     catalogue_follower.start(engine.msgs.clone());
     engine.set_export_dir(&config.export_dir());
     engine.attach_maintenance(host);

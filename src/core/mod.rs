@@ -19,6 +19,7 @@ pub mod enrol;
 pub mod exchange;
 pub mod exchange_receipted;
 pub mod failure;
+pub mod foreign;
 pub mod held;
 pub mod help;
 pub mod intent;
@@ -245,6 +246,8 @@ pub enum Msg {
     },
     /// An enrolment code used, or why not (see [`enrol`]).
     Enrol(enrol::EnrolMsg),
+    /// The back office's word on another till's order (see [`foreign`]).
+    Foreign(foreign::ForeignMsg),
 }
 
 /// A message with the time it happened.
@@ -286,6 +289,8 @@ pub enum Effect {
     },
     /// Look an order up at the platform (the app adds the store's record of it).
     Lookup(LookupCall),
+    /// Ask the back office about another till's order (see [`foreign`]).
+    Foreign(foreign::ForeignEffect),
     Refund(RefundCall),
     QueryRefund(RefundCall),
     /// Print a looked-up order's receipt again: the platform's own (微收银 reprint) if it has
@@ -524,6 +529,9 @@ pub struct State {
     /// forward since, never back: a clock set back does not freeze the timers (see [`update`]).
     #[serde(default)]
     pub wall_clock: Millis,
+    /// The back office's word on the number on the lookup screen (see [`foreign`]).
+    #[serde(default)]
+    pub foreign: Option<foreign::ForeignView>,
     /// Lookups sent whose answers have not come back: a refund waits for them, so no answer from
     /// before a refund can arrive after it (see `refund::on_lookup_answer`).
     #[serde(default)]
@@ -596,6 +604,7 @@ impl State {
             help: false,
             wall_clock: Millis(0),
             lookups_in_flight: 0,
+            foreign: None,
             keymap: intent::KeyMap::default(),
             qr: None,
             qr_settings: qr::QrSettings::default(),
@@ -779,6 +788,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Msg::StockCounts { counts } => state.catalogue.set_stock(counts),
         Msg::CatalogueChanged { products, removed } => state.catalogue.apply_changes(products, &removed),
         Msg::Enrol(msg) => enrol::on_msg(state, msg, &mut fx),
+        Msg::Foreign(msg) => foreign::on_msg(state, msg, &mut fx),
         Msg::PromotionsChanged { version, promotions } => {
             let rows = promotions.len();
             state.promotions = pricing::promo::Book::new(promotions);

@@ -240,6 +240,8 @@ pub enum Notice {
     Points(super::points_tender::PointsNotice),
     /// Enrolment to the back office from its scanned QR.
     Enrol(super::enrol::EnrolNotice),
+    /// Other tills' orders, through the back office (see `core::foreign`).
+    Foreign(super::foreign::ForeignNotice),
 }
 
 impl Notice {
@@ -276,6 +278,9 @@ impl Notice {
             return n.is_error();
         }
         if let Notice::Enrol(n) = self {
+            return n.is_error();
+        }
+        if let Notice::Foreign(n) = self {
             return n.is_error();
         }
         matches!(

@@ -323,6 +323,9 @@ pub struct Order {
     /// Redeemed points given back to the member by refunds of this sale.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub points_back: Vec<super::points_tender::PointsBack>,
+    /// A copy of another till's order, looked up through the office (see `core::foreign`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign: Option<super::foreign::ForeignOf>,
 }
 
 impl Order {
@@ -353,6 +356,7 @@ impl Order {
             top_up: None,
             points_used: Vec::new(),
             points_back: Vec::new(),
+            foreign: None,
         }
     }
 

@@ -131,6 +131,7 @@ pub(super) fn start(state: &mut State, number: &str, fx: &mut Vec<Effect>) {
         after_refund: false,
     });
     send_lookup(state, number.to_string(), fx);
+    super::foreign::ask(state, number, fx);
 }
 
 /// The till settled payment `number` as not paid (cancelled, reversed, failed) while the lookup
@@ -201,7 +202,9 @@ pub(super) fn on_lookup_answer(
         return; // no lookup is out: an answer delivered twice
     }
     state.lookups_in_flight -= 1;
-    let local = local.map(|o| *o).map(|o| late_paid(state, o, &verdict, fx));
+    // Not this till's: the copy of another till's order the office sent, if it has.
+    let local = local.map(|o| *o).or_else(|| super::foreign::copy_for(state, number));
+    let local = local.map(|o| late_paid(state, o, &verdict, fx));
     // A mixed order's own number is not the platform's: its code parts are looked up (and
     // refunded) one by one under their own numbers, the next one with something left first.
     if let Some(order) = local.as_ref().filter(|o| matches!(o.tender, Some(Tender::Mixed { .. })))
@@ -252,6 +255,7 @@ pub(super) fn on_lookup_answer(
         Some(LookupVerdict::Unknown { reason }) => Some(Notice::LookupFailed { reason: reason.text() }),
         _ => None,
     };
+    super::foreign::after_answers(state);
 }
 
 /// The platform says paid for an order the till has as not paid (its query had said "not charged",

@@ -69,7 +69,7 @@ pub(super) fn ask_cash_refund(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(order) = state.lookup.as_ref().and_then(|v| v.order.clone()) else {
         return refuse(state, Notice::NothingToRefund, fx);
     };
-    if order.status != OrderStatus::Paid || cash_to_refund(&order).is_zero() {
+    if order.status != OrderStatus::Paid || super::foreign::cash_left(state, &order).is_zero() {
         return refuse(state, Notice::NothingToRefund, fx);
     }
     if order.open_refund().is_some() {
@@ -89,8 +89,8 @@ pub(super) fn ask_cash_refund(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Returned>, fx: &mut Vec<Effect>) {
     let Some(view) = state.lookup.as_ref() else { return };
     let Some(order) = view.order.clone().filter(|o| o.id == order_id) else { return };
-    let mut order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
-    let cash = cash_to_refund(&order);
+    let order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
+    let cash = super::foreign::cash_left(state, &order);
     let amount = if returns.is_empty() { cash } else { super::returns::value_of(&order, &returns).min(cash) };
     if amount.is_zero() || order.open_refund().is_some() {
         return refuse(state, Notice::NothingToRefund, fx);
@@ -104,6 +104,25 @@ pub(super) fn refund_cash(state: &mut State, order_id: OrderId, returns: Vec<Ret
     let Some(out_refund_no) = next_number(state) else {
         return refuse(state, Notice::NumbersExhausted, fx);
     };
+    // Another till's order: the office holds the cash first (its answer gives it, `give_cash`).
+    if super::foreign::hold_first(state, &order, &out_refund_no, amount, &returns, fx) {
+        return;
+    }
+    give_cash(state, order.id, out_refund_no, amount, returns, fx);
+}
+
+/// Gives back `amount` in cash for the order `order_id` on the lookup screen under `out_refund_no`:
+/// the refund, final at once, saved before the drawer opens.
+pub(super) fn give_cash(
+    state: &mut State,
+    order_id: OrderId,
+    out_refund_no: String,
+    amount: Fen,
+    returns: Vec<Returned>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(order) = state.lookup.as_ref().and_then(|v| v.order.clone()).filter(|o| o.id == order_id) else { return };
+    let mut order = state.background.iter().find(|b| b.id == order.id).cloned().unwrap_or(order);
     let (total, before, operator) = (order.total(), order.refunds_not_failed(), state.operator().to_string());
     let refund = Refund::cash_now(out_refund_no.clone(), amount, total, before, state.now, operator);
     order.refunds.push(Refund { returns, ..refund });

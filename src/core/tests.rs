@@ -580,6 +580,7 @@ mod discounts;
 mod display;
 mod exchange;
 mod exchange_receipted;
+mod foreign;
 mod held;
 mod member_form;
 mod member_present;

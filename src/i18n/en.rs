@@ -166,6 +166,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::StoredValue(n) => super::stored_value::sv_notice(lang, n),
         Notice::Points(n) => super::points::points_notice(lang, n),
         Notice::Enrol(n) => super::enrol::enrol_notice(lang, n),
+        Notice::Foreign(n) => super::foreign::foreign_notice(lang, n),
         Notice::Starting => "Starting, please wait…".into(),
         Notice::Added { name, qty } => format!("Added {}, qty {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("Unknown barcode {code}"),

@@ -9,6 +9,7 @@ mod display;
 mod en;
 pub mod enrol;
 pub mod exchange;
+pub mod foreign;
 pub mod held;
 pub mod help;
 pub mod members;

@@ -116,6 +116,7 @@ fn every_notice() -> Vec<Notice> {
         Notice::StoredValue(crate::core::stored_value::SvNotice::NoMember),
         Notice::Enrol(crate::core::enrol::EnrolNotice::NotNow),
         Notice::Points(crate::core::points_tender::PointsNotice::GivenBack { points: 500 }),
+        Notice::Foreign(crate::core::foreign::ForeignNotice::Unseen),
     ]
 }
 
@@ -205,6 +206,7 @@ fn index(n: &Notice) -> usize {
         Notice::StoredValue(_) => 80,
         Notice::Enrol(_) => 81,
         Notice::Points(_) => 82,
+        Notice::Foreign(_) => 83,
     }
 }
 

@@ -166,6 +166,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::StoredValue(n) => super::stored_value::sv_notice(lang, n),
         Notice::Points(n) => super::points::points_notice(lang, n),
         Notice::Enrol(n) => super::enrol::enrol_notice(lang, n),
+        Notice::Foreign(n) => super::foreign::foreign_notice(lang, n),
         Notice::Starting => "正在启动，请稍候…".into(),
         Notice::Added { name, qty } => format!("已添加 {}，数量 {qty}", line_name(lang, name)),
         Notice::UnknownBarcode { code } => format!("未知商品条码 {code}"),

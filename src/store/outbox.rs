@@ -111,6 +111,9 @@ struct RefundBody<'a> {
     refund: &'a Refund,
     #[serde(skip_serializing_if = "Option::is_none")]
     no_receipt: Option<&'a crate::core::no_receipt::NoReceipt>,
+    /// Another till's order (looked up through the office): that till's device id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    of_device: Option<&'a str>,
 }
 
 impl Entry<'_> {
@@ -140,6 +143,7 @@ impl Entry<'_> {
                 order_id: order.id,
                 refund,
                 no_receipt: order.no_receipt.as_ref(),
+                of_device: order.foreign.as_ref().map(|f| f.device_id.as_str()),
             }),
         }
     }

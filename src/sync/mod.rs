@@ -14,6 +14,7 @@
 pub mod catalogue;
 mod deliver;
 pub mod enrolment;
+pub mod orders;
 pub mod promotions;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.

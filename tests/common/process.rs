@@ -107,6 +107,27 @@ impl<S> World<S> {
         self.start_till_with(&[])
     }
 
+    /// Another till's config on the same simulator (its own data directory, receipts and config
+    /// file, named `name`); `tweak` sets it apart (device id, terminal number). Start it with
+    /// [`World::start_till_from`].
+    pub fn another_till(&self, name: &str, tweak: impl FnOnce(&mut Config)) -> PathBuf {
+        let mut config = Config::load(&self.config_path).expect("config");
+        config.data_dir = Some(self.dir.path().join(format!("data-{name}")));
+        config.printer.output = Some(self.dir.path().join(format!("receipts-{name}.escpos")));
+        tweak(&mut config);
+        let path = self.dir.path().join(format!("till-{name}.toml"));
+        std::fs::write(&path, toml::to_string(&config).expect("toml")).expect("write config");
+        path
+    }
+
+    /// Starts `till run --headless` with the config at `config_path` (see [`World::another_till`]).
+    pub fn start_till_from(&mut self, config_path: &std::path::Path) -> TillProcess {
+        let main = std::mem::replace(&mut self.config_path, config_path.to_path_buf());
+        let till = self.start_till_with(&[]);
+        self.config_path = main;
+        till
+    }
+
     /// Starts `till run --headless` with extra environment variables (e.g. TILL_CRASH_AT).
     pub fn start_till_with(&mut self, env: &[(&str, &str)]) -> TillProcess {
         self.starts += 1;

@@ -317,10 +317,13 @@ async fn project_exchange(
 
 async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &RefundRecord) -> Projected {
     let f = &r.refund;
+    // The cash held for it (another till's order) is now given: the refund counts instead.
+    tx.execute("DELETE FROM refund_holds WHERE device_id = $1 AND out_refund_no = $2", &[&device_id, &f.out_refund_no])
+        .await?;
     tx.execute(
         "INSERT INTO refunds (record_id, device_id, order_number, out_refund_no, amount_fen, refunded, cash, state,
-                              requested_at, no_receipt_reason, approved_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                              requested_at, no_receipt_reason, approved_by, of_device_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         &[
             &id,
             &device_id,
@@ -333,6 +336,7 @@ async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Refu
             &f.requested_at,
             &r.no_receipt.as_ref().map(|n| n.reason.clone()),
             &r.no_receipt.as_ref().map(|n| n.approved_by.clone()),
+            &r.of_device,
         ],
     )
     .await?;

@@ -9,6 +9,7 @@ pub mod db;
 pub mod devices;
 pub mod enrol_preview;
 pub mod ingest;
+pub mod orders;
 pub mod pages;
 pub mod prices;
 pub mod promotions;
@@ -75,6 +76,8 @@ pub fn router(office: Shared) -> Router {
         .route(till_proto::catalogue::CATALOGUE_PATH, get(catalogue::changes))
         .route("/catalogue", get(catalogue::show).post(catalogue::upload))
         .route(till_proto::promotions::PROMOTIONS_PATH, get(promotions::changes))
+        .route(till_proto::orders::ORDERS_PATH, get(orders::lookup))
+        .route(till_proto::orders::HOLDS_PATH, post(orders::hold).layer(DefaultBodyLimit::max(4096)))
         .route("/promotions", get(promotions::show).post(promotions::upload))
         .route("/", get(pages::today))
         .route("/week", get(week::week))

@@ -9,6 +9,7 @@
 
 pub mod catalogue;
 pub mod enrol;
+pub mod orders;
 pub mod promotions;
 pub mod record;
 pub mod sign;

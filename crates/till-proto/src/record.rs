@@ -296,6 +296,10 @@ pub struct RefundRecord {
     /// A return without a receipt: why, and who approved it.
     #[serde(default)]
     pub no_receipt: Option<Approved>,
+    /// A refund of another till's order (looked up through the office): that till's device id.
+    /// None: the order is the sending till's own.
+    #[serde(default)]
+    pub of_device: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
