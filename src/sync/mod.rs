@@ -15,6 +15,7 @@ pub mod catalogue;
 mod deliver;
 pub mod enrolment;
 pub mod promotions;
+pub mod release;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
@@ -48,6 +49,10 @@ pub struct BackofficeConfig {
     /// delivery gets through again), in seconds.
     #[serde(default = "default_catalogue_poll_secs")]
     pub catalogue_poll_secs: u64,
+    /// How often the till asks which release the back office has for it (also at start), in
+    /// seconds: daily by default ([`release`]).
+    #[serde(default = "default_release_poll_secs")]
+    pub release_poll_secs: u64,
 }
 
 fn default_key_id() -> String {
@@ -58,6 +63,9 @@ fn default_timeout_ms() -> u64 {
 }
 fn default_catalogue_poll_secs() -> u64 {
     60
+}
+fn default_release_poll_secs() -> u64 {
+    24 * 3600
 }
 
 /// The demo's device and key (also the reference receiver's defaults).
@@ -74,6 +82,7 @@ impl BackofficeConfig {
             key_id: default_key_id(),
             timeout_ms: default_timeout_ms(),
             catalogue_poll_secs: default_catalogue_poll_secs(),
+            release_poll_secs: default_release_poll_secs(),
         }
     }
 }
@@ -87,6 +96,7 @@ impl std::fmt::Debug for BackofficeConfig {
             .field("key_id", &self.key_id)
             .field("timeout_ms", &self.timeout_ms)
             .field("catalogue_poll_secs", &self.catalogue_poll_secs)
+            .field("release_poll_secs", &self.release_poll_secs)
             .finish()
     }
 }
@@ -115,6 +125,14 @@ pub struct SyncStatus {
     /// until it has looked (sync::promotions).
     #[serde(default)]
     pub promotions_version: Option<i64>,
+    /// A release from the back office, downloaded and its signature checked, waiting in the
+    /// maintenance menu for a supervisor to install it: its version ([`release`]).
+    #[serde(default)]
+    pub upgrade_waiting: Option<String>,
+    /// Why the release the back office offered was not taken (its signature, its size, the
+    /// download), one line; cleared when one is taken.
+    #[serde(default)]
+    pub upgrade_refused: Option<String>,
 }
 
 impl SyncStatus {
@@ -153,6 +171,8 @@ pub struct Sync {
     pub status: watch::Receiver<SyncStatus>,
     /// The back office's catalogue, followed once the till takes messages ([`catalogue::Follower::start`]).
     pub catalogue: catalogue::Follower,
+    /// The back office's releases, followed once the maintenance host is known ([`release::Follower::start`]).
+    pub release: release::Follower,
 }
 
 /// Starts delivery on the current tokio runtime with the default timing.
@@ -164,8 +184,9 @@ pub fn start_with(store: Arc<dyn Store>, config: Option<BackofficeConfig>, timin
     let wake = Arc::new(Notify::new());
     let (tx, status) = watch::channel(SyncStatus { enabled: config.is_some(), ..SyncStatus::default() });
     let catalogue = catalogue::Follower { store: store.clone(), config: config.clone(), status: tx.clone() };
+    let release = release::Follower { config: config.clone(), status: tx.clone() };
     tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx));
-    Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue }
+    Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue, release }
 }
 
 /// The store, waking the sync task after each save (a save may have queued a record).
