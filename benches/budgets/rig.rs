@@ -139,6 +139,7 @@ impl PtyScreen {
             unsynced: 0,
             clock_off: false,
             insecure_link: None,
+            upgrade_waiting: None,
         };
         Ok(PtyScreen { terminal, status })
     }

@@ -48,6 +48,7 @@ impl Screen80 {
             unsynced: 0,
             clock_off: false,
             insecure_link: None,
+            upgrade_waiting: None,
         };
         let frame = self.terminal.draw(|f| crate::ui::view(state, &status, f))?;
         // Without blanks: a wide character's second cell is one.

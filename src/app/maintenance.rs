@@ -3,7 +3,7 @@
 //! run_local`), with what they need of the box in a [`Context`] the Engine shares with it.
 
 mod import;
-mod upgrade;
+pub mod upgrade;
 
 use super::Clock;
 use super::Engine;

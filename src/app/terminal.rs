@@ -267,6 +267,7 @@ async fn draw_until_stop(
             status.gateway = engine.gateway_name();
             let sync = engine.sync_status();
             status.unsynced = sync.unsynced();
+            status.upgrade_waiting = sync.upgrade_waiting.clone();
             status.clock_off = sync.clock_ahead_secs.is_some() || state.clock.wrong(state.wall_clock);
             screen.draw(|f| ui::view(state, &status, f))
         };

@@ -115,6 +115,7 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         unsynced: 0,
         clock_off: false,
         insecure_link: gateway.insecure_link(),
+        upgrade_waiting: None,
     };
     if let Some(host) = &status.insecure_link {
         tracing::warn!(host, "insecure platform link: not HTTPS, its answers can be forged on the network");
@@ -151,6 +152,11 @@ pub async fn run(config: Config, demo: bool, headless: bool) -> anyhow::Result<(
         None => app::display::DisplayFeed::none(),
     };
     let catalogue_follower = sync.catalogue;
+    sync.release.start(crate::sync::release::Local {
+        data_dir: host.data_dir.clone(),
+        slots: crate::upgrade::Slots::new(host.upgrade.slots_dir.clone()),
+        keys: host.keys.clone(),
+    });
     let devices = Devices { store: sync.store, printer, buzzer, speaker, wifi, print_queue, display };
     let mut state = State::new(settings, catalogue);
     state.auth.policy = config.operators.clone();

@@ -110,6 +110,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerOk => "connected",
         Text::ScannerAway => "not connected",
         Text::Unsynced => "Unsynced",
+        Text::UpgradeWaiting => "Upgrade waiting (maintenance):",
         Text::ClockOff => "Clock wrong: set the time",
         Text::OfflineBadge => "OFFLINE · cash only",
         Text::PriceEntryTitle => "Enter price",

@@ -153,6 +153,9 @@ pub enum Text {
     Unsynced,
     /// Status bar: the back office refuses the till's clock (outside its timestamp window).
     ClockOff,
+    /// Status bar, quietly: a release from the back office is downloaded and checked, waiting for
+    /// a supervisor in the maintenance menu (followed by its version).
+    UpgradeWaiting,
     OfflineBadge,
     PriceEntryTitle,
     PriceInput,
@@ -197,7 +200,7 @@ pub enum Text {
 
 impl Text {
     /// Every label, in declaration order (a unit test checks the order and that none is missing at the end).
-    pub const ALL: [Text; 144] = [
+    pub const ALL: [Text; 145] = [
         Text::Operator,
         Text::Demo,
         Text::Printer,
@@ -303,6 +306,7 @@ impl Text {
         Text::ScannerAway,
         Text::Unsynced,
         Text::ClockOff,
+        Text::UpgradeWaiting,
         Text::OfflineBadge,
         Text::PriceEntryTitle,
         Text::PriceInput,

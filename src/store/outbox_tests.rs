@@ -296,3 +296,37 @@ fn a_payment_in_doubt_is_queued_when_it_first_is_and_its_resolution_once_resolve
     let till_proto::record::Record::Doubt(r) = read else { unreachable!("a doubt record") };
     assert_eq!(r.attempt.outcome(), Some("cancelled"));
 }
+
+/// A till rolled back to this version keeps the outbox a newer version wrote: a record of a kind
+/// it does not know is read (as `Unknown`), sent with its body as written, marked and counted like
+/// any other, and the records after it are not held back.
+#[test]
+fn a_record_of_a_kind_a_newer_version_wrote_does_not_block_the_outbox() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = RedbStore::open(dir.path()).expect("open");
+    let c = Counters::default();
+    s.save(&paid_cash(1, "N1"), &c).expect("save");
+    let body = r#"{"kind":"loyalty_card","key":"loyalty:7","seq":2,"card":"x"}"#;
+    let newer = serde_json::json!({
+        "seq": 2, "key": "loyalty:7", "kind": "loyalty_card", "order_number": "loyalty:7",
+        "body": body, "created_at": 5, "state": "pending", "attempts": 0, "last_error": null
+    });
+    s.write(|txn| {
+        txn.open_table(OUTBOX)?.insert(2u64, super::codec::pack(&newer)?.as_slice())?;
+        txn.open_table(OUTBOX_KEYS)?.insert("loyalty:7".as_bytes(), 2u64)?;
+        txn.open_table(META)?.insert(OUTBOX_SEQ, 2u64.to_be_bytes().as_slice())?;
+        Ok(())
+    })
+    .expect("a newer version's record");
+    s.save(&paid_cash(3, "N3"), &c).expect("save");
+    let pending = s.outbox_pending(10).expect("the outbox still reads");
+    let seen: Vec<(u64, OutboxKind)> = pending.iter().map(|r| (r.seq, r.kind)).collect();
+    assert_eq!(seen, [(1, OutboxKind::Order), (2, OutboxKind::Unknown), (3, OutboxKind::Order)]);
+    assert_eq!(pending[1].body, body, "sent as it was written");
+    s.outbox_mark_failed(2, "HTTP 400: malformed record: a kind of record this back office does not know")
+        .expect("failed");
+    s.outbox_mark_delivered_batch(&[1, 3]).expect("the others delivered");
+    assert_eq!(s.outbox_counts().expect("counts"), (0, 1));
+    s.outbox_mark_delivered(2).expect("a newer office takes it");
+    assert_eq!(s.outbox_counts().expect("counts"), (0, 0));
+}

@@ -16,6 +16,7 @@ mod deliver;
 pub mod enrolment;
 pub mod orders;
 pub mod promotions;
+pub mod release;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
@@ -49,6 +50,10 @@ pub struct BackofficeConfig {
     /// delivery gets through again), in seconds.
     #[serde(default = "default_catalogue_poll_secs")]
     pub catalogue_poll_secs: u64,
+    /// How often the till asks which release the back office has for it (also at start), in
+    /// seconds: daily by default ([`release`]).
+    #[serde(default = "default_release_poll_secs")]
+    pub release_poll_secs: u64,
 }
 
 fn default_key_id() -> String {
@@ -59,6 +64,9 @@ fn default_timeout_ms() -> u64 {
 }
 fn default_catalogue_poll_secs() -> u64 {
     60
+}
+fn default_release_poll_secs() -> u64 {
+    24 * 3600
 }
 
 /// The demo's device and key (also the reference receiver's defaults).
@@ -75,6 +83,7 @@ impl BackofficeConfig {
             key_id: default_key_id(),
             timeout_ms: default_timeout_ms(),
             catalogue_poll_secs: default_catalogue_poll_secs(),
+            release_poll_secs: default_release_poll_secs(),
         }
     }
 }
@@ -88,6 +97,7 @@ impl std::fmt::Debug for BackofficeConfig {
             .field("key_id", &self.key_id)
             .field("timeout_ms", &self.timeout_ms)
             .field("catalogue_poll_secs", &self.catalogue_poll_secs)
+            .field("release_poll_secs", &self.release_poll_secs)
             .finish()
     }
 }
@@ -116,6 +126,14 @@ pub struct SyncStatus {
     /// until it has looked (sync::promotions).
     #[serde(default)]
     pub promotions_version: Option<i64>,
+    /// A release from the back office, downloaded and its signature checked, waiting in the
+    /// maintenance menu for a supervisor to install it: its version ([`release`]).
+    #[serde(default)]
+    pub upgrade_waiting: Option<String>,
+    /// Why the release the back office offered was not taken (its signature, its size, the
+    /// download), one line; cleared when one is taken.
+    #[serde(default)]
+    pub upgrade_refused: Option<String>,
 }
 
 impl SyncStatus {
@@ -154,6 +172,8 @@ pub struct Sync {
     pub status: watch::Receiver<SyncStatus>,
     /// The back office's catalogue, followed once the till takes messages ([`catalogue::Follower::start`]).
     pub catalogue: catalogue::Follower,
+    /// The back office's releases, followed once the maintenance host is known ([`release::Follower::start`]).
+    pub release: release::Follower,
 }
 
 /// Starts delivery on the current tokio runtime with the default timing.
@@ -165,8 +185,9 @@ pub fn start_with(store: Arc<dyn Store>, config: Option<BackofficeConfig>, timin
     let wake = Arc::new(Notify::new());
     let (tx, status) = watch::channel(SyncStatus { enabled: config.is_some(), ..SyncStatus::default() });
     let catalogue = catalogue::Follower { store: store.clone(), config: config.clone(), status: tx.clone() };
+    let release = release::Follower { config: config.clone(), status: tx.clone() };
     tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx));
-    Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue }
+    Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue, release }
 }
 
 /// The store, waking the sync task after each save (a save may have queued a record).

@@ -51,6 +51,8 @@ pub struct Status {
     pub clock_off: bool,
     /// The payment platform's link is not HTTPS (its host): a permanent warning.
     pub insecure_link: Option<String>,
+    /// A release from the back office waiting in the maintenance menu: its version (a quiet hint).
+    pub upgrade_waiting: Option<String>,
 }
 
 /// Draws the whole screen for `state`.

@@ -149,6 +149,10 @@ pub(super) fn status_line(state: &State, status: &Status, frame: &mut Frame, are
         right.push(Span::styled(text, Style::new().fg(Color::Black).bg(WARN).add_modifier(Modifier::BOLD)));
         right.push(Span::raw(" "));
     }
+    if let Some(version) = &status.upgrade_waiting {
+        let text = format!("{} {version} ", i18n::text(lang, Text::UpgradeWaiting));
+        right.push(Span::styled(text, Style::new().fg(Color::DarkGray)));
+    }
     if status.unsynced > 0 {
         let text = format!("{} {} ", i18n::text(lang, Text::Unsynced), status.unsynced);
         right.push(Span::styled(text, Style::new().fg(WARN).add_modifier(Modifier::BOLD)));

@@ -104,15 +104,19 @@ impl TrustedKeys {
             )));
         }
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        TrustedKeys::parse(&text).map_err(err)
+    }
+
+    /// A key file's text: one hex key a line, `#` comments. The back office reads the release
+    /// keys this way too (it checks uploads against them; it is not a till, so no root check).
+    pub fn parse(text: &str) -> Result<TrustedKeys, String> {
         let mut keys = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.split('#').next().unwrap_or_default().trim();
             if line.is_empty() {
                 continue;
             }
-            keys.push(
-                parse_public(line).ok_or_else(|| err(format!("line {} is not a hex ed25519 public key", n + 1)))?,
-            );
+            keys.push(parse_public(line).ok_or_else(|| format!("line {} is not a hex ed25519 public key", n + 1))?);
         }
         Ok(TrustedKeys { keys })
     }

@@ -119,6 +119,18 @@ pub fn installed_version(slots: &Slots) -> String {
     slots.current().and_then(|s| slots.state(s).version).unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string())
 }
 
+/// The version `till-boot-slot` rolled back from, if the slot not started now holds one it marked
+/// failed: what the till reports to its back office (a fleet's rollout stops on too many).
+pub fn rolled_back_from(slots: &Slots) -> Option<String> {
+    let current = slots.current();
+    [Slot::A, Slot::B]
+        .into_iter()
+        .filter(|s| Some(*s) != current)
+        .map(|s| slots.state(s))
+        .find(|s| s.failed.is_some())
+        .and_then(|s| s.version)
+}
+
 /// Technician overrides.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Overrides {

@@ -54,6 +54,7 @@ pub fn status() -> Status {
         unsynced: 0,
         clock_off: false,
         insecure_link: None,
+        upgrade_waiting: None,
     }
 }
 

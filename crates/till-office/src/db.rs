@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (9, "promotions", include_str!("../migrations/0009_promotions.sql")),
     (10, "owner_views", include_str!("../migrations/0010_owner_views.sql")),
     (11, "order_lookup", include_str!("../migrations/0011_order_lookup.sql")),
+    (12, "fleet", include_str!("../migrations/0012_fleet.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a

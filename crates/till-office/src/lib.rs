@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod db;
 pub mod devices;
 pub mod enrol_preview;
+pub mod fleet;
 pub mod ingest;
 pub mod orders;
 pub mod pages;
@@ -46,6 +47,9 @@ pub struct Settings {
     /// Behind a reverse proxy on this host: a client's address is the last of `X-Forwarded-For`
     /// (what the proxy saw), not the connection's (the proxy's own, the same for everyone).
     pub behind_proxy: bool,
+    /// The release public keys bundles must be signed with to be hosted here (the vendor's; the
+    /// office never holds a signing key). None: no upload is accepted.
+    pub update_keys: till::upgrade::TrustedKeys,
 }
 
 impl Default for Settings {
@@ -58,6 +62,7 @@ impl Default for Settings {
             sign_in_limit: 5,
             behind_proxy: false,
             public_url: None,
+            update_keys: till::upgrade::TrustedKeys::default(),
         }
     }
 }
@@ -79,6 +84,11 @@ pub fn router(office: Shared) -> Router {
         .route(till_proto::orders::ORDERS_PATH, get(orders::lookup))
         .route(till_proto::orders::HOLDS_PATH, post(orders::hold).layer(DefaultBodyLimit::max(4096)))
         .route("/promotions", get(promotions::show).post(promotions::upload))
+        .route(till_proto::release::RELEASE_PATH, get(fleet::api::release))
+        .route(&format!("{}/{{sha256}}", till_proto::release::BUNDLES_PATH), get(fleet::api::bundle))
+        .route("/fleet", get(fleet::show))
+        .route("/fleet/bundles", post(fleet::upload).layer(DefaultBodyLimit::max(fleet::MAX_UPLOAD)))
+        .route("/fleet/releases", post(fleet::define))
         .route("/", get(pages::today))
         .route("/week", get(week::week))
         .route("/shops", get(shops::list))

@@ -46,6 +46,10 @@ enum Command {
         /// tills and put in enrolment QR codes; default: the host each request came to.
         #[arg(long, env = "TILL_OFFICE_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The release public keys (one hex key a line, as /etc/till/update-keys on a till) that
+        /// uploaded bundles must be signed with; without it no bundle is accepted.
+        #[arg(long, env = "TILL_OFFICE_UPDATE_KEYS")]
+        update_keys: Option<std::path::PathBuf>,
     },
     /// Applies the migrations not applied yet.
     Migrate,
@@ -92,7 +96,15 @@ async fn main() -> anyhow::Result<()> {
             pool_size,
             behind_proxy,
             public_url,
+            update_keys,
         } => {
+            let update_keys = match update_keys {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    till::upgrade::TrustedKeys::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+                }
+                None => till::upgrade::TrustedKeys::default(),
+            };
             let pool = db::pool(&cli.database_url, pool_size)?;
             db::migrate(&pool).await?;
             let settings = Settings {
@@ -102,6 +114,7 @@ async fn main() -> anyhow::Result<()> {
                 secure_cookies: !insecure_cookies,
                 behind_proxy,
                 public_url,
+                update_keys,
                 ..Settings::default()
             };
             let app = router(Arc::new(Office { pool, settings }));

@@ -26,6 +26,9 @@ impl Record {
             RecordKind::StoredValue => Record::StoredValue(serde_json::from_str(body)?),
             RecordKind::Member => Record::Member(serde_json::from_str(body)?),
             RecordKind::Doubt => Record::Doubt(serde_json::from_str(body)?),
+            RecordKind::Unknown => {
+                return Err(serde::de::Error::custom("a kind of record this back office does not know"));
+            }
         })
     }
 

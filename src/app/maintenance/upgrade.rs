@@ -18,7 +18,8 @@ pub(super) fn run(effect: UpgradeEffect, host: Option<Arc<Host>>, msgs: Unbounde
         UpgradeEffect::Find { dir } => {
             tokio::task::spawn_blocking(move || {
                 let url = host.as_ref().and_then(|h| h.upgrade.url.clone());
-                let source = find(Path::new(&dir), url);
+                let offered = host.as_ref().map(|h| h.data_dir.join(crate::sync::release::OFFERED_FILE));
+                let source = find(Path::new(&dir), offered.as_deref(), url);
                 tracing::info!(source = ?source, "upgrade source");
                 send(UpgradeMsg::Found { source });
             });
@@ -61,10 +62,14 @@ fn failure(e: UpgradeError) -> UpgradeFailure {
 }
 
 /// A bundle on the USB stick (`*.bundle`, as `till bundle --out` names them; the newest if there
-/// are several), else the configured URL, else nothing.
-pub fn find(dir: &Path, url: Option<String>) -> Option<UpgradeSource> {
+/// are several), else the release the back office sent (`offered`, downloaded and checked by
+/// `sync::release`), else the configured URL, else nothing.
+pub fn find(dir: &Path, offered: Option<&Path>, url: Option<String>) -> Option<UpgradeSource> {
     if let Some(path) = newest_bundle(dir) {
         return Some(UpgradeSource { from: path.display().to_string(), usb: true });
+    }
+    if let Some(path) = offered.filter(|p| p.is_file()) {
+        return Some(UpgradeSource { from: path.display().to_string(), usb: false });
     }
     url.map(|from| UpgradeSource { from, usb: false })
 }
@@ -91,9 +96,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = Some("https://updates.example.com/latest.bundle".to_string());
         let from_url = UpgradeSource { from: url.clone().unwrap_or_default(), usb: false };
-        assert_eq!(find(dir.path(), url.clone()), Some(from_url.clone()));
-        assert_eq!(find(&dir.path().join("absent"), url.clone()), Some(from_url));
-        assert_eq!(find(dir.path(), None), None);
+        assert_eq!(find(dir.path(), None, url.clone()), Some(from_url.clone()));
+        assert_eq!(find(&dir.path().join("absent"), None, url.clone()), Some(from_url));
+        assert_eq!(find(dir.path(), None, None), None);
+        // The back office's release, once downloaded and checked, comes before the URL.
+        let data = tempfile::tempdir().expect("data dir");
+        let offered = data.path().join(crate::sync::release::OFFERED_FILE);
+        assert_eq!(find(dir.path(), Some(&offered), url.clone()), Some(from_url.clone()), "none kept yet");
+        std::fs::write(&offered, "kept").expect("file");
+        let from_office = UpgradeSource { from: offered.display().to_string(), usb: false };
+        assert_eq!(find(dir.path(), Some(&offered), url.clone()), Some(from_office));
         let old = dir.path().join("till-0.1.0-aarch64.bundle");
         let new = dir.path().join("till-0.2.0-aarch64.bundle");
         std::fs::write(&new, "new").expect("file");
@@ -102,6 +114,7 @@ mod tests {
         std::fs::File::options().write(true).open(&new).and_then(|f| f.set_modified(earlier)).expect("mtime");
         std::fs::write(dir.path().join(".partial.bundle"), "x").expect("file");
         // The one copied last is the one the supervisor means.
-        assert_eq!(find(dir.path(), url), Some(UpgradeSource { from: old.display().to_string(), usb: true }));
+        let on_stick = Some(UpgradeSource { from: old.display().to_string(), usb: true });
+        assert_eq!(find(dir.path(), Some(&offered), url), on_stick, "the stick first");
     }
 }
