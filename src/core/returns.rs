@@ -52,7 +52,7 @@ impl LookupView {
     pub fn can_choose(&self) -> bool {
         let Some(order) = self.order.as_ref().filter(|_| !self.pending) else { return false };
         !order.lines.is_empty()
-            && !order.imported
+            && (!order.imported || order.foreign.is_some())
             && order.status == OrderStatus::Paid
             && order.open_refund().is_none()
             && (self.refundable() > Fen::ZERO || cash_to_refund(order) > Fen::ZERO)

@@ -70,7 +70,7 @@ fn look_up(till: &mut TillProcess, number: &str) -> till::app::headless::Observa
     till.scan(number);
     till.wait_for("looked up", SECS(15), |o| {
         o.lookup.as_ref().is_some_and(|v| v.number == number && !v.pending && v.answer.is_some())
-            && o.notice.as_ref().is_some_and(|n| !matches!(n, Notice::Foreign(ForeignNotice::Holding { .. })))
+            && !matches!(o.notice, Some(Notice::Foreign(ForeignNotice::Holding { .. })))
     })
 }
 
@@ -101,7 +101,10 @@ fn a_sale_on_till_1_is_looked_up_and_part_refunded_on_till_2_and_the_rest_only_o
     // A WeChat sale on till 1, in the office.
     let number = sale(&mut till1, Some(WECHAT_CODE));
     // Till 2 has no record of it: the office's answer shows it as till 1's sale.
-    let seen = look_up(&mut till2, &number);
+    look_up(&mut till2, &number);
+    let seen = till2.wait_for("the office's answer", SECS(10), |o| {
+        o.lookup.as_ref().and_then(|v| v.order.as_ref()).is_some_and(|order| order.foreign.is_some())
+    });
     let view = seen.lookup.clone().expect("lookup");
     let copy = view.order.clone().expect("the order, from the office");
     assert_eq!(copy.foreign.as_ref().map(|f| f.device_id.as_str()), Some("till-1"), "{seen:#?}");
@@ -117,8 +120,9 @@ fn a_sale_on_till_1_is_looked_up_and_part_refunded_on_till_2_and_the_rest_only_o
             .and_then(|v| v.order.as_ref())
             .is_some_and(|order| order.refunds.len() == 1 && order.refunds[0].state == RefundState::Refunded)
     });
-    till2.wait_for("delivered", SECS(30), |o| o.sync.unsynced() == 0);
     let db = office.db();
+    let in_office = format!("SELECT count(*) FROM refunds WHERE order_number = '{number}'");
+    process::wait_until("the refund in the office", SECS(30), || db.number(&in_office) == 1);
     assert_eq!(
         db.text(&format!(
             "SELECT device_id || ' ' || of_device_id || ' ' || amount_fen FROM refunds WHERE order_number = '{number}'"
@@ -167,8 +171,11 @@ fn a_sale_on_till_1_is_looked_up_and_part_refunded_on_till_2_and_the_rest_only_o
         c.terminal_no = 9;
     });
     let mut till9 = w.start_till_from(&elsewhere);
-    let seen = look_up(&mut till9, &cash);
-    assert_eq!(seen.notice, Some(Notice::OrderNotFound { number: cash.clone() }), "{seen:#?}");
+    look_up(&mut till9, &cash);
+    let refused = || office.log().contains("no such order in this till's shop");
+    process::wait_until("the office refused till 9", SECS(10), refused);
+    let seen =
+        till9.wait_for("not found", SECS(5), |o| o.notice == Some(Notice::OrderNotFound { number: cash.clone() }));
     assert!(seen.lookup.and_then(|v| v.order).is_none());
     till9.quit();
 
@@ -178,7 +185,7 @@ fn a_sale_on_till_1_is_looked_up_and_part_refunded_on_till_2_and_the_rest_only_o
         c.terminal_no = 2;
     });
     let mut offline = w.start_till_from(&offline);
-    let seen = look_up(&mut offline, &cash);
-    assert_eq!(seen.notice, Some(Notice::Foreign(ForeignNotice::Unseen)), "{seen:#?}");
+    look_up(&mut offline, &cash);
+    offline.wait_for("other tills unseen", SECS(10), |o| o.notice == Some(Notice::Foreign(ForeignNotice::Unseen)));
     offline.quit();
 }
