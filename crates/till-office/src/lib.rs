@@ -9,6 +9,9 @@ pub mod db;
 pub mod devices;
 pub mod enrol_preview;
 pub mod ingest;
+pub mod journal;
+pub mod ledger;
+pub mod members;
 pub mod pages;
 pub mod prices;
 pub mod promotions;
@@ -80,6 +83,9 @@ pub fn router(office: Shared) -> Router {
         .route("/week", get(week::week))
         .route("/shops", get(shops::list))
         .route("/shop", get(shops::shop))
+        .route("/orders", get(journal::orders))
+        .route("/members", get(members::list))
+        .route("/member", get(members::one))
         .route("/prices", get(prices::show).post(prices::change))
         .route("/prices/cancel", post(prices::cancel))
         .route("/devices", get(devices::list))
