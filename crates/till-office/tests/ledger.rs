@@ -227,7 +227,7 @@ fn store_records(now: i64) -> (Vec<(String, String)>, till::core::office::report
     sale.closed_at = Some(now);
     store.save(&sale, &Counters::default()).expect("save the sale");
     let records = store.outbox_pending(20).expect("outbox").into_iter().map(|r| (r.key, r.body)).collect();
-    (records, compute(&[top_up, sale], Period { from: None, to: now }, &[]))
+    (records, compute(&[top_up, sale], Period { from: None, to: Millis(now.0 + 1000) }, &[]))
 }
 
 #[test]
@@ -358,6 +358,8 @@ fn the_owner_finds_a_member_by_phone_digits_and_reads_their_ledger_on_a_360px_ch
         c.wait().at_most(wait).for_element(Locator::Id("q")).await.expect("the members page");
         c.find(Locator::Id("q")).await.expect("search box").send_keys("5678").await.expect("type");
         c.find(Locator::Id("search")).await.expect("button").click().await.expect("click");
+        // The answer's page: its search box says what was searched for.
+        c.wait().at_most(wait).for_element(Locator::Css("input#q[value='5678']")).await.expect("searched");
         let row = c.wait().at_most(wait).for_element(Locator::Id("member-M0001")).await.expect("found");
         let text = row.text().await.expect("text");
         assert!(text.contains("张三") && text.contains("138****5678") && text.contains("¥93.00"), "{text}");
