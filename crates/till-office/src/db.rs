@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (10, "owner_views", include_str!("../migrations/0010_owner_views.sql")),
     (11, "order_lookup", include_str!("../migrations/0011_order_lookup.sql")),
     (12, "fleet", include_str!("../migrations/0012_fleet.sql")),
+    (13, "ledger", include_str!("../migrations/0013_ledger.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a

@@ -4,8 +4,8 @@
 //! as delivered); 401/403/400/413/422: refused, with the reason as `{"error": …}`, nothing stored;
 //! 503: PostgreSQL is not reachable (the till tries again later).
 //!
-//! A record is stored with its projection (order, lines, payments / refund / Z report) in one
-//! transaction; the unique key `(device_id, key)` is what keeps each record once.
+//! A record is stored with its projection (order, lines, payments / refund / Z report / the
+//! members' ledger, `ingest/ledger.rs`) in one transaction; the unique key `(device_id, key)` is what keeps each record once.
 
 use crate::Shared;
 use axum::Json;
@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use till_proto::record::{MemberRecord, OrderRecord, Record, RefundRecord, StockRecord, ZReportRecord};
 
 mod doubt;
+mod ledger;
 use till_proto::sign;
 use tokio_postgres::Transaction;
 
@@ -192,12 +193,12 @@ async fn store(
         return Ok(Stored::Had);
     };
     let projected = match record {
+        Record::Order(r) if r.order.top_up.is_some() => ledger::project_top_up(&tx, id, device_id, r).await?,
         Record::Order(r) => project_order(&tx, id, device_id, r).await?,
         Record::Refund(r) => project_refund(&tx, id, device_id, r).await?,
         Record::ZReport(r) => project_z(&tx, id, device_id, r).await?,
         Record::Stock(r) => project_stock(&tx, id, device_id, r, body).await?,
-        // Kept as sent (the records table); the office's ledger pages come later.
-        Record::StoredValue(_) => Ok(()),
+        Record::StoredValue(r) => ledger::project_entry(&tx, id, device_id, r).await?,
         Record::Member(r) => project_member(&tx, id, device_id, r).await?,
         Record::Doubt(r) => doubt::project(&tx, device_id, r).await?,
     };
@@ -253,6 +254,8 @@ async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Order
         )
         .await?;
     }
+    ledger::stored_value_payments(tx, id, o, payments.len()).await?;
+    ledger::member_sale(tx, device_id, &number, o, total).await?;
     Ok(Ok(()))
 }
 
@@ -299,8 +302,8 @@ async fn project_exchange(
     x: &till_proto::record::Exchange,
 ) -> Result<(), tokio_postgres::Error> {
     tx.execute(
-        "INSERT INTO exchanges (record_id, credit_fen, reason, approved_by) VALUES ($1, $2, $3, $4)",
-        &[&id, &x.credit, &x.reason, &x.approved_by],
+        "INSERT INTO exchanges (record_id, credit_fen, reason, approved_by, from_number) VALUES ($1, $2, $3, $4, $5)",
+        &[&id, &x.credit, &x.reason, &x.approved_by, &x.from.as_ref().map(|f| f.number.clone())],
     )
     .await?;
     for (n, line) in x.returned.iter().enumerate() {
@@ -340,6 +343,7 @@ async fn project_refund(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Refu
         ],
     )
     .await?;
+    ledger::points_back(tx, device_id, r).await?;
     Ok(Ok(()))
 }
 

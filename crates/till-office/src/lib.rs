@@ -10,6 +10,9 @@ pub mod devices;
 pub mod enrol_preview;
 pub mod fleet;
 pub mod ingest;
+pub mod journal;
+pub mod ledger;
+pub mod members;
 pub mod orders;
 pub mod pages;
 pub mod prices;
@@ -93,6 +96,9 @@ pub fn router(office: Shared) -> Router {
         .route("/week", get(week::week))
         .route("/shops", get(shops::list))
         .route("/shop", get(shops::shop))
+        .route("/orders", get(journal::orders))
+        .route("/members", get(members::list))
+        .route("/member", get(members::one))
         .route("/prices", get(prices::show).post(prices::change))
         .route("/prices/cancel", post(prices::cancel))
         .route("/devices", get(devices::list))

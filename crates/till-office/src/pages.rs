@@ -61,11 +61,13 @@ pub struct Text {
     pub cash: &'static str,
     pub wechat: &'static str,
     pub alipay: &'static str,
+    pub stored_value: &'static str,
     pub devices: &'static str,
     pub week: &'static str,
     pub catalogue: &'static str,
     pub shops: &'static str,
     pub prices: &'static str,
+    pub journal: &'static str,
 }
 
 const ZH: Text = Text {
@@ -94,11 +96,13 @@ const ZH: Text = Text {
     cash: "现金",
     wechat: "微信支付",
     alipay: "支付宝",
+    stored_value: "储值",
     devices: "管理收银机",
     week: "最近一周",
     catalogue: "商品目录",
     shops: "各门店",
     prices: "改价",
+    journal: "今日单据",
 };
 
 const EN: Text = Text {
@@ -127,11 +131,13 @@ const EN: Text = Text {
     cash: "Cash",
     wechat: "WeChat Pay",
     alipay: "Alipay",
+    stored_value: "Stored value",
     devices: "Manage tills",
     week: "Last week",
     catalogue: "Catalogue",
     shops: "Shops",
     prices: "Prices",
+    journal: "Today's orders",
 };
 
 impl Text {
@@ -142,11 +148,12 @@ impl Text {
         }
     }
 
-    fn payment(&self, kind: PaymentKind) -> &'static str {
+    pub fn payment(&self, kind: PaymentKind) -> &'static str {
         match kind {
             PaymentKind::Cash => self.cash,
             PaymentKind::WeChat => self.wechat,
             PaymentKind::Alipay => self.alipay,
+            PaymentKind::StoredValue => self.stored_value,
         }
     }
 }
@@ -168,6 +175,18 @@ pub fn unprocessable(mut page: Response) -> Response {
 
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// `text` percent-encoded for a link's query (everything but unreserved characters).
+pub fn query_value(text: &str) -> String {
+    let mut encoded = String::new();
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(b as char),
+            _ => encoded.push_str(&format!("%{b:02X}")),
+        }
+    }
+    encoded
 }
 
 /// Fen as yuan: `¥12.34`, `-¥0.50`.
@@ -226,6 +245,7 @@ struct Today {
     refunds: (i64, i64),
     tills: Vec<Till>,
     doubts: Vec<crate::shops::Doubt>,
+    ledger: crate::ledger::LedgerDay,
 }
 
 /// "Today" in the shop's zone: days back from today (0 today, 1 yesterday) of a till's milliseconds,
@@ -291,7 +311,8 @@ async fn read_today(office: &Shared) -> anyhow::Result<Today> {
     let mut days = days.into_iter();
     let (Some(today), Some(yesterday)) = (days.next(), days.next()) else { anyhow::bail!("two days") };
     let doubts = crate::shops::open_doubts(&client, tz, None).await?;
-    Ok(Today { today, yesterday, by_payment, refunds: (refunds.get(0), refunds.get(1)), tills, doubts })
+    let ledger = crate::ledger::read_day(&client, None, crate::shops::read::day(&client, tz, 0).await?).await?;
+    Ok(Today { today, yesterday, by_payment, refunds: (refunds.get(0), refunds.get(1)), tills, doubts, ledger })
 }
 
 fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
@@ -338,12 +359,13 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
          <div class=\"cards\">{today}{yesterday}</div>\
          <h2>{by_payment}</h2><table id=\"payments\">{payments}</table>\
          <h2>{refunds}</h2><p id=\"refunds\">{refund_n} · {refund_fen}</p>\
-         {doubts}<h2>{tills_h}</h2><table id=\"tills\"><tr><th>{tills_h}</th><th>{last_contact}</th><th>{records}</th>\
+         {ledger}{doubts}<h2>{tills_h}</h2><table id=\"tills\"><tr><th>{tills_h}</th><th>{last_contact}</th><th>{records}</th>\
          <th>{missing}</th></tr>{tills}</table><p><a href=\"/week?lang={code}\" id=\"week\">{week}</a> · \
          <a href=\"/devices?lang={code}\" id=\"manage-tills\">{devices}</a> · \
          <a href=\"/catalogue?lang={code}\" id=\"catalogue\">{catalogue}</a> · \
          <a href=\"/shops?lang={code}\" id=\"shops\">{shops}</a> · \
-         <a href=\"/prices?lang={code}\" id=\"prices\">{prices}</a></p>\
+         <a href=\"/prices?lang={code}\" id=\"prices\">{prices}</a> · \
+         <a href=\"/orders?lang={code}\" id=\"orders\">{journal}</a></p>\
          <form method=\"post\" action=\"/sign-out\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <button type=\"submit\">{sign_out}</button></form>",
         title = t.title,
@@ -366,7 +388,9 @@ fn render(t: &Text, lang: Lang, csrf: &str, d: &Today) -> String {
         catalogue = t.catalogue,
         shops = t.shops,
         prices = t.prices,
+        journal = t.journal,
         doubts = crate::shops::doubts_html(lang, &d.doubts),
+        ledger = crate::ledger::html(lang, &d.ledger),
     )
 }
 

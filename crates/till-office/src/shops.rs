@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use till_proto::record::PaymentKind;
 
-mod read;
+pub(crate) mod read;
 mod text;
 
 pub use read::{Doubt, open_doubts};
@@ -32,14 +32,7 @@ fn shop_name(t: &Text, shop: &str) -> String {
 }
 
 fn shop_link(lang: Lang, shop: &str) -> String {
-    let mut encoded = String::new();
-    for b in shop.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => encoded.push(b as char),
-            _ => encoded.push_str(&format!("%{b:02X}")),
-        }
-    }
-    format!("/shop?lang={}&amp;shop={encoded}", lang.code())
+    format!("/shop?lang={}&amp;shop={}", lang.code(), crate::pages::query_value(shop))
 }
 
 /// The payments in doubt as a table (`#doubts`), or a line saying there are none.
@@ -177,7 +170,7 @@ fn render_shop(t: &Text, lang: Lang, d: &ShopDay) -> String {
         "<nav><h1>{name}</h1><a href=\"/shops?lang={code}\">{shops}</a></nav>\
          <div class=\"cards\">{today}{yesterday}{last_week}</div>\
          <h2>{tills_h}</h2>{tills}\
-         <h2>{by_payment}</h2>{payments}<p id=\"refunds\">{refunds_h}: {refund_n} · {refund_fen}</p>\
+         <h2>{by_payment}</h2>{payments}<p id=\"refunds\">{refunds_h}: {refund_n} · {refund_fen}</p>{ledger}\
          <h2>{z_h}</h2>{z}\
          <h2>{discounts_h}</h2>{discounts}\
          <h2>{low_h} (≤ {low_at})</h2>{low}{doubts}",
@@ -206,6 +199,7 @@ fn render_shop(t: &Text, lang: Lang, d: &ShopDay) -> String {
         low_at = d.low_stock_at,
         low = or_none("low-stock", "", &low),
         doubts = doubts_html(lang, &d.doubts),
+        ledger = crate::ledger::html(lang, &d.ledger),
     )
 }
 

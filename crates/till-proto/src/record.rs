@@ -69,6 +69,31 @@ pub struct Order {
     /// An exchange (换货): the goods that came back, credited against this order's goods.
     #[serde(default)]
     pub exchange: Option<Exchange>,
+    /// The member (会员) attached to the sale (none in records of tills before members).
+    #[serde(default)]
+    pub member: Option<OrderMember>,
+    /// A top-up of a member's stored value: the order sells no goods (not a sale).
+    #[serde(default)]
+    pub top_up: Option<OrderTopUp>,
+}
+
+/// The member on a sale: the number, and the points per whole yuan fixed when attached.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OrderMember {
+    pub id: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default)]
+    pub points_per_yuan: u32,
+}
+
+/// A top-up order: `paid` into `member`'s balance, `bonus` on top (fen).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OrderTopUp {
+    pub member: String,
+    pub paid: i64,
+    #[serde(default)]
+    pub bonus: i64,
 }
 
 /// The goods an exchange took back, what they were credited, why, and the supervisor who approved.
@@ -185,6 +210,8 @@ pub enum PaymentKind {
     Cash,
     WeChat,
     Alipay,
+    /// A member's stored value (储值): not money taken, a liability spent.
+    StoredValue,
 }
 
 impl PaymentKind {
@@ -193,11 +220,14 @@ impl PaymentKind {
             PaymentKind::Cash => "cash",
             PaymentKind::WeChat => "wechat",
             PaymentKind::Alipay => "alipay",
+            PaymentKind::StoredValue => "stored_value",
         }
     }
 
     pub fn parse(text: &str) -> Option<PaymentKind> {
-        [PaymentKind::Cash, PaymentKind::WeChat, PaymentKind::Alipay].into_iter().find(|k| k.as_str() == text)
+        [PaymentKind::Cash, PaymentKind::WeChat, PaymentKind::Alipay, PaymentKind::StoredValue]
+            .into_iter()
+            .find(|k| k.as_str() == text)
     }
 }
 

@@ -52,6 +52,8 @@ pub struct ShopDay {
     pub low_stock: Vec<(String, String, i64)>,
     pub low_stock_at: i64,
     pub doubts: Vec<Doubt>,
+    /// The shop's tills' stored value today, and what all members are owed.
+    pub ledger: crate::ledger::LedgerDay,
 }
 
 /// The start of the shop's day `back` days ago, in unix milliseconds.
@@ -66,7 +68,7 @@ async fn day_start(client: &Client, tz: &str, back: i32) -> anyhow::Result<i64> 
 }
 
 /// [from, to) of the day `back` days ago.
-async fn day(client: &Client, tz: &str, back: i32) -> anyhow::Result<(i64, i64)> {
+pub(crate) async fn day(client: &Client, tz: &str, back: i32) -> anyhow::Result<(i64, i64)> {
     Ok((day_start(client, tz, back).await?, day_start(client, tz, back - 1).await?))
 }
 
@@ -211,6 +213,7 @@ pub async fn shop_day(office: &Shared, shop: &str) -> anyhow::Result<ShopDay> {
         low_stock,
         low_stock_at,
         doubts: open_doubts(&client, tz, Some(shop)).await?,
+        ledger: crate::ledger::read_day(&client, Some(shop), today).await?,
     })
 }
 

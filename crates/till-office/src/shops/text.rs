@@ -29,6 +29,7 @@ pub struct Text {
     cash: &'static str,
     wechat: &'static str,
     alipay: &'static str,
+    stored_value: &'static str,
 }
 
 const ZH: Text = Text {
@@ -57,6 +58,7 @@ const ZH: Text = Text {
     cash: "现金",
     wechat: "微信支付",
     alipay: "支付宝",
+    stored_value: "储值",
 };
 
 const EN: Text = Text {
@@ -85,6 +87,7 @@ const EN: Text = Text {
     cash: "Cash",
     wechat: "WeChat Pay",
     alipay: "Alipay",
+    stored_value: "Stored value",
 };
 
 pub fn text(lang: Lang) -> &'static Text {
@@ -100,6 +103,7 @@ impl Text {
             PaymentKind::Cash => self.cash,
             PaymentKind::WeChat => self.wechat,
             PaymentKind::Alipay => self.alipay,
+            PaymentKind::StoredValue => self.stored_value,
         }
     }
 }

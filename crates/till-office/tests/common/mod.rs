@@ -225,3 +225,21 @@ pub fn upload_csv(base: &str, token: &str, path: &str, csv: &str) -> (u16, Strin
         .expect("upload");
     (answer.status().as_u16(), answer.text().unwrap_or_default())
 }
+
+/// The signed-in owner's GET of `path`: (status, page).
+pub fn get_page(base: &str, token: &str, path: &str) -> (u16, String) {
+    let answer = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{base}{path}"))
+        .header("cookie", format!("till_office_session={token}"))
+        .send()
+        .expect("get");
+    (answer.status().as_u16(), answer.text().unwrap_or_default())
+}
+
+/// The element `id`'s HTML, up to its closing `end`.
+pub fn part(html: &str, id: &str, end: &str) -> String {
+    html.split(&format!("id=\"{id}\"")).nth(1).and_then(|t| t.split(end).next()).unwrap_or_default().to_string()
+}
