@@ -375,3 +375,35 @@ fn the_owner_finds_a_member_by_phone_digits_and_reads_their_ledger_on_a_360px_ch
         c.close().await.expect("close the session");
     });
 }
+
+#[test]
+fn a_members_points_are_earned_by_their_sale_and_a_refund_takes_back_its_share() {
+    let office = OfficeProcess::start(&[]);
+    office_command(
+        &office.cluster,
+        &["add-device", "till-west", "--name", "西店 1"],
+        &[("TILL_OFFICE_DEVICE_KEY", "west-key")],
+    );
+    office.add_owner("owner", "correct horse");
+    let token = signed_in(&office.base_url, "owner", "correct horse");
+    let at = now_secs() * 1000;
+    let sale = format!(
+        r#"{{"kind":"order","key":"order:N1","seq":1,"order":{{"id":1,"opened_at":{at},"closed_at":{at},"operator":"01",
+        "number":"N1","lines":[{{"barcode":"{COLA}","name":"可口可乐","unit_price":350,"qty":2}}],
+        "tender":{{"Cash":{{"received":700,"change":0}}}},
+        "member":{{"id":"M0002","name":"李四","phone":"139****0000","level":"银卡","points_per_yuan":2}}}}}}"#
+    );
+    let refund = format!(
+        r#"{{"kind":"refund","key":"refund:R1","seq":2,"order_number":"N1","order_id":1,"refund":{{"out_refund_no":"R1",
+        "amount":350,"requested_at":{at},"operator":"01","state":"Refunded","cash":true}}}}"#
+    );
+    for (key, body) in [("order:N1", sale), ("refund:R1", refund)] {
+        let (status, answer) = post_record(&office.records_url(), WEST, now_secs(), key, &body);
+        assert_eq!(status, 201, "{key}: {answer}");
+    }
+    // 7.00 at 2 a yuan: 14; 3.50 back takes 3 whole yuan's: 6.
+    let (_, members) = get(&office.base_url, &token, "/members?lang=en");
+    let row = part(&members, "member-M0002", "</tr>");
+    assert!(row.contains("Points 8") && row.contains("¥0.00"), "{members}");
+    assert!(!row.contains("none"), "a sale is a visit: {row}");
+}
