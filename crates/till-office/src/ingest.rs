@@ -5,7 +5,8 @@
 //! 503: PostgreSQL is not reachable (the till tries again later).
 //!
 //! A record is stored with its projection (order, lines, payments / refund / Z report / the
-//! members' ledger, `ingest/ledger.rs`) in one transaction; the unique key `(device_id, key)` is what keeps each record once.
+//! members' ledger, `ingest/ledger.rs`) in one transaction; the unique key `(device_id, key)` is
+//! what keeps each record once.
 
 use crate::Shared;
 use axum::Json;

@@ -31,6 +31,16 @@ const PHONE: &str = "13812345678";
 const PIN: &str = "2468";
 const WEST: Signer = Signer { device_id: "till-west", key_id: "1", key: "west-key" };
 
+/// An office with the till `till-west` in shop 西店 and a signed-in owner (the session's token).
+fn west_office() -> (OfficeProcess, String) {
+    let office = OfficeProcess::start(&[]);
+    let add = ["add-device", "till-west", "--name", "西店 1", "--shop", "西店"];
+    office_command(&office.cluster, &add, &[("TILL_OFFICE_DEVICE_KEY", "west-key")]);
+    office.add_owner("owner", "correct horse");
+    let token = signed_in(&office.base_url, "owner", "correct horse");
+    (office, token)
+}
+
 /// A stored-value row of the owner's page: (moves, yuan as shown).
 fn sv_row(html: &str, id: &str) -> String {
     part(html, &format!("sv-{id}"), "</tr>")
@@ -232,11 +242,7 @@ fn store_records(now: i64) -> (Vec<(String, String)>, till::core::office::report
 
 #[test]
 fn each_ledger_entry_is_kept_once_a_top_up_by_code_is_no_sale_and_two_tills_share_a_balance() {
-    let office = OfficeProcess::start(&[]);
-    let add = ["add-device", "till-west", "--name", "西店 1", "--shop", "西店"];
-    office_command(&office.cluster, &add, &[("TILL_OFFICE_DEVICE_KEY", "west-key")]);
-    office.add_owner("owner", "correct horse");
-    let token = signed_in(&office.base_url, "owner", "correct horse");
+    let (office, token) = west_office();
     let (records, report) = store_records(now_secs() * 1000);
     let mut keys: Vec<&str> = records.iter().map(|r| r.0.as_str()).collect();
     keys.sort();
@@ -298,14 +304,7 @@ fn each_ledger_entry_is_kept_once_a_top_up_by_code_is_no_sale_and_two_tills_shar
 
 #[test]
 fn a_receipted_exchange_shows_its_original_order_in_the_owners_journal() {
-    let office = OfficeProcess::start(&[]);
-    office_command(
-        &office.cluster,
-        &["add-device", "till-west", "--name", "西店 1"],
-        &[("TILL_OFFICE_DEVICE_KEY", "west-key")],
-    );
-    office.add_owner("owner", "correct horse");
-    let token = signed_in(&office.base_url, "owner", "correct horse");
+    let (office, token) = west_office();
     let at = now_secs() * 1000;
     let order = |key: &str, seq: u64, exchange: &str| {
         let number = key.trim_start_matches("order:");
@@ -334,10 +333,7 @@ fn a_receipted_exchange_shows_its_original_order_in_the_owners_journal() {
 fn the_owner_finds_a_member_by_phone_digits_and_reads_their_ledger_on_a_360px_chromium() {
     use common::browser::{Driver, sign_in, widths};
     use fantoccini::Locator;
-    let office = OfficeProcess::start(&[]);
-    let add = ["add-device", "till-west", "--name", "西店 1", "--shop", "西店"];
-    office_command(&office.cluster, &add, &[("TILL_OFFICE_DEVICE_KEY", "west-key")]);
-    office.add_owner("owner", "correct horse");
+    let (office, _) = west_office();
     let (mut records, _) = store_records(now_secs() * 1000);
     let member = r#"{"kind":"member","key":"member:M0001:1","seq":50,"member":{"id":"M0001","name":"张三",
         "phone":"138****5678","card":"","level":"金卡","new":true,"changed_at":1}}"#;
@@ -374,4 +370,29 @@ fn the_owner_finds_a_member_by_phone_digits_and_reads_their_ledger_on_a_360px_ch
         assert!(content <= inner, "no sideways scrolling on the member's page: {inner} {content}");
         c.close().await.expect("close the session");
     });
+}
+
+#[test]
+fn a_members_points_are_earned_by_their_sale_and_a_refund_takes_back_its_share() {
+    let (office, token) = west_office();
+    let at = now_secs() * 1000;
+    let sale = format!(
+        r#"{{"kind":"order","key":"order:N1","seq":1,"order":{{"id":1,"opened_at":{at},"closed_at":{at},"operator":"01",
+        "number":"N1","lines":[{{"barcode":"{COLA}","name":"可口可乐","unit_price":350,"qty":2}}],
+        "tender":{{"Cash":{{"received":700,"change":0}}}},
+        "member":{{"id":"M0002","name":"李四","phone":"139****0000","level":"银卡","points_per_yuan":2}}}}}}"#
+    );
+    let refund = format!(
+        r#"{{"kind":"refund","key":"refund:R1","seq":2,"order_number":"N1","order_id":1,"refund":{{"out_refund_no":"R1",
+        "amount":350,"requested_at":{at},"operator":"01","state":"Refunded","cash":true}}}}"#
+    );
+    for (key, body) in [("order:N1", sale), ("refund:R1", refund)] {
+        let (status, answer) = post_record(&office.records_url(), WEST, now_secs(), key, &body);
+        assert_eq!(status, 201, "{key}: {answer}");
+    }
+    // 7.00 at 2 a yuan: 14; 3.50 back takes 3 whole yuan's: 6.
+    let (_, members) = get(&office.base_url, &token, "/members?lang=en");
+    let row = part(&members, "member-M0002", "</tr>");
+    assert!(row.contains("Points 8") && row.contains("¥0.00"), "{members}");
+    assert!(!row.contains("none"), "a sale is a visit: {row}");
 }

@@ -6,30 +6,13 @@
 
 mod common;
 
-use common::{OfficeProcess, now_secs, office_command, post_record, signed_in};
+use common::{OfficeProcess, get_page as get, now_secs, office_command, part, post_record, signed_in};
 use till_proto::sign::Signer;
 
 const DEMO_DEVICE_ID: &str = "till-demo-01";
 const DEMO_KEY: &str = "demo-backoffice-key";
 const DEMO: Signer = Signer { device_id: DEMO_DEVICE_ID, key_id: "1", key: DEMO_KEY };
 const WEST: Signer = Signer { device_id: "till-west", key_id: "1", key: "west-key" };
-
-fn get(base: &str, token: &str, path: &str) -> (u16, String) {
-    let answer = reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-        .get(format!("{base}{path}"))
-        .header("cookie", format!("till_office_session={token}"))
-        .send()
-        .expect("get");
-    (answer.status().as_u16(), answer.text().unwrap_or_default())
-}
-
-/// The element `id`'s HTML, up to its closing `end`.
-fn part(html: &str, id: &str, end: &str) -> String {
-    html.split(&format!("id=\"{id}\"")).nth(1).and_then(|t| t.split(end).next()).unwrap_or_default().to_string()
-}
 
 fn post_all(office: &OfficeProcess, signer: Signer, records: &[(String, String)]) {
     for (key, body) in records {

@@ -71,10 +71,10 @@ pub struct Order {
     pub exchange: Option<Exchange>,
     /// The member (会员) attached to the sale (none in records of tills before members).
     #[serde(default)]
-    pub member: Option<OrderMember>,
+    pub member: Option<Box<OrderMember>>,
     /// A top-up of a member's stored value: the order sells no goods (not a sale).
     #[serde(default)]
-    pub top_up: Option<OrderTopUp>,
+    pub top_up: Option<Box<OrderTopUp>>,
 }
 
 /// The member on a sale: the number, and the points per whole yuan fixed when attached.
