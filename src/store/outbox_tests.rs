@@ -312,7 +312,7 @@ fn a_record_of_a_kind_a_newer_version_wrote_does_not_block_the_outbox() {
         "body": body, "created_at": 5, "state": "pending", "attempts": 0, "last_error": null
     });
     s.write(|txn| {
-        txn.open_table(OUTBOX)?.insert(2u64, super::codec::pack(&newer)?.as_slice())?;
+        txn.open_table(OUTBOX)?.insert(2u64, crate::store::codec::pack(&newer)?.as_slice())?;
         txn.open_table(OUTBOX_KEYS)?.insert("loyalty:7".as_bytes(), 2u64)?;
         txn.open_table(META)?.insert(OUTBOX_SEQ, 2u64.to_be_bytes().as_slice())?;
         Ok(())

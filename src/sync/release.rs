@@ -127,7 +127,7 @@ pub async fn follow_once(
     if kept.as_deref() == Some(offer.version.as_str()) {
         return Ok(kept);
     }
-    let bytes = download(client, config, &base, &offer).await?;
+    let bytes = download(client, config, base, &offer).await?;
     let keys = (local.keys)().map_err(|e| ReleaseError::Refused(e.to_string()))?;
     let checked = tokio::task::spawn_blocking(move || keep(&path, &bytes, &keys, &offer))
         .await

@@ -185,10 +185,10 @@ async fn render(office: &Shared, lang: Lang, csrf: &str, message: Option<(&str, 
     let (code, csrf) = (lang.code(), escape(csrf));
     let body = format!(
         "<nav><h1>{title}</h1><a href=\"/devices?lang={code}\">{devices}</a></nav>{message}\
-         <h2>{tills_h}</h2><table id=\"tills\"><tr><th>{till_h}</th><th>{shop_h}</th><th>{version_h}</th>\
-         <th>{rolled_h}</th><th>{contact_h}</th></tr>{till_rows}</table>\
-         <h2>{releases_h}</h2><table id=\"releases\"><tr><th>{version_h}</th><th>{group_h}</th><th>{installed_h}</th>\
-         <th>{rolled_h}</th><th></th></tr>{release_rows}</table>\
+         <h2>{tills_h}</h2><div style=\"overflow-x:auto\"><table id=\"tills\"><tr><th>{till_h}</th><th>{shop_h}</th><th>{version_h}</th>\
+         <th>{rolled_h}</th><th>{contact_h}</th></tr>{till_rows}</table></div>\
+         <h2>{releases_h}</h2><div style=\"overflow-x:auto\"><table id=\"releases\"><tr><th>{version_h}</th><th>{group_h}</th><th>{installed_h}</th>\
+         <th>{rolled_h}</th><th></th></tr>{release_rows}</table></div>\
          <form method=\"post\" action=\"/fleet/releases\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <input type=\"hidden\" name=\"lang\" value=\"{code}\">\
          <label>{version_h}<input name=\"version\" id=\"version\" required></label>\

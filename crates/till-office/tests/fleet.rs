@@ -262,3 +262,43 @@ fn a_running_till_reports_its_version_and_refuses_a_release_it_cannot_trust() {
     assert_eq!(db.text("SELECT running_version FROM devices"), running);
     assert!(page(&base, &token, "en").contains(&running));
 }
+
+/// The owner's page on a 360-pixel Chromium: the stopped rollout and why, in Chinese, and a
+/// release defined through the form, without sideways scrolling.
+#[test]
+fn the_owner_sees_why_a_rollout_stopped_and_releases_to_a_shop_on_a_360px_chromium() {
+    use common::browser::{Driver, sign_in, widths};
+    use fantoccini::Locator;
+    let (office, _keys) = start_office();
+    let base = office.base_url.clone();
+    for (id, shop) in [("N1", "north"), ("N2", "north")] {
+        add_till(&office, id, shop);
+    }
+    let token = signed_in(&base, "owner", "correct horse");
+    assert_eq!(upload(&base, &token, &signed_bundle(&RELEASE_KEY, "0.3.0")).0, 200);
+    assert_eq!(upload(&base, &token, &signed_bundle(&RELEASE_KEY, "0.4.0")).0, 200);
+    assert_eq!(define(&base, &token, &[("version", "0.3.0")]).0, 200);
+    assert_eq!(ask(&base, "N1", "0.2.0", "0.3.0").offer, None);
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().expect("profile dir");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let wait = Duration::from_secs(20);
+    rt.block_on(async {
+        let c = driver.phone(profile.path()).await;
+        sign_in(&c, &base, "owner", "correct horse").await;
+        c.wait().at_most(wait).for_element(Locator::Id("shops")).await.expect("signed in: the today page");
+        c.goto(&format!("{base}/fleet?lang=zh")).await.expect("fleet page");
+        let releases = c.wait().at_most(wait).for_element(Locator::Id("releases")).await.expect("releases");
+        let text = releases.text().await.expect("text");
+        assert!(text.contains("已自动停止：2 台中 1 台回退（50%），超过 20%"), "{text}");
+        let (inner, content) = widths(&c).await;
+        assert!(inner == 360 && content <= inner, "no sideways scrolling: {inner} {content}");
+        c.find(Locator::Id("version")).await.expect("version").send_keys("0.4.0").await.expect("type");
+        c.find(Locator::Id("shop")).await.expect("shop").send_keys("north").await.expect("type");
+        c.find(Locator::Id("release")).await.expect("button").click().await.expect("click");
+        let message = c.wait().at_most(wait).for_element(Locator::Id("message")).await.expect("the answer");
+        assert!(message.text().await.expect("text").contains("已发布 0.4.0"));
+        c.close().await.expect("close the session");
+    });
+    assert_eq!(ask(&base, "N2", "0.2.0", "").offer.map(|o| o.version), Some("0.4.0".into()));
+}

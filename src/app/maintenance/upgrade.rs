@@ -97,7 +97,7 @@ mod tests {
         let url = Some("https://updates.example.com/latest.bundle".to_string());
         let from_url = UpgradeSource { from: url.clone().unwrap_or_default(), usb: false };
         assert_eq!(find(dir.path(), None, url.clone()), Some(from_url.clone()));
-        assert_eq!(find(&dir.path().join("absent"), None, url.clone()), Some(from_url));
+        assert_eq!(find(&dir.path().join("absent"), None, url.clone()), Some(from_url.clone()));
         assert_eq!(find(dir.path(), None, None), None);
         // The back office's release, once downloaded and checked, comes before the URL.
         let data = tempfile::tempdir().expect("data dir");
