@@ -12,7 +12,8 @@
 //! * a code payment is refunded through its platform by its own `out_trade_no` (the shop's one
 //!   merchant account): the platform refuses more than was paid, whichever till asks;
 //! * cash is the office's to guard: before the drawer opens for another till's order the office
-//!   must grant a hold of the amount ([`ForeignEffect::Hold`]); offline or refused, no cash;
+//!   must grant a hold of the amount ([`ForeignEffect::Hold`]); offline or refused, no cash. This
+//!   till's own order is held too when the office answered its lookup; offline, its own records decide;
 //! * what other tills gave back, as the office reports it, counts as refunded, on this till's own
 //!   orders too; offline, the till knows only its own refunds (and the platform's figure);
 //! * offline (or the office refuses to say), a lookup of a number this till does not have says so on
@@ -114,9 +115,9 @@ pub struct ForeignView {
     pub answer: Option<OfficeAnswer>,
     /// The other till's order under a fresh id of this till (made once per lookup).
     pub copy: Option<Order>,
-    /// Cash waiting for the office's hold: (order, refund number, amount, goods).
+    /// Cash waiting for the office's hold: (order, refund number, amount, goods, this till's own order).
     #[serde(default)]
-    pub holding: Option<(OrderId, String, Fen, Vec<Returned>)>,
+    pub holding: Option<(OrderId, String, Fen, Vec<Returned>, bool)>,
 }
 
 impl ForeignView {
@@ -248,7 +249,9 @@ pub(super) fn after_answers(state: &mut State) {
 }
 
 /// Cash for another till's order: the office is asked to hold it first (see the module's rules).
-/// Returns false when the order is this till's own (the drawer may open at once).
+/// This till's own order too, when the office answered its lookup (online): then two tills cannot
+/// give the same cash at once either. Returns false when the drawer may open at once (this till's
+/// own order and the office not heard from: its own records decide, as offline).
 pub(super) fn hold_first(
     state: &mut State,
     order: &Order,
@@ -257,15 +260,17 @@ pub(super) fn hold_first(
     returns: &[Returned],
     fx: &mut Vec<Effect>,
 ) -> bool {
-    let (Some(of), Some(number)) = (order.foreign.as_ref(), order.number.as_ref()) else { return false };
-    let hold = ForeignEffect::Hold {
-        device_id: of.device_id.clone(),
-        number: number.clone(),
-        out_refund_no: out_refund_no.to_string(),
-        amount,
+    let Some(number) = order.number.as_ref() else { return false };
+    let seen = state.foreign.as_ref().filter(|f| &f.number == number).and_then(ForeignView::seen);
+    let (device_id, own) = match (order.foreign.as_ref(), seen) {
+        (Some(of), _) => (of.device_id.clone(), false),
+        (None, Some(seen)) => (seen.device_id.clone(), true),
+        (None, None) => return false,
     };
+    let hold =
+        ForeignEffect::Hold { device_id, number: number.clone(), out_refund_no: out_refund_no.to_string(), amount };
     if let Some(f) = state.foreign.as_mut() {
-        f.holding = Some((order.id, out_refund_no.to_string(), amount, returns.to_vec()));
+        f.holding = Some((order.id, out_refund_no.to_string(), amount, returns.to_vec(), own));
     }
     state.notice = Some(Notice::Foreign(ForeignNotice::Holding { amount }));
     fx.push(Effect::Foreign(hold));
@@ -274,8 +279,13 @@ pub(super) fn hold_first(
 
 fn on_held(state: &mut State, out_refund_no: &str, granted: bool, refundable: Option<Fen>, fx: &mut Vec<Effect>) {
     let Some(f) = state.foreign.as_mut() else { return };
-    let Some((order_id, number, amount, returns)) = f.holding.take().filter(|h| h.1 == out_refund_no) else { return };
-    if !granted {
+    let Some((order_id, number, amount, returns, own)) = f.holding.take().filter(|h| h.1 == out_refund_no) else {
+        return;
+    };
+    // The office went away between the lookup and the drawer: this till's own order is refunded on
+    // its own records, as offline.
+    let own_offline = own && refundable.is_none();
+    if !granted && !own_offline {
         state.notice = Some(Notice::Foreign(match refundable {
             Some(refundable) => ForeignNotice::NotHeld { refundable },
             None => ForeignNotice::Unseen,

@@ -14,7 +14,7 @@ use crate::i18n::{self, Text};
 /// Rows the goods list takes: a header and a row per line (none for an order without lines).
 pub(super) fn height(view: &LookupView) -> u16 {
     match &view.order {
-        Some(o) if !o.imported && !o.lines.is_empty() && !view.pending => {
+        Some(o) if (!o.imported || o.foreign.is_some()) && !o.lines.is_empty() && !view.pending => {
             u16::try_from(o.lines.len() + 1).unwrap_or(u16::MAX)
         }
         _ => 0,

@@ -175,8 +175,30 @@ fn the_tills_own_cash_sale_counts_what_other_tills_gave_back_as_the_office_says(
     assert_eq!(t.state.notice, Some(Notice::CashToRefund { amount: Fen(1150) }));
     t.send(Msg::Foreign(ForeignMsg::Answer { number: number.clone(), answer: seen(&order, 1000, 1000) }));
     assert_eq!(t.state.notice, Some(Notice::CashToRefund { amount: Fen(150) }), "till 2 gave back 10.00");
-    // Its own order: no hold, the drawer opens for what is left.
+    // Online, its own order's cash is held at the office too (two tills cannot both give it).
+    let fx = t.send(Msg::Key(Key::F(6)));
+    let held = holds(&fx);
+    assert_eq!(held.iter().map(|h| h.1).collect::<Vec<_>>(), vec![Fen(150)]);
+    assert!(!fx.contains(&Effect::OpenDrawer));
+    // The office gone meanwhile: its own records decide, as offline.
+    let fx =
+        t.send(Msg::Foreign(ForeignMsg::Held { out_refund_no: held[0].0.clone(), granted: false, refundable: None }));
+    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(150), platform: None }), "{fx:?}");
+}
+
+#[test]
+fn offline_the_tills_own_cash_sale_is_refunded_on_its_own_records() {
+    let mut t = Till::new();
+    t.ring_up();
+    t.send(Msg::Key(Key::Char('c')));
+    t.typed("20");
+    let order = t.state.sale.clone();
+    t.send(Msg::Key(Key::Esc));
+    let number = order.number.clone().expect("number");
+    t.scan(&number);
+    t.send(Msg::Foreign(ForeignMsg::Answer { number: number.clone(), answer: OfficeAnswer::Unreachable }));
+    t.send(Msg::LookupAnswer { number, local: Some(Box::new(order)), verdict: LookupVerdict::NotFound });
     let fx = t.send(Msg::Key(Key::F(6)));
     assert!(holds(&fx).is_empty());
-    assert!(fx.contains(&Effect::AnnounceRefund { amount: Fen(150), platform: None }), "{fx:?}");
+    assert!(fx.contains(&Effect::OpenDrawer), "{fx:?}");
 }
