@@ -192,3 +192,33 @@ fn a_give_back_above_the_cashiers_limit_waits_for_a_supervisor_and_prints_a_slip
     assert_eq!(saves(&fx).len(), 1);
     assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })), "a slip: {fx:?}");
 }
+
+#[test]
+fn ampersand_redeems_the_selected_item_wholly_for_points_whatever_the_share() {
+    let mut t = Till::new();
+    t.state.members.config.points_per_yuan = 1;
+    t.scan(COLA); // 3.50, the item for points
+    t.scan("6920152400777"); // 4.50
+    with_points(&mut t, 1000);
+    t.state.selected = 0;
+    let fx = t.send(Msg::Key(Key::Char('&')));
+    assert_eq!(saves(&fx).len(), 1, "{fx:?}");
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false }, "the rest to pay");
+    assert_eq!(t.state.sale.points_used.iter().map(|p| (p.points, p.amount)).collect::<Vec<_>>(), [(350, Fen(350))]);
+    assert!(t.state.input.is_empty(), "the `&` is never typed");
+    // Points may pay no more of this sale: the item took 350 of its 800 (over the half already).
+    let fx = t.send(Msg::Key(Key::F(8)));
+    assert!(saves(&fx).is_empty());
+    t.send(Msg::Key(Key::F(2)));
+    t.typed("5");
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+    let moves: Vec<i64> = point_moves(&t.state.sale).iter().map(|m| m.delta).collect();
+    assert_eq!(moves, [-350, 4], "the item's points out, 4.50 in money earns 4");
+    // Too few points for the item: refused, nothing saved.
+    let mut t = Till::new();
+    t.scan(COLA);
+    with_points(&mut t, 300);
+    let fx = t.send(Msg::Key(Key::Char('&')));
+    assert!(saves(&fx).is_empty());
+    assert_eq!(t.state.notice, Some(Notice::Points(PointsNotice::Refused(Refusal::NotEnough { points: 300 }))));
+}
