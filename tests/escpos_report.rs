@@ -204,3 +204,28 @@ fn stored_value_is_printed_apart_from_the_sales_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn points_redeemed_and_given_back_are_printed_apart_from_the_money_in_both_languages() {
+    use till::core::points_tender::{PointsBack, PointsUsed};
+    let mut sale = paid(1, 1_000, Tender::Cash { received: Fen(500), change: Fen::ZERO }, "01");
+    let at = T0.plus_secs(60);
+    sale.points_used.push(PointsUsed { member: "M1".into(), points: 500, amount: Fen(500), at, left: 100 });
+    sale.points_back.push(PointsBack { number: "N9".into(), points: 500, at, operator: "01".into() });
+    let r = report::compute(&[sale], Period { from: Some(T0), to: T0.plus_secs(3_600) }, &[]);
+    assert_eq!(r.total.sales.amount, Fen(500), "points are no money taken");
+    for (lang, heading, redeemed, back) in [
+        (Lang::Zh, "积分（不计营业额）", "积分抵现 500", "退回积分 500"),
+        (Lang::En, "Points (not money)", "Redeemed 500", "Given back 500"),
+    ] {
+        let p = PrinterProfile::mm58();
+        let bytes = report_print::render(&r, &settings(lang), &p);
+        let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
+        let at = lines.iter().position(|l| l == heading).unwrap_or_else(|| panic!("no {heading}: {lines:#?}"));
+        assert!(lines[at + 1].starts_with(redeemed) && lines[at + 1].ends_with("5.00"), "{lines:#?}");
+        assert!(lines[at + 2].starts_with(back), "{lines:#?}");
+        for l in &lines {
+            assert!(l.width() <= p.columns, "over the paper: {l:?}");
+        }
+    }
+}
