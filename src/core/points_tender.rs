@@ -241,13 +241,20 @@ pub(super) fn pay(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     if !super::pay::numbers_left(state) {
         return refuse(state, Notice::NumbersExhausted, fx);
     }
-    let left = room.points - points;
     state.input.clear();
-    state.sale.points_used.push(PointsUsed { member, points, amount, at: state.now, left });
+    take(state, PointsUsed { member, points, amount, at: state.now, left: room.points - points }, fx);
+}
+
+/// A points part taken: saved with its move (the rest to pay on the tender screen), or the sale
+/// completed when it covers what was left.
+fn take(state: &mut State, part: PointsUsed, fx: &mut Vec<Effect>) {
+    let (points, amount, left) = (part.points, part.amount, part.left);
+    state.sale.points_used.push(part);
     if let Some(s) = state.members.standing.as_mut().filter(|s| s.order == state.sale.id) {
         s.points = left;
     }
     if state.sale.remaining() > Fen::ZERO {
+        state.screen = Screen::Pay { cash_entry: false };
         state.notice = Some(Notice::Points(PointsNotice::Paid { points, amount, left }));
         fx.push(state.save(&state.sale));
         fx.push(Effect::Beep(Beep::Success));
@@ -292,20 +299,7 @@ pub(super) fn redeem_line(state: &mut State, fx: &mut Vec<Effect>) {
     if !super::pay::numbers_left(state) {
         return refuse(state, Notice::NumbersExhausted, fx);
     }
-    let left = room.points - points;
-    state.sale.points_used.push(PointsUsed { member, points, amount, at: state.now, left });
-    if let Some(s) = state.members.standing.as_mut().filter(|s| s.order == state.sale.id) {
-        s.points = left;
-    }
-    if state.sale.remaining() > Fen::ZERO {
-        state.screen = Screen::Pay { cash_entry: false };
-        state.notice = Some(Notice::Points(PointsNotice::Paid { points, amount, left }));
-        fx.push(state.save(&state.sale));
-        fx.push(Effect::Beep(Beep::Success));
-        return;
-    }
-    let id = state.sale.id;
-    super::tender::complete(state, id, Fen::ZERO, fx);
+    take(state, PointsUsed { member, points, amount, at: state.now, left: room.points - points }, fx);
 }
 
 /// Give back the points `order` redeemed and has not given back yet, under the refund `number`.
