@@ -220,6 +220,7 @@ fn on_58mm(r: &report::Report, lang: Lang, heading: &str) -> (Vec<String>, usize
     for l in &lines {
         assert!(l.width() <= p.columns, "over the paper: {l:?}");
     }
-    let at = lines.iter().position(|l| l == heading).unwrap_or_else(|| panic!("no {heading}: {lines:#?}"));
-    (lines, at)
+    let at = lines.iter().position(|l| l == heading);
+    assert!(at.is_some(), "no {heading}: {lines:#?}");
+    (lines, at.unwrap_or_default())
 }
