@@ -165,30 +165,24 @@ fn f5_on_the_lookup_gives_the_redeemed_points_back_once() {
 
 #[test]
 fn a_give_back_above_the_cashiers_limit_waits_for_a_supervisor_and_prints_a_slip() {
-    let mut t = Till::new();
-    t.state.stored_value.config.require_pin = false;
+    let mut t = stored_value_sale_looked_up_by_a_cashier();
     t.state.stored_value.config.cashier_refund_limit = Fen(100);
-    t.scan(COLA);
-    attach_card(&mut t, zhang(5000));
-    t.ring_up(); // 15.00
-    t.send(Msg::Act(Intent::PayStoredValue { amount: "5".into() }));
-    let ticket = t.state.stored_value.asking.as_ref().expect("asking").ticket;
-    t.send(Msg::StoredValue(crate::core::sv_till::SvMsg::Checked { ticket, result: Ok((Fen(5000), Fen::ZERO)) }));
-    t.send(Msg::Key(Key::F(2)));
-    t.typed("10");
-    let order = t.state.sale.clone();
-    let number = order.number.clone().expect("number");
-    t.send(Msg::Key(Key::Enter));
-    t.scan(&number);
-    t.send(Msg::LookupAnswer { number, local: Some(Box::new(order)), verdict: LookupVerdict::NotFound });
-    super::held::as_cashier(&mut t);
     let fx = t.send(Msg::Key(Key::F(5)));
     assert!(saves(&fx).is_empty(), "nothing given back before the supervisor: {fx:?}");
     assert!(t.state.auth.prompt.is_some(), "the supervisor's PIN is asked for");
-    // Within the limit a cashier gives back alone, with a slip.
-    t.send(Msg::Key(Key::Esc));
-    t.state.stored_value.config.cashier_refund_limit = Fen(10_000);
+    // The supervisor's PIN: the give-back is made as asked, with its slip.
+    let fx = super::held::supervisor_approves(&mut t);
+    assert_eq!(saves(&fx).len(), 1, "{fx:?}");
+    assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })), "a slip: {fx:?}");
+    let order = t.state.lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
+    assert_eq!(crate::core::stored_value::given_back(&order), Fen(500));
+}
+
+#[test]
+fn within_the_cashiers_limit_a_cashier_gives_back_alone() {
+    let mut t = stored_value_sale_looked_up_by_a_cashier();
     let fx = t.send(Msg::Key(Key::F(5)));
+    assert!(t.state.auth.prompt.is_none(), "5.00 is within the default 100.00");
     assert_eq!(saves(&fx).len(), 1);
     assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })), "a slip: {fx:?}");
 }
@@ -221,4 +215,25 @@ fn ampersand_redeems_the_selected_item_wholly_for_points_whatever_the_share() {
     let fx = t.send(Msg::Key(Key::Char('&')));
     assert!(saves(&fx).is_empty());
     assert_eq!(t.state.notice, Some(Notice::Points(PointsNotice::Refused(Refusal::NotEnough { points: 300 }))));
+}
+
+/// A 15.00 sale paid 5.00 from the balance and 10.00 in cash, looked up by a cashier.
+fn stored_value_sale_looked_up_by_a_cashier() -> Till {
+    let mut t = Till::new();
+    t.state.stored_value.config.require_pin = false;
+    t.scan(COLA);
+    attach_card(&mut t, zhang(5000));
+    t.ring_up(); // 15.00
+    t.send(Msg::Act(Intent::PayStoredValue { amount: "5".into() }));
+    let ticket = t.state.stored_value.asking.as_ref().expect("asking").ticket;
+    t.send(Msg::StoredValue(crate::core::sv_till::SvMsg::Checked { ticket, result: Ok((Fen(5000), Fen::ZERO)) }));
+    t.send(Msg::Key(Key::F(2)));
+    t.typed("10");
+    let order = t.state.sale.clone();
+    let number = order.number.clone().expect("number");
+    t.send(Msg::Key(Key::Enter));
+    t.scan(&number);
+    t.send(Msg::LookupAnswer { number, local: Some(Box::new(order)), verdict: LookupVerdict::NotFound });
+    super::held::as_cashier(&mut t);
+    t
 }
