@@ -142,9 +142,6 @@ fn the_z_report_lists_the_held_sales_discarded_that_day_and_counts_none_of_them(
         let numbers = if lines[i].ends_with("20.00") { &lines[i] } else { &lines[i + 1] };
         assert!(numbers.ends_with("20.00") && numbers.contains(" 2 "), "{text}");
         assert!(lines.iter().any(|l| l.starts_with("挂单号 1") || l.starts_with("No. 1")), "{text}");
-        for l in &lines {
-            assert!(l.width() <= p.columns, "over the paper: {l:?}");
-        }
     }
 }
 
@@ -165,10 +162,7 @@ fn discounts_given_are_printed_per_reason_and_operator_and_the_sales_count_the_n
     assert_eq!(r.total.sales.amount, Fen(1_000), "the sale counts what was paid");
     for (lang, heading) in [(Lang::Zh, "优惠（按原因、收银员）"), (Lang::En, "Discounts by reason and operator")]
     {
-        let p = PrinterProfile::mm58();
-        let bytes = report_print::render(&r, &settings(lang), &p);
-        let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
-        let at = lines.iter().position(|l| l == heading).unwrap_or_else(|| panic!("no {heading}: {lines:#?}"));
+        let (lines, at) = on_58mm(&r, lang, heading);
         assert!(lines[at + 1].starts_with(" regular 02") && lines[at + 1].ends_with("1.50"), "{lines:#?}");
     }
 }
@@ -193,14 +187,40 @@ fn stored_value_is_printed_apart_from_the_sales_in_both_languages() {
         (Lang::Zh, "储值（预收款，不计营业额）", "现金充值", "储值消费"),
         (Lang::En, "Stored value (owed, not sales)", "Top-ups, cash", "Spent"),
     ] {
-        let p = PrinterProfile::mm58();
-        let bytes = report_print::render(&r, &settings(lang), &p);
-        let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
-        let at = lines.iter().position(|l| l == heading).unwrap_or_else(|| panic!("no {heading}: {lines:#?}"));
+        let (lines, at) = on_58mm(&r, lang, heading);
         assert!(lines[at + 1].starts_with(top_ups) && lines[at + 1].ends_with("200.00"), "{lines:#?}");
         assert!(lines.iter().any(|l| l.starts_with(spent) && l.ends_with("3.00")), "{lines:#?}");
-        for l in &lines {
-            assert!(l.width() <= p.columns, "over the paper: {l:?}");
-        }
     }
+}
+
+#[test]
+fn points_redeemed_and_given_back_are_printed_apart_from_the_money_in_both_languages() {
+    use till::core::points_tender::{PointsBack, PointsUsed};
+    let mut sale = paid(1, 1_000, Tender::Cash { received: Fen(500), change: Fen::ZERO }, "01");
+    let at = T0.plus_secs(60);
+    sale.points_used.push(PointsUsed { member: "M1".into(), points: 500, amount: Fen(500), at, left: 100 });
+    sale.points_back.push(PointsBack { number: "N9".into(), points: 500, at, operator: "01".into() });
+    let r = report::compute(&[sale], Period { from: Some(T0), to: T0.plus_secs(3_600) }, &[]);
+    assert_eq!(r.total.sales.amount, Fen(500), "points are no money taken");
+    for (lang, heading, redeemed, back) in [
+        (Lang::Zh, "积分（不计营业额）", "积分抵现 500", "退回积分 500"),
+        (Lang::En, "Points (not money)", "Redeemed 500", "Given back 500"),
+    ] {
+        let (lines, at) = on_58mm(&r, lang, heading);
+        assert!(lines[at + 1].starts_with(redeemed) && lines[at + 1].ends_with("5.00"), "{lines:#?}");
+        assert!(lines[at + 2].starts_with(back), "{lines:#?}");
+    }
+}
+
+/// The report printed on 58 mm paper in `lang`, every line within the paper, and where `heading` is.
+fn on_58mm(r: &report::Report, lang: Lang, heading: &str) -> (Vec<String>, usize) {
+    let p = PrinterProfile::mm58();
+    let bytes = report_print::render(r, &settings(lang), &p);
+    let lines = to_text_lines(&decode(&bytes, &p).expect("decodes"), p.columns);
+    for l in &lines {
+        assert!(l.width() <= p.columns, "over the paper: {l:?}");
+    }
+    let at = lines.iter().position(|l| l == heading);
+    assert!(at.is_some(), "no {heading}: {lines:#?}");
+    (lines, at.unwrap_or_default())
 }

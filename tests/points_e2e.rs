@@ -86,7 +86,19 @@ fn a_member_sale_paid_by_points_and_stored_value_across_a_kill_then_both_given_b
             .and_then(|v| v.order.as_ref())
             .is_some_and(|order| order.value_back.len() == 1 && order.points_back.len() == 1)
     });
+    let slip_printed = || String::from_utf8_lossy(&w.receipts()).contains("Refunded to balance");
+    common::wait_until("the give-back slip", SECS(10), slip_printed);
     till.quit();
+    // Its slip, printed: the stored value and the points given back (the till speaks English here).
+    let printed = String::from_utf8_lossy(&w.receipts()).to_string();
+    let slip = printed.rsplit("Refunded to balance").next().filter(|_| printed.contains("Refunded to balance"));
+    let slip = slip.unwrap_or_else(|| {
+        panic!(
+            "a give-back slip printed: {}",
+            printed.chars().rev().take(900).collect::<String>().chars().rev().collect::<String>()
+        )
+    });
+    assert!(slip.contains("Given back") && slip.contains("350") && slip.contains("2.00"), "{slip}");
 
     let store = RedbStore::open(&store_dir).expect("store");
     let member = till::app::members::get(&store, "M0001").expect("read").expect("member");
@@ -95,6 +107,19 @@ fn a_member_sale_paid_by_points_and_stored_value_across_a_kill_then_both_given_b
     let moves: Vec<(EntryKind, Fen)> = ledger.iter().map(|e| (e.kind, e.amount)).collect();
     assert_eq!(moves, [(EntryKind::TopUp, Fen(1000)), (EntryKind::Spend, Fen(200)), (EntryKind::Refund, Fen(200))]);
     assert_eq!(till::app::stored_value::balance(&store, "M0001").expect("balance").balance, Fen(1000));
+    // The sale's outbox record carries the points part; the back office's reading of it adds up.
+    let pending = till::store::Store::outbox_pending(&store, 1000).expect("outbox");
+    let sale = pending
+        .iter()
+        .filter_map(|r| till_proto::read_body(&r.body, &r.key).ok())
+        .find_map(|rec| match rec {
+            till_proto::record::Record::Order(r) if r.order.points_paid() > 0 => Some(r.order),
+            _ => None,
+        })
+        .expect("the sale's record in the outbox");
+    let money: i64 = sale.payments().expect("payments").iter().map(|p| p.amount).sum();
+    assert_eq!(sale.points_paid(), 350);
+    assert_eq!(Some(money + sale.stored_value_paid() + sale.points_paid()), sale.total());
     let log = w.till_log();
     assert!(!log.contains(PHONE) && !log.contains(&format!("\"{PIN}\"")), "the log holds the phone or the PIN");
 }

@@ -34,6 +34,12 @@ fn f8_pays_half_the_sale_with_points_and_the_tender_screen_lists_the_part() {
         let mut till = Till::new(lang);
         till.scan(WATER).scan(WATER);
         attach(&mut till, with_points(2000));
+        // On the sale screen, `&` takes the selected item for points (积分兑换): in the keys' table
+        // (the help screen; the hint line is full at 80 columns).
+        let table = till::ui::keys::for_state(&till.state);
+        assert!(table.iter().any(|k| k.keys == [Key::Char('&')]), "{table:?}");
+        // (Not `check_keys`: ↑↓ is listed for a single line, where it moves nothing.)
+        keys::assert_hints_fit(&till.state);
         till.key(Key::Enter);
         let text = screen_text(&till.render());
         let hint = points_text(lang, PointsText::HintPay);

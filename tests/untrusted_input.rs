@@ -296,6 +296,13 @@ proptest! {
     }
 
     #[test]
+    fn member_codes_are_read_only_when_bounded(
+        text in prop_oneof!["till-mcode:[A-Za-z0-9_-]{0,40}:[0-9]{0,8}", "till-mcode:.{0,70}", ".{0,80}"]
+    ) {
+        oracles::member_code(&text);
+    }
+
+    #[test]
     fn wedge_events_assemble_only_text_codes(
         suffix in prop::sample::select(vec![till::devices::wedge::Suffix::Enter, till::devices::wedge::Suffix::Tab, till::devices::wedge::Suffix::None]),
         timeout_us in prop_oneof![Just(50_000u64), any::<u64>()],

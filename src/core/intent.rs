@@ -126,6 +126,9 @@ pub enum Intent {
         #[serde(default)]
         amount: String,
     },
+    /// Redeem the selected line for points (积分兑换, `&` on the sale screen): the item is paid
+    /// wholly with points (see `points_tender::redeem_line`).
+    RedeemLine,
 }
 
 /// Where a key is pressed, as far as the key map tells screens apart.
@@ -188,6 +191,8 @@ pub const KEYMAP: &[(Option<On>, Key, Intent)] = &[
     (Some(On::Lookup), Key::F(5), Intent::RefundStoredValue { amount: String::new() }),
     // Points as a tender (积分抵现): F8 on the tender screen, the amount typed first or the most allowed.
     (Some(On::Pay), Key::F(8), Intent::PayPoints { amount: String::new() }),
+    // `&`: the selected item for points (积分兑换), never typed in a code.
+    (Some(On::Sale), Key::Char('&'), Intent::RedeemLine),
     (None, Key::F(1), Intent::Pay),
     (None, Key::F(2), Intent::PayCash),
     (None, Key::F(3), Intent::Lookup),

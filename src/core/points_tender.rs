@@ -241,13 +241,20 @@ pub(super) fn pay(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     if !super::pay::numbers_left(state) {
         return refuse(state, Notice::NumbersExhausted, fx);
     }
-    let left = room.points - points;
     state.input.clear();
-    state.sale.points_used.push(PointsUsed { member, points, amount, at: state.now, left });
+    take(state, PointsUsed { member, points, amount, at: state.now, left: room.points - points }, fx);
+}
+
+/// A points part taken: saved with its move (the rest to pay on the tender screen), or the sale
+/// completed when it covers what was left.
+fn take(state: &mut State, part: PointsUsed, fx: &mut Vec<Effect>) {
+    let (points, amount, left) = (part.points, part.amount, part.left);
+    state.sale.points_used.push(part);
     if let Some(s) = state.members.standing.as_mut().filter(|s| s.order == state.sale.id) {
         s.points = left;
     }
     if state.sale.remaining() > Fen::ZERO {
+        state.screen = Screen::Pay { cash_entry: false };
         state.notice = Some(Notice::Points(PointsNotice::Paid { points, amount, left }));
         fx.push(state.save(&state.sale));
         fx.push(Effect::Beep(Beep::Success));
@@ -255,6 +262,44 @@ pub(super) fn pay(state: &mut State, input: &str, fx: &mut Vec<Effect>) {
     }
     let id = state.sale.id;
     super::tender::complete(state, id, Fen::ZERO, fx);
+}
+
+/// What line `line` of `order` costs after its share of the discounts.
+fn line_net(order: &Order, line: usize) -> Option<Fen> {
+    let amount = order.lines.get(line)?.checked_amount()?;
+    let off = order.discounts.iter().flat_map(|d| &d.shares).filter(|(l, _)| *l == line).map(|(_, f)| f.0);
+    Some(Fen(amount.0.checked_sub(off.fold(0i64, i64::saturating_add))?))
+}
+
+/// The selected line of the sale, redeemable for points now: its price, and the points it takes.
+pub fn line_redeemable(state: &State) -> Option<(Fen, i64)> {
+    let rules = RedeemRules { max_percent: 100, ..RedeemRules::of(&state.members.config) };
+    let room = room(state)?;
+    if state.screen != Screen::Sale || state.sale.top_up.is_some() || state.sale.open_attempt().is_some() {
+        return None;
+    }
+    let net = line_net(&state.sale, state.selected)?;
+    let points = check(rules, Room { used: Fen::ZERO, ..room }, net).ok()?;
+    Some((net, points))
+}
+
+/// Redeem the selected line for points (积分兑换, `&` on the sale screen): the line is paid wholly
+/// with points, whatever share of the sale that is; then the rest is paid as usual.
+pub(super) fn redeem_line(state: &mut State, fx: &mut Vec<Effect>) {
+    let member = state.sale.member.as_ref().map(|m| m.id.clone());
+    let (Some(member), Some(room)) = (member, room(state)) else {
+        return refuse(state, Notice::StoredValue(super::stored_value::SvNotice::NoMember), fx);
+    };
+    let Some((amount, points)) = line_redeemable(state) else {
+        let rules = RedeemRules { max_percent: 100, ..RedeemRules::of(&state.members.config) };
+        let net = line_net(&state.sale, state.selected).unwrap_or(Fen::ZERO);
+        let why = check(rules, Room { used: Fen::ZERO, ..room }, net).err().unwrap_or(Refusal::Zero);
+        return refuse(state, say(why), fx);
+    };
+    if !super::pay::numbers_left(state) {
+        return refuse(state, Notice::NumbersExhausted, fx);
+    }
+    take(state, PointsUsed { member, points, amount, at: state.now, left: room.points - points }, fx);
 }
 
 /// Give back the points `order` redeemed and has not given back yet, under the refund `number`.

@@ -149,6 +149,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent, fx: &mut Vec<Effect>)
         Intent::TopUp { amount } => super::sv_till::top_up(state, &amount, fx),
         Intent::RefundStoredValue { amount } => super::sv_till::give_back(state, &amount, fx),
         Intent::PayPoints { amount } => super::points_tender::pay(state, &amount, fx),
+        Intent::RedeemLine => super::points_tender::redeem_line(state, fx),
         // (The printer's test page is in the maintenance menu, F12.)
         _ => {}
     }

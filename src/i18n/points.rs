@@ -18,7 +18,7 @@ macro_rules! points_texts {
     };
 }
 
-points_texts! { Tender, Used, Balance, Section, Redeemed, GivenBack, KeyF8, HintPay }
+points_texts! { Tender, Used, Balance, Section, Redeemed, GivenBack, KeyF8, HintPay, KeyAmp, HintRedeemLine }
 
 pub fn points_text(lang: Lang, t: PointsText) -> &'static str {
     use PointsText as P;
@@ -38,6 +38,9 @@ pub fn points_text(lang: Lang, t: PointsText) -> &'static str {
         (_, P::KeyF8) => "F8",
         (Lang::Zh, P::HintPay) => "积分抵现",
         (Lang::En, P::HintPay) => "Pay by points",
+        (_, P::KeyAmp) => "&",
+        (Lang::Zh, P::HintRedeemLine) => "积分兑换",
+        (Lang::En, P::HintRedeemLine) => "Item for points",
     }
 }
 

@@ -516,6 +516,11 @@ fn sale(state: &State) -> Vec<KeyHelp> {
         ));
         keys.extend(main_keys(&[(&[Key::Delete], T::KeyDel, T::HintDelete)]));
     }
+    // `&`: the selected item for the member's points (积分兑换), when they have enough.
+    if !typed && crate::core::points_tender::line_redeemable(state).is_some() {
+        use crate::i18n::points::PointsText as P;
+        keys.push(act(state, On::Sale, Intent::RedeemLine, Label::Points(P::KeyAmp), Label::Points(P::HintRedeemLine)));
+    }
     keys.extend(main_keys(&[(UP_DOWN, T::KeyUpDown, T::HintSelect)]));
     if !busy && !typed {
         keys.push(promotions_key(state));

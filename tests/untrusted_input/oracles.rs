@@ -237,6 +237,20 @@ pub fn scanned_code(text: &str) {
     }
 }
 
+/// A dynamic member code from a stranger's phone (`core::member_code::parse`): read only when it is
+/// bounded (at most 64 bytes), its member number 1–32 letters, digits, `-` or `_`, its code exactly 6
+/// digits; and its `Debug` never shows the digits.
+pub fn member_code(text: &str) {
+    use till::core::member_code::{DIGITS, MAX_ID, MAX_LEN, parse};
+    if let Some(c) = parse(text) {
+        assert!(text.len() <= MAX_LEN, "{text:?}");
+        assert!(!c.member.is_empty() && c.member.len() <= MAX_ID, "{text:?}");
+        assert!(c.member.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{text:?}");
+        assert!(c.code.len() == DIGITS && c.code.bytes().all(|b| b.is_ascii_digit()), "{text:?}");
+        assert!(!format!("{c:?}").contains(&c.code), "{text:?}");
+    }
+}
+
 /// A scanned `WIFI:` code: a network it yields has an SSID of 1–32 bytes, and the wpa_supplicant block
 /// and iwd file written for it have no line break, control character or unescaped quote in a value,
 /// and iwd's file name stays in its directory.

@@ -165,9 +165,62 @@ fn f5_on_the_lookup_gives_the_redeemed_points_back_once() {
 
 #[test]
 fn a_give_back_above_the_cashiers_limit_waits_for_a_supervisor_and_prints_a_slip() {
+    let mut t = stored_value_sale_looked_up_by_a_cashier();
+    t.state.stored_value.config.cashier_refund_limit = Fen(100);
+    let fx = t.send(Msg::Key(Key::F(5)));
+    assert!(saves(&fx).is_empty(), "nothing given back before the supervisor: {fx:?}");
+    assert!(t.state.auth.prompt.is_some(), "the supervisor's PIN is asked for");
+    // The supervisor's PIN: the give-back is made as asked, with its slip.
+    let fx = super::held::supervisor_approves(&mut t);
+    assert_eq!(saves(&fx).len(), 1, "{fx:?}");
+    assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })), "a slip: {fx:?}");
+    let order = t.state.lookup.as_ref().and_then(|v| v.order.clone()).expect("order");
+    assert_eq!(crate::core::stored_value::given_back(&order), Fen(500));
+}
+
+#[test]
+fn within_the_cashiers_limit_a_cashier_gives_back_alone() {
+    let mut t = stored_value_sale_looked_up_by_a_cashier();
+    let fx = t.send(Msg::Key(Key::F(5)));
+    assert!(t.state.auth.prompt.is_none(), "5.00 is within the default 100.00");
+    assert_eq!(saves(&fx).len(), 1);
+    assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })), "a slip: {fx:?}");
+}
+
+#[test]
+fn ampersand_redeems_the_selected_item_wholly_for_points_whatever_the_share() {
+    let mut t = Till::new();
+    t.state.members.config.points_per_yuan = 1;
+    t.scan(COLA); // 3.50, the item for points
+    t.scan("6920152400777"); // 4.50
+    with_points(&mut t, 1000);
+    t.state.selected = 0;
+    let fx = t.send(Msg::Key(Key::Char('&')));
+    assert_eq!(saves(&fx).len(), 1, "{fx:?}");
+    assert_eq!(t.state.screen, Screen::Pay { cash_entry: false }, "the rest to pay");
+    assert_eq!(t.state.sale.points_used.iter().map(|p| (p.points, p.amount)).collect::<Vec<_>>(), [(350, Fen(350))]);
+    assert!(t.state.input.is_empty(), "the `&` is never typed");
+    // Points may pay no more of this sale: the item took 350 of its 800 (over the half already).
+    let fx = t.send(Msg::Key(Key::F(8)));
+    assert!(saves(&fx).is_empty());
+    t.send(Msg::Key(Key::F(2)));
+    t.typed("5");
+    assert_eq!(t.state.sale.status, OrderStatus::Paid);
+    let moves: Vec<i64> = point_moves(&t.state.sale).iter().map(|m| m.delta).collect();
+    assert_eq!(moves, [-350, 4], "the item's points out, 4.50 in money earns 4");
+    // Too few points for the item: refused, nothing saved.
+    let mut t = Till::new();
+    t.scan(COLA);
+    with_points(&mut t, 300);
+    let fx = t.send(Msg::Key(Key::Char('&')));
+    assert!(saves(&fx).is_empty());
+    assert_eq!(t.state.notice, Some(Notice::Points(PointsNotice::Refused(Refusal::NotEnough { points: 300 }))));
+}
+
+/// A 15.00 sale paid 5.00 from the balance and 10.00 in cash, looked up by a cashier.
+fn stored_value_sale_looked_up_by_a_cashier() -> Till {
     let mut t = Till::new();
     t.state.stored_value.config.require_pin = false;
-    t.state.stored_value.config.cashier_refund_limit = Fen(100);
     t.scan(COLA);
     attach_card(&mut t, zhang(5000));
     t.ring_up(); // 15.00
@@ -182,13 +235,5 @@ fn a_give_back_above_the_cashiers_limit_waits_for_a_supervisor_and_prints_a_slip
     t.scan(&number);
     t.send(Msg::LookupAnswer { number, local: Some(Box::new(order)), verdict: LookupVerdict::NotFound });
     super::held::as_cashier(&mut t);
-    let fx = t.send(Msg::Key(Key::F(5)));
-    assert!(saves(&fx).is_empty(), "nothing given back before the supervisor: {fx:?}");
-    assert!(t.state.auth.prompt.is_some(), "the supervisor's PIN is asked for");
-    // Within the limit a cashier gives back alone, with a slip.
-    t.send(Msg::Key(Key::Esc));
-    t.state.stored_value.config.cashier_refund_limit = Fen(10_000);
-    let fx = t.send(Msg::Key(Key::F(5)));
-    assert_eq!(saves(&fx).len(), 1);
-    assert!(fx.iter().any(|e| matches!(e, Effect::PrintRefund { .. })), "a slip: {fx:?}");
+    t
 }
