@@ -10,6 +10,7 @@ mod effects;
 pub mod enrol;
 pub mod frames;
 pub mod headless;
+mod log;
 pub mod maintenance;
 pub mod members;
 pub mod members_csv;
@@ -30,7 +31,8 @@ mod terminal;
 pub mod upgrade;
 pub mod watchdog;
 
-pub use effects::{Devices, PrintJob, Slips, print_receipts};
+pub use effects::{Devices, Slips, print_receipts};
+pub use print_queue::PrintJob;
 pub use print_queue::{PrintQueue, QueuedReceipt};
 
 use crate::core::clock::Millis;
