@@ -177,8 +177,8 @@ bench: deps
 	-FAST=$(FAST) $(CARGO) bench --locked -p till-office --bench office
 
 # Where a section's time goes (docs/performance.md): its system calls counted by strace and its
-# instructions by valgrind's callgrind, into target/profile/. PROFILE=commit (default), scan,
-# payment, receipt, day, outbox, store: the names `make bench` prints.
+# instructions by valgrind's callgrind, into target/profile/. PROFILE=commit (default), paid-sale,
+# scan, payment, receipt, day, outbox, store: the names `make bench` prints.
 PROFILE ?= commit
 profile: deps
 	@$(call install_missing,strace valgrind)

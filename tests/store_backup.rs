@@ -109,7 +109,7 @@ fn export_then_import_into_an_empty_store_gives_the_same_store() {
     assert_eq!(a.outbox_pending(100).expect("a"), b.outbox_pending(100).expect("b"));
     let number = a.orders().expect("a")[1].number.clone().expect("number");
     assert_eq!(b.order_by_number(&number).expect("b").map(|o| o.id), Some(a.orders().expect("a")[1].id));
-    for table in Table::ALL {
+    for &table in Table::ALL {
         assert_eq!(a.records(table).expect("a"), b.records(table).expect("b"), "{table:?}");
     }
     drop((a, b));

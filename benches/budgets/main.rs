@@ -15,6 +15,7 @@ mod line;
 mod machine;
 mod member_rows;
 mod net;
+mod paid_rows;
 mod pay_rows;
 mod pricing_rows;
 mod rig;
@@ -49,6 +50,7 @@ fn sections() -> Vec<(&'static str, Section, Figures)> {
         ("binary", (|c, _| Ok(board::binary(c))) as Section, vec![]),
         ("image", |c, _| board::image(c), vec![(board::IMAGE, "≤ 256 MiB"), (board::IMAGE_XZ, "≤ 64 MiB")]),
         ("commit", |c, _| store_rows::commit(c), vec![(store_rows::COMMIT, "median ≤ 1.5 × floor")]),
+        ("paid-sale", paid_rows::run, vec![(paid_rows::FIGURE, paid_rows::BUDGET)]),
         ("scan", scan_rows::run, vec![(scan_rows::FIGURE, scan_rows::BUDGET)]),
         ("pricing", pricing_rows::run, vec![(pricing_rows::FIGURE, pricing_rows::BUDGET)]),
         ("scan-promotions", scan_rows::with_promotions, vec![(scan_rows::PROMO_FIGURE, scan_rows::BUDGET)]),
@@ -89,6 +91,7 @@ fn rank(row: &Row) -> usize {
         member_rows::FIGURE,
         pay_rows::GAP,
         store_rows::COMMIT,
+        paid_rows::FIGURE,
         pay_rows::OVERHEAD,
         "store at",
         store_rows::DRAIN,

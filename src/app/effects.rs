@@ -1,11 +1,10 @@
 //! Runs the core's effects, in order, off the render loop. A `Save` is flushed before any later
 //! effect of its batch starts; if it fails, the batch's platform calls are not made.
 
-use super::print_queue::{PrintQueue, QueuedReceipt};
-use crate::core::configure::{ConfigChange, ScannedCode};
-use crate::core::order::{Order, TenderPart};
+use super::print_queue::{PrintJob, PrintQueue, QueuedReceipt};
+use crate::core::order::Order;
 use crate::core::stocktake::StockEffect;
-use crate::core::{Effect, Lang, LookupCall, Msg, PrintFailure, SaveFailure, Settings, WifiFailure};
+use crate::core::{Effect, Lang, Msg, PrintFailure, SaveFailure, Settings};
 use crate::crash::point as crash_point;
 use crate::devices::{Buzzer, Printer, Speaker};
 use crate::escpos::PrinterProfile;
@@ -25,34 +24,6 @@ pub struct Devices {
     pub print_queue: PrintQueue,
     /// The customer display's worker (`app/display.rs`), or none.
     pub display: super::display::DisplayFeed,
-}
-
-/// Something to print, in order.
-#[derive(Debug)]
-pub enum PrintJob {
-    /// A sale's receipt, then the platform's own slip for its payment, if it gave one.
-    Sale(Order),
-    /// A refund's slip, then the platform's own slip for it, if it gave one.
-    Refund { order: Order, out_refund_no: String },
-    /// The printer's test page.
-    TestPage,
-    /// A receipt again: the platform's slip if it gave one, else the till's receipt of the order.
-    Reprint { order: Option<Order>, platform_slip: Option<Vec<u8>> },
-    /// An X or Z report.
-    Report(Box<crate::core::office::report::Report>),
-    /// The QR the customer scans, on a slip.
-    Qr {
-        out_trade_no: String,
-        platform: crate::core::code::Platform,
-        amount: crate::core::money::Fen,
-        code_url: String,
-        expires_at: crate::core::clock::Millis,
-    },
-    /// A goods-in or stock-count sheet applied.
-    Stock(Box<crate::core::stocktake::StockSheet>),
-    /// Kick the cash drawer now (between receipts, never queued for later: a drawer that opens
-    /// minutes after the sale is worse than one the cashier opens by key).
-    OpenDrawer,
 }
 
 /// The platform's own receipt for a payment or refund, by number (see `Gateway::take_slip`).
@@ -195,6 +166,7 @@ async fn run_local(
         }
         Effect::Maintenance(effect) => super::maintenance::run(effect, maintenance, msgs),
         Effect::Foreign(effect) => super::foreign::run(effect, maintenance.office(), msgs),
+        Effect::Log(log) => super::log::write(log),
         // The save and the platform's calls are taken by `run_batch` before this; listed, not
         // `_`, so a new effect is a compile error until it has an executor.
         other @ (Effect::Save { .. }
@@ -248,77 +220,6 @@ async fn apply_sheet(
     fn send_failed(msgs: &UnboundedSender<Msg>, number: String, error: String) {
         tracing::error!(number, error, "stock sheet not applied");
         let _ = msgs.send(Msg::Stock(StockMsg::Failed { number, error }));
-    }
-}
-
-/// Reads a configuration code without using it: what it would change, or why it cannot be used.
-pub(super) async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
-    if crate::core::enrol::is_enrol_code(code) {
-        return super::enrol::read(code).await;
-    }
-    if crate::wifi::is_wifi_qr(code) {
-        let result = crate::wifi::parse_wifi_qr(code);
-        return match result {
-            Ok(network) => Msg::ConfigOffer(ConfigChange::Wifi { ssid: network.ssid, code: ScannedCode(code.into()) }),
-            Err(e) => Msg::WifiAnswer { result: Err(WifiFailure::BadCode { detail: e.to_string() }) },
-        };
-    }
-    match gateway.read_setup(code).await {
-        Ok(change) => Msg::ConfigOffer(change),
-        Err(error) => {
-            tracing::warn!(?error, "configuration code not read");
-            Msg::SetupAnswer { result: Err(error) }
-        }
-    }
-}
-
-/// Looks an order up: the store's record first (it tells the wallet and the platform's id), then
-/// the platform.
-pub(super) async fn lookup<G: Gateway + 'static>(
-    mut call: LookupCall,
-    gateway: Arc<G>,
-    store: Arc<dyn Store>,
-    msgs: UnboundedSender<Msg>,
-) {
-    let local = stored_order(&store, &call.out_trade_no).await;
-    // The wallet and the platform's id of the order (or, for a mixed order, of the code part
-    // looked up by its own number).
-    let part = local.as_ref().and_then(|o| {
-        o.tender_parts().into_iter().find_map(|p| match p {
-            TenderPart::Code { platform, out_trade_no, transaction_id, .. } if out_trade_no == call.out_trade_no => {
-                Some((platform, transaction_id))
-            }
-            _ => None,
-        })
-    });
-    if let Some((platform, transaction_id)) = part {
-        call.platform = Some(platform);
-        call.transaction_id = Some(transaction_id);
-    }
-    let verdict = gateway.lookup(&call).await;
-    // The record again, as it is now: the platform may take seconds, and meanwhile a payment in
-    // doubt may have settled or a refund been made (the answer is applied to the newest record).
-    let local = match stored_order(&store, &call.out_trade_no).await {
-        Some(now) => Some(now),
-        None => local,
-    };
-    tracing::info!(number = call.out_trade_no, local = local.is_some(), ?verdict, "lookup");
-    let _ = msgs.send(Msg::LookupAnswer { number: call.out_trade_no, local: local.map(Box::new), verdict });
-}
-
-/// The store's record of the order with this receipt number (none if it cannot be read: logged).
-async fn stored_order(store: &Arc<dyn Store>, number: &str) -> Option<Order> {
-    let (store, number) = (store.clone(), number.to_string());
-    match tokio::task::spawn_blocking(move || store.order_by_number(&number)).await {
-        Ok(Ok(order)) => order,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "lookup: the store's record could not be read");
-            None
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "lookup: the store's record could not be read");
-            None
-        }
     }
 }
 

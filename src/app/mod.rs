@@ -11,6 +11,7 @@ pub mod enrol;
 mod foreign;
 pub mod frames;
 pub mod headless;
+mod log;
 pub mod maintenance;
 pub mod member_code;
 pub mod members;
@@ -33,7 +34,8 @@ mod terminal;
 pub mod upgrade;
 pub mod watchdog;
 
-pub use effects::{Devices, PrintJob, Slips, print_receipts};
+pub use effects::{Devices, Slips, print_receipts};
+pub use print_queue::PrintJob;
 pub use print_queue::{PrintQueue, QueuedReceipt};
 
 use crate::core::clock::Millis;

@@ -2,7 +2,7 @@
 //! written (the Z report queued for the back office in the same transaction), reports printed,
 //! CSV exports written.
 
-use super::effects::PrintJob;
+use super::print_queue::PrintJob;
 use crate::core::office::csv;
 use crate::core::office::day::Day;
 use crate::core::office::report::{self, Period};

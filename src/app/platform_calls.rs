@@ -3,7 +3,10 @@
 //! hands it only effects whose order is saved; [`unsaved`] answers the rest without calling.
 
 use super::PrintJob;
+use crate::core::configure::{ConfigChange, ScannedCode};
+use crate::core::order::{Order, TenderPart};
 use crate::core::{Effect, Failure, Msg, QrVerdict, RefundVerdict, Verdict};
+use crate::core::{LookupCall, WifiFailure};
 use crate::crash::point as crash_point;
 use crate::payments::Gateway;
 use crate::store::Store;
@@ -90,7 +93,7 @@ pub(super) fn run<G: Gateway + 'static>(
         Effect::Lookup(call) => {
             let store = store.clone();
             answer(gateway, msgs, |g, msgs| async move {
-                super::effects::lookup(call, g, store, msgs).await;
+                lookup(call, g, store, msgs).await;
                 None
             });
         }
@@ -115,11 +118,7 @@ pub(super) fn run<G: Gateway + 'static>(
             });
         }
         Effect::ReadConfigCode { code } => {
-            answer(
-                gateway,
-                msgs,
-                |g, _| async move { Some(super::effects::read_config_code(&code.0, g.as_ref()).await) },
-            )
+            answer(gateway, msgs, |g, _| async move { Some(read_config_code(&code.0, g.as_ref()).await) })
         }
         Effect::Setup { merchant } => answer(gateway, msgs, |g, _| async move {
             let result = g.apply_setup(&merchant).await;
@@ -132,4 +131,75 @@ pub(super) fn run<G: Gateway + 'static>(
         other => return Some(other),
     }
     None
+}
+
+/// Reads a configuration code without using it: what it would change, or why it cannot be used.
+async fn read_config_code<G: Gateway>(code: &str, gateway: &G) -> Msg {
+    if crate::core::enrol::is_enrol_code(code) {
+        return super::enrol::read(code).await;
+    }
+    if crate::wifi::is_wifi_qr(code) {
+        let result = crate::wifi::parse_wifi_qr(code);
+        return match result {
+            Ok(network) => Msg::ConfigOffer(ConfigChange::Wifi { ssid: network.ssid, code: ScannedCode(code.into()) }),
+            Err(e) => Msg::WifiAnswer { result: Err(WifiFailure::BadCode { detail: e.to_string() }) },
+        };
+    }
+    match gateway.read_setup(code).await {
+        Ok(change) => Msg::ConfigOffer(change),
+        Err(error) => {
+            tracing::warn!(?error, "configuration code not read");
+            Msg::SetupAnswer { result: Err(error) }
+        }
+    }
+}
+
+/// Looks an order up: the store's record first (it tells the wallet and the platform's id), then
+/// the platform.
+async fn lookup<G: Gateway + 'static>(
+    mut call: LookupCall,
+    gateway: Arc<G>,
+    store: Arc<dyn Store>,
+    msgs: UnboundedSender<Msg>,
+) {
+    let local = stored_order(&store, &call.out_trade_no).await;
+    // The wallet and the platform's id of the order (or, for a mixed order, of the code part
+    // looked up by its own number).
+    let part = local.as_ref().and_then(|o| {
+        o.tender_parts().into_iter().find_map(|p| match p {
+            TenderPart::Code { platform, out_trade_no, transaction_id, .. } if out_trade_no == call.out_trade_no => {
+                Some((platform, transaction_id))
+            }
+            _ => None,
+        })
+    });
+    if let Some((platform, transaction_id)) = part {
+        call.platform = Some(platform);
+        call.transaction_id = Some(transaction_id);
+    }
+    let verdict = gateway.lookup(&call).await;
+    // The record again, as it is now: the platform may take seconds, and meanwhile a payment in
+    // doubt may have settled or a refund been made (the answer is applied to the newest record).
+    let local = match stored_order(&store, &call.out_trade_no).await {
+        Some(now) => Some(now),
+        None => local,
+    };
+    tracing::info!(number = call.out_trade_no, local = local.is_some(), ?verdict, "lookup");
+    let _ = msgs.send(Msg::LookupAnswer { number: call.out_trade_no, local: local.map(Box::new), verdict });
+}
+
+/// The store's record of the order with this receipt number (none if it cannot be read: logged).
+async fn stored_order(store: &Arc<dyn Store>, number: &str) -> Option<Order> {
+    let (store, number) = (store.clone(), number.to_string());
+    match tokio::task::spawn_blocking(move || store.order_by_number(&number)).await {
+        Ok(Ok(order)) => order,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "lookup: the store's record could not be read");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "lookup: the store's record could not be read");
+            None
+        }
+    }
 }

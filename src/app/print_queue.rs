@@ -10,6 +10,34 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// Something to print, in order.
+#[derive(Debug)]
+pub enum PrintJob {
+    /// A sale's receipt, then the platform's own slip for its payment, if it gave one.
+    Sale(crate::core::order::Order),
+    /// A refund's slip, then the platform's own slip for it, if it gave one.
+    Refund { order: crate::core::order::Order, out_refund_no: String },
+    /// The printer's test page.
+    TestPage,
+    /// A receipt again: the platform's slip if it gave one, else the till's receipt of the order.
+    Reprint { order: Option<crate::core::order::Order>, platform_slip: Option<Vec<u8>> },
+    /// An X or Z report.
+    Report(Box<crate::core::office::report::Report>),
+    /// The QR the customer scans, on a slip.
+    Qr {
+        out_trade_no: String,
+        platform: crate::core::code::Platform,
+        amount: crate::core::money::Fen,
+        code_url: String,
+        expires_at: crate::core::clock::Millis,
+    },
+    /// A goods-in or stock-count sheet applied.
+    Stock(Box<crate::core::stocktake::StockSheet>),
+    /// Kick the cash drawer now (between receipts, never queued for later: a drawer that opens
+    /// minutes after the sale is worse than one the cashier opens by key).
+    OpenDrawer,
+}
+
 /// One receipt as the printer will get it, and the preview the screen shows once it is printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueuedReceipt {

@@ -171,6 +171,16 @@ impl From<&str> for Failure {
     }
 }
 
+/// A kind against a kept text (a platform's words, a record's reason): equal when it is its text.
+impl PartialEq<str> for Failure {
+    fn eq(&self, text: &str) -> bool {
+        match self {
+            Failure::Declined(words) => words == text,
+            kind => kind.text() == text,
+        }
+    }
+}
+
 impl From<String> for Failure {
     fn from(text: String) -> Failure {
         Failure::from_text(&text)

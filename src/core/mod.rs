@@ -23,6 +23,7 @@ pub mod foreign;
 pub mod held;
 pub mod help;
 pub mod intent;
+pub mod log;
 pub mod maintenance;
 pub mod member_code;
 pub mod member_form;
@@ -357,6 +358,8 @@ pub enum Effect {
     Member(members::MemberEffect),
     /// Check a stored-value spend against the store (see [`sv_till`]).
     StoredValue(sv_till::SvEffect),
+    /// A line for the till's log (see [`log`]): the core returns it, the runtime writes it.
+    Log(log::Log),
 }
 
 /// Whether the barcode scanner (HID, through evdev) is there; none when the till has no such scanner.
@@ -798,6 +801,8 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     }
     training::contain(state, &mut fx);
     display::follow(shown, state, &mut fx);
+    // The log's lines come last: they never hold back the batch's save or its calls.
+    fx.sort_by_key(|e| matches!(e, Effect::Log(_)));
     fx
 }
 

@@ -1,6 +1,7 @@
 //! One-line messages for the cashier. The core says *what* happened; `i18n` says it in the shop's language.
 
 use super::code::Platform;
+use super::failure::Failure;
 use super::money::Fen;
 use super::{Beep, Effect, State};
 use serde::{Deserialize, Serialize};
@@ -39,9 +40,12 @@ pub enum Notice {
     NotEnoughCash {
         short: Fen,
     },
+    /// Why, as a kind (`i18n::failure` words it in both languages; a platform's own words are
+    /// `Failure::Declined`). Kept as its text in serde (`failure::as_text`), as before the kinds.
     PaymentDeclined {
         platform: Platform,
-        reason: String,
+        #[serde(with = "super::failure::as_text")]
+        reason: Failure,
     },
     Paid {
         platform: Option<Platform>,
@@ -116,7 +120,8 @@ pub enum Notice {
     },
     RefundFailed {
         amount: Fen,
-        reason: String,
+        #[serde(with = "super::failure::as_text")]
+        reason: Failure,
     },
     /// A configuration code was scanned: the platform is being asked.
     SettingUp,

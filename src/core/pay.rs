@@ -37,8 +37,9 @@ pub const CANCEL_RETRY_SECS: i64 = 5;
 /// ...and after a refused cancel and a query that still cannot tell, this long.
 pub const CANCEL_AFTER_REFUSAL_SECS: i64 = 15;
 
-/// Why an attempt whose number the platform said is another order's is settled as not charged.
 use super::failure::Failure;
+/// Why an attempt whose number the platform said is another order's is settled as not charged.
+use super::log::Log;
 
 /// How long a payment may stay open before the till cancels it (the wallets' rules).
 pub fn give_up_after_secs(platform: Platform) -> i64 {
@@ -401,7 +402,7 @@ fn not_paid(state: &mut State, order_id: u64, attempt: &Attempt, declined: Optio
         // be taken now (the cashier takes cash).
         state.notice = Some(Notice::OfflineTakeCash);
     } else if on_screen {
-        let reason = declined.map(Failure::text).unwrap_or_default();
+        let reason = declined.cloned().unwrap_or_else(|| Failure::Declined(String::new()));
         state.notice = Some(Notice::PaymentDeclined { platform: attempt.platform, reason });
     } else {
         // A QR still watched for a late payment keeps its order followed.
@@ -542,7 +543,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
         if o.has_open_work() {
             state.background.push(o);
         } else {
-            tracing::error!(order_id = o.id, status = ?o.status, "a settled order listed as open: left in the store");
+            fx.push(Effect::Log(Log::SettledListedOpen { order_id: o.id, status: o.status }));
         }
     }
     for o in &mut orders {
@@ -572,7 +573,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
         if o.open_attempt().is_some() {
             state.background.push(o);
         } else if o.has_paid_parts() {
-            tracing::error!(order_id = o.id, "a second order with a part paid: left open in the store");
+            fx.push(Effect::Log(Log::SecondPartPaid { order_id: o.id }));
         } else {
             o.status = OrderStatus::Voided;
             o.closed_at = Some(state.now);
@@ -587,7 +588,7 @@ pub(super) fn restore(state: &mut State, mut orders: Vec<Order>, counters: Optio
     // numbers stay unique (see `next_seq`), but the cashier is told, before anything else.
     let today = state.wall_clock.local(state.settings.utc_offset_minutes).yymmdd();
     if state.counters.seq_day > today {
-        tracing::warn!(today, last_day = state.counters.seq_day, "the clock reads earlier than the last order number");
+        fx.push(Effect::Log(Log::ClockBeforeLastNumber { today, last_day: state.counters.seq_day }));
         state.notice = Some(Notice::ClockBehind { last_day: state.counters.seq_day });
     }
     tick(state, fx);

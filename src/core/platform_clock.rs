@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clock::Millis;
 use super::code::Platform;
+use super::log::Log;
 use super::notice::Notice;
 use super::{Effect, State};
 
@@ -85,7 +86,7 @@ impl ClockCheck {
 pub(super) fn on_platform_clock(state: &mut State, unix_secs: Option<i64>, fx: &mut Vec<Effect>) {
     let Some(secs) = unix_secs else {
         if !state.clock.confirmed {
-            tracing::warn!("the payment platform tells no time: the till's clock is not checked");
+            fx.push(Effect::Log(Log::NoPlatformTime));
         }
         return confirm(state, fx);
     };
@@ -93,20 +94,17 @@ pub(super) fn on_platform_clock(state: &mut State, unix_secs: Option<i64>, fx: &
     // A platform time before this build is no platform's: a forged or broken answer confirms
     // nothing (and could only ever move the till's time forward, never back).
     if platform < state.clock.built_at.plus_secs(-86_400) {
-        tracing::warn!(platform_secs = secs, "a platform time before the till was built: ignored");
+        fx.push(Effect::Log(Log::PlatformTimeBeforeBuild { platform_secs: secs }));
         return;
     }
     let skew = state.wall_clock.since(platform) / 1000;
     if state.clock.skew_secs.is_none_or(|s| (s - skew).abs() > WRONG_AFTER_SECS) {
-        tracing::info!(skew_secs = skew, "the till's clock checked against the payment platform's");
+        fx.push(Effect::Log(Log::ClockChecked { skew_secs: skew }));
     }
     state.clock.skew_secs = Some(skew);
     state.clock.platform_at = Some(platform);
     if state.now < platform.plus_secs(-SLACK_SECS) {
-        tracing::warn!(
-            behind_secs = platform.since(state.now) / 1000,
-            "the till's clock is behind the payment platform's: going on from the platform's time"
-        );
+        fx.push(Effect::Log(Log::ClockBehindPlatform { behind_secs: platform.since(state.now) / 1000 }));
         state.clock.moved_ahead_ms = state.clock.moved_ahead_ms.saturating_add(platform.since(state.now));
         state.now = platform;
     }

@@ -14,6 +14,7 @@ use super::clock::Millis;
 use super::code::Platform;
 use super::failure::Failure;
 use super::intent::Intent;
+use super::log::Log;
 use super::notice::{Notice, refuse};
 use super::order::{Attempt, AttemptState, OrderId, OrderStatus};
 use super::{Effect, Key, QrCall, QrVerdict, QueryAfter, QueryTimer, Screen, State, Verdict};
@@ -353,7 +354,7 @@ pub(super) fn on_query_answer(
     if let Verdict::Paid { transaction_id } = verdict {
         // Paid, whenever it comes: recorded, never lost (late: a part, the rest, or paid twice).
         if a.state.is_final() {
-            tracing::warn!(out_trade_no, "a closed QR was paid late: recorded as paid");
+            fx.push(Effect::Log(Log::ClosedQrPaidLate { out_trade_no: out_trade_no.to_string() }));
         }
         let paid = change(state, order_id, out_trade_no, |a, q| {
             a.state = AttemptState::Paid { transaction_id };

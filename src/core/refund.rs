@@ -11,6 +11,7 @@
 
 use super::auth::AuditEvent;
 use super::intent::Intent;
+use super::log::Log;
 use super::money::{Fen, MoneyError};
 use super::notice::Notice;
 use super::notice::refuse;
@@ -221,12 +222,12 @@ pub(super) fn on_lookup_answer(
     }
     let Some(view) = state.lookup.as_mut().filter(|v| v.number == number) else { return };
     if knows_less(view, local.as_ref(), &verdict) {
-        tracing::warn!(number, "a lookup answer older than what the screen shows: dropped");
+        fx.push(Effect::Log(Log::StaleLookup { number: number.to_string() }));
         return;
     }
     if reversed_since(local.as_ref(), &verdict) {
         // Read before the till's cancel reversed the payment: asked again (once none is out).
-        tracing::warn!(number, "a lookup answer from before the payment was reversed: asked again");
+        fx.push(Effect::Log(Log::LookupBeforeReversal { number: number.to_string() }));
         if state.lookups_in_flight == 0 {
             send_lookup(state, number.to_string(), fx);
         }
@@ -274,7 +275,7 @@ fn late_paid(state: &mut State, order: Order, verdict: &LookupVerdict, fx: &mut 
     if found.state != PlatformOrderState::Paid || order.status == OrderStatus::Paid || !charged {
         return order;
     }
-    tracing::warn!(order_id = order.id, number = found.out_trade_no, "the platform says paid: a late paid");
+    fx.push(Effect::Log(Log::LatePaid { order_id: order.id, number: found.out_trade_no.clone() }));
     let id = order.id;
     if state.order_mut(id).is_none() {
         state.background.push(order.clone());
@@ -539,7 +540,7 @@ pub(super) fn on_refund_answer(
         RefundState::Accepted => state.notice = Some(Notice::RefundAccepted { amount }),
         RefundState::Failed { reason } => {
             fx.push(Effect::Beep(Beep::Failure));
-            state.notice = Some(Notice::RefundFailed { amount, reason: reason.text() });
+            state.notice = Some(Notice::RefundFailed { amount, reason: reason.clone() });
         }
         _ => {}
     }
@@ -583,7 +584,7 @@ pub(super) fn tick(state: &mut State, fx: &mut Vec<Effect>) {
         let Some(RefundOf { platform, out_trade_no, transaction_id }) = of else {
             // A record from before refunds named their order: nothing to quote. Looked at again
             // hourly, never in a loop; the lookup screen still shows it.
-            tracing::error!(refund = r.out_refund_no, "refund without its platform order: cannot be queried");
+            fx.push(Effect::Log(Log::RefundWithoutOrder { out_refund_no: r.out_refund_no.clone() }));
             timer.due = now.plus_secs(3600);
             continue;
         };

@@ -5,8 +5,6 @@
 use super::encode::{Align, CODE128, ESC, FS, GS, HriPosition, LF};
 use super::profile::{PrinterProfile, TextEncoding};
 
-pub use super::preview::to_text_lines;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Symbology {
     Code128,
@@ -267,6 +265,7 @@ fn decode_text(bytes: &[u8], encoding: TextEncoding) -> String {
 mod tests {
     use super::*;
     use crate::escpos::encode::Encoder;
+    use crate::escpos::to_text_lines;
 
     type Build = Box<dyn Fn(&mut Encoder)>;
 

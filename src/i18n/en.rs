@@ -185,7 +185,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::PaymentDeclined { platform, reason } => format!(
             "{} did not go through: {}. Scan again or take cash",
             platform_name(lang, *platform),
-            super::reason(lang, reason)
+            super::failure(lang, reason)
         ),
         Notice::Paid { platform, amount } => announcement(lang, *platform, *amount),
         Notice::PaymentInDoubt => "Payment not confirmed yet: the order cannot be changed or paid another way".into(),
@@ -228,7 +228,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::RefundAccepted { amount } => format!("Refund accepted ({amount} yuan): confirming the result"),
         Notice::Refunded { amount, platform } => super::refund_announcement(lang, *platform, *amount),
         Notice::RefundFailed { amount, reason } => {
-            format!("Refund of {amount} yuan did not go through: {}", super::reason(lang, reason))
+            format!("Refund of {amount} yuan did not go through: {}", super::failure(lang, reason))
         }
         Notice::SettingUp => "Setting up the device, please wait…".into(),
         Notice::SetupDone { shop_name } => format!("Device set up for {shop_name}"),

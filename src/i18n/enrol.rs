@@ -5,7 +5,7 @@ use crate::core::Lang;
 use crate::core::enrol::{EnrolFailure, EnrolNotice};
 
 /// A label of the enrolment's confirmation screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum EnrolText {
     Title,
     Office,
@@ -16,14 +16,8 @@ pub enum EnrolText {
 }
 
 impl EnrolText {
-    pub const ALL: &'static [EnrolText] = &[
-        EnrolText::Title,
-        EnrolText::Office,
-        EnrolText::TillName,
-        EnrolText::DeviceId,
-        EnrolText::Shop,
-        EnrolText::Effect,
-    ];
+    /// Every label (strum).
+    pub const ALL: &'static [EnrolText] = <EnrolText as strum::VariantArray>::VARIANTS;
 }
 
 pub fn enrol_text(lang: Lang, t: EnrolText) -> &'static str {

@@ -6,7 +6,7 @@ use crate::core::pricing::arith::{Bp, WHOLE};
 use crate::core::pricing::promo::{Kind, Window};
 
 /// A static label of the promotion list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum PromoText {
     Title,
     Empty,
@@ -22,20 +22,8 @@ pub enum PromoText {
 }
 
 impl PromoText {
-    /// Every label (the tests check each is translated).
-    pub const ALL: &'static [PromoText] = &[
-        PromoText::Title,
-        PromoText::Empty,
-        PromoText::ColName,
-        PromoText::ColKind,
-        PromoText::ColWindow,
-        PromoText::ColNow,
-        PromoText::InForce,
-        PromoText::NotNow,
-        PromoText::Always,
-        PromoText::KeyHash,
-        PromoText::HintOpen,
-    ];
+    /// Every label (strum; the tests check each is translated).
+    pub const ALL: &'static [PromoText] = <PromoText as strum::VariantArray>::VARIANTS;
 }
 
 pub fn promo_text(lang: Lang, t: PromoText) -> &'static str {

@@ -183,7 +183,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::NotAPaymentCode => "这不是微信或支付宝的付款码".into(),
         Notice::NotEnoughCash { short } => format!("现金不够，还差 {short}元"),
         Notice::PaymentDeclined { platform, reason } => {
-            format!("{}未成功：{}。请重新扫码或收现金", platform_name(lang, *platform), super::reason(lang, reason))
+            format!("{}未成功：{}。请重新扫码或收现金", platform_name(lang, *platform), super::failure(lang, reason))
         }
         Notice::Paid { platform, amount } => announcement(lang, *platform, *amount),
         Notice::PaymentInDoubt => "支付结果还未确认，不能修改订单或换其他方式收款".into(),
@@ -213,7 +213,7 @@ pub(super) fn notice(n: &Notice) -> String {
         Notice::Refunding { amount } => format!("正在退款 {amount}元…"),
         Notice::RefundAccepted { amount } => format!("退款已受理 {amount}元，正在确认退款结果"),
         Notice::Refunded { amount, platform } => super::refund_announcement(lang, *platform, *amount),
-        Notice::RefundFailed { amount, reason } => format!("退款 {amount}元没有成功：{}", super::reason(lang, reason)),
+        Notice::RefundFailed { amount, reason } => format!("退款 {amount}元没有成功：{}", super::failure(lang, reason)),
         Notice::SettingUp => "正在配置设备，请稍候…".into(),
         Notice::SetupDone { shop_name } => format!("设备配置成功：{shop_name}"),
         Notice::SetupFailed { error } => format!("设备配置失败：{}。可重新扫码配置", setup_failure(error)),

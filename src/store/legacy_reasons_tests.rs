@@ -1,13 +1,14 @@
 //! An order log written before the reasons were typed (the reason's detail in its text) still
 //! loads, each reason as its kind.
 
-use super::{read_saves, save_record};
+use super::read_saves;
 use crate::core::Failure;
 use crate::core::clock::Millis;
 use crate::core::code::Platform;
 use crate::core::money::Fen;
 use crate::core::order::{Attempt, AttemptState, Order};
 use crate::store::codec::pack_json;
+use crate::store::wal::save_record;
 use crate::store::wal::{Mark, Record};
 
 #[test]

@@ -8,7 +8,7 @@
 use super::outbox::OutboxKind;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "lowercase")]
 pub enum Table {
     Operators,
@@ -45,24 +45,8 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 16] = [
-        Table::Operators,
-        Table::Shifts,
-        Table::Audit,
-        Table::Catalogue,
-        Table::Stock,
-        Table::Settings,
-        Table::StockMoves,
-        Table::Promotions,
-        Table::Members,
-        Table::MemberKeys,
-        Table::MemberMoves,
-        Table::StoredValue,
-        Table::StoredBalance,
-        Table::MemberPins,
-        Table::MemberSecrets,
-        Table::MemberCodeSteps,
-    ];
+    /// Every table, in declaration order (strum).
+    pub const ALL: &'static [Table] = <Table as strum::VariantArray>::VARIANTS;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -86,7 +70,7 @@ impl Table {
     }
 
     pub fn from_name(name: &str) -> Option<Table> {
-        Table::ALL.into_iter().find(|t| t.name() == name)
+        Table::ALL.iter().copied().find(|t| t.name() == name)
     }
 }
 

@@ -286,7 +286,7 @@ impl Store for RedbStore {
         let value = pack(order)?;
         let counters = encode(counters)?;
         let created_at = wall_clock();
-        let record = super::redb_wal::save_record(created_at, &counters, &value);
+        let record = super::wal::save_record(created_at, &counters, &value);
         let mut wal = self.log();
         // Checked under the log's lock, before anything is written: no save is between the check
         // and this one's commit.

@@ -3,40 +3,13 @@
 
 use super::StoreError;
 use super::redb_store::{META, RedbStore, WAL_MARK, apply_save, decode};
-use super::wal::{CAPACITY, LogFile, Mark, Record, Wal};
+use super::wal::{CAPACITY, LogFile, Mark, Record, Wal, read_save};
 use crate::core::clock::Millis;
 use crate::core::order::Order;
 use std::path::Path;
 
 /// The order log beside the store file.
 pub const LOG_FILE_NAME: &str = "orders.wal";
-
-/// The kind byte of a save's record (the only kind so far).
-const SAVE: u8 = 1;
-
-/// A save's record: kind, when its back-office records were made (i64), the counters' length (u32)
-/// and JSON, then the order as stored (packed); little-endian. Replaying it is the same save.
-pub(super) fn save_record(created_at: Millis, counters: &[u8], order: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(13 + counters.len() + order.len());
-    out.push(SAVE);
-    out.extend_from_slice(&created_at.0.to_le_bytes());
-    out.extend_from_slice(&u32::try_from(counters.len()).unwrap_or(u32::MAX).to_le_bytes());
-    out.extend_from_slice(counters);
-    out.extend_from_slice(order);
-    out
-}
-
-/// A save's record read back: (created_at, counters, packed order).
-fn read_save(payload: &[u8]) -> Option<(Millis, &[u8], &[u8])> {
-    let (&kind, rest) = payload.split_first()?;
-    if kind != SAVE {
-        return None;
-    }
-    let at = i64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-    let len = usize::try_from(u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?)).ok()?;
-    let counters = rest.get(12..12 + len)?;
-    Some((Millis(at), counters, rest.get(12 + len..)?))
-}
 
 /// The mark of the last record redb holds (none before the first save through the log).
 pub(super) fn held(store: &RedbStore) -> Result<Mark, StoreError> {

@@ -19,6 +19,7 @@
 //! never one already acknowledged; its checksum fails and the scan stops there, as it stops at a
 //! record of an older generation (the log's previous round, all of it in redb already).
 
+use crate::core::clock::Millis;
 use std::io;
 
 /// Records start on these boundaries and fill whole ones: a write never shares a page (or an SD
@@ -273,6 +274,33 @@ fn parse_head(head: &[u8; HEADER]) -> Option<(Mark, usize, u32)> {
     let len = u32::from_le_bytes(field(20, 24)?.try_into().ok()?);
     let sum = u32::from_le_bytes(field(24, 28)?.try_into().ok()?);
     Some((Mark { generation, seq }, usize::try_from(len).ok()?, sum))
+}
+
+/// The kind byte of a save's record (the only kind so far).
+const SAVE: u8 = 1;
+
+/// A save's record: kind, when its back-office records were made (i64), the counters' length (u32)
+/// and JSON, then the order as stored (packed); little-endian. Replaying it is the same save.
+pub(super) fn save_record(created_at: Millis, counters: &[u8], order: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(13 + counters.len() + order.len());
+    out.push(SAVE);
+    out.extend_from_slice(&created_at.0.to_le_bytes());
+    out.extend_from_slice(&u32::try_from(counters.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(counters);
+    out.extend_from_slice(order);
+    out
+}
+
+/// A save's record read back: (created_at, counters, packed order).
+pub(super) fn read_save(payload: &[u8]) -> Option<(Millis, &[u8], &[u8])> {
+    let (&kind, rest) = payload.split_first()?;
+    if kind != SAVE {
+        return None;
+    }
+    let at = i64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+    let len = usize::try_from(u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?)).ok()?;
+    let counters = rest.get(12..12 + len)?;
+    Some((Millis(at), counters, rest.get(12 + len..)?))
 }
 
 #[cfg(test)]

@@ -635,15 +635,20 @@ fn lookup(state: &State) -> Vec<KeyHelp> {
         let back = Intent::RefundStoredValue { amount: String::new() };
         sv_act(state, On::Lookup, back, SV::KeyF5, SV::HintGiveBack)
     };
-    // Goods to choose (core::returns): the line, its quantity, a number then `*`.
-    let goods: &[(&[Key], T, T)] = if view.can_choose() {
-        &[
+    // Goods to choose (core::returns): the line (↑↓ only with two or more lines to move between),
+    // its quantity, a number then `*`.
+    let lines = view.order.as_ref().map_or(0, |o| o.lines.len());
+    let goods: &[(&[Key], T, T)] = match view.can_choose() {
+        true if lines > 1 => &[
             (UP_DOWN, T::KeyUpDown, T::HintSelect),
             (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
             (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
-        ]
-    } else {
-        &[]
+        ],
+        true => &[
+            (&[Key::Char('+'), Key::Char('-')], T::KeyPlusMinus, T::HintQty),
+            (&[Key::Char('*')], T::KeySetQty, T::HintSetQty),
+        ],
+        false => &[],
     };
     if view.refundable().is_zero() || view.open_refund().is_some() {
         let paid = view.found().is_some_and(|f| f.state == PlatformOrderState::Paid);

@@ -5,6 +5,7 @@ use super::{
     right_pin, say, type_digit, wrong_pin,
 };
 use crate::core::intent::Intent;
+use crate::core::log::Log;
 use crate::core::{Action, Beep, Effect, Key, Msg, State};
 use serde::{Deserialize, Serialize};
 
@@ -188,7 +189,7 @@ pub(super) fn auto_sign_in(state: &mut State, number: &str, fx: &mut Vec<Effect>
         state.notice = None;
         fx.retain(|e| !matches!(e, Effect::Beep(_)));
     } else {
-        tracing::warn!(number, "auto_sign_in names no enabled operator: sign in by hand");
+        fx.push(Effect::Log(Log::AutoSignInUnknown { number: number.to_string() }));
     }
 }
 

@@ -12,7 +12,7 @@ use crate::core::auth::{Action, AuditEvent, AuthNotice, Role};
 use crate::core::maintenance::{Item, ScanKind};
 
 /// A static label of the staff screens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum StaffText {
     NotSignedIn,
     SignInTitle,
@@ -107,98 +107,8 @@ pub enum StaffText {
 }
 
 impl StaffText {
-    /// Every label (a unit test checks both languages have each).
-    pub const ALL: [StaffText; 86] = {
-        use StaffText::*;
-        [
-            NotSignedIn,
-            SignInTitle,
-            OperatorNo,
-            Pin,
-            NewPin,
-            NewPinAgain,
-            NumberHelp,
-            PinHelp,
-            NewPinHelp,
-            Checking,
-            SupervisorTitle,
-            SupervisorNo,
-            ForAction,
-            FirstOperatorName,
-            KeyEnter,
-            KeyEsc,
-            KeyF9,
-            KeyF12,
-            KeyUpDown,
-            KeyA,
-            KeyN,
-            KeyR,
-            KeyP,
-            KeyD,
-            HintConfirm,
-            HintBack,
-            HintCancel,
-            HintSignOut,
-            HintMaintenance,
-            HintChoose,
-            HintAdd,
-            HintRename,
-            HintRole,
-            HintResetPin,
-            HintDisable,
-            HintScroll,
-            MaintenanceTitle,
-            NotInDemo,
-            Reading,
-            PaymentPlatform,
-            Reachable,
-            Unreachable,
-            Address,
-            NoAddress,
-            Backoffice,
-            BackofficeOff,
-            Waiting,
-            Refused,
-            LastError,
-            Serial,
-            DataDir,
-            StoreSize,
-            Outbox,
-            Arch,
-            ScanHelp,
-            Chars,
-            ExportTo,
-            ExportHelp,
-            Exporting,
-            ConfirmRestart,
-            ConfirmPowerOff,
-            OperatorsTitle,
-            ColNo,
-            ColName,
-            ColRole,
-            ColState,
-            StateActive,
-            StateDisabled,
-            StateMustChange,
-            StateLocked,
-            SignedInMark,
-            FormNewName,
-            FormNewPin,
-            FormRename,
-            FormResetPin,
-            FormPinHelp,
-            AuditTitle,
-            AuditEmpty,
-            ColTime,
-            ColWho,
-            ColWhat,
-            KeyS,
-            HintStaffId,
-            FormStaffId,
-            FormStaffIdHelp,
-            ChangePinNext,
-        ]
-    };
+    /// Every label, in declaration order (strum: none can be left out).
+    pub const ALL: &'static [StaffText] = <StaffText as strum::VariantArray>::VARIANTS;
 }
 
 pub fn text(lang: Lang, t: StaffText) -> &'static str {

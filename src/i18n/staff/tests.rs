@@ -13,7 +13,7 @@ fn all_lists_every_label_once_and_both_languages_have_it() {
     seen.dedup();
     assert_eq!(seen.len(), StaffText::ALL.len(), "a label is listed twice");
     assert_eq!(StaffText::ALL.last(), Some(&StaffText::ChangePinNext), "a label added at the end is listed");
-    for t in StaffText::ALL {
+    for &t in StaffText::ALL {
         for lang in LANGS {
             assert!(!text(lang, t).trim().is_empty(), "{lang:?} {t:?} is empty");
         }
