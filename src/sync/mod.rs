@@ -15,6 +15,7 @@ pub mod catalogue;
 mod deliver;
 pub mod enrolment;
 pub mod promotions;
+pub mod stock;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
@@ -115,6 +116,10 @@ pub struct SyncStatus {
     /// until it has looked (sync::promotions).
     #[serde(default)]
     pub promotions_version: Option<i64>,
+    /// The version of the shop's stock levels the till has applied (0: none yet); `None` until it
+    /// has looked (sync::stock).
+    #[serde(default)]
+    pub stock_version: Option<i64>,
 }
 
 impl SyncStatus {
@@ -160,11 +165,21 @@ pub fn start(store: Arc<dyn Store>, config: Option<BackofficeConfig>) -> Sync {
     start_with(store, config, Timing::default())
 }
 
+/// Held by each delivery pass, and by a stock round from its request to its write (sync::stock):
+/// no record reaches the office while the till combines the office's levels with its outbox.
+pub(crate) type DeliveryLock = Arc<tokio::sync::Mutex<()>>;
+
 pub fn start_with(store: Arc<dyn Store>, config: Option<BackofficeConfig>, timing: Timing) -> Sync {
     let wake = Arc::new(Notify::new());
     let (tx, status) = watch::channel(SyncStatus { enabled: config.is_some(), ..SyncStatus::default() });
-    let catalogue = catalogue::Follower { store: store.clone(), config: config.clone(), status: tx.clone() };
-    tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx));
+    let delivery = DeliveryLock::default();
+    let catalogue = catalogue::Follower {
+        store: store.clone(),
+        config: config.clone(),
+        status: tx.clone(),
+        delivery: delivery.clone(),
+    };
+    tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx, delivery));
     Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue }
 }
 

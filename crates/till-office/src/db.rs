@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (8, "members", include_str!("../migrations/0008_members.sql")),
     (9, "promotions", include_str!("../migrations/0009_promotions.sql")),
     (10, "owner_views", include_str!("../migrations/0010_owner_views.sql")),
+    (11, "shop_stock", include_str!("../migrations/0011_shop_stock.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a

@@ -12,6 +12,7 @@ pub mod enrol;
 pub mod promotions;
 pub mod record;
 pub mod sign;
+pub mod stock;
 
 use serde::{Deserialize, Serialize};
 
