@@ -48,6 +48,7 @@ mod sale;
 pub mod scale_label;
 pub mod screens;
 pub mod stock;
+pub mod stock_levels;
 pub mod stocktake;
 pub mod stored_value;
 pub mod sv_pin;

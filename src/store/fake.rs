@@ -68,4 +68,8 @@ impl Store for RecordingStore {
         self.0.push(format!("append_record {table:?} {value}"));
         Ok(1)
     }
+    fn stock_from_office(&self, levels: &[(String, i64)], own: &[u64], version: i64) -> Result<Moved, StoreError> {
+        self.0.push(format!("stock_from_office {} {own:?} {version}", levels.len()));
+        Ok(Vec::new())
+    }
 }

@@ -15,6 +15,8 @@ mod redb_open;
 mod redb_records;
 mod redb_retention;
 mod redb_stock;
+mod redb_stock_levels;
+pub use redb_stock_levels::VERSION_KEY as STOCK_VERSION_KEY;
 mod redb_store;
 pub mod redb_stored_value;
 mod redb_wal;
@@ -161,4 +163,8 @@ pub trait Store: Send + Sync {
     /// Appends to the audit log (or another append-only use of a table) under the next
     /// [`append_key`]; flushed before returning. Returns the sequence number (1, 2, …).
     fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError>;
+    /// The shop's stock levels from the back office (sync::stock): each product's count set to
+    /// its level plus the moves of the outbox's records not in `own` (the office counted those),
+    /// read and written in one durable write with the levels' `version`. Returns the counts set.
+    fn stock_from_office(&self, levels: &[(String, i64)], own: &[u64], version: i64) -> Result<Moved, StoreError>;
 }

@@ -438,6 +438,9 @@ impl Store for RedbStore {
     fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
         self.append_record_redb(table, value)
     }
+    fn stock_from_office(&self, levels: &[(String, i64)], own: &[u64], version: i64) -> Result<Moved, StoreError> {
+        self.stock_from_office_redb(levels, own, version)
+    }
 }
 
 #[cfg(test)]

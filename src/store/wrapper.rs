@@ -62,6 +62,9 @@ pub trait Wrapper: Send + Sync {
     fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
         self.inner().append_record(table, value)
     }
+    fn stock_from_office(&self, levels: &[(String, i64)], own: &[u64], version: i64) -> Result<Moved, StoreError> {
+        self.inner().stock_from_office(levels, own, version)
+    }
 }
 
 impl<W: Wrapper> Store for W {
@@ -106,6 +109,9 @@ impl<W: Wrapper> Store for W {
     }
     fn append_record(&self, table: Table, value: &str) -> Result<u64, StoreError> {
         Wrapper::append_record(self, table, value)
+    }
+    fn stock_from_office(&self, levels: &[(String, i64)], own: &[u64], version: i64) -> Result<Moved, StoreError> {
+        Wrapper::stock_from_office(self, levels, own, version)
     }
 }
 

@@ -40,13 +40,14 @@ pub struct Follower {
     pub(super) store: Arc<dyn Store>,
     pub(super) config: Option<BackofficeConfig>,
     pub(super) status: watch::Sender<SyncStatus>,
+    pub(super) delivery: super::DeliveryLock,
 }
 
 impl Follower {
     /// Starts asking on the current runtime (nothing without a back office).
     pub fn start(self, msgs: UnboundedSender<Msg>) {
         if let Some(config) = self.config {
-            tokio::spawn(run(self.store, config, self.status, msgs));
+            tokio::spawn(run(self.store, config, self.status, msgs, self.delivery));
         }
     }
 }
@@ -75,6 +76,7 @@ async fn run(
     config: BackofficeConfig,
     status: watch::Sender<SyncStatus>,
     msgs: UnboundedSender<Msg>,
+    lock: super::DeliveryLock,
 ) {
     let client = match reqwest::Client::builder()
         .timeout(Duration::from_millis(config.timeout_ms))
@@ -106,6 +108,11 @@ async fn run(
             }
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "promotions"),
+        }
+        match super::stock::follow_once(&client, &config, &store, &lock, &status, &msgs).await {
+            Ok(true) => tracing::info!("the shop's stock levels from the back office applied"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "stock levels"),
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}

@@ -69,6 +69,7 @@ pub(super) async fn run(
     timing: Timing,
     wake: Arc<Notify>,
     status: watch::Sender<SyncStatus>,
+    delivery: super::DeliveryLock,
 ) {
     let client = config.as_ref().map(|c| {
         reqwest::Client::builder()
@@ -89,7 +90,11 @@ pub(super) async fn run(
         Delivery { store, config, client, timing, status, parked: HashMap::new(), failures: 0, counted_at: None };
     loop {
         d.refresh_counts().await;
-        match d.pass().await {
+        let pass = {
+            let _delivering = delivery.lock().await;
+            d.pass().await
+        };
+        match pass {
             Pass::More => continue,
             Pass::Idle(due) => {
                 // The status is exact before waiting (a pass counts its records out as it goes).

@@ -17,6 +17,7 @@ pub mod enrolment;
 pub mod orders;
 pub mod promotions;
 pub mod release;
+pub mod stock;
 pub use deliver::TEST_CLOCK_AHEAD_ENV;
 /// How a record is signed: [`till_proto::sign`], shared with till-office.
 pub use till_proto::sign;
@@ -134,6 +135,10 @@ pub struct SyncStatus {
     /// download), one line; cleared when one is taken.
     #[serde(default)]
     pub upgrade_refused: Option<String>,
+    /// The version of the shop's stock levels the till has applied (0: none yet); `None` until it
+    /// has looked (sync::stock).
+    #[serde(default)]
+    pub stock_version: Option<i64>,
 }
 
 impl SyncStatus {
@@ -181,12 +186,22 @@ pub fn start(store: Arc<dyn Store>, config: Option<BackofficeConfig>) -> Sync {
     start_with(store, config, Timing::default())
 }
 
+/// Held by each delivery pass, and by a stock round from its request to its write (sync::stock):
+/// no record reaches the office while the till combines the office's levels with its outbox.
+pub(crate) type DeliveryLock = Arc<tokio::sync::Mutex<()>>;
+
 pub fn start_with(store: Arc<dyn Store>, config: Option<BackofficeConfig>, timing: Timing) -> Sync {
     let wake = Arc::new(Notify::new());
     let (tx, status) = watch::channel(SyncStatus { enabled: config.is_some(), ..SyncStatus::default() });
-    let catalogue = catalogue::Follower { store: store.clone(), config: config.clone(), status: tx.clone() };
+    let delivery = DeliveryLock::default();
+    let catalogue = catalogue::Follower {
+        store: store.clone(),
+        config: config.clone(),
+        status: tx.clone(),
+        delivery: delivery.clone(),
+    };
     let release = release::Follower { config: config.clone(), status: tx.clone() };
-    tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx));
+    tokio::spawn(deliver::run(store.clone(), config, timing, wake.clone(), tx, delivery));
     Sync { store: Arc::new(WakingStore { inner: store, wake }), status, catalogue, release }
 }
 

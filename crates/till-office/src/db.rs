@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (11, "order_lookup", include_str!("../migrations/0011_order_lookup.sql")),
     (12, "fleet", include_str!("../migrations/0012_fleet.sql")),
     (13, "ledger", include_str!("../migrations/0013_ledger.sql")),
+    (14, "shop_stock", include_str!("../migrations/0014_shop_stock.sql")),
 ];
 
 /// A pool for `url`: a libpq connection string (`host=/run/postgresql dbname=office`) or a

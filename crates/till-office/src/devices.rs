@@ -67,6 +67,7 @@ struct Text {
     revoke: &'static str,
     back: &'static str,
     today: &'static str,
+    move_shop: &'static str,
 }
 
 const ZH: Text = Text {
@@ -90,6 +91,7 @@ const ZH: Text = Text {
     revoke: "停用",
     back: "返回收银机列表",
     today: "今日营业",
+    move_shop: "改门店",
 };
 
 const EN: Text = Text {
@@ -113,6 +115,7 @@ const EN: Text = Text {
     revoke: "Revoke",
     back: "Back to the tills",
     today: "Today",
+    move_shop: "Change shop",
 };
 
 fn text(lang: Lang) -> &'static Text {
@@ -125,6 +128,7 @@ fn text(lang: Lang) -> &'static Text {
 struct Device {
     device_id: String,
     name: String,
+    shop: String,
     last_contact: Option<String>,
     version: Option<String>,
     unsynced: Option<i64>,
@@ -140,7 +144,7 @@ async fn read_devices(office: &Shared) -> anyhow::Result<Vec<Device>> {
             "SELECT d.device_id, d.name, to_char(d.last_contact_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS'),
                     d.version, d.unsynced,
                     (SELECT count(*) FROM device_keys k WHERE k.device_id = d.device_id AND k.revoked_at IS NULL),
-                    d.revoked_at IS NOT NULL, d.catalogue_version
+                    d.revoked_at IS NOT NULL, d.catalogue_version, d.shop
              FROM devices d ORDER BY d.revoked_at IS NOT NULL, d.name, d.device_id",
             &[&office.settings.time_zone],
         )
@@ -156,6 +160,7 @@ async fn read_devices(office: &Shared) -> anyhow::Result<Vec<Device>> {
             keys: r.get(5),
             revoked: r.get(6),
             catalogue_version: r.get(7),
+            shop: r.get(8),
         })
         .collect())
 }
@@ -171,6 +176,21 @@ fn button(action: &str, device_id: &str, csrf: &str, lang: Lang, label: &str) ->
     )
 }
 
+/// The till's shop, changed in place (`POST /devices/shop`).
+fn shop_form(device_id: &str, shop: &str, csrf: &str, lang: Lang, t: &Text) -> String {
+    format!(
+        "<form method=\"post\" action=\"/devices/shop\" class=\"inline shop\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <input type=\"hidden\" name=\"lang\" value=\"{}\"><input type=\"hidden\" name=\"device_id\" value=\"{}\">\
+         <input name=\"shop\" value=\"{}\" maxlength=\"60\" aria-label=\"{}\"><button type=\"submit\">{}</button></form>",
+        escape(csrf),
+        lang.code(),
+        escape(device_id),
+        escape(shop),
+        t.shop,
+        t.move_shop
+    )
+}
+
 fn render_list(t: &Text, lang: Lang, csrf: &str, devices: &[Device]) -> String {
     let rows: String = devices
         .iter()
@@ -183,7 +203,8 @@ fn render_list(t: &Text, lang: Lang, csrf: &str, devices: &[Device]) -> String {
             let actions = if d.revoked {
                 String::new()
             } else {
-                button("/devices/new-key", &d.device_id, csrf, lang, t.new_key)
+                shop_form(&d.device_id, &d.shop, csrf, lang, t)
+                    + &button("/devices/new-key", &d.device_id, csrf, lang, t.new_key)
                     + &button("/devices/revoke", &d.device_id, csrf, lang, t.revoke)
             };
             format!(
@@ -276,7 +297,7 @@ pub struct DeviceForm {
     pub device_id: String,
     #[serde(default)]
     pub name: String,
-    /// The shop a new till is in (empty: none yet).
+    /// The shop a new till is in, or a till moves to (empty: none yet).
     #[serde(default)]
     pub shop: String,
 }
@@ -373,6 +394,43 @@ pub async fn revoke(State(office): State<Shared>, headers: HeaderMap, Form(f): F
             tracing::info!(device_id = f.device_id, login = s.login, "till revoked");
             Redirect::to(&format!("/devices?lang={}", lang.code())).into_response()
         }
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `POST /devices/shop`: the till moves to another shop (empty: none). The change and who made
+/// it are kept in `device_changes` with the shop it was in, in the same transaction.
+pub async fn change_shop(State(office): State<Shared>, headers: HeaderMap, Form(f): Form<DeviceForm>) -> Response {
+    let (lang, s) = match checked(&office, &headers, &f).await {
+        Ok(ok) => ok,
+        Err(r) => return r,
+    };
+    let shop: String = f.shop.trim().chars().take(60).collect();
+    let moved = async {
+        let mut client = office.pool.get().await?;
+        let tx = client.transaction().await?;
+        let Some(row) =
+            tx.query_opt("SELECT shop FROM devices WHERE device_id = $1 FOR UPDATE", &[&f.device_id]).await?
+        else {
+            return anyhow::Ok(false);
+        };
+        let was: String = row.get(0);
+        if was != shop {
+            tx.execute("UPDATE devices SET shop = $2 WHERE device_id = $1", &[&f.device_id, &shop]).await?;
+            tx.execute(
+                "INSERT INTO device_changes (device_id, field, was, now, changed_by)
+                 VALUES ($1, 'shop', $2, $3, (SELECT id FROM owners WHERE login = $4))",
+                &[&f.device_id, &was, &shop, &s.login],
+            )
+            .await?;
+            tracing::info!(device_id = f.device_id, login = s.login, was, shop, "till moved to another shop");
+        }
+        tx.commit().await?;
+        anyhow::Ok(true)
+    };
+    match moved.await {
+        Ok(true) => Redirect::to(&format!("/devices?lang={}", lang.code())).into_response(),
+        Ok(false) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => unavailable(e),
     }
 }

@@ -52,18 +52,31 @@ pub async fn authenticate<'b>(
     headers: &HeaderMap,
     body: &'b [u8],
 ) -> Result<(Signed, &'b str), Answer> {
+    let client = office.pool.get().await.map_err(unavailable)?;
+    authenticate_on(&client, office, headers, body).await.map(|(signed, text, _)| (signed, text))
+}
+
+/// [`authenticate`] on a connection the caller goes on using; also whether the key is a new
+/// enrolment's, which revokes the till's older keys when it first signs a record.
+async fn authenticate_on<'b>(
+    client: &deadpool_postgres::Client,
+    office: &Shared,
+    headers: &HeaderMap,
+    body: &'b [u8],
+) -> Result<(Signed, &'b str, bool), Answer> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let (device_id, key_id) = (header(sign::HEADER_DEVICE), header(sign::HEADER_KEY_ID));
-    let client = office.pool.get().await.map_err(unavailable)?;
-    let key = match client
-        .query_opt(
-            "SELECT k.secret, d.revoked_at IS NOT NULL OR k.revoked_at IS NOT NULL
-             FROM device_keys k JOIN devices d USING (device_id) WHERE k.device_id = $1 AND k.key_id = $2",
-            &[&device_id, &key_id],
-        )
-        .await
-    {
-        Ok(Some(row)) => (row.get::<_, String>(0), row.get::<_, bool>(1)),
+    let key = async {
+        let statement = client
+            .prepare_cached(
+                "SELECT k.secret, d.revoked_at IS NOT NULL OR k.revoked_at IS NOT NULL, k.replaces_older
+                 FROM device_keys k JOIN devices d USING (device_id) WHERE k.device_id = $1 AND k.key_id = $2",
+            )
+            .await?;
+        client.query_opt(&statement, &[&device_id, &key_id]).await
+    };
+    let key = match key.await {
+        Ok(Some(row)) => (row.get::<_, String>(0), row.get::<_, bool>(1), row.get::<_, bool>(2)),
         Ok(None) => return Err(refused(StatusCode::UNAUTHORIZED, "unknown device or key")),
         Err(e) => return Err(unavailable(e)),
     };
@@ -90,31 +103,36 @@ pub async fn authenticate<'b>(
     if key.1 {
         return Err(refused(StatusCode::FORBIDDEN, "this till or its key is revoked"));
     }
-    Ok((Signed { device_id, key_id }, text))
+    Ok((Signed { device_id, key_id }, text, key.2))
 }
 
+/// One connection per request: the key is read, then the record stored, on it. The body is
+/// parsed once (into the record); PostgreSQL keeps the text as `jsonb` itself.
 pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body: Bytes) -> Answer {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let (Signed { device_id, key_id }, text) = match authenticate(&office, &headers, &body).await {
-        Ok(signed) => signed,
-        Err(answer) => return answer,
+    let mut client = match office.pool.get().await {
+        Ok(client) => client,
+        Err(e) => return unavailable(e),
     };
+    let (Signed { device_id, key_id }, text, replaces_older) =
+        match authenticate_on(&client, &office, &headers, &body).await {
+            Ok(signed) => signed,
+            Err(answer) => return answer,
+        };
     let idempotency_key = header(sign::HEADER_IDEMPOTENCY);
     let record = match till_proto::read_body(text, &idempotency_key) {
         Ok(record) => record,
         Err(e) => return refused(StatusCode::BAD_REQUEST, e.to_string()),
     };
-    let Ok(json) = serde_json::from_str::<Value>(text) else {
-        return refused(StatusCode::BAD_REQUEST, "body is not JSON");
-    };
     let seq = i64::try_from(record.seq()).unwrap_or(i64::MAX);
     let till = Till {
         device_id: &device_id,
         key_id: &key_id,
+        replaces_older,
         version: Some(header(sign::HEADER_VERSION)).filter(|v| !v.is_empty() && v.len() <= 64),
         unsynced: header(sign::HEADER_UNSYNCED).parse::<i64>().ok(),
     };
-    match store(&office, &till, &idempotency_key, seq, &record, &json).await {
+    match store(&mut client, &till, &idempotency_key, seq, &record, text).await {
         Ok(Stored::New) => (StatusCode::CREATED, Json(json!({ "status": "stored" }))),
         Ok(Stored::Had) => (StatusCode::CONFLICT, Json(json!({ "status": "duplicate" }))),
         Ok(Stored::Refused(reason)) => refused(StatusCode::UNPROCESSABLE_ENTITY, reason),
@@ -126,6 +144,8 @@ pub async fn post_record(State(office): State<Shared>, headers: HeaderMap, body:
 struct Till<'a> {
     device_id: &'a str,
     key_id: &'a str,
+    /// The key is a new enrolment's, signing for the first time (as read with it).
+    replaces_older: bool,
     version: Option<String>,
     unsynced: Option<i64>,
 }
@@ -136,33 +156,37 @@ enum Stored {
     Refused(String),
 }
 
+/// The till's contact and the record, in one statement: the record's id, or none when it was
+/// stored before (the contact is new all the same).
+const RECORD_SQL: &str = "WITH contact AS (
+        UPDATE devices SET last_contact_at = now(), last_seq = greatest(last_seq, $3),
+               version = coalesce($5, version), unsynced = coalesce($6, unsynced)
+        WHERE device_id = $1)
+    INSERT INTO records (device_id, key, seq, kind, body) VALUES ($1, $2, $3, $4, $7::text::jsonb)
+    ON CONFLICT (device_id, key) DO NOTHING RETURNING id";
+
 async fn store(
-    office: &Shared,
+    client: &mut deadpool_postgres::Client,
     till: &Till<'_>,
     key: &str,
     seq: i64,
     record: &Record,
-    body: &Value,
+    body: &str,
 ) -> Result<Stored, anyhow::Error> {
-    let mut client = office.pool.get().await?;
     let tx = client.transaction().await?;
     let device_id = till.device_id;
-    tx.execute(
-        "UPDATE devices SET last_contact_at = now(), last_seq = greatest(last_seq, $2),
-                version = coalesce($3, version), unsynced = coalesce($4, unsynced)
-         WHERE device_id = $1",
-        &[&device_id, &seq, &till.version, &till.unsynced],
-    )
-    .await?;
     // A new enrolment's key, used for the first time: the till has restarted with it, so the
-    // keys it had before are revoked now.
-    let replaced = tx
-        .execute(
+    // keys it had before are revoked now (the flag cleared here, once, whoever gets here first).
+    let replaced = if till.replaces_older {
+        tx.execute(
             "UPDATE device_keys SET replaces_older = false
              WHERE device_id = $1 AND key_id = $2 AND replaces_older",
             &[&device_id, &till.key_id],
         )
-        .await?;
+        .await?
+    } else {
+        0
+    };
     if replaced > 0 {
         tx.execute(
             "UPDATE device_keys SET revoked_at = now() WHERE device_id = $1 AND key_id <> $2 AND revoked_at IS NULL",
@@ -180,12 +204,9 @@ async fn store(
         Record::Member(_) => "member",
         Record::Doubt(_) => "doubt",
     };
+    let statement = tx.prepare_cached(RECORD_SQL).await?;
     let id: Option<i64> = tx
-        .query_opt(
-            "INSERT INTO records (device_id, key, seq, kind, body) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (device_id, key) DO NOTHING RETURNING id",
-            &[&device_id, &key, &seq, &kind, &tokio_postgres::types::Json(body)],
-        )
+        .query_opt(&statement, &[&device_id, &key, &seq, &kind, &till.version, &till.unsynced, &body])
         .await?
         .map(|row| row.get(0));
     let Some(id) = id else {
@@ -196,9 +217,16 @@ async fn store(
     let projected = match record {
         Record::Order(r) if r.order.top_up.is_some() => ledger::project_top_up(&tx, id, device_id, r).await?,
         Record::Order(r) => project_order(&tx, id, device_id, r).await?,
-        Record::Refund(r) => project_refund(&tx, id, device_id, r).await?,
+        Record::Refund(r) => {
+            let projected = project_refund(&tx, id, device_id, r).await?;
+            crate::stock::project_returned(&tx, id, device_id, r, body).await?;
+            projected
+        }
         Record::ZReport(r) => project_z(&tx, id, device_id, r).await?,
-        Record::Stock(r) => project_stock(&tx, id, device_id, r, body).await?,
+        Record::Stock(r) => {
+            let body: Value = serde_json::from_str(body)?;
+            project_stock(&tx, id, device_id, r, &body).await?
+        }
         Record::StoredValue(r) => ledger::project_entry(&tx, id, device_id, r).await?,
         Record::Member(r) => project_member(&tx, id, device_id, r).await?,
         Record::Doubt(r) => doubt::project(&tx, device_id, r).await?,
@@ -208,13 +236,29 @@ async fn store(
         return Ok(Stored::Refused(reason));
     }
     tx.commit().await?;
-    tracing::info!(device_id, key, seq, "record stored");
+    tracing::debug!(device_id, key, seq, "record stored");
     Ok(Stored::New)
 }
 
 pub(crate) type Projected = Result<Result<(), String>, tokio_postgres::Error>;
 
-async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &OrderRecord) -> Projected {
+/// The order, its lines and its payments: one statement (the lines and payments as arrays).
+const ORDER_SQL: &str = "WITH o AS (
+        INSERT INTO orders (record_id, device_id, number, operator, total_fen, opened_at, closed_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING record_id),
+    l AS (
+        INSERT INTO order_lines (record_id, line_no, barcode, name, unit_price_fen, qty, amount_fen, net_fen)
+        SELECT o.record_id, t.* FROM o,
+            unnest($8::int[], $9::text[], $10::text[], $11::bigint[], $12::int[], $13::bigint[], $14::bigint[]) t)
+    INSERT INTO payments (record_id, part_no, kind, amount_fen, reference)
+    SELECT o.record_id, t.* FROM o, unnest($15::int[], $16::text[], $17::bigint[], $18::text[]) t";
+
+async fn project_order(
+    tx: &deadpool_postgres::Transaction<'_>,
+    id: i64,
+    device_id: &str,
+    r: &OrderRecord,
+) -> Projected {
     let o = &r.order;
     let (Some(total), Some(payments)) = (o.total(), o.payments()) else {
         return Ok(Err("the order's amounts overflow".into()));
@@ -226,34 +270,46 @@ async fn project_order(tx: &Transaction<'_>, id: i64, device_id: &str, r: &Order
     }
     let number = o.number.clone().unwrap_or_else(|| r.key.trim_start_matches("order:").to_string());
     let closed_at = o.closed_at.unwrap_or(o.opened_at);
+    let lines = &o.lines;
+    let line_no: Vec<i32> = (1..=lines.len()).map(|n| i32::try_from(n).unwrap_or(i32::MAX)).collect();
+    let barcode: Vec<&str> = lines.iter().map(|l| l.barcode.as_str()).collect();
+    let name: Vec<&str> = lines.iter().map(|l| l.name.as_str()).collect();
+    let unit_price: Vec<i64> = lines.iter().map(|l| l.unit_price).collect();
+    let qty: Vec<i32> = lines.iter().map(|l| i32::try_from(l.qty).unwrap_or(i32::MAX)).collect();
+    let amount: Vec<i64> = lines.iter().map(|l| l.amount().unwrap_or(i64::MAX)).collect();
+    let net: Vec<Option<i64>> = (0..lines.len()).map(|n| o.line_net(n)).collect();
+    let part_no: Vec<i32> = (1..=payments.len()).map(|n| i32::try_from(n).unwrap_or(i32::MAX)).collect();
+    let kind: Vec<&str> = payments.iter().map(|p| p.kind.as_str()).collect();
+    let paid: Vec<i64> = payments.iter().map(|p| p.amount).collect();
+    let reference: Vec<Option<&str>> = payments.iter().map(|p| p.reference.as_deref()).collect();
+    let statement = tx.prepare_cached(ORDER_SQL).await?;
     tx.execute(
-        "INSERT INTO orders (record_id, device_id, number, operator, total_fen, opened_at, closed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[&id, &device_id, &number, &o.operator, &total, &o.opened_at, &closed_at],
+        &statement,
+        &[
+            &id,
+            &device_id,
+            &number,
+            &o.operator,
+            &total,
+            &o.opened_at,
+            &closed_at,
+            &line_no,
+            &barcode,
+            &name,
+            &unit_price,
+            &qty,
+            &amount,
+            &net,
+            &part_no,
+            &kind,
+            &paid,
+            &reference,
+        ],
     )
     .await?;
-    for (n, line) in o.lines.iter().enumerate() {
-        let (line_no, qty) = (n as i32 + 1, i32::try_from(line.qty).unwrap_or(i32::MAX));
-        let amount = line.amount().unwrap_or(i64::MAX);
-        let net = o.line_net(n);
-        tx.execute(
-            "INSERT INTO order_lines (record_id, line_no, barcode, name, unit_price_fen, qty, amount_fen, net_fen)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[&id, &line_no, &line.barcode, &line.name, &line.unit_price, &qty, &amount, &net],
-        )
-        .await?;
-    }
     project_discounts(tx, id, o).await?;
     if let Some(x) = &o.exchange {
         project_exchange(tx, id, x).await?;
-    }
-    for (n, p) in payments.iter().enumerate() {
-        let part_no = n as i32 + 1;
-        tx.execute(
-            "INSERT INTO payments (record_id, part_no, kind, amount_fen, reference) VALUES ($1, $2, $3, $4, $5)",
-            &[&id, &part_no, &p.kind.as_str(), &p.amount, &p.reference],
-        )
-        .await?;
     }
     ledger::stored_value_payments(tx, id, o, payments.len()).await?;
     ledger::member_sale(tx, device_id, &number, o, total).await?;

@@ -18,6 +18,7 @@ pub mod pages;
 pub mod prices;
 pub mod promotions;
 pub mod shops;
+pub mod stock;
 pub mod week;
 
 use axum::Router;
@@ -105,6 +106,8 @@ pub fn router(office: Shared) -> Router {
         .route("/devices/add", post(devices::add))
         .route("/devices/new-key", post(devices::new_key))
         .route("/devices/revoke", post(devices::revoke))
+        .route("/devices/shop", post(devices::change_shop))
+        .route(till_proto::stock::STOCK_PATH, get(stock::changes))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/healthz", get(pages::health))

@@ -14,6 +14,7 @@ pub mod promotions;
 pub mod record;
 pub mod release;
 pub mod sign;
+pub mod stock;
 
 use serde::{Deserialize, Serialize};
 

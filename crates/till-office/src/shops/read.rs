@@ -217,34 +217,8 @@ pub async fn shop_day(office: &Shared, shop: &str) -> anyhow::Result<ShopDay> {
     })
 }
 
-/// The shop's stock of each product its tills keep stock of (one that is on a goods-in or count
-/// sheet): every sheet's change (received, or a count's variance), less what was sold, plus what
-/// came back in exchanges; those at or below `at`, the lowest first.
+/// The shop's products at or below `at` (`crate::stock::levels`: the last count plus every move
+/// since), the lowest first.
 async fn low_stock(client: &Client, shop: &str, at: i64) -> anyhow::Result<Vec<(String, String, i64)>> {
-    Ok(client
-        .query(
-            "WITH tills AS (SELECT device_id FROM devices WHERE shop = $1),
-             sheets AS (
-                 SELECT m ->> 0 AS barcode, (m ->> 1)::bigint AS delta
-                 FROM stock_sheets s, jsonb_array_elements(
-                     CASE jsonb_typeof(s.sheet -> 'deltas') WHEN 'array' THEN s.sheet -> 'deltas' ELSE '[]' END) m
-                 WHERE s.device_id IN (SELECT device_id FROM tills)),
-             kept AS (SELECT DISTINCT barcode FROM sheets),
-             moves AS (
-                 SELECT barcode, delta FROM sheets
-                 UNION ALL
-                 SELECT l.barcode, -l.qty::bigint FROM order_lines l JOIN orders o USING (record_id)
-                 WHERE l.barcode IN (SELECT barcode FROM kept) AND o.device_id IN (SELECT device_id FROM tills)
-                 UNION ALL
-                 SELECT x.barcode, x.qty::bigint FROM exchange_returned x JOIN orders o USING (record_id)
-                 WHERE x.barcode IN (SELECT barcode FROM kept) AND o.device_id IN (SELECT device_id FROM tills))
-             SELECT m.barcode, coalesce(p.product ->> 'name', m.barcode), sum(m.delta)::bigint
-             FROM moves m LEFT JOIN products p USING (barcode)
-             GROUP BY m.barcode, p.product HAVING sum(m.delta)::bigint <= $2 ORDER BY 3, 1 LIMIT 50",
-            &[&shop, &at],
-        )
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect())
+    Ok(crate::stock::levels(client, shop, Some(at)).await?)
 }
