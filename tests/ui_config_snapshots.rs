@@ -84,3 +84,20 @@ fn a_clock_the_back_office_refuses_is_shown_on_the_status_line_with_the_unsynced
         assert!(!plain.contains(warning), "{plain}");
     }
 }
+
+#[test]
+fn a_release_waiting_in_the_maintenance_menu_is_hinted_quietly_on_the_status_line() {
+    for (lang, _) in LANGS {
+        let till = Till::new(lang);
+        let waiting = till::ui::Status { upgrade_waiting: Some("0.3.0".into()), unsynced: 3, ..status() };
+        let text = screen_text(&render_with(&till.state, &waiting, 80, 24));
+        let hint = if lang == Lang::En {
+            "Upgrade waiting (maintenance): 0.3.0"
+        } else {
+            "有新版本待安装（维护菜单） 0.3.0"
+        };
+        assert!(text.contains(hint), "{text}");
+        let unsynced = if lang == Lang::En { "Unsynced 3" } else { "未同步 3" };
+        assert!(text.contains(unsynced) && text.contains("USB OK"), "the rest of the line stays: {text}");
+    }
+}

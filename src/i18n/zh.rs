@@ -110,7 +110,7 @@ pub(super) fn text(t: Text) -> &'static str {
         Text::ScannerOk => "已连接",
         Text::ScannerAway => "未连接",
         Text::Unsynced => "未同步",
-        Text::UpgradeWaiting => "有新版本待安装（维护菜单）：",
+        Text::UpgradeWaiting => "有新版本待安装（维护菜单）",
         Text::ClockOff => "时钟不准，请校时",
         Text::OfflineBadge => "离线·仅收现金",
         Text::PriceEntryTitle => "输入价格",

@@ -219,3 +219,20 @@ fn a_cut_after_any_install_step_leaves_the_old_or_the_complete_new_program_curre
         }
     }
 }
+
+#[test]
+fn a_slot_rolled_back_from_is_reported_by_its_version_and_a_good_one_is_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let slots = Slots::new(dir.path());
+    assert_eq!(rolled_back_from(&slots), None, "the factory till, nothing installed");
+    for (slot, version) in [("a", "0.3.0"), ("b", "0.2.0")] {
+        std::fs::create_dir_all(dir.path().join(slot)).expect("slot");
+        std::fs::write(dir.path().join(slot).join("till"), "program").expect("till");
+        std::fs::write(dir.path().join(slot).join("version"), version).expect("version");
+    }
+    std::fs::write(dir.path().join("current"), "b").expect("current");
+    assert_eq!(rolled_back_from(&slots), None, "the other slot is only older");
+    std::fs::write(dir.path().join("a").join("failed"), "no first screen after 3 starts").expect("failed");
+    assert_eq!(rolled_back_from(&slots).as_deref(), Some("0.3.0"));
+    assert_eq!(installed_version(&slots), "0.2.0");
+}
