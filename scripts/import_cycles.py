@@ -14,8 +14,9 @@ import os
 import re
 import sys
 
-SRC = next((a for a in sys.argv[1:] if not a.startswith("--")), "src")
-ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+ARGS = sys.argv[1:]
+ONLY = ARGS[ARGS.index("--only") + 1] if "--only" in ARGS else None
+SRC = next((a for i, a in enumerate(ARGS) if not a.startswith("--") and (i == 0 or ARGS[i - 1] != "--only")), "src")
 
 
 def module_of(path):

@@ -11,8 +11,9 @@ use super::calls::NUMBER_TAKEN;
 use super::reasons as r;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The kinds of "it did not go through".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The kinds of "it did not go through". `Debug` shows the kind with its kept text
+/// (`NotSetUp("payment platform not set up")`), as logs and test messages read it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 pub enum Failure {
     /// The platform said no, in its own words (e.g. "余额不足"): shown as it gave them.
     Declined(String),
@@ -139,6 +140,13 @@ impl Failure {
     /// platform is then taken as unreachable.
     pub fn never_left(&self) -> bool {
         matches!(self, Failure::NotSent)
+    }
+}
+
+impl std::fmt::Debug for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind: &'static str = self.into();
+        f.debug_tuple(kind).field(&self.text()).finish()
     }
 }
 
