@@ -109,10 +109,14 @@ async fn run(
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "promotions"),
         }
-        match super::stock::follow_once(&client, &config, &store, &lock, &status, &msgs).await {
-            Ok(true) => tracing::info!("the shop's stock levels from the back office applied"),
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "stock levels"),
+        // It holds up delivery while it waits for its answer: not while the office is unreachable.
+        let reachable = status.borrow().last_error.is_none();
+        if reachable {
+            match super::stock::follow_once(&client, &config, &store, &lock, &status, &msgs).await {
+                Ok(true) => tracing::info!("the shop's stock levels from the back office applied"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "stock levels"),
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
