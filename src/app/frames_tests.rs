@@ -110,6 +110,9 @@ async fn a_save_reaching_the_disk_wakes_the_loop_without_waiting_for_a_tick() {
     engine.durable().await;
     let turn = frames.turn(&mut engine, |s, e| screen.draw(s, e), std::future::pending());
     assert!(once(turn).is_some(), "the restored till's messages are applied");
+    // Their effects (a log line of the platform's clock) run before the gate shuts: only the
+    // cart's save is held.
+    engine.durable().await;
     gate.shut();
     engine.handle(Msg::Scan(COLA.into())); // the cart's save, held
     assert_eq!(engine.state.sale.lines.len(), 1);
