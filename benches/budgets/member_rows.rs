@@ -17,11 +17,8 @@ fn phone(i: usize) -> anyhow::Result<Phone> {
     Phone::parse(&digits).ok_or_else(|| anyhow::anyhow!("not a phone: {}", digits.len()))
 }
 
-pub fn run(ctx: &Ctx, _rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
-    let (count, runs) = if ctx.fast { (10_000, 500) } else { (100_000, 5_000) };
-    let dir = ctx.work.join("members");
-    std::fs::create_dir_all(&dir)?;
-    let store = RedbStore::open(&dir)?;
+/// `count` members, each with a phone and a card, written in chunks of 10,000.
+pub fn fill(store: &dyn till::store::Store, count: usize) -> anyhow::Result<()> {
     let members = (0..count)
         .map(|i| {
             Ok(Member {
@@ -34,10 +31,19 @@ pub fn run(ctx: &Ctx, _rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>>
             })
         })
         .collect::<anyhow::Result<Vec<Member>>>()?;
-    let none = MemberQuery::Phone(Phone::parse("13000000000").ok_or_else(|| anyhow::anyhow!("not a phone"))?);
     for chunk in members.chunks(10_000) {
-        put_all(&store, chunk)?;
+        put_all(store, chunk)?;
     }
+    Ok(())
+}
+
+pub fn run(ctx: &Ctx, _rt: &tokio::runtime::Runtime) -> anyhow::Result<Vec<Row>> {
+    let (count, runs) = if ctx.fast { (10_000, 500) } else { (100_000, 5_000) };
+    let dir = ctx.work.join("members");
+    std::fs::create_dir_all(&dir)?;
+    let store = RedbStore::open(&dir)?;
+    fill(&store, count)?;
+    let none = MemberQuery::Phone(Phone::parse("13000000000").ok_or_else(|| anyhow::anyhow!("not a phone"))?);
     let (mut found, mut missing) = (Samples::default(), Samples::default());
     for i in 0..runs + 50 {
         let query = MemberQuery::Phone(phone(i * 7919 % count)?);

@@ -265,6 +265,14 @@ impl Config {
                 "cloudpay.cloud_cashier_id must be the platform's 8-digit numeric order prefix, not {prefix:?}"
             )));
         }
+        for (name, days) in
+            [("wechat_days", self.refund_windows.wechat_days), ("alipay_days", self.refund_windows.alipay_days)]
+        {
+            // 0 would give every exchange's difference back in cash; WeChat Pay refunds for a year at most.
+            if !(1..=365).contains(&days) {
+                return Err(ConfigError::Invalid(format!("refund_windows.{name} must be 1..=365, not {days}")));
+            }
+        }
         if self.held.max_age_hours == 0 {
             return Err(ConfigError::Invalid("held.max_age_hours must be at least 1".into()));
         }

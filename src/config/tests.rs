@@ -254,6 +254,11 @@ fn refund_windows_default_to_a_year_and_90_days_and_a_shop_may_set_them() {
     let set = format!("{without}\n[refund_windows]\nalipay_days = 365\n");
     let back = Config::parse(Path::new("t"), &set).expect("parse");
     assert_eq!(back.refund_windows, RefundWindows { wechat_days: 365, alipay_days: 365 });
+    for bad in ["wechat_days = 0", "alipay_days = 366"] {
+        let text = format!("{without}\n[refund_windows]\n{bad}\n");
+        let err = Config::parse(Path::new("t"), &text).expect_err(bad).to_string();
+        assert!(err.contains("refund_windows.") && err.contains("1..=365"), "{bad}: {err}");
+    }
     let typo = format!("{without}\n[refund_windows]\nalipay = 365\n");
     assert!(matches!(Config::parse(Path::new("t"), &typo), Err(ConfigError::Parse { .. })));
 }
