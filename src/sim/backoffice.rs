@@ -5,7 +5,7 @@
 //! its `Idempotency-Key`. A new key is kept (201); a key it already has is counted as a duplicate
 //! and answered 409 (the till takes that as delivered).
 //!
-//! [`BackofficeHandle::inject`] queues [`Fault`]s for the next requests. `Http5xx` answers 503
+//! [`BackofficeHandle::inject`] queues [`Fault`]s for the next records' requests. `Http5xx` answers 503
 //! before looking at the record; every other fault keeps the record first and then spoils the
 //! answer (delay, reset, hang, truncated, garbage): the case where the till must send again.
 
@@ -172,7 +172,10 @@ impl Serve for Shared {
             let _ = stream.shutdown().await;
             return;
         }
-        let fault = lock(&self.faults).pop_front();
+        // Faults are for the records' requests: the tills' other requests (promotions, stock
+        // levels, releases: each 404 here) take none, so a test's faults meet the records it means.
+        let records = request.method == "POST" && request.route() == RECORDS_PATH;
+        let fault = if records { lock(&self.faults).pop_front() } else { None };
         let (status, reason, body) = match fault {
             Some(Fault::Http5xx) => (503, "Service Unavailable", "upstream unavailable".to_string()),
             _ => self.receive(&request),
