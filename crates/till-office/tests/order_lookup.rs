@@ -118,7 +118,7 @@ fn a_till_of_the_shop_sees_another_tills_order_and_its_refunds_and_no_one_else_d
     let (won, lost) = if granted[0] == 0 { ("R1", 1) } else { ("R2", 0) };
     assert_eq!(answers[lost], (409, HoldAnswer { granted: false, refundable: 400 }));
     // Asked again (its answer lost): the same grant, not a second one.
-    assert_eq!(hold(&base, TILL2, "N1", won, 600).1.granted, true);
+    assert!(hold(&base, TILL2, "N1", won, 600).1.granted);
     let seen = found(&office, TILL1, "N1");
     assert_eq!(seen.by_others(), 600, "till 1 sees till 2's hold: {seen:?}");
 
