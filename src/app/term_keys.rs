@@ -17,6 +17,7 @@
 //! (Backspace) are dropped, as Ctrl-C is: the till is a kiosk. A paste keeps at most [`PASTE_MAX`]
 //! characters (a payment code is 18 digits; the rest of a runaway paste is dropped).
 
+use crate::core::Key;
 use std::time::Duration;
 
 /// How long a lone ESC waits for the rest of a sequence before it is the Escape key. A key's whole
@@ -32,14 +33,7 @@ const SEQ_MAX: usize = 32;
 /// A key, or a paste, as the terminal sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TermKey {
-    Char(char),
-    Enter,
-    Backspace,
-    Delete,
-    Esc,
-    Up,
-    Down,
-    F(u8),
+    Key(Key),
     Paste(String),
 }
 
@@ -87,7 +81,7 @@ impl KeyParser {
         match self.state {
             State::Esc => {
                 self.state = State::Ground;
-                vec![TermKey::Esc]
+                vec![TermKey::Key(Key::Esc)]
             }
             _ => Vec::new(),
         }
@@ -110,12 +104,12 @@ impl KeyParser {
                 b'O' => self.state = State::Ss3,
                 // Esc, and a new sequence begins.
                 0x1b => {
-                    keys.push(TermKey::Esc);
+                    keys.push(TermKey::Key(Key::Esc));
                     self.state = State::Esc;
                 }
                 // Esc pressed, then a key at once (an Alt-modified key to crossterm).
                 _ => {
-                    keys.push(TermKey::Esc);
+                    keys.push(TermKey::Key(Key::Esc));
                     self.ground(b, keys);
                 }
             },
@@ -131,15 +125,15 @@ impl KeyParser {
                 _ => {}
             },
             State::ConsoleF => match b {
-                b'A'..=b'E' => keys.push(TermKey::F(1 + b - b'A')),
+                b'A'..=b'E' => keys.push(TermKey::Key(Key::F(1 + b - b'A'))),
                 0x1b => self.state = State::Esc,
                 _ => {}
             },
             State::Ss3 => match b {
-                b'P'..=b'S' => keys.push(TermKey::F(1 + b - b'P')),
-                b'A' => keys.push(TermKey::Up),
-                b'B' => keys.push(TermKey::Down),
-                b'M' => keys.push(TermKey::Enter),
+                b'P'..=b'S' => keys.push(TermKey::Key(Key::F(1 + b - b'P'))),
+                b'A' => keys.push(TermKey::Key(Key::Up)),
+                b'B' => keys.push(TermKey::Key(Key::Down)),
+                b'M' => keys.push(TermKey::Key(Key::Enter)),
                 0x1b => self.state = State::Esc,
                 _ => {}
             },
@@ -188,7 +182,7 @@ impl KeyParser {
             self.utf8.push(b);
             match std::str::from_utf8(&self.utf8) {
                 Ok(s) => {
-                    keys.extend(s.chars().map(TermKey::Char));
+                    keys.extend(s.chars().map(|c| TermKey::Key(Key::Char(c))));
                     self.utf8.clear();
                 }
                 // Incomplete: wait for the rest, up to a character's four bytes.
@@ -200,9 +194,9 @@ impl KeyParser {
         }
         match b {
             0x1b => self.state = State::Esc,
-            b'\r' => keys.push(TermKey::Enter),
-            0x7f | 0x08 => keys.push(TermKey::Backspace),
-            0x20..=0x7e => keys.push(TermKey::Char(b as char)),
+            b'\r' => keys.push(TermKey::Key(Key::Enter)),
+            0x7f | 0x08 => keys.push(TermKey::Key(Key::Backspace)),
+            0x20..=0x7e => keys.push(TermKey::Key(Key::Char(b as char))),
             // Tab, LF (Ctrl-J in raw mode) and the other control characters: nothing, as Ctrl-C.
             _ => {}
         }
@@ -212,17 +206,17 @@ impl KeyParser {
         let first: Option<u32> =
             params.split(|&c| c == b';').next().and_then(|p| std::str::from_utf8(p).ok()).and_then(|p| p.parse().ok());
         let key = match (fin, first) {
-            (b'A', _) => Some(TermKey::Up),
-            (b'B', _) => Some(TermKey::Down),
-            (b'P'..=b'S', _) => Some(TermKey::F(1 + fin - b'P')),
+            (b'A', _) => Some(TermKey::Key(Key::Up)),
+            (b'B', _) => Some(TermKey::Key(Key::Down)),
+            (b'P'..=b'S', _) => Some(TermKey::Key(Key::F(1 + fin - b'P'))),
             (b'~', Some(200)) => {
                 self.state = State::Paste { text: Vec::new(), tail: Vec::new() };
                 None
             }
-            (b'~', Some(3)) => Some(TermKey::Delete),
-            (b'~', Some(n @ 11..=15)) => Some(TermKey::F((n - 10) as u8)),
-            (b'~', Some(n @ 17..=21)) => Some(TermKey::F((n - 11) as u8)),
-            (b'~', Some(n @ 23..=24)) => Some(TermKey::F((n - 12) as u8)),
+            (b'~', Some(3)) => Some(TermKey::Key(Key::Delete)),
+            (b'~', Some(n @ 11..=15)) => Some(TermKey::Key(Key::F((n - 10) as u8))),
+            (b'~', Some(n @ 17..=21)) => Some(TermKey::Key(Key::F((n - 11) as u8))),
+            (b'~', Some(n @ 23..=24)) => Some(TermKey::Key(Key::F((n - 12) as u8))),
             _ => None,
         };
         keys.extend(key);
@@ -236,9 +230,10 @@ fn paste_text(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::TermKey::*;
     use super::*;
+    use Key::*;
 
+    /// The keys of `bytes`, a paste as `Paste`.
     fn keys(bytes: &[u8]) -> Vec<TermKey> {
         let mut p = KeyParser::new();
         let mut k = p.feed(bytes);
@@ -246,74 +241,84 @@ mod tests {
         k
     }
 
+    /// `keys` as expected.
+    fn k(keys: impl IntoIterator<Item = Key>) -> Vec<TermKey> {
+        keys.into_iter().map(TermKey::Key).collect()
+    }
+
+    #[allow(non_snake_case)]
+    fn Paste(text: &str) -> TermKey {
+        TermKey::Paste(text.into())
+    }
+
     #[test]
     fn escape_then_a_function_key_in_one_read_is_both_keys() {
         // The Linux console's F3 right after Esc: seen as "[[C" typed with crossterm.
-        assert_eq!(keys(b"\x1b\x1b[[C"), vec![Esc, F(3)]);
+        assert_eq!(keys(b"\x1b\x1b[[C"), k([Esc, F(3)]));
         // xterm's and fbterm's.
-        assert_eq!(keys(b"\x1b\x1bOR"), vec![Esc, F(3)]);
-        assert_eq!(keys(b"\x1b\x1b[17~"), vec![Esc, F(6)]);
-        assert_eq!(keys(b"\x1b\x1b\x1b"), vec![Esc, Esc, Esc]);
-        assert_eq!(keys(b"\x1ba"), vec![Esc, Char('a')]);
+        assert_eq!(keys(b"\x1b\x1bOR"), k([Esc, F(3)]));
+        assert_eq!(keys(b"\x1b\x1b[17~"), k([Esc, F(6)]));
+        assert_eq!(keys(b"\x1b\x1b\x1b"), k([Esc, Esc, Esc]));
+        assert_eq!(keys(b"\x1ba"), k([Esc, Char('a')]));
     }
 
     #[test]
     fn function_keys_of_every_terminal() {
         let console: Vec<_> =
             [b"\x1b[[A", b"\x1b[[B", b"\x1b[[C", b"\x1b[[D", b"\x1b[[E"].iter().flat_map(|s| keys(&s[..])).collect();
-        assert_eq!(console, (1..=5).map(F).collect::<Vec<_>>());
+        assert_eq!(console, k((1..=5).map(F)));
         let ss3: Vec<_> = [b"\x1bOP", b"\x1bOQ", b"\x1bOR", b"\x1bOS"].iter().flat_map(|s| keys(&s[..])).collect();
-        assert_eq!(ss3, (1..=4).map(F).collect::<Vec<_>>());
+        assert_eq!(ss3, k((1..=4).map(F)));
         let tilde: Vec<_> =
             [15, 17, 18, 19, 20, 21, 23, 24].iter().flat_map(|n| keys(format!("\x1b[{n}~").as_bytes())).collect();
-        assert_eq!(tilde, (5..=12).map(F).collect::<Vec<_>>());
-        assert_eq!(keys(b"\x1b[11~\x1b[1;2P\x1b[15;5~"), vec![F(1), F(1), F(5)]);
-        assert_eq!(keys(b"\x1b[A\x1b[B\x1bOA\x1bOB\x1b[1;5A"), vec![Up, Down, Up, Down, Up]);
-        assert_eq!(keys(b"\x1b[3~\x1b[C\x1b[H\x1b[5~"), vec![Delete]);
+        assert_eq!(tilde, k((5..=12).map(F)));
+        assert_eq!(keys(b"\x1b[11~\x1b[1;2P\x1b[15;5~"), k([F(1), F(1), F(5)]));
+        assert_eq!(keys(b"\x1b[A\x1b[B\x1bOA\x1bOB\x1b[1;5A"), k([Up, Down, Up, Down, Up]));
+        assert_eq!(keys(b"\x1b[3~\x1b[C\x1b[H\x1b[5~"), k([Delete]));
     }
 
     #[test]
     fn typing_and_a_scanner() {
-        assert_eq!(keys(b"69\r"), vec![Char('6'), Char('9'), Enter]);
-        assert_eq!(keys(b"\x7f\x08"), vec![Backspace, Backspace]);
+        assert_eq!(keys(b"69\r"), k([Char('6'), Char('9'), Enter]));
+        assert_eq!(keys(b"\x7f\x08"), k([Backspace, Backspace]));
         // Ctrl-C, Tab and LF do nothing.
-        assert_eq!(keys(b"\x03\t\n"), vec![]);
-        assert_eq!(keys("收银".as_bytes()), vec![Char('收'), Char('银')]);
+        assert_eq!(keys(b"\x03\t\n"), k([]));
+        assert_eq!(keys("收银".as_bytes()), k([Char('收'), Char('银')]));
     }
 
     #[test]
     fn sequences_split_across_reads_are_kept() {
         let mut p = KeyParser::new();
-        assert_eq!(p.feed(b"\x1b"), vec![]);
+        assert_eq!(p.feed(b"\x1b"), k([]));
         assert!(p.waiting_for_escape());
-        assert_eq!(p.feed(b"["), vec![]);
+        assert_eq!(p.feed(b"["), k([]));
         assert!(!p.waiting_for_escape());
-        assert_eq!(p.feed(b"[C"), vec![F(3)]);
+        assert_eq!(p.feed(b"[C"), k([F(3)]));
         let bytes = "银".as_bytes();
-        assert_eq!(p.feed(&bytes[..1]), vec![]);
-        assert_eq!(p.feed(&bytes[1..]), vec![Char('银')]);
+        assert_eq!(p.feed(&bytes[..1]), k([]));
+        assert_eq!(p.feed(&bytes[1..]), k([Char('银')]));
         // A lone ESC with nothing after it is the Escape key.
-        assert_eq!(p.feed(b"\x1b"), vec![]);
-        assert_eq!(p.flush(), vec![Esc]);
-        assert_eq!(p.flush(), vec![]);
+        assert_eq!(p.feed(b"\x1b"), k([]));
+        assert_eq!(p.flush(), k([Esc]));
+        assert_eq!(p.flush(), k([]));
     }
 
     #[test]
     fn a_paste_is_one_event_bounded() {
-        assert_eq!(keys(b"\x1b[200~1346\r\x1b[201~5"), vec![Paste("1346\r".into()), Char('5')]);
+        assert_eq!(keys(b"\x1b[200~1346\r\x1b[201~5"), vec![Paste("1346\r"), TermKey::Key(Char('5'))]);
         // An ESC inside the paste that is not its end is pasted text.
-        assert_eq!(keys(b"\x1b[200~a\x1b[2b\x1b[201~"), vec![Paste("a\x1b[2b".into())]);
-        assert_eq!(keys(b"\x1b[200~a\x1b[2\x1b[201~"), vec![Paste("a\x1b[2".into())]);
+        assert_eq!(keys(b"\x1b[200~a\x1b[2b\x1b[201~"), vec![Paste("a\x1b[2b")]);
+        assert_eq!(keys(b"\x1b[200~a\x1b[2\x1b[201~"), vec![Paste("a\x1b[2")]);
         let long = format!("\x1b[200~{}\x1b[201~", "8".repeat(PASTE_MAX * 10));
-        assert_eq!(keys(long.as_bytes()), vec![Paste("8".repeat(PASTE_MAX))]);
+        assert_eq!(keys(long.as_bytes()), vec![TermKey::Paste("8".repeat(PASTE_MAX))]);
     }
 
     #[test]
     fn broken_and_overlong_sequences_are_dropped_whole() {
         let long = format!("\x1b[{}A1", "9".repeat(SEQ_MAX * 4));
-        assert_eq!(keys(long.as_bytes()), vec![Char('1')]);
-        assert_eq!(keys(b"\x1b[12\x03x"), vec![Char('x')]);
-        assert_eq!(keys(b"\xff\xfe2"), vec![Char('2')]);
-        assert_eq!(keys(b"\x1b[[Z1"), vec![Char('1')]);
+        assert_eq!(keys(long.as_bytes()), k([Char('1')]));
+        assert_eq!(keys(b"\x1b[12\x03x"), k([Char('x')]));
+        assert_eq!(keys(b"\xff\xfe2"), k([Char('2')]));
+        assert_eq!(keys(b"\x1b[[Z1"), k([Char('1')]));
     }
 }

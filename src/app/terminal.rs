@@ -16,31 +16,21 @@ enum Input {
 }
 
 fn map_key(key: TermKey, demo: bool) -> Input {
-    let key = match key {
+    match key {
         // The demo quits on F10; a kiosk has no quit key (Ctrl-C does nothing: [`super::term_keys`]).
-        TermKey::F(10) if demo => return Input::Quit,
-        TermKey::Char(c) => Key::Char(c),
-        TermKey::Enter => Key::Enter,
-        TermKey::Backspace => Key::Backspace,
-        TermKey::Delete => Key::Delete,
-        TermKey::Esc => Key::Esc,
-        TermKey::Up => Key::Up,
-        TermKey::Down => Key::Down,
-        TermKey::F(n) => Key::F(n),
+        TermKey::Key(Key::F(10)) if demo => Input::Quit,
+        TermKey::Key(key) => Input::Keys(vec![key]),
         // A pasted payment code counts as typed; a newline in it is Enter.
-        TermKey::Paste(text) => {
-            return Input::Keys(
-                text.chars()
-                    .filter_map(|c| match c {
-                        '\r' | '\n' => Some(Key::Enter),
-                        c if !c.is_control() => Some(Key::Char(c)),
-                        _ => None,
-                    })
-                    .collect(),
-            );
-        }
-    };
-    Input::Keys(vec![key])
+        TermKey::Paste(text) => Input::Keys(
+            text.chars()
+                .filter_map(|c| match c {
+                    '\r' | '\n' => Some(Key::Enter),
+                    c if !c.is_control() => Some(Key::Char(c)),
+                    _ => None,
+                })
+                .collect(),
+        ),
+    }
 }
 
 /// The terminal's input: stdin when it is the terminal, else the controlling terminal (as
@@ -291,8 +281,8 @@ mod tests {
 
     #[test]
     fn the_demo_quits_on_f10_and_paste_is_typing() {
-        assert!(matches!(map_key(TermKey::F(10), true), Input::Quit));
-        assert!(matches!(map_key(TermKey::F(10), false), Input::Keys(_)));
+        assert!(matches!(map_key(TermKey::Key(Key::F(10)), true), Input::Quit));
+        assert!(matches!(map_key(TermKey::Key(Key::F(10)), false), Input::Keys(_)));
         match map_key(TermKey::Paste("1346\n".into()), false) {
             Input::Keys(k) => {
                 assert_eq!(k, vec![Key::Char('1'), Key::Char('3'), Key::Char('4'), Key::Char('6'), Key::Enter])
